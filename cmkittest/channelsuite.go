@@ -1,0 +1,686 @@
+package cmkittest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
+)
+
+// ChannelHarness connects the conformance suite to one channel under test
+// and to the sandbox behind it. The suite sees what was published through
+// the harness, never only through the channel, so that a channel cannot
+// vouch for itself.
+type ChannelHarness interface {
+	// Channel returns the channel under test.
+	Channel() cmkit.Channel
+	// Published reports how many live posts (and replies) the sandbox
+	// holds that were published with the cmkit post ID id: 0, 1, or more
+	// for a double post.
+	Published(ctx context.Context, id uuid.UUID) (int, error)
+	// AddMentions makes n new mentions arrive on the channel's account, in
+	// order, and returns their platform IDs. A sandbox that cannot returns
+	// an error wrapping cmkit.ErrUnsupported, and the subtests that need
+	// mentions are skipped.
+	AddMentions(ctx context.Context, n int) ([]string, error)
+	// InjectFault arranges for the next Publish to fail as f, with the
+	// effect on the platform that f describes. A sandbox that cannot
+	// returns an error wrapping cmkit.ErrUnsupported, and the subtest for
+	// that fault is skipped.
+	InjectFault(ctx context.Context, f Fault) error
+	// Secrets returns the credentials the channel uses, which must never
+	// appear in an error message.
+	Secrets() []string
+}
+
+// TestChannel runs the conformance suite for channel adapters. newHarness is
+// called once per subtest, so each starts from a fresh sandbox; it may
+// register cleanups with t.Cleanup.
+//
+// The subtests are named by behaviour:
+//
+//	Identity                 Info is valid, stable and a copy
+//	Publish                  a post is published once, with a full receipt
+//	PublishCanceledContext   a canceled context publishes nothing
+//	Limits                   a post at the declared MaxLength is accepted
+//	RetrySafety              the declared RetrySafety holds, also after a
+//	                         lost response
+//	ErrorsClassified         each fault is classified as cmkit.Classify expects
+//	NoSecretsInErrors        no error message carries a credential
+//	FindPost, ReadMentions, Reply, Hide, Delete, Insights, FollowerCount
+//	                         one per capability
+//
+// A capability subtest is skipped, with the reason, when the channel does
+// not implement the interface or answers cmkit.ErrUnsupported; so is a
+// subtest that needs something the harness cannot do. Problems are reported
+// with t.Errorf, so one run lists all of them.
+func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness) {
+	t.Helper()
+	tests := []struct {
+		name string
+		fn   func(*testing.T, ChannelHarness)
+	}{
+		{"Identity", testIdentity},
+		{"Publish", testPublish},
+		{"PublishCanceledContext", testPublishCanceled},
+		{"Limits", testLimits},
+		{"RetrySafety", testRetrySafety},
+		{"ErrorsClassified", testErrorsClassified},
+		{"NoSecretsInErrors", testNoSecrets},
+		{"FindPost", testFindPost},
+		{"ReadMentions", testReadMentions},
+		{"Reply", testReply},
+		{"Hide", testHide},
+		{"Delete", testDelete},
+		{"Insights", testInsights},
+		{"FollowerCount", testFollowerCount},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			if h == nil {
+				t.Fatal("newHarness returned nil")
+			}
+			tc.fn(t, h)
+		})
+	}
+}
+
+// suiteCtx is the context for suite calls: the test's own, canceled when
+// the subtest ends.
+func suiteCtx(t *testing.T) context.Context { return t.Context() }
+
+func newPost(text string) cmkit.Post {
+	return cmkit.Post{ID: cmkit.NewID(), Text: text}
+}
+
+func published(t *testing.T, h ChannelHarness, id uuid.UUID) int {
+	t.Helper()
+	n, err := h.Published(suiteCtx(t), id)
+	if err != nil {
+		t.Fatalf("harness Published(%s): %v", id, err)
+	}
+	return n
+}
+
+// noSecrets reports an error message that contains a credential.
+func noSecrets(t *testing.T, h ChannelHarness, what string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	for _, s := range h.Secrets() {
+		if s != "" && strings.Contains(msg, s) {
+			t.Errorf("%s: the error message contains a credential: %q", what, redact(msg, s))
+		}
+	}
+}
+
+func redact(msg, secret string) string {
+	return strings.ReplaceAll(msg, secret, "<credential>")
+}
+
+// skipUnsupported skips the subtest when err says the capability is not
+// available.
+func skipUnsupported(t *testing.T, c cmkit.Capability, err error) {
+	t.Helper()
+	if errors.Is(err, cmkit.ErrUnsupported) {
+		t.Skipf("the channel answers ErrUnsupported for %s: %v", c, err)
+	}
+}
+
+func testIdentity(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	info := ch.Info()
+	if err := info.Validate(); err != nil {
+		t.Errorf("Info() is not valid: %v", err)
+	}
+	again := ch.Info()
+	if fmt.Sprint(info) != fmt.Sprint(again) {
+		t.Errorf("Info() changed between two calls:\n%+v\n%+v", info, again)
+	}
+	if len(info.Languages) > 0 {
+		info.Languages[0] = "mutated-by-suite"
+		if ch.Info().Languages[0] == "mutated-by-suite" {
+			t.Errorf("Info() shares its Languages slice with the caller; return a copy")
+		}
+	}
+}
+
+func testPublish(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	p := newPost("cmkit conformance: publish")
+	rc, err := ch.Publish(suiteCtx(t), p)
+	noSecrets(t, h, "Publish", err)
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if rc.PostID != p.ID {
+		t.Errorf("Receipt.PostID = %s, want the post's ID %s", rc.PostID, p.ID)
+	}
+	if rc.ChannelID != ch.Info().ID {
+		t.Errorf("Receipt.ChannelID = %q, want %q", rc.ChannelID, ch.Info().ID)
+	}
+	if rc.PlatformID == "" {
+		t.Errorf("Receipt.PlatformID is empty")
+	}
+	if rc.PublishedAt.IsZero() {
+		t.Errorf("Receipt.PublishedAt is zero")
+	}
+	if n := published(t, h, p.ID); n != 1 {
+		t.Errorf("after one Publish the platform holds %d posts with its ID, want 1", n)
+	}
+	q := newPost("cmkit conformance: a second post")
+	rc2, err := ch.Publish(suiteCtx(t), q)
+	if err != nil {
+		t.Fatalf("second Publish: %v", err)
+	}
+	if rc2.PlatformID == rc.PlatformID {
+		t.Errorf("two different posts got the same PlatformID %q", rc.PlatformID)
+	}
+}
+
+func testPublishCanceled(t *testing.T, h ChannelHarness) {
+	ctx, cancel := context.WithCancel(suiteCtx(t))
+	cancel()
+	p := newPost("cmkit conformance: canceled")
+	_, err := h.Channel().Publish(ctx, p)
+	noSecrets(t, h, "Publish", err)
+	if err == nil {
+		t.Errorf("Publish with a canceled context succeeded; it must return an error wrapping ctx.Err()")
+	} else if !errors.Is(err, context.Canceled) {
+		t.Errorf("Publish with a canceled context: errors.Is(err, context.Canceled) is false for %v", err)
+	}
+	if n := published(t, h, p.ID); n != 0 {
+		t.Errorf("Publish with a canceled context published %d posts", n)
+	}
+}
+
+func testLimits(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	l := ch.Info().Limits
+	n := l.MaxLength
+	if l.MaxBytes > 0 && (n == 0 || l.MaxBytes < n) {
+		n = l.MaxBytes
+	}
+	if n == 0 {
+		t.Skip("the channel declares no length limit")
+	}
+	// Plain ASCII letters count 1 each under every counting method.
+	p := newPost(strings.Repeat("a", n))
+	if _, err := ch.Publish(suiteCtx(t), p); err != nil {
+		noSecrets(t, h, "Publish", err)
+		t.Errorf("Publish of a text at the declared limit (%d ASCII letters) failed: %v", n, err)
+	}
+	over := newPost(strings.Repeat("b", n+1))
+	_, err := ch.Publish(suiteCtx(t), over)
+	noSecrets(t, h, "Publish", err)
+	if err == nil {
+		t.Logf("a text one over the declared limit was accepted: the declared limit is lower than the platform's")
+		return
+	}
+	if c := cmkit.Classify(err); c != cmkit.Permanent {
+		t.Errorf("Publish of an over-long text: Classify = %s, want permanent (%v)", c, err)
+	}
+	if got := published(t, h, over.ID); got != 0 {
+		t.Errorf("a rejected over-long text was published %d times", got)
+	}
+}
+
+func testRetrySafety(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	ctx := suiteCtx(t)
+	switch rs := ch.Info().RetrySafety; rs {
+	case cmkit.RetryUnsafe:
+		t.Log("the channel declares RetryUnsafe: ambiguous failures go to a person; nothing more to check")
+		return
+	case cmkit.RetryIdempotent:
+		p := newPost("cmkit conformance: idempotent")
+		first, err := ch.Publish(ctx, p)
+		if err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		second, err := ch.Publish(ctx, p)
+		noSecrets(t, h, "Publish", err)
+		if err == nil && second.PlatformID != first.PlatformID {
+			t.Errorf("publishing the same Post.ID twice gave two PlatformIDs (%q, %q)", first.PlatformID, second.PlatformID)
+		}
+		if n := published(t, h, p.ID); n != 1 {
+			t.Errorf("the channel declares RetryIdempotent, but publishing the same Post.ID twice left %d posts", n)
+		}
+		if !inject(t, h, FaultLostResponse) {
+			return
+		}
+		q := newPost("cmkit conformance: idempotent after a lost response")
+		_, err = ch.Publish(ctx, q)
+		if err == nil {
+			t.Errorf("the injected lost response did not fail Publish")
+		}
+		if _, err := ch.Publish(ctx, q); err != nil {
+			t.Errorf("retrying after a lost response: %v", err)
+		}
+		if n := published(t, h, q.ID); n != 1 {
+			t.Errorf("the channel declares RetryIdempotent, but a retry after a lost response left %d posts", n)
+		}
+	case cmkit.RetryAfterLookup:
+		f, ok := ch.(cmkit.PostFinder)
+		if !ok {
+			t.Fatalf("the channel declares RetryAfterLookup but does not implement cmkit.PostFinder")
+		}
+		p := newPost("cmkit conformance: lookup")
+		_, err := f.FindPost(ctx, p.ID)
+		noSecrets(t, h, "FindPost", err)
+		if errors.Is(err, cmkit.ErrUnsupported) {
+			t.Fatalf("the channel declares RetryAfterLookup but FindPost answers ErrUnsupported: %v", err)
+		}
+		if !errors.Is(err, cmkit.ErrNotFound) {
+			t.Errorf("FindPost of an unpublished post: want ErrNotFound, got %v", err)
+		}
+		if !inject(t, h, FaultLostResponse) {
+			return
+		}
+		_, err = ch.Publish(ctx, p)
+		if err == nil {
+			t.Errorf("the injected lost response did not fail Publish")
+		}
+		rc, err := f.FindPost(ctx, p.ID)
+		if err != nil {
+			t.Fatalf("FindPost after a lost response (the post was published): %v", err)
+		}
+		if rc.PostID != p.ID || rc.PlatformID == "" {
+			t.Errorf("FindPost returned %+v for post %s", rc, p.ID)
+		}
+		if n := published(t, h, p.ID); n != 1 {
+			t.Errorf("after a lost response the platform holds %d posts, want 1", n)
+		}
+	default:
+		t.Errorf("unknown RetrySafety %v", rs)
+	}
+}
+
+// inject arranges a fault, or logs why it cannot and returns false.
+func inject(t *testing.T, h ChannelHarness, f Fault) bool {
+	t.Helper()
+	err := h.InjectFault(suiteCtx(t), f)
+	if errors.Is(err, cmkit.ErrUnsupported) {
+		t.Logf("the harness cannot inject %s; that part is not checked", f)
+		return false
+	}
+	if err != nil {
+		t.Fatalf("harness InjectFault(%s): %v", f, err)
+	}
+	return true
+}
+
+func testErrorsClassified(t *testing.T, h ChannelHarness) {
+	want := map[Fault]cmkit.Failure{
+		FaultTransient:    cmkit.Transient,
+		FaultRateLimit:    cmkit.Transient,
+		FaultPermanent:    cmkit.Permanent,
+		FaultTimeout:      cmkit.Ambiguous,
+		FaultLostResponse: cmkit.Ambiguous,
+	}
+	for _, fault := range Faults() {
+		t.Run(fault.String(), func(t *testing.T) {
+			if err := h.InjectFault(suiteCtx(t), fault); errors.Is(err, cmkit.ErrUnsupported) {
+				t.Skipf("the harness cannot inject %s: %v", fault, err)
+			} else if err != nil {
+				t.Fatalf("harness InjectFault(%s): %v", fault, err)
+			}
+			p := newPost("cmkit conformance: " + fault.String())
+			_, err := h.Channel().Publish(suiteCtx(t), p)
+			noSecrets(t, h, "Publish", err)
+			if err == nil {
+				t.Fatalf("Publish succeeded despite the injected %s", fault)
+			}
+			if got := cmkit.Classify(err); got != want[fault] {
+				t.Errorf("Classify = %s, want %s for %v", got, want[fault], err)
+			}
+			explicit := errors.Is(err, cmkit.ErrTransient) || errors.Is(err, cmkit.ErrAmbiguous) ||
+				errors.Is(err, cmkit.ErrPermanent) || errors.Is(err, cmkit.ErrInvalid) || errors.Is(err, cmkit.ErrForbidden)
+			if !explicit {
+				t.Errorf("the error is not classified (it wraps none of ErrTransient, ErrAmbiguous, ErrPermanent, ErrInvalid, ErrForbidden): %v", err)
+			}
+			if fault == FaultRateLimit {
+				var rl *cmkit.RateLimitError
+				if !errors.As(err, &rl) {
+					t.Errorf("a rate limit must be a *cmkit.RateLimitError, got %v", err)
+				} else if rl.RetryAfter < 0 {
+					t.Errorf("RateLimitError.RetryAfter = %s, want >= 0", rl.RetryAfter)
+				}
+			}
+			if want[fault] != cmkit.Ambiguous {
+				if n := published(t, h, p.ID); n != 0 {
+					t.Errorf("a %s failure must not publish, but the platform holds %d posts", want[fault], n)
+				}
+			}
+		})
+	}
+}
+
+func testNoSecrets(t *testing.T, h ChannelHarness) {
+	if len(h.Secrets()) == 0 {
+		t.Skip("the harness names no credentials")
+	}
+	ch := h.Channel()
+	ctx := suiteCtx(t)
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	var errs []error
+	_, err := ch.Publish(canceled, newPost("x"))
+	errs = append(errs, err)
+	for _, f := range Faults() {
+		if h.InjectFault(ctx, f) == nil {
+			_, err := ch.Publish(ctx, newPost("cmkit conformance: secrets "+f.String()))
+			errs = append(errs, err)
+		}
+	}
+	if pf, ok := ch.(cmkit.PostFinder); ok {
+		_, err := pf.FindPost(ctx, cmkit.NewID())
+		errs = append(errs, err)
+	}
+	if d, ok := ch.(cmkit.Deleter); ok {
+		errs = append(errs, d.Delete(ctx, "cmkit-conformance-missing"))
+	}
+	if in, ok := ch.(cmkit.InsightsFetcher); ok {
+		_, err := in.Insights(ctx, "cmkit-conformance-missing")
+		errs = append(errs, err)
+	}
+	for _, err := range errs {
+		noSecrets(t, h, "an error", err)
+	}
+}
+
+func testFindPost(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	f, ok := ch.(cmkit.PostFinder)
+	if !ok {
+		t.Skip("the channel does not implement cmkit.PostFinder")
+	}
+	ctx := suiteCtx(t)
+	p := newPost("cmkit conformance: find")
+	_, err := f.FindPost(ctx, p.ID)
+	noSecrets(t, h, "FindPost", err)
+	skipUnsupported(t, cmkit.CapFindPost, err)
+	if !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("FindPost before Publish: want ErrNotFound, got %v", err)
+	}
+	rc, err := ch.Publish(ctx, p)
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	got, err := f.FindPost(ctx, p.ID)
+	if err != nil {
+		t.Fatalf("FindPost after Publish: %v", err)
+	}
+	if got.PlatformID != rc.PlatformID || got.PostID != rc.PostID {
+		t.Errorf("FindPost = %+v, Publish returned %+v: the two routes disagree", got, rc)
+	}
+}
+
+// readAll reads pages of size limit from cursor until an empty page, and
+// returns the mentions and the final cursor.
+func readAll(t *testing.T, r cmkit.MentionReader, from cmkit.Cursor, limit int) ([]cmkit.Mention, cmkit.Cursor) {
+	t.Helper()
+	var all []cmkit.Mention
+	cur := from
+	for range 10000 {
+		page, err := r.ReadMentions(suiteCtx(t), cur, limit)
+		if err != nil {
+			t.Fatalf("ReadMentions(%q): %v", cur, err)
+		}
+		if limit > 0 && len(page.Mentions) > limit {
+			t.Errorf("ReadMentions returned %d mentions, more than the limit %d", len(page.Mentions), limit)
+		}
+		if len(page.Mentions) == 0 {
+			if page.Next != cur {
+				t.Errorf("an empty page moved the cursor from %q to %q", cur, page.Next)
+			}
+			return all, cur
+		}
+		all = append(all, page.Mentions...)
+		cur = page.Next
+	}
+	t.Fatalf("ReadMentions never returned an empty page")
+	return nil, ""
+}
+
+func ids(ms []cmkit.Mention) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.ID
+	}
+	return out
+}
+
+// checkStream reports a mention of got returned twice, and any of want that
+// is missing from got or out of order.
+func checkStream(t *testing.T, what string, got []cmkit.Mention, want []string) {
+	t.Helper()
+	seen := map[string]int{}
+	for _, m := range got {
+		seen[m.ID]++
+		if seen[m.ID] == 2 {
+			t.Errorf("%s: mention %q was returned twice", what, m.ID)
+		}
+	}
+	i := 0
+	for _, m := range got {
+		if i < len(want) && m.ID == want[i] {
+			i++
+		}
+	}
+	if i < len(want) {
+		t.Errorf("%s: got %v, want %v in that order (missing from %q)", what, ids(got), want, want[i])
+	}
+}
+
+func testReadMentions(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	r, ok := ch.(cmkit.MentionReader)
+	if !ok {
+		t.Skip("the channel does not implement cmkit.MentionReader")
+	}
+	ctx := suiteCtx(t)
+	_, err := r.ReadMentions(ctx, "", 1)
+	noSecrets(t, h, "ReadMentions", err)
+	skipUnsupported(t, cmkit.CapReadMentions, err)
+	if err != nil {
+		t.Fatalf("ReadMentions from the start: %v", err)
+	}
+	_, start := readAll(t, r, "", 0) // skip what the sandbox already holds
+	first, err := h.AddMentions(ctx, 5)
+	skipUnsupported(t, cmkit.CapReadMentions, err)
+	if err != nil {
+		t.Fatalf("harness AddMentions: %v", err)
+	}
+	got, end := readAll(t, r, start, 2)
+	checkStream(t, "reading 5 new mentions in pages of 2", got, first)
+	for _, m := range got {
+		if m.ChannelID != ch.Info().ID || m.Kind == "" || m.CreatedAt.IsZero() || m.ID == "" {
+			t.Errorf("mention %+v: ID, ChannelID, Kind and CreatedAt must be set", m)
+		}
+	}
+	// Resume from a stored cursor: only what arrived since.
+	more, err := h.AddMentions(ctx, 3)
+	if err != nil {
+		t.Fatalf("harness AddMentions: %v", err)
+	}
+	got, _ = readAll(t, r, end, 2)
+	checkStream(t, "resuming after 3 more mentions", got, more)
+	if len(got) != len(more) {
+		t.Errorf("resuming returned %v, want exactly %v", ids(got), more)
+	}
+	// Rereading from the same cursor gives the same answer.
+	again, _ := readAll(t, r, end, 1)
+	if fmt.Sprint(ids(again)) != fmt.Sprint(ids(got)) {
+		t.Errorf("rereading from the same cursor gave %v, then %v", ids(got), ids(again))
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := r.ReadMentions(canceled, end, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadMentions with a canceled context: want context.Canceled, got %v", err)
+	}
+}
+
+// oneMention adds a mention through the harness, or skips.
+func oneMention(t *testing.T, h ChannelHarness) string {
+	t.Helper()
+	got, err := h.AddMentions(suiteCtx(t), 1)
+	if errors.Is(err, cmkit.ErrUnsupported) {
+		t.Skipf("the harness cannot add mentions: %v", err)
+	}
+	if err != nil || len(got) != 1 {
+		t.Fatalf("harness AddMentions(1) = %v, %v", got, err)
+	}
+	return got[0]
+}
+
+func testReply(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	r, ok := ch.(cmkit.Replier)
+	if !ok {
+		t.Skip("the channel does not implement cmkit.Replier")
+	}
+	ctx := suiteCtx(t)
+	m := oneMention(t, h)
+	p := newPost("cmkit conformance: thanks for writing")
+	rc, err := r.Reply(ctx, m, p)
+	noSecrets(t, h, "Reply", err)
+	skipUnsupported(t, cmkit.CapReply, err)
+	if err != nil {
+		t.Fatalf("Reply: %v", err)
+	}
+	if rc.PostID != p.ID || rc.PlatformID == "" {
+		t.Errorf("Reply receipt %+v for post %s", rc, p.ID)
+	}
+	if n := published(t, h, p.ID); n != 1 {
+		t.Errorf("after one Reply the platform holds %d posts with its ID, want 1", n)
+	}
+	q := newPost("cmkit conformance: reply to nothing")
+	_, err = r.Reply(ctx, "cmkit-conformance-missing", q)
+	noSecrets(t, h, "Reply", err)
+	if err == nil {
+		t.Errorf("Reply to a mention that does not exist succeeded")
+	} else if c := cmkit.Classify(err); c != cmkit.Permanent {
+		t.Errorf("Reply to a missing mention: Classify = %s, want permanent (%v)", c, err)
+	}
+}
+
+func testHide(t *testing.T, h ChannelHarness) {
+	hd, ok := h.Channel().(cmkit.Hider)
+	if !ok {
+		t.Skip("the channel does not implement cmkit.Hider")
+	}
+	ctx := suiteCtx(t)
+	m := oneMention(t, h)
+	err := hd.SetHidden(ctx, m, true)
+	noSecrets(t, h, "SetHidden", err)
+	skipUnsupported(t, cmkit.CapHide, err)
+	if err != nil {
+		t.Fatalf("SetHidden(true): %v", err)
+	}
+	if err := hd.SetHidden(ctx, m, true); err != nil {
+		t.Errorf("SetHidden(true) twice must be idempotent: %v", err)
+	}
+	if err := hd.SetHidden(ctx, m, false); err != nil {
+		t.Errorf("SetHidden(false): %v", err)
+	}
+	err = hd.SetHidden(ctx, "cmkit-conformance-missing", true)
+	noSecrets(t, h, "SetHidden", err)
+	if !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("SetHidden of a missing mention: want ErrNotFound, got %v", err)
+	}
+}
+
+func testDelete(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	d, ok := ch.(cmkit.Deleter)
+	if !ok {
+		t.Skip("the channel does not implement cmkit.Deleter")
+	}
+	ctx := suiteCtx(t)
+	p := newPost("cmkit conformance: delete me")
+	rc, err := ch.Publish(ctx, p)
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	err = d.Delete(ctx, rc.PlatformID)
+	noSecrets(t, h, "Delete", err)
+	skipUnsupported(t, cmkit.CapDelete, err)
+	if err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if n := published(t, h, p.ID); n != 0 {
+		t.Errorf("after Delete the platform still holds %d posts", n)
+	}
+	if err := d.Delete(ctx, rc.PlatformID); !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("deleting twice: want ErrNotFound, got %v", err)
+	}
+	if f, ok := ch.(cmkit.PostFinder); ok {
+		_, err := f.FindPost(ctx, p.ID)
+		switch {
+		case err == nil:
+			t.Errorf("FindPost still finds a deleted post")
+		case !errors.Is(err, cmkit.ErrNotFound) && !errors.Is(err, cmkit.ErrUnsupported):
+			t.Errorf("FindPost of a deleted post: want ErrNotFound, got %v", err)
+		}
+	}
+}
+
+func testInsights(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	in, ok := ch.(cmkit.InsightsFetcher)
+	if !ok {
+		t.Skip("the channel does not implement cmkit.InsightsFetcher")
+	}
+	ctx := suiteCtx(t)
+	p := newPost("cmkit conformance: insights")
+	rc, err := ch.Publish(ctx, p)
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	got, err := in.Insights(ctx, rc.PlatformID)
+	noSecrets(t, h, "Insights", err)
+	skipUnsupported(t, cmkit.CapInsights, err)
+	if err != nil {
+		t.Fatalf("Insights: %v", err)
+	}
+	if got.PlatformID != rc.PlatformID {
+		t.Errorf("Insights.PlatformID = %q, want %q", got.PlatformID, rc.PlatformID)
+	}
+	for name, v := range map[string]int64{"Impressions": got.Impressions, "Reach": got.Reach,
+		"Reactions": got.Reactions, "Comments": got.Comments, "Shares": got.Shares,
+		"Saves": got.Saves, "Clicks": got.Clicks, "VideoViews": got.VideoViews} {
+		if v < 0 {
+			t.Errorf("Insights.%s = %d, want >= 0", name, v)
+		}
+	}
+	_, err = in.Insights(ctx, "cmkit-conformance-missing")
+	noSecrets(t, h, "Insights", err)
+	if !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("Insights of a missing post: want ErrNotFound, got %v", err)
+	}
+}
+
+func testFollowerCount(t *testing.T, h ChannelHarness) {
+	fc, ok := h.Channel().(cmkit.FollowerCounter)
+	if !ok {
+		t.Skip("the channel does not implement cmkit.FollowerCounter")
+	}
+	n, err := fc.FollowerCount(suiteCtx(t))
+	noSecrets(t, h, "FollowerCount", err)
+	skipUnsupported(t, cmkit.CapFollowerCount, err)
+	if err != nil {
+		t.Fatalf("FollowerCount: %v", err)
+	}
+	if n < 0 {
+		t.Errorf("FollowerCount = %d, want >= 0", n)
+	}
+}

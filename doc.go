@@ -1,0 +1,99 @@
+// Package cmkit is an embeddable Go SDK for the work of community managers
+// and social media managers: planning and publishing content across
+// channels, answering and moderating the community, following a style guide
+// and a crisis plan, and reporting KPIs.
+//
+// A product imports the packages it needs and wires them to its own storage
+// and platform accounts; nothing runs as a separate service. This root
+// package holds the vocabulary the other packages share: platforms and
+// channels, posts and mentions, receipts and insights, the error classes and
+// the clock.
+//
+// # Packages
+//
+//	cmkit       shared vocabulary (this package)
+//	cmkittest   simulated clock, fake platform, conformance suites for
+//	            adapters and stores
+//	roles       team members, roles, scopes, authorization, approvals, audit
+//	styleguide  brand voice and platform rules for drafts
+//	calendar    content calendar, recurrence, slots and the publisher
+//	moderation  inbox, rules, review queue, routing to customer service
+//	kpi         KPI definitions, the KPI sheet, reports
+//	crisis      crisis plan, spike detection, incidents, escalation
+//	examples/   runnable programs, starting with examples/quickstart
+//
+// Packages land one by one; the README says which are there today.
+//
+// # Concepts
+//
+// A Platform is a network or medium (X, Instagram, a blog). A Channel is one
+// account on one platform, the unit everything is published to, moderated
+// and reported on; ChannelInfo says whose it is (brand, country, product),
+// what one post may contain (Limits) and how a publish can be retried
+// (RetrySafety). A Post is content for one channel; publishing it yields a
+// Receipt. A Mention is what someone says to or about a channel.
+//
+// Domain values are plain structs with JSON tags. IDs that cmkit creates are
+// version 7 UUIDs (NewID); IDs that platforms assign stay strings.
+//
+// # Channel capabilities
+//
+// Channel has two methods, Info and Publish. Everything else a platform can
+// do is an optional one-method interface, found by a type assertion, the way
+// io.WriterTo is found. What calls each, and what happens without it:
+//
+//	PostFinder       calendar's publisher, after an ambiguous publish on a
+//	                 RetryAfterLookup channel; without it, no lookup retry
+//	MentionReader    moderation's inbox and crisis monitoring; without it,
+//	                 the channel has no inbox (ErrUnsupported)
+//	Replier          moderation's replies; without it, ErrUnsupported
+//	Hider            moderation's hide action; falls back to Deleter where
+//	                 the rule allows, else ErrUnsupported
+//	Deleter          moderation's delete action; without it, ErrUnsupported
+//	InsightsFetcher  kpi, to fill the sheet; without it, values by hand
+//	FollowerCounter  kpi, for audience growth; without it, values by hand
+//
+// An adapter that implements a capability but cannot use it for a given
+// account or call returns an *UnsupportedError. Capabilities lists what a
+// channel implements.
+//
+// # Writing a channel adapter
+//
+// Implement Channel for the platform's API, then each capability the API
+// offers. Classify every failure (see Errors) and declare RetrySafety
+// honestly (see Channel). Then run the conformance suite from a test in the
+// adapter's own package:
+//
+//	func TestMyChannel(t *testing.T) {
+//		cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
+//			return newSandboxHarness(t) // a fresh account or sandbox
+//		})
+//	}
+//
+// An adapter that needs a platform SDK or a driver lives in its own module
+// under adapters/, so that importing cmkit never pulls that dependency in.
+//
+// # Errors
+//
+// Every package wraps one of a small closed set of sentinel errors, which
+// callers test with errors.Is and never by message text:
+//
+//	ErrNotFound     the item does not exist
+//	ErrConflict     a stale version or a duplicate; nothing was written
+//	ErrForbidden    the actor lacks a permission; the error says which
+//	ErrInvalid      input broke a rule; a *ValidationError names field and rule
+//	ErrUnsupported  a channel or store cannot do this; also errors.ErrUnsupported
+//	ErrRateLimited  a rate limit; a *RateLimitError carries RetryAfter
+//
+// Adapters also classify failures for retries by wrapping ErrTransient
+// (certainly not applied), ErrAmbiguous (may have been applied) or
+// ErrPermanent (retrying will not help); Classify reads the class, and
+// treats anything unclassified as ambiguous. Bad input is never a panic and
+// never half-applied.
+//
+// # Time
+//
+// Services take a Clock (SystemClock by default) and read it once per call;
+// cmkittest.Clock simulates it. Wall-clock plans carry a *time.Location;
+// programs built for minimal containers should import time/tzdata.
+package cmkit

@@ -1,0 +1,152 @@
+package cmkit
+
+import (
+	"strings"
+)
+
+// Platform names a social platform or publishing medium. The well-known ones
+// are constants; a product adds its own simply by naming it
+// (Platform("intranet")), as long as the name passes ParsePlatform's rules.
+// The zero Platform is not valid.
+type Platform string
+
+// The well-known platforms.
+const (
+	X         Platform = "x"
+	Facebook  Platform = "facebook"
+	Instagram Platform = "instagram"
+	LinkedIn  Platform = "linkedin"
+	TikTok    Platform = "tiktok"
+	YouTube   Platform = "youtube"
+	Threads   Platform = "threads"
+	Mastodon  Platform = "mastodon"
+	Bluesky   Platform = "bluesky"
+	Pinterest Platform = "pinterest"
+	Blog      Platform = "blog"
+	Forum     Platform = "forum"
+	Email     Platform = "email"
+)
+
+var wellKnown = []Platform{X, Facebook, Instagram, LinkedIn, TikTok, YouTube,
+	Threads, Mastodon, Bluesky, Pinterest, Blog, Forum, Email}
+
+// Platforms returns the well-known platforms, in a fixed order. The caller
+// owns the returned slice.
+func Platforms() []Platform {
+	return append([]Platform(nil), wellKnown...)
+}
+
+// maxPlatformLen bounds a custom platform name.
+const maxPlatformLen = 64
+
+// ParsePlatform reads a platform name as a person writes it in a
+// configuration file: case and surrounding space are ignored, "twitter" is
+// read as X. A custom name must be 1 to 64 characters of lower-case ASCII
+// letters, digits, '-', '_' or '.', starting with a letter. Anything else is
+// a *ValidationError (field "platform", rule "format").
+func ParsePlatform(s string) (Platform, error) {
+	p := Platform(strings.ToLower(strings.TrimSpace(s)))
+	if p == "twitter" {
+		return X, nil
+	}
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+// Validate reports whether p is a usable platform name (see ParsePlatform);
+// the error names the field "platform" and the rule "required" or "format".
+func (p Platform) Validate() error {
+	if p == "" {
+		return Invalid("platform", "required", "")
+	}
+	if len(p) > maxPlatformLen {
+		return Invalid("platform", "format", "longer than %d bytes", maxPlatformLen)
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'):
+		default:
+			return Invalid("platform", "format",
+				"%q: use lower-case letters, digits, '-', '_' or '.', starting with a letter", string(p))
+		}
+	}
+	return nil
+}
+
+// WellKnown reports whether p is one of the constants of this package.
+func (p Platform) WellKnown() bool {
+	for _, w := range wellKnown {
+		if p == w {
+			return true
+		}
+	}
+	return false
+}
+
+// String returns the platform's name.
+func (p Platform) String() string { return string(p) }
+
+// Counting names how a platform measures the length of a text. Platforms
+// disagree, and counting the wrong way is the first reason scheduled posts
+// are rejected: X weighs characters, Bluesky counts grapheme clusters,
+// Threads counts UTF-8 bytes of emoji. The constants below are the methods
+// cmkit knows; a product may name its own.
+type Counting string
+
+// The counting methods.
+const (
+	// CountCodePoints counts Unicode code points (runes).
+	CountCodePoints Counting = "code-points"
+	// CountGraphemes counts extended grapheme clusters (UAX #29), what a
+	// person sees as one character: a flag or a family emoji counts 1.
+	CountGraphemes Counting = "graphemes"
+	// CountWeighted counts as X does: most Latin text weighs 1, CJK and
+	// emoji 2, and the limit is expressed in those weights.
+	CountWeighted Counting = "weighted"
+	// CountUTF16 counts UTF-16 code units, as JavaScript's String.length.
+	CountUTF16 Counting = "utf16"
+	// CountBytes counts UTF-8 bytes.
+	CountBytes Counting = "bytes"
+)
+
+// Limits describes what a channel accepts in one post. A zero number means
+// "no limit". Limits are given in the platform's own units (see Counting).
+type Limits struct {
+	// MaxLength is the longest text accepted, measured with Counting.
+	MaxLength int `json:"max_length,omitempty"`
+	// Counting says how the platform measures MaxLength.
+	Counting Counting `json:"counting,omitempty"`
+	// URLLength is the length every link counts as, whatever its real
+	// length (23 on X and Mastodon). Zero means links count as written.
+	URLLength int `json:"url_length,omitempty"`
+	// MaxBytes caps the UTF-8 size of the text on platforms that also
+	// limit bytes (Bluesky).
+	MaxBytes int `json:"max_bytes,omitempty"`
+	// MaxHashtags, MaxMentions and MaxMedia cap the number of hashtags,
+	// @mentions and attached media.
+	MaxHashtags int `json:"max_hashtags,omitempty"`
+	MaxMentions int `json:"max_mentions,omitempty"`
+	MaxMedia    int `json:"max_media,omitempty"`
+}
+
+// Validate reports a *ValidationError for a negative number (field
+// "limits.FIELD", rule "non_negative").
+func (l Limits) Validate() error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"limits.max_length", l.MaxLength}, {"limits.url_length", l.URLLength},
+		{"limits.max_bytes", l.MaxBytes}, {"limits.max_hashtags", l.MaxHashtags},
+		{"limits.max_mentions", l.MaxMentions}, {"limits.max_media", l.MaxMedia},
+	} {
+		if f.v < 0 {
+			return Invalid(f.name, "non_negative", "got %d", f.v)
+		}
+	}
+	return nil
+}
