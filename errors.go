@@ -197,11 +197,7 @@ func (e *ValidationError) Unwrap() error { return ErrInvalid }
 // Invalid returns a *ValidationError for field and rule, with an optional
 // detail built like fmt.Sprintf. It is shorthand for the struct literal.
 func Invalid(field, rule, format string, args ...any) error {
-	d := format
-	if len(args) > 0 {
-		d = fmt.Sprintf(format, args...)
-	}
-	return &ValidationError{Field: field, Rule: rule, Detail: d}
+	return &ValidationError{Field: field, Rule: rule, Detail: fmt.Sprintf(format, args...)}
 }
 
 // UnsupportedError reports that a channel lacks a capability, or cannot use

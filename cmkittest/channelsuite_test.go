@@ -1,0 +1,134 @@
+package cmkittest_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/cmkittest"
+)
+
+// Deliberately broken channels, each wrong in one way, to show that
+// TestChannel fails them (testing the tester, as testing/fstest does).
+
+// doublePoster claims idempotency but publishes every call.
+type doublePoster struct{ *cmkittest.FakeChannel }
+
+func (d doublePoster) Info() cmkit.ChannelInfo {
+	info := d.FakeChannel.Info()
+	info.RetrySafety = cmkit.RetryIdempotent
+	return info
+}
+
+// blindFinder claims it can look posts up, but never finds any.
+type blindFinder struct{ *cmkittest.FakeChannel }
+
+func (b blindFinder) FindPost(context.Context, uuid.UUID) (cmkit.Receipt, error) {
+	return cmkit.Receipt{}, cmkit.ErrNotFound
+}
+
+// unclassified loses the error class: every failure is a bare string.
+type unclassified struct{ *cmkittest.FakeChannel }
+
+func (u unclassified) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := u.FakeChannel.Publish(ctx, p)
+	if err != nil {
+		return rc, errors.New("publish failed: " + err.Error())
+	}
+	return rc, nil
+}
+
+// ignoresCancel publishes whatever the context says.
+type ignoresCancel struct{ *cmkittest.FakeChannel }
+
+func (i ignoresCancel) Publish(_ context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	return i.FakeChannel.Publish(context.Background(), p)
+}
+
+// gappyCursor drops the last mention of every page but still moves past it.
+type gappyCursor struct{ *cmkittest.FakeChannel }
+
+func (g gappyCursor) ReadMentions(ctx context.Context, after cmkit.Cursor, limit int) (cmkit.MentionPage, error) {
+	page, err := g.FakeChannel.ReadMentions(ctx, after, limit)
+	if len(page.Mentions) > 1 {
+		page.Mentions = page.Mentions[:len(page.Mentions)-1]
+	}
+	return page, err
+}
+
+// leaky puts its token into error messages.
+type leaky struct{ *cmkittest.FakeChannel }
+
+func (l leaky) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := l.FakeChannel.Publish(ctx, p)
+	if err != nil {
+		err = errors.Join(err, errors.New("request with Authorization: Bearer "+l.Token()))
+	}
+	return rc, err
+}
+
+type brokenCase struct {
+	safety cmkit.RetrySafety // of the fake underneath
+	wrap   func(*cmkittest.FakeChannel) cmkit.Channel
+	fails  []string // subtests that must fail
+}
+
+var brokenChannels = map[string]brokenCase{
+	"double-poster": {cmkit.RetryUnsafe, func(f *cmkittest.FakeChannel) cmkit.Channel { return doublePoster{f} },
+		[]string{"RetrySafety"}},
+	"blind-finder": {cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel { return blindFinder{f} },
+		[]string{"RetrySafety", "FindPost"}},
+	"unclassified": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return unclassified{f} },
+		[]string{"ErrorsClassified/transient", "ErrorsClassified/permanent", "ErrorsClassified/rate-limit", "PublishCanceledContext"}},
+	"ignores-cancel": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return ignoresCancel{f} },
+		[]string{"PublishCanceledContext"}},
+	"gappy-cursor": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return gappyCursor{f} },
+		[]string{"ReadMentions"}},
+	"leaky": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return leaky{f} },
+		[]string{"NoSecretsInErrors", "ErrorsClassified/transient"}},
+}
+
+const brokenEnv = "CMKITTEST_BROKEN_CHANNEL"
+
+// TestSuiteCatchesBrokenChannels runs TestChannel on each broken channel in
+// a child process (a failing suite fails its test, which this test must
+// observe rather than suffer) and checks that exactly the expected subtests
+// fail while the honest ones still pass.
+func TestSuiteCatchesBrokenChannels(t *testing.T) {
+	if name := os.Getenv(brokenEnv); name != "" {
+		bc := brokenChannels[name]
+		cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
+			f := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "broken", RetrySafety: bc.safety}})
+			return cmkittest.FakeHarness(f, bc.wrap(f))
+		})
+		return
+	}
+	for name, bc := range brokenChannels {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteCatchesBrokenChannels$", "-test.v", "-test.count=1")
+			cmd.Env = append(os.Environ(), brokenEnv+"="+name)
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit, "the suite passed a broken channel:\n%s", out)
+			const prefix = "TestSuiteCatchesBrokenChannels/"
+			for _, sub := range bc.fails {
+				assert.Contains(t, string(out), "--- FAIL: "+prefix+sub+" ", "subtest %s must fail", sub)
+			}
+			assert.Contains(t, string(out), "--- PASS: "+prefix+"Identity ", "an honest part still passes")
+			for _, line := range strings.Split(string(out), "\n") {
+				if strings.Contains(line, "panic:") {
+					t.Errorf("the suite panicked: %s", line)
+				}
+			}
+		})
+	}
+}

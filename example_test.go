@@ -1,0 +1,127 @@
+package cmkit_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/cmkittest"
+)
+
+// A publisher decides what to do after a failed publish by the failure's
+// class and the channel's retry safety, never by the error's text.
+func ExampleClassify() {
+	decide := func(err error, rs cmkit.RetrySafety) string {
+		switch cmkit.Classify(err) {
+		case 0:
+			return "published"
+		case cmkit.Transient:
+			return "retry later"
+		case cmkit.Permanent:
+			return "failed: tell a person why"
+		}
+		// Ambiguous: the post may be out already.
+		switch rs {
+		case cmkit.RetryIdempotent:
+			return "retry with the same post ID"
+		case cmkit.RetryAfterLookup:
+			return "look the post up, retry only if absent"
+		}
+		return "unknown: a person must verify"
+	}
+	timeout := fmt.Errorf("publish: %w: %w", cmkit.ErrAmbiguous, context.DeadlineExceeded)
+	fmt.Println(decide(nil, cmkit.RetryUnsafe))
+	fmt.Println(decide(&cmkit.RateLimitError{RetryAfter: time.Minute}, cmkit.RetryUnsafe))
+	fmt.Println(decide(cmkit.Invalid("text", "max_length", "281 > 280"), cmkit.RetryUnsafe))
+	fmt.Println(decide(timeout, cmkit.RetryIdempotent))
+	fmt.Println(decide(timeout, cmkit.RetryAfterLookup))
+	fmt.Println(decide(timeout, cmkit.RetryUnsafe))
+	fmt.Println(decide(errors.New("something odd"), cmkit.RetryUnsafe))
+	// Output:
+	// published
+	// retry later
+	// failed: tell a person why
+	// retry with the same post ID
+	// look the post up, retry only if absent
+	// unknown: a person must verify
+	// unknown: a person must verify
+}
+
+// Optional capabilities are found with a type assertion. Here the channel is
+// cmkittest's fake, which has them all.
+func ExampleChannel() {
+	ctx := context.Background()
+	var ch cmkit.Channel
+	ch, _ = cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: cmkit.ChannelInfo{
+		ID: "acme-pl-mastodon", Platform: cmkit.Mastodon, Country: "PL",
+		RetrySafety: cmkit.RetryIdempotent,
+	}})
+
+	rc, err := ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "Nowa kolekcja już jest! #Zniżki2026", Language: "pl"})
+	if err != nil {
+		fmt.Println("publish:", err)
+		return
+	}
+	fmt.Println("published as", rc.PlatformID)
+
+	if r, ok := ch.(cmkit.MentionReader); ok {
+		page, _ := r.ReadMentions(ctx, "", 10)
+		fmt.Println("mentions so far:", len(page.Mentions))
+	}
+	if _, ok := ch.(cmkit.Replier); ok {
+		fmt.Println("can reply")
+	}
+	fmt.Println(cmkit.Capabilities(ch))
+	// Output:
+	// published as acme-pl-mastodon-1
+	// mentions so far: 0
+	// can reply
+	// [find-post read-mentions reply hide delete insights follower-count]
+}
+
+// A rate-limit error says how long to wait.
+func ExampleRateLimitError() {
+	err := fmt.Errorf("channel acme-x: %w", &cmkit.RateLimitError{RetryAfter: 15 * time.Minute})
+	var rl *cmkit.RateLimitError
+	if errors.As(err, &rl) {
+		fmt.Println("wait", rl.RetryAfter)
+	}
+	fmt.Println(errors.Is(err, cmkit.ErrRateLimited), cmkit.Classify(err))
+	// Output:
+	// wait 15m0s
+	// true transient
+}
+
+// Validation errors name the field and the rule, so a form or a config
+// loader can point at the offending entry.
+func ExampleValidationError() {
+	err := fmt.Errorf("loading channels.json: %w", cmkit.Invalid("channels[2].platform", "format", "%q", "My Forum"))
+	var ve *cmkit.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Println(ve.Field, ve.Rule)
+	}
+	fmt.Println(errors.Is(err, cmkit.ErrInvalid))
+	// Output:
+	// channels[2].platform format
+	// true
+}
+
+// Platform names come from configuration files; well-known ones are
+// constants, and a product may add its own.
+func ExampleParsePlatform() {
+	for _, s := range []string{"Twitter", "bluesky", "acme-forum", "Acme Forum"} {
+		p, err := cmkit.ParsePlatform(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(p, p.WellKnown())
+	}
+	// Output:
+	// x true
+	// bluesky true
+	// acme-forum false
+	// cmkit: invalid platform: format: "acme forum": use lower-case letters, digits, '-', '_' or '.', starting with a letter
+}
