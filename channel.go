@@ -71,10 +71,12 @@ type ChannelInfo struct {
 	Platform Platform `json:"platform"`
 	// Handle is the account's public name on the platform ("@acme_es").
 	Handle string `json:"handle,omitempty"`
-	// Brand, Country (ISO 3166-1 alpha-2) and Product say which part of the
-	// business the channel speaks for; teams are split along them.
-	Brand   string `json:"brand,omitempty"`
+	// Brand is the brand the channel speaks for. Brand, Country and Product
+	// are how teams split the work, and what roles scopes match on.
+	Brand string `json:"brand,omitempty"`
+	// Country is the market the channel serves (ISO 3166-1 alpha-2, "ES").
 	Country string `json:"country,omitempty"`
+	// Product is the product line the channel is about, if it has one.
 	Product string `json:"product,omitempty"`
 	// Languages lists the BCP 47 tags the channel publishes in ("es",
 	// "pl"), most used first.
@@ -244,24 +246,28 @@ const (
 // ErrUnsupported for a given account or call.
 func Capabilities(ch Channel) []Capability {
 	var caps []Capability
-	add := func(ok bool, c Capability) {
-		if ok {
-			caps = append(caps, c)
+	for _, c := range capabilities {
+		if c.implemented(ch) {
+			caps = append(caps, c.name)
 		}
 	}
-	_, ok := ch.(PostFinder)
-	add(ok, CapFindPost)
-	_, ok = ch.(MentionReader)
-	add(ok, CapReadMentions)
-	_, ok = ch.(Replier)
-	add(ok, CapReply)
-	_, ok = ch.(Hider)
-	add(ok, CapHide)
-	_, ok = ch.(Deleter)
-	add(ok, CapDelete)
-	_, ok = ch.(InsightsFetcher)
-	add(ok, CapInsights)
-	_, ok = ch.(FollowerCounter)
-	add(ok, CapFollowerCount)
 	return caps
+}
+
+var capabilities = []struct {
+	name        Capability
+	implemented func(Channel) bool
+}{
+	{CapFindPost, implements[PostFinder]},
+	{CapReadMentions, implements[MentionReader]},
+	{CapReply, implements[Replier]},
+	{CapHide, implements[Hider]},
+	{CapDelete, implements[Deleter]},
+	{CapInsights, implements[InsightsFetcher]},
+	{CapFollowerCount, implements[FollowerCounter]},
+}
+
+func implements[T any](ch Channel) bool {
+	_, ok := ch.(T)
+	return ok
 }

@@ -126,11 +126,12 @@ type Limits struct {
 	// MaxBytes caps the UTF-8 size of the text on platforms that also
 	// limit bytes (Bluesky).
 	MaxBytes int `json:"max_bytes,omitempty"`
-	// MaxHashtags, MaxMentions and MaxMedia cap the number of hashtags,
-	// @mentions and attached media.
+	// MaxHashtags caps the number of hashtags.
 	MaxHashtags int `json:"max_hashtags,omitempty"`
+	// MaxMentions caps the number of @mentions.
 	MaxMentions int `json:"max_mentions,omitempty"`
-	MaxMedia    int `json:"max_media,omitempty"`
+	// MaxMedia caps the number of attached media.
+	MaxMedia int `json:"max_media,omitempty"`
 }
 
 // Validate reports a *ValidationError for a negative number (field

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -124,6 +125,28 @@ func noSecrets(t *testing.T, h ChannelHarness, what string, err error) {
 
 func redact(msg, secret string) string {
 	return strings.ReplaceAll(msg, secret, "<credential>")
+}
+
+// capability returns the channel under test as the capability interface T,
+// or skips the subtest when the channel does not implement it.
+func capability[T any](t *testing.T, h ChannelHarness) T {
+	t.Helper()
+	c, ok := h.Channel().(T)
+	if !ok {
+		t.Skipf("the channel does not implement %s", reflect.TypeFor[T]())
+	}
+	return c
+}
+
+// firstCall checks the first call to a capability: no credential in its
+// error, a skip when it answers ErrUnsupported, and a stop on any other error.
+func firstCall(t *testing.T, h ChannelHarness, c cmkit.Capability, err error) {
+	t.Helper()
+	noSecrets(t, h, string(c), err)
+	skipUnsupported(t, c, err)
+	if err != nil {
+		t.Fatalf("%s: %v", c, err)
+	}
 }
 
 // skipUnsupported skips the subtest when err says the capability is not
@@ -399,10 +422,7 @@ func testNoSecrets(t *testing.T, h ChannelHarness) {
 
 func testFindPost(t *testing.T, h ChannelHarness) {
 	ch := h.Channel()
-	f, ok := ch.(cmkit.PostFinder)
-	if !ok {
-		t.Skip("the channel does not implement cmkit.PostFinder")
-	}
+	f := capability[cmkit.PostFinder](t, h)
 	ctx := suiteCtx(t)
 	p := newPost("cmkit conformance: find")
 	_, err := f.FindPost(ctx, p.ID)
@@ -483,10 +503,7 @@ func checkStream(t *testing.T, what string, got []cmkit.Mention, want []string) 
 
 func testReadMentions(t *testing.T, h ChannelHarness) {
 	ch := h.Channel()
-	r, ok := ch.(cmkit.MentionReader)
-	if !ok {
-		t.Skip("the channel does not implement cmkit.MentionReader")
-	}
+	r := capability[cmkit.MentionReader](t, h)
 	ctx := suiteCtx(t)
 	_, err := r.ReadMentions(ctx, "", 1)
 	noSecrets(t, h, "ReadMentions", err)
@@ -543,20 +560,12 @@ func oneMention(t *testing.T, h ChannelHarness) string {
 }
 
 func testReply(t *testing.T, h ChannelHarness) {
-	ch := h.Channel()
-	r, ok := ch.(cmkit.Replier)
-	if !ok {
-		t.Skip("the channel does not implement cmkit.Replier")
-	}
+	r := capability[cmkit.Replier](t, h)
 	ctx := suiteCtx(t)
 	m := oneMention(t, h)
 	p := newPost("cmkit conformance: thanks for writing")
 	rc, err := r.Reply(ctx, m, p)
-	noSecrets(t, h, "Reply", err)
-	skipUnsupported(t, cmkit.CapReply, err)
-	if err != nil {
-		t.Fatalf("Reply: %v", err)
-	}
+	firstCall(t, h, cmkit.CapReply, err)
 	if rc.PostID != p.ID || rc.PlatformID == "" {
 		t.Errorf("Reply receipt %+v for post %s", rc, p.ID)
 	}
@@ -574,18 +583,11 @@ func testReply(t *testing.T, h ChannelHarness) {
 }
 
 func testHide(t *testing.T, h ChannelHarness) {
-	hd, ok := h.Channel().(cmkit.Hider)
-	if !ok {
-		t.Skip("the channel does not implement cmkit.Hider")
-	}
+	hd := capability[cmkit.Hider](t, h)
 	ctx := suiteCtx(t)
 	m := oneMention(t, h)
 	err := hd.SetHidden(ctx, m, true)
-	noSecrets(t, h, "SetHidden", err)
-	skipUnsupported(t, cmkit.CapHide, err)
-	if err != nil {
-		t.Fatalf("SetHidden(true): %v", err)
-	}
+	firstCall(t, h, cmkit.CapHide, err)
 	if err := hd.SetHidden(ctx, m, true); err != nil {
 		t.Errorf("SetHidden(true) twice must be idempotent: %v", err)
 	}
@@ -601,10 +603,7 @@ func testHide(t *testing.T, h ChannelHarness) {
 
 func testDelete(t *testing.T, h ChannelHarness) {
 	ch := h.Channel()
-	d, ok := ch.(cmkit.Deleter)
-	if !ok {
-		t.Skip("the channel does not implement cmkit.Deleter")
-	}
+	d := capability[cmkit.Deleter](t, h)
 	ctx := suiteCtx(t)
 	p := newPost("cmkit conformance: delete me")
 	rc, err := ch.Publish(ctx, p)
@@ -612,11 +611,7 @@ func testDelete(t *testing.T, h ChannelHarness) {
 		t.Fatalf("Publish: %v", err)
 	}
 	err = d.Delete(ctx, rc.PlatformID)
-	noSecrets(t, h, "Delete", err)
-	skipUnsupported(t, cmkit.CapDelete, err)
-	if err != nil {
-		t.Fatalf("Delete: %v", err)
-	}
+	firstCall(t, h, cmkit.CapDelete, err)
 	if n := published(t, h, p.ID); n != 0 {
 		t.Errorf("after Delete the platform still holds %d posts", n)
 	}
@@ -636,10 +631,7 @@ func testDelete(t *testing.T, h ChannelHarness) {
 
 func testInsights(t *testing.T, h ChannelHarness) {
 	ch := h.Channel()
-	in, ok := ch.(cmkit.InsightsFetcher)
-	if !ok {
-		t.Skip("the channel does not implement cmkit.InsightsFetcher")
-	}
+	in := capability[cmkit.InsightsFetcher](t, h)
 	ctx := suiteCtx(t)
 	p := newPost("cmkit conformance: insights")
 	rc, err := ch.Publish(ctx, p)
@@ -647,11 +639,7 @@ func testInsights(t *testing.T, h ChannelHarness) {
 		t.Fatalf("Publish: %v", err)
 	}
 	got, err := in.Insights(ctx, rc.PlatformID)
-	noSecrets(t, h, "Insights", err)
-	skipUnsupported(t, cmkit.CapInsights, err)
-	if err != nil {
-		t.Fatalf("Insights: %v", err)
-	}
+	firstCall(t, h, cmkit.CapInsights, err)
 	if got.PlatformID != rc.PlatformID {
 		t.Errorf("Insights.PlatformID = %q, want %q", got.PlatformID, rc.PlatformID)
 	}
@@ -670,16 +658,9 @@ func testInsights(t *testing.T, h ChannelHarness) {
 }
 
 func testFollowerCount(t *testing.T, h ChannelHarness) {
-	fc, ok := h.Channel().(cmkit.FollowerCounter)
-	if !ok {
-		t.Skip("the channel does not implement cmkit.FollowerCounter")
-	}
+	fc := capability[cmkit.FollowerCounter](t, h)
 	n, err := fc.FollowerCount(suiteCtx(t))
-	noSecrets(t, h, "FollowerCount", err)
-	skipUnsupported(t, cmkit.CapFollowerCount, err)
-	if err != nil {
-		t.Fatalf("FollowerCount: %v", err)
-	}
+	firstCall(t, h, cmkit.CapFollowerCount, err)
 	if n < 0 {
 		t.Errorf("FollowerCount = %d, want >= 0", n)
 	}

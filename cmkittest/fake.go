@@ -60,7 +60,11 @@ func Faults() []Fault {
 // or Reply) fails with each fault when no injected fault is queued. The sum
 // must not exceed 1.
 type FaultRates struct {
-	Transient, RateLimit, Permanent, Timeout, LostResponse float64
+	Transient    float64 // probability of FaultTransient
+	RateLimit    float64 // probability of FaultRateLimit
+	Permanent    float64 // probability of FaultPermanent
+	Timeout      float64 // probability of FaultTimeout
+	LostResponse float64 // probability of FaultLostResponse
 }
 
 func (r FaultRates) pick(x float64) Fault {
@@ -95,11 +99,14 @@ type FakeConfig struct {
 	// RateLimit is how many write calls the platform accepts per
 	// RateWindow; the next one gets a *cmkit.RateLimitError whose
 	// RetryAfter is the rest of the window. Zero means no limit.
-	RateLimit  int
+	RateLimit int
+	// RateWindow is the length of a rate-limit window, which starts with
+	// the first call after the previous window ended.
 	RateWindow time.Duration
-	// Rates injects random faults; Seed makes them repeatable.
+	// Rates injects random faults.
 	Rates FaultRates
-	Seed  uint64
+	// Seed seeds the random faults, so a run can be repeated.
+	Seed uint64
 	// Unsupported lists capabilities the fake answers with an
 	// *cmkit.UnsupportedError, as an adapter does when an account lacks them.
 	Unsupported []cmkit.Capability
