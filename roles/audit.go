@@ -1,0 +1,304 @@
+package roles
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+	"time"
+
+	"github.com/cmkit/cmkit"
+)
+
+// Event is what happened, as a service reports it to the audit log.
+type Event struct {
+	// Actor is the member who acted ("" for the system).
+	Actor string `json:"actor"`
+	// Action names what was done: "check", "grant.add", "grant.revoke",
+	// "member.put", "member.remove", "approval.approve", ...
+	Action string `json:"action"`
+	// Permission is the permission checked, when there was one.
+	Permission Permission `json:"permission,omitempty"`
+	// Resource is what the action was about.
+	Resource Resource `json:"resource"`
+	// Target names the object acted on (a grant ID, a member ID, an entry).
+	Target string `json:"target,omitempty"`
+	// Allowed reports whether the action was allowed.
+	Allowed bool `json:"allowed"`
+	// Reason explains the outcome.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Record is one entry of the audit log: an Event with its place in the
+// chain. Hash covers every other field and the previous record's hash, so
+// changing, removing or reordering a record breaks the chain.
+type Record struct {
+	// Seq numbers records from 1, without gaps.
+	Seq uint64 `json:"seq"`
+	// At is when the record was written, in UTC, to the microsecond.
+	At time.Time `json:"at"`
+	// Event is what happened.
+	Event
+	// Prev is the previous record's Hash ("" for the first).
+	Prev string `json:"prev"`
+	// Hash is the hex SHA-256 of Prev and this record's other fields.
+	Hash string `json:"hash"`
+}
+
+func (r *Record) computeHash() string {
+	body := struct {
+		Seq  uint64    `json:"seq"`
+		At   time.Time `json:"at"`
+		Ev   Event     `json:"event"`
+		Prev string    `json:"prev"`
+	}{r.Seq, r.At, r.Event, r.Prev}
+	b, err := json.Marshal(body)
+	if err != nil {
+		panic(err) // unreachable: the struct holds only strings, bools, numbers and a time
+	}
+	sum := sha256.Sum256(append([]byte(r.Prev), b...))
+	return hex.EncodeToString(sum[:])
+}
+
+// AuditStore keeps audit records. It only ever appends.
+//
+// Implementations must be safe for concurrent use and must pass
+// cmkittest.TestAuditStore.
+type AuditStore interface {
+	// Append stores r. Its Seq must be one more than the last stored (1
+	// for an empty store); otherwise Append returns an error wrapping
+	// cmkit.ErrConflict and stores nothing, so two writers cannot fork
+	// the chain.
+	Append(ctx context.Context, r Record) error
+	// Last returns the record with the highest Seq, or an error wrapping
+	// cmkit.ErrNotFound when the store is empty.
+	Last(ctx context.Context) (Record, error)
+	// Records yields the records whose Seq is greater than after, in
+	// ascending order. Stopping early is allowed.
+	Records(ctx context.Context, after uint64) iter.Seq2[Record, error]
+}
+
+// ErrTampered is wrapped by every error Verify returns when the log does not
+// verify. It wraps cmkit.ErrInvalid.
+var ErrTampered = fmt.Errorf("roles: audit log does not verify: %w", cmkit.ErrInvalid)
+
+// TamperError says where the audit chain breaks.
+type TamperError struct {
+	// Seq is the position where the problem was found.
+	Seq uint64
+	// Problem says what is wrong there.
+	Problem string
+}
+
+// Error reads "roles: audit log does not verify at record N: PROBLEM".
+func (e *TamperError) Error() string {
+	return fmt.Sprintf("roles: audit log does not verify at record %d: %s", e.Seq, e.Problem)
+}
+
+// Unwrap returns ErrTampered.
+func (e *TamperError) Unwrap() error { return ErrTampered }
+
+// Head identifies the end of the chain at one moment. Keep it somewhere the
+// log's store cannot reach (another system, a signed report): VerifyHead
+// then detects records removed from the end, which the chain alone cannot.
+type Head struct {
+	// Seq is the last record's Seq (0 for an empty log).
+	Seq uint64 `json:"seq"`
+	// Hash is the last record's Hash.
+	Hash string `json:"hash"`
+}
+
+// AuditLog is the tamper-evident, append-only record of what went through
+// roles: every decision made with Directory.Check and every change to
+// members, grants and approvals. Each record carries the hash of the one
+// before it, so Verify detects a record edited, removed or moved.
+//
+// An AuditLog is safe for concurrent use; records from several processes
+// sharing one store stay one chain (Append retries when another writer got
+// there first).
+type AuditLog struct {
+	store AuditStore
+	clock cmkit.Clock
+	mu    sync.Mutex
+}
+
+// NewAuditLog returns an audit log over store, dated by clock (nil means
+// cmkit.SystemClock()).
+func NewAuditLog(store AuditStore, clock cmkit.Clock) *AuditLog {
+	if clock == nil {
+		clock = cmkit.SystemClock()
+	}
+	return &AuditLog{store: store, clock: clock}
+}
+
+// Append records e and returns the record as stored.
+func (l *AuditLog) Append(ctx context.Context, e Event) (Record, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		last, err := l.store.Last(ctx)
+		if err != nil && !errors.Is(err, cmkit.ErrNotFound) {
+			return Record{}, fmt.Errorf("roles: audit: %w", err)
+		}
+		r := Record{Seq: last.Seq + 1, At: l.clock.Now().UTC().Truncate(time.Microsecond), Event: e, Prev: last.Hash}
+		r.Hash = r.computeHash()
+		err = l.store.Append(ctx, r)
+		if err == nil {
+			return r, nil
+		}
+		if !errors.Is(err, cmkit.ErrConflict) || attempt == 10 {
+			return Record{}, fmt.Errorf("roles: audit: %w", err)
+		}
+	}
+}
+
+// Verify walks the whole log and checks the chain: sequence numbers from 1
+// without gaps, each record's Prev equal to the previous Hash, and each Hash
+// recomputed from the record. It returns the head on success, and otherwise
+// a *TamperError (wrapping ErrTampered) for the first break.
+func (l *AuditLog) Verify(ctx context.Context) (Head, error) {
+	var h Head
+	for r, err := range l.store.Records(ctx, 0) {
+		if err != nil {
+			return h, fmt.Errorf("roles: audit: %w", err)
+		}
+		switch {
+		case r.Seq != h.Seq+1:
+			return h, &TamperError{Seq: h.Seq + 1, Problem: fmt.Sprintf("expected record %d, found %d (removed or reordered)", h.Seq+1, r.Seq)}
+		case r.Prev != h.Hash:
+			return h, &TamperError{Seq: r.Seq, Problem: "does not follow the previous record (removed, reordered or edited)"}
+		case r.computeHash() != r.Hash:
+			return h, &TamperError{Seq: r.Seq, Problem: "content does not match its hash (edited)"}
+		}
+		h = Head{Seq: r.Seq, Hash: r.Hash}
+	}
+	return h, nil
+}
+
+// VerifyHead verifies the chain, as Verify does, and also that it still
+// reaches an earlier head: the record at want.Seq exists with want.Hash. It
+// detects records removed from the end.
+func (l *AuditLog) VerifyHead(ctx context.Context, want Head) error {
+	if _, err := l.Verify(ctx); err != nil {
+		return err
+	}
+	if want.Seq == 0 {
+		return nil
+	}
+	for r, err := range l.store.Records(ctx, want.Seq-1) {
+		if err != nil {
+			return fmt.Errorf("roles: audit: %w", err)
+		}
+		if r.Seq == want.Seq && r.Hash == want.Hash {
+			return nil
+		}
+		break
+	}
+	return &TamperError{Seq: want.Seq, Problem: "the anchored head is missing (records removed from the end)"}
+}
+
+// AuditFilter selects records; zero fields select everything.
+type AuditFilter struct {
+	// Actor keeps records of this actor.
+	Actor string
+	// Action keeps records of this action.
+	Action string
+	// Target keeps records about this target.
+	Target string
+	// Brand keeps records whose resource is of this brand.
+	Brand string
+	// Since and Until keep records written in [Since, Until).
+	Since, Until time.Time
+	// DeniedOnly keeps only denials.
+	DeniedOnly bool
+}
+
+func (f *AuditFilter) keep(r *Record) bool {
+	return (f.Actor == "" || r.Actor == f.Actor) &&
+		(f.Action == "" || r.Action == f.Action) &&
+		(f.Target == "" || r.Target == f.Target) &&
+		(f.Brand == "" || r.Resource.Brand == f.Brand) &&
+		(f.Since.IsZero() || !r.At.Before(f.Since)) &&
+		(f.Until.IsZero() || r.At.Before(f.Until)) &&
+		(!f.DeniedOnly || !r.Allowed)
+}
+
+// Records yields the records f selects, oldest first.
+func (l *AuditLog) Records(ctx context.Context, f AuditFilter) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		for r, err := range l.store.Records(ctx, 0) {
+			if err != nil {
+				yield(Record{}, fmt.Errorf("roles: audit: %w", err))
+				return
+			}
+			if f.keep(&r) && !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// MemoryAuditStore is an AuditStore held in memory: safe for concurrent use,
+// complete, and lost with the process. Memory grows with every record.
+type MemoryAuditStore struct {
+	mu      sync.RWMutex
+	records []Record
+}
+
+var _ AuditStore = (*MemoryAuditStore)(nil)
+
+// NewMemoryAuditStore returns an empty MemoryAuditStore.
+func NewMemoryAuditStore() *MemoryAuditStore { return &MemoryAuditStore{} }
+
+// Append implements AuditStore.
+func (s *MemoryAuditStore) Append(ctx context.Context, r Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if want := uint64(len(s.records)) + 1; r.Seq != want {
+		return fmt.Errorf("roles: audit record %d, want %d: %w", r.Seq, want, cmkit.ErrConflict)
+	}
+	s.records = append(s.records, r)
+	return nil
+}
+
+// Last implements AuditStore.
+func (s *MemoryAuditStore) Last(ctx context.Context) (Record, error) {
+	if err := ctx.Err(); err != nil {
+		return Record{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(s.records) == 0 {
+		return Record{}, fmt.Errorf("roles: audit log is empty: %w", cmkit.ErrNotFound)
+	}
+	return s.records[len(s.records)-1], nil
+}
+
+// Records implements AuditStore.
+func (s *MemoryAuditStore) Records(ctx context.Context, after uint64) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		for i := after; ; i++ {
+			if err := ctx.Err(); err != nil {
+				yield(Record{}, err)
+				return
+			}
+			s.mu.RLock()
+			if i >= uint64(len(s.records)) {
+				s.mu.RUnlock()
+				return
+			}
+			r := s.records[i]
+			s.mu.RUnlock()
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}

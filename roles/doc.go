@@ -1,0 +1,58 @@
+// Package roles is the team behind the channels: who its members are, what
+// each may do where, who must approve what, and an audit log no one can
+// quietly rewrite. Every other cmkit package asks it before acting.
+//
+// # Concepts
+//
+// A Permission is one thing a member may do ("post.publish"). A Role is a
+// named set of permissions that may inherit other roles: the built-in
+// SocialMediaManager inherits SeniorCM, which inherits JuniorCM, which
+// inherits Intern; Analyst, CustomerService, Designer, ClientApprover and
+// Legal stand beside them. A RoleSet holds the catalogue; products add their
+// own permissions and roles in code or from a JSON team file (ParseTeam).
+//
+// A Grant gives a member a role, or one permission, in a Scope: brands,
+// channels, countries, products and topics, each a value, a prefix pattern
+// ("acme-es-*") or anything. A deny grant takes away what it names there and
+// wins over every allow. A check asks for a permission on a Resource, the
+// concrete brand, channel, country, product and topic something belongs to;
+// the answer is a Decision that names the grant that decided it, or says
+// what the member does hold.
+//
+// The Directory keeps members and grants in a Store (NewMemoryStore by
+// default) and answers checks from an in-memory index: it is the default
+// Authorizer, and a product with its own access control implements the
+// one-method Authorizer interface instead. Changes to the team are checked
+// too: nobody hands out (or revokes) more than they hold, and the last
+// member who manages a brand cannot be removed.
+//
+// An approval Policy says what needs approval by whom: rules select items
+// (kind, author's role, labels) and require a chain of steps, each approved
+// by any N of, or all of, its approvers. The author never approves their
+// own item, and approvals count only for the version approved. Approvers
+// without an account use single-use, expiring, signed tokens (TokenIssuer).
+//
+// Every decision made with Directory.Check and every change goes into the
+// AuditLog, a hash chain that Verify checks.
+//
+// # Acting member
+//
+// Services read the member they act for from the context: the product calls
+// WithActor once per request, after authentication.
+//
+// # Concurrency
+//
+// Directory, AuditLog, TokenIssuer and the memory stores are safe for
+// concurrent use. Checks never lock: they read an immutable snapshot of the
+// grants, replaced as a whole by each change, so checks from many goroutines
+// scale with the cores. A RoleSet is built first and then handed over.
+//
+// # Errors
+//
+// Denials are values (Decision.Allowed); Check and the changing methods turn
+// them into errors wrapping cmkit.ErrForbidden (a *ForbiddenError for a
+// single decision). Bad input wraps cmkit.ErrInvalid through a
+// *cmkit.ValidationError naming the field; stale versions and broken team
+// invariants wrap cmkit.ErrConflict; a tampered audit log wraps ErrTampered.
+// On any error nothing is changed.
+package roles

@@ -1,0 +1,170 @@
+package roles
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
+)
+
+// MemoryStore is a Store held in memory: the default, and a complete one. It
+// is safe for concurrent use, copies values in and out, checks versions and
+// applies each Change atomically.
+//
+// Its limits: nothing survives the process, and memory grows with the team
+// (a few hundred bytes per grant; 50,000 grants take about 20 MB).
+type MemoryStore struct {
+	mu      sync.RWMutex
+	members map[string]Member
+	grants  map[uuid.UUID]Grant
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{members: map[string]Member{}, grants: map[uuid.UUID]Grant{}}
+}
+
+// Member implements Store.
+func (s *MemoryStore) Member(ctx context.Context, id string) (Member, error) {
+	if err := ctx.Err(); err != nil {
+		return Member{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.members[id]
+	if !ok {
+		return Member{}, fmt.Errorf("roles: member %q: %w", id, cmkit.ErrNotFound)
+	}
+	return m.clone(), nil
+}
+
+// Members implements Store.
+func (s *MemoryStore) Members(ctx context.Context) iter.Seq2[Member, error] {
+	return func(yield func(Member, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(Member{}, err)
+			return
+		}
+		s.mu.RLock()
+		all := make([]Member, 0, len(s.members))
+		for _, m := range s.members {
+			all = append(all, m.clone())
+		}
+		s.mu.RUnlock()
+		slices.SortFunc(all, func(a, b Member) int { return cmp.Compare(a.ID, b.ID) })
+		for _, m := range all {
+			if !yield(m, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Grants implements Store.
+func (s *MemoryStore) Grants(ctx context.Context) iter.Seq2[Grant, error] {
+	return func(yield func(Grant, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(Grant{}, err)
+			return
+		}
+		s.mu.RLock()
+		all := make([]Grant, 0, len(s.grants))
+		for _, g := range s.grants {
+			all = append(all, g)
+		}
+		s.mu.RUnlock()
+		slices.SortFunc(all, func(a, b Grant) int { return compareIDs(a.ID, b.ID) })
+		for _, g := range all {
+			if !yield(g, nil) {
+				return
+			}
+		}
+	}
+}
+
+func compareIDs(a, b uuid.UUID) int {
+	for i := range a {
+		if c := cmp.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// Apply implements Store.
+func (s *MemoryStore) Apply(ctx context.Context, c Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// Check everything first, so that a failure writes nothing.
+	touched := map[string]bool{}
+	for _, m := range c.PutMembers {
+		if err := s.checkVersion(m.ID, m.Version, touched); err != nil {
+			return err
+		}
+	}
+	for _, r := range c.DeleteMembers {
+		if r.Version == 0 {
+			return fmt.Errorf("roles: delete member %q: version 0: %w", r.ID, cmkit.ErrConflict)
+		}
+		if err := s.checkVersion(r.ID, r.Version, touched); err != nil {
+			return err
+		}
+	}
+	added := map[uuid.UUID]bool{}
+	for _, g := range c.AddGrants {
+		if _, ok := s.grants[g.ID]; ok || added[g.ID] {
+			return fmt.Errorf("roles: grant %s exists: %w", g.ID, cmkit.ErrConflict)
+		}
+		added[g.ID] = true
+	}
+	removed := map[uuid.UUID]bool{}
+	for _, id := range c.RemoveGrants {
+		if _, ok := s.grants[id]; !ok || removed[id] {
+			return fmt.Errorf("roles: grant %s: %w", id, cmkit.ErrNotFound)
+		}
+		removed[id] = true
+	}
+	for _, m := range c.PutMembers {
+		m = m.clone()
+		m.Version++
+		s.members[m.ID] = m
+	}
+	for _, r := range c.DeleteMembers {
+		delete(s.members, r.ID)
+	}
+	for _, g := range c.AddGrants {
+		s.grants[g.ID] = g
+	}
+	for _, id := range c.RemoveGrants {
+		delete(s.grants, id)
+	}
+	return nil
+}
+
+func (s *MemoryStore) checkVersion(id string, version int64, touched map[string]bool) error {
+	if touched[id] {
+		return fmt.Errorf("roles: member %q appears twice in one change: %w", id, cmkit.ErrConflict)
+	}
+	touched[id] = true
+	cur, ok := s.members[id]
+	switch {
+	case version == 0 && ok:
+		return fmt.Errorf("roles: member %q already exists: %w", id, cmkit.ErrConflict)
+	case version != 0 && !ok:
+		return fmt.Errorf("roles: member %q: %w", id, cmkit.ErrNotFound)
+	case ok && cur.Version != version:
+		return fmt.Errorf("roles: member %q is at version %d, not %d: %w", id, cur.Version, version, cmkit.ErrConflict)
+	}
+	return nil
+}
