@@ -282,7 +282,9 @@ func (d *Directory) GrantsOf(member string) []Grant {
 func (d *Directory) Grants(ctx context.Context) iter.Seq2[Grant, error] { return d.store.Grants(ctx) }
 
 // Members yields every member from the store, by ID.
-func (d *Directory) Members(ctx context.Context) iter.Seq2[Member, error] { return d.store.Members(ctx) }
+func (d *Directory) Members(ctx context.Context) iter.Seq2[Member, error] {
+	return d.store.Members(ctx)
+}
 
 // Member returns one member, or an error wrapping cmkit.ErrNotFound.
 func (d *Directory) Member(ctx context.Context, id string) (Member, error) {
