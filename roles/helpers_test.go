@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/cmkittest"
 	"github.com/cmkit/cmkit/roles"
 )
@@ -56,3 +58,5 @@ func deny(member string, p roles.Permission, s roles.Scope) roles.Grant {
 var acme = roles.Scope{Brand: "acme"}
 
 var quiet = slog.New(slog.DiscardHandler)
+
+func cmkitID() uuid.UUID { return cmkit.NewID() }

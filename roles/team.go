@@ -201,7 +201,11 @@ func jsonError(data []byte, err error) error {
 		return cmkit.Invalid("json", "syntax", "line %d, column %d: %v", line, col, se)
 	case errors.As(err, &te):
 		line, col := position(data, te.Offset)
-		return cmkit.Invalid(te.Field, "type", "line %d, column %d: want %s, got %s", line, col, te.Type, te.Value)
+		field := te.Field
+		if field == "" {
+			field = "json"
+		}
+		return cmkit.Invalid(field, "type", "line %d, column %d: want %s, got %s", line, col, te.Type, te.Value)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return cmkit.Invalid("json", "syntax", "the file is empty or cut short")
 	}
