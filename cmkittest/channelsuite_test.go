@@ -114,21 +114,29 @@ func TestSuiteCatchesBrokenChannels(t *testing.T) {
 	for name, bc := range brokenChannels {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteCatchesBrokenChannels$", "-test.v", "-test.count=1")
-			cmd.Env = append(os.Environ(), brokenEnv+"="+name)
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			require.ErrorAs(t, err, &exit, "the suite passed a broken channel:\n%s", out)
-			const prefix = "TestSuiteCatchesBrokenChannels/"
-			for _, sub := range bc.fails {
-				assert.Contains(t, string(out), "--- FAIL: "+prefix+sub+" ", "subtest %s must fail", sub)
-			}
-			assert.Contains(t, string(out), "--- PASS: "+prefix+"Identity ", "an honest part still passes")
-			for _, line := range strings.Split(string(out), "\n") {
-				if strings.Contains(line, "panic:") {
-					t.Errorf("the suite panicked: %s", line)
-				}
-			}
+			expectSuiteFailures(t, "TestSuiteCatchesBrokenChannels", brokenEnv, name, bc.fails, "Identity")
 		})
+	}
+}
+
+// expectSuiteFailures re-runs the test named test in a child process with
+// env=name, and checks that it fails, that each of the subtests fails, that
+// the subtest pass still passes, and that nothing panicked.
+func expectSuiteFailures(t *testing.T, test, env, name string, fails []string, pass string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+name)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the suite passed a broken implementation:\n%s", out)
+	prefix := test + "/"
+	for _, sub := range fails {
+		assert.Contains(t, string(out), "--- FAIL: "+prefix+sub+" ", "subtest %s must fail", sub)
+	}
+	assert.Contains(t, string(out), "--- PASS: "+prefix+pass+" ", "an honest part still passes")
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "panic:") {
+			t.Errorf("the suite panicked: %s", line)
+		}
 	}
 }

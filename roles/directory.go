@@ -165,7 +165,7 @@ func (d *Directory) compile(g Grant) (compiled, error) {
 	if err != nil {
 		return compiled{}, err
 	}
-	c := compiled{grant: &g, perms: perms}
+	c := compiled{grant: &g, perms: perms, scope: g.Scope, deny: g.Deny}
 	if !g.ExpiresAt.IsZero() {
 		c.expires = g.ExpiresAt.UnixNano()
 	}
@@ -192,7 +192,7 @@ func (d *Directory) Authorize(_ context.Context, member string, p Permission, r 
 	now := int64(-1)
 	for i := range gs {
 		g := &gs[i]
-		if !g.perms.has(pi) || !g.grant.Scope.Covers(&r) {
+		if !g.perms.has(pi) || !g.scope.Covers(&r) {
 			continue
 		}
 		if g.expires != 0 {
@@ -203,7 +203,7 @@ func (d *Directory) Authorize(_ context.Context, member string, p Permission, r 
 				continue
 			}
 		}
-		if g.grant.Deny {
+		if g.deny {
 			dec.Allowed, dec.By = false, g.grant
 			return dec, nil
 		}

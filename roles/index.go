@@ -8,10 +8,16 @@ import (
 
 // compiled is a grant prepared for checks: the permissions it confers as a
 // bit set, its expiry as a number.
+//
+// The fields a check reads (perms, scope, deny, expires) are copies held in
+// the slice itself, so that a check walks one contiguous block of memory
+// and touches the Grant only to report it.
 type compiled struct {
-	grant   *Grant // immutable once indexed
 	perms   permSet
-	expires int64 // Unix nanoseconds; 0 means never
+	scope   Scope
+	deny    bool
+	expires int64  // Unix nanoseconds; 0 means never
+	grant   *Grant // immutable once indexed
 }
 
 func (c *compiled) live(now int64) bool { return c.expires == 0 || now < c.expires }
