@@ -1,7 +1,10 @@
 package roles
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"fmt"
 	"slices"
 	"time"
@@ -177,6 +180,33 @@ func (p Policy) Validate(rs *RoleSet) error {
 		}
 	}
 	return nil
+}
+
+// ParsePolicy reads a policy written by hand in JSON, in the shape of
+// Policy's JSON tags:
+//
+//	{"rules": [{"name": "supervised-drafts", "kinds": ["post"], "author_roles": ["junior_cm", "intern"],
+//	            "steps": [{"name": "senior-review", "roles": ["senior_cm"]}]}]}
+//
+// and validates it against rs (nil means NewRoleSet()). Any problem is a
+// *cmkit.ValidationError naming the entry, such as "rules[1].steps[0].roles[0]".
+func ParsePolicy(data []byte, rs *RoleSet) (Policy, error) {
+	var p Policy
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Policy{}, jsonError(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Policy{}, cmkit.Invalid("json", "syntax", "unexpected data after the policy object")
+	}
+	if rs == nil {
+		rs = NewRoleSet()
+	}
+	if err := p.Validate(rs); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
 }
 
 // ApprovalStatus is the answer to "is this approved, and if not, who can

@@ -2,6 +2,7 @@ package roles_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -276,6 +277,52 @@ func FuzzRedeem(f *testing.F) {
 		a, err := issuer.Redeem(context.Background(), s, item)
 		if err == nil && (s != tok || !a.External) {
 			t.Fatalf("redeemed a token that was never issued: %q", s)
+		}
+	})
+}
+
+func TestParsePolicy(t *testing.T) {
+	p, err := roles.ParsePolicy([]byte(`{"rules": [
+	  {"name": "launch", "labels": ["launch"], "steps": [
+	    {"name": "seniors", "roles": ["senior_cm"], "need": 2},
+	    {"name": "legal", "permission": "crisis.approve_statement", "all": true}]}]}`), nil)
+	require.NoError(t, err)
+	require.Len(t, p.Rules, 1)
+	assert.Equal(t, 2, p.Rules[0].Steps[0].Need)
+	assert.True(t, p.Rules[0].Steps[1].All)
+
+	for _, tc := range []struct{ json, field, rule string }{
+		{`{"rules": [{"name": "a", "steps": [{"name": "s", "roles": ["pope"]}]}]}`, "rules[0].steps[0].roles[0]", "unknown"},
+		{`{"rules": [{"name": "a", "stepz": []}]}`, "json", "schema"},
+		{`{"rules": [{"name": "a", "steps": [{"name": "s", "need": "two"}]}]}`, "rules.steps.need", "type"},
+		{`[`, "json", "syntax"},
+	} {
+		_, err := roles.ParsePolicy([]byte(tc.json), nil)
+		var ve *cmkit.ValidationError
+		require.ErrorAs(t, err, &ve, tc.json)
+		assert.Equal(t, tc.field, ve.Field, tc.json)
+		assert.Equal(t, tc.rule, ve.Rule, tc.json)
+	}
+}
+
+// FuzzParsePolicy: any input gives a valid policy or a validation error
+// naming a field; never a panic.
+func FuzzParsePolicy(f *testing.F) {
+	f.Add([]byte(`{"rules": [{"name": "a", "kinds": ["post"], "steps": [{"name": "s", "roles": ["senior_cm"], "need": 2}]}]}`))
+	f.Add([]byte(`{"rules": []}`))
+	f.Add([]byte(`{"rules": [{"name": "a", "steps": [{"name": "s", "external": true, "all": true}]}]}`))
+	rs := roles.NewRoleSet()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := roles.ParsePolicy(data, rs)
+		if err != nil {
+			var ve *cmkit.ValidationError
+			if !errors.As(err, &ve) || ve.Field == "" || ve.Rule == "" {
+				t.Fatalf("error %v: want a *cmkit.ValidationError naming field and rule", err)
+			}
+			return
+		}
+		if err := p.Validate(rs); err != nil {
+			t.Fatalf("ParsePolicy accepted a policy that does not validate: %v", err)
 		}
 	})
 }

@@ -1,21 +1,25 @@
-// Quickstart publishes one post to each of two channels and prints what
-// happened. It runs entirely in memory: the channels are cmkittest fakes, so
-// no account or network is needed. Later cmkit packages (roles, calendar,
-// moderation, kpi, crisis) extend this tour.
+// Quickstart walks a junior community manager's post through approval and
+// publishes it to two channels, printing what happened. It runs entirely in
+// memory: the team uses roles' memory store and the channels are cmkittest
+// fakes, so no account or network is needed. Later cmkit packages
+// (calendar, moderation, kpi, crisis) extend this tour.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 	_ "time/tzdata" // wall-clock rules work in containers without a zone database
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/cmkittest"
+	"github.com/cmkit/cmkit/roles"
 )
 
 func main() {
@@ -46,13 +50,55 @@ func run(ctx context.Context, w io.Writer) error {
 		"acme-pl-facebook": "Nowa kolekcja zimowa już w sklepie! Zajrzyj: https://acme.example/pl #Zniżki2026",
 	}
 
+	// The team: Sam manages the brand, Bea is a senior CM, Ola a junior CM.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock),
+		roles.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		return err
+	}
+	acme := roles.Scope{Brand: "acme"}
+	if err := team.Bootstrap(ctx, &roles.Team{
+		Members: []roles.Member{{ID: "sam"}, {ID: "bea"}, {ID: "ola"}},
+		Grants: []roles.Grant{
+			{Member: "sam", Role: roles.SocialMediaManager, Scope: acme},
+			{Member: "bea", Role: roles.SeniorCM, Scope: acme},
+			{Member: "ola", Role: roles.JuniorCM, Scope: acme},
+		},
+	}); err != nil {
+		return err
+	}
+	policy := roles.DefaultPolicy()
+
 	for _, info := range infos {
 		ch, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: info, Clock: clock})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%s (%s, %s, retry %s)\n", info.ID, info.Platform, info.Country, info.RetrySafety)
-		post := cmkit.Post{ID: cmkit.NewID(), Text: texts[info.ID], Language: info.Languages[0]}
+		// Ola drafted the post; as a junior she needs a senior's approval,
+		// and she may not publish herself.
+		draft := roles.Item{ID: cmkit.NewID(), Version: 1, Kind: roles.KindPost, Author: "ola", Resource: roles.ResourceOf(info)}
+		st, err := team.ApprovalStatus(ctx, policy, draft, nil)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s: drafted by ola, approved=%v, can approve: %v\n", info.ID, st.Approved, st.Open()[0].CanApprove)
+		if err := team.Check(roles.WithActor(ctx, "ola"), roles.PublishPost, roles.ResourceOf(info)); errors.Is(err, cmkit.ErrForbidden) {
+			fmt.Fprintf(w, "  ola may not publish it herself (cmkit.ErrForbidden)\n")
+		}
+		approvals, err := team.Approve(roles.WithActor(ctx, "bea"), policy, draft, nil)
+		if err != nil {
+			return err
+		}
+		if st, _ = team.ApprovalStatus(ctx, policy, draft, approvals); !st.Approved {
+			return fmt.Errorf("%s: still not approved", info.ID)
+		}
+		if err := team.Check(roles.WithActor(ctx, "bea"), roles.PublishPost, roles.ResourceOf(info)); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  approved by bea, who publishes it\n")
+
+		fmt.Fprintf(w, "  channel: %s, %s, retry %s\n", info.Platform, info.Country, info.RetrySafety)
+		post := cmkit.Post{ID: draft.ID, Text: texts[info.ID], Language: info.Languages[0]}
 		rc, err := ch.Publish(ctx, post)
 		if err != nil {
 			fmt.Fprintf(w, "  failed (%s): %v\n", cmkit.Classify(err), err)
