@@ -79,7 +79,8 @@
 // callers test with errors.Is and never by message text:
 //
 //	ErrNotFound     the item does not exist
-//	ErrConflict     a stale version or a duplicate; nothing was written
+//	ErrConflict     a stale version, a duplicate or a broken invariant;
+//	                nothing was written
 //	ErrForbidden    the actor lacks a permission; the error says which
 //	ErrInvalid      input broke a rule; a *ValidationError names field and rule
 //	ErrUnsupported  a channel or store cannot do this; also errors.ErrUnsupported

@@ -26,9 +26,10 @@ var (
 	// to the caller).
 	ErrNotFound = errors.New("cmkit: not found")
 
-	// ErrConflict means a write lost an optimistic-concurrency race: the
-	// version it was based on is no longer the current one, or the item
-	// already exists. Nothing was written; re-read and try again.
+	// ErrConflict means a write conflicts with the current state: the
+	// version it was based on is no longer the current one, the item
+	// already exists, or the change would break an invariant (removing a
+	// brand's last manager). Nothing was written; re-read and decide again.
 	ErrConflict = errors.New("cmkit: conflict")
 
 	// ErrForbidden means the acting member lacks a permission. The error
