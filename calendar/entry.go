@@ -1,0 +1,238 @@
+package calendar
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/roles"
+)
+
+// State is where an entry is in its life:
+//
+//	draft -> in_review -> approved -> scheduled -> publishing -> published
+//	                                                          \-> failed
+//	any state before published -> cancelled
+//	scheduled, still unapproved at its time -> expired
+//	publishing, outcome unknown on a channel that cannot be retried -> verify
+//
+// Pausing is not a state: a paused entry keeps its state (see
+// Entry.PausedBy) and resumes where it was.
+type State string
+
+// The entry states.
+const (
+	Draft      State = "draft"
+	InReview   State = "in_review"
+	Approved   State = "approved"
+	Scheduled  State = "scheduled"
+	Publishing State = "publishing"
+	Published  State = "published"
+	Failed     State = "failed"
+	Cancelled  State = "cancelled"
+	Expired    State = "expired"
+	Verify     State = "verify"
+	Held       State = "held"
+)
+
+// Terminal reports whether nothing more happens to an entry in state s
+// without a person (published, failed, cancelled, expired, verify, held).
+func (s State) Terminal() bool {
+	switch s {
+	case Published, Failed, Cancelled, Expired, Verify, Held:
+		return true
+	}
+	return false
+}
+
+// VariantState is where one channel's post is.
+type VariantState string
+
+// The variant states.
+const (
+	// Pending: not sent yet, or to be retried at NextAt.
+	Pending VariantState = "pending"
+	// Sending: an attempt was recorded and the platform called; if a
+	// publisher finds a variant still sending, that attempt's outcome is
+	// unknown.
+	Sending VariantState = "sending"
+	// Sent: the platform accepted it; Receipt is set.
+	Sent VariantState = "sent"
+	// Rejected: the platform refused it for good (a permanent failure).
+	Rejected VariantState = "rejected"
+	// Unknown: it may or may not be out, and the channel cannot tell or
+	// be retried safely; a person must verify it on the platform.
+	Unknown VariantState = "unknown"
+	// Dead: transient failures used up every attempt (the dead letter).
+	Dead VariantState = "dead"
+)
+
+// done reports whether the publisher is finished with a variant.
+func (s VariantState) done() bool { return s == Sent || s == Rejected || s == Unknown || s == Dead }
+
+// Entry is one piece of planned content: the posts it makes on each channel
+// it targets (one Variant per channel, since limits and tone differ), when,
+// and where it is in its life.
+type Entry struct {
+	// ID identifies the entry (a version 7 UUID, set by Calendar.Create).
+	ID uuid.UUID `json:"id"`
+	// Version rises with every write; a write must carry the version it
+	// read. The publisher's lease rides on it: an expired lease means a
+	// newer version, and the old publisher's writes fail.
+	Version int64 `json:"version"`
+	// Title names the entry on the calendar.
+	Title string `json:"title"`
+	// Author is the member who created it.
+	Author string `json:"author"`
+	// Brand is the brand it speaks for; pauses and permissions use it.
+	Brand string `json:"brand,omitempty"`
+	// State is where it is in its life.
+	State State `json:"state"`
+	// At is the planned publishing instant.
+	At time.Time `json:"at"`
+	// Zone is the IANA time zone At was planned in ("Europe/Madrid").
+	Zone string `json:"zone,omitempty"`
+	// DueAt is when the publisher should next act on it: At once
+	// scheduled, a retry time, or a lease's end while it is being
+	// published. Zero means nothing is due. The store indexes it.
+	DueAt time.Time `json:"due_at,omitzero"`
+	// Variants are the posts, one per channel.
+	Variants []Variant `json:"variants"`
+	// Campaign names the campaign it belongs to, if any.
+	Campaign string `json:"campaign,omitempty"`
+	// Labels tag it ("promotion", "evergreen").
+	Labels []string `json:"labels,omitempty"`
+	// Notes are for the team.
+	Notes string `json:"notes,omitempty"`
+	// Approvals are the approvals given so far (see roles.Policy).
+	Approvals []roles.Approval `json:"approvals,omitempty"`
+	// PausedBy names the pause holding the entry, or is empty.
+	PausedBy string `json:"paused_by,omitempty"`
+	// Lease is the publisher currently working on it, if any.
+	Lease Lease `json:"lease,omitzero"`
+	// History records every transition.
+	History []Transition `json:"history,omitempty"`
+	// CreatedAt and UpdatedAt are set by the Calendar.
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	// UpdatedAt is when the entry last changed.
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// Variant is an entry's post on one channel, with its own state, attempts
+// and receipt: one channel failing never marks the others, and a retry
+// never touches a channel that succeeded.
+type Variant struct {
+	// Channel is the channel's ID (cmkit.ChannelInfo.ID).
+	Channel string `json:"channel"`
+	// Post is what to publish there. Post.ID is the idempotency key.
+	Post cmkit.Post `json:"post"`
+	// State is where this post is.
+	State VariantState `json:"state"`
+	// NextAt is when a pending variant may be tried again.
+	NextAt time.Time `json:"next_at,omitzero"`
+	// Attempts is the full history of publishing attempts.
+	Attempts []Attempt `json:"attempts,omitempty"`
+	// Receipt is the platform's receipt once sent.
+	Receipt cmkit.Receipt `json:"receipt,omitzero"`
+	// Error is the last failure, for people.
+	Error string `json:"error,omitempty"`
+}
+
+// Attempt is one call to a platform (or one lookup after an unknown one).
+type Attempt struct {
+	// At is when it started.
+	At time.Time `json:"at"`
+	// Publisher names the publisher that made it.
+	Publisher string `json:"publisher"`
+	// Outcome says how it ended: "sending" while in flight (and forever,
+	// if the publisher died), then "accepted", "transient", "rejected",
+	// "ambiguous", "found" (a lookup found the post) or "absent".
+	Outcome string `json:"outcome"`
+	// Error is the platform's error, when it failed.
+	Error string `json:"error,omitempty"`
+	// RetryAfter is what a rate-limited platform asked for.
+	RetryAfter time.Duration `json:"retry_after,omitempty"`
+}
+
+// Lease marks an entry as being published by one publisher until Expires.
+type Lease struct {
+	// Owner names the publisher.
+	Owner string `json:"owner"`
+	// Expires is when another publisher may take the entry over.
+	Expires time.Time `json:"expires"`
+}
+
+// Transition records a change of state.
+type Transition struct {
+	// At is when it happened.
+	At time.Time `json:"at"`
+	// By is the member (or publisher) who made it.
+	By string `json:"by"`
+	// From and To are the states.
+	From State `json:"from"`
+	// To is the new state.
+	To State `json:"to"`
+	// Note says why, when there is more to say.
+	Note string `json:"note,omitempty"`
+}
+
+// Clone returns a deep copy of e.
+func (e Entry) Clone() Entry {
+	e.Variants = slices.Clone(e.Variants)
+	for i := range e.Variants {
+		v := &e.Variants[i]
+		v.Post = v.Post.Clone()
+		v.Attempts = slices.Clone(v.Attempts)
+	}
+	e.Labels = slices.Clone(e.Labels)
+	e.Approvals = slices.Clone(e.Approvals)
+	e.History = slices.Clone(e.History)
+	return e
+}
+
+// Variant returns the variant for channel, or nil.
+func (e *Entry) Variant(channel string) *Variant {
+	for i := range e.Variants {
+		if e.Variants[i].Channel == channel {
+			return &e.Variants[i]
+		}
+	}
+	return nil
+}
+
+// transition moves e to state to, recording who and why.
+func (e *Entry) transition(to State, by string, at time.Time, note string) {
+	e.History = append(e.History, Transition{At: at, By: by, From: e.State, To: to, Note: note})
+	e.State = to
+}
+
+// validateShape checks what every entry needs whatever its state: a title,
+// at least one variant, distinct channels and post IDs.
+func (e *Entry) validateShape() error {
+	if e.Title == "" {
+		return cmkit.Invalid("entry.title", "required", "")
+	}
+	if len(e.Variants) == 0 {
+		return cmkit.Invalid("entry.variants", "required", "an entry targets at least one channel")
+	}
+	seen := map[string]bool{}
+	for i, v := range e.Variants {
+		f := fmt.Sprintf("entry.variants[%d]", i)
+		if v.Channel == "" {
+			return cmkit.Invalid(f+".channel", "required", "")
+		}
+		if seen[v.Channel] {
+			return cmkit.Invalid(f+".channel", "unique", "channel %q is targeted twice", v.Channel)
+		}
+		seen[v.Channel] = true
+	}
+	if e.Zone != "" {
+		if _, err := time.LoadLocation(e.Zone); err != nil {
+			return cmkit.Invalid("entry.zone", "unknown", "%q is not an IANA time zone (programs in minimal containers import time/tzdata)", e.Zone)
+		}
+	}
+	return nil
+}

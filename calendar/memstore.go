@@ -1,0 +1,347 @@
+package calendar
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
+)
+
+// MemoryStore is a Store held in memory: the default, and a complete one.
+// It is safe for concurrent use, copies entries in and out, checks versions,
+// and keeps a due index (a heap on DueAt) so that Claim costs O(k log n) for
+// k entries out of n, not a scan.
+//
+// Its limits: nothing survives the process; Query scans every entry (about
+// 10 ms per million); memory grows with every entry ever made.
+type MemoryStore struct {
+	mu      sync.Mutex
+	entries map[uuid.UUID]*Entry
+	due     dueIndex
+	pauses  map[string]Pause
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{entries: map[uuid.UUID]*Entry{}, pauses: map[string]Pause{}}
+}
+
+// dueItem is one heap slot: the entry was due at due as of version. A slot
+// whose version is no longer the entry's is stale and skipped.
+type dueItem struct {
+	due     int64
+	version int64
+	e       *Entry // the stored entry; updated in place, so the pointer stays valid
+}
+
+// dueIndex orders due slots by time: buckets of one minute, found through
+// a small heap of bucket keys, each bucket sorted when first read. Pushing
+// is an append; taking the next due slot touches one bucket, so claiming k
+// entries out of millions stays local in memory (a plain binary heap over
+// every entry pays a cache miss per level).
+type dueIndex struct {
+	buckets map[int64]*dueBucket
+	keys    []int64 // min-heap of bucket keys
+	n       int     // slots held
+}
+
+type dueBucket struct {
+	items  []dueItem // sorted latest first when sorted is set
+	sorted bool
+}
+
+const bucketWidth = int64(60e9) // one minute, in nanoseconds
+
+func bucketOf(due int64) int64 {
+	k := due / bucketWidth
+	if due < 0 && due%bucketWidth != 0 {
+		k--
+	}
+	return k
+}
+
+func (x *dueIndex) push(it dueItem) {
+	if x.buckets == nil {
+		x.buckets = map[int64]*dueBucket{}
+	}
+	k := bucketOf(it.due)
+	b := x.buckets[k]
+	if b == nil {
+		b = &dueBucket{sorted: true}
+		x.buckets[k] = b
+		x.pushKey(k)
+	}
+	if b.sorted && len(b.items) > 0 && !laterFirst(&b.items[len(b.items)-1], &it) {
+		b.sorted = false
+	}
+	b.items = append(b.items, it)
+	x.n++
+}
+
+// laterFirst orders slots latest first, so the earliest is at the end.
+func laterFirst(a, b *dueItem) bool {
+	if a.due != b.due {
+		return a.due > b.due
+	}
+	return compareUUID(a.e.ID, b.e.ID) > 0
+}
+
+// next returns the earliest slot due at or before now, removing it.
+func (x *dueIndex) next(now int64) (dueItem, bool) {
+	for len(x.keys) > 0 {
+		k := x.keys[0]
+		if k*bucketWidth > now {
+			return dueItem{}, false
+		}
+		b := x.buckets[k]
+		if len(b.items) == 0 {
+			delete(x.buckets, k)
+			x.popKey()
+			continue
+		}
+		if !b.sorted {
+			slices.SortFunc(b.items, func(p, q dueItem) int {
+				if laterFirst(&p, &q) {
+					return -1
+				}
+				if laterFirst(&q, &p) {
+					return 1
+				}
+				return 0
+			})
+			b.sorted = true
+		}
+		last := b.items[len(b.items)-1]
+		if last.due > now {
+			return dueItem{}, false
+		}
+		b.items = b.items[:len(b.items)-1]
+		x.n--
+		return last, true
+	}
+	return dueItem{}, false
+}
+
+func (x *dueIndex) pushKey(k int64) {
+	x.keys = append(x.keys, k)
+	for i := len(x.keys) - 1; i > 0; {
+		p := (i - 1) / 2
+		if x.keys[p] <= x.keys[i] {
+			break
+		}
+		x.keys[p], x.keys[i] = x.keys[i], x.keys[p]
+		i = p
+	}
+}
+
+func (x *dueIndex) popKey() {
+	h := x.keys
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	for i := 0; ; {
+		small, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && h[l] < h[small] {
+			small = l
+		}
+		if r < len(h) && h[r] < h[small] {
+			small = r
+		}
+		if small == i {
+			break
+		}
+		h[i], h[small] = h[small], h[i]
+		i = small
+	}
+	x.keys = h
+}
+
+func compareUUID(a, b uuid.UUID) int {
+	for i := range a {
+		if c := cmp.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// index records e's due time, if it has one; the caller holds mu.
+func (s *MemoryStore) index(e *Entry) {
+	if e.DueAt.IsZero() {
+		return
+	}
+	s.due.push(dueItem{due: e.DueAt.UnixNano(), version: e.Version, e: e})
+	if s.due.n > 2*len(s.entries)+1024 {
+		s.compact()
+	}
+}
+
+// compact rebuilds the index from live entries, dropping stale slots.
+func (s *MemoryStore) compact() {
+	s.due = dueIndex{}
+	for _, e := range s.entries {
+		if !e.DueAt.IsZero() {
+			s.due.push(dueItem{due: e.DueAt.UnixNano(), version: e.Version, e: e})
+		}
+	}
+}
+
+// Get implements Store.
+func (s *MemoryStore) Get(ctx context.Context, id uuid.UUID) (Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return Entry{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[id]
+	if !ok {
+		return Entry{}, fmt.Errorf("calendar: entry %s: %w", id, cmkit.ErrNotFound)
+	}
+	return e.Clone(), nil
+}
+
+// Put implements Store.
+func (s *MemoryStore) Put(ctx context.Context, e Entry) (Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return Entry{}, err
+	}
+	if e.ID == uuid.Nil {
+		return Entry{}, cmkit.Invalid("entry.id", "required", "")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.entries[e.ID]
+	switch {
+	case e.Version == 0 && ok:
+		return Entry{}, fmt.Errorf("calendar: entry %s already exists: %w", e.ID, cmkit.ErrConflict)
+	case e.Version != 0 && !ok:
+		return Entry{}, fmt.Errorf("calendar: entry %s: %w", e.ID, cmkit.ErrNotFound)
+	case ok && cur.Version != e.Version:
+		return Entry{}, fmt.Errorf("calendar: entry %s is at version %d, not %d: %w", e.ID, cur.Version, e.Version, cmkit.ErrConflict)
+	}
+	stored := e.Clone()
+	stored.Version++
+	if ok {
+		*cur = stored // in place: due slots keep pointing at the live entry
+	} else {
+		cur = &stored
+		s.entries[e.ID] = cur
+	}
+	s.index(cur)
+	return cur.Clone(), nil
+}
+
+// Query implements Store.
+func (s *MemoryStore) Query(ctx context.Context, q Query) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(Entry{}, err)
+			return
+		}
+		s.mu.Lock()
+		var out []*Entry
+		for _, e := range s.entries {
+			if q.Match(e) {
+				out = append(out, e)
+			}
+		}
+		slices.SortFunc(out, func(a, b *Entry) int {
+			if c := a.At.Compare(b.At); c != 0 {
+				return c
+			}
+			return compareUUID(a.ID, b.ID)
+		})
+		copies := make([]Entry, len(out))
+		for i, e := range out {
+			copies[i] = e.Clone()
+		}
+		s.mu.Unlock()
+		for _, e := range copies {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Claim implements Store.
+func (s *MemoryStore) Claim(ctx context.Context, r ClaimRequest) ([]Claimed, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if r.Limit <= 0 || r.Lease <= 0 || r.Owner == "" {
+		return nil, cmkit.Invalid("claim", "required", "a claim needs a positive Limit and Lease and an Owner")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := r.Now.UnixNano()
+	until := r.Now.Add(r.Lease)
+	out := make([]Claimed, 0, min(r.Limit, 256))
+	for len(out) < r.Limit {
+		it, ok := s.due.next(now)
+		if !ok {
+			break
+		}
+		e := it.e
+		if e.Version != it.version || e.DueAt.IsZero() || e.DueAt.UnixNano() != it.due {
+			continue // stale slot
+		}
+		e.Lease = Lease{Owner: r.Owner, Expires: until}
+		e.DueAt = until
+		e.Version++
+		s.due.push(dueItem{due: until.UnixNano(), version: e.Version, e: e})
+		out = append(out, Claimed{ID: e.ID, Version: e.Version})
+	}
+	return out, nil
+}
+
+// PutPause implements Store.
+func (s *MemoryStore) PutPause(ctx context.Context, p Pause) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p.ID == "" {
+		return cmkit.Invalid("pause.id", "required", "")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pauses[p.ID] = p
+	return nil
+}
+
+// DeletePause implements Store.
+func (s *MemoryStore) DeletePause(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.pauses[id]; !ok {
+		return fmt.Errorf("calendar: pause %q: %w", id, cmkit.ErrNotFound)
+	}
+	delete(s.pauses, id)
+	return nil
+}
+
+// Pauses implements Store.
+func (s *MemoryStore) Pauses(ctx context.Context) ([]Pause, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Pause, 0, len(s.pauses))
+	for _, p := range s.pauses {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b Pause) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
