@@ -1,0 +1,614 @@
+package calendar
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/roles"
+)
+
+// Team is what the calendar needs from the team: permission checks for the
+// acting member of a context, and approval decisions. *roles.Directory
+// implements it; a product with its own access control may too.
+type Team interface {
+	// Check returns nil when the acting member of ctx may do p on r, and
+	// otherwise an error wrapping cmkit.ErrForbidden.
+	Check(ctx context.Context, p roles.Permission, r roles.Resource) error
+	// ApprovalStatus evaluates policy for item given its approvals.
+	ApprovalStatus(ctx context.Context, policy roles.Policy, item roles.Item, approvals []roles.Approval) (roles.ApprovalStatus, error)
+	// Approve records the acting member's approval of item.
+	Approve(ctx context.Context, policy roles.Policy, item roles.Item, approvals []roles.Approval) ([]roles.Approval, error)
+}
+
+var _ Team = (*roles.Directory)(nil)
+
+// Checker is a check a variant must pass before it is scheduled and again
+// before it is sent: the style guide, a legal word list. The calendar
+// always checks the channel's own limits first; Checkers come after.
+type Checker interface {
+	// CheckVariant returns what is wrong with v, the post of e for the
+	// channel info describes; no findings means it passes. An error means
+	// the check could not run, and scheduling stops.
+	CheckVariant(ctx context.Context, e *Entry, v *Variant, info cmkit.ChannelInfo) ([]Finding, error)
+}
+
+// Finding is one problem a check found in a variant.
+type Finding struct {
+	// Channel is the variant's channel.
+	Channel string `json:"channel"`
+	// Check names what found it ("limits", "styleguide").
+	Check string `json:"check"`
+	// Rule names the rule broken ("max_length", "banned_term").
+	Rule string `json:"rule"`
+	// Message explains it to a person.
+	Message string `json:"message"`
+	// Start and End are the byte span in the variant's text, when the
+	// finding has a place (End is 0 when it has none).
+	Start int `json:"start,omitempty"`
+	// End is the end of the span.
+	End int `json:"end,omitempty"`
+}
+
+// CheckError reports the findings that stopped an entry from being
+// scheduled (or sent). It wraps cmkit.ErrInvalid.
+type CheckError struct {
+	// Entry is the entry checked.
+	Entry uuid.UUID
+	// Findings are the problems, in variant order.
+	Findings []Finding
+}
+
+// Error lists the findings.
+func (e *CheckError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "calendar: entry %s fails %d check(s)", e.Entry, len(e.Findings))
+	for _, f := range e.Findings {
+		fmt.Fprintf(&b, "; %s: %s %s: %s", f.Channel, f.Check, f.Rule, f.Message)
+	}
+	return b.String()
+}
+
+// Unwrap returns cmkit.ErrInvalid.
+func (e *CheckError) Unwrap() error { return cmkit.ErrInvalid }
+
+// Event is something the calendar or its publisher did, reported to the
+// Hook and to the logger.
+type Event struct {
+	// Kind is what happened: "scheduled", "published", "retrying",
+	// "failed", "verify", "expired", "held", "paused", "resumed".
+	Kind string
+	// Entry is the entry concerned (zero for pause events).
+	Entry uuid.UUID
+	// Channel is the channel concerned, for variant events.
+	Channel string
+	// At is when it happened, by the calendar's clock.
+	At time.Time
+	// Receipt is the platform's receipt, for "published".
+	Receipt cmkit.Receipt
+	// Err is the failure, for "retrying", "failed" and "verify".
+	Err error
+	// Notify lists the members to tell: who can still approve an expired
+	// entry, who must verify an unknown one.
+	Notify []string
+	// Detail says more, for people.
+	Detail string
+}
+
+// Calendar is the content calendar of a team: entries planned per channel,
+// their approval and scheduling, pauses, and the views over them. Its
+// Publisher (NewPublisher) publishes what is due.
+//
+// Every change is authorized through the Team (the acting member comes from
+// the context, see roles.WithActor) and recorded in the entry's History.
+// Scheduling requires the approval the Team's policy asks for, and checks
+// each variant against its channel's limits, counted the platform's way,
+// and against every Checker.
+//
+// A Calendar is safe for concurrent use.
+type Calendar struct {
+	store    Store
+	team     Team
+	policy   roles.Policy
+	channels map[string]cmkit.Channel
+	checkers []Checker
+	clock    cmkit.Clock
+	log      *slog.Logger
+	hook     func(Event)
+}
+
+// Option configures a Calendar.
+type Option func(*Calendar) error
+
+// WithTeam sets the team that authorizes changes and judges approvals. It
+// is required.
+func WithTeam(t Team) Option {
+	return func(c *Calendar) error {
+		if t == nil {
+			return cmkit.Invalid("WithTeam", "required", "nil Team")
+		}
+		c.team = t
+		return nil
+	}
+}
+
+// WithPolicy sets the approval policy (default roles.DefaultPolicy()).
+func WithPolicy(p roles.Policy) Option {
+	return func(c *Calendar) error { c.policy = p; return nil }
+}
+
+// WithChannels registers the channels entries may target, by their
+// ChannelInfo.ID. A repeated ID is an error.
+func WithChannels(chs ...cmkit.Channel) Option {
+	return func(c *Calendar) error {
+		for i, ch := range chs {
+			if ch == nil {
+				return cmkit.Invalid(fmt.Sprintf("WithChannels[%d]", i), "required", "nil Channel")
+			}
+			info := ch.Info()
+			if err := info.Validate(); err != nil {
+				return err
+			}
+			if _, dup := c.channels[info.ID]; dup {
+				return cmkit.Invalid(fmt.Sprintf("WithChannels[%d]", i), "unique", "channel %q is registered twice", info.ID)
+			}
+			c.channels[info.ID] = ch
+		}
+		return nil
+	}
+}
+
+// WithCheckers adds checks every variant must pass (the style guide).
+func WithCheckers(cs ...Checker) Option {
+	return func(c *Calendar) error { c.checkers = append(c.checkers, cs...); return nil }
+}
+
+// WithClock sets the clock (default cmkit.SystemClock()).
+func WithClock(clk cmkit.Clock) Option {
+	return func(c *Calendar) error {
+		if clk == nil {
+			return cmkit.Invalid("WithClock", "required", "nil Clock")
+		}
+		c.clock = clk
+		return nil
+	}
+}
+
+// WithLogger sets the logger for events (default slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Calendar) error {
+		if l == nil {
+			return cmkit.Invalid("WithLogger", "required", "nil Logger")
+		}
+		c.log = l
+		return nil
+	}
+}
+
+// WithHook sets a function called with every Event, synchronously; it must
+// not block.
+func WithHook(h func(Event)) Option {
+	return func(c *Calendar) error { c.hook = h; return nil }
+}
+
+// New returns a Calendar over store. WithTeam is required; a bad option is
+// an error wrapping cmkit.ErrInvalid.
+func New(store Store, opts ...Option) (*Calendar, error) {
+	if store == nil {
+		return nil, cmkit.Invalid("store", "required", "nil Store")
+	}
+	c := &Calendar{store: store, channels: map[string]cmkit.Channel{}, policy: roles.DefaultPolicy()}
+	for _, o := range opts {
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.team == nil {
+		return nil, cmkit.Invalid("WithTeam", "required", "a calendar authorizes every change through a team")
+	}
+	if c.clock == nil {
+		c.clock = cmkit.SystemClock()
+	}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	return c, nil
+}
+
+// Channel returns the registered channel with the given ID.
+func (c *Calendar) Channel(id string) (cmkit.Channel, bool) {
+	ch, ok := c.channels[id]
+	return ch, ok
+}
+
+func (c *Calendar) emit(ctx context.Context, e Event) {
+	attrs := []slog.Attr{slog.String("entry", e.Entry.String())}
+	if e.Channel != "" {
+		attrs = append(attrs, slog.String("channel", e.Channel))
+	}
+	if e.Err != nil {
+		attrs = append(attrs, slog.String("error", e.Err.Error()))
+	}
+	level := slog.LevelInfo
+	if e.Kind == "failed" || e.Kind == "verify" || e.Kind == "expired" {
+		level = slog.LevelWarn
+	}
+	c.log.LogAttrs(ctx, level, "calendar: "+e.Kind, attrs...)
+	if c.hook != nil {
+		c.hook(e)
+	}
+}
+
+// resource returns the roles resource of a variant's channel.
+func (c *Calendar) resource(e *Entry, channel string) roles.Resource {
+	if ch, ok := c.channels[channel]; ok {
+		return roles.ResourceOf(ch.Info())
+	}
+	return roles.Resource{Brand: e.Brand, Channel: channel}
+}
+
+// check authorizes p on every channel e targets.
+func (c *Calendar) check(ctx context.Context, p roles.Permission, e *Entry) error {
+	for _, v := range e.Variants {
+		if err := c.team.Check(ctx, p, c.resource(e, v.Channel)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func actor(ctx context.Context) string {
+	a, _ := roles.ActorFrom(ctx)
+	return a
+}
+
+// item describes e to the approval policy.
+func (c *Calendar) item(e *Entry) roles.Item {
+	res := roles.Resource{Brand: e.Brand}
+	if len(e.Variants) > 0 {
+		res = c.resource(e, e.Variants[0].Channel)
+	}
+	return roles.Item{ID: e.ID, Version: e.contentVersion(), Kind: roles.KindPost, Author: e.Author,
+		Resource: res, Labels: e.Labels}
+}
+
+// contentVersion is the version approvals are bound to: the number of
+// content edits, which History records as draft transitions by edits.
+func (e *Entry) contentVersion() int64 {
+	n := int64(1)
+	for _, t := range e.History {
+		if t.Note == noteEdited {
+			n++
+		}
+	}
+	return n
+}
+
+const noteEdited = "edited"
+
+// Create adds a draft entry, authored by the acting member, who needs
+// roles.DraftPost on every channel it targets. ID, Author, State, the
+// variants' post IDs and timestamps are set here. It returns the entry as
+// stored.
+func (c *Calendar) Create(ctx context.Context, e Entry) (Entry, error) {
+	if err := e.validateShape(); err != nil {
+		return Entry{}, err
+	}
+	if err := c.knownChannels(&e); err != nil {
+		return Entry{}, err
+	}
+	if err := c.check(ctx, roles.DraftPost, &e); err != nil {
+		return Entry{}, err
+	}
+	now := c.clock.Now()
+	e = e.Clone()
+	e.ID, e.Version, e.Author, e.State = cmkit.NewID(), 0, actor(ctx), Draft
+	e.DueAt, e.Lease, e.PausedBy, e.Approvals, e.History = time.Time{}, Lease{}, "", nil, nil
+	e.CreatedAt, e.UpdatedAt = now, now
+	for i := range e.Variants {
+		v := &e.Variants[i]
+		v.Post.ID, v.State, v.Attempts, v.Receipt, v.Error, v.NextAt = cmkit.NewID(), Pending, nil, cmkit.Receipt{}, "", time.Time{}
+	}
+	e.History = []Transition{{At: now, By: e.Author, To: Draft, Note: "created"}}
+	return c.store.Put(ctx, e)
+}
+
+func (c *Calendar) knownChannels(e *Entry) error {
+	for i, v := range e.Variants {
+		if _, ok := c.channels[v.Channel]; !ok {
+			return cmkit.Invalid(fmt.Sprintf("entry.variants[%d].channel", i), "unknown", "no channel %q is registered", v.Channel)
+		}
+	}
+	return nil
+}
+
+// Get returns an entry, or an error wrapping cmkit.ErrNotFound.
+func (c *Calendar) Get(ctx context.Context, id uuid.UUID) (Entry, error) { return c.store.Get(ctx, id) }
+
+// Entries yields the entries q selects, by planned time. Reading is not
+// authorized here; products show what their members may see.
+func (c *Calendar) Entries(ctx context.Context, q Query) iter.Seq2[Entry, error] {
+	return c.store.Query(ctx, q)
+}
+
+// mutate reads entry id at version, applies fn, and writes it back. A
+// version other than the stored one is cmkit.ErrConflict; nothing is
+// written when fn fails.
+func (c *Calendar) mutate(ctx context.Context, id uuid.UUID, version int64, fn func(e *Entry, now time.Time) error) (Entry, error) {
+	e, err := c.store.Get(ctx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	if version != 0 && e.Version != version {
+		return Entry{}, fmt.Errorf("calendar: entry %s is at version %d, not %d: %w", id, e.Version, version, cmkit.ErrConflict)
+	}
+	now := c.clock.Now()
+	if err := fn(&e, now); err != nil {
+		return Entry{}, err
+	}
+	e.UpdatedAt = now
+	return c.store.Put(ctx, e)
+}
+
+func illegal(e *Entry, to State) error {
+	return fmt.Errorf("calendar: entry %s cannot go from %s to %s: %w", e.ID, e.State, to, cmkit.ErrConflict)
+}
+
+// Update replaces an entry's content (title, variants' posts, time, zone,
+// campaign, labels, notes) at the version read. The acting member needs
+// roles.DraftPost. Editing an entry under review, approved or scheduled
+// sends it back to draft: approvals are for the version approved.
+func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
+	if err := e.validateShape(); err != nil {
+		return Entry{}, err
+	}
+	if err := c.knownChannels(&e); err != nil {
+		return Entry{}, err
+	}
+	return c.mutate(ctx, e.ID, e.Version, func(cur *Entry, now time.Time) error {
+		switch cur.State {
+		case Draft, InReview, Approved, Scheduled, Expired, Held:
+		default:
+			return illegal(cur, Draft)
+		}
+		if cur.Lease.Owner != "" && cur.Lease.Expires.After(now) {
+			return fmt.Errorf("calendar: entry %s is being published: %w", cur.ID, cmkit.ErrConflict)
+		}
+		if err := c.check(ctx, roles.DraftPost, cur); err != nil {
+			return err
+		}
+		if err := c.check(ctx, roles.DraftPost, &e); err != nil {
+			return err
+		}
+		old := map[string]uuid.UUID{}
+		for _, v := range cur.Variants {
+			old[v.Channel] = v.Post.ID
+		}
+		upd := e.Clone()
+		for i := range upd.Variants {
+			v := &upd.Variants[i]
+			id, ok := old[v.Channel]
+			if !ok {
+				id = cmkit.NewID()
+			}
+			v.Post.ID, v.State, v.Attempts, v.Receipt, v.Error, v.NextAt = id, Pending, nil, cmkit.Receipt{}, "", time.Time{}
+		}
+		cur.Title, cur.Variants, cur.At, cur.Zone = upd.Title, upd.Variants, upd.At, upd.Zone
+		cur.Campaign, cur.Labels, cur.Notes, cur.Brand = upd.Campaign, upd.Labels, upd.Notes, upd.Brand
+		cur.DueAt = time.Time{}
+		cur.transition(Draft, actor(ctx), now, noteEdited)
+		return nil
+	})
+}
+
+// Submit sends a draft for review; the acting member needs
+// roles.SubmitPost. When the policy requires no approval for it, the entry
+// is approved at once.
+func (c *Calendar) Submit(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
+	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+		if e.State != Draft {
+			return illegal(e, InReview)
+		}
+		if err := c.check(ctx, roles.SubmitPost, e); err != nil {
+			return err
+		}
+		e.transition(InReview, actor(ctx), now, "")
+		st, err := c.team.ApprovalStatus(ctx, c.policy, c.item(e), e.Approvals)
+		if err != nil {
+			return err
+		}
+		if st.Approved {
+			e.transition(Approved, actor(ctx), now, "no approval required")
+		}
+		return nil
+	})
+}
+
+// Approve records the acting member's approval of an entry in review (see
+// roles.Directory.Approve for who may); once the policy is satisfied the
+// entry is approved. The author never approves their own entry.
+func (c *Calendar) Approve(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
+	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+		if e.State != InReview {
+			return illegal(e, Approved)
+		}
+		got, err := c.team.Approve(ctx, c.policy, c.item(e), e.Approvals)
+		if err != nil {
+			return err
+		}
+		e.Approvals = append(e.Approvals, got...)
+		st, err := c.team.ApprovalStatus(ctx, c.policy, c.item(e), e.Approvals)
+		if err != nil {
+			return err
+		}
+		if st.Approved {
+			e.transition(Approved, actor(ctx), now, "")
+		}
+		return nil
+	})
+}
+
+// Schedule puts an approved entry on the calendar at its planned time. The
+// acting member needs roles.SchedulePost on every channel; the approval
+// policy must be satisfied; every variant must pass its channel's limits
+// and every Checker (else a *CheckError listing the findings). An entry
+// held by a pause is scheduled but stays held.
+func (c *Calendar) Schedule(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
+	var scheduled Entry
+	e, err := c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+		if e.State != Approved {
+			return illegal(e, Scheduled)
+		}
+		if e.At.IsZero() {
+			return cmkit.Invalid("entry.at", "required", "a scheduled entry needs a time")
+		}
+		if err := c.check(ctx, roles.SchedulePost, e); err != nil {
+			return err
+		}
+		st, err := c.team.ApprovalStatus(ctx, c.policy, c.item(e), e.Approvals)
+		if err != nil {
+			return err
+		}
+		if !st.Approved {
+			return fmt.Errorf("calendar: entry %s lacks approval: %w", e.ID, cmkit.ErrForbidden)
+		}
+		if err := c.validate(ctx, e); err != nil {
+			return err
+		}
+		e.transition(Scheduled, actor(ctx), now, "")
+		e.DueAt = e.At
+		if err := c.holdIfPaused(ctx, e); err != nil {
+			return err
+		}
+		scheduled = *e
+		return nil
+	})
+	if err == nil {
+		c.emit(ctx, Event{Kind: "scheduled", Entry: e.ID, At: c.clock.Now(), Detail: scheduled.At.String()})
+	}
+	return e, err
+}
+
+// Validate runs every check Schedule runs on an entry's variants, without
+// changing anything, and returns a *CheckError when any fails.
+func (c *Calendar) Validate(ctx context.Context, e *Entry) error { return c.validate(ctx, e) }
+
+func (c *Calendar) validate(ctx context.Context, e *Entry) error {
+	var findings []Finding
+	var buf [8]cmkit.Finding
+	for i := range e.Variants {
+		v := &e.Variants[i]
+		ch, ok := c.channels[v.Channel]
+		if !ok {
+			return cmkit.Invalid(fmt.Sprintf("entry.variants[%d].channel", i), "unknown", "no channel %q is registered", v.Channel)
+		}
+		info := ch.Info()
+		for _, f := range info.Limits.CheckPost(buf[:0], v.Post) {
+			findings = append(findings, Finding{Channel: v.Channel, Check: "limits", Rule: f.Rule,
+				Message: fmt.Sprintf("%d, limit %d on %s", f.Got, f.Limit, info.Platform), Start: f.Cut, End: len(v.Post.Text)})
+		}
+		for _, chk := range c.checkers {
+			fs, err := chk.CheckVariant(ctx, e, v, info)
+			if err != nil {
+				return err
+			}
+			findings = append(findings, fs...)
+		}
+	}
+	if len(findings) > 0 {
+		return &CheckError{Entry: e.ID, Findings: findings}
+	}
+	return nil
+}
+
+// Cancel cancels an entry that is not yet published; the acting member
+// needs roles.CancelPost on every channel. Variants already sent stay sent.
+func (c *Calendar) Cancel(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
+	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+		if e.State == Published || e.State == Cancelled {
+			return illegal(e, Cancelled)
+		}
+		if err := c.check(ctx, roles.CancelPost, e); err != nil {
+			return err
+		}
+		e.DueAt, e.Lease = time.Time{}, Lease{}
+		e.transition(Cancelled, actor(ctx), now, "")
+		return nil
+	})
+}
+
+// Resolve settles a variant a person has verified on the platform: after an
+// unknown outcome ("verify"), or a failure. found reports that the post is
+// out, at platformID (which may be empty when unknown); otherwise the
+// variant is sent again, now. The acting member needs roles.PublishPost on
+// the channel.
+func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, channel string, found bool, platformID string) (Entry, error) {
+	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+		v := e.Variant(channel)
+		if v == nil {
+			return cmkit.Invalid("channel", "unknown", "entry %s has no variant on %q", e.ID, channel)
+		}
+		if v.State != Unknown && v.State != Dead && v.State != Rejected {
+			return fmt.Errorf("calendar: variant %s of entry %s is %s, nothing to resolve: %w", channel, e.ID, v.State, cmkit.ErrConflict)
+		}
+		if err := c.team.Check(ctx, roles.PublishPost, c.resource(e, channel)); err != nil {
+			return err
+		}
+		if found {
+			v.State = Sent
+			v.Receipt = cmkit.Receipt{PostID: v.Post.ID, ChannelID: channel, PlatformID: platformID, PublishedAt: now}
+			v.Error = ""
+		} else {
+			v.State, v.NextAt, v.Error = Pending, now, ""
+		}
+		settle(e, actor(ctx), now, "resolved by a person")
+		return nil
+	})
+}
+
+// settle sets an entry's state from its variants: published when all are
+// sent, verify when any is unknown, failed when any is rejected or dead,
+// publishing (due at the earliest retry) while any is pending.
+func settle(e *Entry, by string, now time.Time, note string) {
+	next := time.Time{}
+	var unknown, failed, pending bool
+	for _, v := range e.Variants {
+		switch v.State {
+		case Pending, Sending:
+			pending = true
+			if next.IsZero() || v.NextAt.Before(next) {
+				next = v.NextAt
+			}
+		case Unknown:
+			unknown = true
+		case Rejected, Dead:
+			failed = true
+		}
+	}
+	to := Published
+	switch {
+	case pending:
+		to = Publishing
+		if next.Before(now) {
+			next = now
+		}
+		e.DueAt = next
+	case unknown:
+		to = Verify
+	case failed:
+		to = Failed
+	}
+	if !pending {
+		e.DueAt = time.Time{}
+	}
+	e.Lease = Lease{}
+	if e.State != to {
+		e.transition(to, by, now, note)
+	}
+}
