@@ -73,14 +73,27 @@ var special = [256]bool{'#': true, '@': true, '$': true, '.': true, ':': true}
 
 // Extract appends the entities of s to dst, in order, and returns it.
 func Extract(dst []Entity, s string) []Entity {
-	last := 0 // end of the last entity: nothing may start before it
-	for i := 0; i < len(s); {
+	for from := 0; ; {
+		e, ok := Next(s, from)
+		if !ok {
+			return dst
+		}
+		dst = append(dst, e)
+		from = e.End
+	}
+}
+
+// Next returns the first entity of s that starts at or after from, as if s
+// had been scanned by Extract from the start; ok is false when there is
+// none. Calling Next again from the returned End walks all entities without
+// allocating. from must be 0 or the End of an entity Next returned.
+func Next(s string, from int) (e Entity, ok bool) {
+	last := from // nothing may start before the end of the last entity
+	for i := from; i < len(s); i++ {
 		c := s[i]
 		if !special[c] {
-			i++
 			continue
 		}
-		var e Entity
 		switch c {
 		case '#':
 			e = hashtag(s, i, last)
@@ -93,18 +106,14 @@ func Extract(dst []Entity, s string) []Entity {
 		case '.':
 			e = barURL(s, i, last)
 		}
-		if e.Kind == 0 {
-			i++
-			continue
+		if e.Kind != 0 {
+			if e.LocalEnd == 0 {
+				e.LocalEnd = e.End
+			}
+			return e, true
 		}
-		if e.LocalEnd == 0 {
-			e.LocalEnd = e.End
-		}
-		dst = append(dst, e)
-		last = e.End
-		i = e.End
 	}
-	return dst
+	return Entity{}, false
 }
 
 // prevRune returns the rune that ends s[:i], or -1 at the start.
