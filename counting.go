@@ -121,7 +121,7 @@ func countWeighted(text string) int {
 			continue
 		}
 		k := grapheme.Next(text[i:])
-		cluster := text[i:k+i]
+		cluster := text[i : k+i]
 		i += k
 		if grapheme.IsEmoji(cluster) {
 			n += 2

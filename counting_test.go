@@ -16,11 +16,11 @@ import (
 
 // Units of text and what each counts on each platform.
 const (
-	skinTone   = "👍🏽"                 // 2 code points, 8 bytes, 4 UTF-16 units
-	family     = "👨‍👩‍👧‍👦"              // 7 code points, 25 bytes, 11 UTF-16 units
-	flag       = "🇪🇸"                 // 2 code points, 8 bytes, 4 UTF-16 units
-	decomposed = "e\u0301"            // 2 code points, 3 bytes
-	cjk        = "日"                  // 1 code point, 3 bytes
+	skinTone   = "👍🏽"                               // 2 code points, 8 bytes, 4 UTF-16 units
+	family     = "👨‍👩‍👧‍👦"                          // 7 code points, 25 bytes, 11 UTF-16 units
+	flag       = "🇪🇸"                               // 2 code points, 8 bytes, 4 UTF-16 units
+	decomposed = "e\u0301"                          // 2 code points, 3 bytes
+	cjk        = "日"                                // 1 code point, 3 bytes
 	link       = "https://example.com/ofertas?x=1 " // 31 + a space
 	remote     = "@ana@mastodon.social "
 )

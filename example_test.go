@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/cmkittest"
