@@ -81,15 +81,25 @@ func (n Normalizer) Options() Options { return n.opts }
 type Buffer struct {
 	// Text is the normalized text, valid UTF-8.
 	Text []byte
-	// Starts and Ends give, for each byte of Text, the original bytes it
-	// came from: src[Starts[i]:Ends[i]]. Both are non-decreasing.
-	Starts, Ends []int32
+	// Starts gives, for each byte of Text, the offset in the original of
+	// the character it came from. It is non-decreasing; the bytes that one
+	// original character became share its offset.
+	Starts []int32
+	// srcLen is the length of the original.
+	srcLen int
 }
 
 // Span returns the original byte range that the normalized range
-// Text[i:j] came from (0 <= i < j <= len(Text)).
+// Text[i:j] came from (0 <= i < j <= len(Text)): from the first original
+// character written at i up to the next one written after j-1, so that
+// the characters dropped inside or right after the range (accents typed
+// as combining marks, zero-width characters, repeated letters, joined
+// separators) belong to it.
 func (b *Buffer) Span(i, j int) (start, end int) {
-	return int(b.Starts[i]), int(b.Ends[j-1])
+	if j < len(b.Text) {
+		return int(b.Starts[i]), int(b.Starts[j])
+	}
+	return int(b.Starts[i]), b.srcLen
 }
 
 // Whole reports whether Text[i:j] covers whole units of the original:
@@ -163,12 +173,11 @@ type state struct {
 
 // Normalize resets b and writes the normalization of src into it.
 func (n Normalizer) Normalize(b *Buffer, src string) {
-	b.Text, b.Starts, b.Ends = b.Text[:0], b.Starts[:0], b.Ends[:0]
-	if cap(b.Text) < len(src) {
+	b.Text, b.Starts, b.srcLen = b.Text[:0], b.Starts[:0], len(src)
+	if cap(b.Text) < len(src) || cap(b.Starts) < len(src) {
 		// Most texts keep or shrink their length; grow once for them.
 		b.Text = make([]byte, 0, len(src)+len(src)/4)
 		b.Starts = make([]int32, 0, cap(b.Text))
-		b.Ends = make([]int32, 0, cap(b.Text))
 	}
 	st := state{b: b, unitStart: -1, tokStart: -1}
 	opts := n.opts
@@ -176,24 +185,17 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 	for i := 0; i < len(src); {
 		c := src[i]
 		if c < utf8.RuneSelf {
-			cls := asciiClass[c]
-			if plain && cls == cLetter || plain && cls == cDigit {
-				// Fast path: a letter or digit without options.
-				b.Text = append(b.Text, asciiFold[c])
-				b.Starts = append(b.Starts, int32(i))
-				b.Ends = append(b.Ends, int32(i+1))
-				st.unitStart = len(b.Text) - 1
-				i++
+			if plain {
+				i = st.asciiRun(src, i)
 				continue
 			}
-			n.ascii(&st, src, i, c, cls)
+			n.ascii(&st, src, i, c, asciiClass[c])
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(src[i:])
 		if r == utf8.RuneError && size == 1 {
 			// Invalid UTF-8: dropped, so that Text stays valid.
-			st.extend(i + 1)
 			i++
 			continue
 		}
@@ -201,10 +203,64 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 		if keep {
 			rep = src[i : i+size]
 		}
-		n.unit(&st, src, i, i+size, rep)
+		if plain {
+			// Without options only white space needs a second look.
+			if rep != "" && (rep != " " || len(b.Text) == 0 || b.Text[len(b.Text)-1] != ' ') {
+				st.write(i, rep)
+			}
+		} else {
+			n.unit(&st, src, i, i+size, rep)
+		}
 		i += size
 	}
 	n.endWord(&st)
+}
+
+// asciiRun writes the run of ASCII bytes that starts at src[i], without
+// options, and returns where the run ends. It is the hot loop: one table
+// lookup per byte, and the buffers are grown once for the whole run.
+func (st *state) asciiRun(src string, i int) int {
+	b := st.b
+	w := len(b.Text)
+	if need := w + len(src) - i; cap(b.Text) < need || cap(b.Starts) < need {
+		st.grow(need)
+	}
+	t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
+	unit := st.unitStart
+	n := min(len(t), len(s))
+	t, s = t[:n], s[:n]
+	j := i
+	for ; j < len(src); j++ {
+		c := src[j]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		f := asciiFold[c]
+		if f == ' ' && w > 0 && t[w-1] == ' ' || f == 0 {
+			continue // white space collapses; control characters drop
+		}
+		if w >= n {
+			panic("textnorm: buffer sized wrong") // unreachable: grown above
+		}
+		t[w] = f
+		s[w] = int32(j)
+		unit = w
+		w++
+	}
+	b.Text, b.Starts = t[:w], s[:w]
+	st.unitStart = unit
+	return j
+}
+
+// grow makes room for need bytes in both slices of the buffer.
+func (st *state) grow(need int) {
+	b := st.b
+	n := need + need/4 + 16
+	t := make([]byte, len(b.Text), n)
+	copy(t, b.Text)
+	s := make([]int32, len(b.Starts), n)
+	copy(s, b.Starts)
+	b.Text, b.Starts = t, s
 }
 
 // ascii handles one ASCII byte at src[i].
@@ -212,26 +268,22 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 	b := st.b
 	switch cls {
 	case cDrop:
-		st.extend(i + 1)
 		return
 	case cSpace:
 		if n.opts.JoinSeparated && i < st.joinUntil {
-			st.extend(i + 1)
 			return
 		}
 		n.endWord(st)
 		if len(b.Text) > 0 && b.Text[len(b.Text)-1] == ' ' {
-			st.extend(i + 1)
 			return
 		}
-		st.write(i, i+1, " ")
+		st.write(i, " ")
 		if n.opts.JoinSeparated {
 			n.join(st, src, i)
 		}
 		return
 	case cOther:
 		if n.opts.JoinSeparated && i < st.joinUntil && separator[c] {
-			st.extend(i + 1)
 			return
 		}
 		if n.opts.Leet && leetMap[c] != 0 && n.leetSymbol(st, src, i, c) {
@@ -253,7 +305,6 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 	f := asciiFold[c]
 	if n.opts.CollapseRepeats && cls == cLetter && st.tokStart >= 0 && st.unitStart >= 0 &&
 		len(b.Text)-st.unitStart == 1 && b.Text[st.unitStart] == f {
-		st.extend(i + 1)
 		return
 	}
 	if st.tokStart < 0 {
@@ -288,36 +339,31 @@ func (n Normalizer) leetSymbol(st *state, src string, i int, c byte) bool {
 func (n Normalizer) unit(st *state, src string, i, j int, rep string) {
 	b := st.b
 	if rep == "" {
-		st.extend(j)
 		return
 	}
 	r, _ := utf8.DecodeRuneInString(rep)
 	switch {
 	case r == ' ':
 		if n.opts.JoinSeparated && i < st.joinUntil {
-			st.extend(j)
 			return
 		}
 		n.endWord(st)
 		if len(b.Text) > 0 && b.Text[len(b.Text)-1] == ' ' {
-			st.extend(j)
 			return
 		}
-		st.write(i, j, " ")
+		st.write(i, " ")
 	case r < utf8.RuneSelf && asciiClass[r] == cOther || r >= utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsDigit(r):
 		if n.opts.JoinSeparated && i < st.joinUntil && r == '·' {
-			st.extend(j)
 			return
 		}
 		n.endWord(st)
-		st.write(i, j, rep)
+		st.write(i, rep)
 		if n.opts.JoinSeparated && r == '·' {
 			n.join(st, src, i)
 		}
 	default:
 		if n.opts.CollapseRepeats && st.tokStart >= 0 && st.unitStart >= 0 &&
 			string(b.Text[st.unitStart:]) == rep && unicode.IsLetter(r) {
-			st.extend(j)
 			return
 		}
 		if st.tokStart < 0 {
@@ -333,7 +379,7 @@ func (n Normalizer) unit(st *state, src string, i, j int, rep string) {
 				}
 			}
 		}
-		st.write(i, j, rep)
+		st.write(i, rep)
 	}
 }
 
@@ -359,7 +405,7 @@ func (n Normalizer) endWord(st *state) {
 // starting with the letter before src[i], and if it finds them drops the
 // separators up to the last letter and reopens the word before src[i].
 func (n Normalizer) join(st *state, src string, i int) {
-	sep0, size := utf8.DecodeRuneInString(src[i:])
+	sep0, _ := utf8.DecodeRuneInString(src[i:])
 	// The separator must follow a single letter that follows the start,
 	// white space or punctuation other than separators.
 	r, rs := utf8.DecodeLastRuneInString(src[:i])
@@ -399,9 +445,8 @@ func (n Normalizer) join(st *state, src string, i int) {
 	// Undo the separator just written and reopen the word before it.
 	b := st.b
 	u := st.unitStart
-	b.Text, b.Starts, b.Ends = b.Text[:u], b.Starts[:u], b.Ends[:u]
+	b.Text, b.Starts = b.Text[:u], b.Starts[:u]
 	st.unitStart = lastUnit(b, u)
-	st.extend(i + size)
 	st.reopen()
 }
 
@@ -415,11 +460,6 @@ func lastUnit(b *Buffer, u int) int {
 		k--
 	}
 	return k
-}
-
-func size0(src string, i int) int {
-	_, s := utf8.DecodeRuneInString(src[i:])
-	return s
 }
 
 func isAlnum(r rune) bool {
@@ -460,14 +500,13 @@ func (st *state) reopen() {
 	}
 }
 
-// write appends rep for the original src[i:j].
-func (st *state) write(i, j int, rep string) {
+// write appends rep for the original character at src[i].
+func (st *state) write(i int, rep string) {
 	b := st.b
 	st.unitStart = len(b.Text)
 	b.Text = append(b.Text, rep...)
 	for k := 0; k < len(rep); k++ {
 		b.Starts = append(b.Starts, int32(i))
-		b.Ends = append(b.Ends, int32(j))
 	}
 }
 
@@ -476,19 +515,6 @@ func (st *state) writeByte(i int, c byte) {
 	st.unitStart = len(b.Text)
 	b.Text = append(b.Text, c)
 	b.Starts = append(b.Starts, int32(i))
-	b.Ends = append(b.Ends, int32(i+1))
-}
-
-// extend makes the last written unit cover the original up to end (a
-// dropped character belongs to what precedes it).
-func (st *state) extend(end int) {
-	if st.unitStart < 0 {
-		return
-	}
-	e := st.b.Ends
-	for k := st.unitStart; k < len(e); k++ {
-		e[k] = int32(end)
-	}
 }
 
 // String returns the normalization of s; it allocates, and is meant for
