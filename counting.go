@@ -120,10 +120,10 @@ func countWeighted(text string) int {
 			n++
 			continue
 		}
-		k := grapheme.Next(text[i:])
+		k, emoji := grapheme.NextEmoji(text[i:])
 		cluster := text[i : k+i]
 		i += k
-		if grapheme.IsEmoji(cluster) {
+		if emoji {
 			n += 2
 			continue
 		}
@@ -148,14 +148,13 @@ func countEmojiBytes(text string) int {
 			n++
 			continue
 		}
-		k := grapheme.Next(text[i:])
-		cluster := text[i : i+k]
-		i += k
-		if grapheme.IsEmoji(cluster) {
-			n += len(cluster)
+		k, emoji := grapheme.NextEmoji(text[i:])
+		if emoji {
+			n += k
 		} else {
-			n += utf8.RuneCountInString(cluster)
+			n += utf8.RuneCountInString(text[i : i+k])
 		}
+		i += k
 	}
 	return n
 }

@@ -85,22 +85,30 @@ func decode(s string) (rune, int) {
 // Next returns the length in bytes of the first extended grapheme cluster
 // of s, or 0 when s is empty.
 func Next(s string) int {
+	n, _ := NextEmoji(s)
+	return n
+}
+
+// NextEmoji is Next, and also reports whether the cluster is an emoji as
+// IsEmoji decides, without a second pass over it.
+func NextEmoji(s string) (int, bool) {
 	if len(s) == 0 {
-		return 0
+		return 0, false
 	}
 	if c := s[0]; c < utf8.RuneSelf {
 		if len(s) == 1 {
-			return 1
+			return 1, false
 		}
 		if d := s[1]; d < utf8.RuneSelf {
 			if c == '\r' && d == '\n' {
-				return 2
+				return 2, false
 			}
-			return 1
+			return 1, false
 		}
 	}
 	r, i := decode(s)
 	p := prop(r)
+	isEmoji := p&extPict != 0 || p&propMask == pRI
 	prev := p & propMask
 	// emoji: the cluster so far ends in ExtPict Extend* (GB11's left side);
 	// emojiZWJ: ... followed by a ZWJ.
@@ -132,10 +140,13 @@ func Next(s string) int {
 		} else {
 			ri = 0
 		}
+		if r == 0xFE0F || r == 0x20E3 {
+			isEmoji = true
+		}
 		prev = next
 		i += n
 	}
-	return i
+	return i, isEmoji
 }
 
 // joins reports whether there is no boundary between prev and next (rules
