@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/cmkittest"
@@ -124,4 +126,54 @@ func ExampleParsePlatform() {
 	// bluesky true
 	// acme-forum false
 	// cmkit: invalid platform: format: "acme forum": use lower-case letters, digits, '-', '_' or '.', starting with a letter
+}
+
+// Counting a post the way X and Bluesky do: X weighs emoji and CJK 2 and
+// counts every link as 23; Bluesky counts what a reader sees as one
+// character, and caps bytes too.
+func ExampleLimits_Count() {
+	text := "¡Oferta! 👨‍👩‍👧‍👦🇪🇸 https://ejemplo.es/ofertas/otoño-2024?utm_source=x 日本"
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	bsky, _ := cmkit.PlatformLimits(cmkit.Bluesky)
+	fmt.Println("X:", x.Count(text), "of", x.MaxLength)
+	fmt.Println("Bluesky:", bsky.Count(text), "of", bsky.MaxLength)
+	fmt.Println("code points:", utf8.RuneCountInString(text), "bytes:", len(text))
+	// Output:
+	// X: 42 of 280
+	// Bluesky: 65 of 300
+	// code points: 72 bytes: 102
+}
+
+// Checking a draft before scheduling it: which limit, by how much, and
+// where the text would have to be cut.
+func ExampleLimits_CheckText() {
+	bsky, _ := cmkit.PlatformLimits(cmkit.Bluesky)
+	draft := strings.Repeat("Zniżki! ", 40) // 320 graphemes
+	for _, f := range bsky.CheckText(nil, draft) {
+		fmt.Printf("%s: %d over the limit of %d; keep %q...\n", f.Rule, f.Over(), f.Limit, draft[f.Cut-16:f.Cut])
+	}
+	fmt.Println(bsky.Count(bsky.Truncate(draft, "…")))
+	// Output:
+	// max_length: 20 over the limit of 300; keep "! Zniżki! Zniż"...
+	// 300
+}
+
+// Splitting a long announcement into a numbered thread: every part fits,
+// and no word, link or hashtag is broken.
+func ExampleLimits_SplitThread() {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	x.MaxLength = 60 // a short limit, to keep the example small
+	parts, err := x.SplitThread("Nuestra #Promoción de otoño empieza hoy: descuentos en toda la tienda, " +
+		"envío gratis y regalos en https://ejemplo.es/ofertas/otoño-2024 hasta el domingo.")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range parts {
+		fmt.Printf("%2d %s\n", x.Count(p), p)
+	}
+	// Output:
+	// 58 Nuestra #Promoción de otoño empieza hoy: descuentos en 1/3
+	// 45 toda la tienda, envío gratis y regalos en 2/3
+	// 45 https://ejemplo.es/ofertas/otoño-2024 hasta el domingo. 3/3
 }

@@ -111,10 +111,34 @@ const (
 	CountUTF16 Counting = "utf16"
 	// CountBytes counts UTF-8 bytes.
 	CountBytes Counting = "bytes"
+	// CountEmojiBytes counts code points, except that an emoji (a whole
+	// grapheme cluster) counts its UTF-8 length in bytes, as Threads does.
+	CountEmojiBytes Counting = "emoji-bytes"
 )
+
+// Known reports whether c is one of the counting methods of this package.
+// The empty Counting is known too: it counts code points.
+func (c Counting) Known() bool {
+	switch c {
+	case "", CountCodePoints, CountGraphemes, CountWeighted, CountUTF16, CountBytes, CountEmojiBytes:
+		return true
+	}
+	return false
+}
 
 // Limits describes what a channel accepts in one post. A zero number means
 // "no limit". Limits are given in the platform's own units (see Counting).
+//
+// PlatformLimits returns the limits of each well-known platform. A product
+// describes its own platform with a Limits value of its own, and when none of
+// the Counting methods fits, sets Counter: there is no global registry.
+//
+// Count measures a text, CheckText and CheckPost report which limits a text
+// or post breaks (by how much, and where to cut), Truncate shortens a text
+// to fit and SplitThread breaks it into a numbered thread. All of them count
+// the way the platform does: links count URLLength, a fediverse mention
+// counts its local part where MentionLocalPart is set, and the rest is
+// measured with Counting.
 type Limits struct {
 	// MaxLength is the longest text accepted, measured with Counting.
 	MaxLength int `json:"max_length,omitempty"`
@@ -132,10 +156,20 @@ type Limits struct {
 	MaxMentions int `json:"max_mentions,omitempty"`
 	// MaxMedia caps the number of attached media.
 	MaxMedia int `json:"max_media,omitempty"`
+	// MaxLinks caps the number of links in the text.
+	MaxLinks int `json:"max_links,omitempty"`
+	// MentionLocalPart makes a fediverse mention ("@user@instance.social")
+	// count as its local part ("@user"), as Mastodon does.
+	MentionLocalPart bool `json:"mention_local_part,omitempty"`
+	// Counter, when set, measures MaxLength instead of Counting, URLLength
+	// and MentionLocalPart: the hook for a platform whose rule is none of
+	// the Counting methods. It is not serialized.
+	Counter Counter `json:"-"`
 }
 
 // Validate reports a *ValidationError for a negative number (field
-// "limits.FIELD", rule "non_negative").
+// "limits.FIELD", rule "non_negative"), or for a Counting that cmkit does
+// not know while Counter is nil (field "limits.counting", rule "unknown").
 func (l Limits) Validate() error {
 	for _, f := range []struct {
 		name string
@@ -144,10 +178,15 @@ func (l Limits) Validate() error {
 		{"limits.max_length", l.MaxLength}, {"limits.url_length", l.URLLength},
 		{"limits.max_bytes", l.MaxBytes}, {"limits.max_hashtags", l.MaxHashtags},
 		{"limits.max_mentions", l.MaxMentions}, {"limits.max_media", l.MaxMedia},
+		{"limits.max_links", l.MaxLinks},
 	} {
 		if f.v < 0 {
 			return Invalid(f.name, "non_negative", "got %d", f.v)
 		}
+	}
+	if l.Counter == nil && !l.Counting.Known() {
+		return Invalid("limits.counting", "unknown",
+			"%q is not a counting method of cmkit; set Limits.Counter to count it", string(l.Counting))
 	}
 	return nil
 }

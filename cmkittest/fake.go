@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -93,8 +92,10 @@ type FakeConfig struct {
 	// Clock dates receipts and mentions and drives the rate limit. Default
 	// cmkit.SystemClock().
 	Clock cmkit.Clock
-	// Count measures a text against Info.Limits.MaxLength. Default: Unicode
-	// code points.
+	// Count, when set, measures a text against Info.Limits.MaxLength
+	// instead of the platform's own counting. Default: Info.Limits.Count,
+	// which counts the way the platform does (Counting, URLLength,
+	// MentionLocalPart or Limits.Counter).
 	Count func(text string) int
 	// RateLimit is how many write calls the platform accepts per
 	// RateWindow; the next one gets a *cmkit.RateLimitError whose
@@ -227,9 +228,6 @@ func NewFakeChannel(cfg FakeConfig) (*FakeChannel, error) {
 	if f.clock == nil {
 		f.clock = cmkit.SystemClock()
 	}
-	if f.count == nil {
-		f.count = utf8.RuneCountInString
-	}
 	return f, nil
 }
 
@@ -347,14 +345,17 @@ func (f *FakeChannel) validateLocked(post cmkit.Post) error {
 		return cmkit.Invalid("post.id", "required", "")
 	}
 	l := f.info.Limits
-	if n := f.count(post.Text); l.MaxLength > 0 && n > l.MaxLength {
-		return cmkit.Invalid("post.text", "max_length", "%d counted, limit %d", n, l.MaxLength)
+	if f.count != nil {
+		// An override: measure MaxLength with it, and the other limits as
+		// the platform does.
+		if n := f.count(post.Text); l.MaxLength > 0 && n > l.MaxLength {
+			return cmkit.Invalid("post.text", "max_length", "%d counted, limit %d", n, l.MaxLength)
+		}
+		l.MaxLength = 0
 	}
-	if l.MaxBytes > 0 && len(post.Text) > l.MaxBytes {
-		return cmkit.Invalid("post.text", "max_bytes", "%d bytes, limit %d", len(post.Text), l.MaxBytes)
-	}
-	if l.MaxMedia > 0 && len(post.Media) > l.MaxMedia {
-		return cmkit.Invalid("post.media", "max_media", "%d attached, limit %d", len(post.Media), l.MaxMedia)
+	var buf [6]cmkit.Finding
+	if fs := l.CheckPost(buf[:0], post); len(fs) > 0 {
+		return fs[0].Err()
 	}
 	return nil
 }

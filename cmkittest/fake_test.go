@@ -174,6 +174,42 @@ func TestFakeRateLimitFollowsTheClock(t *testing.T) {
 	assert.Len(t, f.Posts(), 4)
 }
 
+func TestFakeCountsLikeItsPlatform(t *testing.T) {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	bsky, _ := cmkit.PlatformLimits(cmkit.Bluesky)
+	link := "https://example.com/" + strings.Repeat("a", 300) // counts 23 on X
+	family := "👨‍👩‍👧‍👦"                                       // X: 2, Bluesky: 1
+	tests := []struct {
+		name   string
+		limits cmkit.Limits
+		count  func(string) int
+		text   string
+		rule   string
+	}{
+		{"x: a long link counts 23", x, nil, link, ""},
+		{"x: 140 families weigh 280", x, nil, strings.Repeat(family, 140), ""},
+		{"x: 141 families weigh 282", x, nil, strings.Repeat(family, 141), "max_length"},
+		{"bluesky: 300 graphemes", bsky, nil, strings.Repeat("é", 300), ""},
+		{"bluesky: 301 graphemes", bsky, nil, strings.Repeat("é", 301), "max_length"},
+		{"bluesky: 120 families are 3000 bytes", bsky, nil, strings.Repeat(family, 120), ""},
+		{"bluesky: 121 families break the byte cap", bsky, nil, strings.Repeat(family, 121), "max_bytes"},
+		{"override: bytes", x, func(s string) int { return len(s) }, strings.Repeat(family, 12), "max_length"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "c", Limits: tc.limits}, Count: tc.count})
+			_, err := f.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: tc.text})
+			if tc.rule == "" {
+				assert.NoError(t, err)
+				return
+			}
+			var ve *cmkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.rule, ve.Rule)
+		})
+	}
+}
+
 func TestFakeValidatesAgainstItsLimits(t *testing.T) {
 	f := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "c",
 		Limits: cmkit.Limits{MaxLength: 5, MaxBytes: 8, MaxMedia: 1}}})

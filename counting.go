@@ -1,0 +1,160 @@
+package cmkit
+
+import (
+	"unicode/utf8"
+
+	"github.com/cmkit/cmkit/internal/entity"
+	"github.com/cmkit/cmkit/internal/grapheme"
+)
+
+// Counter measures a text in a platform's own units. Set it in
+// Limits.Counter for a platform whose rule is none of the Counting methods;
+// it receives the whole text and must be safe for concurrent use. Truncate
+// and SplitThread assume that a longer prefix never counts less.
+type Counter interface {
+	Count(text string) int
+}
+
+// CounterFunc adapts a function to the Counter interface.
+type CounterFunc func(text string) int
+
+// Count calls f(text).
+func (f CounterFunc) Count(text string) int { return f(text) }
+
+// Count returns the length of text as the platform measures it against
+// MaxLength: with Counter when set, else with Counting (code points when
+// empty), every link counting URLLength when that is set and a fediverse
+// mention counting its local part when MentionLocalPart is set. It does not
+// allocate.
+func (l Limits) Count(text string) int {
+	if l.Counter != nil {
+		return l.Counter.Count(text)
+	}
+	if l.URLLength == 0 && !l.MentionLocalPart {
+		return countPlain(l.Counting, text)
+	}
+	n, pos := 0, 0
+	for from := 0; ; {
+		e, ok := entity.Next(text, from)
+		if !ok {
+			break
+		}
+		from = e.End
+		if w, special := l.entityWeight(text, e); special {
+			n += countPlain(l.Counting, text[pos:e.Start]) + w
+			pos = e.End
+		}
+	}
+	return n + countPlain(l.Counting, text[pos:])
+}
+
+// entityWeight returns what entity e counts when the limits count it
+// specially (a link with URLLength, a remote mention with
+// MentionLocalPart); special is false when it counts as written.
+func (l Limits) entityWeight(text string, e entity.Entity) (w int, special bool) {
+	switch {
+	case e.Kind == entity.URL && l.URLLength > 0:
+		return l.URLLength, true
+	case e.Kind == entity.Mention && l.MentionLocalPart && e.LocalEnd < e.End:
+		return countPlain(l.Counting, text[e.Start:e.LocalEnd]), true
+	}
+	return 0, false
+}
+
+// countPlain measures text with c, ignoring entities.
+func countPlain(c Counting, text string) int {
+	switch c {
+	case CountGraphemes:
+		return grapheme.Count(text)
+	case CountWeighted:
+		return countWeighted(text)
+	case CountUTF16:
+		return countUTF16(text)
+	case CountBytes:
+		return len(text)
+	case CountEmojiBytes:
+		return countEmojiBytes(text)
+	}
+	return utf8.RuneCountInString(text)
+}
+
+func countUTF16(text string) int {
+	n := 0
+	for i := 0; i < len(text); {
+		if text[i] < utf8.RuneSelf {
+			i++
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
+}
+
+// xWeight returns the weight of r in X's configuration (twitter-text v3):
+// 1 for the ranges below, 2 for everything else (CJK among it).
+func xWeight(r rune) int {
+	if r <= 4351 || r >= 8192 && r <= 8205 || r >= 8208 && r <= 8223 || r >= 8242 && r <= 8247 {
+		return 1
+	}
+	return 2
+}
+
+// countWeighted counts as X does: an emoji cluster weighs 2, other
+// characters weigh xWeight. X normalizes text to NFC first; cmkit does not
+// compose, and instead lets a combining mark of U+0300 to U+036F inside a
+// cluster weigh nothing, which is what NFC yields for the accented letters
+// of Latin, Greek and Cyrillic ("e" + U+0301 counts as "é", 1). A base and
+// mark that have no precomposed form count 1 here and 2 on X.
+func countWeighted(text string) int {
+	n := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
+			i++
+			n++
+			continue
+		}
+		k, emoji := grapheme.NextEmoji(text[i:])
+		cluster := text[i : k+i]
+		i += k
+		if emoji {
+			n += 2
+			continue
+		}
+		for j, r := range cluster {
+			if j > 0 && r >= 0x300 && r <= 0x36f {
+				continue
+			}
+			n += xWeight(r)
+		}
+	}
+	return n
+}
+
+// countEmojiBytes counts code points, and each emoji cluster by its UTF-8
+// length (Threads).
+func countEmojiBytes(text string) int {
+	n := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
+			i++
+			n++
+			continue
+		}
+		k, emoji := grapheme.NextEmoji(text[i:])
+		if emoji {
+			n += k
+		} else {
+			n += utf8.RuneCountInString(text[i : i+k])
+		}
+		i += k
+	}
+	return n
+}

@@ -1,0 +1,238 @@
+package cmkit_test
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/entity"
+)
+
+// Units of text and what each counts on each platform.
+const (
+	skinTone   = "👍🏽"                               // 2 code points, 8 bytes, 4 UTF-16 units
+	family     = "👨‍👩‍👧‍👦"                          // 7 code points, 25 bytes, 11 UTF-16 units
+	flag       = "🇪🇸"                               // 2 code points, 8 bytes, 4 UTF-16 units
+	decomposed = "e\u0301"                          // 2 code points, 3 bytes
+	cjk        = "日"                                // 1 code point, 3 bytes
+	link       = "https://example.com/ofertas?x=1 " // 31 + a space
+	remote     = "@ana@mastodon.social "
+)
+
+var unitCounts = map[cmkit.Platform]map[string]int{
+	cmkit.X:         {"a": 1, skinTone: 2, family: 2, flag: 2, decomposed: 1, cjk: 2, link: 24, remote: 21},
+	cmkit.Bluesky:   {"a": 1, skinTone: 1, family: 1, flag: 1, decomposed: 1, cjk: 1, link: 32, remote: 21},
+	cmkit.Mastodon:  {"a": 1, skinTone: 1, family: 1, flag: 1, decomposed: 1, cjk: 1, link: 24, remote: 5},
+	cmkit.Threads:   {"a": 1, skinTone: 8, family: 25, flag: 8, decomposed: 2, cjk: 1, link: 32, remote: 21},
+	cmkit.Instagram: {"a": 1, skinTone: 4, family: 11, flag: 4, decomposed: 2, cjk: 1, link: 32, remote: 21},
+	cmkit.LinkedIn:  {"a": 1, skinTone: 4, family: 11, flag: 4, decomposed: 2, cjk: 1, link: 32, remote: 21},
+	cmkit.TikTok:    {"a": 1, skinTone: 4, family: 11, flag: 4, decomposed: 2, cjk: 1, link: 32, remote: 21},
+	cmkit.Pinterest: {"a": 1, skinTone: 4, family: 11, flag: 4, decomposed: 2, cjk: 1, link: 32, remote: 21},
+	cmkit.Facebook:  {"a": 1, skinTone: 4, family: 11, flag: 4, decomposed: 2, cjk: 1, link: 32, remote: 21},
+	cmkit.YouTube:   {"a": 1, skinTone: 2, family: 7, flag: 2, decomposed: 2, cjk: 1, link: 32, remote: 21},
+}
+
+// build returns k units and enough "a" to count target on a platform where
+// unit counts w.
+func build(unit string, w, target int) string {
+	k := target / w
+	return strings.Repeat(unit, k) + strings.Repeat("a", target-k*w)
+}
+
+func TestCountPerPlatform(t *testing.T) {
+	for p, units := range unitCounts {
+		l, ok := cmkit.PlatformLimits(p)
+		require.True(t, ok, p)
+		require.NoError(t, l.Validate())
+		for unit, w := range units {
+			t.Run(string(p)+"/"+unit, func(t *testing.T) {
+				assert.Equal(t, w, l.Count(unit), "one unit")
+				assert.Equal(t, 3*w, l.Count(unit+unit+unit), "three units")
+			})
+		}
+	}
+}
+
+func TestCheckTextAtTheLimit(t *testing.T) {
+	for p, units := range unitCounts {
+		l, _ := cmkit.PlatformLimits(p)
+		for unit, w := range units {
+			t.Run(string(p)+"/"+unit, func(t *testing.T) {
+				for _, delta := range []int{-1, 0, 1} {
+					text := build(unit, w, l.MaxLength+delta)
+					require.Equal(t, l.MaxLength+delta, l.Count(text))
+					var found *cmkit.Finding
+					for _, f := range l.CheckText(nil, text) {
+						if f.Rule == "max_length" {
+							found = &f
+						}
+					}
+					if delta <= 0 {
+						assert.Nil(t, found, "%+d", delta)
+						continue
+					}
+					require.NotNil(t, found, "one over")
+					assert.Equal(t, 1, found.Over())
+					assert.Equal(t, l.MaxLength, found.Limit)
+					assert.LessOrEqual(t, l.Count(text[:found.Cut]), l.MaxLength, "the cut prefix fits")
+					assert.Greater(t, l.Count(text[:found.Cut]), l.MaxLength-w-1, "the cut is as late as it can be")
+					assert.True(t, utf8.ValidString(text[:found.Cut]))
+					cut := l.Truncate(text, "…")
+					for _, f := range l.CheckText(nil, cut) {
+						assert.NotEqual(t, "max_length", f.Rule, "truncated text %q", cut)
+						assert.NotEqual(t, "max_bytes", f.Rule, "truncated text %q", cut)
+					}
+					assert.True(t, strings.HasSuffix(cut, "…"))
+				}
+			})
+		}
+	}
+}
+
+func TestCheckTextBytesAndEntities(t *testing.T) {
+	bsky, _ := cmkit.PlatformLimits(cmkit.Bluesky)
+	fs := bsky.CheckText(nil, strings.Repeat(family, 121)) // 121 graphemes, 3025 bytes
+	require.Len(t, fs, 1)
+	assert.Equal(t, cmkit.Finding{Rule: "max_bytes", Limit: 3000, Got: 3025, Cut: 120 * len(family)}, fs[0])
+
+	ig, _ := cmkit.PlatformLimits(cmkit.Instagram)
+	text := "#uno #dos #tres #cuatro #cinco #seis y @a @b"
+	fs = ig.CheckText(nil, text)
+	require.Len(t, fs, 1)
+	assert.Equal(t, "max_hashtags", fs[0].Rule)
+	assert.Equal(t, 6, fs[0].Got)
+	assert.Equal(t, strings.Index(text, "#seis"), fs[0].Cut)
+
+	th, _ := cmkit.PlatformLimits(cmkit.Threads)
+	fs = th.CheckPost(nil, cmkit.Post{Text: "#a #b", Media: make([]cmkit.Media, 21)})
+	require.Len(t, fs, 2)
+	assert.Equal(t, "max_hashtags", fs[0].Rule)
+	assert.Equal(t, cmkit.Finding{Rule: "max_media", Limit: 20, Got: 21, Cut: 20}, fs[1])
+
+	err := th.ValidatePost(cmkit.Post{Text: "#a #b", Media: make([]cmkit.Media, 21)})
+	require.ErrorIs(t, err, cmkit.ErrInvalid)
+	var ve *cmkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "post.text", ve.Field)
+	assert.Equal(t, "max_hashtags", ve.Rule)
+	assert.Contains(t, err.Error(), "post.media: max_media")
+	assert.NoError(t, th.ValidateText("hola"))
+}
+
+func TestCheckTextDoesNotAllocate(t *testing.T) {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	text := strings.Repeat("Oferta 🇪🇸 en https://ejemplo.es/a #Promoción @tienda ", 20)
+	dst := make([]cmkit.Finding, 0, 8)
+	assert.Zero(t, testing.AllocsPerRun(50, func() { dst = x.CheckText(dst[:0], text) }))
+	assert.Zero(t, testing.AllocsPerRun(50, func() { x.Count(text) }))
+}
+
+func TestCustomCounter(t *testing.T) {
+	// A product's platform that counts words.
+	words := cmkit.Limits{MaxLength: 3, Counter: cmkit.CounterFunc(func(s string) int { return len(strings.Fields(s)) })}
+	require.NoError(t, words.Validate())
+	assert.Equal(t, 4, words.Count("uno dos tres cuatro"))
+	fs := words.CheckText(nil, "uno dos tres cuatro")
+	require.Len(t, fs, 1)
+	assert.Equal(t, "uno dos tres", strings.TrimSpace("uno dos tres cuatro"[:fs[0].Cut]))
+	assert.Equal(t, "uno dos…", words.Truncate("uno dos tres cuatro", "…"))
+
+	err := cmkit.Limits{Counting: "words"}.Validate()
+	var ve *cmkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "limits.counting", ve.Field)
+	assert.Equal(t, "unknown", ve.Rule)
+	assert.NoError(t, cmkit.Limits{Counting: "words", Counter: words.Counter}.Validate())
+}
+
+func TestPlatformLimits(t *testing.T) {
+	for _, p := range cmkit.Platforms() {
+		l, ok := cmkit.PlatformLimits(p)
+		assert.True(t, ok, p)
+		assert.NoError(t, l.Validate(), p)
+	}
+	_, ok := cmkit.PlatformLimits("acme-forum")
+	assert.False(t, ok)
+}
+
+func TestTruncate(t *testing.T) {
+	l := cmkit.Limits{MaxLength: 10, Counting: cmkit.CountGraphemes}
+	tests := []struct{ in, want string }{
+		{"corto", "corto"},
+		{"exactly 10", "exactly 10"},
+		{"Zażółć gęślą jaźń", "Zażółć gę…"},
+		{"hola     mundo cruel", "hola…"},
+		{"👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦", "👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦…"},
+		{"ver e.com/abcdefgh", "ver…"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, l.Truncate(tc.in, "…"), tc.in)
+	}
+}
+
+func TestSplitThread(t *testing.T) {
+	long := strings.Repeat("Nuestra #Promoción de otoño llega con descuentos 🇪🇸👍🏽 en https://ejemplo.es/ofertas/otoño-2024?utm=x "+
+		"y también en zniżki.pl dla @klienci@mastodon.social, ¡no te lo pierdas! 日本語も ", 12)
+	for _, p := range []cmkit.Platform{cmkit.X, cmkit.Bluesky, cmkit.Mastodon, cmkit.Threads} {
+		t.Run(string(p), func(t *testing.T) {
+			l, _ := cmkit.PlatformLimits(p)
+			if p == cmkit.Threads {
+				// One hashtag and five links per post: this text breaks them
+				// whatever the split, which SplitThread reports.
+				_, err := l.SplitThread(long)
+				require.ErrorIs(t, err, cmkit.ErrInvalid)
+				l.MaxHashtags, l.MaxLinks = 0, 0
+			}
+			parts, err := l.SplitThread(long)
+			require.NoError(t, err)
+			require.Greater(t, len(parts), 1)
+			var words []string
+			for i, part := range parts {
+				assert.Empty(t, l.CheckText(nil, part), "part %d: %q", i+1, part)
+				suffix := " " + itoa(i+1) + "/" + itoa(len(parts))
+				require.True(t, strings.HasSuffix(part, suffix), part)
+				words = append(words, strings.Fields(strings.TrimSuffix(part, suffix))...)
+			}
+			assert.Equal(t, strings.Fields(long), words, "no word, link or entity is broken or lost")
+			// Every link of the text is whole in some part.
+			for _, e := range entity.Extract(nil, long) {
+				found := false
+				for _, part := range parts {
+					found = found || strings.Contains(part, long[e.Start:e.End])
+				}
+				assert.True(t, found, long[e.Start:e.End])
+			}
+		})
+	}
+}
+
+func TestSplitThreadEdges(t *testing.T) {
+	l := cmkit.Limits{MaxLength: 12, Counting: cmkit.CountCodePoints}
+	parts, err := l.SplitThread("  fits here  ")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"fits here"}, parts)
+
+	parts, err = l.SplitThread("a supercalifragilistic word")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a 1/5", "supercal 2/5", "ifragili 3/5", "stic 4/5", "word 5/5"}, parts,
+		"only a word longer than a post is cut")
+	for _, p := range parts {
+		assert.LessOrEqual(t, l.Count(p), 12, p)
+	}
+
+	_, err = l.SplitThread("see https://example.com/a/very/long/path now")
+	assert.True(t, errors.Is(err, cmkit.ErrInvalid), "a link longer than a post: %v", err)
+
+	unlimited, _ := cmkit.PlatformLimits(cmkit.Blog)
+	parts, err = unlimited.SplitThread(strings.Repeat("word ", 1000))
+	require.NoError(t, err)
+	assert.Len(t, parts, 1)
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

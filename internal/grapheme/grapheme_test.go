@@ -1,0 +1,159 @@
+package grapheme
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// breakTestFile returns the path of GraphemeBreakTest.txt: Debian's copy
+// when the unicode-data package is installed, else the copy in testdata.
+// The test fails when neither exists.
+func breakTestFile(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{
+		"/usr/share/unicode/auxiliary/GraphemeBreakTest.txt",
+		"testdata/GraphemeBreakTest.txt",
+	} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("GraphemeBreakTest.txt not found: install unicode-data or restore testdata/GraphemeBreakTest.txt")
+	return ""
+}
+
+func TestVersionsAgree(t *testing.T) {
+	assert.Equal(t, unicode.Version, UnicodeVersion,
+		"the generated tables and Go's unicode package must name the same Unicode version")
+}
+
+func TestGraphemeBreakTest(t *testing.T) {
+	path := breakTestFile(t)
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	first := true
+	cases := 0
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if first {
+			first = false
+			require.Contains(t, text, "GraphemeBreakTest-"+UnicodeVersion+".txt",
+				"%s is not of Unicode %s", path, UnicodeVersion)
+		}
+		if i := strings.IndexByte(text, '#'); i >= 0 {
+			text = text[:i]
+		}
+		fields := strings.Fields(text)
+		if len(fields) == 0 {
+			continue
+		}
+		var s strings.Builder
+		var want []string
+		var cur strings.Builder
+		for _, f := range fields {
+			switch f {
+			case "÷":
+				if cur.Len() > 0 {
+					want = append(want, cur.String())
+					cur.Reset()
+				}
+			case "×":
+			default:
+				cp, err := strconv.ParseUint(f, 16, 32)
+				require.NoError(t, err, "line %d", line)
+				cur.WriteRune(rune(cp))
+				s.WriteRune(rune(cp))
+			}
+		}
+		var got []string
+		Boundaries(s.String(), func(a, b int) bool {
+			got = append(got, s.String()[a:b])
+			return true
+		})
+		assert.Equal(t, want, got, "line %d: %s", line, sc.Text())
+		assert.Equal(t, len(want), Count(s.String()), "line %d", line)
+		cases++
+	}
+	require.NoError(t, sc.Err())
+	assert.Greater(t, cases, 600)
+}
+
+func TestCount(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want int
+	}{
+		{"empty", "", 0},
+		{"ascii", "hello", 5},
+		{"crlf", "a\r\nb", 3},
+		{"decomposed accent", "cafe\u0301", 4},
+		{"skin tone", "👍🏽", 1},
+		{"family", "👨‍👩‍👧‍👦", 1},
+		{"flags", "🇪🇸🇵🇱", 2},
+		{"odd indicators", "🇪🇸🇵", 2},
+		{"keycap", "1️⃣", 1},
+		{"hangul jamo", "\u1100\u1161\u11a8", 1},
+		{"cjk", "日本語", 3},
+		{"invalid utf8", "a\xffb\xc3", 4},
+		{"ascii then mark", "e\u0301e", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, Count(tc.in))
+		})
+	}
+}
+
+func TestIsEmoji(t *testing.T) {
+	for c, want := range map[string]bool{
+		"👍🏽": true, "🇪🇸": true, "1️⃣": true, "❤️": true, "a": false, "é": false, "日": false, "": false,
+	} {
+		assert.Equal(t, want, IsEmoji(c), "%q", c)
+	}
+}
+
+func TestCountDoesNotAllocate(t *testing.T) {
+	s := strings.Repeat("Zażółć gęślą jaźń 👨‍👩‍👧‍👦 🇵🇱 ", 10)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { Count(s) }))
+}
+
+// FuzzNext: the clusters of any input are non-empty and concatenate back to
+// it; Count agrees with the loop over Next.
+func FuzzNext(f *testing.F) {
+	for _, s := range []string{"", "a", "\r\n", "👨‍👩‍👧‍👦🇪🇸🇵", "cafe\u0301", "\xff\xfe", "\u1100\u1161\u11a8", "e\u200d👍"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		n := 0
+		for rest := s; rest != ""; {
+			k := Next(rest)
+			if k <= 0 || k > len(rest) {
+				t.Fatalf("Next(%q) = %d", rest, k)
+			}
+			if utf8.ValidString(s) && !utf8.ValidString(rest[:k]) {
+				t.Fatalf("cluster %q splits a rune", rest[:k])
+			}
+			b.WriteString(rest[:k])
+			rest = rest[k:]
+			n++
+		}
+		if b.String() != s {
+			t.Fatalf("clusters of %q concatenate to %q", s, b.String())
+		}
+		if c := Count(s); c != n {
+			t.Fatalf("Count(%q) = %d, loop over Next = %d", s, c, n)
+		}
+	})
+}

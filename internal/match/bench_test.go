@@ -1,0 +1,130 @@
+package match
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/cmkit/cmkit/internal/textnorm"
+)
+
+// Words of English, Spanish and Polish for the benchmark text.
+var vocabulary = strings.Fields(`the of and to in is you that it he was for on are as with his they at be this
+have from or one had by word but not what all were we when your can said there use an each which she do how
+el la de que y en un ser se no haber por con su para como estar tener le lo todo pero más hacer o poder decir
+este ir otro ese si me ya ver porque dar cuando muy sin vez mucho saber qué sobre mañana también niño corazón
+canción árbol año último después según jamás próximo aquí allí será está búsqueda promoción envío gratis oferta
+się nie jest to że na w z do co jak ale tak już jeszcze tylko może być który bardzo wszystko dzięki żeby kiedy
+gdzie teraz zniżki dziś sklep klient zamówienie przesyłka łódź źródło gęś żółw świetny ciekawy głupi ważny`)
+
+// benchTerms returns n distinct made-up terms of 4 to 12 letters, with
+// accents and Polish letters, one in ten whole-word.
+func benchTerms(n int) []Term {
+	rng := rand.New(rand.NewSource(42))
+	syll := strings.Fields("ka ro mi ta ne so lu pe di ga zo ve ri no ba che ña ło ży ść ęk ół ją pri stra glo wer fen")
+	seen := map[string]bool{}
+	terms := make([]Term, 0, n)
+	for len(terms) < n {
+		var b strings.Builder
+		for k := 2 + rng.Intn(4); k > 0; k-- {
+			b.WriteString(syll[rng.Intn(len(syll))])
+		}
+		s := b.String()
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		terms = append(terms, Term{ID: len(terms), Text: s, WholeWord: len(terms)%10 == 0})
+	}
+	return terms
+}
+
+// benchText returns about size bytes of mixed English, Spanish and Polish
+// text, with punctuation, capitals and an emoji now and then.
+func benchText(size int) string {
+	rng := rand.New(rand.NewSource(7))
+	var b strings.Builder
+	for b.Len() < size {
+		w := vocabulary[rng.Intn(len(vocabulary))]
+		switch rng.Intn(20) {
+		case 0:
+			w = strings.ToUpper(w[:1]) + w[1:]
+		case 1:
+			w += ","
+		case 2:
+			w += "."
+		case 3:
+			w += " 👍🏽"
+		}
+		b.WriteString(w)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+func BenchmarkMatch(b *testing.B) {
+	m, err := Compile(benchTerms(10000), textnorm.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf textnorm.Buffer
+	m.Normalizer().Normalize(&buf, benchText(1<<16))
+	dst := make([]Match, 0, 1<<12)
+	b.SetBytes(int64(len(buf.Text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dst = m.Scan(dst[:0], &buf)
+	}
+}
+
+// BenchmarkMatchNaive is the baseline: strings.Contains per term over the
+// same normalized text (and it only says whether, not where).
+func BenchmarkMatchNaive(b *testing.B) {
+	terms := benchTerms(10000)
+	norm := textnorm.New(textnorm.Options{})
+	normed := make([]string, len(terms))
+	for i, t := range terms {
+		normed[i] = norm.String(t.Text)
+	}
+	text := norm.String(benchText(1 << 16))
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		for _, t := range normed {
+			if strings.Contains(text, t) {
+				n++
+			}
+		}
+		_ = n
+	}
+}
+
+// BenchmarkFind normalizes (with every trick on) and scans.
+func BenchmarkFind(b *testing.B) {
+	m, err := Compile(benchTerms(10000), tricks)
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := benchText(1 << 16)
+	var buf textnorm.Buffer
+	dst := make([]Match, 0, 1<<12)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dst = m.Find(dst[:0], &buf, text)
+	}
+}
+
+func BenchmarkCompile100k(b *testing.B) {
+	terms := benchTerms(100000)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Compile(terms, textnorm.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

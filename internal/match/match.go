@@ -1,0 +1,390 @@
+// Package match finds many terms in a text at once: a list of up to
+// hundreds of thousands of words and phrases (banned and preferred terms,
+// insults, brand names, crisis words) compiled into one Aho–Corasick
+// automaton that scans the normalized text once.
+//
+// # Concepts
+//
+// Compile normalizes each Term with a textnorm.Normalizer, so that case,
+// accents, invisible characters, look-alike letters and (when its Options
+// say so) l33t, repeated letters and separated letters do not hide a term.
+// The Matcher it returns is immutable and safe for concurrent use.
+//
+// Find normalizes a text into a caller's textnorm.Buffer and appends every
+// occurrence of every term to a caller's slice; Scan does the same for a
+// text already normalized into a Buffer. With a reused Buffer and a slice
+// with room, neither allocates. Matches are reported in the order they end,
+// overlapping ones included, each with the byte span of the original text
+// it came from.
+//
+// A Term may ask for whole words: the characters next to the match, in the
+// normalized text, must not be Unicode letters or digits (on the sides
+// where the term itself starts or ends with one). So "ana" is not found in
+// "mañana" (normalized "manana"), nor "ass" in "class". A match must also
+// cover whole characters of the original: "s" is not found inside the
+// "ss" of "ß".
+//
+// # Automaton
+//
+// The automaton works on bytes of the normalized text. Bytes that occur in
+// no term share one class, so a state's row of transitions has one entry
+// per distinct byte of the term list (typically 30 to 60), and the rows of
+// the shallow states (breadth-first, all of them for lists of tens of
+// thousands of terms) form one dense table of precomputed transitions: one
+// lookup per byte of text, no failure links followed. States beyond the
+// table's budget keep their own edges and fall back along failure links.
+package match
+
+import (
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/textnorm"
+)
+
+// Term is one word or phrase to find.
+type Term struct {
+	// ID identifies the term in matches; several terms may share one.
+	ID int
+	// Text is the term as a person writes it; it is normalized like the
+	// texts it is looked for in.
+	Text string
+	// WholeWord finds the term only as a whole word (or whole phrase).
+	WholeWord bool
+}
+
+// Match is one occurrence of a term.
+type Match struct {
+	// ID is the matching term's ID.
+	ID int
+	// Start and End delimit the occurrence in the original text.
+	Start, End int
+	// NormStart and NormEnd delimit it in the normalized text.
+	NormStart, NormEnd int
+}
+
+// denseBudget caps the dense table, in entries (4 bytes each).
+const denseBudget = 1 << 24
+
+const outFlag = -1 << 31 // sign bit of a transition: the target has output
+
+type term struct {
+	id                 int
+	n                  int // length of the normalized term, in bytes
+	wordStart, wordEnd bool
+}
+
+// Matcher is a compiled term list. It is safe for concurrent use.
+type Matcher struct {
+	norm    textnorm.Normalizer
+	terms   []term
+	classes [256]uint8
+	nc      int32 // number of byte classes
+	// dense holds the rows of states 0..nDense-1: for state s and class c,
+	// dense[s*nc+c] is the next state's row offset (target*nc), with
+	// outFlag set when the target has output. When every state is dense
+	// (sparse is false) Scan runs on offsets alone.
+	dense  []int32
+	nDense int32
+	sparse bool
+	// Sparse states (ids >= nDense): edges and failure links.
+	edgeStart       []int32 // per sparse state, into edgeCls/edgeTo; one extra at the end
+	edgeCls         []uint8
+	edgeTo          []int32
+	fail            []int32
+	hasOut          []bool
+	outStart, outTo []int32 // per state: its own terms are outTerms[outStart[s]:outStart[s+1]]
+	outTerms        []int32
+	dict            []int32 // next state along failure links with own terms, or -1
+	budget          int64   // cap of the dense table, in entries
+}
+
+// Normalizer returns the normalizer that terms and texts go through.
+func (m *Matcher) Normalizer() textnorm.Normalizer { return m.norm }
+
+// Len returns the number of terms.
+func (m *Matcher) Len() int { return len(m.terms) }
+
+// Compile builds a Matcher for terms, normalized with opts. A term that
+// normalizes to nothing (empty, or only spaces and invisible characters) is
+// a *cmkit.ValidationError naming it (field "terms[i].text", rule
+// "required"); so is a term longer than 1,000 bytes (rule "max_length").
+func Compile(terms []Term, opts textnorm.Options) (*Matcher, error) {
+	return compileBudget(terms, opts, denseBudget)
+}
+
+// compileBudget is Compile with a dense table of at most budget entries.
+func compileBudget(terms []Term, opts textnorm.Options, budget int64) (*Matcher, error) {
+	m := &Matcher{norm: textnorm.New(opts), budget: budget}
+	var buf textnorm.Buffer
+	normed := make([]string, len(terms))
+	used := [256]bool{}
+	for i, t := range terms {
+		if len(t.Text) > 1000 {
+			return nil, cmkit.Invalid(fmt.Sprintf("terms[%d].text", i), "max_length", "%d bytes, limit 1000", len(t.Text))
+		}
+		m.norm.Normalize(&buf, t.Text)
+		s := trimSpace(buf.Text)
+		if len(s) == 0 {
+			return nil, cmkit.Invalid(fmt.Sprintf("terms[%d].text", i), "required", "%q normalizes to nothing", t.Text)
+		}
+		normed[i] = string(s)
+		for _, c := range s {
+			used[c] = true
+		}
+		first, _ := utf8.DecodeRune(s)
+		last, _ := utf8.DecodeLastRune(s)
+		m.terms = append(m.terms, term{id: t.ID, n: len(s),
+			wordStart: t.WholeWord && isWord(first), wordEnd: t.WholeWord && isWord(last)})
+	}
+	nc := 1
+	for c := 0; c < 256; c++ {
+		if used[c] {
+			m.classes[c] = uint8(nc)
+			nc++
+		}
+	}
+	if nc > 256 {
+		// 255 distinct bytes plus the class of unused bytes: share one.
+		nc = 256
+	}
+	m.nc = int32(nc)
+	m.build(normed)
+	return m, nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && b[0] == ' ' {
+		b = b[1:]
+	}
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// build makes the automaton of the normalized terms.
+func (m *Matcher) build(normed []string) {
+	// Trie, with children as linked lists.
+	type node struct {
+		child, sibling int32
+		cls            uint8
+	}
+	nodes := []node{{child: -1, sibling: -1}}
+	own := [][]int32{nil}
+	edges := map[uint64]int32{}
+	for ti, s := range normed {
+		st := int32(0)
+		for i := 0; i < len(s); i++ {
+			c := m.classes[s[i]]
+			k := uint64(st)<<8 | uint64(c)
+			nx, ok := edges[k]
+			if !ok {
+				nx = int32(len(nodes))
+				nodes = append(nodes, node{child: -1, sibling: nodes[st].child, cls: c})
+				nodes[st].child = nx
+				own = append(own, nil)
+				edges[k] = nx
+			}
+			st = nx
+		}
+		own[st] = append(own[st], int32(ti))
+	}
+	n := int32(len(nodes))
+
+	// Breadth-first order, so that the dense states are the shallow ones.
+	order := make([]int32, 0, n)
+	newID := make([]int32, n)
+	order = append(order, 0)
+	for i := 0; i < len(order); i++ {
+		for c := nodes[order[i]].child; c >= 0; c = nodes[c].sibling {
+			newID[c] = int32(len(order))
+			order = append(order, c)
+		}
+	}
+	nc := m.nc
+	nDense := n
+	if int64(n)*int64(nc) > m.budget {
+		nDense = int32(max(1, m.budget/int64(nc)))
+	}
+	m.nDense = nDense
+	m.sparse = nDense < n
+	m.dense = make([]int32, int64(nDense)*int64(nc))
+	m.fail = make([]int32, n)
+	m.hasOut = make([]bool, n)
+	m.dict = make([]int32, n)
+	m.outStart = make([]int32, n+1)
+	for i, old := range order {
+		m.outStart[i] = int32(len(m.outTerms))
+		m.outTerms = append(m.outTerms, own[old]...)
+	}
+	m.outStart[n] = int32(len(m.outTerms))
+	m.edgeStart = make([]int32, n-nDense+1)
+	if m.sparse {
+		for i := nDense; i < n; i++ {
+			m.edgeStart[i-nDense] = int32(len(m.edgeCls))
+			for c := nodes[order[i]].child; c >= 0; c = nodes[c].sibling {
+				m.edgeCls = append(m.edgeCls, nodes[c].cls)
+				m.edgeTo = append(m.edgeTo, newID[c])
+			}
+		}
+		m.edgeStart[n-nDense] = int32(len(m.edgeCls))
+	}
+
+	// Failure links and dense rows, breadth first.
+	m.dict[0] = -1
+	for i := int32(0); i < n; i++ {
+		old := order[i]
+		f := m.fail[i]
+		if i > 0 {
+			m.hasOut[i] = m.outStart[i+1] > m.outStart[i] || m.hasOut[f]
+			if m.outStart[f+1] > m.outStart[f] {
+				m.dict[i] = f
+			} else {
+				m.dict[i] = m.dict[f]
+			}
+		}
+		if i < nDense {
+			row := m.dense[int64(i)*int64(nc) : int64(i+1)*int64(nc)]
+			if i == 0 {
+				for c := range row {
+					row[c] = 0
+				}
+			} else {
+				for c := range row {
+					row[c] = m.next(f, uint8(c))
+				}
+			}
+		}
+		for c := nodes[old].child; c >= 0; c = nodes[c].sibling {
+			child := newID[c]
+			if i == 0 {
+				m.fail[child] = 0
+			} else {
+				m.fail[child] = m.next(f, nodes[c].cls)
+			}
+			if i < nDense {
+				m.dense[int64(i)*int64(nc)+int64(nodes[c].cls)] = child
+			}
+		}
+	}
+	// Mark targets with output.
+	for k, t := range m.dense {
+		if m.hasOut[t] {
+			m.dense[k] = t | outFlag
+		}
+	}
+	if !m.sparse {
+		for k, t := range m.dense {
+			m.dense[k] = (t&^outFlag)*nc | t&outFlag
+		}
+	}
+}
+
+// next returns the state after s on class c (state ids, no flags), during
+// the build (before dense entries hold offsets).
+func (m *Matcher) next(s int32, c uint8) int32 {
+	for {
+		if s < m.nDense {
+			return m.dense[int64(s)*int64(m.nc)+int64(c)] &^ outFlag
+		}
+		e := s - m.nDense
+		for k := m.edgeStart[e]; k < m.edgeStart[e+1]; k++ {
+			if m.edgeCls[k] == c {
+				return m.edgeTo[k]
+			}
+		}
+		s = m.fail[s]
+	}
+}
+
+// Find normalizes text into buf and appends every occurrence of every term
+// to dst. buf is the caller's scratch space: reuse one per goroutine.
+func (m *Matcher) Find(dst []Match, buf *textnorm.Buffer, text string) []Match {
+	m.norm.Normalize(buf, text)
+	return m.Scan(dst, buf)
+}
+
+// Scan appends to dst every occurrence of every term in the text
+// normalized into buf (by m.Normalizer()).
+func (m *Matcher) Scan(dst []Match, buf *textnorm.Buffer) []Match {
+	text := buf.Text
+	if !m.sparse {
+		dense, nc := m.dense, m.nc
+		s := int32(0)
+		for i := 0; i < len(text); i++ {
+			v := dense[s+int32(m.classes[text[i]])]
+			s = v &^ outFlag
+			if v < 0 {
+				dst = m.report(dst, buf, s/nc, i+1)
+			}
+		}
+		return dst
+	}
+	s := int32(0)
+	for i := 0; i < len(text); i++ {
+		c := m.classes[text[i]]
+		for {
+			if s < m.nDense {
+				s = m.dense[s*m.nc+int32(c)] &^ outFlag
+				break
+			}
+			e := s - m.nDense
+			found := int32(-1)
+			for k := m.edgeStart[e]; k < m.edgeStart[e+1]; k++ {
+				if m.edgeCls[k] == c {
+					found = m.edgeTo[k]
+					break
+				}
+			}
+			if found >= 0 {
+				s = found
+				break
+			}
+			s = m.fail[s]
+		}
+		if m.hasOut[s] {
+			dst = m.report(dst, buf, s, i+1)
+		}
+	}
+	return dst
+}
+
+// report appends the terms that end at state s, at end in the normalized
+// text, that keep their whole-word and whole-character conditions.
+func (m *Matcher) report(dst []Match, buf *textnorm.Buffer, s int32, end int) []Match {
+	if m.outStart[s+1] == m.outStart[s] {
+		s = m.dict[s]
+	}
+	for ; s > 0; s = m.dict[s] {
+		for _, ti := range m.outTerms[m.outStart[s]:m.outStart[s+1]] {
+			t := &m.terms[ti]
+			start := end - t.n
+			if t.wordStart && start > 0 {
+				if r, _ := utf8.DecodeLastRune(buf.Text[:start]); isWord(r) {
+					continue
+				}
+			}
+			if t.wordEnd && end < len(buf.Text) {
+				if r, _ := utf8.DecodeRune(buf.Text[end:]); isWord(r) {
+					continue
+				}
+			}
+			if !buf.Whole(start, end) {
+				continue
+			}
+			os, oe := buf.Span(start, end)
+			dst = append(dst, Match{ID: t.id, Start: os, End: oe, NormStart: start, NormEnd: end})
+		}
+	}
+	return dst
+}
+
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}

@@ -1,0 +1,93 @@
+package cmkit
+
+// PlatformLimits returns the limits of one post on a well-known platform,
+// and false for any other platform (a product describes its own with a
+// Limits value; see Limits). Blog, Forum and Email have no limits: the zero
+// Limits with ok true.
+//
+// Each figure names its source and the date it was checked. Platforms change
+// their limits; an account may also have larger ones (X Premium, a Mastodon
+// server configured otherwise), which its channel adapter reports in
+// ChannelInfo.Limits instead.
+func PlatformLimits(p Platform) (l Limits, ok bool) {
+	switch p {
+	case X:
+		// 280 weighted characters, every link 23 (t.co): twitter-text v3
+		// configuration (maxWeightedTweetLength 280, scale 100,
+		// defaultWeight 200, transformedURLLength 23, weight-1 ranges
+		// 0-4351, 8192-8205, 8208-8223, 8242-8247, emoji parsing on) and
+		// https://docs.x.com/resources/fundamentals/counting-characters;
+		// 4 images per post: X API v2 POST /2/tweets media.media_ids
+		// (maximum 4). Checked 2026-11-23.
+		return Limits{MaxLength: 280, Counting: CountWeighted, URLLength: 23, MaxMedia: 4}, true
+	case Bluesky:
+		// 300 grapheme clusters and 3000 bytes of UTF-8: lexicon
+		// app.bsky.feed.post, record.text maxGraphemes 300, maxLength 3000
+		// (github.com/bluesky-social/atproto lexicons); 4 images:
+		// app.bsky.embed.images maxLength 4. Links count as written.
+		// Checked 2026-11-23.
+		return Limits{MaxLength: 300, Counting: CountGraphemes, MaxBytes: 3000, MaxMedia: 4}, true
+	case Mastodon:
+		// 500 characters by default (configurable per server, reported by
+		// GET /api/v2/instance configuration.statuses.max_characters),
+		// counted as grapheme clusters by StatusLengthValidator; every link
+		// counts 23 (characters_reserved_per_url) and a remote mention
+		// "@user@domain" counts as "@user"; 4 media
+		// (max_media_attachments): docs.joinmastodon.org/user/posting and
+		// the instance API entity. Checked 2026-11-23.
+		return Limits{MaxLength: 500, Counting: CountGraphemes, URLLength: 23, MentionLocalPart: true, MaxMedia: 4}, true
+	case Threads:
+		// 500 characters, emoji counted by their UTF-8 byte length:
+		// developers.facebook.com/docs/threads/create-posts ("Text posts
+		// are limited to 500 characters") and issue 4 for the emoji rule;
+		// 1 hashtag (topic tag) per post: ayrshare.com Threads API docs;
+		// at most 5 links since 2025-12-22 (THREADS_API__LINK_LIMIT_EXCEEDED,
+		// developers.facebook.com/documentation/threads/create-posts/text-attachments);
+		// carousels of up to 20 items: ayrshare.com Threads API docs.
+		// Checked 2026-11-23.
+		return Limits{MaxLength: 500, Counting: CountEmojiBytes, MaxHashtags: 1, MaxLinks: 5, MaxMedia: 20}, true
+	case Instagram:
+		// Captions of 2,200 characters (UTF-16 units, as Meta's APIs count)
+		// and at most 20 @ tags: Instagram Graph API content publishing
+		// docs; at most 5 hashtags since the 2025 change (ayrshare.com
+		// Instagram API docs; the Graph API's older figure was 30);
+		// carousels of 10 items (ayrshare.com, Instagram Graph API
+		// carousel docs). Checked 2026-11-23.
+		return Limits{MaxLength: 2200, Counting: CountUTF16, MaxHashtags: 5, MaxMentions: 20, MaxMedia: 10}, true
+	case LinkedIn:
+		// 3,000 characters (UTF-16 units) per post: developers.buffer.com
+		// /guides/character-limits.md; 20 images in a multi-image post:
+		// LinkedIn Posts API MultiImage (2 to 20 images). Checked 2026-11-23.
+		return Limits{MaxLength: 3000, Counting: CountUTF16, MaxMedia: 20}, true
+	case TikTok:
+		// 2,200 characters for a caption with a video (4,000 for photo and
+		// text posts): developers.buffer.com/guides/character-limits.md;
+		// the smaller figure, so that every post kind fits; 35 images in a
+		// photo post: TikTok Content Posting API photo_images. Checked
+		// 2026-11-23.
+		return Limits{MaxLength: 2200, Counting: CountUTF16, MaxMedia: 35}, true
+	case YouTube:
+		// Video descriptions of 5,000 characters that must also fit 5,000
+		// bytes: YouTube Data API videos resource, snippet.description, and
+		// developers.buffer.com/guides/character-limits.md; more than 60
+		// hashtags make YouTube ignore all of them (YouTube Help, hashtag
+		// policy); one video per post. Checked 2026-11-23.
+		return Limits{MaxLength: 5000, Counting: CountCodePoints, MaxBytes: 5000, MaxHashtags: 60, MaxMedia: 1}, true
+	case Pinterest:
+		// Pin descriptions of 500 characters: developers.buffer.com/guides
+		// /character-limits.md and Pinterest API v5 pins description
+		// (maxLength 500); carousels of up to 5 images. Checked 2026-11-23.
+		return Limits{MaxLength: 500, Counting: CountUTF16, MaxMedia: 5}, true
+	case Facebook:
+		// Page posts of 63,206 characters (UTF-16 units), the figure Meta's
+		// composer enforces; Buffer applies 5,000
+		// (developers.buffer.com/guides/character-limits.md), which is a
+		// Buffer choice, not Facebook's; 10 photos per API multi-photo
+		// post is a common practice, not a documented cap, so media are
+		// left unlimited. Checked 2026-11-23.
+		return Limits{MaxLength: 63206, Counting: CountUTF16}, true
+	case Blog, Forum, Email:
+		return Limits{}, true
+	}
+	return Limits{}, false
+}
