@@ -1,0 +1,216 @@
+package calendar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/roles"
+)
+
+// MissedPolicy says what happens, on resume, to a held entry whose time
+// passed during the pause. There is no silent choice: Resume takes one.
+type MissedPolicy int
+
+// The missed-post policies.
+const (
+	// HoldMissed leaves each missed entry in state held, for a person to
+	// reschedule or cancel. Entries whose time has not come resume as
+	// planned.
+	HoldMissed MissedPolicy = iota + 1
+	// PublishMissed publishes missed entries now, spread MinGap apart per
+	// channel by the publisher's rate limits rather than in one burst.
+	PublishMissed
+	// MoveMissed moves each missed entry to Resume's `next` function's
+	// answer (the channel's next free slot).
+	MoveMissed
+)
+
+// String names the policy.
+func (p MissedPolicy) String() string {
+	switch p {
+	case HoldMissed:
+		return "hold"
+	case PublishMissed:
+		return "publish"
+	case MoveMissed:
+		return "move"
+	}
+	return fmt.Sprintf("MissedPolicy(%d)", int(p))
+}
+
+// pauseResource is the roles resource a pause covers.
+func pauseResource(p *Pause) roles.Resource {
+	return roles.Resource{Brand: p.Brand, Channel: p.Channel}
+}
+
+// Pause holds every entry p covers that is not yet sent, at once and until
+// Resume: the whole calendar, a brand, a channel or a campaign (the crisis
+// package calls it). The acting member needs roles.CancelPost on the
+// pause's brand and channel. Held entries keep their state; the publisher
+// also checks pauses when it claims an entry, so nothing slips through
+// between the two.
+func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
+	if p.ID == "" {
+		return Pause{}, cmkit.Invalid("pause.id", "required", "")
+	}
+	if err := c.team.Check(ctx, roles.CancelPost, pauseResource(&p)); err != nil {
+		return Pause{}, err
+	}
+	p.By, p.At = actor(ctx), c.clock.Now()
+	if err := c.store.PutPause(ctx, p); err != nil {
+		return Pause{}, err
+	}
+	held := 0
+	for e, err := range c.store.Query(ctx, Query{States: []State{Scheduled, Publishing, Approved, InReview, Draft}}) {
+		if err != nil {
+			return p, err
+		}
+		if e.PausedBy != "" || !p.Holds(&e) {
+			continue
+		}
+		if _, err := c.retry(ctx, e, func(e *Entry, now time.Time) bool {
+			if e.PausedBy != "" || !p.Holds(e) {
+				return false
+			}
+			e.PausedBy, e.DueAt = p.ID, time.Time{}
+			return true
+		}); err != nil {
+			return p, err
+		}
+		held++
+	}
+	c.emit(ctx, Event{Kind: "paused", At: p.At, Detail: fmt.Sprintf("pause %s holds %d entries: %s", p.ID, held, p.Reason)})
+	return p, nil
+}
+
+// Resume ends a pause. Entries it held go back to the publisher, unless
+// another pause still holds them; those whose time passed meanwhile follow
+// missed, and next (required for MoveMissed) gives the new time for an
+// entry. The acting member needs roles.CancelPost as for Pause. It returns
+// how many entries were released.
+func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, next func(e Entry, now time.Time) (time.Time, bool)) (int, error) {
+	if missed < HoldMissed || missed > MoveMissed {
+		return 0, cmkit.Invalid("missed", "unknown", "choose HoldMissed, PublishMissed or MoveMissed")
+	}
+	if missed == MoveMissed && next == nil {
+		return 0, cmkit.Invalid("next", "required", "MoveMissed needs a function that finds the next slot")
+	}
+	pauses, err := c.store.Pauses(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var p *Pause
+	var others []Pause
+	for i := range pauses {
+		if pauses[i].ID == id {
+			p = &pauses[i]
+		} else {
+			others = append(others, pauses[i])
+		}
+	}
+	if p == nil {
+		return 0, fmt.Errorf("calendar: pause %q: %w", id, cmkit.ErrNotFound)
+	}
+	if err := c.team.Check(ctx, roles.CancelPost, pauseResource(p)); err != nil {
+		return 0, err
+	}
+	if err := c.store.DeletePause(ctx, id); err != nil {
+		return 0, err
+	}
+	released := 0
+	for e, err := range c.store.Query(ctx, Query{PausedBy: id}) {
+		if err != nil {
+			return released, err
+		}
+		if _, err := c.retry(ctx, e, func(e *Entry, now time.Time) bool {
+			if e.PausedBy != id {
+				return false
+			}
+			e.PausedBy = ""
+			for i := range others {
+				if others[i].Holds(e) {
+					e.PausedBy = others[i].ID
+					return true
+				}
+			}
+			c.release(e, now, missed, next)
+			return true
+		}); err != nil {
+			return released, err
+		}
+		released++
+	}
+	c.emit(ctx, Event{Kind: "resumed", At: c.clock.Now(), Detail: fmt.Sprintf("pause %s released %d entries (missed: %s)", id, released, missed)})
+	return released, nil
+}
+
+// release makes a held entry due again, applying the missed policy.
+func (c *Calendar) release(e *Entry, now time.Time, missed MissedPolicy, next func(Entry, time.Time) (time.Time, bool)) {
+	if e.State != Scheduled && e.State != Publishing {
+		return // not yet scheduled: nothing is due
+	}
+	due := e.At
+	if e.State == Publishing {
+		due = now
+	}
+	if !due.Before(now) || e.State == Publishing {
+		e.DueAt = due
+		return
+	}
+	switch missed {
+	case PublishMissed:
+		e.DueAt = now
+	case MoveMissed:
+		if t, ok := next(*e, now); ok {
+			e.At, e.DueAt = t, t
+			e.History = append(e.History, Transition{At: now, By: "resume", From: e.State, To: e.State,
+				Note: "moved to " + t.Format(time.RFC3339) + " after a pause"})
+			return
+		}
+		fallthrough
+	default:
+		e.DueAt = time.Time{}
+		e.transition(Held, "resume", now, "its time passed during a pause")
+	}
+}
+
+// holdIfPaused marks e as held when a stored pause covers it.
+func (c *Calendar) holdIfPaused(ctx context.Context, e *Entry) error {
+	pauses, err := c.store.Pauses(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range pauses {
+		if pauses[i].Holds(e) {
+			e.PausedBy, e.DueAt = pauses[i].ID, time.Time{}
+			return nil
+		}
+	}
+	return nil
+}
+
+// retry applies fn to e and writes it, re-reading and re-applying when a
+// concurrent writer (the publisher) got there first. fn reports whether it
+// changed anything.
+func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now time.Time) bool) (Entry, error) {
+	for attempt := 0; ; attempt++ {
+		now := c.clock.Now()
+		if !fn(&e, now) {
+			return e, nil
+		}
+		e.UpdatedAt = now
+		stored, err := c.store.Put(ctx, e)
+		if err == nil {
+			return stored, nil
+		}
+		if !errors.Is(err, cmkit.ErrConflict) || attempt == 10 {
+			return Entry{}, err
+		}
+		if e, err = c.store.Get(ctx, e.ID); err != nil {
+			return Entry{}, err
+		}
+	}
+}
