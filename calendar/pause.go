@@ -41,8 +41,12 @@ func (p MissedPolicy) String() string {
 	return fmt.Sprintf("MissedPolicy(%d)", int(p))
 }
 
-// pauseResource is the roles resource a pause covers.
-func pauseResource(p *Pause) roles.Resource {
+// pauseResource is the roles resource a pause covers: its channel's, when
+// it names a registered channel, else its brand and channel as given.
+func (c *Calendar) pauseResource(p *Pause) roles.Resource {
+	if ch, ok := c.channels[p.Channel]; ok {
+		return roles.ResourceOf(ch.Info())
+	}
 	return roles.Resource{Brand: p.Brand, Channel: p.Channel}
 }
 
@@ -56,7 +60,7 @@ func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
 	if p.ID == "" {
 		return Pause{}, cmkit.Invalid("pause.id", "required", "")
 	}
-	if err := c.team.Check(ctx, roles.CancelPost, pauseResource(&p)); err != nil {
+	if err := c.team.Check(ctx, roles.CancelPost, c.pauseResource(&p)); err != nil {
 		return Pause{}, err
 	}
 	p.By, p.At = actor(ctx), c.clock.Now()
@@ -114,7 +118,7 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 	if p == nil {
 		return 0, fmt.Errorf("calendar: pause %q: %w", id, cmkit.ErrNotFound)
 	}
-	if err := c.team.Check(ctx, roles.CancelPost, pauseResource(p)); err != nil {
+	if err := c.team.Check(ctx, roles.CancelPost, c.pauseResource(p)); err != nil {
 		return 0, err
 	}
 	if err := c.store.DeletePause(ctx, id); err != nil {
