@@ -372,8 +372,8 @@ func TestAmbiguousFailuresNeverDoublePost(t *testing.T) {
 		state   calendar.State
 	}{
 		{"acme-es-mastodon", func(f *fixture) *cmkittest.FakeChannel { return f.masto }, calendar.Published}, // idempotent: retried
-		{"acme-es-x", func(f *fixture) *cmkittest.FakeChannel { return f.x }, calendar.Published},           // lookup: found
-		{"acme-es-fb", func(f *fixture) *cmkittest.FakeChannel { return f.fb }, calendar.Verify},            // neither: a person verifies
+		{"acme-es-x", func(f *fixture) *cmkittest.FakeChannel { return f.x }, calendar.Published},            // lookup: found
+		{"acme-es-fb", func(f *fixture) *cmkittest.FakeChannel { return f.fb }, calendar.Verify},             // neither: a person verifies
 	}
 	for _, tc := range tests {
 		t.Run(tc.channel, func(t *testing.T) {
