@@ -491,6 +491,12 @@ func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmki
 	switch cmkit.Classify(err) {
 	case cmkit.Permanent:
 		a.Outcome = "rejected"
+		if mayBeOut(v) {
+			// An earlier attempt may have published; this refusal does not
+			// prove otherwise.
+			p.unknown(ctx, e, v, fmt.Errorf("refused after an attempt that may have published: %w", err))
+			return
+		}
 		v.State = Rejected
 		p.cal.emit(ctx, Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err})
 		return
@@ -504,6 +510,11 @@ func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmki
 		}
 	}
 	if len(v.Attempts) >= p.maxAttempts {
+		if mayBeOut(v) {
+			// It may be out: giving up must not claim it failed.
+			p.unknown(ctx, e, v, fmt.Errorf("gave up after %d attempts, one of which may have published: %w", len(v.Attempts), err))
+			return
+		}
 		v.State = Dead
 		p.cal.emit(ctx, Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
 			Detail: fmt.Sprintf("gave up after %d attempts", len(v.Attempts))})
@@ -513,6 +524,21 @@ func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmki
 	v.NextAt = now.Add(p.delay(len(v.Attempts), err))
 	p.cal.emit(ctx, Event{Kind: "retrying", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
 		Detail: "next attempt at " + v.NextAt.Format(time.RFC3339)})
+}
+
+// mayBeOut reports whether an attempt before v's last may have published:
+// one ended ambiguous, and no lookup since found the post absent.
+func mayBeOut(v *Variant) bool {
+	out := false
+	for _, a := range v.Attempts[:len(v.Attempts)-1] {
+		switch a.Outcome {
+		case "ambiguous":
+			out = true
+		case "absent":
+			out = false
+		}
+	}
+	return out
 }
 
 func (p *Publisher) sent(ctx context.Context, e *Entry, v *Variant, rc cmkit.Receipt) {

@@ -273,16 +273,25 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 	if err := f.rateLimitLocked(op, now); err != nil {
 		return cmkit.Receipt{}, err
 	}
+	// Faults of the path to the platform come first; then, on an
+	// idempotent platform, a key it has seen returns the first answer
+	// before anything else can fail.
 	fault := f.nextFaultLocked()
 	switch fault {
 	case FaultTransient:
 		return cmkit.Receipt{}, f.errorf(op, "%w: 503 service unavailable", cmkit.ErrTransient)
 	case FaultRateLimit:
 		return cmkit.Receipt{}, f.errorf(op, "%w", &cmkit.RateLimitError{RetryAfter: time.Minute})
-	case FaultPermanent:
-		return cmkit.Receipt{}, f.errorf(op, "%w: 403 the account may not post", cmkit.ErrPermanent)
 	case FaultTimeout:
 		return cmkit.Receipt{}, f.errorf(op, "%w: %w", cmkit.ErrAmbiguous, context.DeadlineExceeded)
+	}
+	if f.info.RetrySafety == cmkit.RetryIdempotent {
+		if i, ok := f.findLocked(post.ID); ok {
+			return f.posts[i].Receipt, nil
+		}
+	}
+	if fault == FaultPermanent {
+		return cmkit.Receipt{}, f.errorf(op, "%w: 403 the account may not post", cmkit.ErrPermanent)
 	}
 	if err := f.validateLocked(post); err != nil {
 		return cmkit.Receipt{}, f.errorf(op, "%w", err)
@@ -293,11 +302,6 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 			return cmkit.Receipt{}, f.errorf(op, "mention %q: %w", replyTo, cmkit.ErrNotFound)
 		}
 		post.InReplyTo = replyTo
-	}
-	if f.info.RetrySafety == cmkit.RetryIdempotent {
-		if i, ok := f.findLocked(post.ID); ok {
-			return f.posts[i].Receipt, nil
-		}
 	}
 	pid := f.info.ID + "-" + strconv.Itoa(len(f.posts)+1)
 	rc := cmkit.Receipt{
