@@ -153,7 +153,8 @@ type FakeChannel struct {
 	rng         *rand.Rand
 	queue       []Fault
 	posts       []FakePost
-	byPlatform  map[string]int // PlatformID -> index in posts
+	byPlatform  map[string]int      // PlatformID -> index in posts
+	byPost      map[uuid.UUID][]int // cmkit Post.ID -> indexes in posts
 	mentions    []fakeMention
 	mentionIdx  map[string]int
 	insights    map[string]cmkit.Insights
@@ -222,6 +223,7 @@ func NewFakeChannel(cfg FakeConfig) (*FakeChannel, error) {
 		count:      cfg.Count,
 		rng:        rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		byPlatform: map[string]int{},
+		byPost:     map[uuid.UUID][]int{},
 		mentionIdx: map[string]int{},
 		insights:   map[string]cmkit.Insights{},
 	}
@@ -312,6 +314,7 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 		PublishedAt: now,
 	}
 	f.byPlatform[pid] = len(f.posts)
+	f.byPost[post.ID] = append(f.byPost[post.ID], len(f.posts))
 	f.posts = append(f.posts, FakePost{Receipt: rc, Post: post.Clone()})
 	if fault == FaultLostResponse {
 		return cmkit.Receipt{}, f.errorf(op, "%w: connection reset after the request was sent", cmkit.ErrAmbiguous)
@@ -365,8 +368,8 @@ func (f *FakeChannel) validateLocked(post cmkit.Post) error {
 }
 
 func (f *FakeChannel) findLocked(id uuid.UUID) (int, bool) {
-	for i := range f.posts {
-		if f.posts[i].Post.ID == id && !f.posts[i].Deleted {
+	for _, i := range f.byPost[id] {
+		if !f.posts[i].Deleted {
 			return i, true
 		}
 	}
@@ -579,8 +582,8 @@ func (f *FakeChannel) Count(id uuid.UUID) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := 0
-	for _, p := range f.posts {
-		if p.Post.ID == id && !p.Deleted {
+	for _, i := range f.byPost[id] {
+		if !f.posts[i].Deleted {
 			n++
 		}
 	}

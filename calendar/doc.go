@@ -1,0 +1,68 @@
+// Package calendar is the content calendar of a community team and the
+// publisher that takes its posts out, built to hold the lines where
+// scheduling tools fail: no post goes out twice, none is silently lost,
+// nothing unapproved, paused or long overdue slips through, and a 09:00 post
+// stays at 09:00 local time on both sides of a daylight-saving change.
+//
+// # Concepts
+//
+// An Entry is one piece of planned content. It targets one or more channels
+// with one Variant each (a post written for that platform), and moves
+// through its life: draft, in review, approved, scheduled, publishing, then
+// published, failed, or waiting for a person (verify, held, expired), or
+// cancelled. Calendar methods move it (Create, Update, Submit, Approve,
+// Schedule, Cancel, Resolve); each move is authorized through a Team
+// (*roles.Directory) for the acting member of the context, recorded in the
+// entry's History, and checked against the approval policy: a post that
+// needs approval never reaches scheduled without it, and is checked again
+// when its time comes.
+//
+// Before scheduling, and again before sending, every variant is checked
+// against its channel's limits counted the way that platform counts
+// (cmkit.Limits.CheckPost) and against pluggable Checkers such as the style
+// guide; failures come back as a *CheckError listing each Finding.
+//
+// # Publishing
+//
+// A Publisher claims due entries from the Store with a lease (a time limit
+// and a version that acts as a fencing token), and keeps state per variant:
+// one channel failing never touches another, and a retry never touches a
+// channel that succeeded. Before the first call to a platform it records
+// the attempt as "sending"; the call then ends accepted, transient (retried
+// with backoff, honouring rate limits), rejected, or ambiguous. An
+// ambiguous outcome, or an attempt found still "sending" after a publisher
+// died, is retried only on a channel that makes that safe (idempotent on
+// the post ID, or able to look the post up first); otherwise the variant
+// waits for a person to verify it. See Publisher for the full contract.
+//
+// Pause holds entries (the whole calendar, a brand, a channel or a
+// campaign) at once; Resume releases them with an explicit MissedPolicy for
+// those whose time passed: hold them for a person, publish them now, or
+// move them to the next free slot. Never a silent drop, never a burst.
+//
+// # Time
+//
+// Instants are stored as time.Time; plans keep the IANA zone they were made
+// in (Entry.Zone). Programs that run in minimal containers without a system
+// time-zone database should import time/tzdata, as the examples do.
+// Everything that depends on "now" reads the calendar's cmkit.Clock, so
+// tests and drills run on simulated time.
+//
+// # Storage
+//
+// Store is small and in the calendar's terms: versioned writes, queries,
+// and leased claims of due entries. MemoryStore is a complete default with
+// a due index, and cmkittest.TestCalendarStore is the suite any other Store
+// must pass, concurrent claimers included.
+//
+// # Concurrency
+//
+// Calendar, Publisher and MemoryStore are safe for concurrent use, and any
+// number of publishers, in any number of processes, may share one Store.
+//
+// # Errors
+//
+// Illegal transitions and stale versions wrap cmkit.ErrConflict; denials
+// wrap cmkit.ErrForbidden; bad input and failed checks wrap
+// cmkit.ErrInvalid, naming the field or listing the findings.
+package calendar
