@@ -66,14 +66,12 @@ func countPlain(c Counting, text string) int {
 	switch c {
 	case CountGraphemes:
 		return grapheme.Count(text)
-	case CountWeighted:
-		return countWeighted(text)
+	case CountWeighted, CountEmojiBytes:
+		return countClusters(c, text)
 	case CountUTF16:
 		return countUTF16(text)
 	case CountBytes:
 		return len(text)
-	case CountEmojiBytes:
-		return countEmojiBytes(text)
 	}
 	return utf8.RuneCountInString(text)
 }
@@ -105,56 +103,44 @@ func xWeight(r rune) int {
 	return 2
 }
 
-// countWeighted counts as X does: an emoji cluster weighs 2, other
+// countClusters counts with CountWeighted or CountEmojiBytes, one grapheme
+// cluster at a time.
+//
+// CountWeighted counts as X does: an emoji cluster weighs 2, other
 // characters weigh xWeight. X normalizes text to NFC first; cmkit does not
 // compose, and instead lets a combining mark of U+0300 to U+036F inside a
 // cluster weigh nothing, which is what NFC yields for the accented letters
 // of Latin, Greek and Cyrillic ("e" + U+0301 counts as "é", 1). A base and
 // mark that have no precomposed form count 1 here and 2 on X.
-func countWeighted(text string) int {
-	n := 0
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
-			i++
-			n++
-			continue
-		}
-		k, emoji := grapheme.NextEmoji(text[i:])
-		cluster := text[i : k+i]
-		i += k
-		if emoji {
-			n += 2
-			continue
-		}
-		for j, r := range cluster {
-			if j > 0 && r >= 0x300 && r <= 0x36f {
-				continue
-			}
-			n += xWeight(r)
-		}
-	}
-	return n
-}
-
-// countEmojiBytes counts code points, and each emoji cluster by its UTF-8
+//
+// CountEmojiBytes counts code points, and each emoji cluster by its UTF-8
 // length (Threads).
-func countEmojiBytes(text string) int {
+func countClusters(c Counting, text string) int {
 	n := 0
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
+		if text[i] < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
 			i++
 			n++
 			continue
 		}
 		k, emoji := grapheme.NextEmoji(text[i:])
-		if emoji {
-			n += k
-		} else {
-			n += utf8.RuneCountInString(text[i : i+k])
-		}
+		cluster := text[i : i+k]
 		i += k
+		switch {
+		case emoji && c == CountWeighted:
+			n += 2
+		case emoji:
+			n += k
+		case c == CountWeighted:
+			for j, r := range cluster {
+				if j > 0 && r >= 0x300 && r <= 0x36f {
+					continue
+				}
+				n += xWeight(r)
+			}
+		default:
+			n += utf8.RuneCountInString(cluster)
+		}
 	}
 	return n
 }

@@ -236,3 +236,61 @@ func TestSplitThreadEdges(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestSplitThreadLongText(t *testing.T) {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	text := strings.Repeat("Zniżki w sklepie https://sklep.pl/promocje/zimowe #Zniżki2024 dla @klienci ", 4000) // 300 KB
+	parts, err := x.SplitThread(text)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, len(parts), 1000)
+	assert.Equal(t, strings.Fields(text)[:3], strings.Fields(parts[0])[:3])
+	for _, p := range parts {
+		require.LessOrEqual(t, x.Count(p), 280)
+	}
+}
+
+// FuzzLimits: counting, checking, truncating and splitting any text on any
+// well-known platform never panics, and what they return keeps the limits.
+func FuzzLimits(f *testing.F) {
+	for _, s := range []string{"", "hola", family + flag + skinTone, link + remote, "#a #b #c @d $E e.com", "\xff\xfe", strings.Repeat("palabra ", 100)} {
+		f.Add(s, uint8(0), uint16(0))
+		f.Add(s, uint8(2), uint16(12))
+	}
+	platforms := cmkit.Platforms()
+	f.Fuzz(func(t *testing.T, text string, p uint8, max uint16) {
+		l, _ := cmkit.PlatformLimits(platforms[int(p)%len(platforms)])
+		if max > 0 {
+			l.MaxLength = int(max%500) + 1
+		}
+		n := l.Count(text)
+		if n < 0 {
+			t.Fatalf("Count(%q) = %d", text, n)
+		}
+		for _, fd := range l.CheckText(nil, text) {
+			if fd.Cut < 0 || fd.Cut > len(text) || fd.Over() <= 0 {
+				t.Fatalf("%q: finding %+v", text, fd)
+			}
+			if fd.Rule == "max_length" && l.Count(text[:fd.Cut]) > l.MaxLength {
+				t.Fatalf("%q: cut %d does not fit", text, fd.Cut)
+			}
+		}
+		keeps := func(s string) bool {
+			return (l.MaxLength == 0 || l.Count(s) <= l.MaxLength) && (l.MaxBytes == 0 || len(s) <= l.MaxBytes)
+		}
+		if tr := l.Truncate(text, "…"); !keeps(tr) {
+			t.Fatalf("Truncate(%q) = %q does not fit", text, tr)
+		}
+		parts, err := l.SplitThread(text)
+		if err != nil {
+			if !errors.Is(err, cmkit.ErrInvalid) {
+				t.Fatalf("SplitThread(%q): %v", text, err)
+			}
+			return
+		}
+		for _, part := range parts {
+			if !keeps(part) {
+				t.Fatalf("SplitThread(%q): part %q does not fit", text, part)
+			}
+		}
+	})
+}

@@ -36,6 +36,29 @@
 // Domain values are plain structs with JSON tags. IDs that cmkit creates are
 // version 7 UUIDs (NewID); IDs that platforms assign stay strings.
 //
+// # Counting and limits
+//
+// Platforms count text their own way, and a post counted the wrong way is
+// the first reason a scheduled post is rejected. PlatformLimits returns the
+// Limits of each well-known platform (each figure with its source in the
+// code); a channel reports its own in ChannelInfo.Limits. On a Limits:
+//
+//	Count        the length as the platform counts it: X weighs CJK and
+//	             emoji 2 and every link 23, Bluesky counts grapheme
+//	             clusters, Mastodon counts a remote mention by its local
+//	             part, Threads counts emoji by their bytes
+//	CheckText    which limits a text breaks, by how much, and where to cut
+//	CheckPost    the same with media; ValidatePost returns it as errors
+//	Truncate     the longest prefix that fits, with an ellipsis, cut
+//	             between grapheme clusters and never inside a link
+//	SplitThread  a numbered thread whose every part fits, broken at spaces
+//
+// Counting and checking allocate nothing (CheckText appends to the caller's
+// slice), so a calendar can check every variant before scheduling it and
+// again before sending it. A product adds its own platform with a Limits
+// value of its own, with Counter set when no Counting fits: there is no
+// registry to fill at init time.
+//
 // # Channel capabilities
 //
 // Channel has two methods, Info and Publish. Everything else a platform can

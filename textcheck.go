@@ -162,12 +162,22 @@ func (l Limits) fit(text string, maxLen, maxBytes int) int {
 // walk calls take with the end offset and the count of each unit of text
 // (an entity, or a grapheme cluster outside entities) until take returns
 // false, and returns the end of the last unit taken.
+//
+// It looks for entities a window at a time (to a space at least 4 KiB
+// ahead; entities never contain one), so that fitting the first part of a
+// long text does not scan all of it.
 func (l Limits) walk(text string, take func(end, w int) bool) int {
-	pos := 0
-	for from := 0; ; {
-		e, ok := entity.Next(text, from)
+	pos, from := 0, 0
+	for {
+		limit := len(text)
+		if pos+4096 < len(text) {
+			if sp := strings.IndexByte(text[pos+4096:], ' '); sp >= 0 {
+				limit = pos + 4096 + sp
+			}
+		}
+		e, ok := entity.Next(text[:limit], from)
 		if !ok {
-			e = entity.Entity{Start: len(text), End: len(text), LocalEnd: len(text)}
+			e = entity.Entity{Start: limit, End: limit, LocalEnd: limit}
 		}
 		for pos < e.Start {
 			k := grapheme.Next(text[pos:e.Start])
@@ -177,7 +187,11 @@ func (l Limits) walk(text string, take func(end, w int) bool) int {
 			pos += k
 		}
 		if !ok {
-			return pos
+			if limit == len(text) {
+				return pos
+			}
+			from = limit
+			continue
 		}
 		w, special := l.entityWeight(text, e)
 		if !special {

@@ -8,16 +8,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"flag"
 	"fmt"
-	"go/format"
 	"log"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
+
+	"github.com/cmkit/cmkit/internal/ucd"
 )
 
 // Property values; keep in step with grapheme.go.
@@ -29,12 +26,12 @@ var propNames = map[string]uint8{
 const extPict = 0x10
 
 func main() {
-	ucd := flag.String("ucd", "/usr/share/unicode", "directory of the Unicode Character Database")
+	dir := flag.String("ucd", "/usr/share/unicode", "directory of the Unicode Character Database")
 	out := flag.String("o", "tables.go", "output file")
 	flag.Parse()
 
 	props := make([]uint8, 0x110000)
-	version := parse(filepath.Join(*ucd, "auxiliary", "GraphemeBreakProperty.txt"), func(lo, hi int, v string) {
+	version := parse(filepath.Join(*dir, "auxiliary", "GraphemeBreakProperty.txt"), func(lo, hi int, v string) {
 		p, ok := propNames[v]
 		if !ok {
 			log.Fatalf("unknown Grapheme_Cluster_Break value %q", v)
@@ -43,7 +40,7 @@ func main() {
 			props[r] |= p
 		}
 	})
-	parse(filepath.Join(*ucd, "emoji", "emoji-data.txt"), func(lo, hi int, v string) {
+	parse(filepath.Join(*dir, "emoji", "emoji-data.txt"), func(lo, hi int, v string) {
 		if v != "Extended_Pictographic" {
 			return
 		}
@@ -53,20 +50,7 @@ func main() {
 	})
 
 	// Two-stage table: stage1[r>>8] names a 256-entry block of stage2.
-	var blocks [][]uint8
-	index := map[string]int{}
-	stage1 := make([]int, 0x1100)
-	for hi := 0; hi < 0x1100; hi++ {
-		blk := props[hi<<8 : (hi+1)<<8]
-		k := string(blk)
-		i, ok := index[k]
-		if !ok {
-			i = len(blocks)
-			index[k] = i
-			blocks = append(blocks, blk)
-		}
-		stage1[hi] = i
-	}
+	stage1, blocks := ucd.TwoStage(props, 256)
 	if len(blocks) > 256 {
 		log.Fatalf("%d blocks do not fit a uint8 index", len(blocks))
 	}
@@ -76,70 +60,32 @@ func main() {
 	b.WriteString("package grapheme\n\n")
 	fmt.Fprintf(&b, "// UnicodeVersion is the version of the Unicode Character Database the\n// property tables were generated from.\nconst UnicodeVersion = %q\n\n", version)
 	b.WriteString("// stage1 maps r>>8 to a block of stage2.\nvar stage1 = [0x1100]uint8{")
-	for i, v := range stage1 {
-		if i%32 == 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "%d,", v)
-	}
-	fmt.Fprintf(&b, "\n}\n\n// stage2 holds %d blocks of 256 properties: the Grapheme_Cluster_Break\n// value in the low 4 bits, Extended_Pictographic in bit 4.\nvar stage2 = [%d]uint8{", len(blocks), len(blocks)*256)
+	ucd.WriteList(&b, stage1, 32)
+	fmt.Fprintf(&b, "}\n\n// stage2 holds %d blocks of 256 properties: the Grapheme_Cluster_Break\n// value in the low 4 bits, Extended_Pictographic in bit 4.\nvar stage2 = [%d]uint8{", len(blocks), len(blocks)*256)
 	for _, blk := range blocks {
-		for i, v := range blk {
-			if i%32 == 0 {
-				b.WriteString("\n")
-			}
-			fmt.Fprintf(&b, "%d,", v)
-		}
+		ucd.WriteList(&b, blk, 32)
 	}
-	b.WriteString("\n}\n")
-	src, err := format.Source(b.Bytes())
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	b.WriteString("}\n")
+	if err := ucd.WriteGo(*out, b.Bytes()); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// parse reads a UCD property file, calls f for each range, and returns the
-// Unicode version named in the first line ("# Name-15.0.0.txt"), if any.
+// parse reads a UCD property file, calls f for each range and its value,
+// and returns the Unicode version the file names.
 func parse(path string, f func(lo, hi int, value string)) string {
-	file, err := os.Open(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer file.Close()
-	version := ""
-	sc := bufio.NewScanner(file)
-	first := true
-	for sc.Scan() {
-		line := sc.Text()
-		if first {
-			first = false
-			if i := strings.LastIndexByte(line, '-'); i >= 0 && strings.HasSuffix(line, ".txt") {
-				version = strings.TrimSuffix(line[i+1:], ".txt")
-			}
-		}
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		fields := strings.Split(line, ";")
+	version, err := ucd.Read(path, func(fields []string) error {
 		if len(fields) < 2 {
-			continue
+			return nil
 		}
-		rng := strings.TrimSpace(fields[0])
-		lo, hi := rng, rng
-		if i := strings.Index(rng, ".."); i >= 0 {
-			lo, hi = rng[:i], rng[i+2:]
+		lo, hi, err := ucd.Range(fields[0])
+		if err != nil {
+			return err
 		}
-		l, err1 := strconv.ParseUint(lo, 16, 32)
-		h, err2 := strconv.ParseUint(hi, 16, 32)
-		if err1 != nil || err2 != nil {
-			log.Fatalf("%s: bad range %q", path, rng)
-		}
-		f(int(l), int(h), strings.TrimSpace(fields[1]))
-	}
-	if err := sc.Err(); err != nil {
+		f(int(lo), int(hi), fields[1])
+		return nil
+	})
+	if err != nil {
 		log.Fatal(err)
 	}
 	return version

@@ -90,15 +90,15 @@ type Matcher struct {
 	nDense int32
 	sparse bool
 	// Sparse states (ids >= nDense): edges and failure links.
-	edgeStart       []int32 // per sparse state, into edgeCls/edgeTo; one extra at the end
-	edgeCls         []uint8
-	edgeTo          []int32
-	fail            []int32
-	hasOut          []bool
-	outStart, outTo []int32 // per state: its own terms are outTerms[outStart[s]:outStart[s+1]]
-	outTerms        []int32
-	dict            []int32 // next state along failure links with own terms, or -1
-	budget          int64   // cap of the dense table, in entries
+	edgeStart []int32 // per sparse state, into edgeCls/edgeTo; one extra at the end
+	edgeCls   []uint8
+	edgeTo    []int32
+	fail      []int32
+	hasOut    []bool
+	outStart  []int32 // per state: its own terms are outTerms[outStart[s]:outStart[s+1]]
+	outTerms  []int32
+	dict      []int32 // next state along failure links with own terms, or -1
+	budget    int64   // cap of the dense table, in entries
 }
 
 // Normalizer returns the normalizer that terms and texts go through.

@@ -25,18 +25,16 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"flag"
 	"fmt"
-	"go/format"
 	"log"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/cmkit/cmkit/internal/ucd"
 )
 
 // explicit maps letters whose folding is a documented choice of cmkit.
@@ -66,12 +64,12 @@ type char struct {
 }
 
 func main() {
-	ucd := flag.String("ucd", "/usr/share/unicode", "directory of the Unicode Character Database")
+	dir := flag.String("ucd", "/usr/share/unicode", "directory of the Unicode Character Database")
 	out := flag.String("o", "tables.go", "output file")
 	flag.Parse()
 
 	chars := map[rune]*char{}
-	readLines(filepath.Join(*ucd, "UnicodeData.txt"), func(f []string) {
+	readLines(filepath.Join(*dir, "UnicodeData.txt"), func(f []string) {
 		r := hex(f[0])
 		c := &char{name: f[1], cat: f[2]}
 		if d := f[5]; d != "" {
@@ -85,8 +83,8 @@ func main() {
 		chars[r] = c
 	})
 	folds := map[rune]rune{}
-	version := readLines(filepath.Join(*ucd, "CaseFolding.txt"), func(f []string) {
-		if s := strings.TrimSpace(f[1]); s == "C" || s == "S" {
+	version := readLines(filepath.Join(*dir, "CaseFolding.txt"), func(f []string) {
+		if s := f[1]; s == "C" || s == "S" {
 			folds[hex(f[0])] = hex(f[2])
 		}
 	})
@@ -182,21 +180,7 @@ func main() {
 	}
 
 	const shift = 7
-	const blockLen = 1 << shift
-	var blocks [][]uint32
-	index := map[string]int{}
-	stage1 := make([]int, limit/blockLen)
-	for i := range stage1 {
-		blk := values[i*blockLen : (i+1)*blockLen]
-		k := fmt.Sprint(blk)
-		j, ok := index[k]
-		if !ok {
-			j = len(blocks)
-			index[k] = j
-			blocks = append(blocks, blk)
-		}
-		stage1[i] = j
-	}
+	stage1, blocks := ucd.TwoStage(values, 1<<shift)
 	if len(blocks) > 1<<16 {
 		log.Fatal("too many blocks")
 	}
@@ -208,65 +192,33 @@ func main() {
 	fmt.Fprintf(&b, "const foldShift = %d\n\n", shift)
 	fmt.Fprintf(&b, "// foldData holds the replacement strings.\nconst foldData = %q\n\n", data.String())
 	fmt.Fprintf(&b, "// foldIndex maps r>>foldShift to a block of foldValues.\nvar foldIndex = [%d]uint16{", len(stage1))
-	for i, v := range stage1 {
-		if i%24 == 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "%d,", v)
-	}
-	fmt.Fprintf(&b, "\n}\n\n// foldValues: 0 keeps a code point, 1 drops it, else offset<<8|length in\n// foldData.\nvar foldValues = [%d]uint32{", len(blocks)*blockLen)
+	ucd.WriteList(&b, stage1, 24)
+	fmt.Fprintf(&b, "}\n\n// foldValues: 0 keeps a code point, 1 drops it, else offset<<8|length in\n// foldData.\nvar foldValues = [%d]uint32{", len(blocks)<<shift)
 	for _, blk := range blocks {
-		for i, v := range blk {
-			if i%16 == 0 {
-				b.WriteString("\n")
-			}
-			fmt.Fprintf(&b, "%d,", v)
-		}
+		ucd.WriteList(&b, blk, 16)
 	}
-	b.WriteString("\n}\n")
-	src, err := format.Source(b.Bytes())
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	b.WriteString("}\n")
+	if err := ucd.WriteGo(*out, b.Bytes()); err != nil {
 		log.Fatal(err)
 	}
 }
 
 func hex(s string) rune {
-	v, err := strconv.ParseUint(strings.TrimSpace(s), 16, 32)
-	if err != nil {
-		log.Fatalf("bad code point %q", s)
-	}
-	return rune(v)
-}
-
-// readLines calls f with the ';'-separated fields of each data line and
-// returns the version named in the first line ("# Name-15.0.0.txt"), if any.
-func readLines(path string, f func([]string)) string {
-	file, err := os.Open(path)
+	r, err := ucd.CodePoint(s)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer file.Close()
-	version := ""
-	sc := bufio.NewScanner(file)
-	for first := true; sc.Scan(); first = false {
-		line := sc.Text()
-		if first {
-			if i := strings.LastIndexByte(line, '-'); i >= 0 && strings.HasSuffix(line, ".txt") {
-				version = strings.TrimSuffix(line[i+1:], ".txt")
-			}
-		}
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		f(strings.Split(line, ";"))
-	}
-	if err := sc.Err(); err != nil {
+	return r
+}
+
+// readLines calls f with the fields of each data line of a UCD file and
+// returns the Unicode version the file names.
+func readLines(path string, f func([]string)) string {
+	version, err := ucd.Read(path, func(fields []string) error {
+		f(fields)
+		return nil
+	})
+	if err != nil {
 		log.Fatal(err)
 	}
 	return version

@@ -263,6 +263,22 @@ func (st *state) grow(need int) {
 	b.Text, b.Starts = t, s
 }
 
+// space handles the white-space character at src[i]: it ends a word,
+// collapses into a space just written, and may separate single letters.
+func (n Normalizer) space(st *state, src string, i int) {
+	if n.opts.JoinSeparated && i < st.joinUntil {
+		return
+	}
+	n.endWord(st)
+	if t := st.b.Text; len(t) > 0 && t[len(t)-1] == ' ' {
+		return
+	}
+	st.write(i, " ")
+	if n.opts.JoinSeparated {
+		n.join(st, src, i)
+	}
+}
+
 // ascii handles one ASCII byte at src[i].
 func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 	b := st.b
@@ -270,17 +286,7 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 	case cDrop:
 		return
 	case cSpace:
-		if n.opts.JoinSeparated && i < st.joinUntil {
-			return
-		}
-		n.endWord(st)
-		if len(b.Text) > 0 && b.Text[len(b.Text)-1] == ' ' {
-			return
-		}
-		st.write(i, " ")
-		if n.opts.JoinSeparated {
-			n.join(st, src, i)
-		}
+		n.space(st, src, i)
 		return
 	case cOther:
 		if n.opts.JoinSeparated && i < st.joinUntil && separator[c] {
@@ -344,14 +350,7 @@ func (n Normalizer) unit(st *state, src string, i, j int, rep string) {
 	r, _ := utf8.DecodeRuneInString(rep)
 	switch {
 	case r == ' ':
-		if n.opts.JoinSeparated && i < st.joinUntil {
-			return
-		}
-		n.endWord(st)
-		if len(b.Text) > 0 && b.Text[len(b.Text)-1] == ' ' {
-			return
-		}
-		st.write(i, " ")
+		n.space(st, src, i)
 	case r < utf8.RuneSelf && asciiClass[r] == cOther || r >= utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsDigit(r):
 		if n.opts.JoinSeparated && i < st.joinUntil && r == '·' {
 			return
