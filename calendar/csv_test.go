@@ -1,0 +1,138 @@
+package calendar_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar"
+)
+
+const sheet = "\ufeffEntry,Title,Channel,Text,At,Zone,Labels,Campaign,Media\n" +
+	"w1,Winter catalogue,acme-es-x,\"¡Nuevo catálogo, ya!\",2026-11-24 09:00,Europe/Madrid,promo;winter,winter,https://cdn.invalid/a.png\n" +
+	"w1,,acme-es-mastodon,Nuevo catálogo de invierno,,,evergreen,,https://cdn.invalid/b.mp4\n" +
+	",Solo,acme-es-fb,Hola,2026-11-25T13:30:00+01:00,,,,\n" +
+	",,,,,,,,\n"
+
+func TestImportCSV(t *testing.T) {
+	f := newFixture(t)
+	got, err := f.cal.ImportCSV(as("ola"), strings.NewReader(sheet))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	w := got[0]
+	assert.Equal(t, "Winter catalogue", w.Title)
+	assert.Equal(t, calendar.Draft, w.State)
+	assert.Equal(t, "ola", w.Author)
+	assert.Equal(t, time.Date(2026, 11, 24, 9, 0, 0, 0, madrid), w.At.In(madrid))
+	assert.Equal(t, []string{"promo", "winter", "evergreen"}, w.Labels)
+	require.Len(t, w.Variants, 2)
+	assert.Equal(t, "¡Nuevo catálogo, ya!", w.Variants[0].Post.Text)
+	assert.Equal(t, cmkit.MediaVideo, w.Variants[1].Post.Media[0].Kind)
+	assert.Equal(t, "Solo", got[1].Title)
+	assert.True(t, got[1].At.Equal(time.Date(2026, 11, 25, 12, 30, 0, 0, time.UTC)))
+}
+
+func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
+	head := "entry,title,channel,text,at,zone\n"
+	tests := []struct {
+		name, csv, field, rule string
+	}{
+		{"empty", "", "line 1", "header"},
+		{"unknown column", "title,channel,text,colour\n", "line 1, column 4", "unknown_column"},
+		{"duplicate column", "title,channel,text,Text\n", "line 1, column 4", "duplicate_column"},
+		{"missing column", "title,channel\n", "line 1", "missing_column"},
+		{"no rows", head, "line 2", "required"},
+		{"unknown channel", head + ",t,acme-tiktok,hi,,\n", "line 2, column channel", "unknown"},
+		{"no text", head + ",t,acme-es-x,,,\n", "line 2, column text", "required"},
+		{"bad zone", head + ",t,acme-es-x,hi,2026-11-24 09:00,Mars/Base\n", "line 2, column zone", "unknown"},
+		{"local time without zone", head + ",t,acme-es-x,hi,2026-11-24 09:00,\n", "line 2, column at", "format"},
+		{"bad time", head + ",t,acme-es-x,hi,tomorrow,\n", "line 2, column at", "format"},
+		{"third row bad", head + ",t,acme-es-x,hi,,\n,t,acme-es-x,hi,,\n,t,nope,hi,,\n", "line 4, column channel", "unknown"},
+		{"conflicting titles", head + "k,a,acme-es-x,hi,,\nk,b,acme-es-fb,hi,,\n", "line 3, column title", "conflict"},
+		{"same channel twice", head + "k,a,acme-es-x,hi,,\nk,,acme-es-x,hi,,\n", "line 3, column channel", "unique"},
+		{"no title", head + "k,,acme-es-x,hi,,\n", "entry 1 ()", "required"},
+		{"field count", head + ",t,acme-es-x\n", "line 2", "field_count"},
+		{"bad quoting", head + ",t,acme-es-x,\"hi,,\n", "line 2, character 20", "csv"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			_, err := f.cal.ImportCSV(as("ola"), strings.NewReader(tc.csv))
+			require.ErrorIs(t, err, cmkit.ErrInvalid)
+			var ve *cmkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field, err.Error())
+			assert.Equal(t, tc.rule, ve.Rule, err.Error())
+			n := 0
+			for range f.cal.Entries(context.Background(), calendar.Query{}) {
+				n++
+			}
+			assert.Zero(t, n, "nothing half-imported")
+		})
+	}
+	f := newFixture(t)
+	_, err := f.cal.ImportCSV(context.Background(), strings.NewReader(sheet))
+	assert.ErrorIs(t, err, cmkit.ErrForbidden, "no actor")
+}
+
+// FuzzImportCSV: any file gives entries or a validation error naming a
+// line; never a panic, and nothing written on error.
+func FuzzImportCSV(f *testing.F) {
+	f.Add(sheet)
+	f.Add("title,channel,text\nt,acme-es-x,hi\n")
+	f.Add("entry,title,channel,text,at,zone\nk,a,acme-es-x,hi,2026-03-29 02:30,Europe/Madrid\n")
+	f.Add("a\"b\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		fx := newFixture(t)
+		got, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data))
+		n := 0
+		for range fx.cal.Entries(context.Background(), calendar.Query{}) {
+			n++
+		}
+		if err != nil {
+			var ve *cmkit.ValidationError
+			if !errors.As(err, &ve) || ve.Field == "" || ve.Rule == "" {
+				t.Fatalf("error %v: want a *cmkit.ValidationError naming where", err)
+			}
+			if n != 0 {
+				t.Fatalf("%d entries written despite an error", n)
+			}
+			return
+		}
+		if len(got) != n || n == 0 {
+			t.Fatalf("imported %d, stored %d", len(got), n)
+		}
+	})
+}
+
+func TestWallTimeAcrossDST(t *testing.T) {
+	for _, tc := range []struct {
+		zone                 string
+		y                    int
+		m                    time.Month
+		d, h, min            int
+		wantUTC              string
+		wantLocalHour, wantM int
+	}{
+		{"Europe/Madrid", 2026, 3, 29, 2, 30, "2026-03-29T01:30:00Z", 3, 30},   // gap: moved forward by an hour
+		{"Europe/Madrid", 2026, 10, 25, 2, 30, "2026-10-25T00:30:00Z", 2, 30},  // fold: the first 02:30 (CEST)
+		{"Europe/Madrid", 2026, 3, 30, 9, 0, "2026-03-30T07:00:00Z", 9, 0},     // summer
+		{"Europe/Madrid", 2026, 3, 27, 9, 0, "2026-03-27T08:00:00Z", 9, 0},     // winter
+		{"America/New_York", 2026, 3, 8, 2, 30, "2026-03-08T07:30:00Z", 3, 30}, // gap
+		{"America/New_York", 2026, 11, 1, 1, 30, "2026-11-01T05:30:00Z", 1, 30},
+		{"Europe/Warsaw", 2026, 3, 29, 2, 0, "2026-03-29T01:00:00Z", 3, 0},
+	} {
+		loc, err := time.LoadLocation(tc.zone)
+		require.NoError(t, err)
+		got := calendar.WallTime(tc.y, tc.m, tc.d, tc.h, tc.min, 0, loc)
+		assert.Equal(t, tc.wantUTC, got.UTC().Format(time.RFC3339), "%s %d-%d %02d:%02d", tc.zone, tc.m, tc.d, tc.h, tc.min)
+		assert.Equal(t, tc.wantLocalHour, got.Hour())
+		assert.Equal(t, tc.wantM, got.Minute())
+	}
+}
