@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -538,7 +539,7 @@ func FuzzParseRule(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ParseRule(%q) ok, but its String %q fails: %v", s, str, err)
 		}
-		if again.String() != str || fmt.Sprint(again) != fmt.Sprint(r) {
+		if again.String() != str || !reflect.DeepEqual(again, r) {
 			t.Fatalf("round trip of %q: %#v != %#v", s, again, r)
 		}
 		rec := calendar.Recurrence{Rule: r, Start: calendar.WallTime{Year: 2026, Month: 3, Day: 29, Hour: 2, Minute: 30}, Location: loc}
