@@ -279,6 +279,9 @@ func ParseSlots(text string) (Slots, error) {
 	}
 	slices.SortFunc(s.Times, compareSlots)
 	s.Times = slices.Compact(s.Times)
+	if len(s.Times) == 0 {
+		return Slots{}, cmkit.Invalid("slots", "required", "no posting times")
+	}
 	if s.Location == nil {
 		return Slots{}, cmkit.Invalid("slots", "required", "no time zone (add one such as Europe/Warsaw)")
 	}
