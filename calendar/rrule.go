@@ -135,7 +135,9 @@ const (
 // without the "RRULE:" prefix. Names and values are case-insensitive, and
 // parts may come in any order. It supports FREQ (DAILY, WEEKLY, MONTHLY,
 // YEARLY), INTERVAL, COUNT, UNTIL (a DATE or a UTC DATE-TIME ending in Z),
-// BYDAY, BYMONTHDAY, BYMONTH, BYHOUR, BYMINUTE, BYSETPOS and WKST.
+// BYDAY, BYMONTHDAY, BYMONTH, BYHOUR, BYMINUTE, BYSETPOS and WKST; it
+// rejects BYSECOND, BYWEEKNO, BYYEARDAY and the sub-daily frequencies as
+// "unsupported" rather than expand them wrongly.
 //
 // Errors are *cmkit.ValidationError values (wrapping cmkit.ErrInvalid) whose
 // Field names the part, for example "rrule.BYDAY", and whose Rule is one of
@@ -450,13 +452,15 @@ func writeList[T any](b *strings.Builder, name string, vs []T, str func(T) strin
 func (r Rule) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
 // UnmarshalText parses text with ParseRule.
-func (r *Rule) UnmarshalText(text []byte) error {
-	p, err := ParseRule(string(text))
-	if err != nil {
-		return err
+func (r *Rule) UnmarshalText(text []byte) error { return parseInto(r, string(text), ParseRule) }
+
+// parseInto sets *dst to parse(s), leaving it alone on error.
+func parseInto[T any](dst *T, s string, parse func(string) (T, error)) error {
+	v, err := parse(s)
+	if err == nil {
+		*dst = v
 	}
-	*r = p
-	return nil
+	return err
 }
 
 // WallTime is a date and a time of day as a person reads them on a wall
@@ -523,12 +527,7 @@ func (w WallTime) MarshalText() ([]byte, error) { return []byte(w.String()), nil
 
 // UnmarshalText parses text with ParseWallTime.
 func (w *WallTime) UnmarshalText(text []byte) error {
-	p, err := ParseWallTime(string(text))
-	if err != nil {
-		return err
-	}
-	*w = p
-	return nil
+	return parseInto(w, string(text), ParseWallTime)
 }
 
 // In returns the instant at which wall clocks in loc show w (nil loc means
@@ -742,12 +741,12 @@ type Override struct {
 // Occurrence is one happening of a Recurrence.
 type Occurrence struct {
 	// At is when it happens, in the recurrence's Location.
-	At time.Time
+	At time.Time `json:"at"`
 	// Original is the instant the rule gave it: the key for EXDATEs and
 	// overrides. It equals At unless an override moved it.
-	Original time.Time
+	Original time.Time `json:"original"`
 	// Ref is the Ref of the override that applies, if any.
-	Ref string
+	Ref string `json:"ref,omitempty"`
 }
 
 // Validate reports whether r can be expanded: a valid rule, a valid Start, a
@@ -852,12 +851,7 @@ func (r *Recurrence) movedInto(fromU, toU int64) []Occurrence {
 		if slices.ContainsFunc(r.ExDates, func(t time.Time) bool { return t.Unix() == orig }) {
 			continue
 		}
-		found := false
-		r.expand(orig, orig+1, func(u int64) bool {
-			found = u == orig
-			return false
-		})
-		if found {
+		if r.contains(orig) {
 			out = append(out, Occurrence{At: o.Moved.In(r.Location), Original: time.Unix(orig, 0).In(r.Location), Ref: o.Ref})
 		}
 	}
@@ -868,10 +862,11 @@ func (r *Recurrence) movedInto(fromU, toU int64) []Occurrence {
 // Contains reports whether t (to the second) is an occurrence the rule
 // gives, before EXDATEs and overrides apply.
 func (r *Recurrence) Contains(t time.Time) bool {
-	if r.Validate() != nil {
-		return false
-	}
-	u := t.Unix()
+	return r.Validate() == nil && r.contains(t.Unix())
+}
+
+// contains is Contains for a valid recurrence and a Unix second.
+func (r *Recurrence) contains(u int64) bool {
 	found := false
 	r.expand(u, u+1, func(v int64) bool {
 		found = v == u
