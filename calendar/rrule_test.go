@@ -1,0 +1,610 @@
+package calendar_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	// Tests and examples carry their own zone database, so that they pass
+	// in containers without /usr/share/zoneinfo. Programs should do the same.
+	_ "time/tzdata"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar"
+)
+
+func zone(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	require.NoError(t, err)
+	return loc
+}
+
+func wall(t testing.TB, s string) calendar.WallTime {
+	t.Helper()
+	w, err := calendar.ParseWallTime(s)
+	require.NoError(t, err)
+	return w
+}
+
+func mustRule(t testing.TB, s string) calendar.Rule {
+	t.Helper()
+	r, err := calendar.ParseRule(s)
+	require.NoError(t, err, s)
+	return r
+}
+
+// stamp renders an instant as local wall time with its offset, and in UTC,
+// so that a table shows both what people see and the instant.
+func stamp(t time.Time) string {
+	return t.Format("2006-01-02 15:04 -0700") + " = " + t.UTC().Format("15:04Z")
+}
+
+// collect expands rec over [from, to) and renders at most n occurrences.
+func collect(rec *calendar.Recurrence, from, to time.Time, n int) []string {
+	var out []string
+	for o := range rec.Occurrences(from, to) {
+		if len(out) == n {
+			break
+		}
+		out = append(out, stamp(o.At))
+	}
+	return out
+}
+
+var (
+	winFrom = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+	winTo   = time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// TestDSTWallClock checks that a 09:00 plan stays at 09:00 local time on both
+// sides of each daylight-saving change, in three zones, spring and autumn.
+func TestDSTWallClock(t *testing.T) {
+	tests := []struct {
+		zone, start string
+		want        []string
+	}{
+		{"Europe/Madrid", "2026-03-28T09:00", []string{
+			"2026-03-28 09:00 +0100 = 08:00Z", "2026-03-29 09:00 +0200 = 07:00Z", "2026-03-30 09:00 +0200 = 07:00Z"}},
+		{"Europe/Madrid", "2026-10-24T09:00", []string{
+			"2026-10-24 09:00 +0200 = 07:00Z", "2026-10-25 09:00 +0100 = 08:00Z", "2026-10-26 09:00 +0100 = 08:00Z"}},
+		{"Europe/Warsaw", "2026-03-28T09:00", []string{
+			"2026-03-28 09:00 +0100 = 08:00Z", "2026-03-29 09:00 +0200 = 07:00Z", "2026-03-30 09:00 +0200 = 07:00Z"}},
+		{"Europe/Warsaw", "2026-10-24T09:00", []string{
+			"2026-10-24 09:00 +0200 = 07:00Z", "2026-10-25 09:00 +0100 = 08:00Z", "2026-10-26 09:00 +0100 = 08:00Z"}},
+		{"America/New_York", "2026-03-07T09:00", []string{
+			"2026-03-07 09:00 -0500 = 14:00Z", "2026-03-08 09:00 -0400 = 13:00Z", "2026-03-09 09:00 -0400 = 13:00Z"}},
+		{"America/New_York", "2026-10-31T09:00", []string{
+			"2026-10-31 09:00 -0400 = 13:00Z", "2026-11-01 09:00 -0500 = 14:00Z", "2026-11-02 09:00 -0500 = 14:00Z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.zone+"/"+tt.start, func(t *testing.T) {
+			rec := &calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY;COUNT=3"), Start: wall(t, tt.start), Location: zone(t, tt.zone)}
+			assert.Equal(t, tt.want, collect(rec, winFrom, winTo, 10))
+		})
+	}
+}
+
+// TestDSTGapAndFold checks the documented rules for wall times that do not
+// exist (moved forward by the gap) or exist twice (the first instant).
+func TestDSTGapAndFold(t *testing.T) {
+	tests := []struct {
+		name, zone, start string
+		want              []string
+	}{
+		{"Madrid gap", "Europe/Madrid", "2026-03-28T02:30", []string{
+			"2026-03-28 02:30 +0100 = 01:30Z", "2026-03-29 03:30 +0200 = 01:30Z", "2026-03-30 02:30 +0200 = 00:30Z"}},
+		{"Madrid fold", "Europe/Madrid", "2026-10-24T02:30", []string{
+			"2026-10-24 02:30 +0200 = 00:30Z", "2026-10-25 02:30 +0200 = 00:30Z", "2026-10-26 02:30 +0100 = 01:30Z"}},
+		{"Warsaw gap", "Europe/Warsaw", "2026-03-28T02:30", []string{
+			"2026-03-28 02:30 +0100 = 01:30Z", "2026-03-29 03:30 +0200 = 01:30Z", "2026-03-30 02:30 +0200 = 00:30Z"}},
+		{"Warsaw fold", "Europe/Warsaw", "2026-10-24T02:30", []string{
+			"2026-10-24 02:30 +0200 = 00:30Z", "2026-10-25 02:30 +0200 = 00:30Z", "2026-10-26 02:30 +0100 = 01:30Z"}},
+		{"New York gap", "America/New_York", "2026-03-07T02:30", []string{
+			"2026-03-07 02:30 -0500 = 07:30Z", "2026-03-08 03:30 -0400 = 07:30Z", "2026-03-09 02:30 -0400 = 06:30Z"}},
+		{"New York fold", "America/New_York", "2026-10-31T01:30", []string{
+			"2026-10-31 01:30 -0400 = 05:30Z", "2026-11-01 01:30 -0400 = 05:30Z", "2026-11-02 01:30 -0500 = 06:30Z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loc := zone(t, tt.zone)
+			rec := &calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY;COUNT=3"), Start: wall(t, tt.start), Location: loc}
+			got := collect(rec, winFrom, winTo, 10)
+			assert.Equal(t, tt.want, got)
+			// WallTime.In follows the same rules for the change day itself.
+			w := wall(t, tt.start)
+			w.Day++
+			assert.Equal(t, tt.want[1], stamp(w.In(loc)))
+		})
+	}
+}
+
+func TestRuleExpansion(t *testing.T) {
+	ny := "America/New_York"
+	tests := []struct {
+		name, rule, zone, start string
+		exdates                 []string // wall times in the zone
+		want                    []string // wall dates and times, "2006-01-02 15:04"
+	}{
+		{name: "last friday of the month", rule: "FREQ=MONTHLY;BYDAY=-1FR;COUNT=7", zone: "Europe/Madrid", start: "2026-01-30T10:00",
+			want: []string{"2026-01-30 10:00", "2026-02-27 10:00", "2026-03-27 10:00", "2026-04-24 10:00", "2026-05-29 10:00", "2026-06-26 10:00", "2026-07-31 10:00"}},
+		{name: "second monday", rule: "FREQ=MONTHLY;BYDAY=2MO;COUNT=3", zone: "Europe/Warsaw", start: "2026-01-12T12:00",
+			want: []string{"2026-01-12 12:00", "2026-02-09 12:00", "2026-03-09 12:00"}},
+		{name: "last weekday of the month", rule: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=6", zone: "Europe/Madrid", start: "2026-01-30T17:00",
+			want: []string{"2026-01-30 17:00", "2026-02-27 17:00", "2026-03-31 17:00", "2026-04-30 17:00", "2026-05-29 17:00", "2026-06-30 17:00"}},
+		{name: "RFC: second-to-last weekday", rule: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-2;COUNT=7", zone: ny, start: "1997-09-29T09:00",
+			want: []string{"1997-09-29 09:00", "1997-10-30 09:00", "1997-11-27 09:00", "1997-12-30 09:00", "1998-01-29 09:00", "1998-02-26 09:00", "1998-03-30 09:00"}},
+		{name: "RFC: every other week on tuesday and sunday, WKST=MO", rule: "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO", zone: ny, start: "1997-08-05T09:00",
+			want: []string{"1997-08-05 09:00", "1997-08-10 09:00", "1997-08-19 09:00", "1997-08-24 09:00"}},
+		{name: "RFC: same with WKST=SU", rule: "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU", zone: ny, start: "1997-08-05T09:00",
+			want: []string{"1997-08-05 09:00", "1997-08-17 09:00", "1997-08-19 09:00", "1997-08-31 09:00"}},
+		{name: "RFC: US election day", rule: "FREQ=YEARLY;INTERVAL=4;BYMONTH=11;BYDAY=TU;BYMONTHDAY=2,3,4,5,6,7,8;COUNT=3", zone: ny, start: "1996-11-05T09:00",
+			want: []string{"1996-11-05 09:00", "2000-11-07 09:00", "2004-11-02 09:00"}},
+		{name: "RFC: friday 13th, start excluded by EXDATE", rule: "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=6", zone: ny, start: "1997-09-02T09:00",
+			exdates: []string{"1997-09-02T09:00"},
+			want:    []string{"1998-02-13 09:00", "1998-03-13 09:00", "1998-11-13 09:00", "1999-08-13 09:00", "2000-10-13 09:00"}},
+		{name: "weekly COUNT", rule: "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=5", zone: "Europe/Warsaw", start: "2026-01-05T08:15",
+			want: []string{"2026-01-05 08:15", "2026-01-07 08:15", "2026-01-12 08:15", "2026-01-14 08:15", "2026-01-19 08:15"}},
+		{name: "COUNT counts EXDATEs", rule: "FREQ=DAILY;COUNT=4", zone: "Europe/Madrid", start: "2026-05-01T09:00",
+			exdates: []string{"2026-05-02T09:00"},
+			want:    []string{"2026-05-01 09:00", "2026-05-03 09:00", "2026-05-04 09:00"}},
+		{name: "UNTIL date-time is inclusive", rule: "FREQ=DAILY;UNTIL=20260104T080000Z", zone: "Europe/Madrid", start: "2026-01-01T09:00",
+			want: []string{"2026-01-01 09:00", "2026-01-02 09:00", "2026-01-03 09:00", "2026-01-04 09:00"}},
+		{name: "UNTIL date-time before the last one", rule: "FREQ=DAILY;UNTIL=20260104T075959Z", zone: "Europe/Madrid", start: "2026-01-01T09:00",
+			want: []string{"2026-01-01 09:00", "2026-01-02 09:00", "2026-01-03 09:00"}},
+		{name: "UNTIL date is a local date", rule: "FREQ=DAILY;BYHOUR=9,23;UNTIL=20260102", zone: ny, start: "2026-01-01T09:00",
+			want: []string{"2026-01-01 09:00", "2026-01-01 23:00", "2026-01-02 09:00", "2026-01-02 23:00"}},
+		{name: "february 29 skips common years", rule: "FREQ=YEARLY;COUNT=3", zone: "Europe/Madrid", start: "2024-02-29T09:00",
+			want: []string{"2024-02-29 09:00", "2028-02-29 09:00", "2032-02-29 09:00"}},
+		{name: "day 31 skips short months", rule: "FREQ=MONTHLY;BYMONTHDAY=31;COUNT=5", zone: "Europe/Madrid", start: "2026-01-31T09:00",
+			want: []string{"2026-01-31 09:00", "2026-03-31 09:00", "2026-05-31 09:00", "2026-07-31 09:00", "2026-08-31 09:00"}},
+		{name: "last day of the month, leap february", rule: "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4", zone: "Europe/Warsaw", start: "2028-01-31T18:00",
+			want: []string{"2028-01-31 18:00", "2028-02-29 18:00", "2028-03-31 18:00", "2028-04-30 18:00"}},
+		{name: "monthly from the 31st without BYMONTHDAY", rule: "FREQ=MONTHLY;COUNT=3", zone: "Europe/Madrid", start: "2026-08-31T09:00",
+			want: []string{"2026-08-31 09:00", "2026-10-31 09:00", "2026-12-31 09:00"}},
+		{name: "yearly last sunday of march", rule: "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=3", zone: "Europe/Madrid", start: "2026-03-29T12:00",
+			want: []string{"2026-03-29 12:00", "2027-03-28 12:00", "2028-03-26 12:00"}},
+		{name: "yearly 20th monday of the year", rule: "FREQ=YEARLY;BYDAY=20MO;COUNT=3", zone: ny, start: "1997-05-19T09:00",
+			want: []string{"1997-05-19 09:00", "1998-05-18 09:00", "1999-05-17 09:00"}},
+		{name: "hours and minutes", rule: "FREQ=DAILY;BYHOUR=9,13;BYMINUTE=0,30;COUNT=5", zone: "Europe/Madrid", start: "2026-06-01T09:00",
+			want: []string{"2026-06-01 09:00", "2026-06-01 09:30", "2026-06-01 13:00", "2026-06-01 13:30", "2026-06-02 09:00"}},
+		{name: "daily limited by BYDAY and BYMONTH", rule: "FREQ=DAILY;BYMONTH=1;BYDAY=SA,SU;COUNT=4", zone: "Europe/Madrid", start: "2026-01-03T11:00",
+			want: []string{"2026-01-03 11:00", "2026-01-04 11:00", "2026-01-10 11:00", "2026-01-11 11:00"}},
+		{name: "every other day", rule: "FREQ=DAILY;INTERVAL=2;COUNT=3", zone: "Europe/Madrid", start: "2026-02-27T09:00",
+			want: []string{"2026-02-27 09:00", "2026-03-01 09:00", "2026-03-03 09:00"}},
+		{name: "start that does not match the rule is still first", rule: "FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", zone: "Europe/Madrid", start: "2026-01-01T10:00",
+			want: []string{"2026-01-01 10:00", "2026-01-30 10:00", "2026-02-27 10:00"}},
+		{name: "yearly BYMONTHDAY without BYMONTH", rule: "FREQ=YEARLY;BYMONTHDAY=1;BYDAY=MO;COUNT=3", zone: "Europe/Madrid", start: "2024-01-01T09:00",
+			want: []string{"2024-01-01 09:00", "2024-04-01 09:00", "2024-07-01 09:00"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loc := zone(t, tt.zone)
+			rec := &calendar.Recurrence{Rule: mustRule(t, tt.rule), Start: wall(t, tt.start), Location: loc}
+			for _, x := range tt.exdates {
+				rec.ExDates = append(rec.ExDates, wall(t, x).In(loc))
+			}
+			var got []string
+			for o := range rec.Occurrences(winFrom, winTo) {
+				got = append(got, o.At.Format("2006-01-02 15:04"))
+				require.Less(t, len(got), 100, "runaway expansion")
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestWindows checks that expanding a window gives exactly the occurrences
+// of the full expansion that fall in it, including rules that skip ahead.
+func TestWindows(t *testing.T) {
+	loc := zone(t, "Europe/Madrid")
+	rules := []string{
+		"FREQ=DAILY", "FREQ=DAILY;INTERVAL=3;BYHOUR=2,9", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR",
+		"FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=-1,15",
+		"FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU;BYHOUR=2;BYMINUTE=30", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20291231",
+	}
+	start := wall(t, "2024-02-29T02:30")
+	full := func(rec *calendar.Recurrence) []time.Time {
+		var out []time.Time
+		for o := range rec.Occurrences(winFrom, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			out = append(out, o.At)
+		}
+		return out
+	}
+	windows := [][2]time.Time{
+		{time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC), time.Date(2026, 4, 30, 0, 0, 0, 0, time.UTC)},
+		{time.Date(2027, 10, 31, 0, 0, 0, 1, time.UTC), time.Date(2028, 11, 1, 0, 0, 0, 0, time.UTC)},
+		{time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, s := range rules {
+		rec := &calendar.Recurrence{Rule: mustRule(t, s), Start: start, Location: loc}
+		all := full(rec)
+		require.True(t, slices.IsSortedFunc(all, time.Time.Compare), s)
+		for _, w := range windows {
+			var want, got []time.Time
+			for _, x := range all {
+				if !x.Before(w[0]) && x.Before(w[1]) {
+					want = append(want, x)
+				}
+			}
+			for o := range rec.Occurrences(w[0], w[1]) {
+				got = append(got, o.At)
+			}
+			assert.Equal(t, want, got, "%s in %v", s, w)
+		}
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	loc := zone(t, "Europe/Madrid")
+	at := func(s string) time.Time { return wall(t, s).In(loc) }
+	series := calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY;COUNT=5"), Start: wall(t, "2026-03-27T09:00"), Location: loc}
+	render := func(rec *calendar.Recurrence, from, to time.Time) []string {
+		var out []string
+		for o := range rec.Occurrences(from, to) {
+			s := o.At.Format("01-02 15:04")
+			if !o.At.Equal(o.Original) {
+				s += " (from " + o.Original.Format("01-02 15:04") + ")"
+			}
+			if o.Ref != "" {
+				s += " " + o.Ref
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	before := render(&series, winFrom, winTo)
+	require.Equal(t, []string{"03-27 09:00", "03-28 09:00", "03-29 09:00", "03-30 09:00", "03-31 09:00"}, before)
+
+	tests := []struct {
+		name      string
+		overrides []calendar.Override
+		from, to  time.Time
+		want      []string
+	}{
+		{"skip one", []calendar.Override{{Original: at("2026-03-28T09:00"), Skip: true}}, winFrom, winTo,
+			[]string{"03-27 09:00", "03-29 09:00", "03-30 09:00", "03-31 09:00"}},
+		{"move one later, past others", []calendar.Override{{Original: at("2026-03-28T09:00"), Moved: at("2026-03-30T12:00")}}, winFrom, winTo,
+			[]string{"03-27 09:00", "03-29 09:00", "03-30 09:00", "03-30 12:00 (from 03-28 09:00)", "03-31 09:00"}},
+		{"move one to the end", []calendar.Override{{Original: at("2026-03-28T09:00"), Moved: at("2026-04-02T09:00")}}, winFrom, winTo,
+			[]string{"03-27 09:00", "03-29 09:00", "03-30 09:00", "03-31 09:00", "04-02 09:00 (from 03-28 09:00)"}},
+		{"move one earlier", []calendar.Override{{Original: at("2026-03-31T09:00"), Moved: at("2026-03-27T08:00")}}, winFrom, winTo,
+			[]string{"03-27 08:00 (from 03-31 09:00)", "03-27 09:00", "03-28 09:00", "03-29 09:00", "03-30 09:00"}},
+		{"moved out of the window", []calendar.Override{{Original: at("2026-03-29T09:00"), Moved: at("2026-04-10T09:00")}},
+			at("2026-03-28T00:00"), at("2026-03-31T00:00"), []string{"03-28 09:00", "03-30 09:00"}},
+		{"moved into the window", []calendar.Override{{Original: at("2026-03-27T09:00"), Moved: at("2026-03-30T18:00")}},
+			at("2026-03-30T00:00"), at("2026-04-01T00:00"), []string{"03-30 09:00", "03-30 18:00 (from 03-27 09:00)", "03-31 09:00"}},
+		{"edit one", []calendar.Override{{Original: at("2026-03-29T09:00"), Ref: "variant-b"}}, winFrom, winTo,
+			[]string{"03-27 09:00", "03-28 09:00", "03-29 09:00 variant-b", "03-30 09:00", "03-31 09:00"}},
+		{"override of no occurrence does nothing", []calendar.Override{{Original: at("2026-03-28T10:00"), Moved: at("2026-03-29T10:00")}}, winFrom, winTo,
+			before},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := series
+			rec.Overrides = tt.overrides
+			assert.Equal(t, tt.want, render(&rec, tt.from, tt.to))
+			// The series itself is untouched.
+			assert.Equal(t, before, render(&series, winFrom, winTo))
+		})
+	}
+
+	t.Run("EXDATE wins over a move", func(t *testing.T) {
+		rec := series
+		rec.ExDates = []time.Time{at("2026-03-28T09:00")}
+		rec.Overrides = []calendar.Override{{Original: at("2026-03-28T09:00"), Moved: at("2026-03-28T12:00")}}
+		assert.Equal(t, []string{"03-27 09:00", "03-29 09:00", "03-30 09:00", "03-31 09:00"}, render(&rec, winFrom, winTo))
+	})
+	t.Run("early break", func(t *testing.T) {
+		n := 0
+		for range series.Occurrences(winFrom, winTo) {
+			n++
+			break
+		}
+		assert.Equal(t, 1, n)
+	})
+	t.Run("contains", func(t *testing.T) {
+		assert.True(t, series.Contains(at("2026-03-29T09:00")))
+		assert.False(t, series.Contains(at("2026-03-29T09:01")))
+		assert.False(t, series.Contains(at("2026-04-01T09:00")), "beyond COUNT")
+	})
+}
+
+func TestRecurrenceValidate(t *testing.T) {
+	loc := zone(t, "Europe/Madrid")
+	at := wall(t, "2026-03-28T09:00").In(loc)
+	good := calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY"), Start: wall(t, "2026-03-28T09:00"), Location: loc}
+	tests := []struct {
+		name        string
+		edit        func(r *calendar.Recurrence)
+		field, rule string
+	}{
+		{"no zone", func(r *calendar.Recurrence) { r.Location = nil }, "tzid", "required"},
+		{"no rule", func(r *calendar.Recurrence) { r.Rule = calendar.Rule{} }, "rrule.FREQ", "required"},
+		{"bad start", func(r *calendar.Recurrence) { r.Start.Day = 30; r.Start.Month = 2 }, "start", "range"},
+		{"bad hour", func(r *calendar.Recurrence) { r.Start.Hour = 24 }, "start", "range"},
+		{"override without original", func(r *calendar.Recurrence) { r.Overrides = []calendar.Override{{Skip: true}} }, "overrides[0].original", "required"},
+		{"skip and move", func(r *calendar.Recurrence) {
+			r.Overrides = []calendar.Override{{Original: at, Skip: true, Moved: at.Add(time.Hour)}}
+		}, "overrides[0]", "conflict"},
+		{"two overrides", func(r *calendar.Recurrence) {
+			r.Overrides = []calendar.Override{{Original: at, Skip: true}, {Original: at, Ref: "x"}}
+		}, "overrides[1].original", "duplicate"},
+		{"rule built in code", func(r *calendar.Recurrence) { r.Rule.ByHour = []int{25} }, "rrule.BYHOUR", "range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := good
+			tt.edit(&r)
+			err := r.Validate()
+			assertInvalid(t, err, tt.field, tt.rule)
+			for range r.Occurrences(winFrom, winTo) {
+				t.Fatal("an invalid recurrence yields nothing")
+			}
+		})
+	}
+	require.NoError(t, good.Validate())
+}
+
+func assertInvalid(t *testing.T, err error, field, rule string) {
+	t.Helper()
+	require.ErrorIs(t, err, cmkit.ErrInvalid)
+	var ve *cmkit.ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, field, ve.Field, "%v", err)
+	assert.Equal(t, rule, ve.Rule, "%v", err)
+}
+
+func TestParseRule(t *testing.T) {
+	wkstSU := time.Sunday
+	tests := []struct {
+		in   string
+		want calendar.Rule
+		str  string // String(), when it differs from in
+	}{
+		{in: "FREQ=DAILY", want: calendar.Rule{Freq: calendar.Daily}},
+		{in: "RRULE:freq=weekly;byday=mo,we;interval=2", want: calendar.Rule{Freq: calendar.Weekly, Interval: 2,
+			ByDay: []calendar.WeekdayNum{{Day: time.Monday}, {Day: time.Wednesday}}}, str: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE"},
+		{in: "FREQ=MONTHLY;BYDAY=-1FR,+2MO", want: calendar.Rule{Freq: calendar.Monthly,
+			ByDay: []calendar.WeekdayNum{{N: -1, Day: time.Friday}, {N: 2, Day: time.Monday}}}, str: "FREQ=MONTHLY;BYDAY=-1FR,2MO"},
+		{in: "FREQ=MONTHLY;COUNT=10;BYMONTHDAY=1,-1", want: calendar.Rule{Freq: calendar.Monthly, Count: 10, ByMonthDay: []int{1, -1}}},
+		{in: "FREQ=YEARLY;UNTIL=20301231;BYMONTH=3,10;BYDAY=-1SU", want: calendar.Rule{Freq: calendar.Yearly,
+			Until: time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC), UntilDate: true, ByMonth: []time.Month{3, 10},
+			ByDay: []calendar.WeekdayNum{{N: -1, Day: time.Sunday}}}},
+		{in: "FREQ=DAILY;UNTIL=20261231T225959Z;BYHOUR=9,13;BYMINUTE=0,30", want: calendar.Rule{Freq: calendar.Daily,
+			Until: time.Date(2026, 12, 31, 22, 59, 59, 0, time.UTC), ByHour: []int{9, 13}, ByMinute: []int{0, 30}}},
+		{in: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;WKST=SU", want: calendar.Rule{Freq: calendar.Monthly,
+			ByDay:    []calendar.WeekdayNum{{Day: 1}, {Day: 2}, {Day: 3}, {Day: 4}, {Day: 5}},
+			BySetPos: []int{-1}, WeekStart: &wkstSU}},
+		{in: " FREQ=DAILY;INTERVAL=1; ", want: calendar.Rule{Freq: calendar.Daily, Interval: 1}, str: "FREQ=DAILY;INTERVAL=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := calendar.ParseRule(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			str := tt.str
+			if str == "" {
+				str = tt.in
+			}
+			assert.Equal(t, str, got.String())
+			again, err := calendar.ParseRule(got.String())
+			require.NoError(t, err)
+			assert.Equal(t, got, again)
+		})
+	}
+}
+
+func TestParseRuleErrors(t *testing.T) {
+	tests := []struct{ in, field, rule string }{
+		{"", "rrule.FREQ", "required"},
+		{"INTERVAL=2", "rrule.FREQ", "required"},
+		{"FREQ=HOURLY", "rrule.FREQ", "unsupported"},
+		{"FREQ=FORTNIGHTLY", "rrule.FREQ", "format"},
+		{"FREQ=DAILY;FREQ=WEEKLY", "rrule.FREQ", "duplicate"},
+		{"FREQ=DAILY;COLOR=RED", "rrule.COLOR", "unknown"},
+		{"FREQ=DAILY;BYWEEKNO=20", "rrule.BYWEEKNO", "unsupported"},
+		{"FREQ=DAILY;INTERVAL", "rrule", "format"},
+		{"FREQ=DAILY;INTERVAL=", "rrule.INTERVAL", "format"},
+		{"FREQ=DAILY;INTERVAL=0", "rrule.INTERVAL", "format"},
+		{"FREQ=DAILY;INTERVAL=x", "rrule.INTERVAL", "format"},
+		{"FREQ=DAILY;COUNT=-3", "rrule.COUNT", "format"},
+		{"FREQ=DAILY;COUNT=3;UNTIL=20260101", "rrule.UNTIL", "conflict"},
+		{"FREQ=DAILY;UNTIL=20260101T090000", "rrule.UNTIL", "format"},
+		{"FREQ=DAILY;UNTIL=2026-01-01", "rrule.UNTIL", "format"},
+		{"FREQ=DAILY;UNTIL=20261301", "rrule.UNTIL", "format"},
+		{"FREQ=WEEKLY;BYDAY=XX", "rrule.BYDAY", "format"},
+		{"FREQ=WEEKLY;BYDAY=MO,", "rrule.BYDAY", "format"},
+		{"FREQ=WEEKLY;BYDAY=1MO", "rrule.BYDAY", "conflict"},
+		{"FREQ=MONTHLY;BYDAY=6MO", "rrule.BYDAY", "range"},
+		{"FREQ=MONTHLY;BYDAY=0MO", "rrule.BYDAY", "format"},
+		{"FREQ=YEARLY;BYDAY=54MO", "rrule.BYDAY", "range"},
+		{"FREQ=MONTHLY;BYMONTHDAY=0", "rrule.BYMONTHDAY", "range"},
+		{"FREQ=MONTHLY;BYMONTHDAY=32", "rrule.BYMONTHDAY", "range"},
+		{"FREQ=WEEKLY;BYMONTHDAY=1", "rrule.BYMONTHDAY", "conflict"},
+		{"FREQ=YEARLY;BYMONTH=13", "rrule.BYMONTH", "range"},
+		{"FREQ=DAILY;BYHOUR=24", "rrule.BYHOUR", "range"},
+		{"FREQ=DAILY;BYMINUTE=60", "rrule.BYMINUTE", "range"},
+		{"FREQ=DAILY;BYSETPOS=1", "rrule.BYSETPOS", "conflict"},
+		{"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0", "rrule.BYSETPOS", "range"},
+		{"FREQ=DAILY;WKST=XY", "rrule.WKST", "format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := calendar.ParseRule(tt.in)
+			assertInvalid(t, err, tt.field, tt.rule)
+		})
+	}
+}
+
+func TestRecurrenceJSON(t *testing.T) {
+	loc := zone(t, "Europe/Warsaw")
+	rec := calendar.Recurrence{
+		Rule: mustRule(t, "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9"), Start: wall(t, "2026-03-23T09:00"), Location: loc,
+		ExDates:   []time.Time{wall(t, "2026-03-26T09:00").In(loc)},
+		Overrides: []calendar.Override{{Original: wall(t, "2026-03-30T09:00").In(loc), Moved: wall(t, "2026-03-30T11:00").In(loc), Ref: "late"}},
+	}
+	data, err := json.Marshal(rec)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"rrule":"FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9","start":"2026-03-23T09:00:00","tzid":"Europe/Warsaw"`)
+	var back calendar.Recurrence
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.Equal(t, collect(&rec, winFrom, winTo, 20), collect(&back, winFrom, winTo, 20))
+	assert.Equal(t, "Europe/Warsaw", back.Location.String())
+
+	for _, bad := range []string{
+		`{"rrule":"FREQ=DAILY","start":"2026-03-23T09:00:00","tzid":"Mars/Olympus"}`,
+		`{"rrule":"FREQ=DAILY","start":"2026-03-23T09:00:00"}`,
+		`{"rrule":"FREQ=DAILY","start":"2026-02-30T09:00:00","tzid":"UTC"}`,
+		`{"rrule":"FREQ=SOMETIMES","start":"2026-03-23T09:00:00","tzid":"UTC"}`,
+	} {
+		var r calendar.Recurrence
+		assert.ErrorIs(t, json.Unmarshal([]byte(bad), &r), cmkit.ErrInvalid, bad)
+	}
+}
+
+func TestWallTime(t *testing.T) {
+	for _, s := range []string{"2026-03-29T09:00:00", "2026-03-29T09:00", "2026-03-29 09:00", "20260329T090000"} {
+		assert.Equal(t, calendar.WallTime{Year: 2026, Month: 3, Day: 29, Hour: 9}, wall(t, s), s)
+	}
+	_, err := calendar.ParseWallTime("29/03/2026 9:00")
+	assertInvalid(t, err, "start", "format")
+	madrid := zone(t, "Europe/Madrid")
+	w := calendar.WallTime{Year: 2026, Month: 3, Day: 29, Hour: 9}
+	assert.Equal(t, "2026-03-29T09:00:00", w.String())
+	assert.Equal(t, w, calendar.WallTimeOf(w.In(madrid)))
+	// Normalized like time.Date: March 32 is April 1.
+	assert.Equal(t, "2026-04-01 09:00 +0200 = 07:00Z", stamp(calendar.WallTime{Year: 2026, Month: 3, Day: 32, Hour: 9}.In(madrid)))
+	assert.Equal(t, "2026-03-29 09:00 +0000 = 09:00Z", stamp(w.In(nil)))
+}
+
+// BenchmarkExpandDaily expands one year of a weekday 09:00 rule in
+// Europe/Madrid (both daylight-saving changes included), consuming every
+// occurrence.
+func BenchmarkExpandDaily(b *testing.B) {
+	loc := zone(b, "Europe/Madrid")
+	rec := &calendar.Recurrence{
+		Rule:     mustRule(b, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0"),
+		Start:    calendar.WallTime{Year: 2026, Month: 1, Day: 1, Hour: 9},
+		Location: loc,
+	}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
+	to := from.AddDate(1, 0, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		for range rec.Occurrences(from, to) {
+			n++
+		}
+		if n != 261 {
+			b.Fatalf("got %d occurrences, want 261", n)
+		}
+	}
+}
+
+func FuzzParseRule(f *testing.F) {
+	for _, s := range []string{
+		"FREQ=DAILY", "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0",
+		"FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=3", "FREQ=DAILY;UNTIL=20270101T000000Z",
+		"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=SU", "FREQ=YEARLY;BYDAY=20MO;UNTIL=20300101",
+		"FREQ=MONTHLY;BYMONTHDAY=-1,15;BYHOUR=2;BYMINUTE=30", "freq=daily;;count=2",
+	} {
+		f.Add(s)
+	}
+	loc, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		f.Fatal(err)
+	}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := calendar.ParseRule(s)
+		if err != nil {
+			var ve *cmkit.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("ParseRule(%q): error is not a *cmkit.ValidationError: %v", s, err)
+			}
+			return
+		}
+		str := r.String()
+		again, err := calendar.ParseRule(str)
+		if err != nil {
+			t.Fatalf("ParseRule(%q) ok, but its String %q fails: %v", s, str, err)
+		}
+		if again.String() != str || !reflect.DeepEqual(again, r) {
+			t.Fatalf("round trip of %q: %#v != %#v", s, again, r)
+		}
+		rec := calendar.Recurrence{Rule: r, Start: calendar.WallTime{Year: 2026, Month: 3, Day: 29, Hour: 2, Minute: 30}, Location: loc}
+		var last time.Time
+		n := 0
+		for o := range rec.Occurrences(from, to) {
+			if o.At.Before(last) || o.At.Before(from) || !o.At.Before(to) {
+				t.Fatalf("%q: occurrence %v out of order or window (after %v)", str, o.At, last)
+			}
+			last = o.At
+			if n++; n == 300 {
+				break
+			}
+		}
+	})
+}
+
+// A recurring post every weekday at 09:00 in Madrid stays at 09:00 local
+// time when Spain moves to summer time on the last Sunday of March; only the
+// instant (here in UTC) moves.
+func ExampleRecurrence() {
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rule, err := calendar.ParseRule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rec := calendar.Recurrence{
+		Rule:     rule,
+		Start:    calendar.WallTime{Year: 2026, Month: time.March, Day: 23, Hour: 9},
+		Location: madrid,
+		// Friday's post is moved to the afternoon; the series is untouched.
+		Overrides: []calendar.Override{{
+			Original: time.Date(2026, time.March, 27, 9, 0, 0, 0, madrid),
+			Moved:    time.Date(2026, time.March, 27, 16, 0, 0, 0, madrid),
+		}},
+	}
+	from := time.Date(2026, time.March, 26, 0, 0, 0, 0, madrid)
+	for o := range rec.Occurrences(from, from.AddDate(0, 0, 6)) {
+		fmt.Println(o.At.Format("Mon Jan 2 15:04 MST"), "=", o.At.UTC().Format("15:04 UTC"))
+	}
+	// Output:
+	// Thu Mar 26 09:00 CET = 08:00 UTC
+	// Fri Mar 27 16:00 CET = 15:00 UTC
+	// Mon Mar 30 09:00 CEST = 07:00 UTC
+	// Tue Mar 31 09:00 CEST = 07:00 UTC
+}
+
+// Wall times that a daylight-saving change skips or repeats resolve by the
+// rules of RFC 5545.
+func ExampleWallTime_In() {
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	spring := calendar.WallTime{Year: 2026, Month: time.March, Day: 29, Hour: 2, Minute: 30}
+	autumn := calendar.WallTime{Year: 2026, Month: time.October, Day: 25, Hour: 2, Minute: 30}
+	fmt.Println(spring, "->", spring.In(madrid).Format("15:04 MST"))
+	fmt.Println(autumn, "->", autumn.In(madrid).Format("15:04 MST"))
+	// Output:
+	// 2026-03-29T02:30:00 -> 03:30 CEST
+	// 2026-10-25T02:30:00 -> 02:30 CEST
+}

@@ -1,0 +1,289 @@
+package calendar_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar"
+)
+
+func mustSlots(t testing.TB, s string) calendar.Slots {
+	t.Helper()
+	p, err := calendar.ParseSlots(s)
+	require.NoError(t, err, s)
+	return p
+}
+
+func stamps(ts []time.Time) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Format("Mon 01-02 15:04 -0700")
+	}
+	return out
+}
+
+func TestParseSlots(t *testing.T) {
+	tests := []struct {
+		in, want string
+		n        int
+	}{
+		{"Mon–Fri 09:00 and 13:30, Sat 11:00, Europe/Warsaw", "Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw", 11},
+		{"Europe/Madrid; weekends at 10:00", "Sat-Sun 10:00, Europe/Madrid", 2},
+		{"monday, Wednesday 10:00 8:30 UTC", "Mon 08:30 10:00, Wed 08:30 10:00, UTC", 4},
+		{"Fri - Mon 18:00 America/New_York", "Mon 18:00, Fri-Sun 18:00, America/New_York", 4},
+		{"daily 9:05, Mon 9:05 Europe/Warsaw", "Mon-Sun 09:05, Europe/Warsaw", 7},
+		{"weekdays 12:00 Sun 20:00 Europe/Madrid", "Mon-Fri 12:00, Sun 20:00, Europe/Madrid", 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			s := mustSlots(t, tt.in)
+			assert.Len(t, s.Times, tt.n)
+			assert.Equal(t, tt.want, s.String())
+			again := mustSlots(t, s.String())
+			assert.Equal(t, s.Times, again.Times)
+			assert.Equal(t, s.Location.String(), again.Location.String())
+		})
+	}
+}
+
+func TestParseSlotsErrors(t *testing.T) {
+	tests := []struct{ in, rule string }{
+		{"", "required"},
+		{"Europe/Warsaw", "required"},
+		{"Mon 09:00", "required"},
+		{"09:00 Mon Europe/Warsaw", "format"},
+		{"Mon Europe/Warsaw", "format"},
+		{"Mon 09:00 Tue Europe/Warsaw", "format"},
+		{"Mon 25:00 UTC", "format"},
+		{"Mon 9 UTC", "format"},
+		{"Mon 9:0 UTC", "format"},
+		{"Mon +9:00 UTC", "format"},
+		{"Funday 09:00 UTC", "format"},
+		{"Mon-Funday 09:00 UTC", "format"},
+		{"Mon 09:00 Mars/Olympus", "format"},
+		{"Mon 09:00 ../../etc/passwd", "format"},
+		{"Mon 09:00 UTC Europe/Madrid", "duplicate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := calendar.ParseSlots(tt.in)
+			field := "slots"
+			assertInvalid(t, err, field, tt.rule)
+		})
+	}
+}
+
+func TestSlotsValidate(t *testing.T) {
+	loc := zone(t, "Europe/Warsaw")
+	good := calendar.Slots{Times: []calendar.Slot{{Day: time.Monday, Hour: 9}}, Location: loc}
+	require.NoError(t, good.Validate())
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
+	tests := []struct {
+		name, field string
+		edit        func(*calendar.Slots)
+	}{
+		{"no zone", "slots.tzid", func(s *calendar.Slots) { s.Location = nil }},
+		{"no times", "slots.times", func(s *calendar.Slots) { s.Times = nil }},
+		{"bad hour", "slots.times[0]", func(s *calendar.Slots) { s.Times[0].Hour = 24 }},
+		{"bad day", "slots.times[0]", func(s *calendar.Slots) { s.Times[0].Day = 7 }},
+		{"negative gap", "slots.min_gap", func(s *calendar.Slots) { s.MinGap = -time.Minute }},
+		{"empty blackout", "slots.blackouts[0]", func(s *calendar.Slots) { s.Blackouts = []calendar.Blackout{{Start: t0, End: t0}} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := good
+			s.Times = slices.Clone(good.Times)
+			tt.edit(&s)
+			err := s.Validate()
+			var ve *cmkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tt.field, ve.Field)
+			_, ok := s.Next(t0, nil)
+			assert.False(t, ok, "invalid slots have no free slot")
+		})
+	}
+}
+
+func TestSlotsNext(t *testing.T) {
+	warsaw := zone(t, "Europe/Warsaw")
+	at := func(s string) time.Time { return wall(t, s).In(warsaw) }
+	plan := mustSlots(t, "Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw")
+	withGap := plan
+	withGap.MinGap = time.Hour
+	withBlackout := plan
+	withBlackout.Blackouts = []calendar.Blackout{{Start: at("2026-12-24T00:00"), End: at("2026-12-27T00:00"), Reason: "Christmas"}}
+	tests := []struct {
+		name  string
+		slots calendar.Slots
+		after string
+		taken []string
+		want  string
+	}{
+		{"later the same day", plan, "2026-03-23T10:00", nil, "Mon 03-23 13:30 +0100"},
+		{"strictly after", plan, "2026-03-23T09:00", nil, "Mon 03-23 13:30 +0100"},
+		{"friday afternoon to saturday", plan, "2026-03-27T14:00", nil, "Sat 03-28 11:00 +0100"},
+		{"saturday to monday, summer time", plan, "2026-03-28T12:00", nil, "Mon 03-30 09:00 +0200"},
+		{"taken slot", plan, "2026-03-23T08:00", []string{"2026-03-23T09:00"}, "Mon 03-23 13:30 +0100"},
+		{"min gap around an unplanned post", withGap, "2026-03-23T08:00", []string{"2026-03-23T09:45", "2026-03-23T12:40"}, "Tue 03-24 09:00 +0100"},
+		{"exactly the gap is fine", withGap, "2026-03-23T08:00", []string{"2026-03-23T08:00"}, "Mon 03-23 09:00 +0100"},
+		{"blackout", withBlackout, "2026-12-23T14:00", nil, "Mon 12-28 09:00 +0100"},
+		{"blackout end is exclusive", withBlackout, "2026-12-23T14:00", []string{"2026-12-28T09:00", "2026-12-28T13:30"}, "Tue 12-29 09:00 +0100"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var taken []time.Time
+			for _, s := range tt.taken {
+				taken = append(taken, at(s))
+			}
+			got, ok := tt.slots.Next(at(tt.after), taken)
+			require.True(t, ok)
+			assert.Equal(t, tt.want, got.Format("Mon 01-02 15:04 -0700"))
+			assert.Equal(t, warsaw, got.Location())
+		})
+	}
+
+	b, ok := withBlackout.BlackoutAt(at("2026-12-25T11:00"))
+	assert.True(t, ok)
+	assert.Equal(t, "Christmas", b.Reason)
+	_, ok = withBlackout.BlackoutAt(at("2026-12-27T00:00"))
+	assert.False(t, ok)
+
+	forever := plan
+	forever.Blackouts = []calendar.Blackout{{Start: at("2026-01-01T00:00"), End: at("2040-01-01T00:00"), Reason: "embargo"}}
+	_, ok = forever.Next(at("2026-03-01T00:00"), nil)
+	assert.False(t, ok, "nothing free within the horizon")
+}
+
+// TestSlotsDST queues posts through daylight-saving weeks: slots stay at
+// their wall-clock time, a slot time that does not exist moves forward by
+// the gap, and one that exists twice is used once, at its first instant.
+func TestSlotsDST(t *testing.T) {
+	tests := []struct {
+		plan, after string
+		n           int
+		want        []string
+	}{
+		{"Mon-Fri 09:00, Sun 02:30, Europe/Warsaw", "2026-03-26T12:00", 5, []string{
+			"Fri 03-27 09:00 +0100", "Sun 03-29 03:30 +0200", "Mon 03-30 09:00 +0200", "Tue 03-31 09:00 +0200", "Wed 04-01 09:00 +0200"}},
+		{"Mon-Fri 09:00, Sun 02:30, Europe/Madrid", "2026-10-22T12:00", 5, []string{
+			"Fri 10-23 09:00 +0200", "Sun 10-25 02:30 +0200", "Mon 10-26 09:00 +0100", "Tue 10-27 09:00 +0100", "Wed 10-28 09:00 +0100"}},
+		{"Sun 02:00 02:30 03:00 03:30 America/New_York", "2026-03-07T00:00", 4, []string{
+			"Sun 03-08 03:00 -0400", "Sun 03-08 03:30 -0400", "Sun 03-15 02:00 -0400", "Sun 03-15 02:30 -0400"}},
+		{"Sun 01:00 01:30 02:00, America/New_York", "2026-10-31T00:00", 4, []string{
+			"Sun 11-01 01:00 -0400", "Sun 11-01 01:30 -0400", "Sun 11-01 02:00 -0500", "Sun 11-08 01:00 -0500"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.plan, func(t *testing.T) {
+			s := mustSlots(t, tt.plan)
+			got := s.Queue(wall(t, tt.after).In(s.Location), nil, tt.n)
+			assert.Equal(t, tt.want, stamps(got))
+		})
+	}
+}
+
+func TestSlotsQueue(t *testing.T) {
+	s := mustSlots(t, "daily 09:00 09:30 10:00, Europe/Madrid")
+	s.MinGap = 45 * time.Minute
+	after := wall(t, "2026-06-01T00:00").In(s.Location)
+	taken := []time.Time{wall(t, "2026-06-02T10:10").In(s.Location), wall(t, "2026-06-01T12:00").In(s.Location)}
+	original := slices.Clone(taken)
+	got := s.Queue(after, taken, 4)
+	assert.Equal(t, []string{"Mon 06-01 09:00 +0200", "Mon 06-01 10:00 +0200", "Tue 06-02 09:00 +0200", "Wed 06-03 09:00 +0200"}, stamps(got))
+	assert.Equal(t, original, taken, "taken is not modified")
+	assert.Nil(t, s.Queue(after, nil, 0))
+	first, ok := s.Next(after, taken)
+	require.True(t, ok)
+	assert.Equal(t, got[0], first)
+}
+
+func TestSlotsJSON(t *testing.T) {
+	s := mustSlots(t, "Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw")
+	s.MinGap = 90 * time.Minute
+	s.Blackouts = []calendar.Blackout{{
+		Start: time.Date(2026, 12, 24, 0, 0, 0, 0, s.Location), End: time.Date(2026, 12, 27, 0, 0, 0, 0, s.Location), Reason: "Christmas"}}
+	data, err := json.Marshal(s)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"slots":"Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw","min_gap":"1h30m0s",
+		"blackouts":[{"start":"2026-12-24T00:00:00+01:00","end":"2026-12-27T00:00:00+01:00","reason":"Christmas"}]}`, string(data))
+	var back calendar.Slots
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.Equal(t, s.Times, back.Times)
+	assert.Equal(t, s.MinGap, back.MinGap)
+	assert.Equal(t, s.String(), back.String())
+	require.Len(t, back.Blackouts, 1)
+	assert.True(t, s.Blackouts[0].End.Equal(back.Blackouts[0].End))
+
+	for _, bad := range []string{
+		`{"slots":"Mon 09:00 UTC","min_gap":"soon"}`,
+		`{"slots":"Mon 09:00 UTC","min_gap":"-1h"}`,
+		`{"slots":"Mon 09:00"}`,
+		`{"slots":"Mon 09:00 UTC","blackouts":[{"start":"2026-12-24T00:00:00Z","end":"2026-12-23T00:00:00Z"}]}`,
+		`{"slots":42}`,
+	} {
+		var s calendar.Slots
+		assert.ErrorIs(t, json.Unmarshal([]byte(bad), &s), cmkit.ErrInvalid, bad)
+	}
+}
+
+func FuzzParseSlots(f *testing.F) {
+	for _, s := range []string{
+		"Mon–Fri 09:00 and 13:30, Sat 11:00, Europe/Warsaw", "weekends 10:00 UTC", "Fri - Mon 18:00 America/New_York",
+		"Mon, Wed 10:00 8:30 Europe/Madrid", "daily 02:30 Europe/Madrid", "Mon 09:00",
+	} {
+		f.Add(s)
+	}
+	after := time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := calendar.ParseSlots(text)
+		if err != nil {
+			if _, ok := err.(*cmkit.ValidationError); !ok {
+				t.Fatalf("ParseSlots(%q): error is not a *cmkit.ValidationError: %v", text, err)
+			}
+			return
+		}
+		str := s.String()
+		again, err := calendar.ParseSlots(str)
+		if err != nil {
+			t.Fatalf("ParseSlots(%q) ok, but its String %q fails: %v", text, str, err)
+		}
+		if !slices.Equal(again.Times, s.Times) || again.String() != str {
+			t.Fatalf("round trip of %q: %q != %q", text, again.String(), str)
+		}
+		var last time.Time
+		for _, q := range s.Queue(after, []time.Time{after.Add(26 * time.Hour)}, 20) {
+			if !q.After(after) || !q.After(last) {
+				t.Fatalf("%q: queue not increasing after %v: %v", str, last, q)
+			}
+			last = q
+		}
+	})
+}
+
+// A channel posts on weekdays at 09:00 and 13:30 and on Saturdays at 11:00,
+// Warsaw time, at least two hours apart. Three posts are added to its queue
+// on Friday morning, when one post is already planned for 11:45; the queue
+// crosses the change to summer time, and slots stay at their local time.
+func ExampleSlots_Queue() {
+	plan, err := calendar.ParseSlots("Mon–Fri 09:00 and 13:30, Sat 11:00, Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan.MinGap = 2 * time.Hour
+	now := time.Date(2026, time.March, 27, 8, 0, 0, 0, plan.Location)
+	taken := []time.Time{time.Date(2026, time.March, 27, 11, 45, 0, 0, plan.Location)}
+	for _, t := range plan.Queue(now, taken, 3) {
+		fmt.Println(t.Format("Mon Jan 2 15:04 MST"))
+	}
+	// Output:
+	// Fri Mar 27 09:00 CET
+	// Sat Mar 28 11:00 CET
+	// Mon Mar 30 09:00 CEST
+}
