@@ -255,7 +255,7 @@ func parseWhen(s string, loc *time.Location, zoned bool) (time.Time, error) {
 			if !zoned {
 				return time.Time{}, fmt.Errorf("%q has no offset: give a zone column or an RFC 3339 time", s)
 			}
-			return WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), loc), nil
+			return WallTimeOf(t).In(loc), nil // gap and fold rules: see WallTime.In
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is neither RFC 3339 (2026-11-23T09:00:00+01:00) nor local time (2026-11-23 09:00)", s)
@@ -283,31 +283,4 @@ func csvError(err error) error {
 		return cmkit.Invalid(fmt.Sprintf("line %d, character %d", pe.Line, pe.Column), "csv", "%v", pe.Err)
 	}
 	return err
-}
-
-// WallTime returns the instant at which clocks in loc show the given wall
-// time. On a daylight-saving change day a wall time may not exist (spring
-// forward: 02:30 in Madrid): it is moved forward by the gap, to 03:30. A
-// wall time may also exist twice (fall back: 02:30): the first, earlier
-// instant is taken.
-func WallTime(year int, month time.Month, day, hour, min, sec int, loc *time.Location) time.Time {
-	t := time.Date(year, month, day, hour, min, sec, 0, loc)
-	if t.Hour() != hour || t.Minute() != min {
-		// In a gap: time.Date normalized it one way or the other. Keep the
-		// wall time, moved forward by the gap length.
-		// Read with the offset in force before the change, that instant
-		// shows the wall time plus the gap.
-		naive := time.Date(year, month, day, hour, min, sec, 0, time.UTC)
-		_, offBefore := t.Add(-12 * time.Hour).Zone()
-		return naive.Add(-time.Duration(offBefore) * time.Second).In(loc)
-	}
-	// In a fold, take the earlier of the two instants with this wall time.
-	_, off := t.Zone()
-	if earlier := t.Add(-time.Hour); earlier.Hour() == hour && earlier.Minute() == min {
-		_, eoff := earlier.Zone()
-		if eoff != off {
-			return earlier
-		}
-	}
-	return t
 }

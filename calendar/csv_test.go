@@ -130,7 +130,7 @@ func TestWallTimeAcrossDST(t *testing.T) {
 	} {
 		loc, err := time.LoadLocation(tc.zone)
 		require.NoError(t, err)
-		got := calendar.WallTime(tc.y, tc.m, tc.d, tc.h, tc.min, 0, loc)
+		got := calendar.WallTime{Year: tc.y, Month: tc.m, Day: tc.d, Hour: tc.h, Minute: tc.min}.In(loc)
 		assert.Equal(t, tc.wantUTC, got.UTC().Format(time.RFC3339), "%s %d-%d %02d:%02d", tc.zone, tc.m, tc.d, tc.h, tc.min)
 		assert.Equal(t, tc.wantLocalHour, got.Hour())
 		assert.Equal(t, tc.wantM, got.Minute())

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ICalOptions configures WriteICal. The zero value is usable.
@@ -211,29 +210,6 @@ func icalOffset(sec int) string {
 	return fmt.Sprintf("%c%02d%02d", sign, sec/3600, sec%3600/60)
 }
 
-// escapeText escapes an RFC 5545 TEXT value: backslash, semicolon, comma
-// and newlines.
-func escapeText(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\', ';', ',':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\r':
-			if i+1 < len(s) && s[i+1] == '\n' {
-				i++
-			}
-			b.WriteString(`\n`)
-		case '\n':
-			b.WriteString(`\n`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
 // icalWriter writes content lines, folded at 75 octets, with CRLF.
 type icalWriter struct {
 	w   *bufio.Writer
@@ -242,31 +218,10 @@ type icalWriter struct {
 
 func (o *icalWriter) prop(name, value string) { o.line(name + ":" + value) }
 
-// line writes one content line, folding it into chunks of at most 75
-// octets (the first) and 74 plus the leading space (the rest), never
-// splitting a UTF-8 sequence.
+// line writes one content line, folded (see foldLine).
 func (o *icalWriter) line(s string) {
-	if o.err != nil {
-		return
-	}
-	limit := 75
-	for len(s) > limit {
-		cut := limit
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		o.write(s[:cut])
-		o.write("\r\n ")
-		s = s[cut:]
-		limit = 74
-	}
-	o.write(s)
-	o.write("\r\n")
-}
-
-func (o *icalWriter) write(s string) {
 	if o.err == nil {
-		_, o.err = o.w.WriteString(s)
+		_, o.err = o.w.WriteString(foldLine(s))
 	}
 }
 
