@@ -118,6 +118,7 @@ type Calendar struct {
 	policy   roles.Policy
 	channels map[string]cmkit.Channel
 	checkers []Checker
+	slots    map[string]Slots
 	clock    cmkit.Clock
 	log      *slog.Logger
 	hook     func(Event)

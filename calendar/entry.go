@@ -113,6 +113,15 @@ type Entry struct {
 	PausedBy string `json:"paused_by,omitempty"`
 	// Lease is the publisher currently working on it, if any.
 	Lease Lease `json:"lease,omitzero"`
+	// Series is the ID of the first entry of the recurring series this
+	// entry belongs to (its own ID for that first one); zero for a single
+	// entry. See Calendar.CreateSeries.
+	Series uuid.UUID `json:"series,omitzero"`
+	// Occurrence is the instant the series' rule gave this entry, its key
+	// in the series, even after the entry itself was moved.
+	Occurrence time.Time `json:"occurrence,omitzero"`
+	// Recurrence is the series' plan, kept on its first entry only.
+	Recurrence *Recurrence `json:"recurrence,omitempty"`
 	// History records every transition.
 	History []Transition `json:"history,omitempty"`
 	// CreatedAt and UpdatedAt are set by the Calendar.
@@ -190,6 +199,12 @@ func (e Entry) Clone() Entry {
 	e.Labels = slices.Clone(e.Labels)
 	e.Approvals = slices.Clone(e.Approvals)
 	e.History = slices.Clone(e.History)
+	if e.Recurrence != nil {
+		r := *e.Recurrence
+		r.ExDates = slices.Clone(r.ExDates)
+		r.Overrides = slices.Clone(r.Overrides)
+		e.Recurrence = &r
+	}
 	return e
 }
 

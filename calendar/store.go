@@ -85,6 +85,8 @@ type Query struct {
 	States []State
 	// PausedBy selects entries held by this pause.
 	PausedBy string
+	// Series selects the entries of one recurring series.
+	Series uuid.UUID
 }
 
 // Match reports whether q selects e.
@@ -97,7 +99,8 @@ func (q *Query) Match(e *Entry) bool {
 		q.Campaign != "" && e.Campaign != q.Campaign,
 		q.Label != "" && !slices.Contains(e.Labels, q.Label),
 		len(q.States) > 0 && !slices.Contains(q.States, e.State),
-		q.PausedBy != "" && e.PausedBy != q.PausedBy:
+		q.PausedBy != "" && e.PausedBy != q.PausedBy,
+		q.Series != uuid.Nil && e.Series != q.Series:
 		return false
 	}
 	return true
