@@ -1,0 +1,126 @@
+package calendar_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	_ "time/tzdata" // zones work in containers without a zone database
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/cmkittest"
+	"github.com/cmkit/cmkit/roles"
+)
+
+// exampleTeam is a brand with a social media manager, sam.
+func exampleTeam(clock cmkit.Clock) *roles.Directory {
+	ctx := context.Background()
+	dir, _ := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(slog.New(slog.DiscardHandler)))
+	_ = dir.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	return dir
+}
+
+// Posts are added to a channel's queue: each takes the next free slot of
+// its plan, here weekdays at 09:00 and 13:30 in Warsaw, two hours apart at
+// least, with a holiday blacked out.
+func ExampleCalendar_AddToQueue() {
+	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	clock := cmkittest.NewClock(time.Date(2026, 11, 10, 10, 0, 0, 0, warsaw)) // Tuesday
+	fb, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
+		Info: cmkit.ChannelInfo{ID: "acme-pl-fb", Platform: cmkit.Facebook, Brand: "acme"}})
+	plan, _ := calendar.ParseSlots("Mon-Fri 09:00 13:30, Europe/Warsaw")
+	plan.MinGap = 2 * time.Hour
+	plan.Blackouts = []calendar.Blackout{{Reason: "Independence Day",
+		Start: time.Date(2026, 11, 11, 0, 0, 0, 0, warsaw), End: time.Date(2026, 11, 12, 0, 0, 0, 0, warsaw)}}
+	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
+		calendar.WithChannels(fb), calendar.WithSlots("acme-pl-fb", plan), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+
+	ctx := roles.WithActor(context.Background(), "sam")
+	for _, text := range []string{"Nowa kolekcja!", "Zniżki tylko dziś", "Konkurs: wygraj kurtkę"} {
+		e, _ := cal.Create(ctx, calendar.Entry{Title: text, Brand: "acme",
+			Variants: []calendar.Variant{{Channel: "acme-pl-fb", Post: cmkit.Post{Text: text}}}})
+		e, _ = cal.Submit(ctx, e.ID, e.Version) // the SMM needs no approval
+		e, err := cal.AddToQueue(ctx, e.ID, e.Version)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%-24s %s\n", e.Title, e.At.In(warsaw).Format("Mon 2 Jan 15:04"))
+	}
+	// Output:
+	// Nowa kolekcja!           Tue 10 Nov 13:30
+	// Zniżki tylko dziś        Thu 12 Nov 09:00
+	// Konkurs: wygraj kurtkę   Thu 12 Nov 13:30
+}
+
+// A weekly post every Friday at 09:00 in Madrid stays at 09:00 local time
+// when the clocks change, and the publisher publishes each on simulated
+// time.
+func ExampleCalendar_CreateSeries() {
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	clock := cmkittest.NewClock(time.Date(2026, 3, 16, 8, 0, 0, 0, madrid))
+	masto, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
+		ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Brand: "acme", RetrySafety: cmkit.RetryIdempotent}})
+	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
+		calendar.WithChannels(masto), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	pub, _ := calendar.NewPublisher(cal, calendar.WithName("p1"))
+
+	ctx := roles.WithActor(context.Background(), "sam")
+	rule, _ := calendar.ParseRule("FREQ=WEEKLY;BYDAY=FR;COUNT=3")
+	series, err := cal.CreateSeries(ctx, calendar.Entry{Title: "Viernes", Brand: "acme",
+		Variants: []calendar.Variant{{Channel: "acme-es-mastodon", Post: cmkit.Post{Text: "¡Feliz viernes!"}}}},
+		calendar.Recurrence{Rule: rule, Location: madrid, Start: calendar.WallTime{Year: 2026, Month: 3, Day: 20, Hour: 9}},
+		time.Date(2026, 12, 31, 0, 0, 0, 0, madrid))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range series {
+		e, _ = cal.Submit(ctx, e.ID, e.Version)
+		_, _ = cal.Schedule(ctx, e.ID, e.Version)
+	}
+	for range 3 * 7 * 24 { // three weeks, an hour at a time
+		clock.Advance(time.Hour)
+		_, _ = pub.RunOnce(context.Background())
+	}
+	for _, p := range masto.Posts() {
+		fmt.Println(p.Receipt.PublishedAt.In(madrid).Format("Mon 2 Jan 15:04 MST"), p.Post.Text)
+	}
+	// Output:
+	// Fri 20 Mar 09:00 CET ¡Feliz viernes!
+	// Fri 27 Mar 09:00 CET ¡Feliz viernes!
+	// Fri 3 Apr 09:00 CEST ¡Feliz viernes!
+}
+
+// The calendar exports to iCalendar for Google Calendar or Outlook.
+func ExampleWriteICal() {
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	entries := []calendar.Entry{{ID: cmkit.NewID(), Title: "Winter catalogue, Spain", State: calendar.Scheduled,
+		At: time.Date(2026, 12, 1, 9, 0, 0, 0, madrid), Zone: "Europe/Madrid", Labels: []string{"promotion"},
+		Variants: []calendar.Variant{{Channel: "acme-es-x", Post: cmkit.Post{Text: "¡Nuevo catálogo!"}}}}}
+	var buf bytes.Buffer
+	seq := func(yield func(calendar.Entry, error) bool) {
+		for _, e := range entries {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+	_ = calendar.WriteICal(&buf, seq, calendar.ICalOptions{Name: "Acme", Now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)})
+	for _, line := range strings.Split(buf.String(), "\r\n") {
+		for _, p := range []string{"DTSTART;", "SUMMARY", "CATEGORIES", "STATUS"} {
+			if strings.HasPrefix(line, p) {
+				fmt.Println(line)
+			}
+		}
+	}
+	// Output:
+	// DTSTART;TZID=Europe/Madrid:20261201T090000
+	// SUMMARY:Winter catalogue\, Spain
+	// CATEGORIES:promotion
+	// STATUS:CONFIRMED
+}
