@@ -1,8 +1,8 @@
-// Quickstart walks a junior community manager's post through approval and
-// publishes it to two channels, printing what happened. It runs entirely in
-// memory: the team uses roles' memory store and the channels are cmkittest
-// fakes, so no account or network is needed. Later cmkit packages
-// (calendar, moderation, kpi, crisis) extend this tour.
+// Quickstart is a tour of cmkit on in-memory defaults: a team with roles, a
+// junior community manager's posts going through approval, a week of posts
+// queued into each channel's posting slots, and the publisher taking them
+// out on simulated time, through the failures real platforms produce.
+// No account or network is needed: the channels are cmkittest fakes.
 //
 //	go run ./examples/quickstart
 package main
@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata" // wall-clock rules work in containers without a zone database
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar"
 	"github.com/cmkit/cmkit/cmkittest"
 	"github.com/cmkit/cmkit/roles"
 )
@@ -34,25 +35,13 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// A simulated clock, so the output is the same on every run.
-	clock := cmkittest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, madrid))
+	quiet := slog.New(slog.DiscardHandler)
+	// A simulated clock, so the output is the same on every run: Monday
+	// 23 November 2026, 08:00 in Madrid.
+	clock := cmkittest.NewClock(time.Date(2026, 11, 23, 8, 0, 0, 0, madrid))
 
-	// Two accounts of one brand: Spain on Mastodon (idempotent publishing)
-	// and Poland on Facebook (no retry safety).
-	infos := []cmkit.ChannelInfo{
-		{ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Handle: "@acme_es", Brand: "acme", Country: "ES",
-			Languages: []string{"es"}, Limits: cmkit.Limits{MaxLength: 500, URLLength: 23}, RetrySafety: cmkit.RetryIdempotent},
-		{ID: "acme-pl-facebook", Platform: cmkit.Facebook, Handle: "AcmePolska", Brand: "acme", Country: "PL",
-			Languages: []string{"pl"}, Limits: cmkit.Limits{MaxLength: 63206}, RetrySafety: cmkit.RetryUnsafe},
-	}
-	texts := map[string]string{
-		"acme-es-mastodon": "¡Nuevo catálogo de invierno! Descúbrelo en https://acme.example/es #Promoción",
-		"acme-pl-facebook": "Nowa kolekcja zimowa już w sklepie! Zajrzyj: https://acme.example/pl #Zniżki2026",
-	}
-
-	// The team: Sam manages the brand, Bea is a senior CM, Ola a junior CM.
-	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock),
-		roles.WithLogger(slog.New(slog.DiscardHandler)))
+	// 1. The team: Sam manages the brand, Bea is a senior CM, Ola a junior.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
 	if err != nil {
 		return err
 	}
@@ -67,60 +56,134 @@ func run(ctx context.Context, w io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	policy := roles.DefaultPolicy()
 
-	for _, info := range infos {
-		ch, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: info, Clock: clock})
-		if err != nil {
-			return err
-		}
-		// Ola drafted the post; as a junior she needs a senior's approval,
-		// and she may not publish herself.
-		draft := roles.Item{ID: cmkit.NewID(), Version: 1, Kind: roles.KindPost, Author: "ola", Resource: roles.ResourceOf(info)}
-		st, err := team.ApprovalStatus(ctx, policy, draft, nil)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "%s: drafted by ola, approved=%v, can approve: %v\n", info.ID, st.Approved, st.Open()[0].CanApprove)
-		if err := team.Check(roles.WithActor(ctx, "ola"), roles.PublishPost, roles.ResourceOf(info)); errors.Is(err, cmkit.ErrForbidden) {
-			fmt.Fprintf(w, "  ola may not publish it herself (cmkit.ErrForbidden)\n")
-		}
-		approvals, err := team.Approve(roles.WithActor(ctx, "bea"), policy, draft, nil)
-		if err != nil {
-			return err
-		}
-		if st, _ = team.ApprovalStatus(ctx, policy, draft, approvals); !st.Approved {
-			return fmt.Errorf("%s: still not approved", info.ID)
-		}
-		if err := team.Check(roles.WithActor(ctx, "bea"), roles.PublishPost, roles.ResourceOf(info)); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "  approved by bea, who publishes it\n")
-
-		fmt.Fprintf(w, "  channel: %s, %s, retry %s\n", info.Platform, info.Country, info.RetrySafety)
-		post := cmkit.Post{ID: draft.ID, Text: texts[info.ID], Language: info.Languages[0]}
-		rc, err := ch.Publish(ctx, post)
-		if err != nil {
-			fmt.Fprintf(w, "  failed (%s): %v\n", cmkit.Classify(err), err)
-			continue
-		}
-		fmt.Fprintf(w, "  published %s at %s\n", rc.PlatformID, rc.PublishedAt.In(madrid).Format("Mon 2 Jan 15:04 MST"))
-		fmt.Fprintf(w, "  %s\n", rc.URL)
-		fmt.Fprintf(w, "  capabilities: %v\n", cmkit.Capabilities(ch))
-
-		// The failure schedulers get wrong: the platform publishes, then
-		// the answer is lost. What may be retried depends on the channel.
-		ch.Inject(cmkittest.FaultLostResponse)
-		again := cmkit.Post{ID: cmkit.NewID(), Text: "Follow-up", Language: post.Language}
-		_, err = ch.Publish(ctx, again)
-		fmt.Fprintf(w, "  lost response: %s failure\n", cmkit.Classify(err))
-		if info.RetrySafety == cmkit.RetryIdempotent {
-			_, err = ch.Publish(ctx, again)
-			fmt.Fprintf(w, "  retried with the same post ID: err=%v, copies on the platform: %d\n", err, ch.Count(again.ID))
-		} else {
-			fmt.Fprintf(w, "  not retried: unknown, a person verifies (copies on the platform: %d)\n", ch.Count(again.ID))
-		}
-		clock.Advance(30 * time.Minute)
+	// 2. Two accounts of the brand, with their platforms' real limits:
+	// Spain on Mastodon (idempotent publishing) and Poland on Facebook (no
+	// retry safety, so an unclear failure goes to a person).
+	mastoLimits, _ := cmkit.PlatformLimits(cmkit.Mastodon)
+	fbLimits, _ := cmkit.PlatformLimits(cmkit.Facebook)
+	es, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
+		ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Handle: "@acme_es", Brand: "acme", Country: "ES",
+		Languages: []string{"es"}, Limits: mastoLimits, RetrySafety: cmkit.RetryIdempotent}})
+	if err != nil {
+		return err
 	}
-	return nil
+	pl, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
+		ID: "acme-pl-facebook", Platform: cmkit.Facebook, Handle: "AcmePolska", Brand: "acme", Country: "PL",
+		Languages: []string{"pl"}, Limits: fbLimits, RetrySafety: cmkit.RetryUnsafe}})
+	if err != nil {
+		return err
+	}
+
+	// 3. The calendar, with each channel's posting slots.
+	esSlots, err := calendar.ParseSlots("Mon-Fri 09:00 13:30, Europe/Madrid")
+	if err != nil {
+		return err
+	}
+	plSlots, err := calendar.ParseSlots("Mon-Fri 10:00, Sat 11:00, Europe/Warsaw")
+	if err != nil {
+		return err
+	}
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
+		calendar.WithChannels(es, pl), calendar.WithSlots(es.Info().ID, esSlots), calendar.WithSlots(pl.Info().ID, plSlots),
+		calendar.WithLogger(quiet))
+	if err != nil {
+		return err
+	}
+	pub, err := calendar.NewPublisher(cal, calendar.WithName("publisher-1"), calendar.WithSeed(1),
+		calendar.WithRetries(5, 5*time.Minute, time.Hour))
+	if err != nil {
+		return err
+	}
+
+	// 4. Ola drafts a week of posts. As a junior she needs a senior's
+	// approval, may not approve her own posts, and may not schedule.
+	asOla, asBea := roles.WithActor(ctx, "ola"), roles.WithActor(ctx, "bea")
+	plan := []struct{ channel, text string }{
+		{"acme-es-mastodon", "¡Nuevo catálogo de invierno! https://acme.example/es #Promoción"},
+		{"acme-pl-facebook", "Nowa kolekcja zimowa już w sklepie! https://acme.example/pl #Zniżki2026"},
+		{"acme-es-mastodon", "Tres ideas para regalar esta Navidad 🎁"},
+		{"acme-pl-facebook", "Konkurs: wygraj kurtkę! Napisz w komentarzu, gdzie ją zabierzesz ❄️"},
+		{"acme-es-mastodon", "Envío gratis hasta el domingo"},
+		{"acme-pl-facebook", "Darmowa dostawa do niedzieli"},
+	}
+	fmt.Fprintln(w, "Ola drafts the week; Bea approves and queues each post:")
+	for i, p := range plan {
+		e, err := cal.Create(asOla, calendar.Entry{Title: fmt.Sprintf("post %d", i+1), Brand: "acme",
+			Variants: []calendar.Variant{{Channel: p.channel, Post: cmkit.Post{Text: p.text}}}})
+		if err != nil {
+			return err
+		}
+		if e, err = cal.Submit(asOla, e.ID, e.Version); err != nil {
+			return err
+		}
+		if i == 0 {
+			st, err := team.ApprovalStatus(ctx, roles.DefaultPolicy(), roles.Item{ID: e.ID, Version: 1, Kind: roles.KindPost,
+				Author: "ola", Resource: roles.ResourceOf(es.Info())}, nil)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "  %s is %s; who can approve: %v\n", e.Title, e.State, st.Open()[0].CanApprove)
+			_, err = cal.Approve(asOla, e.ID, e.Version)
+			fmt.Fprintf(w, "  ola approving her own post: refused (%v)\n", errors.Is(err, cmkit.ErrForbidden))
+		}
+		if e, err = cal.Approve(asBea, e.ID, e.Version); err != nil {
+			return err
+		}
+		if e, err = cal.AddToQueue(asBea, e.ID, e.Version); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %s -> %-16s %s\n", e.Title, p.channel, e.At.In(madrid).Format("Mon 2 Jan 15:04 MST"))
+	}
+
+	// 5. The platforms misbehave as real ones do: Mastodon loses one
+	// answer after publishing (a retry with the same post ID is safe
+	// there), Facebook answers 503 once, then loses an answer too.
+	es.Inject(cmkittest.FaultLostResponse)
+	pl.Inject(cmkittest.FaultTransient, cmkittest.FaultLostResponse)
+
+	// 6. The publisher runs through the week on simulated time.
+	for range 7 * 24 * 4 {
+		clock.Advance(15 * time.Minute)
+		if _, err := pub.RunOnce(ctx); err != nil {
+			return err
+		}
+	}
+
+	fakes := map[string]*cmkittest.FakeChannel{es.Info().ID: es, pl.Info().ID: pl}
+	report := func(title string) error {
+		fmt.Fprintln(w, title)
+		for e, err := range cal.Entries(ctx, calendar.Query{}) {
+			if err != nil {
+				return err
+			}
+			v := e.Variants[0]
+			fmt.Fprintf(w, "  %s %-16s %-9s attempts=%d copies on the platform=%d\n", e.Title, v.Channel, e.State,
+				len(v.Attempts), fakes[v.Channel].Count(v.Post.ID))
+		}
+		return nil
+	}
+	if err := report("\nAfter the week (no post went out twice; an unclear Facebook failure waits for a person):"); err != nil {
+		return err
+	}
+
+	// 7. Bea checks Facebook, finds the post, and settles it.
+	for e, err := range cal.Entries(ctx, calendar.Query{States: []calendar.State{calendar.Verify}}) {
+		if err != nil {
+			return err
+		}
+		v := e.Variants[0]
+		posts := fakes[v.Channel].Posts()
+		found := ""
+		for _, p := range posts {
+			if p.Post.ID == v.Post.ID {
+				found = p.Receipt.PlatformID
+			}
+		}
+		if _, err := cal.Resolve(asBea, e.ID, e.Version, v.Channel, found != "", found); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nBea found %s on the platform as %s and marked it published.\n", e.Title, found)
+	}
+	return report("\nFinally:")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,11 +14,12 @@ func TestQuickstart(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out))
 	s := out.String()
-	assert.Contains(t, s, "published acme-es-mastodon-1 at Mon 23 Nov 09:00 CET")
-	assert.Contains(t, s, "published acme-pl-facebook-1 at Mon 23 Nov 09:30 CET")
-	assert.Contains(t, s, "retried with the same post ID: err=<nil>, copies on the platform: 1")
-	assert.Contains(t, s, "not retried: unknown, a person verifies (copies on the platform: 1)")
-	assert.Contains(t, s, "acme-pl-facebook: drafted by ola, approved=false, can approve: [bea sam]")
-	assert.Contains(t, s, "ola may not publish it herself (cmkit.ErrForbidden)")
-	assert.Contains(t, s, "approved by bea, who publishes it")
+	assert.Contains(t, s, "post 1 is in_review; who can approve: [bea sam]")
+	assert.Contains(t, s, "ola approving her own post: refused (true)")
+	assert.Contains(t, s, "post 1 -> acme-es-mastodon Mon 23 Nov 09:00 CET")
+	assert.Contains(t, s, "post 2 acme-pl-facebook verify    attempts=2 copies on the platform=1")
+	assert.Contains(t, s, "Bea found post 2 on the platform")
+	final := s[strings.Index(s, "Finally:"):]
+	assert.Equal(t, 6, strings.Count(final, "published"), "every post published, after a person's check")
+	assert.Equal(t, 6, strings.Count(final, "copies on the platform=1"), "none twice")
 }
