@@ -113,15 +113,16 @@ type Event struct {
 //
 // A Calendar is safe for concurrent use.
 type Calendar struct {
-	store    Store
-	team     Team
-	policy   roles.Policy
-	channels map[string]cmkit.Channel
-	checkers []Checker
-	slots    map[string]Slots
-	clock    cmkit.Clock
-	log      *slog.Logger
-	hook     func(Event)
+	store     Store
+	team      Team
+	policy    roles.Policy
+	channels  map[string]cmkit.Channel
+	checkers  []Checker
+	slots     map[string]Slots
+	campaigns map[string]Campaign
+	clock     cmkit.Clock
+	log       *slog.Logger
+	hook      func(Event)
 }
 
 // Option configures a Calendar.
@@ -219,6 +220,7 @@ func New(store Store, opts ...Option) (*Calendar, error) {
 	if c.log == nil {
 		c.log = slog.Default()
 	}
+	c.checkers = append([]Checker{campaignChecker{c}}, c.checkers...)
 	return c, nil
 }
 
@@ -410,7 +412,9 @@ func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 
 // Submit sends a draft for review; the acting member needs
 // roles.SubmitPost. When the policy requires no approval for it, the entry
-// is approved at once.
+// is approved at once. An entry with a time that is still in review when
+// that time comes expires, and the Hook's "expired" event names the members
+// who could have approved it.
 func (c *Calendar) Submit(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
 	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
 		if e.State != Draft {
@@ -426,7 +430,11 @@ func (c *Calendar) Submit(ctx context.Context, id uuid.UUID, version int64) (Ent
 		}
 		if st.Approved {
 			e.transition(Approved, actor(ctx), now, "no approval required")
+			return nil
 		}
+		// When its time comes still in review, the publisher expires it
+		// and tells whoever could have approved it.
+		e.DueAt = e.At
 		return nil
 	})
 }
@@ -450,6 +458,7 @@ func (c *Calendar) Approve(ctx context.Context, id uuid.UUID, version int64) (En
 		}
 		if st.Approved {
 			e.transition(Approved, actor(ctx), now, "")
+			e.DueAt = time.Time{} // approved: it waits to be scheduled
 		}
 		return nil
 	})

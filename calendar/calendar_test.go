@@ -571,3 +571,50 @@ func TestPublisherOptionsAreValidated(t *testing.T) {
 		assert.ErrorIs(t, err, cmkit.ErrInvalid, name)
 	}
 }
+
+func TestInReviewAtItsTimeExpiresAndTellsApprovers(t *testing.T) {
+	f := newFixture(t)
+	e, err := f.cal.Create(as("ola"), calendar.Entry{Title: "t", Brand: "acme", At: monday.Add(time.Hour),
+		Variants: variants("Hola", "acme-es-x")})
+	require.NoError(t, err)
+	e, err = f.cal.Submit(as("ola"), e.ID, e.Version)
+	require.NoError(t, err)
+	f.clock.Advance(time.Hour)
+	f.drain(t)
+	e = f.get(t, e)
+	assert.Equal(t, calendar.Expired, e.State)
+	assert.Empty(t, f.x.Posts())
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	require.NotEmpty(t, f.events)
+	last := f.events[len(f.events)-1]
+	assert.Equal(t, "expired", last.Kind)
+	assert.Equal(t, []string{"bea", "sam"}, last.Notify)
+}
+
+func TestCampaignDates(t *testing.T) {
+	f := newFixture(t)
+	winter := calendar.Campaign{Name: "winter-sale", Goal: "+10% sales", Start: monday, End: monday.AddDate(0, 0, 7)}
+	cal, err := calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock), calendar.WithChannels(f.x),
+		calendar.WithCampaigns(winter), calendar.WithLogger(quiet))
+	require.NoError(t, err)
+	for at, ok := range map[time.Time]bool{monday.Add(time.Hour): true, monday.AddDate(0, 0, 8): false} {
+		e, err := cal.Create(as("bea"), calendar.Entry{Title: "t", Brand: "acme", Campaign: "winter-sale", At: at,
+			Variants: variants("Rebajas", "acme-es-x")})
+		require.NoError(t, err)
+		e, _ = cal.Submit(as("bea"), e.ID, e.Version)
+		_, err = cal.Schedule(as("bea"), e.ID, e.Version)
+		if ok {
+			assert.NoError(t, err)
+			continue
+		}
+		var ce *calendar.CheckError
+		require.ErrorAs(t, err, &ce)
+		assert.Equal(t, "outside_campaign", ce.Findings[0].Rule)
+	}
+	_, err = calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithCampaigns(calendar.Campaign{Name: "x"}))
+	assert.ErrorIs(t, err, cmkit.ErrInvalid)
+	got, ok := cal.Campaign("winter-sale")
+	assert.True(t, ok)
+	assert.Equal(t, "+10% sales", got.Goal)
+}

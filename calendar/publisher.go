@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -287,6 +288,9 @@ func (p *Publisher) process(ctx context.Context, c Claimed, pauses []Pause) erro
 func (p *Publisher) claimChecks(ctx context.Context, e *Entry, pauses []Pause, now time.Time) (bool, error) {
 	switch e.State {
 	case Scheduled, Publishing:
+	case InReview:
+		p.expire(ctx, e, now)
+		return true, nil
 	default:
 		e.DueAt, e.Lease = time.Time{}, Lease{}
 		return true, nil
@@ -306,13 +310,7 @@ func (p *Publisher) claimChecks(ctx context.Context, e *Entry, pauses []Pause, n
 		return false, err
 	}
 	if !st.Approved {
-		var notify []string
-		for _, s := range st.Open() {
-			notify = append(notify, s.CanApprove...)
-		}
-		e.DueAt, e.Lease = time.Time{}, Lease{}
-		e.transition(Expired, p.name, now, "not approved at its time")
-		p.cal.emit(ctx, Event{Kind: "expired", Entry: e.ID, At: now, Notify: notify, Detail: "needs approval"})
+		p.expire(ctx, e, now)
 		return true, nil
 	}
 	if p.maxLate > 0 && now.Sub(e.At) > p.maxLate {
@@ -351,6 +349,24 @@ func (p *Publisher) claimChecks(ctx context.Context, e *Entry, pauses []Pause, n
 	}
 	e.transition(Publishing, p.name, now, "")
 	return false, nil
+}
+
+// expire ends an entry that still needs approval at its time, telling
+// whoever could approve it.
+func (p *Publisher) expire(ctx context.Context, e *Entry, now time.Time) {
+	var notify []string
+	if st, err := p.cal.team.ApprovalStatus(ctx, p.cal.policy, p.cal.item(e), e.Approvals); err == nil {
+		for _, s := range st.Open() {
+			for _, m := range s.CanApprove {
+				if !slices.Contains(notify, m) {
+					notify = append(notify, m)
+				}
+			}
+		}
+	}
+	e.DueAt, e.Lease = time.Time{}, Lease{}
+	e.transition(Expired, p.name, now, "not approved at its time")
+	p.cal.emit(ctx, Event{Kind: "expired", Entry: e.ID, At: now, Notify: notify, Detail: "needs approval"})
 }
 
 // publishVariant makes at most one platform call for variant i (or one
