@@ -157,7 +157,8 @@ type Attempt struct {
 	// Publisher names the publisher that made it.
 	Publisher string `json:"publisher"`
 	// Outcome says how it ended: "sending" while in flight (and forever,
-	// if the publisher died), then "accepted", "transient", "rejected",
+	// if the publisher died), then "accepted", "transient",
+	// "rate-limited" (not counted against the retry limit), "rejected",
 	// "ambiguous", "found" (a lookup found the post) or "absent".
 	Outcome string `json:"outcome"`
 	// Error is the platform's error, when it failed.

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -164,14 +165,8 @@ func (x *dueIndex) popKey() {
 	x.keys = h
 }
 
-func compareUUID(a, b uuid.UUID) int {
-	for i := range a {
-		if c := cmp.Compare(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return 0
-}
+// compareUUID orders IDs by their bytes: version 7 IDs by creation time.
+func compareUUID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
 // index records e's due time, if it has one; the caller holds mu.
 func (s *MemoryStore) index(e *Entry) {

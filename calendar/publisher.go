@@ -518,6 +518,9 @@ func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmki
 		return
 	case cmkit.Transient:
 		a.Outcome = "transient"
+		if rl != nil {
+			a.Outcome = "rate-limited"
+		}
 	default:
 		a.Outcome = "ambiguous"
 		if !p.mayRetryAmbiguous(info, p.cal.channels[v.Channel]) {
@@ -525,21 +528,34 @@ func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmki
 			return
 		}
 	}
-	if len(v.Attempts) >= p.maxAttempts {
+	n := failures(v)
+	if n >= p.maxAttempts {
 		if mayBeOut(v) {
 			// It may be out: giving up must not claim it failed.
-			p.unknown(ctx, e, v, fmt.Errorf("gave up after %d attempts, one of which may have published: %w", len(v.Attempts), err))
+			p.unknown(ctx, e, v, fmt.Errorf("gave up after %d failed attempts, one of which may have published: %w", n, err))
 			return
 		}
 		v.State = Dead
 		p.cal.emit(ctx, Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
-			Detail: fmt.Sprintf("gave up after %d attempts", len(v.Attempts))})
+			Detail: fmt.Sprintf("gave up after %d failed attempts", n)})
 		return
 	}
 	v.State = Pending
-	v.NextAt = now.Add(p.delay(len(v.Attempts), err))
+	v.NextAt = now.Add(p.delay(n, err))
 	p.cal.emit(ctx, Event{Kind: "retrying", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
 		Detail: "next attempt at " + v.NextAt.Format(time.RFC3339)})
+}
+
+// failures counts the attempts that count toward the retry limit: rate
+// limits are the platform's flow control, not failures, and do not.
+func failures(v *Variant) int {
+	n := 0
+	for _, a := range v.Attempts {
+		if a.Outcome == "transient" || a.Outcome == "ambiguous" {
+			n++
+		}
+	}
+	return n
 }
 
 // mayBeOut reports whether an attempt before v's last may have published:
@@ -572,7 +588,7 @@ func (p *Publisher) unknown(ctx context.Context, e *Entry, v *Variant, err error
 // with ±20% jitter, and never shorter than a platform's RetryAfter.
 func (p *Publisher) delay(n int, err error) time.Duration {
 	d := p.backoff
-	for i := 1; i < n && d < p.maxBackoff; i++ {
+	for i := 1; i < n && d < p.maxBackoff; i++ { // n = 0 (rate limited) and 1 both wait base
 		d *= 2
 	}
 	d = min(d, p.maxBackoff)

@@ -22,10 +22,7 @@ import (
 // Pauses, CanceledContext.
 func TestCalendarStore(t *testing.T, newStore func(t *testing.T) calendar.Store) {
 	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(*testing.T, calendar.Store)
-	}{
+	runSuite(t, newStore, []subtest[calendar.Store]{
 		{"RoundTrip", calRoundTrip},
 		{"NotFound", calNotFound},
 		{"VersionRises", calVersionRises},
@@ -39,16 +36,7 @@ func TestCalendarStore(t *testing.T, newStore func(t *testing.T) calendar.Store)
 		{"ConcurrentClaimers", calConcurrentClaimers},
 		{"Pauses", calPauses},
 		{"CanceledContext", calCanceled},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := newStore(t)
-			if s == nil {
-				t.Fatal("newStore returned nil")
-			}
-			tc.fn(t, s)
-		})
-	}
+	})
 }
 
 var calT0 = time.Date(2026, 3, 29, 9, 0, 0, 0, time.UTC)

@@ -62,10 +62,7 @@ type ChannelHarness interface {
 // with t.Errorf, so one run lists all of them.
 func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness) {
 	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(*testing.T, ChannelHarness)
-	}{
+	runSuite(t, newHarness, []subtest[ChannelHarness]{
 		{"Identity", testIdentity},
 		{"Publish", testPublish},
 		{"PublishCanceledContext", testPublishCanceled},
@@ -80,12 +77,23 @@ func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness) {
 		{"Delete", testDelete},
 		{"Insights", testInsights},
 		{"FollowerCount", testFollowerCount},
-	}
+	})
+}
+
+// subtest is one named check of a conformance suite.
+type subtest[H any] struct {
+	name string
+	fn   func(*testing.T, H)
+}
+
+// runSuite runs each subtest on a fresh value from make, as its own t.Run.
+func runSuite[H any](t *testing.T, make func(*testing.T) H, tests []subtest[H]) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t)
-			if h == nil {
-				t.Fatal("newHarness returned nil")
+			h := make(t)
+			if any(h) == nil {
+				t.Fatal("the suite's constructor returned nil")
 			}
 			tc.fn(t, h)
 		})

@@ -23,10 +23,7 @@ import (
 // CopiesInAndOut, CanceledContext.
 func TestRolesStore(t *testing.T, newStore func(t *testing.T) roles.Store) {
 	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(*testing.T, roles.Store)
-	}{
+	runSuite(t, newStore, []subtest[roles.Store]{
 		{"RoundTrip", rolesRoundTrip},
 		{"NotFound", rolesNotFound},
 		{"VersionRises", rolesVersionRises},
@@ -36,16 +33,7 @@ func TestRolesStore(t *testing.T, newStore func(t *testing.T) roles.Store) {
 		{"IterationOrderAndEarlyStop", rolesIteration},
 		{"CopiesInAndOut", rolesCopies},
 		{"CanceledContext", rolesCanceled},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := newStore(t)
-			if s == nil {
-				t.Fatal("newStore returned nil")
-			}
-			tc.fn(t, s)
-		})
-	}
+	})
 }
 
 func apply(t *testing.T, s roles.Store, c roles.Change) {

@@ -1,6 +1,7 @@
 package roles
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -90,14 +91,8 @@ func (s *MemoryStore) Grants(ctx context.Context) iter.Seq2[Grant, error] {
 	}
 }
 
-func compareIDs(a, b uuid.UUID) int {
-	for i := range a {
-		if c := cmp.Compare(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return 0
-}
+// compareIDs orders IDs by their bytes: version 7 IDs by creation time.
+func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
 // Apply implements Store.
 func (s *MemoryStore) Apply(ctx context.Context, c Change) error {
