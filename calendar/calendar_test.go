@@ -618,3 +618,23 @@ func TestCampaignDates(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, "+10% sales", got.Goal)
 }
+
+func TestPublishMissedIsPacedNotABurst(t *testing.T) {
+	f := newFixture(t)
+	for i := range 3 {
+		f.scheduled(t, monday.Add(time.Duration(i)*10*time.Minute), "Hola", "acme-es-x")
+	}
+	_, err := f.cal.Pause(as("bea"), calendar.Pause{ID: "p", Brand: "acme"})
+	require.NoError(t, err)
+	f.clock.Advance(3 * time.Hour) // longer than the publisher's lateness limit
+	_, err = f.cal.Resume(as("bea"), "p", calendar.PublishMissed, nil)
+	require.NoError(t, err)
+	f.drain(t)
+	assert.Len(t, f.x.Posts(), 1, "one now")
+	f.clock.Advance(5 * time.Minute)
+	f.drain(t)
+	assert.Len(t, f.x.Posts(), 2, "the next five minutes later")
+	f.clock.Advance(5 * time.Minute)
+	f.drain(t)
+	assert.Len(t, f.x.Posts(), 3)
+}

@@ -20,8 +20,9 @@ const (
 	// reschedule or cancel. Entries whose time has not come resume as
 	// planned.
 	HoldMissed MissedPolicy = iota + 1
-	// PublishMissed publishes missed entries now, spread MinGap apart per
-	// channel by the publisher's rate limits rather than in one burst.
+	// PublishMissed publishes missed entries from now on, paced one per
+	// channel per minimum gap (its posting plan's MinGap, or 5 minutes),
+	// oldest first, rather than in one burst.
 	PublishMissed
 	// MoveMissed moves each missed entry to Resume's `next` function's
 	// answer (the channel's next free slot).
@@ -125,6 +126,7 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 		return 0, err
 	}
 	released := 0
+	paced := map[string]time.Time{} // per channel: the last time given to a missed post
 	for e, err := range c.store.Query(ctx, Query{PausedBy: id}) {
 		if err != nil {
 			return released, err
@@ -140,7 +142,7 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 					return true
 				}
 			}
-			c.release(e, now, missed, next)
+			c.release(e, now, missed, next, paced)
 			return true
 		}); err != nil {
 			return released, err
@@ -152,7 +154,7 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 }
 
 // release makes a held entry due again, applying the missed policy.
-func (c *Calendar) release(e *Entry, now time.Time, missed MissedPolicy, next func(Entry, time.Time) (time.Time, bool)) {
+func (c *Calendar) release(e *Entry, now time.Time, missed MissedPolicy, next func(Entry, time.Time) (time.Time, bool), paced map[string]time.Time) {
 	if e.State != Scheduled && e.State != Publishing {
 		return // not yet scheduled: nothing is due
 	}
@@ -166,7 +168,19 @@ func (c *Calendar) release(e *Entry, now time.Time, missed MissedPolicy, next fu
 	}
 	switch missed {
 	case PublishMissed:
-		e.DueAt = now
+		// Now, but paced: one post per channel per gap, never a burst.
+		at := now
+		for _, v := range e.Variants {
+			if last, ok := paced[v.Channel]; ok && last.Add(c.resumeGap(v.Channel)).After(at) {
+				at = last.Add(c.resumeGap(v.Channel))
+			}
+		}
+		for _, v := range e.Variants {
+			paced[v.Channel] = at
+		}
+		e.History = append(e.History, Transition{At: now, By: "resume", From: e.State, To: e.State,
+			Note: "missed during a pause; moved to " + at.Format(time.RFC3339)})
+		e.At, e.DueAt = at, at
 	case MoveMissed:
 		if t, ok := next(*e, now); ok {
 			e.At, e.DueAt = t, t
@@ -179,6 +193,19 @@ func (c *Calendar) release(e *Entry, now time.Time, missed MissedPolicy, next fu
 		e.DueAt = time.Time{}
 		e.transition(Held, "resume", now, "its time passed during a pause")
 	}
+}
+
+// defaultResumeGap paces missed posts published on resume on a channel
+// without a posting plan.
+const defaultResumeGap = 5 * time.Minute
+
+// resumeGap is the pace for missed posts on channel: its plan's minimum
+// gap, or defaultResumeGap.
+func (c *Calendar) resumeGap(channel string) time.Duration {
+	if s, ok := c.slots[channel]; ok && s.MinGap > 0 {
+		return s.MinGap
+	}
+	return defaultResumeGap
 }
 
 // holdIfPaused marks e as held when a stored pause covers it.
