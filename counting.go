@@ -80,8 +80,9 @@ func countUTF16(text string) int {
 	n := 0
 	for i := 0; i < len(text); {
 		if text[i] < utf8.RuneSelf {
-			i++
-			n++
+			k := grapheme.ASCIIRun(text[i:])
+			i += k
+			n += k
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -118,10 +119,21 @@ func xWeight(r rune) int {
 func countClusters(c Counting, text string) int {
 	n := 0
 	for i := 0; i < len(text); {
-		if text[i] < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
-			i++
-			n++
-			continue
+		if text[i] < utf8.RuneSelf {
+			// A run of ASCII counts one per byte, but for its last byte when
+			// other bytes follow (it may carry a combining mark).
+			k := 1
+			if i+8 <= len(text) && grapheme.Load64(text, i)&0x8080808080808080 == 0 {
+				k = grapheme.ASCIIRun(text[i:])
+			}
+			if i+k < len(text) && text[i+k] >= utf8.RuneSelf {
+				k--
+			}
+			if k > 0 {
+				n += k
+				i += k
+				continue
+			}
 		}
 		k, emoji := grapheme.NextEmoji(text[i:])
 		cluster := text[i : i+k]

@@ -33,7 +33,10 @@ package grapheme
 
 //go:generate go run gen.go -ucd /usr/share/unicode
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Grapheme_Cluster_Break values, as stored in the low 4 bits of a property.
 const (
@@ -190,9 +193,29 @@ func Count(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
 		// ASCII fast path: an ASCII byte followed by an ASCII byte (or the
-		// end) is a cluster of its own, except CR LF.
+		// end) is a cluster of its own, except CR LF. The last byte of a
+		// run followed by other bytes may join them (a combining accent):
+		// it is left to Next, and so is a CR LF that ends such a run.
 		c := s[i]
-		if c < utf8.RuneSelf && (i+1 == len(s) || s[i+1] < utf8.RuneSelf) {
+		if c >= utf8.RuneSelf {
+			i += Next(s[i:])
+			n++
+			continue
+		}
+		if i+8 <= len(s) && Load64(s, i)&0x8080808080808080 == 0 {
+			// Eight ASCII bytes or more: count the run at once.
+			k := ASCIIRun(s[i:])
+			if i+k < len(s) {
+				k--
+				if s[i+k] == '\n' && s[i+k-1] == '\r' {
+					k--
+				}
+			}
+			n += k - strings.Count(s[i:i+k], "\r\n")
+			i += k
+			continue
+		}
+		if i+1 == len(s) || s[i+1] < utf8.RuneSelf {
 			if c == '\r' && i+1 < len(s) && s[i+1] == '\n' {
 				i++
 			}
