@@ -470,19 +470,15 @@ func validTLD(label string, www bool) bool {
 
 // genericTLDs are the generic top-level domains linked without a scheme.
 // Every two-letter (country) TLD is accepted as well.
-var genericTLDs = map[string]struct{}{}
-
-func init() {
-	for _, t := range []string{
-		"com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro",
-		"aero", "asia", "cat", "coop", "jobs", "mobi", "museum", "tel", "travel", "xxx",
-		"app", "dev", "page", "blog", "shop", "store", "online", "site", "tech", "xyz",
-		"club", "live", "news", "social", "cloud", "email", "link", "top", "vip", "wiki",
-		"art", "design", "media", "agency", "digital", "studio", "world", "today", "life",
-		"space", "website", "network", "company", "group", "global", "solutions", "services",
-		"news", "eus", "gal", "barcelona", "madrid", "berlin", "london", "nyc", "paris",
-		"io", "ai", "co", "me", "tv", "fm", "ly", "gg", "to",
-	} {
-		genericTLDs[t] = struct{}{}
-	}
+var genericTLDs = map[string]struct{}{
+	"com": {}, "net": {}, "org": {}, "edu": {}, "gov": {}, "mil": {}, "int": {}, "info": {},
+	"biz": {}, "name": {}, "pro": {}, "aero": {}, "asia": {}, "cat": {}, "coop": {}, "jobs": {},
+	"mobi": {}, "museum": {}, "tel": {}, "travel": {}, "xxx": {}, "app": {}, "dev": {}, "page": {},
+	"blog": {}, "shop": {}, "store": {}, "online": {}, "site": {}, "tech": {}, "xyz": {}, "club": {},
+	"live": {}, "news": {}, "social": {}, "cloud": {}, "email": {}, "link": {}, "top": {}, "vip": {},
+	"wiki": {}, "art": {}, "design": {}, "media": {}, "agency": {}, "digital": {}, "studio": {},
+	"world": {}, "today": {}, "life": {}, "space": {}, "website": {}, "network": {}, "company": {},
+	"group": {}, "global": {}, "solutions": {}, "services": {}, "eus": {}, "gal": {}, "barcelona": {},
+	"madrid": {}, "berlin": {}, "london": {}, "nyc": {}, "paris": {}, "io": {}, "ai": {}, "co": {},
+	"me": {}, "tv": {}, "fm": {}, "ly": {}, "gg": {}, "to": {},
 }
