@@ -108,11 +108,8 @@ func xWeight(r rune) int {
 // cluster at a time.
 //
 // CountWeighted counts as X does: an emoji cluster weighs 2, other
-// characters weigh xWeight. X normalizes text to NFC first; cmkit does not
-// compose, and instead lets a combining mark of U+0300 to U+036F inside a
-// cluster weigh nothing, which is what NFC yields for the accented letters
-// of Latin, Greek and Cyrillic ("e" + U+0301 counts as "é", 1). A base and
-// mark that have no precomposed form count 1 here and 2 on X.
+// characters weigh xWeight after NFC normalization, which weightNFC
+// reproduces for each cluster.
 //
 // CountEmojiBytes counts code points, and each emoji cluster by its UTF-8
 // length (Threads).
@@ -144,15 +141,37 @@ func countClusters(c Counting, text string) int {
 		case emoji:
 			n += k
 		case c == CountWeighted:
-			for j, r := range cluster {
-				if j > 0 && r >= 0x300 && r <= 0x36f {
-					continue
-				}
-				n += xWeight(r)
-			}
+			n += weightNFC(cluster)
 		default:
 			n += utf8.RuneCountInString(cluster)
 		}
 	}
 	return n
+}
+
+// weightNFC weighs a grapheme cluster as X does after normalizing the text
+// to NFC: the characters that compose canonically with the one before them
+// ("e" + U+0301 is "é", a Hangul L V T sequence is one syllable) fold into
+// it, the others weigh their own. Marks are composed in the order written,
+// without canonical reordering, so a rare sequence that NFC would reorder
+// before composing counts more here than on X, never less.
+func weightNFC(cluster string) int {
+	w := 0
+	cur := rune(-1)
+	composing := true
+	for _, r := range cluster {
+		if cur < 0 {
+			cur = r
+			continue
+		}
+		if composing {
+			if comp, ok := grapheme.Compose(cur, r); ok {
+				cur = comp
+				continue
+			}
+			composing = false
+		}
+		w += xWeight(r)
+	}
+	return w + xWeight(cur)
 }

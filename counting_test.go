@@ -133,6 +133,25 @@ func TestCheckTextDoesNotAllocate(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(50, func() { x.Count(text) }))
 }
 
+func TestCountWeightedComposes(t *testing.T) {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"e\u0301", 1},                       // é
+		{"Zaz\u0307o\u0301\u0142c\u0301", 6}, // Zażółć, decomposed
+		{"q\u0301", 2},                       // no precomposed q with acute
+		{"e\u0323\u0302", 2},                 // ệ is U+1EC7, beyond 4351: 2 on X
+		{"\u1100\u1161\u11a8", 2},            // one Hangul syllable, CJK weight
+		{"\uac01", 2},
+		{"\u0915\u093c", 2}, // excluded from composition: stays two
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, x.Count(tc.in), "%+q", tc.in)
+	}
+}
+
 func TestCustomCounter(t *testing.T) {
 	// A product's platform that counts words.
 	words := cmkit.Limits{MaxLength: 3, Counter: cmkit.CounterFunc(func(s string) int { return len(strings.Fields(s)) })}

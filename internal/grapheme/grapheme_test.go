@@ -172,3 +172,25 @@ func FuzzNext(f *testing.F) {
 		}
 	})
 }
+
+func TestCompose(t *testing.T) {
+	tests := []struct {
+		a, b rune
+		want rune
+		ok   bool
+	}{
+		{'e', 0x301, 'é', true},
+		{'A', 0x30A, 'Å', true},
+		{'z', 0x307, 'ż', true},
+		{'q', 0x301, 0, false},
+		{0x1100, 0x1161, 0xAC00, true}, // Hangul L V
+		{0xAC00, 0x11A8, 0xAC01, true}, // Hangul LV T
+		{0x0915, 0x093C, 0, false},     // excluded: DEVANAGARI QA
+		{'a', 'b', 0, false},
+	}
+	for _, tc := range tests {
+		got, ok := Compose(tc.a, tc.b)
+		assert.Equal(t, tc.ok, ok, "%U %U", tc.a, tc.b)
+		assert.Equal(t, tc.want, got, "%U %U", tc.a, tc.b)
+	}
+}
