@@ -265,6 +265,22 @@ func FuzzFind(f *testing.F) {
 		if other := sm.Find(nil, &buf2, text); len(other) != len(got) {
 			t.Fatalf("dense found %d, sparse %d", len(got), len(other))
 		}
+		// With every trick on, matches still lie inside the text, in order
+		// of their end, and their normalized bytes are the term's.
+		if mt, err := Compile(terms, tricks); err == nil {
+			tn := textnorm.New(tricks)
+			var tb textnorm.Buffer
+			prev := 0
+			for _, x := range mt.Find(nil, &tb, text) {
+				if x.Start < 0 || x.End > len(text) || x.Start >= x.End || x.NormEnd < prev {
+					t.Fatalf("%q: bad match %+v", text, x)
+				}
+				prev = x.NormEnd
+				if got, want := string(tb.Text[x.NormStart:x.NormEnd]), strings.Trim(tn.String(byID[x.ID]), " "); got != want {
+					t.Fatalf("%q: matched %q for term %q (%q)", text, got, byID[x.ID], want)
+				}
+			}
+		}
 		// A long text is scanned in four interleaved parts: the same
 		// matches, in the same order, as one plain scan.
 		long := strings.Repeat(text+" ", 2048/(len(text)+1)+1)

@@ -39,6 +39,8 @@
 // Terms and texts must be normalized with the same Options to be compared.
 package textnorm
 
+//go:generate go run gen.go -ucd /usr/share/unicode
+
 import (
 	"unicode"
 	"unicode/utf8"
