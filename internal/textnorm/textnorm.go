@@ -261,7 +261,8 @@ func (st *state) asciiRun(src string, i int) int {
 // letterRun writes the run of ASCII letters that starts at src[i] when
 // options are on, and returns where the run ends: the letters of a word
 // need no more than case folding and, with CollapseRepeats, a look at the
-// letter before.
+// letter before. It is asciiRun's loop specialized for options on purpose:
+// one loop with both cases measured about 20% slower without options.
 func (n Normalizer) letterRun(st *state, src string, i int) int {
 	b := st.b
 	w := len(b.Text)
