@@ -80,8 +80,9 @@ func countUTF16(text string) int {
 	n := 0
 	for i := 0; i < len(text); {
 		if text[i] < utf8.RuneSelf {
-			i++
-			n++
+			k := grapheme.ASCIIRun(text[i:])
+			i += k
+			n += k
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -107,21 +108,29 @@ func xWeight(r rune) int {
 // cluster at a time.
 //
 // CountWeighted counts as X does: an emoji cluster weighs 2, other
-// characters weigh xWeight. X normalizes text to NFC first; cmkit does not
-// compose, and instead lets a combining mark of U+0300 to U+036F inside a
-// cluster weigh nothing, which is what NFC yields for the accented letters
-// of Latin, Greek and Cyrillic ("e" + U+0301 counts as "é", 1). A base and
-// mark that have no precomposed form count 1 here and 2 on X.
+// characters weigh xWeight after NFC normalization, which weightNFC
+// reproduces for each cluster.
 //
 // CountEmojiBytes counts code points, and each emoji cluster by its UTF-8
 // length (Threads).
 func countClusters(c Counting, text string) int {
 	n := 0
 	for i := 0; i < len(text); {
-		if text[i] < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
-			i++
-			n++
-			continue
+		if text[i] < utf8.RuneSelf {
+			// A run of ASCII counts one per byte, but for its last byte when
+			// other bytes follow (it may carry a combining mark).
+			k := 1
+			if i+8 <= len(text) && grapheme.Load64(text, i)&0x8080808080808080 == 0 {
+				k = grapheme.ASCIIRun(text[i:])
+			}
+			if i+k < len(text) && text[i+k] >= utf8.RuneSelf {
+				k--
+			}
+			if k > 0 {
+				n += k
+				i += k
+				continue
+			}
 		}
 		k, emoji := grapheme.NextEmoji(text[i:])
 		cluster := text[i : i+k]
@@ -132,15 +141,37 @@ func countClusters(c Counting, text string) int {
 		case emoji:
 			n += k
 		case c == CountWeighted:
-			for j, r := range cluster {
-				if j > 0 && r >= 0x300 && r <= 0x36f {
-					continue
-				}
-				n += xWeight(r)
-			}
+			n += weightNFC(cluster)
 		default:
 			n += utf8.RuneCountInString(cluster)
 		}
 	}
 	return n
+}
+
+// weightNFC weighs a grapheme cluster as X does after normalizing the text
+// to NFC: the characters that compose canonically with the one before them
+// ("e" + U+0301 is "é", a Hangul L V T sequence is one syllable) fold into
+// it, the others weigh their own. Marks are composed in the order written,
+// without canonical reordering, so a rare sequence that NFC would reorder
+// before composing counts more here than on X, never less.
+func weightNFC(cluster string) int {
+	w := 0
+	cur := rune(-1)
+	composing := true
+	for _, r := range cluster {
+		if cur < 0 {
+			cur = r
+			continue
+		}
+		if composing {
+			if comp, ok := grapheme.Compose(cur, r); ok {
+				cur = comp
+				continue
+			}
+			composing = false
+		}
+		w += xWeight(r)
+	}
+	return w + xWeight(cur)
 }

@@ -133,6 +133,25 @@ func TestCheckTextDoesNotAllocate(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(50, func() { x.Count(text) }))
 }
 
+func TestCountWeightedComposes(t *testing.T) {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"e\u0301", 1},                       // é
+		{"Zaz\u0307o\u0301\u0142c\u0301", 6}, // Zażółć, decomposed
+		{"q\u0301", 2},                       // no precomposed q with acute
+		{"e\u0323\u0302", 2},                 // ệ is U+1EC7, beyond 4351: 2 on X
+		{"\u1100\u1161\u11a8", 2},            // one Hangul syllable, CJK weight
+		{"\uac01", 2},
+		{"\u0915\u093c", 2}, // excluded from composition: stays two
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, x.Count(tc.in), "%+q", tc.in)
+	}
+}
+
 func TestCustomCounter(t *testing.T) {
 	// A product's platform that counts words.
 	words := cmkit.Limits{MaxLength: 3, Counter: cmkit.CounterFunc(func(s string) int { return len(strings.Fields(s)) })}
@@ -293,4 +312,70 @@ func FuzzLimits(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEveryLimitAtTheEdge checks every nonzero limit of every well-known
+// platform with a post exactly at it, one under and one over.
+func TestEveryLimitAtTheEdge(t *testing.T) {
+	type maker func(n int) cmkit.Post
+	words := func(n int, w func(i int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = w(i)
+		}
+		return strings.Join(parts, " ")
+	}
+	for _, p := range cmkit.Platforms() {
+		l, _ := cmkit.PlatformLimits(p)
+		for _, c := range []struct {
+			rule  string
+			limit int
+			make  maker
+		}{
+			{"max_bytes", l.MaxBytes, func(n int) cmkit.Post {
+				// Two-byte letters counted as one: the byte cap breaks first.
+				return cmkit.Post{Text: strings.Repeat("ñ", n/2) + strings.Repeat("a", n%2)}
+			}},
+			{"max_hashtags", l.MaxHashtags, func(n int) cmkit.Post {
+				return cmkit.Post{Text: words(n, func(i int) string { return "#Promoción" + strconv.Itoa(i) })}
+			}},
+			{"max_mentions", l.MaxMentions, func(n int) cmkit.Post {
+				return cmkit.Post{Text: words(n, func(i int) string { return "@cliente_" + strconv.Itoa(i) })}
+			}},
+			{"max_links", l.MaxLinks, func(n int) cmkit.Post {
+				return cmkit.Post{Text: words(n, func(i int) string { return "sklep.pl/" + strconv.Itoa(i) })}
+			}},
+			{"max_media", l.MaxMedia, func(n int) cmkit.Post {
+				return cmkit.Post{Text: "ok", Media: make([]cmkit.Media, n)}
+			}},
+		} {
+			if c.limit == 0 {
+				continue
+			}
+			t.Run(string(p)+"/"+c.rule, func(t *testing.T) {
+				for _, delta := range []int{-1, 0, 1} {
+					post := c.make(c.limit + delta)
+					var got *cmkit.Finding
+					for _, f := range l.CheckPost(nil, post) {
+						if f.Rule == c.rule {
+							got = &f
+						}
+					}
+					if delta <= 0 {
+						assert.Nil(t, got, "%+d", delta)
+						continue
+					}
+					require.NotNil(t, got, "one over")
+					assert.Equal(t, c.limit+1, got.Got)
+					assert.Equal(t, 1, got.Over())
+					if c.rule != "max_media" {
+						// The text cut at Cut keeps the limit.
+						for _, f := range l.CheckText(nil, post.Text[:got.Cut]) {
+							assert.NotEqual(t, c.rule, f.Rule, "cut at %d", got.Cut)
+						}
+					}
+				}
+			})
+		}
+	}
 }

@@ -22,19 +22,20 @@ func PlatformLimits(p Platform) (l Limits, ok bool) {
 		return Limits{MaxLength: 280, Counting: CountWeighted, URLLength: 23, MaxMedia: 4}, true
 	case Bluesky:
 		// 300 grapheme clusters and 3000 bytes of UTF-8: lexicon
-		// app.bsky.feed.post, record.text maxGraphemes 300, maxLength 3000
-		// (github.com/bluesky-social/atproto lexicons); 4 images:
+		// app.bsky.feed.post, text {"maxLength": 3000, "maxGraphemes": 300}
+		// (bluesky-social/atproto lexicons/app/bsky/feed/post.json); 4 images:
 		// app.bsky.embed.images maxLength 4. Links count as written.
 		// Checked 2026-11-23.
 		return Limits{MaxLength: 300, Counting: CountGraphemes, MaxBytes: 3000, MaxMedia: 4}, true
 	case Mastodon:
 		// 500 characters by default (configurable per server, reported by
 		// GET /api/v2/instance configuration.statuses.max_characters),
-		// counted as grapheme clusters by StatusLengthValidator; every link
-		// counts 23 (characters_reserved_per_url) and a remote mention
-		// "@user@domain" counts as "@user"; 4 media
-		// (max_media_attachments): docs.joinmastodon.org/user/posting and
-		// the instance API entity. Checked 2026-11-23.
+		// counted as grapheme clusters (mb_chars.grapheme_length) with every
+		// link replaced by 23 "x" and a remote mention "@user@domain" by
+		// "@user": mastodon/mastodon app/validators/status_length_validator.rb
+		// (the content warning counts too: add it to the text you count);
+		// 4 media (max_media_attachments): docs.joinmastodon.org/user/posting
+		// and the instance API entity. Checked 2026-11-23.
 		return Limits{MaxLength: 500, Counting: CountGraphemes, URLLength: 23, MentionLocalPart: true, MaxMedia: 4}, true
 	case Threads:
 		// 500 characters, emoji counted by their UTF-8 byte length:
@@ -67,9 +68,10 @@ func PlatformLimits(p Platform) (l Limits, ok bool) {
 		// 2026-11-23.
 		return Limits{MaxLength: 2200, Counting: CountUTF16, MaxMedia: 35}, true
 	case YouTube:
-		// Video descriptions of 5,000 characters that must also fit 5,000
-		// bytes: YouTube Data API videos resource, snippet.description, and
-		// developers.buffer.com/guides/character-limits.md; more than 60
+		// Video descriptions of 5,000 bytes of UTF-8 without "<" or ">":
+		// YouTube Data API videos resource, snippet.description ("maximum
+		// length of 5000 bytes"); Buffer quotes 5,000 characters
+		// (developers.buffer.com/guides/character-limits.md); more than 60
 		// hashtags make YouTube ignore all of them (YouTube Help, hashtag
 		// policy); one video per post. Checked 2026-11-23.
 		return Limits{MaxLength: 5000, Counting: CountCodePoints, MaxBytes: 5000, MaxHashtags: 60, MaxMedia: 1}, true

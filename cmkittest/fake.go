@@ -135,8 +135,9 @@ type fakeMention struct {
 
 // FakeChannel is an in-memory platform account: a real cmkit.Channel that
 // implements every optional capability, keeps what was published, takes
-// mentions fed by the test, enforces its length limit and a rate limit, and
-// fails on demand (Inject) or at random (FakeConfig.Rates).
+// mentions fed by the test, enforces its Limits (counted the way its
+// platform counts, see cmkit.Limits.Count) and a rate limit, and fails on
+// demand (Inject) or at random (FakeConfig.Rates).
 //
 // Its publishing follows FakeConfig.Info.RetrySafety, so a publisher can be
 // tested against each kind of channel; Count reveals double posts. It passes

@@ -31,6 +31,8 @@ package entity
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cmkit/cmkit/internal/grapheme"
 )
 
 // Kind says what an entity is.
@@ -68,6 +70,15 @@ type Entity struct {
 	LocalEnd int
 }
 
+// hasSpecial reports whether any byte of the word w is special: for each
+// special byte c, (x - 0x01..01) &^ x & 0x80..80 with x = w ^ c*0x01..01 is
+// nonzero exactly when some byte of w equals c.
+func hasSpecial(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	x1, x2, x3, x4, x5 := w^('#'*lo), w^('$'*lo), w^('@'*lo), w^('.'*lo), w^(':'*lo)
+	return ((x1-lo)&^x1|(x2-lo)&^x2|(x3-lo)&^x3|(x4-lo)&^x4|(x5-lo)&^x5)&hi != 0
+}
+
 // special marks the bytes that can start or reveal an entity.
 var special = [256]bool{'#': true, '@': true, '$': true, '.': true, ':': true}
 
@@ -90,6 +101,13 @@ func Extract(dst []Entity, s string) []Entity {
 func Next(s string, from int) (e Entity, ok bool) {
 	last := from // nothing may start before the end of the last entity
 	for i := from; i < len(s); i++ {
+		// Skip eight bytes at a time while none of them is special.
+		for i+8 <= len(s) && !hasSpecial(grapheme.Load64(s, i)) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if !special[c] {
 			continue
@@ -452,19 +470,15 @@ func validTLD(label string, www bool) bool {
 
 // genericTLDs are the generic top-level domains linked without a scheme.
 // Every two-letter (country) TLD is accepted as well.
-var genericTLDs = map[string]struct{}{}
-
-func init() {
-	for _, t := range []string{
-		"com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro",
-		"aero", "asia", "cat", "coop", "jobs", "mobi", "museum", "tel", "travel", "xxx",
-		"app", "dev", "page", "blog", "shop", "store", "online", "site", "tech", "xyz",
-		"club", "live", "news", "social", "cloud", "email", "link", "top", "vip", "wiki",
-		"art", "design", "media", "agency", "digital", "studio", "world", "today", "life",
-		"space", "website", "network", "company", "group", "global", "solutions", "services",
-		"news", "eus", "gal", "barcelona", "madrid", "berlin", "london", "nyc", "paris",
-		"io", "ai", "co", "me", "tv", "fm", "ly", "gg", "to",
-	} {
-		genericTLDs[t] = struct{}{}
-	}
+var genericTLDs = map[string]struct{}{
+	"com": {}, "net": {}, "org": {}, "edu": {}, "gov": {}, "mil": {}, "int": {}, "info": {},
+	"biz": {}, "name": {}, "pro": {}, "aero": {}, "asia": {}, "cat": {}, "coop": {}, "jobs": {},
+	"mobi": {}, "museum": {}, "tel": {}, "travel": {}, "xxx": {}, "app": {}, "dev": {}, "page": {},
+	"blog": {}, "shop": {}, "store": {}, "online": {}, "site": {}, "tech": {}, "xyz": {}, "club": {},
+	"live": {}, "news": {}, "social": {}, "cloud": {}, "email": {}, "link": {}, "top": {}, "vip": {},
+	"wiki": {}, "art": {}, "design": {}, "media": {}, "agency": {}, "digital": {}, "studio": {},
+	"world": {}, "today": {}, "life": {}, "space": {}, "website": {}, "network": {}, "company": {},
+	"group": {}, "global": {}, "solutions": {}, "services": {}, "eus": {}, "gal": {}, "barcelona": {},
+	"madrid": {}, "berlin": {}, "london": {}, "nyc": {}, "paris": {}, "io": {}, "ai": {}, "co": {},
+	"me": {}, "tv": {}, "fm": {}, "ly": {}, "gg": {}, "to": {},
 }

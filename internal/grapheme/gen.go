@@ -1,8 +1,9 @@
 //go:build ignore
 
 // gen.go writes tables.go from the Unicode Character Database: the
-// Grapheme_Cluster_Break property (auxiliary/GraphemeBreakProperty.txt) and
-// Extended_Pictographic (emoji/emoji-data.txt). Run it with go generate; the
+// Grapheme_Cluster_Break property (auxiliary/GraphemeBreakProperty.txt),
+// Extended_Pictographic (emoji/emoji-data.txt) and the canonical
+// compositions (UnicodeData.txt, DerivedNormalizationProps.txt). Run it with go generate; the
 // -ucd flag names the directory of the UCD (Debian's unicode-data package
 // installs it in /usr/share/unicode).
 package main
@@ -13,6 +14,8 @@ import (
 	"fmt"
 	"log"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/cmkit/cmkit/internal/ucd"
 )
@@ -49,6 +52,41 @@ func main() {
 		}
 	})
 
+	// Canonical compositions: pairs whose composite is not excluded.
+	excluded := map[int]bool{}
+	parse(filepath.Join(*dir, "DerivedNormalizationProps.txt"), func(lo, hi int, v string) {
+		if v == "Full_Composition_Exclusion" {
+			for r := lo; r <= hi; r++ {
+				excluded[r] = true
+			}
+		}
+	})
+	var pairs []uint64 // first<<42 | second<<21 | composite
+	if _, err := ucd.Read(filepath.Join(*dir, "UnicodeData.txt"), func(f []string) error {
+		d := f[5]
+		if d == "" || d[0] == '<' {
+			return nil
+		}
+		parts := strings.Fields(d)
+		if len(parts) != 2 {
+			return nil
+		}
+		c, err := ucd.CodePoint(f[0])
+		if err != nil || excluded[int(c)] {
+			return err
+		}
+		a, err1 := ucd.CodePoint(parts[0])
+		b, err2 := ucd.CodePoint(parts[1])
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("bad decomposition %q", d)
+		}
+		pairs = append(pairs, uint64(a)<<42|uint64(b)<<21|uint64(c))
+		return nil
+	}); err != nil {
+		log.Fatal(err)
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i] < pairs[j] })
+
 	// Two-stage table: stage1[r>>8] names a 256-entry block of stage2.
 	stage1, blocks := ucd.TwoStage(props, 256)
 	if len(blocks) > 256 {
@@ -65,6 +103,9 @@ func main() {
 	for _, blk := range blocks {
 		ucd.WriteList(&b, blk, 32)
 	}
+	b.WriteString("}\n\n")
+	fmt.Fprintf(&b, "// compositions lists the %d canonical compositions of two code points\n// (Hangul aside), sorted: first<<42 | second<<21 | composite.\nvar compositions = [%d]uint64{", len(pairs), len(pairs))
+	ucd.WriteList(&b, pairs, 6)
 	b.WriteString("}\n")
 	if err := ucd.WriteGo(*out, b.Bytes()); err != nil {
 		log.Fatal(err)

@@ -33,7 +33,10 @@ package grapheme
 
 //go:generate go run gen.go -ucd /usr/share/unicode
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Grapheme_Cluster_Break values, as stored in the low 4 bits of a property.
 const (
@@ -74,10 +77,32 @@ func IsExtendedPictographic(r rune) bool { return prop(r)&extPict != 0 }
 // symbols that pair up into flags.
 func IsRegionalIndicator(r rune) bool { return prop(r)&propMask == pRI }
 
-// decode reads the first rune of s (len(s) > 0) with an ASCII fast path.
+// decode reads the first rune of s (len(s) > 0) as
+// utf8.DecodeRuneInString does, with fast paths for ASCII and for valid
+// sequences of two to four bytes (emoji are four).
 func decode(s string) (rune, int) {
-	if s[0] < utf8.RuneSelf {
-		return rune(s[0]), 1
+	c := s[0]
+	switch {
+	case c < utf8.RuneSelf:
+		return rune(c), 1
+	case c >= 0xF0 && len(s) >= 4:
+		if c1, c2, c3 := s[1], s[2], s[3]; c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && c3&0xC0 == 0x80 {
+			r := rune(c&0x07)<<18 | rune(c1&0x3F)<<12 | rune(c2&0x3F)<<6 | rune(c3&0x3F)
+			if c < 0xF8 && r >= 0x10000 && r <= utf8.MaxRune {
+				return r, 4
+			}
+		}
+	case c >= 0xE0 && len(s) >= 3:
+		if c1, c2 := s[1], s[2]; c < 0xF0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			r := rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+				return r, 3
+			}
+		}
+	case c >= 0xC2 && c < 0xE0 && len(s) >= 2:
+		if c1 := s[1]; c1&0xC0 == 0x80 {
+			return rune(c&0x1F)<<6 | rune(c1&0x3F), 2
+		}
 	}
 	return utf8.DecodeRuneInString(s)
 }
@@ -190,9 +215,29 @@ func Count(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
 		// ASCII fast path: an ASCII byte followed by an ASCII byte (or the
-		// end) is a cluster of its own, except CR LF.
+		// end) is a cluster of its own, except CR LF. The last byte of a
+		// run followed by other bytes may join them (a combining accent):
+		// it is left to Next, and so is a CR LF that ends such a run.
 		c := s[i]
-		if c < utf8.RuneSelf && (i+1 == len(s) || s[i+1] < utf8.RuneSelf) {
+		if c >= utf8.RuneSelf {
+			i += Next(s[i:])
+			n++
+			continue
+		}
+		if i+8 <= len(s) && Load64(s, i)&0x8080808080808080 == 0 {
+			// Eight ASCII bytes or more: count the run at once.
+			k := ASCIIRun(s[i:])
+			if i+k < len(s) {
+				k--
+				if s[i+k] == '\n' && s[i+k-1] == '\r' {
+					k--
+				}
+			}
+			n += k - strings.Count(s[i:i+k], "\r\n")
+			i += k
+			continue
+		}
+		if i+1 == len(s) || s[i+1] < utf8.RuneSelf {
 			if c == '\r' && i+1 < len(s) && s[i+1] == '\n' {
 				i++
 			}

@@ -128,6 +128,15 @@ func TestCountDoesNotAllocate(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { Count(s) }))
 }
 
+func TestDecodeAgreesWithUTF8(t *testing.T) {
+	for _, s := range []string{"a", "é", "日", "👍", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf0\x80\x80\x80", "\xe0\x80\x80",
+		"\xc0\x80", "\xc2", "\xf0\x9f", "\xf8\x88\x80\x80", "\xff", "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf"} {
+		r, n := decode(s)
+		wr, wn := utf8.DecodeRuneInString(s)
+		assert.Equal(t, [2]int{int(wr), wn}, [2]int{int(r), n}, "%q", s)
+	}
+}
+
 // FuzzNext: the clusters of any input are non-empty and concatenate back to
 // it; Count agrees with the loop over Next.
 func FuzzNext(f *testing.F) {
@@ -153,8 +162,35 @@ func FuzzNext(f *testing.F) {
 		if b.String() != s {
 			t.Fatalf("clusters of %q concatenate to %q", s, b.String())
 		}
+		if r, k := decode(s + "\x00\x00\x00"); s != "" {
+			if wr, wk := utf8.DecodeRuneInString(s + "\x00\x00\x00"); r != wr || k != wk {
+				t.Fatalf("decode(%q) = %U, %d; utf8 says %U, %d", s, r, k, wr, wk)
+			}
+		}
 		if c := Count(s); c != n {
 			t.Fatalf("Count(%q) = %d, loop over Next = %d", s, c, n)
 		}
 	})
+}
+
+func TestCompose(t *testing.T) {
+	tests := []struct {
+		a, b rune
+		want rune
+		ok   bool
+	}{
+		{'e', 0x301, 'é', true},
+		{'A', 0x30A, 'Å', true},
+		{'z', 0x307, 'ż', true},
+		{'q', 0x301, 0, false},
+		{0x1100, 0x1161, 0xAC00, true}, // Hangul L V
+		{0xAC00, 0x11A8, 0xAC01, true}, // Hangul LV T
+		{0x0915, 0x093C, 0, false},     // excluded: DEVANAGARI QA
+		{'a', 'b', 0, false},
+	}
+	for _, tc := range tests {
+		got, ok := Compose(tc.a, tc.b)
+		assert.Equal(t, tc.ok, ok, "%U %U", tc.a, tc.b)
+		assert.Equal(t, tc.want, got, "%U %U", tc.a, tc.b)
+	}
 }

@@ -265,5 +265,59 @@ func FuzzFind(f *testing.F) {
 		if other := sm.Find(nil, &buf2, text); len(other) != len(got) {
 			t.Fatalf("dense found %d, sparse %d", len(got), len(other))
 		}
+		// With every trick on, matches still lie inside the text, in order
+		// of their end, and their normalized bytes are the term's.
+		if mt, err := Compile(terms, tricks); err == nil {
+			tn := textnorm.New(tricks)
+			var tb textnorm.Buffer
+			prev := 0
+			for _, x := range mt.Find(nil, &tb, text) {
+				if x.Start < 0 || x.End > len(text) || x.Start >= x.End || x.NormEnd < prev {
+					t.Fatalf("%q: bad match %+v", text, x)
+				}
+				prev = x.NormEnd
+				if got, want := string(tb.Text[x.NormStart:x.NormEnd]), strings.Trim(tn.String(byID[x.ID]), " "); got != want {
+					t.Fatalf("%q: matched %q for term %q (%q)", text, got, byID[x.ID], want)
+				}
+			}
+		}
+		// A long text is scanned in four interleaved parts: the same
+		// matches, in the same order, as one plain scan.
+		long := strings.Repeat(text+" ", 2048/(len(text)+1)+1)
+		m.Normalizer().Normalize(&buf, long)
+		parts := m.Scan(nil, &buf)
+		plain, _ := m.scanRange(nil, &buf, 0, 0, len(buf.Text), 0)
+		if len(parts) != len(plain) {
+			t.Fatalf("%q: interleaved scan found %d, plain %d", long, len(parts), len(plain))
+		}
+		for i := range plain {
+			if parts[i] != plain[i] {
+				t.Fatalf("%q: match %d: interleaved %+v, plain %+v", long, i, parts[i], plain[i])
+			}
+		}
 	})
+}
+
+// TestTwoHalves checks the two-chain scan of long texts against a plain
+// scan: matches across the middle, and more matches in the second half
+// than the pending buffer holds.
+func TestTwoHalves(t *testing.T) {
+	m, err := Compile([]Term{{ID: 1, Text: "a"}, {ID: 2, Text: "abcabc"}, {ID: 3, Text: "cab", WholeWord: true}, {ID: 4, Text: "b c"}}, textnorm.Options{})
+	require.NoError(t, err)
+	for _, text := range []string{
+		strings.Repeat("abc", 700),
+		strings.Repeat("x", 1000) + "abcabc" + strings.Repeat("y", 1000),
+		strings.Repeat("xyz ", 300) + strings.Repeat("a", 2000),
+		strings.Repeat("b c cab ", 400),
+	} {
+		var buf textnorm.Buffer
+		m.Normalizer().Normalize(&buf, text)
+		got := m.Scan(nil, &buf)
+		want, _ := m.scanRange(nil, &buf, 0, 0, len(buf.Text), 0)
+		require.Equal(t, len(want), len(got), "%d bytes", len(text))
+		for i := range want {
+			require.Equal(t, want[i], got[i], "%d bytes, match %d", len(text), i)
+		}
+		require.NotEmpty(t, got)
+	}
 }

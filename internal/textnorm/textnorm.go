@@ -39,6 +39,8 @@
 // Terms and texts must be normalized with the same Options to be compared.
 package textnorm
 
+//go:generate go run gen.go -ucd /usr/share/unicode
+
 import (
 	"unicode"
 	"unicode/utf8"
@@ -189,6 +191,10 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 				i = st.asciiRun(src, i)
 				continue
 			}
+			if asciiClass[c] == cLetter {
+				i = n.letterRun(&st, src, i)
+				continue
+			}
 			n.ascii(&st, src, i, c, asciiClass[c])
 			i++
 			continue
@@ -240,6 +246,49 @@ func (st *state) asciiRun(src string, i int) int {
 			continue // white space collapses; control characters drop
 		}
 		if w >= n {
+			panic("textnorm: buffer sized wrong") // unreachable: grown above
+		}
+		t[w] = f
+		s[w] = int32(j)
+		unit = w
+		w++
+	}
+	b.Text, b.Starts = t[:w], s[:w]
+	st.unitStart = unit
+	return j
+}
+
+// letterRun writes the run of ASCII letters that starts at src[i] when
+// options are on, and returns where the run ends: the letters of a word
+// need no more than case folding and, with CollapseRepeats, a look at the
+// letter before. It is asciiRun's loop specialized for options on purpose:
+// one loop with both cases measured about 20% slower without options.
+func (n Normalizer) letterRun(st *state, src string, i int) int {
+	b := st.b
+	w := len(b.Text)
+	if need := w + len(src) - i; cap(b.Text) < need || cap(b.Starts) < need {
+		st.grow(need)
+	}
+	t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
+	m := min(len(t), len(s))
+	t, s = t[:m], s[:m]
+	if st.tokStart < 0 {
+		st.tokStart = w
+	}
+	st.tokLetter = true
+	collapse := n.opts.CollapseRepeats
+	unit := st.unitStart
+	j := i
+	for ; j < len(src); j++ {
+		c := src[j]
+		if c >= utf8.RuneSelf || asciiClass[c] != cLetter {
+			break
+		}
+		f := asciiFold[c]
+		if collapse && unit >= 0 && unit == w-1 && t[unit] == f && unit >= st.tokStart {
+			continue
+		}
+		if w >= m {
 			panic("textnorm: buffer sized wrong") // unreachable: grown above
 		}
 		t[w] = f

@@ -80,7 +80,7 @@ func CodePoint(s string) (rune, error) {
 
 // Integer is the element type of the generated tables.
 type Integer interface {
-	~uint8 | ~uint16 | ~uint32 | ~int
+	~uint8 | ~uint16 | ~uint32 | ~uint64 | ~int
 }
 
 // TwoStage splits a table of len(values) entries (a multiple of blockLen)
