@@ -694,7 +694,9 @@ func (z *zoneCache) remember(u int64) {
 // turned into instants, so a 09:00 Europe/Madrid rule stays at 09:00 local
 // time in winter and in summer. A wall time that a daylight-saving change
 // skips or repeats is resolved as WallTime.In documents: moved forward by
-// the gap, or the first of the two instants.
+// the gap, or the first of the two instants. Two wall times that resolve to
+// one instant (02:00 moved to 03:00, and 03:00 itself, on a spring-forward
+// day) give a single occurrence, counted once toward COUNT.
 //
 // The Start is always the first occurrence and counts toward COUNT, as RFC
 // 5545 says, even when it does not match the rule; give a Start that does,

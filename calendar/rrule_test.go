@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,19 +110,29 @@ func TestDSTGapAndFold(t *testing.T) {
 			"2026-10-24 02:30 +0200 = 00:30Z", "2026-10-25 02:30 +0200 = 00:30Z", "2026-10-26 02:30 +0100 = 01:30Z"}},
 		{"New York gap", "America/New_York", "2026-03-07T02:30", []string{
 			"2026-03-07 02:30 -0500 = 07:30Z", "2026-03-08 03:30 -0400 = 07:30Z", "2026-03-09 02:30 -0400 = 06:30Z"}},
+		{"Madrid gap merges two wall times", "Europe/Madrid", "2026-03-28T02:00;BYHOUR=2,3", []string{
+			"2026-03-28 02:00 +0100 = 01:00Z", "2026-03-28 03:00 +0100 = 02:00Z", "2026-03-29 03:00 +0200 = 01:00Z",
+			"2026-03-30 02:00 +0200 = 00:00Z", "2026-03-30 03:00 +0200 = 01:00Z"}},
 		{"New York fold", "America/New_York", "2026-10-31T01:30", []string{
 			"2026-10-31 01:30 -0400 = 05:30Z", "2026-11-01 01:30 -0400 = 05:30Z", "2026-11-02 01:30 -0500 = 06:30Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			loc := zone(t, tt.zone)
-			rec := &calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY;COUNT=3"), Start: wall(t, tt.start), Location: loc}
+			start, extra, _ := strings.Cut(tt.start, ";")
+			rule := fmt.Sprintf("FREQ=DAILY;COUNT=%d", len(tt.want))
+			if extra != "" {
+				rule += ";" + extra
+			}
+			rec := &calendar.Recurrence{Rule: mustRule(t, rule), Start: wall(t, start), Location: loc}
 			got := collect(rec, winFrom, winTo, 10)
 			assert.Equal(t, tt.want, got)
-			// WallTime.In follows the same rules for the change day itself.
-			w := wall(t, tt.start)
-			w.Day++
-			assert.Equal(t, tt.want[1], stamp(w.In(loc)))
+			if extra == "" {
+				// WallTime.In follows the same rules for the change day itself.
+				w := wall(t, start)
+				w.Day++
+				assert.Equal(t, tt.want[1], stamp(w.In(loc)))
+			}
 		})
 	}
 }
