@@ -908,7 +908,10 @@ type expansion struct {
 // expand calls yield with the rule's instants in [fromU, toU), the start
 // first, until yield returns false. It assumes r validates.
 func (r *Recurrence) expand(fromU, toU int64, yield func(int64) bool) {
-	e := expansion{r: &r.Rule, zone: zoneCache{loc: r.Location}, start: r.Start}
+	// Small fixed-capacity buffers, which stay on the stack: a week of
+	// dates, a few times of the day, one period's instants.
+	e := expansion{r: &r.Rule, zone: zoneCache{loc: r.Location}, start: r.Start,
+		dates: make([]int64, 0, 8), times: make([]int64, 0, 4), out: make([]int64, 0, 16)}
 	e.interval = int64(max(r.Rule.Interval, 1))
 	e.startSecs = r.Start.naive()
 	e.startDay = floorDiv(e.startSecs, 86400)
