@@ -702,6 +702,9 @@ func (z *zoneCache) remember(u int64) {
 // 5545 says, even when it does not match the rule; give a Start that does,
 // as calendar applications do.
 //
+// Expanding only reads the Recurrence, so one value may be expanded from
+// many goroutines at once, as long as nobody changes it meanwhile.
+//
 // A Recurrence marshals to JSON as {"rrule": "...", "start":
 // "2026-03-23T09:00:00", "tzid": "Europe/Madrid", "exdates": [...],
 // "overrides": [...]}.
@@ -807,7 +810,7 @@ func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 		slices.Sort(exdates)
 		overrides := slices.Clone(r.Overrides)
 		slices.SortFunc(overrides, func(a, b Override) int { return a.Original.Compare(b.Original) })
-		moved := r.movedInto(fromU, toU)
+		moved := r.movedInto(from, to)
 		loc := r.Location
 		r.expand(fromU, toU, func(u int64) bool {
 			for len(moved) > 0 && moved[0].At.Unix() < u {
@@ -841,12 +844,12 @@ func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 }
 
 // movedInto returns the moved occurrences whose new instant is in
-// [fromU, toU), sorted by it, keeping only those that really are
-// occurrences of the series.
-func (r *Recurrence) movedInto(fromU, toU int64) []Occurrence {
+// [from, to) (a zero to: no end), sorted by it, keeping only those that
+// really are occurrences of the series.
+func (r *Recurrence) movedInto(from, to time.Time) []Occurrence {
 	var out []Occurrence
 	for _, o := range r.Overrides {
-		if o.Moved.IsZero() || o.Moved.Before(time.Unix(fromU, 0)) || !o.Moved.Before(time.Unix(toU, 0)) {
+		if o.Moved.IsZero() || o.Moved.Before(from) || (!to.IsZero() && !o.Moved.Before(to)) {
 			continue
 		}
 		orig := o.Original.Unix()

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -320,6 +321,20 @@ func TestOverrides(t *testing.T) {
 			break
 		}
 		assert.Equal(t, 1, n)
+	})
+	t.Run("concurrent readers", func(t *testing.T) {
+		rec := series
+		rec.Overrides = []calendar.Override{{Original: at("2026-03-28T09:00"), Moved: at("2026-03-30T12:00")}}
+		want := render(&rec, winFrom, winTo)
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				assert.Equal(t, want, render(&rec, winFrom, winTo))
+			}()
+		}
+		wg.Wait()
 	})
 	t.Run("contains", func(t *testing.T) {
 		assert.True(t, series.Contains(at("2026-03-29T09:00")))
