@@ -149,6 +149,7 @@ func TestSlotsNext(t *testing.T) {
 		})
 	}
 
+	assert.Equal(t, "Sat 11:00", plan.Times[len(plan.Times)-1].String())
 	b, ok := withBlackout.BlackoutAt(at("2026-12-25T11:00"))
 	assert.True(t, ok)
 	assert.Equal(t, "Christmas", b.Reason)
