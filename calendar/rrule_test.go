@@ -638,3 +638,51 @@ func ExampleWallTime_In() {
 	// 2026-03-29T02:30:00 -> 03:30 CEST
 	// 2026-10-25T02:30:00 -> 02:30 CEST
 }
+
+func FuzzRecurrenceJSON(f *testing.F) {
+	f.Add(`{"rrule":"FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9","start":"2026-03-23T09:00:00","tzid":"Europe/Warsaw",
+		"exdates":["2026-03-26T09:00:00+01:00"],
+		"overrides":[{"original":"2026-03-30T09:00:00+02:00","moved":"2026-03-30T11:00:00+02:00","ref":"late"}]}`)
+	f.Add(`{"rrule":"FREQ=YEARLY;COUNT=3","start":"2024-02-29T02:30:00","tzid":"America/New_York"}`)
+	f.Add(`{"rrule":"FREQ=DAILY","start":"9999-12-31T23:59:59","tzid":"UTC","overrides":[{"original":"0001-01-01T00:00:01Z","skip":true}]}`)
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data string) {
+		var r calendar.Recurrence
+		if err := json.Unmarshal([]byte(data), &r); err != nil {
+			return
+		}
+		out, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("Marshal after Unmarshal(%q): %v", data, err)
+		}
+		var back calendar.Recurrence
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("Unmarshal(Marshal(%q)) = %v; JSON %s", data, err, out)
+		}
+		again, _ := json.Marshal(back)
+		if string(again) != string(out) {
+			t.Fatalf("JSON round trip: %s != %s", again, out)
+		}
+		n := 0
+		for range r.Occurrences(from, from.AddDate(3, 0, 0)) {
+			if n++; n == 200 {
+				break
+			}
+		}
+	})
+}
+
+// ParseRule names the part at fault, so that a form can point at it.
+func ExampleParseRule() {
+	rule, err := calendar.ParseRule("RRULE:FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=17")
+	fmt.Println(rule, err)
+
+	_, err = calendar.ParseRule("FREQ=WEEKLY;BYDAY=-1FR")
+	var ve *cmkit.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Println(ve.Field, ve.Rule)
+	}
+	// Output:
+	// FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=17 <nil>
+	// rrule.BYDAY conflict
+}
