@@ -694,11 +694,16 @@ func (z *zoneCache) remember(u int64) {
 // turned into instants, so a 09:00 Europe/Madrid rule stays at 09:00 local
 // time in winter and in summer. A wall time that a daylight-saving change
 // skips or repeats is resolved as WallTime.In documents: moved forward by
-// the gap, or the first of the two instants.
+// the gap, or the first of the two instants. Two wall times that resolve to
+// one instant (02:00 moved to 03:00, and 03:00 itself, on a spring-forward
+// day) give a single occurrence, counted once toward COUNT.
 //
 // The Start is always the first occurrence and counts toward COUNT, as RFC
 // 5545 says, even when it does not match the rule; give a Start that does,
 // as calendar applications do.
+//
+// Expanding only reads the Recurrence, so one value may be expanded from
+// many goroutines at once, as long as nobody changes it meanwhile.
 //
 // A Recurrence marshals to JSON as {"rrule": "...", "start":
 // "2026-03-23T09:00:00", "tzid": "Europe/Madrid", "exdates": [...],
@@ -805,7 +810,7 @@ func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 		slices.Sort(exdates)
 		overrides := slices.Clone(r.Overrides)
 		slices.SortFunc(overrides, func(a, b Override) int { return a.Original.Compare(b.Original) })
-		moved := r.movedInto(fromU, toU)
+		moved := r.movedInto(from, to)
 		loc := r.Location
 		r.expand(fromU, toU, func(u int64) bool {
 			for len(moved) > 0 && moved[0].At.Unix() < u {
@@ -839,12 +844,12 @@ func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 }
 
 // movedInto returns the moved occurrences whose new instant is in
-// [fromU, toU), sorted by it, keeping only those that really are
-// occurrences of the series.
-func (r *Recurrence) movedInto(fromU, toU int64) []Occurrence {
+// [from, to) (a zero to: no end), sorted by it, keeping only those that
+// really are occurrences of the series.
+func (r *Recurrence) movedInto(from, to time.Time) []Occurrence {
 	var out []Occurrence
 	for _, o := range r.Overrides {
-		if o.Moved.IsZero() || o.Moved.Before(time.Unix(fromU, 0)) || !o.Moved.Before(time.Unix(toU, 0)) {
+		if o.Moved.IsZero() || o.Moved.Before(from) || (!to.IsZero() && !o.Moved.Before(to)) {
 			continue
 		}
 		orig := o.Original.Unix()
@@ -906,7 +911,10 @@ type expansion struct {
 // expand calls yield with the rule's instants in [fromU, toU), the start
 // first, until yield returns false. It assumes r validates.
 func (r *Recurrence) expand(fromU, toU int64, yield func(int64) bool) {
-	e := expansion{r: &r.Rule, zone: zoneCache{loc: r.Location}, start: r.Start}
+	// Small fixed-capacity buffers, which stay on the stack: a week of
+	// dates, a few times of the day, one period's instants.
+	e := expansion{r: &r.Rule, zone: zoneCache{loc: r.Location}, start: r.Start,
+		dates: make([]int64, 0, 8), times: make([]int64, 0, 4), out: make([]int64, 0, 16)}
 	e.interval = int64(max(r.Rule.Interval, 1))
 	e.startSecs = r.Start.naive()
 	e.startDay = floorDiv(e.startSecs, 86400)

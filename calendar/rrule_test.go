@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,19 +111,29 @@ func TestDSTGapAndFold(t *testing.T) {
 			"2026-10-24 02:30 +0200 = 00:30Z", "2026-10-25 02:30 +0200 = 00:30Z", "2026-10-26 02:30 +0100 = 01:30Z"}},
 		{"New York gap", "America/New_York", "2026-03-07T02:30", []string{
 			"2026-03-07 02:30 -0500 = 07:30Z", "2026-03-08 03:30 -0400 = 07:30Z", "2026-03-09 02:30 -0400 = 06:30Z"}},
+		{"Madrid gap merges two wall times", "Europe/Madrid", "2026-03-28T02:00;BYHOUR=2,3", []string{
+			"2026-03-28 02:00 +0100 = 01:00Z", "2026-03-28 03:00 +0100 = 02:00Z", "2026-03-29 03:00 +0200 = 01:00Z",
+			"2026-03-30 02:00 +0200 = 00:00Z", "2026-03-30 03:00 +0200 = 01:00Z"}},
 		{"New York fold", "America/New_York", "2026-10-31T01:30", []string{
 			"2026-10-31 01:30 -0400 = 05:30Z", "2026-11-01 01:30 -0400 = 05:30Z", "2026-11-02 01:30 -0500 = 06:30Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			loc := zone(t, tt.zone)
-			rec := &calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY;COUNT=3"), Start: wall(t, tt.start), Location: loc}
+			start, extra, _ := strings.Cut(tt.start, ";")
+			rule := fmt.Sprintf("FREQ=DAILY;COUNT=%d", len(tt.want))
+			if extra != "" {
+				rule += ";" + extra
+			}
+			rec := &calendar.Recurrence{Rule: mustRule(t, rule), Start: wall(t, start), Location: loc}
 			got := collect(rec, winFrom, winTo, 10)
 			assert.Equal(t, tt.want, got)
-			// WallTime.In follows the same rules for the change day itself.
-			w := wall(t, tt.start)
-			w.Day++
-			assert.Equal(t, tt.want[1], stamp(w.In(loc)))
+			if extra == "" {
+				// WallTime.In follows the same rules for the change day itself.
+				w := wall(t, start)
+				w.Day++
+				assert.Equal(t, tt.want[1], stamp(w.In(loc)))
+			}
 		})
 	}
 }
@@ -177,6 +189,10 @@ func TestRuleExpansion(t *testing.T) {
 			want: []string{"2026-06-01 09:00", "2026-06-01 09:30", "2026-06-01 13:00", "2026-06-01 13:30", "2026-06-02 09:00"}},
 		{name: "daily limited by BYDAY and BYMONTH", rule: "FREQ=DAILY;BYMONTH=1;BYDAY=SA,SU;COUNT=4", zone: "Europe/Madrid", start: "2026-01-03T11:00",
 			want: []string{"2026-01-03 11:00", "2026-01-04 11:00", "2026-01-10 11:00", "2026-01-11 11:00"}},
+		{name: "daily limited by BYMONTHDAY", rule: "FREQ=DAILY;BYMONTHDAY=1,-1;COUNT=4", zone: "Europe/Warsaw", start: "2028-01-31T07:00",
+			want: []string{"2028-01-31 07:00", "2028-02-01 07:00", "2028-02-29 07:00", "2028-03-01 07:00"}},
+		{name: "weekly limited by BYMONTH", rule: "FREQ=WEEKLY;BYMONTH=1;BYDAY=MO;COUNT=5", zone: "Europe/Warsaw", start: "2026-01-26T07:00",
+			want: []string{"2026-01-26 07:00", "2027-01-04 07:00", "2027-01-11 07:00", "2027-01-18 07:00", "2027-01-25 07:00"}},
 		{name: "every other day", rule: "FREQ=DAILY;INTERVAL=2;COUNT=3", zone: "Europe/Madrid", start: "2026-02-27T09:00",
 			want: []string{"2026-02-27 09:00", "2026-03-01 09:00", "2026-03-03 09:00"}},
 		{name: "start that does not match the rule is still first", rule: "FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", zone: "Europe/Madrid", start: "2026-01-01T10:00",
@@ -309,6 +325,20 @@ func TestOverrides(t *testing.T) {
 			break
 		}
 		assert.Equal(t, 1, n)
+	})
+	t.Run("concurrent readers", func(t *testing.T) {
+		rec := series
+		rec.Overrides = []calendar.Override{{Original: at("2026-03-28T09:00"), Moved: at("2026-03-30T12:00")}}
+		want := render(&rec, winFrom, winTo)
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				assert.Equal(t, want, render(&rec, winFrom, winTo))
+			}()
+		}
+		wg.Wait()
 	})
 	t.Run("contains", func(t *testing.T) {
 		assert.True(t, series.Contains(at("2026-03-29T09:00")))
@@ -607,4 +637,52 @@ func ExampleWallTime_In() {
 	// Output:
 	// 2026-03-29T02:30:00 -> 03:30 CEST
 	// 2026-10-25T02:30:00 -> 02:30 CEST
+}
+
+func FuzzRecurrenceJSON(f *testing.F) {
+	f.Add(`{"rrule":"FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9","start":"2026-03-23T09:00:00","tzid":"Europe/Warsaw",
+		"exdates":["2026-03-26T09:00:00+01:00"],
+		"overrides":[{"original":"2026-03-30T09:00:00+02:00","moved":"2026-03-30T11:00:00+02:00","ref":"late"}]}`)
+	f.Add(`{"rrule":"FREQ=YEARLY;COUNT=3","start":"2024-02-29T02:30:00","tzid":"America/New_York"}`)
+	f.Add(`{"rrule":"FREQ=DAILY","start":"9999-12-31T23:59:59","tzid":"UTC","overrides":[{"original":"0001-01-01T00:00:01Z","skip":true}]}`)
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data string) {
+		var r calendar.Recurrence
+		if err := json.Unmarshal([]byte(data), &r); err != nil {
+			return
+		}
+		out, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("Marshal after Unmarshal(%q): %v", data, err)
+		}
+		var back calendar.Recurrence
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("Unmarshal(Marshal(%q)) = %v; JSON %s", data, err, out)
+		}
+		again, _ := json.Marshal(back)
+		if string(again) != string(out) {
+			t.Fatalf("JSON round trip: %s != %s", again, out)
+		}
+		n := 0
+		for range r.Occurrences(from, from.AddDate(3, 0, 0)) {
+			if n++; n == 200 {
+				break
+			}
+		}
+	})
+}
+
+// ParseRule names the part at fault, so that a form can point at it.
+func ExampleParseRule() {
+	rule, err := calendar.ParseRule("RRULE:FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=17")
+	fmt.Println(rule, err)
+
+	_, err = calendar.ParseRule("FREQ=WEEKLY;BYDAY=-1FR")
+	var ve *cmkit.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Println(ve.Field, ve.Rule)
+	}
+	// Output:
+	// FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=17 <nil>
+	// rrule.BYDAY conflict
 }

@@ -62,6 +62,9 @@ func (b Blackout) Contains(t time.Time) bool {
 // 03:30) and one that exists twice is the first of the two instants, as
 // WallTime.In documents.
 //
+// Its methods only read it, so one Slots may serve many goroutines at once
+// as long as nobody changes it meanwhile.
+//
 // ParseSlots reads the plan from the short form people write; in JSON a
 // Slots is {"slots": "Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw",
 // "min_gap": "2h", "blackouts": [{"start": ..., "end": ..., "reason": ...}]}.

@@ -149,6 +149,7 @@ func TestSlotsNext(t *testing.T) {
 		})
 	}
 
+	assert.Equal(t, "Sat 11:00", plan.Times[len(plan.Times)-1].String())
 	b, ok := withBlackout.BlackoutAt(at("2026-12-25T11:00"))
 	assert.True(t, ok)
 	assert.Equal(t, "Christmas", b.Reason)
@@ -286,4 +287,29 @@ func ExampleSlots_Queue() {
 	// Fri Mar 27 09:00 CET
 	// Sat Mar 28 11:00 CET
 	// Mon Mar 30 09:00 CEST
+}
+
+func FuzzSlotsJSON(f *testing.F) {
+	f.Add(`{"slots":"Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw","min_gap":"1h30m0s",
+		"blackouts":[{"start":"2026-12-24T00:00:00+01:00","end":"2026-12-27T00:00:00+01:00","reason":"Christmas"}]}`)
+	f.Add(`{"slots":"daily 02:30 America/New_York","min_gap":"90m"}`)
+	after := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data string) {
+		var s calendar.Slots
+		if err := json.Unmarshal([]byte(data), &s); err != nil {
+			return
+		}
+		out, err := json.Marshal(s)
+		if err != nil {
+			t.Fatalf("Marshal after Unmarshal(%q): %v", data, err)
+		}
+		var back calendar.Slots
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("Unmarshal(Marshal(%q)) = %v; JSON %s", data, err, out)
+		}
+		if again, _ := json.Marshal(back); string(again) != string(out) {
+			t.Fatalf("JSON round trip: %s != %s", again, out)
+		}
+		_ = s.Queue(after, nil, 10)
+	})
 }
