@@ -163,7 +163,9 @@ type Limits struct {
 	MentionLocalPart bool `json:"mention_local_part,omitempty"`
 	// Counter, when set, measures MaxLength instead of Counting, URLLength
 	// and MentionLocalPart: the hook for a platform whose rule is none of
-	// the Counting methods. It is not serialized.
+	// the Counting methods. It is not serialized. Limits (and ChannelInfo)
+	// holding a CounterFunc must not be compared with ==, which panics on
+	// func values; compare the other fields.
 	Counter Counter `json:"-"`
 }
 
