@@ -50,12 +50,14 @@ type dueItem struct {
 // every entry pays a cache miss per level).
 type dueIndex struct {
 	buckets map[int64]*dueBucket
-	keys    []int64 // min-heap of bucket keys
-	n       int     // slots held
+	keys    []int64      // min-heap of bucket keys
+	n       int          // slots held
+	spare   []*dueBucket // emptied buckets, reused so that pushing rarely allocates
 }
 
 type dueBucket struct {
-	items  []dueItem // sorted latest first when sorted is set
+	items  []dueItem // items[head:] are waiting; sorted by due when sorted is set
+	head   int
 	sorted bool
 }
 
@@ -76,26 +78,26 @@ func (x *dueIndex) push(it dueItem) {
 	k := bucketOf(it.due)
 	b := x.buckets[k]
 	if b == nil {
-		b = &dueBucket{sorted: true}
+		if n := len(x.spare); n > 0 {
+			b, x.spare = x.spare[n-1], x.spare[:n-1]
+		} else {
+			b = &dueBucket{items: make([]dueItem, 0, 64)}
+		}
+		b.sorted = true
 		x.buckets[k] = b
 		x.pushKey(k)
 	}
-	if b.sorted && len(b.items) > 0 && !laterFirst(&b.items[len(b.items)-1], &it) {
+	// Entries mostly arrive in time order, so a bucket usually stays
+	// sorted without sorting.
+	if b.sorted && len(b.items) > b.head && b.items[len(b.items)-1].due > it.due {
 		b.sorted = false
 	}
 	b.items = append(b.items, it)
 	x.n++
 }
 
-// laterFirst orders slots latest first, so the earliest is at the end.
-func laterFirst(a, b *dueItem) bool {
-	if a.due != b.due {
-		return a.due > b.due
-	}
-	return compareUUID(a.e.ID, b.e.ID) > 0
-}
-
-// next returns the earliest slot due at or before now, removing it.
+// next returns the earliest slot due at or before now, removing it. Slots
+// due at the same instant come in no particular order.
 func (x *dueIndex) next(now int64) (dueItem, bool) {
 	for len(x.keys) > 0 {
 		k := x.keys[0]
@@ -103,30 +105,27 @@ func (x *dueIndex) next(now int64) (dueItem, bool) {
 			return dueItem{}, false
 		}
 		b := x.buckets[k]
-		if len(b.items) == 0 {
+		if b.head == len(b.items) {
 			delete(x.buckets, k)
 			x.popKey()
+			if cap(b.items) <= 4096 && len(x.spare) < 1024 {
+				b.items, b.head = b.items[:0], 0
+				x.spare = append(x.spare, b)
+			}
 			continue
 		}
 		if !b.sorted {
-			slices.SortFunc(b.items, func(p, q dueItem) int {
-				if laterFirst(&p, &q) {
-					return -1
-				}
-				if laterFirst(&q, &p) {
-					return 1
-				}
-				return 0
-			})
+			slices.SortFunc(b.items[b.head:], func(p, q dueItem) int { return cmp.Compare(p.due, q.due) })
 			b.sorted = true
 		}
-		last := b.items[len(b.items)-1]
-		if last.due > now {
+		first := b.items[b.head]
+		if first.due > now {
 			return dueItem{}, false
 		}
-		b.items = b.items[:len(b.items)-1]
+		b.items[b.head] = dueItem{} // let the entry go if it is deleted later
+		b.head++
 		x.n--
-		return last, true
+		return first, true
 	}
 	return dueItem{}, false
 }
