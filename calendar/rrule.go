@@ -715,7 +715,10 @@ type Recurrence struct {
 	Start WallTime
 	// Location is the IANA zone the plan is made in, from
 	// time.LoadLocation. A fixed offset (time.FixedZone) would not follow
-	// daylight-saving time; use one only for zones that have none.
+	// daylight-saving time; use one only for zones that have none. In a
+	// minimal container with no zone database, LoadLocation fails unless
+	// the program imports _ "time/tzdata" (this package does not, to leave
+	// the 450 KB choice to the program).
 	Location *time.Location
 	// ExDates removes occurrences: each is the instant of one, as
 	// Occurrence.Original reports it (compared to the second). An EXDATE

@@ -71,7 +71,8 @@ func (b Blackout) Contains(t time.Time) bool {
 type Slots struct {
 	// Times are the weekly posting times.
 	Times []Slot
-	// Location is the IANA zone the times are read in.
+	// Location is the IANA zone the times are read in (see
+	// Recurrence.Location about time/tzdata in minimal containers).
 	Location *time.Location
 	// MinGap is the shortest time allowed between two posts on the
 	// channel, whether they were placed in slots or not. Zero only forbids
