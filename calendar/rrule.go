@@ -793,6 +793,12 @@ func (r *Recurrence) Validate() error {
 // and skipped occurrences are left out; moved ones appear at their new
 // instant, when that is in the window. A Recurrence that Validate rejects
 // yields nothing.
+//
+// Work is proportional to the periods in the window (for a rule without
+// COUNT, expansion starts near from rather than at Start). With a zero to,
+// a rule that can never match again (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30)
+// is searched up to year 9999, some tens of milliseconds: give a window
+// when you can.
 func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 	return func(yield func(Occurrence) bool) {
 		if r.Validate() != nil {
