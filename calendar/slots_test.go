@@ -156,6 +156,15 @@ func TestSlotsNext(t *testing.T) {
 	_, ok = withBlackout.BlackoutAt(at("2026-12-27T00:00"))
 	assert.False(t, ok)
 
+	// Allows checks any instant, slot or not, against gap and blackouts.
+	taken := []time.Time{at("2026-03-23T12:00"), at("2026-03-23T09:45")}
+	assert.True(t, withGap.Allows(at("2026-03-23T10:45"), taken))
+	assert.False(t, withGap.Allows(at("2026-03-23T10:44"), taken))
+	assert.False(t, withGap.Allows(at("2026-03-23T11:01"), taken))
+	assert.False(t, plan.Allows(at("2026-03-23T12:00"), taken), "same instant")
+	assert.True(t, plan.Allows(at("2026-03-23T12:01"), taken))
+	assert.False(t, withBlackout.Allows(at("2026-12-26T11:00"), nil))
+
 	forever := plan
 	forever.Blackouts = []calendar.Blackout{{Start: at("2026-01-01T00:00"), End: at("2040-01-01T00:00"), Reason: "embargo"}}
 	_, ok = forever.Next(at("2026-03-01T00:00"), nil)
