@@ -828,11 +828,16 @@ func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 				}
 				moved = moved[1:]
 			}
-			if _, found := slices.BinarySearch(exdates, u); found {
-				return true
+			if len(exdates) > 0 {
+				if _, found := slices.BinarySearch(exdates, u); found {
+					return true
+				}
 			}
 			t := time.Unix(u, 0).In(loc)
 			occ := Occurrence{At: t, Original: t}
+			if len(overrides) == 0 {
+				return yield(occ)
+			}
 			if i, found := slices.BinarySearchFunc(overrides, u, func(o Override, u int64) int {
 				return cmp.Compare(o.Original.Unix(), u)
 			}); found {
@@ -907,6 +912,7 @@ type expansion struct {
 	zone      zoneCache
 	start     WallTime
 	startDay  int64
+	week0     int64 // first day of the start's week (WKST)
 	startSecs int64 // start's wall seconds since the epoch, as if UTC
 	weekMask  uint8 // BYDAY weekdays without ordinal
 	dayNums   bool  // BYDAY has ordinals
@@ -927,6 +933,7 @@ func (r *Recurrence) expand(fromU, toU int64, yield func(int64) bool) {
 	e.interval = int64(max(r.Rule.Interval, 1))
 	e.startSecs = r.Start.naive()
 	e.startDay = floorDiv(e.startSecs, 86400)
+	e.week0 = e.weekStart(e.startDay)
 	e.prepare()
 
 	limit := toU
@@ -1072,7 +1079,7 @@ func (e *expansion) firstPeriod(day int64) int64 {
 	case Daily:
 		k = (day - e.startDay) / e.interval
 	case Weekly:
-		k = (day - e.weekStart(e.startDay)) / (7 * e.interval)
+		k = (day - e.week0) / (7 * e.interval)
 	case Monthly:
 		k = ((y*12 + int64(m)) - (sy*12 + sm)) / e.interval
 	case Yearly:
@@ -1094,13 +1101,18 @@ func (e *expansion) period(k int64) int64 {
 		}
 		return day
 	case Weekly:
-		ws := e.weekStart(e.startDay) + 7*k*e.interval
+		ws := e.week0 + 7*k*e.interval
+		mask := e.weekMask
+		if mask == 0 {
+			mask = 1 << weekdayOf(e.startDay)
+		}
+		wd := weekdayOf(ws)
 		for day := ws; day < ws+7; day++ {
-			wd := weekdayOf(day)
-			if (e.weekMask == 0 && wd == weekdayOf(e.startDay)) || e.weekMask&(1<<wd) != 0 {
-				if len(e.months) == 0 || e.monthOK(day) {
-					e.dates = append(e.dates, day)
-				}
+			if mask&(1<<wd) != 0 && (len(e.months) == 0 || e.monthOK(day)) {
+				e.dates = append(e.dates, day)
+			}
+			if wd++; wd > time.Saturday {
+				wd = time.Sunday
 			}
 		}
 		return ws
