@@ -715,7 +715,10 @@ type Recurrence struct {
 	Start WallTime
 	// Location is the IANA zone the plan is made in, from
 	// time.LoadLocation. A fixed offset (time.FixedZone) would not follow
-	// daylight-saving time; use one only for zones that have none.
+	// daylight-saving time; use one only for zones that have none. In a
+	// minimal container with no zone database, LoadLocation fails unless
+	// the program imports _ "time/tzdata" (this package does not, to leave
+	// the 450 KB choice to the program).
 	Location *time.Location
 	// ExDates removes occurrences: each is the instant of one, as
 	// Occurrence.Original reports it (compared to the second). An EXDATE
@@ -790,6 +793,12 @@ func (r *Recurrence) Validate() error {
 // and skipped occurrences are left out; moved ones appear at their new
 // instant, when that is in the window. A Recurrence that Validate rejects
 // yields nothing.
+//
+// Work is proportional to the periods in the window (for a rule without
+// COUNT, expansion starts near from rather than at Start). With a zero to,
+// a rule that can never match again (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30)
+// is searched up to year 9999, some tens of milliseconds: give a window
+// when you can.
 func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 	return func(yield func(Occurrence) bool) {
 		if r.Validate() != nil {
@@ -819,11 +828,16 @@ func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 				}
 				moved = moved[1:]
 			}
-			if _, found := slices.BinarySearch(exdates, u); found {
-				return true
+			if len(exdates) > 0 {
+				if _, found := slices.BinarySearch(exdates, u); found {
+					return true
+				}
 			}
 			t := time.Unix(u, 0).In(loc)
 			occ := Occurrence{At: t, Original: t}
+			if len(overrides) == 0 {
+				return yield(occ)
+			}
 			if i, found := slices.BinarySearchFunc(overrides, u, func(o Override, u int64) int {
 				return cmp.Compare(o.Original.Unix(), u)
 			}); found {
@@ -898,6 +912,7 @@ type expansion struct {
 	zone      zoneCache
 	start     WallTime
 	startDay  int64
+	week0     int64 // first day of the start's week (WKST)
 	startSecs int64 // start's wall seconds since the epoch, as if UTC
 	weekMask  uint8 // BYDAY weekdays without ordinal
 	dayNums   bool  // BYDAY has ordinals
@@ -918,6 +933,7 @@ func (r *Recurrence) expand(fromU, toU int64, yield func(int64) bool) {
 	e.interval = int64(max(r.Rule.Interval, 1))
 	e.startSecs = r.Start.naive()
 	e.startDay = floorDiv(e.startSecs, 86400)
+	e.week0 = e.weekStart(e.startDay)
 	e.prepare()
 
 	limit := toU
@@ -1063,7 +1079,7 @@ func (e *expansion) firstPeriod(day int64) int64 {
 	case Daily:
 		k = (day - e.startDay) / e.interval
 	case Weekly:
-		k = (day - e.weekStart(e.startDay)) / (7 * e.interval)
+		k = (day - e.week0) / (7 * e.interval)
 	case Monthly:
 		k = ((y*12 + int64(m)) - (sy*12 + sm)) / e.interval
 	case Yearly:
@@ -1085,13 +1101,18 @@ func (e *expansion) period(k int64) int64 {
 		}
 		return day
 	case Weekly:
-		ws := e.weekStart(e.startDay) + 7*k*e.interval
+		ws := e.week0 + 7*k*e.interval
+		mask := e.weekMask
+		if mask == 0 {
+			mask = 1 << weekdayOf(e.startDay)
+		}
+		wd := weekdayOf(ws)
 		for day := ws; day < ws+7; day++ {
-			wd := weekdayOf(day)
-			if (e.weekMask == 0 && wd == weekdayOf(e.startDay)) || e.weekMask&(1<<wd) != 0 {
-				if len(e.months) == 0 || e.monthOK(day) {
-					e.dates = append(e.dates, day)
-				}
+			if mask&(1<<wd) != 0 && (len(e.months) == 0 || e.monthOK(day)) {
+				e.dates = append(e.dates, day)
+			}
+			if wd++; wd > time.Saturday {
+				wd = time.Sunday
 			}
 		}
 		return ws

@@ -71,7 +71,8 @@ func (b Blackout) Contains(t time.Time) bool {
 type Slots struct {
 	// Times are the weekly posting times.
 	Times []Slot
-	// Location is the IANA zone the times are read in.
+	// Location is the IANA zone the times are read in (see
+	// Recurrence.Location about time/tzdata in minimal containers).
 	Location *time.Location
 	// MinGap is the shortest time allowed between two posts on the
 	// channel, whether they were placed in slots or not. Zero only forbids
@@ -120,6 +121,24 @@ func (s *Slots) BlackoutAt(t time.Time) (Blackout, bool) {
 		}
 	}
 	return Blackout{}, false
+}
+
+// Allows reports whether a post at t keeps the channel's rules: outside
+// every blackout, and at least MinGap away from every instant in taken (in
+// any order; an equal instant is always too close). It does not ask
+// whether t is one of the slot times, so it also checks posts placed by
+// hand, or one channel's free slot against another channel's plan when a
+// post goes to several channels.
+func (s *Slots) Allows(t time.Time, taken []time.Time) bool {
+	if _, blocked := s.BlackoutAt(t); blocked {
+		return false
+	}
+	for _, x := range taken {
+		if s.tooClose(t, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // Next returns the first free slot strictly after after: a slot time that
