@@ -90,20 +90,12 @@ func (c *Calendar) nextSlot(ctx context.Context, channels []string, after time.T
 	return time.Time{}, fmt.Errorf("calendar: no free slot on %v after %s: %w", channels, after.Format(time.RFC3339), cmkit.ErrNotFound)
 }
 
-// fits reports whether t keeps the gap and blackouts of every channel.
+// fits reports whether t keeps the gap and blackouts of every channel
+// that has a posting plan.
 func (c *Calendar) fits(channels []string, t time.Time, taken map[string][]time.Time) bool {
 	for _, ch := range channels {
-		s, ok := c.slots[ch]
-		if !ok {
-			continue
-		}
-		if _, in := s.BlackoutAt(t); in {
+		if s, ok := c.slots[ch]; ok && !s.Allows(t, taken[ch]) {
 			return false
-		}
-		for _, x := range taken[ch] {
-			if d := t.Sub(x); d < s.MinGap && -d < s.MinGap || d == 0 {
-				return false
-			}
 		}
 	}
 	return true
