@@ -43,7 +43,12 @@
 // # Time
 //
 // Instants are stored as time.Time; plans keep the IANA zone they were made
-// in (Entry.Zone). Programs that run in minimal containers without a system
+// in (Entry.Zone). Recurring plans (Recurrence, an RFC 5545 RRULE expanded
+// lazily) and posting plans (Slots) are wall-clock times plus an IANA zone,
+// never UTC offsets or multiples of 24 hours, so a 09:00 post stays at 09:00
+// local time all year. On a change day, a wall time that does not exist
+// moves forward by the gap (02:30 becomes 03:30) and one that exists twice
+// is the first of the two instants (see WallTime.In). Programs that run in minimal containers without a system
 // time-zone database should import time/tzdata, as the examples do.
 // Everything that depends on "now" reads the calendar's cmkit.Clock, so
 // tests and drills run on simulated time.
