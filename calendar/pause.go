@@ -237,8 +237,15 @@ func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now tim
 		if err == nil {
 			return stored, nil
 		}
-		if !errors.Is(err, cmkit.ErrConflict) || attempt == 10 {
+		if !errors.Is(err, cmkit.ErrConflict) {
 			return Entry{}, err
+		}
+		// A publisher wrote first; it holds the entry only for one call, so
+		// re-read and apply again, backing off a little, until ctx ends.
+		if attempt >= 3 {
+			if err := cmkit.Sleep(ctx, cmkit.SystemClock(), time.Duration(min(attempt, 100))*10*time.Microsecond); err != nil {
+				return Entry{}, err
+			}
 		}
 		if e, err = c.store.Get(ctx, e.ID); err != nil {
 			return Entry{}, err

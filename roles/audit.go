@@ -118,8 +118,8 @@ type Head struct {
 // before it, so Verify detects a record edited, removed or moved.
 //
 // An AuditLog is safe for concurrent use; records from several processes
-// sharing one store stay one chain (Append retries when another writer got
-// there first).
+// sharing one store stay one chain (Append retries, until its context ends,
+// when another writer got there first).
 type AuditLog struct {
 	store AuditStore
 	clock cmkit.Clock
@@ -150,8 +150,18 @@ func (l *AuditLog) Append(ctx context.Context, e Event) (Record, error) {
 		if err == nil {
 			return r, nil
 		}
-		if !errors.Is(err, cmkit.ErrConflict) || attempt == 10 {
+		if !errors.Is(err, cmkit.ErrConflict) {
 			return Record{}, fmt.Errorf("roles: audit: %w", err)
+		}
+		// Another writer appended first; every conflict means someone made
+		// progress, so retry (backing off a little under heavy contention)
+		// until ctx ends.
+		if attempt >= 3 {
+			select {
+			case <-ctx.Done():
+				return Record{}, fmt.Errorf("roles: audit: %w", ctx.Err())
+			case <-time.After(time.Duration(min(attempt, 100)) * 10 * time.Microsecond):
+			}
 		}
 	}
 }
