@@ -22,6 +22,20 @@
 // (cmkit.Limits.CheckPost) and against pluggable Checkers such as the style
 // guide; failures come back as a *CheckError listing each Finding.
 //
+// Recurring content is a series (CreateSeries, ExtendSeries): one entry per
+// occurrence of a Recurrence, each editable or skippable on its own. Each
+// channel may have a posting plan (WithSlots: weekly slots, a minimum gap,
+// blackouts); AddToQueue schedules an entry in the next free slot of all
+// its channels, and Conflicts lists posts too close together or inside a
+// blackout. Campaigns (WithCampaigns) give entries a date range and a goal.
+//
+// # Views and files
+//
+// Entries yields the entries of a period by channel, brand, campaign, label
+// or state, as an iterator. ExportICal writes them as an iCalendar file for
+// Google Calendar or Outlook; ImportCSV reads a spreadsheet of posts, one
+// row per post and channel, checking every row before writing any.
+//
 // # Publishing
 //
 // A Publisher claims due entries from the Store with a lease (a time limit

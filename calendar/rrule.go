@@ -55,8 +55,8 @@ func (f Frequency) String() string {
 // within the month for MONTHLY rules (and YEARLY rules with BYMONTH) and
 // within the year for other YEARLY rules; DAILY and WEEKLY rules take none.
 type WeekdayNum struct {
-	N   int          `json:"n,omitempty"`
-	Day time.Weekday `json:"day"`
+	N   int          `json:"n,omitempty"` // ordinal: 2 is the second, -1 the last; 0 is every
+	Day time.Weekday `json:"day"`         // the weekday
 }
 
 var dayCodes = [7]string{"SU", "MO", "TU", "WE", "TH", "FR", "SA"}
@@ -469,12 +469,12 @@ func parseInto[T any](dst *T, s string, parse func(string) (T, error)) error {
 // local time on both sides of a daylight-saving change; In turns one into an
 // instant. It marshals as text in the form "2006-01-02T15:04:05".
 type WallTime struct {
-	Year   int
-	Month  time.Month
-	Day    int
-	Hour   int
-	Minute int
-	Second int
+	Year   int        // the year, 1 to 9999
+	Month  time.Month // the month
+	Day    int        // the day of the month, from 1
+	Hour   int        // the hour, 0 to 23
+	Minute int        // the minute, 0 to 59
+	Second int        // the second, 0 to 59
 }
 
 // WallTimeOf returns the wall-clock reading of t in t's own location.

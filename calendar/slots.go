@@ -15,9 +15,9 @@ import (
 // Slot is one weekly posting time on a channel: a weekday and a wall-clock
 // time of day, such as Monday 09:00. A Slot has no zone; Slots holds it.
 type Slot struct {
-	Day    time.Weekday `json:"day"`
-	Hour   int          `json:"hour"`
-	Minute int          `json:"minute"`
+	Day    time.Weekday `json:"day"`    // the weekday
+	Hour   int          `json:"hour"`   // the hour, 0 to 23, wall clock
+	Minute int          `json:"minute"` // the minute, 0 to 59
 }
 
 // String returns the slot as "Mon 09:00".
@@ -39,9 +39,9 @@ func clockString(h, m int) string {
 // Blackout is a window, [Start, End), in which nothing is published on a
 // channel: a holiday, a product embargo, a period of mourning.
 type Blackout struct {
-	Start  time.Time `json:"start"`
-	End    time.Time `json:"end"`
-	Reason string    `json:"reason,omitempty"`
+	Start  time.Time `json:"start"`            // first instant blacked out
+	End    time.Time `json:"end"`              // first instant free again
+	Reason string    `json:"reason,omitempty"` // why, for people
 }
 
 // Contains reports whether t falls in [b.Start, b.End).
