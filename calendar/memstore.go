@@ -16,8 +16,9 @@ import (
 
 // MemoryStore is a Store held in memory: the default, and a complete one.
 // It is safe for concurrent use, copies entries in and out, checks versions,
-// and keeps a due index (a heap on DueAt) so that Claim costs O(k log n) for
-// k entries out of n, not a scan.
+// and keeps a due index (DueAt in one-minute buckets, found through a heap of
+// bucket keys) so that claiming k entries out of n costs about O(k + log n),
+// not a scan.
 //
 // Its limits: nothing survives the process; Query scans every entry (about
 // 10 ms per million); memory grows with every entry ever made.
