@@ -83,8 +83,9 @@
 // # Writing a channel adapter
 //
 // Implement Channel for the platform's API, then each capability the API
-// offers. Classify every failure (see Errors) and declare RetrySafety
-// honestly (see Channel). Then run the conformance suite from a test in the
+// offers. Classify every failure (see Errors; an HTTP adapter maps each
+// answer with ClassifyHTTP, and tests its mapping against
+// cmkittest.HTTPStatusCases) and declare RetrySafety honestly (see Channel). Then run the conformance suite from a test in the
 // adapter's own package:
 //
 //	func TestMyChannel(t *testing.T) {
