@@ -414,3 +414,60 @@ func TestAuditStore(t *testing.T, newStore func(t *testing.T) roles.AuditStore) 
 		}
 	})
 }
+
+// TestTokenStore runs the conformance suite for roles.TokenStore
+// implementations: a token is used once, whoever asks and however many ask
+// at once. newStore is called once per subtest and must return an empty
+// store.
+//
+// Subtests: UseOnce, ConcurrentUsersOneWins, CanceledContext.
+func TestTokenStore(t *testing.T, newStore func(t *testing.T) roles.TokenStore) {
+	t.Helper()
+	exp := time.Now().Add(time.Hour)
+	runSuite(t, newStore, []subtest[roles.TokenStore]{
+		{"UseOnce", func(t *testing.T, s roles.TokenStore) {
+			a, b := cmkit.NewID(), cmkit.NewID()
+			if err := s.Use(t.Context(), a, exp); err != nil {
+				t.Fatalf("first Use: %v", err)
+			}
+			if err := s.Use(t.Context(), a, exp); !errors.Is(err, cmkit.ErrConflict) {
+				t.Errorf("second Use of one token: want ErrConflict, got %v", err)
+			}
+			if err := s.Use(t.Context(), b, exp); err != nil {
+				t.Errorf("another token: %v", err)
+			}
+		}},
+		{"ConcurrentUsersOneWins", func(t *testing.T, s roles.TokenStore) {
+			id := cmkit.NewID()
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			wins := 0
+			for range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if s.Use(t.Context(), id, exp) == nil {
+						mu.Lock()
+						wins++
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			if wins != 1 {
+				t.Errorf("8 concurrent uses of one token: %d succeeded, want exactly 1", wins)
+			}
+		}},
+		{"CanceledContext", func(t *testing.T, s roles.TokenStore) {
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			id := cmkit.NewID()
+			if err := s.Use(ctx, id, exp); !errors.Is(err, context.Canceled) {
+				t.Errorf("Use with a canceled context: want context.Canceled, got %v", err)
+			}
+			if err := s.Use(t.Context(), id, exp); err != nil {
+				t.Errorf("a canceled Use marked the token used: %v", err)
+			}
+		}},
+	})
+}

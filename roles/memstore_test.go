@@ -14,3 +14,7 @@ func TestMemoryStore(t *testing.T) {
 func TestMemoryAuditStore(t *testing.T) {
 	cmkittest.TestAuditStore(t, func(*testing.T) roles.AuditStore { return roles.NewMemoryAuditStore() })
 }
+
+func TestMemoryTokenStore(t *testing.T) {
+	cmkittest.TestTokenStore(t, func(*testing.T) roles.TokenStore { return roles.NewMemoryTokenStore(nil) })
+}
