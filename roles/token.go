@@ -139,9 +139,10 @@ func (ti *TokenIssuer) Redeem(ctx context.Context, token string, item Item) (App
 // they expire. It is safe for concurrent use, and complete for a single
 // process; processes that share approvals need a shared TokenStore.
 type MemoryTokenStore struct {
-	mu    sync.Mutex
-	used  map[uuid.UUID]time.Time
-	clock cmkit.Clock
+	mu        sync.Mutex
+	used      map[uuid.UUID]time.Time
+	clock     cmkit.Clock
+	pruneSize int // prune expired tokens when the map grows past this
 }
 
 var _ TokenStore = (*MemoryTokenStore)(nil)
@@ -163,12 +164,15 @@ func (s *MemoryTokenStore) Use(ctx context.Context, id uuid.UUID, expires time.T
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
-	for k, exp := range s.used {
-		if !now.Before(exp) {
-			delete(s.used, k)
+	if len(s.used) >= s.pruneSize {
+		for k, exp := range s.used {
+			if !now.Before(exp) {
+				delete(s.used, k)
+			}
 		}
+		s.pruneSize = max(2*len(s.used), 64) // amortized: O(1) per Use
 	}
-	if _, ok := s.used[id]; ok {
+	if exp, ok := s.used[id]; ok && now.Before(exp) {
 		return fmt.Errorf("roles: the approval token was already used: %w", cmkit.ErrConflict)
 	}
 	s.used[id] = expires
