@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -20,20 +22,61 @@ import (
 // bucket keys) so that claiming k entries out of n costs about O(k + log n),
 // not a scan.
 //
-// Its limits: nothing survives the process; Query scans every entry (about
-// 10 ms per million); memory grows with every entry ever made.
+// Queries for a period of up to three years walk an index of entries by
+// planned day; other queries scan every entry (about 10 ms per million).
+//
+// Its limits: nothing survives the process; memory grows with every entry
+// ever made.
 type MemoryStore struct {
 	mu      sync.Mutex
 	entries map[uuid.UUID]*Entry
+	byDay   map[int64]map[uuid.UUID]*Entry // planned day (UTC) -> entries, for period queries
 	due     dueIndex
 	pauses  map[string]Pause
+}
+
+// dayOf is the UTC day an entry is planned on, its key in byDay.
+func dayOf(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	u := t.Unix()
+	d := u / 86400
+	if u < 0 && u%86400 != 0 {
+		d--
+	}
+	return d
+}
+
+// maxIndexedDays bounds the period a query walks day by day; a longer one
+// scans every entry instead.
+const maxIndexedDays = 3 * 366
+
+func (s *MemoryStore) placeDay(e *Entry) {
+	d := dayOf(e.At)
+	m := s.byDay[d]
+	if m == nil {
+		m = map[uuid.UUID]*Entry{}
+		s.byDay[d] = m
+	}
+	m[e.ID] = e
+}
+
+func (s *MemoryStore) unplaceDay(e *Entry) {
+	d := dayOf(e.At)
+	if m := s.byDay[d]; m != nil {
+		delete(m, e.ID)
+		if len(m) == 0 {
+			delete(s.byDay, d)
+		}
+	}
 }
 
 var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{entries: map[uuid.UUID]*Entry{}, pauses: map[string]Pause{}}
+	return &MemoryStore{entries: map[uuid.UUID]*Entry{}, byDay: map[int64]map[uuid.UUID]*Entry{}, pauses: map[string]Pause{}}
 }
 
 // dueItem is one heap slot: the entry was due at due as of version. A slot
@@ -225,11 +268,13 @@ func (s *MemoryStore) Put(ctx context.Context, e Entry) (Entry, error) {
 	stored := e.Clone()
 	stored.Version++
 	if ok {
+		s.unplaceDay(cur)
 		*cur = stored // in place: due slots keep pointing at the live entry
 	} else {
 		cur = &stored
 		s.entries[e.ID] = cur
 	}
+	s.placeDay(cur)
 	s.index(cur)
 	return cur.Clone(), nil
 }
@@ -243,9 +288,20 @@ func (s *MemoryStore) Query(ctx context.Context, q Query) iter.Seq2[Entry, error
 		}
 		s.mu.Lock()
 		var out []*Entry
-		for _, e := range s.entries {
-			if q.Match(e) {
-				out = append(out, e)
+		if !q.From.IsZero() && !q.To.IsZero() && q.To.Sub(q.From) < maxIndexedDays*24*time.Hour {
+			// A period: walk its days rather than every entry.
+			for d := dayOf(q.From); d <= dayOf(q.To); d++ {
+				for _, e := range s.byDay[d] {
+					if q.Match(e) {
+						out = append(out, e)
+					}
+				}
+			}
+		} else {
+			for _, e := range s.entries {
+				if q.Match(e) {
+					out = append(out, e)
+				}
 			}
 		}
 		slices.SortFunc(out, func(a, b *Entry) int {
