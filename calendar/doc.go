@@ -23,7 +23,9 @@
 // guide; failures come back as a *CheckError listing each Finding.
 //
 // Recurring content is a series (CreateSeries, ExtendSeries): one entry per
-// occurrence of a Recurrence, each editable or skippable on its own. Each
+// occurrence of a Recurrence, each editable or skippable on its own, and
+// submitted, approved or scheduled together (SubmitSeries, ApproveSeries,
+// ScheduleSeries) under the same rules as one entry. Each
 // channel may have a posting plan (WithSlots: weekly slots, a minimum gap,
 // blackouts); AddToQueue schedules an entry in the next free slot of all
 // its channels, and Conflicts lists posts too close together or inside a

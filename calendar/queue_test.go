@@ -178,3 +178,32 @@ func TestExtendSeries(t *testing.T) {
 	_, err = f.cal.CreateSeries(as("bea"), calendar.Entry{Title: "x", Variants: variants("x", "acme-es-x")}, rec, time.Time{})
 	assert.ErrorIs(t, err, cmkit.ErrInvalid, "a series needs an end for now")
 }
+
+func TestSeriesApprovedAndScheduledAtOnce(t *testing.T) {
+	f := newFixture(t)
+	rule, err := calendar.ParseRule("FREQ=WEEKLY;BYDAY=MO;COUNT=4")
+	require.NoError(t, err)
+	rec := calendar.Recurrence{Rule: rule, Location: madrid, Start: calendar.WallTime{Year: 2026, Month: 11, Day: 30, Hour: 9}}
+	es, err := f.cal.CreateSeries(as("ola"), calendar.Entry{Title: "Lunes", Brand: "acme",
+		Variants: variants("¡Feliz lunes!", "acme-es-mastodon")}, rec, time.Date(2027, 1, 1, 0, 0, 0, 0, madrid))
+	require.NoError(t, err)
+	series := es[0].ID
+	moved, err := f.cal.SubmitSeries(as("ola"), series)
+	require.NoError(t, err)
+	assert.Len(t, moved, 4)
+	_, err = f.cal.ApproveSeries(as("ola"), series)
+	assert.ErrorIs(t, err, cmkit.ErrForbidden, "four eyes, for a series too")
+	moved, err = f.cal.ApproveSeries(as("bea"), series)
+	require.NoError(t, err)
+	assert.Len(t, moved, 4)
+	moved, err = f.cal.ScheduleSeries(as("bea"), series)
+	require.NoError(t, err)
+	require.Len(t, moved, 4)
+	for _, e := range moved {
+		assert.Equal(t, calendar.Scheduled, e.State)
+		assert.Len(t, e.Approvals, 1)
+		assert.Equal(t, "bea", e.Approvals[0].Approver)
+	}
+	_, err = f.cal.ApproveSeries(as("bea"), cmkit.NewID())
+	assert.ErrorIs(t, err, cmkit.ErrNotFound)
+}

@@ -112,3 +112,51 @@ func (c *Calendar) expand(ctx context.Context, rec *Recurrence, template Entry, 
 	}
 	return nil
 }
+
+// SubmitSeries submits every draft of a series for review, as Submit does
+// for each (same permission), and returns the entries it moved.
+func (c *Calendar) SubmitSeries(ctx context.Context, series uuid.UUID) ([]Entry, error) {
+	return c.eachInSeries(ctx, series, Draft, c.Submit)
+}
+
+// ApproveSeries approves every entry of a series that is in review, as
+// Approve does for each: the same rules (four eyes, the approver's role)
+// apply to every occurrence, and each approval is recorded on its entry.
+// It returns the entries it changed.
+func (c *Calendar) ApproveSeries(ctx context.Context, series uuid.UUID) ([]Entry, error) {
+	return c.eachInSeries(ctx, series, InReview, c.Approve)
+}
+
+// ScheduleSeries schedules every approved entry of a series at its planned
+// time, as Schedule does for each, and returns the entries it scheduled.
+func (c *Calendar) ScheduleSeries(ctx context.Context, series uuid.UUID) ([]Entry, error) {
+	return c.eachInSeries(ctx, series, Approved, c.Schedule)
+}
+
+// eachInSeries applies step to the series' entries in state from, in time
+// order, stopping at the first error (entries already moved stay moved: each
+// step is a complete change of one entry).
+func (c *Calendar) eachInSeries(ctx context.Context, series uuid.UUID, from State,
+	step func(context.Context, uuid.UUID, int64) (Entry, error)) ([]Entry, error) {
+	var todo []Entry
+	for e, err := range c.store.Query(ctx, Query{Series: series, States: []State{from}}) {
+		if err != nil {
+			return nil, err
+		}
+		todo = append(todo, e)
+	}
+	if len(todo) == 0 {
+		if _, err := c.store.Get(ctx, series); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Entry, 0, len(todo))
+	for _, e := range todo {
+		moved, err := step(ctx, e.ID, e.Version)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, moved)
+	}
+	return out, nil
+}
