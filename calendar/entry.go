@@ -25,17 +25,17 @@ type State string
 
 // The entry states.
 const (
-	Draft      State = "draft"
-	InReview   State = "in_review"
-	Approved   State = "approved"
-	Scheduled  State = "scheduled"
-	Publishing State = "publishing"
-	Published  State = "published"
-	Failed     State = "failed"
-	Cancelled  State = "cancelled"
-	Expired    State = "expired"
-	Verify     State = "verify"
-	Held       State = "held"
+	Draft      State = "draft"      // being written; edits keep it here
+	InReview   State = "in_review"  // submitted, waiting for the approvals its policy asks
+	Approved   State = "approved"   // approved, not yet on the calendar
+	Scheduled  State = "scheduled"  // on the calendar, due at At
+	Publishing State = "publishing" // the publisher has sent, or is sending, some variants
+	Published  State = "published"  // every variant is out
+	Failed     State = "failed"     // some variant was refused, or used up its retries
+	Cancelled  State = "cancelled"  // called off by a person
+	Expired    State = "expired"    // its time came before its approval
+	Verify     State = "verify"     // a variant may or may not be out: a person checks (Resolve)
+	Held       State = "held"       // too late, or missed during a pause: a person decides
 )
 
 // Terminal reports whether nothing more happens to an entry in state s
