@@ -59,7 +59,7 @@ func TestReliability(t *testing.T) {
 
 	newPub := func(name string, seed uint64) *calendar.Publisher {
 		p, err := calendar.NewPublisher(cal, calendar.WithName(name), calendar.WithSeed(seed), calendar.WithBatch(25),
-			calendar.WithLease(2*time.Minute), calendar.WithRetries(8, 10*time.Second, 10*time.Minute),
+			calendar.WithLease(2*time.Minute), calendar.WithRetries(12, 10*time.Second, 10*time.Minute),
 			calendar.WithLateness(0, calendar.HoldMissed, nil))
 		require.NoError(t, err)
 		return p
