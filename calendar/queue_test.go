@@ -124,10 +124,7 @@ func TestResumeMovesMissedPostsToTheQueue(t *testing.T) {
 
 func TestSeriesStaysAtWallClockTime(t *testing.T) {
 	f := newFixture(t)
-	rule, err := calendar.ParseRule("FREQ=WEEKLY;BYDAY=FR;COUNT=6")
-	require.NoError(t, err)
-	rec := calendar.Recurrence{Rule: rule, Location: madrid,
-		Start: calendar.WallTime{Year: 2026, Month: 3, Day: 13, Hour: 9}}
+	rec := recurrence(t, "FREQ=WEEKLY;BYDAY=FR;COUNT=6", calendar.WallTime{Year: 2026, Month: 3, Day: 13, Hour: 9})
 	es, err := f.cal.CreateSeries(as("bea"), calendar.Entry{Title: "Viernes", Brand: "acme",
 		Variants: variants("¡Feliz viernes!", "acme-es-mastodon")}, rec, time.Date(2026, 12, 31, 0, 0, 0, 0, madrid))
 	require.NoError(t, err)
@@ -161,9 +158,7 @@ func TestSeriesStaysAtWallClockTime(t *testing.T) {
 
 func TestExtendSeries(t *testing.T) {
 	f := newFixture(t)
-	rule, err := calendar.ParseRule("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR")
-	require.NoError(t, err)
-	rec := calendar.Recurrence{Rule: rule, Location: madrid, Start: calendar.WallTime{Year: 2026, Month: 11, Day: 23, Hour: 9}}
+	rec := recurrence(t, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", calendar.WallTime{Year: 2026, Month: 11, Day: 23, Hour: 9})
 	first, err := f.cal.CreateSeries(as("bea"), calendar.Entry{Title: "Buenos días", Brand: "acme",
 		Variants: variants("¡Buenos días!", "acme-es-mastodon")}, rec, time.Date(2026, 11, 28, 0, 0, 0, 0, madrid))
 	require.NoError(t, err)
@@ -181,9 +176,7 @@ func TestExtendSeries(t *testing.T) {
 
 func TestSeriesApprovedAndScheduledAtOnce(t *testing.T) {
 	f := newFixture(t)
-	rule, err := calendar.ParseRule("FREQ=WEEKLY;BYDAY=MO;COUNT=4")
-	require.NoError(t, err)
-	rec := calendar.Recurrence{Rule: rule, Location: madrid, Start: calendar.WallTime{Year: 2026, Month: 11, Day: 30, Hour: 9}}
+	rec := recurrence(t, "FREQ=WEEKLY;BYDAY=MO;COUNT=4", calendar.WallTime{Year: 2026, Month: 11, Day: 30, Hour: 9})
 	es, err := f.cal.CreateSeries(as("ola"), calendar.Entry{Title: "Lunes", Brand: "acme",
 		Variants: variants("¡Feliz lunes!", "acme-es-mastodon")}, rec, time.Date(2027, 1, 1, 0, 0, 0, 0, madrid))
 	require.NoError(t, err)
@@ -206,4 +199,12 @@ func TestSeriesApprovedAndScheduledAtOnce(t *testing.T) {
 	}
 	_, err = f.cal.ApproveSeries(as("bea"), cmkit.NewID())
 	assert.ErrorIs(t, err, cmkit.ErrNotFound)
+}
+
+// recurrence is a Madrid plan following rrule from start.
+func recurrence(t *testing.T, rrule string, start calendar.WallTime) calendar.Recurrence {
+	t.Helper()
+	rule, err := calendar.ParseRule(rrule)
+	require.NoError(t, err)
+	return calendar.Recurrence{Rule: rule, Location: madrid, Start: start}
 }

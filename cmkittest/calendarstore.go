@@ -166,14 +166,7 @@ func titles(es []calendar.Entry) []string {
 
 func query(t *testing.T, s calendar.Store, q calendar.Query) []calendar.Entry {
 	t.Helper()
-	var out []calendar.Entry
-	for e, err := range s.Query(t.Context(), q) {
-		if err != nil {
-			t.Fatalf("Query: %v", err)
-		}
-		out = append(out, e)
-	}
-	return out
+	return collect(t, "Query", s.Query(t.Context(), q))
 }
 
 func calQuery(t *testing.T, s calendar.Store) {

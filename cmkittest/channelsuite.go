@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"reflect"
 	"strings"
 	"testing"
@@ -98,6 +99,19 @@ func runSuite[H any](t *testing.T, make func(*testing.T) H, tests []subtest[H]) 
 			tc.fn(t, h)
 		})
 	}
+}
+
+// collect reads a whole iterator, stopping the subtest on its first error.
+func collect[V any](t *testing.T, what string, seq iter.Seq2[V, error]) []V {
+	t.Helper()
+	var out []V
+	for v, err := range seq {
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // suiteCtx is the context for suite calls: the test's own, canceled when

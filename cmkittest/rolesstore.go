@@ -51,26 +51,12 @@ func sampleGrant(member string) roles.Grant {
 
 func allGrants(t *testing.T, s roles.Store) []roles.Grant {
 	t.Helper()
-	var out []roles.Grant
-	for g, err := range s.Grants(t.Context()) {
-		if err != nil {
-			t.Fatalf("Grants: %v", err)
-		}
-		out = append(out, g)
-	}
-	return out
+	return collect(t, "Grants", s.Grants(t.Context()))
 }
 
 func allMembers(t *testing.T, s roles.Store) []roles.Member {
 	t.Helper()
-	var out []roles.Member
-	for m, err := range s.Members(t.Context()) {
-		if err != nil {
-			t.Fatalf("Members: %v", err)
-		}
-		out = append(out, m)
-	}
-	return out
+	return collect(t, "Members", s.Members(t.Context()))
 }
 
 func rolesRoundTrip(t *testing.T, s roles.Store) {
@@ -316,10 +302,7 @@ func TestAuditStore(t *testing.T, newStore func(t *testing.T) roles.AuditStore) 
 	}
 	read := func(t *testing.T, s roles.AuditStore, after uint64) []uint64 {
 		var out []uint64
-		for r, err := range s.Records(t.Context(), after) {
-			if err != nil {
-				t.Fatalf("Records: %v", err)
-			}
+		for _, r := range collect(t, "Records", s.Records(t.Context(), after)) {
 			out = append(out, r.Seq)
 		}
 		return out
