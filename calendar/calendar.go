@@ -584,7 +584,9 @@ func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, cha
 
 // settle sets an entry's state from its variants: published when all are
 // sent, verify when any is unknown, failed when any is rejected or dead,
-// publishing (due at the earliest retry) while any is pending.
+// publishing (due at the earliest retry, unless a pause holds it) while
+// any is pending or sending. It leaves the lease alone: only the publisher
+// that holds a lease lets it go.
 func settle(e *Entry, by string, now time.Time, note string) {
 	next := time.Time{}
 	var unknown, failed, pending bool
@@ -605,19 +607,18 @@ func settle(e *Entry, by string, now time.Time, note string) {
 	switch {
 	case pending:
 		to = Publishing
-		if next.Before(now) {
-			next = now
-		}
-		e.DueAt = next
 	case unknown:
 		to = Verify
 	case failed:
 		to = Failed
 	}
-	if !pending {
-		e.DueAt = time.Time{}
+	e.DueAt = time.Time{}
+	if pending && e.PausedBy == "" {
+		e.DueAt = next
+		if next.Before(now) {
+			e.DueAt = now
+		}
 	}
-	e.Lease = Lease{}
 	if e.State != to {
 		e.transition(to, by, now, note)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cmkit/cmkit"
@@ -73,11 +74,11 @@ func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
 		if err != nil {
 			return p, err
 		}
-		if e.PausedBy != "" || !p.Holds(&e) {
+		if e.PausedBy != "" || !c.holds(&p, &e) {
 			continue
 		}
 		if _, err := c.retry(ctx, e, func(e *Entry, now time.Time) bool {
-			if e.PausedBy != "" || !p.Holds(e) {
+			if e.PausedBy != "" || !c.holds(&p, e) {
 				return false
 			}
 			e.PausedBy, e.DueAt = p.ID, time.Time{}
@@ -137,7 +138,7 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 			}
 			e.PausedBy = ""
 			for i := range others {
-				if others[i].Holds(e) {
+				if c.holds(&others[i], e) {
 					e.PausedBy = others[i].ID
 					return true
 				}
@@ -208,6 +209,68 @@ func (c *Calendar) resumeGap(channel string) time.Duration {
 	return defaultResumeGap
 }
 
+// holds reports whether pause p holds e: e is of p's campaign when p names
+// one, and some variant not yet out is on a channel p covers (p's channel,
+// or a channel of p's brand, by the channel's own brand).
+func (c *Calendar) holds(p *Pause, e *Entry) bool {
+	if p.Campaign != "" && e.Campaign != p.Campaign {
+		return false
+	}
+	for _, v := range e.Variants {
+		switch {
+		case v.State.done(),
+			p.Channel != "" && v.Channel != p.Channel,
+			p.Brand != "" && c.brandOf(e, v.Channel) != p.Brand:
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// brandOf is the brand of an entry's channel: the channel's own, when it
+// is registered.
+func (c *Calendar) brandOf(e *Entry, channel string) string {
+	if ch, ok := c.channels[channel]; ok {
+		return ch.Info().Brand
+	}
+	return e.Brand
+}
+
+// unholdIfResumed releases an entry the publisher has just marked as held
+// by pause id, if that pause was resumed meanwhile. Resume deletes a pause
+// before it releases the entries marked with it, so an entry marked in
+// between would otherwise stay held by a pause that no longer exists.
+func (c *Calendar) unholdIfResumed(ctx context.Context, e Entry, id string) error {
+	pauses, err := c.store.Pauses(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(pauses, func(p Pause) bool { return p.ID == id }) {
+		return nil
+	}
+	_, err = c.retry(ctx, e, func(e *Entry, now time.Time) bool {
+		if e.PausedBy != id {
+			return false
+		}
+		e.PausedBy = ""
+		for i := range pauses {
+			if c.holds(&pauses[i], e) {
+				e.PausedBy = pauses[i].ID
+				return true
+			}
+		}
+		switch e.State {
+		case Scheduled:
+			e.DueAt = e.At
+		case Publishing:
+			e.DueAt = now
+		}
+		return true
+	})
+	return err
+}
+
 // holdIfPaused marks e as held when a stored pause covers it.
 func (c *Calendar) holdIfPaused(ctx context.Context, e *Entry) error {
 	pauses, err := c.store.Pauses(ctx)
@@ -215,7 +278,7 @@ func (c *Calendar) holdIfPaused(ctx context.Context, e *Entry) error {
 		return err
 	}
 	for i := range pauses {
-		if pauses[i].Holds(e) {
+		if c.holds(&pauses[i], e) {
 			e.PausedBy, e.DueAt = pauses[i].ID, time.Time{}
 			return nil
 		}
