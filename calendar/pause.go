@@ -62,6 +62,9 @@ func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
 	if p.ID == "" {
 		return Pause{}, cmkit.Invalid("pause.id", "required", "")
 	}
+	if err := c.knownScope(&p); err != nil {
+		return Pause{}, err
+	}
 	if err := c.team.Check(ctx, roles.CancelPost, c.pauseResource(&p)); err != nil {
 		return Pause{}, err
 	}
@@ -90,6 +93,26 @@ func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
 	}
 	c.emit(ctx, Event{Kind: "paused", At: p.At, Detail: fmt.Sprintf("pause %s holds %d entries: %s", p.ID, held, p.Reason)})
 	return p, nil
+}
+
+// knownScope refuses a pause of a channel that is not registered or of a
+// brand no registered channel has: such a pause would hold nothing, and a
+// crisis button that silently holds nothing is worse than an error.
+func (c *Calendar) knownScope(p *Pause) error {
+	if p.Channel != "" {
+		if _, ok := c.channels[p.Channel]; !ok {
+			return cmkit.Invalid("pause.channel", "unknown", "no channel %q is registered", p.Channel)
+		}
+	}
+	if p.Brand == "" {
+		return nil
+	}
+	for _, ch := range c.channels {
+		if ch.Info().Brand == p.Brand {
+			return nil
+		}
+	}
+	return cmkit.Invalid("pause.brand", "unknown", "no registered channel is of brand %q (brands are matched exactly)", p.Brand)
 }
 
 // Resume ends a pause. Entries it held go back to the publisher, unless
@@ -159,12 +182,17 @@ func (c *Calendar) release(e *Entry, now time.Time, missed MissedPolicy, next fu
 	if e.State != Scheduled && e.State != Publishing {
 		return // not yet scheduled: nothing is due
 	}
-	due := e.At
 	if e.State == Publishing {
-		due = now
+		// Retries resume now; the publisher's lateness limit still decides
+		// whether they may go out, unless a person releases them.
+		e.DueAt = now
+		if missed == PublishMissed {
+			e.ReleasedAt = now
+		}
+		return
 	}
-	if !due.Before(now) || e.State == Publishing {
-		e.DueAt = due
+	if !e.At.Before(now) {
+		e.DueAt = e.At
 		return
 	}
 	switch missed {
@@ -286,11 +314,16 @@ func (c *Calendar) holdIfPaused(ctx context.Context, e *Entry) error {
 	return nil
 }
 
+// maxRetries bounds how often retry re-applies a change that keeps
+// meeting a concurrent writer.
+const maxRetries = 200
+
 // retry applies fn to e and writes it, re-reading and re-applying when a
-// concurrent writer (the publisher) got there first. fn reports whether it
-// changed anything.
+// concurrent writer (the publisher) got there first, backing off a little,
+// up to maxRetries times or until ctx ends. fn reports whether it changed
+// anything.
 func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now time.Time) bool) (Entry, error) {
-	for attempt := 0; ; attempt++ {
+	for attempt := 0; attempt < maxRetries; attempt++ {
 		now := c.clock.Now()
 		if !fn(&e, now) {
 			return e, nil
@@ -303,8 +336,6 @@ func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now tim
 		if !errors.Is(err, cmkit.ErrConflict) {
 			return Entry{}, err
 		}
-		// A publisher wrote first; it holds the entry only for one call, so
-		// re-read and apply again, backing off a little, until ctx ends.
 		if attempt >= 3 {
 			if err := cmkit.Sleep(ctx, cmkit.SystemClock(), time.Duration(min(attempt, 100))*10*time.Microsecond); err != nil {
 				return Entry{}, err
@@ -314,4 +345,5 @@ func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now tim
 			return Entry{}, err
 		}
 	}
+	return Entry{}, fmt.Errorf("calendar: entry %s changed under every one of %d writes: %w", e.ID, maxRetries, cmkit.ErrConflict)
 }
