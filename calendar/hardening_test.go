@@ -20,6 +20,7 @@ import (
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/calendar"
 	"github.com/cmkit/cmkit/cmkittest"
+	"github.com/cmkit/cmkit/roles"
 )
 
 // gated is a fake platform whose calls can be held open: a queued hook runs
@@ -462,4 +463,61 @@ func TestLeaseMustCoverTwoCallTimeouts(t *testing.T) {
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
 	_, err = calendar.NewPublisher(f.cal, calendar.WithLease(time.Minute), calendar.WithCallTimeout(30*time.Second))
 	assert.NoError(t, err)
+}
+
+// Suspected: an external approver's token approval could not be recorded
+// on an entry, so roles.DefaultPolicy's client step could never be met.
+func TestClientApprovesAPromotionWithAToken(t *testing.T) {
+	f := newFixture(t)
+	ti, err := roles.NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef"), roles.NewMemoryTokenStore(f.clock), f.clock)
+	require.NoError(t, err)
+	f.cal, err = calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock),
+		calendar.WithChannels(f.x, f.masto, f.fb), calendar.WithLogger(quiet), calendar.WithTokens(ti))
+	require.NoError(t, err)
+	f.pub = f.publisher(t, "p1")
+
+	e, err := f.cal.Create(as("bea"), calendar.Entry{Title: "Giveaway", At: monday, Labels: []string{"promotion"},
+		Variants: variants("Win a scarf", "acme-es-x")})
+	require.NoError(t, err)
+	e, err = f.cal.Submit(as("bea"), e.ID, e.Version)
+	require.NoError(t, err)
+	require.Equal(t, calendar.InReview, e.State, "a promotion needs the client, even from a senior")
+
+	_, err = f.cal.ApprovalToken(as("ola"), e.ID, e.Version, "client@acme.example", 24*time.Hour)
+	assert.NoError(t, err, "whoever may submit may ask the client")
+	token, err := f.cal.ApprovalToken(as("bea"), e.ID, e.Version, "client@acme.example", 24*time.Hour)
+	require.NoError(t, err)
+
+	_, err = f.cal.ApproveWithToken(context.Background(), e.ID, e.Version, token+"x")
+	assert.ErrorIs(t, err, cmkit.ErrForbidden, "a forged token")
+	e, err = f.cal.ApproveWithToken(context.Background(), e.ID, e.Version, token)
+	require.NoError(t, err)
+	assert.Equal(t, calendar.Approved, e.State)
+	require.Len(t, e.Approvals, 1)
+	assert.True(t, e.Approvals[0].External)
+
+	_, err = f.cal.ApproveWithToken(context.Background(), e.ID, e.Version, token)
+	assert.ErrorIs(t, err, cmkit.ErrConflict, "not in review any more")
+
+	e, err = f.cal.Schedule(as("bea"), e.ID, e.Version)
+	require.NoError(t, err)
+	f.drain(t)
+	assert.Equal(t, calendar.Published, f.get(t, e).State)
+
+	// A token for content that changed since is worthless.
+	e2, err := f.cal.Create(as("bea"), calendar.Entry{Title: "Giveaway 2", At: monday, Labels: []string{"promotion"},
+		Variants: variants("Win a hat", "acme-es-x")})
+	require.NoError(t, err)
+	e2, err = f.cal.Submit(as("bea"), e2.ID, e2.Version)
+	require.NoError(t, err)
+	old, err := f.cal.ApprovalToken(as("bea"), e2.ID, e2.Version, "client@acme.example", time.Hour)
+	require.NoError(t, err)
+	e2.Variants[0].Post.Text = "Win two hats"
+	e2, err = f.cal.Update(as("bea"), e2)
+	require.NoError(t, err)
+	e2, err = f.cal.Submit(as("bea"), e2.ID, e2.Version)
+	require.NoError(t, err)
+	_, err = f.cal.ApproveWithToken(context.Background(), e2.ID, e2.Version, old)
+	assert.ErrorIs(t, err, cmkit.ErrForbidden, "approved text is not the text that will go out")
+	assert.Equal(t, calendar.InReview, f.get(t, e2).State)
 }
