@@ -136,18 +136,29 @@ func Classify(err error) Failure {
 // RetryAfter.
 type RateLimitError struct {
 	// RetryAfter is how long to wait before the next call, as the platform
-	// said (Retry-After, x-rate-limit-reset). Zero means it did not say.
+	// said (Retry-After, x-rate-limit-reset). It is never negative.
+	//
+	// Zero means the platform did not say: no header, a value that is not
+	// a number of seconds or an HTTP date, or a date already past. It does
+	// not mean "retry now": a caller waits by its own backoff, as it does
+	// after any transient failure.
 	RetryAfter time.Duration
+	// Capped reports that the platform asked for a longer wait than
+	// MaxRetryAfter, and RetryAfter was cut down to it.
+	Capped bool
 	// Err is the underlying error, if any. It must not carry credentials.
 	Err error
 }
 
-// Error describes the limit and the wait.
+// Error describes the limit, the wait, and whether the wait was capped.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
 	b.WriteString("cmkit: rate limited")
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, ", retry after %s", e.RetryAfter)
+	}
+	if e.Capped {
+		b.WriteString(" (capped: the platform asked for longer)")
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
