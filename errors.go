@@ -136,7 +136,9 @@ func Classify(err error) Failure {
 // RetryAfter.
 type RateLimitError struct {
 	// RetryAfter is how long to wait before the next call, as the platform
-	// said (Retry-After, x-rate-limit-reset). It is never negative.
+	// said (Retry-After, x-rate-limit-reset), between 0 and MaxRetryAfter:
+	// ClassifyHTTP caps it, an adapter that builds the error itself must
+	// too, and cmkittest.TestChannel checks.
 	//
 	// Zero means the platform did not say: no header, a value that is not
 	// a number of seconds or an HTTP date, or a date already past. It does

@@ -16,11 +16,19 @@ import (
 	"github.com/cmkit/cmkit/cmkittest"
 )
 
-// ClassifyHTTP follows the table adapters are tested against.
+// ClassifyHTTP follows the table adapters are tested against, whatever the
+// current time from 1995 through 9998.
 func TestClassifyHTTPFollowsTheTable(t *testing.T) {
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, now := range []time.Time{time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), time.Now(),
+		time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2090, 6, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9998, 12, 31, 23, 59, 59, 0, time.UTC)} {
+		testClassifyHTTPFollowsTheTable(t, now)
+	}
+}
+
+func testClassifyHTTPFollowsTheTable(t *testing.T, now time.Time) {
 	for _, c := range cmkittest.HTTPStatusCases() {
-		t.Run(fmt.Sprint(c.Status, c.RetryAfter), func(t *testing.T) {
+		t.Run(fmt.Sprint(now.Year(), " ", c.Status, " ", c.RetryAfter), func(t *testing.T) {
 			err := cmkit.ClassifyHTTP(c.Status, c.RetryAfter, now, "")
 			assert.Equal(t, c.Want, cmkit.Classify(err))
 			if c.Sentinel != nil {
@@ -29,6 +37,9 @@ func TestClassifyHTTPFollowsTheTable(t *testing.T) {
 			}
 			var rl *cmkit.RateLimitError
 			assert.Equal(t, c.RateLimited, errors.As(err, &rl))
+			if rl != nil {
+				assert.Equal(t, c.WantRetryAfter, rl.RetryAfter, "Retry-After %q", c.RetryAfter)
+			}
 		})
 	}
 }

@@ -396,8 +396,8 @@ func testErrorsClassified(t *testing.T, h ChannelHarness) {
 				var rl *cmkit.RateLimitError
 				if !errors.As(err, &rl) {
 					t.Errorf("a rate limit must be a *cmkit.RateLimitError, got %v", err)
-				} else if rl.RetryAfter < 0 {
-					t.Errorf("RateLimitError.RetryAfter = %s, want >= 0", rl.RetryAfter)
+				} else if rl.RetryAfter < 0 || rl.RetryAfter > cmkit.MaxRetryAfter {
+					t.Errorf("RateLimitError.RetryAfter = %s, want within [0, cmkit.MaxRetryAfter]", rl.RetryAfter)
 				}
 			}
 			if want[fault] != cmkit.Ambiguous {

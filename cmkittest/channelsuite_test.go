@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -75,6 +76,18 @@ func (l leaky) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error)
 	return rc, err
 }
 
+// obeysAnyWait passes on whatever wait the platform asks for, even a Unix
+// time sent as seconds (54 years), instead of capping it.
+type obeysAnyWait struct{ *cmkittest.FakeChannel }
+
+func (o obeysAnyWait) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := o.FakeChannel.Publish(ctx, p)
+	if rl := (*cmkit.RateLimitError)(nil); errors.As(err, &rl) {
+		return rc, &cmkit.RateLimitError{RetryAfter: 1700000000 * time.Second, Err: err}
+	}
+	return rc, err
+}
+
 type brokenCase struct {
 	safety cmkit.RetrySafety // of the fake underneath
 	wrap   func(*cmkittest.FakeChannel) cmkit.Channel
@@ -94,6 +107,8 @@ var brokenChannels = map[string]brokenCase{
 		[]string{"ReadMentions"}},
 	"leaky": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return leaky{f} },
 		[]string{"NoSecretsInErrors", "ErrorsClassified/transient"}},
+	"obeys-any-wait": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return obeysAnyWait{f} },
+		[]string{"ErrorsClassified/rate-limit"}},
 }
 
 const brokenEnv = "CMKITTEST_BROKEN_CHANNEL"
