@@ -140,10 +140,10 @@ type RateLimitError struct {
 	// ClassifyHTTP caps it, an adapter that builds the error itself must
 	// too, and cmkittest.TestChannel checks.
 	//
-	// Zero means the platform did not say: no header, a value that is not
-	// a number of seconds or an HTTP date, or a date already past. It does
-	// not mean "retry now": a caller waits by its own backoff, as it does
-	// after any transient failure.
+	// Zero means the platform named no wait: no header, "0", a value that
+	// is neither a number of seconds nor an HTTP date, or a date not after
+	// now. It does not mean "retry at once": a caller waits by its own
+	// backoff, as after any transient failure.
 	RetryAfter time.Duration
 	// Capped reports that the platform asked for a longer wait than
 	// MaxRetryAfter, and RetryAfter was cut down to it.

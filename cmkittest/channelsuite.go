@@ -54,7 +54,8 @@ type ChannelHarness interface {
 //	RetrySafety              the declared RetrySafety holds, also after a
 //	                         lost response
 //	PublishOverlapping       overlapping publishes of one post make one post
-//	                         on a RetryIdempotent channel
+//	                         on a RetryIdempotent channel, and FindPost finds
+//	                         it on a RetryAfterLookup one
 //	ErrorsClassified         each fault is classified as cmkit.Classify expects
 //	NoSecretsInErrors        no error message carries a credential
 //	FindPost, ReadMentions, Reply, Hide, Delete, Insights, FollowerCount
