@@ -136,18 +136,31 @@ func Classify(err error) Failure {
 // RetryAfter.
 type RateLimitError struct {
 	// RetryAfter is how long to wait before the next call, as the platform
-	// said (Retry-After, x-rate-limit-reset). Zero means it did not say.
+	// said (Retry-After, x-rate-limit-reset), between 0 and MaxRetryAfter:
+	// ClassifyHTTP caps it, an adapter that builds the error itself must
+	// too, and cmkittest.TestChannel checks.
+	//
+	// Zero means the platform named no wait: no header, "0", a value that
+	// is neither a number of seconds nor an HTTP date, or a date not after
+	// now. It does not mean "retry at once": a caller waits by its own
+	// backoff, as after any transient failure.
 	RetryAfter time.Duration
+	// Capped reports that the platform asked for a longer wait than
+	// MaxRetryAfter, and RetryAfter was cut down to it.
+	Capped bool
 	// Err is the underlying error, if any. It must not carry credentials.
 	Err error
 }
 
-// Error describes the limit and the wait.
+// Error describes the limit, the wait, and whether the wait was capped.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
 	b.WriteString("cmkit: rate limited")
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, ", retry after %s", e.RetryAfter)
+	}
+	if e.Capped {
+		b.WriteString(" (capped: the platform asked for longer)")
 	}
 	if e.Err != nil {
 		b.WriteString(": ")

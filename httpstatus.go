@@ -1,15 +1,34 @@
 package cmkit
 
 import (
+	"errors"
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 	"time"
 )
 
-// httpDate is the preferred HTTP date layout (RFC 9110 IMF-fixdate); the
-// root package reads it without importing net/http.
-const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
+// MaxRetryAfter is the longest wait ClassifyHTTP reads from a Retry-After
+// header. A platform that asks for longer, or sends a number too large to
+// represent, gets MaxRetryAfter, and the *RateLimitError has Capped set.
+//
+// A day covers the longest windows platforms reset on (daily posting caps,
+// quotas that reset at midnight in the platform's zone). A longer request is
+// a bug or a suspension, and obeying it would park a post for years (one
+// "Retry-After: 1700000000", a Unix time sent as seconds, is 54 years);
+// retrying after a day costs one request, which fails again if the limit
+// still holds.
+const MaxRetryAfter = 24 * time.Hour
+
+// The three HTTP-date forms of RFC 9110, section 5.6.7, which a recipient
+// must accept: the preferred IMF-fixdate and the obsolete RFC 850 and asctime
+// forms, all in GMT. net/http.ParseTime reads the same forms; the root
+// package reads them with the time package alone, to keep net/http out.
+const (
+	httpDate    = "Mon, 02 Jan 2006 15:04:05 GMT"
+	rfc850Date  = "Monday, 02-Jan-06 15:04:05 GMT"
+	asctimeDate = "Mon Jan _2 15:04:05 2006"
+)
 
 // ClassifyHTTP turns a platform API's HTTP answer into a classified error
 // (see Classify), for adapters that talk HTTP: nil for a 2xx status, and
@@ -17,7 +36,7 @@ const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
 //
 //	429                       *RateLimitError, with RetryAfter read from
 //	                          retryAfter (seconds or an HTTP date, read
-//	                          against now): transient
+//	                          against now, at most MaxRetryAfter): transient
 //	503                       transient: the service refused the request
 //	500, 502, 504, other 5xx  ambiguous: the request may have been applied
 //	                          before the server or a gateway failed
@@ -44,7 +63,8 @@ func ClassifyHTTP(status int, retryAfter string, now time.Time, detail string) e
 	var class error
 	switch {
 	case status == 429:
-		return &RateLimitError{RetryAfter: parseRetryAfter(retryAfter, now), Err: fmt.Errorf("%s", msg)}
+		wait, capped := parseRetryAfter(retryAfter, now)
+		return &RateLimitError{RetryAfter: wait, Capped: capped, Err: errors.New(msg)}
 	case status == 503:
 		class = ErrTransient
 	case status == 401 || status == 403:
@@ -63,21 +83,71 @@ func ClassifyHTTP(status int, retryAfter string, now time.Time, detail string) e
 	return fmt.Errorf("%w: %s", class, msg)
 }
 
-// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
-// Anything else, or a time in the past, is zero.
-func parseRetryAfter(v string, now time.Time) time.Duration {
+// parseRetryAfter reads a Retry-After value: delay seconds (1*DIGIT, no
+// sign) or an HTTP date in any of its three forms. It never returns a
+// negative wait nor one above MaxRetryAfter; capped reports that the value
+// asked for more. Anything else, or a date not after now, is zero.
+func parseRetryAfter(v string, now time.Time) (wait time.Duration, capped bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0
+		return 0, false
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0
+	if secs, ok := delaySeconds(v); ok {
+		if secs > uint64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter, true
 		}
-		return time.Duration(secs) * time.Second
+		return time.Duration(secs) * time.Second, false
 	}
-	if t, err := time.Parse(httpDate, v); err == nil && t.After(now) {
-		return t.Sub(now)
+	t, ok := httpTime(v, now)
+	if !ok || !t.After(now) {
+		return 0, false
 	}
-	return 0
+	// Sub saturates instead of overflowing, so a far date stays positive.
+	if d := t.Sub(now); d <= MaxRetryAfter {
+		return d, false
+	}
+	return MaxRetryAfter, true
+}
+
+// delaySeconds reads 1*DIGIT. A number too large for a uint64 saturates at
+// the maximum, so that it is capped rather than read as a wrap-around.
+func delaySeconds(v string) (uint64, bool) {
+	var n uint64
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n > (math.MaxUint64-9)/10 {
+			n = math.MaxUint64
+			continue
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+// httpTime reads an HTTP date. An RFC 850 date has a two-digit year, which
+// RFC 9110 reads as not more than 50 years after now, and otherwise as the
+// most recent such year: the year with those digits in (now-50, now+50].
+func httpTime(v string, now time.Time) (time.Time, bool) {
+	if t, err := time.Parse(httpDate, v); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(asctimeDate, v); err == nil {
+		return t, true
+	}
+	t, err := time.Parse(rfc850Date, v)
+	if err != nil {
+		return time.Time{}, false
+	}
+	now = now.UTC()
+	year := now.Year() - now.Year()%100 + t.Year()%100
+	switch {
+	case year > now.Year()+50:
+		year -= 100
+	case year <= now.Year()-50:
+		year += 100
+	}
+	return time.Date(year, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC), true
 }

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -52,6 +53,9 @@ type ChannelHarness interface {
 //	Limits                   a post at the declared MaxLength is accepted
 //	RetrySafety              the declared RetrySafety holds, also after a
 //	                         lost response
+//	PublishOverlapping       overlapping publishes of one post make one post
+//	                         on a RetryIdempotent channel, and FindPost finds
+//	                         it on a RetryAfterLookup one
 //	ErrorsClassified         each fault is classified as cmkit.Classify expects
 //	NoSecretsInErrors        no error message carries a credential
 //	FindPost, ReadMentions, Reply, Hide, Delete, Insights, FollowerCount
@@ -69,6 +73,7 @@ func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness) {
 		{"PublishCanceledContext", testPublishCanceled},
 		{"Limits", testLimits},
 		{"RetrySafety", testRetrySafety},
+		{"PublishOverlapping", testPublishOverlapping},
 		{"ErrorsClassified", testErrorsClassified},
 		{"NoSecretsInErrors", testNoSecrets},
 		{"FindPost", testFindPost},
@@ -349,6 +354,98 @@ func testRetrySafety(t *testing.T, h ChannelHarness) {
 	}
 }
 
+// overlapping is how many calls testPublishOverlapping makes at once.
+const overlapping = 8
+
+// testPublishOverlapping publishes one post from several goroutines,
+// released together through a barrier, as happens when a publisher's lease
+// expires mid-send and another publisher retries while the first call is
+// still in flight.
+//
+// RetryIdempotent promises that a second call with the same Post.ID never
+// makes a second post, and an overlapping call is a second call: the
+// platform must hold exactly one post, and every call that succeeds must
+// return its receipt. An adapter that looks the ID up and then creates the
+// post fails here, since every lookup can run before any create.
+//
+// RetryAfterLookup promises only that FindPost tells, afterwards, whether
+// the post exists; a lookup cannot see a post another call is still
+// creating, so the contract allows overlapping publishes to post twice
+// there, and the subtest checks what the lookup promises: once the calls
+// have returned, FindPost finds the post. RetryUnsafe promises nothing, and
+// the subtest is skipped.
+func testPublishOverlapping(t *testing.T, h ChannelHarness) {
+	ch := h.Channel()
+	rs := ch.Info().RetrySafety
+	if rs == cmkit.RetryUnsafe {
+		t.Skip("the channel declares RetryUnsafe: overlapping publishes may post twice")
+	}
+	ctx := suiteCtx(t)
+	p := newPost("cmkit conformance: overlapping publishes")
+	type result struct {
+		rc  cmkit.Receipt
+		err error
+	}
+	results := make([]result, overlapping)
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	for i := range results {
+		post := p.Clone()
+		ready.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-start
+			results[i].rc, results[i].err = ch.Publish(ctx, post)
+		}()
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+
+	var ok []cmkit.Receipt
+	for _, r := range results {
+		noSecrets(t, h, "Publish", r.err)
+		if r.err != nil {
+			t.Logf("an overlapping Publish failed: %v", r.err)
+			continue
+		}
+		if r.rc.PostID != p.ID || r.rc.PlatformID == "" {
+			t.Errorf("an overlapping Publish returned %+v for post %s", r.rc, p.ID)
+		}
+		ok = append(ok, r.rc)
+	}
+	if len(ok) == 0 {
+		t.Fatalf("none of %d overlapping publishes of one post succeeded", overlapping)
+	}
+	n := published(t, h, p.ID)
+	if rs == cmkit.RetryAfterLookup {
+		t.Logf("%d overlapping publishes left %d posts (RetryAfterLookup allows more than one)", overlapping, n)
+		f, isFinder := ch.(cmkit.PostFinder)
+		if !isFinder {
+			t.Fatalf("the channel declares RetryAfterLookup but does not implement cmkit.PostFinder")
+		}
+		rc, err := f.FindPost(ctx, p.ID)
+		noSecrets(t, h, "FindPost", err)
+		if err != nil {
+			t.Errorf("FindPost after %d overlapping publishes: %v", overlapping, err)
+		} else if rc.PostID != p.ID || rc.PlatformID == "" {
+			t.Errorf("FindPost returned %+v for post %s", rc, p.ID)
+		}
+		return
+	}
+	if n != 1 {
+		t.Errorf("the channel declares RetryIdempotent, but %d overlapping publishes of one post left %d posts", overlapping, n)
+	}
+	for _, rc := range ok[1:] {
+		if rc.PlatformID != ok[0].PlatformID {
+			t.Errorf("overlapping publishes of one post returned different PlatformIDs (%q, %q)", ok[0].PlatformID, rc.PlatformID)
+			break
+		}
+	}
+}
+
 // inject arranges a fault, or logs why it cannot and returns false.
 func inject(t *testing.T, h ChannelHarness, f Fault) bool {
 	t.Helper()
@@ -396,8 +493,8 @@ func testErrorsClassified(t *testing.T, h ChannelHarness) {
 				var rl *cmkit.RateLimitError
 				if !errors.As(err, &rl) {
 					t.Errorf("a rate limit must be a *cmkit.RateLimitError, got %v", err)
-				} else if rl.RetryAfter < 0 {
-					t.Errorf("RateLimitError.RetryAfter = %s, want >= 0", rl.RetryAfter)
+				} else if rl.RetryAfter < 0 || rl.RetryAfter > cmkit.MaxRetryAfter {
+					t.Errorf("RateLimitError.RetryAfter = %s, want within [0, cmkit.MaxRetryAfter]", rl.RetryAfter)
 				}
 			}
 			if want[fault] != cmkit.Ambiguous {

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -75,25 +78,89 @@ func (l leaky) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error)
 	return rc, err
 }
 
+// obeysAnyWait passes on whatever wait the platform asks for, even a Unix
+// time sent as seconds (54 years), instead of capping it.
+type obeysAnyWait struct{ *cmkittest.FakeChannel }
+
+func (o obeysAnyWait) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := o.FakeChannel.Publish(ctx, p)
+	if rl := (*cmkit.RateLimitError)(nil); errors.As(err, &rl) {
+		return rc, &cmkit.RateLimitError{RetryAfter: 1700000000 * time.Second, Err: err}
+	}
+	return rc, err
+}
+
+// lookupThenCreate claims idempotency, but publishes in two steps: it looks
+// the post up and creates it when it is absent (over a fake that publishes
+// every call). Its gate holds each call that found nothing until a second
+// one has looked too, and then stays open, so two overlapping calls both
+// create every time: the race is certain by construction, not by timing. A
+// lone call waits for a partner, so the tester runs only the subtest that
+// overlaps calls (the wait gives up after gateTimeout, so a misuse is slow
+// rather than stuck).
+type lookupThenCreate struct {
+	doublePoster
+	gate *gate
+}
+
+func (l lookupThenCreate) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := l.FindPost(ctx, p.ID)
+	if !errors.Is(err, cmkit.ErrNotFound) {
+		return rc, err
+	}
+	l.gate.pass()
+	return l.FakeChannel.Publish(ctx, p)
+}
+
+const gateTimeout = 10 * time.Second
+
+// gate opens for good once two callers have arrived.
+type gate struct {
+	mu      sync.Mutex
+	arrived int
+	open    chan struct{}
+}
+
+func newGate() *gate { return &gate{open: make(chan struct{})} }
+
+func (g *gate) pass() {
+	g.mu.Lock()
+	g.arrived++
+	if g.arrived == 2 {
+		close(g.open)
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.open:
+	case <-time.After(gateTimeout):
+	}
+}
+
 type brokenCase struct {
 	safety cmkit.RetrySafety // of the fake underneath
 	wrap   func(*cmkittest.FakeChannel) cmkit.Channel
 	fails  []string // subtests that must fail
+	only   []string // when set, the only subtests run (besides Identity)
 }
 
 var brokenChannels = map[string]brokenCase{
 	"double-poster": {cmkit.RetryUnsafe, func(f *cmkittest.FakeChannel) cmkit.Channel { return doublePoster{f} },
-		[]string{"RetrySafety"}},
+		[]string{"RetrySafety"}, nil},
 	"blind-finder": {cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel { return blindFinder{f} },
-		[]string{"RetrySafety", "FindPost"}},
+		[]string{"RetrySafety", "FindPost"}, nil},
 	"unclassified": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return unclassified{f} },
-		[]string{"ErrorsClassified/transient", "ErrorsClassified/permanent", "ErrorsClassified/rate-limit", "PublishCanceledContext"}},
+		[]string{"ErrorsClassified/transient", "ErrorsClassified/permanent", "ErrorsClassified/rate-limit", "PublishCanceledContext"}, nil},
 	"ignores-cancel": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return ignoresCancel{f} },
-		[]string{"PublishCanceledContext"}},
+		[]string{"PublishCanceledContext"}, nil},
 	"gappy-cursor": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return gappyCursor{f} },
-		[]string{"ReadMentions"}},
+		[]string{"ReadMentions"}, nil},
 	"leaky": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return leaky{f} },
-		[]string{"NoSecretsInErrors", "ErrorsClassified/transient"}},
+		[]string{"NoSecretsInErrors", "ErrorsClassified/transient"}, nil},
+	"obeys-any-wait": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return obeysAnyWait{f} },
+		[]string{"ErrorsClassified/rate-limit"}, nil},
+	"lookup-then-create": {cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel {
+		return lookupThenCreate{doublePoster{f}, newGate()}
+	}, []string{"PublishOverlapping"}, []string{"PublishOverlapping"}},
 }
 
 const brokenEnv = "CMKITTEST_BROKEN_CHANNEL"
@@ -114,17 +181,23 @@ func TestSuiteCatchesBrokenChannels(t *testing.T) {
 	for name, bc := range brokenChannels {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			expectSuiteFailures(t, "TestSuiteCatchesBrokenChannels", brokenEnv, name, bc.fails, "Identity")
+			expectSuiteFailures(t, "TestSuiteCatchesBrokenChannels", brokenEnv, name, bc.fails, []string{"Identity"}, bc.only...)
 		})
 	}
 }
 
 // expectSuiteFailures re-runs the test named test in a child process with
 // env=name, and checks that it fails, that each of the subtests fails, that
-// the subtest pass still passes, and that nothing panicked.
-func expectSuiteFailures(t *testing.T, test, env, name string, fails []string, pass string) {
+// each of passes still passes (the implementation is broken only in the
+// intended way), and that nothing panicked or crashed. When only names
+// subtests, the child runs just those and passes.
+func expectSuiteFailures(t *testing.T, test, env, name string, fails, passes []string, only ...string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v", "-test.count=1")
+	run := "^" + test + "$"
+	if len(only) > 0 {
+		run += "/^(" + strings.Join(append(slices.Clone(passes), only...), "|") + ")$"
+	}
+	cmd := exec.Command(os.Args[0], "-test.run="+run, "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), env+"="+name)
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
@@ -133,10 +206,12 @@ func expectSuiteFailures(t *testing.T, test, env, name string, fails []string, p
 	for _, sub := range fails {
 		assert.Contains(t, string(out), "--- FAIL: "+prefix+sub+" ", "subtest %s must fail", sub)
 	}
-	assert.Contains(t, string(out), "--- PASS: "+prefix+pass+" ", "an honest part still passes")
+	for _, sub := range passes {
+		assert.Contains(t, string(out), "--- PASS: "+prefix+sub+" ", "subtest %s must still pass", sub)
+	}
 	for _, line := range strings.Split(string(out), "\n") {
-		if strings.Contains(line, "panic:") {
-			t.Errorf("the suite panicked: %s", line)
+		if strings.Contains(line, "panic:") || strings.HasPrefix(line, "fatal error:") {
+			t.Errorf("the suite panicked or crashed: %s", line)
 		}
 	}
 }
