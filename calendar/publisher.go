@@ -299,6 +299,7 @@ func (p *Publisher) process(ctx context.Context, c Claimed) error {
 	}
 	j := &job{p: p, e: e}
 	now := p.cal.clock.Now()
+	j.recoverCutOff(now)
 	stop, pause, err := j.claimChecks(ctx, now)
 	if err != nil {
 		return err
@@ -327,6 +328,28 @@ func (p *Publisher) process(ctx context.Context, c Claimed) error {
 	j.capLateness()
 	j.e.Lease = Lease{}
 	return j.put(ctx)
+}
+
+// recoverCutOff settles the attempts a claim finds still "sending": the
+// publisher that made them lost its lease (it died, or outlived it), so
+// each call's outcome is unknown. On a channel that can be retried safely
+// the variant is pending again (a lookup channel looks first); otherwise
+// it waits for a person. This runs before any other check, so that an
+// entry held or expired at this claim does not keep a variant sending.
+func (j *job) recoverCutOff(now time.Time) {
+	for i := range j.e.Variants {
+		v := &j.e.Variants[i]
+		if v.State != Sending {
+			continue
+		}
+		a := &v.Attempts[len(v.Attempts)-1]
+		a.Outcome, a.Error = "ambiguous", "the publisher lost its lease during the call"
+		v.State = Pending
+		ch, ok := j.p.cal.channels[v.Channel]
+		if !ok || !j.p.mayRetryAmbiguous(ch.Info(), ch) {
+			j.unknown(v, errors.New("a publish was cut off and the channel cannot be retried safely"))
+		}
+	}
 }
 
 // lateBase is the instant lateness counts from: the planned time, or a
@@ -495,22 +518,12 @@ func (j *job) publishVariant(ctx context.Context, i int) error {
 	info := ch.Info()
 	now := p.cal.clock.Now()
 
-	// An attempt still "sending" was cut off: its outcome is unknown.
-	if v.State == Sending {
-		v.State = Pending
-		v.Attempts[len(v.Attempts)-1].Outcome = "ambiguous"
-		v.Attempts[len(v.Attempts)-1].Error = "the publisher stopped during the call"
-		if !p.mayRetryAmbiguous(info, ch) {
-			j.unknown(v, errors.New("a publish was cut off and the channel cannot be retried safely"))
-			return nil
-		}
-	}
 	if wait := p.wait(v.Channel, now); wait > 0 {
 		v.NextAt = now.Add(wait)
 		return nil
 	}
-	// After an ambiguous attempt on a lookup channel, look before retrying.
-	if n := len(v.Attempts); n > 0 && v.Attempts[n-1].Outcome == "ambiguous" && info.RetrySafety == cmkit.RetryAfterLookup {
+	// While an ambiguous attempt may be out, a lookup channel looks first.
+	if info.RetrySafety == cmkit.RetryAfterLookup && mayBeOut(v, len(v.Attempts)) {
 		if done := j.lookup(v, ch); done {
 			return nil
 		}
@@ -673,7 +686,7 @@ func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc c
 	switch cmkit.Classify(err) {
 	case cmkit.Permanent:
 		a.Outcome = "rejected"
-		if mayBeOut(v) {
+		if mayBeOut(v, len(v.Attempts)-1) {
 			// An earlier attempt may have published; this refusal does not
 			// prove otherwise.
 			j.unknown(v, fmt.Errorf("refused after an attempt that may have published: %w", err))
@@ -696,7 +709,7 @@ func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc c
 	}
 	n := failures(v)
 	if n >= p.maxAttempts {
-		if mayBeOut(v) {
+		if mayBeOut(v, len(v.Attempts)-1) {
 			// It may be out: giving up must not claim it failed.
 			j.unknown(v, fmt.Errorf("gave up after %d failed attempts, one of which may have published: %w", n, err))
 			return
@@ -724,11 +737,12 @@ func failures(v *Variant) int {
 	return n
 }
 
-// mayBeOut reports whether an attempt before v's last may have published:
-// one ended ambiguous, and no lookup since found the post absent.
-func mayBeOut(v *Variant) bool {
+// mayBeOut reports whether one of v's first n attempts may have published:
+// one ended ambiguous, and no lookup since found the post absent. A failed
+// lookup proves nothing.
+func mayBeOut(v *Variant, n int) bool {
 	out := false
-	for _, a := range v.Attempts[:len(v.Attempts)-1] {
+	for _, a := range v.Attempts[:n] {
 		switch a.Outcome {
 		case "ambiguous":
 			out = true
