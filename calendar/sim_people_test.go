@@ -298,6 +298,22 @@ func legit(err error) bool {
 
 func (s *sim) pick(xs []string) string { return xs[s.rng.IntN(len(xs))] }
 
+// member picks one of xs who may act in this run: the member senior on one
+// channel and junior on others acts only with behaviour "mixed", the one
+// with bare permissions only with "bare", the two with deny grants only
+// with "deny".
+func (s *sim) member(xs []string) string {
+	var ok []string
+	for _, m := range xs {
+		switch {
+		case m == "mix" && !s.on(bMixed), m == "bare" && !s.on(bBare), (m == "den" || m == "dap") && !s.on(bDeny):
+		default:
+			ok = append(ok, m)
+		}
+	}
+	return s.pick(ok)
+}
+
 // entriesWhere returns, in creation order, the stored entries that match.
 func (s *sim) entriesWhere(keep func(*calendar.Entry) bool) []calendar.Entry {
 	var out []calendar.Entry
@@ -341,6 +357,7 @@ func (s *sim) person() {
 	}
 	acts := []action{
 		{10, true, s.doCreate},
+		{30, true, s.doProgress},
 		{8, true, s.doSubmit},
 		{8, true, s.doApprove},
 		{8, true, s.doSchedule},
@@ -386,7 +403,7 @@ func (s *sim) outcomeOf(who, what string, err error) bool {
 }
 
 func (s *sim) doCreate() {
-	who := s.pick(writers)
+	who := s.member(writers)
 	var chs []string
 	order := []string{"acme-x", "acme-masto", "acme-fb"}
 	if s.rng.IntN(6) == 0 {
@@ -415,7 +432,7 @@ func (s *sim) doCreate() {
 	for _, ch := range chs {
 		vs = append(vs, calendar.Variant{Channel: ch, Post: cmkit.Post{Text: fmt.Sprintf("e%d v1 %s", n, ch)}})
 	}
-	at := s.clock.now().Add(time.Duration(s.rng.IntN(200)-10) * time.Minute).Truncate(time.Second)
+	at := s.clock.now().Add(time.Duration(s.rng.IntN(5400)-300) * time.Second).Truncate(time.Second)
 	e, err := s.human.Create(s.as(who), calendar.Entry{Title: fmt.Sprintf("entry %d", n), Brand: brand, At: at,
 		Campaign: campaign, Variants: vs})
 	if !s.outcomeOf(who, fmt.Sprintf("creates e%d on %v (brand %q, campaign %q) at %s", n, chs, brand, campaign, s.fmtTime(at)), err) {
@@ -426,6 +443,28 @@ func (s *sim) doCreate() {
 	s.record(e)
 }
 
+// doProgress moves an entry along its way: its author submits a draft, a
+// senior (usually one who may) approves or schedules it.
+func (s *sim) doProgress() {
+	e, ok := s.pickEntry(inStates(calendar.Draft, calendar.InReview, calendar.Approved))
+	if !ok {
+		return
+	}
+	m := s.models[e.ID]
+	switch e.State {
+	case calendar.Draft:
+		who := m.creator
+		_, err := s.human.Submit(s.as(who), e.ID, e.Version)
+		s.outcomeOf(who, "submits "+s.entryName(e.ID), err)
+	case calendar.InReview:
+		s.approve(e, s.member(seniors))
+	case calendar.Approved:
+		who := s.pick([]string{"sam", "bea", "ben"})
+		_, err := s.human.Schedule(s.as(who), e.ID, e.Version)
+		s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err)
+	}
+}
+
 func (s *sim) doSubmit() {
 	e, ok := s.pickEntry(inStates(calendar.Draft))
 	if !ok {
@@ -433,7 +472,7 @@ func (s *sim) doSubmit() {
 	}
 	who := s.models[e.ID].creator
 	if s.rng.IntN(3) == 0 {
-		who = s.pick(anyone)
+		who = s.member(anyone)
 	}
 	_, err := s.human.Submit(s.as(who), e.ID, e.Version)
 	s.outcomeOf(who, "submits "+s.entryName(e.ID), err)
@@ -444,10 +483,10 @@ func (s *sim) doApprove() {
 	if !ok {
 		return
 	}
-	who := s.pick(anyone)
-	if s.rng.IntN(2) == 0 {
-		who = s.pick(seniors)
-	}
+	s.approve(e, s.member(anyone))
+}
+
+func (s *sim) approve(e calendar.Entry, who string) {
 	got, err := s.human.Approve(s.as(who), e.ID, e.Version)
 	if s.outcomeOf(who, "approves "+s.entryName(e.ID), err) {
 		m := s.models[e.ID]
@@ -472,7 +511,7 @@ func (s *sim) doSchedule() {
 	if !ok {
 		return
 	}
-	who := s.pick(seniors)
+	who := s.member(seniors)
 	_, err := s.human.Schedule(s.as(who), e.ID, e.Version)
 	s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err)
 }
@@ -484,7 +523,7 @@ func (s *sim) doEdit() {
 		return
 	}
 	m := s.models[e.ID]
-	who := s.pick(writers)
+	who := s.member(writers)
 	cv := m.cv + 1
 	upd := e.Clone()
 	if s.rng.IntN(8) == 0 && len(upd.Variants) > 1 {
@@ -511,7 +550,7 @@ func (s *sim) doCancel() {
 	if !ok {
 		return
 	}
-	who := s.pick(seniors)
+	who := s.member(seniors)
 	_, err := s.human.Cancel(s.as(who), e.ID, e.Version)
 	s.outcomeOf(who, fmt.Sprintf("cancels %s (%s)", s.entryName(e.ID), e.State), err)
 }
@@ -535,7 +574,7 @@ func (s *sim) doResolve() {
 			break
 		}
 	}
-	who := s.pick(seniors)
+	who := s.member(seniors)
 	pp, found := s.findPost(v.Channel, v.Post.ID)
 	_, err := s.human.Resolve(s.as(who), e.ID, e.Version, v.Channel, found, pp.platformID)
 	if s.outcomeOf(who, fmt.Sprintf("resolves %s on %s (%s): found=%v", s.entryName(e.ID), v.Channel, v.State, found), err) {
@@ -558,9 +597,9 @@ func (s *sim) doPause() {
 	default:
 		p.Brand, p.Channel = "acme", "acme-fb"
 	}
-	who := s.pick(seniors)
+	who := s.member(seniors)
 	_, err := s.human.Pause(s.as(who), p)
-	s.outcomeOf(who, fmt.Sprintf("pauses %+v", p), err)
+	s.outcomeOf(who, fmt.Sprintf("pauses %s: brand %q channel %q campaign %q", p.ID, p.Brand, p.Channel, p.Campaign), err)
 }
 
 func (s *sim) doResume() {
@@ -570,7 +609,7 @@ func (s *sim) doResume() {
 	}
 	p := ps[s.rng.IntN(len(ps))]
 	policy := calendar.MissedPolicy(1 + s.rng.IntN(3))
-	who := s.pick(seniors)
+	who := s.member(seniors)
 	n, err := s.human.Resume(s.as(who), p.ID, policy, moveNext)
 	s.outcomeOf(who, fmt.Sprintf("resumes %s (%s), releasing %d", p.ID, policy, n), err)
 }
@@ -578,9 +617,13 @@ func (s *sim) doResume() {
 func (s *sim) doGrant() {
 	now := s.clock.now()
 	g := roles.Grant{Scope: roles.Scope{Brand: "acme"}}
-	switch s.rng.IntN(4) {
+	kind := s.rng.IntN(4)
+	if !s.on(bDeny) {
+		kind = 0
+	}
+	switch kind {
 	case 0, 1: // temporary cover
-		g.Member, g.Role = s.pick([]string{"ola", "ian", "bare", "mix"}), roles.SeniorCM
+		g.Member, g.Role = s.member([]string{"ola", "ian", "bare", "mix"}), roles.SeniorCM
 		if s.rng.IntN(2) == 0 {
 			g.Scope.Channel = s.pick([]string{"acme-x", "acme-masto", "acme-fb"})
 		}
@@ -588,10 +631,10 @@ func (s *sim) doGrant() {
 			g.ExpiresAt = now.Add(time.Duration(5+s.rng.IntN(120)) * time.Minute)
 		}
 	case 2:
-		g.Member, g.Permission, g.Deny = s.pick([]string{"bea", "ben", "mix"}), roles.ApprovePost, true
+		g.Member, g.Permission, g.Deny = s.member([]string{"bea", "ben", "mix"}), roles.ApprovePost, true
 		g.Scope.Channel = s.pick([]string{"acme-x", "acme-masto", "acme-fb"})
 	default:
-		g.Member, g.Role, g.Deny = s.pick([]string{"bea", "ben", "mix"}), roles.SeniorCM, true
+		g.Member, g.Role, g.Deny = s.member([]string{"bea", "ben", "mix"}), roles.SeniorCM, true
 		g.Scope.Channel = s.pick([]string{"acme-x", "acme-masto", "acme-fb"})
 	}
 	got, err := s.dir.Grant(s.as("sam"), g)
@@ -607,7 +650,7 @@ func (s *sim) doRevoke() {
 	now := s.clock.now()
 	var live []*grantRec
 	for _, g := range s.grants {
-		if !g.fixed && (g.until.IsZero() || g.until.After(now)) {
+		if !g.fixed && (g.until.IsZero() || g.until.After(now)) && (s.on(bDeny) || !g.deny && !slices.Contains([]string{"den", "dap", "mix", "bare"}, g.member)) {
 			live = append(live, g)
 		}
 	}

@@ -126,10 +126,13 @@ const (
 	bPause       = "pause"       // people pause and resume brands, channels and campaigns
 	bGrants      = "grants"      // people grant and revoke roles
 	bBrandText   = "brandtext"   // Entry.Brand left empty or cased differently from the channel's brand
+	bMixed       = "mixed"       // a member senior on acme-x but junior on acme's other channels acts
+	bBare        = "bare"        // a member with bare permissions (post.draft, post.submit) and no role acts
+	bDeny        = "deny"        // seniors with a deny grant on one channel act
 )
 
 var simBehaviours = []string{bCrash, bStoreFaults, bLatency, bFaults, bJumps, bSkew, bLeases, bMulti,
-	bEdit, bCancel, bResolve, bPause, bGrants, bBrandText}
+	bEdit, bCancel, bResolve, bPause, bGrants, bBrandText, bMixed, bBare, bDeny}
 
 func simBehaviourSet(only, without string) (map[string]bool, error) {
 	on := map[string]bool{}
@@ -424,7 +427,7 @@ func (s *sim) randomStep() {
 		{25, s.person},
 	}
 	if s.on(bCrash) {
-		choices = append(choices, choice{3, func() {
+		choices = append(choices, choice{2, func() {
 			if len(s.procs) > 0 {
 				s.stats.crashes++
 				s.crash(s.procs[s.rng.IntN(len(s.procs))])
@@ -450,14 +453,14 @@ func (s *sim) randomStep() {
 		}})
 	}
 	if s.on(bJumps) {
-		choices = append(choices, choice{2, func() {
+		choices = append(choices, choice{1, func() {
 			if s.rng.IntN(3) == 0 {
 				d := time.Duration(1+s.rng.IntN(30)) * time.Second
 				s.tracef("the clock steps back %s", d)
 				s.clock.offset -= d
 				return
 			}
-			d := time.Duration(10+s.rng.IntN(360)) * time.Minute
+			d := time.Duration(10+s.rng.IntN(170)) * time.Minute
 			s.tracef("time jumps %s ahead", d)
 			s.advance(d)
 		}})
@@ -558,8 +561,8 @@ func (s *sim) checkEnd() {
 			s.violate(invSim, "query: %v", err)
 			return
 		}
-		if e.State == calendar.Publishing || e.State == calendar.Scheduled && e.PausedBy == "" {
-			s.violate(invEnd, "%s ends %s", s.entryName(e.ID), e.State)
+		if (e.State == calendar.Publishing || e.State == calendar.Scheduled) && e.PausedBy == "" {
+			s.violate(invEnd, "%s ends %s (due %v, lease %+v, variants %s)", s.entryName(e.ID), e.State, e.DueAt, e.Lease, variantStates(&e))
 		}
 		for _, v := range e.Variants {
 			name := s.postName(v.Post.ID)
@@ -593,4 +596,18 @@ func (s *sim) checkEnd() {
 		}
 	}
 	s.stats.calls = s.callSeq
+}
+
+func variantStates(e *calendar.Entry) string {
+	var b strings.Builder
+	for i, v := range e.Variants {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s", v.Channel, v.State)
+		if n := len(v.Attempts); n > 0 {
+			fmt.Fprintf(&b, " after %d attempts (last %s)", n, v.Attempts[n-1].Outcome)
+		}
+	}
+	return b.String()
 }

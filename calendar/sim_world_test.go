@@ -195,7 +195,7 @@ func (w *simStore) fault(op string) error {
 	if s.draining {
 		return nil
 	}
-	if s.on(bCrash) && s.rng.Float64() < 0.004 {
+	if s.on(bCrash) && s.rng.Float64() < 0.002 {
 		s.tracef("%s crashes before store %s", w.p.name, op)
 		s.kill(w.p)
 		return errStoreDown
@@ -217,7 +217,7 @@ func (w *simStore) fault(op string) error {
 // crashed before hearing the answer.
 func (w *simStore) crashAfter(op string) bool {
 	s := w.s
-	if s.draining || !s.on(bCrash) || s.rng.Float64() >= 0.004 {
+	if s.draining || !s.on(bCrash) || s.rng.Float64() >= 0.002 {
 		return false
 	}
 	s.tracef("%s crashes after store %s was applied", w.p.name, op)
