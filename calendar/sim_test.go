@@ -112,26 +112,27 @@ func TestSimulation(t *testing.T) {
 // The behaviours a run may enable, all on by default. CMKIT_SIM_ONLY and
 // CMKIT_SIM_WITHOUT pick a subset, to show which behaviour a bug needs.
 const (
-	bCrash       = "crash"       // processes crash (mid-call, between rounds, around store writes) and restart
-	bStoreFaults = "storefaults" // store calls fail or conflict at random
-	bLatency     = "latency"     // long-tailed latencies, past the call timeout and the lease
-	bFaults      = "faults"      // transient, rate-limited, permanent and ambiguous platform answers
-	bJumps       = "jumps"       // the clock jumps: downtime of hours, or a step back
-	bSkew        = "skew"        // each process's clock is off by up to a second
-	bLeases      = "leases"      // seeded leases and call timeouts, not only the defaults
-	bMulti       = "multi"       // several publishers at once
-	bEdit        = "edit"        // people edit entries
-	bCancel      = "cancel"      // people cancel entries
-	bResolve     = "resolve"     // people resolve unknown and failed variants
-	bPause       = "pause"       // people pause and resume brands, channels and campaigns
-	bGrants      = "grants"      // people grant and revoke roles
-	bBrandText   = "brandtext"   // Entry.Brand left empty or cased differently from the channel's brand
-	bMixed       = "mixed"       // a member senior on acme-x but junior on acme's other channels acts
-	bBare        = "bare"        // a member with bare permissions (post.draft, post.submit) and no role acts
-	bDeny        = "deny"        // seniors with a deny grant on one channel act
+	bCrash        = "crash"        // processes crash (mid-call, between rounds, around store writes) and restart
+	bStoreFaults  = "storefaults"  // store calls fail or conflict at random
+	bLatency      = "latency"      // long-tailed latencies, past the call timeout and the lease
+	bFaults       = "faults"       // transient, rate-limited, permanent and ambiguous platform answers to publishing
+	bLookupFaults = "lookupfaults" // transient and ambiguous answers to lookups
+	bJumps        = "jumps"        // the clock jumps: downtime of hours, or a step back
+	bSkew         = "skew"         // each process's clock is off by up to a second
+	bLeases       = "leases"       // seeded leases and call timeouts, not only the defaults
+	bMulti        = "multi"        // several publishers at once
+	bEdit         = "edit"         // people edit entries
+	bCancel       = "cancel"       // people cancel entries
+	bResolve      = "resolve"      // people resolve unknown and failed variants
+	bPause        = "pause"        // people pause and resume brands, channels and campaigns
+	bGrants       = "grants"       // people grant and revoke roles
+	bBrandText    = "brandtext"    // Entry.Brand left empty or cased differently from the channel's brand
+	bMixed        = "mixed"        // a member senior on acme-x but junior on acme's other channels acts
+	bBare         = "bare"         // a member with bare permissions (post.draft, post.submit) and no role acts
+	bDeny         = "deny"         // seniors with a deny grant on one channel act
 )
 
-var simBehaviours = []string{bCrash, bStoreFaults, bLatency, bFaults, bJumps, bSkew, bLeases, bMulti,
+var simBehaviours = []string{bCrash, bStoreFaults, bLatency, bFaults, bLookupFaults, bJumps, bSkew, bLeases, bMulti,
 	bEdit, bCancel, bResolve, bPause, bGrants, bBrandText, bMixed, bBare, bDeny}
 
 func simBehaviourSet(only, without string) (map[string]bool, error) {
@@ -160,6 +161,7 @@ func simBehaviourSet(only, without string) (map[string]bool, error) {
 const (
 	invSim      = "0 sim"      // the system under test panicked, hung, or failed a person with an error that is no refusal
 	invDouble   = "1 double"   // each post ID is applied at most once per channel
+	invOverlap  = "1b overlap" // one sender per post: no call for a post starts while another process's call for it is in flight
 	invApproval = "2 approval" // nothing reaches a platform without a valid approval of its current content, for every channel
 	invPause    = "3 pause"    // no call starts inside a pause of its channel's brand, its channel or its campaign
 	invLate     = "4 late"     // no post starts later than the lateness policy allows, unless a person released it
@@ -583,7 +585,7 @@ func (s *sim) checkEnd() {
 				}
 			case calendar.Unknown:
 				s.stats.verify++
-				if e.State != calendar.Verify && e.State != calendar.Held && e.State != calendar.Cancelled {
+				if e.State != calendar.Verify && e.State != calendar.Held && e.State != calendar.Cancelled && e.PausedBy == "" {
 					s.violate(invEnd, "%s is unknown but its entry is %s, not waiting for a person", name, e.State)
 				}
 			case calendar.Sending:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -369,6 +370,12 @@ func (s *sim) startCall(c *call) {
 	}
 	s.tracef("%s starts %s #%d on %s (post %s), ends in %s as %s", c.p.name, what, c.seq, c.channel,
 		s.postName(c.id), lat, outcomeNames[c.out])
+	for _, o := range s.inflight {
+		if o != c && o.id == c.id && o.channel == c.channel && o.p != c.p {
+			s.violate(invOverlap, "%s starts a call for %s while %s's call #%d for it (started %s) is still in flight; attempts on record: %s",
+				c.p.name, s.postName(c.id), o.p.name, o.seq, s.fmtTime(s.clock.base.Add(o.start+s.clock.offset)), s.attempts(c.id))
+		}
+	}
 	if c.kind == callPublish {
 		s.checkCallStart(c)
 	}
@@ -396,6 +403,9 @@ func (s *sim) drawOutcome(kind callKind) outcome {
 	}
 	x := s.rng.Float64()
 	if kind == callFind {
+		if !s.on(bLookupFaults) {
+			return outAccepted
+		}
 		switch {
 		case x < 0.08:
 			return outTransient
@@ -484,8 +494,9 @@ func (s *sim) apply(c *call) cmkit.Receipt {
 		if info.RetrySafety == cmkit.RetryIdempotent {
 			return cmkit.Receipt{PostID: old.id, ChannelID: c.channel, PlatformID: old.platformID, PublishedAt: old.at}
 		}
-		s.violate(invDouble, "post %s was published twice on %s (%s channel): first at %s, again by %s's call #%d",
-			s.postName(c.post.ID), c.channel, info.RetrySafety, s.fmtTime(old.at), c.p.name, c.seq)
+		s.violate(invDouble, "post %s was published twice on %s (%s channel): first at %s, again by %s's call #%d started at %s; attempts on record: %s",
+			s.postName(c.post.ID), c.channel, info.RetrySafety, s.fmtTime(old.at), c.p.name, c.seq,
+			s.fmtTime(s.clock.base.Add(c.start+s.clock.offset)), s.attempts(c.post.ID))
 	}
 	s.platformSeq++
 	pp := platformPost{id: c.post.ID, text: c.post.Text, at: s.clock.now(), platformID: fmt.Sprintf("%s-%d", c.channel, s.platformSeq)}
@@ -543,4 +554,29 @@ func (s *sim) dropProc(p *proc) {
 			return
 		}
 	}
+}
+
+// attempts describes the attempts on record for a post, for a violation.
+func (s *sim) attempts(post uuid.UUID) string {
+	ref, ok := s.posts[post]
+	if !ok {
+		return "none"
+	}
+	e, err := s.store.Get(context.Background(), ref.entry)
+	if err != nil {
+		return err.Error()
+	}
+	v := e.Variant(ref.channel)
+	if v == nil {
+		return "no variant"
+	}
+	var b strings.Builder
+	for i, a := range v.Attempts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s@%s", a.Publisher, a.Outcome, s.fmtTime(a.At))
+	}
+	fmt.Fprintf(&b, " (state %s, entry %s, lease %s until %s)", v.State, e.State, e.Lease.Owner, s.fmtTime(e.Lease.Expires))
+	return b.String()
 }
