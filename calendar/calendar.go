@@ -306,13 +306,16 @@ func (c *Calendar) Create(ctx context.Context, e Entry) (Entry, error) {
 	if err := c.knownChannels(&e); err != nil {
 		return Entry{}, err
 	}
+	if err := c.deriveBrand(&e); err != nil {
+		return Entry{}, err
+	}
 	if err := c.check(ctx, roles.DraftPost, &e); err != nil {
 		return Entry{}, err
 	}
 	now := c.clock.Now()
 	e = e.Clone()
 	e.ID, e.Version, e.Author, e.State = cmkit.NewID(), 0, actor(ctx), Draft
-	e.DueAt, e.Lease, e.PausedBy, e.Approvals, e.History = time.Time{}, Lease{}, "", nil, nil
+	e.DueAt, e.Lease, e.PausedBy, e.Approvals, e.History, e.ReleasedAt = time.Time{}, Lease{}, "", nil, nil, time.Time{}
 	e.CreatedAt, e.UpdatedAt = now, now
 	for i := range e.Variants {
 		v := &e.Variants[i]
@@ -320,6 +323,26 @@ func (c *Calendar) Create(ctx context.Context, e Entry) (Entry, error) {
 	}
 	e.History = []Transition{{At: now, By: e.Author, To: Draft, Note: "created"}}
 	return c.store.Put(ctx, e)
+}
+
+// deriveBrand sets e.Brand from its channels' brand, the one source of
+// that fact: pauses and permissions read the channels. An entry speaks for
+// one brand; a Brand that names another is refused rather than ignored.
+func (c *Calendar) deriveBrand(e *Entry) error {
+	brand := ""
+	for i, v := range e.Variants {
+		b := c.channels[v.Channel].Info().Brand
+		if i > 0 && b != brand {
+			return cmkit.Invalid(fmt.Sprintf("entry.variants[%d].channel", i), "one_brand",
+				"channel %q is of brand %q and the entry's first channel of %q: an entry speaks for one brand", v.Channel, b, brand)
+		}
+		brand = b
+	}
+	if e.Brand != "" && e.Brand != brand {
+		return cmkit.Invalid("entry.brand", "derived", "the entry's channels are of brand %q, not %q (the brand comes from the channels; leave it empty)", brand, e.Brand)
+	}
+	e.Brand = brand
+	return nil
 }
 
 func (c *Calendar) knownChannels(e *Entry) error {
@@ -374,6 +397,9 @@ func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 	if err := c.knownChannels(&e); err != nil {
 		return Entry{}, err
 	}
+	if err := c.deriveBrand(&e); err != nil {
+		return Entry{}, err
+	}
 	return c.mutate(ctx, e.ID, e.Version, func(cur *Entry, now time.Time) error {
 		switch cur.State {
 		case Draft, InReview, Approved, Scheduled, Expired, Held:
@@ -382,6 +408,12 @@ func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 		}
 		if cur.Lease.Owner != "" && cur.Lease.Expires.After(now) {
 			return fmt.Errorf("calendar: entry %s is being published: %w", cur.ID, cmkit.ErrConflict)
+		}
+		for _, v := range cur.Variants {
+			if len(v.Attempts) > 0 {
+				return fmt.Errorf("calendar: entry %s was already sent to %s (%s); editing it could post it twice, so cancel it and make a new one: %w",
+					cur.ID, v.Channel, v.State, cmkit.ErrConflict)
+			}
 		}
 		if err := c.check(ctx, roles.DraftPost, cur); err != nil {
 			return err
@@ -470,39 +502,40 @@ func (c *Calendar) Approve(ctx context.Context, id uuid.UUID, version int64) (En
 // and every Checker (else a *CheckError listing the findings). An entry
 // held by a pause is scheduled but stays held.
 func (c *Calendar) Schedule(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
-	var scheduled Entry
 	e, err := c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
 		if e.State != Approved {
 			return illegal(e, Scheduled)
 		}
-		if e.At.IsZero() {
-			return cmkit.Invalid("entry.at", "required", "a scheduled entry needs a time")
-		}
 		if err := c.check(ctx, roles.SchedulePost, e); err != nil {
 			return err
 		}
-		st, err := c.team.ApprovalStatus(ctx, c.policy, c.item(e), e.Approvals)
-		if err != nil {
-			return err
-		}
-		if !st.Approved {
-			return fmt.Errorf("calendar: entry %s lacks approval: %w", e.ID, cmkit.ErrForbidden)
-		}
-		if err := c.validate(ctx, e); err != nil {
-			return err
-		}
-		e.transition(Scheduled, actor(ctx), now, "")
-		e.DueAt = e.At
-		if err := c.holdIfPaused(ctx, e); err != nil {
-			return err
-		}
-		scheduled = *e
-		return nil
+		return c.schedule(ctx, e, now)
 	})
 	if err == nil {
-		c.emit(ctx, Event{Kind: "scheduled", Entry: e.ID, At: c.clock.Now(), Detail: scheduled.At.String()})
+		c.emit(ctx, Event{Kind: "scheduled", Entry: e.ID, At: c.clock.Now(), Detail: e.At.String()})
 	}
 	return e, err
+}
+
+// schedule moves an approved entry, already authorized, to scheduled once
+// its approval and checks hold.
+func (c *Calendar) schedule(ctx context.Context, e *Entry, now time.Time) error {
+	if e.At.IsZero() {
+		return cmkit.Invalid("entry.at", "required", "a scheduled entry needs a time")
+	}
+	st, err := c.team.ApprovalStatus(ctx, c.policy, c.item(e), e.Approvals)
+	if err != nil {
+		return err
+	}
+	if !st.Approved {
+		return fmt.Errorf("calendar: entry %s lacks approval: %w", e.ID, cmkit.ErrForbidden)
+	}
+	if err := c.validate(ctx, e); err != nil {
+		return err
+	}
+	e.transition(Scheduled, actor(ctx), now, "")
+	e.DueAt = e.At
+	return c.holdIfPaused(ctx, e)
 }
 
 // Validate runs every check Schedule runs on an entry's variants, without
@@ -539,43 +572,75 @@ func (c *Calendar) validate(ctx context.Context, e *Entry) error {
 
 // Cancel cancels an entry that is not yet published; the acting member
 // needs roles.CancelPost on every channel. Variants already sent stay sent.
+// A variant whose publish is in flight, or was cut off, may be out: it
+// becomes unknown, with a "verify" event, for a person to check (Resolve);
+// an answer that arrives later is still recorded on the entry.
 func (c *Calendar) Cancel(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
-	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+	var verify []Event
+	e, err := c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
 		if e.State == Published || e.State == Cancelled {
 			return illegal(e, Cancelled)
 		}
 		if err := c.check(ctx, roles.CancelPost, e); err != nil {
 			return err
 		}
-		e.DueAt, e.Lease = time.Time{}, Lease{}
+		for i := range e.Variants {
+			if v := &e.Variants[i]; v.State == Sending {
+				v.State, v.Error = Unknown, "cancelled while a publish was in flight or cut off; it may be out"
+				verify = append(verify, Event{Kind: "verify", Entry: e.ID, Channel: v.Channel, At: now,
+					Detail: "cancelled during a publish; the post may or may not be out: verify it on the platform"})
+			}
+		}
+		e.DueAt = time.Time{}
 		e.transition(Cancelled, actor(ctx), now, "")
 		return nil
 	})
+	if err == nil {
+		for _, ev := range verify {
+			c.emit(ctx, ev)
+		}
+	}
+	return e, err
 }
 
 // Resolve settles a variant a person has verified on the platform: after an
 // unknown outcome ("verify"), or a failure. found reports that the post is
 // out, at platformID (which may be empty when unknown); otherwise the
-// variant is sent again, now. The acting member needs roles.PublishPost on
-// the channel.
+// variant is sent again, now, and the publisher counts its lateness from
+// now. On a held entry, Resolve with found false releases it: its unsent
+// variants go out now (after the claim-time checks). On a cancelled entry
+// nothing is sent again: found false records that the post is not out.
+// The acting member needs roles.PublishPost on the channel. A publisher
+// still working on the entry keeps its lease: nothing is sent twice.
 func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, channel string, found bool, platformID string) (Entry, error) {
 	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
 		v := e.Variant(channel)
 		if v == nil {
 			return cmkit.Invalid("channel", "unknown", "entry %s has no variant on %q", e.ID, channel)
 		}
-		if v.State != Unknown && v.State != Dead && v.State != Rejected {
-			return fmt.Errorf("calendar: variant %s of entry %s is %s, nothing to resolve: %w", channel, e.ID, v.State, cmkit.ErrConflict)
+		switch {
+		case v.State == Unknown, v.State == Dead, v.State == Rejected:
+		case v.State == Pending && e.State == Held && !found:
+		default:
+			return fmt.Errorf("calendar: variant %s of entry %s is %s (entry %s), nothing to resolve: %w", channel, e.ID, v.State, e.State, cmkit.ErrConflict)
 		}
 		if err := c.team.Check(ctx, roles.PublishPost, c.resource(e, channel)); err != nil {
 			return err
 		}
-		if found {
-			v.State = Sent
+		switch {
+		case found:
+			v.State, v.Error, v.NextAt = Sent, "", time.Time{}
 			v.Receipt = cmkit.Receipt{PostID: v.Post.ID, ChannelID: channel, PlatformID: platformID, PublishedAt: now}
-			v.Error = ""
-		} else {
+		case e.State == Cancelled:
+			v.State, v.Error, v.NextAt = Pending, "", time.Time{}
+		default:
 			v.State, v.NextAt, v.Error = Pending, now, ""
+			e.ReleasedAt = now
+		}
+		if e.State == Cancelled {
+			e.History = append(e.History, Transition{At: now, By: actor(ctx), From: e.State, To: e.State,
+				Note: fmt.Sprintf("%s verified by a person: found=%t", channel, found)})
+			return nil
 		}
 		settle(e, actor(ctx), now, "resolved by a person")
 		return nil
@@ -584,7 +649,9 @@ func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, cha
 
 // settle sets an entry's state from its variants: published when all are
 // sent, verify when any is unknown, failed when any is rejected or dead,
-// publishing (due at the earliest retry) while any is pending.
+// publishing (due at the earliest retry, unless a pause holds it) while
+// any is pending or sending. It leaves the lease alone: only the publisher
+// that holds a lease lets it go.
 func settle(e *Entry, by string, now time.Time, note string) {
 	next := time.Time{}
 	var unknown, failed, pending bool
@@ -605,19 +672,18 @@ func settle(e *Entry, by string, now time.Time, note string) {
 	switch {
 	case pending:
 		to = Publishing
-		if next.Before(now) {
-			next = now
-		}
-		e.DueAt = next
 	case unknown:
 		to = Verify
 	case failed:
 		to = Failed
 	}
-	if !pending {
-		e.DueAt = time.Time{}
+	e.DueAt = time.Time{}
+	if pending && e.PausedBy == "" {
+		e.DueAt = next
+		if next.Before(now) {
+			e.DueAt = now
+		}
 	}
-	e.Lease = Lease{}
 	if e.State != to {
 		e.transition(to, by, now, note)
 	}

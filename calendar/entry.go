@@ -111,6 +111,11 @@ type Entry struct {
 	Approvals []roles.Approval `json:"approvals,omitempty"`
 	// PausedBy names the pause holding the entry, or is empty.
 	PausedBy string `json:"paused_by,omitempty"`
+	// ReleasedAt is when a person last released the entry to go out past
+	// its planned time (Resolve, or Resume with PublishMissed); the
+	// publisher's lateness limit counts from the later of At and
+	// ReleasedAt.
+	ReleasedAt time.Time `json:"released_at,omitzero"`
 	// Lease is the publisher currently working on it, if any.
 	Lease Lease `json:"lease,omitzero"`
 	// Series is the ID of the first entry of the recurring series this
@@ -152,6 +157,10 @@ type Variant struct {
 
 // Attempt is one call to a platform (or one lookup after an unknown one).
 type Attempt struct {
+	// ID identifies the attempt, so that a publisher records its call's
+	// outcome on its own attempt even when another publisher has the same
+	// name.
+	ID uuid.UUID `json:"id,omitzero"`
 	// At is when it started.
 	At time.Time `json:"at"`
 	// Publisher names the publisher that made it.
@@ -207,6 +216,19 @@ func (e Entry) Clone() Entry {
 		e.Recurrence = &r
 	}
 	return e
+}
+
+// ClaimableAt is when a publisher may claim e: its DueAt, or, while a
+// lease runs past that, the lease's end. Zero means nothing is due. Stores
+// index it (see Store.Claim).
+func (e *Entry) ClaimableAt() time.Time {
+	if e.DueAt.IsZero() {
+		return time.Time{}
+	}
+	if e.Lease.Owner != "" && e.Lease.Expires.After(e.DueAt) {
+		return e.Lease.Expires
+	}
+	return e.DueAt
 }
 
 // Variant returns the variant for channel, or nil.

@@ -211,12 +211,13 @@ func (x *dueIndex) popKey() {
 // compareUUID orders IDs by their bytes: version 7 IDs by creation time.
 func compareUUID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
-// index records e's due time, if it has one; the caller holds mu.
+// index records e's claimable time, if it has one; the caller holds mu.
 func (s *MemoryStore) index(e *Entry) {
-	if e.DueAt.IsZero() {
+	t := e.ClaimableAt()
+	if t.IsZero() {
 		return
 	}
-	s.due.push(dueItem{due: e.DueAt.UnixNano(), version: e.Version, e: e})
+	s.due.push(dueItem{due: t.UnixNano(), version: e.Version, e: e})
 	if s.due.n > 2*len(s.entries)+1024 {
 		s.compact()
 	}
@@ -226,8 +227,8 @@ func (s *MemoryStore) index(e *Entry) {
 func (s *MemoryStore) compact() {
 	s.due = dueIndex{}
 	for _, e := range s.entries {
-		if !e.DueAt.IsZero() {
-			s.due.push(dueItem{due: e.DueAt.UnixNano(), version: e.Version, e: e})
+		if t := e.ClaimableAt(); !t.IsZero() {
+			s.due.push(dueItem{due: t.UnixNano(), version: e.Version, e: e})
 		}
 	}
 }
@@ -342,7 +343,7 @@ func (s *MemoryStore) Claim(ctx context.Context, r ClaimRequest) ([]Claimed, err
 			break
 		}
 		e := it.e
-		if e.Version != it.version || e.DueAt.IsZero() || e.DueAt.UnixNano() != it.due {
+		if t := e.ClaimableAt(); e.Version != it.version || t.IsZero() || t.UnixNano() != it.due {
 			continue // stale slot
 		}
 		e.Lease = Lease{Owner: r.Owner, Expires: until}

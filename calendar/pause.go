@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cmkit/cmkit"
@@ -61,6 +62,9 @@ func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
 	if p.ID == "" {
 		return Pause{}, cmkit.Invalid("pause.id", "required", "")
 	}
+	if err := c.knownScope(&p); err != nil {
+		return Pause{}, err
+	}
 	if err := c.team.Check(ctx, roles.CancelPost, c.pauseResource(&p)); err != nil {
 		return Pause{}, err
 	}
@@ -73,11 +77,11 @@ func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
 		if err != nil {
 			return p, err
 		}
-		if e.PausedBy != "" || !p.Holds(&e) {
+		if e.PausedBy != "" || !c.holds(&p, &e) {
 			continue
 		}
 		if _, err := c.retry(ctx, e, func(e *Entry, now time.Time) bool {
-			if e.PausedBy != "" || !p.Holds(e) {
+			if e.PausedBy != "" || !c.holds(&p, e) {
 				return false
 			}
 			e.PausedBy, e.DueAt = p.ID, time.Time{}
@@ -89,6 +93,26 @@ func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
 	}
 	c.emit(ctx, Event{Kind: "paused", At: p.At, Detail: fmt.Sprintf("pause %s holds %d entries: %s", p.ID, held, p.Reason)})
 	return p, nil
+}
+
+// knownScope refuses a pause of a channel that is not registered or of a
+// brand no registered channel has: such a pause would hold nothing, and a
+// crisis button that silently holds nothing is worse than an error.
+func (c *Calendar) knownScope(p *Pause) error {
+	if p.Channel != "" {
+		if _, ok := c.channels[p.Channel]; !ok {
+			return cmkit.Invalid("pause.channel", "unknown", "no channel %q is registered", p.Channel)
+		}
+	}
+	if p.Brand == "" {
+		return nil
+	}
+	for _, ch := range c.channels {
+		if ch.Info().Brand == p.Brand {
+			return nil
+		}
+	}
+	return cmkit.Invalid("pause.brand", "unknown", "no registered channel is of brand %q (brands are matched exactly)", p.Brand)
 }
 
 // Resume ends a pause. Entries it held go back to the publisher, unless
@@ -137,7 +161,7 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 			}
 			e.PausedBy = ""
 			for i := range others {
-				if others[i].Holds(e) {
+				if c.holds(&others[i], e) {
 					e.PausedBy = others[i].ID
 					return true
 				}
@@ -158,12 +182,17 @@ func (c *Calendar) release(e *Entry, now time.Time, missed MissedPolicy, next fu
 	if e.State != Scheduled && e.State != Publishing {
 		return // not yet scheduled: nothing is due
 	}
-	due := e.At
 	if e.State == Publishing {
-		due = now
+		// Retries resume now; the publisher's lateness limit still decides
+		// whether they may go out, unless a person releases them.
+		e.DueAt = now
+		if missed == PublishMissed {
+			e.ReleasedAt = now
+		}
+		return
 	}
-	if !due.Before(now) || e.State == Publishing {
-		e.DueAt = due
+	if !e.At.Before(now) {
+		e.DueAt = e.At
 		return
 	}
 	switch missed {
@@ -208,6 +237,68 @@ func (c *Calendar) resumeGap(channel string) time.Duration {
 	return defaultResumeGap
 }
 
+// holds reports whether pause p holds e: e is of p's campaign when p names
+// one, and some variant not yet out is on a channel p covers (p's channel,
+// or a channel of p's brand, by the channel's own brand).
+func (c *Calendar) holds(p *Pause, e *Entry) bool {
+	if p.Campaign != "" && e.Campaign != p.Campaign {
+		return false
+	}
+	for _, v := range e.Variants {
+		switch {
+		case v.State.done(),
+			p.Channel != "" && v.Channel != p.Channel,
+			p.Brand != "" && c.brandOf(e, v.Channel) != p.Brand:
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// brandOf is the brand of an entry's channel: the channel's own, when it
+// is registered.
+func (c *Calendar) brandOf(e *Entry, channel string) string {
+	if ch, ok := c.channels[channel]; ok {
+		return ch.Info().Brand
+	}
+	return e.Brand
+}
+
+// unholdIfResumed releases an entry the publisher has just marked as held
+// by pause id, if that pause was resumed meanwhile. Resume deletes a pause
+// before it releases the entries marked with it, so an entry marked in
+// between would otherwise stay held by a pause that no longer exists.
+func (c *Calendar) unholdIfResumed(ctx context.Context, e Entry, id string) error {
+	pauses, err := c.store.Pauses(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(pauses, func(p Pause) bool { return p.ID == id }) {
+		return nil
+	}
+	_, err = c.retry(ctx, e, func(e *Entry, now time.Time) bool {
+		if e.PausedBy != id {
+			return false
+		}
+		e.PausedBy = ""
+		for i := range pauses {
+			if c.holds(&pauses[i], e) {
+				e.PausedBy = pauses[i].ID
+				return true
+			}
+		}
+		switch e.State {
+		case Scheduled:
+			e.DueAt = e.At
+		case Publishing:
+			e.DueAt = now
+		}
+		return true
+	})
+	return err
+}
+
 // holdIfPaused marks e as held when a stored pause covers it.
 func (c *Calendar) holdIfPaused(ctx context.Context, e *Entry) error {
 	pauses, err := c.store.Pauses(ctx)
@@ -215,7 +306,7 @@ func (c *Calendar) holdIfPaused(ctx context.Context, e *Entry) error {
 		return err
 	}
 	for i := range pauses {
-		if pauses[i].Holds(e) {
+		if c.holds(&pauses[i], e) {
 			e.PausedBy, e.DueAt = pauses[i].ID, time.Time{}
 			return nil
 		}
@@ -223,11 +314,16 @@ func (c *Calendar) holdIfPaused(ctx context.Context, e *Entry) error {
 	return nil
 }
 
+// maxRetries bounds how often retry re-applies a change that keeps
+// meeting a concurrent writer.
+const maxRetries = 200
+
 // retry applies fn to e and writes it, re-reading and re-applying when a
-// concurrent writer (the publisher) got there first. fn reports whether it
-// changed anything.
+// concurrent writer (the publisher) got there first, backing off a little,
+// up to maxRetries times or until ctx ends. fn reports whether it changed
+// anything.
 func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now time.Time) bool) (Entry, error) {
-	for attempt := 0; ; attempt++ {
+	for attempt := 0; attempt < maxRetries; attempt++ {
 		now := c.clock.Now()
 		if !fn(&e, now) {
 			return e, nil
@@ -240,8 +336,6 @@ func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now tim
 		if !errors.Is(err, cmkit.ErrConflict) {
 			return Entry{}, err
 		}
-		// A publisher wrote first; it holds the entry only for one call, so
-		// re-read and apply again, backing off a little, until ctx ends.
 		if attempt >= 3 {
 			if err := cmkit.Sleep(ctx, cmkit.SystemClock(), time.Duration(min(attempt, 100))*10*time.Microsecond); err != nil {
 				return Entry{}, err
@@ -251,4 +345,5 @@ func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now tim
 			return Entry{}, err
 		}
 	}
+	return Entry{}, fmt.Errorf("calendar: entry %s changed under every one of %d writes: %w", e.ID, maxRetries, cmkit.ErrConflict)
 }

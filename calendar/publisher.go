@@ -36,8 +36,31 @@ import (
 //     RetryAfter) up to MaxAttempts, then the variant is Dead with its
 //     whole attempt history; permanent failures make it Rejected. One
 //     channel's failure never touches another's variant.
-//   - Nothing unapproved, paused or too late goes out: those checks run
-//     when the entry is claimed, not only when it was scheduled.
+//   - Nothing unapproved, paused or too late goes out: approval of the
+//     current content on every channel, pauses (a brand pause holds every
+//     channel of that brand), the lateness limit and the send-time checks
+//     of unsent variants run every time the entry is claimed, retries
+//     included, not only when it was scheduled.
+//
+// How it keeps one sender per post:
+//
+//   - No platform call starts unless the publisher's lease covers it: the
+//     write that records the attempt as "sending" also renews the lease,
+//     fenced by the entry's version, and the call's timeout ends well
+//     before the renewed lease does (see WithLease). A lookup followed by
+//     a publish renews before the publish; if anyone claimed the entry
+//     meanwhile, that write fails and nothing is sent.
+//   - A store never hands out an entry under a live lease (Store.Claim),
+//     and people's actions (Resolve, Resume, Cancel, edits) never clear
+//     another's lease: an entry made due while a call is in flight waits
+//     for that call.
+//   - An answer that arrives is never thrown away: when the entry changed
+//     during the call, the outcome is merged onto the fresh entry, and an
+//     accepted answer always marks the variant sent with its receipt.
+//
+// Clocks: processes sharing a store must agree on the time within lease −
+// call timeout (90 seconds with the defaults); a publisher whose clock runs
+// further behind could still be calling when another thinks its lease over.
 //
 // Run is the long-running loop; RunOnce does one round, for tests and for
 // products that drive publishing from their own scheduler.
@@ -88,14 +111,18 @@ func WithName(name string) PublisherOption {
 	}
 }
 
-// WithLease sets how long a claim lasts (default 2 minutes). It must exceed
-// the call timeout: a publisher never calls a platform on a lease that may
-// expire during the call.
+// WithLease sets how long a claim lasts (default 2 minutes). It must be at
+// least twice the call timeout: the publisher renews its lease right
+// before each platform call, so the call ends (by its timeout) a margin of
+// lease − call timeout before the lease does. That margin is also how far
+// the clocks of publishers sharing a store may disagree.
 func WithLease(d time.Duration) PublisherOption {
 	return func(p *Publisher) error { p.lease = d; return nil }
 }
 
-// WithCallTimeout bounds each platform call (default 30 seconds).
+// WithCallTimeout bounds each platform call (default 30 seconds), measured
+// on the calendar's clock: the call's context is cancelled when it runs
+// out. Adapters must return soon after their context ends.
 func WithCallTimeout(d time.Duration) PublisherOption {
 	return func(p *Publisher) error { p.callTimeout = d; return nil }
 }
@@ -169,8 +196,8 @@ func NewPublisher(cal *Calendar, opts ...PublisherOption) (*Publisher, error) {
 		return nil, cmkit.Invalid("WithBatch", "positive", "got %d", p.batch)
 	case p.callTimeout <= 0:
 		return nil, cmkit.Invalid("WithCallTimeout", "positive", "got %s", p.callTimeout)
-	case p.lease <= p.callTimeout:
-		return nil, cmkit.Invalid("WithLease", "longer_than_call_timeout", "lease %s must exceed the call timeout %s", p.lease, p.callTimeout)
+	case p.lease < 2*p.callTimeout:
+		return nil, cmkit.Invalid("WithLease", "twice_call_timeout", "lease %s must be at least twice the call timeout %s", p.lease, p.callTimeout)
 	case p.poll <= 0:
 		return nil, cmkit.Invalid("WithPoll", "positive", "got %s", p.poll)
 	case p.maxAttempts < 1 || p.backoff <= 0 || p.maxBackoff < p.backoff:
@@ -217,143 +244,207 @@ func (p *Publisher) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(claimed) == 0 {
-		return 0, nil
-	}
-	pauses, err := p.cal.store.Pauses(ctx)
-	if err != nil {
-		return len(claimed), err
-	}
 	for _, c := range claimed {
 		if ctx.Err() != nil {
 			break // the rest become due again when their leases end
 		}
-		if err := p.process(ctx, c, pauses); err != nil && !errors.Is(err, errLeaseLost) {
+		if err := p.process(ctx, c); err != nil && !errors.Is(err, errLeaseLost) {
 			p.cal.log.WarnContext(ctx, "calendar: publishing an entry failed", "entry", c.ID, "error", err)
 		}
 	}
 	return len(claimed), nil
 }
 
-// errLeaseLost stops work on an entry whose lease another publisher took.
+// errLeaseLost stops work on an entry whose lease another publisher took,
+// or that a person changed meanwhile.
 var errLeaseLost = errors.New("calendar: lease lost")
 
-// put writes e; a version conflict means the lease was lost.
-func (p *Publisher) put(ctx context.Context, e *Entry) error {
-	stored, err := p.cal.store.Put(context.WithoutCancel(ctx), *e)
-	if errors.Is(err, cmkit.ErrConflict) {
-		return errLeaseLost
-	}
+// job is a publisher's work on one claimed entry: the entry as last
+// written, and the events waiting for the next write to succeed (an event
+// describes state that is in the store).
+type job struct {
+	p      *Publisher
+	e      Entry
+	events []Event
+}
+
+func (j *job) emit(ev Event) { j.events = append(j.events, ev) }
+
+// put writes the entry at the version read. A version conflict means the
+// lease was lost; the events of a write that failed are dropped.
+func (j *job) put(ctx context.Context) error {
+	stored, err := j.p.cal.store.Put(context.WithoutCancel(ctx), j.e)
 	if err != nil {
+		j.events = j.events[:0]
+		if errors.Is(err, cmkit.ErrConflict) {
+			return errLeaseLost
+		}
 		return err
 	}
-	*e = stored
+	j.e = stored
+	for _, ev := range j.events {
+		j.p.cal.emit(ctx, ev)
+	}
+	j.events = j.events[:0]
 	return nil
 }
 
-func (p *Publisher) process(ctx context.Context, c Claimed, pauses []Pause) error {
+func (p *Publisher) process(ctx context.Context, c Claimed) error {
 	e, err := p.cal.store.Get(ctx, c.ID)
 	if err != nil {
 		return err
 	}
-	if e.Version != c.Version || e.Lease.Owner != p.name {
+	if e.Version != c.Version {
 		return errLeaseLost
 	}
+	j := &job{p: p, e: e}
 	now := p.cal.clock.Now()
-	if stop, err := p.claimChecks(ctx, &e, pauses, now); stop || err != nil {
-		if err != nil {
+	stop, pause, err := j.claimChecks(ctx, now)
+	if err != nil {
+		return err
+	}
+	if stop {
+		j.e.Lease = Lease{}
+		if err := j.put(ctx); err != nil || pause == "" {
 			return err
 		}
-		return p.put(ctx, &e)
+		return p.cal.unholdIfResumed(ctx, j.e, pause)
 	}
-	for i := range e.Variants {
-		if ctx.Err() != nil || !p.cal.clock.Now().Add(p.callTimeout).Before(e.Lease.Expires) {
-			break // shutting down, or too little lease left for another call
+	for i := range j.e.Variants {
+		if ctx.Err() != nil {
+			break // shutting down: the lease's end makes the entry due again
 		}
-		v := &e.Variants[i]
+		v := &j.e.Variants[i]
 		if v.State.done() || v.NextAt.After(p.cal.clock.Now()) {
 			continue
 		}
-		if err := p.publishVariant(ctx, &e, i); err != nil {
+		if err := j.publishVariant(ctx, i); err != nil {
 			return err
 		}
 	}
-	settle(&e, p.name, p.cal.clock.Now(), "")
-	return p.put(ctx, &e)
+	now = p.cal.clock.Now()
+	settle(&j.e, p.name, now, "")
+	j.capLateness()
+	j.e.Lease = Lease{}
+	return j.put(ctx)
 }
 
-// claimChecks runs the checks that must hold when an entry is claimed. It
-// reports true when the entry must not be published now, having set its new
-// state.
-func (p *Publisher) claimChecks(ctx context.Context, e *Entry, pauses []Pause, now time.Time) (bool, error) {
+// lateBase is the instant lateness counts from: the planned time, or a
+// person's later release of the entry.
+func lateBase(e *Entry) time.Time {
+	if e.ReleasedAt.After(e.At) {
+		return e.ReleasedAt
+	}
+	return e.At
+}
+
+// capLateness brings the next claim of an entry forward to just past its
+// lateness limit when a retry would come later (a long backoff or a
+// platform's Retry-After), so that the missed-post policy decides then,
+// with an event, instead of the post going out arbitrarily late.
+func (j *job) capLateness() {
+	p, e := j.p, &j.e
+	if p.maxLate <= 0 || p.late == PublishMissed || e.State != Publishing || e.DueAt.IsZero() {
+		return
+	}
+	if limit := lateBase(e).Add(p.maxLate + time.Second); e.DueAt.After(limit) {
+		e.DueAt = limit
+	}
+}
+
+// claimChecks runs the checks that must hold every time an entry is
+// claimed: its state, pauses, approval of its current content on every
+// channel, lateness and the send-time checks of its unsent variants. It
+// reports stop when nothing may be published now, having set the entry's
+// new state, and the pause that holds it, if one does.
+func (j *job) claimChecks(ctx context.Context, now time.Time) (stop bool, pause string, err error) {
+	p, e := j.p, &j.e
 	switch e.State {
 	case Scheduled, Publishing:
 	case InReview:
-		p.expire(ctx, e, now)
-		return true, nil
+		j.expire(ctx, now)
+		return true, "", nil
 	default:
-		e.DueAt, e.Lease = time.Time{}, Lease{}
-		return true, nil
+		e.DueAt = time.Time{}
+		return true, "", nil
+	}
+	pauses, err := p.cal.store.Pauses(ctx)
+	if err != nil {
+		return false, "", err
 	}
 	for i := range pauses {
-		if pauses[i].Holds(e) {
-			e.PausedBy, e.DueAt, e.Lease = pauses[i].ID, time.Time{}, Lease{}
-			p.cal.emit(ctx, Event{Kind: "held", Entry: e.ID, At: now, Detail: "paused by " + pauses[i].ID})
-			return true, nil
+		if p.cal.holds(&pauses[i], e) {
+			e.PausedBy, e.DueAt = pauses[i].ID, time.Time{}
+			j.emit(Event{Kind: "held", Entry: e.ID, At: now, Detail: "paused by " + pauses[i].ID})
+			return true, pauses[i].ID, nil
 		}
-	}
-	if e.State == Publishing {
-		return false, nil // approval and lateness were checked before the first send
 	}
 	st, err := p.cal.team.ApprovalStatus(ctx, p.cal.policy, p.cal.item(e), e.Approvals)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	if !st.Approved {
-		p.expire(ctx, e, now)
-		return true, nil
+		if e.State == Scheduled {
+			j.expire(ctx, now)
+		} else {
+			j.hold(now, "its approval no longer holds", "needs approval again")
+		}
+		return true, "", nil
 	}
-	if p.maxLate > 0 && now.Sub(e.At) > p.maxLate {
-		switch p.late {
-		case PublishMissed:
-		case MoveMissed:
+	if late := now.Sub(lateBase(e)); p.maxLate > 0 && late > p.maxLate && p.late != PublishMissed {
+		if p.late == MoveMissed {
 			if t, ok := p.next(*e, now); ok {
-				e.At, e.DueAt, e.Lease = t, t, Lease{}
+				e.At, e.DueAt = t, t
 				e.History = append(e.History, Transition{At: now, By: p.name, From: e.State, To: e.State,
 					Note: "too late; moved to " + t.Format(time.RFC3339)})
-				return true, nil
+				return true, "", nil
 			}
-			fallthrough
-		default:
-			e.DueAt, e.Lease = time.Time{}, Lease{}
-			e.transition(Held, p.name, now, fmt.Sprintf("claimed %s after its time", now.Sub(e.At).Round(time.Second)))
-			p.cal.emit(ctx, Event{Kind: "held", Entry: e.ID, At: now, Detail: "too late to publish"})
-			return true, nil
 		}
+		j.hold(now, fmt.Sprintf("claimed %s after its time", late.Round(time.Second)), "too late to publish")
+		return true, "", nil
 	}
 	// Counting on our side, again, right before sending.
 	if err := p.cal.validate(ctx, e); err != nil {
 		var ce *CheckError
 		if !errors.As(err, &ce) {
-			return false, err
+			return false, "", err
 		}
+		rejected := false
 		for _, f := range ce.Findings {
-			if v := e.Variant(f.Channel); v != nil && !v.State.done() {
+			if v := e.Variant(f.Channel); v != nil && !v.State.done() && v.State != Sending {
 				v.State, v.Error = Rejected, f.Check+" "+f.Rule+": "+f.Message
+				rejected = true
 			}
 		}
-		e.transition(Publishing, p.name, now, "")
-		settle(e, p.name, now, "failed its checks at send time")
-		p.cal.emit(ctx, Event{Kind: "failed", Entry: e.ID, At: now, Err: err})
-		return true, nil
+		if rejected {
+			if e.State == Scheduled {
+				e.transition(Publishing, p.name, now, "")
+			}
+			settle(e, p.name, now, "failed its checks at send time")
+			j.emit(Event{Kind: "failed", Entry: e.ID, At: now, Err: err})
+			if e.State != Publishing {
+				return true, "", nil
+			}
+		}
 	}
-	e.transition(Publishing, p.name, now, "")
-	return false, nil
+	if e.State == Scheduled {
+		e.transition(Publishing, p.name, now, "")
+	}
+	return false, "", nil
+}
+
+// hold stops an entry for a person: too late, or no longer approved.
+func (j *job) hold(now time.Time, note, detail string) {
+	e := &j.e
+	e.DueAt = time.Time{}
+	e.transition(Held, j.p.name, now, note)
+	j.emit(Event{Kind: "held", Entry: e.ID, At: now, Detail: detail})
 }
 
 // expire ends an entry that still needs approval at its time, telling
 // whoever could approve it.
-func (p *Publisher) expire(ctx context.Context, e *Entry, now time.Time) {
+func (j *job) expire(ctx context.Context, now time.Time) {
+	p, e := j.p, &j.e
 	var notify []string
 	if st, err := p.cal.team.ApprovalStatus(ctx, p.cal.policy, p.cal.item(e), e.Approvals); err == nil {
 		for _, s := range st.Open() {
@@ -364,14 +455,37 @@ func (p *Publisher) expire(ctx context.Context, e *Entry, now time.Time) {
 			}
 		}
 	}
-	e.DueAt, e.Lease = time.Time{}, Lease{}
+	e.DueAt = time.Time{}
 	e.transition(Expired, p.name, now, "not approved at its time")
-	p.cal.emit(ctx, Event{Kind: "expired", Entry: e.ID, At: now, Notify: notify, Detail: "needs approval"})
+	j.emit(Event{Kind: "expired", Entry: e.ID, At: now, Notify: notify, Detail: "needs approval"})
+}
+
+// callContext bounds one platform call by the call timeout on the
+// calendar's clock (so a simulated clock decides when a call times out, as
+// it decides when a lease ends). Shutting down does not cut a call short:
+// its outcome is recorded.
+func (p *Publisher) callContext(ctx context.Context) (context.Context, func()) {
+	callCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	t := p.cal.clock.NewTimer(p.callTimeout)
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-t.C():
+			cancel()
+		case <-stop:
+		}
+	}()
+	return callCtx, func() {
+		close(stop)
+		t.Stop()
+		cancel()
+	}
 }
 
 // publishVariant makes at most one platform call for variant i (or one
 // lookup and one call), recording the attempt before and its outcome after.
-func (p *Publisher) publishVariant(ctx context.Context, e *Entry, i int) error {
+func (j *job) publishVariant(ctx context.Context, i int) error {
+	p, e := j.p, &j.e
 	v := &e.Variants[i]
 	ch, ok := p.cal.channels[v.Channel]
 	if !ok {
@@ -387,7 +501,7 @@ func (p *Publisher) publishVariant(ctx context.Context, e *Entry, i int) error {
 		v.Attempts[len(v.Attempts)-1].Outcome = "ambiguous"
 		v.Attempts[len(v.Attempts)-1].Error = "the publisher stopped during the call"
 		if !p.mayRetryAmbiguous(info, ch) {
-			p.unknown(ctx, e, v, errors.New("a publish was cut off and the channel cannot be retried safely"))
+			j.unknown(v, errors.New("a publish was cut off and the channel cannot be retried safely"))
 			return nil
 		}
 	}
@@ -397,52 +511,95 @@ func (p *Publisher) publishVariant(ctx context.Context, e *Entry, i int) error {
 	}
 	// After an ambiguous attempt on a lookup channel, look before retrying.
 	if n := len(v.Attempts); n > 0 && v.Attempts[n-1].Outcome == "ambiguous" && info.RetrySafety == cmkit.RetryAfterLookup {
-		done, err := p.lookup(ctx, e, v, ch)
-		if done || err != nil {
-			return err
+		if done := j.lookup(v, ch); done {
+			return nil
 		}
 	}
-	// The write fence: the attempt is on record before the platform hears of it.
+	// The write fence: the attempt is on record, and the lease renewed to
+	// cover the call, before the platform hears of it. A lookup may have
+	// used up the lease: if anyone claimed the entry meanwhile, this write
+	// fails and nothing is sent.
+	now = p.cal.clock.Now()
+	a := Attempt{ID: cmkit.NewID(), At: now, Publisher: p.name, Outcome: "sending"}
 	v.State = Sending
-	v.Attempts = append(v.Attempts, Attempt{At: now, Publisher: p.name, Outcome: "sending"})
-	if err := p.put(ctx, e); err != nil {
+	v.Attempts = append(v.Attempts, a)
+	lease := Lease{Owner: p.name, Expires: now.Add(p.lease)}
+	e.Lease, e.DueAt = lease, lease.Expires
+	if err := j.put(ctx); err != nil {
 		return err
 	}
 	v = &e.Variants[i]
-	sentAt := now
-	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.callTimeout)
+	callCtx, done := p.callContext(ctx)
 	rc, err := ch.Publish(callCtx, v.Post)
-	cancel()
-	p.outcome(ctx, e, v, info, rc, err)
-	if err := p.put(ctx, e); !errors.Is(err, errLeaseLost) {
+	done()
+	j.outcome(v, info, ch, rc, err)
+	if err := j.put(ctx); !errors.Is(err, errLeaseLost) {
 		return err
 	}
-	return p.mergeOutcome(ctx, e.ID, *v, sentAt)
+	return p.mergeOutcome(ctx, e.ID, *v, a.ID, lease)
 }
 
+// maxMerges bounds how often mergeOutcome re-reads an entry that people
+// keep changing.
+const maxMerges = 20
+
 // mergeOutcome records a call's outcome after the entry changed under the
-// publisher during the call (a pause, or a lease that ran out): if the
-// attempt is still on record as ours and in flight, its outcome is written
-// onto the current entry, so that a post known to be out is not later
-// taken for unknown. The publisher then stops working on the entry.
-func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant, sentAt time.Time) error {
-	fresh, err := p.cal.store.Get(context.WithoutCancel(ctx), id)
-	if err != nil {
-		return err
+// publisher during the call (a person's action, a pause, or a lease that
+// ran out and was taken over). An accepted answer always lands: the post
+// is out, whatever else happened, so the variant becomes sent with its
+// receipt. Any other answer lands only while the variant still shows this
+// attempt as the one in flight. The attempt's own record is always
+// completed. The publisher then stops working on the entry.
+func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant, attempt uuid.UUID, held Lease) error {
+	ctx = context.WithoutCancel(ctx)
+	got := ours.Attempts[len(ours.Attempts)-1]
+	for range maxMerges {
+		fresh, err := p.cal.store.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		j := &job{p: p, e: fresh}
+		fv := j.e.Variant(ours.Channel)
+		k := -1
+		if fv != nil {
+			k = slices.IndexFunc(fv.Attempts, func(a Attempt) bool { return a.ID == attempt })
+		}
+		if k < 0 {
+			return errLeaseLost // the attempt is no longer on record
+		}
+		now := p.cal.clock.Now()
+		if fa := &fv.Attempts[k]; fa.Outcome == "sending" {
+			fa.Outcome, fa.Error, fa.RetryAfter = got.Outcome, got.Error, got.RetryAfter
+		}
+		switch {
+		case got.Outcome == "accepted":
+			if fv.State != Sent {
+				fv.State, fv.Receipt, fv.Error, fv.NextAt = Sent, ours.Receipt, "", time.Time{}
+				j.emit(Event{Kind: "published", Entry: id, Channel: fv.Channel, At: now, Receipt: ours.Receipt})
+			}
+		case fv.State == Sending && k == len(fv.Attempts)-1:
+			fv.State, fv.NextAt, fv.Error = ours.State, ours.NextAt, ours.Error
+			if ours.State == Unknown {
+				j.emit(Event{Kind: "verify", Entry: id, Channel: fv.Channel, At: now, Err: errors.New(ours.Error),
+					Detail: "the post may or may not be out; verify it on the platform"})
+			}
+		}
+		if j.e.Lease == held {
+			j.e.Lease = Lease{}
+		}
+		switch j.e.State {
+		case Publishing, Verify, Failed, Published:
+			settle(&j.e, p.name, now, "")
+		}
+		err = j.put(ctx)
+		if !errors.Is(err, errLeaseLost) {
+			if err == nil {
+				err = errLeaseLost // done with this entry either way
+			}
+			return err
+		}
 	}
-	fv := fresh.Variant(ours.Channel)
-	if fv == nil || fv.State != Sending || len(fv.Attempts) == 0 {
-		return errLeaseLost
-	}
-	last := fv.Attempts[len(fv.Attempts)-1]
-	if last.Publisher != p.name || !last.At.Equal(sentAt) || last.Outcome != "sending" {
-		return errLeaseLost
-	}
-	*fv = ours
-	if _, err := p.cal.store.Put(context.WithoutCancel(ctx), fresh); err != nil && !errors.Is(err, cmkit.ErrConflict) {
-		return err
-	}
-	return errLeaseLost
+	return fmt.Errorf("calendar: entry %s kept changing while recording an outcome: %w", id, cmkit.ErrConflict)
 }
 
 // mayRetryAmbiguous reports whether a post whose publish may have gone out
@@ -459,42 +616,49 @@ func (p *Publisher) mayRetryAmbiguous(info cmkit.ChannelInfo, ch cmkit.Channel) 
 }
 
 // lookup asks a RetryAfterLookup channel whether the post is out. It
-// reports done when the variant is settled (found, or unknowable).
-func (p *Publisher) lookup(ctx context.Context, e *Entry, v *Variant, ch cmkit.Channel) (bool, error) {
-	now := p.cal.clock.Now()
+// reports done when the variant is settled (found, or unknowable) or must
+// wait.
+func (j *job) lookup(v *Variant, ch cmkit.Channel) bool {
+	p := j.p
 	finder, ok := ch.(cmkit.PostFinder)
 	if !ok {
-		p.unknown(ctx, e, v, errors.New("the channel declares RetryAfterLookup but cannot look posts up"))
-		return true, nil
+		j.unknown(v, errors.New("the channel declares RetryAfterLookup but cannot look posts up"))
+		return true
 	}
-	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.callTimeout)
+	now := p.cal.clock.Now()
+	callCtx, done := p.callContext(context.Background())
 	rc, err := finder.FindPost(callCtx, v.Post.ID)
-	cancel()
+	done()
+	a := Attempt{ID: cmkit.NewID(), At: now, Publisher: p.name}
 	switch {
 	case err == nil:
-		v.Attempts = append(v.Attempts, Attempt{At: now, Publisher: p.name, Outcome: "found"})
-		p.sent(ctx, e, v, rc)
-		return true, nil
+		a.Outcome = "found"
+		v.Attempts = append(v.Attempts, a)
+		j.sent(v, rc)
+		return true
 	case errors.Is(err, cmkit.ErrNotFound):
-		v.Attempts = append(v.Attempts, Attempt{At: now, Publisher: p.name, Outcome: "absent"})
-		return false, nil
-	case cmkit.Classify(err) == cmkit.Transient:
-		v.Attempts = append(v.Attempts, Attempt{At: now, Publisher: p.name, Outcome: "lookup-failed", Error: err.Error()})
-		v.NextAt = now.Add(p.delay(len(v.Attempts), err))
-		return true, nil
+		a.Outcome = "absent"
+		v.Attempts = append(v.Attempts, a)
+		return false
 	}
-	v.Attempts = append(v.Attempts, Attempt{At: now, Publisher: p.name, Outcome: "lookup-failed", Error: err.Error()})
-	p.unknown(ctx, e, v, fmt.Errorf("looking the post up: %w", err))
-	return true, nil
+	a.Outcome, a.Error = "lookup-failed", err.Error()
+	v.Attempts = append(v.Attempts, a)
+	if cmkit.Classify(err) == cmkit.Transient {
+		v.NextAt = p.cal.clock.Now().Add(p.delay(len(v.Attempts), err))
+		return true
+	}
+	j.unknown(v, fmt.Errorf("looking the post up: %w", err))
+	return true
 }
 
 // outcome records what a publish call returned.
-func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmkit.ChannelInfo, rc cmkit.Receipt, err error) {
+func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc cmkit.Receipt, err error) {
+	p, e := j.p, &j.e
 	now := p.cal.clock.Now()
 	a := &v.Attempts[len(v.Attempts)-1]
 	if err == nil {
 		a.Outcome = "accepted"
-		p.sent(ctx, e, v, rc)
+		j.sent(v, rc)
 		return
 	}
 	a.Error = err.Error()
@@ -510,11 +674,11 @@ func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmki
 		if mayBeOut(v) {
 			// An earlier attempt may have published; this refusal does not
 			// prove otherwise.
-			p.unknown(ctx, e, v, fmt.Errorf("refused after an attempt that may have published: %w", err))
+			j.unknown(v, fmt.Errorf("refused after an attempt that may have published: %w", err))
 			return
 		}
 		v.State = Rejected
-		p.cal.emit(ctx, Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err})
+		j.emit(Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err})
 		return
 	case cmkit.Transient:
 		a.Outcome = "transient"
@@ -523,8 +687,8 @@ func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmki
 		}
 	default:
 		a.Outcome = "ambiguous"
-		if !p.mayRetryAmbiguous(info, p.cal.channels[v.Channel]) {
-			p.unknown(ctx, e, v, err)
+		if !p.mayRetryAmbiguous(info, ch) {
+			j.unknown(v, err)
 			return
 		}
 	}
@@ -532,17 +696,17 @@ func (p *Publisher) outcome(ctx context.Context, e *Entry, v *Variant, info cmki
 	if n >= p.maxAttempts {
 		if mayBeOut(v) {
 			// It may be out: giving up must not claim it failed.
-			p.unknown(ctx, e, v, fmt.Errorf("gave up after %d failed attempts, one of which may have published: %w", n, err))
+			j.unknown(v, fmt.Errorf("gave up after %d failed attempts, one of which may have published: %w", n, err))
 			return
 		}
 		v.State = Dead
-		p.cal.emit(ctx, Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
+		j.emit(Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
 			Detail: fmt.Sprintf("gave up after %d failed attempts", n)})
 		return
 	}
 	v.State = Pending
 	v.NextAt = now.Add(p.delay(n, err))
-	p.cal.emit(ctx, Event{Kind: "retrying", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
+	j.emit(Event{Kind: "retrying", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
 		Detail: "next attempt at " + v.NextAt.Format(time.RFC3339)})
 }
 
@@ -573,14 +737,14 @@ func mayBeOut(v *Variant) bool {
 	return out
 }
 
-func (p *Publisher) sent(ctx context.Context, e *Entry, v *Variant, rc cmkit.Receipt) {
-	v.State, v.Receipt, v.Error = Sent, rc, ""
-	p.cal.emit(ctx, Event{Kind: "published", Entry: e.ID, Channel: v.Channel, At: p.cal.clock.Now(), Receipt: rc})
+func (j *job) sent(v *Variant, rc cmkit.Receipt) {
+	v.State, v.Receipt, v.Error, v.NextAt = Sent, rc, "", time.Time{}
+	j.emit(Event{Kind: "published", Entry: j.e.ID, Channel: v.Channel, At: j.p.cal.clock.Now(), Receipt: rc})
 }
 
-func (p *Publisher) unknown(ctx context.Context, e *Entry, v *Variant, err error) {
+func (j *job) unknown(v *Variant, err error) {
 	v.State, v.Error = Unknown, err.Error()
-	p.cal.emit(ctx, Event{Kind: "verify", Entry: e.ID, Channel: v.Channel, At: p.cal.clock.Now(), Err: err,
+	j.emit(Event{Kind: "verify", Entry: j.e.ID, Channel: v.Channel, At: j.p.cal.clock.Now(), Err: err,
 		Detail: "the post may or may not be out; verify it on the platform"})
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/roles"
 )
 
 // WithSlots sets a channel's posting plan: its weekly slots, the minimum
@@ -115,34 +116,34 @@ func (c *Calendar) NextFree(e Entry, now time.Time) (time.Time, bool) {
 
 // AddToQueue schedules an approved entry in the next free slot of its
 // channels after now, as Schedule does (same permission, approval and
-// checks). It returns the entry as scheduled.
+// checks, all checked before anything is written). It returns the entry as
+// scheduled.
 func (c *Calendar) AddToQueue(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
-	e, err := c.store.Get(ctx, id)
-	if err != nil {
-		return Entry{}, err
+	e, err := c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+		if e.State != Approved {
+			return illegal(e, Scheduled)
+		}
+		if err := c.check(ctx, roles.SchedulePost, e); err != nil {
+			return err
+		}
+		chs := make([]string, len(e.Variants))
+		for i, v := range e.Variants {
+			chs[i] = v.Channel
+		}
+		at, err := c.nextSlot(ctx, chs, now, e.ID)
+		if err != nil {
+			return err
+		}
+		e.At = at
+		if e.Zone == "" {
+			e.Zone = c.slots[chs[0]].Location.String()
+		}
+		return c.schedule(ctx, e, now)
+	})
+	if err == nil {
+		c.emit(ctx, Event{Kind: "scheduled", Entry: e.ID, At: c.clock.Now(), Detail: e.At.String()})
 	}
-	if e.Version != version {
-		return Entry{}, fmt.Errorf("calendar: entry %s is at version %d, not %d: %w", id, e.Version, version, cmkit.ErrConflict)
-	}
-	if e.State != Approved {
-		return Entry{}, illegal(&e, Scheduled)
-	}
-	chs := make([]string, len(e.Variants))
-	for i, v := range e.Variants {
-		chs[i] = v.Channel
-	}
-	at, err := c.nextSlot(ctx, chs, c.clock.Now(), e.ID)
-	if err != nil {
-		return Entry{}, err
-	}
-	e.At = at
-	if e.Zone == "" {
-		e.Zone = c.slots[chs[0]].Location.String()
-	}
-	if e, err = c.store.Put(ctx, e); err != nil {
-		return Entry{}, err
-	}
-	return c.Schedule(ctx, e.ID, e.Version)
+	return e, err
 }
 
 // Conflict is a problem in the plan: two posts on a channel closer than its

@@ -30,13 +30,17 @@ type Store interface {
 	// Query yields the entries q selects, ordered by At, then ID.
 	// Stopping early is allowed.
 	Query(ctx context.Context, q Query) iter.Seq2[Entry, error]
-	// Claim atomically takes up to r.Limit due entries (DueAt set and not
-	// after r.Now, earliest first), gives each a Lease to r.Owner until
-	// r.Now+r.Lease, sets its DueAt to the lease's end (so that an entry
-	// whose publisher died becomes due again), raises its version and
-	// returns the IDs and new versions. Two claims never return the same
-	// entry at the same version. The publisher then reads each entry with
-	// Get; a version other than the claimed one means the lease was lost.
+	// Claim atomically takes up to r.Limit claimable entries (those whose
+	// Entry.ClaimableAt is set and not after r.Now, earliest first), gives
+	// each a Lease to r.Owner until r.Now+r.Lease, sets its DueAt to the
+	// lease's end (so that an entry whose publisher died becomes due
+	// again), raises its version and returns the IDs and new versions.
+	// It never hands out an entry under a live lease (Lease.Expires after
+	// r.Now), whoever holds it and whatever its DueAt says: a person's
+	// action may make an entry due while its publisher is still waiting
+	// for a platform. Two claims never return the same entry at the same
+	// version. The publisher then reads each entry with Get; a version
+	// other than the claimed one means the lease was lost.
 	Claim(ctx context.Context, r ClaimRequest) ([]Claimed, error)
 	// PutPause creates or replaces a pause by ID.
 	PutPause(ctx context.Context, p Pause) error
@@ -114,7 +118,9 @@ type Pause struct {
 	// ID names the pause ("crisis-2026-11-23").
 	ID string `json:"id"`
 	// Brand, Channel and Campaign say what it holds; an entry is held
-	// when it matches every field that is set.
+	// when it matches every field that is set. Brand holds entries with
+	// an unsent variant on a channel of this brand (its
+	// cmkit.ChannelInfo.Brand, whatever the entry's own Brand field says).
 	Brand string `json:"brand,omitempty"`
 	// Channel holds entries with an unsent variant on this channel.
 	Channel string `json:"channel,omitempty"`
@@ -126,16 +132,4 @@ type Pause struct {
 	By string `json:"by,omitempty"`
 	// At is when.
 	At time.Time `json:"at"`
-}
-
-// Holds reports whether p holds e.
-func (p *Pause) Holds(e *Entry) bool {
-	if p.Brand != "" && e.Brand != p.Brand || p.Campaign != "" && e.Campaign != p.Campaign {
-		return false
-	}
-	if p.Channel == "" {
-		return true
-	}
-	v := e.Variant(p.Channel)
-	return v != nil && !v.State.done()
 }

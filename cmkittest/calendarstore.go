@@ -33,6 +33,7 @@ func TestCalendarStore(t *testing.T, newStore func(t *testing.T) calendar.Store)
 		{"CopiesInAndOut", calCopies},
 		{"ClaimDueOnly", calClaimDue},
 		{"ClaimLeaseExpires", calClaimLease},
+		{"ClaimSkipsLiveLease", calClaimSkipsLiveLease},
 		{"ConcurrentClaimers", calConcurrentClaimers},
 		{"Pauses", calPauses},
 		{"CanceledContext", calCanceled},
@@ -292,6 +293,30 @@ func calClaimLease(t *testing.T, s calendar.Store) {
 	mustPut(t, s, done)
 	if got, _ := s.Claim(t.Context(), calendar.ClaimRequest{Now: calT0.Add(time.Hour), Limit: 1, Owner: "p3", Lease: time.Minute}); len(got) != 0 {
 		t.Errorf("a completed entry was claimed: %+v", got)
+	}
+}
+
+// calClaimSkipsLiveLease: a person's action may make an entry due while its
+// publisher still waits for a platform; the store must not hand it to a
+// second publisher until the lease ends.
+func calClaimSkipsLiveLease(t *testing.T, s calendar.Store) {
+	e := mustPut(t, s, calEntry(calT0, "acme-x"))
+	first, _ := s.Claim(t.Context(), calendar.ClaimRequest{Now: calT0, Limit: 1, Owner: "p1", Lease: 2 * time.Minute})
+	if len(first) != 1 {
+		t.Fatalf("first claim: %+v", first)
+	}
+	// A person resolves another variant: due now, lease untouched.
+	cur, _ := s.Get(t.Context(), e.ID)
+	cur.DueAt = calT0.Add(10 * time.Second)
+	mustPut(t, s, cur)
+	for _, now := range []time.Time{calT0.Add(10 * time.Second), calT0.Add(time.Minute), calT0.Add(2*time.Minute - time.Nanosecond)} {
+		if got, _ := s.Claim(t.Context(), calendar.ClaimRequest{Now: now, Limit: 1, Owner: "p2", Lease: time.Minute}); len(got) != 0 {
+			t.Fatalf("at %s the entry was handed out under p1's live lease (until %s): %+v", now.Sub(calT0), 2*time.Minute, got)
+		}
+	}
+	got, _ := s.Claim(t.Context(), calendar.ClaimRequest{Now: calT0.Add(2 * time.Minute), Limit: 1, Owner: "p2", Lease: time.Minute})
+	if len(got) != 1 || got[0].ID != e.ID {
+		t.Errorf("once the lease ended the due entry must be claimable: %+v", got)
 	}
 }
 
