@@ -306,7 +306,7 @@ func (s *sim) member(xs []string) string {
 	var ok []string
 	for _, m := range xs {
 		switch {
-		case m == "mix" && !s.on(bMixed), m == "bare" && !s.on(bBare), (m == "den" || m == "dap") && !s.on(bDeny):
+		case (m == "mix" || m == "bo") && !s.on(bMixed), m == "bare" && !s.on(bBare), (m == "den" || m == "dap") && !s.on(bDeny):
 		default:
 			ok = append(ok, m)
 		}
@@ -406,7 +406,7 @@ func (s *sim) doCreate() {
 	who := s.member(writers)
 	var chs []string
 	order := []string{"acme-x", "acme-masto", "acme-fb"}
-	if s.rng.IntN(6) == 0 {
+	if s.on(bTwoBrands) && s.rng.IntN(6) == 0 {
 		order = append(order, "bolt-x")
 	}
 	s.rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })

@@ -127,13 +127,14 @@ const (
 	bPause        = "pause"        // people pause and resume brands, channels and campaigns
 	bGrants       = "grants"       // people grant and revoke roles
 	bBrandText    = "brandtext"    // Entry.Brand left empty or cased differently from the channel's brand
-	bMixed        = "mixed"        // a member senior on acme-x but junior on acme's other channels acts
+	bMixed        = "mixed"        // members senior on one channel or brand but junior on another act
+	bTwoBrands    = "twobrands"    // entries may target channels of two brands at once
 	bBare         = "bare"         // a member with bare permissions (post.draft, post.submit) and no role acts
 	bDeny         = "deny"         // seniors with a deny grant on one channel act
 )
 
 var simBehaviours = []string{bCrash, bStoreFaults, bLatency, bFaults, bLookupFaults, bJumps, bSkew, bLeases, bMulti,
-	bEdit, bCancel, bResolve, bPause, bGrants, bBrandText, bMixed, bBare, bDeny}
+	bEdit, bCancel, bResolve, bPause, bGrants, bBrandText, bMixed, bTwoBrands, bBare, bDeny}
 
 func simBehaviourSet(only, without string) (map[string]bool, error) {
 	on := map[string]bool{}
@@ -353,7 +354,7 @@ func (s *sim) newProc(name string) *proc {
 	}
 	if s.on(bLeases) && s.rng.IntN(2) == 0 {
 		p.timeout = time.Duration(5+s.rng.IntN(41)) * time.Second
-		p.lease = p.timeout + time.Duration(5+s.rng.IntN(int(4*time.Minute-p.timeout)/int(time.Second)-5))*time.Second
+		p.lease = 2*p.timeout + time.Duration(s.rng.IntN(int(4*time.Minute-2*p.timeout)/int(time.Second)))*time.Second
 		p.maxLate = time.Duration(10+s.rng.IntN(110)) * time.Minute
 		if s.rng.IntN(2) == 0 {
 			p.late = calendar.MoveMissed
@@ -525,7 +526,14 @@ func (s *sim) checkInvariants() {
 // on, calls complete and publishers run until nothing is due.
 func (s *sim) drain() {
 	s.draining = true
-	s.tracef("drain: no more crashes, faults or people")
+	s.tracef("drain: no more crashes, faults or people; the pauses end")
+	if ps, err := s.store.Pauses(context.Background()); err == nil {
+		for _, p := range ps {
+			policy := calendar.MissedPolicy(1 + s.rng.IntN(3))
+			n, err := s.human.Resume(s.as("sam"), p.ID, policy, moveNext)
+			s.outcomeOf("sam", fmt.Sprintf("resumes %s (%s), releasing %d", p.ID, policy, n), err)
+		}
+	}
 	if len(s.idle()) == 0 {
 		s.newProc("")
 	}
@@ -591,7 +599,11 @@ func (s *sim) checkEnd() {
 			case calendar.Sending:
 				s.violate(invEnd, "%s is still sending in a %s entry", name, e.State)
 			case calendar.Pending:
-				if out > 0 {
+				// A held or cancelled entry may keep a variant pending after
+				// an ambiguous attempt: a person decides, and the record
+				// says it may be out. Otherwise a post that is out must be
+				// on record.
+				if out > 0 && !(mayBeOut(&v) && (e.State.Terminal() || e.PausedBy != "")) {
 					s.violate(invEnd, "%s is out, but its %s entry records it pending", name, e.State)
 				}
 			}
@@ -612,4 +624,19 @@ func variantStates(e *calendar.Entry) string {
 		}
 	}
 	return b.String()
+}
+
+// mayBeOut reports whether v's record says it may be out: an ambiguous
+// attempt with no lookup since that found it absent.
+func mayBeOut(v *calendar.Variant) bool {
+	out := false
+	for _, a := range v.Attempts {
+		switch a.Outcome {
+		case "ambiguous", "sending":
+			out = true
+		case "absent":
+			out = false
+		}
+	}
+	return out
 }

@@ -34,8 +34,10 @@ type simClock struct {
 func (c *simClock) now() time.Time { return c.base.Add(c.real + c.offset) }
 
 // procClock is the cmkit.Clock a process (or the people) reads: the
-// simulation's clock plus a skew. Publisher.RunOnce never waits on a timer,
-// so NewTimer is never called; it panics to say so if it is.
+// simulation's clock plus a skew. Its timers never fire: the publisher
+// times its platform calls out with one, and the simulated platform ends
+// every call by the process's call timeout itself (so that when a call
+// ends is decided by the seed, not by a goroutine waking up).
 type procClock struct {
 	s    *sim
 	skew time.Duration
@@ -43,9 +45,12 @@ type procClock struct {
 
 func (c procClock) Now() time.Time { return c.s.clock.now().Add(c.skew) }
 
-func (c procClock) NewTimer(time.Duration) cmkit.Timer {
-	panic("sim: a timer was asked for; the simulator drives RunOnce and never waits on one")
-}
+func (c procClock) NewTimer(time.Duration) cmkit.Timer { return silentTimer{} }
+
+type silentTimer struct{}
+
+func (silentTimer) C() <-chan time.Time { return nil }
+func (silentTimer) Stop() bool          { return true }
 
 // platformPost is one post a platform holds.
 type platformPost struct {
