@@ -123,6 +123,7 @@ type Calendar struct {
 	clock     cmkit.Clock
 	log       *slog.Logger
 	hook      func(Event)
+	tokens    *roles.TokenIssuer
 }
 
 // Option configures a Calendar.

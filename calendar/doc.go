@@ -51,6 +51,30 @@
 // the post ID, or able to look the post up first); otherwise the variant
 // waits for a person to verify it. See Publisher for the full contract.
 //
+// # Guarantees
+//
+// These hold whatever the platforms, the clock and the people do; each is
+// checked after every step of a seeded simulation (sim_test.go) with slow
+// platforms, crashing publishers, clock jumps and people acting mid-call:
+//
+//   - No platform call starts unless the caller's lease covers it: the
+//     write that records an attempt renews the lease, fenced by the
+//     entry's version, and a call times out (on the calendar's clock)
+//     well before that lease ends. A lookup followed by a publish renews
+//     before the publish.
+//   - The store never hands out an entry under a live lease, and people's
+//     actions (Resolve, Resume, Cancel, edits) on an entry being published
+//     never clear the lease: they never create a second sender.
+//   - A platform's answer that arrives is never thrown away: an accepted
+//     one marks its variant sent with the receipt even after the entry
+//     changed or was taken over.
+//   - Approval is judged on every channel an entry targets, and everyone
+//     who changed the content since its last approval counts as its author.
+//   - Approval, pauses, lateness and the send-time checks are checked every
+//     time an entry is claimed, retries included.
+//   - Processes that share a store must keep their clocks within lease −
+//     call timeout of each other (90 seconds with the defaults).
+//
 // Pause holds entries (the whole calendar, a brand, a channel or a
 // campaign) at once; Resume releases them with an explicit MissedPolicy for
 // those whose time passed: hold them for a person, publish them now, or

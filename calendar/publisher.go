@@ -547,9 +547,9 @@ const maxMerges = 20
 // publisher during the call (a person's action, a pause, or a lease that
 // ran out and was taken over). An accepted answer always lands: the post
 // is out, whatever else happened, so the variant becomes sent with its
-// receipt. Any other answer lands only while the variant still shows this
-// attempt as the one in flight. The attempt's own record is always
-// completed. The publisher then stops working on the entry.
+// receipt, and the attempt's record says accepted even if another
+// publisher had taken it for cut off. Any other answer lands only while the
+// variant still shows this attempt as the one in flight. The publisher then stops working on the entry.
 func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant, attempt uuid.UUID, held Lease) error {
 	ctx = context.WithoutCancel(ctx)
 	got := ours.Attempts[len(ours.Attempts)-1]
@@ -568,7 +568,9 @@ func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant
 			return errLeaseLost // the attempt is no longer on record
 		}
 		now := p.cal.clock.Now()
-		if fa := &fv.Attempts[k]; fa.Outcome == "sending" {
+		if fa := &fv.Attempts[k]; fa.Outcome == "sending" || got.Outcome == "accepted" {
+			// In flight, or taken for cut off by whoever took over: the
+			// platform's own answer replaces the guess.
 			fa.Outcome, fa.Error, fa.RetryAfter = got.Outcome, got.Error, got.RetryAfter
 		}
 		switch {
