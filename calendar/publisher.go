@@ -546,19 +546,26 @@ func (j *job) publishVariant(ctx context.Context, i int) error {
 	rc, err := ch.Publish(callCtx, v.Post)
 	done()
 	j.outcome(v, info, ch, rc, err)
-	if err := j.put(ctx); !errors.Is(err, errLeaseLost) {
-		return err
+	if err := j.put(ctx); err == nil {
+		return nil
 	}
+	// The entry changed meanwhile, or the store failed: the answer must
+	// not be lost, so it is merged onto a fresh read.
 	return p.mergeOutcome(ctx, e.ID, *v, a.ID, lease)
 }
 
 // maxMerges bounds how often mergeOutcome re-reads an entry that people
-// keep changing.
-const maxMerges = 20
+// keep changing, and maxStoreRetries how often it retries a store that
+// keeps failing.
+const (
+	maxMerges       = 20
+	maxStoreRetries = 4
+)
 
 // mergeOutcome records a call's outcome after the entry changed under the
 // publisher during the call (a person's action, a pause, or a lease that
-// ran out and was taken over). An accepted answer always lands: the post
+// ran out and was taken over), or after the store failed to take the
+// write; it re-reads and tries again, a bounded number of times. An accepted answer always lands: the post
 // is out, whatever else happened, so the variant becomes sent with its
 // receipt, and the attempt's record says accepted even if another
 // publisher had taken it for cut off. Any other answer lands only while the
@@ -566,10 +573,20 @@ const maxMerges = 20
 func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant, attempt uuid.UUID, held Lease) error {
 	ctx = context.WithoutCancel(ctx)
 	got := ours.Attempts[len(ours.Attempts)-1]
+	var err error
+	stores := 0
 	for range maxMerges {
-		fresh, err := p.cal.store.Get(ctx, id)
-		if err != nil {
-			return err
+		if !errors.Is(err, errLeaseLost) && err != nil {
+			if stores++; stores > maxStoreRetries {
+				break
+			}
+			if stores > 2 { // the store failed twice in a row: a short pause
+				_ = cmkit.Sleep(ctx, cmkit.SystemClock(), time.Duration(stores-2)*time.Millisecond)
+			}
+		}
+		var fresh Entry
+		if fresh, err = p.cal.store.Get(ctx, id); err != nil {
+			continue
 		}
 		j := &job{p: p, e: fresh}
 		fv := j.e.Variant(ours.Channel)
@@ -606,15 +623,17 @@ func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant
 		case Publishing, Verify, Failed, Published:
 			settle(&j.e, p.name, now, "")
 		}
-		err = j.put(ctx)
-		if !errors.Is(err, errLeaseLost) {
-			if err == nil {
-				err = errLeaseLost // done with this entry either way
-			}
-			return err
+		if err = j.put(ctx); err == nil {
+			return errLeaseLost // done with this entry either way
 		}
 	}
-	return fmt.Errorf("calendar: entry %s kept changing while recording an outcome: %w", id, cmkit.ErrConflict)
+	if errors.Is(err, errLeaseLost) {
+		err = cmkit.ErrConflict
+	}
+	// The attempt stays "sending" in the store; whoever claims the entry
+	// next treats it as cut off (looked up, retried idempotently, or left
+	// for a person), so the post is still never sent twice.
+	return fmt.Errorf("calendar: entry %s: recording a %s answer from %s failed: %w", id, got.Outcome, ours.Channel, err)
 }
 
 // mayRetryAmbiguous reports whether a post whose publish may have gone out
