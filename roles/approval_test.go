@@ -26,9 +26,11 @@ func approvalFixture(t *testing.T) *fixture {
 	)
 }
 
+var esX = roles.Resource{Brand: "acme", Channel: "acme-es-x", Country: "ES"}
+
 func post(author string, labels ...string) roles.Item {
-	return roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindPost, Author: author,
-		Resource: roles.Resource{Brand: "acme", Channel: "acme-es-x", Country: "ES"}, Labels: labels}
+	return roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindPost, Authors: []string{author},
+		Resources: []roles.Resource{esX}, Labels: labels}
 }
 
 func TestJuniorPostsNeedASenior(t *testing.T) {
@@ -149,8 +151,8 @@ func TestCrisisStatementsAndPromotions(t *testing.T) {
 	f := approvalFixture(t)
 	ctx := context.Background()
 	policy := roles.DefaultPolicy()
-	statement := roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindStatement, Author: "senior",
-		Resource: roles.Resource{Brand: "acme"}, Labels: []string{"legal_review"}}
+	statement := roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindStatement, Authors: []string{"senior"},
+		Resources: []roles.Resource{{Brand: "acme"}}, Labels: []string{"legal_review"}}
 	st, err := f.dir.ApprovalStatus(ctx, policy, statement, nil)
 	require.NoError(t, err)
 	require.Len(t, st.Rules, 2, "the statement rule and its legal variant")
@@ -266,7 +268,7 @@ func TestExternalApprovalTokens(t *testing.T) {
 // tokens redeem.
 func FuzzRedeem(f *testing.F) {
 	key := []byte("0123456789abcdef0123456789abcdef")
-	item := roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindPost}
+	item := roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindPost, Authors: []string{"a"}, Resources: []roles.Resource{{Brand: "acme"}}}
 	issuer, _ := roles.NewTokenIssuer(key, roles.NewMemoryTokenStore(nil), nil)
 	tok, _ := issuer.Issue(item, "r", "s", "x", time.Hour)
 	f.Add(tok)
