@@ -622,8 +622,10 @@ func (d *Directory) RemoveMember(ctx context.Context, id string, version int64) 
 // Bootstrap loads a whole team (members and grants, see ParseTeam) into a
 // Directory that has no grants yet, in one atomic change, with no actor:
 // it is how the first social media manager gets in. The team must give at
-// least one member ManageGrants, or nobody could ever change it. On any
-// error nothing is written.
+// least one member ManageGrants by a grant that never expires, or nobody
+// could change it (for ever, or once the grant expires); grants may expire
+// otherwise, and Bootstrap keeps their ExpiresAt. On any error nothing is
+// written.
 func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -633,6 +635,9 @@ func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 	now := d.clock.Now()
 	members := make([]Member, len(t.Members))
 	for i, m := range t.Members {
+		if err := m.validate(fmt.Sprintf("members[%d]", i)); err != nil {
+			return err
+		}
 		m = m.clone()
 		m.Version, m.CreatedAt, m.UpdatedAt = 0, now, now
 		members[i] = m
@@ -643,7 +648,7 @@ func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 	}
 	grants := make([]Grant, len(t.Grants))
 	per := map[string][]compiled{}
-	manager := false
+	manager, expiring := false, -1
 	for i, g := range t.Grants {
 		if g.ID == uuid.Nil {
 			g.ID = cmkit.NewID()
@@ -661,11 +666,19 @@ func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 		if err != nil {
 			return err
 		}
-		if !g.Deny && d.roles.Allows(g.Role, ManageGrants) || g.Permission == ManageGrants && !g.Deny {
-			manager = true
+		if !g.Deny && (d.roles.Allows(g.Role, ManageGrants) || g.Permission == ManageGrants) {
+			if g.ExpiresAt.IsZero() {
+				manager = true
+			} else if expiring < 0 {
+				expiring = i
+			}
 		}
 		grants[i] = g
 		per[g.Member] = append(per[g.Member], c)
+	}
+	if !manager && expiring >= 0 {
+		return cmkit.Invalid(fmt.Sprintf("grants[%d].expires_at", expiring), "needs_manager",
+			"every grant giving %s expires: nobody could change the team afterwards", ManageGrants)
 	}
 	if !manager {
 		return cmkit.Invalid("grants", "needs_manager", "no grant gives %s: nobody could ever change the team", ManageGrants)
