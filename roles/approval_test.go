@@ -187,6 +187,7 @@ func TestPolicyValidate(t *testing.T) {
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s"}}}}}, "rules[0].steps[0]", "approvers"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", Roles: []string{"pope"}}}}}}, "rules[0].steps[0].roles[0]", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", AuthorRoles: []string{"pope"}, Steps: []roles.Step{{Name: "s", External: true}}}}}, "rules[0].author_roles[0]", "unknown"},
+		{roles.Policy{Rules: []roles.Rule{{Name: "a", ExemptRoles: []string{"senior_cm", "pope"}, Steps: []roles.Step{{Name: "s", External: true}}}}}, "rules[0].exempt_roles[1]", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", Permission: "x.y"}}}}}, "rules[0].steps[0].permission", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", External: true, Need: -1}}}}}, "rules[0].steps[0].need", "non_negative"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", External: true}, {Name: "s", External: true}}}}}, "rules[0].steps[1].name", "unique"},
