@@ -314,6 +314,9 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(`{"rules": [{"name": "a", "kinds": ["post"], "steps": [{"name": "s", "roles": ["senior_cm"], "need": 2}]}]}`))
 	f.Add([]byte(`{"rules": []}`))
 	f.Add([]byte(`{"rules": [{"name": "a", "steps": [{"name": "s", "external": true, "all": true}]}]}`))
+	f.Add([]byte(`{"rules": [{"name": "a", "steps": [{"name": "s", "external": true}]}], "rules": []}`))
+	f.Add([]byte(`{"rules": [{"name": "a", "steps": [{"name": "s", "roles": ["smm"], "Roles": []}]}]}`))
+	f.Add([]byte("\ufeff{\"rules\": []}"))
 	rs := roles.NewRoleSet()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := roles.ParsePolicy(data, rs)
@@ -328,4 +331,27 @@ func FuzzParsePolicy(f *testing.F) {
 			t.Fatalf("ParsePolicy accepted a policy that does not validate: %v", err)
 		}
 	})
+}
+
+// A repeated "rules" would drop every rule before it: ParsePolicy refuses
+// duplicate keys at any depth and in any case, and skips a leading BOM.
+func TestParsePolicyRejectsDuplicateKeysAndSkipsBOM(t *testing.T) {
+	for _, tc := range []struct{ json, field string }{
+		{`{"rules": [{"name": "a", "steps": [{"name": "s", "roles": ["senior_cm"]}]}],
+"rules": []}`, "rules"},
+		{`{"rules": [], "Rules": []}`, "Rules"},
+		{`{"rules": [{"name": "a", "steps": [{"name": "s", "roles": ["senior_cm"]}, {"name": "t", "external": true, "NEED": 1, "need": 2}]}]}`,
+			"rules[0].steps[1].need"},
+	} {
+		_, err := roles.ParsePolicy([]byte(tc.json), nil)
+		var ve *cmkit.ValidationError
+		require.ErrorAs(t, err, &ve, tc.json)
+		assert.ErrorIs(t, err, cmkit.ErrInvalid)
+		assert.Equal(t, tc.field, ve.Field, tc.json)
+		assert.Equal(t, "duplicate_key", ve.Rule, tc.json)
+		assert.Contains(t, err.Error(), "line ")
+	}
+	p, err := roles.ParsePolicy([]byte("\ufeff{\"rules\": [{\"name\": \"a\", \"exempt_roles\": [\"senior_cm\"], \"steps\": [{\"name\": \"s\", \"roles\": [\"smm\"]}]}]}"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{roles.SeniorCM}, p.Rules[0].ExemptRoles)
 }
