@@ -56,12 +56,34 @@ type jsonLevel struct {
 // child returns the path of the value that comes next at this level.
 func (l *jsonLevel) child() string {
 	if l.object {
-		if l.path == "" {
+		switch {
+		case !plainKey(l.last):
+			path := l.path
+			if path == "" {
+				path = "json"
+			}
+			return fmt.Sprintf("%s[%q]", path, l.last)
+		case l.path == "":
 			return l.last
 		}
 		return l.path + "." + l.last
 	}
 	return fmt.Sprintf("%s[%d]", l.path, l.index)
+}
+
+// plainKey reports whether k can stand in a path as it is: a non-empty run
+// of ASCII letters, digits and '_'.
+func plainKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkDuplicateKeys walks the first JSON value of data and refuses an
