@@ -3,6 +3,7 @@ package cmkittest_test
 import (
 	"context"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/cmkit/cmkit/cmkittest"
@@ -36,21 +37,28 @@ func (s halfApplies) Apply(ctx context.Context, c roles.Change) error {
 	return nil
 }
 
-// sharesValues keeps and returns the caller's own slices.
+// sharesValues keeps and returns the caller's own slices. Its map is
+// locked, so that its only fault is the sharing (an unlocked map made the
+// concurrent-writers subtest crash the whole run under -race).
 type sharesValues struct {
 	*roles.MemoryStore
+	mu    *sync.Mutex
 	langs map[string][]string
 }
 
 func (s sharesValues) Apply(ctx context.Context, c roles.Change) error {
+	s.mu.Lock()
 	for _, m := range c.PutMembers {
 		s.langs[m.ID] = m.Languages
 	}
+	s.mu.Unlock()
 	return s.MemoryStore.Apply(ctx, c)
 }
 
 func (s sharesValues) Member(ctx context.Context, id string) (roles.Member, error) {
 	m, err := s.MemoryStore.Member(ctx, id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if l, ok := s.langs[id]; ok && err == nil {
 		m.Languages = l
 	}
@@ -65,7 +73,7 @@ var brokenStores = map[string]struct {
 		[]string{"StaleVersionConflicts", "ConcurrentWritersOneWins"}},
 	"half-applies": {func() roles.Store { return halfApplies{roles.NewMemoryStore()} },
 		[]string{"ApplyIsAtomic"}},
-	"shares-values": {func() roles.Store { return sharesValues{roles.NewMemoryStore(), map[string][]string{}} },
+	"shares-values": {func() roles.Store { return sharesValues{roles.NewMemoryStore(), &sync.Mutex{}, map[string][]string{}} },
 		[]string{"CopiesInAndOut"}},
 }
 
