@@ -272,14 +272,15 @@ func actor(ctx context.Context) string {
 	return a
 }
 
-// item describes e to the approval policy.
+// item describes e to the approval policy: every channel it goes to, and
+// its author.
 func (c *Calendar) item(e *Entry) roles.Item {
-	res := roles.Resource{Brand: e.Brand}
-	if len(e.Variants) > 0 {
-		res = c.resource(e, e.Variants[0].Channel)
+	res := make([]roles.Resource, 0, len(e.Variants))
+	for _, v := range e.Variants {
+		res = append(res, c.resource(e, v.Channel))
 	}
-	return roles.Item{ID: e.ID, Version: e.contentVersion(), Kind: roles.KindPost, Author: e.Author,
-		Resource: res, Labels: e.Labels}
+	return roles.Item{ID: e.ID, Version: e.contentVersion(), Kind: roles.KindPost, Authors: []string{e.Author},
+		Resources: res, Labels: e.Labels}
 }
 
 // contentVersion is the version approvals are bound to: the number of

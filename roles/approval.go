@@ -1,11 +1,8 @@
 package roles
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"time"
 
@@ -22,7 +19,10 @@ const (
 )
 
 // Item is something that may need approval, as the calling service
-// describes it: a calendar entry, a crisis statement.
+// describes it: a calendar entry, a crisis statement. It names every author
+// and every place it will appear, because the policy is judged on all of
+// them: an item is as sensitive as its most sensitive resource, and as
+// trusted as its least trusted author.
 type Item struct {
 	// ID identifies the item.
 	ID uuid.UUID `json:"id"`
@@ -32,13 +32,36 @@ type Item struct {
 	Version int64 `json:"version"`
 	// Kind is what it is (KindPost, KindStatement, ...).
 	Kind string `json:"kind"`
-	// Author is the member who wrote it. The author's own approvals never
-	// count (four eyes).
-	Author string `json:"author"`
-	// Resource is where it will appear.
-	Resource Resource `json:"resource"`
+	// Authors are the members who changed the content since it was last
+	// approved (at least one): the original author and every editor. No
+	// author's approval ever counts (four eyes for every author).
+	Authors []string `json:"authors"`
+	// Resources are every place it will appear (at least one): each
+	// channel of a post. A rule applies when it applies on any of them; a
+	// member may approve only when eligible on every one.
+	Resources []Resource `json:"resources"`
 	// Labels mark it ("promotion", "legal_review").
 	Labels []string `json:"labels,omitempty"`
+}
+
+// validate checks what the policy needs of an item: an ID, at least one
+// author, none empty, and at least one resource.
+func (it *Item) validate() error {
+	if it.ID == uuid.Nil {
+		return cmkit.Invalid("item.id", "required", "")
+	}
+	if len(it.Authors) == 0 {
+		return cmkit.Invalid("item.authors", "required", "name everyone who changed the content since the last approval")
+	}
+	for i, a := range it.Authors {
+		if a == "" {
+			return cmkit.Invalid(fmt.Sprintf("item.authors[%d]", i), "required", "")
+		}
+	}
+	if len(it.Resources) == 0 {
+		return cmkit.Invalid("item.resources", "required", "name every place the item will appear")
+	}
+	return nil
 }
 
 // Approval records that someone approved one step of one rule for one
@@ -70,16 +93,31 @@ type Policy struct {
 
 // Rule is one approval requirement: which items it applies to, and the
 // chain of steps that approve them. Empty conditions match everything, so
-// a rule with no conditions applies to every item.
+// a rule with no conditions applies to every item; conditions that are set
+// must all hold.
+//
+// Two conditions look at the authors. ExemptRoles fails closed: the rule
+// applies to everyone except authors who are proven trusted, so an author
+// with no role, or with bare permissions, is reviewed. AuthorRoles selects
+// authors by role, so an author it does not name (a member holding
+// post.draft without a role) escapes the rule; prefer ExemptRoles.
 type Rule struct {
 	// Name identifies the rule in approvals and statuses.
 	Name string `json:"name"`
 	// Kinds limits the rule to these item kinds.
 	Kinds []string `json:"kinds,omitempty"`
-	// AuthorRoles limits the rule to items whose author holds one of these
-	// roles (exactly, not by inheritance) on the item's resource: "posts
-	// drafted by a junior or an intern".
+	// AuthorRoles limits the rule to items of which any author holds one of
+	// these roles (exactly, not by inheritance) through a live allow grant
+	// on any of the item's resources: "posts drafted by a junior or an
+	// intern". Deny grants do not unselect an author here: a deny takes
+	// power away, never a review.
 	AuthorRoles []string `json:"author_roles,omitempty"`
+	// ExemptRoles limits the rule to items that not every author is
+	// trusted with: the rule applies unless every author holds one of these
+	// roles (or a role inheriting it) on every one of the item's resources,
+	// honouring deny grants and expiry as RolesOf does. "Everyone but
+	// senior CMs" is ExemptRoles: ["senior_cm"].
+	ExemptRoles []string `json:"exempt_roles,omitempty"`
 	// Labels limits the rule to items carrying one of these labels.
 	Labels []string `json:"labels,omitempty"`
 	// Steps are approved in order.
@@ -88,18 +126,23 @@ type Rule struct {
 
 // Step is one link of an approval chain. Who may approve it: the members
 // listed, members holding one of the roles (or a role that inherits it) on
-// the item's resource, members allowed Permission there, and, when External
-// is set, holders of an approval token. The author never may.
+// each of the item's resources, members allowed Permission on each of them,
+// and, when External is set, holders of an approval token. No author ever
+// may, and neither may a member denied the approving permission on any of
+// the item's resources: Permission when set, otherwise ApproveStatement for
+// a KindStatement item and ApprovePost for any other kind.
 type Step struct {
 	// Name identifies the step within its rule.
 	Name string `json:"name"`
 	// Roles lets holders of these roles approve. "senior_cm" also admits
-	// the social media manager, whose role inherits it.
+	// the social media manager, whose role inherits it. A role counts where
+	// RolesOf reports it: a deny grant there takes it away.
 	Roles []string `json:"roles,omitempty"`
-	// Permission lets members allowed it on the item's resource approve;
-	// unlike Roles, it honours deny grants.
+	// Permission lets members allowed it on each of the item's resources
+	// approve.
 	Permission Permission `json:"permission,omitempty"`
-	// Members lets these members approve.
+	// Members lets these members approve (unless they are an author, or
+	// denied the approving permission).
 	Members []string `json:"members,omitempty"`
 	// External lets an approval token for this step count (an agency's
 	// client without an account).
@@ -112,15 +155,17 @@ type Step struct {
 
 // DefaultPolicy returns the approval rules most teams start with:
 //
-//   - posts and replies drafted by a junior CM or an intern need a senior
-//     CM (or the social media manager);
+//   - posts and replies need a senior CM (or the social media manager)
+//     unless every author is a senior CM (or the social media manager) on
+//     every channel: drafts by juniors, interns, members with bare
+//     permissions or no role at all are reviewed;
 //   - crisis statements need the social media manager, then, when labelled
 //     "legal_review", legal;
 //   - posts labelled "promotion" need the brand's client approver, who may
 //     approve with a token.
 func DefaultPolicy() Policy {
 	return Policy{Rules: []Rule{
-		{Name: "supervised-drafts", Kinds: []string{KindPost, KindReply}, AuthorRoles: []string{JuniorCM, Intern},
+		{Name: "supervised-drafts", Kinds: []string{KindPost, KindReply}, ExemptRoles: []string{SeniorCM},
 			Steps: []Step{{Name: "senior-review", Roles: []string{SeniorCM}}}},
 		{Name: "crisis-statement", Kinds: []string{KindStatement},
 			Steps: []Step{{Name: "smm", Roles: []string{SocialMediaManager}}}},
@@ -133,7 +178,8 @@ func DefaultPolicy() Policy {
 
 // Validate checks the policy against a role catalogue: named, unique rules
 // and steps, at least one step per rule and one way to approve per step,
-// known roles and permissions, a non-negative Need. Errors name the entry.
+// known roles (in steps, AuthorRoles and ExemptRoles) and permissions, a
+// non-negative Need. Errors name the entry.
 func (p Policy) Validate(rs *RoleSet) error {
 	rules := map[string]bool{}
 	for i, r := range p.Rules {
@@ -148,9 +194,14 @@ func (p Policy) Validate(rs *RoleSet) error {
 		if len(r.Steps) == 0 {
 			return cmkit.Invalid(field+".steps", "required", "a rule needs at least one step")
 		}
-		for j, role := range r.AuthorRoles {
-			if _, ok := rs.roles[role]; !ok {
-				return cmkit.Invalid(fmt.Sprintf("%s.author_roles[%d]", field, j), "unknown", "no role %q", role)
+		for _, list := range []struct {
+			name  string
+			roles []string
+		}{{"author_roles", r.AuthorRoles}, {"exempt_roles", r.ExemptRoles}} {
+			for j, role := range list.roles {
+				if _, ok := rs.roles[role]; !ok {
+					return cmkit.Invalid(fmt.Sprintf("%s.%s[%d]", field, list.name, j), "unknown", "no role %q", role)
+				}
 			}
 		}
 		steps := map[string]bool{}
@@ -185,20 +236,20 @@ func (p Policy) Validate(rs *RoleSet) error {
 // ParsePolicy reads a policy written by hand in JSON, in the shape of
 // Policy's JSON tags:
 //
-//	{"rules": [{"name": "supervised-drafts", "kinds": ["post"], "author_roles": ["junior_cm", "intern"],
-//	            "steps": [{"name": "senior-review", "roles": ["senior_cm"]}]}]}
+//	{"rules": [{"name": "supervised-drafts", "kinds": ["post"], "exempt_roles": ["senior_cm"],
+//	            "steps": [{"name": "senior-review", "roles": ["senior_cm"]}]},
+//	           {"name": "intern-drafts", "kinds": ["post"], "author_roles": ["intern"],
+//	            "steps": [{"name": "smm", "roles": ["smm"]}]}]}
 //
-// and validates it against rs (nil means NewRoleSet()). Any problem is a
-// *cmkit.ValidationError naming the entry, such as "rules[1].steps[0].roles[0]".
+// and validates it against rs (nil means NewRoleSet()). A leading UTF-8 BOM
+// is skipped. Any problem is a *cmkit.ValidationError naming the entry, such
+// as "rules[1].steps[0].roles[0]"; a key given twice in one object (also
+// when only its case differs, since JSON field names match regardless of
+// case) is one, naming the key's path and line.
 func ParsePolicy(data []byte, rs *RoleSet) (Policy, error) {
 	var p Policy
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return Policy{}, jsonError(data, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Policy{}, cmkit.Invalid("json", "syntax", "unexpected data after the policy object")
+	if err := decodeStrict(data, &p, "policy"); err != nil {
+		return Policy{}, err
 	}
 	if rs == nil {
 		rs = NewRoleSet()
@@ -265,9 +316,13 @@ type StepStatus struct {
 }
 
 // ApprovalStatus evaluates policy for item given the approvals recorded so
-// far. Approvals of another item or version, by the author, or by a member
-// who is no longer eligible do not count.
+// far. Approvals of another item or version, by an author, or by a member
+// who is no longer eligible do not count. An item without an ID, an author
+// or a resource is an error wrapping cmkit.ErrInvalid ("item.resources").
 func (d *Directory) ApprovalStatus(ctx context.Context, policy Policy, item Item, approvals []Approval) (ApprovalStatus, error) {
+	if err := item.validate(); err != nil {
+		return ApprovalStatus{}, err
+	}
 	if err := policy.Validate(d.roles); err != nil {
 		return ApprovalStatus{}, err
 	}
@@ -293,6 +348,7 @@ func (d *Directory) ApprovalStatus(ctx context.Context, policy Policy, item Item
 	return st, nil
 }
 
+// applies reports whether rule r selects item it.
 func (d *Directory) applies(r *Rule, it *Item) bool {
 	if len(r.Kinds) > 0 && !slices.Contains(r.Kinds, it.Kind) {
 		return false
@@ -300,33 +356,83 @@ func (d *Directory) applies(r *Rule, it *Item) bool {
 	if len(r.Labels) > 0 && !slices.ContainsFunc(r.Labels, func(l string) bool { return slices.Contains(it.Labels, l) }) {
 		return false
 	}
-	if len(r.AuthorRoles) > 0 {
-		held := d.RolesOf(it.Author, it.Resource)
-		return slices.ContainsFunc(r.AuthorRoles, func(role string) bool { return slices.Contains(held, role) })
+	if len(r.AuthorRoles) > 0 && !d.anyAuthorHas(r.AuthorRoles, it) {
+		return false
+	}
+	if len(r.ExemptRoles) > 0 && d.allAuthorsHold(r.ExemptRoles, it) {
+		return false
 	}
 	return true
 }
 
-// eligible reports whether member may approve step s of item.
-func (d *Directory) eligible(ctx context.Context, s *Step, it *Item, member string) bool {
-	if member == it.Author || member == "" {
-		return false
-	}
-	if slices.Contains(s.Members, member) {
-		return true
-	}
-	for _, held := range d.RolesOf(member, it.Resource) {
-		for _, want := range s.Roles {
-			if d.roles.inherits(held, want) {
+// anyAuthorHas reports whether some author of it is given one of roles
+// (exactly) on some resource of it.
+func (d *Directory) anyAuthorHas(roles []string, it *Item) bool {
+	for _, a := range it.Authors {
+		for _, res := range it.Resources {
+			if slices.ContainsFunc(d.allowedRoles(a, res), func(role string) bool { return slices.Contains(roles, role) }) {
 				return true
 			}
 		}
 	}
-	if s.Permission != "" {
-		dec, err := d.Authorize(ctx, member, s.Permission, it.Resource)
-		return err == nil && dec.Allowed
-	}
 	return false
+}
+
+// allAuthorsHold reports whether every author of it holds one of roles (or
+// a role inheriting it) on every resource of it.
+func (d *Directory) allAuthorsHold(roles []string, it *Item) bool {
+	for _, a := range it.Authors {
+		for _, res := range it.Resources {
+			if !d.holdsOneOf(a, roles, res) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// holdsOneOf reports whether member holds one of roles, or a role
+// inheriting it, on r.
+func (d *Directory) holdsOneOf(member string, roles []string, r Resource) bool {
+	return slices.ContainsFunc(roles, func(want string) bool { return d.holdsRole(member, want, r) })
+}
+
+// approvingPermission is the permission whose denial on a resource bars a
+// member from approving step s of it there.
+func approvingPermission(s *Step, it *Item) Permission {
+	switch {
+	case s.Permission != "":
+		return s.Permission
+	case it.Kind == KindStatement:
+		return ApproveStatement
+	}
+	return ApprovePost
+}
+
+// eligible reports whether member may approve step s of item: not an
+// author, not denied the approving permission on any resource, and listed
+// in s.Members or eligible by role or permission on every resource.
+func (d *Directory) eligible(ctx context.Context, s *Step, it *Item, member string) bool {
+	if member == "" || slices.Contains(it.Authors, member) {
+		return false
+	}
+	listed := slices.Contains(s.Members, member)
+	barred := approvingPermission(s, it)
+	for _, res := range it.Resources {
+		if dec, err := d.Authorize(ctx, member, barred, res); err != nil || !dec.Allowed && dec.By != nil {
+			return false // denied there: deny wins over every allow, a listing included
+		}
+		if listed || d.holdsOneOf(member, s.Roles, res) {
+			continue
+		}
+		if s.Permission == "" {
+			return false
+		}
+		if dec, err := d.Authorize(ctx, member, s.Permission, res); err != nil || !dec.Allowed {
+			return false
+		}
+	}
+	return true
 }
 
 // candidates lists every member who could approve step s of item.
@@ -356,7 +462,7 @@ func (d *Directory) stepStatus(ctx context.Context, r *Rule, s *Step, it *Item, 
 	ss := StepStatus{Rule: r.Name, Step: s.Name, External: s.External}
 	for _, a := range approvals {
 		if a.Item != it.ID || a.Version != it.Version || a.Rule != r.Name || a.Step != s.Name ||
-			a.Approver == it.Author || slices.Contains(ss.Approvers, a.Approver) {
+			slices.Contains(it.Authors, a.Approver) || slices.Contains(ss.Approvers, a.Approver) {
 			continue
 		}
 		if a.External && !s.External || !a.External && !d.eligible(ctx, s, it, a.Approver) {
@@ -380,8 +486,8 @@ func (d *Directory) stepStatus(ctx context.Context, r *Rule, s *Step, it *Item, 
 }
 
 // Approve records the acting member's approval of item: one Approval for
-// each rule whose open step they may approve. The author can never approve
-// their own item (four eyes), and nobody approves a step twice. The caller
+// each rule whose open step they may approve. No author can ever approve
+// the item (four eyes), and nobody approves a step twice. The caller
 // stores the returned approvals with the item. It returns an error wrapping
 // cmkit.ErrForbidden, naming who can approve, when the actor may approve no
 // open step, and one wrapping cmkit.ErrConflict when nothing awaits approval.
@@ -398,9 +504,10 @@ func (d *Directory) Approve(ctx context.Context, policy Policy, item Item, appro
 	if len(open) == 0 {
 		return nil, fmt.Errorf("roles: item %s version %d awaits no approval: %w", item.ID, item.Version, cmkit.ErrConflict)
 	}
-	if actor == item.Author {
-		err := forbidden("%s wrote item %s and cannot approve it (four eyes)", actor, item.ID)
-		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: item.Resource, Target: item.ID.String(), Reason: err.Error()})
+	where := commonResource(item.Resources)
+	if slices.Contains(item.Authors, actor) {
+		err := forbidden("%s is an author of item %s and cannot approve it (four eyes)", actor, item.ID)
+		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(), Reason: err.Error()})
 		return nil, err
 	}
 	now := d.clock.Now()
@@ -414,14 +521,32 @@ func (d *Directory) Approve(ctx context.Context, policy Policy, item Item, appro
 	}
 	if len(out) == 0 {
 		err := forbidden("%s may approve no open step of item %s; who can: %v", actor, item.ID, could)
-		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: item.Resource, Target: item.ID.String(), Reason: err.Error()})
+		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(), Reason: err.Error()})
 		return nil, err
 	}
 	for _, a := range out {
-		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: item.Resource, Target: item.ID.String(),
+		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(),
 			Allowed: true, Reason: fmt.Sprintf("version %d, %s/%s", a.Version, a.Rule, a.Step)})
 	}
 	return out, nil
+}
+
+// commonResource returns what every resource of rs shares, for audit
+// records: a field the resources disagree on is left empty.
+func commonResource(rs []Resource) Resource {
+	c := rs[0]
+	for _, r := range rs[1:] {
+		for _, f := range [...]struct {
+			dst *string
+			v   string
+		}{
+			{&c.Brand, r.Brand}, {&c.Channel, r.Channel}, {&c.Country, r.Country}, {&c.Product, r.Product}, {&c.Topic, r.Topic}} {
+			if *f.dst != f.v {
+				*f.dst = ""
+			}
+		}
+	}
+	return c
 }
 
 // inherits reports whether role is want or inherits it, directly or not.

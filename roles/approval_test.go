@@ -26,9 +26,11 @@ func approvalFixture(t *testing.T) *fixture {
 	)
 }
 
+var esX = roles.Resource{Brand: "acme", Channel: "acme-es-x", Country: "ES"}
+
 func post(author string, labels ...string) roles.Item {
-	return roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindPost, Author: author,
-		Resource: roles.Resource{Brand: "acme", Channel: "acme-es-x", Country: "ES"}, Labels: labels}
+	return roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindPost, Authors: []string{author},
+		Resources: []roles.Resource{esX}, Labels: labels}
 }
 
 func TestJuniorPostsNeedASenior(t *testing.T) {
@@ -149,8 +151,8 @@ func TestCrisisStatementsAndPromotions(t *testing.T) {
 	f := approvalFixture(t)
 	ctx := context.Background()
 	policy := roles.DefaultPolicy()
-	statement := roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindStatement, Author: "senior",
-		Resource: roles.Resource{Brand: "acme"}, Labels: []string{"legal_review"}}
+	statement := roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindStatement, Authors: []string{"senior"},
+		Resources: []roles.Resource{{Brand: "acme"}}, Labels: []string{"legal_review"}}
 	st, err := f.dir.ApprovalStatus(ctx, policy, statement, nil)
 	require.NoError(t, err)
 	require.Len(t, st.Rules, 2, "the statement rule and its legal variant")
@@ -185,6 +187,7 @@ func TestPolicyValidate(t *testing.T) {
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s"}}}}}, "rules[0].steps[0]", "approvers"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", Roles: []string{"pope"}}}}}}, "rules[0].steps[0].roles[0]", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", AuthorRoles: []string{"pope"}, Steps: []roles.Step{{Name: "s", External: true}}}}}, "rules[0].author_roles[0]", "unknown"},
+		{roles.Policy{Rules: []roles.Rule{{Name: "a", ExemptRoles: []string{"senior_cm", "pope"}, Steps: []roles.Step{{Name: "s", External: true}}}}}, "rules[0].exempt_roles[1]", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", Permission: "x.y"}}}}}, "rules[0].steps[0].permission", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", External: true, Need: -1}}}}}, "rules[0].steps[0].need", "non_negative"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", External: true}, {Name: "s", External: true}}}}}, "rules[0].steps[1].name", "unique"},
@@ -266,7 +269,7 @@ func TestExternalApprovalTokens(t *testing.T) {
 // tokens redeem.
 func FuzzRedeem(f *testing.F) {
 	key := []byte("0123456789abcdef0123456789abcdef")
-	item := roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindPost}
+	item := roles.Item{ID: cmkitID(), Version: 1, Kind: roles.KindPost, Authors: []string{"a"}, Resources: []roles.Resource{{Brand: "acme"}}}
 	issuer, _ := roles.NewTokenIssuer(key, roles.NewMemoryTokenStore(nil), nil)
 	tok, _ := issuer.Issue(item, "r", "s", "x", time.Hour)
 	f.Add(tok)
@@ -311,6 +314,9 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(`{"rules": [{"name": "a", "kinds": ["post"], "steps": [{"name": "s", "roles": ["senior_cm"], "need": 2}]}]}`))
 	f.Add([]byte(`{"rules": []}`))
 	f.Add([]byte(`{"rules": [{"name": "a", "steps": [{"name": "s", "external": true, "all": true}]}]}`))
+	f.Add([]byte(`{"rules": [{"name": "a", "steps": [{"name": "s", "external": true}]}], "rules": []}`))
+	f.Add([]byte(`{"rules": [{"name": "a", "steps": [{"name": "s", "roles": ["smm"], "Roles": []}]}]}`))
+	f.Add([]byte("\ufeff{\"rules\": []}"))
 	rs := roles.NewRoleSet()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := roles.ParsePolicy(data, rs)
@@ -325,4 +331,27 @@ func FuzzParsePolicy(f *testing.F) {
 			t.Fatalf("ParsePolicy accepted a policy that does not validate: %v", err)
 		}
 	})
+}
+
+// A repeated "rules" would drop every rule before it: ParsePolicy refuses
+// duplicate keys at any depth and in any case, and skips a leading BOM.
+func TestParsePolicyRejectsDuplicateKeysAndSkipsBOM(t *testing.T) {
+	for _, tc := range []struct{ json, field string }{
+		{`{"rules": [{"name": "a", "steps": [{"name": "s", "roles": ["senior_cm"]}]}],
+"rules": []}`, "rules"},
+		{`{"rules": [], "Rules": []}`, "Rules"},
+		{`{"rules": [{"name": "a", "steps": [{"name": "s", "roles": ["senior_cm"]}, {"name": "t", "external": true, "NEED": 1, "need": 2}]}]}`,
+			"rules[0].steps[1].need"},
+	} {
+		_, err := roles.ParsePolicy([]byte(tc.json), nil)
+		var ve *cmkit.ValidationError
+		require.ErrorAs(t, err, &ve, tc.json)
+		assert.ErrorIs(t, err, cmkit.ErrInvalid)
+		assert.Equal(t, tc.field, ve.Field, tc.json)
+		assert.Equal(t, "duplicate_key", ve.Rule, tc.json)
+		assert.Contains(t, err.Error(), "line ")
+	}
+	p, err := roles.ParsePolicy([]byte("\ufeff{\"rules\": [{\"name\": \"a\", \"exempt_roles\": [\"senior_cm\"], \"steps\": [{\"name\": \"s\", \"roles\": [\"smm\"]}]}]}"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{roles.SeniorCM}, p.Rules[0].ExemptRoles)
 }

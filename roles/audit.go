@@ -3,13 +3,14 @@ package roles
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 )
@@ -49,19 +50,54 @@ type Record struct {
 	Hash string `json:"hash"`
 }
 
+// computeHash hashes the record's exact bytes: each field in a fixed
+// order, each string prefixed by its length, so no two different records
+// (not even two that differ only in a field boundary) hash alike. It does not
+// hash a JSON encoding: encoding/json replaces every invalid UTF-8 byte by
+// U+FFFD, so "j\xffe" and "j\xfee" would hash alike and an edit between
+// them would verify. (Append also refuses invalid UTF-8, so that a store
+// keeping records as text stores exactly what was hashed.)
 func (r *Record) computeHash() string {
-	body := struct {
-		Seq  uint64    `json:"seq"`
-		At   time.Time `json:"at"`
-		Ev   Event     `json:"event"`
-		Prev string    `json:"prev"`
-	}{r.Seq, r.At, r.Event, r.Prev}
-	b, err := json.Marshal(body)
-	if err != nil {
-		panic(err) // unreachable: the struct holds only strings, bools, numbers and a time
+	h := sha256.New()
+	var n [8]byte
+	num := func(v uint64) {
+		binary.BigEndian.PutUint64(n[:], v)
+		h.Write(n[:])
 	}
-	sum := sha256.Sum256(append([]byte(r.Prev), b...))
-	return hex.EncodeToString(sum[:])
+	str := func(s string) {
+		num(uint64(len(s)))
+		h.Write([]byte(s))
+	}
+	str("cmkit/roles audit record v2")
+	num(r.Seq)
+	str(r.At.UTC().Format(time.RFC3339Nano))
+	e := &r.Event
+	for _, s := range [...]string{e.Actor, e.Action, string(e.Permission), e.Resource.Brand, e.Resource.Channel,
+		e.Resource.Country, e.Resource.Product, e.Resource.Topic, e.Target} {
+		str(s)
+	}
+	if e.Allowed {
+		num(1)
+	} else {
+		num(0)
+	}
+	str(e.Reason)
+	str(r.Prev)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// validate refuses an event that is not valid UTF-8, naming the field.
+func (e *Event) validate() error {
+	for _, f := range [...]struct{ name, v string }{{"event.actor", e.Actor}, {"event.action", e.Action},
+		{"event.permission", string(e.Permission)}, {"event.resource.brand", e.Resource.Brand},
+		{"event.resource.channel", e.Resource.Channel}, {"event.resource.country", e.Resource.Country},
+		{"event.resource.product", e.Resource.Product}, {"event.resource.topic", e.Resource.Topic},
+		{"event.target", e.Target}, {"event.reason", e.Reason}} {
+		if !utf8.ValidString(f.v) {
+			return cmkit.Invalid(f.name, "utf8", "%q is not valid UTF-8", f.v)
+		}
+	}
+	return nil
 }
 
 // AuditStore keeps audit records. It only ever appends.
@@ -118,8 +154,8 @@ type Head struct {
 // before it, so Verify detects a record edited, removed or moved.
 //
 // An AuditLog is safe for concurrent use; records from several processes
-// sharing one store stay one chain (Append retries, until its context ends,
-// when another writer got there first).
+// sharing one store stay one chain (Append retries when another writer got
+// there first, up to maxAppendAttempts times or until its context ends).
 type AuditLog struct {
 	store AuditStore
 	clock cmkit.Clock
@@ -135,11 +171,24 @@ func NewAuditLog(store AuditStore, clock cmkit.Clock) *AuditLog {
 	return &AuditLog{store: store, clock: clock}
 }
 
-// Append records e and returns the record as stored.
+// maxAppendAttempts bounds how often Append tries to add one record when
+// other writers keep getting there first, so that a store that always
+// answers cmkit.ErrConflict (a broken one, or a chain it cannot extend)
+// cannot make Append loop forever when the context has no deadline.
+const maxAppendAttempts = 100
+
+// Append records e and returns the record as stored. An event with a field
+// that is not valid UTF-8 is refused with an error wrapping
+// cmkit.ErrInvalid. When the store still answers cmkit.ErrConflict after
+// 100 attempts, Append gives up with an error wrapping cmkit.ErrConflict.
 func (l *AuditLog) Append(ctx context.Context, e Event) (Record, error) {
+	if err := e.validate(); err != nil {
+		return Record{}, err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for attempt := 0; ; attempt++ {
+	var conflict error
+	for attempt := range maxAppendAttempts {
 		last, err := l.store.Last(ctx)
 		if err != nil && !errors.Is(err, cmkit.ErrNotFound) {
 			return Record{}, fmt.Errorf("roles: audit: %w", err)
@@ -153,17 +202,18 @@ func (l *AuditLog) Append(ctx context.Context, e Event) (Record, error) {
 		if !errors.Is(err, cmkit.ErrConflict) {
 			return Record{}, fmt.Errorf("roles: audit: %w", err)
 		}
-		// Another writer appended first; every conflict means someone made
-		// progress, so retry (backing off a little under heavy contention)
-		// until ctx ends.
+		conflict = err
+		// Another writer appended first, so retry (backing off a little
+		// under heavy contention) until ctx ends or the attempts run out.
 		if attempt >= 3 {
 			select {
 			case <-ctx.Done():
 				return Record{}, fmt.Errorf("roles: audit: %w", ctx.Err())
-			case <-time.After(time.Duration(min(attempt, 100)) * 10 * time.Microsecond):
+			case <-time.After(time.Duration(attempt) * 10 * time.Microsecond):
 			}
 		}
 	}
+	return Record{}, fmt.Errorf("roles: audit: gave up after %d attempts: %w", maxAppendAttempts, conflict)
 }
 
 // Verify walks the whole log and checks the chain: sequence numbers from 1

@@ -173,3 +173,66 @@ func TestAuditRecordsAreUTCMicroseconds(t *testing.T) {
 	assert.Equal(t, time.UTC, r.At.Location())
 	assert.Equal(t, 123456000, r.At.Nanosecond())
 }
+
+// AuditLog.Append refuses an event that is not valid UTF-8 (a text store
+// could not keep it byte for byte), and so do the Directory's doors that
+// lead to the log: member IDs, grants, and the acting member of a check.
+func TestAuditRefusesInvalidUTF8(t *testing.T) {
+	ctx := context.Background()
+	store := roles.NewMemoryAuditStore()
+	log := roles.NewAuditLog(store, nil)
+	for _, e := range []roles.Event{
+		{Actor: "j\xffe", Action: "check"},
+		{Action: "check", Resource: roles.Resource{Channel: "acme-\xff"}},
+		{Action: "check", Reason: "\xc3"},
+	} {
+		_, err := log.Append(ctx, e)
+		assert.ErrorIs(t, err, cmkit.ErrInvalid, "%+v", e)
+	}
+	_, err := store.Last(ctx)
+	assert.ErrorIs(t, err, cmkit.ErrNotFound, "nothing was stored")
+
+	f := newFixture(t, allow("root", roles.SocialMediaManager, roles.Scope{}))
+	_, err = f.dir.PutMember(as("root"), roles.Member{ID: "j\xffe"})
+	var ve *cmkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "member.id", ve.Field)
+	_, err = f.dir.Grant(as("root"), roles.Grant{Member: "root", Role: roles.Intern, Scope: roles.Scope{Brand: "acme\xff"}})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "grant.scope.brand", ve.Field)
+	_, err = f.dir.Grant(as("root"), roles.Grant{Member: "j\xffe", Role: roles.Intern})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "grant.member", ve.Field)
+	assert.ErrorIs(t, f.dir.Check(as("r\xffoot"), roles.ReadCalendar, roles.Resource{}), cmkit.ErrInvalid)
+	assert.Len(t, f.dir.GrantsOf("root"), 1, "nothing was granted")
+
+	dir, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithLogger(quiet))
+	require.NoError(t, err)
+	err = dir.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "j\xffe"}},
+		Grants: []roles.Grant{allow("j\xffe", roles.SocialMediaManager, roles.Scope{})}})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "members[0].id", ve.Field)
+}
+
+// conflicting is an audit store on which every append loses the race.
+type conflicting struct{ *roles.MemoryAuditStore }
+
+func (conflicting) Append(context.Context, roles.Record) error {
+	return fmt.Errorf("someone else was first: %w", cmkit.ErrConflict)
+}
+
+func TestAuditAppendGivesUpOnEndlessConflicts(t *testing.T) {
+	log := roles.NewAuditLog(conflicting{roles.NewMemoryAuditStore()}, nil)
+	done := make(chan error, 1)
+	go func() {
+		_, err := log.Append(context.Background(), roles.Event{Action: "check"}) // no deadline
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, cmkit.ErrConflict)
+		assert.Contains(t, err.Error(), "gave up")
+	case <-time.After(10 * time.Second):
+		t.Fatal("Append is still retrying after 10s")
+	}
+}

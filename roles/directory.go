@@ -189,10 +189,22 @@ func (d *Directory) Authorize(_ context.Context, member string, p Permission, r 
 	}
 	gs := d.ix.Load().of(member)
 	dec := Decision{Member: member, Permission: p, Resource: r, held: gs, pi: pi}
+	gives := func(g *compiled) bool { return g.perms.has(pi) }
+	dec.By, dec.Allowed = d.decide(gs, &r, gives, gives)
+	return dec, nil
+}
+
+// decide is the rule every check follows, written once: among the live
+// grants of gs that cover r, one that takes away (deny grants for which
+// takes reports true) wins over every allow; otherwise the first allow grant
+// for which gives reports true decides; with neither, the answer is no. It
+// returns the deciding grant (nil when none) and whether it allows.
+func (d *Directory) decide(gs []compiled, r *Resource, gives, takes func(*compiled) bool) (*Grant, bool) {
+	var by *Grant
 	now := int64(-1)
 	for i := range gs {
 		g := &gs[i]
-		if !g.perms.has(pi) || !g.scope.Covers(&r) {
+		if g.deny && !takes(g) || !g.deny && (by != nil || !gives(g)) || !g.scope.Covers(r) {
 			continue
 		}
 		if g.expires != 0 {
@@ -204,14 +216,11 @@ func (d *Directory) Authorize(_ context.Context, member string, p Permission, r 
 			}
 		}
 		if g.deny {
-			dec.Allowed, dec.By = false, g.grant
-			return dec, nil
+			return g.grant, false
 		}
-		if dec.By == nil {
-			dec.Allowed, dec.By = true, g.grant
-		}
+		by = g.grant
 	}
-	return dec, nil
+	return by, by != nil
 }
 
 // Check authorizes the acting member of ctx (see WithActor) to do p on r,
@@ -253,17 +262,46 @@ func (d *Directory) Holders(ctx context.Context, p Permission, r Resource) iter.
 	}
 }
 
-// RolesOf returns, sorted, the roles member holds through live allow grants
-// that cover r.
+// RolesOf returns, sorted, the roles member holds on r: those named by
+// live allow grants that cover r, except a role some of whose permissions a
+// live deny grant covering r takes away (denying senior_cm on a channel
+// takes senior_cm, and smm, which inherits it, away there).
 func (d *Directory) RolesOf(member string, r Resource) []string {
-	now := d.clock.Now().UnixNano()
 	var out []string
 	for _, g := range d.ix.Load().of(member) {
-		if g.grant.Role != "" && !g.grant.Deny && g.live(now) && g.grant.Scope.Covers(&r) && !slices.Contains(out, g.grant.Role) {
-			out = append(out, g.grant.Role)
+		if role := g.grant.Role; role != "" && !g.deny && !slices.Contains(out, role) && d.holdsRole(member, role, r) {
+			out = append(out, role)
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// holdsRole reports whether member holds role want, or a role inheriting
+// it, on r, decided as Authorize decides: a live deny grant covering r that
+// takes away any of want's permissions wins over every allow.
+func (d *Directory) holdsRole(member, want string, r Resource) bool {
+	e, ok := d.roles.roles[want]
+	if !ok {
+		return false
+	}
+	gives := func(g *compiled) bool { return g.grant.Role != "" && d.roles.inherits(g.grant.Role, want) }
+	takes := func(g *compiled) bool { return g.perms.intersects(&e.eff) }
+	_, held := d.decide(d.ix.Load().of(member), &r, gives, takes)
+	return held
+}
+
+// allowedRoles returns the roles named by member's live allow grants that
+// cover r, whatever deny grants say: what selects an item for review
+// (Rule.AuthorRoles), where a deny must never remove a review.
+func (d *Directory) allowedRoles(member string, r Resource) []string {
+	now := d.clock.Now().UnixNano()
+	var out []string
+	for _, g := range d.ix.Load().of(member) {
+		if g.grant.Role != "" && !g.deny && g.live(now) && g.scope.Covers(&r) && !slices.Contains(out, g.grant.Role) {
+			out = append(out, g.grant.Role)
+		}
+	}
 	return out
 }
 
@@ -584,8 +622,10 @@ func (d *Directory) RemoveMember(ctx context.Context, id string, version int64) 
 // Bootstrap loads a whole team (members and grants, see ParseTeam) into a
 // Directory that has no grants yet, in one atomic change, with no actor:
 // it is how the first social media manager gets in. The team must give at
-// least one member ManageGrants, or nobody could ever change it. On any
-// error nothing is written.
+// least one member ManageGrants by a grant that never expires, or nobody
+// could change it (for ever, or once the grant expires); grants may expire
+// otherwise, and Bootstrap keeps their ExpiresAt. On any error nothing is
+// written.
 func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -595,6 +635,9 @@ func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 	now := d.clock.Now()
 	members := make([]Member, len(t.Members))
 	for i, m := range t.Members {
+		if err := m.validate(fmt.Sprintf("members[%d]", i)); err != nil {
+			return err
+		}
 		m = m.clone()
 		m.Version, m.CreatedAt, m.UpdatedAt = 0, now, now
 		members[i] = m
@@ -605,7 +648,7 @@ func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 	}
 	grants := make([]Grant, len(t.Grants))
 	per := map[string][]compiled{}
-	manager := false
+	manager, expiring := false, -1
 	for i, g := range t.Grants {
 		if g.ID == uuid.Nil {
 			g.ID = cmkit.NewID()
@@ -623,11 +666,19 @@ func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 		if err != nil {
 			return err
 		}
-		if !g.Deny && d.roles.Allows(g.Role, ManageGrants) || g.Permission == ManageGrants && !g.Deny {
-			manager = true
+		if !g.Deny && (d.roles.Allows(g.Role, ManageGrants) || g.Permission == ManageGrants) {
+			if g.ExpiresAt.IsZero() {
+				manager = true
+			} else if expiring < 0 {
+				expiring = i
+			}
 		}
 		grants[i] = g
 		per[g.Member] = append(per[g.Member], c)
+	}
+	if !manager && expiring >= 0 {
+		return cmkit.Invalid(fmt.Sprintf("grants[%d].expires_at", expiring), "needs_manager",
+			"every grant giving %s expires: nobody could change the team afterwards", ManageGrants)
 	}
 	if !manager {
 		return cmkit.Invalid("grants", "needs_manager", "no grant gives %s: nobody could ever change the team", ManageGrants)

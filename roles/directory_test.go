@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/cmkittest"
 	"github.com/cmkit/cmkit/roles"
 )
 
@@ -393,3 +394,34 @@ func TestActorContext(t *testing.T) {
 }
 
 var _ = errors.Is
+
+// A team whose only manager grant expires could not be changed once it
+// does: Bootstrap refuses it, naming the grant's expires_at. Other grants
+// keep their expiry.
+func TestBootstrapNeedsAManagerGrantThatNeverExpires(t *testing.T) {
+	ctx := context.Background()
+	later := t0.Add(24 * time.Hour)
+	clock := cmkittest.NewClock(t0)
+	dir, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
+	require.NoError(t, err)
+	members := []roles.Member{{ID: "boss"}, {ID: "cover"}}
+	err = dir.Bootstrap(ctx, &roles.Team{Members: members, Grants: []roles.Grant{
+		allow("cover", roles.JuniorCM, acme),
+		{Member: "boss", Role: roles.SocialMediaManager, Scope: acme, ExpiresAt: later},
+	}})
+	var ve *cmkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "grants[1].expires_at", ve.Field)
+	assert.Equal(t, "needs_manager", ve.Rule)
+	assert.Empty(t, dir.GrantsOf("cover"), "nothing was written")
+
+	require.NoError(t, dir.Bootstrap(ctx, &roles.Team{Members: members, Grants: []roles.Grant{
+		allow("boss", roles.SocialMediaManager, acme),
+		{Member: "cover", Role: roles.SocialMediaManager, Scope: acme, ExpiresAt: later},
+	}}))
+	assert.Equal(t, later, dir.GrantsOf("cover")[0].ExpiresAt)
+	clock.Advance(24 * time.Hour)
+	dec, err := dir.Authorize(ctx, "cover", roles.ManageGrants, roles.Resource{Brand: "acme"})
+	require.NoError(t, err)
+	assert.False(t, dec.Allowed, "the cover grant expired")
+}

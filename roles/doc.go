@@ -10,6 +10,9 @@
 // inherits Intern; Analyst, CustomerService, Designer, ClientApprover and
 // Legal stand beside them. A RoleSet holds the catalogue; products add their
 // own permissions and roles in code or from a JSON team file (ParseTeam).
+// Hand-written JSON (ParseTeam, ParsePolicy) is read strictly: a key given
+// twice in one object, in any case, is an error, and a leading BOM is
+// skipped.
 //
 // A Grant gives a member a role, or one permission, in a Scope: brands,
 // channels, countries, products and topics, each a value, a prefix pattern
@@ -27,13 +30,21 @@
 // member who manages a brand cannot be removed.
 //
 // An approval Policy says what needs approval by whom: rules select items
-// (kind, author's role, labels) and require a chain of steps, each approved
-// by any N of, or all of, its approvers. The author never approves their
-// own item, and approvals count only for the version approved. Approvers
-// without an account use single-use, expiring, signed tokens (TokenIssuer).
+// (kind, labels, and the authors' roles) and require a chain of steps, each
+// approved by any N of, or all of, its approvers. An Item names every
+// author (everyone who changed it since its last approval) and every
+// resource where it will appear, and is judged on all of them: a rule
+// applies when it applies on any resource, and a member may approve only
+// when eligible on every one. Rules fail closed with ExemptRoles ("review
+// everyone but senior CMs", as DefaultPolicy does), so an author with bare
+// permissions or no role is reviewed; AuthorRoles selects by role instead.
+// No author ever approves, a deny grant bars approval where it applies,
+// and approvals count only for the version approved. Approvers without an
+// account use single-use, expiring, signed tokens (TokenIssuer).
 //
 // Every decision made with Directory.Check and every change goes into the
-// AuditLog, a hash chain that Verify checks.
+// AuditLog, a hash chain over each record's exact bytes that Verify checks;
+// text that is not valid UTF-8 (member IDs, scopes, events) is refused.
 //
 // # Acting member
 //

@@ -88,8 +88,8 @@ func ExampleDirectory_Approve() {
 		},
 	})
 	policy := roles.DefaultPolicy()
-	post := roles.Item{ID: cmkit.NewID(), Version: 1, Kind: roles.KindPost, Author: "ola",
-		Resource: roles.Resource{Brand: "acme", Channel: "acme-pl-fb"}}
+	post := roles.Item{ID: cmkit.NewID(), Version: 1, Kind: roles.KindPost, Authors: []string{"ola"},
+		Resources: []roles.Resource{{Brand: "acme", Channel: "acme-pl-fb"}}}
 
 	st, _ := dir.ApprovalStatus(ctx, policy, post, nil)
 	fmt.Println("approved:", st.Approved, "- who can approve:", st.Open()[0].CanApprove)

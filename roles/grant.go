@@ -3,6 +3,7 @@ package roles
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -59,6 +60,9 @@ func (g Grant) String() string {
 func (g *Grant) validate(field string, rs *RoleSet) error {
 	if g.Member == "" {
 		return cmkit.Invalid(field+".member", "required", "")
+	}
+	if !utf8.ValidString(g.Member) {
+		return cmkit.Invalid(field+".member", "utf8", "%q is not valid UTF-8", g.Member)
 	}
 	switch {
 	case g.Role == "" && g.Permission == "":

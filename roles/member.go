@@ -3,6 +3,7 @@ package roles
 import (
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 )
@@ -11,7 +12,8 @@ import (
 // grants, not from the member record.
 type Member struct {
 	// ID is the product's stable identifier for the person (an SSO
-	// subject, an employee number, an email address).
+	// subject, an employee number, an email address): 1 to 256 bytes of
+	// valid UTF-8, since it is written to the audit log.
 	ID string `json:"id"`
 	// Name is how the team knows them.
 	Name string `json:"name,omitempty"`
@@ -39,6 +41,9 @@ func (m Member) validate(field string) error {
 	}
 	if len(m.ID) > 256 {
 		return cmkit.Invalid(field+".id", "max_length", "longer than 256 bytes")
+	}
+	if !utf8.ValidString(m.ID) {
+		return cmkit.Invalid(field+".id", "utf8", "%q is not valid UTF-8", m.ID)
 	}
 	if m.Version < 0 {
 		return cmkit.Invalid(field+".version", "non_negative", "got %d", m.Version)

@@ -87,6 +87,9 @@ type permSet [maxPermissions / 64]uint64
 func (s *permSet) add(i int)        { s[i>>6] |= 1 << (i & 63) }
 func (s *permSet) has(i int) bool   { return s[i>>6]&(1<<(i&63)) != 0 }
 func (s *permSet) union(o *permSet) { s[0] |= o[0]; s[1] |= o[1]; s[2] |= o[2]; s[3] |= o[3] }
+func (s *permSet) intersects(o *permSet) bool {
+	return s[0]&o[0]|s[1]&o[1]|s[2]&o[2]|s[3]&o[3] != 0
+}
 
 type roleEntry struct {
 	role Role

@@ -2,6 +2,7 @@ package roles
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 )
@@ -122,10 +123,14 @@ func dims(brand, channel, country, product, topic, none string) string {
 	return b.String()
 }
 
-// validate checks that each pattern has at most one '*', at its end.
+// validate checks that each pattern is valid UTF-8 (grants are written to
+// the audit log) and has at most one '*', at its end.
 func (s Scope) validate(field string) error {
 	for _, kv := range [...][2]string{{"brand", s.Brand}, {"channel", s.Channel}, {"country", s.Country},
 		{"product", s.Product}, {"topic", s.Topic}} {
+		if !utf8.ValidString(kv[1]) {
+			return cmkit.Invalid(field+"."+kv[0], "utf8", "%q is not valid UTF-8", kv[1])
+		}
 		if i := strings.IndexByte(kv[1], '*'); i >= 0 && i != len(kv[1])-1 {
 			return cmkit.Invalid(field+"."+kv[0], "pattern", "%q: '*' may only end a pattern", kv[1])
 		}

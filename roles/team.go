@@ -1,11 +1,8 @@
 package roles
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/cmkit/cmkit"
@@ -47,18 +44,14 @@ type teamFile struct {
 // permissions and roles are added to a copy of base (nil means
 // NewRoleSet()). Any problem (bad JSON, an unknown field, a malformed name,
 // an unknown permission, role or member, an inheritance cycle, a repeated
-// ID) is a *cmkit.ValidationError whose Field names the entry, such as
+// ID, a key given twice in one object, also in another case) is a
+// *cmkit.ValidationError whose Field names the entry, such as
 // `roles[2] "regional_lead".inherits[0]`; then nothing is returned and base
-// is unchanged.
+// is unchanged. A leading UTF-8 BOM is skipped.
 func ParseTeam(data []byte, base *RoleSet) (*Team, error) {
 	var f teamFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, jsonError(data, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, cmkit.Invalid("json", "syntax", "unexpected data after the team object")
+	if err := decodeStrict(data, &f, "team"); err != nil {
+		return nil, err
 	}
 	if base == nil {
 		base = NewRoleSet()
@@ -188,41 +181,4 @@ func entryError(entry string, err error) error {
 		return cmkit.Invalid(entry+".name", "unique", "%v", err)
 	}
 	return err
-}
-
-// jsonError turns a decoding error into a validation error with a line and
-// column.
-func jsonError(data []byte, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		line, col := position(data, se.Offset)
-		return cmkit.Invalid("json", "syntax", "line %d, column %d: %v", line, col, se)
-	case errors.As(err, &te):
-		line, col := position(data, te.Offset)
-		field := te.Field
-		if field == "" {
-			field = "json"
-		}
-		return cmkit.Invalid(field, "type", "line %d, column %d: want %s, got %s", line, col, te.Type, te.Value)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return cmkit.Invalid("json", "syntax", "the file is empty or cut short")
-	}
-	// Unknown fields, and errors from fields' own UnmarshalText.
-	var ve *cmkit.ValidationError
-	if errors.As(err, &ve) {
-		return err
-	}
-	return cmkit.Invalid("json", "schema", "%v", err)
-}
-
-func position(data []byte, offset int64) (line, col int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	before := data[:offset]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	col = int(offset) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }

@@ -122,6 +122,10 @@ func FuzzParseTeam(f *testing.F) {
 	f.Add([]byte(`{"roles": [{"name": "a", "inherits": ["b"]}, {"name": "b", "inherits": ["a"]}]}`))
 	f.Add([]byte(`{"members": [{"id": "x"}], "grants": [{"member": "x", "role": "smm", "scope": {"brand": "a*"}}]}`))
 	f.Add([]byte(`{"permissions": [{"name": "p.x"}], "roles": [{"name": "r", "permissions": ["p.x"]}]}`))
+	f.Add([]byte(`{"members": [{"id": "x"}], "grants": [{"member": "x", "role": "smm"}], "grants": []}`))
+	f.Add([]byte(`{"members": [{"id": "x"}], "grants": [{"member": "x", "role": "smm"}], "Grants": []}`))
+	f.Add([]byte(`{"members": [{"id": "x", "ID": "y"}]}`))
+	f.Add(append([]byte("\ufeff"), teamJSON...))
 	base := roles.NewRoleSet()
 	nBase := len(base.Roles())
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -148,4 +152,48 @@ func FuzzParseTeam(f *testing.F) {
 			t.Fatalf("Bootstrap of a parsed team: %v", err)
 		}
 	})
+}
+
+// A repeated key, also one differing only in case (encoding/json matches
+// keys regardless of case and keeps the last), would silently drop what came
+// first, such as a deny grant: ParseTeam refuses it, naming path and line.
+func TestParseTeamRejectsDuplicateKeys(t *testing.T) {
+	const members = `"members": [{"id": "ana"}, {"id": "boss"}]`
+	const denyGrant = `{"member": "ana", "permission": "post.publish", "deny": true, "scope": {"brand": "acme"}}`
+	tests := []struct {
+		name, json, field string
+		line              string
+	}{
+		{"repeated grants", "{" + members + `,
+		  "grants": [` + denyGrant + `],
+		  "grants": [{"member": "boss", "role": "smm"}]}`, "grants", "line 3"},
+		{"grants in another case", "{" + members + `, "grants": [` + denyGrant + `],
+		  "GRANTS": [{"member": "boss", "role": "smm"}]}`, "GRANTS", "line 2"},
+		{"nested", "{" + members + `, "grants": [{"member": "boss", "role": "smm"},
+		  {"member": "ana", "permission": "post.publish", "deny": true, "Deny": false}]}`, "grants[1].Deny", "line 2"},
+		{"in a scope", "{" + members + `, "grants": [{"member": "boss", "role": "smm", "scope": {"brand": "acme", "brand": "globex"}}]}`,
+			"grants[0].scope.brand", "line 1"},
+		{"escaped spelling", `{"members": [], "m\u0065mbers": []}`, "members", "line 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			team, err := roles.ParseTeam([]byte(tc.json), nil)
+			require.ErrorIs(t, err, cmkit.ErrInvalid)
+			assert.Nil(t, team)
+			var ve *cmkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field, err.Error())
+			assert.Equal(t, "duplicate_key", ve.Rule, err.Error())
+			assert.Contains(t, err.Error(), tc.line)
+		})
+	}
+}
+
+// Editors on Windows save a BOM: it is skipped, not a syntax error.
+func TestParseTeamSkipsBOM(t *testing.T) {
+	team, err := roles.ParseTeam(append([]byte("\ufeff"), teamJSON...), nil)
+	require.NoError(t, err)
+	assert.Len(t, team.Grants, 4)
+	_, err = roles.ParseTeam([]byte("\ufeff\ufeff{}"), nil)
+	assert.ErrorIs(t, err, cmkit.ErrInvalid, "only one, leading")
 }

@@ -66,11 +66,14 @@ type tokenClaims struct {
 var b64 = base64.RawURLEncoding
 
 // Issue returns a token that lets approver approve step of rule for item at
-// its current version, valid for ttl.
+// its current version, valid for ttl. The item must be complete (an ID,
+// authors and resources, as ApprovalStatus requires), else the error wraps
+// cmkit.ErrInvalid.
 func (ti *TokenIssuer) Issue(item Item, rule, step, approver string, ttl time.Duration) (string, error) {
+	if err := item.validate(); err != nil {
+		return "", err
+	}
 	switch {
-	case item.ID == uuid.Nil:
-		return "", cmkit.Invalid("item.id", "required", "")
 	case rule == "" || step == "":
 		return "", cmkit.Invalid("step", "required", "name the rule and the step")
 	case strings.TrimSpace(approver) == "":
@@ -95,11 +98,16 @@ func (ti *TokenIssuer) sign(payload string) []byte {
 }
 
 // Redeem checks token against item and, once, turns it into an external
-// Approval. A malformed token wraps cmkit.ErrInvalid; a bad signature, an
+// Approval, which ApprovalStatus counts for the token's step when that step
+// allows External approvals. An incomplete item (see Issue) or a malformed
+// token wraps cmkit.ErrInvalid; a bad signature, an
 // expired token or one for another item or version wraps
 // cmkit.ErrForbidden; a token already used wraps cmkit.ErrConflict. The
 // token's text never appears in an error.
 func (ti *TokenIssuer) Redeem(ctx context.Context, token string, item Item) (Approval, error) {
+	if err := item.validate(); err != nil {
+		return Approval{}, err
+	}
 	payload, sig, ok := strings.Cut(token, ".")
 	if !ok {
 		return Approval{}, cmkit.Invalid("token", "format", "not an approval token")

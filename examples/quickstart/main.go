@@ -119,7 +119,7 @@ func run(ctx context.Context, w io.Writer) error {
 		}
 		if i == 0 {
 			st, err := team.ApprovalStatus(ctx, roles.DefaultPolicy(), roles.Item{ID: e.ID, Version: 1, Kind: roles.KindPost,
-				Author: "ola", Resource: roles.ResourceOf(es.Info())}, nil)
+				Authors: []string{"ola"}, Resources: []roles.Resource{roles.ResourceOf(es.Info())}}, nil)
 			if err != nil {
 				return err
 			}
