@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -279,8 +280,34 @@ func (c *Calendar) item(e *Entry) roles.Item {
 	for _, v := range e.Variants {
 		res = append(res, c.resource(e, v.Channel))
 	}
-	return roles.Item{ID: e.ID, Version: e.contentVersion(), Kind: roles.KindPost, Authors: []string{e.Author},
+	return roles.Item{ID: e.ID, Version: e.contentVersion(), Kind: roles.KindPost, Authors: e.authors(),
 		Resources: res, Labels: e.Labels}
+}
+
+// authors lists who wrote the content an approval covers: whoever created
+// or edited it since the last approval before its latest change, in the
+// order they first did. A junior's edit of a senior's draft makes the
+// junior an author too.
+func (e *Entry) authors() []string {
+	var out []string
+	approved := false
+	for _, t := range e.History {
+		switch {
+		case t.To == Approved:
+			approved = true
+		case t.Note == noteCreated || t.Note == noteEdited:
+			if approved {
+				out, approved = out[:0], false
+			}
+			if t.By != "" && !slices.Contains(out, t.By) {
+				out = append(out, t.By)
+			}
+		}
+	}
+	if len(out) == 0 && e.Author != "" {
+		out = append(out, e.Author)
+	}
+	return out
 }
 
 // contentVersion is the version approvals are bound to: the number of
@@ -295,7 +322,11 @@ func (e *Entry) contentVersion() int64 {
 	return n
 }
 
-const noteEdited = "edited"
+// Notes of the transitions that change an entry's content.
+const (
+	noteCreated = "created"
+	noteEdited  = "edited"
+)
 
 // Create adds a draft entry, authored by the acting member, who needs
 // roles.DraftPost on every channel it targets. ID, Author, State, the
@@ -323,7 +354,7 @@ func (c *Calendar) Create(ctx context.Context, e Entry) (Entry, error) {
 		v := &e.Variants[i]
 		v.Post.ID, v.State, v.Attempts, v.Receipt, v.Error, v.NextAt = cmkit.NewID(), Pending, nil, cmkit.Receipt{}, "", time.Time{}
 	}
-	e.History = []Transition{{At: now, By: e.Author, To: Draft, Note: "created"}}
+	e.History = []Transition{{At: now, By: e.Author, To: Draft, Note: noteCreated}}
 	return c.store.Put(ctx, e)
 }
 

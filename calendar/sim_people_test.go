@@ -152,29 +152,68 @@ type entryModel struct {
 	text      map[string]string
 	edits     []modelMark // by, cv after the edit
 	approvals []modelMark // by, cv approved
+	passed    []int64     // content versions submitted by trusted authors: approved without approval
 }
 
 type modelMark struct {
-	by string
-	cv int64
+	by    string
+	cv    int64
+	valid bool // for approvals: the oracle agrees the approver could approve
 }
 
-// authors are the authors of the current content: the creator, plus
-// everyone who edited it since an earlier version was last approved.
+// authors are the authors of the current content: everyone who changed it
+// since the last approval of an earlier version (a valid approval, or a
+// submit the oracle agrees needed none), or, when no earlier version was
+// approved, the creator and every editor.
 func (m *entryModel) authors() []string {
 	last := int64(0)
 	for _, a := range m.approvals {
-		if a.cv < m.cv && a.cv > last {
+		if a.valid && a.cv < m.cv && a.cv > last {
 			last = a.cv
 		}
 	}
-	out := []string{m.creator}
+	for _, cv := range m.passed {
+		if cv < m.cv && cv > last {
+			last = cv
+		}
+	}
+	var out []string
+	if last == 0 {
+		out = append(out, m.creator)
+	}
 	for _, e := range m.edits {
 		if e.cv > last && !slices.Contains(out, e.by) {
 			out = append(out, e.by)
 		}
 	}
 	return out
+}
+
+// trusted reports whether every author of m's current content is senior on
+// every channel of e at now: the content needs no approval.
+func (s *sim) trusted(m *entryModel, e calendar.Entry, now time.Time) bool {
+	for _, v := range e.Variants {
+		for _, a := range m.authors() {
+			if !s.senior(a, s.infos[v.Channel], now, false) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// validApproval reports whether who may approve m's current content on
+// every channel of e at now, by the oracle's rules.
+func (s *sim) validApproval(m *entryModel, e calendar.Entry, who string, now time.Time) bool {
+	if slices.Contains(m.authors(), who) {
+		return false
+	}
+	for _, v := range e.Variants {
+		if !s.senior(who, s.infos[v.Channel], now, true) {
+			return false
+		}
+	}
+	return true
 }
 
 type postRef struct {
@@ -453,9 +492,7 @@ func (s *sim) doProgress() {
 	m := s.models[e.ID]
 	switch e.State {
 	case calendar.Draft:
-		who := m.creator
-		_, err := s.human.Submit(s.as(who), e.ID, e.Version)
-		s.outcomeOf(who, "submits "+s.entryName(e.ID), err)
+		s.submit(e, m.creator)
 	case calendar.InReview:
 		s.approve(e, s.member(seniors))
 	case calendar.Approved:
@@ -474,8 +511,16 @@ func (s *sim) doSubmit() {
 	if s.rng.IntN(3) == 0 {
 		who = s.member(anyone)
 	}
-	_, err := s.human.Submit(s.as(who), e.ID, e.Version)
-	s.outcomeOf(who, "submits "+s.entryName(e.ID), err)
+	s.submit(e, who)
+}
+
+func (s *sim) submit(e calendar.Entry, who string) {
+	got, err := s.human.Submit(s.as(who), e.ID, e.Version)
+	if s.outcomeOf(who, "submits "+s.entryName(e.ID), err) && got.State == calendar.Approved {
+		if m := s.models[e.ID]; s.trusted(m, got, s.clock.now()) {
+			m.passed = append(m.passed, m.cv)
+		}
+	}
 }
 
 func (s *sim) doApprove() {
@@ -491,7 +536,7 @@ func (s *sim) approve(e calendar.Entry, who string) {
 	if s.outcomeOf(who, "approves "+s.entryName(e.ID), err) {
 		m := s.models[e.ID]
 		if countBy(got.Approvals, who) > countBy(e.Approvals, who) {
-			m.approvals = append(m.approvals, modelMark{by: who, cv: m.cv})
+			m.approvals = append(m.approvals, modelMark{by: who, cv: m.cv, valid: s.validApproval(m, e, who, s.clock.now())})
 		}
 	}
 }
