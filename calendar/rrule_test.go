@@ -696,3 +696,79 @@ func jsonRoundTrip[T any](t *testing.T, data string) (T, bool) {
 	}
 	return v, true
 }
+
+// Several moved occurrences of one COUNT series are checked together (in
+// one pass from the start): each real one moves, and overrides of instants
+// the series does not give (past COUNT, off its time, removed by an
+// EXDATE) do nothing, whatever their order in the list.
+func TestManyMovedOccurrencesOfCountSeries(t *testing.T) {
+	at := func(s string) time.Time { return wall(t, s).In(time.UTC) }
+	for _, rule := range []string{"FREQ=DAILY;COUNT=5", "FREQ=DAILY;UNTIL=20260331T090000Z"} {
+		t.Run(rule, func(t *testing.T) {
+			rec := calendar.Recurrence{Rule: mustRule(t, rule), Start: wall(t, "2026-03-27T09:00"), Location: time.UTC,
+				ExDates: []time.Time{at("2026-03-29T09:00")},
+				Overrides: []calendar.Override{
+					{Original: at("2026-04-01T09:00"), Moved: at("2026-03-27T07:00")}, // past COUNT
+					{Original: at("2026-03-31T09:00"), Moved: at("2026-03-27T08:00"), Ref: "last"},
+					{Original: at("2026-03-29T09:00"), Moved: at("2026-03-27T10:00")}, // EXDATE
+					{Original: at("2026-03-28T10:00"), Moved: at("2026-03-27T11:00")}, // off the time
+					{Original: at("2026-03-28T09:00"), Moved: at("2026-03-27T08:00"), Ref: "second"},
+				}}
+			assert.Equal(t, []string{
+				"2026-03-27 08:00 +0000 = 08:00Z", "2026-03-27 08:00 +0000 = 08:00Z",
+				"2026-03-27 09:00 +0000 = 09:00Z", "2026-03-30 09:00 +0000 = 09:00Z",
+			}, collect(&rec, winFrom, winTo, 10))
+			var refs []string
+			for o := range rec.Occurrences(winFrom, winTo) {
+				refs = append(refs, o.Ref)
+			}
+			assert.Equal(t, []string{"second", "last", "", ""}, refs, "same instant: in the order of the originals")
+		})
+	}
+}
+
+// A rule's lists may repeat values; the repeats change nothing.
+func TestRepeatedRuleValuesChangeNothing(t *testing.T) {
+	start := wall(t, "2026-01-01T09:00")
+	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ repeated, distinct string }{
+		{"FREQ=YEARLY;BYDAY=" + strings.TrimSuffix(strings.Repeat("TU,MO,", 40), ","), "FREQ=YEARLY;BYDAY=MO,TU"},
+		{"FREQ=MONTHLY;BYDAY=-1FR,1MO,-1FR,1MO;BYHOUR=9,9,17;BYMINUTE=30,0,30", "FREQ=MONTHLY;BYDAY=1MO,-1FR;BYHOUR=9,17;BYMINUTE=0,30"},
+		{"FREQ=MONTHLY;BYMONTHDAY=-1,1,-1,15,1;BYSETPOS=1,-1,1", "FREQ=MONTHLY;BYMONTHDAY=1,15,-1;BYSETPOS=1,-1"},
+	} {
+		rep := calendar.Recurrence{Rule: mustRule(t, tc.repeated), Start: start, Location: time.UTC}
+		dis := calendar.Recurrence{Rule: mustRule(t, tc.distinct), Start: start, Location: time.UTC}
+		want := collect(&dis, from, to, 1000)
+		require.NotEmpty(t, want)
+		assert.Equal(t, want, collect(&rep, from, to, 1000), tc.repeated)
+	}
+}
+
+// Lists are bounded: a BYxxx part of more than MaxRuleValues values, and a
+// recurrence with more than MaxExDates EXDATEs or MaxOverrides overrides,
+// are refused with the field and "max_length", on parse and on Validate.
+func TestRecurrenceSizeLimits(t *testing.T) {
+	_, err := calendar.ParseRule(longByDay(calendar.MaxRuleValues))
+	require.NoError(t, err)
+	_, err = calendar.ParseRule(longByDay(calendar.MaxRuleValues + 1))
+	assertInvalid(t, err, "rrule.BYDAY", "max_length")
+	r := mustRule(t, "FREQ=DAILY")
+	r.ByHour = make([]int, calendar.MaxRuleValues+1)
+	assertInvalid(t, r.Validate(), "rrule.BYHOUR", "max_length")
+
+	rec := calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY"), Start: wall(t, "2026-01-01T09:00"), Location: time.UTC}
+	for i := range calendar.MaxOverrides + 1 {
+		rec.Overrides = append(rec.Overrides, calendar.Override{Original: time.Unix(int64(i+1), 0), Skip: true})
+	}
+	assertInvalid(t, rec.Validate(), "overrides", "max_length")
+	rec.Overrides = rec.Overrides[:calendar.MaxOverrides]
+	require.NoError(t, rec.Validate())
+	rec.ExDates = make([]time.Time, calendar.MaxExDates+1)
+	assertInvalid(t, rec.Validate(), "exdates", "max_length")
+
+	data, err := json.Marshal(rec)
+	require.NoError(t, err)
+	var back calendar.Recurrence
+	assertInvalid(t, json.Unmarshal(data, &back), "exdates", "max_length")
+	assert.Zero(t, back.Location, "nothing set on error")
+}
