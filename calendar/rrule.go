@@ -1061,57 +1061,104 @@ func (r *Recurrence) expand(fromU, toU int64, yield func(int64) bool) {
 			return
 		}
 		if len(e.dates) == 0 {
+			k = e.skipMonths(k, first)
 			continue
 		}
 		e.out = e.out[:0]
-		stop := false
-		nt := len(e.times)
-		emit := func(i int) {
-			day := e.dates[i/nt]
-			if day > untilDay {
-				stop = true
-				return
+		// flush yields, in order, the instants of the period found so far
+		// that are before bound, and reports whether to go on.
+		flush := func(bound int64) bool {
+			if !slices.IsSorted(e.out) {
+				// Only near a daylight-saving gap, where a skipped wall
+				// time moves forward past a later one.
+				slices.Sort(e.out)
 			}
-			if secs := day*86400 + e.times[i%nt]; secs > e.startSecs {
-				e.out = append(e.out, e.zone.resolve(secs))
+			e.out = slices.Compact(e.out)
+			n := 0
+			for _, u := range e.out {
+				if u >= bound {
+					break
+				}
+				n++
+				if u > untilU || u >= limit {
+					return false
+				}
+				count++
+				if u >= fromU && !yield(u) {
+					return false
+				}
+				if rule.Count > 0 && count >= rule.Count {
+					return false
+				}
+			}
+			e.out = append(e.out[:0], e.out[n:]...)
+			return true
+		}
+		// add adds the instant of a candidate, unless it is not after the
+		// start (an instant, not a wall time: on a daylight-saving change
+		// day a later wall time can come first). A candidate more than two
+		// days before the start in wall time is before it.
+		add := func(secs int64) {
+			if secs > e.startSecs-zoneMargin {
+				if u := e.zone.resolve(secs); u > startU {
+					e.out = append(e.out, u)
+				}
 			}
 		}
+		stop := false
+		nt := len(e.times)
 		if len(rule.BySetPos) > 0 {
 			e.pick(len(e.dates) * nt)
 			for _, i := range e.picks {
-				if emit(i); stop {
+				day := e.dates[i/nt]
+				if stop = day > untilDay; stop {
 					break
 				}
+				add(day*86400 + e.times[i%nt])
 			}
 		} else {
-			for i := range len(e.dates) * nt {
-				if emit(i); stop {
+			// Day by day, yielding what no later day can come before, so
+			// that a period of many candidates (every minute of a year)
+			// costs only as much as is consumed of it.
+			for di, day := range e.dates {
+				if stop = day > untilDay; stop {
 					break
+				}
+				for _, tm := range e.times {
+					add(day*86400 + tm)
+				}
+				if di+1 < len(e.dates) && !flush(e.dates[di+1]*86400-zoneMargin) {
+					return
 				}
 			}
 		}
-		if !slices.IsSorted(e.out) {
-			// Only near a daylight-saving gap, where a skipped wall time
-			// moves forward past a later one.
-			slices.Sort(e.out)
-		}
-		e.out = slices.Compact(e.out)
-		for _, u := range e.out {
-			if u > untilU || u >= limit {
-				return
-			}
-			count++
-			if u >= fromU && !yield(u) {
-				return
-			}
-			if rule.Count > 0 && count >= rule.Count {
-				return
-			}
-		}
-		if stop {
+		if !flush(farFuture) || stop {
 			return
 		}
 	}
+}
+
+// skipMonths returns the period before the first one that falls in a
+// BYMONTH month, when period k (starting on day first) of a DAILY rule does
+// not, and k otherwise: the periods in between have no candidates, and a
+// rule that matches rarely (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) is then
+// searched a month at a time rather than a day at a time.
+func (e *expansion) skipMonths(k, first int64) int64 {
+	if e.r.Freq != Daily || len(e.months) == 0 {
+		return k
+	}
+	y, m, _ := civilFromDays(first)
+	if slices.Contains(e.months, m) {
+		return k
+	}
+	// e.months is sorted: the next month of this year, else the first of
+	// the next.
+	next := daysFromCivil(y+1, e.months[0], 1)
+	if i, _ := slices.BinarySearch(e.months, m); i < len(e.months) {
+		next = daysFromCivil(y, e.months[i], 1)
+	}
+	// The first period on or after next; the loop adds one.
+	return max(k, (next-e.startDay+e.interval-1)/e.interval-1)
 }
 
 // hasRepeats reports whether one of the lists of r that expansion walks

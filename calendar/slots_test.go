@@ -253,6 +253,7 @@ func FuzzParseSlots(f *testing.F) {
 	}
 	after := time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, text string) {
+		defer checkFuzzBudget(t, time.Now(), text)
 		s, err := calendar.ParseSlots(text)
 		if err != nil {
 			if _, ok := err.(*cmkit.ValidationError); !ok {
@@ -268,14 +269,29 @@ func FuzzParseSlots(f *testing.F) {
 		if !slices.Equal(again.Times, s.Times) || again.String() != str {
 			t.Fatalf("round trip of %q: %q != %q", text, again.String(), str)
 		}
-		var last time.Time
-		for _, q := range s.Queue(after, []time.Time{after.Add(26 * time.Hour)}, 20) {
-			if !q.After(after) || !q.After(last) {
-				t.Fatalf("%q: queue not increasing after %v: %v", str, last, q)
-			}
-			last = q
-		}
+		useFreeSlots(t, &s, after, []time.Time{after.Add(26 * time.Hour)})
 	})
+}
+
+// useFreeSlots asks s for its next free slot and a queue of twenty, and
+// checks that each is after after, in time order and allowed.
+func useFreeSlots(t *testing.T, s *calendar.Slots, after time.Time, taken []time.Time) {
+	t.Helper()
+	next, ok := s.Next(after, taken)
+	queue := s.Queue(after, taken, 20)
+	if ok != (len(queue) > 0) || (ok && !next.Equal(queue[0])) {
+		t.Fatalf("%s: Next = %v, %v but Queue starts %v", s, next, ok, queue)
+	}
+	last := after
+	for i, q := range queue {
+		if !q.After(last) {
+			t.Fatalf("%s: queue not increasing after %v: %v", s, last, q)
+		}
+		if !s.Allows(q, append(slices.Clone(taken), queue[:i]...)) {
+			t.Fatalf("%s: queued %v, which Allows refuses", s, q)
+		}
+		last = q
+	}
 }
 
 // A channel posts on weekdays at 09:00 and 13:30 and on Saturdays at 11:00,
@@ -305,9 +321,13 @@ func FuzzSlotsJSON(f *testing.F) {
 		"blackouts":[{"start":"2026-12-24T00:00:00+01:00","end":"2026-12-27T00:00:00+01:00","reason":"Christmas"}]}`)
 	f.Add(`{"slots":"daily 02:30 America/New_York","min_gap":"90m"}`)
 	after := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	f.Add(`{"slots":"daily 09:00 UTC","min_gap":"1h","blackouts":[{"start":"2026-03-01T00:00:00Z","end":"2026-03-05T00:00:00Z"},` +
+		`{"start":"2026-03-04T00:00:00Z","end":"2026-03-09T09:00:00Z"},{"start":"2026-03-09T09:00:00Z","end":"2026-03-10T09:00:01Z"}]}`)
+	f.Add(`{"slots":"Sun 02:30 Europe/Madrid","min_gap":"8760h","blackouts":[{"start":"2026-03-01T00:00:00Z","end":"9999-01-01T00:00:00Z"}]}`)
 	f.Fuzz(func(t *testing.T, data string) {
+		defer checkFuzzBudget(t, time.Now(), data)
 		if s, ok := jsonRoundTrip[calendar.Slots](t, data); ok {
-			_ = s.Queue(after, nil, 10)
+			useFreeSlots(t, &s, after, []time.Time{after.Add(time.Hour), after.Add(49 * time.Hour)})
 		}
 	})
 }
