@@ -1498,8 +1498,8 @@ func (r *Recurrence) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(j.TZID)
-	if err != nil || j.TZID == "" || j.TZID == "Local" {
+	loc, ok := loadZone(j.TZID)
+	if !ok {
 		return cmkit.Invalid("tzid", "format", "%q is not an IANA time zone", j.TZID)
 	}
 	v := Recurrence{Rule: j.Rule, Start: j.Start, Location: loc, ExDates: j.ExDates, Overrides: j.Overrides}
@@ -1508,4 +1508,15 @@ func (r *Recurrence) UnmarshalJSON(data []byte) error {
 	}
 	*r = v
 	return nil
+}
+
+// loadZone loads the IANA time zone name with time.LoadLocation, refusing
+// the two names it accepts that are not zones of the database: "" (UTC) and
+// "Local" (whatever zone the machine that runs the program is set to).
+func loadZone(name string) (*time.Location, bool) {
+	if name == "" || name == "Local" {
+		return nil, false
+	}
+	loc, err := time.LoadLocation(name)
+	return loc, err == nil
 }

@@ -346,8 +346,8 @@ func ParseSlots(text string) (Slots, error) {
 			if low == "utc" {
 				tok = "UTC"
 			}
-			loc, err := time.LoadLocation(tok)
-			if err != nil {
+			loc, ok := loadZone(tok)
+			if !ok {
 				return Slots{}, cmkit.Invalid("slots", "format", "%q is not an IANA time zone", tok)
 			}
 			s.Location = loc
