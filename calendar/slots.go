@@ -261,7 +261,7 @@ func (s *Slots) Free(after time.Time, taken []time.Time) iter.Seq[time.Time] {
 // up to it is blocked too.
 func (s *Slots) blockedUntil(c time.Time, taken []time.Time, blackouts []Blackout) (time.Time, bool) {
 	i, _ := slices.BinarySearchFunc(taken, c, time.Time.Compare)
-	// taken[i-1] <= c <= taken[i]: past the one before (the later
+	// taken[i-1] < c <= taken[i]: past the one before (the later
 	// instant), else past the one at or after c.
 	for _, j := range [2]int{i - 1, i} {
 		if j >= 0 && j < len(taken) && s.tooClose(c, taken[j]) {
