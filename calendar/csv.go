@@ -1,14 +1,18 @@
 package calendar
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 )
@@ -28,16 +32,22 @@ var csvColumns = []string{"entry", "title", "channel", "text", "at", "zone", "la
 //	text      the post for that channel (required)
 //	at        when: RFC 3339 ("2026-11-23T09:00:00+01:00"), or local wall
 //	          time "2026-11-23 09:00" in the zone column
-//	zone      an IANA time zone ("Europe/Madrid")
+//	zone      an IANA time zone ("Europe/Madrid"; not "Local")
 //	labels    labels separated by ";"
 //	campaign  the campaign
 //	brand     the brand
 //	media     media URLs separated by ";" (kind from the extension)
 //	notes     notes for the team
 //
+// The file is UTF-8, with or without a byte-order mark. Cells are text:
+// no control characters, except line feeds and tabs in text and notes;
+// a cell that is not valid UTF-8 is refused (Rule "utf8"), and so is one
+// with another control character (Rule "control_character").
+//
 // Every row is checked before anything is written: a problem is a
 // *cmkit.ValidationError whose Field names the line and column ("line 7,
-// column at"), and then no entry is created. The acting member needs
+// column at"; for an entry without a title, its first row), and then no
+// entry is created. The acting member needs
 // roles.DraftPost on every channel, as for Create. It returns the entries
 // created, in file order.
 func (c *Calendar) ImportCSV(ctx context.Context, r io.Reader) ([]Entry, error) {
@@ -78,9 +88,23 @@ type csvRow struct {
 	get  func(col string) string
 }
 
+// csvEntries collects the entries of a file as its rows are read.
+type csvEntries struct {
+	entries []Entry
+	lines   []int          // the line of each entry's first row
+	byKey   map[string]int // entry key: index in entries
+}
+
+// utf8BOM is the byte-order mark spreadsheets put before UTF-8 text.
+const utf8BOM = "\ufeff"
+
 // parseCSV reads and validates the whole file into draft entries.
 func (c *Calendar) parseCSV(r io.Reader) ([]Entry, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(utf8BOM)); err == nil && string(b) == utf8BOM {
+		_, _ = br.Discard(len(utf8BOM)) // before a quoted header too
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
 	header, err := cr.Read()
@@ -91,27 +115,24 @@ func (c *Calendar) parseCSV(r io.Reader) ([]Entry, error) {
 		return nil, csvError(err)
 	}
 	cols := map[string]int{}
+	names := make([]string, len(header))
 	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		known := false
-		for _, k := range csvColumns {
-			known = known || k == name
-		}
-		if !known {
+		name := strings.ToLower(strings.TrimSpace(h))
+		if !slices.Contains(csvColumns, name) {
 			return nil, cmkit.Invalid(fmt.Sprintf("line 1, column %d", i+1), "unknown_column", "%q; known columns: %s", h, strings.Join(csvColumns, ", "))
 		}
 		if _, dup := cols[name]; dup {
 			return nil, cmkit.Invalid(fmt.Sprintf("line 1, column %d", i+1), "duplicate_column", "%q appears twice", name)
 		}
 		cols[name] = i
+		names[i] = name
 	}
 	for _, req := range []string{"channel", "text"} {
 		if _, ok := cols[req]; !ok {
 			return nil, cmkit.Invalid("line 1", "missing_column", "the header needs a %q column", req)
 		}
 	}
-	var entries []Entry
-	byKey := map[string]int{}
+	in := csvEntries{byKey: map[string]int{}}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -124,6 +145,11 @@ func (c *Calendar) parseCSV(r io.Reader) ([]Entry, error) {
 		if len(rec) != len(header) {
 			return nil, cmkit.Invalid(fmt.Sprintf("line %d", line), "field_count", "%d fields, the header has %d", len(rec), len(header))
 		}
+		for i, cell := range rec {
+			if err := checkCell(line, names[i], strings.TrimSpace(cell)); err != nil {
+				return nil, err
+			}
+		}
 		row := csvRow{line: line, get: func(col string) string {
 			if i, ok := cols[col]; ok {
 				return strings.TrimSpace(rec[i])
@@ -133,23 +159,39 @@ func (c *Calendar) parseCSV(r io.Reader) ([]Entry, error) {
 		if strings.Join(rec, "") == "" {
 			continue // a blank row
 		}
-		if err := c.addRow(&entries, byKey, row); err != nil {
+		if err := c.addRow(&in, row); err != nil {
 			return nil, err
 		}
 	}
-	if len(entries) == 0 {
+	if len(in.entries) == 0 {
 		return nil, cmkit.Invalid("line 2", "required", "no rows to import")
 	}
-	for i := range entries {
-		if entries[i].Title == "" {
-			return nil, cmkit.Invalid(fmt.Sprintf("entry %d (%s)", i+1, entries[i].Notes), "required", "no row gives the entry a title")
+	for i := range in.entries {
+		if in.entries[i].Title == "" {
+			return nil, cmkit.Invalid(fmt.Sprintf("line %d, column title", in.lines[i]), "required", "no row of entry %d gives it a title", i+1)
 		}
 	}
-	return entries, nil
+	return in.entries, nil
+}
+
+// checkCell refuses a cell that is not UTF-8 text, or that holds a
+// control character: only text and notes may hold line feeds and tabs.
+func checkCell(line int, col, cell string) error {
+	field := fmt.Sprintf("line %d, column %s", line, col)
+	if !utf8.ValidString(cell) {
+		return cmkit.Invalid(field, "utf8", "not valid UTF-8 (save the file as UTF-8)")
+	}
+	multiline := col == "text" || col == "notes"
+	for i, r := range cell {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
+			return cmkit.Invalid(field, "control_character", "control character %U at byte %d", r, i)
+		}
+	}
+	return nil
 }
 
 // addRow validates one row and adds it to its entry.
-func (c *Calendar) addRow(entries *[]Entry, byKey map[string]int, row csvRow) error {
+func (c *Calendar) addRow(in *csvEntries, row csvRow) error {
 	at := func(col string) string { return fmt.Sprintf("line %d, column %s", row.line, col) }
 	channel, text := row.get("channel"), row.get("text")
 	if channel == "" {
@@ -164,9 +206,9 @@ func (c *Calendar) addRow(entries *[]Entry, byKey map[string]int, row csvRow) er
 	zone := row.get("zone")
 	loc := time.UTC
 	if zone != "" {
-		l, err := time.LoadLocation(zone)
-		if err != nil {
-			return cmkit.Invalid(at("zone"), "unknown", "%q is not an IANA time zone", zone)
+		l, ok := loadZone(zone)
+		if !ok {
+			return cmkit.Invalid(at("zone"), "unknown", "%q is not an IANA time zone such as Europe/Madrid", zone)
 		}
 		loc = l
 	}
@@ -194,16 +236,17 @@ func (c *Calendar) addRow(entries *[]Entry, byKey map[string]int, row csvRow) er
 		}
 	}
 	key := row.get("entry")
-	i, grouped := byKey[key]
+	i, grouped := in.byKey[key]
 	if key == "" || !grouped {
 		e.Variants = []Variant{v}
 		if key != "" {
-			byKey[key] = len(*entries)
+			in.byKey[key] = len(in.entries)
 		}
-		*entries = append(*entries, e)
+		in.entries = append(in.entries, e)
+		in.lines = append(in.lines, row.line)
 		return nil
 	}
-	cur := &(*entries)[i]
+	cur := &in.entries[i]
 	for _, f := range []struct {
 		col      string
 		cur, new *string
@@ -229,20 +272,11 @@ func (c *Calendar) addRow(entries *[]Entry, byKey map[string]int, row csvRow) er
 	}
 	cur.Variants = append(cur.Variants, v)
 	for _, l := range e.Labels {
-		if !containsString(cur.Labels, l) {
+		if !slices.Contains(cur.Labels, l) {
 			cur.Labels = append(cur.Labels, l)
 		}
 	}
 	return nil
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseWhen reads RFC 3339, or a local wall time when a zone was given.

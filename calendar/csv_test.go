@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -56,7 +58,18 @@ func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
 		{"third row bad", head + ",t,acme-es-x,hi,,\n,t,acme-es-x,hi,,\n,t,nope,hi,,\n", "line 4, column channel", "unknown"},
 		{"conflicting titles", head + "k,a,acme-es-x,hi,,\nk,b,acme-es-fb,hi,,\n", "line 3, column title", "conflict"},
 		{"same channel twice", head + "k,a,acme-es-x,hi,,\nk,,acme-es-x,hi,,\n", "line 3, column channel", "unique"},
-		{"no title", head + "k,,acme-es-x,hi,,\n", "entry 1 ()", "required"},
+		{"no title", head + "k,,acme-es-x,hi,,\n", "line 2, column title", "required"},
+		{"no title in any row of an entry", head + ",t,acme-es-x,hi,,\nk,,acme-es-x,hi,,\nk,,acme-es-fb,hi,,\n", "line 3, column title", "required"},
+		{"NUL in a title", head + ",a\x00b,acme-es-x,hi,,\n", "line 2, column title", "control_character"},
+		{"ESC in a text", head + ",t,acme-es-x,\x1b[31mhi,,\n", "line 2, column text", "control_character"},
+		{"carriage return in a text", head + ",t,acme-es-x,\"a\rb\",,\n", "line 2, column text", "control_character"},
+		{"line feed in a title", head + ",\"a\nb\",acme-es-x,hi,,\n", "line 2, column title", "control_character"},
+		{"tab in a zone", head + ",t,acme-es-x,hi,2026-11-24 09:00,Europe/\tMadrid\n", "line 2, column zone", "control_character"},
+		{"DEL in a key", head + "k\x7f,t,acme-es-x,hi,,\n", "line 2, column entry", "control_character"},
+		{"C1 control in a title", head + ",a\u0085b,acme-es-x,hi,,\n", "line 2, column title", "control_character"},
+		{"invalid UTF-8 in a text", head + ",t,acme-es-x,h\xffi,,\n", "line 2, column text", "utf8"},
+		{"invalid UTF-8 in a title", head + ",\xc3,acme-es-x,hi,,\n", "line 2, column title", "utf8"},
+		{"Local zone", head + ",t,acme-es-x,hi,2026-11-24 09:00,Local\n", "line 2, column zone", "unknown"},
 		{"field count", head + ",t,acme-es-x\n", "line 2", "field_count"},
 		{"bad quoting", head + ",t,acme-es-x,\"hi,,\n", "line 2, character 20", "csv"},
 	}
@@ -81,16 +94,38 @@ func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
 	assert.ErrorIs(t, err, cmkit.ErrForbidden, "no actor")
 }
 
+// A byte-order mark may come before a quoted header; text and notes keep
+// their line feeds and tabs.
+func TestImportCSVAcceptsBOMBeforeQuotedHeaderAndMultilineText(t *testing.T) {
+	f := newFixture(t)
+	got, err := f.cal.ImportCSV(as("ola"), strings.NewReader("\ufeff\"Title\",\"Channel\",\"Text\",\"Notes\"\r\n"+
+		"\"Launch\",acme-es-x,\"Line one\r\n\tLine two\",\"a\tb\nc\"\r\n"))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "Launch", got[0].Title)
+	assert.Equal(t, "Line one\n\tLine two", got[0].Variants[0].Post.Text)
+	assert.Equal(t, "a\tb\nc", got[0].Notes)
+}
+
 // FuzzImportCSV: any file gives entries or a validation error naming a
-// line; never a panic, and nothing written on error.
+// line; never a panic, and nothing written on error. What is imported is
+// UTF-8 without control characters (but line feeds and tabs in text and
+// notes).
 func FuzzImportCSV(f *testing.F) {
 	f.Add(sheet)
 	f.Add("title,channel,text\nt,acme-es-x,hi\n")
 	f.Add("entry,title,channel,text,at,zone\nk,a,acme-es-x,hi,2026-03-29 02:30,Europe/Madrid\n")
 	f.Add("a\"b\n")
+	f.Add("\ufeff\"title\",\"channel\",\"text\"\nt,acme-es-x,hi\n")
+	f.Add("title,channel,text,notes\nt\x00,acme-es-x,hi,\n")
+	f.Add("title,channel,text,notes\nt,acme-es-x,\x1b[1mhi,\"a\n\tb\"\n")
+	f.Add("title,channel,text\nt\xff,acme-es-x,hi\xc3\n")
+	f.Add("title,channel,text,at,zone\nt,acme-es-x,hi,2026-11-24 09:00,Local\n")
 	f.Fuzz(func(t *testing.T, data string) {
 		fx := newFixture(t)
+		start := time.Now()
 		got, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data))
+		checkFuzzBudget(t, start, data)
 		n := 0
 		for range fx.cal.Entries(context.Background(), calendar.Query{}) {
 			n++
@@ -107,6 +142,31 @@ func FuzzImportCSV(f *testing.F) {
 		}
 		if len(got) != n || n == 0 {
 			t.Fatalf("imported %d, stored %d", len(got), n)
+		}
+		for _, e := range got {
+			texts := []string{e.Title, e.Zone, e.Campaign, e.Brand}
+			texts = append(texts, e.Labels...)
+			for _, v := range e.Variants {
+				texts = append(texts, v.Channel)
+				for _, m := range v.Post.Media {
+					texts = append(texts, m.URL)
+				}
+			}
+			for _, s := range texts {
+				if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+					t.Fatalf("imported %q", s)
+				}
+			}
+			for _, v := range e.Variants {
+				for _, s := range []string{v.Post.Text, e.Notes} {
+					if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
+						t.Fatalf("imported %q", s)
+					}
+				}
+			}
+			if e.Zone == "Local" {
+				t.Fatalf("imported zone %q", e.Zone)
+			}
 		}
 	})
 }

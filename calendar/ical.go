@@ -27,8 +27,11 @@ type ICalOptions struct {
 // DTSTAMP, DTSTART in the entry's own time zone with TZID, DURATION,
 // SUMMARY, DESCRIPTION with every channel's text, CATEGORIES from the
 // labels and campaign, STATUS), a VTIMEZONE for each zone used, text
-// escaped and lines folded at 75 octets with CRLF endings. Entries without
-// a time are skipped. It stops at the first error from entries or w.
+// escaped and lines folded at 75 octets with CRLF endings. The file is
+// valid UTF-8 with no control characters but tabs in its text, whatever
+// the entries hold: other control characters are dropped and bytes that
+// are not UTF-8 become U+FFFD. Entries without a time are skipped. It stops
+// at the first error from entries or w.
 func WriteICal(w io.Writer, entries iter.Seq2[Entry, error], opts ICalOptions) error {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
@@ -86,7 +89,7 @@ func WriteICal(w io.Writer, entries iter.Seq2[Entry, error], opts ICalOptions) e
 		out.prop("UID", e.ID.String()+"@cmkit")
 		out.prop("DTSTAMP", stamp)
 		if loc, ok := zones[e.Zone]; ok {
-			out.prop("DTSTART;TZID="+e.Zone, e.At.In(loc).Format("20060102T150405"))
+			out.prop("DTSTART;TZID="+paramValue(e.Zone), e.At.In(loc).Format("20060102T150405"))
 		} else {
 			out.prop("DTSTART", e.At.UTC().Format("20060102T150405Z"))
 		}
@@ -158,7 +161,7 @@ func icalDuration(d time.Duration) string {
 // that importers need no time-zone database of their own.
 func writeVTimezone(out *icalWriter, name string, loc *time.Location, first, last time.Time) {
 	out.line("BEGIN:VTIMEZONE")
-	out.prop("TZID", name)
+	out.prop("TZID", escapeText(name))
 	from := first.AddDate(-1, 0, 0).In(loc)
 	until := last.AddDate(1, 0, 0)
 	prevOffset := func(t time.Time) int {
@@ -182,7 +185,7 @@ func writeVTimezone(out *icalWriter, name string, loc *time.Location, first, las
 		out.prop("TZOFFSETFROM", icalOffset(prevOffset(start)))
 		out.prop("TZOFFSETTO", icalOffset(off))
 		if abbr != "" && abbr[0] != '+' && abbr[0] != '-' {
-			out.prop("TZNAME", abbr)
+			out.prop("TZNAME", escapeText(abbr))
 		}
 		out.line("END:" + kind)
 		wrote = true

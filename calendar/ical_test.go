@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,6 +35,9 @@ func parseICal(t *testing.T, data []byte) []icalProp {
 	for i, l := range raw {
 		require.LessOrEqual(t, len(l), 75, "line %d is %d octets: %q", i+1, len(l), l)
 		require.NotContains(t, l, "\n", "a bare LF")
+		require.True(t, utf8.ValidString(l), "line %d is not UTF-8: %q", i+1, l)
+		require.False(t, strings.ContainsFunc(l, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }),
+			"line %d has a control character other than a tab: %q", i+1, l)
 		if strings.HasPrefix(l, " ") {
 			require.NotEmpty(t, lines, "a continuation without a line")
 			lines[len(lines)-1] += l[1:]
@@ -126,4 +131,29 @@ func TestICalEscapingAndFolding(t *testing.T) {
 	assert.Equal(t, `promo\,2026,x\;y,winter`, got["CATEGORIES"])
 	assert.Equal(t, "20260102T030405Z", got["DTSTART"], "no zone: UTC")
 	assert.Contains(t, unescape(got["DESCRIPTION"]), strings.Repeat("ż", 100), "folding never splits a UTF-8 sequence")
+}
+
+// Entries made through the API may hold control characters and invalid
+// UTF-8 (Create does not refuse them); the export drops the first (tabs
+// aside) and writes U+FFFD for each bad byte, so that the file stays valid
+// (parseICal checks every line).
+func TestICalExportDropsControlCharactersAndInvalidUTF8(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.cal.Create(as("ola"), calendar.Entry{
+		Title: "Sale\x00 \x1b[1mnow\x7f\xff!", At: time.Date(2026, 12, 1, 9, 0, 0, 0, madrid), Zone: "Europe/Madrid",
+		Labels: []string{"pro\u0085mo"}, Notes: "bell\a\tend",
+		Variants: variants("line\r\none\x0bstill\xc3", "acme-es-x"),
+	})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, f.cal.ExportICal(context.Background(), &buf, calendar.Query{}, calendar.ICalOptions{}))
+	got := map[string]icalProp{}
+	for _, p := range parseICal(t, buf.Bytes()) {
+		got[p.name] = p
+	}
+	assert.Equal(t, "Sale [1mnow\uFFFD!", unescape(got["SUMMARY"].value))
+	assert.Equal(t, "promo", unescape(got["CATEGORIES"].value))
+	assert.Contains(t, unescape(got["DESCRIPTION"].value), "[acme-es-x] line\nonestill\uFFFD")
+	assert.Contains(t, unescape(got["DESCRIPTION"].value), "Notes: bell\tend")
+	assert.Equal(t, "Europe/Madrid", got["DTSTART"].params["TZID"])
 }

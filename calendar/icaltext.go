@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -28,11 +29,40 @@ var textEscaper = strings.NewReplacer(
 // escapeText escapes s for use as an iCalendar TEXT value (SUMMARY,
 // DESCRIPTION, one CATEGORIES item): backslash, semicolon and comma get a
 // backslash, and line breaks (LF, CRLF or a lone CR) become the two
-// characters \n. unescapeText reverses it, up to that line-break
-// normalization. Other characters, control characters included, pass
-// through untouched.
+// characters \n. Whatever RFC 5545 does not allow in a file never reaches
+// it, wherever the text came from: other control characters (C0 but tab,
+// DEL and C1) are dropped, and each byte that is not part of valid UTF-8
+// becomes U+FFFD. unescapeText reverses it, up to these changes.
 func escapeText(s string) string {
-	return textEscaper.Replace(s)
+	return textEscaper.Replace(cleanText(s, "\t\n\r"))
+}
+
+// cleanText returns s without control characters other than those in
+// keep, and with each byte that is not part of valid UTF-8 replaced by
+// U+FFFD; it returns s itself when there is nothing to change.
+func cleanText(s, keep string) string {
+	bad := func(r rune) bool { return unicode.IsControl(r) && !strings.ContainsRune(keep, r) }
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, bad) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if bad(r) {
+			return -1
+		}
+		return r // an invalid byte arrives, and stays, as U+FFFD
+	}, s)
+}
+
+// paramValue returns s as an iCalendar parameter value (TZID=...): without
+// control characters or double quotes, which no parameter value may hold,
+// invalid UTF-8 replaced as in escapeText, and in double quotes when it
+// holds a colon, a semicolon or a comma.
+func paramValue(s string) string {
+	s = strings.ReplaceAll(cleanText(s, ""), `"`, "")
+	if strings.ContainsAny(s, ":;,") {
+		return `"` + s + `"`
+	}
+	return s
 }
 
 // unescapeText reverses escapeText: \\ \; \, give the character, \n and \N

@@ -3,7 +3,9 @@ package calendar
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -24,6 +26,20 @@ func TestEscapeText(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "a\nb\\x\\", unescapeText(`a\Nb\x\`), "lax input is kept")
+}
+
+// escapeText keeps tabs, drops other control characters and writes
+// U+FFFD for each byte that is not UTF-8; paramValue drops control
+// characters and double quotes, and quotes a value with : ; or ,.
+func TestICalTextDropsControlCharacters(t *testing.T) {
+	assert.Equal(t, "a\tbc\\n", escapeText("a\tb\x00c\n"))
+	assert.Equal(t, "[1mred done", escapeText("\x1b[1mred\x7f done\u0085"))
+	assert.Equal(t, "caf\uFFFD\uFFFD(", escapeText("caf\xc3\xff("))
+	same := "Zażółć, gęślą"
+	assert.Equal(t, unsafe.StringData(same), unsafe.StringData(cleanText(same, "")), "clean text is not copied")
+	assert.Equal(t, "Europe/Madrid", paramValue("Europe/Madrid"))
+	assert.Equal(t, `"a;b:c,d"`, paramValue("a;b:c,d"))
+	assert.Equal(t, "ab\uFFFD", paramValue("a\"\x00b\xff"))
 }
 
 func TestFoldLine(t *testing.T) {
@@ -54,7 +70,8 @@ func TestFoldLine(t *testing.T) {
 }
 
 func FuzzICalText(f *testing.F) {
-	for _, s := range []string{"", "hello, world; \\ done\n", strings.Repeat("ż😀", 40), "\r\n\r", "\xff\xfe" + strings.Repeat("a", 80)} {
+	for _, s := range []string{"", "hello, world; \\ done\n", strings.Repeat("ż😀", 40), "\r\n\r", "\xff\xfe" + strings.Repeat("a", 80),
+		"nul\x00 esc\x1b[0m del\x7f nel\u0085 tab\t", "\xc3\x28\xe2\x82"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -74,8 +91,11 @@ func FuzzICalText(f *testing.F) {
 				t.Fatalf("a UTF-8 sequence was split: %q", l)
 			}
 		}
+		if !utf8.ValidString(folded) || strings.ContainsFunc(strings.ReplaceAll(folded, "\r\n", ""), func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) {
+			t.Fatalf("escaped %q holds invalid UTF-8 or a control character other than a tab: %q", s, folded)
+		}
 		back := strings.TrimPrefix(strings.TrimSuffix(unfoldLines(folded), "\r\n"), "DESCRIPTION:")
-		want := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
+		want := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(cleanText(s, "\t\n\r"))
 		if got := unescapeText(back); got != want {
 			t.Fatalf("round trip of %q gave %q", want, got)
 		}

@@ -131,6 +131,22 @@ const (
 	maxYear     = 9999
 )
 
+// Size limits on what a recurrence may hold, far above what a person
+// writes, so that no plan read from a file makes expansion slow. Rule.Validate
+// and Recurrence.Validate (and so ParseRule and UnmarshalJSON) reject more
+// with a *cmkit.ValidationError whose Rule is "max_length" and whose Field
+// names the list ("rrule.BYDAY", "exdates", "overrides").
+const (
+	// MaxRuleValues is the most values one BYxxx part of a Rule may list.
+	// No part has more than 749 distinct values (BYDAY: seven weekdays,
+	// each alone or with an ordinal from -53 to 53).
+	MaxRuleValues = 1000
+	// MaxExDates is the most EXDATEs a Recurrence may hold.
+	MaxExDates = 10_000
+	// MaxOverrides is the most overrides a Recurrence may hold.
+	MaxOverrides = 10_000
+)
+
 // ParseRule parses an RRULE value such as "FREQ=MONTHLY;BYDAY=-1FR", with or
 // without the "RRULE:" prefix. Names and values are case-insensitive, and
 // parts may come in any order. It supports FREQ (DAILY, WEEKLY, MONTHLY,
@@ -170,6 +186,10 @@ func ParseRule(s string) (Rule, error) {
 		seen[name] = true
 		if value == "" {
 			return Rule{}, cmkit.Invalid(field, "format", "empty value")
+		}
+		if n := strings.Count(value, ",") + 1; n > MaxRuleValues {
+			// Refused before parsing: only BYxxx parts are lists.
+			return Rule{}, cmkit.Invalid(field, "max_length", "%d values; at most %d", n, MaxRuleValues)
 		}
 		var err error
 		switch name {
@@ -334,6 +354,15 @@ func (r *Rule) Validate() error {
 	}
 	if !r.Until.IsZero() && (r.Until.Year() < 1 || r.Until.Year() > maxYear) {
 		return cmkit.Invalid("rrule.UNTIL", "range", "UNTIL year must be between 1 and %d", maxYear)
+	}
+	for _, l := range []struct {
+		part string
+		n    int
+	}{{"BYDAY", len(r.ByDay)}, {"BYMONTHDAY", len(r.ByMonthDay)}, {"BYMONTH", len(r.ByMonth)},
+		{"BYHOUR", len(r.ByHour)}, {"BYMINUTE", len(r.ByMinute)}, {"BYSETPOS", len(r.BySetPos)}} {
+		if l.n > MaxRuleValues {
+			return cmkit.Invalid("rrule."+l.part, "max_length", "%d values; at most %d", l.n, MaxRuleValues)
+		}
 	}
 	maxOrd := 0
 	switch r.Freq {
@@ -771,6 +800,12 @@ func (r *Recurrence) Validate() error {
 	if r.Location == nil {
 		return cmkit.Invalid("tzid", "required", "a recurrence needs a time zone (time.LoadLocation)")
 	}
+	if len(r.ExDates) > MaxExDates {
+		return cmkit.Invalid("exdates", "max_length", "%d EXDATEs; at most %d", len(r.ExDates), MaxExDates)
+	}
+	if len(r.Overrides) > MaxOverrides {
+		return cmkit.Invalid("overrides", "max_length", "%d overrides; at most %d", len(r.Overrides), MaxOverrides)
+	}
 	seen := make(map[int64]bool, len(r.Overrides))
 	for i, o := range r.Overrides {
 		field := fmt.Sprintf("overrides[%d]", i)
@@ -791,11 +826,14 @@ func (r *Recurrence) Validate() error {
 // order, computed lazily: stop ranging whenever you have enough. A zero to
 // means no end (the sequence ends with the rule, or in year 9999). EXDATEs
 // and skipped occurrences are left out; moved ones appear at their new
-// instant, when that is in the window. A Recurrence that Validate rejects
-// yields nothing.
+// instant, when that is in the window (two moved to one instant come in the
+// order of their originals). A Recurrence that Validate rejects yields
+// nothing.
 //
 // Work is proportional to the periods in the window (for a rule without
-// COUNT, expansion starts near from rather than at Start). With a zero to,
+// COUNT, expansion starts near from rather than at Start; a rule with
+// COUNT is counted from Start, and once more up to the last moved
+// occurrence when the window holds some). With a zero to,
 // a rule that can never match again (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30)
 // is searched up to year 9999, some tens of milliseconds: give a window
 // when you can.
@@ -819,7 +857,7 @@ func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 		slices.Sort(exdates)
 		overrides := slices.Clone(r.Overrides)
 		slices.SortFunc(overrides, func(a, b Override) int { return a.Original.Compare(b.Original) })
-		moved := r.movedInto(from, to)
+		moved := r.movedInto(from, to, exdates)
 		loc := r.Location
 		r.expand(fromU, toU, func(u int64) bool {
 			for len(moved) > 0 && moved[0].At.Unix() < u {
@@ -859,23 +897,63 @@ func (r *Recurrence) Occurrences(from, to time.Time) iter.Seq[Occurrence] {
 
 // movedInto returns the moved occurrences whose new instant is in
 // [from, to) (a zero to: no end), sorted by it, keeping only those that
-// really are occurrences of the series.
-func (r *Recurrence) movedInto(from, to time.Time) []Occurrence {
-	var out []Occurrence
+// really are occurrences of the series and that no EXDATE (in the sorted
+// exdates) removes.
+func (r *Recurrence) movedInto(from, to time.Time, exdates []int64) []Occurrence {
+	var moved []Override
 	for _, o := range r.Overrides {
 		if o.Moved.IsZero() || o.Moved.Before(from) || (!to.IsZero() && !o.Moved.Before(to)) {
 			continue
 		}
-		orig := o.Original.Unix()
-		if slices.ContainsFunc(r.ExDates, func(t time.Time) bool { return t.Unix() == orig }) {
+		if _, removed := slices.BinarySearch(exdates, o.Original.Unix()); removed {
 			continue
 		}
-		if r.contains(orig) {
-			out = append(out, Occurrence{At: o.Moved.In(r.Location), Original: time.Unix(orig, 0).In(r.Location), Ref: o.Ref})
+		moved = append(moved, o)
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	slices.SortFunc(moved, func(a, b Override) int { return cmp.Compare(a.Original.Unix(), b.Original.Unix()) })
+	origs := make([]int64, len(moved))
+	for i, o := range moved {
+		origs[i] = o.Original.Unix()
+	}
+	var out []Occurrence
+	for i, ok := range r.containsAll(origs) {
+		if ok {
+			o := moved[i]
+			out = append(out, Occurrence{At: o.Moved.In(r.Location), Original: time.Unix(origs[i], 0).In(r.Location), Ref: o.Ref})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Occurrence) int { return a.At.Compare(b.At) })
 	return out
+}
+
+// containsAll reports, for each of the increasing Unix seconds us, whether
+// it is an occurrence the rule gives. A rule with COUNT is expanded once,
+// from its start to the last of us, because testing one instant of such a
+// rule already means counting from the start; other rules are tested
+// instant by instant, each from its own period.
+func (r *Recurrence) containsAll(us []int64) []bool {
+	found := make([]bool, len(us))
+	if r.Rule.Count == 0 {
+		for i, u := range us {
+			found[i] = r.contains(u)
+		}
+		return found
+	}
+	i := 0
+	r.expand(us[0], us[len(us)-1]+1, func(v int64) bool {
+		for i < len(us) && us[i] < v {
+			i++
+		}
+		if i < len(us) && us[i] == v {
+			found[i] = true
+			i++
+		}
+		return i < len(us)
+	})
+	return found
 }
 
 // Contains reports whether t (to the second) is an occurrence the rule
@@ -907,7 +985,7 @@ func ceilUnix(t time.Time) int64 {
 // expansion is the state of one run of the rule over a window: the rule's
 // sets in the form the period loop wants, and buffers reused across periods.
 type expansion struct {
-	r         *Rule
+	r         *Rule // the rule, its lists without repeats
 	interval  int64
 	zone      zoneCache
 	start     WallTime
@@ -930,6 +1008,17 @@ func (r *Recurrence) expand(fromU, toU int64, yield func(int64) bool) {
 	// dates, a few times of the day, one period's instants.
 	e := expansion{r: &r.Rule, zone: zoneCache{loc: r.Location}, start: r.Start,
 		dates: make([]int64, 0, 8), times: make([]int64, 0, 4), out: make([]int64, 0, 16)}
+	if hasRepeats(r.Rule) {
+		// Repeated values add nothing but work, which would grow with each
+		// period's candidates (a BYDAY list of a hundred thousand MO).
+		rule := r.Rule
+		rule.ByDay = distinct(rule.ByDay, compareWeekdayNum)
+		rule.ByMonthDay = distinct(rule.ByMonthDay, cmp.Compare[int])
+		rule.ByHour = distinct(rule.ByHour, cmp.Compare[int])
+		rule.ByMinute = distinct(rule.ByMinute, cmp.Compare[int])
+		rule.BySetPos = distinct(rule.BySetPos, cmp.Compare[int])
+		e.r = &rule
+	}
 	e.interval = int64(max(r.Rule.Interval, 1))
 	e.startSecs = r.Start.naive()
 	e.startDay = floorDiv(e.startSecs, 86400)
@@ -972,57 +1061,137 @@ func (r *Recurrence) expand(fromU, toU int64, yield func(int64) bool) {
 			return
 		}
 		if len(e.dates) == 0 {
+			k = e.skipMonths(k, first)
 			continue
 		}
 		e.out = e.out[:0]
-		stop := false
-		nt := len(e.times)
-		emit := func(i int) {
-			day := e.dates[i/nt]
-			if day > untilDay {
-				stop = true
-				return
+		// flush yields, in order, the instants of the period found so far
+		// that are before bound, and reports whether to go on.
+		flush := func(bound int64) bool {
+			if !slices.IsSorted(e.out) {
+				// Only near a daylight-saving gap, where a skipped wall
+				// time moves forward past a later one.
+				slices.Sort(e.out)
 			}
-			if secs := day*86400 + e.times[i%nt]; secs > e.startSecs {
-				e.out = append(e.out, e.zone.resolve(secs))
+			e.out = slices.Compact(e.out)
+			n := 0
+			for _, u := range e.out {
+				if u >= bound {
+					break
+				}
+				n++
+				if u > untilU || u >= limit {
+					return false
+				}
+				count++
+				if u >= fromU && !yield(u) {
+					return false
+				}
+				if rule.Count > 0 && count >= rule.Count {
+					return false
+				}
+			}
+			e.out = append(e.out[:0], e.out[n:]...)
+			return true
+		}
+		// add adds the instant of a candidate, unless it is not after the
+		// start (an instant, not a wall time: on a daylight-saving change
+		// day a later wall time can come first). A candidate more than two
+		// days before the start in wall time is before it.
+		add := func(secs int64) {
+			if secs > e.startSecs-zoneMargin {
+				if u := e.zone.resolve(secs); u > startU {
+					e.out = append(e.out, u)
+				}
 			}
 		}
+		stop := false
+		nt := len(e.times)
 		if len(rule.BySetPos) > 0 {
 			e.pick(len(e.dates) * nt)
 			for _, i := range e.picks {
-				if emit(i); stop {
+				day := e.dates[i/nt]
+				if stop = day > untilDay; stop {
 					break
 				}
+				add(day*86400 + e.times[i%nt])
 			}
 		} else {
-			for i := range len(e.dates) * nt {
-				if emit(i); stop {
+			// Day by day, yielding what no later day can come before, so
+			// that a period of many candidates (every minute of a year)
+			// costs only as much as is consumed of it.
+			for di, day := range e.dates {
+				if stop = day > untilDay; stop {
 					break
+				}
+				for _, tm := range e.times {
+					add(day*86400 + tm)
+				}
+				if di+1 < len(e.dates) && !flush(e.dates[di+1]*86400-zoneMargin) {
+					return
 				}
 			}
 		}
-		if !slices.IsSorted(e.out) {
-			// Only near a daylight-saving gap, where a skipped wall time
-			// moves forward past a later one.
-			slices.Sort(e.out)
-		}
-		e.out = slices.Compact(e.out)
-		for _, u := range e.out {
-			if u > untilU || u >= limit {
-				return
-			}
-			count++
-			if u >= fromU && !yield(u) {
-				return
-			}
-			if rule.Count > 0 && count >= rule.Count {
-				return
-			}
-		}
-		if stop {
+		if !flush(farFuture) || stop {
 			return
 		}
 	}
+}
+
+// skipMonths returns the period before the first one that falls in a
+// BYMONTH month, when period k (starting on day first) of a DAILY rule does
+// not, and k otherwise: the periods in between have no candidates, and a
+// rule that matches rarely (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) is then
+// searched a month at a time rather than a day at a time.
+func (e *expansion) skipMonths(k, first int64) int64 {
+	if e.r.Freq != Daily || len(e.months) == 0 {
+		return k
+	}
+	y, m, _ := civilFromDays(first)
+	if slices.Contains(e.months, m) {
+		return k
+	}
+	// e.months is sorted: the next month of this year, else the first of
+	// the next.
+	next := daysFromCivil(y+1, e.months[0], 1)
+	if i, _ := slices.BinarySearch(e.months, m); i < len(e.months) {
+		next = daysFromCivil(y, e.months[i], 1)
+	}
+	// The first period on or after next; the loop adds one.
+	return max(k, (next-e.startDay+e.interval-1)/e.interval-1)
+}
+
+// hasRepeats reports whether one of the lists of r that expansion walks
+// per period holds a value twice.
+func hasRepeats(r Rule) bool {
+	return repeats(r.ByDay) || repeats(r.ByMonthDay) || repeats(r.ByHour) || repeats(r.ByMinute) || repeats(r.BySetPos)
+}
+
+// repeats reports whether vs holds a value twice. Short lists, the ones
+// people write, are checked in place, without allocating; longer ones are
+// reported as repeating, which only costs distinct a copy.
+func repeats[T comparable](vs []T) bool {
+	if len(vs) > 16 {
+		return true
+	}
+	for i, v := range vs {
+		if slices.Contains(vs[i+1:], v) {
+			return true
+		}
+	}
+	return false
+}
+
+// distinct returns the values of vs sorted by compare and without
+// repeats, in a new slice.
+func distinct[T any](vs []T, compare func(a, b T) int) []T {
+	vs = slices.Clone(vs)
+	slices.SortFunc(vs, compare)
+	return slices.CompactFunc(vs, func(a, b T) bool { return compare(a, b) == 0 })
+}
+
+func compareWeekdayNum(a, b WeekdayNum) int {
+	return cmp.Or(cmp.Compare(a.N, b.N), cmp.Compare(a.Day, b.Day))
 }
 
 // maxUnix is the first second of year 10000: expansion stops there.
@@ -1329,8 +1498,8 @@ func (r *Recurrence) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(j.TZID)
-	if err != nil || j.TZID == "" || j.TZID == "Local" {
+	loc, ok := loadZone(j.TZID)
+	if !ok {
 		return cmkit.Invalid("tzid", "format", "%q is not an IANA time zone", j.TZID)
 	}
 	v := Recurrence{Rule: j.Rule, Start: j.Start, Location: loc, ExDates: j.ExDates, Overrides: j.Overrides}
@@ -1339,4 +1508,15 @@ func (r *Recurrence) UnmarshalJSON(data []byte) error {
 	}
 	*r = v
 	return nil
+}
+
+// loadZone loads the IANA time zone name with time.LoadLocation, refusing
+// the two names it accepts that are not zones of the database: "" (UTC) and
+// "Local" (whatever zone the machine that runs the program is set to).
+func loadZone(name string) (*time.Location, bool) {
+	if name == "" || name == "Local" {
+		return nil, false
+	}
+	loc, err := time.LoadLocation(name)
+	return loc, err == nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -545,7 +546,8 @@ func FuzzParseRule(f *testing.F) {
 		"FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
 		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=3", "FREQ=DAILY;UNTIL=20270101T000000Z",
 		"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=SU", "FREQ=YEARLY;BYDAY=20MO;UNTIL=20300101",
-		"FREQ=MONTHLY;BYMONTHDAY=-1,15;BYHOUR=2;BYMINUTE=30", "freq=daily;;count=2",
+		"FREQ=MONTHLY;BYMONTHDAY=-1,15;BYHOUR=2;BYMINUTE=30", "freq=daily;;count=2", longByDay(calendar.MaxRuleValues),
+		"FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYMONTHDAY=" + intList(1, 31) + ";BYHOUR=" + intList(0, 23) + ";BYMINUTE=" + intList(0, 59),
 	} {
 		f.Add(s)
 	}
@@ -556,6 +558,7 @@ func FuzzParseRule(f *testing.F) {
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
+		defer checkFuzzBudget(t, time.Now(), s)
 		r, err := calendar.ParseRule(s)
 		if err != nil {
 			var ve *cmkit.ValidationError
@@ -645,8 +648,12 @@ func FuzzRecurrenceJSON(f *testing.F) {
 		"overrides":[{"original":"2026-03-30T09:00:00+02:00","moved":"2026-03-30T11:00:00+02:00","ref":"late"}]}`)
 	f.Add(`{"rrule":"FREQ=YEARLY;COUNT=3","start":"2024-02-29T02:30:00","tzid":"America/New_York"}`)
 	f.Add(`{"rrule":"FREQ=DAILY","start":"9999-12-31T23:59:59","tzid":"UTC","overrides":[{"original":"0001-01-01T00:00:01Z","skip":true}]}`)
+	f.Add(manyOverridesJSON(50))
+	f.Add(`{"rrule":"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=2","start":"0001-01-01T00:00:00","tzid":"UTC",
+		"overrides":[{"original":"9999-02-28T00:00:00Z","moved":"2026-06-01T00:00:00Z"}]}`)
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, data string) {
+		defer checkFuzzBudget(t, time.Now(), data)
 		r, ok := jsonRoundTrip[calendar.Recurrence](t, data)
 		if !ok {
 			return
@@ -695,4 +702,131 @@ func jsonRoundTrip[T any](t *testing.T, data string) (T, bool) {
 		t.Fatalf("JSON round trip: %s != %s", again, out)
 	}
 	return v, true
+}
+
+// Several moved occurrences of one COUNT series are checked together (in
+// one pass from the start): each real one moves, and overrides of instants
+// the series does not give (past COUNT, off its time, removed by an
+// EXDATE) do nothing, whatever their order in the list.
+func TestManyMovedOccurrencesOfCountSeries(t *testing.T) {
+	at := func(s string) time.Time { return wall(t, s).In(time.UTC) }
+	for _, rule := range []string{"FREQ=DAILY;COUNT=5", "FREQ=DAILY;UNTIL=20260331T090000Z"} {
+		t.Run(rule, func(t *testing.T) {
+			rec := calendar.Recurrence{Rule: mustRule(t, rule), Start: wall(t, "2026-03-27T09:00"), Location: time.UTC,
+				ExDates: []time.Time{at("2026-03-29T09:00")},
+				Overrides: []calendar.Override{
+					{Original: at("2026-04-01T09:00"), Moved: at("2026-03-27T07:00")}, // past COUNT
+					{Original: at("2026-03-31T09:00"), Moved: at("2026-03-27T08:00"), Ref: "last"},
+					{Original: at("2026-03-29T09:00"), Moved: at("2026-03-27T10:00")}, // EXDATE
+					{Original: at("2026-03-28T10:00"), Moved: at("2026-03-27T11:00")}, // off the time
+					{Original: at("2026-03-28T09:00"), Moved: at("2026-03-27T08:00"), Ref: "second"},
+				}}
+			assert.Equal(t, []string{
+				"2026-03-27 08:00 +0000 = 08:00Z", "2026-03-27 08:00 +0000 = 08:00Z",
+				"2026-03-27 09:00 +0000 = 09:00Z", "2026-03-30 09:00 +0000 = 09:00Z",
+			}, collect(&rec, winFrom, winTo, 10))
+			var refs []string
+			for o := range rec.Occurrences(winFrom, winTo) {
+				refs = append(refs, o.Ref)
+			}
+			assert.Equal(t, []string{"second", "last", "", ""}, refs, "same instant: in the order of the originals")
+		})
+	}
+}
+
+// A rule's lists may repeat values; the repeats change nothing.
+func TestRepeatedRuleValuesChangeNothing(t *testing.T) {
+	start := wall(t, "2026-01-01T09:00")
+	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ repeated, distinct string }{
+		{"FREQ=YEARLY;BYDAY=" + strings.TrimSuffix(strings.Repeat("TU,MO,", 40), ","), "FREQ=YEARLY;BYDAY=MO,TU"},
+		{"FREQ=MONTHLY;BYDAY=-1FR,1MO,-1FR,1MO;BYHOUR=9,9,17;BYMINUTE=30,0,30", "FREQ=MONTHLY;BYDAY=1MO,-1FR;BYHOUR=9,17;BYMINUTE=0,30"},
+		{"FREQ=MONTHLY;BYMONTHDAY=-1,1,-1,15,1;BYSETPOS=1,-1,1", "FREQ=MONTHLY;BYMONTHDAY=1,15,-1;BYSETPOS=1,-1"},
+	} {
+		rep := calendar.Recurrence{Rule: mustRule(t, tc.repeated), Start: start, Location: time.UTC}
+		dis := calendar.Recurrence{Rule: mustRule(t, tc.distinct), Start: start, Location: time.UTC}
+		want := collect(&dis, from, to, 1000)
+		require.NotEmpty(t, want)
+		assert.Equal(t, want, collect(&rep, from, to, 1000), tc.repeated)
+	}
+}
+
+// Lists are bounded: a BYxxx part of more than MaxRuleValues values, and a
+// recurrence with more than MaxExDates EXDATEs or MaxOverrides overrides,
+// are refused with the field and "max_length", on parse and on Validate.
+func TestRecurrenceSizeLimits(t *testing.T) {
+	_, err := calendar.ParseRule(longByDay(calendar.MaxRuleValues))
+	require.NoError(t, err)
+	_, err = calendar.ParseRule(longByDay(calendar.MaxRuleValues + 1))
+	assertInvalid(t, err, "rrule.BYDAY", "max_length")
+	r := mustRule(t, "FREQ=DAILY")
+	r.ByHour = make([]int, calendar.MaxRuleValues+1)
+	assertInvalid(t, r.Validate(), "rrule.BYHOUR", "max_length")
+
+	rec := calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY"), Start: wall(t, "2026-01-01T09:00"), Location: time.UTC}
+	for i := range calendar.MaxOverrides + 1 {
+		rec.Overrides = append(rec.Overrides, calendar.Override{Original: time.Unix(int64(i+1), 0), Skip: true})
+	}
+	assertInvalid(t, rec.Validate(), "overrides", "max_length")
+	rec.Overrides = rec.Overrides[:calendar.MaxOverrides]
+	require.NoError(t, rec.Validate())
+	rec.ExDates = make([]time.Time, calendar.MaxExDates+1)
+	assertInvalid(t, rec.Validate(), "exdates", "max_length")
+
+	data, err := json.Marshal(rec)
+	require.NoError(t, err)
+	var back calendar.Recurrence
+	assertInvalid(t, json.Unmarshal(data, &back), "exdates", "max_length")
+	assert.Zero(t, back.Location, "nothing set on error")
+}
+
+// intList returns "lo,lo+1,...,hi".
+func intList(lo, hi int) string {
+	var parts []string
+	for i := lo; i <= hi; i++ {
+		parts = append(parts, fmt.Sprint(i))
+	}
+	return strings.Join(parts, ",")
+}
+
+// A start in a daylight-saving gap comes first and once: wall times after
+// it that resolve to an instant before it, or to the same instant, are not
+// occurrences (RFC 5545: nothing precedes DTSTART).
+func TestStartInDSTGapComesFirstOnce(t *testing.T) {
+	loc := zone(t, "Europe/Madrid")
+	rec := calendar.Recurrence{Rule: mustRule(t, "FREQ=DAILY;BYHOUR=2,3;BYMINUTE=0,30;COUNT=5"),
+		Start: wall(t, "2026-03-29T02:30"), Location: loc}
+	assert.Equal(t, []string{
+		"2026-03-29 03:30 +0200 = 01:30Z", // the start, moved forward by the gap
+		"2026-03-30 02:00 +0200 = 00:00Z", "2026-03-30 02:30 +0200 = 00:30Z",
+		"2026-03-30 03:00 +0200 = 01:00Z", "2026-03-30 03:30 +0200 = 01:30Z",
+	}, collect(&rec, winFrom, winTo, 10))
+}
+
+// A DAILY rule with BYMONTH gives the days of its months, however far
+// apart they are and whatever its INTERVAL: the same days as the rule
+// without BYMONTH, kept when their month is listed.
+func TestDailyByMonthKeepsTheDaysOfItsMonths(t *testing.T) {
+	loc := zone(t, "Europe/Madrid")
+	start := wall(t, "2026-01-01T09:00")
+	for _, tc := range []struct {
+		rule   string
+		months []time.Month
+	}{
+		{"FREQ=DAILY;INTERVAL=3;UNTIL=20300101T000000Z", []time.Month{3, 11}},
+		{"FREQ=DAILY;UNTIL=20300101T000000Z", []time.Month{2}},
+		{"FREQ=DAILY;INTERVAL=40;UNTIL=20400101T000000Z", []time.Month{1, 6, 12}},
+	} {
+		all := calendar.Recurrence{Rule: mustRule(t, tc.rule), Start: start, Location: loc}
+		var want []string
+		for i, s := range collect(&all, winFrom, winTo, 100_000) {
+			m, _ := strconv.Atoi(s[5:7])
+			if i == 0 || slices.Contains(tc.months, time.Month(m)) { // the start always counts
+				want = append(want, s)
+			}
+		}
+		rec := all
+		rec.Rule.ByMonth = tc.months
+		assert.Equal(t, want, collect(&rec, winFrom, winTo, 100_000), "%s with BYMONTH %v", tc.rule, tc.months)
+	}
 }

@@ -85,9 +85,23 @@ type Slots struct {
 // slotHorizon bounds the search for a free slot: ten years of days.
 const slotHorizon = 3660
 
-// Validate reports whether s is usable: a Location, at least one slot, each
-// slot a real weekday and time of day, a MinGap that is not negative, and
-// blackouts that end after they start. Errors are *cmkit.ValidationError
+// Size limits on a posting plan, far above what a person writes, so that
+// no plan read from a file makes Next slow. Validate (and so ParseSlots and
+// UnmarshalJSON) rejects more with a *cmkit.ValidationError whose Rule is
+// "max_length" and whose Field names the list ("slots.times",
+// "slots.blackouts").
+const (
+	// MaxSlotTimes is the most weekly times a plan may hold: one every
+	// minute of the week.
+	MaxSlotTimes = 7 * 24 * 60
+	// MaxBlackouts is the most blackouts a plan may hold.
+	MaxBlackouts = 1000
+)
+
+// Validate reports whether s is usable: a Location, at least one slot and
+// at most MaxSlotTimes, each slot a real weekday and time of day, a MinGap
+// that is not negative, and at most MaxBlackouts blackouts, each ending
+// after it starts. Errors are *cmkit.ValidationError
 // values naming the offending entry.
 func (s *Slots) Validate() error {
 	if s.Location == nil {
@@ -95,6 +109,12 @@ func (s *Slots) Validate() error {
 	}
 	if len(s.Times) == 0 {
 		return cmkit.Invalid("slots.times", "required", "no posting times")
+	}
+	if len(s.Times) > MaxSlotTimes {
+		return cmkit.Invalid("slots.times", "max_length", "%d posting times; at most %d", len(s.Times), MaxSlotTimes)
+	}
+	if len(s.Blackouts) > MaxBlackouts {
+		return cmkit.Invalid("slots.blackouts", "max_length", "%d blackouts; at most %d", len(s.Blackouts), MaxBlackouts)
 	}
 	for i, t := range s.Times {
 		if t.Day < time.Sunday || t.Day > time.Saturday || t.Hour < 0 || t.Hour > 23 || t.Minute < 0 || t.Minute > 59 {
@@ -174,6 +194,10 @@ func (s *Slots) Queue(after time.Time, taken []time.Time, n int) []time.Time {
 // Free returns the free slots after after, in time order, lazily: each slot
 // it yields counts as taken for the ones after it. It is what Next and
 // Queue range over; use it to look further ahead. Times are in s.Location.
+//
+// Work grows with the slot times of the days it yields from and with the
+// number of blackouts and taken instants, not with the length of what they
+// cover: a blackout or a gap is stepped over in one go.
 func (s *Slots) Free(after time.Time, taken []time.Time) iter.Seq[time.Time] {
 	return func(yield func(time.Time) bool) {
 		if s.Validate() != nil {
@@ -191,12 +215,21 @@ func (s *Slots) Free(after time.Time, taken []time.Time) iter.Seq[time.Time] {
 			taken = slices.Clone(taken)
 			slices.SortFunc(taken, time.Time.Compare)
 		}
+		blackouts := s.mergedBlackouts()
 		loc := s.Location
 		zone := zoneCache{loc: loc}
 		first := floorDiv(WallTimeOf(after.In(loc)).naive(), 86400) - 1
-		var last time.Time // the last slot yielded
+		// floor is the first Unix second a slot may be at: after after, past
+		// the last slot yielded, and past whatever blocked the last candidate.
+		floor := after.Unix() + 1
 		var day []int64
 		for d := first; d < first+slotHorizon; d++ {
+			// Days whose slots all resolve before floor are skipped unseen:
+			// two days of margin cover any change of offset.
+			d = max(d, floorDiv(floor+zone.offsetAt(floor), 86400)-2)
+			if d >= first+slotHorizon {
+				return
+			}
 			day = day[:0]
 			for _, m := range byDay[weekdayOf(d)] {
 				day = append(day, zone.resolve(d*86400+int64(m)*60))
@@ -205,20 +238,71 @@ func (s *Slots) Free(after time.Time, taken []time.Time) iter.Seq[time.Time] {
 				slices.Sort(day) // a gap moved a slot past a later one
 			}
 			for _, u := range day {
-				c := time.Unix(u, 0).In(loc)
-				if !c.After(after) || (!last.IsZero() && s.tooClose(c, last)) || s.clashes(c, taken) {
+				if u < floor {
 					continue
 				}
-				if _, blocked := s.BlackoutAt(c); blocked {
+				c := time.Unix(u, 0).In(loc)
+				if until, blocked := s.blockedUntil(c, taken, blackouts); blocked {
+					floor = max(floor, ceilUnix(until))
 					continue
 				}
 				if !yield(c) {
 					return
 				}
-				last = c
+				floor = max(u+1, ceilUnix(c.Add(s.MinGap)))
 			}
 		}
 	}
+}
+
+// blockedUntil reports whether c breaks the gap to a post in the sorted
+// taken or falls in one of the sorted, disjoint blackouts, and if so the
+// first instant at which that reason no longer holds: every instant from c
+// up to it is blocked too.
+func (s *Slots) blockedUntil(c time.Time, taken []time.Time, blackouts []Blackout) (time.Time, bool) {
+	i, _ := slices.BinarySearchFunc(taken, c, time.Time.Compare)
+	// taken[i-1] < c <= taken[i]: past the one before (the later
+	// instant), else past the one at or after c.
+	for _, j := range [2]int{i - 1, i} {
+		if j >= 0 && j < len(taken) && s.tooClose(c, taken[j]) {
+			return taken[j].Add(max(s.MinGap, time.Nanosecond)), true
+		}
+	}
+	if b, ok := blackoutAt(blackouts, c); ok {
+		return b.End, true
+	}
+	return time.Time{}, false
+}
+
+// mergedBlackouts returns s.Blackouts sorted by start, with those that
+// overlap or touch merged into one.
+func (s *Slots) mergedBlackouts() []Blackout {
+	bs := slices.Clone(s.Blackouts)
+	slices.SortFunc(bs, func(a, b Blackout) int { return a.Start.Compare(b.Start) })
+	var out []Blackout
+	for _, b := range bs {
+		if n := len(out); n > 0 && !b.Start.After(out[n-1].End) {
+			if b.End.After(out[n-1].End) {
+				out[n-1].End = b.End
+			}
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// blackoutAt returns the blackout of the sorted, disjoint bs that holds c.
+func blackoutAt(bs []Blackout, c time.Time) (Blackout, bool) {
+	// The last blackout that starts at or before c.
+	i, found := slices.BinarySearchFunc(bs, c, func(b Blackout, c time.Time) int { return b.Start.Compare(c) })
+	if found {
+		return bs[i], true
+	}
+	if i > 0 && bs[i-1].Contains(c) {
+		return bs[i-1], true
+	}
+	return Blackout{}, false
 }
 
 // tooClose reports whether two posts at a and b break the minimum gap (or
@@ -229,12 +313,6 @@ func (s *Slots) tooClose(a, b time.Time) bool {
 		d = -d
 	}
 	return d == 0 || d < s.MinGap
-}
-
-// clashes reports whether c is too close to a time in the sorted taken.
-func (s *Slots) clashes(c time.Time, taken []time.Time) bool {
-	i, _ := slices.BinarySearchFunc(taken, c, time.Time.Compare)
-	return (i < len(taken) && s.tooClose(c, taken[i])) || (i > 0 && s.tooClose(c, taken[i-1]))
 }
 
 // ParseSlots reads a posting plan in the short form people write, for
@@ -268,8 +346,8 @@ func ParseSlots(text string) (Slots, error) {
 			if low == "utc" {
 				tok = "UTC"
 			}
-			loc, err := time.LoadLocation(tok)
-			if err != nil {
+			loc, ok := loadZone(tok)
+			if !ok {
 				return Slots{}, cmkit.Invalid("slots", "format", "%q is not an IANA time zone", tok)
 			}
 			s.Location = loc

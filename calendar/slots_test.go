@@ -3,7 +3,9 @@ package calendar_test
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -251,6 +253,7 @@ func FuzzParseSlots(f *testing.F) {
 	}
 	after := time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, text string) {
+		defer checkFuzzBudget(t, time.Now(), text)
 		s, err := calendar.ParseSlots(text)
 		if err != nil {
 			if _, ok := err.(*cmkit.ValidationError); !ok {
@@ -266,14 +269,29 @@ func FuzzParseSlots(f *testing.F) {
 		if !slices.Equal(again.Times, s.Times) || again.String() != str {
 			t.Fatalf("round trip of %q: %q != %q", text, again.String(), str)
 		}
-		var last time.Time
-		for _, q := range s.Queue(after, []time.Time{after.Add(26 * time.Hour)}, 20) {
-			if !q.After(after) || !q.After(last) {
-				t.Fatalf("%q: queue not increasing after %v: %v", str, last, q)
-			}
-			last = q
-		}
+		useFreeSlots(t, &s, after, []time.Time{after.Add(26 * time.Hour)})
 	})
+}
+
+// useFreeSlots asks s for its next free slot and a queue of twenty, and
+// checks that each is after after, in time order and allowed.
+func useFreeSlots(t *testing.T, s *calendar.Slots, after time.Time, taken []time.Time) {
+	t.Helper()
+	next, ok := s.Next(after, taken)
+	queue := s.Queue(after, taken, 20)
+	if ok != (len(queue) > 0) || (ok && !next.Equal(queue[0])) {
+		t.Fatalf("%s: Next = %v, %v but Queue starts %v", s, next, ok, queue)
+	}
+	last := after
+	for i, q := range queue {
+		if !q.After(last) {
+			t.Fatalf("%s: queue not increasing after %v: %v", s, last, q)
+		}
+		if !s.Allows(q, append(slices.Clone(taken), queue[:i]...)) {
+			t.Fatalf("%s: queued %v, which Allows refuses", s, q)
+		}
+		last = q
+	}
 }
 
 // A channel posts on weekdays at 09:00 and 13:30 and on Saturdays at 11:00,
@@ -303,9 +321,117 @@ func FuzzSlotsJSON(f *testing.F) {
 		"blackouts":[{"start":"2026-12-24T00:00:00+01:00","end":"2026-12-27T00:00:00+01:00","reason":"Christmas"}]}`)
 	f.Add(`{"slots":"daily 02:30 America/New_York","min_gap":"90m"}`)
 	after := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	f.Add(`{"slots":"daily 09:00 UTC","min_gap":"1h","blackouts":[{"start":"2026-03-01T00:00:00Z","end":"2026-03-05T00:00:00Z"},` +
+		`{"start":"2026-03-04T00:00:00Z","end":"2026-03-09T09:00:00Z"},{"start":"2026-03-09T09:00:00Z","end":"2026-03-10T09:00:01Z"}]}`)
+	f.Add(`{"slots":"Sun 02:30 Europe/Madrid","min_gap":"8760h","blackouts":[{"start":"2026-03-01T00:00:00Z","end":"9999-01-01T00:00:00Z"}]}`)
 	f.Fuzz(func(t *testing.T, data string) {
+		defer checkFuzzBudget(t, time.Now(), data)
 		if s, ok := jsonRoundTrip[calendar.Slots](t, data); ok {
-			_ = s.Queue(after, nil, 10)
+			useFreeSlots(t, &s, after, []time.Time{after.Add(time.Hour), after.Add(49 * time.Hour)})
 		}
 	})
+}
+
+// Free steps over blackouts and gaps in one go; it must still give exactly
+// the slots that a slot-by-slot search gives: each candidate in time order
+// that comes after after and after the last one given, and that Allows
+// accepts against taken and the slots already given. Plans are random but
+// seeded: many slot times, overlapping, touching and unsorted blackouts,
+// gaps that are not whole seconds, taken posts on and off the slots, and zones
+// with daylight-saving changes.
+func TestSlotsFreeMatchesSlotBySlotSearch(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	zones := []*time.Location{zone(t, "Europe/Madrid"), zone(t, "America/New_York"), time.UTC}
+	gaps := []time.Duration{0, 30 * time.Minute, 90*time.Minute + 500*time.Millisecond, 26 * time.Hour, 9 * 24 * time.Hour}
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	at := func(maxDays int) time.Time {
+		return base.Add(time.Duration(rnd.Int64N(int64(maxDays) * int64(24*time.Hour))))
+	}
+	for i := range 300 {
+		s := calendar.Slots{Location: zones[rnd.IntN(len(zones))], MinGap: gaps[rnd.IntN(len(gaps))]}
+		for range 1 + rnd.IntN(40) {
+			s.Times = append(s.Times, calendar.Slot{Day: time.Weekday(rnd.IntN(7)), Hour: rnd.IntN(24), Minute: rnd.IntN(4) * 15})
+		}
+		// Instants on the slots' quarter hours half of the time.
+		round := func(t time.Time) time.Time { return t.Truncate([]time.Duration{1, 15 * time.Minute}[rnd.IntN(2)]) }
+		for range rnd.IntN(12) {
+			start := round(at(250))
+			end := round(start.Add(time.Duration(rnd.Int64N(int64(20 * 24 * time.Hour)))))
+			if !end.After(start) {
+				end = start.Add(time.Minute)
+			}
+			s.Blackouts = append(s.Blackouts, calendar.Blackout{Start: start, End: end})
+		}
+		var taken []time.Time
+		for range rnd.IntN(30) {
+			taken = append(taken, round(at(250)))
+		}
+		after := at(30)
+		want, end := queueSlotBySlot(&s, after, taken, 25, 400)
+		got := slices.DeleteFunc(s.Queue(after, taken, 25), end.Before)
+		require.Equal(t, stamps(want), stamps(got), "plan %d: %s, gap %s, blackouts %v, taken %v, after %v",
+			i, s, s.MinGap, s.Blackouts, taken, after)
+	}
+}
+
+// queueSlotBySlot is the reference for Queue: it tries every slot of the
+// next days, in time order. It returns up to n slots and the last slot it
+// tried.
+func queueSlotBySlot(s *calendar.Slots, after time.Time, taken []time.Time, n, days int) ([]time.Time, time.Time) {
+	var cands []time.Time
+	day := after.In(s.Location).AddDate(0, 0, -1)
+	for range days {
+		for _, sl := range s.Times {
+			if sl.Day == day.Weekday() {
+				w := calendar.WallTime{Year: day.Year(), Month: day.Month(), Day: day.Day(), Hour: sl.Hour, Minute: sl.Minute}
+				cands = append(cands, w.In(s.Location))
+			}
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	slices.SortFunc(cands, time.Time.Compare)
+	cands = slices.CompactFunc(cands, time.Time.Equal)
+	var out []time.Time
+	for _, c := range cands {
+		if len(out) == n {
+			break
+		}
+		if !c.After(after) || (len(out) > 0 && !c.After(out[len(out)-1])) {
+			continue
+		}
+		if s.Allows(c, append(slices.Clone(taken), out...)) {
+			out = append(out, c)
+		}
+	}
+	return out, cands[len(cands)-1]
+}
+
+// Plans are bounded: more than MaxSlotTimes times or MaxBlackouts
+// blackouts are refused with the list's field and "max_length".
+func TestSlotsSizeLimits(t *testing.T) {
+	var every strings.Builder
+	every.WriteString("daily")
+	for m := range 24 * 60 {
+		fmt.Fprintf(&every, " %02d:%02d", m/60, m%60)
+	}
+	every.WriteString(" UTC")
+	s := mustSlots(t, every.String())
+	require.Len(t, s.Times, calendar.MaxSlotTimes, "every minute of the week fits")
+	s.Times = append(s.Times, s.Times[0])
+	assertInvalid(t, s.Validate(), "slots.times", "max_length")
+
+	s = mustSlots(t, "Mon 09:00 UTC")
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range calendar.MaxBlackouts + 1 {
+		s.Blackouts = append(s.Blackouts, calendar.Blackout{Start: start.AddDate(0, 0, i), End: start.AddDate(0, 0, i+1)})
+	}
+	assertInvalid(t, s.Validate(), "slots.blackouts", "max_length")
+	_, ok := s.Next(start, nil)
+	assert.False(t, ok, "an invalid plan has no free slot")
+	data, err := json.Marshal(s)
+	require.NoError(t, err)
+	var back calendar.Slots
+	assertInvalid(t, json.Unmarshal(data, &back), "slots.blackouts", "max_length")
+	s.Blackouts = s.Blackouts[:calendar.MaxBlackouts]
+	require.NoError(t, s.Validate())
 }

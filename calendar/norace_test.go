@@ -1,0 +1,6 @@
+//go:build !race
+
+package calendar_test
+
+// raceSlowdown scales fuzzBudget under the race detector.
+const raceSlowdown = 1
