@@ -46,6 +46,7 @@ type grantRec struct {
 	from    time.Time
 	until   time.Time
 	fixed   bool // never revoked by the simulation (the manager's own)
+	revoked bool // revoked at until, in step order
 }
 
 func (g *grantRec) String() string {
@@ -64,14 +65,22 @@ func (g *grantRec) covers(info cmkit.ChannelInfo) bool {
 	return (g.brand == "" || g.brand == info.Brand) && (g.channel == "" || g.channel == info.ID)
 }
 
-// liveSometime reports whether g applied at some instant of [from, to].
+// Grants are made and revoked in step order: once a step has made or
+// revoked one, it is made or revoked, whatever the clock says afterwards
+// (the clock may jump back); only expiry is read against the clock, as
+// roles reads it. Windows of time count in the member's favour, since the
+// publisher checks at claim time, up to a lease before a call.
+
+// liveSometime reports whether g, made before this step, may have applied
+// at some instant of [from, to]: for an allow, in the member's favour.
 func (g *grantRec) liveSometime(from, to time.Time) bool {
-	return !g.from.After(to) && (g.until.IsZero() || g.until.After(from))
+	return g.until.IsZero() || g.until.After(from)
 }
 
-// liveThroughout reports whether g applied during all of [from, to].
+// liveThroughout reports whether g surely applied during all of [from,
+// to]: for a deny, in the member's favour.
 func (g *grantRec) liveThroughout(from, to time.Time) bool {
-	return !g.from.After(from) && (g.until.IsZero() || g.until.After(to))
+	return !g.revoked && !g.from.After(from) && (g.until.IsZero() || g.until.After(to))
 }
 
 func (s *sim) bootstrapTeam(ctx context.Context) error {
@@ -704,6 +713,6 @@ func (s *sim) doRevoke() {
 	}
 	g := live[s.rng.IntN(len(live))]
 	if s.outcomeOf("sam", "revokes "+g.String(), s.dir.Revoke(s.as("sam"), g.id)) {
-		g.until = now
+		g.until, g.revoked = now, true
 	}
 }

@@ -217,7 +217,7 @@ type sim struct {
 	order    []uuid.UUID
 	posts    map[uuid.UUID]postRef
 	grants   []*grantRec
-	accepted map[uuid.UUID]bool
+	accepted map[uuid.UUID]*proc // posts the platform accepted, by the process that got the answer
 	onTime   map[timeKey]bool
 	released map[uuid.UUID]bool
 
@@ -259,7 +259,7 @@ func runSim(seed uint64, on map[string]bool, steps int) (r simResult) {
 		store:  calendar.NewMemoryStore(),
 		infos:  map[string]cmkit.ChannelInfo{},
 		models: map[uuid.UUID]*entryModel{}, posts: map[uuid.UUID]postRef{}, platform: map[string][]platformPost{},
-		accepted: map[uuid.UUID]bool{}, onTime: map[timeKey]bool{}, released: map[uuid.UUID]bool{},
+		accepted: map[uuid.UUID]*proc{}, onTime: map[timeKey]bool{}, released: map[uuid.UUID]bool{},
 		maxLate: time.Hour, maxLease: 2 * time.Minute}
 	defer func() {
 		if x := recover(); x != nil {
@@ -514,7 +514,7 @@ func (s *sim) checkInvariants() {
 				s.violate(invStuck, "%s is sending in a %s entry with no live lease (%+v), no due time, and nobody to act",
 					name, e.State, e.Lease)
 			}
-			if s.accepted[v.Post.ID] && (v.State == calendar.Rejected || v.State == calendar.Dead ||
+			if s.accepted[v.Post.ID] != nil && (v.State == calendar.Rejected || v.State == calendar.Dead ||
 				v.State == calendar.Pending && e.State.Terminal() || v.State == calendar.Pending && e.State == calendar.Cancelled) {
 				s.violate(invReceipt, "%s was accepted by the platform, but the entry (%s) records it %s", name, e.State, v.State)
 			}

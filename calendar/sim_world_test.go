@@ -482,7 +482,7 @@ func (s *sim) complete(c *call) {
 	}
 	s.tracef("call #%d of %s ends on %s: %s (err %v)", c.seq, c.p.name, c.channel, outcomeNames[c.out], r.err)
 	if c.kind == callPublish && r.err == nil {
-		s.accepted[c.id] = true
+		s.accepted[c.id] = c.p
 	}
 	p := c.p
 	p.blocked = nil
@@ -534,6 +534,28 @@ func (s *sim) countPosts(channel string, id uuid.UUID) int {
 func (s *sim) kill(p *proc) {
 	p.dead = true
 	p.store.dead = true
+	// An answer that reached p but that p had not yet written down dies
+	// with it: nobody can keep it. (The post is still never doubled; the
+	// next claim treats the attempt as cut off.)
+	for id, by := range s.accepted {
+		if by == p && !s.recordedSent(id) {
+			delete(s.accepted, id)
+		}
+	}
+}
+
+// recordedSent reports whether the store records post id as sent.
+func (s *sim) recordedSent(id uuid.UUID) bool {
+	ref, ok := s.posts[id]
+	if !ok {
+		return false
+	}
+	e, err := s.store.Get(context.Background(), ref.entry)
+	if err != nil {
+		return false
+	}
+	v := e.Variant(ref.channel)
+	return v != nil && v.State == calendar.Sent
 }
 
 // crash crashes p at this step: mid-call (the platform still finishes the
