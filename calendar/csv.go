@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 )
@@ -177,17 +175,7 @@ func (c *Calendar) parseCSV(r io.Reader) ([]Entry, error) {
 // checkCell refuses a cell that is not UTF-8 text, or that holds a
 // control character: only text and notes may hold line feeds and tabs.
 func checkCell(line int, col, cell string) error {
-	field := fmt.Sprintf("line %d, column %s", line, col)
-	if !utf8.ValidString(cell) {
-		return cmkit.Invalid(field, "utf8", "not valid UTF-8 (save the file as UTF-8)")
-	}
-	multiline := col == "text" || col == "notes"
-	for i, r := range cell {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
-			return cmkit.Invalid(field, "control_character", "control character %U at byte %d", r, i)
-		}
-	}
-	return nil
+	return checkText(fmt.Sprintf("line %d, column %s", line, col), cell, col == "text" || col == "notes")
 }
 
 // addRow validates one row and adds it to its entry.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -268,8 +270,43 @@ func (e *Entry) validateShape() error {
 		seen[v.Channel] = true
 	}
 	if e.Zone != "" {
-		if _, err := time.LoadLocation(e.Zone); err != nil {
+		if _, ok := loadZone(e.Zone); !ok {
 			return cmkit.Invalid("entry.zone", "unknown", "%q is not an IANA time zone (programs in minimal containers import time/tzdata)", e.Zone)
+		}
+	}
+	for _, f := range []struct {
+		field, text string
+		multiline   bool
+	}{{"entry.title", e.Title, false}, {"entry.campaign", e.Campaign, false}, {"entry.notes", e.Notes, true}} {
+		if err := checkText(f.field, f.text, f.multiline); err != nil {
+			return err
+		}
+	}
+	for i, l := range e.Labels {
+		if err := checkText(fmt.Sprintf("entry.labels[%d]", i), l, false); err != nil {
+			return err
+		}
+	}
+	for i, v := range e.Variants {
+		if err := checkText(fmt.Sprintf("entry.variants[%d].post.text", i), v.Post.Text, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkText refuses text that is not UTF-8 or holds a control character
+// (line feeds, CRLF line breaks and tabs are allowed where multiline is
+// set): such text would be written raw into iCalendar files and sent to
+// platforms as is.
+func checkText(field, s string, multiline bool) error {
+	if !utf8.ValidString(s) {
+		return cmkit.Invalid(field, "utf8", "not valid UTF-8")
+	}
+	for i, r := range s {
+		crlf := r == '\r' && i+1 < len(s) && s[i+1] == '\n' // as HTML forms send line breaks
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || crlf)) {
+			return cmkit.Invalid(field, "control_character", "control character %U at byte %d", r, i)
 		}
 	}
 	return nil

@@ -521,3 +521,34 @@ func TestClientApprovesAPromotionWithAToken(t *testing.T) {
 	assert.ErrorIs(t, err, cmkit.ErrForbidden, "approved text is not the text that will go out")
 	assert.Equal(t, calendar.InReview, f.get(t, e2).State)
 }
+
+// Bad input gets an error naming the field, for entries made through the
+// API as for CSV rows: text that is not UTF-8 or holds control characters,
+// and zone names that are not portable IANA zones.
+func TestCreateRefusesControlCharactersAndLocalZone(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name, field string
+		e           calendar.Entry
+	}{
+		{"NUL in title", "entry.title", calendar.Entry{Title: "a\x00b"}},
+		{"ESC in label", "entry.labels[0]", calendar.Entry{Title: "t", Labels: []string{"\x1b[1m"}}},
+		{"invalid UTF-8 in text", "entry.variants[0].post.text", calendar.Entry{Title: "t", Variants: variants("caf\xe9", "acme-es-x")}},
+		{"lone CR in text", "entry.variants[0].post.text", calendar.Entry{Title: "t", Variants: variants("a\rb", "acme-es-x")}},
+		{"Local zone", "entry.zone", calendar.Entry{Title: "t", Zone: "Local"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.e.Variants == nil {
+				tc.e.Variants = variants("ok", "acme-es-x")
+			}
+			_, err := f.cal.Create(as("bea"), tc.e)
+			var ve *cmkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+		})
+	}
+	e, err := f.cal.Create(as("bea"), calendar.Entry{Title: "t", Notes: "line\n\ttab", Zone: "UTC", Variants: variants("a\nb\tc\r\nd", "acme-es-x")})
+	require.NoError(t, err, "line feeds, CRLF and tabs in text and notes are fine")
+	assert.Equal(t, "UTC", e.Zone)
+}
