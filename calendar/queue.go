@@ -77,29 +77,41 @@ func (c *Calendar) nextSlot(ctx context.Context, channels []string, after time.T
 		if err != nil {
 			return time.Time{}, err
 		}
+		slices.SortFunc(t, time.Time.Compare)
 		taken[ch] = t
 	}
-	tries := 0
-	for t := range first.Free(after, taken[channels[0]]) {
-		if tries++; tries > 10_000 {
+	// The others' plans, each prepared once: a candidate one of them
+	// blocks moves the search past what blocks it, so every taken post
+	// and blackout is stepped over at most once.
+	type plan struct {
+		s         *Slots
+		taken     []time.Time
+		blackouts []Blackout
+	}
+	var others []plan
+	for _, ch := range channels[1:] {
+		if s, ok := c.slots[ch]; ok {
+			others = append(others, plan{&s, taken[ch], s.mergedBlackouts()})
+		}
+	}
+	from := after
+	for {
+		t, ok := first.Next(from, taken[channels[0]])
+		if !ok {
 			break
 		}
-		if c.fits(channels[1:], t, taken) {
+		next := time.Time{}
+		for _, o := range others {
+			if until, blocked := o.s.blockedUntil(t, o.taken, o.blackouts); blocked && until.After(next) {
+				next = until
+			}
+		}
+		if next.IsZero() {
 			return t, nil
 		}
+		from = next.Add(-time.Nanosecond) // Next looks strictly after from
 	}
 	return time.Time{}, fmt.Errorf("calendar: no free slot on %v after %s: %w", channels, after.Format(time.RFC3339), cmkit.ErrNotFound)
-}
-
-// fits reports whether t keeps the gap and blackouts of every channel
-// that has a posting plan.
-func (c *Calendar) fits(channels []string, t time.Time, taken map[string][]time.Time) bool {
-	for _, ch := range channels {
-		if s, ok := c.slots[ch]; ok && !s.Allows(t, taken[ch]) {
-			return false
-		}
-	}
-	return true
 }
 
 // NextFree returns the next free slot for e's channels after now. Its

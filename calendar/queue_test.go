@@ -2,6 +2,8 @@ package calendar_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,4 +209,30 @@ func recurrence(t *testing.T, rrule string, start calendar.WallTime) calendar.Re
 	rule, err := calendar.ParseRule(rrule)
 	require.NoError(t, err)
 	return calendar.Recurrence{Rule: rule, Location: madrid, Start: start}
+}
+
+// A dense plan on the first channel and a long blackout on the second: the
+// search steps over the blackout instead of trying every slot of the first
+// channel one by one (it used to give up after 10,000 tries, about a week
+// of minute slots, and answer that nothing was free).
+func TestNextSlotStepsOverAnotherChannelsLongBlackout(t *testing.T) {
+	f := newFixture(t)
+	dense := make([]string, 0, 1440)
+	for m := 0; m < 24*60; m++ {
+		dense = append(dense, fmt.Sprintf("%02d:%02d", m/60, m%60))
+	}
+	first, err := calendar.ParseSlots("Mon-Sun " + strings.Join(dense, " ") + ", Europe/Madrid")
+	require.NoError(t, err)
+	second, err := calendar.ParseSlots("Mon-Fri 10:00, Europe/Madrid")
+	require.NoError(t, err)
+	end := monday.AddDate(0, 0, 30)
+	second.Blackouts = []calendar.Blackout{{Start: monday, End: end, Reason: "a month off"}}
+	second.MinGap = time.Hour
+	cal, err := calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock),
+		calendar.WithChannels(f.x, f.masto), calendar.WithSlots("acme-es-x", first),
+		calendar.WithSlots("acme-es-mastodon", second), calendar.WithLogger(quiet))
+	require.NoError(t, err)
+	got, err := cal.NextSlot(context.Background(), []string{"acme-es-x", "acme-es-mastodon"}, monday)
+	require.NoError(t, err)
+	assert.True(t, got.Equal(end), "the first minute slot after the blackout: got %s", got.In(madrid))
 }
