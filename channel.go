@@ -26,11 +26,14 @@ import (
 //     with the same ID never creates a second post; it returns the receipt
 //     of the first (or an error), e.g. by sending Post.ID as Mastodon's
 //     Idempotency-Key header, or creating a Bluesky record under a key
-//     derived from Post.ID.
+//     derived from Post.ID. This holds for calls that overlap in time,
+//     too: "look the ID up, then create" is not idempotent, since two
+//     calls may both look before either creates.
 //   - RetryAfterLookup: the channel implements PostFinder and can tell,
 //     after an ambiguous failure, whether a post with that ID exists. The
 //     publisher looks first and retries only when FindPost answers
-//     ErrNotFound.
+//     ErrNotFound; it never has two calls for one post in flight, since a
+//     lookup cannot see a post another call is still creating.
 //   - RetryUnsafe: neither. After an ambiguous failure the publisher does
 //     not retry; it marks the post "unknown, verify" for a person.
 //
@@ -47,7 +50,8 @@ import (
 //     that wraps ctx.Err() (see NotSent for a request that never left);
 //   - classify every failure (see Classify): wrap ErrTransient only when
 //     the post certainly was not published (a 429 or 503 answer, a request
-//     never sent), return a *RateLimitError for rate limits, wrap
+//     never sent), return a *RateLimitError for rate limits (its
+//     RetryAfter at most MaxRetryAfter; ClassifyHTTP caps it), wrap
 //     ErrAmbiguous when the outcome is unknown, and ErrPermanent (or
 //     ErrInvalid, ErrForbidden) when the platform refused the post;
 //   - keep credentials out of every error message.
