@@ -102,7 +102,8 @@ type FakeConfig struct {
 	// RetryAfter is the rest of the window. Zero means no limit.
 	RateLimit int
 	// RateWindow is the length of a rate-limit window, which starts with
-	// the first call after the previous window ended.
+	// the first call after the previous window ended; at most
+	// cmkit.MaxRetryAfter.
 	RateWindow time.Duration
 	// Rates injects random faults.
 	Rates FaultRates
@@ -200,8 +201,8 @@ func NewFakeChannel(cfg FakeConfig) (*FakeChannel, error) {
 	if cfg.RateLimit < 0 {
 		return nil, cmkit.Invalid("RateLimit", "non_negative", "got %d", cfg.RateLimit)
 	}
-	if cfg.RateLimit > 0 && cfg.RateWindow <= 0 {
-		return nil, cmkit.Invalid("RateWindow", "positive", "a rate limit needs a window")
+	if cfg.RateLimit > 0 && (cfg.RateWindow <= 0 || cfg.RateWindow > cmkit.MaxRetryAfter) {
+		return nil, cmkit.Invalid("RateWindow", "range", "a rate limit needs a window, at most cmkit.MaxRetryAfter (%s), as a correct adapter caps RetryAfter", cmkit.MaxRetryAfter)
 	}
 	r := cfg.Rates
 	sum := 0.0

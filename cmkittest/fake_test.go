@@ -328,3 +328,11 @@ func TestFakeErrorsNeverCarryTheToken(t *testing.T) {
 		assert.False(t, strings.Contains(err.Error(), "s3cr3t-token"))
 	}
 }
+
+func TestFakeRateWindowIsAtMostMaxRetryAfter(t *testing.T) {
+	_, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{RateLimit: 1, RateWindow: cmkit.MaxRetryAfter + time.Second,
+		Info: cmkit.ChannelInfo{ID: "x", Platform: cmkit.Mastodon}})
+	var ve *cmkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "RateWindow", ve.Field)
+}
