@@ -186,6 +186,10 @@ type Lease struct {
 	Expires time.Time `json:"expires"`
 }
 
+// same reports whether l and m are one lease (times compared as instants,
+// as a store that round-trips them may change their location).
+func (l Lease) same(m Lease) bool { return l.Owner == m.Owner && l.Expires.Equal(m.Expires) }
+
 // Transition records a change of state.
 type Transition struct {
 	// At is when it happened.

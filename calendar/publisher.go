@@ -326,8 +326,37 @@ func (p *Publisher) process(ctx context.Context, c Claimed) error {
 	now = p.cal.clock.Now()
 	settle(&j.e, p.name, now, "")
 	j.capLateness()
+	held := j.e.Lease
 	j.e.Lease = Lease{}
-	return j.put(ctx)
+	if err := j.put(ctx); !errors.Is(err, errLeaseLost) {
+		return err
+	}
+	return p.letGo(ctx, j.e.ID, held)
+}
+
+// letGo releases a lease the publisher still holds on an entry a person
+// changed after its last call: without it the entry would wait for the
+// lease to run out before anyone could publish what the person released.
+func (p *Publisher) letGo(ctx context.Context, id uuid.UUID, held Lease) error {
+	ctx = context.WithoutCancel(ctx)
+	for range maxMerges {
+		e, err := p.cal.store.Get(ctx, id)
+		if err != nil || !e.Lease.same(held) {
+			return errLeaseLost
+		}
+		j := &job{p: p, e: e}
+		j.e.Lease = Lease{}
+		if j.e.State == Publishing {
+			settle(&j.e, p.name, p.cal.clock.Now(), "")
+		}
+		if err := j.put(ctx); !errors.Is(err, errLeaseLost) {
+			if err == nil {
+				err = errLeaseLost
+			}
+			return err
+		}
+	}
+	return errLeaseLost
 }
 
 // recoverCutOff settles the attempts a claim finds still "sending": the
@@ -546,12 +575,13 @@ func (j *job) publishVariant(ctx context.Context, i int) error {
 	rc, err := ch.Publish(callCtx, v.Post)
 	done()
 	j.outcome(v, info, ch, rc, err)
+	events := slices.Clone(j.events)
 	if err := j.put(ctx); err == nil {
 		return nil
 	}
 	// The entry changed meanwhile, or the store failed: the answer must
 	// not be lost, so it is merged onto a fresh read.
-	return p.mergeOutcome(ctx, e.ID, *v, a.ID, lease)
+	return p.mergeOutcome(ctx, e.ID, *v, a.ID, lease, events)
 }
 
 // maxMerges bounds how often mergeOutcome re-reads an entry that people
@@ -570,7 +600,7 @@ const (
 // receipt, and the attempt's record says accepted even if another
 // publisher had taken it for cut off. Any other answer lands only while the
 // variant still shows this attempt as the one in flight. The publisher then stops working on the entry.
-func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant, attempt uuid.UUID, held Lease) error {
+func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant, attempt uuid.UUID, held Lease, events []Event) error {
 	ctx = context.WithoutCancel(ctx)
 	got := ours.Attempts[len(ours.Attempts)-1]
 	var err error
@@ -611,12 +641,9 @@ func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant
 			}
 		case fv.State == Sending && k == len(fv.Attempts)-1:
 			fv.State, fv.NextAt, fv.Error = ours.State, ours.NextAt, ours.Error
-			if ours.State == Unknown {
-				j.emit(Event{Kind: "verify", Entry: id, Channel: fv.Channel, At: now, Err: errors.New(ours.Error),
-					Detail: "the post may or may not be out; verify it on the platform"})
-			}
+			j.events = append(j.events, events...) // what the outcome reported, now true
 		}
-		if j.e.Lease == held {
+		if j.e.Lease.same(held) {
 			j.e.Lease = Lease{}
 		}
 		switch j.e.State {
