@@ -9,6 +9,7 @@ package calendar_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -30,11 +31,14 @@ import (
 // platform's for the next calls.
 type gated struct {
 	*cmkittest.FakeChannel
-	mu      sync.Mutex
-	pub     []func(ctx context.Context)
-	find    []func(ctx context.Context)
-	answers []error
+	mu       sync.Mutex
+	pub      []func(ctx context.Context)
+	find     []func(ctx context.Context)
+	answers  []error
+	findErrs []error
 }
+
+func (g *gated) failFind(err error) { g.mu.Lock(); g.findErrs = append(g.findErrs, err); g.mu.Unlock() }
 
 func (g *gated) onPublish(h func(ctx context.Context)) {
 	g.mu.Lock()
@@ -79,6 +83,14 @@ func (g *gated) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt, erro
 	if h := g.pop(&g.find); h != nil {
 		h(ctx)
 	}
+	g.mu.Lock()
+	if len(g.findErrs) > 0 {
+		err := g.findErrs[0]
+		g.findErrs = g.findErrs[1:]
+		g.mu.Unlock()
+		return cmkit.Receipt{}, err
+	}
+	g.mu.Unlock()
 	return g.FakeChannel.FindPost(context.WithoutCancel(ctx), id)
 }
 
@@ -551,4 +563,201 @@ func TestCreateRefusesControlCharactersAndLocalZone(t *testing.T) {
 	e, err := f.cal.Create(as("bea"), calendar.Entry{Title: "t", Notes: "line\n\ttab", Zone: "UTC", Variants: variants("a\nb\tc\r\nd", "acme-es-x")})
 	require.NoError(t, err, "line feeds, CRLF and tabs in text and notes are fine")
 	assert.Equal(t, "UTC", e.Zone)
+}
+
+// Bug 2, Resume: resuming a pause made the entry due while a call on
+// another of its variants was in flight.
+func TestResumeDuringACallWaitsForIt(t *testing.T) {
+	f := newFixture(t)
+	_, masto, _ := withGates(t, f)
+	e := f.scheduled(t, monday, "Hola", "acme-es-mastodon", "acme-es-x")
+	p2 := f.publisher(t, "p2")
+	masto.onPublish(func(context.Context) {
+		_, err := f.cal.Pause(as("bea"), calendar.Pause{ID: "x-off", Channel: "acme-es-x"})
+		require.NoError(t, err)
+		_, err = f.cal.Resume(as("bea"), "x-off", calendar.PublishMissed, nil)
+		require.NoError(t, err)
+		claimsNothing(t, p2, "resumed, but the call on mastodon is still in flight")
+	})
+	f.drain(t)
+	e = f.get(t, e)
+	assert.Equal(t, calendar.Published, e.State)
+	assert.Equal(t, 1, f.masto.Count(e.Variant("acme-es-mastodon").Post.ID))
+	assert.Equal(t, 1, f.x.Count(e.Variant("acme-es-x").Post.ID))
+}
+
+// failOnce fails the next Put after arm with an error that is not a
+// conflict, as a database that drops a connection does.
+type failOnce struct {
+	*calendar.MemoryStore
+	mu    sync.Mutex
+	armed bool
+}
+
+func (s *failOnce) arm() { s.mu.Lock(); s.armed = true; s.mu.Unlock() }
+
+func (s *failOnce) Put(ctx context.Context, e calendar.Entry) (calendar.Entry, error) {
+	s.mu.Lock()
+	armed := s.armed
+	s.armed = false
+	s.mu.Unlock()
+	if armed {
+		return calendar.Entry{}, errors.New("store: connection reset")
+	}
+	return s.MemoryStore.Put(ctx, e)
+}
+
+// Found by the simulation (seed 593): the store failed the write of an
+// accepted answer, and the answer was dropped; the post later went to
+// "held" as if it might not be out.
+func TestAnswerSurvivesAFailedStoreWrite(t *testing.T) {
+	f := newFixture(t)
+	store := &failOnce{MemoryStore: f.store}
+	fb := &gated{FakeChannel: f.fb}
+	var err error
+	f.cal, err = calendar.New(store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock),
+		calendar.WithChannels(f.x, f.masto, fb), calendar.WithLogger(quiet))
+	require.NoError(t, err)
+	f.pub = f.publisher(t, "p1")
+	e := f.scheduled(t, monday, "Hola", "acme-es-fb")
+	fb.onPublish(func(context.Context) { store.arm() }) // the write after the call fails
+	f.drain(t)
+	e = f.get(t, e)
+	assert.Equal(t, calendar.Published, e.State)
+	assert.Equal(t, calendar.Sent, e.Variants[0].State)
+	assert.Equal(t, []string{"accepted"}, outcomes(&e.Variants[0]))
+}
+
+// Found by the simulation (seeds 120, 298, ...): after "ambiguous, then a
+// failed lookup", the next try published without looking, because only an
+// ambiguous last attempt asked for a lookup.
+func TestFailedLookupStillLooksBeforeRetrying(t *testing.T) {
+	f := newFixture(t)
+	x, _, _ := withGates(t, f)
+	e := f.scheduled(t, monday, "Hola", "acme-es-x")
+	f.x.Inject(cmkittest.FaultLostResponse) // out, but the answer was lost
+	f.drain(t)
+	f.clock.Advance(10 * time.Minute)
+	x.failFind(fmt.Errorf("lookup: %w", cmkit.ErrTransient)) // the first lookup fails
+	f.drain(t)
+	f.clock.Advance(time.Hour - 11*time.Minute)
+	f.drain(t)
+	e = f.get(t, e)
+	v := e.Variant("acme-es-x")
+	assert.Equal(t, 1, f.x.Count(v.Post.ID), "published once")
+	assert.Equal(t, calendar.Sent, v.State)
+	assert.Equal(t, []string{"ambiguous", "lookup-failed", "found"}, outcomes(v))
+}
+
+// Found by the simulation (seeds 9, 22, ...): an entry held at claim time
+// (too late, or no longer approved) kept a variant "sending" that a dead
+// publisher had left, forever and without a verify event.
+func TestHeldAtClaimSettlesCutOffAttempts(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	e := f.scheduled(t, monday, "Hola", "acme-es-fb")
+	claimed, err := f.store.Claim(ctx, calendar.ClaimRequest{Now: monday, Limit: 1, Owner: "dead", Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	got := f.get(t, e)
+	got.State = calendar.Publishing
+	got.Variants[0].State = calendar.Sending
+	got.Variants[0].Attempts = []calendar.Attempt{{ID: cmkit.NewID(), At: monday, Publisher: "dead", Outcome: "sending"}}
+	_, err = f.store.Put(ctx, got)
+	require.NoError(t, err)
+	f.clock.Advance(3 * time.Hour) // found long after: too late to publish
+	f.drain(t)
+	e = f.get(t, e)
+	assert.Equal(t, calendar.Held, e.State)
+	assert.Equal(t, calendar.Unknown, e.Variants[0].State, "cut off on an unsafe channel: a person verifies")
+	assert.Contains(t, f.kinds(), "verify")
+}
+
+// grant gives member a role or a permission on scope, as sam (the social
+// media manager).
+func (f *fixture) grant(t *testing.T, member, role string, perm roles.Permission, scope roles.Scope) {
+	t.Helper()
+	_, err := f.dir.PutMember(as("sam"), roles.Member{ID: member})
+	if err != nil && !errors.Is(err, cmkit.ErrConflict) {
+		require.NoError(t, err)
+	}
+	_, err = f.dir.Grant(as("sam"), roles.Grant{Member: member, Role: role, Permission: perm, Scope: scope})
+	require.NoError(t, err)
+}
+
+// Bug 5: approval was judged on the first channel only.
+func TestApprovalIsJudgedOnEveryChannel(t *testing.T) {
+	f := newFixture(t)
+	x := roles.Scope{Brand: "acme", Channel: "acme-es-x"}
+	masto := roles.Scope{Brand: "acme", Channel: "acme-es-mastodon"}
+	f.grant(t, "mia", roles.SeniorCM, "", x)
+	f.grant(t, "mia", roles.JuniorCM, "", masto)
+	f.grant(t, "leo", roles.SeniorCM, "", x)
+
+	e, err := f.cal.Create(as("mia"), calendar.Entry{Title: "t", Variants: variants("Hola", "acme-es-x", "acme-es-mastodon")})
+	require.NoError(t, err)
+	e, err = f.cal.Submit(as("mia"), e.ID, e.Version)
+	require.NoError(t, err)
+	assert.Equal(t, calendar.InReview, e.State, "senior on x, junior on mastodon: the mastodon post needs review")
+
+	_, err = f.cal.Approve(as("leo"), e.ID, e.Version)
+	assert.ErrorIs(t, err, cmkit.ErrForbidden, "leo has no role on mastodon and may not approve for it")
+	e, err = f.cal.Approve(as("bea"), e.ID, e.Version)
+	require.NoError(t, err)
+	assert.Equal(t, calendar.Approved, e.State, "bea is senior on both")
+}
+
+// Bug 6: a junior who edited a senior's draft got "no approval required",
+// because only the original author counted.
+func TestEditorsCountAsAuthors(t *testing.T) {
+	f := newFixture(t)
+	e, err := f.cal.Create(as("bea"), calendar.Entry{Title: "t", Variants: variants("Hola", "acme-es-x")})
+	require.NoError(t, err)
+	e.Variants[0].Post.Text = "Hola, ¡ofertas!"
+	e, err = f.cal.Update(as("ola"), e)
+	require.NoError(t, err)
+	e, err = f.cal.Submit(as("bea"), e.ID, e.Version)
+	require.NoError(t, err)
+	assert.Equal(t, calendar.InReview, e.State, "the junior's edit needs review")
+	_, err = f.cal.Approve(as("bea"), e.ID, e.Version)
+	assert.ErrorIs(t, err, cmkit.ErrForbidden, "bea wrote part of it: four eyes")
+	e, err = f.cal.Approve(as("sam"), e.ID, e.Version)
+	require.NoError(t, err)
+	assert.Equal(t, calendar.Approved, e.State)
+
+	// After that approval, a senior's own edit stands on its own.
+	e.Variants[0].Post.Text = "Hola, ¡ofertas de invierno!"
+	e, err = f.cal.Update(as("bea"), e)
+	require.NoError(t, err)
+	e, err = f.cal.Submit(as("bea"), e.ID, e.Version)
+	require.NoError(t, err)
+	assert.Equal(t, calendar.Approved, e.State, "only bea changed it since its last approval")
+}
+
+// Bug 7: a member with post.draft and post.submit as bare permissions, and
+// no role, escaped review.
+func TestBarePermissionsDoNotEscapeReview(t *testing.T) {
+	f := newFixture(t)
+	acme := roles.Scope{Brand: "acme"}
+	f.grant(t, "pia", "", roles.DraftPost, acme)
+	f.grant(t, "pia", "", roles.SubmitPost, acme)
+	e, err := f.cal.Create(as("pia"), calendar.Entry{Title: "t", Variants: variants("Hola", "acme-es-x")})
+	require.NoError(t, err)
+	e, err = f.cal.Submit(as("pia"), e.ID, e.Version)
+	require.NoError(t, err)
+	assert.Equal(t, calendar.InReview, e.State)
+}
+
+// Bug 8: a deny grant did not stop a role's approval.
+func TestDeniedApproverCannotApprove(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.dir.Grant(as("sam"), roles.Grant{Member: "bea", Permission: roles.ApprovePost, Deny: true,
+		Scope: roles.Scope{Brand: "acme", Channel: "acme-es-x"}})
+	require.NoError(t, err)
+	e, err := f.cal.Create(as("ola"), calendar.Entry{Title: "t", Variants: variants("Hola", "acme-es-x")})
+	require.NoError(t, err)
+	e, err = f.cal.Submit(as("ola"), e.ID, e.Version)
+	require.NoError(t, err)
+	_, err = f.cal.Approve(as("bea"), e.ID, e.Version)
+	assert.ErrorIs(t, err, cmkit.ErrForbidden, "deny wins over the senior role")
 }
