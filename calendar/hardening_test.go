@@ -67,30 +67,32 @@ func (g *gated) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error
 	if h := g.pop(&g.pub); h != nil {
 		h(ctx)
 	}
-	g.mu.Lock()
-	if len(g.answers) > 0 {
-		err := g.answers[0]
-		g.answers = g.answers[1:]
-		g.mu.Unlock()
+	if err := g.popErr(&g.answers); err != nil {
 		return cmkit.Receipt{}, err
 	}
-	g.mu.Unlock()
 	// The platform acts even when the caller gave up waiting.
 	return g.FakeChannel.Publish(context.WithoutCancel(ctx), p)
+}
+
+// popErr takes the first queued error of q, if any.
+func (g *gated) popErr(q *[]error) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(*q) == 0 {
+		return nil
+	}
+	err := (*q)[0]
+	*q = (*q)[1:]
+	return err
 }
 
 func (g *gated) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt, error) {
 	if h := g.pop(&g.find); h != nil {
 		h(ctx)
 	}
-	g.mu.Lock()
-	if len(g.findErrs) > 0 {
-		err := g.findErrs[0]
-		g.findErrs = g.findErrs[1:]
-		g.mu.Unlock()
+	if err := g.popErr(&g.findErrs); err != nil {
 		return cmkit.Receipt{}, err
 	}
-	g.mu.Unlock()
 	return g.FakeChannel.FindPost(context.WithoutCancel(ctx), id)
 }
 

@@ -159,14 +159,9 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 			if e.PausedBy != id {
 				return false
 			}
-			e.PausedBy = ""
-			for i := range others {
-				if c.holds(&others[i], e) {
-					e.PausedBy = others[i].ID
-					return true
-				}
+			if !c.holdByAny(e, others) {
+				c.release(e, now, missed, next, paced)
 			}
-			c.release(e, now, missed, next, paced)
 			return true
 		}); err != nil {
 			return released, err
@@ -265,6 +260,19 @@ func (c *Calendar) brandOf(e *Entry, channel string) string {
 	return e.Brand
 }
 
+// holdByAny marks e as held by the first of pauses that holds it, or by
+// none, and reports whether one does.
+func (c *Calendar) holdByAny(e *Entry, pauses []Pause) bool {
+	e.PausedBy = ""
+	for i := range pauses {
+		if c.holds(&pauses[i], e) {
+			e.PausedBy = pauses[i].ID
+			return true
+		}
+	}
+	return false
+}
+
 // unholdIfResumed releases an entry the publisher has just marked as held
 // by pause id, if that pause was resumed meanwhile. Resume deletes a pause
 // before it releases the entries marked with it, so an entry marked in
@@ -281,12 +289,8 @@ func (c *Calendar) unholdIfResumed(ctx context.Context, e Entry, id string) erro
 		if e.PausedBy != id {
 			return false
 		}
-		e.PausedBy = ""
-		for i := range pauses {
-			if c.holds(&pauses[i], e) {
-				e.PausedBy = pauses[i].ID
-				return true
-			}
+		if c.holdByAny(e, pauses) {
+			return true
 		}
 		switch e.State {
 		case Scheduled:
