@@ -160,11 +160,15 @@ func WithRateLimit(channel string, every time.Duration, burst int) PublisherOpti
 	}
 }
 
-// WithLateness sets how late an entry may still be published when it is
-// first claimed (default 1 hour), and what happens to one later than that
-// (default HoldMissed; PublishMissed publishes anyway; MoveMissed asks next
-// for a new time). This is what stops a publisher that was down for a day
-// from publishing yesterday's posts in one burst.
+// WithLateness sets how late an entry may still be published (default 1
+// hour), counted from its planned time or from a person's later release
+// (Entry.ReleasedAt) and checked at every claim, retries included, and what
+// happens to one later than that (default HoldMissed; PublishMissed
+// publishes anyway; MoveMissed asks next for a new time). This is what stops
+// a publisher that was down for a day from publishing yesterday's posts in
+// one burst, and a retry that waited out a long rate limit from going out
+// days late: a retry planned past the limit is claimed right after it, so
+// that the policy decides then, with an event.
 func WithLateness(maxLate time.Duration, late MissedPolicy, next func(Entry, time.Time) (time.Time, bool)) PublisherOption {
 	return func(p *Publisher) error {
 		p.maxLate, p.late, p.next = maxLate, late, next
