@@ -396,15 +396,41 @@ func (c *Calendar) Entries(ctx context.Context, q Query) iter.Seq2[Entry, error]
 	return c.store.Query(ctx, q)
 }
 
+// Latest, passed as the version to Cancel or Resolve, acts on the entry as
+// it is now, whatever its version: for a crisis button that must stop a
+// post, or a person recording what they saw on the platform. Every method
+// that judges content (Update, Submit, Approve, ApproveWithToken,
+// Schedule, AddToQueue) refuses it: a person approves only the version
+// they saw.
+const Latest int64 = -1
+
+// checkVersion refuses a missing version (zero is never a stored one) and,
+// unless latest is allowed, Latest.
+func checkVersion(version int64, latest bool) error {
+	switch {
+	case version == Latest && latest:
+		return nil
+	case version == Latest:
+		return cmkit.Invalid("version", "not_latest", "this change judges content: pass the version the person saw, not calendar.Latest")
+	case version <= 0:
+		return cmkit.Invalid("version", "required", "pass the version the person saw (Entry.Version); got %d", version)
+	}
+	return nil
+}
+
 // mutate reads entry id at version, applies fn, and writes it back. A
-// version other than the stored one is cmkit.ErrConflict; nothing is
-// written when fn fails.
-func (c *Calendar) mutate(ctx context.Context, id uuid.UUID, version int64, fn func(e *Entry, now time.Time) error) (Entry, error) {
+// missing version is cmkit.ErrInvalid, and Latest is allowed only when
+// latest is set; a version other than the stored one is cmkit.ErrConflict;
+// nothing is written when fn fails.
+func (c *Calendar) mutate(ctx context.Context, id uuid.UUID, version int64, latest bool, fn func(e *Entry, now time.Time) error) (Entry, error) {
+	if err := checkVersion(version, latest); err != nil {
+		return Entry{}, err
+	}
 	e, err := c.store.Get(ctx, id)
 	if err != nil {
 		return Entry{}, err
 	}
-	if version != 0 && e.Version != version {
+	if version != Latest && e.Version != version {
 		return Entry{}, fmt.Errorf("calendar: entry %s is at version %d, not %d: %w", id, e.Version, version, cmkit.ErrConflict)
 	}
 	now := c.clock.Now()
@@ -433,7 +459,7 @@ func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 	if err := c.deriveBrand(&e); err != nil {
 		return Entry{}, err
 	}
-	return c.mutate(ctx, e.ID, e.Version, func(cur *Entry, now time.Time) error {
+	return c.mutate(ctx, e.ID, e.Version, false, func(cur *Entry, now time.Time) error {
 		switch cur.State {
 		case Draft, InReview, Approved, Scheduled, Expired, Held:
 		default:
@@ -481,7 +507,7 @@ func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 // that time comes expires, and the Hook's "expired" event names the members
 // who could have approved it.
 func (c *Calendar) Submit(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
-	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+	return c.mutate(ctx, id, version, false, func(e *Entry, now time.Time) error {
 		if e.State != Draft {
 			return illegal(e, InReview)
 		}
@@ -508,7 +534,7 @@ func (c *Calendar) Submit(ctx context.Context, id uuid.UUID, version int64) (Ent
 // roles.Directory.Approve for who may); once the policy is satisfied the
 // entry is approved. The author never approves their own entry.
 func (c *Calendar) Approve(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
-	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+	return c.mutate(ctx, id, version, false, func(e *Entry, now time.Time) error {
 		if e.State != InReview {
 			return illegal(e, Approved)
 		}
@@ -535,7 +561,7 @@ func (c *Calendar) Approve(ctx context.Context, id uuid.UUID, version int64) (En
 // and every Checker (else a *CheckError listing the findings). An entry
 // held by a pause is scheduled but stays held.
 func (c *Calendar) Schedule(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
-	e, err := c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+	e, err := c.mutate(ctx, id, version, false, func(e *Entry, now time.Time) error {
 		if e.State != Approved {
 			return illegal(e, Scheduled)
 		}
@@ -610,7 +636,7 @@ func (c *Calendar) validate(ctx context.Context, e *Entry) error {
 // an answer that arrives later is still recorded on the entry.
 func (c *Calendar) Cancel(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
 	var verify []Event
-	e, err := c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+	e, err := c.mutate(ctx, id, version, true, func(e *Entry, now time.Time) error {
 		if e.State == Published || e.State == Cancelled {
 			return illegal(e, Cancelled)
 		}
@@ -646,7 +672,7 @@ func (c *Calendar) Cancel(ctx context.Context, id uuid.UUID, version int64) (Ent
 // The acting member needs roles.PublishPost on the channel. A publisher
 // still working on the entry keeps its lease: nothing is sent twice.
 func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, channel string, found bool, platformID string) (Entry, error) {
-	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+	return c.mutate(ctx, id, version, true, func(e *Entry, now time.Time) error {
 		v := e.Variant(channel)
 		if v == nil {
 			return cmkit.Invalid("channel", "unknown", "entry %s has no variant on %q", e.ID, channel)

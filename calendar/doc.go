@@ -107,6 +107,11 @@
 //
 // # Errors
 //
+// Every change carries the version of the entry it was made on
+// (Entry.Version): a stale one wraps cmkit.ErrConflict, a missing one (zero)
+// cmkit.ErrInvalid, so that nobody approves content they did not see.
+// Cancel and Resolve also accept Latest.
+//
 // Illegal transitions and stale versions wrap cmkit.ErrConflict; denials
 // wrap cmkit.ErrForbidden; bad input and failed checks wrap
 // cmkit.ErrInvalid, naming the field or listing the findings.

@@ -32,6 +32,9 @@ func WithTokens(ti *roles.TokenIssuer) Option {
 // member needs roles.SubmitPost on every channel. A token is bound to the
 // content: an edit makes it worthless.
 func (c *Calendar) ApprovalToken(ctx context.Context, id uuid.UUID, version int64, approver string, ttl time.Duration) (string, error) {
+	if err := checkVersion(version, false); err != nil {
+		return "", err
+	}
 	if c.tokens == nil {
 		return "", fmt.Errorf("calendar: no token issuer (calendar.WithTokens): %w", cmkit.ErrUnsupported)
 	}
@@ -67,10 +70,13 @@ func (c *Calendar) ApprovalToken(ctx context.Context, id uuid.UUID, version int6
 // the authority. A forged, expired or reused token, or one for other
 // content, is refused (see roles.TokenIssuer.Redeem) and nothing changes.
 func (c *Calendar) ApproveWithToken(ctx context.Context, id uuid.UUID, version int64, token string) (Entry, error) {
+	if err := checkVersion(version, false); err != nil {
+		return Entry{}, err
+	}
 	if c.tokens == nil {
 		return Entry{}, fmt.Errorf("calendar: no token issuer (calendar.WithTokens): %w", cmkit.ErrUnsupported)
 	}
-	return c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+	return c.mutate(ctx, id, version, false, func(e *Entry, now time.Time) error {
 		if e.State != InReview {
 			return illegal(e, Approved)
 		}

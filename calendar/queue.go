@@ -131,7 +131,7 @@ func (c *Calendar) NextFree(e Entry, now time.Time) (time.Time, bool) {
 // checks, all checked before anything is written). It returns the entry as
 // scheduled.
 func (c *Calendar) AddToQueue(ctx context.Context, id uuid.UUID, version int64) (Entry, error) {
-	e, err := c.mutate(ctx, id, version, func(e *Entry, now time.Time) error {
+	e, err := c.mutate(ctx, id, version, false, func(e *Entry, now time.Time) error {
 		if e.State != Approved {
 			return illegal(e, Scheduled)
 		}
