@@ -347,7 +347,11 @@ func TestSlotsFreeMatchesSlotBySlotSearch(t *testing.T) {
 	at := func(maxDays int) time.Time {
 		return base.Add(time.Duration(rnd.Int64N(int64(maxDays) * int64(24*time.Hour))))
 	}
-	for i := range 300 {
+	plans := 300
+	if raceEnabled {
+		plans = 30
+	}
+	for i := range plans {
 		s := calendar.Slots{Location: zones[rnd.IntN(len(zones))], MinGap: gaps[rnd.IntN(len(gaps))]}
 		for range 1 + rnd.IntN(40) {
 			s.Times = append(s.Times, calendar.Slot{Day: time.Weekday(rnd.IntN(7)), Hour: rnd.IntN(24), Minute: rnd.IntN(4) * 15})
