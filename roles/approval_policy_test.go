@@ -2,6 +2,7 @@ package roles_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,6 +20,14 @@ import (
 
 func grantPerm(member string, p roles.Permission, s roles.Scope) roles.Grant {
 	return roles.Grant{Member: member, Permission: p, Scope: s}
+}
+
+// approveAs has who approve it, and returns prior with the new approvals.
+func approveAs(t *testing.T, f *fixture, who string, p roles.Policy, it roles.Item, prior []roles.Approval) []roles.Approval {
+	t.Helper()
+	got, err := f.dir.Approve(as(who), p, it, prior)
+	require.NoError(t, err, who)
+	return append(slices.Clone(prior), got...)
 }
 
 // A senior of the Polish team given post.approve for the whole brand may
@@ -43,9 +52,7 @@ func TestBrandWideApproveGrantApprovesAnotherCountrysPost(t *testing.T) {
 	forged := roles.Approval{Item: draft.ID, Version: 1, Rule: "supervised-drafts", Step: "senior-review", Approver: "pl-senior2"}
 	assert.False(t, status(t, f, policy, draft, forged).Approved)
 
-	approvals, err := f.dir.Approve(as("pl-senior"), policy, draft, nil)
-	require.NoError(t, err)
-	assert.True(t, status(t, f, policy, draft, approvals...).Approved)
+	assert.True(t, status(t, f, policy, draft, approveAs(t, f, "pl-senior", policy, draft, nil)...).Approved)
 
 	// A post on a Spanish and a Polish channel: the brand-wide grant covers both.
 	both := item(roles.KindPost, []string{"es-junior"}, esX, plY)
@@ -119,15 +126,11 @@ func TestClientApproverDoesNotReplaceSeniorReview(t *testing.T) {
 	st := status(t, f, policy, promo)
 	require.Len(t, st.Open(), 2, "the senior's review and the client's")
 	assert.NotContains(t, st.Open()[0].CanApprove, "client")
-	got, err := f.dir.Approve(as("client"), policy, promo, nil)
-	require.NoError(t, err)
+	got := approveAs(t, f, "client", policy, promo, nil)
 	require.Len(t, got, 1)
 	assert.Equal(t, "promotion", got[0].Rule)
-	st = status(t, f, policy, promo, got...)
-	assert.False(t, st.Approved, "still waits for a senior")
-	more, err := f.dir.Approve(as("senior"), policy, promo, got)
-	require.NoError(t, err)
-	assert.True(t, status(t, f, policy, promo, append(got, more...)...).Approved)
+	assert.False(t, status(t, f, policy, promo, got...).Approved, "still waits for a senior")
+	assert.True(t, status(t, f, policy, promo, approveAs(t, f, "senior", policy, promo, got)...).Approved)
 }
 
 // The statement steps name roles, not crisis.approve_statement, which
@@ -147,11 +150,8 @@ func TestStatementStepsNameRolesNotThePermission(t *testing.T) {
 		_, err := f.dir.Approve(as(who), policy, stmt, nil)
 		assert.ErrorIs(t, err, cmkit.ErrForbidden, who)
 	}
-	approvals, err := f.dir.Approve(as("smm"), policy, stmt, nil)
-	require.NoError(t, err)
-	more, err := f.dir.Approve(as("lawyer"), policy, stmt, approvals)
-	require.NoError(t, err)
-	assert.True(t, status(t, f, policy, stmt, append(approvals, more...)...).Approved)
+	approvals := approveAs(t, f, "smm", policy, stmt, nil)
+	assert.True(t, status(t, f, policy, stmt, approveAs(t, f, "lawyer", policy, stmt, approvals)...).Approved)
 }
 
 // Seniors publish: senior_cm is allowed post.publish (what the calendar
