@@ -96,11 +96,12 @@ type Policy struct {
 // a rule with no conditions applies to every item; conditions that are set
 // must all hold.
 //
-// Two conditions look at the authors. ExemptRoles fails closed: the rule
-// applies to everyone except authors who are proven trusted, so an author
-// with no role, or with bare permissions, is reviewed. AuthorRoles selects
-// authors by role, so an author it does not name (a member holding
-// post.draft without a role) escapes the rule; prefer ExemptRoles.
+// Three conditions look at the authors. ExemptPermissions and ExemptRoles
+// fail closed: the rule applies to everyone except authors who are proven
+// trusted, so an author with no grant, or with bare post.draft and
+// post.submit, is reviewed. AuthorRoles selects authors by role, so an
+// author it does not name (a member holding post.draft without a role)
+// escapes the rule; prefer an exemption.
 type Rule struct {
 	// Name identifies the rule in approvals and statuses.
 	Name string `json:"name"`
@@ -118,6 +119,14 @@ type Rule struct {
 	// honouring deny grants and expiry as RolesOf does. "Everyone but
 	// senior CMs" is ExemptRoles: ["senior_cm"].
 	ExemptRoles []string `json:"exempt_roles,omitempty"`
+	// ExemptPermissions limits the rule to items that not every author is
+	// trusted with: the rule applies unless every author is allowed every
+	// one of these permissions (all of them, unlike ExemptRoles) on every
+	// one of the item's resources, as Authorize decides (deny grants win,
+	// expired grants do not count). DefaultPolicy exempts authors allowed
+	// post.approve and post.publish. With ExemptRoles also set, the rule
+	// applies only to items neither exempts.
+	ExemptPermissions []Permission `json:"exempt_permissions,omitempty"`
 	// Labels limits the rule to items carrying one of these labels.
 	Labels []string `json:"labels,omitempty"`
 	// Steps are approved in order.
@@ -153,20 +162,37 @@ type Step struct {
 	All bool `json:"all,omitempty"`
 }
 
-// DefaultPolicy returns the approval rules most teams start with:
+// DefaultPolicy returns the approval rules most teams start with. Posts
+// and replies are judged by permission, so a grant covering the post counts
+// wherever it comes from (a senior of the Polish team given post.approve
+// for the whole brand may approve a Spanish junior's post); statements and
+// promotions are judged by role, because there the policy names a person,
+// not a power:
 //
-//   - posts and replies need a senior CM (or the social media manager)
-//     unless every author is a senior CM (or the social media manager) on
-//     every channel: drafts by juniors, interns, members with bare
-//     permissions or no role at all are reviewed;
-//   - crisis statements need the social media manager, then, when labelled
-//     "legal_review", legal;
-//   - posts labelled "promotion" need the brand's client approver, who may
-//     approve with a token.
+//   - "supervised-drafts": a post or reply needs the approval of a member
+//     allowed post.approve on every one of its channels, unless every author
+//     is allowed both post.approve and post.publish on every one of them. So
+//     senior CMs and the social media manager publish their own posts
+//     unreviewed where they hold their role; interns, juniors, members with
+//     bare post.draft and post.submit, members with no grant, and members
+//     allowed to approve but not to publish there are reviewed. A deny grant
+//     of either permission, or an expired grant, removes the exemption.
+//   - "crisis-statement": a crisis statement needs the social media
+//     manager (by role: the owner of the crisis plan); "crisis-statement-legal":
+//     one labelled "legal_review" needs the social media manager, then legal.
+//     These steps name roles rather than crisis.approve_statement, which
+//     both roles hold, so that one lawyer cannot satisfy both steps.
+//   - "promotion": a post labelled "promotion" needs the brand's client
+//     approver (by role), who may approve with a token (External).
+//
+// The built-in roles allowed post.approve are senior_cm and smm (see the
+// package's table of roles); client_approver approves only what a policy
+// names it for, so it never replaces a senior's review.
 func DefaultPolicy() Policy {
 	return Policy{Rules: []Rule{
-		{Name: "supervised-drafts", Kinds: []string{KindPost, KindReply}, ExemptRoles: []string{SeniorCM},
-			Steps: []Step{{Name: "senior-review", Roles: []string{SeniorCM}}}},
+		{Name: "supervised-drafts", Kinds: []string{KindPost, KindReply},
+			ExemptPermissions: []Permission{ApprovePost, PublishPost},
+			Steps:             []Step{{Name: "senior-review", Permission: ApprovePost}}},
 		{Name: "crisis-statement", Kinds: []string{KindStatement},
 			Steps: []Step{{Name: "smm", Roles: []string{SocialMediaManager}}}},
 		{Name: "crisis-statement-legal", Kinds: []string{KindStatement}, Labels: []string{"legal_review"},
@@ -178,8 +204,8 @@ func DefaultPolicy() Policy {
 
 // Validate checks the policy against a role catalogue: named, unique rules
 // and steps, at least one step per rule and one way to approve per step,
-// known roles (in steps, AuthorRoles and ExemptRoles) and permissions, a
-// non-negative Need. Errors name the entry.
+// known roles (in steps, AuthorRoles and ExemptRoles) and permissions (in
+// steps and ExemptPermissions), a non-negative Need. Errors name the entry.
 func (p Policy) Validate(rs *RoleSet) error {
 	rules := map[string]bool{}
 	for i, r := range p.Rules {
@@ -202,6 +228,11 @@ func (p Policy) Validate(rs *RoleSet) error {
 				if _, ok := rs.roles[role]; !ok {
 					return cmkit.Invalid(fmt.Sprintf("%s.%s[%d]", field, list.name, j), "unknown", "no role %q", role)
 				}
+			}
+		}
+		for j, p := range r.ExemptPermissions {
+			if !rs.Known(p) {
+				return cmkit.Invalid(fmt.Sprintf("%s.exempt_permissions[%d]", field, j), "unknown", "no permission %q", p)
 			}
 		}
 		steps := map[string]bool{}
@@ -236,8 +267,9 @@ func (p Policy) Validate(rs *RoleSet) error {
 // ParsePolicy reads a policy written by hand in JSON, in the shape of
 // Policy's JSON tags:
 //
-//	{"rules": [{"name": "supervised-drafts", "kinds": ["post"], "exempt_roles": ["senior_cm"],
-//	            "steps": [{"name": "senior-review", "roles": ["senior_cm"]}]},
+//	{"rules": [{"name": "supervised-drafts", "kinds": ["post", "reply"],
+//	            "exempt_permissions": ["post.approve", "post.publish"],
+//	            "steps": [{"name": "senior-review", "permission": "post.approve"}]},
 //	           {"name": "intern-drafts", "kinds": ["post"], "author_roles": ["intern"],
 //	            "steps": [{"name": "smm", "roles": ["smm"]}]}]}
 //
@@ -328,7 +360,7 @@ func (d *Directory) ApprovalStatus(ctx context.Context, policy Policy, item Item
 	}
 	st := ApprovalStatus{Approved: true}
 	for _, r := range policy.Rules {
-		if !d.applies(&r, &item) {
+		if !d.applies(ctx, &r, &item) {
 			continue
 		}
 		st.Required = true
@@ -349,7 +381,7 @@ func (d *Directory) ApprovalStatus(ctx context.Context, policy Policy, item Item
 }
 
 // applies reports whether rule r selects item it.
-func (d *Directory) applies(r *Rule, it *Item) bool {
+func (d *Directory) applies(ctx context.Context, r *Rule, it *Item) bool {
 	if len(r.Kinds) > 0 && !slices.Contains(r.Kinds, it.Kind) {
 		return false
 	}
@@ -361,6 +393,24 @@ func (d *Directory) applies(r *Rule, it *Item) bool {
 	}
 	if len(r.ExemptRoles) > 0 && d.allAuthorsHold(r.ExemptRoles, it) {
 		return false
+	}
+	if len(r.ExemptPermissions) > 0 && d.allAuthorsAllowed(ctx, r.ExemptPermissions, it) {
+		return false
+	}
+	return true
+}
+
+// allAuthorsAllowed reports whether every author of it is allowed every
+// one of perms on every resource of it.
+func (d *Directory) allAuthorsAllowed(ctx context.Context, perms []Permission, it *Item) bool {
+	for _, a := range it.Authors {
+		for _, res := range it.Resources {
+			for _, p := range perms {
+				if dec, err := d.Authorize(ctx, a, p, res); err != nil || !dec.Allowed {
+					return false
+				}
+			}
+		}
 	}
 	return true
 }

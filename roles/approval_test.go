@@ -189,6 +189,7 @@ func TestPolicyValidate(t *testing.T) {
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", AuthorRoles: []string{"pope"}, Steps: []roles.Step{{Name: "s", External: true}}}}}, "rules[0].author_roles[0]", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", ExemptRoles: []string{"senior_cm", "pope"}, Steps: []roles.Step{{Name: "s", External: true}}}}}, "rules[0].exempt_roles[1]", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", Permission: "x.y"}}}}}, "rules[0].steps[0].permission", "unknown"},
+		{roles.Policy{Rules: []roles.Rule{{Name: "a", ExemptPermissions: []roles.Permission{"x.y"}, Steps: []roles.Step{{Name: "s", External: true}}}}}, "rules[0].exempt_permissions[0]", "unknown"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", External: true, Need: -1}}}}}, "rules[0].steps[0].need", "non_negative"},
 		{roles.Policy{Rules: []roles.Rule{{Name: "a", Steps: []roles.Step{{Name: "s", External: true}, {Name: "s", External: true}}}}}, "rules[0].steps[1].name", "unique"},
 	}

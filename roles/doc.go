@@ -35,16 +35,61 @@
 // author (everyone who changed it since its last approval) and every
 // resource where it will appear, and is judged on all of them: a rule
 // applies when it applies on any resource, and a member may approve only
-// when eligible on every one. Rules fail closed with ExemptRoles ("review
-// everyone but senior CMs", as DefaultPolicy does), so an author with bare
-// permissions or no role is reviewed; AuthorRoles selects by role instead.
-// No author ever approves, a deny grant bars approval where it applies,
-// and approvals count only for the version approved. Approvers without an
-// account use single-use, expiring, signed tokens (TokenIssuer).
+// when eligible on every one. Rules fail closed with ExemptPermissions or
+// ExemptRoles ("review everyone not allowed to approve and publish here",
+// as DefaultPolicy does), so an author with bare post.draft and
+// post.submit, or with no grant, is reviewed; AuthorRoles selects by role
+// instead. DefaultPolicy lets whoever is allowed post.approve on every
+// channel of a post approve it, whatever grant allows it, so a brand-wide
+// post.approve grant lets a senior of one country's team approve another
+// country's posts. No author ever approves, a deny grant bars approval
+// where it applies, and approvals count only for the version approved.
+// Approvers without an account use single-use, expiring, signed tokens
+// (TokenIssuer).
 //
 // Every decision made with Directory.Check and every change goes into the
 // AuditLog, a hash chain over each record's exact bytes that Verify checks;
 // text that is not valid UTF-8 (member IDs, scopes, events) is refused.
+//
+// # Built-in roles
+//
+// What each built-in role may do, its own permissions and those it
+// inherits (RoleSet.Table renders it; go generate keeps this copy and the
+// README's current):
+//
+//	| permission               | intern | junior_cm | senior_cm | smm | analyst | customer_service | designer | client_approver | legal |
+//	| ------------------------ | ------ | --------- | --------- | --- | ------- | ---------------- | -------- | --------------- | ----- |
+//	| calendar.read            | ✓      | ✓         | ✓         | ✓   | ✓       |                  | ✓        | ✓               | ✓     |
+//	| post.draft               | ✓      | ✓         | ✓         | ✓   |         |                  | ✓        |                 |       |
+//	| post.submit              | ✓      | ✓         | ✓         | ✓   |         |                  |          |                 |       |
+//	| post.approve             |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| post.schedule            |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| post.publish             |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| post.cancel              |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| inbox.read               | ✓      | ✓         | ✓         | ✓   |         | ✓                |          |                 |       |
+//	| inbox.reply              |        | ✓         | ✓         | ✓   |         | ✓                |          |                 |       |
+//	| inbox.hide               |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
+//	| inbox.delete             |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| inbox.assign             |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| inbox.route              |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
+//	| kpi.define               |        |           |           | ✓   |         |                  |          |                 |       |
+//	| kpi.enter                |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
+//	| kpi.read                 |        | ✓         | ✓         | ✓   | ✓       |                  |          |                 |       |
+//	| styleguide.edit          |        |           |           | ✓   |         |                  |          |                 |       |
+//	| crisis.declare           |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| crisis.escalate          |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| crisis.resolve           |        |           |           | ✓   |         |                  |          |                 |       |
+//	| crisis.approve_statement |        |           |           | ✓   |         |                  |          |                 | ✓     |
+//	| team.members             |        |           |           | ✓   |         |                  |          |                 |       |
+//	| team.grants              |        |           |           | ✓   |         |                  |          |                 |       |
+//
+// Interns draft and submit; juniors also answer, hide and route mentions
+// and fill the KPI sheet; seniors publish: senior_cm holds post.approve,
+// post.schedule and post.publish, so a senior who approved and scheduled a
+// post on their scope may also publish it, and settle it by hand when its
+// outcome is unknown. The client approver holds no post.approve: it
+// approves only what a policy names its role for, as DefaultPolicy does
+// for promotions.
 //
 // # Acting member
 //

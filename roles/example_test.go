@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/roles"
@@ -26,8 +27,12 @@ func Example_defineTeam() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := roles.New(ctx, roles.NewMemoryStore(), roles.WithRoles(team.Roles),
+	dir, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithRoles(team.Roles),
 		roles.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	if err := dir.Bootstrap(ctx, team); err != nil {
 		fmt.Println(err)
 		return
@@ -35,7 +40,10 @@ func Example_defineTeam() {
 
 	// Sam, the brand's SMM, adds an intern for Poland.
 	asSam := roles.WithActor(ctx, "sam")
-	_, _ = dir.PutMember(asSam, roles.Member{ID: "kuba", Name: "Kuba"})
+	if _, err := dir.PutMember(asSam, roles.Member{ID: "kuba", Name: "Kuba"}); err != nil {
+		fmt.Println(err)
+		return
+	}
 	_, err = dir.Grant(asSam, roles.Grant{Member: "kuba", Role: roles.Intern, Scope: roles.Scope{Brand: "acme", Country: "PL"}})
 	fmt.Println("sam grants intern:", err)
 
@@ -53,19 +61,27 @@ func Example_defineTeam() {
 // why.
 func ExampleDirectory_Check() {
 	ctx := context.Background()
-	dir, _ := roles.New(ctx, roles.NewMemoryStore(), roles.WithLogger(slog.New(slog.DiscardHandler)))
-	_ = dir.Bootstrap(ctx, &roles.Team{
+	dir, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = dir.Bootstrap(ctx, &roles.Team{
 		Members: []roles.Member{{ID: "sam"}, {ID: "ola"}},
 		Grants: []roles.Grant{
 			{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}},
 			{Member: "ola", Role: roles.JuniorCM, Scope: roles.Scope{Brand: "acme", Country: "PL"}},
 		},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	channel := roles.ResourceOf(cmkit.ChannelInfo{ID: "acme-pl-fb", Platform: cmkit.Facebook, Brand: "acme", Country: "PL"})
 
 	asOla := roles.WithActor(ctx, "ola")
 	fmt.Println(dir.Check(asOla, roles.ReplyMention, channel))
-	err := dir.Check(asOla, roles.PublishPost, channel)
+	err = dir.Check(asOla, roles.PublishPost, channel)
 	fmt.Println(errors.Is(err, cmkit.ErrForbidden))
 	fmt.Println(err)
 	// Output:
@@ -78,8 +94,12 @@ func ExampleDirectory_Check() {
 // post edited after approval needs approval again.
 func ExampleDirectory_Approve() {
 	ctx := context.Background()
-	dir, _ := roles.New(ctx, roles.NewMemoryStore(), roles.WithLogger(slog.New(slog.DiscardHandler)))
-	_ = dir.Bootstrap(ctx, &roles.Team{
+	dir, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = dir.Bootstrap(ctx, &roles.Team{
 		Members: []roles.Member{{ID: "sam"}, {ID: "bea"}, {ID: "ola"}},
 		Grants: []roles.Grant{
 			{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}},
@@ -87,26 +107,125 @@ func ExampleDirectory_Approve() {
 			{Member: "ola", Role: roles.JuniorCM, Scope: roles.Scope{Brand: "acme"}},
 		},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	policy := roles.DefaultPolicy()
 	post := roles.Item{ID: cmkit.NewID(), Version: 1, Kind: roles.KindPost, Authors: []string{"ola"},
 		Resources: []roles.Resource{{Brand: "acme", Channel: "acme-pl-fb"}}}
 
-	st, _ := dir.ApprovalStatus(ctx, policy, post, nil)
+	st, err := dir.ApprovalStatus(ctx, policy, post, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("approved:", st.Approved, "- who can approve:", st.Open()[0].CanApprove)
 
-	_, err := dir.Approve(roles.WithActor(ctx, "ola"), policy, post, nil)
+	_, err = dir.Approve(roles.WithActor(ctx, "ola"), policy, post, nil)
 	fmt.Println("ola approves her own post:", errors.Is(err, cmkit.ErrForbidden))
 
-	approvals, _ := dir.Approve(roles.WithActor(ctx, "bea"), policy, post, nil)
-	st, _ = dir.ApprovalStatus(ctx, policy, post, approvals)
+	approvals, err := dir.Approve(roles.WithActor(ctx, "bea"), policy, post, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, err = dir.ApprovalStatus(ctx, policy, post, approvals)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("after bea:", st.Approved)
 
 	post.Version++ // ola edits the text
-	st, _ = dir.ApprovalStatus(ctx, policy, post, approvals)
+	st, err = dir.ApprovalStatus(ctx, policy, post, approvals)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("after the edit:", st.Approved)
 	// Output:
 	// approved: false - who can approve: [bea sam]
 	// ola approves her own post: true
 	// after bea: true
 	// after the edit: false
+}
+
+// DefaultPolicy approves by permission: a senior of the Polish team given
+// post.approve for the whole brand may approve a Spanish junior's post,
+// while her colleague, a senior in Poland only, may not.
+func ExampleDefaultPolicy() {
+	ctx := context.Background()
+	dir, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	poland := roles.Scope{Brand: "acme", Country: "PL"}
+	err = dir.Bootstrap(ctx, &roles.Team{
+		Members: []roles.Member{{ID: "sam"}, {ID: "ola"}, {ID: "kuba"}, {ID: "ana"}},
+		Grants: []roles.Grant{
+			{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}},
+			{Member: "ola", Role: roles.SeniorCM, Scope: poland},
+			{Member: "ola", Permission: roles.ApprovePost, Scope: roles.Scope{Brand: "acme"}},
+			{Member: "kuba", Role: roles.SeniorCM, Scope: poland},
+			{Member: "ana", Role: roles.JuniorCM, Scope: roles.Scope{Brand: "acme", Country: "ES"}},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	policy := roles.DefaultPolicy()
+	post := roles.Item{ID: cmkit.NewID(), Version: 1, Kind: roles.KindPost, Authors: []string{"ana"},
+		Resources: []roles.Resource{{Brand: "acme", Channel: "acme-es-ig", Country: "ES"}}}
+
+	st, err := dir.ApprovalStatus(ctx, policy, post, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("who can approve:", st.Open()[0].CanApprove)
+	_, err = dir.Approve(roles.WithActor(ctx, "kuba"), policy, post, nil)
+	fmt.Println("kuba approves:", errors.Is(err, cmkit.ErrForbidden))
+	approvals, err := dir.Approve(roles.WithActor(ctx, "ola"), policy, post, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, err = dir.ApprovalStatus(ctx, policy, post, approvals)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("after ola:", st.Approved)
+	// Output:
+	// who can approve: [ola sam]
+	// kuba approves: true
+	// after ola: true
+}
+
+// Table shows what each role may do, including a product's own roles and
+// permissions; here the header and two rows of it.
+func ExampleRoleSet_Table() {
+	rs := roles.NewRoleSet()
+	if err := rs.DefinePermission(roles.PermissionInfo{Name: "report.export", Description: "export reports"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := rs.DefineRole(roles.Role{Name: "lead", Inherits: []string{roles.Intern},
+		Permissions: []roles.Permission{"report.export"}}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, line := range strings.Split(rs.Table(), "\n") {
+		if strings.HasPrefix(line, "| permission ") || strings.HasPrefix(line, "| post.submit ") ||
+			strings.HasPrefix(line, "| report.export ") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// | permission               | intern | junior_cm | senior_cm | smm | analyst | customer_service | designer | client_approver | legal | lead |
+	// | post.submit              | ✓      | ✓         | ✓         | ✓   |         |                  |          |                 |       | ✓    |
+	// | report.export            |        |           |           |     |         |                  |          |                 |       | ✓    |
 }

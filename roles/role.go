@@ -28,7 +28,9 @@ const (
 	CustomerService = "customer_service"
 	// Designer supplies media to drafts.
 	Designer = "designer"
-	// ClientApprover approves posts for an agency's client.
+	// ClientApprover approves, for an agency's client, what a policy names
+	// the role for (DefaultPolicy: promotions). It holds no post.approve, so
+	// it never stands in for a senior CM's review.
 	ClientApprover = "client_approver"
 	// Legal approves crisis statements.
 	Legal = "legal"
@@ -54,8 +56,8 @@ var builtinRoles = []Role{
 		Permissions: []Permission{ReadInbox, ReplyMention}},
 	{Name: Designer, Description: "supplies media to drafts",
 		Permissions: []Permission{ReadCalendar, DraftPost}},
-	{Name: ClientApprover, Description: "approves posts on behalf of a client",
-		Permissions: []Permission{ReadCalendar, ApprovePost}},
+	{Name: ClientApprover, Description: "approves, for a client, the posts a policy names the role for",
+		Permissions: []Permission{ReadCalendar}},
 	{Name: Legal, Description: "approves crisis statements",
 		Permissions: []Permission{ReadCalendar, ApproveStatement}},
 }

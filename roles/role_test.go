@@ -36,7 +36,7 @@ var expected = map[string][]roles.Permission{
 	roles.Analyst:            {roles.ReadCalendar, roles.ReadReports},
 	roles.CustomerService:    {roles.ReadInbox, roles.ReplyMention},
 	roles.Designer:           {roles.ReadCalendar, roles.DraftPost},
-	roles.ClientApprover:     {roles.ReadCalendar, roles.ApprovePost},
+	roles.ClientApprover:     {roles.ReadCalendar},
 	roles.Legal:              {roles.ReadCalendar, roles.ApproveStatement},
 }
 
