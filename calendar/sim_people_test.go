@@ -487,6 +487,7 @@ func (s *sim) doCreate() {
 		return
 	}
 	s.order = append(s.order, e.ID)
+	s.stats.entries++
 	s.models[e.ID] = &entryModel{n: n, id: e.ID, creator: who, cv: 1}
 	s.record(e)
 }
@@ -507,7 +508,9 @@ func (s *sim) doProgress() {
 	case calendar.Approved:
 		who := s.pick([]string{"sam", "bea", "ben"})
 		_, err := s.human.Schedule(s.as(who), e.ID, e.Version)
-		s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err)
+		if s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err) {
+			s.stats.scheduled++
+		}
 	}
 }
 
@@ -567,7 +570,9 @@ func (s *sim) doSchedule() {
 	}
 	who := s.member(seniors)
 	_, err := s.human.Schedule(s.as(who), e.ID, e.Version)
-	s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err)
+	if s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err) {
+		s.stats.scheduled++
+	}
 }
 
 func (s *sim) doEdit() {

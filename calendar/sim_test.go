@@ -173,6 +173,7 @@ const (
 
 type simStats struct {
 	steps, calls, published, failedV, verify, crashes, seeds int
+	entries, scheduled, mainCalls                             int // created, scheduled by a person, calls before the drain
 }
 
 func (a *simStats) add(b simStats) {
@@ -182,12 +183,15 @@ func (a *simStats) add(b simStats) {
 	a.failedV += b.failedV
 	a.verify += b.verify
 	a.crashes += b.crashes
+	a.entries += b.entries
+	a.scheduled += b.scheduled
+	a.mainCalls += b.mainCalls
 	a.seeds++
 }
 
 func (a simStats) String() string {
-	return fmt.Sprintf("%d steps, %d platform calls, %d crashes; variants: %d sent, %d failed, %d unknown",
-		a.steps, a.calls, a.crashes, a.published, a.failedV, a.verify)
+	return fmt.Sprintf("%d steps, %d entries (%d scheduled), %d platform calls (%d before the drain), %d crashes; variants: %d sent, %d failed, %d unknown",
+		a.steps, a.entries, a.scheduled, a.calls, a.mainCalls, a.crashes, a.published, a.failedV, a.verify)
 }
 
 type simResult struct {
@@ -294,6 +298,7 @@ func runSim(seed uint64, on map[string]bool, steps int) (r simResult) {
 		s.checkInvariants()
 	}
 	s.stats.steps = s.step
+	s.stats.mainCalls = s.callSeq
 	if s.failure == "" && !s.hung {
 		s.drain()
 	}
