@@ -173,7 +173,7 @@ const (
 
 type simStats struct {
 	steps, calls, published, failedV, verify, crashes, seeds int
-	entries, scheduled, mainCalls                             int // created, scheduled by a person, calls before the drain
+	entries, scheduled, mainCalls                            int // created, scheduled by a person, calls before the drain
 }
 
 func (a *simStats) add(b simStats) {
@@ -201,10 +201,25 @@ type simResult struct {
 	stats   simStats
 }
 
+// simShape is the kind of scenario a seed draws. Bugs that need several
+// things at once (a publisher deep in a batch of slow calls while another
+// one polls; a person acting on an entry mid-call) are rare in a mix where
+// everything is drawn independently, so a share of the seeds set them up.
+type simShape int
+
+const (
+	shapeMixed   simShape = iota // everything at random
+	shapeBurst                   // entries due at the same moment, claimed in batches; calls near the timeout, leases near their minimum
+	shapeMidCall                 // people resolve, pause and resume entries while a call on them is in flight, and other publishers poll
+)
+
+var shapeNames = map[simShape]string{shapeMixed: "mixed", shapeBurst: "burst", shapeMidCall: "mid-call"}
+
 // sim is one scenario.
 type sim struct {
 	seed     uint64
 	enabled  map[string]bool
+	shape    simShape
 	rng      *rand.Rand
 	clock    simClock
 	store    *calendar.MemoryStore
@@ -274,6 +289,17 @@ func runSim(seed uint64, on map[string]bool, steps int) (r simResult) {
 	if steps == 0 {
 		steps = 100 + s.rng.IntN(201)
 	}
+	// Both shapes need a second publisher. Draw in any case, so that a
+	// seed keeps its other draws whichever behaviours are on.
+	if x := s.rng.IntN(8); s.on(bMulti) {
+		switch {
+		case x < 2:
+			s.shape = shapeBurst
+		case x < 4:
+			s.shape = shapeMidCall
+		}
+	}
+	s.tracef("a %s scenario of %d steps", shapeNames[s.shape], steps)
 	if s.on(bSkew) {
 		s.maxSkew = time.Second
 	}
@@ -289,6 +315,9 @@ func runSim(seed uint64, on map[string]bool, steps int) (r simResult) {
 	nprocs := 1
 	if s.on(bMulti) {
 		nprocs = 1 + s.rng.IntN(3)
+		if s.shape != shapeMixed {
+			nprocs = 2 + s.rng.IntN(2)
+		}
 	}
 	for range nprocs {
 		s.newProc("")
@@ -365,6 +394,16 @@ func (s *sim) newProc(name string) *proc {
 			p.late = calendar.MoveMissed
 		}
 	}
+	batch := 1 + s.rng.IntN(5)
+	if s.shape == shapeBurst {
+		// Batches of several entries, and leases that cover about two
+		// calls, the least NewPublisher accepts.
+		batch = 2 + s.rng.IntN(4)
+		if s.on(bLeases) {
+			p.timeout = time.Duration(8+s.rng.IntN(23)) * time.Second
+			p.lease = 2*p.timeout + time.Duration(s.rng.IntN(int(p.timeout/time.Second)/2+1))*time.Second
+		}
+	}
 	p.store = &simStore{s: s, p: p, inner: s.store}
 	var err error
 	p.cal, err = calendar.New(p.store, calendar.WithTeam(s.dir), calendar.WithClock(procClock{s: s, skew: p.skew}),
@@ -374,7 +413,7 @@ func (s *sim) newProc(name string) *proc {
 		return p
 	}
 	opts := []calendar.PublisherOption{calendar.WithName(name), calendar.WithSeed(s.rng.Uint64()),
-		calendar.WithLease(p.lease), calendar.WithCallTimeout(p.timeout), calendar.WithBatch(1 + s.rng.IntN(5)),
+		calendar.WithLease(p.lease), calendar.WithCallTimeout(p.timeout), calendar.WithBatch(batch),
 		calendar.WithLateness(p.maxLate, p.late, moveNext)}
 	if s.rng.IntN(2) == 0 {
 		opts = append(opts, calendar.WithRetries(3+s.rng.IntN(6), time.Duration(5+s.rng.IntN(60))*time.Second, 30*time.Minute))
@@ -384,7 +423,7 @@ func (s *sim) newProc(name string) *proc {
 		return p
 	}
 	s.procs = append(s.procs, p)
-	s.tracef("start %s (lease %s, call timeout %s, skew %s, lateness %s/%s)", name, p.lease, p.timeout, p.skew, p.maxLate, p.late)
+	s.tracef("start %s (lease %s, call timeout %s, batch %d, skew %s, lateness %s/%s)", name, p.lease, p.timeout, batch, p.skew, p.maxLate, p.late)
 	return p
 }
 
@@ -433,6 +472,15 @@ func (s *sim) randomStep() {
 		{20, func() { s.advance(time.Duration(1+s.rng.IntN(20)) * time.Second) }},
 		{8, func() { s.advance(s.untilNext(30 * time.Minute)) }},
 		{25, s.person},
+	}
+	switch s.shape {
+	case shapeBurst:
+		choices = append(choices, choice{3, s.doBurst})
+	case shapeMidCall:
+		choices = append(choices, choice{1, s.doBurst})
+		if s.meddleable() != nil {
+			choices = append(choices, choice{20, s.doMeddle})
+		}
 	}
 	if s.on(bCrash) {
 		choices = append(choices, choice{2, func() {

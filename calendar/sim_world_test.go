@@ -355,7 +355,7 @@ func (s *sim) startCall(c *call) {
 	c.seq = s.callSeq
 	c.start = s.clock.real
 	c.p.blocked = c
-	lat := s.latency(c.kind)
+	lat := s.latency(c)
 	c.out = s.drawOutcome(c.kind)
 	if lat >= c.p.timeout {
 		lat = c.p.timeout
@@ -387,10 +387,16 @@ func (s *sim) startCall(c *call) {
 }
 
 // latency draws how long a call takes: mostly a few seconds, with a tail
-// past the call timeout and the lease.
-func (s *sim) latency(kind callKind) time.Duration {
+// past the call timeout and the lease. In a burst or mid-call scenario half
+// the calls take most of the call timeout, or all of it: a batch of them
+// outlasts a lease, and a person has time to act during one.
+func (s *sim) latency(c *call) time.Duration {
 	if s.draining || !s.on(bLatency) {
 		return time.Duration(100+s.rng.IntN(1900)) * time.Millisecond
+	}
+	if s.shape != shapeMixed && s.rng.IntN(2) == 0 {
+		t := c.p.timeout
+		return (t/2 + time.Duration(s.rng.Int64N(int64(t*3/5)))).Truncate(time.Millisecond)
 	}
 	switch x := s.rng.Float64(); {
 	case x < 0.78:
