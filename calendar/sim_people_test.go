@@ -720,14 +720,24 @@ func (s *sim) doResume() {
 	if err != nil || len(ps) == 0 {
 		return
 	}
-	s.resume(ps[s.rng.IntN(len(ps))].ID)
+	s.resume(s.member(seniors), ps[s.rng.IntN(len(ps))].ID)
 }
 
-func (s *sim) resume(id string) {
+// resume makes who resume pause id, with a missed-post policy drawn by the
+// seed. With PublishMissed the person releases the publishing entries the
+// pause held and no other pause holds any more: their retries may go out
+// late. (A scheduled entry whose time passed gets a new time instead.)
+func (s *sim) resume(who, id string) {
 	policy := calendar.MissedPolicy(1 + s.rng.IntN(3))
-	who := s.member(seniors)
+	held := s.entriesWhere(func(e *calendar.Entry) bool { return e.PausedBy == id && e.State == calendar.Publishing })
 	n, err := s.human.Resume(s.as(who), id, policy, moveNext)
-	s.outcomeOf(who, fmt.Sprintf("resumes %s (%s), releasing %d", id, policy, n), err)
+	if s.outcomeOf(who, fmt.Sprintf("resumes %s (%s), releasing %d", id, policy, n), err) && policy == calendar.PublishMissed {
+		for _, e := range held {
+			if now, err := s.store.Get(context.Background(), e.ID); err == nil && now.PausedBy == "" {
+				s.released[e.ID] = true
+			}
+		}
+	}
 }
 
 // meddleable returns the calls in flight that a person may act around: the
@@ -773,7 +783,7 @@ func (s *sim) doMeddle() {
 	case len(resolvable) > 0 && s.on(bResolve):
 		s.resolve(e, resolvable[s.rng.IntN(len(resolvable))])
 	case e.PausedBy != "" && s.on(bPause):
-		s.resume(e.PausedBy)
+		s.resume(s.member(seniors), e.PausedBy)
 	case s.on(bPause):
 		s.pauseSeq++
 		p := calendar.Pause{ID: fmt.Sprintf("pause-%d", s.pauseSeq), Reason: "simulated crisis", Channel: c.channel}

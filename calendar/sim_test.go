@@ -162,7 +162,7 @@ func simBehaviourSet(only, without string) (map[string]bool, error) {
 const (
 	invSim      = "0 sim"      // the system under test panicked, hung, or failed a person with an error that is no refusal
 	invDouble   = "1 double"   // each post ID is applied at most once per channel
-	invOverlap  = "1b overlap" // one sender per post: no call for a post starts while another process's call for it is in flight
+	invOverlap  = "1b overlap" // one sender per post: no call for a post (publish or lookup) starts while another process's publish of it is in flight
 	invApproval = "2 approval" // nothing reaches a platform without a valid approval of its current content, for every channel
 	invPause    = "3 pause"    // no call starts inside a pause of its channel's brand, its channel or its campaign
 	invLate     = "4 late"     // no post starts later than the lateness policy allows, unless a person released it
@@ -582,9 +582,7 @@ func (s *sim) drain() {
 	s.tracef("drain: no more crashes, faults or people; the pauses end")
 	if ps, err := s.store.Pauses(context.Background()); err == nil {
 		for _, p := range ps {
-			policy := calendar.MissedPolicy(1 + s.rng.IntN(3))
-			n, err := s.human.Resume(s.as("sam"), p.ID, policy, moveNext)
-			s.outcomeOf("sam", fmt.Sprintf("resumes %s (%s), releasing %d", p.ID, policy, n), err)
+			s.resume("sam", p.ID)
 		}
 	}
 	if len(s.idle()) == 0 {

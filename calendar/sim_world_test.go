@@ -376,8 +376,12 @@ func (s *sim) startCall(c *call) {
 	s.tracef("%s starts %s #%d on %s (post %s), ends in %s as %s", c.p.name, what, c.seq, c.channel,
 		s.postName(c.id), lat, outcomeNames[c.out])
 	for _, o := range s.inflight {
-		if o != c && o.id == c.id && o.channel == c.channel && o.p != c.p {
-			s.violate(invOverlap, "%s starts a call for %s while %s's call #%d for it (started %s) is still in flight; attempts on record: %s",
+		// Two lookups at once, or a publish while a process that lost
+		// its lease still waits for a lookup, are harmless (that process's
+		// next write fails); a call while another's publish is in flight
+		// is not: a lookup cannot see the post yet.
+		if o != c && o.id == c.id && o.channel == c.channel && o.p != c.p && o.kind == callPublish {
+			s.violate(invOverlap, "%s starts a call for %s while %s's publish #%d of it (started %s) is still in flight; attempts on record: %s",
 				c.p.name, s.postName(c.id), o.p.name, o.seq, s.fmtTime(s.clock.base.Add(o.start+s.clock.offset)), s.attempts(c.id))
 		}
 	}
