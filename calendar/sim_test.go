@@ -640,7 +640,7 @@ func (s *sim) checkEnd() {
 					s.violate(invEnd, "%s is %s without a reason", name, v.State)
 				}
 				if out > 0 {
-					s.violate(invEnd, "%s is %s but it is out", name, v.State)
+					s.violate(invEnd, "%s is %s but it is out; attempts on record: %s", name, v.State, s.attempts(v.Post.ID))
 				}
 			case calendar.Unknown:
 				s.stats.verify++

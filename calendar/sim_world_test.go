@@ -614,6 +614,10 @@ func (s *sim) attempts(post uuid.UUID) string {
 		}
 		fmt.Fprintf(&b, "%s %s@%s", a.Publisher, a.Outcome, s.fmtTime(a.At))
 	}
-	fmt.Fprintf(&b, " (state %s, entry %s, lease %s until %s)", v.State, e.State, e.Lease.Owner, s.fmtTime(e.Lease.Expires))
+	lease := "no lease"
+	if e.Lease.Owner != "" {
+		lease = fmt.Sprintf("lease %s until %s", e.Lease.Owner, s.fmtTime(e.Lease.Expires))
+	}
+	fmt.Fprintf(&b, " (state %s, entry %s, %s)", v.State, e.State, lease)
 	return b.String()
 }
