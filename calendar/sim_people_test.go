@@ -755,9 +755,10 @@ func (s *sim) meddleable() []*call {
 // doMeddle: while a publisher's call on an entry is in flight, a person
 // acts on that entry in a way that makes it due again (resolves another
 // variant that is unknown or failed, or resumes the pause holding it, or
-// pauses it to resume it later), and often another publisher polls at
-// once. The calendar must neither hand the entry to that publisher while
-// the call's lease lives nor lose the call's answer.
+// pauses it to resume it later) or cancels it; then, often, another
+// publisher polls at once, or the caller crashes. The calendar must neither
+// hand the entry to another publisher while the call's lease lives nor lose
+// the call's answer, nor leave the variant sending with nobody to settle it.
 func (s *sim) doMeddle() {
 	cs := s.meddleable()
 	if len(cs) == 0 {
@@ -780,6 +781,10 @@ func (s *sim) doMeddle() {
 		}
 	}
 	switch {
+	case s.on(bCancel) && s.rng.IntN(6) == 0:
+		who := s.member(seniors)
+		_, err := s.human.Cancel(s.as(who), e.ID, e.Version)
+		s.outcomeOf(who, fmt.Sprintf("cancels %s (%s)", s.entryName(e.ID), e.State), err)
 	case len(resolvable) > 0 && s.on(bResolve):
 		s.resolve(e, resolvable[s.rng.IntN(len(resolvable))])
 	case e.PausedBy != "" && s.on(bPause):
@@ -797,8 +802,14 @@ func (s *sim) doMeddle() {
 	default:
 		return
 	}
-	if ps := s.idle(); len(ps) > 0 && s.rng.IntN(2) == 0 {
-		s.start(ps[s.rng.IntN(len(ps))])
+	switch x := s.rng.IntN(6); {
+	case x < 3:
+		if ps := s.idle(); len(ps) > 0 {
+			s.start(ps[s.rng.IntN(len(ps))])
+		}
+	case x == 3 && s.on(bCrash) && !c.p.dead:
+		s.stats.crashes++
+		s.crash(c.p)
 	}
 }
 
