@@ -451,14 +451,19 @@ func (s *sim) outcomeOf(who, what string, err error) bool {
 }
 
 func (s *sim) doCreate() {
-	who := s.member(writers)
-	var chs []string
 	order := []string{"acme-x", "acme-masto", "acme-fb"}
 	if s.on(bTwoBrands) && s.rng.IntN(6) == 0 {
 		order = append(order, "bolt-x")
 	}
 	s.rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-	chs = order[:1+s.rng.IntN(min(3, len(order)))]
+	chs := order[:1+s.rng.IntN(min(3, len(order)))]
+	at := s.clock.now().Add(time.Duration(s.rng.IntN(5400)-300) * time.Second).Truncate(time.Second)
+	s.create(s.member(writers), chs, at)
+}
+
+// create makes who create an entry on chs at at, with a brand and campaign
+// drawn by the seed.
+func (s *sim) create(who string, chs []string, at time.Time) (calendar.Entry, bool) {
 	brand := "acme"
 	if s.on(bBrandText) {
 		switch s.rng.IntN(5) {
@@ -480,15 +485,58 @@ func (s *sim) doCreate() {
 	for _, ch := range chs {
 		vs = append(vs, calendar.Variant{Channel: ch, Post: cmkit.Post{Text: fmt.Sprintf("e%d v1 %s", n, ch)}})
 	}
-	at := s.clock.now().Add(time.Duration(s.rng.IntN(5400)-300) * time.Second).Truncate(time.Second)
 	e, err := s.human.Create(s.as(who), calendar.Entry{Title: fmt.Sprintf("entry %d", n), Brand: brand, At: at,
 		Campaign: campaign, Variants: vs})
 	if !s.outcomeOf(who, fmt.Sprintf("creates e%d on %v (brand %q, campaign %q) at %s", n, chs, brand, campaign, s.fmtTime(at)), err) {
-		return
+		return e, false
 	}
 	s.order = append(s.order, e.ID)
+	s.stats.entries++
 	s.models[e.ID] = &entryModel{n: n, id: e.ID, creator: who, cv: 1}
 	s.record(e)
+	return e, true
+}
+
+// doBurst: people create several entries for the same moment, soon, most
+// with several variants and on the lookup channel, and take each through
+// review onto the calendar at once (asking a senior who is not the author
+// to approve), so that a publisher claims them together in one batch.
+func (s *sim) doBurst() {
+	at := s.clock.now().Add(time.Duration(20+s.rng.IntN(280)) * time.Second).Truncate(time.Second)
+	for range 2 + s.rng.IntN(5) {
+		rest := []string{"acme-masto", "acme-fb"}
+		s.rng.Shuffle(len(rest), func(i, j int) { rest[i], rest[j] = rest[j], rest[i] })
+		chs := rest[:1+s.rng.IntN(2)]
+		if s.rng.IntN(4) > 0 {
+			chs = append(rest[:s.rng.IntN(3)], "acme-x")
+		}
+		if s.on(bTwoBrands) && s.rng.IntN(6) == 0 {
+			chs = append(chs, "bolt-x")
+		}
+		s.rng.Shuffle(len(chs), func(i, j int) { chs[i], chs[j] = chs[j], chs[i] })
+		who := s.member(writers)
+		e, ok := s.create(who, chs, at)
+		if !ok {
+			continue
+		}
+		s.submit(e, who)
+		if e, _ = s.store.Get(context.Background(), e.ID); e.State == calendar.InReview {
+			var others []string
+			for _, m := range seniors {
+				if m != who {
+					others = append(others, m)
+				}
+			}
+			s.approve(e, s.member(others))
+		}
+		if e, _ = s.store.Get(context.Background(), e.ID); e.State == calendar.Approved {
+			who := s.pick([]string{"sam", "bea", "ben"})
+			_, err := s.human.Schedule(s.as(who), e.ID, e.Version)
+			if s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err) {
+				s.stats.scheduled++
+			}
+		}
+	}
 }
 
 // doProgress moves an entry along its way: its author submits a draft, a
@@ -507,7 +555,9 @@ func (s *sim) doProgress() {
 	case calendar.Approved:
 		who := s.pick([]string{"sam", "bea", "ben"})
 		_, err := s.human.Schedule(s.as(who), e.ID, e.Version)
-		s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err)
+		if s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err) {
+			s.stats.scheduled++
+		}
 	}
 }
 
@@ -567,7 +617,9 @@ func (s *sim) doSchedule() {
 	}
 	who := s.member(seniors)
 	_, err := s.human.Schedule(s.as(who), e.ID, e.Version)
-	s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err)
+	if s.outcomeOf(who, "schedules "+s.entryName(e.ID)+" at "+s.fmtTime(e.At), err) {
+		s.stats.scheduled++
+	}
 }
 
 func (s *sim) doEdit() {
@@ -621,13 +673,16 @@ func (s *sim) doResolve() {
 	if !ok {
 		return
 	}
-	var v calendar.Variant
-	for _, x := range e.Variants {
-		if settled(&x) {
-			v = x
-			break
+	for _, v := range e.Variants {
+		if settled(&v) {
+			s.resolve(e, v)
+			return
 		}
 	}
+}
+
+// resolve: a senior checks the platform for v, truthfully, and settles it.
+func (s *sim) resolve(e calendar.Entry, v calendar.Variant) {
 	who := s.member(seniors)
 	pp, found := s.findPost(v.Channel, v.Post.ID)
 	_, err := s.human.Resolve(s.as(who), e.ID, e.Version, v.Channel, found, pp.platformID)
@@ -651,6 +706,10 @@ func (s *sim) doPause() {
 	default:
 		p.Brand, p.Channel = "acme", "acme-fb"
 	}
+	s.pause(p)
+}
+
+func (s *sim) pause(p calendar.Pause) {
 	who := s.member(seniors)
 	_, err := s.human.Pause(s.as(who), p)
 	s.outcomeOf(who, fmt.Sprintf("pauses %s: brand %q channel %q campaign %q", p.ID, p.Brand, p.Channel, p.Campaign), err)
@@ -661,11 +720,97 @@ func (s *sim) doResume() {
 	if err != nil || len(ps) == 0 {
 		return
 	}
-	p := ps[s.rng.IntN(len(ps))]
+	s.resume(s.member(seniors), ps[s.rng.IntN(len(ps))].ID)
+}
+
+// resume makes who resume pause id, with a missed-post policy drawn by the
+// seed. With PublishMissed the person releases the publishing entries the
+// pause held and no other pause holds any more: their retries may go out
+// late. (A scheduled entry whose time passed gets a new time instead.)
+func (s *sim) resume(who, id string) {
 	policy := calendar.MissedPolicy(1 + s.rng.IntN(3))
-	who := s.member(seniors)
-	n, err := s.human.Resume(s.as(who), p.ID, policy, moveNext)
-	s.outcomeOf(who, fmt.Sprintf("resumes %s (%s), releasing %d", p.ID, policy, n), err)
+	held := s.entriesWhere(func(e *calendar.Entry) bool { return e.PausedBy == id && e.State == calendar.Publishing })
+	n, err := s.human.Resume(s.as(who), id, policy, moveNext)
+	if s.outcomeOf(who, fmt.Sprintf("resumes %s (%s), releasing %d", id, policy, n), err) && policy == calendar.PublishMissed {
+		for _, e := range held {
+			if now, err := s.store.Get(context.Background(), e.ID); err == nil && now.PausedBy == "" {
+				s.released[e.ID] = true
+			}
+		}
+	}
+}
+
+// meddleable returns the calls in flight that a person may act around: the
+// call's process is alive and waits for its answer.
+func (s *sim) meddleable() []*call {
+	var out []*call
+	for _, c := range s.inflight {
+		if !c.orphan && !c.p.dead {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// doMeddle: while a publisher's call on an entry is in flight, a person
+// acts on that entry in a way that makes it due again (resolves another
+// variant that is unknown or failed, or resumes the pause holding it, or
+// pauses it to resume it later) or cancels it; then, often, another
+// publisher polls at once, or the caller crashes. The calendar must neither
+// hand the entry to another publisher while the call's lease lives nor lose
+// the call's answer, nor leave the variant sending with nobody to settle it.
+func (s *sim) doMeddle() {
+	cs := s.meddleable()
+	if len(cs) == 0 {
+		return
+	}
+	c := cs[s.rng.IntN(len(cs))]
+	ref, ok := s.posts[c.id]
+	if !ok {
+		return
+	}
+	e, err := s.store.Get(context.Background(), ref.entry)
+	if err != nil {
+		return
+	}
+	s.tracef("(a person acts on %s during %s's call #%d)", s.entryName(e.ID), c.p.name, c.seq)
+	var resolvable []calendar.Variant
+	for _, v := range e.Variants {
+		if v.Channel != c.channel && (v.State == calendar.Unknown || v.State == calendar.Dead || v.State == calendar.Rejected) {
+			resolvable = append(resolvable, v)
+		}
+	}
+	switch {
+	case s.on(bCancel) && s.rng.IntN(6) == 0:
+		who := s.member(seniors)
+		_, err := s.human.Cancel(s.as(who), e.ID, e.Version)
+		s.outcomeOf(who, fmt.Sprintf("cancels %s (%s)", s.entryName(e.ID), e.State), err)
+	case len(resolvable) > 0 && s.on(bResolve):
+		s.resolve(e, resolvable[s.rng.IntN(len(resolvable))])
+	case e.PausedBy != "" && s.on(bPause):
+		s.resume(s.member(seniors), e.PausedBy)
+	case s.on(bPause):
+		s.pauseSeq++
+		p := calendar.Pause{ID: fmt.Sprintf("pause-%d", s.pauseSeq), Reason: "simulated crisis", Channel: c.channel}
+		switch x := s.rng.IntN(4); {
+		case x == 0 && e.Campaign != "":
+			p.Channel, p.Campaign = "", e.Campaign
+		case x == 1:
+			p.Channel, p.Brand = "", s.infos[c.channel].Brand
+		}
+		s.pause(p)
+	default:
+		return
+	}
+	switch x := s.rng.IntN(6); {
+	case x < 3:
+		if ps := s.idle(); len(ps) > 0 {
+			s.start(ps[s.rng.IntN(len(ps))])
+		}
+	case x == 3 && s.on(bCrash) && !c.p.dead:
+		s.stats.crashes++
+		s.crash(c.p)
+	}
 }
 
 func (s *sim) doGrant() {

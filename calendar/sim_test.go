@@ -32,9 +32,48 @@ import (
 // seed alone decides the schedule and a failing seed replays exactly.
 //
 // After every step and at the end it checks the invariants (see the inv*
-// constants). Environment:
+// constants).
 //
-//	CMKIT_SIM_SEEDS=N      run N seeds (default 500; fewer under -race)
+// Some bugs need several things at once, which a mix that draws each step
+// independently seldom lines up. So a quarter of the seeds are burst
+// scenarios (entries due at the same moment, on the lookup channel and with
+// several variants, taken through review at once and claimed in batches of
+// 2 to 5; half the calls take most of the call timeout or all of it, and
+// leases are seeded near their minimum, twice the call timeout), and a
+// quarter are mid-call scenarios (while a call is in flight, a person
+// resolves another variant of its entry, pauses or resumes it, or cancels
+// it; then another publisher polls at once, or the caller crashes). Both
+// start two or three publishers. The other half draw everything at random.
+//
+// Bugs it finds. With the fix of each of these earlier bugs reverted (in
+// non-test code; SEEDS of the default 500 that fail, CMKIT_SIM_ALL=1):
+//
+//  1. the write recording an attempt as "sending" no longer renews the
+//     lease (publisher.go: `e.Lease, e.DueAt = lease, lease.Expires`
+//     becomes `lease = e.Lease`): 16 seeds (invariant 1b)
+//  2. MemoryStore hands out an entry under a live lease (Entry.ClaimableAt
+//     ignores the lease): 19 seeds (1b)
+//  3. Cancel leaves a variant whose publish is in flight, or was cut off,
+//     sending instead of unknown: 12 seeds (5, and 7)
+//  4. a pause of a brand compares Entry.Brand, not the channel's brand, and
+//     Entry.Brand is taken as given: 77 seeds (3)
+//  5. approval is judged on the entry's first channel only: 173 seeds (2)
+//  6. approval counts only the creator as an author, not the editors since
+//     the last approval: 78 seeds (2)
+//
+// (Counted on seeds 1 to 500, each fix reverted on its own.) 500
+// seeds take about 5 s, 20 s under -race, on 2 CPUs (10 s and 30 s on a
+// busy machine).
+//
+// Known failure, not yet fixed: seed 2583 (invariant 7, "dead but it is
+// out"; also seed 49 with CMKIT_SIM_ONLY=resolve,latency,faults,multi). A variant whose last allowed attempt ends ambiguous is given up as
+// dead, though that attempt may have published: the give-up branch of the
+// publisher's outcome reads mayBeOut without the attempt just made. With
+// that fixed, 10000 seeds pass.
+//
+// Environment:
+//
+//	CMKIT_SIM_SEEDS=N      run N seeds (default 500)
 //	CMKIT_SIM_SEED=S       replay seed S, logging every step (use -v)
 //	CMKIT_SIM_STEPS=N      steps per scenario (default 100 to 300)
 //	CMKIT_SIM_ONLY=a,b     enable only these behaviours (see simBehaviours)
@@ -162,7 +201,7 @@ func simBehaviourSet(only, without string) (map[string]bool, error) {
 const (
 	invSim      = "0 sim"      // the system under test panicked, hung, or failed a person with an error that is no refusal
 	invDouble   = "1 double"   // each post ID is applied at most once per channel
-	invOverlap  = "1b overlap" // one sender per post: no call for a post starts while another process's call for it is in flight
+	invOverlap  = "1b overlap" // one sender per post: no call for a post (publish or lookup) starts while another process's publish of it is in flight
 	invApproval = "2 approval" // nothing reaches a platform without a valid approval of its current content, for every channel
 	invPause    = "3 pause"    // no call starts inside a pause of its channel's brand, its channel or its campaign
 	invLate     = "4 late"     // no post starts later than the lateness policy allows, unless a person released it
@@ -173,6 +212,7 @@ const (
 
 type simStats struct {
 	steps, calls, published, failedV, verify, crashes, seeds int
+	entries, scheduled, mainCalls                            int // created, scheduled by a person, calls before the drain
 }
 
 func (a *simStats) add(b simStats) {
@@ -182,12 +222,15 @@ func (a *simStats) add(b simStats) {
 	a.failedV += b.failedV
 	a.verify += b.verify
 	a.crashes += b.crashes
+	a.entries += b.entries
+	a.scheduled += b.scheduled
+	a.mainCalls += b.mainCalls
 	a.seeds++
 }
 
 func (a simStats) String() string {
-	return fmt.Sprintf("%d steps, %d platform calls, %d crashes; variants: %d sent, %d failed, %d unknown",
-		a.steps, a.calls, a.crashes, a.published, a.failedV, a.verify)
+	return fmt.Sprintf("%d steps, %d entries (%d scheduled), %d platform calls (%d before the drain), %d crashes; variants: %d sent, %d failed, %d unknown",
+		a.steps, a.entries, a.scheduled, a.calls, a.mainCalls, a.crashes, a.published, a.failedV, a.verify)
 }
 
 type simResult struct {
@@ -197,10 +240,25 @@ type simResult struct {
 	stats   simStats
 }
 
+// simShape is the kind of scenario a seed draws. Bugs that need several
+// things at once (a publisher deep in a batch of slow calls while another
+// one polls; a person acting on an entry mid-call) are rare in a mix where
+// everything is drawn independently, so a share of the seeds set them up.
+type simShape int
+
+const (
+	shapeMixed   simShape = iota // everything at random
+	shapeBurst                   // entries due at the same moment, claimed in batches; calls near the timeout, leases near their minimum
+	shapeMidCall                 // people resolve, pause and resume entries while a call on them is in flight, and other publishers poll
+)
+
+var shapeNames = map[simShape]string{shapeMixed: "mixed", shapeBurst: "burst", shapeMidCall: "mid-call"}
+
 // sim is one scenario.
 type sim struct {
 	seed     uint64
 	enabled  map[string]bool
+	shape    simShape
 	rng      *rand.Rand
 	clock    simClock
 	store    *calendar.MemoryStore
@@ -270,6 +328,17 @@ func runSim(seed uint64, on map[string]bool, steps int) (r simResult) {
 	if steps == 0 {
 		steps = 100 + s.rng.IntN(201)
 	}
+	// Both shapes need a second publisher. Draw in any case, so that a
+	// seed keeps its other draws whichever behaviours are on.
+	if x := s.rng.IntN(8); s.on(bMulti) {
+		switch {
+		case x < 2:
+			s.shape = shapeBurst
+		case x < 4:
+			s.shape = shapeMidCall
+		}
+	}
+	s.tracef("a %s scenario of %d steps", shapeNames[s.shape], steps)
 	if s.on(bSkew) {
 		s.maxSkew = time.Second
 	}
@@ -285,6 +354,9 @@ func runSim(seed uint64, on map[string]bool, steps int) (r simResult) {
 	nprocs := 1
 	if s.on(bMulti) {
 		nprocs = 1 + s.rng.IntN(3)
+		if s.shape != shapeMixed {
+			nprocs = 2 + s.rng.IntN(2)
+		}
 	}
 	for range nprocs {
 		s.newProc("")
@@ -294,6 +366,7 @@ func runSim(seed uint64, on map[string]bool, steps int) (r simResult) {
 		s.checkInvariants()
 	}
 	s.stats.steps = s.step
+	s.stats.mainCalls = s.callSeq
 	if s.failure == "" && !s.hung {
 		s.drain()
 	}
@@ -360,6 +433,16 @@ func (s *sim) newProc(name string) *proc {
 			p.late = calendar.MoveMissed
 		}
 	}
+	batch := 1 + s.rng.IntN(5)
+	if s.shape == shapeBurst {
+		// Batches of several entries, and leases that cover about two
+		// calls, the least NewPublisher accepts.
+		batch = 2 + s.rng.IntN(4)
+		if s.on(bLeases) {
+			p.timeout = time.Duration(8+s.rng.IntN(23)) * time.Second
+			p.lease = 2*p.timeout + time.Duration(s.rng.IntN(int(p.timeout/time.Second)/2+1))*time.Second
+		}
+	}
 	p.store = &simStore{s: s, p: p, inner: s.store}
 	var err error
 	p.cal, err = calendar.New(p.store, calendar.WithTeam(s.dir), calendar.WithClock(procClock{s: s, skew: p.skew}),
@@ -369,7 +452,7 @@ func (s *sim) newProc(name string) *proc {
 		return p
 	}
 	opts := []calendar.PublisherOption{calendar.WithName(name), calendar.WithSeed(s.rng.Uint64()),
-		calendar.WithLease(p.lease), calendar.WithCallTimeout(p.timeout), calendar.WithBatch(1 + s.rng.IntN(5)),
+		calendar.WithLease(p.lease), calendar.WithCallTimeout(p.timeout), calendar.WithBatch(batch),
 		calendar.WithLateness(p.maxLate, p.late, moveNext)}
 	if s.rng.IntN(2) == 0 {
 		opts = append(opts, calendar.WithRetries(3+s.rng.IntN(6), time.Duration(5+s.rng.IntN(60))*time.Second, 30*time.Minute))
@@ -379,7 +462,7 @@ func (s *sim) newProc(name string) *proc {
 		return p
 	}
 	s.procs = append(s.procs, p)
-	s.tracef("start %s (lease %s, call timeout %s, skew %s, lateness %s/%s)", name, p.lease, p.timeout, p.skew, p.maxLate, p.late)
+	s.tracef("start %s (lease %s, call timeout %s, batch %d, skew %s, lateness %s/%s)", name, p.lease, p.timeout, batch, p.skew, p.maxLate, p.late)
 	return p
 }
 
@@ -428,6 +511,15 @@ func (s *sim) randomStep() {
 		{20, func() { s.advance(time.Duration(1+s.rng.IntN(20)) * time.Second) }},
 		{8, func() { s.advance(s.untilNext(30 * time.Minute)) }},
 		{25, s.person},
+	}
+	switch s.shape {
+	case shapeBurst:
+		choices = append(choices, choice{3, s.doBurst})
+	case shapeMidCall:
+		choices = append(choices, choice{1, s.doBurst})
+		if s.meddleable() != nil {
+			choices = append(choices, choice{20, s.doMeddle})
+		}
 	}
 	if s.on(bCrash) {
 		choices = append(choices, choice{2, func() {
@@ -529,9 +621,7 @@ func (s *sim) drain() {
 	s.tracef("drain: no more crashes, faults or people; the pauses end")
 	if ps, err := s.store.Pauses(context.Background()); err == nil {
 		for _, p := range ps {
-			policy := calendar.MissedPolicy(1 + s.rng.IntN(3))
-			n, err := s.human.Resume(s.as("sam"), p.ID, policy, moveNext)
-			s.outcomeOf("sam", fmt.Sprintf("resumes %s (%s), releasing %d", p.ID, policy, n), err)
+			s.resume("sam", p.ID)
 		}
 	}
 	if len(s.idle()) == 0 {
@@ -589,7 +679,7 @@ func (s *sim) checkEnd() {
 					s.violate(invEnd, "%s is %s without a reason", name, v.State)
 				}
 				if out > 0 {
-					s.violate(invEnd, "%s is %s but it is out", name, v.State)
+					s.violate(invEnd, "%s is %s but it is out; attempts on record: %s", name, v.State, s.attempts(v.Post.ID))
 				}
 			case calendar.Unknown:
 				s.stats.verify++
