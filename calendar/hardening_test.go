@@ -763,3 +763,18 @@ func TestDeniedApproverCannotApprove(t *testing.T) {
 	_, err = f.cal.Approve(as("bea"), e.ID, e.Version)
 	assert.ErrorIs(t, err, cmkit.ErrForbidden, "deny wins over the senior role")
 }
+
+// Found by the simulation (seed 2583): when the last allowed attempt ended
+// ambiguous, giving up recorded the post as dead although that very
+// attempt may have published it.
+func TestGivingUpAfterAnAmbiguousLastAttemptAsksToVerify(t *testing.T) {
+	f := newFixture(t, calendar.WithRetries(1, time.Minute, 10*time.Minute))
+	e := f.scheduled(t, monday, "Hola", "acme-es-x")
+	f.x.Inject(cmkittest.FaultLostResponse) // published, answer lost: the one attempt allowed
+	f.drain(t)
+	e = f.get(t, e)
+	v := e.Variant("acme-es-x")
+	assert.Equal(t, 1, f.x.Count(v.Post.ID), "it is out")
+	assert.Equal(t, calendar.Unknown, v.State, "not dead: a person verifies")
+	assert.Equal(t, calendar.Verify, e.State)
+}

@@ -759,7 +759,7 @@ func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc c
 	}
 	n := failures(v)
 	if n >= p.maxAttempts {
-		if mayBeOut(v, len(v.Attempts)-1) {
+		if mayBeOut(v, len(v.Attempts)) { // this attempt too: it may have been the one
 			// It may be out: giving up must not claim it failed.
 			j.unknown(v, fmt.Errorf("gave up after %d failed attempts, one of which may have published: %w", n, err))
 			return
