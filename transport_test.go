@@ -3,6 +3,7 @@ package cmkit_test
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -134,6 +136,36 @@ func TestClassifyTransportTimeoutWaitingForTheAnswerIsAmbiguous(t *testing.T) {
 	require.ErrorAs(t, err, &timeout)
 	assert.True(t, timeout.Timeout())
 	assert.Equal(t, int32(1), reached.Load())
+}
+
+// The errors that prove nothing was sent, as net/http wraps them, are
+// transient; the same kinds of error after a connection was made are
+// ambiguous.
+func TestClassifyTransportByCause(t *testing.T) {
+	wrap := func(err error) error { return &url.Error{Op: "Post", URL: "https://api.invalid/statuses", Err: err} }
+	refused := errors.New("connect: connection refused")
+	for _, c := range []struct {
+		err  error
+		want cmkit.Failure
+	}{
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: refused}), cmkit.Transient},
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: context.Canceled}), cmkit.Transient},
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "api.invalid", IsNotFound: true}}), cmkit.Transient},
+		{wrap(x509.HostnameError{Certificate: &x509.Certificate{}, Host: "api.invalid"}), cmkit.Transient},
+		{wrap(x509.CertificateInvalidError{Cert: &x509.Certificate{}, Reason: x509.Expired}), cmkit.Transient},
+		{wrap(x509.UnknownAuthorityError{}), cmkit.Transient},
+		{wrap(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}), cmkit.Transient},
+		{wrap(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}), cmkit.Transient},
+		{wrap(&net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}), cmkit.Ambiguous},
+		{wrap(&net.OpError{Op: "write", Net: "tcp", Err: errors.New("broken pipe")}), cmkit.Ambiguous},
+		{wrap(io.EOF), cmkit.Ambiguous},
+		{wrap(io.ErrUnexpectedEOF), cmkit.Ambiguous},
+		{errors.New("http: server gave HTTP response to HTTPS client"), cmkit.Ambiguous},
+	} {
+		got := cmkit.ClassifyTransport(c.err)
+		assert.Equal(t, c.want, cmkit.Classify(got), "%v", c.err)
+		assert.ErrorIs(t, got, c.err, "the cause is kept")
+	}
 }
 
 // A context that ended cannot tell, from the error alone, whether the
