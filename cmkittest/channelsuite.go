@@ -64,7 +64,8 @@ type ChannelHarness interface {
 	InjectFault(ctx context.Context, f Fault) error
 	// Secrets returns the credentials the channel uses, which must never
 	// appear in an error message. The suite reads them once per subtest,
-	// and replaces each with [REDACTED] in everything it prints.
+	// and replaces each with [REDACTED] in everything it prints, also as
+	// %q quotes it and as a URL escapes it.
 	Secrets() []string
 }
 

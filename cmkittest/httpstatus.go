@@ -93,7 +93,8 @@ var httpNows = []time.Time{
 }
 
 // TestHTTPStatus checks an HTTP adapter's classification against
-// HTTPStatusCases, one subtest per case ("404", "429 Retry-After \"120\"").
+// HTTPStatusCases, one subtest per case, named by its status and any
+// Retry-After (404, 429 Retry-After "120").
 // classify is the adapter's own mapping of a status and its Retry-After
 // header, read at now, to an error (cmkit.ClassifyHTTP is one); it is
 // called for each case at several current times from 1995 through 9998 and
