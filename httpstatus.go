@@ -151,3 +151,21 @@ func httpTime(v string, now time.Time) (time.Time, bool) {
 	}
 	return time.Date(year, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC), true
 }
+
+// Unconfirmed returns the error for a 2xx answer to a call that creates a
+// post (Publish, Reply) when the answer names no created post: a 204, an
+// empty body, or a body without the post's ID. The platform accepted the
+// call, so the post may exist, but the adapter cannot return a receipt:
+// the error wraps ErrAmbiguous, so that the publisher neither records the
+// post as published nor retries it blindly. It names status, and detail
+// when not empty; detail must not contain credentials.
+//
+// For a call that creates nothing (SetHidden, Delete) a 2xx is a success
+// whatever the body says, as ClassifyHTTP has it.
+func Unconfirmed(status int, detail string) error {
+	msg := fmt.Sprintf("HTTP %d without the created post", status)
+	if detail != "" {
+		msg += ": " + detail
+	}
+	return fmt.Errorf("%w: %s", ErrAmbiguous, msg)
+}

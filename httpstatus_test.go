@@ -1,7 +1,7 @@
 package cmkit_test
 
 import (
-	"errors"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -17,31 +17,49 @@ import (
 )
 
 // ClassifyHTTP follows the table adapters are tested against, whatever the
-// current time from 1995 through 9998.
+// current time from 1995 through 9998, and names the status.
 func TestClassifyHTTPFollowsTheTable(t *testing.T) {
-	for _, now := range []time.Time{time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), time.Now(),
-		time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2090, 6, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(9998, 12, 31, 23, 59, 59, 0, time.UTC)} {
-		testClassifyHTTPFollowsTheTable(t, now)
+	cmkittest.TestHTTPStatus(t, func(status int, retryAfter string, now time.Time) error {
+		return cmkit.ClassifyHTTP(status, retryAfter, now, "")
+	})
+	for _, c := range cmkittest.HTTPStatusCases() {
+		if err := cmkit.ClassifyHTTP(c.Status, c.RetryAfter, raNow, ""); err != nil {
+			assert.Contains(t, err.Error(), fmt.Sprint("HTTP ", c.Status))
+		}
 	}
 }
 
-func testClassifyHTTPFollowsTheTable(t *testing.T, now time.Time) {
-	for _, c := range cmkittest.HTTPStatusCases() {
-		t.Run(fmt.Sprint(now.Year(), " ", c.Status, " ", c.RetryAfter), func(t *testing.T) {
-			err := cmkit.ClassifyHTTP(c.Status, c.RetryAfter, now, "")
-			assert.Equal(t, c.Want, cmkit.Classify(err))
-			if c.Sentinel != nil {
-				assert.ErrorIs(t, err, c.Sentinel)
-				assert.Contains(t, err.Error(), fmt.Sprint("HTTP ", c.Status))
-			}
-			var rl *cmkit.RateLimitError
-			assert.Equal(t, c.RateLimited, errors.As(err, &rl))
-			if rl != nil {
-				assert.Equal(t, c.WantRetryAfter, rl.RetryAfter, "Retry-After %q", c.RetryAfter)
-			}
-		})
+// An answer that names no created post is ambiguous, names its status,
+// and carries its detail.
+func TestUnconfirmedIsAmbiguous(t *testing.T) {
+	err := cmkit.Unconfirmed(http.StatusNoContent, "no id in the body")
+	assert.ErrorIs(t, err, cmkit.ErrAmbiguous)
+	assert.Equal(t, cmkit.Ambiguous, cmkit.Classify(err))
+	assert.EqualError(t, err, "cmkit: outcome unknown: HTTP 204 without the created post: no id in the body")
+	assert.EqualError(t, cmkit.Unconfirmed(200, ""), "cmkit: outcome unknown: HTTP 200 without the created post")
+}
+
+// An adapter reads the created post's ID from a 2xx answer; without one it
+// cannot prove the post exists, nor that it does not.
+func ExampleUnconfirmed() {
+	answer := func(status int, body string) (string, error) {
+		if err := cmkit.ClassifyHTTP(status, "", time.Now(), ""); err != nil {
+			return "", err
+		}
+		var created struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal([]byte(body), &created) != nil || created.ID == "" {
+			return "", cmkit.Unconfirmed(status, "no post ID in the answer")
+		}
+		return created.ID, nil
 	}
+	fmt.Println(answer(201, `{"id":"1799"}`))
+	_, err := answer(204, "")
+	fmt.Println(cmkit.Classify(err), err)
+	// Output:
+	// 1799 <nil>
+	// ambiguous cmkit: outcome unknown: HTTP 204 without the created post: no post ID in the answer
 }
 
 // retryAfter classifies a 429 with Retry-After v, read at now, and returns

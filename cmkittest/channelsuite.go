@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/url"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -19,6 +23,28 @@ import (
 // and to the sandbox behind it. The suite sees what was published through
 // the harness, never only through the channel, so that a channel cannot
 // vouch for itself.
+//
+// # What the harness should configure
+//
+// TestChannel runs its subtests concurrently, each on a harness of its own,
+// so the function that makes harnesses may be called from several
+// goroutines at once; a harness that shares one sandbox account or one
+// server between subtests must be safe for that, or the suite is run with
+// the Serial option.
+//
+// After injecting FaultTimeout or FaultLostResponse, the suite calls
+// Publish with a context whose deadline is a short time away
+// (DefaultFaultDeadline, or the FaultDeadline option), so that the fault
+// costs that long and not the adapter's own timeout. The channel must
+// honour the context (build its requests with http.NewRequestWithContext,
+// or check ctx.Done while it waits): an adapter that only relies on its
+// HTTP client's Timeout waits that whole timeout for each of these faults,
+// and the suite reports a Publish that returns long after its deadline. A
+// harness that injects these faults through a proxy in front of the
+// sandbox lets the request reach the platform well within the deadline
+// (after a lost response the suite expects the post to exist) and then
+// withholds the answer; raise the deadline with FaultDeadline for a remote
+// sandbox.
 type ChannelHarness interface {
 	// Channel returns the channel under test.
 	Channel() cmkit.Channel
@@ -37,13 +63,54 @@ type ChannelHarness interface {
 	// that fault is skipped.
 	InjectFault(ctx context.Context, f Fault) error
 	// Secrets returns the credentials the channel uses, which must never
-	// appear in an error message.
+	// appear in an error message. The suite reads them once per subtest,
+	// and replaces each with [REDACTED] in everything it prints, also as
+	// %q quotes it and as a URL escapes it.
 	Secrets() []string
+}
+
+// DefaultFaultDeadline is how long TestChannel gives a Publish after it
+// injects FaultTimeout or FaultLostResponse, unless the FaultDeadline
+// option says otherwise.
+const DefaultFaultDeadline = 200 * time.Millisecond
+
+// deadlineGrace is how long after its context's deadline a Publish may
+// return before the suite reports that it does not honour the context.
+const deadlineGrace = time.Second
+
+// A ChannelSuiteOption changes how TestChannel runs.
+type ChannelSuiteOption func(*channelSuite)
+
+// Serial makes TestChannel run its subtests one after another instead of
+// concurrently: for a harness maker that must not be called from several
+// goroutines at once, or a sandbox whose rate limit concurrent subtests
+// would exhaust.
+func Serial() ChannelSuiteOption {
+	return func(s *channelSuite) { s.serial = true }
+}
+
+// FaultDeadline sets the deadline of a Publish that follows an injected
+// FaultTimeout or FaultLostResponse (see ChannelHarness). A d that is not
+// positive leaves DefaultFaultDeadline.
+func FaultDeadline(d time.Duration) ChannelSuiteOption {
+	return func(s *channelSuite) {
+		if d > 0 {
+			s.faultDeadline = d
+		}
+	}
+}
+
+// channelSuite is how TestChannel runs, as its options set it.
+type channelSuite struct {
+	serial        bool
+	faultDeadline time.Duration
 }
 
 // TestChannel runs the conformance suite for channel adapters. newHarness is
 // called once per subtest, so each starts from a fresh sandbox; it may
-// register cleanups with t.Cleanup.
+// register cleanups with t.Cleanup. The subtests run concurrently (see
+// ChannelHarness; Serial runs them in order), and TestChannel returns when
+// all of them have ended.
 //
 // The subtests are named by behaviour:
 //
@@ -64,10 +131,18 @@ type ChannelHarness interface {
 // A capability subtest is skipped, with the reason, when the channel does
 // not implement the interface or answers cmkit.ErrUnsupported; so is a
 // subtest that needs something the harness cannot do. Problems are reported
-// with t.Errorf, so one run lists all of them.
-func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness) {
+// with t.Errorf, so one run lists all of them. Nothing the suite prints
+// carries one of the harness's Secrets, even when the channel leaks one
+// into an error.
+func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness, opts ...ChannelSuiteOption) {
 	t.Helper()
-	runSuite(t, newHarness, []subtest[ChannelHarness]{
+	s := channelSuite{faultDeadline: DefaultFaultDeadline}
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	s.run(t, newHarness, []channelSubtest{
 		{"Identity", testIdentity},
 		{"Publish", testPublish},
 		{"PublishCanceledContext", testPublishCanceled},
@@ -86,10 +161,43 @@ func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness) {
 	})
 }
 
+// run runs each subtest on a harness of its own, concurrently unless
+// s.serial, and returns when all have ended. The subtests are not
+// t.Parallel, which would return before they ran and so break a caller
+// that defers closing a server its harnesses share.
+func (s channelSuite) run(t *testing.T, newHarness func(*testing.T) ChannelHarness, tests []channelSubtest) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, tc := range tests {
+		one := func() {
+			t.Run(tc.name, func(tt *testing.T) {
+				h := newHarness(tt)
+				if h == nil {
+					tt.Fatal("the suite's constructor returned nil")
+				}
+				tc.fn(&suiteT{T: tt, suite: s, secrets: secretForms(h.Secrets())}, h)
+			})
+		}
+		if s.serial {
+			one()
+		} else {
+			wg.Go(one)
+		}
+	}
+	wg.Wait()
+}
+
 // subtest is one named check of a conformance suite.
 type subtest[H any] struct {
 	name string
 	fn   func(*testing.T, H)
+}
+
+// channelSubtest is one named check of the channel suite, which reports
+// through a suiteT.
+type channelSubtest struct {
+	name string
+	fn   func(*suiteT, ChannelHarness)
 }
 
 // runSuite runs each subtest on a fresh value from make, as its own t.Run.
@@ -104,6 +212,91 @@ func runSuite[H any](t *testing.T, make func(*testing.T) H, tests []subtest[H]) 
 			tc.fn(t, h)
 		})
 	}
+}
+
+// suiteT is the *testing.T of one subtest. Every message a suite prints
+// goes through its reporting methods, which hide the harness's secrets: a
+// channel that leaks its token into an error fails NoSecretsInErrors, and
+// the token still appears nowhere in the test output.
+type suiteT struct {
+	*testing.T
+	suite   channelSuite
+	secrets []string // every form of every secret, longest first
+}
+
+// Run runs f as a subtest of t, with t's secrets and options.
+func (t *suiteT) Run(name string, f func(t *suiteT)) bool {
+	t.T.Helper()
+	return t.T.Run(name, func(tt *testing.T) { f(&suiteT{T: tt, suite: t.suite, secrets: t.secrets}) })
+}
+
+// redacted is the one place suite messages pass through: it replaces each
+// secret with [REDACTED].
+func (t *suiteT) redacted(msg string) string {
+	for _, s := range t.secrets {
+		msg = strings.ReplaceAll(msg, s, "[REDACTED]")
+	}
+	return msg
+}
+
+// leaks reports whether msg carries a secret, in any of its forms.
+func (t *suiteT) leaks(msg string) bool {
+	return t.redacted(msg) != msg
+}
+
+// sprint formats args as the testing package does for Log and Error.
+func sprint(args ...any) string { return strings.TrimSuffix(fmt.Sprintln(args...), "\n") }
+
+// Errorf reports a failure, redacted, and goes on.
+func (t *suiteT) Errorf(format string, args ...any) {
+	t.T.Helper()
+	t.T.Error(t.redacted(fmt.Sprintf(format, args...)))
+}
+
+// Error reports a failure, redacted, and goes on.
+func (t *suiteT) Error(args ...any) { t.T.Helper(); t.T.Error(t.redacted(sprint(args...))) }
+
+// Fatalf reports a failure, redacted, and stops the subtest.
+func (t *suiteT) Fatalf(format string, args ...any) {
+	t.T.Helper()
+	t.T.Fatal(t.redacted(fmt.Sprintf(format, args...)))
+}
+
+// Fatal reports a failure, redacted, and stops the subtest.
+func (t *suiteT) Fatal(args ...any) { t.T.Helper(); t.T.Fatal(t.redacted(sprint(args...))) }
+
+// Logf logs, redacted.
+func (t *suiteT) Logf(format string, args ...any) {
+	t.T.Helper()
+	t.T.Log(t.redacted(fmt.Sprintf(format, args...)))
+}
+
+// Log logs, redacted.
+func (t *suiteT) Log(args ...any) { t.T.Helper(); t.T.Log(t.redacted(sprint(args...))) }
+
+// Skipf skips the subtest with a redacted reason.
+func (t *suiteT) Skipf(format string, args ...any) {
+	t.T.Helper()
+	t.T.Skip(t.redacted(fmt.Sprintf(format, args...)))
+}
+
+// Skip skips the subtest with a redacted reason.
+func (t *suiteT) Skip(args ...any) { t.T.Helper(); t.T.Skip(t.redacted(sprint(args...))) }
+
+// secretForms returns each non-empty secret as it is, Go-quoted (as %q
+// prints it) and URL-escaped (as a query string carries it), longest
+// first, so that a secret inside another is never half replaced.
+func secretForms(secrets []string) []string {
+	var out []string
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		q := strconv.Quote(s)
+		out = append(out, s, q[1:len(q)-1], url.QueryEscape(s), url.PathEscape(s))
+	}
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return slices.Compact(out)
 }
 
 // collect reads a whole iterator, stopping the subtest on its first error.
@@ -121,13 +314,13 @@ func collect[V any](t *testing.T, what string, seq iter.Seq2[V, error]) []V {
 
 // suiteCtx is the context for suite calls: the test's own, canceled when
 // the subtest ends.
-func suiteCtx(t *testing.T) context.Context { return t.Context() }
+func suiteCtx(t *suiteT) context.Context { return t.Context() }
 
 func newPost(text string) cmkit.Post {
 	return cmkit.Post{ID: cmkit.NewID(), Text: text}
 }
 
-func published(t *testing.T, h ChannelHarness, id uuid.UUID) int {
+func published(t *suiteT, h ChannelHarness, id uuid.UUID) int {
 	t.Helper()
 	n, err := h.Published(suiteCtx(t), id)
 	if err != nil {
@@ -137,26 +330,50 @@ func published(t *testing.T, h ChannelHarness, id uuid.UUID) int {
 }
 
 // noSecrets reports an error message that contains a credential.
-func noSecrets(t *testing.T, h ChannelHarness, what string, err error) {
+func noSecrets(t *suiteT, h ChannelHarness, what string, err error) {
 	t.Helper()
-	if err == nil {
-		return
-	}
-	msg := err.Error()
-	for _, s := range h.Secrets() {
-		if s != "" && strings.Contains(msg, s) {
-			t.Errorf("%s: the error message contains a credential: %q", what, redact(msg, s))
-		}
+	if err != nil && t.leaks(err.Error()) {
+		t.Errorf("%s: the error message contains a credential: %v", what, err)
 	}
 }
 
-func redact(msg, secret string) string {
-	return strings.ReplaceAll(msg, secret, "<credential>")
+// ambiguous reports whether f leaves the outcome unknown, so that an
+// adapter may wait for an answer that never comes.
+func ambiguous(f Fault) bool { return f == FaultTimeout || f == FaultLostResponse }
+
+// publishAfter injects f and publishes p, and reports whether the harness
+// could inject it (when it answers ErrUnsupported, nothing is published).
+// After a fault that leaves the outcome unknown, Publish gets a context
+// whose deadline is the suite's fault deadline, and must return soon after
+// it.
+func publishAfter(t *suiteT, h ChannelHarness, f Fault, p cmkit.Post) (rc cmkit.Receipt, injected bool, err error) {
+	t.Helper()
+	err = h.InjectFault(suiteCtx(t), f)
+	if errors.Is(err, cmkit.ErrUnsupported) {
+		return cmkit.Receipt{}, false, err
+	}
+	if err != nil {
+		t.Fatalf("harness InjectFault(%s): %v", f, err)
+	}
+	ctx := suiteCtx(t)
+	if ambiguous(f) {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t.suite.faultDeadline)
+		defer cancel()
+	}
+	rc, err = h.Channel().Publish(ctx, p)
+	noSecrets(t, h, "Publish", err)
+	if d, ok := ctx.Deadline(); ok {
+		if late := time.Since(d); late > deadlineGrace {
+			t.Errorf("after an injected %s, Publish returned %s after its context's deadline: it must honour ctx", f, late.Round(time.Millisecond))
+		}
+	}
+	return rc, true, err
 }
 
 // capability returns the channel under test as the capability interface T,
 // or skips the subtest when the channel does not implement it.
-func capability[T any](t *testing.T, h ChannelHarness) T {
+func capability[T any](t *suiteT, h ChannelHarness) T {
 	t.Helper()
 	c, ok := h.Channel().(T)
 	if !ok {
@@ -167,7 +384,7 @@ func capability[T any](t *testing.T, h ChannelHarness) T {
 
 // firstCall checks the first call to a capability: no credential in its
 // error, a skip when it answers ErrUnsupported, and a stop on any other error.
-func firstCall(t *testing.T, h ChannelHarness, c cmkit.Capability, err error) {
+func firstCall(t *suiteT, h ChannelHarness, c cmkit.Capability, err error) {
 	t.Helper()
 	noSecrets(t, h, string(c), err)
 	skipUnsupported(t, c, err)
@@ -178,14 +395,14 @@ func firstCall(t *testing.T, h ChannelHarness, c cmkit.Capability, err error) {
 
 // skipUnsupported skips the subtest when err says the capability is not
 // available.
-func skipUnsupported(t *testing.T, c cmkit.Capability, err error) {
+func skipUnsupported(t *suiteT, c cmkit.Capability, err error) {
 	t.Helper()
 	if errors.Is(err, cmkit.ErrUnsupported) {
 		t.Skipf("the channel answers ErrUnsupported for %s: %v", c, err)
 	}
 }
 
-func testIdentity(t *testing.T, h ChannelHarness) {
+func testIdentity(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	info := ch.Info()
 	if err := info.Validate(); err != nil {
@@ -203,7 +420,7 @@ func testIdentity(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testPublish(t *testing.T, h ChannelHarness) {
+func testPublish(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	p := newPost("cmkit conformance: publish")
 	rc, err := ch.Publish(suiteCtx(t), p)
@@ -236,7 +453,7 @@ func testPublish(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testPublishCanceled(t *testing.T, h ChannelHarness) {
+func testPublishCanceled(t *suiteT, h ChannelHarness) {
 	ctx, cancel := context.WithCancel(suiteCtx(t))
 	cancel()
 	p := newPost("cmkit conformance: canceled")
@@ -252,7 +469,7 @@ func testPublishCanceled(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testLimits(t *testing.T, h ChannelHarness) {
+func testLimits(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	l := ch.Info().Limits
 	n := l.MaxLength
@@ -283,7 +500,7 @@ func testLimits(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testRetrySafety(t *testing.T, h ChannelHarness) {
+func testRetrySafety(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	ctx := suiteCtx(t)
 	switch rs := ch.Info().RetrySafety; rs {
@@ -304,11 +521,11 @@ func testRetrySafety(t *testing.T, h ChannelHarness) {
 		if n := published(t, h, p.ID); n != 1 {
 			t.Errorf("the channel declares RetryIdempotent, but publishing the same Post.ID twice left %d posts", n)
 		}
-		if !inject(t, h, FaultLostResponse) {
+		q := newPost("cmkit conformance: idempotent after a lost response")
+		ok, err := publishLost(t, h, q)
+		if !ok {
 			return
 		}
-		q := newPost("cmkit conformance: idempotent after a lost response")
-		_, err = ch.Publish(ctx, q)
 		if err == nil {
 			t.Errorf("the injected lost response did not fail Publish")
 		}
@@ -332,10 +549,10 @@ func testRetrySafety(t *testing.T, h ChannelHarness) {
 		if !errors.Is(err, cmkit.ErrNotFound) {
 			t.Errorf("FindPost of an unpublished post: want ErrNotFound, got %v", err)
 		}
-		if !inject(t, h, FaultLostResponse) {
+		injected, err := publishLost(t, h, p)
+		if !injected {
 			return
 		}
-		_, err = ch.Publish(ctx, p)
 		if err == nil {
 			t.Errorf("the injected lost response did not fail Publish")
 		}
@@ -374,7 +591,7 @@ const overlapping = 8
 // there, and the subtest checks what the lookup promises: once the calls
 // have returned, FindPost finds the post. RetryUnsafe promises nothing, and
 // the subtest is skipped.
-func testPublishOverlapping(t *testing.T, h ChannelHarness) {
+func testPublishOverlapping(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	rs := ch.Info().RetrySafety
 	if rs == cmkit.RetryUnsafe {
@@ -446,21 +663,19 @@ func testPublishOverlapping(t *testing.T, h ChannelHarness) {
 	}
 }
 
-// inject arranges a fault, or logs why it cannot and returns false.
-func inject(t *testing.T, h ChannelHarness, f Fault) bool {
+// publishLost publishes p after an injected lost response, or logs why
+// the harness cannot inject one and returns false.
+func publishLost(t *suiteT, h ChannelHarness, p cmkit.Post) (injected bool, err error) {
 	t.Helper()
-	err := h.InjectFault(suiteCtx(t), f)
-	if errors.Is(err, cmkit.ErrUnsupported) {
-		t.Logf("the harness cannot inject %s; that part is not checked", f)
-		return false
+	_, injected, err = publishAfter(t, h, FaultLostResponse, p)
+	if !injected {
+		t.Logf("the harness cannot inject %s; that part is not checked", FaultLostResponse)
+		return false, nil
 	}
-	if err != nil {
-		t.Fatalf("harness InjectFault(%s): %v", f, err)
-	}
-	return true
+	return true, err
 }
 
-func testErrorsClassified(t *testing.T, h ChannelHarness) {
+func testErrorsClassified(t *suiteT, h ChannelHarness) {
 	want := map[Fault]cmkit.Failure{
 		FaultTransient:    cmkit.Transient,
 		FaultRateLimit:    cmkit.Transient,
@@ -469,15 +684,12 @@ func testErrorsClassified(t *testing.T, h ChannelHarness) {
 		FaultLostResponse: cmkit.Ambiguous,
 	}
 	for _, fault := range Faults() {
-		t.Run(fault.String(), func(t *testing.T) {
-			if err := h.InjectFault(suiteCtx(t), fault); errors.Is(err, cmkit.ErrUnsupported) {
-				t.Skipf("the harness cannot inject %s: %v", fault, err)
-			} else if err != nil {
-				t.Fatalf("harness InjectFault(%s): %v", fault, err)
-			}
+		t.Run(fault.String(), func(t *suiteT) {
 			p := newPost("cmkit conformance: " + fault.String())
-			_, err := h.Channel().Publish(suiteCtx(t), p)
-			noSecrets(t, h, "Publish", err)
+			_, injected, err := publishAfter(t, h, fault, p)
+			if !injected {
+				t.Skipf("the harness cannot inject %s: %v", fault, err)
+			}
 			if err == nil {
 				t.Fatalf("Publish succeeded despite the injected %s", fault)
 			}
@@ -506,8 +718,8 @@ func testErrorsClassified(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testNoSecrets(t *testing.T, h ChannelHarness) {
-	if len(h.Secrets()) == 0 {
+func testNoSecrets(t *suiteT, h ChannelHarness) {
+	if len(t.secrets) == 0 {
 		t.Skip("the harness names no credentials")
 	}
 	ch := h.Channel()
@@ -517,11 +729,8 @@ func testNoSecrets(t *testing.T, h ChannelHarness) {
 	var errs []error
 	_, err := ch.Publish(canceled, newPost("x"))
 	errs = append(errs, err)
-	for _, f := range Faults() {
-		if h.InjectFault(ctx, f) == nil {
-			_, err := ch.Publish(ctx, newPost("cmkit conformance: secrets "+f.String()))
-			errs = append(errs, err)
-		}
+	for _, f := range Faults() { // publishAfter checks each error
+		publishAfter(t, h, f, newPost("cmkit conformance: secrets "+f.String()))
 	}
 	if pf, ok := ch.(cmkit.PostFinder); ok {
 		_, err := pf.FindPost(ctx, cmkit.NewID())
@@ -539,7 +748,7 @@ func testNoSecrets(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testFindPost(t *testing.T, h ChannelHarness) {
+func testFindPost(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	f := capability[cmkit.PostFinder](t, h)
 	ctx := suiteCtx(t)
@@ -565,7 +774,7 @@ func testFindPost(t *testing.T, h ChannelHarness) {
 
 // readAll reads pages of size limit from cursor until an empty page, and
 // returns the mentions and the final cursor.
-func readAll(t *testing.T, r cmkit.MentionReader, from cmkit.Cursor, limit int) ([]cmkit.Mention, cmkit.Cursor) {
+func readAll(t *suiteT, r cmkit.MentionReader, from cmkit.Cursor, limit int) ([]cmkit.Mention, cmkit.Cursor) {
 	t.Helper()
 	var all []cmkit.Mention
 	cur := from
@@ -600,7 +809,7 @@ func ids(ms []cmkit.Mention) []string {
 
 // checkStream reports a mention of got returned twice, and any of want that
 // is missing from got or out of order.
-func checkStream(t *testing.T, what string, got []cmkit.Mention, want []string) {
+func checkStream(t *suiteT, what string, got []cmkit.Mention, want []string) {
 	t.Helper()
 	seen := map[string]int{}
 	for _, m := range got {
@@ -620,7 +829,7 @@ func checkStream(t *testing.T, what string, got []cmkit.Mention, want []string) 
 	}
 }
 
-func testReadMentions(t *testing.T, h ChannelHarness) {
+func testReadMentions(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	r := capability[cmkit.MentionReader](t, h)
 	ctx := suiteCtx(t)
@@ -666,7 +875,7 @@ func testReadMentions(t *testing.T, h ChannelHarness) {
 }
 
 // oneMention adds a mention through the harness, or skips.
-func oneMention(t *testing.T, h ChannelHarness) string {
+func oneMention(t *suiteT, h ChannelHarness) string {
 	t.Helper()
 	got, err := h.AddMentions(suiteCtx(t), 1)
 	if errors.Is(err, cmkit.ErrUnsupported) {
@@ -678,7 +887,7 @@ func oneMention(t *testing.T, h ChannelHarness) string {
 	return got[0]
 }
 
-func testReply(t *testing.T, h ChannelHarness) {
+func testReply(t *suiteT, h ChannelHarness) {
 	r := capability[cmkit.Replier](t, h)
 	ctx := suiteCtx(t)
 	m := oneMention(t, h)
@@ -701,7 +910,7 @@ func testReply(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testHide(t *testing.T, h ChannelHarness) {
+func testHide(t *suiteT, h ChannelHarness) {
 	hd := capability[cmkit.Hider](t, h)
 	ctx := suiteCtx(t)
 	m := oneMention(t, h)
@@ -720,7 +929,7 @@ func testHide(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testDelete(t *testing.T, h ChannelHarness) {
+func testDelete(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	d := capability[cmkit.Deleter](t, h)
 	ctx := suiteCtx(t)
@@ -748,7 +957,7 @@ func testDelete(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testInsights(t *testing.T, h ChannelHarness) {
+func testInsights(t *suiteT, h ChannelHarness) {
 	ch := h.Channel()
 	in := capability[cmkit.InsightsFetcher](t, h)
 	ctx := suiteCtx(t)
@@ -776,7 +985,7 @@ func testInsights(t *testing.T, h ChannelHarness) {
 	}
 }
 
-func testFollowerCount(t *testing.T, h ChannelHarness) {
+func testFollowerCount(t *suiteT, h ChannelHarness) {
 	fc := capability[cmkit.FollowerCounter](t, h)
 	n, err := fc.FollowerCount(suiteCtx(t))
 	firstCall(t, h, cmkit.CapFollowerCount, err)

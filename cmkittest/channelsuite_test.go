@@ -1,11 +1,15 @@
 package cmkittest_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -136,7 +140,48 @@ func (g *gate) pass() {
 	}
 }
 
+// leakToken is the credential of the channels that leak it; its quote and
+// slash have other forms in %q output and in URLs.
+const leakToken = `tok+en/"9f8e7d6c`
+
+// leaksEverywhere puts its token into every error and loses the error
+// class on Publish, so that the suite prints many of its errors.
+type leaksEverywhere struct{ *cmkittest.FakeChannel }
+
+func (l leaksEverywhere) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := l.FakeChannel.Publish(ctx, p)
+	if err != nil {
+		return rc, errors.New("POST https://api.invalid/statuses?access_token=" + url.QueryEscape(l.Token()) +
+			" with token " + l.Token() + " failed: " + err.Error())
+	}
+	return rc, nil
+}
+
+func (l leaksEverywhere) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt, error) {
+	rc, err := l.FakeChannel.FindPost(ctx, id)
+	if err != nil {
+		return rc, fmt.Errorf("%w (token %q)", err, l.Token())
+	}
+	return rc, nil
+}
+
+// ignoresDeadline answers an injected timeout or lost response only after
+// slowAnswer, whatever its context says, as an adapter does that relies on
+// its HTTP client's Timeout alone.
+type ignoresDeadline struct{ *cmkittest.FakeChannel }
+
+const slowAnswer = 1500 * time.Millisecond
+
+func (i ignoresDeadline) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := i.FakeChannel.Publish(ctx, p)
+	if err != nil && cmkit.Classify(err) == cmkit.Ambiguous {
+		time.Sleep(slowAnswer)
+	}
+	return rc, err
+}
+
 type brokenCase struct {
+	token  string            // of the fake underneath, when not its default
 	safety cmkit.RetrySafety // of the fake underneath
 	wrap   func(*cmkittest.FakeChannel) cmkit.Channel
 	fails  []string // subtests that must fail
@@ -144,23 +189,27 @@ type brokenCase struct {
 }
 
 var brokenChannels = map[string]brokenCase{
-	"double-poster": {cmkit.RetryUnsafe, func(f *cmkittest.FakeChannel) cmkit.Channel { return doublePoster{f} },
+	"double-poster": {"", cmkit.RetryUnsafe, func(f *cmkittest.FakeChannel) cmkit.Channel { return doublePoster{f} },
 		[]string{"RetrySafety"}, nil},
-	"blind-finder": {cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel { return blindFinder{f} },
+	"blind-finder": {"", cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel { return blindFinder{f} },
 		[]string{"RetrySafety", "FindPost"}, nil},
-	"unclassified": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return unclassified{f} },
+	"unclassified": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return unclassified{f} },
 		[]string{"ErrorsClassified/transient", "ErrorsClassified/permanent", "ErrorsClassified/rate-limit", "PublishCanceledContext"}, nil},
-	"ignores-cancel": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return ignoresCancel{f} },
+	"ignores-cancel": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return ignoresCancel{f} },
 		[]string{"PublishCanceledContext"}, nil},
-	"gappy-cursor": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return gappyCursor{f} },
+	"gappy-cursor": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return gappyCursor{f} },
 		[]string{"ReadMentions"}, nil},
-	"leaky": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return leaky{f} },
+	"leaky": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return leaky{f} },
 		[]string{"NoSecretsInErrors", "ErrorsClassified/transient"}, nil},
-	"obeys-any-wait": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return obeysAnyWait{f} },
+	"obeys-any-wait": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return obeysAnyWait{f} },
 		[]string{"ErrorsClassified/rate-limit"}, nil},
-	"lookup-then-create": {cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel {
+	"lookup-then-create": {"", cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel {
 		return lookupThenCreate{doublePoster{f}, newGate()}
 	}, []string{"PublishOverlapping"}, []string{"PublishOverlapping"}},
+	"leaks-everywhere": {leakToken, cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel { return leaksEverywhere{f} },
+		[]string{"NoSecretsInErrors", "PublishCanceledContext", "Limits", "ErrorsClassified/transient", "FindPost"}, nil},
+	"ignores-deadline": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return ignoresDeadline{f} },
+		[]string{"ErrorsClassified/timeout", "ErrorsClassified/lost-response"}, []string{"ErrorsClassified"}},
 }
 
 const brokenEnv = "CMKITTEST_BROKEN_CHANNEL"
@@ -173,7 +222,7 @@ func TestSuiteCatchesBrokenChannels(t *testing.T) {
 	if name := os.Getenv(brokenEnv); name != "" {
 		bc := brokenChannels[name]
 		cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
-			f := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "broken", RetrySafety: bc.safety}})
+			f := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "broken", RetrySafety: bc.safety}, Token: bc.token})
 			return cmkittest.FakeHarness(f, bc.wrap(f))
 		})
 		return
@@ -181,7 +230,9 @@ func TestSuiteCatchesBrokenChannels(t *testing.T) {
 	for name, bc := range brokenChannels {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			expectSuiteFailures(t, "TestSuiteCatchesBrokenChannels", brokenEnv, name, bc.fails, []string{"Identity"}, bc.only...)
+			out := expectSuiteFailures(t, "TestSuiteCatchesBrokenChannels", brokenEnv, name, bc.fails, []string{"Identity"}, bc.only...)
+			token := cmp.Or(bc.token, newFake(t, cmkittest.FakeConfig{}).Token())
+			assertNoSecret(t, out, token)
 		})
 	}
 }
@@ -191,7 +242,7 @@ func TestSuiteCatchesBrokenChannels(t *testing.T) {
 // each of passes still passes (the implementation is broken only in the
 // intended way), and that nothing panicked or crashed. When only names
 // subtests, the child runs just those and passes.
-func expectSuiteFailures(t *testing.T, test, env, name string, fails, passes []string, only ...string) {
+func expectSuiteFailures(t *testing.T, test, env, name string, fails, passes []string, only ...string) (output string) {
 	t.Helper()
 	run := "^" + test + "$"
 	if len(only) > 0 {
@@ -214,4 +265,175 @@ func expectSuiteFailures(t *testing.T, test, env, name string, fails, passes []s
 			t.Errorf("the suite panicked or crashed: %s", line)
 		}
 	}
+	return string(out)
+}
+
+// assertNoSecret checks that out holds secret in none of the forms a
+// message may carry it: as it is, quoted by %q, or escaped in a URL.
+func assertNoSecret(t *testing.T, out, secret string) {
+	t.Helper()
+	q := strconv.Quote(secret)
+	for _, form := range []string{secret, q[1 : len(q)-1], url.QueryEscape(secret), url.PathEscape(secret)} {
+		if strings.Contains(out, form) {
+			t.Errorf("the suite printed the credential (as %s)", form)
+		}
+	}
+}
+
+// A channel that puts its token into every error fails NoSecretsInErrors,
+// and the suite's messages about that and every other failure show
+// [REDACTED] where the token was.
+func TestSuiteRedactsEveryMessage(t *testing.T) {
+	out := expectSuiteFailures(t, "TestSuiteCatchesBrokenChannels", brokenEnv, "leaks-everywhere",
+		[]string{"NoSecretsInErrors", "ErrorsClassified"}, []string{"Identity"})
+	assertNoSecret(t, out, leakToken)
+	leaked := "POST https://api.invalid/statuses?access_token=[REDACTED] with token [REDACTED] failed: "
+	for _, msg := range []string{
+		"the error message contains a credential: " + leaked, // NoSecretsInErrors
+		"is false for " + leaked,                             // PublishCanceledContext
+		"Classify = ambiguous, want permanent (" + leaked,    // Limits
+		"ErrPermanent, ErrInvalid, ErrForbidden): " + leaked, // ErrorsClassified
+		`not found (token "[REDACTED]")`,                     // FindPost, as %q prints it
+	} {
+		assert.Contains(t, out, msg)
+	}
+}
+
+// slowOnFault answers an injected timeout or lost response the way an HTTP
+// adapter with a 10 s client timeout does: it waits for that timeout, or
+// until its context is done. It records how far each such call's deadline
+// was.
+type slowOnFault struct {
+	*cmkittest.FakeChannel
+	waits *deadlines
+}
+
+type deadlines struct {
+	mu   sync.Mutex
+	left []time.Duration // -1 when the call had no deadline
+}
+
+func (d *deadlines) add(ctx context.Context) {
+	left := time.Duration(-1)
+	if dl, ok := ctx.Deadline(); ok {
+		left = time.Until(dl)
+	}
+	d.mu.Lock()
+	d.left = append(d.left, left)
+	d.mu.Unlock()
+}
+
+func (d *deadlines) all() []time.Duration {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.left)
+}
+
+const adapterTimeout = 10 * time.Second
+
+func (s slowOnFault) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := s.FakeChannel.Publish(ctx, p)
+	if err == nil || cmkit.Classify(err) != cmkit.Ambiguous {
+		return rc, err
+	}
+	s.waits.add(ctx)
+	timer := time.NewTimer(adapterTimeout)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return rc, err
+	case <-ctx.Done():
+		return rc, fmt.Errorf("%w: %w", err, ctx.Err())
+	}
+}
+
+// runSlowSuite runs TestChannel on channels that wait adapterTimeout for
+// an answer after an injected timeout or lost response, and returns the
+// time each such Publish had left, and how long the suite took.
+func runSlowSuite(t *testing.T, opts ...cmkittest.ChannelSuiteOption) ([]time.Duration, time.Duration) {
+	t.Helper()
+	waits := &deadlines{}
+	start := time.Now()
+	cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
+		f := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "slow", RetrySafety: cmkit.RetryIdempotent}})
+		return cmkittest.FakeHarness(f, slowOnFault{f, waits})
+	}, opts...)
+	return waits.all(), time.Since(start)
+}
+
+// After an injected timeout or lost response the suite publishes with a
+// deadline DefaultFaultDeadline away, so an adapter that honours its
+// context answers then and not after its own 10 s timeout: the whole suite
+// takes a fraction of one adapter timeout, not five of them.
+func TestSuiteGivesFaultsAShortDeadline(t *testing.T) {
+	waits, took := runSlowSuite(t)
+	t.Logf("the suite took %s on a channel with a %s timeout", took.Round(time.Millisecond), adapterTimeout)
+	// RetrySafety's lost response, and a timeout and a lost response each
+	// in ErrorsClassified and NoSecretsInErrors.
+	assert.Len(t, waits, 5)
+	for _, left := range waits {
+		assert.Positive(t, left, "a Publish after an injected fault had no deadline")
+		assert.LessOrEqual(t, left, cmkittest.DefaultFaultDeadline)
+	}
+	assert.Less(t, took, adapterTimeout, "the suite waited out the adapter's own timeout")
+}
+
+// FaultDeadline sets the deadline the suite gives a Publish after a fault
+// that leaves the outcome unknown; a deadline that is not positive keeps
+// the default.
+func TestFaultDeadlineSetsTheDeadline(t *testing.T) {
+	waits, _ := runSlowSuite(t, cmkittest.FaultDeadline(50*time.Millisecond))
+	require.NotEmpty(t, waits)
+	for _, left := range waits {
+		assert.Positive(t, left)
+		assert.LessOrEqual(t, left, 50*time.Millisecond)
+	}
+	waits, _ = runSlowSuite(t, cmkittest.FaultDeadline(0), nil)
+	require.NotEmpty(t, waits)
+	for _, left := range waits {
+		assert.Greater(t, left, 50*time.Millisecond)
+		assert.LessOrEqual(t, left, cmkittest.DefaultFaultDeadline)
+	}
+}
+
+// The suite calls the harness maker from several goroutines at once, and
+// returns only when every subtest has ended (its cleanups have run).
+func TestSuiteRunsSubtestsConcurrently(t *testing.T) {
+	var mu sync.Mutex
+	made, cleaned := 0, 0
+	second := make(chan struct{})
+	cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
+		mu.Lock()
+		made++
+		if made == 2 {
+			close(second)
+		}
+		mu.Unlock()
+		t.Cleanup(func() { mu.Lock(); cleaned++; mu.Unlock() })
+		select {
+		case <-second:
+		case <-time.After(5 * time.Second):
+			t.Error("no second subtest started while the first was being set up")
+		}
+		return cmkittest.FakeHarness(newFake(t, cmkittest.FakeConfig{}), nil)
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, 15, made)
+	assert.Equal(t, made, cleaned, "TestChannel returned before its subtests ended")
+}
+
+// Serial runs one subtest at a time.
+func TestSerialRunsOneSubtestAtATime(t *testing.T) {
+	var mu sync.Mutex
+	running, most := 0, 0
+	cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		t.Cleanup(func() { mu.Lock(); running--; mu.Unlock() })
+		return cmkittest.FakeHarness(newFake(t, cmkittest.FakeConfig{}), nil)
+	}, cmkittest.Serial())
+	assert.Equal(t, 1, most)
 }

@@ -1,6 +1,10 @@
 package cmkittest
 
 import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
 	"time"
 
 	"github.com/cmkit/cmkit"
@@ -28,9 +32,14 @@ type HTTPStatusCase struct {
 }
 
 // HTTPStatusCases lists the answers HTTP adapters must classify, in the
-// manner of Alertmanager's notify/test table: an adapter's tests feed each
-// status to its HTTP layer (an httptest.Server) and check the error. The
-// slice is new on each call.
+// manner of Alertmanager's notify/test table; TestHTTPStatus runs it
+// against an adapter's classification. The slice is new on each call.
+//
+// A 2xx row means the platform accepted the call. An answer to a publish
+// or a reply that names no created post (a 204, an empty body, a body
+// without the post's ID) is not a success, since the adapter cannot return
+// a receipt, nor a refusal, since the post may exist: it is ambiguous, and
+// cmkit.Unconfirmed builds its error.
 //
 // The Retry-After values include the hostile ones: seconds that overflow a
 // time.Duration or a uint64, a Unix time sent as seconds, signs and
@@ -72,4 +81,68 @@ func HTTPStatusCases() []HTTPStatusCase {
 func rateLimited(v string, wait time.Duration) HTTPStatusCase {
 	return HTTPStatusCase{Status: 429, RetryAfter: v, Want: cmkit.Transient, RateLimited: true,
 		Sentinel: cmkit.ErrRateLimited, WantRetryAfter: wait}
+}
+
+// httpNows are the current times at which TestHTTPStatus checks each case:
+// HTTPStatusCases holds at any of them.
+var httpNows = []time.Time{
+	time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC),
+	time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC),
+	time.Date(2090, 6, 1, 0, 0, 0, 0, time.UTC),
+	time.Date(9998, 12, 31, 23, 59, 59, 0, time.UTC),
+}
+
+// TestHTTPStatus checks an HTTP adapter's classification against
+// HTTPStatusCases, one subtest per case, named by its status and any
+// Retry-After (404, 429 Retry-After "120").
+// classify is the adapter's own mapping of a status and its Retry-After
+// header, read at now, to an error (cmkit.ClassifyHTTP is one); it is
+// called for each case at several current times from 1995 through 9998 and
+// at time.Now(). Each time, its error must be nil for a 2xx and otherwise
+// have the case's class (cmkit.Classify), wrap the case's Sentinel, and be
+// a *cmkit.RateLimitError exactly when the case is RateLimited, with
+// RetryAfter equal to WantRetryAfter. Problems are reported with t.Errorf.
+//
+//	func TestStatusCodes(t *testing.T) {
+//		cmkittest.TestHTTPStatus(t, func(status int, retryAfter string, now time.Time) error {
+//			return myAdapter.classify(status, retryAfter, now)
+//		})
+//	}
+func TestHTTPStatus(t *testing.T, classify func(status int, retryAfter string, now time.Time) error) {
+	t.Helper()
+	for _, c := range HTTPStatusCases() {
+		t.Run(c.name(), func(t *testing.T) {
+			for _, now := range slices.Concat(httpNows, []time.Time{time.Now()}) {
+				c.check(t, now, classify(c.Status, c.RetryAfter, now))
+			}
+		})
+	}
+}
+
+// name names the case's subtest.
+func (c HTTPStatusCase) name() string {
+	if c.RetryAfter == "" && !c.RateLimited {
+		return fmt.Sprint(c.Status)
+	}
+	return fmt.Sprintf("%d Retry-After %q", c.Status, c.RetryAfter)
+}
+
+// check reports how err, the answer to the case at now, differs from what
+// the case wants.
+func (c HTTPStatusCase) check(t *testing.T, now time.Time, err error) {
+	t.Helper()
+	at := now.Format(time.RFC3339)
+	if got := cmkit.Classify(err); got != c.Want {
+		t.Errorf("at %s: class %s, want %s (error: %v)", at, got, c.Want, err)
+	}
+	if c.Sentinel != nil && !errors.Is(err, c.Sentinel) {
+		t.Errorf("at %s: the error does not wrap %v: %v", at, c.Sentinel, err)
+	}
+	var rl *cmkit.RateLimitError
+	switch isRL := errors.As(err, &rl); {
+	case isRL != c.RateLimited:
+		t.Errorf("at %s: *cmkit.RateLimitError %t, want %t: %v", at, isRL, c.RateLimited, err)
+	case isRL && rl.RetryAfter != c.WantRetryAfter:
+		t.Errorf("at %s: RetryAfter = %s, want %s", at, rl.RetryAfter, c.WantRetryAfter)
+	}
 }
