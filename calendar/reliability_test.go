@@ -51,7 +51,7 @@ func TestReliability(t *testing.T) {
 	ids := []string{"rel-idem", "rel-lookup", "rel-neither"}
 	entries := make([]calendar.Entry, n)
 	for i := range n {
-		at := monday.Add(time.Duration(i%3600) * time.Second)
+		at := monday.Add(time.Duration(i%(n*36/100)) * time.Second) // an hour for 10,000: past 40 a minute per channel
 		e := calendar.Entry{ID: cmkit.NewID(), Title: "post", Author: "bea", Brand: "acme", State: calendar.Scheduled,
 			At: at, DueAt: at, Variants: []calendar.Variant{{Channel: ids[i%3], State: calendar.Pending,
 				Post: cmkit.Post{ID: cmkit.NewID(), Text: fmt.Sprintf("post %d", i)}}}}
