@@ -24,8 +24,9 @@ const sheet = "\ufeffEntry,Title,Channel,Text,At,Zone,Labels,Campaign,Media\n" +
 
 func TestImportCSV(t *testing.T) {
 	f := newFixture(t)
-	got, err := f.cal.ImportCSV(as("ola"), strings.NewReader(sheet))
+	res, err := f.cal.ImportCSV(as("ola"), strings.NewReader(sheet), nil)
 	require.NoError(t, err)
+	got := res.Entries
 	require.Len(t, got, 2)
 	w := got[0]
 	assert.Equal(t, "Winter catalogue", w.Title)
@@ -76,7 +77,7 @@ func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			_, err := f.cal.ImportCSV(as("ola"), strings.NewReader(tc.csv))
+			_, err := f.cal.ImportCSV(as("ola"), strings.NewReader(tc.csv), nil)
 			require.ErrorIs(t, err, cmkit.ErrInvalid)
 			var ve *cmkit.ValidationError
 			require.ErrorAs(t, err, &ve)
@@ -90,7 +91,7 @@ func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
 		})
 	}
 	f := newFixture(t)
-	_, err := f.cal.ImportCSV(context.Background(), strings.NewReader(sheet))
+	_, err := f.cal.ImportCSV(context.Background(), strings.NewReader(sheet), nil)
 	assert.ErrorIs(t, err, cmkit.ErrForbidden, "no actor")
 }
 
@@ -98,9 +99,10 @@ func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
 // their line feeds and tabs.
 func TestImportCSVAcceptsBOMBeforeQuotedHeaderAndMultilineText(t *testing.T) {
 	f := newFixture(t)
-	got, err := f.cal.ImportCSV(as("ola"), strings.NewReader("\ufeff\"Title\",\"Channel\",\"Text\",\"Notes\"\r\n"+
-		"\"Launch\",acme-es-x,\"Line one\r\n\tLine two\",\"a\tb\nc\"\r\n"))
+	res, err := f.cal.ImportCSV(as("ola"), strings.NewReader("\ufeff\"Title\",\"Channel\",\"Text\",\"Notes\"\r\n"+
+		"\"Launch\",acme-es-x,\"Line one\r\n\tLine two\",\"a\tb\nc\"\r\n"), nil)
 	require.NoError(t, err)
+	got := res.Entries
 	require.Len(t, got, 1)
 	assert.Equal(t, "Launch", got[0].Title)
 	assert.Equal(t, "Line one\n\tLine two", got[0].Variants[0].Post.Text)
@@ -124,7 +126,8 @@ func FuzzImportCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data string) {
 		fx := newFixture(t)
 		start := time.Now()
-		got, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data))
+		res, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data), nil)
+		got := res.Entries
 		checkFuzzBudget(t, start, data)
 		n := 0
 		for range fx.cal.Entries(context.Background(), calendar.Query{}) {
