@@ -109,39 +109,70 @@ func TestImportCSVAcceptsBOMBeforeQuotedHeaderAndMultilineText(t *testing.T) {
 	assert.Equal(t, "a\tb\nc", got[0].Notes)
 }
 
-// FuzzImportCSV: any file gives entries or a validation error naming a
-// line; never a panic, and nothing written on error. What is imported is
-// UTF-8 without control characters (but line feeds and tabs in text and
-// notes).
+// FuzzImportCSV: any file, with any separator (0: detected), default
+// zone and dry run, gives entries or validation errors each naming a
+// line; never a panic, and nothing written on error or on a dry run. A
+// dry run returns what the import then creates. What is imported is UTF-8
+// without control characters (but line feeds and tabs in text and notes),
+// and a warning names a line's at column.
 func FuzzImportCSV(f *testing.F) {
-	f.Add(sheet)
-	f.Add("title,channel,text\nt,acme-es-x,hi\n")
-	f.Add("entry,title,channel,text,at,zone\nk,a,acme-es-x,hi,2026-03-29 02:30,Europe/Madrid\n")
-	f.Add("a\"b\n")
-	f.Add("\ufeff\"title\",\"channel\",\"text\"\nt,acme-es-x,hi\n")
-	f.Add("title,channel,text,notes\nt\x00,acme-es-x,hi,\n")
-	f.Add("title,channel,text,notes\nt,acme-es-x,\x1b[1mhi,\"a\n\tb\"\n")
-	f.Add("title,channel,text\nt\xff,acme-es-x,hi\xc3\n")
-	f.Add("title,channel,text,at,zone\nt,acme-es-x,hi,2026-11-24 09:00,Local\n")
-	f.Fuzz(func(t *testing.T, data string) {
+	f.Add(sheet, int32(0), "", false)
+	f.Add("title,channel,text\nt,acme-es-x,hi\n", int32(0), "", true)
+	f.Add("entry,title,channel,text,at,zone\nk,a,acme-es-x,hi,2026-03-29 02:30,Europe/Madrid\n", int32(0), "", false)
+	f.Add("a\"b\n", int32(0), "", false)
+	f.Add("\ufeff\"title\",\"channel\",\"text\"\nt,acme-es-x,hi\n", int32(0), "", false)
+	f.Add("title,channel,text,notes\nt\x00,acme-es-x,hi,\n", int32(0), "", false)
+	f.Add("title,channel,text,notes\nt,acme-es-x,\x1b[1mhi,\"a\n\tb\"\n", int32(0), "", false)
+	f.Add("title,channel,text\nt\xff,acme-es-x,hi\xc3\n", int32(0), "", false)
+	f.Add("title,channel,text,at,zone\nt,acme-es-x,hi,2026-11-24 09:00,Local\n", int32(0), "", false)
+	f.Add(excelES, int32(0), "", true)
+	f.Add(excelES, int32(';'), "Europe/Warsaw", false)
+	f.Add("title\tchannel\ttext\tat\nt\tacme-es-x\t\"a\tb\"\t2026-03-29 02:30\n", int32('\t'), "Europe/Madrid", false)
+	f.Add("title|channel|text|at\nt|acme-es-x|hi|2026-07-01T09:00:00+01:00\n", int32('|'), "Europe/Madrid", true)
+	f.Add("title,channel,text,at\nt,acme-es-x,hi,2026-07-01T09:00:00Z\nu,nope,,\n", int32(0), "Local", false)
+	f.Fuzz(func(t *testing.T, data string, sep int32, zone string, dry bool) {
 		fx := newFixture(t)
+		opts := &calendar.CSVOptions{Separator: sep, Zone: zone, DryRun: dry}
 		start := time.Now()
-		res, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data), nil)
-		got := res.Entries
+		res, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data), opts)
 		checkFuzzBudget(t, start, data)
+		got := res.Entries
 		n := 0
 		for range fx.cal.Entries(context.Background(), calendar.Query{}) {
 			n++
 		}
 		if err != nil {
-			var ve *cmkit.ValidationError
-			if !errors.As(err, &ve) || ve.Field == "" || ve.Rule == "" {
-				t.Fatalf("error %v: want a *cmkit.ValidationError naming where", err)
+			for _, e := range problems(err) {
+				var ve *cmkit.ValidationError
+				if !errors.As(e, &ve) || ve.Field == "" || ve.Rule == "" {
+					t.Fatalf("error %v: want a *cmkit.ValidationError naming where", e)
+				}
+				if !strings.HasPrefix(ve.Field, "line ") && !strings.HasPrefix(ve.Field, "CSVOptions.") {
+					t.Fatalf("error %v names no line", e)
+				}
 			}
 			if n != 0 {
 				t.Fatalf("%d entries written despite an error", n)
 			}
 			return
+		}
+		for _, w := range res.Warnings {
+			if !strings.HasPrefix(w.Field, "line ") || !strings.HasSuffix(w.Field, ", column at") || w.Rule == "" {
+				t.Fatalf("warning %v", w)
+			}
+		}
+		if dry {
+			if n != 0 {
+				t.Fatalf("dry run wrote %d entries", n)
+			}
+			real, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data), &calendar.CSVOptions{Separator: sep, Zone: zone})
+			if err != nil {
+				t.Fatalf("dry run passed, import failed: %v", err)
+			}
+			if len(real.Entries) != len(got) || len(real.Warnings) != len(res.Warnings) {
+				t.Fatalf("dry run: %d entries, %d warnings; import: %d, %d", len(got), len(res.Warnings), len(real.Entries), len(real.Warnings))
+			}
+			n = len(got)
 		}
 		if len(got) != n || n == 0 {
 			t.Fatalf("imported %d, stored %d", len(got), n)
