@@ -99,7 +99,8 @@ const maxCSVProblems = 100
 // tabs in text and notes; a cell that is not valid UTF-8 is refused (Rule
 // "utf8"; a spreadsheet saved as plain "CSV" rather than "CSV UTF-8" gives
 // this), and so is one with another control character (Rule
-// "control_character").
+// "control_character"). A UTF-16 file (Excel's "Unicode text") is refused
+// as a whole (Field "line 1", Rule "utf8").
 //
 // Every row is checked before anything is written, with the checks Create
 // runs (channels registered, one brand per entry). Each problem is a

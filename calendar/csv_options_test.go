@@ -266,6 +266,8 @@ func TestImportCSVDryRunWritesNothingAndReturnsWhatImportWould(t *testing.T) {
 			assert.Equal(t, r.Variants[j].Post.Text, d.Variants[j].Post.Text)
 		}
 		assert.Zero(t, d.ID, "not stored")
+		assert.Empty(t, d.Author)
+		assert.Empty(t, d.History)
 	}
 	assert.Equal(t, real.Warnings, dry.Warnings)
 	assert.Len(t, entriesIn(t, f.cal), 3)
@@ -415,4 +417,24 @@ func TestImportCSVStopsAtAQuotingError(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("title,channel,text\nt,nope,hi\nt,acme-es-x,a\"b\nt,nope,hi\n"), nil)
 	assert.Equal(t, []string{"line 2, column channel: unknown", "line 3, character 14: csv"}, fieldsAndRules(t, err))
+}
+
+// A spreadsheet saved as plain "CSV" by Excel in Polish is Windows-1250,
+// not UTF-8: each such cell is named.
+func TestImportCSVRefusesWindows1250Cells(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("title;channel;text\r\nZni\xbfki;acme-es-x;Ju\xbf jest\r\n"), nil)
+	assert.Equal(t, []string{"line 2, column title: utf8", "line 2, column text: utf8"}, fieldsAndRules(t, err))
+}
+
+// Drafts may exceed a channel's limits: those, and Checkers, are applied
+// by Schedule (and Validate), as for any draft made with Create.
+func TestImportCSVLeavesLimitsToSchedule(t *testing.T) {
+	f := newFixture(t)
+	long := strings.Repeat("ñ", 400)
+	res, err := f.cal.ImportCSV(as("ola"), strings.NewReader("title,channel,text\nt,acme-es-x,"+long+"\n"), nil)
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1)
+	var ce *calendar.CheckError
+	assert.ErrorAs(t, f.cal.Validate(context.Background(), &res.Entries[0]), &ce)
 }
