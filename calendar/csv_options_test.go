@@ -176,32 +176,62 @@ func TestImportCSVReportsEveryBadRowAtOnce(t *testing.T) {
 	}, fieldsAndRules(t, err))
 }
 
-func TestImportCSVListsEveryProblemOfARow(t *testing.T) {
-	f := newFixture(t)
-	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("title,channel,text,zone,brand\n"+
-		"t,nope,,Mars/Base,\n"+
-		"t\x00,acme-es-x,h\x1bi,,\n"+
-		"t,acme-es-x,hi,,globex\n"), nil)
-	assert.Equal(t, []string{
-		"line 2, column channel: unknown",
-		"line 2, column text: required",
-		"line 2, column zone: unknown",
-		"line 3, column title: control_character",
-		"line 3, column text: control_character",
-		"line 4, column brand: derived",
-	}, fieldsAndRules(t, err))
-}
-
-func TestImportCSVListsGroupConflictsTogether(t *testing.T) {
-	f := newFixture(t)
-	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("entry,title,channel,text,at,zone\n"+
-		"k,a,acme-es-x,hi,2026-11-24 09:00,Europe/Madrid\n"+
-		"k,b,acme-es-x,hi,2026-11-24 10:00,Europe/Madrid\n"), nil)
-	assert.Equal(t, []string{
-		"line 3, column title: conflict",
-		"line 3, column at: conflict",
-		"line 3, column channel: unique",
-	}, fieldsAndRules(t, err))
+// Each problem of a file is listed, in file order, with nothing written.
+func TestImportCSVListsEveryProblem(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		csv  string
+		dry  bool
+		want []string
+	}{
+		{"of a row", "title,channel,text,zone,brand\n" +
+			"t,nope,,Mars/Base,\n" +
+			"t\x00,acme-es-x,h\x1bi,,\n" +
+			"t,acme-es-x,hi,,globex\n", false, []string{
+			"line 2, column channel: unknown",
+			"line 2, column text: required",
+			"line 2, column zone: unknown",
+			"line 3, column title: control_character",
+			"line 3, column text: control_character",
+			"line 4, column brand: derived",
+		}},
+		{"of a row that joins an entry", "entry,title,channel,text,at,zone\n" +
+			"k,a,acme-es-x,hi,2026-11-24 09:00,Europe/Madrid\n" +
+			"k,b,acme-es-x,hi,2026-11-24 10:00,Europe/Madrid\n", false, []string{
+			"line 3, column title: conflict",
+			"line 3, column at: conflict",
+			"line 3, column channel: unique",
+		}},
+		{"on a dry run", "title,channel,text\nt,nope,hi\nt,acme-es-x,\n", true, []string{
+			"line 2, column channel: unknown",
+			"line 3, column text: required",
+		}},
+		{"of the header", "title;colour;channel;size;Title\n", false, []string{
+			"line 1, column 2: unknown_column",
+			"line 1, column 4: unknown_column",
+			"line 1, column 5: duplicate_column",
+			"line 1: missing_column",
+		}},
+		// A quoting error stops the reading, after the problems found before it.
+		{"up to a quoting error", "title,channel,text\nt,nope,hi\nt,acme-es-x,a\"b\nt,nope,hi\n", false, []string{
+			"line 2, column channel: unknown",
+			"line 3, character 14: csv",
+		}},
+		// Excel in Polish saves plain "CSV" as Windows-1250, not UTF-8.
+		{"of Windows-1250 cells", "title;channel;text\r\nZni\xbfki;acme-es-x;Ju\xbf jest\r\n", false, []string{
+			"line 2, column title: utf8",
+			"line 2, column text: utf8",
+		}},
+		{"of a UTF-16 file as one", "\xff\xfet\x00i\x00t\x00l\x00e\x00", false, []string{"line 1: utf8"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			_, err := f.cal.ImportCSV(as("ola"), strings.NewReader(tc.csv), &calendar.CSVOptions{DryRun: tc.dry})
+			require.ErrorIs(t, err, cmkit.ErrInvalid)
+			assert.Equal(t, tc.want, fieldsAndRules(t, err))
+			assert.Empty(t, entriesIn(t, f.cal))
+		})
+	}
 }
 
 // A refused row does not make its entry's other rows fail too: no "no
@@ -271,13 +301,6 @@ func TestImportCSVDryRunWritesNothingAndReturnsWhatImportWould(t *testing.T) {
 	}
 	assert.Equal(t, real.Warnings, dry.Warnings)
 	assert.Len(t, entriesIn(t, f.cal), 3)
-}
-
-func TestImportCSVDryRunReportsBadRows(t *testing.T) {
-	f := newFixture(t)
-	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("title,channel,text\nt,nope,hi\nt,acme-es-x,\n"),
-		&calendar.CSVOptions{DryRun: true})
-	assert.Equal(t, []string{"line 2, column channel: unknown", "line 3, column text: required"}, fieldsAndRules(t, err))
 }
 
 // csvTeam is a calendar with channels of two brands and pia, who may
@@ -397,34 +420,6 @@ func TestImportCSVWarnsOfAnOffsetThatIsNotTheZones(t *testing.T) {
 		Detail: "2026-07-01T09:00:00+01:00: on that date Europe/Madrid is at +02:00, so this is 2026-07-01 10:00 there"}, res.Warnings[0])
 	assert.Equal(t, "line 4, column at", res.Warnings[1].Field)
 	assert.Equal(t, "line 2, column at: offset_mismatch: "+res.Warnings[0].Detail, res.Warnings[0].String())
-}
-
-func TestImportCSVRefusesUTF16(t *testing.T) {
-	f := newFixture(t)
-	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("\xff\xfet\x00i\x00t\x00l\x00e\x00"), nil)
-	assert.Equal(t, []string{"line 1: utf8"}, fieldsAndRules(t, err))
-}
-
-func TestImportCSVListsEveryBadHeaderCell(t *testing.T) {
-	f := newFixture(t)
-	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("title;colour;channel;size;Title\n"), nil)
-	assert.Equal(t, []string{"line 1, column 2: unknown_column", "line 1, column 4: unknown_column",
-		"line 1, column 5: duplicate_column", "line 1: missing_column"}, fieldsAndRules(t, err))
-}
-
-// A quoting error stops the reading, after the problems found before it.
-func TestImportCSVStopsAtAQuotingError(t *testing.T) {
-	f := newFixture(t)
-	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("title,channel,text\nt,nope,hi\nt,acme-es-x,a\"b\nt,nope,hi\n"), nil)
-	assert.Equal(t, []string{"line 2, column channel: unknown", "line 3, character 14: csv"}, fieldsAndRules(t, err))
-}
-
-// A spreadsheet saved as plain "CSV" by Excel in Polish is Windows-1250,
-// not UTF-8: each such cell is named.
-func TestImportCSVRefusesWindows1250Cells(t *testing.T) {
-	f := newFixture(t)
-	_, err := f.cal.ImportCSV(as("ola"), strings.NewReader("title;channel;text\r\nZni\xbfki;acme-es-x;Ju\xbf jest\r\n"), nil)
-	assert.Equal(t, []string{"line 2, column title: utf8", "line 2, column text: utf8"}, fieldsAndRules(t, err))
 }
 
 // Drafts may exceed a channel's limits: those, and Checkers, are applied
