@@ -281,8 +281,10 @@ func (in *csvEntries) refuse(key string) {
 // utf8BOM is the byte-order mark spreadsheets put before UTF-8 text.
 const utf8BOM = "\ufeff"
 
-// csvHeadSize is how much of a file is read ahead to find its separator.
-const csvHeadSize = 64 << 10
+// csvHeadSize is how much of a file is read ahead to find its separator:
+// a header row is a few dozen bytes; one longer than this is read with a
+// comma.
+const csvHeadSize = 4 << 10
 
 // parseCSV reads and validates the whole file into draft entries, with
 // sep between cells (0: detect it).

@@ -109,29 +109,31 @@ func TestImportCSVAcceptsBOMBeforeQuotedHeaderAndMultilineText(t *testing.T) {
 	assert.Equal(t, "a\tb\nc", got[0].Notes)
 }
 
-// FuzzImportCSV: any file, with any separator (0: detected), default
-// zone and dry run, gives entries or validation errors each naming a
+// FuzzImportCSV: any file, with any separator (0: detected), a default
+// zone from a list (valid or not) and dry run or not, gives entries or validation errors each naming a
 // line; never a panic, and nothing written on error or on a dry run. A
 // dry run returns what the import then creates. What is imported is UTF-8
 // without control characters (but line feeds and tabs in text and notes),
 // and a warning names a line's at column.
 func FuzzImportCSV(f *testing.F) {
-	f.Add(sheet, int32(0), "", false)
-	f.Add("title,channel,text\nt,acme-es-x,hi\n", int32(0), "", true)
-	f.Add("entry,title,channel,text,at,zone\nk,a,acme-es-x,hi,2026-03-29 02:30,Europe/Madrid\n", int32(0), "", false)
-	f.Add("a\"b\n", int32(0), "", false)
-	f.Add("\ufeff\"title\",\"channel\",\"text\"\nt,acme-es-x,hi\n", int32(0), "", false)
-	f.Add("title,channel,text,notes\nt\x00,acme-es-x,hi,\n", int32(0), "", false)
-	f.Add("title,channel,text,notes\nt,acme-es-x,\x1b[1mhi,\"a\n\tb\"\n", int32(0), "", false)
-	f.Add("title,channel,text\nt\xff,acme-es-x,hi\xc3\n", int32(0), "", false)
-	f.Add("title,channel,text,at,zone\nt,acme-es-x,hi,2026-11-24 09:00,Local\n", int32(0), "", false)
-	f.Add(excelES, int32(0), "", true)
-	f.Add(excelES, int32(';'), "Europe/Warsaw", false)
-	f.Add("title\tchannel\ttext\tat\nt\tacme-es-x\t\"a\tb\"\t2026-03-29 02:30\n", int32('\t'), "Europe/Madrid", false)
-	f.Add("title|channel|text|at\nt|acme-es-x|hi|2026-07-01T09:00:00+01:00\n", int32('|'), "Europe/Madrid", true)
-	f.Add("title,channel,text,at\nt,acme-es-x,hi,2026-07-01T09:00:00Z\nu,nope,,\n", int32(0), "Local", false)
-	f.Fuzz(func(t *testing.T, data string, sep int32, zone string, dry bool) {
+	f.Add(sheet, int32(0), uint8(0), false)
+	f.Add("title,channel,text\nt,acme-es-x,hi\n", int32(0), uint8(0), true)
+	f.Add("entry,title,channel,text,at,zone\nk,a,acme-es-x,hi,2026-03-29 02:30,Europe/Madrid\n", int32(0), uint8(0), false)
+	f.Add("a\"b\n", int32(0), uint8(0), false)
+	f.Add("\ufeff\"title\",\"channel\",\"text\"\nt,acme-es-x,hi\n", int32(0), uint8(0), false)
+	f.Add("title,channel,text,notes\nt\x00,acme-es-x,hi,\n", int32(0), uint8(0), false)
+	f.Add("title,channel,text,notes\nt,acme-es-x,\x1b[1mhi,\"a\n\tb\"\n", int32(0), uint8(0), false)
+	f.Add("title,channel,text\nt\xff,acme-es-x,hi\xc3\n", int32(0), uint8(0), false)
+	f.Add("title,channel,text,at,zone\nt,acme-es-x,hi,2026-11-24 09:00,Local\n", int32(0), uint8(0), false)
+	f.Add(excelES, int32(0), uint8(0), true)
+	f.Add(excelES, int32(';'), uint8(2), false)
+	f.Add("title\tchannel\ttext\tat\nt\tacme-es-x\t\"a\tb\"\t2026-03-29 02:30\n", int32('\t'), uint8(1), false)
+	f.Add("title|channel|text|at\nt|acme-es-x|hi|2026-07-01T09:00:00+01:00\n", int32('|'), uint8(1), true)
+	f.Add("title,channel,text,at\nt,acme-es-x,hi,2026-07-01T09:00:00Z\nu,nope,,\n", int32(0), uint8(3), false)
+	zones := []string{"", "Europe/Madrid", "Europe/Warsaw", "Local", "Mars/Base", "America/New_York"}
+	f.Fuzz(func(t *testing.T, data string, sep int32, z uint8, dry bool) {
 		fx := newFixture(t)
+		zone := zones[int(z)%len(zones)]
 		opts := &calendar.CSVOptions{Separator: sep, Zone: zone, DryRun: dry}
 		start := time.Now()
 		res, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data), opts)
