@@ -24,8 +24,9 @@ const sheet = "\ufeffEntry,Title,Channel,Text,At,Zone,Labels,Campaign,Media\n" +
 
 func TestImportCSV(t *testing.T) {
 	f := newFixture(t)
-	got, err := f.cal.ImportCSV(as("ola"), strings.NewReader(sheet))
+	res, err := f.cal.ImportCSV(as("ola"), strings.NewReader(sheet), nil)
 	require.NoError(t, err)
+	got := res.Entries
 	require.Len(t, got, 2)
 	w := got[0]
 	assert.Equal(t, "Winter catalogue", w.Title)
@@ -76,7 +77,7 @@ func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			_, err := f.cal.ImportCSV(as("ola"), strings.NewReader(tc.csv))
+			_, err := f.cal.ImportCSV(as("ola"), strings.NewReader(tc.csv), nil)
 			require.ErrorIs(t, err, cmkit.ErrInvalid)
 			var ve *cmkit.ValidationError
 			require.ErrorAs(t, err, &ve)
@@ -90,7 +91,7 @@ func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
 		})
 	}
 	f := newFixture(t)
-	_, err := f.cal.ImportCSV(context.Background(), strings.NewReader(sheet))
+	_, err := f.cal.ImportCSV(context.Background(), strings.NewReader(sheet), nil)
 	assert.ErrorIs(t, err, cmkit.ErrForbidden, "no actor")
 }
 
@@ -98,47 +99,82 @@ func TestImportCSVErrorsNameLineAndColumnAndImportNothing(t *testing.T) {
 // their line feeds and tabs.
 func TestImportCSVAcceptsBOMBeforeQuotedHeaderAndMultilineText(t *testing.T) {
 	f := newFixture(t)
-	got, err := f.cal.ImportCSV(as("ola"), strings.NewReader("\ufeff\"Title\",\"Channel\",\"Text\",\"Notes\"\r\n"+
-		"\"Launch\",acme-es-x,\"Line one\r\n\tLine two\",\"a\tb\nc\"\r\n"))
+	res, err := f.cal.ImportCSV(as("ola"), strings.NewReader("\ufeff\"Title\",\"Channel\",\"Text\",\"Notes\"\r\n"+
+		"\"Launch\",acme-es-x,\"Line one\r\n\tLine two\",\"a\tb\nc\"\r\n"), nil)
 	require.NoError(t, err)
+	got := res.Entries
 	require.Len(t, got, 1)
 	assert.Equal(t, "Launch", got[0].Title)
 	assert.Equal(t, "Line one\n\tLine two", got[0].Variants[0].Post.Text)
 	assert.Equal(t, "a\tb\nc", got[0].Notes)
 }
 
-// FuzzImportCSV: any file gives entries or a validation error naming a
-// line; never a panic, and nothing written on error. What is imported is
-// UTF-8 without control characters (but line feeds and tabs in text and
-// notes).
+// FuzzImportCSV: any file, with any separator (0: detected), a default
+// zone from a list (valid or not) and dry run or not, gives entries or validation errors each naming a
+// line; never a panic, and nothing written on error or on a dry run. A
+// dry run returns what the import then creates. What is imported is UTF-8
+// without control characters (but line feeds and tabs in text and notes),
+// and a warning names a line's at column.
 func FuzzImportCSV(f *testing.F) {
-	f.Add(sheet)
-	f.Add("title,channel,text\nt,acme-es-x,hi\n")
-	f.Add("entry,title,channel,text,at,zone\nk,a,acme-es-x,hi,2026-03-29 02:30,Europe/Madrid\n")
-	f.Add("a\"b\n")
-	f.Add("\ufeff\"title\",\"channel\",\"text\"\nt,acme-es-x,hi\n")
-	f.Add("title,channel,text,notes\nt\x00,acme-es-x,hi,\n")
-	f.Add("title,channel,text,notes\nt,acme-es-x,\x1b[1mhi,\"a\n\tb\"\n")
-	f.Add("title,channel,text\nt\xff,acme-es-x,hi\xc3\n")
-	f.Add("title,channel,text,at,zone\nt,acme-es-x,hi,2026-11-24 09:00,Local\n")
-	f.Fuzz(func(t *testing.T, data string) {
+	f.Add(sheet, int32(0), uint8(0), false)
+	f.Add("title,channel,text\nt,acme-es-x,hi\n", int32(0), uint8(0), true)
+	f.Add("entry,title,channel,text,at,zone\nk,a,acme-es-x,hi,2026-03-29 02:30,Europe/Madrid\n", int32(0), uint8(0), false)
+	f.Add("a\"b\n", int32(0), uint8(0), false)
+	f.Add("\ufeff\"title\",\"channel\",\"text\"\nt,acme-es-x,hi\n", int32(0), uint8(0), false)
+	f.Add("title,channel,text,notes\nt\x00,acme-es-x,hi,\n", int32(0), uint8(0), false)
+	f.Add("title,channel,text,notes\nt,acme-es-x,\x1b[1mhi,\"a\n\tb\"\n", int32(0), uint8(0), false)
+	f.Add("title,channel,text\nt\xff,acme-es-x,hi\xc3\n", int32(0), uint8(0), false)
+	f.Add("title,channel,text,at,zone\nt,acme-es-x,hi,2026-11-24 09:00,Local\n", int32(0), uint8(0), false)
+	f.Add(excelES, int32(0), uint8(0), true)
+	f.Add(excelES, int32(';'), uint8(2), false)
+	f.Add("title\tchannel\ttext\tat\nt\tacme-es-x\t\"a\tb\"\t2026-03-29 02:30\n", int32('\t'), uint8(1), false)
+	f.Add("title|channel|text|at\nt|acme-es-x|hi|2026-07-01T09:00:00+01:00\n", int32('|'), uint8(1), true)
+	f.Add("title,channel,text,at\nt,acme-es-x,hi,2026-07-01T09:00:00Z\nu,nope,,\n", int32(0), uint8(3), false)
+	zones := []string{"", "Europe/Madrid", "Europe/Warsaw", "Local", "Mars/Base", "America/New_York"}
+	f.Fuzz(func(t *testing.T, data string, sep int32, z uint8, dry bool) {
 		fx := newFixture(t)
+		zone := zones[int(z)%len(zones)]
+		opts := &calendar.CSVOptions{Separator: sep, Zone: zone, DryRun: dry}
 		start := time.Now()
-		got, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data))
+		res, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data), opts)
 		checkFuzzBudget(t, start, data)
+		got := res.Entries
 		n := 0
 		for range fx.cal.Entries(context.Background(), calendar.Query{}) {
 			n++
 		}
 		if err != nil {
-			var ve *cmkit.ValidationError
-			if !errors.As(err, &ve) || ve.Field == "" || ve.Rule == "" {
-				t.Fatalf("error %v: want a *cmkit.ValidationError naming where", err)
+			for _, e := range problems(err) {
+				var ve *cmkit.ValidationError
+				if !errors.As(e, &ve) || ve.Field == "" || ve.Rule == "" {
+					t.Fatalf("error %v: want a *cmkit.ValidationError naming where", e)
+				}
+				if !strings.HasPrefix(ve.Field, "line ") && !strings.HasPrefix(ve.Field, "CSVOptions.") {
+					t.Fatalf("error %v names no line", e)
+				}
 			}
 			if n != 0 {
 				t.Fatalf("%d entries written despite an error", n)
 			}
 			return
+		}
+		for _, w := range res.Warnings {
+			if !strings.HasPrefix(w.Field, "line ") || !strings.HasSuffix(w.Field, ", column at") || w.Rule == "" {
+				t.Fatalf("warning %v", w)
+			}
+		}
+		if dry {
+			if n != 0 {
+				t.Fatalf("dry run wrote %d entries", n)
+			}
+			real, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data), &calendar.CSVOptions{Separator: sep, Zone: zone})
+			if err != nil {
+				t.Fatalf("dry run passed, import failed: %v", err)
+			}
+			if len(real.Entries) != len(got) || len(real.Warnings) != len(res.Warnings) {
+				t.Fatalf("dry run: %d entries, %d warnings; import: %d, %d", len(got), len(res.Warnings), len(real.Entries), len(real.Warnings))
+			}
+			n = len(got)
 		}
 		if len(got) != n || n == 0 {
 			t.Fatalf("imported %d, stored %d", len(got), n)

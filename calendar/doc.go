@@ -36,7 +36,12 @@
 // Entries yields the entries of a period by channel, brand, campaign, label
 // or state, as an iterator. ExportICal writes them as an iCalendar file for
 // Google Calendar or Outlook; ImportCSV reads a spreadsheet of posts, one
-// row per post and channel, checking every row before writing any.
+// row per post and channel, as Excel or a spreadsheet app saves it (comma,
+// semicolon or tab between cells, byte-order mark or not). It checks every
+// row before writing any and lists every bad row at once; CSVOptions set
+// the separator, a zone for local times, and a dry run that writes
+// nothing. A time with an offset but no zone is kept, with a CSVWarning:
+// it has no daylight-saving protection.
 //
 // # Publishing
 //

@@ -124,3 +124,42 @@ func ExampleWriteICal() {
 	// CATEGORIES:promotion
 	// STATUS:CONFIRMED
 }
+
+// A sheet saved by Excel in Polish as "CSV UTF-8" (a byte-order mark,
+// semicolons, CRLF) is checked first with a dry run, its local times read
+// in Warsaw; a time whose offset is not Warsaw's on that date (summer time
+// in November) is kept as that instant, and flagged.
+func ExampleCalendar_ImportCSV() {
+	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	clock := cmkittest.NewClock(time.Date(2026, 11, 10, 10, 0, 0, 0, warsaw))
+	fb, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
+		Info: cmkit.ChannelInfo{ID: "acme-pl-fb", Platform: cmkit.Facebook, Brand: "acme"}})
+	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
+		calendar.WithChannels(fb), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	sheet := "\ufeffTitle;Channel;Text;At\r\n" +
+		"Nowa kolekcja;acme-pl-fb;\"Już jest; zobacz!\";2026-11-12 09:00\r\n" +
+		"Konkurs;acme-pl-fb;Wygraj kurtkę;2026-11-13T09:00:00+02:00\r\n"
+
+	ctx := roles.WithActor(context.Background(), "sam")
+	res, err := cal.ImportCSV(ctx, strings.NewReader(sheet), &calendar.CSVOptions{Zone: "Europe/Warsaw", DryRun: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range res.Entries {
+		fmt.Printf("%-14s %s %s\n", e.Title, e.At.In(warsaw).Format("Mon 2 Jan 15:04"), e.Zone)
+	}
+	for _, w := range res.Warnings {
+		fmt.Println(w.Field, w.Rule)
+	}
+	n := 0
+	for range cal.Entries(ctx, calendar.Query{}) {
+		n++
+	}
+	fmt.Println(n, "entries stored")
+	// Output:
+	// Nowa kolekcja  Thu 12 Nov 09:00 Europe/Warsaw
+	// Konkurs        Fri 13 Nov 08:00 Europe/Warsaw
+	// line 3, column at offset_mismatch
+	// 0 entries stored
+}
