@@ -96,7 +96,8 @@ type Event struct {
 	// Err is the failure, for "retrying", "failed" and "verify".
 	Err error
 	// Notify lists the members to tell: who can still approve an expired
-	// entry, who must verify an unknown one.
+	// entry; for "verify", who may resolve it (roles.PublishPost on the
+	// channel), when the Team can list them as *roles.Directory does.
 	Notify []string
 	// Detail says more, for people.
 	Detail string
@@ -195,8 +196,13 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithHook sets a function called with every Event, synchronously; it must
-// not block.
+// WithHook sets a function called with every Event, synchronously, after
+// the change the event describes is written: a hook that acts on an event
+// (Resolve on "verify", say) finds the entry in the state the event
+// reports. Events of one entry come in the order they were written; a
+// publisher working on several channels at once may call the hook from
+// several goroutines, so it must be safe for concurrent use. It must not
+// block for long.
 func WithHook(h func(Event)) Option {
 	return func(c *Calendar) error { c.hook = h; return nil }
 }
@@ -232,7 +238,25 @@ func (c *Calendar) Channel(id string) (cmkit.Channel, bool) {
 	return ch, ok
 }
 
+// holderLister is the optional ability of a Team to list who holds a
+// permission on a resource (*roles.Directory has it); the calendar uses it
+// to fill Event.Notify for "verify".
+type holderLister interface {
+	Holders(ctx context.Context, p roles.Permission, r roles.Resource) iter.Seq[string]
+}
+
 func (c *Calendar) emit(ctx context.Context, e Event) {
+	if e.Kind == "verify" && e.Notify == nil && e.Channel != "" {
+		if h, ok := c.team.(holderLister); ok {
+			res := roles.Resource{Channel: e.Channel}
+			if ch, ok := c.channels[e.Channel]; ok {
+				res = roles.ResourceOf(ch.Info())
+			}
+			for m := range h.Holders(ctx, roles.PublishPost, res) {
+				e.Notify = append(e.Notify, m)
+			}
+		}
+	}
 	attrs := []slog.Attr{slog.String("entry", e.Entry.String())}
 	if e.Channel != "" {
 		attrs = append(attrs, slog.String("channel", e.Channel))

@@ -778,3 +778,36 @@ func TestGivingUpAfterAnAmbiguousLastAttemptAsksToVerify(t *testing.T) {
 	assert.Equal(t, calendar.Unknown, v.State, "not dead: a person verifies")
 	assert.Equal(t, calendar.Verify, e.State)
 }
+
+// Issue 10, item 2: a hook that acts on "verify" finds the entry as the
+// event says (the event comes after the write), and the event names who
+// may resolve it.
+func TestVerifyEventComesAfterTheWriteAndNamesWhoMayResolve(t *testing.T) {
+	f := newFixture(t)
+	var resolveErr error
+	var notify []string
+	var err error
+	f.cal, err = calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock),
+		calendar.WithChannels(f.x, f.masto, f.fb), calendar.WithLogger(quiet),
+		calendar.WithHook(func(ev calendar.Event) {
+			if ev.Kind != "verify" {
+				return
+			}
+			notify = ev.Notify
+			e, err := f.store.Get(context.Background(), ev.Entry)
+			if err == nil {
+				_, err = f.cal.Resolve(as("bea"), e.ID, e.Version, ev.Channel, true, "fb-1")
+			}
+			resolveErr = err
+		}))
+	require.NoError(t, err)
+	f.pub = f.publisher(t, "p1")
+	e := f.scheduled(t, monday, "Hola", "acme-es-fb")
+	f.fb.Inject(cmkittest.FaultLostResponse)
+	f.drain(t)
+	require.NoError(t, resolveErr, "the hook could act on the event at once")
+	assert.Equal(t, []string{"bea", "sam"}, notify, "who may resolve it")
+	e = f.get(t, e)
+	assert.Equal(t, calendar.Published, e.State)
+	assert.Equal(t, 1, f.fb.Count(e.Variants[0].Post.ID))
+}
