@@ -68,6 +68,7 @@ type Publisher struct {
 	cal         *Calendar
 	name        string
 	batch       int
+	concurrency int
 	lease       time.Duration
 	poll        time.Duration
 	callTimeout time.Duration
@@ -132,6 +133,22 @@ func WithBatch(n int) PublisherOption {
 	return func(p *Publisher) error { p.batch = n; return nil }
 }
 
+// WithConcurrency sets how many claimed entries a publisher works on at
+// once (default 4). Entries that share a channel are still worked on one
+// after another, in the order claimed, so each channel's posts keep their
+// order and its rate limits hold; one platform that hangs holds up only the
+// entries on its channels. With concurrency above 1 the Hook may be called
+// from several goroutines at once.
+func WithConcurrency(n int) PublisherOption {
+	return func(p *Publisher) error {
+		if n < 1 {
+			return cmkit.Invalid("WithConcurrency", "positive", "got %d", n)
+		}
+		p.concurrency = n
+		return nil
+	}
+}
+
 // WithPoll sets how long Run waits when nothing is due (default 5 seconds).
 func WithPoll(d time.Duration) PublisherOption {
 	return func(p *Publisher) error { p.poll = d; return nil }
@@ -187,7 +204,7 @@ func NewPublisher(cal *Calendar, opts ...PublisherOption) (*Publisher, error) {
 	if cal == nil {
 		return nil, cmkit.Invalid("calendar", "required", "nil Calendar")
 	}
-	p := &Publisher{cal: cal, batch: 50, lease: 2 * time.Minute, poll: 5 * time.Second,
+	p := &Publisher{cal: cal, batch: 50, concurrency: 4, lease: 2 * time.Minute, poll: 5 * time.Second,
 		callTimeout: 30 * time.Second, maxAttempts: 8, backoff: 30 * time.Second, maxBackoff: 30 * time.Minute,
 		maxLate: time.Hour, late: HoldMissed, rates: map[string]rateConfig{}, limiters: map[string]*limiter{}}
 	for _, o := range opts {
@@ -220,8 +237,8 @@ func NewPublisher(cal *Calendar, opts ...PublisherOption) (*Publisher, error) {
 
 // Run publishes due entries until ctx ends, then returns nil. Between
 // rounds it waits on the calendar's clock, so a simulated clock drives it.
-// On shutdown it finishes the platform call in flight and records its
-// outcome; entries it had claimed but not reached become due again when
+// On shutdown it finishes the platform calls in flight and records their
+// outcomes; entries it had claimed but not reached become due again when
 // their leases end.
 func (p *Publisher) Run(ctx context.Context) error {
 	for {
@@ -248,15 +265,95 @@ func (p *Publisher) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	var jobs []*job
 	for _, c := range claimed {
-		if ctx.Err() != nil {
-			break // the rest become due again when their leases end
+		j, err := p.load(ctx, c)
+		if err != nil {
+			p.warn(ctx, c.ID, err)
+			continue
 		}
-		if err := p.process(ctx, c); err != nil && !errors.Is(err, errLeaseLost) {
-			p.cal.log.WarnContext(ctx, "calendar: publishing an entry failed", "entry", c.ID, "error", err)
-		}
+		jobs = append(jobs, j)
 	}
+	p.work(ctx, jobs)
 	return len(claimed), nil
+}
+
+func (p *Publisher) warn(ctx context.Context, id uuid.UUID, err error) {
+	if !errors.Is(err, errLeaseLost) {
+		p.cal.log.WarnContext(ctx, "calendar: publishing an entry failed", "entry", id, "error", err)
+	}
+}
+
+// work runs the claimed jobs, up to p.concurrency at once. A job starts
+// only when no running job, and no earlier job still waiting, uses any of
+// its channels: a channel's posts go out one at a time and in the order
+// claimed, and a platform that hangs holds up only the jobs on its own
+// channels. Once ctx ends no job starts (the rest become due again when
+// their leases end); work returns when the running ones are done.
+func (p *Publisher) work(ctx context.Context, jobs []*job) {
+	if p.concurrency == 1 || len(jobs) == 1 {
+		for _, j := range jobs {
+			if ctx.Err() != nil {
+				return
+			}
+			p.warn(ctx, j.e.ID, p.run(ctx, j))
+		}
+		return
+	}
+	var (
+		mu      sync.Mutex
+		done    = sync.NewCond(&mu)
+		busy    = map[string]bool{}
+		started = make([]bool, len(jobs))
+		running int
+		wg      sync.WaitGroup
+	)
+	mu.Lock()
+	for {
+		waiting := 0
+		ahead := map[string]bool{} // channels of earlier jobs still waiting
+		for i, j := range jobs {
+			if started[i] {
+				continue
+			}
+			free := running < p.concurrency && ctx.Err() == nil
+			for _, v := range j.e.Variants {
+				if busy[v.Channel] || ahead[v.Channel] {
+					free = false
+				}
+			}
+			if !free {
+				waiting++
+				for _, v := range j.e.Variants {
+					ahead[v.Channel] = true
+				}
+				continue
+			}
+			started[i] = true
+			running++
+			for _, v := range j.e.Variants {
+				busy[v.Channel] = true
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p.warn(ctx, j.e.ID, p.run(ctx, j))
+				mu.Lock()
+				running--
+				for _, v := range j.e.Variants {
+					busy[v.Channel] = false
+				}
+				done.Broadcast()
+				mu.Unlock()
+			}()
+		}
+		if waiting == 0 || ctx.Err() != nil {
+			break
+		}
+		done.Wait()
+	}
+	mu.Unlock()
+	wg.Wait()
 }
 
 // errLeaseLost stops work on an entry whose lease another publisher took,
@@ -293,15 +390,22 @@ func (j *job) put(ctx context.Context) error {
 	return nil
 }
 
-func (p *Publisher) process(ctx context.Context, c Claimed) error {
+// load reads a claimed entry; a version other than the claimed one means
+// the lease is already lost.
+func (p *Publisher) load(ctx context.Context, c Claimed) (*job, error) {
 	e, err := p.cal.store.Get(ctx, c.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if e.Version != c.Version {
-		return errLeaseLost
+		return nil, errLeaseLost
 	}
-	j := &job{p: p, e: e}
+	return &job{p: p, e: e}, nil
+}
+
+// run works on one claimed entry: the claim-time checks, then each unsent
+// variant, then the entry's new state.
+func (p *Publisher) run(ctx context.Context, j *job) error {
 	now := p.cal.clock.Now()
 	j.recoverCutOff(now)
 	stop, pause, err := j.claimChecks(ctx, now)

@@ -453,7 +453,8 @@ func (s *sim) newProc(name string) *proc {
 	}
 	opts := []calendar.PublisherOption{calendar.WithName(name), calendar.WithSeed(s.rng.Uint64()),
 		calendar.WithLease(p.lease), calendar.WithCallTimeout(p.timeout), calendar.WithBatch(batch),
-		calendar.WithLateness(p.maxLate, p.late, moveNext)}
+		calendar.WithLateness(p.maxLate, p.late, moveNext),
+		calendar.WithConcurrency(1)} // one goroutine at a time: the simulation decides every interleaving
 	if s.rng.IntN(2) == 0 {
 		opts = append(opts, calendar.WithRetries(3+s.rng.IntN(6), time.Duration(5+s.rng.IntN(60))*time.Second, 30*time.Minute))
 	}
