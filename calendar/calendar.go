@@ -79,12 +79,27 @@ func (e *CheckError) Error() string {
 // Unwrap returns cmkit.ErrInvalid.
 func (e *CheckError) Unwrap() error { return cmkit.ErrInvalid }
 
+// EventKind says what an Event reports.
+type EventKind string
+
+// The event kinds.
+const (
+	EventScheduled EventKind = "scheduled" // an entry was put on the calendar
+	EventPublished EventKind = "published" // a variant is out (Receipt set)
+	EventRetrying  EventKind = "retrying"  // a variant failed and will be tried again
+	EventFailed    EventKind = "failed"    // a variant was refused, used up its retries, or failed its checks
+	EventVerify    EventKind = "verify"    // a variant may or may not be out: a person checks (Resolve)
+	EventExpired   EventKind = "expired"   // an entry's time came before its approval
+	EventHeld      EventKind = "held"      // an entry waits for a person or a pause: too late, paused, or no longer approved
+	EventPaused    EventKind = "paused"    // a pause began
+	EventResumed   EventKind = "resumed"   // a pause ended
+)
+
 // Event is something the calendar or its publisher did, reported to the
 // Hook and to the logger.
 type Event struct {
-	// Kind is what happened: "scheduled", "published", "retrying",
-	// "failed", "verify", "expired", "held", "paused", "resumed".
-	Kind string
+	// Kind is what happened.
+	Kind EventKind
 	// Entry is the entry concerned (zero for pause events).
 	Entry uuid.UUID
 	// Channel is the channel concerned, for variant events.
@@ -246,7 +261,7 @@ type holderLister interface {
 }
 
 func (c *Calendar) emit(ctx context.Context, e Event) {
-	if e.Kind == "verify" && e.Notify == nil && e.Channel != "" {
+	if e.Kind == EventVerify && e.Notify == nil && e.Channel != "" {
 		if h, ok := c.team.(holderLister); ok {
 			res := roles.Resource{Channel: e.Channel}
 			if ch, ok := c.channels[e.Channel]; ok {
@@ -265,10 +280,10 @@ func (c *Calendar) emit(ctx context.Context, e Event) {
 		attrs = append(attrs, slog.String("error", e.Err.Error()))
 	}
 	level := slog.LevelInfo
-	if e.Kind == "failed" || e.Kind == "verify" || e.Kind == "expired" {
+	if e.Kind == EventFailed || e.Kind == EventVerify || e.Kind == EventExpired {
 		level = slog.LevelWarn
 	}
-	c.log.LogAttrs(ctx, level, "calendar: "+e.Kind, attrs...)
+	c.log.LogAttrs(ctx, level, "calendar: "+string(e.Kind), attrs...)
 	if c.hook != nil {
 		c.hook(e)
 	}
@@ -595,7 +610,7 @@ func (c *Calendar) Schedule(ctx context.Context, id uuid.UUID, version int64) (E
 		return c.schedule(ctx, e, now)
 	})
 	if err == nil {
-		c.emit(ctx, Event{Kind: "scheduled", Entry: e.ID, At: c.clock.Now(), Detail: e.At.String()})
+		c.emit(ctx, Event{Kind: EventScheduled, Entry: e.ID, At: c.clock.Now(), Detail: e.At.String()})
 	}
 	return e, err
 }
@@ -670,7 +685,7 @@ func (c *Calendar) Cancel(ctx context.Context, id uuid.UUID, version int64) (Ent
 		for i := range e.Variants {
 			if v := &e.Variants[i]; v.State == Sending {
 				v.State, v.Error = Unknown, "cancelled while a publish was in flight or cut off; it may be out"
-				verify = append(verify, Event{Kind: "verify", Entry: e.ID, Channel: v.Channel, At: now,
+				verify = append(verify, Event{Kind: EventVerify, Entry: e.ID, Channel: v.Channel, At: now,
 					Detail: "cancelled during a publish; the post may or may not be out: verify it on the platform"})
 			}
 		}
@@ -686,16 +701,28 @@ func (c *Calendar) Cancel(ctx context.Context, id uuid.UUID, version int64) (Ent
 	return e, err
 }
 
+// Resolution is what a person found on the platform for one variant of an
+// entry (see Calendar.Resolve).
+type Resolution struct {
+	// Channel is the variant's channel.
+	Channel string `json:"channel"`
+	// Found reports that the post is out on the platform.
+	Found bool `json:"found"`
+	// PlatformID is the post's ID on the platform, when found and known.
+	PlatformID string `json:"platform_id,omitempty"`
+}
+
 // Resolve settles a variant a person has verified on the platform: after an
-// unknown outcome ("verify"), or a failure. found reports that the post is
-// out, at platformID (which may be empty when unknown); otherwise the
+// unknown outcome ("verify"), or a failure. When r.Found, the post is out,
+// at r.PlatformID (which may be empty when unknown); otherwise the
 // variant is sent again, now, and the publisher counts its lateness from
 // now. On a held entry, Resolve with found false releases it: its unsent
 // variants go out now (after the claim-time checks). On a cancelled entry
 // nothing is sent again: found false records that the post is not out.
 // The acting member needs roles.PublishPost on the channel. A publisher
 // still working on the entry keeps its lease: nothing is sent twice.
-func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, channel string, found bool, platformID string) (Entry, error) {
+func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, r Resolution) (Entry, error) {
+	channel, found, platformID := r.Channel, r.Found, r.PlatformID
 	return c.mutate(ctx, id, version, true, func(e *Entry, now time.Time) error {
 		v := e.Variant(channel)
 		if v == nil {

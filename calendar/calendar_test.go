@@ -43,7 +43,7 @@ func (f *fixture) kinds() []string {
 	defer f.mu.Unlock()
 	var out []string
 	for _, e := range f.events {
-		out = append(out, e.Kind)
+		out = append(out, string(e.Kind))
 	}
 	return out
 }
@@ -290,10 +290,10 @@ func TestEachChannelKeepsItsOwnState(t *testing.T) {
 	assert.Equal(t, calendar.Rejected, e.Variant("acme-es-x").State)
 	assert.Equal(t, calendar.Sent, e.Variant("acme-es-mastodon").State, "one failure never marks the others")
 	require.Len(t, e.Variant("acme-es-x").Attempts, 1)
-	assert.Equal(t, "rejected", e.Variant("acme-es-x").Attempts[0].Outcome)
+	assert.Equal(t, calendar.OutcomeRejected, e.Variant("acme-es-x").Attempts[0].Outcome)
 
 	// A person fixes the account and sends the X variant again; Mastodon is not touched.
-	e, err := f.cal.Resolve(as("bea"), e.ID, e.Version, "acme-es-x", false, "")
+	e, err := f.cal.Resolve(as("bea"), e.ID, e.Version, calendar.Resolution{Channel: "acme-es-x", Found: false})
 	require.NoError(t, err)
 	f.drain(t)
 	e = f.get(t, e)
@@ -391,7 +391,7 @@ func TestAmbiguousFailuresNeverDoublePost(t *testing.T) {
 			if tc.state == calendar.Verify {
 				assert.Equal(t, calendar.Unknown, e.Variants[0].State)
 				assert.Contains(t, f.kinds(), "verify")
-				e, err := f.cal.Resolve(as("bea"), e.ID, e.Version, tc.channel, true, "fb-123")
+				e, err := f.cal.Resolve(as("bea"), e.ID, e.Version, calendar.Resolution{Channel: tc.channel, Found: true, PlatformID: "fb-123"})
 				require.NoError(t, err)
 				assert.Equal(t, calendar.Published, e.State)
 			}
@@ -409,7 +409,7 @@ func TestAmbiguousFailuresNeverDoublePost(t *testing.T) {
 		assert.Equal(t, 1, f.x.Count(e.Variants[0].Post.ID))
 		var outcomes []string
 		for _, a := range e.Variants[0].Attempts {
-			outcomes = append(outcomes, a.Outcome)
+			outcomes = append(outcomes, string(a.Outcome))
 		}
 		assert.Equal(t, []string{"ambiguous", "absent", "accepted"}, outcomes)
 	})
@@ -457,7 +457,7 @@ func TestUnapprovedAtItsTimeExpires(t *testing.T) {
 	defer f.mu.Unlock()
 	var notify []string
 	for _, ev := range f.events {
-		if ev.Kind == "expired" {
+		if ev.Kind == calendar.EventExpired {
 			notify = ev.Notify
 		}
 	}
@@ -588,7 +588,7 @@ func TestInReviewAtItsTimeExpiresAndTellsApprovers(t *testing.T) {
 	defer f.mu.Unlock()
 	require.NotEmpty(t, f.events)
 	last := f.events[len(f.events)-1]
-	assert.Equal(t, "expired", last.Kind)
+	assert.Equal(t, calendar.EventExpired, last.Kind)
 	assert.Equal(t, []string{"bea", "sam"}, last.Notify)
 }
 

@@ -157,6 +157,22 @@ type Variant struct {
 	Error string `json:"error,omitempty"`
 }
 
+// Outcome is how an Attempt ended.
+type Outcome string
+
+// The attempt outcomes.
+const (
+	OutcomeSending      Outcome = "sending"       // in flight (and forever, if its publisher died before anyone claimed the entry again)
+	OutcomeAccepted     Outcome = "accepted"      // the platform published it
+	OutcomeTransient    Outcome = "transient"     // certainly not published; retried with backoff
+	OutcomeRateLimited  Outcome = "rate-limited"  // not published; the platform asked to wait (not counted against the retry limit)
+	OutcomeRejected     Outcome = "rejected"      // the platform refused it for good
+	OutcomeAmbiguous    Outcome = "ambiguous"     // it may or may not be out
+	OutcomeFound        Outcome = "found"         // a lookup found the post out
+	OutcomeAbsent       Outcome = "absent"        // a lookup found the post not out
+	OutcomeLookupFailed Outcome = "lookup-failed" // a lookup failed; proves nothing
+)
+
 // Attempt is one call to a platform (or one lookup after an unknown one).
 type Attempt struct {
 	// ID identifies the attempt, so that a publisher records its call's
@@ -167,11 +183,8 @@ type Attempt struct {
 	At time.Time `json:"at"`
 	// Publisher names the publisher that made it.
 	Publisher string `json:"publisher"`
-	// Outcome says how it ended: "sending" while in flight (and forever,
-	// if the publisher died), then "accepted", "transient",
-	// "rate-limited" (not counted against the retry limit), "rejected",
-	// "ambiguous", "found" (a lookup found the post) or "absent".
-	Outcome string `json:"outcome"`
+	// Outcome says how it ended.
+	Outcome Outcome `json:"outcome"`
 	// Error is the platform's error, when it failed.
 	Error string `json:"error,omitempty"`
 	// RetryAfter is what a rate-limited platform asked for.

@@ -130,7 +130,7 @@ func claimsNothing(t *testing.T, p *calendar.Publisher, why string) {
 func outcomes(v *calendar.Variant) []string {
 	var out []string
 	for _, a := range v.Attempts {
-		out = append(out, a.Outcome)
+		out = append(out, string(a.Outcome))
 	}
 	return out
 }
@@ -188,7 +188,7 @@ func TestResolveDuringACallNeitherDoublesNorDropsTheReceipt(t *testing.T) {
 	x.onPublish(func(context.Context) {
 		cur := f.get(t, e)
 		// A person checked: the timed-out post is not on the platform.
-		_, err := f.cal.Resolve(as("bea"), cur.ID, cur.Version, "acme-es-fb", false, "")
+		_, err := f.cal.Resolve(as("bea"), cur.ID, cur.Version, calendar.Resolution{Channel: "acme-es-fb", Found: false})
 		require.NoError(t, err)
 		claimsNothing(t, p2, "the entry is due again, but p1's call on x is still in flight")
 	})
@@ -254,7 +254,7 @@ func TestCancelDuringAPublishAsksToVerify(t *testing.T) {
 		assert.Equal(t, calendar.Unknown, e.Variants[0].State, "it may be out: a person checks")
 		assert.Contains(t, f.kinds(), "verify")
 
-		_, err = f.cal.Resolve(as("bea"), e.ID, e.Version, "acme-es-fb", false, "")
+		_, err = f.cal.Resolve(as("bea"), e.ID, e.Version, calendar.Resolution{Channel: "acme-es-fb", Found: false})
 		require.NoError(t, err)
 		f.clock.Advance(time.Hour)
 		f.drain(t)
@@ -347,7 +347,7 @@ func TestSendTimeChecksRunOnEveryClaim(t *testing.T) {
 	assert.Empty(t, f.masto.Posts())
 
 	// Resolving it sends it again, and the checks still apply.
-	_, err = f.cal.Resolve(as("bea"), e.ID, e.Version, "acme-es-mastodon", false, "")
+	_, err = f.cal.Resolve(as("bea"), e.ID, e.Version, calendar.Resolution{Channel: "acme-es-mastodon", Found: false})
 	require.NoError(t, err)
 	f.drain(t)
 	assert.Empty(t, f.masto.Posts(), "text that fails its checks never goes out")
@@ -404,7 +404,7 @@ func TestLatenessIsCheckedAtEveryClaim(t *testing.T) {
 
 		// A person releases it: now it may go out.
 		cur := f.get(t, e)
-		_, err = f.cal.Resolve(as("bea"), cur.ID, cur.Version, "acme-es-x", false, "")
+		_, err = f.cal.Resolve(as("bea"), cur.ID, cur.Version, calendar.Resolution{Channel: "acme-es-x", Found: false})
 		require.NoError(t, err)
 		f.drain(t)
 		assert.Equal(t, calendar.Published, f.get(t, e).State)
@@ -447,7 +447,7 @@ func TestPublishersWithOneNameKeepTheirOwnAttempts(t *testing.T) {
 	assert.Equal(t, 1, f.fb.Count(v.Post.ID), "never twice")
 	assert.Equal(t, calendar.Sent, v.State)
 	require.Len(t, v.Attempts, 1)
-	assert.Equal(t, "accepted", v.Attempts[0].Outcome, "the cut-off verdict of the twin did not overwrite the real answer")
+	assert.Equal(t, calendar.OutcomeAccepted, v.Attempts[0].Outcome, "the cut-off verdict of the twin did not overwrite the real answer")
 }
 
 // conflicting answers every write with a version conflict.
@@ -790,13 +790,13 @@ func TestVerifyEventComesAfterTheWriteAndNamesWhoMayResolve(t *testing.T) {
 	f.cal, err = calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock),
 		calendar.WithChannels(f.x, f.masto, f.fb), calendar.WithLogger(quiet),
 		calendar.WithHook(func(ev calendar.Event) {
-			if ev.Kind != "verify" {
+			if ev.Kind != calendar.EventVerify {
 				return
 			}
 			notify = ev.Notify
 			e, err := f.store.Get(context.Background(), ev.Entry)
 			if err == nil {
-				_, err = f.cal.Resolve(as("bea"), e.ID, e.Version, ev.Channel, true, "fb-1")
+				_, err = f.cal.Resolve(as("bea"), e.ID, e.Version, calendar.Resolution{Channel: ev.Channel, Found: true, PlatformID: "fb-1"})
 			}
 			resolveErr = err
 		}))

@@ -91,7 +91,7 @@ func (c *Calendar) Pause(ctx context.Context, p Pause) (Pause, error) {
 		}
 		held++
 	}
-	c.emit(ctx, Event{Kind: "paused", At: p.At, Detail: fmt.Sprintf("pause %s holds %d entries: %s", p.ID, held, p.Reason)})
+	c.emit(ctx, Event{Kind: EventPaused, At: p.At, Detail: fmt.Sprintf("pause %s holds %d entries: %s", p.ID, held, p.Reason)})
 	return p, nil
 }
 
@@ -168,7 +168,7 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 		}
 		released++
 	}
-	c.emit(ctx, Event{Kind: "resumed", At: c.clock.Now(), Detail: fmt.Sprintf("pause %s released %d entries (missed: %s)", id, released, missed)})
+	c.emit(ctx, Event{Kind: EventResumed, At: c.clock.Now(), Detail: fmt.Sprintf("pause %s released %d entries (missed: %s)", id, released, missed)})
 	return released, nil
 }
 

@@ -480,7 +480,7 @@ func (j *job) recoverCutOff(now time.Time) {
 			continue
 		}
 		a := &v.Attempts[len(v.Attempts)-1]
-		a.Outcome, a.Error = "ambiguous", "the publisher lost its lease during the call"
+		a.Outcome, a.Error = OutcomeAmbiguous, "the publisher lost its lease during the call"
 		v.State = Pending
 		ch, ok := j.p.cal.channels[v.Channel]
 		if !ok || !j.p.mayRetryAmbiguous(ch.Info(), ch) {
@@ -535,7 +535,7 @@ func (j *job) claimChecks(ctx context.Context, now time.Time) (stop bool, pause 
 	for i := range pauses {
 		if p.cal.holds(&pauses[i], e) {
 			e.PausedBy, e.DueAt = pauses[i].ID, time.Time{}
-			j.emit(Event{Kind: "held", Entry: e.ID, At: now, Detail: "paused by " + pauses[i].ID})
+			j.emit(Event{Kind: EventHeld, Entry: e.ID, At: now, Detail: "paused by " + pauses[i].ID})
 			return true, pauses[i].ID, nil
 		}
 	}
@@ -581,7 +581,7 @@ func (j *job) claimChecks(ctx context.Context, now time.Time) (stop bool, pause 
 				e.transition(Publishing, p.name, now, "")
 			}
 			settle(e, p.name, now, "failed its checks at send time")
-			j.emit(Event{Kind: "failed", Entry: e.ID, At: now, Err: err})
+			j.emit(Event{Kind: EventFailed, Entry: e.ID, At: now, Err: err})
 			if e.State != Publishing {
 				return true, "", nil
 			}
@@ -598,7 +598,7 @@ func (j *job) hold(now time.Time, note, detail string) {
 	e := &j.e
 	e.DueAt = time.Time{}
 	e.transition(Held, j.p.name, now, note)
-	j.emit(Event{Kind: "held", Entry: e.ID, At: now, Detail: detail})
+	j.emit(Event{Kind: EventHeld, Entry: e.ID, At: now, Detail: detail})
 }
 
 // expire ends an entry that still needs approval at its time, telling
@@ -617,7 +617,7 @@ func (j *job) expire(ctx context.Context, now time.Time) {
 	}
 	e.DueAt = time.Time{}
 	e.transition(Expired, p.name, now, "not approved at its time")
-	j.emit(Event{Kind: "expired", Entry: e.ID, At: now, Notify: notify, Detail: "needs approval"})
+	j.emit(Event{Kind: EventExpired, Entry: e.ID, At: now, Notify: notify, Detail: "needs approval"})
 }
 
 // callContext bounds one platform call by the call timeout on the
@@ -670,7 +670,7 @@ func (j *job) publishVariant(ctx context.Context, i int) error {
 	// used up the lease: if anyone claimed the entry meanwhile, this write
 	// fails and nothing is sent.
 	now = p.cal.clock.Now()
-	a := Attempt{ID: cmkit.NewID(), At: now, Publisher: p.name, Outcome: "sending"}
+	a := Attempt{ID: cmkit.NewID(), At: now, Publisher: p.name, Outcome: OutcomeSending}
 	v.State = Sending
 	v.Attempts = append(v.Attempts, a)
 	lease := Lease{Owner: p.name, Expires: now.Add(p.lease)}
@@ -736,16 +736,16 @@ func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant
 			return errLeaseLost // the attempt is no longer on record
 		}
 		now := p.cal.clock.Now()
-		if fa := &fv.Attempts[k]; fa.Outcome == "sending" || got.Outcome == "accepted" {
+		if fa := &fv.Attempts[k]; fa.Outcome == OutcomeSending || got.Outcome == OutcomeAccepted {
 			// In flight, or taken for cut off by whoever took over: the
 			// platform's own answer replaces the guess.
 			fa.Outcome, fa.Error, fa.RetryAfter = got.Outcome, got.Error, got.RetryAfter
 		}
 		switch {
-		case got.Outcome == "accepted":
+		case got.Outcome == OutcomeAccepted:
 			if fv.State != Sent {
 				fv.State, fv.Receipt, fv.Error, fv.NextAt = Sent, ours.Receipt, "", time.Time{}
-				j.emit(Event{Kind: "published", Entry: id, Channel: fv.Channel, At: now, Receipt: ours.Receipt})
+				j.emit(Event{Kind: EventPublished, Entry: id, Channel: fv.Channel, At: now, Receipt: ours.Receipt})
 			}
 		case fv.State == Sending && k == len(fv.Attempts)-1:
 			fv.State, fv.NextAt, fv.Error = ours.State, ours.NextAt, ours.Error
@@ -801,16 +801,16 @@ func (j *job) lookup(v *Variant, ch cmkit.Channel) bool {
 	a := Attempt{ID: cmkit.NewID(), At: now, Publisher: p.name}
 	switch {
 	case err == nil:
-		a.Outcome = "found"
+		a.Outcome = OutcomeFound
 		v.Attempts = append(v.Attempts, a)
 		j.sent(v, rc)
 		return true
 	case errors.Is(err, cmkit.ErrNotFound):
-		a.Outcome = "absent"
+		a.Outcome = OutcomeAbsent
 		v.Attempts = append(v.Attempts, a)
 		return false
 	}
-	a.Outcome, a.Error = "lookup-failed", err.Error()
+	a.Outcome, a.Error = OutcomeLookupFailed, err.Error()
 	v.Attempts = append(v.Attempts, a)
 	if cmkit.Classify(err) == cmkit.Transient {
 		v.NextAt = p.cal.clock.Now().Add(p.delay(len(v.Attempts), err))
@@ -826,7 +826,7 @@ func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc c
 	now := p.cal.clock.Now()
 	a := &v.Attempts[len(v.Attempts)-1]
 	if err == nil {
-		a.Outcome = "accepted"
+		a.Outcome = OutcomeAccepted
 		j.sent(v, rc)
 		return
 	}
@@ -839,7 +839,7 @@ func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc c
 	}
 	switch cmkit.Classify(err) {
 	case cmkit.Permanent:
-		a.Outcome = "rejected"
+		a.Outcome = OutcomeRejected
 		if mayBeOut(v, len(v.Attempts)-1) {
 			// An earlier attempt may have published; this refusal does not
 			// prove otherwise.
@@ -847,15 +847,15 @@ func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc c
 			return
 		}
 		v.State = Rejected
-		j.emit(Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err})
+		j.emit(Event{Kind: EventFailed, Entry: e.ID, Channel: v.Channel, At: now, Err: err})
 		return
 	case cmkit.Transient:
-		a.Outcome = "transient"
+		a.Outcome = OutcomeTransient
 		if rl != nil {
-			a.Outcome = "rate-limited"
+			a.Outcome = OutcomeRateLimited
 		}
 	default:
-		a.Outcome = "ambiguous"
+		a.Outcome = OutcomeAmbiguous
 		if !p.mayRetryAmbiguous(info, ch) {
 			j.unknown(v, err)
 			return
@@ -869,13 +869,13 @@ func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc c
 			return
 		}
 		v.State = Dead
-		j.emit(Event{Kind: "failed", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
+		j.emit(Event{Kind: EventFailed, Entry: e.ID, Channel: v.Channel, At: now, Err: err,
 			Detail: fmt.Sprintf("gave up after %d failed attempts", n)})
 		return
 	}
 	v.State = Pending
 	v.NextAt = now.Add(p.delay(n, err))
-	j.emit(Event{Kind: "retrying", Entry: e.ID, Channel: v.Channel, At: now, Err: err,
+	j.emit(Event{Kind: EventRetrying, Entry: e.ID, Channel: v.Channel, At: now, Err: err,
 		Detail: "next attempt at " + v.NextAt.Format(time.RFC3339)})
 }
 
@@ -884,7 +884,7 @@ func (j *job) outcome(v *Variant, info cmkit.ChannelInfo, ch cmkit.Channel, rc c
 func failures(v *Variant) int {
 	n := 0
 	for _, a := range v.Attempts {
-		if a.Outcome == "transient" || a.Outcome == "ambiguous" {
+		if a.Outcome == OutcomeTransient || a.Outcome == OutcomeAmbiguous {
 			n++
 		}
 	}
@@ -898,9 +898,9 @@ func mayBeOut(v *Variant, n int) bool {
 	out := false
 	for _, a := range v.Attempts[:n] {
 		switch a.Outcome {
-		case "ambiguous":
+		case OutcomeAmbiguous:
 			out = true
-		case "absent":
+		case OutcomeAbsent:
 			out = false
 		}
 	}
@@ -909,12 +909,12 @@ func mayBeOut(v *Variant, n int) bool {
 
 func (j *job) sent(v *Variant, rc cmkit.Receipt) {
 	v.State, v.Receipt, v.Error, v.NextAt = Sent, rc, "", time.Time{}
-	j.emit(Event{Kind: "published", Entry: j.e.ID, Channel: v.Channel, At: j.p.cal.clock.Now(), Receipt: rc})
+	j.emit(Event{Kind: EventPublished, Entry: j.e.ID, Channel: v.Channel, At: j.p.cal.clock.Now(), Receipt: rc})
 }
 
 func (j *job) unknown(v *Variant, err error) {
 	v.State, v.Error = Unknown, err.Error()
-	j.emit(Event{Kind: "verify", Entry: j.e.ID, Channel: v.Channel, At: j.p.cal.clock.Now(), Err: err,
+	j.emit(Event{Kind: EventVerify, Entry: j.e.ID, Channel: v.Channel, At: j.p.cal.clock.Now(), Err: err,
 		Detail: "the post may or may not be out; verify it on the platform"})
 }
 

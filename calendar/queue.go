@@ -153,16 +153,25 @@ func (c *Calendar) AddToQueue(ctx context.Context, id uuid.UUID, version int64) 
 		return c.schedule(ctx, e, now)
 	})
 	if err == nil {
-		c.emit(ctx, Event{Kind: "scheduled", Entry: e.ID, At: c.clock.Now(), Detail: e.At.String()})
+		c.emit(ctx, Event{Kind: EventScheduled, Entry: e.ID, At: c.clock.Now(), Detail: e.At.String()})
 	}
 	return e, err
 }
 
+// ConflictKind says what is wrong in a Conflict.
+type ConflictKind string
+
+// The conflict kinds.
+const (
+	ConflictGap      ConflictKind = "gap"      // two posts closer than the channel's minimum gap
+	ConflictBlackout ConflictKind = "blackout" // a post inside a blackout
+)
+
 // Conflict is a problem in the plan: two posts on a channel closer than its
 // minimum gap, or a post inside a blackout.
 type Conflict struct {
-	// Kind is "gap" or "blackout".
-	Kind string `json:"kind"`
+	// Kind is what is wrong.
+	Kind ConflictKind `json:"kind"`
 	// Channel is where.
 	Channel string `json:"channel"`
 	// Entries are the entries involved, earliest first.
@@ -193,11 +202,11 @@ func (c *Calendar) Conflicts(ctx context.Context, from, to time.Time) ([]Conflic
 				continue
 			}
 			if b, in := s.BlackoutAt(e.At); in && !e.At.Before(from) {
-				out = append(out, Conflict{Kind: "blackout", Channel: ch, Entries: []uuid.UUID{e.ID}, At: e.At,
+				out = append(out, Conflict{Kind: ConflictBlackout, Channel: ch, Entries: []uuid.UUID{e.ID}, At: e.At,
 					Detail: fmt.Sprintf("%q is planned inside a blackout (%s)", e.Title, b.Reason)})
 			}
 			if prev != nil && e.At.Sub(prev.At) < s.MinGap && !e.At.Before(from) {
-				out = append(out, Conflict{Kind: "gap", Channel: ch, Entries: []uuid.UUID{prev.ID, e.ID}, At: prev.At,
+				out = append(out, Conflict{Kind: ConflictGap, Channel: ch, Entries: []uuid.UUID{prev.ID, e.ID}, At: prev.At,
 					Detail: fmt.Sprintf("%q and %q are %s apart; the channel's minimum gap is %s",
 						prev.Title, e.Title, e.At.Sub(prev.At), s.MinGap)})
 			}

@@ -97,9 +97,9 @@ func TestConflicts(t *testing.T) {
 	got, err := cal.Conflicts(context.Background(), monday, monday.AddDate(0, 0, 7))
 	require.NoError(t, err)
 	require.Len(t, got, 2)
-	assert.Equal(t, "gap", got[0].Kind)
+	assert.Equal(t, calendar.ConflictGap, got[0].Kind)
 	assert.Equal(t, []any{a.ID, b.ID}, []any{got[0].Entries[0], got[0].Entries[1]})
-	assert.Equal(t, "blackout", got[1].Kind)
+	assert.Equal(t, calendar.ConflictBlackout, got[1].Kind)
 	assert.Equal(t, c.ID, got[1].Entries[0])
 	assert.Contains(t, got[1].Detail, "holiday")
 }

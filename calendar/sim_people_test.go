@@ -685,7 +685,7 @@ func (s *sim) doResolve() {
 func (s *sim) resolve(e calendar.Entry, v calendar.Variant) {
 	who := s.member(seniors)
 	pp, found := s.findPost(v.Channel, v.Post.ID)
-	_, err := s.human.Resolve(s.as(who), e.ID, e.Version, v.Channel, found, pp.platformID)
+	_, err := s.human.Resolve(s.as(who), e.ID, e.Version, calendar.Resolution{Channel: v.Channel, Found: found, PlatformID: pp.platformID})
 	if s.outcomeOf(who, fmt.Sprintf("resolves %s on %s (%s): found=%v", s.entryName(e.ID), v.Channel, v.State, found), err) {
 		s.released[e.ID] = true
 	}

@@ -40,7 +40,7 @@ func TestMissingVersionIsInvalidAndLatestNeverApproves(t *testing.T) {
 		"Update": func(v int64) error { u := e; u.Version = v; _, err := cal.Update(as("ola"), u); return err },
 		"Cancel": func(v int64) error { _, err := cal.Cancel(as("bea"), e.ID, v); return err },
 		"Resolve": func(v int64) error {
-			_, err := cal.Resolve(as("bea"), e.ID, v, "acme-es-x", true, "")
+			_, err := cal.Resolve(as("bea"), e.ID, v, calendar.Resolution{Channel: "acme-es-x", Found: true})
 			return err
 		},
 	}

@@ -180,7 +180,7 @@ func run(ctx context.Context, w io.Writer) error {
 				found = p.Receipt.PlatformID
 			}
 		}
-		if _, err := cal.Resolve(asBea, e.ID, e.Version, v.Channel, found != "", found); err != nil {
+		if _, err := cal.Resolve(asBea, e.ID, e.Version, calendar.Resolution{Channel: v.Channel, Found: found != "", PlatformID: found}); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "\nBea found %s on the platform as %s and marked it published.\n", e.Title, found)
