@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -16,6 +17,12 @@ import (
 // published to a fake channel, and completed, with three store writes. No
 // rate limit, no faults. Reports entries/s.
 func BenchmarkPublishPipeline(b *testing.B) {
+	for _, n := range []int{1, 4} {
+		b.Run(fmt.Sprintf("concurrency=%d", n), func(b *testing.B) { benchPipeline(b, n) })
+	}
+}
+
+func benchPipeline(b *testing.B, concurrency int) {
 	ctx := context.Background()
 	clock := cmkittest.NewClock(monday)
 	dir, _ := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
@@ -34,7 +41,7 @@ func BenchmarkPublishPipeline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pub, err := calendar.NewPublisher(cal, calendar.WithName("bench"), calendar.WithBatch(100))
+	pub, err := calendar.NewPublisher(cal, calendar.WithName("bench"), calendar.WithBatch(100), calendar.WithConcurrency(concurrency))
 	if err != nil {
 		b.Fatal(err)
 	}
