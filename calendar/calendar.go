@@ -15,10 +15,11 @@ import (
 	"github.com/cmkit/cmkit/roles"
 )
 
-// Team is what the calendar needs from the team: permission checks for the
-// acting member of a context, and approval decisions. *roles.Directory
-// implements it; a product with its own access control may too.
-type Team interface {
+// Authority is what the calendar needs from the team: permission checks
+// for the acting member of a context, and approval decisions.
+// *roles.Directory implements it; a product with its own access control
+// may too. (It is not roles.Team, which defines a team to load.)
+type Authority interface {
 	// Check returns nil when the acting member of ctx may do p on r, and
 	// otherwise an error wrapping cmkit.ErrForbidden.
 	Check(ctx context.Context, p roles.Permission, r roles.Resource) error
@@ -28,7 +29,7 @@ type Team interface {
 	Approve(ctx context.Context, policy roles.Policy, item roles.Item, approvals []roles.Approval) ([]roles.Approval, error)
 }
 
-var _ Team = (*roles.Directory)(nil)
+var _ Authority = (*roles.Directory)(nil)
 
 // Checker is a check a variant must pass before it is scheduled and again
 // before it is sent: the style guide, a legal word list. The calendar
@@ -131,7 +132,7 @@ type Event struct {
 // A Calendar is safe for concurrent use.
 type Calendar struct {
 	store     Store
-	team      Team
+	team      Authority
 	policy    roles.Policy
 	channels  map[string]cmkit.Channel
 	checkers  []Checker
@@ -148,7 +149,7 @@ type Option func(*Calendar) error
 
 // WithTeam sets the team that authorizes changes and judges approvals. It
 // is required.
-func WithTeam(t Team) Option {
+func WithTeam(t Authority) Option {
 	return func(c *Calendar) error {
 		if t == nil {
 			return cmkit.Invalid("WithTeam", "required", "nil Team")

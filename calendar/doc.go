@@ -11,7 +11,7 @@
 // through its life: draft, in review, approved, scheduled, publishing, then
 // published, failed, or waiting for a person (verify, held, expired), or
 // cancelled. Calendar methods move it (Create, Update, Submit, Approve,
-// Schedule, Cancel, Resolve); each move is authorized through a Team
+// Schedule, Cancel, Resolve); each move is authorized through an Authority
 // (*roles.Directory) for the acting member of the context, recorded in the
 // entry's History, and checked against the approval policy: a post that
 // needs approval never reaches scheduled without it, and is checked again
