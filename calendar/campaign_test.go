@@ -317,7 +317,6 @@ func TestEntriesAndExportICalFilterByCampaign(t *testing.T) {
 func TestWithCampaignsIsAReadOnlyFallback(t *testing.T) {
 	f := newFixture(t)
 	seeded := calendar.Campaign{Name: "winter-sale", Goal: "seeded", Start: monday, End: monday.AddDate(0, 0, 7)}
-	//lint:ignore SA1019 the deprecated option is what this test is about
 	cal, err := calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock), calendar.WithChannels(f.x),
 		calendar.WithCampaigns(seeded), calendar.WithLogger(quiet))
 	require.NoError(t, err)
@@ -332,7 +331,6 @@ func TestWithCampaignsIsAReadOnlyFallback(t *testing.T) {
 	_, err = cal.UpdateCampaign(as("sam"), got)
 	assert.ErrorIs(t, err, cmkit.ErrNotFound, "read-only")
 
-	//lint:ignore SA1019 the deprecated option is what this test is about
 	_, err = calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithCampaigns(calendar.Campaign{Name: "x"}))
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
 
