@@ -452,7 +452,8 @@ func illegal(e *Entry, to State) error {
 // Update replaces an entry's content (title, variants' posts, time, zone,
 // campaign, labels, notes) at the version read. The acting member needs
 // roles.DraftPost. Editing an entry under review, approved or scheduled
-// sends it back to draft: approvals are for the version approved.
+// sends it back to draft: approvals are for the version approved. Its
+// Campaign is checked as Create checks it.
 func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 	if err := e.validateShape(); err != nil {
 		return Entry{}, err

@@ -184,6 +184,7 @@ func TestUpdateCampaignNeedsTheVersionRead(t *testing.T) {
 func TestClosedCampaignChangesNoMoreAndTakesNoEntries(t *testing.T) {
 	f := newFixture(t)
 	cp := f.campaign(t, winterSale())
+	joined := f.approvedIn(t, cp.Name, monday.Add(time.Hour))
 	_, err := f.cal.CloseCampaign(as("sam"), cp.Name, 0)
 	assert.ErrorIs(t, err, cmkit.ErrInvalid, "a version is required")
 	closed, err := f.cal.CloseCampaign(as("sam"), cp.Name, cp.Version)
@@ -196,7 +197,11 @@ func TestClosedCampaignChangesNoMoreAndTakesNoEntries(t *testing.T) {
 	assert.ErrorIs(t, err, cmkit.ErrConflict)
 	_, err = f.cal.Create(as("bea"), calendar.Entry{Title: "t", Campaign: cp.Name, Variants: variants("Rebajas", "acme-es-x")})
 	requireField(t, err, "entry.campaign", "closed")
-	assert.Empty(t, entriesIn(t, f.cal))
+	joined.Title = "edited"
+	_, err = f.cal.Update(as("bea"), joined)
+	requireField(t, err, "entry.campaign", "closed")
+	assert.Len(t, entriesIn(t, f.cal), 1)
+	assert.Equal(t, "t", f.get(t, joined).Title, "nothing changed")
 }
 
 func TestEntriesJoinOnlyKnownCampaignsOfTheirBrand(t *testing.T) {
