@@ -139,6 +139,18 @@ func calStale(t *testing.T, s calendar.Store) {
 
 func calConcurrentWriters(t *testing.T, s calendar.Store) {
 	e := mustPut(t, s, calEntry(calT0, "acme-x"))
+	oneWriterWins(t, "Put", func(i int) error {
+		w := e.Clone()
+		w.Title = fmt.Sprint("writer ", i)
+		_, err := s.Put(t.Context(), w)
+		return err
+	})
+}
+
+// oneWriterWins runs 8 writes at once, all made at one version, and checks
+// that exactly one succeeds and the others conflict.
+func oneWriterWins(t *testing.T, what string, write func(i int) error) {
+	t.Helper()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	won := 0
@@ -146,22 +158,20 @@ func calConcurrentWriters(t *testing.T, s calendar.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := e.Clone()
-			w.Title = fmt.Sprint("writer ", i)
-			_, err := s.Put(t.Context(), w)
+			err := write(i)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case err == nil:
 				won++
 			case !errors.Is(err, cmkit.ErrConflict):
-				t.Errorf("concurrent Put: %v", err)
+				t.Errorf("concurrent %s: %v", what, err)
 			}
 		}()
 	}
 	wg.Wait()
 	if won != 1 {
-		t.Errorf("8 writers at one version: %d won, want exactly 1", won)
+		t.Errorf("8 writers of %s at one version: %d won, want exactly 1", what, won)
 	}
 }
 
@@ -504,30 +514,12 @@ func campStale(t *testing.T, s calendar.Store) {
 
 func campConcurrentWriters(t *testing.T, s calendar.Store) {
 	cp := mustPutCampaign(t, s, calCampaign("winter"))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	won := 0
-	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := cp
-			w.Goal = fmt.Sprint("writer ", i)
-			_, err := s.PutCampaign(t.Context(), w)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				won++
-			case !errors.Is(err, cmkit.ErrConflict):
-				t.Errorf("concurrent PutCampaign: %v", err)
-			}
-		}()
-	}
-	wg.Wait()
-	if won != 1 {
-		t.Errorf("8 campaign writers at one version: %d won, want exactly 1", won)
-	}
+	oneWriterWins(t, "PutCampaign", func(i int) error {
+		w := cp
+		w.Goal = fmt.Sprint("writer ", i)
+		_, err := s.PutCampaign(t.Context(), w)
+		return err
+	})
 }
 
 func campOrder(t *testing.T, s calendar.Store) {
