@@ -370,8 +370,9 @@ const (
 
 // Create adds a draft entry, authored by the acting member, who needs
 // roles.DraftPost on every channel it targets. ID, Author, State, the
-// variants' post IDs and timestamps are set here. It returns the entry as
-// stored.
+// variants' post IDs and timestamps are set here. A Campaign must name an
+// active campaign of the entry's brand (else cmkit.ErrInvalid naming
+// entry.campaign), as for Update. It returns the entry as stored.
 func (c *Calendar) Create(ctx context.Context, e Entry) (Entry, error) {
 	if err := e.validateShape(); err != nil {
 		return Entry{}, err
@@ -380,6 +381,9 @@ func (c *Calendar) Create(ctx context.Context, e Entry) (Entry, error) {
 		return Entry{}, err
 	}
 	if err := c.deriveBrand(&e); err != nil {
+		return Entry{}, err
+	}
+	if err := c.joinCampaign(ctx, &e); err != nil {
 		return Entry{}, err
 	}
 	if err := c.check(ctx, roles.DraftPost, &e); err != nil {
@@ -488,7 +492,8 @@ func illegal(e *Entry, to State) error {
 // Update replaces an entry's content (title, variants' posts, time, zone,
 // campaign, labels, notes) at the version read. The acting member needs
 // roles.DraftPost. Editing an entry under review, approved or scheduled
-// sends it back to draft: approvals are for the version approved.
+// sends it back to draft: approvals are for the version approved. Its
+// Campaign is checked as Create checks it.
 func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 	if err := e.validateShape(); err != nil {
 		return Entry{}, err
@@ -497,6 +502,9 @@ func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 		return Entry{}, err
 	}
 	if err := c.deriveBrand(&e); err != nil {
+		return Entry{}, err
+	}
+	if err := c.joinCampaign(ctx, &e); err != nil {
 		return Entry{}, err
 	}
 	return c.mutate(ctx, e.ID, e.Version, false, func(cur *Entry, now time.Time) error {

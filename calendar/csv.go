@@ -103,7 +103,7 @@ const maxCSVProblems = 100
 // as a whole (Field "line 1", Rule "utf8").
 //
 // Every row is checked before anything is written, with the checks Create
-// runs (channels registered, one brand per entry). Each problem is a
+// runs (channels registered, one brand per entry, a known campaign). Each problem is a
 // *cmkit.ValidationError whose Field names the line and column ("line 7,
 // column at"; for an entry without a title, its first row), and all of
 // them come back at once, joined with errors.Join, so errors.Is(err,
@@ -142,7 +142,7 @@ func (c *Calendar) ImportCSV(ctx context.Context, r io.Reader, opts *CSVOptions)
 	if o.Separator != 0 && !validSeparator(o.Separator) {
 		return CSVResult{}, cmkit.Invalid("CSVOptions.Separator", "format", "%q cannot separate cells", o.Separator)
 	}
-	in, err := c.parseCSV(r, o.Separator, csvZone{name: o.Zone, loc: defZone})
+	in, err := c.parseCSV(ctx, r, o.Separator, csvZone{name: o.Zone, loc: defZone})
 	if err != nil {
 		return CSVResult{}, err
 	}
@@ -288,7 +288,7 @@ const csvHeadSize = 4 << 10
 
 // parseCSV reads and validates the whole file into draft entries, with
 // sep between cells (0: detect it).
-func (c *Calendar) parseCSV(r io.Reader, sep rune, zone csvZone) (*csvEntries, error) {
+func (c *Calendar) parseCSV(ctx context.Context, r io.Reader, sep rune, zone csvZone) (*csvEntries, error) {
 	br := bufio.NewReaderSize(r, csvHeadSize)
 	if b, err := br.Peek(len(utf8BOM)); err == nil && string(b) == utf8BOM {
 		_, _ = br.Discard(len(utf8BOM)) // before a quoted header too
@@ -389,7 +389,7 @@ func (c *Calendar) parseCSV(r io.Reader, sep rune, zone csvZone) (*csvEntries, e
 			e.Zone = zone.name
 		}
 		// What Create checks, each already checked row by row above.
-		for _, check := range []func() error{e.validateShape, func() error { return c.knownChannels(e) }, func() error { return c.deriveBrand(e) }} {
+		for _, check := range []func() error{e.validateShape, func() error { return c.knownChannels(e) }, func() error { return c.deriveBrand(e) }, func() error { return c.joinCampaign(ctx, e) }} {
 			if err := check(); err != nil {
 				var ve *cmkit.ValidationError
 				if errors.As(err, &ve) {

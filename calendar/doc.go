@@ -29,13 +29,21 @@
 // channel may have a posting plan (WithSlots: weekly slots, a minimum gap,
 // blackouts); AddToQueue schedules an entry in the next free slot of all
 // its channels, and Conflicts lists posts too close together or inside a
-// blackout. Campaigns (WithCampaigns) give entries a date range and a goal.
+// blackout.
+//
+// Campaigns are data: the social media manager (roles.ManageCampaigns)
+// creates, updates and closes them over the year (CreateCampaign,
+// UpdateCampaign, CloseCampaign), and the Store keeps them, versioned like
+// entries. An entry joins one by name (Entry.Campaign) only if it is
+// active and of the entry's brand; Schedule, and the publisher before
+// sending, check that the entry is planned within the campaign's dates and
+// that the campaign is still open.
 //
 // # Views and files
 //
 // Entries yields the entries of a period by channel, brand, campaign, label
-// or state, as an iterator. ExportICal writes them as an iCalendar file for
-// Google Calendar or Outlook; ImportCSV reads a spreadsheet of posts, one
+// or state, as an iterator. ExportICal writes those a Query selects (a
+// campaign's, say) as an iCalendar file for Google Calendar or Outlook; ImportCSV reads a spreadsheet of posts, one
 // row per post and channel, as Excel or a spreadsheet app saves it (comma,
 // semicolon or tab between cells, byte-order mark or not). It checks every
 // row before writing any and lists every bad row at once; CSVOptions set
@@ -100,8 +108,8 @@
 //
 // # Storage
 //
-// Store is small and in the calendar's terms: versioned writes, queries,
-// and leased claims of due entries. MemoryStore is a complete default with
+// Store is small and in the calendar's terms: versioned writes of entries
+// and campaigns, queries, and leased claims of due entries. MemoryStore is a complete default with
 // a due index, and cmkittest.TestCalendarStore is the suite any other Store
 // must pass, concurrent claimers included.
 //

@@ -3,6 +3,7 @@ package calendar_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -162,4 +163,49 @@ func ExampleCalendar_ImportCSV() {
 	// Konkurs        Fri 13 Nov 08:00 Europe/Warsaw
 	// line 3, column at offset_mismatch
 	// 0 entries stored
+}
+
+// The social media manager creates a campaign during the year; entries of
+// its brand join it by name and are scheduled only within its dates, and
+// once it is closed no entry joins it.
+func ExampleCalendar_CreateCampaign() {
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	clock := cmkittest.NewClock(time.Date(2026, 11, 2, 10, 0, 0, 0, madrid))
+	x, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
+		Info: cmkit.ChannelInfo{ID: "acme-es-x", Platform: cmkit.X, Brand: "acme"}})
+	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
+		calendar.WithChannels(x), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	ctx := roles.WithActor(context.Background(), "sam")
+
+	sale, err := cal.CreateCampaign(ctx, calendar.Campaign{Name: "black-friday-2026", Brand: "acme", Goal: "+10% sales",
+		Start: time.Date(2026, 11, 27, 0, 0, 0, 0, madrid), End: time.Date(2026, 11, 30, 0, 0, 0, 0, madrid)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sale.Name, sale.State, "version", sale.Version)
+
+	for _, day := range []int{27, 30} {
+		e, _ := cal.Create(ctx, calendar.Entry{Title: "Black Friday", Campaign: sale.Name,
+			At: time.Date(2026, 11, day, 9, 0, 0, 0, madrid), Zone: "Europe/Madrid",
+			Variants: []calendar.Variant{{Channel: "acme-es-x", Post: cmkit.Post{Text: "¡Rebajas!"}}}})
+		e, _ = cal.Submit(ctx, e.ID, e.Version)
+		if _, err := cal.Schedule(ctx, e.ID, e.Version); err != nil {
+			var ce *calendar.CheckError
+			errors.As(err, &ce)
+			fmt.Printf("%d Nov: %s\n", day, ce.Findings[0].Rule)
+			continue
+		}
+		fmt.Printf("%d Nov: scheduled\n", day)
+	}
+
+	sale, _ = cal.CloseCampaign(ctx, sale.Name, sale.Version)
+	_, err = cal.Create(ctx, calendar.Entry{Title: "Late", Campaign: sale.Name,
+		Variants: []calendar.Variant{{Channel: "acme-es-x", Post: cmkit.Post{Text: "¡Más rebajas!"}}}})
+	fmt.Println(sale.State, errors.Is(err, cmkit.ErrInvalid))
+	// Output:
+	// black-friday-2026 active version 1
+	// 27 Nov: scheduled
+	// 30 Nov: outside_campaign
+	// closed true
 }

@@ -33,6 +33,7 @@ type MemoryStore struct {
 	byDay   map[int64]map[uuid.UUID]*Entry // planned day (UTC) -> entries, for period queries
 	due     dueIndex
 	pauses  map[string]Pause
+	camps   map[string]Campaign
 }
 
 // dayOf is the UTC day an entry is planned on, its key in byDay.
@@ -76,7 +77,8 @@ var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{entries: map[uuid.UUID]*Entry{}, byDay: map[int64]map[uuid.UUID]*Entry{}, pauses: map[string]Pause{}}
+	return &MemoryStore{entries: map[uuid.UUID]*Entry{}, byDay: map[int64]map[uuid.UUID]*Entry{}, pauses: map[string]Pause{},
+		camps: map[string]Campaign{}}
 }
 
 // dueItem is one heap slot: the entry was due at due as of version. A slot
@@ -396,4 +398,64 @@ func (s *MemoryStore) Pauses(ctx context.Context) ([]Pause, error) {
 	}
 	slices.SortFunc(out, func(a, b Pause) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// GetCampaign implements Store.
+func (s *MemoryStore) GetCampaign(ctx context.Context, name string) (Campaign, error) {
+	if err := ctx.Err(); err != nil {
+		return Campaign{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cp, ok := s.camps[name]
+	if !ok {
+		return Campaign{}, fmt.Errorf("calendar: campaign %q: %w", name, cmkit.ErrNotFound)
+	}
+	return cp, nil
+}
+
+// PutCampaign implements Store.
+func (s *MemoryStore) PutCampaign(ctx context.Context, cp Campaign) (Campaign, error) {
+	if err := ctx.Err(); err != nil {
+		return Campaign{}, err
+	}
+	if cp.Name == "" {
+		return Campaign{}, cmkit.Invalid("campaign.name", "required", "")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.camps[cp.Name]
+	switch {
+	case cp.Version == 0 && ok:
+		return Campaign{}, fmt.Errorf("calendar: campaign %q already exists: %w", cp.Name, cmkit.ErrConflict)
+	case cp.Version != 0 && !ok:
+		return Campaign{}, fmt.Errorf("calendar: campaign %q: %w", cp.Name, cmkit.ErrNotFound)
+	case ok && cur.Version != cp.Version:
+		return Campaign{}, fmt.Errorf("calendar: campaign %q is at version %d, not %d: %w", cp.Name, cur.Version, cp.Version, cmkit.ErrConflict)
+	}
+	cp.Version++
+	s.camps[cp.Name] = cp // Campaign holds no references: the copy is whole
+	return cp, nil
+}
+
+// Campaigns implements Store.
+func (s *MemoryStore) Campaigns(ctx context.Context) iter.Seq2[Campaign, error] {
+	return func(yield func(Campaign, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(Campaign{}, err)
+			return
+		}
+		s.mu.Lock()
+		out := make([]Campaign, 0, len(s.camps))
+		for _, cp := range s.camps {
+			out = append(out, cp)
+		}
+		s.mu.Unlock()
+		slices.SortFunc(out, func(a, b Campaign) int { return cmp.Compare(a.Name, b.Name) })
+		for _, cp := range out {
+			if !yield(cp, nil) {
+				return
+			}
+		}
+	}
 }

@@ -479,6 +479,9 @@ func (s *sim) create(who string, chs []string, at time.Time) (calendar.Entry, bo
 	campaign := ""
 	if s.rng.IntN(3) == 0 {
 		campaign = "spring"
+		if len(chs) == 1 && chs[0] == "bolt-x" {
+			campaign = "bolt-spring" // a campaign belongs to one brand
+		}
 	}
 	n := len(s.order) + 1
 	var vs []calendar.Variant

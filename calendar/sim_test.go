@@ -397,6 +397,14 @@ func (s *sim) setup() {
 		calendar.WithChannels(s.channelsFor(nil)...), calendar.WithLogger(quiet))
 	if err != nil {
 		s.violate(invSim, "calendar.New: %v", err)
+		return
+	}
+	// The campaigns entries join, one per brand, over the whole run.
+	for _, cp := range []calendar.Campaign{{Name: "spring", Brand: "acme"}, {Name: "bolt-spring", Brand: "bolt"}} {
+		cp.Start, cp.End = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := s.human.CreateCampaign(roles.WithActor(ctx, "sam"), cp); err != nil {
+			s.violate(invSim, "CreateCampaign: %v", err)
+		}
 	}
 }
 

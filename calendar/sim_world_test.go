@@ -295,6 +295,22 @@ func (w *simStore) Pauses(ctx context.Context) ([]calendar.Pause, error) {
 	return w.inner.Pauses(ctx)
 }
 
+// Campaign calls pass through without faults: the campaigns are made once,
+// before the simulation starts, and drawing faults for them would change
+// every seed's run.
+
+func (w *simStore) GetCampaign(ctx context.Context, name string) (calendar.Campaign, error) {
+	return w.inner.GetCampaign(ctx, name)
+}
+
+func (w *simStore) PutCampaign(ctx context.Context, cp calendar.Campaign) (calendar.Campaign, error) {
+	return w.inner.PutCampaign(ctx, cp)
+}
+
+func (w *simStore) Campaigns(ctx context.Context) iter.Seq2[calendar.Campaign, error] {
+	return w.inner.Campaigns(ctx)
+}
+
 var _ calendar.Store = (*simStore)(nil)
 
 // hangAfter is how long, in real time, the simulator waits for a process

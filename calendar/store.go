@@ -9,18 +9,25 @@ import (
 	"github.com/google/uuid"
 )
 
-// Store keeps entries and pauses, in the calendar's own terms: optimistic
-// writes, queries by period and channel, and claiming due entries with a
-// lease so that publishers sharing one store never publish an entry twice.
+// Store keeps entries, pauses and campaigns, in the calendar's own terms:
+// optimistic writes, queries by period and channel, and claiming due
+// entries with a lease so that publishers sharing one store never publish
+// an entry twice.
+//
+// Campaigns are part of Store, not an optional interface, because the
+// calendar reads them whenever it creates, schedules or sends an entry of
+// one: a store without them could not keep those checks. A SQL store keeps
+// them in a table next to the entries.
 //
 // # Contract
 //
 // Implementations must be safe for concurrent use (by several processes,
 // for a shared database) and must pass cmkittest.TestCalendarStore. They
-// copy entries in and out. Every write checks the version: Put with Version
-// 0 creates (cmkit.ErrConflict if the ID exists), any other Version must
-// equal the stored one (else cmkit.ErrConflict, or cmkit.ErrNotFound), and
-// the stored version becomes Version+1.
+// copy entries in and out. Every write of an entry or a campaign checks the
+// version: Put with Version 0 creates (cmkit.ErrConflict if the ID exists),
+// any other Version must equal the stored one (else cmkit.ErrConflict, or
+// cmkit.ErrNotFound), and the stored version becomes Version+1. PutCampaign
+// does the same by Name.
 type Store interface {
 	// Get returns the entry, or an error wrapping cmkit.ErrNotFound.
 	Get(ctx context.Context, id uuid.UUID) (Entry, error)
@@ -48,6 +55,16 @@ type Store interface {
 	DeletePause(ctx context.Context, id string) error
 	// Pauses returns every pause, by ID.
 	Pauses(ctx context.Context) ([]Pause, error)
+	// GetCampaign returns the campaign named name, or an error wrapping
+	// cmkit.ErrNotFound.
+	GetCampaign(ctx context.Context, name string) (Campaign, error)
+	// PutCampaign creates or updates a campaign by Name (see the version
+	// rule above) and returns it as stored. An empty Name is
+	// cmkit.ErrInvalid.
+	PutCampaign(ctx context.Context, cp Campaign) (Campaign, error)
+	// Campaigns yields every campaign, ordered by Name. Stopping early is
+	// allowed.
+	Campaigns(ctx context.Context) iter.Seq2[Campaign, error]
 }
 
 // ClaimRequest asks a Store for due entries.

@@ -19,7 +19,9 @@ import (
 // Subtests: RoundTrip, NotFound, VersionRises, StaleVersionConflicts,
 // ConcurrentWritersOneWins, QueryFiltersAndOrder, QueryEarlyStop,
 // CopiesInAndOut, ClaimDueOnly, ClaimLeaseExpires, ConcurrentClaimers,
-// Pauses, CanceledContext.
+// Pauses, CanceledContext, CampaignRoundTrip, CampaignNotFound,
+// CampaignVersionRises, CampaignStaleVersionConflicts,
+// CampaignConcurrentWritersOneWins, CampaignsOrderAndEarlyStop.
 func TestCalendarStore(t *testing.T, newStore func(t *testing.T) calendar.Store) {
 	t.Helper()
 	runSuite(t, newStore, []subtest[calendar.Store]{
@@ -37,6 +39,12 @@ func TestCalendarStore(t *testing.T, newStore func(t *testing.T) calendar.Store)
 		{"ConcurrentClaimers", calConcurrentClaimers},
 		{"Pauses", calPauses},
 		{"CanceledContext", calCanceled},
+		{"CampaignRoundTrip", campRoundTrip},
+		{"CampaignNotFound", campNotFound},
+		{"CampaignVersionRises", campVersionRises},
+		{"CampaignStaleVersionConflicts", campStale},
+		{"CampaignConcurrentWritersOneWins", campConcurrentWriters},
+		{"CampaignsOrderAndEarlyStop", campOrder},
 	})
 }
 
@@ -131,6 +139,18 @@ func calStale(t *testing.T, s calendar.Store) {
 
 func calConcurrentWriters(t *testing.T, s calendar.Store) {
 	e := mustPut(t, s, calEntry(calT0, "acme-x"))
+	oneWriterWins(t, "Put", func(i int) error {
+		w := e.Clone()
+		w.Title = fmt.Sprint("writer ", i)
+		_, err := s.Put(t.Context(), w)
+		return err
+	})
+}
+
+// oneWriterWins runs 8 writes at once, all made at one version, and checks
+// that exactly one succeeds and the others conflict.
+func oneWriterWins(t *testing.T, what string, write func(i int) error) {
+	t.Helper()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	won := 0
@@ -138,22 +158,20 @@ func calConcurrentWriters(t *testing.T, s calendar.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := e.Clone()
-			w.Title = fmt.Sprint("writer ", i)
-			_, err := s.Put(t.Context(), w)
+			err := write(i)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case err == nil:
 				won++
 			case !errors.Is(err, cmkit.ErrConflict):
-				t.Errorf("concurrent Put: %v", err)
+				t.Errorf("concurrent %s: %v", what, err)
 			}
 		}()
 	}
 	wg.Wait()
 	if won != 1 {
-		t.Errorf("8 writers at one version: %d won, want exactly 1", won)
+		t.Errorf("8 writers of %s at one version: %d won, want exactly 1", what, won)
 	}
 }
 
@@ -397,5 +415,132 @@ func calCanceled(t *testing.T, s calendar.Store) {
 	}
 	if got := query(t, s, calendar.Query{}); len(got) != 0 {
 		t.Errorf("a canceled Put wrote %+v", got)
+	}
+	if _, err := s.PutCampaign(ctx, calCampaign("winter")); !errors.Is(err, context.Canceled) {
+		t.Errorf("PutCampaign with a canceled context: want context.Canceled, got %v", err)
+	}
+	if _, err := s.GetCampaign(t.Context(), "winter"); !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("a canceled PutCampaign wrote: GetCampaign = %v, want ErrNotFound", err)
+	}
+}
+
+func calCampaign(name string) calendar.Campaign {
+	return calendar.Campaign{Name: name, Brand: "acme", Goal: "+10% sales", Start: calT0, End: calT0.AddDate(0, 1, 0),
+		State: calendar.CampaignActive, CreatedBy: "sam", CreatedAt: calT0, UpdatedAt: calT0}
+}
+
+func mustPutCampaign(t *testing.T, s calendar.Store, cp calendar.Campaign) calendar.Campaign {
+	t.Helper()
+	got, err := s.PutCampaign(t.Context(), cp)
+	if err != nil {
+		t.Fatalf("PutCampaign: %v", err)
+	}
+	return got
+}
+
+// sameCampaign compares campaigns field by field, times by instant.
+func sameCampaign(a, b calendar.Campaign) bool {
+	for _, p := range [][2]*time.Time{{&a.Start, &b.Start}, {&a.End, &b.End}, {&a.CreatedAt, &b.CreatedAt}, {&a.UpdatedAt, &b.UpdatedAt}} {
+		if !p[0].Equal(*p[1]) {
+			return false
+		}
+		*p[0], *p[1] = time.Time{}, time.Time{}
+	}
+	return a == b
+}
+
+func campRoundTrip(t *testing.T, s calendar.Store) {
+	cp := calCampaign("winter")
+	got := mustPutCampaign(t, s, cp)
+	cp.Version = 1
+	if !sameCampaign(got, cp) {
+		t.Errorf("PutCampaign = %+v\nwant %+v", got, cp)
+	}
+	read, err := s.GetCampaign(t.Context(), "winter")
+	if err != nil {
+		t.Fatalf("GetCampaign: %v", err)
+	}
+	if !sameCampaign(read, cp) {
+		t.Errorf("GetCampaign = %+v\nwant %+v", read, cp)
+	}
+	if _, err := s.PutCampaign(t.Context(), calendar.Campaign{}); !errors.Is(err, cmkit.ErrInvalid) {
+		t.Errorf("a campaign without a name: want ErrInvalid, got %v", err)
+	}
+}
+
+func campNotFound(t *testing.T, s calendar.Store) {
+	if _, err := s.GetCampaign(t.Context(), "none"); !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("GetCampaign of a missing campaign: want ErrNotFound, got %v", err)
+	}
+	cp := calCampaign("none")
+	cp.Version = 3
+	if _, err := s.PutCampaign(t.Context(), cp); !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("updating a missing campaign: want ErrNotFound, got %v", err)
+	}
+}
+
+func campVersionRises(t *testing.T, s calendar.Store) {
+	cp := mustPutCampaign(t, s, calCampaign("winter"))
+	for want := int64(2); want <= 4; want++ {
+		cp.Goal = fmt.Sprint("v", want)
+		cp = mustPutCampaign(t, s, cp)
+		if cp.Version != want {
+			t.Fatalf("version %d, want %d", cp.Version, want)
+		}
+	}
+	if got, _ := s.GetCampaign(t.Context(), "winter"); got.Version != 4 || got.Goal != "v4" {
+		t.Errorf("stored %q at version %d, want \"v4\" at 4", got.Goal, got.Version)
+	}
+}
+
+func campStale(t *testing.T, s calendar.Store) {
+	cp := mustPutCampaign(t, s, calCampaign("winter"))
+	newer := cp
+	newer.Goal = "newer"
+	mustPutCampaign(t, s, newer)
+	cp.Goal = "stale"
+	if _, err := s.PutCampaign(t.Context(), cp); !errors.Is(err, cmkit.ErrConflict) {
+		t.Errorf("a stale campaign write: want ErrConflict, got %v", err)
+	}
+	cp.Version = 0
+	if _, err := s.PutCampaign(t.Context(), cp); !errors.Is(err, cmkit.ErrConflict) {
+		t.Errorf("creating an existing campaign: want ErrConflict, got %v", err)
+	}
+	got, _ := s.GetCampaign(t.Context(), "winter")
+	if got.Goal != "newer" || got.Version != 2 {
+		t.Errorf("after refused writes: %q at version %d, want \"newer\" at 2", got.Goal, got.Version)
+	}
+}
+
+func campConcurrentWriters(t *testing.T, s calendar.Store) {
+	cp := mustPutCampaign(t, s, calCampaign("winter"))
+	oneWriterWins(t, "PutCampaign", func(i int) error {
+		w := cp
+		w.Goal = fmt.Sprint("writer ", i)
+		_, err := s.PutCampaign(t.Context(), w)
+		return err
+	})
+}
+
+func campOrder(t *testing.T, s calendar.Store) {
+	for _, name := range []string{"c", "a", "b"} {
+		mustPutCampaign(t, s, calCampaign(name))
+	}
+	var names []string
+	for _, cp := range collect(t, "Campaigns", s.Campaigns(t.Context())) {
+		names = append(names, cp.Name)
+	}
+	if fmt.Sprint(names) != "[a b c]" {
+		t.Errorf("Campaigns = %v, want [a b c] (by name)", names)
+	}
+	n := 0
+	for range s.Campaigns(t.Context()) {
+		n++
+		if n == 2 {
+			break
+		}
+	}
+	if n != 2 {
+		t.Errorf("stopping early saw %d", n)
 	}
 }

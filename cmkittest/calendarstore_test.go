@@ -74,6 +74,19 @@ func (s *sharesEntries) Get(ctx context.Context, id uuid.UUID) (calendar.Entry, 
 	return s.MemoryStore.Get(ctx, id)
 }
 
+// lastCampaignWins writes every campaign whatever its version: two people
+// editing a campaign silently overwrite each other.
+type lastCampaignWins struct{ *calendar.MemoryStore }
+
+func (s lastCampaignWins) PutCampaign(ctx context.Context, cp calendar.Campaign) (calendar.Campaign, error) {
+	if cur, err := s.GetCampaign(ctx, cp.Name); err == nil {
+		cp.Version = cur.Version // whatever the writer read
+	} else {
+		cp.Version = 0
+	}
+	return s.MemoryStore.PutCampaign(ctx, cp)
+}
+
 // brokenCalendarStores fail the subtests in fails, and still pass those in
 // passes: each is broken in one way only, and safe for concurrent use.
 var brokenCalendarStores = map[string]struct {
@@ -85,6 +98,8 @@ var brokenCalendarStores = map[string]struct {
 		[]string{"ClaimDueOnly", "ConcurrentClaimers"}, []string{"RoundTrip"}},
 	"ignores-live-leases": {func() calendar.Store { return ignoresLiveLeases{calendar.NewMemoryStore()} },
 		[]string{"ClaimSkipsLiveLease"}, []string{"RoundTrip", "ClaimDueOnly"}},
+	"last-campaign-wins": {func() calendar.Store { return lastCampaignWins{calendar.NewMemoryStore()} },
+		[]string{"CampaignStaleVersionConflicts", "CampaignNotFound"}, []string{"CampaignRoundTrip", "CampaignVersionRises"}},
 	"shares-entries": {func() calendar.Store {
 		return &sharesEntries{MemoryStore: calendar.NewMemoryStore(), kept: map[uuid.UUID]calendar.Entry{}}
 	}, []string{"CopiesInAndOut"}, []string{"RoundTrip", "ConcurrentWritersOneWins", "ConcurrentClaimers"}},

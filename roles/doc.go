@@ -66,6 +66,7 @@
 //	| post.schedule            |        |           | ✓         | ✓   |         |                  |          |                 |       |
 //	| post.publish             |        |           | ✓         | ✓   |         |                  |          |                 |       |
 //	| post.cancel              |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| campaign.manage          |        |           |           | ✓   |         |                  |          |                 |       |
 //	| inbox.read               | ✓      | ✓         | ✓         | ✓   |         | ✓                |          |                 |       |
 //	| inbox.reply              |        | ✓         | ✓         | ✓   |         | ✓                |          |                 |       |
 //	| inbox.hide               |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |

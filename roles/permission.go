@@ -18,6 +18,9 @@ const (
 	SchedulePost Permission = "post.schedule" // put an approved post on the calendar
 	PublishPost  Permission = "post.publish"  // publish now, or let the publisher publish it
 	CancelPost   Permission = "post.cancel"   // cancel or pause a scheduled post
+	// ManageCampaigns: create, change and close campaigns, part of the
+	// social media plan.
+	ManageCampaigns Permission = "campaign.manage"
 )
 
 // Inbox and moderation.
@@ -73,6 +76,7 @@ var builtinPermissions = []PermissionInfo{
 	{SchedulePost, "put an approved post on the calendar"},
 	{PublishPost, "publish posts"},
 	{CancelPost, "cancel or pause scheduled posts"},
+	{ManageCampaigns, "create, change and close campaigns"},
 	{ReadInbox, "read comments, mentions and messages"},
 	{ReplyMention, "answer in the brand's name"},
 	{HideMention, "hide or unhide comments"},

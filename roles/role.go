@@ -11,8 +11,8 @@ import (
 // The built-in roles, from the most to the least powerful of the community
 // team, then the supporting roles. Each CM role inherits the one below it.
 const (
-	// SocialMediaManager owns the strategy: KPIs, style guide, crisis plan,
-	// the team and its grants. Inherits SeniorCM.
+	// SocialMediaManager owns the strategy: campaigns, KPIs, style guide,
+	// crisis plan, the team and its grants. Inherits SeniorCM.
 	SocialMediaManager = "smm"
 	// SeniorCM publishes, approves, moderates fully and applies the crisis
 	// plan. Inherits JuniorCM.
@@ -46,9 +46,9 @@ var builtinRoles = []Role{
 		Inherits: []string{JuniorCM},
 		Permissions: []Permission{ApprovePost, SchedulePost, PublishPost, CancelPost,
 			DeleteMention, AssignMention, DeclareCrisis, EscalateCrisis}},
-	{Name: SocialMediaManager, Description: "owns strategy, KPIs, style guide, crisis plan and the team",
+	{Name: SocialMediaManager, Description: "owns strategy, campaigns, KPIs, style guide, crisis plan and the team",
 		Inherits: []string{SeniorCM},
-		Permissions: []Permission{DefineKPI, EditStyleGuide, ResolveCrisis, ApproveStatement,
+		Permissions: []Permission{ManageCampaigns, DefineKPI, EditStyleGuide, ResolveCrisis, ApproveStatement,
 			ManageMembers, ManageGrants}},
 	{Name: Analyst, Description: "reads calendars and reports",
 		Permissions: []Permission{ReadCalendar, ReadReports}},

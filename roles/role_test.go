@@ -16,7 +16,7 @@ import (
 // allPermissions lists every built-in permission.
 var allPermissions = []roles.Permission{
 	roles.ReadCalendar, roles.DraftPost, roles.SubmitPost, roles.ApprovePost, roles.SchedulePost,
-	roles.PublishPost, roles.CancelPost, roles.ReadInbox, roles.ReplyMention, roles.HideMention,
+	roles.PublishPost, roles.CancelPost, roles.ManageCampaigns, roles.ReadInbox, roles.ReplyMention, roles.HideMention,
 	roles.DeleteMention, roles.AssignMention, roles.RouteMention, roles.DefineKPI, roles.EnterKPI,
 	roles.ReadReports, roles.EditStyleGuide, roles.DeclareCrisis, roles.EscalateCrisis,
 	roles.ResolveCrisis, roles.ApproveStatement, roles.ManageMembers, roles.ManageGrants,
