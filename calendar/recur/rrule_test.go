@@ -17,7 +17,7 @@ import (
 	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
-func TestParseRule(t *testing.T) {
+func TestParseRRule(t *testing.T) {
 	wkstSU := time.Sunday
 	tests := []struct {
 		in   string
@@ -57,7 +57,7 @@ func TestParseRule(t *testing.T) {
 	}
 }
 
-func TestParseRuleErrors(t *testing.T) {
+func TestParseRRuleErrors(t *testing.T) {
 	tests := []struct{ in, field, rule string }{
 		{"", "rrule.FREQ", "required"},
 		{"INTERVAL=2", "rrule.FREQ", "required"},
@@ -99,7 +99,7 @@ func TestParseRuleErrors(t *testing.T) {
 	}
 }
 
-func FuzzParseRule(f *testing.F) {
+func FuzzParseRRule(f *testing.F) {
 	for _, s := range []string{
 		"FREQ=DAILY", "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0",
 		"FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
@@ -122,14 +122,14 @@ func FuzzParseRule(f *testing.F) {
 		if err != nil {
 			var ve *cmkit.ValidationError
 			if !errors.As(err, &ve) {
-				t.Fatalf("ParseRule(%q): error is not a *cmkit.ValidationError: %v", s, err)
+				t.Fatalf("ParseRRule(%q): error is not a *cmkit.ValidationError: %v", s, err)
 			}
 			return
 		}
 		str := r.String()
 		again, err := recur.ParseRRule(str)
 		if err != nil {
-			t.Fatalf("ParseRule(%q) ok, but its String %q fails: %v", s, str, err)
+			t.Fatalf("ParseRRule(%q) ok, but its String %q fails: %v", s, str, err)
 		}
 		if again.String() != str || !reflect.DeepEqual(again, r) {
 			t.Fatalf("round trip of %q: %#v != %#v", s, again, r)
