@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar/recur"
 	"github.com/cmkit/cmkit/roles"
 )
 
@@ -136,7 +137,7 @@ type Calendar struct {
 	policy    roles.Policy
 	channels  map[string]cmkit.Channel
 	checkers  []Checker
-	slots     map[string]Slots
+	slots     map[string]recur.Slots
 	campaigns map[string]Campaign
 	clock     cmkit.Clock
 	log       *slog.Logger

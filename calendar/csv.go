@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar/recur"
 	"github.com/cmkit/cmkit/roles"
 )
 
@@ -133,7 +134,7 @@ func (c *Calendar) ImportCSV(ctx context.Context, r io.Reader, opts *CSVOptions)
 	}
 	var defZone *time.Location
 	if o.Zone != "" {
-		l, ok := loadZone(o.Zone)
+		l, ok := recur.LoadZone(o.Zone)
 		if !ok {
 			return CSVResult{}, cmkit.Invalid("CSVOptions.Zone", "unknown", "%q is not an IANA time zone such as Europe/Madrid", o.Zone)
 		}
@@ -418,7 +419,7 @@ func offsetWarning(where string, e *Entry) []CSVWarning {
 			"%s has an offset and no zone: it stays that instant, with no daylight-saving protection; give a zone and a local time",
 			e.At.Format(time.RFC3339))}}
 	}
-	loc, _ := loadZone(e.Zone)
+	loc, _ := recur.LoadZone(e.Zone)
 	if _, want := e.At.In(loc).Zone(); want != off {
 		return []CSVWarning{{Field: where, Rule: "offset_mismatch", Detail: fmt.Sprintf(
 			"%s: on that date %s is at %s, so this is %s there",
@@ -493,7 +494,7 @@ func (c *Calendar) addRow(in *csvEntries, row *csvRow, zone csvZone, bad *csvPro
 	zname := row.get("zone")
 	loc := zone.loc
 	if zname != "" {
-		l, ok := loadZone(zname)
+		l, ok := recur.LoadZone(zname)
 		if !ok {
 			bad.add(cmkit.Invalid(row.at("zone"), "unknown", "%q is not an IANA time zone such as Europe/Madrid", zname))
 			return
@@ -597,7 +598,7 @@ func parseWhen(s string, loc *time.Location) (t time.Time, fixed bool, err error
 			if loc == nil {
 				return time.Time{}, false, fmt.Errorf("%q has no offset: give a zone (column or default) or an RFC 3339 time", s)
 			}
-			return WallTimeOf(t).In(loc), false, nil // gap and fold rules: see WallTime.In
+			return recur.WallTimeOf(t).In(loc), false, nil // gap and fold rules: see recur.WallTime.In
 		}
 	}
 	return time.Time{}, false, fmt.Errorf("%q is neither RFC 3339 (2026-11-23T09:00:00+01:00) nor local time (2026-11-23 09:00)", s)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/calendar/recur"
+	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
 const sheet = "\ufeffEntry,Title,Channel,Text,At,Zone,Labels,Campaign,Media\n" +
@@ -137,7 +139,7 @@ func FuzzImportCSV(f *testing.F) {
 		opts := &calendar.CSVOptions{Separator: sep, Zone: zone, DryRun: dry}
 		start := time.Now()
 		res, err := fx.cal.ImportCSV(as("bea"), strings.NewReader(data), opts)
-		checkFuzzBudget(t, start, data)
+		testbudget.CheckFuzz(t, start, data)
 		got := res.Entries
 		n := 0
 		for range fx.cal.Entries(context.Background(), calendar.Query{}) {
@@ -226,7 +228,7 @@ func TestWallTimeAcrossDST(t *testing.T) {
 	} {
 		loc, err := time.LoadLocation(tc.zone)
 		require.NoError(t, err)
-		got := calendar.WallTime{Year: tc.y, Month: tc.m, Day: tc.d, Hour: tc.h, Minute: tc.min}.In(loc)
+		got := recur.WallTime{Year: tc.y, Month: tc.m, Day: tc.d, Hour: tc.h, Minute: tc.min}.In(loc)
 		assert.Equal(t, tc.wantUTC, got.UTC().Format(time.RFC3339), "%s %d-%d %02d:%02d", tc.zone, tc.m, tc.d, tc.h, tc.min)
 		assert.Equal(t, tc.wantLocalHour, got.Hour())
 		assert.Equal(t, tc.wantM, got.Minute())

@@ -23,13 +23,13 @@
 // guide; failures come back as a *CheckError listing each Finding.
 //
 // Recurring content is a series (CreateSeries, ExtendSeries): one entry per
-// occurrence of a Recurrence, each editable or skippable on its own, and
-// submitted, approved or scheduled together (SubmitSeries, ApproveSeries,
-// ScheduleSeries) under the same rules as one entry. Each
-// channel may have a posting plan (WithSlots: weekly slots, a minimum gap,
-// blackouts); AddToQueue schedules an entry in the next free slot of all
-// its channels, and Conflicts lists posts too close together or inside a
-// blackout.
+// occurrence of a recur.Recurrence, each editable or skippable on its own,
+// and submitted, approved or scheduled together (SubmitSeries,
+// ApproveSeries, ScheduleSeries) under the same rules as one entry. Each
+// channel may have a posting plan (WithSlots: a recur.Slots of weekly
+// slots, a minimum gap and blackouts); AddToQueue schedules an entry in the
+// next free slot of all its channels, and Conflicts lists posts too close
+// together or inside a blackout.
 //
 // Campaigns are data: the social media manager (roles.ManageCampaigns)
 // creates, updates and closes them over the year (CreateCampaign,
@@ -96,13 +96,15 @@
 // # Time
 //
 // Instants are stored as time.Time; plans keep the IANA zone they were made
-// in (Entry.Zone). Recurring plans (Recurrence, an RFC 5545 RRULE expanded
-// lazily) and posting plans (Slots) are wall-clock times plus an IANA zone,
-// never UTC offsets or multiples of 24 hours, so a 09:00 post stays at 09:00
-// local time all year. On a change day, a wall time that does not exist
-// moves forward by the gap (02:30 becomes 03:30) and one that exists twice
-// is the first of the two instants (see WallTime.In). Programs that run in minimal containers without a system
-// time-zone database should import time/tzdata, as the examples do.
+// in (Entry.Zone). Wall-clock plans come from package recur, which computes
+// them without the calendar: recurring plans (recur.Recurrence, an RFC 5545
+// RRULE expanded lazily) and posting plans (recur.Slots) are wall-clock
+// times plus an IANA zone, never UTC offsets or multiples of 24 hours, so a
+// 09:00 post stays at 09:00 local time all year. On a change day, a wall
+// time that does not exist moves forward by the gap (02:30 becomes 03:30)
+// and one that exists twice is the first of the two instants (see
+// recur.WallTime.In). Programs that run in minimal containers without a
+// system time-zone database should import time/tzdata, as the examples do.
 // Everything that depends on "now" reads the calendar's cmkit.Clock, so
 // tests and drills run on simulated time.
 //

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar/recur"
 	"github.com/cmkit/cmkit/roles"
 )
 
@@ -128,7 +129,7 @@ type Entry struct {
 	// in the series, even after the entry itself was moved.
 	Occurrence time.Time `json:"occurrence,omitzero"`
 	// Recurrence is the series' plan, kept on its first entry only.
-	Recurrence *Recurrence `json:"recurrence,omitempty"`
+	Recurrence *recur.Recurrence `json:"recurrence,omitempty"`
 	// History records every transition.
 	History []Transition `json:"history,omitempty"`
 	// CreatedAt and UpdatedAt are set by the Calendar.
@@ -287,7 +288,7 @@ func (e *Entry) validateShape() error {
 		seen[v.Channel] = true
 	}
 	if e.Zone != "" {
-		if _, ok := loadZone(e.Zone); !ok {
+		if _, ok := recur.LoadZone(e.Zone); !ok {
 			return cmkit.Invalid("entry.zone", "unknown", "%q is not an IANA time zone (programs in minimal containers import time/tzdata)", e.Zone)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/calendar/recur"
 	"github.com/cmkit/cmkit/cmkittest"
 	"github.com/cmkit/cmkit/roles"
 )
@@ -33,9 +34,9 @@ func ExampleCalendar_AddToQueue() {
 	clock := cmkittest.NewClock(time.Date(2026, 11, 10, 10, 0, 0, 0, warsaw)) // Tuesday
 	fb, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
 		Info: cmkit.ChannelInfo{ID: "acme-pl-fb", Platform: cmkit.Facebook, Brand: "acme"}})
-	plan, _ := calendar.ParseSlots("Mon-Fri 09:00 13:30, Europe/Warsaw")
+	plan, _ := recur.ParseSlots("Mon-Fri 09:00 13:30, Europe/Warsaw")
 	plan.MinGap = 2 * time.Hour
-	plan.Blackouts = []calendar.Blackout{{Reason: "Independence Day",
+	plan.Blackouts = []recur.Blackout{{Reason: "Independence Day",
 		Start: time.Date(2026, 11, 11, 0, 0, 0, 0, warsaw), End: time.Date(2026, 11, 12, 0, 0, 0, 0, warsaw)}}
 	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
 		calendar.WithChannels(fb), calendar.WithSlots("acme-pl-fb", plan), calendar.WithLogger(slog.New(slog.DiscardHandler)))
@@ -71,10 +72,10 @@ func ExampleCalendar_CreateSeries() {
 	pub, _ := calendar.NewPublisher(cal, calendar.WithName("p1"))
 
 	ctx := roles.WithActor(context.Background(), "sam")
-	rule, _ := calendar.ParseRule("FREQ=WEEKLY;BYDAY=FR;COUNT=3")
+	rule, _ := recur.ParseRRule("FREQ=WEEKLY;BYDAY=FR;COUNT=3")
 	series, err := cal.CreateSeries(ctx, calendar.Entry{Title: "Viernes", Brand: "acme",
 		Variants: []calendar.Variant{{Channel: "acme-es-mastodon", Post: cmkit.Post{Text: "¡Feliz viernes!"}}}},
-		calendar.Recurrence{Rule: rule, Location: madrid, Start: calendar.WallTime{Year: 2026, Month: 3, Day: 20, Hour: 9}},
+		recur.Recurrence{Rule: rule, Location: madrid, Start: recur.WallTime{Year: 2026, Month: 3, Day: 20, Hour: 9}},
 		time.Date(2026, 12, 31, 0, 0, 0, 0, madrid))
 	if err != nil {
 		fmt.Println(err)

@@ -9,19 +9,20 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar/recur"
 	"github.com/cmkit/cmkit/roles"
 )
 
 // WithSlots sets a channel's posting plan: its weekly slots, the minimum
-// gap between its posts and its blackout windows (see Slots). The queue,
+// gap between its posts and its blackout windows (see recur.Slots). The queue,
 // the next-free-slot search and the conflict view use it.
-func WithSlots(channel string, s Slots) Option {
+func WithSlots(channel string, s recur.Slots) Option {
 	return func(c *Calendar) error {
 		if err := s.Validate(); err != nil {
 			return err
 		}
 		if c.slots == nil {
-			c.slots = map[string]Slots{}
+			c.slots = map[string]recur.Slots{}
 		}
 		c.slots[channel] = s
 		return nil
@@ -83,15 +84,10 @@ func (c *Calendar) nextSlot(ctx context.Context, channels []string, after time.T
 	// The others' plans, each prepared once: a candidate one of them
 	// blocks moves the search past what blocks it, so every taken post
 	// and blackout is stepped over at most once.
-	type plan struct {
-		s         *Slots
-		taken     []time.Time
-		blackouts []Blackout
-	}
-	var others []plan
+	var others []func(time.Time) (time.Time, bool)
 	for _, ch := range channels[1:] {
 		if s, ok := c.slots[ch]; ok {
-			others = append(others, plan{&s, taken[ch], s.mergedBlackouts()})
+			others = append(others, s.Blocker(taken[ch]))
 		}
 	}
 	from := after
@@ -101,8 +97,8 @@ func (c *Calendar) nextSlot(ctx context.Context, channels []string, after time.T
 			break
 		}
 		next := time.Time{}
-		for _, o := range others {
-			if until, blocked := o.s.blockedUntil(t, o.taken, o.blackouts); blocked && until.After(next) {
+		for _, blocked := range others {
+			if until, ok := blocked(t); ok && until.After(next) {
 				next = until
 			}
 		}

@@ -12,11 +12,12 @@ import (
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/calendar/recur"
 )
 
-func withSlots(t *testing.T, f *fixture, plan string, gap time.Duration, blackouts ...calendar.Blackout) *calendar.Calendar {
+func withSlots(t *testing.T, f *fixture, plan string, gap time.Duration, blackouts ...recur.Blackout) *calendar.Calendar {
 	t.Helper()
-	s, err := calendar.ParseSlots(plan)
+	s, err := recur.ParseSlots(plan)
 	require.NoError(t, err)
 	s.MinGap, s.Blackouts = gap, blackouts
 	cal, err := calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock),
@@ -60,7 +61,7 @@ func TestAddToQueueFillsSlotsAcrossDST(t *testing.T) {
 
 func TestNextSlotHonoursGapsAndBlackoutsOnEveryChannel(t *testing.T) {
 	f := newFixture(t)
-	holiday := calendar.Blackout{Start: time.Date(2026, 11, 23, 12, 0, 0, 0, madrid), End: time.Date(2026, 11, 24, 0, 0, 0, 0, madrid), Reason: "holiday"}
+	holiday := recur.Blackout{Start: time.Date(2026, 11, 23, 12, 0, 0, 0, madrid), End: time.Date(2026, 11, 24, 0, 0, 0, 0, madrid), Reason: "holiday"}
 	cal := withSlots(t, f, "Mon-Fri 09:00 13:30 18:00, Europe/Madrid", 2*time.Hour, holiday)
 	ctx := context.Background()
 	t1, err := cal.NextSlot(ctx, []string{"acme-es-x"}, monday)
@@ -79,7 +80,7 @@ func TestNextSlotHonoursGapsAndBlackoutsOnEveryChannel(t *testing.T) {
 
 func TestConflicts(t *testing.T) {
 	f := newFixture(t)
-	holiday := calendar.Blackout{Start: time.Date(2026, 11, 25, 0, 0, 0, 0, madrid), End: time.Date(2026, 11, 26, 0, 0, 0, 0, madrid), Reason: "holiday"}
+	holiday := recur.Blackout{Start: time.Date(2026, 11, 25, 0, 0, 0, 0, madrid), End: time.Date(2026, 11, 26, 0, 0, 0, 0, madrid), Reason: "holiday"}
 	cal := withSlots(t, f, "Mon-Fri 09:00, Europe/Madrid", time.Hour, holiday)
 	schedule := func(title string, at time.Time) calendar.Entry {
 		e := approved(t, cal, title, "acme-es-x")
@@ -126,7 +127,7 @@ func TestResumeMovesMissedPostsToTheQueue(t *testing.T) {
 
 func TestSeriesStaysAtWallClockTime(t *testing.T) {
 	f := newFixture(t)
-	rec := recurrence(t, "FREQ=WEEKLY;BYDAY=FR;COUNT=6", calendar.WallTime{Year: 2026, Month: 3, Day: 13, Hour: 9})
+	rec := recurrence(t, "FREQ=WEEKLY;BYDAY=FR;COUNT=6", recur.WallTime{Year: 2026, Month: 3, Day: 13, Hour: 9})
 	es, err := f.cal.CreateSeries(as("bea"), calendar.Entry{Title: "Viernes", Brand: "acme",
 		Variants: variants("¡Feliz viernes!", "acme-es-mastodon")}, rec, time.Date(2026, 12, 31, 0, 0, 0, 0, madrid))
 	require.NoError(t, err)
@@ -160,7 +161,7 @@ func TestSeriesStaysAtWallClockTime(t *testing.T) {
 
 func TestExtendSeries(t *testing.T) {
 	f := newFixture(t)
-	rec := recurrence(t, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", calendar.WallTime{Year: 2026, Month: 11, Day: 23, Hour: 9})
+	rec := recurrence(t, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", recur.WallTime{Year: 2026, Month: 11, Day: 23, Hour: 9})
 	first, err := f.cal.CreateSeries(as("bea"), calendar.Entry{Title: "Buenos días", Brand: "acme",
 		Variants: variants("¡Buenos días!", "acme-es-mastodon")}, rec, time.Date(2026, 11, 28, 0, 0, 0, 0, madrid))
 	require.NoError(t, err)
@@ -178,7 +179,7 @@ func TestExtendSeries(t *testing.T) {
 
 func TestSeriesApprovedAndScheduledAtOnce(t *testing.T) {
 	f := newFixture(t)
-	rec := recurrence(t, "FREQ=WEEKLY;BYDAY=MO;COUNT=4", calendar.WallTime{Year: 2026, Month: 11, Day: 30, Hour: 9})
+	rec := recurrence(t, "FREQ=WEEKLY;BYDAY=MO;COUNT=4", recur.WallTime{Year: 2026, Month: 11, Day: 30, Hour: 9})
 	es, err := f.cal.CreateSeries(as("ola"), calendar.Entry{Title: "Lunes", Brand: "acme",
 		Variants: variants("¡Feliz lunes!", "acme-es-mastodon")}, rec, time.Date(2027, 1, 1, 0, 0, 0, 0, madrid))
 	require.NoError(t, err)
@@ -204,11 +205,11 @@ func TestSeriesApprovedAndScheduledAtOnce(t *testing.T) {
 }
 
 // recurrence is a Madrid plan following rrule from start.
-func recurrence(t *testing.T, rrule string, start calendar.WallTime) calendar.Recurrence {
+func recurrence(t *testing.T, rrule string, start recur.WallTime) recur.Recurrence {
 	t.Helper()
-	rule, err := calendar.ParseRule(rrule)
+	rule, err := recur.ParseRRule(rrule)
 	require.NoError(t, err)
-	return calendar.Recurrence{Rule: rule, Location: madrid, Start: start}
+	return recur.Recurrence{Rule: rule, Location: madrid, Start: start}
 }
 
 // A dense plan on the first channel and a long blackout on the second: the
@@ -221,12 +222,12 @@ func TestNextSlotStepsOverAnotherChannelsLongBlackout(t *testing.T) {
 	for m := 0; m < 24*60; m++ {
 		dense = append(dense, fmt.Sprintf("%02d:%02d", m/60, m%60))
 	}
-	first, err := calendar.ParseSlots("Mon-Sun " + strings.Join(dense, " ") + ", Europe/Madrid")
+	first, err := recur.ParseSlots("Mon-Sun " + strings.Join(dense, " ") + ", Europe/Madrid")
 	require.NoError(t, err)
-	second, err := calendar.ParseSlots("Mon-Fri 10:00, Europe/Madrid")
+	second, err := recur.ParseSlots("Mon-Fri 10:00, Europe/Madrid")
 	require.NoError(t, err)
 	end := monday.AddDate(0, 0, 30)
-	second.Blackouts = []calendar.Blackout{{Start: monday, End: end, Reason: "a month off"}}
+	second.Blackouts = []recur.Blackout{{Start: monday, End: end, Reason: "a month off"}}
 	second.MinGap = time.Hour
 	cal, err := calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithClock(f.clock),
 		calendar.WithChannels(f.x, f.masto), calendar.WithSlots("acme-es-x", first),

@@ -14,6 +14,7 @@ import (
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/calendar"
 	"github.com/cmkit/cmkit/cmkittest"
+	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
 // TestReliability publishes 10,000 entries (2,000 under the race detector) over three channels (idempotent,
@@ -25,7 +26,7 @@ import (
 // person to verify it. None is lost, none doubled.
 func TestReliability(t *testing.T) {
 	n := 10_000
-	if raceEnabled {
+	if testbudget.Race {
 		n = 2_000 // the same mix, in a fifth of the posts
 	}
 	ctx := context.Background()

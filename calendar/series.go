@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar/recur"
 )
 
 // maxOccurrences bounds how many entries one CreateSeries or ExtendSeries
@@ -24,7 +25,7 @@ const maxOccurrences = 1000
 // at 09:00 local time across daylight-saving changes. The acting member
 // needs roles.DraftPost, as for Create. At most 1,000 occurrences per call;
 // ExtendSeries adds more later.
-func (c *Calendar) CreateSeries(ctx context.Context, template Entry, rec Recurrence, until time.Time) ([]Entry, error) {
+func (c *Calendar) CreateSeries(ctx context.Context, template Entry, rec recur.Recurrence, until time.Time) ([]Entry, error) {
 	if err := rec.Validate(); err != nil {
 		return nil, err
 	}
@@ -93,7 +94,7 @@ func (c *Calendar) ExtendSeries(ctx context.Context, series uuid.UUID, until tim
 }
 
 // expand creates an entry for each occurrence of rec in [from, until).
-func (c *Calendar) expand(ctx context.Context, rec *Recurrence, template Entry, from, until time.Time,
+func (c *Calendar) expand(ctx context.Context, rec *recur.Recurrence, template Entry, from, until time.Time,
 	create func(Entry) (Entry, error), out *[]Entry) error {
 	for occ := range rec.Occurrences(from, until) {
 		if len(*out) == maxOccurrences {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/calendar/recur"
 	"github.com/cmkit/cmkit/cmkittest"
 	"github.com/cmkit/cmkit/roles"
 )
@@ -76,11 +77,11 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 
 	// 3. The calendar, with each channel's posting slots.
-	esSlots, err := calendar.ParseSlots("Mon-Fri 09:00 13:30, Europe/Madrid")
+	esSlots, err := recur.ParseSlots("Mon-Fri 09:00 13:30, Europe/Madrid")
 	if err != nil {
 		return err
 	}
-	plSlots, err := calendar.ParseSlots("Mon-Fri 10:00, Sat 11:00, Europe/Warsaw")
+	plSlots, err := recur.ParseSlots("Mon-Fri 10:00, Sat 11:00, Europe/Warsaw")
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package calendar
+package recur
 
 import (
 	"encoding/json"
@@ -81,22 +81,6 @@ type Slots struct {
 	// Blackouts are windows in which no slot is free.
 	Blackouts []Blackout
 }
-
-// slotHorizon bounds the search for a free slot: ten years of days.
-const slotHorizon = 3660
-
-// Size limits on a posting plan, far above what a person writes, so that
-// no plan read from a file makes Next slow. Validate (and so ParseSlots and
-// UnmarshalJSON) rejects more with a *cmkit.ValidationError whose Rule is
-// "max_length" and whose Field names the list ("slots.times",
-// "slots.blackouts").
-const (
-	// MaxSlotTimes is the most weekly times a plan may hold: one every
-	// minute of the week.
-	MaxSlotTimes = 7 * 24 * 60
-	// MaxBlackouts is the most blackouts a plan may hold.
-	MaxBlackouts = 1000
-)
 
 // Validate reports whether s is usable: a Location, at least one slot and
 // at most MaxSlotTimes, each slot a real weekday and time of day, a MinGap
@@ -211,11 +195,7 @@ func (s *Slots) Free(after time.Time, taken []time.Time) iter.Seq[time.Time] {
 			slices.Sort(byDay[d])
 			byDay[d] = slices.Compact(byDay[d])
 		}
-		if !slices.IsSortedFunc(taken, time.Time.Compare) {
-			taken = slices.Clone(taken)
-			slices.SortFunc(taken, time.Time.Compare)
-		}
-		blackouts := s.mergedBlackouts()
+		blocked := s.Blocker(taken)
 		loc := s.Location
 		zone := zoneCache{loc: loc}
 		first := floorDiv(WallTimeOf(after.In(loc)).naive(), 86400) - 1
@@ -242,7 +222,7 @@ func (s *Slots) Free(after time.Time, taken []time.Time) iter.Seq[time.Time] {
 					continue
 				}
 				c := time.Unix(u, 0).In(loc)
-				if until, blocked := s.blockedUntil(c, taken, blackouts); blocked {
+				if until, ok := blocked(c); ok {
 					floor = max(floor, ceilUnix(until))
 					continue
 				}
@@ -255,10 +235,26 @@ func (s *Slots) Free(after time.Time, taken []time.Time) iter.Seq[time.Time] {
 	}
 }
 
-// blockedUntil reports whether c breaks the gap to a post in the sorted
-// taken or falls in one of the sorted, disjoint blackouts, and if so the
-// first instant at which that reason no longer holds: every instant from c
-// up to it is blocked too.
+// Blocker returns the test Free applies to each candidate: blocked reports
+// whether a post at t breaks s's rules given the posts in taken (in any
+// order), because it is less than MinGap away from one of them or falls in
+// a blackout, and if so until, the first instant at which that reason no
+// longer holds: every instant from t up to until is blocked too, so a
+// search may jump there. Unlike Allows, the test is prepared once (taken
+// sorted, blackouts merged), for searches that call it many times, such
+// as the first slot of one channel that also keeps the rules of the other
+// channels a post goes to.
+func (s *Slots) Blocker(taken []time.Time) func(t time.Time) (until time.Time, blocked bool) {
+	if !slices.IsSortedFunc(taken, time.Time.Compare) {
+		taken = slices.Clone(taken)
+		slices.SortFunc(taken, time.Time.Compare)
+	}
+	blackouts := s.mergedBlackouts()
+	return func(t time.Time) (time.Time, bool) { return s.blockedUntil(t, taken, blackouts) }
+}
+
+// blockedUntil is Blocker's test, for c, the sorted taken and the sorted,
+// disjoint blackouts.
 func (s *Slots) blockedUntil(c time.Time, taken []time.Time, blackouts []Blackout) (time.Time, bool) {
 	i, _ := slices.BinarySearchFunc(taken, c, time.Time.Compare)
 	// taken[i-1] < c <= taken[i]: past the one before (the later
@@ -346,7 +342,7 @@ func ParseSlots(text string) (Slots, error) {
 			if low == "utc" {
 				tok = "UTC"
 			}
-			loc, ok := loadZone(tok)
+			loc, ok := LoadZone(tok)
 			if !ok {
 				return Slots{}, cmkit.Invalid("slots", "format", "%q is not an IANA time zone", tok)
 			}

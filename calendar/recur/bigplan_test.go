@@ -1,4 +1,4 @@
-package calendar_test
+package recur_test
 
 // Large but well-formed plans: the inputs behind the benchmarks and the
 // regression tests that keep recurrences and slots fast on big inputs.
@@ -12,7 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/calendar/recur"
 )
 
 // bigOverridesStart is the first occurrence of manyOverridesJSON's series.
@@ -52,7 +52,7 @@ func manyOverridesWindow(n int) (from, to time.Time) {
 // in UTC and n blackouts of three days each, back to back from after, so
 // that the first free slot is 3n days later (the size of the reported case
 // is n = 100, about 15 KB of JSON).
-func denseSlots(t testing.TB, after time.Time, n int) calendar.Slots {
+func denseSlots(t testing.TB, after time.Time, n int) recur.Slots {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString(`{"slots":"daily`)
@@ -68,7 +68,7 @@ func denseSlots(t testing.TB, after time.Time, n int) calendar.Slots {
 		fmt.Fprintf(&b, `{"start":%q,"end":%q}`, start.Format(time.RFC3339), start.AddDate(0, 0, 3).Format(time.RFC3339))
 	}
 	b.WriteString(`]}`)
-	var s calendar.Slots
+	var s recur.Slots
 	require.NoError(t, json.Unmarshal([]byte(b.String()), &s))
 	return s
 }
@@ -94,7 +94,7 @@ func longByDay(n int) string {
 func BenchmarkExpandManyOverrides(b *testing.B) {
 	for _, n := range []int{0, 200, 400} {
 		b.Run(fmt.Sprintf("overrides=%d", n), func(b *testing.B) {
-			var rec calendar.Recurrence
+			var rec recur.Recurrence
 			require.NoError(b, json.Unmarshal([]byte(manyOverridesJSON(n)), &rec))
 			from, to := manyOverridesWindow(max(n, 200))
 			b.ReportAllocs()
@@ -138,15 +138,15 @@ func BenchmarkSlotsNextDense(b *testing.B) {
 // expands its first year; n=7 is the baseline. Rules with more than
 // MaxRuleValues values are refused, and then only parsing is measured.
 func BenchmarkParseLongBYDAY(b *testing.B) {
-	start := calendar.WallTime{Year: 2026, Month: 1, Day: 1, Hour: 9}
+	start := recur.WallTime{Year: 2026, Month: 1, Day: 1, Hour: 9}
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, n := range []int{7, 1000, 133_333} {
 		b.Run(fmt.Sprintf("values=%d", n), func(b *testing.B) {
 			text := longByDay(n)
 			b.ReportAllocs()
 			for b.Loop() {
-				r, err := calendar.ParseRule(text)
-				if n > calendar.MaxRuleValues {
+				r, err := recur.ParseRRule(text)
+				if n > recur.MaxRuleValues {
 					if err == nil {
 						b.Fatalf("%d values accepted", n)
 					}
@@ -155,7 +155,7 @@ func BenchmarkParseLongBYDAY(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				rec := calendar.Recurrence{Rule: r, Start: start, Location: time.UTC}
+				rec := recur.Recurrence{Rule: r, Start: start, Location: time.UTC}
 				for range rec.Occurrences(from, from.AddDate(1, 0, 0)) {
 				}
 			}

@@ -1,4 +1,4 @@
-package calendar_test
+package recur_test
 
 import (
 	"encoding/json"
@@ -13,12 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cmkit/cmkit"
-	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/calendar/recur"
+	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
-func mustSlots(t testing.TB, s string) calendar.Slots {
+func mustSlots(t testing.TB, s string) recur.Slots {
 	t.Helper()
-	p, err := calendar.ParseSlots(s)
+	p, err := recur.ParseSlots(s)
 	require.NoError(t, err, s)
 	return p
 }
@@ -75,7 +76,7 @@ func TestParseSlotsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			_, err := calendar.ParseSlots(tt.in)
+			_, err := recur.ParseSlots(tt.in)
 			field := "slots"
 			assertInvalid(t, err, field, tt.rule)
 		})
@@ -84,19 +85,19 @@ func TestParseSlotsErrors(t *testing.T) {
 
 func TestSlotsValidate(t *testing.T) {
 	loc := zone(t, "Europe/Warsaw")
-	good := calendar.Slots{Times: []calendar.Slot{{Day: time.Monday, Hour: 9}}, Location: loc}
+	good := recur.Slots{Times: []recur.Slot{{Day: time.Monday, Hour: 9}}, Location: loc}
 	require.NoError(t, good.Validate())
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
 	tests := []struct {
 		name, field string
-		edit        func(*calendar.Slots)
+		edit        func(*recur.Slots)
 	}{
-		{"no zone", "slots.tzid", func(s *calendar.Slots) { s.Location = nil }},
-		{"no times", "slots.times", func(s *calendar.Slots) { s.Times = nil }},
-		{"bad hour", "slots.times[0]", func(s *calendar.Slots) { s.Times[0].Hour = 24 }},
-		{"bad day", "slots.times[0]", func(s *calendar.Slots) { s.Times[0].Day = 7 }},
-		{"negative gap", "slots.min_gap", func(s *calendar.Slots) { s.MinGap = -time.Minute }},
-		{"empty blackout", "slots.blackouts[0]", func(s *calendar.Slots) { s.Blackouts = []calendar.Blackout{{Start: t0, End: t0}} }},
+		{"no zone", "slots.tzid", func(s *recur.Slots) { s.Location = nil }},
+		{"no times", "slots.times", func(s *recur.Slots) { s.Times = nil }},
+		{"bad hour", "slots.times[0]", func(s *recur.Slots) { s.Times[0].Hour = 24 }},
+		{"bad day", "slots.times[0]", func(s *recur.Slots) { s.Times[0].Day = 7 }},
+		{"negative gap", "slots.min_gap", func(s *recur.Slots) { s.MinGap = -time.Minute }},
+		{"empty blackout", "slots.blackouts[0]", func(s *recur.Slots) { s.Blackouts = []recur.Blackout{{Start: t0, End: t0}} }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,10 +121,10 @@ func TestSlotsNext(t *testing.T) {
 	withGap := plan
 	withGap.MinGap = time.Hour
 	withBlackout := plan
-	withBlackout.Blackouts = []calendar.Blackout{{Start: at("2026-12-24T00:00"), End: at("2026-12-27T00:00"), Reason: "Christmas"}}
+	withBlackout.Blackouts = []recur.Blackout{{Start: at("2026-12-24T00:00"), End: at("2026-12-27T00:00"), Reason: "Christmas"}}
 	tests := []struct {
 		name  string
-		slots calendar.Slots
+		slots recur.Slots
 		after string
 		taken []string
 		want  string
@@ -168,7 +169,7 @@ func TestSlotsNext(t *testing.T) {
 	assert.False(t, withBlackout.Allows(at("2026-12-26T11:00"), nil))
 
 	forever := plan
-	forever.Blackouts = []calendar.Blackout{{Start: at("2026-01-01T00:00"), End: at("2040-01-01T00:00"), Reason: "embargo"}}
+	forever.Blackouts = []recur.Blackout{{Start: at("2026-01-01T00:00"), End: at("2040-01-01T00:00"), Reason: "embargo"}}
 	_, ok = forever.Next(at("2026-03-01T00:00"), nil)
 	assert.False(t, ok, "nothing free within the horizon")
 }
@@ -218,13 +219,13 @@ func TestSlotsQueue(t *testing.T) {
 func TestSlotsJSON(t *testing.T) {
 	s := mustSlots(t, "Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw")
 	s.MinGap = 90 * time.Minute
-	s.Blackouts = []calendar.Blackout{{
+	s.Blackouts = []recur.Blackout{{
 		Start: time.Date(2026, 12, 24, 0, 0, 0, 0, s.Location), End: time.Date(2026, 12, 27, 0, 0, 0, 0, s.Location), Reason: "Christmas"}}
 	data, err := json.Marshal(s)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"slots":"Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw","min_gap":"1h30m0s",
 		"blackouts":[{"start":"2026-12-24T00:00:00+01:00","end":"2026-12-27T00:00:00+01:00","reason":"Christmas"}]}`, string(data))
-	var back calendar.Slots
+	var back recur.Slots
 	require.NoError(t, json.Unmarshal(data, &back))
 	assert.Equal(t, s.Times, back.Times)
 	assert.Equal(t, s.MinGap, back.MinGap)
@@ -239,7 +240,7 @@ func TestSlotsJSON(t *testing.T) {
 		`{"slots":"Mon 09:00 UTC","blackouts":[{"start":"2026-12-24T00:00:00Z","end":"2026-12-23T00:00:00Z"}]}`,
 		`{"slots":42}`,
 	} {
-		var s calendar.Slots
+		var s recur.Slots
 		assert.ErrorIs(t, json.Unmarshal([]byte(bad), &s), cmkit.ErrInvalid, bad)
 	}
 }
@@ -253,8 +254,8 @@ func FuzzParseSlots(f *testing.F) {
 	}
 	after := time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, text string) {
-		defer checkFuzzBudget(t, time.Now(), text)
-		s, err := calendar.ParseSlots(text)
+		defer testbudget.CheckFuzz(t, time.Now(), text)
+		s, err := recur.ParseSlots(text)
 		if err != nil {
 			if _, ok := err.(*cmkit.ValidationError); !ok {
 				t.Fatalf("ParseSlots(%q): error is not a *cmkit.ValidationError: %v", text, err)
@@ -262,7 +263,7 @@ func FuzzParseSlots(f *testing.F) {
 			return
 		}
 		str := s.String()
-		again, err := calendar.ParseSlots(str)
+		again, err := recur.ParseSlots(str)
 		if err != nil {
 			t.Fatalf("ParseSlots(%q) ok, but its String %q fails: %v", text, str, err)
 		}
@@ -275,7 +276,7 @@ func FuzzParseSlots(f *testing.F) {
 
 // useFreeSlots asks s for its next free slot and a queue of twenty, and
 // checks that each is after after, in time order and allowed.
-func useFreeSlots(t *testing.T, s *calendar.Slots, after time.Time, taken []time.Time) {
+func useFreeSlots(t *testing.T, s *recur.Slots, after time.Time, taken []time.Time) {
 	t.Helper()
 	next, ok := s.Next(after, taken)
 	queue := s.Queue(after, taken, 20)
@@ -294,28 +295,6 @@ func useFreeSlots(t *testing.T, s *calendar.Slots, after time.Time, taken []time
 	}
 }
 
-// A channel posts on weekdays at 09:00 and 13:30 and on Saturdays at 11:00,
-// Warsaw time, at least two hours apart. Three posts are added to its queue
-// on Friday morning, when one post is already planned for 11:45; the queue
-// crosses the change to summer time, and slots stay at their local time.
-func ExampleSlots_Queue() {
-	plan, err := calendar.ParseSlots("Mon–Fri 09:00 and 13:30, Sat 11:00, Europe/Warsaw")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	plan.MinGap = 2 * time.Hour
-	now := time.Date(2026, time.March, 27, 8, 0, 0, 0, plan.Location)
-	taken := []time.Time{time.Date(2026, time.March, 27, 11, 45, 0, 0, plan.Location)}
-	for _, t := range plan.Queue(now, taken, 3) {
-		fmt.Println(t.Format("Mon Jan 2 15:04 MST"))
-	}
-	// Output:
-	// Fri Mar 27 09:00 CET
-	// Sat Mar 28 11:00 CET
-	// Mon Mar 30 09:00 CEST
-}
-
 func FuzzSlotsJSON(f *testing.F) {
 	f.Add(`{"slots":"Mon-Fri 09:00 13:30, Sat 11:00, Europe/Warsaw","min_gap":"1h30m0s",
 		"blackouts":[{"start":"2026-12-24T00:00:00+01:00","end":"2026-12-27T00:00:00+01:00","reason":"Christmas"}]}`)
@@ -325,8 +304,8 @@ func FuzzSlotsJSON(f *testing.F) {
 		`{"start":"2026-03-04T00:00:00Z","end":"2026-03-09T09:00:00Z"},{"start":"2026-03-09T09:00:00Z","end":"2026-03-10T09:00:01Z"}]}`)
 	f.Add(`{"slots":"Sun 02:30 Europe/Madrid","min_gap":"8760h","blackouts":[{"start":"2026-03-01T00:00:00Z","end":"9999-01-01T00:00:00Z"}]}`)
 	f.Fuzz(func(t *testing.T, data string) {
-		defer checkFuzzBudget(t, time.Now(), data)
-		if s, ok := jsonRoundTrip[calendar.Slots](t, data); ok {
+		defer testbudget.CheckFuzz(t, time.Now(), data)
+		if s, ok := jsonRoundTrip[recur.Slots](t, data); ok {
 			useFreeSlots(t, &s, after, []time.Time{after.Add(time.Hour), after.Add(49 * time.Hour)})
 		}
 	})
@@ -348,13 +327,13 @@ func TestSlotsFreeMatchesSlotBySlotSearch(t *testing.T) {
 		return base.Add(time.Duration(rnd.Int64N(int64(maxDays) * int64(24*time.Hour))))
 	}
 	plans := 300
-	if raceEnabled {
+	if testbudget.Race {
 		plans = 30
 	}
 	for i := range plans {
-		s := calendar.Slots{Location: zones[rnd.IntN(len(zones))], MinGap: gaps[rnd.IntN(len(gaps))]}
+		s := recur.Slots{Location: zones[rnd.IntN(len(zones))], MinGap: gaps[rnd.IntN(len(gaps))]}
 		for range 1 + rnd.IntN(40) {
-			s.Times = append(s.Times, calendar.Slot{Day: time.Weekday(rnd.IntN(7)), Hour: rnd.IntN(24), Minute: rnd.IntN(4) * 15})
+			s.Times = append(s.Times, recur.Slot{Day: time.Weekday(rnd.IntN(7)), Hour: rnd.IntN(24), Minute: rnd.IntN(4) * 15})
 		}
 		// Instants on the slots' quarter hours half of the time.
 		round := func(t time.Time) time.Time { return t.Truncate([]time.Duration{1, 15 * time.Minute}[rnd.IntN(2)]) }
@@ -364,7 +343,7 @@ func TestSlotsFreeMatchesSlotBySlotSearch(t *testing.T) {
 			if !end.After(start) {
 				end = start.Add(time.Minute)
 			}
-			s.Blackouts = append(s.Blackouts, calendar.Blackout{Start: start, End: end})
+			s.Blackouts = append(s.Blackouts, recur.Blackout{Start: start, End: end})
 		}
 		var taken []time.Time
 		for range rnd.IntN(30) {
@@ -381,13 +360,13 @@ func TestSlotsFreeMatchesSlotBySlotSearch(t *testing.T) {
 // queueSlotBySlot is the reference for Queue: it tries every slot of the
 // next days, in time order. It returns up to n slots and the last slot it
 // tried.
-func queueSlotBySlot(s *calendar.Slots, after time.Time, taken []time.Time, n, days int) ([]time.Time, time.Time) {
+func queueSlotBySlot(s *recur.Slots, after time.Time, taken []time.Time, n, days int) ([]time.Time, time.Time) {
 	var cands []time.Time
 	day := after.In(s.Location).AddDate(0, 0, -1)
 	for range days {
 		for _, sl := range s.Times {
 			if sl.Day == day.Weekday() {
-				w := calendar.WallTime{Year: day.Year(), Month: day.Month(), Day: day.Day(), Hour: sl.Hour, Minute: sl.Minute}
+				w := recur.WallTime{Year: day.Year(), Month: day.Month(), Day: day.Day(), Hour: sl.Hour, Minute: sl.Minute}
 				cands = append(cands, w.In(s.Location))
 			}
 		}
@@ -420,22 +399,22 @@ func TestSlotsSizeLimits(t *testing.T) {
 	}
 	every.WriteString(" UTC")
 	s := mustSlots(t, every.String())
-	require.Len(t, s.Times, calendar.MaxSlotTimes, "every minute of the week fits")
+	require.Len(t, s.Times, recur.MaxSlotTimes, "every minute of the week fits")
 	s.Times = append(s.Times, s.Times[0])
 	assertInvalid(t, s.Validate(), "slots.times", "max_length")
 
 	s = mustSlots(t, "Mon 09:00 UTC")
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range calendar.MaxBlackouts + 1 {
-		s.Blackouts = append(s.Blackouts, calendar.Blackout{Start: start.AddDate(0, 0, i), End: start.AddDate(0, 0, i+1)})
+	for i := range recur.MaxBlackouts + 1 {
+		s.Blackouts = append(s.Blackouts, recur.Blackout{Start: start.AddDate(0, 0, i), End: start.AddDate(0, 0, i+1)})
 	}
 	assertInvalid(t, s.Validate(), "slots.blackouts", "max_length")
 	_, ok := s.Next(start, nil)
 	assert.False(t, ok, "an invalid plan has no free slot")
 	data, err := json.Marshal(s)
 	require.NoError(t, err)
-	var back calendar.Slots
+	var back recur.Slots
 	assertInvalid(t, json.Unmarshal(data, &back), "slots.blackouts", "max_length")
-	s.Blackouts = s.Blackouts[:calendar.MaxBlackouts]
+	s.Blackouts = s.Blackouts[:recur.MaxBlackouts]
 	require.NoError(t, s.Validate())
 }
