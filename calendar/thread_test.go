@@ -18,6 +18,16 @@ import (
 // scheduledThread schedules a thread of the given parts on channel.
 func (f *fixture) scheduledThread(t *testing.T, channel string, parts ...string) calendar.Entry {
 	t.Helper()
+	e := f.approvedThread(t, channel, parts...)
+	e, err := f.cal.Schedule(as("bea"), e.ID, e.Version)
+	require.NoError(t, err)
+	return e
+}
+
+// approvedThread creates and approves a thread of the given parts on
+// channel.
+func (f *fixture) approvedThread(t *testing.T, channel string, parts ...string) calendar.Entry {
+	t.Helper()
 	v := calendar.Variant{Channel: channel, Post: cmkit.Post{Text: parts[0]}}
 	for _, p := range parts[1:] {
 		v.Thread = append(v.Thread, cmkit.Post{Text: p})
@@ -30,8 +40,6 @@ func (f *fixture) scheduledThread(t *testing.T, channel string, parts ...string)
 		e, err = f.cal.Approve(as("sam"), e.ID, e.Version)
 		require.NoError(t, err)
 	}
-	e, err = f.cal.Schedule(as("bea"), e.ID, e.Version)
-	require.NoError(t, err)
 	return e
 }
 
@@ -84,45 +92,40 @@ func TestThreadPublishedInOrderWithRepliesLinked(t *testing.T) {
 	assert.Equal(t, v.Receipt, published[0].Receipt, "the thread's address is its first post")
 }
 
-func TestThreadTransientFailureOnPart2ResumesWithoutRepeatingPart1(t *testing.T) {
-	f := newFixture(t)
-	// Facebook's fake is RetryUnsafe: a part sent twice would show twice.
-	e := f.scheduledThread(t, "acme-es-fb", "uno", "dos", "tres")
-	f.fb.Inject(0, cmkittest.FaultTransient)
-	f.drain(t)
-	e = f.get(t, e)
-	v := e.Variant("acme-es-fb")
-	assert.Equal(t, calendar.Publishing, e.State)
-	assert.Equal(t, calendar.Pending, v.State)
-	assert.Equal(t, []string{"accepted@1", "transient@2"}, partOutcomes(v))
-	assert.Len(t, f.fb.Posts(), 1)
+// A failure on part 2 leaves part 1 out and resumes at part 2: a
+// transient one on a RetryUnsafe channel (a part sent twice would show
+// twice), an ambiguous one (part 2 out, its answer lost) on a
+// RetryIdempotent channel, retried with the same ID.
+func TestThreadFailureOnPart2ResumesWithoutRepeatingParts(t *testing.T) {
+	for _, tc := range []struct {
+		name, channel string
+		fault         cmkittest.Fault
+		first         string
+	}{
+		{"TransientOnUnsafeChannel", "acme-es-fb", cmkittest.FaultTransient, "transient@2"},
+		{"AmbiguousOnIdempotentChannel", "acme-es-mastodon", cmkittest.FaultLostResponse, "ambiguous@2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			fake := map[string]*cmkittest.FakeChannel{"acme-es-fb": f.fb, "acme-es-mastodon": f.masto}[tc.channel]
+			e := f.scheduledThread(t, tc.channel, "uno", "dos", "tres")
+			fake.Inject(0, tc.fault)
+			f.drain(t)
+			e = f.get(t, e)
+			v := e.Variant(tc.channel)
+			assert.Equal(t, calendar.Publishing, e.State)
+			assert.Equal(t, calendar.Pending, v.State, "retried, not sent to a person")
+			assert.Equal(t, []string{"accepted@1", tc.first}, partOutcomes(v))
 
-	f.clock.Advance(2 * time.Minute)
-	f.drain(t)
-	e = f.get(t, e)
-	v = e.Variant("acme-es-fb")
-	assert.Equal(t, calendar.Published, e.State)
-	assert.Equal(t, []string{"accepted@1", "transient@2", "accepted@2", "accepted@3"}, partOutcomes(v))
-	threadOnPlatform(t, f.fb, v)
-}
-
-func TestThreadAmbiguousPart2OnIdempotentChannelIsRetriedOnce(t *testing.T) {
-	f := newFixture(t)
-	e := f.scheduledThread(t, "acme-es-mastodon", "uno", "dos", "tres")
-	f.masto.Inject(0, cmkittest.FaultLostResponse) // part 2 goes out, its answer is lost
-	f.drain(t)
-	e = f.get(t, e)
-	v := e.Variant("acme-es-mastodon")
-	assert.Equal(t, []string{"accepted@1", "ambiguous@2"}, partOutcomes(v))
-	assert.Equal(t, calendar.Pending, v.State, "idempotent: retried, not sent to a person")
-
-	f.clock.Advance(2 * time.Minute)
-	f.drain(t)
-	e = f.get(t, e)
-	v = e.Variant("acme-es-mastodon")
-	assert.Equal(t, calendar.Published, e.State)
-	assert.Equal(t, []string{"accepted@1", "ambiguous@2", "accepted@2", "accepted@3"}, partOutcomes(v))
-	threadOnPlatform(t, f.masto, v)
+			f.clock.Advance(2 * time.Minute)
+			f.drain(t)
+			e = f.get(t, e)
+			v = e.Variant(tc.channel)
+			assert.Equal(t, calendar.Published, e.State)
+			assert.Equal(t, []string{"accepted@1", tc.first, "accepted@2", "accepted@3"}, partOutcomes(v))
+			threadOnPlatform(t, fake, v)
+		})
+	}
 }
 
 func TestThreadAmbiguousPart2OnUnsafeChannelWaitsForAPersonThenResumes(t *testing.T) {
@@ -219,15 +222,7 @@ func TestThreadRefusedAtScheduleOnAChannelWithoutTheCapability(t *testing.T) {
 	f.cal, err = calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(f.dir), calendar.WithClock(f.clock),
 		calendar.WithChannels(plain{fake}), calendar.WithLogger(quiet))
 	require.NoError(t, err)
-	e, err := f.cal.Create(as("bea"), calendar.Entry{Title: "Thread", At: monday, Variants: []calendar.Variant{{
-		Channel: "acme-es-blog", Post: cmkit.Post{Text: "uno"}, Thread: []cmkit.Post{{Text: "dos"}}}}})
-	require.NoError(t, err)
-	e, err = f.cal.Submit(as("bea"), e.ID, e.Version)
-	require.NoError(t, err)
-	if e.State == calendar.InReview {
-		e, err = f.cal.Approve(as("sam"), e.ID, e.Version)
-		require.NoError(t, err)
-	}
+	e := f.approvedThread(t, "acme-es-blog", "uno", "dos")
 	_, err = f.cal.Schedule(as("bea"), e.ID, e.Version)
 	require.ErrorIs(t, err, cmkit.ErrUnsupported)
 	require.True(t, errors.Is(err, errors.ErrUnsupported))
