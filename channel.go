@@ -11,7 +11,7 @@ import (
 // X account for Spain, its Polish Facebook page, a Mastodon account. It is
 // the one interface a platform adapter must implement; everything else a
 // platform can do is an optional capability (see MentionReader, Replier,
-// Hider, Deleter, PostFinder, InsightsFetcher, FollowerCounter), found with
+// ThreadPublisher, Hider, Deleter, PostFinder, InsightsFetcher, FollowerCounter), found with
 // a type assertion.
 //
 // # Publishing and retries
@@ -197,6 +197,20 @@ type Replier interface {
 	Reply(ctx context.Context, mentionID string, post Post) (Receipt, error)
 }
 
+// ThreadPublisher is implemented by a Channel that can continue one of the
+// account's own posts with another, making a thread (X, Mastodon, Bluesky,
+// Threads). The calendar's publisher calls PublishReply for each part of a
+// thread after the first, with parent the receipt of the part before it;
+// post.InReplyTo is then parent.PlatformID. Contract and retries are those
+// of Publish: PublishReply is idempotent on post.ID on a RetryIdempotent
+// channel, and FindPost finds what it published on a RetryAfterLookup one.
+// A parent that does not exist gives an error wrapping ErrNotFound.
+// Without ThreadPublisher, the calendar refuses to schedule a thread on the
+// channel (ErrUnsupported).
+type ThreadPublisher interface {
+	PublishReply(ctx context.Context, parent Receipt, post Post) (Receipt, error)
+}
+
 // Hider is implemented by a Channel that can hide a comment from the public
 // without deleting it (Facebook, Instagram, YouTube hold for review), and
 // show it again. SetHidden is idempotent. Without Hider, moderation falls
@@ -239,6 +253,7 @@ const (
 	CapFindPost      Capability = "find-post"      // PostFinder
 	CapReadMentions  Capability = "read-mentions"  // MentionReader
 	CapReply         Capability = "reply"          // Replier
+	CapThread        Capability = "thread"         // ThreadPublisher
 	CapHide          Capability = "hide"           // Hider
 	CapDelete        Capability = "delete"         // Deleter
 	CapInsights      Capability = "insights"       // InsightsFetcher
@@ -265,6 +280,7 @@ var capabilities = []struct {
 	{CapFindPost, implements[PostFinder]},
 	{CapReadMentions, implements[MentionReader]},
 	{CapReply, implements[Replier]},
+	{CapThread, implements[ThreadPublisher]},
 	{CapHide, implements[Hider]},
 	{CapDelete, implements[Deleter]},
 	{CapInsights, implements[InsightsFetcher]},

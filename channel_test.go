@@ -24,7 +24,7 @@ func TestCapabilities(t *testing.T) {
 	assert.Empty(t, cmkit.Capabilities(minimal{}))
 	fake, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "f"}})
 	require.NoError(t, err)
-	assert.Equal(t, []cmkit.Capability{cmkit.CapFindPost, cmkit.CapReadMentions, cmkit.CapReply,
+	assert.Equal(t, []cmkit.Capability{cmkit.CapFindPost, cmkit.CapReadMentions, cmkit.CapReply, cmkit.CapThread,
 		cmkit.CapHide, cmkit.CapDelete, cmkit.CapInsights, cmkit.CapFollowerCount}, cmkit.Capabilities(fake))
 }
 

@@ -299,6 +299,9 @@ func FuzzLimits(f *testing.F) {
 		if tr := l.Truncate(text, "…"); !keeps(tr) {
 			t.Fatalf("Truncate(%q) = %q does not fit", text, tr)
 		}
+		if tr := l.TruncateWords(text, "…"); !keeps(tr) {
+			t.Fatalf("TruncateWords(%q) = %q does not fit", text, tr)
+		}
 		parts, err := l.SplitThread(text)
 		if err != nil {
 			if !errors.Is(err, cmkit.ErrInvalid) {
@@ -378,4 +381,114 @@ func TestEveryLimitAtTheEdge(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestTruncateWords(t *testing.T) {
+	l := cmkit.Limits{MaxLength: 10, Counting: cmkit.CountGraphemes}
+	tests := []struct{ in, want string }{
+		{"corto", "corto"},
+		{"Zażółć gęślą jaźń", "Zażółć…"},
+		{"hola     mundo cruel", "hola…"},
+		{"uno dos tres", "uno dos…"},
+		{"supercalifragilistic", "supercali…"},
+		{"ab supercalifragilistic", "ab…"},
+		{"ver e.com/abcdefgh", "ver…"},
+	}
+	for _, tc := range tests {
+		got := l.TruncateWords(tc.in, "…")
+		assert.Equal(t, tc.want, got, tc.in)
+		assert.LessOrEqual(t, l.Count(got), 10, tc.in)
+	}
+	assert.Equal(t, "uno dos [...]", cmkit.Limits{MaxLength: 13}.TruncateWords("uno dos tres cuatro", " [...]"),
+		"any ellipsis, counted against the limit")
+}
+
+func TestTruncateWordsDoesNotCutWords(t *testing.T) {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	text := strings.Repeat("Zniżki w sklepie https://sklep.pl/promocje/zimowe #Zniżki2024 dla @klienci ", 20)
+	got := x.TruncateWords(text, "…")
+	require.LessOrEqual(t, x.Count(got), 280)
+	body := strings.TrimSuffix(got, "…")
+	assert.True(t, strings.HasPrefix(text, body))
+	next := text[len(body):]
+	assert.True(t, next == "" || next[0] == ' ', "the cut falls at white space: %q", next[:10])
+}
+
+func TestSplitThreadWithNumberingFormat(t *testing.T) {
+	l := cmkit.Limits{MaxLength: 16}
+	parts, err := l.SplitThreadWith("uno dos tres cuatro cinco seis", cmkit.SplitOptions{Numbering: " (%d/%d)"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"uno dos (1/4)", "tres (2/4)", "cuatro (3/4)", "cinco seis (4/4)"}, parts)
+	for _, p := range parts {
+		assert.LessOrEqual(t, l.Count(p), 16, p)
+	}
+}
+
+func TestSplitThreadWithNumberFirst(t *testing.T) {
+	l := cmkit.Limits{MaxLength: 16}
+	parts, err := l.SplitThreadWith("uno dos tres cuatro cinco seis", cmkit.SplitOptions{Numbering: "%d/%d ", NumberFirst: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1/3 uno dos tres", "2/3 cuatro cinco", "3/3 seis"}, parts)
+}
+
+func TestSplitThreadWithUnnumbered(t *testing.T) {
+	l := cmkit.Limits{MaxLength: 12}
+	parts, err := l.SplitThreadWith("uno dos tres cuatro cinco seis", cmkit.SplitOptions{Unnumbered: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"uno dos tres", "cuatro cinco", "seis"}, parts)
+	assert.Equal(t, strings.Fields("uno dos tres cuatro cinco seis"), strings.Fields(strings.Join(parts, " ")))
+}
+
+func TestSplitThreadWithBadNumbering(t *testing.T) {
+	l := cmkit.Limits{MaxLength: 12}
+	for _, f := range []string{"%d", " %d/%d/%d", " %s/%d", "%d/%", " %v of %v", "%[2]d/%[1]d"} {
+		_, err := l.SplitThreadWith("uno dos tres cuatro cinco seis", cmkit.SplitOptions{Numbering: f})
+		var ve *cmkit.ValidationError
+		require.ErrorAs(t, err, &ve, f)
+		assert.Equal(t, "numbering", ve.Field, f)
+		assert.Equal(t, "format", ve.Rule, f)
+	}
+	parts, err := l.SplitThreadWith("a text of 100%", cmkit.SplitOptions{Numbering: " %d%%/%02d"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a text 1%/03", "of 2%/03", "100% 3%/03"}, parts, "%% is a literal percent sign")
+}
+
+func TestSplitThreadWithZeroOptionsIsSplitThread(t *testing.T) {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	text := strings.Repeat("Zniżki w sklepie https://sklep.pl/promocje/zimowe #Zniżki2024 dla @klienci ", 40)
+	a, errA := x.SplitThread(text)
+	b, errB := x.SplitThreadWith(text, cmkit.SplitOptions{})
+	require.NoError(t, errA)
+	require.NoError(t, errB)
+	assert.Equal(t, a, b)
+}
+
+// FuzzSplitThreadWith: any numbering format is either refused as invalid
+// or gives parts that keep the limits and lose no word.
+func FuzzSplitThreadWith(f *testing.F) {
+	for _, s := range []string{" %d/%d", "%d/%d ", " (%d/%d)", "%d", "%%", " %05d of %-3d", "%", "%!d%d", " %d%%%d"} {
+		f.Add(s, "uno dos tres cuatro cinco seis siete ocho nueve diez", uint8(0), uint16(20))
+		f.Add(s, strings.Repeat("Zniżki https://sklep.pl/x #Tag ", 10), uint8(1), uint16(60))
+	}
+	f.Fuzz(func(t *testing.T, format, text string, flags uint8, max uint16) {
+		l := cmkit.Limits{MaxLength: int(max%300) + 1}
+		opts := cmkit.SplitOptions{Numbering: format, NumberFirst: flags&1 != 0, Unnumbered: flags&2 != 0}
+		parts, err := l.SplitThreadWith(text, opts)
+		if err != nil {
+			if !errors.Is(err, cmkit.ErrInvalid) {
+				t.Fatalf("SplitThreadWith(%q, %+v): %v", text, opts, err)
+			}
+			return
+		}
+		for _, part := range parts {
+			if l.Count(part) > l.MaxLength {
+				t.Fatalf("SplitThreadWith(%q, %+v): part %q does not fit", text, opts, part)
+			}
+		}
+		if opts.Unnumbered && utf8.ValidString(text) {
+			if got, want := strings.Fields(strings.Join(parts, " ")), strings.Fields(text); len(parts) > 0 && len(got) < len(want) {
+				t.Fatalf("SplitThreadWith(%q): lost words: %q", text, parts)
+			}
+		}
+	})
 }

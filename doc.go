@@ -51,7 +51,9 @@
 //	CheckPost    the same with media; ValidatePost returns it as errors
 //	Truncate     the longest prefix that fits, with an ellipsis, cut
 //	             between grapheme clusters and never inside a link
+//	             (TruncateWords: between words)
 //	SplitThread  a numbered thread whose every part fits, broken at spaces
+//	             (SplitThreadWith: another numbering, or none)
 //
 // Counting and checking allocate nothing (CheckText appends to the caller's
 // slice), so a calendar can check every variant before scheduling it and
@@ -70,6 +72,8 @@
 //	MentionReader    moderation's inbox and crisis monitoring; without it,
 //	                 the channel has no inbox (ErrUnsupported)
 //	Replier          moderation's replies; without it, ErrUnsupported
+//	ThreadPublisher  calendar's publisher, for each part of a thread after
+//	                 the first; without it, a thread is refused at Schedule
 //	Hider            moderation's hide action; falls back to Deleter where
 //	                 the rule allows, else ErrUnsupported
 //	Deleter          moderation's delete action; without it, ErrUnsupported

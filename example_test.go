@@ -80,7 +80,7 @@ func ExampleChannel() {
 	// published as acme-pl-mastodon-1
 	// mentions so far: 0
 	// can reply
-	// [find-post read-mentions reply hide delete insights follower-count]
+	// [find-post read-mentions reply thread hide delete insights follower-count]
 }
 
 // A rate-limit error says how long to wait.
@@ -176,4 +176,32 @@ func ExampleLimits_SplitThread() {
 	// 58 Nuestra #Promoción de otoño empieza hoy: descuentos en 1/3
 	// 45 toda la tienda, envío gratis y regalos en 2/3
 	// 45 https://ejemplo.es/ofertas/otoño-2024 hasta el domingo. 3/3
+}
+
+// Numbering a thread the brand's way, "(i/n)", or not at all.
+func ExampleLimits_SplitThreadWith() {
+	l := cmkit.Limits{MaxLength: 40}
+	text := "Hoy abrimos la tienda de Madrid. Habrá regalos para los cien primeros clientes. ¡Os esperamos!"
+	parts, _ := l.SplitThreadWith(text, cmkit.SplitOptions{Numbering: " (%d/%d)"})
+	for _, p := range parts {
+		fmt.Println(p)
+	}
+	parts, _ = l.SplitThreadWith(text, cmkit.SplitOptions{Unnumbered: true})
+	fmt.Println(len(parts), "parts without numbers:", parts[0])
+	// Output:
+	// Hoy abrimos la tienda de Madrid. (1/3)
+	// Habrá regalos para los cien (2/3)
+	// primeros clientes. ¡Os esperamos! (3/3)
+	// 3 parts without numbers: Hoy abrimos la tienda de Madrid. Habrá
+}
+
+// Truncating a caption between words, with an ellipsis.
+func ExampleLimits_TruncateWords() {
+	l := cmkit.Limits{MaxLength: 30}
+	caption := "Descuentos de otoño en toda la tienda hasta el domingo"
+	fmt.Println(l.Truncate(caption, "…"))
+	fmt.Println(l.TruncateWords(caption, "…"))
+	// Output:
+	// Descuentos de otoño en toda l…
+	// Descuentos de otoño en toda…
 }

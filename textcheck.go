@@ -140,6 +140,17 @@ func joinFindings(fs []Finding) error {
 // maxLen and takes at most maxBytes (a zero means no limit), cut between
 // grapheme clusters and never inside an entity.
 func (l Limits) fit(text string, maxLen, maxBytes int) int {
+	cut := l.fitOnce(text, maxLen, maxBytes)
+	// A prefix may count more than its units did in text, when the cut
+	// makes a link of it ("a.co" cut from "a.co0"): ask for one less.
+	for m := maxLen; m > 1 && cut > 0 && l.Count(text[:cut]) > maxLen; {
+		m--
+		cut = l.fitOnce(text, m, maxBytes)
+	}
+	return cut
+}
+
+func (l Limits) fitOnce(text string, maxLen, maxBytes int) int {
 	if maxBytes > 0 && maxBytes < len(text) && maxLen == 0 {
 		// Bytes alone: the last cluster or entity boundary at or before maxBytes.
 		return l.walk(text, func(end, _ int) bool { return end <= maxBytes })
@@ -213,8 +224,20 @@ func (l Limits) fits(text string) bool {
 // otherwise its longest prefix that, followed by ellipsis, does: cut
 // between grapheme clusters, never inside a link, hashtag or mention, with
 // trailing white space removed. An ellipsis that does not fit by itself is
-// dropped.
+// dropped. TruncateWords cuts between words instead.
 func (l Limits) Truncate(text, ellipsis string) string {
+	return l.truncate(text, ellipsis, false)
+}
+
+// TruncateWords is Truncate cut at a word boundary: the prefix ends before
+// the white space that follows its last whole word, so no word is cut in
+// two. Only when the first word alone does not fit is it cut, between
+// grapheme clusters, as Truncate does.
+func (l Limits) TruncateWords(text, ellipsis string) string {
+	return l.truncate(text, ellipsis, true)
+}
+
+func (l Limits) truncate(text, ellipsis string, words bool) string {
 	if l.fits(text) {
 		return text
 	}
@@ -233,6 +256,9 @@ func (l Limits) Truncate(text, ellipsis string) string {
 		if (l.MaxLength == 0 || maxLen > 0) && (l.MaxBytes == 0 || maxBytes > 0) {
 			cut = l.fit(text, maxLen, maxBytes)
 		}
+		if words {
+			cut = wordCut(text, cut)
+		}
 		out := strings.TrimRightFunc(text[:cut], unicode.IsSpace) + ellipsis
 		if l.fits(out) || cut == 0 {
 			return out
@@ -240,6 +266,39 @@ func (l Limits) Truncate(text, ellipsis string) string {
 		// A custom Counter that does not add up: ask for one less.
 		maxLen--
 	}
+}
+
+// wordCut moves cut, the end of a prefix of text, back to the white space
+// before the word it falls in, unless it already ends a word or the word
+// is the first one.
+func wordCut(text string, cut int) int {
+	if cut >= len(text) {
+		return cut
+	}
+	if r, _ := utf8.DecodeRuneInString(text[cut:]); unicode.IsSpace(r) {
+		return cut
+	}
+	if ws := strings.LastIndexFunc(text[:cut], unicode.IsSpace); ws > 0 &&
+		strings.TrimRightFunc(text[:ws], unicode.IsSpace) != "" {
+		return ws
+	}
+	return cut
+}
+
+// SplitOptions changes how SplitThreadWith numbers the parts of a thread.
+// The zero value numbers them as SplitThread does, " i/n" after the text.
+type SplitOptions struct {
+	// Numbering is the fmt format of a part's number, with two %d verbs
+	// (flags and width allowed): the part's position from 1, then the
+	// number of parts. Empty means " %d/%d". Include the space that
+	// separates it from the text.
+	Numbering string
+	// NumberFirst puts the number before the part's text ("%d/%d " reads
+	// "1/3 Nuestra..."); by default it comes after.
+	NumberFirst bool
+	// Unnumbered leaves the parts without numbers; Numbering is then
+	// ignored.
+	Unnumbered bool
 }
 
 // SplitThread splits text into the posts of a numbered thread, each of
@@ -252,45 +311,102 @@ func (l Limits) Truncate(text, ellipsis string) string {
 // It fails with a *ValidationError (field "post.text", rule "max_length")
 // when a link or other entity alone does not fit in a post, and reports
 // the entity-count limits (hashtags, mentions, links) that a part still
-// breaks.
+// breaks. SplitThreadWith numbers the parts otherwise, or not at all.
 func (l Limits) SplitThread(text string) ([]string, error) {
+	return l.SplitThreadWith(text, SplitOptions{})
+}
+
+// SplitThreadWith is SplitThread with the numbering that opts asks for.
+// A Numbering that is not a format with exactly two %d verbs is a
+// *ValidationError with field "numbering" and rule "format".
+func (l Limits) SplitThreadWith(text string, opts SplitOptions) ([]string, error) {
+	format := opts.Numbering
+	if format == "" {
+		format = " %d/%d"
+	}
+	if !opts.Unnumbered && !twoNumbers(format) {
+		return nil, Invalid("numbering", "format", "%q: want a format with exactly two %%d verbs, such as \" %%d/%%d\"", opts.Numbering)
+	}
 	text = strings.TrimSpace(text)
 	if l.fits(text) {
 		return []string{text}, nil
 	}
+	if opts.Unnumbered {
+		parts, err := l.split(text, "")
+		if err != nil {
+			return nil, err
+		}
+		return l.checked(parts)
+	}
 	for digits := 1; digits < 7; digits++ {
-		parts, err := l.split(text, digits)
+		widest := strings.Repeat("9", digits)
+		n, _ := strconv.Atoi(widest)
+		parts, err := l.split(text, fmt.Sprintf(format, n, n))
 		if err != nil {
 			return nil, err
 		}
 		if len(strconv.Itoa(len(parts))) > digits {
 			continue
 		}
-		var fs [6]Finding
 		for i := range parts {
-			parts[i] += " " + strconv.Itoa(i+1) + "/" + strconv.Itoa(len(parts))
-			if found := l.CheckText(fs[:0], parts[i]); len(found) > 0 {
-				return nil, found[0].Err()
+			number := fmt.Sprintf(format, i+1, len(parts))
+			if opts.NumberFirst {
+				parts[i] = number + parts[i]
+			} else {
+				parts[i] += number
 			}
 		}
-		return parts, nil
+		return l.checked(parts)
 	}
 	return nil, Invalid("post.text", "max_length", "a thread of a million posts or more")
 }
 
-// split packs text into parts that leave room for a suffix " n/n" of the
-// given number of digits.
-func (l Limits) split(text string, digits int) ([]string, error) {
-	suffix := " " + strings.Repeat("9", digits) + "/" + strings.Repeat("9", digits)
+// checked returns parts, or the first limit a part breaks as an error.
+func (l Limits) checked(parts []string) ([]string, error) {
+	var fs [6]Finding
+	for _, part := range parts {
+		if found := l.CheckText(fs[:0], part); len(found) > 0 {
+			return nil, found[0].Err()
+		}
+	}
+	return parts, nil
+}
+
+// twoNumbers reports whether format has exactly two verbs, both %d with
+// optional flags and width, besides literal %%.
+func twoNumbers(format string) bool {
+	n := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		if i < len(format) && format[i] == '%' {
+			continue
+		}
+		for i < len(format) && strings.IndexByte("+-# 0123456789", format[i]) >= 0 {
+			i++
+		}
+		if i >= len(format) || format[i] != 'd' {
+			return false
+		}
+		n++
+	}
+	return n == 2
+}
+
+// split packs text into parts that leave room for number, the widest
+// numbering a part may get.
+func (l Limits) split(text, number string) ([]string, error) {
 	maxLen, maxBytes := l.MaxLength, l.MaxBytes
 	if maxLen > 0 {
-		maxLen -= l.Count(suffix)
+		maxLen -= l.Count(number)
 		if maxLen <= 0 {
 			return nil, Invalid("post.text", "max_length", "limit %d leaves no room for numbering", l.MaxLength)
 		}
 	}
 	if maxBytes > 0 {
-		maxBytes -= len(suffix)
+		maxBytes -= len(number)
 		if maxBytes <= 0 {
 			return nil, Invalid("post.text", "max_bytes", "limit %d leaves no room for numbering", l.MaxBytes)
 		}

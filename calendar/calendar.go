@@ -57,6 +57,9 @@ type Finding struct {
 	Start int `json:"start,omitempty"`
 	// End is the end of the span.
 	End int `json:"end,omitempty"`
+	// Part is the part of a thread it is in: 0 for the variant's Post, k
+	// for Thread[k-1].
+	Part int `json:"part,omitempty"`
 }
 
 // CheckError reports the findings that stopped an entry from being
@@ -398,6 +401,10 @@ func (c *Calendar) Create(ctx context.Context, e Entry) (Entry, error) {
 	for i := range e.Variants {
 		v := &e.Variants[i]
 		v.Post.ID, v.State, v.Attempts, v.Receipt, v.Error, v.NextAt = cmkit.NewID(), Pending, nil, cmkit.Receipt{}, "", time.Time{}
+		v.Replies = nil
+		for k := range v.Thread {
+			v.Thread[k].ID = cmkit.NewID()
+		}
 	}
 	e.History = []Transition{{At: now, By: e.Author, To: Draft, Note: noteCreated}}
 	return c.store.Put(ctx, e)
@@ -541,6 +548,10 @@ func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 				id = cmkit.NewID()
 			}
 			v.Post.ID, v.State, v.Attempts, v.Receipt, v.Error, v.NextAt = id, Pending, nil, cmkit.Receipt{}, "", time.Time{}
+			v.Replies = nil
+			for k := range v.Thread {
+				v.Thread[k].ID = cmkit.NewID()
+			}
 		}
 		cur.Title, cur.Variants, cur.At, cur.Zone = upd.Title, upd.Variants, upd.At, upd.Zone
 		cur.Campaign, cur.Labels, cur.Notes, cur.Brand = upd.Campaign, upd.Labels, upd.Notes, upd.Brand
@@ -664,6 +675,13 @@ func (c *Calendar) validate(ctx context.Context, e *Entry) error {
 			findings = append(findings, Finding{Channel: v.Channel, Check: "limits", Rule: f.Rule,
 				Message: fmt.Sprintf("%d, limit %d on %s", f.Got, f.Limit, info.Platform), Start: f.Cut, End: len(v.Post.Text)})
 		}
+		if len(v.Thread) > 0 {
+			fs, err := checkThread(e, v, ch, info)
+			if err != nil {
+				return err
+			}
+			findings = append(findings, fs...)
+		}
 		for _, chk := range c.checkers {
 			fs, err := chk.CheckVariant(ctx, e, v, info)
 			if err != nil {
@@ -729,6 +747,10 @@ type Resolution struct {
 // now. On a held entry, Resolve with found false releases it: its unsent
 // variants go out now (after the claim-time checks). On a cancelled entry
 // nothing is sent again: found false records that the post is not out.
+// On a thread, found says the part in doubt is out at platformID (required
+// when parts remain, since the next replies to it) and the rest of the
+// thread goes out now; found false sends the part in doubt again, and the
+// parts already out are never sent again.
 // The acting member needs roles.PublishPost on the channel. A publisher
 // still working on the entry keeps its lease: nothing is sent twice.
 func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, r Resolution) (Entry, error) {
@@ -748,6 +770,10 @@ func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, r R
 			return err
 		}
 		switch {
+		case found && len(v.Thread) > 0:
+			if err := resolvePart(e, v, platformID, now); err != nil {
+				return err
+			}
 		case found:
 			v.State, v.Error, v.NextAt = Sent, "", time.Time{}
 			v.Receipt = cmkit.Receipt{PostID: v.Post.ID, ChannelID: channel, PlatformID: platformID, PublishedAt: now}

@@ -17,9 +17,17 @@
 // needs approval never reaches scheduled without it, and is checked again
 // when its time comes.
 //
+// A variant may carry a thread (Variant.Thread): posts that follow its Post,
+// each published as a reply to the one before it, on a channel that
+// implements cmkit.ThreadPublisher (Schedule refuses a thread elsewhere,
+// with cmkit.ErrUnsupported). Each part has its own post ID and is
+// published behind its own write fence, in order; a thread cut short by a
+// failure or a crash resumes at the first part that is not out, and no
+// part is sent twice.
+//
 // Before scheduling, and again before sending, every variant is checked
 // against its channel's limits counted the way that platform counts
-// (cmkit.Limits.CheckPost) and against pluggable Checkers such as the style
+// (cmkit.Limits.CheckPost, each part of a thread) and against pluggable Checkers such as the style
 // guide; failures come back as a *CheckError listing each Finding.
 //
 // Recurring content is a series (CreateSeries, ExtendSeries): one entry per

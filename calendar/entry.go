@@ -144,16 +144,27 @@ type Entry struct {
 type Variant struct {
 	// Channel is the channel's ID (cmkit.ChannelInfo.ID).
 	Channel string `json:"channel"`
-	// Post is what to publish there. Post.ID is the idempotency key.
+	// Post is what to publish there, or the first post of a thread.
+	// Post.ID is the idempotency key.
 	Post cmkit.Post `json:"post"`
-	// State is where this post is.
+	// Thread holds the further posts of a thread, in order: each is
+	// published once the one before it is out, as a reply to it, with its
+	// own Post.ID as idempotency key. The channel must implement
+	// cmkit.ThreadPublisher. Empty for a single post.
+	Thread []cmkit.Post `json:"thread,omitempty"`
+	// State is where this post is; for a thread, where the thread is as a
+	// whole: sent once every part is out, pending while parts remain.
 	State VariantState `json:"state"`
 	// NextAt is when a pending variant may be tried again.
 	NextAt time.Time `json:"next_at,omitzero"`
-	// Attempts is the full history of publishing attempts.
+	// Attempts is the full history of publishing attempts, of every part
+	// of a thread (see Attempt.Part).
 	Attempts []Attempt `json:"attempts,omitempty"`
-	// Receipt is the platform's receipt once sent.
+	// Receipt is the platform's receipt once sent (of Post, for a
+	// thread).
 	Receipt cmkit.Receipt `json:"receipt,omitzero"`
+	// Replies are the receipts of the Thread posts out so far, in order.
+	Replies []cmkit.Receipt `json:"replies,omitempty"`
 	// Error is the last failure, for people.
 	Error string `json:"error,omitempty"`
 }
@@ -190,6 +201,9 @@ type Attempt struct {
 	Error string `json:"error,omitempty"`
 	// RetryAfter is what a rate-limited platform asked for.
 	RetryAfter time.Duration `json:"retry_after,omitempty"`
+	// Part is the part of a thread it was for: 0 for the variant's Post,
+	// k for Thread[k-1].
+	Part int `json:"part,omitempty"`
 }
 
 // Lease marks an entry as being published by one publisher until Expires.
@@ -224,7 +238,12 @@ func (e Entry) Clone() Entry {
 	for i := range e.Variants {
 		v := &e.Variants[i]
 		v.Post = v.Post.Clone()
+		v.Thread = slices.Clone(v.Thread)
+		for k := range v.Thread {
+			v.Thread[k] = v.Thread[k].Clone()
+		}
 		v.Attempts = slices.Clone(v.Attempts)
+		v.Replies = slices.Clone(v.Replies)
 	}
 	e.Labels = slices.Clone(e.Labels)
 	e.Approvals = slices.Clone(e.Approvals)
@@ -308,6 +327,11 @@ func (e *Entry) validateShape() error {
 	for i, v := range e.Variants {
 		if err := checkText(fmt.Sprintf("entry.variants[%d].post.text", i), v.Post.Text, true); err != nil {
 			return err
+		}
+		for k, part := range v.Thread {
+			if err := checkText(fmt.Sprintf("entry.variants[%d].thread[%d].text", i, k), part.Text, true); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -210,3 +210,40 @@ func ExampleCalendar_CreateCampaign() {
 	// 30 Nov: outside_campaign
 	// closed true
 }
+
+// A long announcement, split into a thread with SplitThreadWith, is
+// scheduled as one variant: the publisher sends its posts in order, each a
+// reply to the one before it.
+func ExampleVariant_thread() {
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	clock := cmkittest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, madrid))
+	masto, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
+		ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Brand: "acme", RetrySafety: cmkit.RetryIdempotent,
+		Limits: cmkit.Limits{MaxLength: 40, Counting: cmkit.CountGraphemes}}})
+	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
+		calendar.WithChannels(masto), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	pub, _ := calendar.NewPublisher(cal, calendar.WithName("p1"))
+
+	parts, _ := masto.Info().Limits.SplitThreadWith(
+		"Hoy abrimos la tienda de Madrid. Habrá regalos para los cien primeros clientes. ¡Os esperamos!",
+		cmkit.SplitOptions{Numbering: " (%d/%d)"})
+	v := calendar.Variant{Channel: "acme-es-mastodon", Post: cmkit.Post{Text: parts[0]}}
+	for _, p := range parts[1:] {
+		v.Thread = append(v.Thread, cmkit.Post{Text: p})
+	}
+	ctx := roles.WithActor(context.Background(), "sam")
+	e, _ := cal.Create(ctx, calendar.Entry{Title: "Apertura", At: clock.Now(), Variants: []calendar.Variant{v}})
+	e, _ = cal.Submit(ctx, e.ID, e.Version)
+	if _, err := cal.Schedule(ctx, e.ID, e.Version); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, _ = pub.RunOnce(context.Background())
+	for _, p := range masto.Posts() {
+		fmt.Printf("%s replies to %-18q %s\n", p.Receipt.PlatformID, p.Post.InReplyTo, p.Post.Text)
+	}
+	// Output:
+	// acme-es-mastodon-1 replies to ""                 Hoy abrimos la tienda de Madrid. (1/3)
+	// acme-es-mastodon-2 replies to "acme-es-mastodon-1" Habrá regalos para los cien (2/3)
+	// acme-es-mastodon-3 replies to "acme-es-mastodon-2" primeros clientes. ¡Os esperamos! (3/3)
+}

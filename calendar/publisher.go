@@ -645,6 +645,9 @@ func (p *Publisher) callContext(ctx context.Context) (context.Context, func()) {
 // publishVariant makes at most one platform call for variant i (or one
 // lookup and one call), recording the attempt before and its outcome after.
 func (j *job) publishVariant(ctx context.Context, i int) error {
+	if len(j.e.Variants[i].Thread) > 0 {
+		return j.publishThread(ctx, i) // thread.go
+	}
 	p, e := j.p, &j.e
 	v := &e.Variants[i]
 	ch, ok := p.cal.channels[v.Channel]
@@ -742,6 +745,8 @@ func (p *Publisher) mergeOutcome(ctx context.Context, id uuid.UUID, ours Variant
 			fa.Outcome, fa.Error, fa.RetryAfter = got.Outcome, got.Error, got.RetryAfter
 		}
 		switch {
+		case got.Outcome == OutcomeAccepted && len(fv.Thread) > 0:
+			j.mergeAcceptedPart(fv, &ours, got.Part) // thread.go
 		case got.Outcome == OutcomeAccepted:
 			if fv.State != Sent {
 				fv.State, fv.Receipt, fv.Error, fv.NextAt = Sent, ours.Receipt, "", time.Time{}

@@ -125,8 +125,8 @@ type channelSuite struct {
 //	                         it on a RetryAfterLookup one
 //	ErrorsClassified         each fault is classified as cmkit.Classify expects
 //	NoSecretsInErrors        no error message carries a credential
-//	FindPost, ReadMentions, Reply, Hide, Delete, Insights, FollowerCount
-//	                         one per capability
+//	FindPost, ReadMentions, Reply, PublishReply, Hide, Delete, Insights,
+//	FollowerCount            one per capability
 //
 // A capability subtest is skipped, with the reason, when the channel does
 // not implement the interface or answers cmkit.ErrUnsupported; so is a
@@ -154,6 +154,7 @@ func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness, opt
 		{"FindPost", testFindPost},
 		{"ReadMentions", testReadMentions},
 		{"Reply", testReply},
+		{"PublishReply", testPublishReply},
 		{"Hide", testHide},
 		{"Delete", testDelete},
 		{"Insights", testInsights},
@@ -907,6 +908,44 @@ func testReply(t *suiteT, h ChannelHarness) {
 		t.Errorf("Reply to a mention that does not exist succeeded")
 	} else if c := cmkit.Classify(err); c != cmkit.Permanent {
 		t.Errorf("Reply to a missing mention: Classify = %s, want permanent (%v)", c, err)
+	}
+}
+
+func testPublishReply(t *suiteT, h ChannelHarness) {
+	tp := capability[cmkit.ThreadPublisher](t, h)
+	ctx := suiteCtx(t)
+	first := newPost("cmkit conformance: a thread, 1/2")
+	parent, err := h.Channel().Publish(ctx, first)
+	if err != nil {
+		t.Fatalf("Publish the thread's first post: %v", err)
+	}
+	p := newPost("cmkit conformance: a thread, 2/2")
+	p.InReplyTo = parent.PlatformID
+	rc, err := tp.PublishReply(ctx, parent, p)
+	firstCall(t, h, cmkit.CapThread, err)
+	if rc.PostID != p.ID || rc.PlatformID == "" || rc.PlatformID == parent.PlatformID {
+		t.Errorf("PublishReply receipt %+v for post %s (parent %s)", rc, p.ID, parent.PlatformID)
+	}
+	if n := published(t, h, p.ID); n != 1 {
+		t.Errorf("after one PublishReply the platform holds %d posts with its ID, want 1", n)
+	}
+	if h.Channel().Info().RetrySafety == cmkit.RetryIdempotent {
+		again, err := tp.PublishReply(ctx, parent, p)
+		noSecrets(t, h, "PublishReply", err)
+		if err != nil || again.PlatformID != rc.PlatformID {
+			t.Errorf("PublishReply again on a RetryIdempotent channel = %+v, %v; want the first receipt", again, err)
+		}
+		if n := published(t, h, p.ID); n != 1 {
+			t.Errorf("after PublishReply twice with one ID the platform holds %d posts, want 1", n)
+		}
+	}
+	q := newPost("cmkit conformance: reply to nothing")
+	_, err = tp.PublishReply(ctx, cmkit.Receipt{ChannelID: parent.ChannelID, PlatformID: "cmkit-conformance-missing"}, q)
+	noSecrets(t, h, "PublishReply", err)
+	if err == nil {
+		t.Errorf("PublishReply to a post that does not exist succeeded")
+	} else if c := cmkit.Classify(err); c != cmkit.Permanent {
+		t.Errorf("PublishReply to a missing post: Classify = %s, want permanent (%v)", c, err)
 	}
 }
 

@@ -419,7 +419,7 @@ func TestSuiteRunsSubtestsConcurrently(t *testing.T) {
 	})
 	mu.Lock()
 	defer mu.Unlock()
-	assert.Equal(t, 15, made)
+	assert.Equal(t, 16, made)
 	assert.Equal(t, made, cleaned, "TestChannel returned before its subtests ended")
 }
 

@@ -172,6 +172,7 @@ var (
 	_ cmkit.PostFinder      = (*FakeChannel)(nil)
 	_ cmkit.MentionReader   = (*FakeChannel)(nil)
 	_ cmkit.Replier         = (*FakeChannel)(nil)
+	_ cmkit.ThreadPublisher = (*FakeChannel)(nil)
 	_ cmkit.Hider           = (*FakeChannel)(nil)
 	_ cmkit.Deleter         = (*FakeChannel)(nil)
 	_ cmkit.InsightsFetcher = (*FakeChannel)(nil)
@@ -250,7 +251,18 @@ func (f *FakeChannel) Token() string { return f.cfg.Token }
 // one, a rate limit, or a *cmkit.ValidationError when post breaks the
 // channel's limits.
 func (f *FakeChannel) Publish(ctx context.Context, post cmkit.Post) (cmkit.Receipt, error) {
-	return f.write(ctx, post, "")
+	return f.write(ctx, post, "", false)
+}
+
+// PublishReply publishes post as a reply to the fake's own post parent (a
+// thread), like Publish; FakePost.Post.InReplyTo records the parent's
+// PlatformID. A parent the fake did not publish, or deleted, gives
+// cmkit.ErrNotFound.
+func (f *FakeChannel) PublishReply(ctx context.Context, parent cmkit.Receipt, post cmkit.Post) (cmkit.Receipt, error) {
+	if err := f.unsupported(cmkit.CapThread); err != nil {
+		return cmkit.Receipt{}, err
+	}
+	return f.write(ctx, post, parent.PlatformID, true)
 }
 
 // Reply publishes post as an answer to the mention mentionID, like Publish.
@@ -259,12 +271,17 @@ func (f *FakeChannel) Reply(ctx context.Context, mentionID string, post cmkit.Po
 	if err := f.unsupported(cmkit.CapReply); err != nil {
 		return cmkit.Receipt{}, err
 	}
-	return f.write(ctx, post, mentionID)
+	return f.write(ctx, post, mentionID, false)
 }
 
-func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string) (cmkit.Receipt, error) {
+// write publishes post, as a reply to the mention replyTo when it is set, or
+// to the fake's own post replyTo when thread is set.
+func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string, thread bool) (cmkit.Receipt, error) {
 	op := "publish"
-	if replyTo != "" {
+	switch {
+	case thread:
+		op = "publish reply"
+	case replyTo != "":
 		op = "reply"
 	}
 	if err := cmkit.NotSent(ctx); err != nil {
@@ -300,7 +317,13 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 	if err := f.validateLocked(post); err != nil {
 		return cmkit.Receipt{}, f.errorf(op, "%w", err)
 	}
-	if replyTo != "" {
+	if thread {
+		i, ok := f.byPlatform[replyTo]
+		if !ok || f.posts[i].Deleted {
+			return cmkit.Receipt{}, f.errorf(op, "parent post %q: %w", replyTo, cmkit.ErrNotFound)
+		}
+		post.InReplyTo = replyTo
+	} else if replyTo != "" {
 		i, ok := f.mentionIdx[replyTo]
 		if !ok || f.mentions[i].deleted {
 			return cmkit.Receipt{}, f.errorf(op, "mention %q: %w", replyTo, cmkit.ErrNotFound)

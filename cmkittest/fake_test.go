@@ -41,7 +41,7 @@ func TestFakeChannelConformance(t *testing.T) {
 		cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
 			f := newFake(t, cmkittest.FakeConfig{
 				Info: cmkit.ChannelInfo{ID: "acme-off", Platform: cmkit.Blog, RetrySafety: cmkit.RetryIdempotent},
-				Unsupported: []cmkit.Capability{cmkit.CapFindPost, cmkit.CapReadMentions, cmkit.CapReply,
+				Unsupported: []cmkit.Capability{cmkit.CapFindPost, cmkit.CapReadMentions, cmkit.CapReply, cmkit.CapThread,
 					cmkit.CapHide, cmkit.CapDelete, cmkit.CapInsights, cmkit.CapFollowerCount},
 			})
 			return cmkittest.FakeHarness(f, nil)
@@ -335,4 +335,23 @@ func TestFakeRateWindowIsAtMostMaxRetryAfter(t *testing.T) {
 	var ve *cmkit.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "RateWindow", ve.Field)
+}
+
+func TestFakePublishReplyRecordsParent(t *testing.T) {
+	f := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "acme-x", RetrySafety: cmkit.RetryIdempotent}})
+	ctx := t.Context()
+	first := cmkit.Post{ID: cmkit.NewID(), Text: "1/2"}
+	parent, err := f.Publish(ctx, first)
+	require.NoError(t, err)
+	second := cmkit.Post{ID: cmkit.NewID(), Text: "2/2"}
+	rc, err := f.PublishReply(ctx, parent, second)
+	require.NoError(t, err)
+	posts := f.Posts()
+	require.Len(t, posts, 2)
+	assert.Equal(t, "", posts[0].Post.InReplyTo)
+	assert.Equal(t, parent.PlatformID, posts[1].Post.InReplyTo)
+	assert.Equal(t, rc, posts[1].Receipt)
+
+	_, err = f.PublishReply(ctx, cmkit.Receipt{PlatformID: "nope"}, cmkit.Post{ID: cmkit.NewID(), Text: "x"})
+	require.ErrorIs(t, err, cmkit.ErrNotFound)
 }
