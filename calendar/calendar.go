@@ -39,11 +39,11 @@ type Checker interface {
 	// CheckVariant returns what is wrong with v, the post of e for the
 	// channel info describes; no findings means it passes. An error means
 	// the check could not run, and scheduling stops.
-	CheckVariant(ctx context.Context, e *Entry, v *Variant, info cmkit.ChannelInfo) ([]Finding, error)
+	CheckVariant(ctx context.Context, e *Entry, v *Variant, info cmkit.ChannelInfo) ([]CheckFinding, error)
 }
 
-// Finding is one problem a check found in a variant.
-type Finding struct {
+// CheckFinding is one problem a check found in a variant.
+type CheckFinding struct {
 	// Channel is the variant's channel.
 	Channel string `json:"channel"`
 	// Check names what found it ("limits", "styleguide").
@@ -68,7 +68,7 @@ type CheckError struct {
 	// Entry is the entry checked.
 	Entry uuid.UUID
 	// Findings are the problems, in variant order.
-	Findings []Finding
+	Findings []CheckFinding
 }
 
 // Error lists the findings.
@@ -662,7 +662,7 @@ func (c *Calendar) schedule(ctx context.Context, e *Entry, now time.Time) error 
 func (c *Calendar) Validate(ctx context.Context, e *Entry) error { return c.validate(ctx, e) }
 
 func (c *Calendar) validate(ctx context.Context, e *Entry) error {
-	var findings []Finding
+	var findings []CheckFinding
 	var buf [8]cmkit.Finding
 	for i := range e.Variants {
 		v := &e.Variants[i]
@@ -672,7 +672,7 @@ func (c *Calendar) validate(ctx context.Context, e *Entry) error {
 		}
 		info := ch.Info()
 		for _, f := range info.Limits.CheckPost(buf[:0], v.Post) {
-			findings = append(findings, Finding{Channel: v.Channel, Check: "limits", Rule: f.Rule,
+			findings = append(findings, CheckFinding{Channel: v.Channel, Check: "limits", Rule: f.Rule,
 				Message: fmt.Sprintf("%d, limit %d on %s", f.Got, f.Limit, info.Platform), Start: f.Cut, End: len(v.Post.Text)})
 		}
 		if len(v.Thread) > 0 {

@@ -232,9 +232,9 @@ func TestScheduleChecksLimitsTheWayThePlatformCounts(t *testing.T) {
 
 type bannedWord string
 
-func (w bannedWord) CheckVariant(_ context.Context, _ *calendar.Entry, v *calendar.Variant, _ cmkit.ChannelInfo) ([]calendar.Finding, error) {
+func (w bannedWord) CheckVariant(_ context.Context, _ *calendar.Entry, v *calendar.Variant, _ cmkit.ChannelInfo) ([]calendar.CheckFinding, error) {
 	if i := strings.Index(v.Post.Text, string(w)); i >= 0 {
-		return []calendar.Finding{{Channel: v.Channel, Check: "styleguide", Rule: "banned_term", Message: string(w),
+		return []calendar.CheckFinding{{Channel: v.Channel, Check: "styleguide", Rule: "banned_term", Message: string(w),
 			Start: i, End: i + len(w)}}, nil
 	}
 	return nil, nil
@@ -251,7 +251,7 @@ func TestPluggableChecks(t *testing.T) {
 	_, err = cal.Schedule(as("bea"), e.ID, e.Version)
 	var ce *calendar.CheckError
 	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, calendar.Finding{Channel: "acme-es-x", Check: "styleguide", Rule: "banned_term", Message: "cheap", Start: 3, End: 8}, ce.Findings[0])
+	assert.Equal(t, calendar.CheckFinding{Channel: "acme-es-x", Check: "styleguide", Rule: "banned_term", Message: "cheap", Start: 3, End: 8}, ce.Findings[0])
 }
 
 func TestEditAfterApprovalNeedsApprovalAgain(t *testing.T) {

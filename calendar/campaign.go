@@ -273,12 +273,12 @@ func WithCampaigns(cs ...Campaign) Option {
 // first variant only.
 type campaignChecker struct{ c *Calendar }
 
-func (k campaignChecker) CheckVariant(ctx context.Context, e *Entry, v *Variant, _ cmkit.ChannelInfo) ([]Finding, error) {
+func (k campaignChecker) CheckVariant(ctx context.Context, e *Entry, v *Variant, _ cmkit.ChannelInfo) ([]CheckFinding, error) {
 	if e.Campaign == "" || e.Variants[0].Channel != v.Channel {
 		return nil, nil
 	}
-	finding := func(rule, format string, args ...any) []Finding {
-		return []Finding{{Channel: v.Channel, Check: "campaign", Rule: rule, Message: fmt.Sprintf(format, args...)}}
+	finding := func(rule, format string, args ...any) []CheckFinding {
+		return []CheckFinding{{Channel: v.Channel, Check: "campaign", Rule: rule, Message: fmt.Sprintf(format, args...)}}
 	}
 	cp, err := k.c.Campaign(ctx, e.Campaign)
 	switch {

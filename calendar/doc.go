@@ -28,7 +28,7 @@
 // Before scheduling, and again before sending, every variant is checked
 // against its channel's limits counted the way that platform counts
 // (cmkit.Limits.CheckPost, each part of a thread) and against pluggable Checkers such as the style
-// guide; failures come back as a *CheckError listing each Finding.
+// guide; failures come back as a *CheckError listing each CheckFinding.
 //
 // Recurring content is a series (CreateSeries, ExtendSeries): one entry per
 // occurrence of a recur.Recurrence, each editable or skippable on its own,

@@ -360,13 +360,13 @@ type flipChecker struct {
 
 func (c *flipChecker) set(v bool) { c.mu.Lock(); c.fail = v; c.mu.Unlock() }
 
-func (c *flipChecker) CheckVariant(_ context.Context, _ *calendar.Entry, v *calendar.Variant, _ cmkit.ChannelInfo) ([]calendar.Finding, error) {
+func (c *flipChecker) CheckVariant(_ context.Context, _ *calendar.Entry, v *calendar.Variant, _ cmkit.ChannelInfo) ([]calendar.CheckFinding, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.fail {
 		return nil, nil
 	}
-	return []calendar.Finding{{Channel: v.Channel, Check: "legal", Rule: "banned_term", Message: "no"}}, nil
+	return []calendar.CheckFinding{{Channel: v.Channel, Check: "legal", Rule: "banned_term", Message: "no"}}, nil
 }
 
 // Bug 11: lateness was checked only at the first claim.

@@ -68,16 +68,16 @@ func recordPart(v *Variant, k int, rc cmkit.Receipt) (last bool) {
 // checkThread checks a thread variant at schedule and send time: the
 // channel can publish threads, and each part after the first keeps the
 // channel's limits (the first is checked as every post is).
-func checkThread(e *Entry, v *Variant, ch cmkit.Channel, info cmkit.ChannelInfo) ([]Finding, error) {
+func checkThread(e *Entry, v *Variant, ch cmkit.Channel, info cmkit.ChannelInfo) ([]CheckFinding, error) {
 	if _, ok := ch.(cmkit.ThreadPublisher); !ok {
 		return nil, fmt.Errorf("calendar: entry %s: a thread of %d posts: %w", e.ID, len(v.Thread)+1,
 			&cmkit.UnsupportedError{Channel: v.Channel, Capability: cmkit.CapThread, Detail: "the channel does not implement cmkit.ThreadPublisher"})
 	}
-	var findings []Finding
+	var findings []CheckFinding
 	var buf [8]cmkit.Finding
 	for k, p := range v.Thread {
 		for _, f := range info.Limits.CheckPost(buf[:0], p) {
-			findings = append(findings, Finding{Channel: v.Channel, Check: "limits", Rule: f.Rule, Part: k + 1,
+			findings = append(findings, CheckFinding{Channel: v.Channel, Check: "limits", Rule: f.Rule, Part: k + 1,
 				Message: fmt.Sprintf("thread part %d: %d, limit %d on %s", k+2, f.Got, f.Limit, info.Platform), Start: f.Cut, End: len(p.Text)})
 		}
 	}
@@ -222,7 +222,7 @@ func (j *job) applyPart(v *Variant, k int, pv *Variant, at []int, mark int) {
 		v.State, v.NextAt, v.Error = pv.State, pv.NextAt, pv.Error
 		return
 	}
-	kept := slices.DeleteFunc(j.events[mark:], func(ev Event) bool { return ev.Kind == "published" })
+	kept := slices.DeleteFunc(j.events[mark:], func(ev Event) bool { return ev.Kind == EventPublished })
 	j.events = j.events[:mark+len(kept)]
 	j.partSent(v, k, pv.Receipt)
 }
