@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"math"
 	"slices"
@@ -242,7 +241,7 @@ func (s *MemoryStore) Get(ctx context.Context, id uuid.UUID) (Entry, error) {
 	defer s.mu.Unlock()
 	e, ok := s.entries[id]
 	if !ok {
-		return Entry{}, fmt.Errorf("calendar: entry %s: %w", id, cmkit.ErrNotFound)
+		return Entry{}, cmkit.Errorf(cmkit.ErrNotFound, "calendar: entry %s not found", id)
 	}
 	return e.Clone(), nil
 }
@@ -260,11 +259,11 @@ func (s *MemoryStore) Put(ctx context.Context, e Entry) (Entry, error) {
 	cur, ok := s.entries[e.ID]
 	switch {
 	case e.Version == 0 && ok:
-		return Entry{}, fmt.Errorf("calendar: entry %s already exists: %w", e.ID, cmkit.ErrConflict)
+		return Entry{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s already exists", e.ID)
 	case e.Version != 0 && !ok:
-		return Entry{}, fmt.Errorf("calendar: entry %s: %w", e.ID, cmkit.ErrNotFound)
+		return Entry{}, cmkit.Errorf(cmkit.ErrNotFound, "calendar: entry %s not found", e.ID)
 	case ok && cur.Version != e.Version:
-		return Entry{}, fmt.Errorf("calendar: entry %s is at version %d, not %d: %w", e.ID, cur.Version, e.Version, cmkit.ErrConflict)
+		return Entry{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s is at version %d, not %d", e.ID, cur.Version, e.Version)
 	}
 	stored := e.Clone()
 	stored.Version++
@@ -377,7 +376,7 @@ func (s *MemoryStore) DeletePause(ctx context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.pauses[id]; !ok {
-		return fmt.Errorf("calendar: pause %q: %w", id, cmkit.ErrNotFound)
+		return cmkit.Errorf(cmkit.ErrNotFound, "calendar: pause %q not found", id)
 	}
 	delete(s.pauses, id)
 	return nil
