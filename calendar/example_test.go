@@ -15,36 +15,68 @@ import (
 	"github.com/cmkit/cmkit/roles"
 )
 
-// exampleTeam is a brand with a social media manager, sam.
-func exampleTeam(clock cmkit.Clock) *roles.Directory {
-	ctx := context.Background()
-	dir, _ := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(slog.New(slog.DiscardHandler)))
-	_ = dir.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
-		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
-	return dir
-}
-
 // Posts are added to a channel's queue: each takes the next free slot of
 // its plan, here weekdays at 09:00 and 13:30 in Warsaw, two hours apart at
 // least, with a holiday blacked out.
 func ExampleCalendar_AddToQueue() {
-	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	ctx := context.Background()
+	quiet := slog.New(slog.DiscardHandler)
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	clock := cmkittest.NewClock(time.Date(2026, 11, 10, 10, 0, 0, 0, warsaw)) // Tuesday
-	fb, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
+
+	// The team: sam is the social media manager of the brand acme.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = team.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// The channel and its posting plan.
+	fb, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
 		Info: cmkit.ChannelInfo{ID: "acme-pl-fb", Platform: cmkit.Facebook, Brand: "acme"}})
-	plan, _ := calendar.ParseSlots("Mon-Fri 09:00 13:30, Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan, err := calendar.ParseSlots("Mon-Fri 09:00 13:30, Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	plan.MinGap = 2 * time.Hour
 	plan.Blackouts = []calendar.Blackout{{Reason: "Independence Day",
 		Start: time.Date(2026, 11, 11, 0, 0, 0, 0, warsaw), End: time.Date(2026, 11, 12, 0, 0, 0, 0, warsaw)}}
-	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
-		calendar.WithChannels(fb), calendar.WithSlots("acme-pl-fb", plan), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
+		calendar.WithChannels(fb), calendar.WithSlots("acme-pl-fb", plan), calendar.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
-	ctx := roles.WithActor(context.Background(), "sam")
+	asSam := roles.WithActor(ctx, "sam")
 	for _, text := range []string{"Nowa kolekcja!", "Zniżki tylko dziś", "Konkurs: wygraj kurtkę"} {
-		e, _ := cal.Create(ctx, calendar.Entry{Title: text, Brand: "acme",
+		e, err := cal.Create(asSam, calendar.Entry{Title: text, Brand: "acme",
 			Variants: []calendar.Variant{{Channel: "acme-pl-fb", Post: cmkit.Post{Text: text}}}})
-		e, _ = cal.Submit(ctx, e.ID, e.Version) // the SMM needs no approval
-		e, err := cal.AddToQueue(ctx, e.ID, e.Version)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		e, err = cal.Submit(asSam, e.ID, e.Version) // the SMM needs no approval
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		e, err = cal.AddToQueue(asSam, e.ID, e.Version)
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -61,17 +93,53 @@ func ExampleCalendar_AddToQueue() {
 // when the clocks change, and the publisher publishes each on simulated
 // time.
 func ExampleCalendar_CreateSeries() {
-	madrid, _ := time.LoadLocation("Europe/Madrid")
+	ctx := context.Background()
+	quiet := slog.New(slog.DiscardHandler)
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	clock := cmkittest.NewClock(time.Date(2026, 3, 16, 8, 0, 0, 0, madrid))
-	masto, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
-		ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Brand: "acme", RetrySafety: cmkit.RetryIdempotent}})
-	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
-		calendar.WithChannels(masto), calendar.WithLogger(slog.New(slog.DiscardHandler)))
-	pub, _ := calendar.NewPublisher(cal, calendar.WithName("p1"))
 
-	ctx := roles.WithActor(context.Background(), "sam")
-	rule, _ := calendar.ParseRule("FREQ=WEEKLY;BYDAY=FR;COUNT=3")
-	series, err := cal.CreateSeries(ctx, calendar.Entry{Title: "Viernes", Brand: "acme",
+	// The team: sam is the social media manager of the brand acme.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = team.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	masto, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
+		ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Brand: "acme", RetrySafety: cmkit.RetryIdempotent}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
+		calendar.WithChannels(masto), calendar.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pub, err := calendar.NewPublisher(cal, calendar.WithName("p1"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	asSam := roles.WithActor(ctx, "sam")
+	rule, err := calendar.ParseRule("FREQ=WEEKLY;BYDAY=FR;COUNT=3")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	series, err := cal.CreateSeries(asSam, calendar.Entry{Title: "Viernes", Brand: "acme",
 		Variants: []calendar.Variant{{Channel: "acme-es-mastodon", Post: cmkit.Post{Text: "¡Feliz viernes!"}}}},
 		calendar.Recurrence{Rule: rule, Location: madrid, Start: calendar.WallTime{Year: 2026, Month: 3, Day: 20, Hour: 9}},
 		time.Date(2026, 12, 31, 0, 0, 0, 0, madrid))
@@ -80,12 +148,22 @@ func ExampleCalendar_CreateSeries() {
 		return
 	}
 	for _, e := range series {
-		e, _ = cal.Submit(ctx, e.ID, e.Version)
-		_, _ = cal.Schedule(ctx, e.ID, e.Version)
+		e, err = cal.Submit(asSam, e.ID, e.Version)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if _, err = cal.Schedule(asSam, e.ID, e.Version); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	for range 3 * 7 * 24 { // three weeks, an hour at a time
 		clock.Advance(time.Hour)
-		_, _ = pub.RunOnce(context.Background())
+		if _, err := pub.RunOnce(ctx); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	for _, p := range masto.Posts() {
 		fmt.Println(p.Receipt.PublishedAt.In(madrid).Format("Mon 2 Jan 15:04 MST"), p.Post.Text)
@@ -98,11 +176,15 @@ func ExampleCalendar_CreateSeries() {
 
 // The calendar exports to iCalendar for Google Calendar or Outlook.
 func ExampleWriteICal() {
-	madrid, _ := time.LoadLocation("Europe/Madrid")
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	entries := []calendar.Entry{{ID: cmkit.NewID(), Title: "Winter catalogue, Spain", State: calendar.Scheduled,
 		At: time.Date(2026, 12, 1, 9, 0, 0, 0, madrid), Zone: "Europe/Madrid", Labels: []string{"promotion"},
 		Variants: []calendar.Variant{{Channel: "acme-es-x", Post: cmkit.Post{Text: "¡Nuevo catálogo!"}}}}}
-	var buf bytes.Buffer
+	// WriteICal reads entries the way Calendar.Entries yields them.
 	seq := func(yield func(calendar.Entry, error) bool) {
 		for _, e := range entries {
 			if !yield(e, nil) {
@@ -110,7 +192,12 @@ func ExampleWriteICal() {
 			}
 		}
 	}
-	_ = calendar.WriteICal(&buf, seq, calendar.ICalOptions{Name: "Acme", Now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)})
+	var buf bytes.Buffer
+	err = calendar.WriteICal(&buf, seq, calendar.ICalOptions{Name: "Acme", Now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, line := range strings.Split(buf.String(), "\r\n") {
 		for _, p := range []string{"DTSTART;", "SUMMARY", "CATEGORIES", "STATUS"} {
 			if strings.HasPrefix(line, p) {
@@ -130,18 +217,46 @@ func ExampleWriteICal() {
 // in Warsaw; a time whose offset is not Warsaw's on that date (summer time
 // in November) is kept as that instant, and flagged.
 func ExampleCalendar_ImportCSV() {
-	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	ctx := context.Background()
+	quiet := slog.New(slog.DiscardHandler)
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	clock := cmkittest.NewClock(time.Date(2026, 11, 10, 10, 0, 0, 0, warsaw))
-	fb, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
+
+	// The team: sam is the social media manager of the brand acme.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = team.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	fb, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
 		Info: cmkit.ChannelInfo{ID: "acme-pl-fb", Platform: cmkit.Facebook, Brand: "acme"}})
-	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
-		calendar.WithChannels(fb), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
+		calendar.WithChannels(fb), calendar.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	sheet := "\ufeffTitle;Channel;Text;At\r\n" +
 		"Nowa kolekcja;acme-pl-fb;\"Już jest; zobacz!\";2026-11-12 09:00\r\n" +
 		"Konkurs;acme-pl-fb;Wygraj kurtkę;2026-11-13T09:00:00+02:00\r\n"
 
-	ctx := roles.WithActor(context.Background(), "sam")
-	res, err := cal.ImportCSV(ctx, strings.NewReader(sheet), &calendar.CSVOptions{Zone: "Europe/Warsaw", DryRun: true})
+	asSam := roles.WithActor(ctx, "sam")
+	res, err := cal.ImportCSV(asSam, strings.NewReader(sheet), &calendar.CSVOptions{Zone: "Europe/Warsaw", DryRun: true})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -153,7 +268,11 @@ func ExampleCalendar_ImportCSV() {
 		fmt.Println(w.Field, w.Rule)
 	}
 	n := 0
-	for range cal.Entries(ctx, calendar.Query{}) {
+	for _, err := range cal.Entries(asSam, calendar.Query{}) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		n++
 	}
 	fmt.Println(n, "entries stored")
