@@ -94,8 +94,9 @@
 //		})
 //	}
 //
-// An adapter that needs a platform SDK or a driver lives in its own module
-// under adapters/, so that importing cmkit never pulls that dependency in.
+// An adapter that needs a platform SDK or a driver belongs in its own module
+// under adapters/ (none exists yet), so that importing cmkit never pulls that
+// dependency in.
 //
 // # Errors
 //
