@@ -98,8 +98,9 @@
 //		})
 //	}
 //
-// An adapter that needs a platform SDK or a driver lives in its own module
-// under adapters/, so that importing cmkit never pulls that dependency in.
+// An adapter that needs a platform SDK or a driver belongs in its own module
+// under adapters/ (none exists yet), so that importing cmkit never pulls that
+// dependency in.
 //
 // # Errors
 //
@@ -119,6 +120,17 @@
 // ErrPermanent (retrying will not help); Classify reads the class, and
 // treats anything unclassified as ambiguous. Bad input is never a panic and
 // never half-applied.
+//
+// A message says its class once. Errorf makes an error of a class whose
+// message is written in its own words, so that a package says
+// `roles: member "ola" not found` rather than ending a sentence that
+// already says so in ": cmkit: not found":
+//
+//	return cmkit.Errorf(cmkit.ErrNotFound, "roles: member %q not found", id)
+//
+// The typed errors (*ValidationError, *RateLimitError, *UnsupportedError,
+// roles.ForbiddenError) read the same way, and wrapping an error with
+// context ("calendar: line 3: %w") adds the context, never a second class.
 //
 // # Time
 //

@@ -237,6 +237,47 @@ func (e *UnsupportedError) Error() string {
 // Unwrap returns ErrUnsupported.
 func (e *UnsupportedError) Unwrap() error { return ErrUnsupported }
 
+// Errorf returns an error of the given class whose message is format
+// formatted with args, as fmt.Errorf formats it: errors.Is(err, class)
+// holds, and so does errors.Is for each error that format wraps with %w.
+// The message is the whole text: the class is not added to it, so that it
+// reads once, in the message's own words:
+//
+//	cmkit.Errorf(cmkit.ErrNotFound, "roles: member %q not found", id)
+//
+// reads `roles: member "ola" not found`, where wrapping the sentinel with
+// fmt.Errorf would have added ": cmkit: not found". class is one of the
+// sentinel errors; a nil class makes Errorf the same as fmt.Errorf.
+func Errorf(class error, format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	if class == nil {
+		return err
+	}
+	e := &classError{msg: err.Error(), class: class}
+	switch err.(type) {
+	case interface{ Unwrap() error }, interface{ Unwrap() []error }:
+		e.cause = err // format wrapped an error with %w
+	}
+	return e
+}
+
+// classError is an error of one class whose message says so in its own
+// words; see Errorf.
+type classError struct {
+	msg   string
+	class error
+	cause error // the fmt.Errorf error, when format wrapped one with %w
+}
+
+func (e *classError) Error() string { return e.msg }
+
+func (e *classError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.class}
+	}
+	return []error{e.class, e.cause}
+}
+
 // NotSent returns nil while ctx is live, and otherwise ctx.Err() wrapped with
 // ErrTransient. Adapters call it before sending a request: a request that
 // was never sent certainly was not applied, so Classify reports Transient

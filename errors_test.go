@@ -114,3 +114,35 @@ func TestSentinelsAreDistinct(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorfReadsTheClassOnce(t *testing.T) {
+	err := cmkit.Errorf(cmkit.ErrNotFound, "roles: member %q not found", "ola")
+	assert.EqualError(t, err, `roles: member "ola" not found`)
+	assert.ErrorIs(t, err, cmkit.ErrNotFound)
+	assert.NotErrorIs(t, err, cmkit.ErrConflict)
+	assert.Equal(t, cmkit.Permanent, cmkit.Classify(err))
+
+	wrapped := fmt.Errorf("calendar: approve: %w", err)
+	assert.EqualError(t, wrapped, `calendar: approve: roles: member "ola" not found`)
+	assert.ErrorIs(t, wrapped, cmkit.ErrNotFound)
+}
+
+func TestErrorfKeepsWrappedCauses(t *testing.T) {
+	err := cmkit.Errorf(cmkit.ErrAmbiguous, "publish: %w", context.DeadlineExceeded)
+	assert.EqualError(t, err, "publish: context deadline exceeded")
+	assert.ErrorIs(t, err, cmkit.ErrAmbiguous)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+
+	rl := &cmkit.RateLimitError{RetryAfter: time.Minute}
+	err = cmkit.Errorf(cmkit.ErrTransient, "publish: %w", rl)
+	var got *cmkit.RateLimitError
+	require.ErrorAs(t, err, &got)
+	assert.Same(t, rl, got)
+}
+
+func TestErrorfWithoutClassIsFmtErrorf(t *testing.T) {
+	err := cmkit.Errorf(nil, "x: %w", io.EOF)
+	assert.EqualError(t, err, "x: EOF")
+	assert.ErrorIs(t, err, io.EOF)
+	assert.Equal(t, cmkit.Ambiguous, cmkit.Classify(err))
+}

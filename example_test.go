@@ -55,11 +55,15 @@ func ExampleClassify() {
 // cmkittest's fake, which has them all.
 func ExampleChannel() {
 	ctx := context.Background()
-	var ch cmkit.Channel
-	ch, _ = cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: cmkit.ChannelInfo{
+	fake, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: cmkit.ChannelInfo{
 		ID: "acme-pl-mastodon", Platform: cmkit.Mastodon, Country: "PL",
 		RetrySafety: cmkit.RetryIdempotent,
 	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var ch cmkit.Channel = fake
 
 	rc, err := ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "Nowa kolekcja już jest! #Zniżki2026", Language: "pl"})
 	if err != nil {
@@ -69,7 +73,11 @@ func ExampleChannel() {
 	fmt.Println("published as", rc.PlatformID)
 
 	if r, ok := ch.(cmkit.MentionReader); ok {
-		page, _ := r.ReadMentions(ctx, "", 10)
+		page, err := r.ReadMentions(ctx, "", 10)
+		if err != nil {
+			fmt.Println("read mentions:", err)
+			return
+		}
 		fmt.Println("mentions so far:", len(page.Mentions))
 	}
 	if _, ok := ch.(cmkit.Replier); ok {
@@ -133,8 +141,16 @@ func ExampleParsePlatform() {
 // character, and caps bytes too.
 func ExampleLimits_Count() {
 	text := "¡Oferta! 👨‍👩‍👧‍👦🇪🇸 https://ejemplo.es/ofertas/otoño-2024?utm_source=x 日本"
-	x, _ := cmkit.PlatformLimits(cmkit.X)
-	bsky, _ := cmkit.PlatformLimits(cmkit.Bluesky)
+	x, ok := cmkit.PlatformLimits(cmkit.X)
+	if !ok {
+		fmt.Println("no limits known for", cmkit.X)
+		return
+	}
+	bsky, ok := cmkit.PlatformLimits(cmkit.Bluesky)
+	if !ok {
+		fmt.Println("no limits known for", cmkit.Bluesky)
+		return
+	}
 	fmt.Println("X:", x.Count(text), "of", x.MaxLength)
 	fmt.Println("Bluesky:", bsky.Count(text), "of", bsky.MaxLength)
 	fmt.Println("code points:", utf8.RuneCountInString(text), "bytes:", len(text))
@@ -147,7 +163,11 @@ func ExampleLimits_Count() {
 // Checking a draft before scheduling it: which limit, by how much, and
 // where the text would have to be cut.
 func ExampleLimits_CheckText() {
-	bsky, _ := cmkit.PlatformLimits(cmkit.Bluesky)
+	bsky, ok := cmkit.PlatformLimits(cmkit.Bluesky)
+	if !ok {
+		fmt.Println("no limits known for", cmkit.Bluesky)
+		return
+	}
 	draft := strings.Repeat("Zniżki! ", 40) // 320 graphemes
 	for _, f := range bsky.CheckText(nil, draft) {
 		fmt.Printf("%s: %d over the limit of %d; keep %q...\n", f.Rule, f.Over(), f.Limit, draft[f.Cut-16:f.Cut])
@@ -161,7 +181,11 @@ func ExampleLimits_CheckText() {
 // Splitting a long announcement into a numbered thread: every part fits,
 // and no word, link or hashtag is broken.
 func ExampleLimits_SplitThread() {
-	x, _ := cmkit.PlatformLimits(cmkit.X)
+	x, ok := cmkit.PlatformLimits(cmkit.X)
+	if !ok {
+		fmt.Println("no limits known for", cmkit.X)
+		return
+	}
 	x.MaxLength = 60 // a short limit, to keep the example small
 	parts, err := x.SplitThread("Nuestra #Promoción de otoño empieza hoy: descuentos en toda la tienda, " +
 		"envío gratis y regalos en https://ejemplo.es/ofertas/otoño-2024 hasta el domingo.")

@@ -243,10 +243,17 @@ func TestNetHTTPRetriesAPostWithAnIdempotencyKey(t *testing.T) {
 // double-post; a request whose connection closed after it was written may
 // have been applied.
 func ExampleClassifyTransport() {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	addr := l.Addr().String()
-	l.Close()
-	_, err := http.Post("http://"+addr+"/statuses", "application/json", strings.NewReader(`{"text":"hi"}`))
+	if err := l.Close(); err != nil { // nobody listens there now
+		fmt.Println(err)
+		return
+	}
+	_, err = http.Post("http://"+addr+"/statuses", "application/json", strings.NewReader(`{"text":"hi"}`))
 	fmt.Println(cmkit.Classify(cmkit.ClassifyTransport(err)))
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

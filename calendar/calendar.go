@@ -483,7 +483,7 @@ func (c *Calendar) mutate(ctx context.Context, id uuid.UUID, version int64, late
 		return Entry{}, err
 	}
 	if version != Latest && e.Version != version {
-		return Entry{}, fmt.Errorf("calendar: entry %s is at version %d, not %d: %w", id, e.Version, version, cmkit.ErrConflict)
+		return Entry{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s is at version %d, not %d", id, e.Version, version)
 	}
 	now := c.clock.Now()
 	if err := fn(&e, now); err != nil {
@@ -494,7 +494,7 @@ func (c *Calendar) mutate(ctx context.Context, id uuid.UUID, version int64, late
 }
 
 func illegal(e *Entry, to State) error {
-	return fmt.Errorf("calendar: entry %s cannot go from %s to %s: %w", e.ID, e.State, to, cmkit.ErrConflict)
+	return cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s cannot go from %s to %s", e.ID, e.State, to)
 }
 
 // Update replaces an entry's content (title, variants' posts, time, zone,
@@ -522,12 +522,12 @@ func (c *Calendar) Update(ctx context.Context, e Entry) (Entry, error) {
 			return illegal(cur, Draft)
 		}
 		if cur.Lease.Owner != "" && cur.Lease.Expires.After(now) {
-			return fmt.Errorf("calendar: entry %s is being published: %w", cur.ID, cmkit.ErrConflict)
+			return cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s is being published", cur.ID)
 		}
 		for _, v := range cur.Variants {
 			if len(v.Attempts) > 0 {
-				return fmt.Errorf("calendar: entry %s was already sent to %s (%s); editing it could post it twice, so cancel it and make a new one: %w",
-					cur.ID, v.Channel, v.State, cmkit.ErrConflict)
+				return cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s was already sent to %s (%s); editing it could post it twice, so cancel it and make a new one",
+					cur.ID, v.Channel, v.State)
 			}
 		}
 		if err := c.check(ctx, roles.DraftPost, cur); err != nil {
@@ -647,7 +647,7 @@ func (c *Calendar) schedule(ctx context.Context, e *Entry, now time.Time) error 
 		return err
 	}
 	if !st.Approved {
-		return fmt.Errorf("calendar: entry %s lacks approval: %w", e.ID, cmkit.ErrForbidden)
+		return cmkit.Errorf(cmkit.ErrForbidden, "calendar: entry %s lacks approval", e.ID)
 	}
 	if err := c.validate(ctx, e); err != nil {
 		return err
@@ -764,7 +764,7 @@ func (c *Calendar) Resolve(ctx context.Context, id uuid.UUID, version int64, r R
 		case v.State == Unknown, v.State == Dead, v.State == Rejected:
 		case v.State == Pending && e.State == Held && !found:
 		default:
-			return fmt.Errorf("calendar: variant %s of entry %s is %s (entry %s), nothing to resolve: %w", channel, e.ID, v.State, e.State, cmkit.ErrConflict)
+			return cmkit.Errorf(cmkit.ErrConflict, "calendar: variant %s of entry %s is %s (entry %s), nothing to resolve", channel, e.ID, v.State, e.State)
 		}
 		if err := c.team.Check(ctx, roles.PublishPost, c.resource(e, channel)); err != nil {
 			return err

@@ -17,36 +17,68 @@ import (
 	"github.com/cmkit/cmkit/roles"
 )
 
-// exampleTeam is a brand with a social media manager, sam.
-func exampleTeam(clock cmkit.Clock) *roles.Directory {
-	ctx := context.Background()
-	dir, _ := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(slog.New(slog.DiscardHandler)))
-	_ = dir.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
-		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
-	return dir
-}
-
 // Posts are added to a channel's queue: each takes the next free slot of
 // its plan, here weekdays at 09:00 and 13:30 in Warsaw, two hours apart at
 // least, with a holiday blacked out.
 func ExampleCalendar_AddToQueue() {
-	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	ctx := context.Background()
+	quiet := slog.New(slog.DiscardHandler)
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	clock := cmkittest.NewClock(time.Date(2026, 11, 10, 10, 0, 0, 0, warsaw)) // Tuesday
-	fb, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
+
+	// The team: sam is the social media manager of the brand acme.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = team.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// The channel and its posting plan.
+	fb, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
 		Info: cmkit.ChannelInfo{ID: "acme-pl-fb", Platform: cmkit.Facebook, Brand: "acme"}})
-	plan, _ := recur.ParseSlots("Mon-Fri 09:00 13:30, Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan, err := recur.ParseSlots("Mon-Fri 09:00 13:30, Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	plan.MinGap = 2 * time.Hour
 	plan.Blackouts = []recur.Blackout{{Reason: "Independence Day",
 		Start: time.Date(2026, 11, 11, 0, 0, 0, 0, warsaw), End: time.Date(2026, 11, 12, 0, 0, 0, 0, warsaw)}}
-	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
-		calendar.WithChannels(fb), calendar.WithSlots("acme-pl-fb", plan), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
+		calendar.WithChannels(fb), calendar.WithSlots("acme-pl-fb", plan), calendar.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
-	ctx := roles.WithActor(context.Background(), "sam")
+	asSam := roles.WithActor(ctx, "sam")
 	for _, text := range []string{"Nowa kolekcja!", "Zniżki tylko dziś", "Konkurs: wygraj kurtkę"} {
-		e, _ := cal.Create(ctx, calendar.Entry{Title: text, Brand: "acme",
+		e, err := cal.Create(asSam, calendar.Entry{Title: text, Brand: "acme",
 			Variants: []calendar.Variant{{Channel: "acme-pl-fb", Post: cmkit.Post{Text: text}}}})
-		e, _ = cal.Submit(ctx, e.ID, e.Version) // the SMM needs no approval
-		e, err := cal.AddToQueue(ctx, e.ID, e.Version)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		e, err = cal.Submit(asSam, e.ID, e.Version) // the SMM needs no approval
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		e, err = cal.AddToQueue(asSam, e.ID, e.Version)
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -63,17 +95,53 @@ func ExampleCalendar_AddToQueue() {
 // when the clocks change, and the publisher publishes each on simulated
 // time.
 func ExampleCalendar_CreateSeries() {
-	madrid, _ := time.LoadLocation("Europe/Madrid")
+	ctx := context.Background()
+	quiet := slog.New(slog.DiscardHandler)
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	clock := cmkittest.NewClock(time.Date(2026, 3, 16, 8, 0, 0, 0, madrid))
-	masto, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
-		ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Brand: "acme", RetrySafety: cmkit.RetryIdempotent}})
-	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
-		calendar.WithChannels(masto), calendar.WithLogger(slog.New(slog.DiscardHandler)))
-	pub, _ := calendar.NewPublisher(cal, calendar.WithName("p1"))
 
-	ctx := roles.WithActor(context.Background(), "sam")
-	rule, _ := recur.ParseRRule("FREQ=WEEKLY;BYDAY=FR;COUNT=3")
-	series, err := cal.CreateSeries(ctx, calendar.Entry{Title: "Viernes", Brand: "acme",
+	// The team: sam is the social media manager of the brand acme.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = team.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	masto, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
+		ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Brand: "acme", RetrySafety: cmkit.RetryIdempotent}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
+		calendar.WithChannels(masto), calendar.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pub, err := calendar.NewPublisher(cal, calendar.WithName("p1"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	asSam := roles.WithActor(ctx, "sam")
+	rule, err := recur.ParseRRule("FREQ=WEEKLY;BYDAY=FR;COUNT=3")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	series, err := cal.CreateSeries(asSam, calendar.Entry{Title: "Viernes", Brand: "acme",
 		Variants: []calendar.Variant{{Channel: "acme-es-mastodon", Post: cmkit.Post{Text: "¡Feliz viernes!"}}}},
 		recur.Recurrence{Rule: rule, Location: madrid, Start: recur.WallTime{Year: 2026, Month: 3, Day: 20, Hour: 9}},
 		time.Date(2026, 12, 31, 0, 0, 0, 0, madrid))
@@ -82,12 +150,22 @@ func ExampleCalendar_CreateSeries() {
 		return
 	}
 	for _, e := range series {
-		e, _ = cal.Submit(ctx, e.ID, e.Version)
-		_, _ = cal.Schedule(ctx, e.ID, e.Version)
+		e, err = cal.Submit(asSam, e.ID, e.Version)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if _, err = cal.Schedule(asSam, e.ID, e.Version); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	for range 3 * 7 * 24 { // three weeks, an hour at a time
 		clock.Advance(time.Hour)
-		_, _ = pub.RunOnce(context.Background())
+		if _, err := pub.RunOnce(ctx); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	for _, p := range masto.Posts() {
 		fmt.Println(p.Receipt.PublishedAt.In(madrid).Format("Mon 2 Jan 15:04 MST"), p.Post.Text)
@@ -100,11 +178,15 @@ func ExampleCalendar_CreateSeries() {
 
 // The calendar exports to iCalendar for Google Calendar or Outlook.
 func ExampleWriteICal() {
-	madrid, _ := time.LoadLocation("Europe/Madrid")
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	entries := []calendar.Entry{{ID: cmkit.NewID(), Title: "Winter catalogue, Spain", State: calendar.Scheduled,
 		At: time.Date(2026, 12, 1, 9, 0, 0, 0, madrid), Zone: "Europe/Madrid", Labels: []string{"promotion"},
 		Variants: []calendar.Variant{{Channel: "acme-es-x", Post: cmkit.Post{Text: "¡Nuevo catálogo!"}}}}}
-	var buf bytes.Buffer
+	// WriteICal reads entries the way Calendar.Entries yields them.
 	seq := func(yield func(calendar.Entry, error) bool) {
 		for _, e := range entries {
 			if !yield(e, nil) {
@@ -112,7 +194,12 @@ func ExampleWriteICal() {
 			}
 		}
 	}
-	_ = calendar.WriteICal(&buf, seq, calendar.ICalOptions{Name: "Acme", Now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)})
+	var buf bytes.Buffer
+	err = calendar.WriteICal(&buf, seq, calendar.ICalOptions{Name: "Acme", Now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, line := range strings.Split(buf.String(), "\r\n") {
 		for _, p := range []string{"DTSTART;", "SUMMARY", "CATEGORIES", "STATUS"} {
 			if strings.HasPrefix(line, p) {
@@ -132,18 +219,46 @@ func ExampleWriteICal() {
 // in Warsaw; a time whose offset is not Warsaw's on that date (summer time
 // in November) is kept as that instant, and flagged.
 func ExampleCalendar_ImportCSV() {
-	warsaw, _ := time.LoadLocation("Europe/Warsaw")
+	ctx := context.Background()
+	quiet := slog.New(slog.DiscardHandler)
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	clock := cmkittest.NewClock(time.Date(2026, 11, 10, 10, 0, 0, 0, warsaw))
-	fb, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
+
+	// The team: sam is the social media manager of the brand acme.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = team.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	fb, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
 		Info: cmkit.ChannelInfo{ID: "acme-pl-fb", Platform: cmkit.Facebook, Brand: "acme"}})
-	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
-		calendar.WithChannels(fb), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
+		calendar.WithChannels(fb), calendar.WithLogger(quiet))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	sheet := "\ufeffTitle;Channel;Text;At\r\n" +
 		"Nowa kolekcja;acme-pl-fb;\"Już jest; zobacz!\";2026-11-12 09:00\r\n" +
 		"Konkurs;acme-pl-fb;Wygraj kurtkę;2026-11-13T09:00:00+02:00\r\n"
 
-	ctx := roles.WithActor(context.Background(), "sam")
-	res, err := cal.ImportCSV(ctx, strings.NewReader(sheet), &calendar.CSVOptions{Zone: "Europe/Warsaw", DryRun: true})
+	asSam := roles.WithActor(ctx, "sam")
+	res, err := cal.ImportCSV(asSam, strings.NewReader(sheet), &calendar.CSVOptions{Zone: "Europe/Warsaw", DryRun: true})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -155,7 +270,11 @@ func ExampleCalendar_ImportCSV() {
 		fmt.Println(w.Field, w.Rule)
 	}
 	n := 0
-	for range cal.Entries(ctx, calendar.Query{}) {
+	for _, err := range cal.Entries(asSam, calendar.Query{}) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		n++
 	}
 	fmt.Println(n, "entries stored")
@@ -170,15 +289,41 @@ func ExampleCalendar_ImportCSV() {
 // its brand join it by name and are scheduled only within its dates, and
 // once it is closed no entry joins it.
 func ExampleCalendar_CreateCampaign() {
-	madrid, _ := time.LoadLocation("Europe/Madrid")
+	ctx := context.Background()
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	clock := cmkittest.NewClock(time.Date(2026, 11, 2, 10, 0, 0, 0, madrid))
-	x, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
-		Info: cmkit.ChannelInfo{ID: "acme-es-x", Platform: cmkit.X, Brand: "acme"}})
-	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
-		calendar.WithChannels(x), calendar.WithLogger(slog.New(slog.DiscardHandler)))
-	ctx := roles.WithActor(context.Background(), "sam")
 
-	sale, err := cal.CreateCampaign(ctx, calendar.Campaign{Name: "black-friday-2026", Brand: "acme", Goal: "+10% sales",
+	// The team: sam is the social media manager of the brand acme.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = team.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock,
+		Info: cmkit.ChannelInfo{ID: "acme-es-x", Platform: cmkit.X, Brand: "acme"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
+		calendar.WithChannels(x), calendar.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	asSam := roles.WithActor(ctx, "sam")
+
+	sale, err := cal.CreateCampaign(asSam, calendar.Campaign{Name: "black-friday-2026", Brand: "acme", Goal: "+10% sales",
 		Start: time.Date(2026, 11, 27, 0, 0, 0, 0, madrid), End: time.Date(2026, 11, 30, 0, 0, 0, 0, madrid)})
 	if err != nil {
 		fmt.Println(err)
@@ -187,21 +332,34 @@ func ExampleCalendar_CreateCampaign() {
 	fmt.Println(sale.Name, sale.State, "version", sale.Version)
 
 	for _, day := range []int{27, 30} {
-		e, _ := cal.Create(ctx, calendar.Entry{Title: "Black Friday", Campaign: sale.Name,
+		e, err := cal.Create(asSam, calendar.Entry{Title: "Black Friday", Campaign: sale.Name,
 			At: time.Date(2026, 11, day, 9, 0, 0, 0, madrid), Zone: "Europe/Madrid",
 			Variants: []calendar.Variant{{Channel: "acme-es-x", Post: cmkit.Post{Text: "¡Rebajas!"}}}})
-		e, _ = cal.Submit(ctx, e.ID, e.Version)
-		if _, err := cal.Schedule(ctx, e.ID, e.Version); err != nil {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if e, err = cal.Submit(asSam, e.ID, e.Version); err != nil {
+			fmt.Println(err)
+			return
+		}
+		if _, err := cal.Schedule(asSam, e.ID, e.Version); err != nil {
 			var ce *calendar.CheckError
-			errors.As(err, &ce)
-			fmt.Printf("%d Nov: %s\n", day, ce.Findings[0].Rule)
-			continue
+			if errors.As(err, &ce) {
+				fmt.Printf("%d Nov: %s\n", day, ce.Findings[0].Rule)
+				continue
+			}
+			fmt.Println(err)
+			return
 		}
 		fmt.Printf("%d Nov: scheduled\n", day)
 	}
 
-	sale, _ = cal.CloseCampaign(ctx, sale.Name, sale.Version)
-	_, err = cal.Create(ctx, calendar.Entry{Title: "Late", Campaign: sale.Name,
+	if sale, err = cal.CloseCampaign(asSam, sale.Name, sale.Version); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = cal.Create(asSam, calendar.Entry{Title: "Late", Campaign: sale.Name,
 		Variants: []calendar.Variant{{Channel: "acme-es-x", Post: cmkit.Post{Text: "¡Más rebajas!"}}}})
 	fmt.Println(sale.State, errors.Is(err, cmkit.ErrInvalid))
 	// Output:
@@ -215,30 +373,74 @@ func ExampleCalendar_CreateCampaign() {
 // scheduled as one variant: the publisher sends its posts in order, each a
 // reply to the one before it.
 func ExampleVariant_thread() {
-	madrid, _ := time.LoadLocation("Europe/Madrid")
+	ctx := context.Background()
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	clock := cmkittest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, madrid))
-	masto, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
+
+	// The team: sam is the social media manager of the brand acme.
+	team, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = team.Bootstrap(ctx, &roles.Team{Members: []roles.Member{{ID: "sam"}},
+		Grants: []roles.Grant{{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	masto, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Clock: clock, Info: cmkit.ChannelInfo{
 		ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Brand: "acme", RetrySafety: cmkit.RetryIdempotent,
 		Limits: cmkit.Limits{MaxLength: 40, Counting: cmkit.CountGraphemes}}})
-	cal, _ := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(exampleTeam(clock)), calendar.WithClock(clock),
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
 		calendar.WithChannels(masto), calendar.WithLogger(slog.New(slog.DiscardHandler)))
-	pub, _ := calendar.NewPublisher(cal, calendar.WithName("p1"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pub, err := calendar.NewPublisher(cal, calendar.WithName("p1"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
-	parts, _ := masto.Info().Limits.SplitThreadWith(
+	parts, err := masto.Info().Limits.SplitThreadWith(
 		"Hoy abrimos la tienda de Madrid. Habrá regalos para los cien primeros clientes. ¡Os esperamos!",
 		cmkit.SplitOptions{Numbering: " (%d/%d)"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	v := calendar.Variant{Channel: "acme-es-mastodon", Post: cmkit.Post{Text: parts[0]}}
 	for _, p := range parts[1:] {
 		v.Thread = append(v.Thread, cmkit.Post{Text: p})
 	}
-	ctx := roles.WithActor(context.Background(), "sam")
-	e, _ := cal.Create(ctx, calendar.Entry{Title: "Apertura", At: clock.Now(), Variants: []calendar.Variant{v}})
-	e, _ = cal.Submit(ctx, e.ID, e.Version)
-	if _, err := cal.Schedule(ctx, e.ID, e.Version); err != nil {
+	asSam := roles.WithActor(ctx, "sam")
+	e, err := cal.Create(asSam, calendar.Entry{Title: "Apertura", At: clock.Now(), Variants: []calendar.Variant{v}})
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	_, _ = pub.RunOnce(context.Background())
+	if e, err = cal.Submit(asSam, e.ID, e.Version); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := cal.Schedule(asSam, e.ID, e.Version); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := pub.RunOnce(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, p := range masto.Posts() {
 		fmt.Printf("%s replies to %-18q %s\n", p.Receipt.PlatformID, p.Post.InReplyTo, p.Post.Text)
 	}

@@ -2,7 +2,6 @@ package calendar
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -36,17 +35,17 @@ func (c *Calendar) ApprovalToken(ctx context.Context, id uuid.UUID, version int6
 		return "", err
 	}
 	if c.tokens == nil {
-		return "", fmt.Errorf("calendar: no token issuer (calendar.WithTokens): %w", cmkit.ErrUnsupported)
+		return "", cmkit.Errorf(cmkit.ErrUnsupported, "calendar: no token issuer (calendar.WithTokens)")
 	}
 	e, err := c.store.Get(ctx, id)
 	if err != nil {
 		return "", err
 	}
 	if e.Version != version {
-		return "", fmt.Errorf("calendar: entry %s is at version %d, not %d: %w", id, e.Version, version, cmkit.ErrConflict)
+		return "", cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s is at version %d, not %d", id, e.Version, version)
 	}
 	if e.State != InReview {
-		return "", fmt.Errorf("calendar: entry %s is %s, not in review: %w", id, e.State, cmkit.ErrConflict)
+		return "", cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s is %s, not in review", id, e.State)
 	}
 	if err := c.check(ctx, roles.SubmitPost, &e); err != nil {
 		return "", err
@@ -61,7 +60,7 @@ func (c *Calendar) ApprovalToken(ctx context.Context, id uuid.UUID, version int6
 			return c.tokens.Issue(item, s.Rule, s.Step, approver, ttl)
 		}
 	}
-	return "", fmt.Errorf("calendar: entry %s awaits no external approval: %w", id, cmkit.ErrConflict)
+	return "", cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s awaits no external approval", id)
 }
 
 // ApproveWithToken records the approval a token made by ApprovalToken
@@ -74,7 +73,7 @@ func (c *Calendar) ApproveWithToken(ctx context.Context, id uuid.UUID, version i
 		return Entry{}, err
 	}
 	if c.tokens == nil {
-		return Entry{}, fmt.Errorf("calendar: no token issuer (calendar.WithTokens): %w", cmkit.ErrUnsupported)
+		return Entry{}, cmkit.Errorf(cmkit.ErrUnsupported, "calendar: no token issuer (calendar.WithTokens)")
 	}
 	return c.mutate(ctx, id, version, false, func(e *Entry, now time.Time) error {
 		if e.State != InReview {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"math"
 	"slices"
@@ -244,7 +243,7 @@ func (s *MemoryStore) Get(ctx context.Context, id uuid.UUID) (Entry, error) {
 	defer s.mu.Unlock()
 	e, ok := s.entries[id]
 	if !ok {
-		return Entry{}, fmt.Errorf("calendar: entry %s: %w", id, cmkit.ErrNotFound)
+		return Entry{}, cmkit.Errorf(cmkit.ErrNotFound, "calendar: entry %s not found", id)
 	}
 	return e.Clone(), nil
 }
@@ -262,11 +261,11 @@ func (s *MemoryStore) Put(ctx context.Context, e Entry) (Entry, error) {
 	cur, ok := s.entries[e.ID]
 	switch {
 	case e.Version == 0 && ok:
-		return Entry{}, fmt.Errorf("calendar: entry %s already exists: %w", e.ID, cmkit.ErrConflict)
+		return Entry{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s already exists", e.ID)
 	case e.Version != 0 && !ok:
-		return Entry{}, fmt.Errorf("calendar: entry %s: %w", e.ID, cmkit.ErrNotFound)
+		return Entry{}, cmkit.Errorf(cmkit.ErrNotFound, "calendar: entry %s not found", e.ID)
 	case ok && cur.Version != e.Version:
-		return Entry{}, fmt.Errorf("calendar: entry %s is at version %d, not %d: %w", e.ID, cur.Version, e.Version, cmkit.ErrConflict)
+		return Entry{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s is at version %d, not %d", e.ID, cur.Version, e.Version)
 	}
 	stored := e.Clone()
 	stored.Version++
@@ -379,7 +378,7 @@ func (s *MemoryStore) DeletePause(ctx context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.pauses[id]; !ok {
-		return fmt.Errorf("calendar: pause %q: %w", id, cmkit.ErrNotFound)
+		return cmkit.Errorf(cmkit.ErrNotFound, "calendar: pause %q not found", id)
 	}
 	delete(s.pauses, id)
 	return nil
@@ -409,7 +408,7 @@ func (s *MemoryStore) GetCampaign(ctx context.Context, name string) (Campaign, e
 	defer s.mu.Unlock()
 	cp, ok := s.camps[name]
 	if !ok {
-		return Campaign{}, fmt.Errorf("calendar: campaign %q: %w", name, cmkit.ErrNotFound)
+		return Campaign{}, cmkit.Errorf(cmkit.ErrNotFound, "calendar: campaign %q not found", name)
 	}
 	return cp, nil
 }
@@ -427,11 +426,11 @@ func (s *MemoryStore) PutCampaign(ctx context.Context, cp Campaign) (Campaign, e
 	cur, ok := s.camps[cp.Name]
 	switch {
 	case cp.Version == 0 && ok:
-		return Campaign{}, fmt.Errorf("calendar: campaign %q already exists: %w", cp.Name, cmkit.ErrConflict)
+		return Campaign{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: campaign %q already exists", cp.Name)
 	case cp.Version != 0 && !ok:
-		return Campaign{}, fmt.Errorf("calendar: campaign %q: %w", cp.Name, cmkit.ErrNotFound)
+		return Campaign{}, cmkit.Errorf(cmkit.ErrNotFound, "calendar: campaign %q not found", cp.Name)
 	case ok && cur.Version != cp.Version:
-		return Campaign{}, fmt.Errorf("calendar: campaign %q is at version %d, not %d: %w", cp.Name, cur.Version, cp.Version, cmkit.ErrConflict)
+		return Campaign{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: campaign %q is at version %d, not %d", cp.Name, cur.Version, cp.Version)
 	}
 	cp.Version++
 	s.camps[cp.Name] = cp // Campaign holds no references: the copy is whole

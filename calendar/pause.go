@@ -141,7 +141,7 @@ func (c *Calendar) Resume(ctx context.Context, id string, missed MissedPolicy, n
 		}
 	}
 	if p == nil {
-		return 0, fmt.Errorf("calendar: pause %q: %w", id, cmkit.ErrNotFound)
+		return 0, cmkit.Errorf(cmkit.ErrNotFound, "calendar: pause %q not found", id)
 	}
 	if err := c.team.Check(ctx, roles.CancelPost, c.pauseResource(p)); err != nil {
 		return 0, err
@@ -349,5 +349,5 @@ func (c *Calendar) retry(ctx context.Context, e Entry, fn func(e *Entry, now tim
 			return Entry{}, err
 		}
 	}
-	return Entry{}, fmt.Errorf("calendar: entry %s changed under every one of %d writes: %w", e.ID, maxRetries, cmkit.ErrConflict)
+	return Entry{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: entry %s changed under every one of %d writes", e.ID, maxRetries)
 }

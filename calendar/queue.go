@@ -107,7 +107,7 @@ func (c *Calendar) nextSlot(ctx context.Context, channels []string, after time.T
 		}
 		from = next.Add(-time.Nanosecond) // Next looks strictly after from
 	}
-	return time.Time{}, fmt.Errorf("calendar: no free slot on %v after %s: %w", channels, after.Format(time.RFC3339), cmkit.ErrNotFound)
+	return time.Time{}, cmkit.Errorf(cmkit.ErrNotFound, "calendar: no free slot on %v after %s", channels, after.Format(time.RFC3339))
 }
 
 // NextFree returns the next free slot for e's channels after now. Its

@@ -182,7 +182,11 @@ func (s channelSuite) run(t *testing.T, newHarness func(*testing.T) ChannelHarne
 		if s.serial {
 			one()
 		} else {
-			wg.Go(one)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				one()
+			}()
 		}
 	}
 	wg.Wait()

@@ -13,16 +13,24 @@ import (
 // channel without retry safety, a blind retry double-posts; Count shows it.
 func ExampleFakeChannel() {
 	ctx := context.Background()
-	fake, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: cmkit.ChannelInfo{
+	fake, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: cmkit.ChannelInfo{
 		ID: "acme-es-fb", Platform: cmkit.Facebook, RetrySafety: cmkit.RetryUnsafe,
 	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	post := cmkit.Post{ID: cmkit.NewID(), Text: "¡Sorteo de verano! Comenta para participar."}
 
 	fake.Inject(cmkittest.FaultLostResponse)
-	_, err := fake.Publish(ctx, post)
+	_, err = fake.Publish(ctx, post)
 	fmt.Println(cmkit.Classify(err), "failure; copies on the platform:", fake.Count(post.ID))
 
-	_, _ = fake.Publish(ctx, post) // what a careless scheduler does
+	// What a careless scheduler does: it publishes again.
+	if _, err := fake.Publish(ctx, post); err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("after a blind retry:", fake.Count(post.ID))
 	// Output:
 	// ambiguous failure; copies on the platform: 1
@@ -33,10 +41,14 @@ func ExampleFakeChannel() {
 // passes in no time.
 func ExampleClock() {
 	clock := cmkittest.NewClock(time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC))
-	fake, _ := cmkittest.NewFakeChannel(cmkittest.FakeConfig{
+	fake, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{
 		Info:  cmkit.ChannelInfo{ID: "acme-x", Platform: cmkit.X},
 		Clock: clock, RateLimit: 1, RateWindow: 15 * time.Minute,
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	publish := func() error {
 		_, err := fake.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: "hi"})
 		return err

@@ -326,7 +326,7 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 	} else if replyTo != "" {
 		i, ok := f.mentionIdx[replyTo]
 		if !ok || f.mentions[i].deleted {
-			return cmkit.Receipt{}, f.errorf(op, "mention %q: %w", replyTo, cmkit.ErrNotFound)
+			return cmkit.Receipt{}, f.notFound(op, "mention %q", replyTo)
 		}
 		post.InReplyTo = replyTo
 	}
@@ -416,7 +416,7 @@ func (f *FakeChannel) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt
 	if i, ok := f.findLocked(id); ok {
 		return f.posts[i].Receipt, nil
 	}
-	return cmkit.Receipt{}, f.errorf("find post", "%s: %w", id, cmkit.ErrNotFound)
+	return cmkit.Receipt{}, f.notFound("find post", "post %s", id)
 }
 
 // ReadMentions returns the fed mentions after the cursor, oldest first,
@@ -466,7 +466,7 @@ func (f *FakeChannel) SetHidden(ctx context.Context, mentionID string, hidden bo
 	defer f.mu.Unlock()
 	i, ok := f.mentionIdx[mentionID]
 	if !ok || f.mentions[i].deleted {
-		return f.errorf("hide", "mention %q: %w", mentionID, cmkit.ErrNotFound)
+		return f.notFound("hide", "mention %q", mentionID)
 	}
 	f.mentions[i].hidden = hidden
 	return nil
@@ -488,7 +488,7 @@ func (f *FakeChannel) Delete(ctx context.Context, platformID string) error {
 		f.posts[i].Deleted = true
 		return nil
 	}
-	return f.errorf("delete", "%q: %w", platformID, cmkit.ErrNotFound)
+	return f.notFound("delete", "post %q", platformID)
 }
 
 // Insights returns the numbers set with SetInsights for a live post (zeros
@@ -501,7 +501,7 @@ func (f *FakeChannel) Insights(ctx context.Context, platformID string) (cmkit.In
 	defer f.mu.Unlock()
 	i, ok := f.byPlatform[platformID]
 	if !ok || f.posts[i].Deleted {
-		return cmkit.Insights{}, f.errorf("insights", "%q: %w", platformID, cmkit.ErrNotFound)
+		return cmkit.Insights{}, f.notFound("insights", "post %q", platformID)
 	}
 	in := f.insights[platformID]
 	in.PlatformID = platformID
@@ -543,6 +543,11 @@ func (f *FakeChannel) unsupported(c cmkit.Capability) error {
 // should, and never with the token.
 func (f *FakeChannel) errorf(op, format string, args ...any) error {
 	return fmt.Errorf("fake channel %q: %s: "+format, append([]any{f.info.ID, op}, args...)...)
+}
+
+// notFound is errorf for an ErrNotFound whose message ends in "not found".
+func (f *FakeChannel) notFound(op, format string, args ...any) error {
+	return cmkit.Errorf(cmkit.ErrNotFound, "fake channel %q: %s: "+format+" not found", append([]any{f.info.ID, op}, args...)...)
 }
 
 // Inject queues faults for the next write calls (Publish or Reply), one per

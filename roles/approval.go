@@ -552,7 +552,7 @@ func (d *Directory) Approve(ctx context.Context, policy Policy, item Item, appro
 	}
 	open := st.Open()
 	if len(open) == 0 {
-		return nil, fmt.Errorf("roles: item %s version %d awaits no approval: %w", item.ID, item.Version, cmkit.ErrConflict)
+		return nil, cmkit.Errorf(cmkit.ErrConflict, "roles: item %s version %d awaits no approval", item.ID, item.Version)
 	}
 	where := commonResource(item.Resources)
 	if slices.Contains(item.Authors, actor) {

@@ -120,7 +120,7 @@ type AuditStore interface {
 
 // ErrTampered is wrapped by every error Verify returns when the log does not
 // verify. It wraps cmkit.ErrInvalid.
-var ErrTampered = fmt.Errorf("roles: audit log does not verify: %w", cmkit.ErrInvalid)
+var ErrTampered = cmkit.Errorf(cmkit.ErrInvalid, "roles: audit log does not verify")
 
 // TamperError says where the audit chain breaks.
 type TamperError struct {
@@ -322,7 +322,7 @@ func (s *MemoryAuditStore) Append(ctx context.Context, r Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if want := uint64(len(s.records)) + 1; r.Seq != want {
-		return fmt.Errorf("roles: audit record %d, want %d: %w", r.Seq, want, cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: audit record %d, want %d", r.Seq, want)
 	}
 	s.records = append(s.records, r)
 	return nil
@@ -336,7 +336,7 @@ func (s *MemoryAuditStore) Last(ctx context.Context) (Record, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if len(s.records) == 0 {
-		return Record{}, fmt.Errorf("roles: audit log is empty: %w", cmkit.ErrNotFound)
+		return Record{}, cmkit.Errorf(cmkit.ErrNotFound, "roles: audit log is empty")
 	}
 	return s.records[len(s.records)-1], nil
 }

@@ -20,7 +20,7 @@ func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.empty {
-		return fmt.Errorf("roles: bootstrap: the directory already has grants: %w", cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: bootstrap: the directory already has grants")
 	}
 	now := d.clock.Now()
 	members := make([]Member, len(t.Members))

@@ -107,5 +107,5 @@ func (e *ForbiddenError) Unwrap() error { return cmkit.ErrForbidden }
 // a single Decision (granting more than one holds, an actor missing from the
 // context).
 func forbidden(format string, args ...any) error {
-	return fmt.Errorf("roles: forbidden: "+format+": %w", append(args, cmkit.ErrForbidden)...)
+	return cmkit.Errorf(cmkit.ErrForbidden, "roles: forbidden: "+format, args...)
 }

@@ -170,7 +170,7 @@ func (d *Directory) Revoke(ctx context.Context, id uuid.UUID) error {
 	defer d.mu.Unlock()
 	g, ok := d.byID[id]
 	if !ok {
-		return fmt.Errorf("roles: grant %s: %w", id, cmkit.ErrNotFound)
+		return cmkit.Errorf(cmkit.ErrNotFound, "roles: grant %s not found", id)
 	}
 	perms, _ := d.roles.grantPerms(g)
 	if err := d.mayHandOut(actor, perms, g.Scope); err != nil {
@@ -286,8 +286,8 @@ func (d *Directory) checkManagers(member string, after []compiled) error {
 			if b == "" {
 				what = "the whole team"
 			}
-			return fmt.Errorf("roles: %s is the last member who manages %s; grant another manager first: %w",
-				member, what, cmkit.ErrConflict)
+			return cmkit.Errorf(cmkit.ErrConflict, "roles: %s is the last member who manages %s; grant another manager first",
+				member, what)
 		}
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"slices"
 	"sync"
@@ -42,7 +41,7 @@ func (s *MemoryStore) Member(ctx context.Context, id string) (Member, error) {
 	defer s.mu.RUnlock()
 	m, ok := s.members[id]
 	if !ok {
-		return Member{}, fmt.Errorf("roles: member %q: %w", id, cmkit.ErrNotFound)
+		return Member{}, cmkit.Errorf(cmkit.ErrNotFound, "roles: member %q not found", id)
 	}
 	return m.clone(), nil
 }
@@ -110,7 +109,7 @@ func (s *MemoryStore) Apply(ctx context.Context, c Change) error {
 	}
 	for _, r := range c.DeleteMembers {
 		if r.Version == 0 {
-			return fmt.Errorf("roles: delete member %q: version 0: %w", r.ID, cmkit.ErrConflict)
+			return cmkit.Errorf(cmkit.ErrConflict, "roles: delete member %q at version 0: a delete names the version it read", r.ID)
 		}
 		if err := s.checkVersion(r.ID, r.Version, touched); err != nil {
 			return err
@@ -119,14 +118,14 @@ func (s *MemoryStore) Apply(ctx context.Context, c Change) error {
 	added := map[uuid.UUID]bool{}
 	for _, g := range c.AddGrants {
 		if _, ok := s.grants[g.ID]; ok || added[g.ID] {
-			return fmt.Errorf("roles: grant %s exists: %w", g.ID, cmkit.ErrConflict)
+			return cmkit.Errorf(cmkit.ErrConflict, "roles: grant %s already exists", g.ID)
 		}
 		added[g.ID] = true
 	}
 	removed := map[uuid.UUID]bool{}
 	for _, id := range c.RemoveGrants {
 		if _, ok := s.grants[id]; !ok || removed[id] {
-			return fmt.Errorf("roles: grant %s: %w", id, cmkit.ErrNotFound)
+			return cmkit.Errorf(cmkit.ErrNotFound, "roles: grant %s not found", id)
 		}
 		removed[id] = true
 	}
@@ -149,17 +148,17 @@ func (s *MemoryStore) Apply(ctx context.Context, c Change) error {
 
 func (s *MemoryStore) checkVersion(id string, version int64, touched map[string]bool) error {
 	if touched[id] {
-		return fmt.Errorf("roles: member %q appears twice in one change: %w", id, cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: member %q appears twice in one change", id)
 	}
 	touched[id] = true
 	cur, ok := s.members[id]
 	switch {
 	case version == 0 && ok:
-		return fmt.Errorf("roles: member %q already exists: %w", id, cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: member %q already exists", id)
 	case version != 0 && !ok:
-		return fmt.Errorf("roles: member %q: %w", id, cmkit.ErrNotFound)
+		return cmkit.Errorf(cmkit.ErrNotFound, "roles: member %q not found", id)
 	case ok && cur.Version != version:
-		return fmt.Errorf("roles: member %q is at version %d, not %d: %w", id, cur.Version, version, cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: member %q is at version %d, not %d", id, cur.Version, version)
 	}
 	return nil
 }

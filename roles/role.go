@@ -149,10 +149,10 @@ func (rs *RoleSet) DefinePermission(p PermissionInfo) error {
 		return err
 	}
 	if _, ok := rs.permIndex[p.Name]; ok {
-		return fmt.Errorf("roles: permission %q is already defined: %w", p.Name, cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: permission %q is already defined", p.Name)
 	}
 	if len(rs.perms) == maxPermissions {
-		return fmt.Errorf("roles: at most %d permissions: %w", maxPermissions, cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: at most %d permissions", maxPermissions)
 	}
 	rs.permIndex[p.Name] = len(rs.perms)
 	rs.perms = append(rs.perms, p)
@@ -169,7 +169,7 @@ func (rs *RoleSet) DefineRole(r Role) error {
 		return err
 	}
 	if _, ok := rs.roles[r.Name]; ok {
-		return fmt.Errorf("roles: role %q is already defined: %w", r.Name, cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: role %q is already defined", r.Name)
 	}
 	var eff permSet
 	for i, parent := range r.Inherits {

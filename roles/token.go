@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -181,7 +180,7 @@ func (s *MemoryTokenStore) Use(ctx context.Context, id uuid.UUID, expires time.T
 		s.pruneSize = max(2*len(s.used), 64) // amortized: O(1) per Use
 	}
 	if exp, ok := s.used[id]; ok && now.Before(exp) {
-		return fmt.Errorf("roles: the approval token was already used: %w", cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "roles: the approval token was already used")
 	}
 	s.used[id] = expires
 	return nil
