@@ -161,13 +161,13 @@ func (c *Calendar) mutateCampaign(ctx context.Context, name string, version int6
 		return Campaign{}, err
 	}
 	if cur.Version != version {
-		return Campaign{}, fmt.Errorf("calendar: campaign %q is at version %d, not %d: %w", name, cur.Version, version, cmkit.ErrConflict)
+		return Campaign{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: campaign %q is at version %d, not %d", name, cur.Version, version)
 	}
 	if err := c.team.Check(ctx, roles.ManageCampaigns, roles.Resource{Brand: cur.Brand}); err != nil {
 		return Campaign{}, err
 	}
 	if cur.State == CampaignClosed {
-		return Campaign{}, fmt.Errorf("calendar: campaign %q is closed: %w", name, cmkit.ErrConflict)
+		return Campaign{}, cmkit.Errorf(cmkit.ErrConflict, "calendar: campaign %q is closed", name)
 	}
 	if err := fn(&cur); err != nil {
 		return Campaign{}, err

@@ -89,7 +89,7 @@ func checkThread(e *Entry, v *Variant, ch cmkit.Channel, info cmkit.ChannelInfo)
 func resolvePart(e *Entry, v *Variant, platformID string, now time.Time) error {
 	k := partsOut(v)
 	if k > len(v.Thread) {
-		return fmt.Errorf("calendar: the thread on %s of entry %s is out: %w", v.Channel, e.ID, cmkit.ErrConflict)
+		return cmkit.Errorf(cmkit.ErrConflict, "calendar: the thread on %s of entry %s is out", v.Channel, e.ID)
 	}
 	if k < len(v.Thread) && platformID == "" {
 		return cmkit.Invalid("platform_id", "required", "part %d of the thread on %s is followed by a reply to it", k+1, v.Channel)

@@ -297,8 +297,8 @@ func TestAuditStore(t *testing.T, newStore func(t *testing.T) roles.AuditStore) 
 	t.Helper()
 	rec := func(seq uint64) roles.Record {
 		return roles.Record{Seq: seq, At: time.Date(2026, 11, 23, 9, 0, int(seq), 0, time.UTC),
-			Event: roles.Event{Actor: "ana", Action: "check", Resource: roles.Resource{Brand: "acme"}, Allowed: true},
-			Prev:  fmt.Sprintf("h%d", seq-1), Hash: fmt.Sprintf("h%d", seq)}
+			AuditEvent: roles.AuditEvent{Actor: "ana", Action: "check", Resource: roles.Resource{Brand: "acme"}, Allowed: true},
+			Prev:       fmt.Sprintf("h%d", seq-1), Hash: fmt.Sprintf("h%d", seq)}
 	}
 	read := func(t *testing.T, s roles.AuditStore, after uint64) []uint64 {
 		var out []uint64
@@ -318,7 +318,7 @@ func TestAuditStore(t *testing.T, newStore func(t *testing.T) roles.AuditStore) 
 			}
 		}
 		last, err := s.Last(t.Context())
-		if err != nil || last.Seq != 3 || last.Hash != "h3" || !last.At.Equal(rec(3).At) || last.Event != rec(3).Event {
+		if err != nil || last.Seq != 3 || last.Hash != "h3" || !last.At.Equal(rec(3).At) || last.AuditEvent != rec(3).AuditEvent {
 			t.Errorf("Last = %+v, %v; want record 3 as written", last, err)
 		}
 		if got := read(t, s, 0); fmt.Sprint(got) != "[1 2 3]" {

@@ -557,7 +557,7 @@ func (d *Directory) Approve(ctx context.Context, policy Policy, item Item, appro
 	where := commonResource(item.Resources)
 	if slices.Contains(item.Authors, actor) {
 		err := forbidden("%s is an author of item %s and cannot approve it (four eyes)", actor, item.ID)
-		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(), Reason: err.Error()})
+		d.record(ctx, AuditEvent{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(), Reason: err.Error()})
 		return nil, err
 	}
 	now := d.clock.Now()
@@ -571,11 +571,11 @@ func (d *Directory) Approve(ctx context.Context, policy Policy, item Item, appro
 	}
 	if len(out) == 0 {
 		err := forbidden("%s may approve no open step of item %s; who can: %v", actor, item.ID, could)
-		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(), Reason: err.Error()})
+		d.record(ctx, AuditEvent{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(), Reason: err.Error()})
 		return nil, err
 	}
 	for _, a := range out {
-		d.record(ctx, Event{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(),
+		d.record(ctx, AuditEvent{Actor: actor, Action: "approval.approve", Resource: where, Target: item.ID.String(),
 			Allowed: true, Reason: fmt.Sprintf("version %d, %s/%s", a.Version, a.Rule, a.Step)})
 	}
 	return out, nil

@@ -15,8 +15,8 @@ import (
 	"github.com/cmkit/cmkit"
 )
 
-// Event is what happened, as a service reports it to the audit log.
-type Event struct {
+// AuditEvent is what happened, as a service reports it to the audit log.
+type AuditEvent struct {
 	// Actor is the member who acted ("" for the system).
 	Actor string `json:"actor"`
 	// Action names what was done: "check", "grant.add", "grant.revoke",
@@ -34,7 +34,7 @@ type Event struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// Record is one entry of the audit log: an Event with its place in the
+// Record is one entry of the audit log: an AuditEvent with its place in the
 // chain. Hash covers every other field and the previous record's hash, so
 // changing, removing or reordering a record breaks the chain.
 type Record struct {
@@ -42,8 +42,8 @@ type Record struct {
 	Seq uint64 `json:"seq"`
 	// At is when the record was written, in UTC, to the microsecond.
 	At time.Time `json:"at"`
-	// Event is what happened.
-	Event
+	// AuditEvent is what happened.
+	AuditEvent
 	// Prev is the previous record's Hash ("" for the first).
 	Prev string `json:"prev"`
 	// Hash is the hex SHA-256 of Prev and this record's other fields.
@@ -71,7 +71,7 @@ func (r *Record) computeHash() string {
 	str("cmkit/roles audit record v2")
 	num(r.Seq)
 	str(r.At.UTC().Format(time.RFC3339Nano))
-	e := &r.Event
+	e := &r.AuditEvent
 	for _, s := range [...]string{e.Actor, e.Action, string(e.Permission), e.Resource.Brand, e.Resource.Channel,
 		e.Resource.Country, e.Resource.Product, e.Resource.Topic, e.Target} {
 		str(s)
@@ -87,7 +87,7 @@ func (r *Record) computeHash() string {
 }
 
 // validate refuses an event that is not valid UTF-8, naming the field.
-func (e *Event) validate() error {
+func (e *AuditEvent) validate() error {
 	for _, f := range [...]struct{ name, v string }{{"event.actor", e.Actor}, {"event.action", e.Action},
 		{"event.permission", string(e.Permission)}, {"event.resource.brand", e.Resource.Brand},
 		{"event.resource.channel", e.Resource.Channel}, {"event.resource.country", e.Resource.Country},
@@ -181,7 +181,7 @@ const maxAppendAttempts = 100
 // that is not valid UTF-8 is refused with an error wrapping
 // cmkit.ErrInvalid. When the store still answers cmkit.ErrConflict after
 // 100 attempts, Append gives up with an error wrapping cmkit.ErrConflict.
-func (l *AuditLog) Append(ctx context.Context, e Event) (Record, error) {
+func (l *AuditLog) Append(ctx context.Context, e AuditEvent) (Record, error) {
 	if err := e.validate(); err != nil {
 		return Record{}, err
 	}
@@ -193,7 +193,7 @@ func (l *AuditLog) Append(ctx context.Context, e Event) (Record, error) {
 		if err != nil && !errors.Is(err, cmkit.ErrNotFound) {
 			return Record{}, fmt.Errorf("roles: audit: %w", err)
 		}
-		r := Record{Seq: last.Seq + 1, At: l.clock.Now().UTC().Truncate(time.Microsecond), Event: e, Prev: last.Hash}
+		r := Record{Seq: last.Seq + 1, At: l.clock.Now().UTC().Truncate(time.Microsecond), AuditEvent: e, Prev: last.Hash}
 		r.Hash = r.computeHash()
 		err = l.store.Append(ctx, r)
 		if err == nil {

@@ -18,7 +18,7 @@ func TestAuditHashCoversExactBytes(t *testing.T) {
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	prev := ""
 	for i, actor := range []string{"ana", "j\xffe", "bea"} {
-		r := Record{Seq: uint64(i + 1), At: at, Event: Event{Actor: actor, Action: "check"}, Prev: prev}
+		r := Record{Seq: uint64(i + 1), At: at, AuditEvent: AuditEvent{Actor: actor, Action: "check"}, Prev: prev}
 		r.Hash = r.computeHash()
 		if err := store.Append(ctx, r); err != nil {
 			t.Fatal(err)
@@ -37,8 +37,8 @@ func TestAuditHashCoversExactBytes(t *testing.T) {
 	}
 
 	// Length prefixes: moving bytes between adjacent fields changes the hash.
-	a := Record{Seq: 1, At: at, Event: Event{Actor: "ab", Action: "c"}}
-	b := Record{Seq: 1, At: at, Event: Event{Actor: "a", Action: "bc"}}
+	a := Record{Seq: 1, At: at, AuditEvent: AuditEvent{Actor: "ab", Action: "c"}}
+	b := Record{Seq: 1, At: at, AuditEvent: AuditEvent{Actor: "a", Action: "bc"}}
 	if a.computeHash() == b.computeHash() {
 		t.Fatal("a field boundary moved without changing the hash")
 	}

@@ -48,7 +48,7 @@ func filledLog(t *testing.T, n int) (*roles.MemoryAuditStore, *cmkittest.Clock) 
 	clock := cmkittest.NewClock(t0)
 	log := roles.NewAuditLog(store, clock)
 	for i := range n {
-		_, err := log.Append(context.Background(), roles.Event{Actor: fmt.Sprintf("m%d", i%3), Action: "check",
+		_, err := log.Append(context.Background(), roles.AuditEvent{Actor: fmt.Sprintf("m%d", i%3), Action: "check",
 			Permission: roles.PublishPost, Resource: roles.Resource{Brand: "acme"}, Allowed: i%2 == 0})
 		require.NoError(t, err)
 		clock.Advance(time.Minute)
@@ -153,7 +153,7 @@ func TestAuditConcurrentWritersKeepOneChain(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 50 {
-				_, err := log.Append(context.Background(), roles.Event{Action: "check"})
+				_, err := log.Append(context.Background(), roles.AuditEvent{Action: "check"})
 				assert.NoError(t, err)
 			}
 		}()
@@ -168,7 +168,7 @@ func TestAuditRecordsAreUTCMicroseconds(t *testing.T) {
 	store := roles.NewMemoryAuditStore()
 	madrid := time.FixedZone("CET", 3600)
 	clock := cmkittest.NewClock(time.Date(2026, 3, 29, 1, 59, 59, 123456789, madrid))
-	r, err := roles.NewAuditLog(store, clock).Append(context.Background(), roles.Event{Action: "x"})
+	r, err := roles.NewAuditLog(store, clock).Append(context.Background(), roles.AuditEvent{Action: "x"})
 	require.NoError(t, err)
 	assert.Equal(t, time.UTC, r.At.Location())
 	assert.Equal(t, 123456000, r.At.Nanosecond())
@@ -181,7 +181,7 @@ func TestAuditRefusesInvalidUTF8(t *testing.T) {
 	ctx := context.Background()
 	store := roles.NewMemoryAuditStore()
 	log := roles.NewAuditLog(store, nil)
-	for _, e := range []roles.Event{
+	for _, e := range []roles.AuditEvent{
 		{Actor: "j\xffe", Action: "check"},
 		{Action: "check", Resource: roles.Resource{Channel: "acme-\xff"}},
 		{Action: "check", Reason: "\xc3"},
@@ -225,7 +225,7 @@ func TestAuditAppendGivesUpOnEndlessConflicts(t *testing.T) {
 	log := roles.NewAuditLog(conflicting{roles.NewMemoryAuditStore()}, nil)
 	done := make(chan error, 1)
 	go func() {
-		_, err := log.Append(context.Background(), roles.Event{Action: "check"}) // no deadline
+		_, err := log.Append(context.Background(), roles.AuditEvent{Action: "check"}) // no deadline
 		done <- err
 	}()
 	select {

@@ -68,7 +68,7 @@ func (d *Directory) Check(ctx context.Context, p Permission, r Resource) error {
 	if err != nil {
 		return err
 	}
-	if _, err := d.audit.Append(ctx, Event{Actor: actor, Action: "check", Permission: p, Resource: r,
+	if _, err := d.audit.Append(ctx, AuditEvent{Actor: actor, Action: "check", Permission: p, Resource: r,
 		Allowed: dec.Allowed, Reason: dec.Reason()}); err != nil {
 		return err
 	}

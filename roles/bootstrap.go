@@ -84,7 +84,7 @@ func (d *Directory) Bootstrap(ctx context.Context, t *Team) error {
 		}
 	}
 	d.empty = false
-	d.record(ctx, Event{Action: "bootstrap", Allowed: true,
+	d.record(ctx, AuditEvent{Action: "bootstrap", Allowed: true,
 		Reason: fmt.Sprintf("%d members, %d grants", len(members), len(grants))})
 	return nil
 }

@@ -186,7 +186,7 @@ func actorOf(ctx context.Context) (string, error) {
 
 // record appends an event to the audit log. A failure to record is logged:
 // the change it describes has already happened in the store.
-func (d *Directory) record(ctx context.Context, e Event) {
+func (d *Directory) record(ctx context.Context, e AuditEvent) {
 	if _, err := d.audit.Append(ctx, e); err != nil {
 		d.log.LogAttrs(ctx, slog.LevelError, "roles: audit append failed", slog.String("action", e.Action),
 			slog.String("error", err.Error()))

@@ -136,7 +136,7 @@ func (d *Directory) Grant(ctx context.Context, g Grant) (Grant, error) {
 		return Grant{}, err
 	}
 	if err := d.mayHandOut(actor, c.perms, g.Scope); err != nil {
-		d.record(ctx, Event{Actor: actor, Action: "grant.add", Target: g.String(), Reason: err.Error()})
+		d.record(ctx, AuditEvent{Actor: actor, Action: "grant.add", Target: g.String(), Reason: err.Error()})
 		return Grant{}, err
 	}
 	after := append(slices.Clone(d.ix.Load().of(g.Member)), c)
@@ -151,7 +151,7 @@ func (d *Directory) Grant(ctx context.Context, g Grant) (Grant, error) {
 	d.byID[g.ID] = c.grant
 	d.ix.Load().set(g.Member, after)
 	d.empty = false
-	d.record(ctx, Event{Actor: actor, Action: "grant.add", Resource: resourceOf(g.Scope), Target: g.ID.String(),
+	d.record(ctx, AuditEvent{Actor: actor, Action: "grant.add", Resource: resourceOf(g.Scope), Target: g.ID.String(),
 		Allowed: true, Reason: g.String()})
 	d.log.LogAttrs(ctx, slog.LevelInfo, "roles: grant added", slog.String("grant", g.ID.String()),
 		slog.String("by", actor), slog.String("what", g.String()))
@@ -174,7 +174,7 @@ func (d *Directory) Revoke(ctx context.Context, id uuid.UUID) error {
 	}
 	perms, _ := d.roles.grantPerms(g)
 	if err := d.mayHandOut(actor, perms, g.Scope); err != nil {
-		d.record(ctx, Event{Actor: actor, Action: "grant.revoke", Target: id.String(), Reason: err.Error()})
+		d.record(ctx, AuditEvent{Actor: actor, Action: "grant.revoke", Target: id.String(), Reason: err.Error()})
 		return err
 	}
 	after := slices.DeleteFunc(slices.Clone(d.ix.Load().of(g.Member)), func(c compiled) bool { return c.grant.ID == id })
@@ -186,7 +186,7 @@ func (d *Directory) Revoke(ctx context.Context, id uuid.UUID) error {
 	}
 	delete(d.byID, id)
 	d.ix.Load().set(g.Member, after)
-	d.record(ctx, Event{Actor: actor, Action: "grant.revoke", Resource: resourceOf(g.Scope), Target: id.String(),
+	d.record(ctx, AuditEvent{Actor: actor, Action: "grant.revoke", Resource: resourceOf(g.Scope), Target: id.String(),
 		Allowed: true, Reason: g.String()})
 	return nil
 }

@@ -85,7 +85,7 @@ func (d *Directory) PutMember(ctx context.Context, m Member) (Member, error) {
 	defer d.mu.Unlock()
 	if !d.holdsAnywhere(actor, ManageMembers) {
 		err := forbidden("%s does not hold %s anywhere", actor, ManageMembers)
-		d.record(ctx, Event{Actor: actor, Action: "member.put", Target: m.ID, Reason: err.Error()})
+		d.record(ctx, AuditEvent{Actor: actor, Action: "member.put", Target: m.ID, Reason: err.Error()})
 		return Member{}, err
 	}
 	now := d.clock.Now()
@@ -98,7 +98,7 @@ func (d *Directory) PutMember(ctx context.Context, m Member) (Member, error) {
 		return Member{}, err
 	}
 	m.Version++
-	d.record(ctx, Event{Actor: actor, Action: "member.put", Target: m.ID, Allowed: true})
+	d.record(ctx, AuditEvent{Actor: actor, Action: "member.put", Target: m.ID, Allowed: true})
 	return m, nil
 }
 
@@ -114,14 +114,14 @@ func (d *Directory) RemoveMember(ctx context.Context, id string, version int64) 
 	defer d.mu.Unlock()
 	if !d.holdsAnywhere(actor, ManageMembers) {
 		err := forbidden("%s does not hold %s anywhere", actor, ManageMembers)
-		d.record(ctx, Event{Actor: actor, Action: "member.remove", Target: id, Reason: err.Error()})
+		d.record(ctx, AuditEvent{Actor: actor, Action: "member.remove", Target: id, Reason: err.Error()})
 		return err
 	}
 	held := d.ix.Load().of(id)
 	ids := make([]uuid.UUID, 0, len(held))
 	for _, g := range held {
 		if err := d.mayHandOut(actor, g.perms, g.grant.Scope); err != nil {
-			d.record(ctx, Event{Actor: actor, Action: "member.remove", Target: id, Reason: err.Error()})
+			d.record(ctx, AuditEvent{Actor: actor, Action: "member.remove", Target: id, Reason: err.Error()})
 			return err
 		}
 		ids = append(ids, g.grant.ID)
@@ -136,7 +136,7 @@ func (d *Directory) RemoveMember(ctx context.Context, id string, version int64) 
 		delete(d.byID, gid)
 	}
 	d.ix.Load().set(id, nil)
-	d.record(ctx, Event{Actor: actor, Action: "member.remove", Target: id, Allowed: true,
+	d.record(ctx, AuditEvent{Actor: actor, Action: "member.remove", Target: id, Allowed: true,
 		Reason: fmt.Sprintf("with %d grants", len(ids))})
 	return nil
 }
