@@ -308,11 +308,17 @@ func (p *Publisher) work(ctx context.Context, jobs []*job) {
 		running int
 		wg      sync.WaitGroup
 	)
+	ahead := map[string]bool{} // channels of earlier jobs still waiting, per pass
+	first := 0                 // jobs before it have all started
 	mu.Lock()
 	for {
 		waiting := 0
-		ahead := map[string]bool{} // channels of earlier jobs still waiting
-		for i, j := range jobs {
+		clear(ahead)
+		for first < len(jobs) && started[first] {
+			first++
+		}
+		for i := first; i < len(jobs); i++ {
+			j := jobs[i]
 			if started[i] {
 				continue
 			}
