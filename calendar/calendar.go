@@ -111,13 +111,13 @@ type Event struct {
 	Channel string
 	// At is when it happened, by the calendar's clock.
 	At time.Time
-	// Receipt is the platform's receipt, for "published".
+	// Receipt is the platform's receipt, for EventPublished.
 	Receipt cmkit.Receipt
-	// Err is the failure, for "retrying", "failed" and "verify".
+	// Err is the failure, for EventRetrying, EventFailed and EventVerify.
 	Err error
 	// Notify lists the members to tell: who can still approve an expired
 	// entry; for "verify", who may resolve it (roles.PublishPost on the
-	// channel), when the Team can list them as *roles.Directory does.
+	// channel), when the Authority can list them as *roles.Directory does.
 	Notify []string
 	// Detail says more, for people.
 	Detail string
@@ -127,9 +127,9 @@ type Event struct {
 // their approval and scheduling, pauses, and the views over them. Its
 // Publisher (NewPublisher) publishes what is due.
 //
-// Every change is authorized through the Team (the acting member comes from
+// Every change is authorized through the Authority (WithTeam) (the acting member comes from
 // the context, see roles.WithActor) and recorded in the entry's History.
-// Scheduling requires the approval the Team's policy asks for, and checks
+// Scheduling requires the approval the policy (WithPolicy) asks for, and checks
 // each variant against its channel's limits, counted the platform's way,
 // and against every Checker.
 //
