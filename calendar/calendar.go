@@ -127,11 +127,11 @@ type Event struct {
 // their approval and scheduling, pauses, and the views over them. Its
 // Publisher (NewPublisher) publishes what is due.
 //
-// Every change is authorized through the Authority (WithTeam) (the acting member comes from
-// the context, see roles.WithActor) and recorded in the entry's History.
-// Scheduling requires the approval the policy (WithPolicy) asks for, and checks
-// each variant against its channel's limits, counted the platform's way,
-// and against every Checker.
+// Every change is authorized through the Authority given to WithTeam (the
+// acting member comes from the context, see roles.WithActor) and recorded
+// in the entry's History. Scheduling requires the approval the policy
+// (WithPolicy) asks for, and checks each variant against its channel's
+// limits, counted the platform's way, and against every Checker.
 //
 // A Calendar is safe for concurrent use.
 type Calendar struct {
