@@ -57,7 +57,22 @@ func fakeOn(t *testing.T, clock cmkit.Clock, id string, p cmkit.Platform, rs cmk
 	return f
 }
 
-func newFixture(t *testing.T, popts ...calendar.PublisherOption) *fixture {
+// tune changes a test publisher's settings.
+type tune = func(*calendar.PublisherConfig)
+
+// testConfig is the settings test publishers start from: named, seeded, and
+// quicker to give up than the defaults.
+func testConfig(name string, tunes ...tune) calendar.PublisherConfig {
+	cfg := calendar.DefaultPublisherConfig()
+	cfg.Name, cfg.Seed = name, 1
+	cfg.MaxAttempts, cfg.Backoff, cfg.MaxBackoff = 4, time.Minute, 10*time.Minute
+	for _, fn := range tunes {
+		fn(&cfg)
+	}
+	return cfg
+}
+
+func newFixture(t *testing.T, tunes ...tune) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{clock: cmkittest.NewClock(monday), store: calendar.NewMemoryStore()}
@@ -85,9 +100,7 @@ func newFixture(t *testing.T, popts ...calendar.PublisherOption) *fixture {
 			Start: time.Date(2026, 1, 1, 0, 0, 0, 0, madrid), End: time.Date(2028, 1, 1, 0, 0, 0, 0, madrid)})
 		require.NoError(t, err)
 	}
-	opts := append([]calendar.PublisherOption{calendar.WithName("p1"), calendar.WithSeed(1),
-		calendar.WithRetries(4, time.Minute, 10*time.Minute)}, popts...)
-	f.pub, err = calendar.NewPublisher(f.cal, opts...)
+	f.pub, err = calendar.NewPublisher(f.cal, testConfig("p1", tunes...))
 	require.NoError(t, err)
 	return f
 }
@@ -356,7 +369,9 @@ func TestRateLimitAnswerIsHonoured(t *testing.T) {
 }
 
 func TestClientSideRateLimit(t *testing.T) {
-	f := newFixture(t, calendar.WithRateLimit("acme-es-x", 10*time.Minute, 1))
+	f := newFixture(t, func(c *calendar.PublisherConfig) {
+		c.RateLimits = map[string]calendar.RateLimit{"acme-es-x": {Every: 10 * time.Minute, Burst: 1}}
+	})
 	var es []calendar.Entry
 	for range 3 {
 		es = append(es, f.scheduled(t, monday, "Hola", "acme-es-x"))
@@ -550,7 +565,7 @@ func TestCancel(t *testing.T) {
 }
 
 func TestRunStopsOnContextAndFollowsTheClock(t *testing.T) {
-	f := newFixture(t, calendar.WithPoll(time.Minute))
+	f := newFixture(t, func(c *calendar.PublisherConfig) { c.Poll = time.Minute })
 	e := f.scheduled(t, monday.Add(3*time.Minute), "Hola", "acme-es-x")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -566,19 +581,32 @@ func TestRunStopsOnContextAndFollowsTheClock(t *testing.T) {
 	assert.Len(t, f.x.Posts(), 1)
 }
 
-func TestPublisherOptionsAreValidated(t *testing.T) {
+func TestPublisherConfigIsValidated(t *testing.T) {
 	f := newFixture(t)
-	for name, opt := range map[string]calendar.PublisherOption{
-		"lease shorter than call": calendar.WithLease(time.Second),
-		"no batch":                calendar.WithBatch(0),
-		"bad retries":             calendar.WithRetries(0, time.Second, time.Minute),
-		"bad rate":                calendar.WithRateLimit("x", 0, 1),
-		"move without next":       calendar.WithLateness(time.Hour, calendar.MoveMissed, nil),
-		"empty name":              calendar.WithName(""),
+	for field, bad := range map[string]tune{
+		"PublisherConfig.Lease":       func(c *calendar.PublisherConfig) { c.Lease = time.Second },
+		"PublisherConfig.Batch":       func(c *calendar.PublisherConfig) { c.Batch = 0 },
+		"PublisherConfig.Concurrency": func(c *calendar.PublisherConfig) { c.Concurrency = 0 },
+		"PublisherConfig.MaxAttempts": func(c *calendar.PublisherConfig) { c.MaxAttempts = 0 },
+		"PublisherConfig.Backoff":     func(c *calendar.PublisherConfig) { c.MaxBackoff = c.Backoff / 2 },
+		"PublisherConfig.RateLimits[x]": func(c *calendar.PublisherConfig) {
+			c.RateLimits = map[string]calendar.RateLimit{"x": {Every: 0, Burst: 1}}
+		},
+		"PublisherConfig.Reschedule": func(c *calendar.PublisherConfig) { c.Missed = calendar.MoveMissed },
+		"PublisherConfig.Missed":     func(c *calendar.PublisherConfig) { c.Missed = 0 },
+		"PublisherConfig.MaxLate":    func(c *calendar.PublisherConfig) { c.MaxLate = -time.Second },
 	} {
-		_, err := calendar.NewPublisher(f.cal, opt)
-		assert.ErrorIs(t, err, cmkit.ErrInvalid, name)
+		_, err := calendar.NewPublisher(f.cal, testConfig("p", bad))
+		var ve *cmkit.ValidationError
+		if assert.ErrorAs(t, err, &ve, field) {
+			assert.Equal(t, field, ve.Field)
+		}
 	}
+	p, err := calendar.NewPublisher(f.cal, calendar.PublisherConfig{Name: "zero"})
+	assert.Nil(t, p)
+	assert.ErrorIs(t, err, cmkit.ErrInvalid, "a zero config is not the defaults")
+	_, err = calendar.NewPublisher(f.cal, calendar.DefaultPublisherConfig())
+	assert.NoError(t, err, "the defaults work, with a random name")
 }
 
 func TestInReviewAtItsTimeExpiresAndTellsApprovers(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/cmkittest"
 )
 
 // Issue 10, item 10: one publisher works on several channels at once, so a
@@ -55,7 +56,7 @@ func TestOneHangingPlatformDoesNotHoldUpTheOthers(t *testing.T) {
 }
 
 func TestConcurrencyOneWorksInOrder(t *testing.T) {
-	f := newFixture(t, calendar.WithConcurrency(1))
+	f := newFixture(t, func(c *calendar.PublisherConfig) { c.Concurrency = 1 })
 	for i := range 3 {
 		f.scheduled(t, monday.Add(time.Duration(i)*time.Second), "post "+string(rune('a'+i)), []string{"acme-es-mastodon", "acme-es-x", "acme-es-mastodon"}[i])
 	}
@@ -63,6 +64,37 @@ func TestConcurrencyOneWorksInOrder(t *testing.T) {
 	f.drain(t)
 	require.Len(t, f.masto.Posts(), 2)
 	assert.Equal(t, "post a", f.masto.Posts()[0].Post.Text)
-	_, err := calendar.NewPublisher(f.cal, calendar.WithConcurrency(0))
+	_, err := calendar.NewPublisher(f.cal, testConfig("p", func(c *calendar.PublisherConfig) { c.Concurrency = 0 }))
 	assert.Error(t, err)
+}
+
+// Found by the simulation (seed 1092): a batch's later entry, taken over by
+// another publisher while the earlier ones were slow, was worked on from a
+// stale read (a lookup while the other publisher's call was in flight);
+// the publisher now reads it again and leaves it alone.
+func TestBatchReadsAnEntryAgainBeforeWorkingOnIt(t *testing.T) {
+	f := newFixture(t)
+	x, _, _ := withGates(t, f, func(c *calendar.PublisherConfig) { c.Concurrency = 1 })
+	a := f.scheduled(t, monday, "a", "acme-es-x")
+	b := f.scheduled(t, monday, "b", "acme-es-x")
+	f.x.Inject(cmkittest.FaultTimeout, cmkittest.FaultTimeout) // both look up first next time
+	f.drain(t)
+	f.clock.Advance(10 * time.Minute) // both due again, in one batch
+
+	p2 := f.publisher(t, "p2")
+	x.onFind(func(context.Context) { f.clock.Advance(time.Minute) }) // the batch's first lookup is slow
+	x.onPublish(func(context.Context) {
+		f.clock.Advance(70 * time.Second) // the batch's claim on the other entry has ended
+		n, err := p2.RunOnce(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, 1, n, "p2 takes the other entry over")
+	})
+	x.onFind(func(context.Context) {})                                                     // p2's lookup
+	x.onFind(func(context.Context) { t.Error("p1 looked up an entry p2 had taken over") }) // p1, stale
+	f.drain(t)
+	for _, e := range []calendar.Entry{a, b} {
+		got := f.get(t, e)
+		assert.Equal(t, calendar.Published, got.State)
+		assert.Equal(t, 1, f.x.Count(got.Variants[0].Post.ID))
+	}
 }

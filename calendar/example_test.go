@@ -129,7 +129,9 @@ func ExampleCalendar_CreateSeries() {
 		fmt.Println(err)
 		return
 	}
-	pub, err := calendar.NewPublisher(cal, calendar.WithName("p1"))
+	cfg := calendar.DefaultPublisherConfig()
+	cfg.Name = "p1"
+	pub, err := calendar.NewPublisher(cal, cfg)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -406,7 +408,9 @@ func ExampleVariant_thread() {
 		fmt.Println(err)
 		return
 	}
-	pub, err := calendar.NewPublisher(cal, calendar.WithName("p1"))
+	cfg := calendar.DefaultPublisherConfig()
+	cfg.Name = "p1"
+	pub, err := calendar.NewPublisher(cal, cfg)
 	if err != nil {
 		fmt.Println(err)
 		return

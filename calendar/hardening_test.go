@@ -98,7 +98,7 @@ func (g *gated) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt, erro
 
 // withGates rebuilds f's calendar and publisher over gated versions of its
 // three channels.
-func withGates(t *testing.T, f *fixture, popts ...calendar.PublisherOption) (x, masto, fb *gated) {
+func withGates(t *testing.T, f *fixture, tunes ...tune) (x, masto, fb *gated) {
 	t.Helper()
 	x, masto, fb = &gated{FakeChannel: f.x}, &gated{FakeChannel: f.masto}, &gated{FakeChannel: f.fb}
 	var err error
@@ -106,15 +106,13 @@ func withGates(t *testing.T, f *fixture, popts ...calendar.PublisherOption) (x, 
 		calendar.WithChannels(x, masto, fb), calendar.WithLogger(quiet),
 		calendar.WithHook(func(e calendar.Event) { f.mu.Lock(); f.events = append(f.events, e); f.mu.Unlock() }))
 	require.NoError(t, err)
-	f.pub = f.publisher(t, "p1", popts...)
+	f.pub = f.publisher(t, "p1", tunes...)
 	return x, masto, fb
 }
 
-func (f *fixture) publisher(t *testing.T, name string, popts ...calendar.PublisherOption) *calendar.Publisher {
+func (f *fixture) publisher(t *testing.T, name string, tunes ...tune) *calendar.Publisher {
 	t.Helper()
-	opts := append([]calendar.PublisherOption{calendar.WithName(name), calendar.WithSeed(1),
-		calendar.WithRetries(4, time.Minute, 10*time.Minute)}, popts...)
-	p, err := calendar.NewPublisher(f.cal, opts...)
+	p, err := calendar.NewPublisher(f.cal, testConfig(name, tunes...))
 	require.NoError(t, err)
 	return p
 }
@@ -473,9 +471,9 @@ func TestPauseGivesUpOnAStoreThatAlwaysConflicts(t *testing.T) {
 // lease.
 func TestLeaseMustCoverTwoCallTimeouts(t *testing.T) {
 	f := newFixture(t)
-	_, err := calendar.NewPublisher(f.cal, calendar.WithLease(50*time.Second), calendar.WithCallTimeout(30*time.Second))
+	_, err := calendar.NewPublisher(f.cal, testConfig("p", func(c *calendar.PublisherConfig) { c.Lease, c.CallTimeout = 50*time.Second, 30*time.Second }))
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
-	_, err = calendar.NewPublisher(f.cal, calendar.WithLease(time.Minute), calendar.WithCallTimeout(30*time.Second))
+	_, err = calendar.NewPublisher(f.cal, testConfig("p", func(c *calendar.PublisherConfig) { c.Lease, c.CallTimeout = time.Minute, 30*time.Second }))
 	assert.NoError(t, err)
 }
 
@@ -768,7 +766,7 @@ func TestDeniedApproverCannotApprove(t *testing.T) {
 // ambiguous, giving up recorded the post as dead although that very
 // attempt may have published it.
 func TestGivingUpAfterAnAmbiguousLastAttemptAsksToVerify(t *testing.T) {
-	f := newFixture(t, calendar.WithRetries(1, time.Minute, 10*time.Minute))
+	f := newFixture(t, func(c *calendar.PublisherConfig) { c.MaxAttempts = 1 })
 	e := f.scheduled(t, monday, "Hola", "acme-es-x")
 	f.x.Inject(cmkittest.FaultLostResponse) // published, answer lost: the one attempt allowed
 	f.drain(t)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -47,7 +48,7 @@ import (
 //   - No platform call starts unless the publisher's lease covers it: the
 //     write that records the attempt as "sending" also renews the lease,
 //     fenced by the entry's version, and the call's timeout ends well
-//     before the renewed lease does (see WithLease). A lookup followed by
+//     before the renewed lease does (see PublisherConfig.Lease). A lookup followed by
 //     a publish renews before the publish; if anyone claimed the entry
 //     meanwhile, that write fails and nothing is sent.
 //   - A store never hands out an entry under a live lease (Store.Claim),
@@ -78,16 +79,11 @@ type Publisher struct {
 	maxLate     time.Duration
 	late        MissedPolicy
 	next        func(Entry, time.Time) (time.Time, bool)
-	rates       map[string]rateConfig
+	rates       map[string]RateLimit
 
 	mu       sync.Mutex
 	rng      *rand.Rand
 	limiters map[string]*limiter
-}
-
-type rateConfig struct {
-	every time.Duration
-	burst int
 }
 
 // limiter is one channel's client-side rate limit plus the platform's own
@@ -97,138 +93,25 @@ type limiter struct {
 	blocked time.Time
 }
 
-// PublisherOption configures a Publisher.
-type PublisherOption func(*Publisher) error
-
-// WithName names the publisher in leases and attempts (default a random
-// "publisher-…").
-func WithName(name string) PublisherOption {
-	return func(p *Publisher) error {
-		if name == "" {
-			return cmkit.Invalid("WithName", "required", "")
-		}
-		p.name = name
-		return nil
-	}
-}
-
-// WithLease sets how long a claim lasts (default 2 minutes). It must be at
-// least twice the call timeout: the publisher renews its lease right
-// before each platform call, so the call ends (by its timeout) a margin of
-// lease − call timeout before the lease does. That margin is also how far
-// the clocks of publishers sharing a store may disagree.
-func WithLease(d time.Duration) PublisherOption {
-	return func(p *Publisher) error { p.lease = d; return nil }
-}
-
-// WithCallTimeout bounds each platform call (default 30 seconds), measured
-// on the calendar's clock: the call's context is cancelled when it runs
-// out. Adapters must return soon after their context ends.
-func WithCallTimeout(d time.Duration) PublisherOption {
-	return func(p *Publisher) error { p.callTimeout = d; return nil }
-}
-
-// WithBatch sets how many entries one round claims (default 50).
-func WithBatch(n int) PublisherOption {
-	return func(p *Publisher) error { p.batch = n; return nil }
-}
-
-// WithConcurrency sets how many claimed entries a publisher works on at
-// once (default 4). Entries that share a channel are still worked on one
-// after another, in the order claimed, so each channel's posts keep their
-// order and its rate limits hold; one platform that hangs holds up only the
-// entries on its channels. With concurrency above 1 the Hook may be called
-// from several goroutines at once.
-func WithConcurrency(n int) PublisherOption {
-	return func(p *Publisher) error {
-		if n < 1 {
-			return cmkit.Invalid("WithConcurrency", "positive", "got %d", n)
-		}
-		p.concurrency = n
-		return nil
-	}
-}
-
-// WithPoll sets how long Run waits when nothing is due (default 5 seconds).
-func WithPoll(d time.Duration) PublisherOption {
-	return func(p *Publisher) error { p.poll = d; return nil }
-}
-
-// WithRetries sets the attempts per variant before it is dead (default 8)
-// and the backoff: base doubles per attempt up to max, with ±20% jitter
-// (default 30 seconds to 30 minutes).
-func WithRetries(maxAttempts int, base, max time.Duration) PublisherOption {
-	return func(p *Publisher) error {
-		p.maxAttempts, p.backoff, p.maxBackoff = maxAttempts, base, max
-		return nil
-	}
-}
-
-// WithRateLimit limits publishing on one channel to one post per every,
-// with bursts of burst (default: no client-side limit; the platform's own
-// rate-limit answers are always honoured).
-func WithRateLimit(channel string, every time.Duration, burst int) PublisherOption {
-	return func(p *Publisher) error {
-		if channel == "" || every <= 0 || burst < 1 {
-			return cmkit.Invalid("WithRateLimit", "range", "a channel, a positive interval and a burst of at least 1")
-		}
-		p.rates[channel] = rateConfig{every, burst}
-		return nil
-	}
-}
-
-// WithLateness sets how late an entry may still be published (default 1
-// hour), counted from its planned time or from a person's later release
-// (Entry.ReleasedAt) and checked at every claim, retries included, and what
-// happens to one later than that (default HoldMissed; PublishMissed
-// publishes anyway; MoveMissed asks next for a new time). This is what stops
-// a publisher that was down for a day from publishing yesterday's posts in
-// one burst, and a retry that waited out a long rate limit from going out
-// days late: a retry planned past the limit is claimed right after it, so
-// that the policy decides then, with an event.
-func WithLateness(maxLate time.Duration, late MissedPolicy, next func(Entry, time.Time) (time.Time, bool)) PublisherOption {
-	return func(p *Publisher) error {
-		p.maxLate, p.late, p.next = maxLate, late, next
-		return nil
-	}
-}
-
-// WithSeed makes the backoff jitter repeatable.
-func WithSeed(seed uint64) PublisherOption {
-	return func(p *Publisher) error { p.rng = rand.New(rand.NewPCG(seed, seed+1)); return nil }
-}
-
-// NewPublisher returns a publisher for cal. Bad options are errors wrapping
-// cmkit.ErrInvalid that name the option.
-func NewPublisher(cal *Calendar, opts ...PublisherOption) (*Publisher, error) {
+// NewPublisher returns a publisher for cal with the settings of cfg (see
+// DefaultPublisherConfig). A config that Validate refuses is an error
+// wrapping cmkit.ErrInvalid that names the field.
+func NewPublisher(cal *Calendar, cfg PublisherConfig) (*Publisher, error) {
 	if cal == nil {
 		return nil, cmkit.Invalid("calendar", "required", "nil Calendar")
 	}
-	p := &Publisher{cal: cal, batch: 50, concurrency: 4, lease: 2 * time.Minute, poll: 5 * time.Second,
-		callTimeout: 30 * time.Second, maxAttempts: 8, backoff: 30 * time.Second, maxBackoff: 30 * time.Minute,
-		maxLate: time.Hour, late: HoldMissed, rates: map[string]rateConfig{}, limiters: map[string]*limiter{}}
-	for _, o := range opts {
-		if err := o(p); err != nil {
-			return nil, err
-		}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	switch {
-	case p.batch < 1:
-		return nil, cmkit.Invalid("WithBatch", "positive", "got %d", p.batch)
-	case p.callTimeout <= 0:
-		return nil, cmkit.Invalid("WithCallTimeout", "positive", "got %s", p.callTimeout)
-	case p.lease < 2*p.callTimeout:
-		return nil, cmkit.Invalid("WithLease", "twice_call_timeout", "lease %s must be at least twice the call timeout %s", p.lease, p.callTimeout)
-	case p.poll <= 0:
-		return nil, cmkit.Invalid("WithPoll", "positive", "got %s", p.poll)
-	case p.maxAttempts < 1 || p.backoff <= 0 || p.maxBackoff < p.backoff:
-		return nil, cmkit.Invalid("WithRetries", "range", "at least 1 attempt and 0 < base <= max")
-	case p.maxLate < 0 || p.late < HoldMissed || p.late > MoveMissed || p.late == MoveMissed && p.next == nil:
-		return nil, cmkit.Invalid("WithLateness", "range", "a non-negative lateness and a policy (MoveMissed needs next)")
+	p := &Publisher{cal: cal, name: cfg.Name, batch: cfg.Batch, concurrency: cfg.Concurrency, lease: cfg.Lease,
+		poll: cfg.Poll, callTimeout: cfg.CallTimeout, maxAttempts: cfg.MaxAttempts, backoff: cfg.Backoff,
+		maxBackoff: cfg.MaxBackoff, maxLate: cfg.MaxLate, late: cfg.Missed, next: cfg.Reschedule,
+		rates: maps.Clone(cfg.RateLimits), limiters: map[string]*limiter{}}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
 	}
-	if p.rng == nil {
-		p.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
-	}
+	p.rng = rand.New(rand.NewPCG(seed, seed+1))
 	if p.name == "" {
 		p.name = fmt.Sprintf("publisher-%08x", p.rng.Uint32())
 	}
@@ -410,8 +293,18 @@ func (p *Publisher) load(ctx context.Context, c Claimed) (*job, error) {
 }
 
 // run works on one claimed entry: the claim-time checks, then each unsent
-// variant, then the entry's new state.
+// variant, then the entry's new state. It reads the entry again first: a
+// batch's later entries wait for the earlier ones, and meanwhile a lease
+// may have ended and another publisher taken the entry over.
 func (p *Publisher) run(ctx context.Context, j *job) error {
+	e, err := p.cal.store.Get(ctx, j.e.ID)
+	if err != nil {
+		return err
+	}
+	if e.Version != j.e.Version {
+		return errLeaseLost
+	}
+	j.e = e
 	now := p.cal.clock.Now()
 	j.recoverCutOff(now)
 	stop, pause, err := j.claimChecks(ctx, now)
@@ -957,7 +850,7 @@ func (p *Publisher) wait(channel string, now time.Time) time.Duration {
 	if l == nil {
 		l = &limiter{rl: rate.NewLimiter(rate.Inf, 1)}
 		if rc, ok := p.rates[channel]; ok {
-			l.rl = rate.NewLimiter(rate.Every(rc.every), rc.burst)
+			l.rl = rate.NewLimiter(rate.Every(rc.Every), rc.Burst)
 		}
 		p.limiters[channel] = l
 	}

@@ -41,7 +41,9 @@ func benchPipeline(b *testing.B, concurrency int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pub, err := calendar.NewPublisher(cal, calendar.WithName("bench"), calendar.WithBatch(100), calendar.WithConcurrency(concurrency))
+	cfg := calendar.DefaultPublisherConfig()
+	cfg.Name, cfg.Batch, cfg.Concurrency = "bench", 100, concurrency
+	pub, err := calendar.NewPublisher(cal, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -111,8 +111,8 @@ func (c *Calendar) nextSlot(ctx context.Context, channels []string, after time.T
 }
 
 // NextFree returns the next free slot for e's channels after now. Its
-// signature fits Resume's next and WithLateness, to move missed posts to
-// the queue.
+// signature fits Resume's next and PublisherConfig.Reschedule, to move
+// missed posts to the queue.
 func (c *Calendar) NextFree(e Entry, now time.Time) (time.Time, bool) {
 	chs := make([]string, len(e.Variants))
 	for i, v := range e.Variants {

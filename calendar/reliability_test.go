@@ -67,9 +67,11 @@ func TestReliability(t *testing.T) {
 	}
 
 	newPub := func(name string, seed uint64) *calendar.Publisher {
-		p, err := calendar.NewPublisher(cal, calendar.WithName(name), calendar.WithSeed(seed), calendar.WithBatch(25),
-			calendar.WithLease(2*time.Minute), calendar.WithRetries(12, 10*time.Second, 10*time.Minute),
-			calendar.WithLateness(0, calendar.HoldMissed, nil))
+		cfg := calendar.DefaultPublisherConfig()
+		cfg.Name, cfg.Seed, cfg.Batch, cfg.Lease = name, seed, 25, 2*time.Minute
+		cfg.MaxAttempts, cfg.Backoff, cfg.MaxBackoff = 12, 10*time.Second, 10*time.Minute
+		cfg.MaxLate = 0
+		p, err := calendar.NewPublisher(cal, cfg)
 		require.NoError(t, err)
 		return p
 	}

@@ -459,14 +459,15 @@ func (s *sim) newProc(name string) *proc {
 		s.violate(invSim, "calendar.New: %v", err)
 		return p
 	}
-	opts := []calendar.PublisherOption{calendar.WithName(name), calendar.WithSeed(s.rng.Uint64()),
-		calendar.WithLease(p.lease), calendar.WithCallTimeout(p.timeout), calendar.WithBatch(batch),
-		calendar.WithLateness(p.maxLate, p.late, moveNext),
-		calendar.WithConcurrency(1)} // one goroutine at a time: the simulation decides every interleaving
+	cfg := calendar.DefaultPublisherConfig()
+	cfg.Name, cfg.Seed, cfg.Lease, cfg.CallTimeout, cfg.Batch = name, s.rng.Uint64(), p.lease, p.timeout, batch
+	cfg.MaxLate, cfg.Missed, cfg.Reschedule = p.maxLate, p.late, moveNext
+	cfg.Concurrency = 1 // one goroutine at a time: the simulation decides every interleaving
 	if s.rng.IntN(2) == 0 {
-		opts = append(opts, calendar.WithRetries(3+s.rng.IntN(6), time.Duration(5+s.rng.IntN(60))*time.Second, 30*time.Minute))
+		cfg.MaxAttempts = 3 + s.rng.IntN(6)
+		cfg.Backoff, cfg.MaxBackoff = time.Duration(5+s.rng.IntN(60))*time.Second, 30*time.Minute
 	}
-	if p.pub, err = calendar.NewPublisher(p.cal, opts...); err != nil {
+	if p.pub, err = calendar.NewPublisher(p.cal, cfg); err != nil {
 		s.violate(invSim, "NewPublisher: %v", err)
 		return p
 	}

@@ -91,8 +91,10 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pub, err := calendar.NewPublisher(cal, calendar.WithName("publisher-1"), calendar.WithSeed(1),
-		calendar.WithRetries(5, 5*time.Minute, time.Hour))
+	cfg := calendar.DefaultPublisherConfig()
+	cfg.Name, cfg.Seed = "publisher-1", 1
+	cfg.MaxAttempts, cfg.Backoff, cfg.MaxBackoff = 5, 5*time.Minute, time.Hour
+	pub, err := calendar.NewPublisher(cal, cfg)
 	if err != nil {
 		return err
 	}
