@@ -18,6 +18,10 @@ import (
 // it decides when a lease ends). Shutting down does not cut a call short:
 // its outcome is recorded.
 func (p *Publisher) callContext(ctx context.Context) (context.Context, func()) {
+	if p.cal.clock == cmkit.SystemClock() {
+		// The runtime's own timer: no goroutine per call.
+		return context.WithTimeout(context.WithoutCancel(ctx), p.callTimeout)
+	}
 	callCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	t := p.cal.clock.NewTimer(p.callTimeout)
 	stop := make(chan struct{})

@@ -52,45 +52,33 @@ func (g *gated) onFind(h func(ctx context.Context)) {
 }
 func (g *gated) answer(err error) { g.mu.Lock(); g.answers = append(g.answers, err); g.mu.Unlock() }
 
-func (g *gated) pop(q *[]func(ctx context.Context)) func(ctx context.Context) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(*q) == 0 {
-		return nil
+// popFront takes the first element of q under mu, or the zero value.
+func popFront[T any](mu *sync.Mutex, q *[]T) T {
+	mu.Lock()
+	defer mu.Unlock()
+	var first T
+	if len(*q) > 0 {
+		first, *q = (*q)[0], (*q)[1:]
 	}
-	h := (*q)[0]
-	*q = (*q)[1:]
-	return h
+	return first
 }
 
 func (g *gated) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
-	if h := g.pop(&g.pub); h != nil {
+	if h := popFront(&g.mu, &g.pub); h != nil {
 		h(ctx)
 	}
-	if err := g.popErr(&g.answers); err != nil {
+	if err := popFront(&g.mu, &g.answers); err != nil {
 		return cmkit.Receipt{}, err
 	}
 	// The platform acts even when the caller gave up waiting.
 	return g.FakeChannel.Publish(context.WithoutCancel(ctx), p)
 }
 
-// popErr takes the first queued error of q, if any.
-func (g *gated) popErr(q *[]error) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(*q) == 0 {
-		return nil
-	}
-	err := (*q)[0]
-	*q = (*q)[1:]
-	return err
-}
-
 func (g *gated) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt, error) {
-	if h := g.pop(&g.find); h != nil {
+	if h := popFront(&g.mu, &g.find); h != nil {
 		h(ctx)
 	}
-	if err := g.popErr(&g.findErrs); err != nil {
+	if err := popFront(&g.mu, &g.findErrs); err != nil {
 		return cmkit.Receipt{}, err
 	}
 	return g.FakeChannel.FindPost(context.WithoutCancel(ctx), id)
@@ -808,4 +796,24 @@ func TestVerifyEventComesAfterTheWriteAndNamesWhoMayResolve(t *testing.T) {
 	e = f.get(t, e)
 	assert.Equal(t, calendar.Published, e.State)
 	assert.Equal(t, 1, f.fb.Count(e.Variants[0].Post.ID))
+}
+
+// On the system clock a call's timeout is the runtime's own deadline.
+func TestCallTimeoutOnTheSystemClockIsAContextDeadline(t *testing.T) {
+	f := newFixture(t)
+	masto := &gated{FakeChannel: f.masto}
+	var err error
+	f.cal, err = calendar.New(f.store, calendar.WithTeam(f.dir), calendar.WithChannels(f.x, masto, f.fb),
+		calendar.WithLogger(quiet))
+	require.NoError(t, err)
+	f.pub = f.publisher(t, "p1")
+	now := time.Now()
+	f.clock.Set(now) // the fixture's approvals and the roles clock follow
+	f.scheduled(t, now, "Hola", "acme-es-mastodon")
+	var deadline time.Time
+	masto.onPublish(func(ctx context.Context) { deadline, _ = ctx.Deadline() })
+	_, err = f.pub.RunOnce(context.Background())
+	require.NoError(t, err)
+	require.False(t, deadline.IsZero(), "the call has a deadline")
+	assert.WithinDuration(t, now.Add(30*time.Second), deadline, 10*time.Second)
 }

@@ -149,6 +149,12 @@ func (p *Publisher) RunOnce(ctx context.Context) (int, error) {
 	}
 	var jobs []*job
 	for _, c := range claimed {
+		if p.concurrency == 1 {
+			// One at a time, in order: run reads each entry when its turn
+			// comes, so there is nothing to schedule by channel.
+			jobs = append(jobs, &job{p: p, e: Entry{ID: c.ID, Version: c.Version}})
+			continue
+		}
 		j, err := p.load(ctx, c)
 		if err != nil {
 			p.warn(ctx, c.ID, err)
