@@ -99,21 +99,21 @@ func TestCheckTextBytesAndEntities(t *testing.T) {
 	bsky, _ := cmkit.PlatformLimits(cmkit.Bluesky)
 	fs := bsky.CheckText(nil, strings.Repeat(family, 121)) // 121 graphemes, 3025 bytes
 	require.Len(t, fs, 1)
-	assert.Equal(t, cmkit.Finding{Rule: "max_bytes", Limit: 3000, Got: 3025, Cut: 120 * len(family)}, fs[0])
+	assert.Equal(t, cmkit.Finding{Field: "post.text", Rule: "max_bytes", Limit: 3000, Got: 3025, Cut: 120 * len(family)}, fs[0])
 
 	ig, _ := cmkit.PlatformLimits(cmkit.Instagram)
-	text := "#uno #dos #tres #cuatro #cinco #seis y @a @b"
+	text := strings.Repeat("#uno ", 30) + "#treintayuno y @a @b" // 30 allowed: see TestPlatformFigures
 	fs = ig.CheckText(nil, text)
 	require.Len(t, fs, 1)
 	assert.Equal(t, "max_hashtags", fs[0].Rule)
-	assert.Equal(t, 6, fs[0].Got)
-	assert.Equal(t, strings.Index(text, "#seis"), fs[0].Cut)
+	assert.Equal(t, 31, fs[0].Got)
+	assert.Equal(t, strings.Index(text, "#treintayuno"), fs[0].Cut)
 
 	th, _ := cmkit.PlatformLimits(cmkit.Threads)
 	fs = th.CheckPost(nil, cmkit.Post{Text: "#a #b", Media: make([]cmkit.Media, 21)})
 	require.Len(t, fs, 2)
 	assert.Equal(t, "max_hashtags", fs[0].Rule)
-	assert.Equal(t, cmkit.Finding{Rule: "max_media", Limit: 20, Got: 21, Cut: 20}, fs[1])
+	assert.Equal(t, cmkit.Finding{Field: "post.media", Rule: "max_media", Limit: 20, Got: 21, Cut: 20}, fs[1])
 
 	err := th.ValidatePost(cmkit.Post{Text: "#a #b", Media: make([]cmkit.Media, 21)})
 	require.ErrorIs(t, err, cmkit.ErrInvalid)

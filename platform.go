@@ -2,6 +2,7 @@ package cmkit
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // Platform names a social platform or publishing medium. The well-known ones
@@ -156,8 +157,29 @@ type Limits struct {
 	MaxMentions int `json:"max_mentions,omitempty"`
 	// MaxMedia caps the number of attached media.
 	MaxMedia int `json:"max_media,omitempty"`
-	// MaxLinks caps the number of links in the text.
+	// MaxLinks caps the number of distinct links in the text: the same
+	// link written twice counts once, as Threads counts its limit of 5.
 	MaxLinks int `json:"max_links,omitempty"`
+	// MaxTitle caps Post.Title, measured with Counting (links and mentions
+	// count as written); zero means no limit.
+	MaxTitle int `json:"max_title,omitempty"`
+	// NoTitle says the platform shows no title apart from the text (X,
+	// Mastodon, Instagram...): a post with a Title breaks the rule "title"
+	// rather than lose it silently.
+	NoTitle bool `json:"no_title,omitempty"`
+	// Forbidden lists characters the platform refuses anywhere in a post's
+	// text, title or content warning: "<>" on YouTube, the noncharacters
+	// U+FFFE and U+FFFF and the byte-order mark U+FEFF on X.
+	Forbidden string `json:"forbidden,omitempty"`
+	// ContentWarning says the platform accepts Post.ContentWarning and
+	// counts it toward MaxLength together with the text, as Mastodon does.
+	// Without it a post with a content warning breaks the rule
+	// "content_warning".
+	ContentWarning bool `json:"content_warning,omitempty"`
+	// Visibilities lists who a post may be restricted to (Mastodon:
+	// unlisted, followers, direct). Public is always accepted; a post whose
+	// Post.Visibility is not in the set breaks the rule "visibility".
+	Visibilities Visibilities `json:"visibilities,omitempty"`
 	// MentionLocalPart makes a fediverse mention ("@user@instance.social")
 	// count as its local part ("@user"), as Mastodon does.
 	MentionLocalPart bool `json:"mention_local_part,omitempty"`
@@ -170,7 +192,10 @@ type Limits struct {
 }
 
 // Validate reports a *ValidationError for a negative number (field
-// "limits.FIELD", rule "non_negative"), or for a Counting that cmkit does
+// "limits.FIELD", rule "non_negative"), for Forbidden characters that are
+// not valid UTF-8 (field "limits.forbidden", rule "utf8"), for a
+// Visibilities set with bits that name no visibility (field
+// "limits.visibilities", rule "unknown"), or for a Counting that cmkit does
 // not know while Counter is nil (field "limits.counting", rule "unknown").
 func (l Limits) Validate() error {
 	for _, f := range []struct {
@@ -180,11 +205,17 @@ func (l Limits) Validate() error {
 		{"limits.max_length", l.MaxLength}, {"limits.url_length", l.URLLength},
 		{"limits.max_bytes", l.MaxBytes}, {"limits.max_hashtags", l.MaxHashtags},
 		{"limits.max_mentions", l.MaxMentions}, {"limits.max_media", l.MaxMedia},
-		{"limits.max_links", l.MaxLinks},
+		{"limits.max_links", l.MaxLinks}, {"limits.max_title", l.MaxTitle},
 	} {
 		if f.v < 0 {
 			return Invalid(f.name, "non_negative", "got %d", f.v)
 		}
+	}
+	if !utf8.ValidString(l.Forbidden) {
+		return Invalid("limits.forbidden", "utf8", "%q is not valid UTF-8", l.Forbidden)
+	}
+	if l.Visibilities&^VisibilitiesOf(visibilities[:]...) != 0 {
+		return Invalid("limits.visibilities", "unknown", "bits %#x name no visibility", uint8(l.Visibilities))
 	}
 	if l.Counter == nil && !l.Counting.Known() {
 		return Invalid("limits.counting", "unknown",

@@ -16,56 +16,93 @@ import (
 // the text would have to be cut. It is a value, not an error; Err turns it
 // into one.
 type Finding struct {
-	// Rule names the broken limit as a Limits JSON name: "max_length",
-	// "max_bytes", "max_hashtags", "max_mentions", "max_links" or
-	// "max_media".
+	// Field is the part of the post that breaks the limit: "post.text",
+	// "post.title", "post.content_warning", "post.media" or
+	// "post.visibility".
+	Field string `json:"field"`
+	// Rule names the broken limit: "max_length", "max_bytes",
+	// "max_hashtags", "max_mentions", "max_links", "max_media" and
+	// "max_title" (the Limits JSON names of the numbers); "forbidden" for a
+	// character in Limits.Forbidden; "title", "content_warning" and
+	// "visibility" for a post that uses what the platform does not have.
 	Rule string `json:"rule"`
-	// Limit is the limit, in the platform's units.
+	// Limit is the limit, in the platform's units; 0 for the rules that
+	// are not numbers.
 	Limit int `json:"limit"`
-	// Got is what the text or post has, in the same units.
+	// Got is what the text or post has, in the same units; for "forbidden"
+	// the number of forbidden characters, for "title" and
+	// "content_warning" the length of what the platform does not take.
 	Got int `json:"got"`
 	// Cut is where the text would have to be cut to keep this limit: for
-	// max_length and max_bytes the byte offset of the longest prefix that
-	// fits, never inside a grapheme cluster, link, hashtag or mention; for
-	// max_hashtags, max_mentions and max_links the byte offset of the first
-	// entity over the limit; for max_media the index of the first media
-	// item over the limit.
+	// max_length, max_bytes and max_title the byte offset of the longest
+	// prefix that fits, never inside a grapheme cluster, link, hashtag or
+	// mention; for max_hashtags, max_mentions and max_links the byte offset
+	// of the first entity over the limit; for forbidden the byte offset of
+	// the first forbidden character; for max_media the index of the first
+	// media item over the limit; 0 for the other rules.
 	Cut int `json:"cut"`
 }
 
 // Over returns by how much the limit is broken: Got - Limit.
 func (f Finding) Over() int { return f.Got - f.Limit }
 
-// Err returns f as a *ValidationError wrapping ErrInvalid, with field
-// "post.text" (or "post.media" for max_media) and f.Rule as the rule.
+// Err returns f as a *ValidationError wrapping ErrInvalid, with f.Field as
+// the field ("post.text" when empty, "post.media" for max_media) and f.Rule
+// as the rule.
 func (f Finding) Err() error {
-	field := "post.text"
-	if f.Rule == "max_media" {
-		field = "post.media"
+	field := f.Field
+	if field == "" {
+		field = "post.text"
+		if f.Rule == "max_media" {
+			field = "post.media"
+		}
 	}
-	return &ValidationError{Field: field, Rule: f.Rule,
-		Detail: fmt.Sprintf("%d, limit %d, %d over; cut at %d", f.Got, f.Limit, f.Over(), f.Cut)}
+	var detail string
+	switch f.Rule {
+	case "forbidden":
+		detail = fmt.Sprintf("%d characters the platform refuses, the first at %d", f.Got, f.Cut)
+	case "title", "content_warning":
+		detail = "the platform does not take one"
+	case "visibility":
+		detail = "the platform cannot restrict a post to this audience"
+	default:
+		detail = fmt.Sprintf("%d, limit %d, %d over; cut at %d", f.Got, f.Limit, f.Over(), f.Cut)
+	}
+	return &ValidationError{Field: field, Rule: f.Rule, Detail: detail}
 }
 
 // CheckText appends to dst a Finding for each limit text breaks (length,
-// bytes, hashtags, mentions, links) and returns it. With room in dst it
-// allocates nothing, so a calendar can check every variant before
-// scheduling and again before sending.
+// bytes, hashtags, mentions, distinct links, forbidden characters) and
+// returns it. With room in dst it allocates nothing (unless more than 16
+// distinct links meet a MaxLinks), so a calendar can check every variant
+// before scheduling and again before sending.
 func (l Limits) CheckText(dst []Finding, text string) []Finding {
+	return l.checkText(dst, text, 0)
+}
+
+// checkText is CheckText for a text shown after something that already
+// counts used toward MaxLength (a content warning).
+func (l Limits) checkText(dst []Finding, text string, used int) []Finding {
 	if l.MaxLength > 0 {
-		if n := l.Count(text); n > l.MaxLength {
-			dst = append(dst, Finding{Rule: "max_length", Limit: l.MaxLength, Got: n,
-				Cut: l.fit(text, l.MaxLength, 0)})
+		if n := used + l.Count(text); n > l.MaxLength {
+			cut := 0
+			if used < l.MaxLength {
+				cut = l.fit(text, l.MaxLength-used, 0)
+			}
+			dst = append(dst, Finding{Field: "post.text", Rule: "max_length", Limit: l.MaxLength, Got: n, Cut: cut})
 		}
 	}
 	if l.MaxBytes > 0 && len(text) > l.MaxBytes {
-		dst = append(dst, Finding{Rule: "max_bytes", Limit: l.MaxBytes, Got: len(text),
+		dst = append(dst, Finding{Field: "post.text", Rule: "max_bytes", Limit: l.MaxBytes, Got: len(text),
 			Cut: l.fit(text, 0, l.MaxBytes)})
 	}
+	dst = l.checkForbidden(dst, "post.text", text)
 	if l.MaxHashtags == 0 && l.MaxMentions == 0 && l.MaxLinks == 0 {
 		return dst
 	}
 	var tags, mentions, links [2]int // count, cut
+	var seenBuf [16][2]int
+	seen := seenBuf[:0] // the distinct links so far, as spans of text
 	for from := 0; ; {
 		e, ok := entity.Next(text, from)
 		if !ok {
@@ -78,6 +115,10 @@ func (l Limits) CheckText(dst []Finding, text string) []Finding {
 		case entity.Mention:
 			tally(&mentions, l.MaxMentions, e.Start)
 		case entity.URL:
+			if l.MaxLinks == 0 || seenLink(text, seen, e) {
+				continue
+			}
+			seen = append(seen, [2]int{e.Start, e.End})
 			tally(&links, l.MaxLinks, e.Start)
 		}
 	}
@@ -87,10 +128,46 @@ func (l Limits) CheckText(dst []Finding, text string) []Finding {
 		got   [2]int
 	}{{"max_hashtags", l.MaxHashtags, tags}, {"max_mentions", l.MaxMentions, mentions}, {"max_links", l.MaxLinks, links}} {
 		if c.limit > 0 && c.got[0] > c.limit {
-			dst = append(dst, Finding{Rule: c.rule, Limit: c.limit, Got: c.got[0], Cut: c.got[1]})
+			dst = append(dst, Finding{Field: "post.text", Rule: c.rule, Limit: c.limit, Got: c.got[0], Cut: c.got[1]})
 		}
 	}
 	return dst
+}
+
+// seenLink reports whether the link e of text is written the same as one of
+// the spans in seen.
+func seenLink(text string, seen [][2]int, e entity.Entity) bool {
+	link := text[e.Start:e.End]
+	for _, sp := range seen {
+		if text[sp[0]:sp[1]] == link {
+			return true
+		}
+	}
+	return false
+}
+
+// checkForbidden appends a "forbidden" Finding for field when s holds any
+// character of l.Forbidden.
+func (l Limits) checkForbidden(dst []Finding, field, s string) []Finding {
+	if l.Forbidden == "" {
+		return dst
+	}
+	first := strings.IndexAny(s, l.Forbidden)
+	if first < 0 {
+		return dst
+	}
+	n := 0
+	for i := first; i >= 0; {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		n++
+		i += size
+		if k := strings.IndexAny(s[i:], l.Forbidden); k >= 0 {
+			i += k
+		} else {
+			i = -1
+		}
+	}
+	return append(dst, Finding{Field: field, Rule: "forbidden", Got: n, Cut: first})
 }
 
 // tally counts one entity at offset start and remembers where the first
@@ -102,26 +179,61 @@ func tally(t *[2]int, limit, start int) {
 	}
 }
 
-// CheckPost is CheckText for p.Text plus the media limit.
+// CheckPost is CheckText for a whole post: its text, counted after its
+// content warning where the platform counts both toward MaxLength
+// (ContentWarning set), its title, its visibility and its media.
 func (l Limits) CheckPost(dst []Finding, p Post) []Finding {
-	dst = l.CheckText(dst, p.Text)
+	used := 0
+	if p.ContentWarning != "" {
+		n := l.countRaw(p.ContentWarning)
+		if !l.ContentWarning {
+			dst = append(dst, Finding{Field: "post.content_warning", Rule: "content_warning", Got: n})
+		} else {
+			used = n
+		}
+		dst = l.checkForbidden(dst, "post.content_warning", p.ContentWarning)
+	}
+	dst = l.checkText(dst, p.Text, used)
+	if p.Title != "" {
+		switch n := l.countRaw(p.Title); {
+		case l.NoTitle:
+			dst = append(dst, Finding{Field: "post.title", Rule: "title", Got: n})
+		case l.MaxTitle > 0 && n > l.MaxTitle:
+			title := Limits{MaxLength: l.MaxTitle, Counting: l.Counting, Counter: l.Counter}
+			dst = append(dst, Finding{Field: "post.title", Rule: "max_title", Limit: l.MaxTitle, Got: n,
+				Cut: title.fit(p.Title, l.MaxTitle, 0)})
+		}
+		dst = l.checkForbidden(dst, "post.title", p.Title)
+	}
+	if !l.Visibilities.Has(p.Visibility) {
+		dst = append(dst, Finding{Field: "post.visibility", Rule: "visibility"})
+	}
 	if l.MaxMedia > 0 && len(p.Media) > l.MaxMedia {
-		dst = append(dst, Finding{Rule: "max_media", Limit: l.MaxMedia, Got: len(p.Media), Cut: l.MaxMedia})
+		dst = append(dst, Finding{Field: "post.media", Rule: "max_media", Limit: l.MaxMedia, Got: len(p.Media), Cut: l.MaxMedia})
 	}
 	return dst
+}
+
+// countRaw measures s with Counter or Counting, every link and mention as
+// written: how platforms count a title or a content warning.
+func (l Limits) countRaw(s string) int {
+	if l.Counter != nil {
+		return l.Counter.Count(s)
+	}
+	return countPlain(l.Counting, s)
 }
 
 // ValidateText returns nil when text keeps every limit, and otherwise the
 // findings as *ValidationErrors (wrapping ErrInvalid) joined with
 // errors.Join.
 func (l Limits) ValidateText(text string) error {
-	var buf [6]Finding
+	var buf [8]Finding
 	return joinFindings(l.CheckText(buf[:0], text))
 }
 
 // ValidatePost is ValidateText for a post, media included.
 func (l Limits) ValidatePost(p Post) error {
-	var buf [6]Finding
+	var buf [8]Finding
 	return joinFindings(l.CheckPost(buf[:0], p))
 }
 
