@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -50,6 +51,10 @@ type CheckFinding struct {
 	Check string `json:"check"`
 	// Rule names the rule broken ("max_length", "banned_term").
 	Rule string `json:"rule"`
+	// Field is the part of the post it is in ("post.text", "post.title",
+	// "post.content_warning", "post.media", "post.visibility"), when the
+	// check says.
+	Field string `json:"field,omitempty"`
 	// Message explains it to a person.
 	Message string `json:"message"`
 	// Start and End are the byte span in the variant's text, when the
@@ -60,6 +65,25 @@ type CheckFinding struct {
 	// Part is the part of a thread it is in: 0 for the variant's Post, k
 	// for Thread[k-1].
 	Part int `json:"part,omitempty"`
+}
+
+// limitFinding turns a finding of the channel's limits on p, part k of its
+// variant (0 for the variant's Post), into a CheckFinding; the span is
+// set for findings in the text only.
+func limitFinding(channel string, platform cmkit.Platform, f cmkit.Finding, p cmkit.Post, k int) CheckFinding {
+	cf := CheckFinding{Channel: channel, Check: "limits", Rule: f.Rule, Field: f.Field, Part: k,
+		Message: fmt.Sprintf("%s on %s", strings.TrimPrefix(f.Err().Error(), "cmkit: "), platform)}
+	if k > 0 {
+		cf.Message = fmt.Sprintf("thread part %d: %s", k+1, cf.Message)
+	}
+	if f.Field == "post.text" {
+		cf.Start, cf.End = f.Cut, len(p.Text)
+		if f.Rule == "forbidden" {
+			_, size := utf8.DecodeRuneInString(p.Text[f.Cut:])
+			cf.End = f.Cut + size
+		}
+	}
+	return cf
 }
 
 // CheckError reports the findings that stopped an entry from being
@@ -672,8 +696,7 @@ func (c *Calendar) validate(ctx context.Context, e *Entry) error {
 		}
 		info := ch.Info()
 		for _, f := range info.Limits.CheckPost(buf[:0], v.Post) {
-			findings = append(findings, CheckFinding{Channel: v.Channel, Check: "limits", Rule: f.Rule,
-				Message: fmt.Sprintf("%d, limit %d on %s", f.Got, f.Limit, info.Platform), Start: f.Cut, End: len(v.Post.Text)})
+			findings = append(findings, limitFinding(v.Channel, info.Platform, f, v.Post, 0))
 		}
 		if len(v.Thread) > 0 {
 			fs, err := checkThread(e, v, ch, info)

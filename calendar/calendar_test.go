@@ -648,3 +648,27 @@ func TestPublishMissedIsPacedNotABurst(t *testing.T) {
 	f.drain(t)
 	assert.Len(t, f.x.Posts(), 3)
 }
+
+// A content warning is Mastodon's: the same post on X is refused at
+// Schedule, with the field named, rather than published without it.
+func TestScheduleRefusesAContentWarningWhereThePlatformHasNone(t *testing.T) {
+	f := newFixture(t)
+	vs := variants("El final de la temporada", "acme-es-x", "acme-es-mastodon")
+	for i := range vs {
+		vs[i].Post.ContentWarning = "Spoilers"
+	}
+	e, err := f.cal.Create(as("bea"), calendar.Entry{Title: "t", Brand: "acme", At: monday, Variants: vs})
+	require.NoError(t, err)
+	e, err = f.cal.Submit(as("bea"), e.ID, e.Version)
+	require.NoError(t, err)
+	_, err = f.cal.Schedule(as("bea"), e.ID, e.Version)
+	require.ErrorIs(t, err, cmkit.ErrInvalid)
+	var ce *calendar.CheckError
+	require.ErrorAs(t, err, &ce)
+	require.Len(t, ce.Findings, 1)
+	assert.Equal(t, "acme-es-x", ce.Findings[0].Channel)
+	assert.Equal(t, "content_warning", ce.Findings[0].Rule)
+	assert.Equal(t, "post.content_warning", ce.Findings[0].Field)
+	assert.Zero(t, ce.Findings[0].End, "no span in the text")
+	assert.Equal(t, calendar.Approved, f.get(t, e).State, "nothing changed")
+}

@@ -77,8 +77,7 @@ func checkThread(e *Entry, v *Variant, ch cmkit.Channel, info cmkit.ChannelInfo)
 	var buf [8]cmkit.Finding
 	for k, p := range v.Thread {
 		for _, f := range info.Limits.CheckPost(buf[:0], p) {
-			findings = append(findings, CheckFinding{Channel: v.Channel, Check: "limits", Rule: f.Rule, Part: k + 1,
-				Message: fmt.Sprintf("thread part %d: %d, limit %d on %s", k+2, f.Got, f.Limit, info.Platform), Start: f.Cut, End: len(p.Text)})
+			findings = append(findings, limitFinding(v.Channel, info.Platform, f, p, k+1))
 		}
 	}
 	return findings, nil

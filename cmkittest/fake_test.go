@@ -355,3 +355,39 @@ func TestFakePublishReplyRecordsParent(t *testing.T) {
 	_, err = f.PublishReply(ctx, cmkit.Receipt{PlatformID: "nope"}, cmkit.Post{ID: cmkit.NewID(), Text: "x"})
 	require.ErrorIs(t, err, cmkit.ErrNotFound)
 }
+
+// The fake carries a post's title, content warning, sensitivity and
+// visibility as published, and refuses them where its limits do.
+func TestFakeCarriesContentWarningAndVisibility(t *testing.T) {
+	ctx := context.Background()
+	mastodon, _ := cmkit.PlatformLimits(cmkit.Mastodon)
+	m := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "acme-es-mastodon", Platform: cmkit.Mastodon, Limits: mastodon}})
+	post := cmkit.Post{ID: cmkit.NewID(), Text: "El final de la serie", ContentWarning: "Spoilers",
+		Sensitive: true, Visibility: cmkit.VisibilityUnlisted}
+	_, err := m.Publish(ctx, post)
+	require.NoError(t, err)
+	require.Len(t, m.Posts(), 1)
+	got := m.Posts()[0].Post
+	assert.Equal(t, "Spoilers", got.ContentWarning)
+	assert.True(t, got.Sensitive)
+	assert.Equal(t, cmkit.VisibilityUnlisted, got.Visibility)
+
+	// 500 graphemes in all: the warning counts with the text.
+	_, err = m.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), ContentWarning: strings.Repeat("c", 250), Text: strings.Repeat("t", 251)})
+	var ve *cmkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "max_length", ve.Rule)
+
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	f := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "acme-es-x", Platform: cmkit.X, Limits: x}})
+	for _, p := range []cmkit.Post{
+		{ID: cmkit.NewID(), Text: "hola", ContentWarning: "Spoilers"},
+		{ID: cmkit.NewID(), Text: "hola", Visibility: cmkit.VisibilityFollowers},
+		{ID: cmkit.NewID(), Text: "hola", Title: "Título"},
+	} {
+		_, err := f.Publish(ctx, p)
+		assert.ErrorIs(t, err, cmkit.ErrInvalid)
+		assert.Equal(t, cmkit.Permanent, cmkit.Classify(err))
+	}
+	assert.Empty(t, f.Posts(), "nothing refused is published")
+}
