@@ -48,7 +48,9 @@
 //	             clusters, Mastodon counts a remote mention by its local
 //	             part, Threads counts emoji by their bytes
 //	CheckText    which limits a text breaks, by how much, and where to cut
-//	CheckPost    the same with media; ValidatePost returns it as errors
+//	CheckPost    the same for a whole post: its title, its content
+//	             warning (Mastodon counts it with the text), who may see
+//	             it, and its media; ValidatePost returns it as errors
 //	Truncate     the longest prefix that fits, with an ellipsis, cut
 //	             between grapheme clusters and never inside a link
 //	             (TruncateWords: between words)

@@ -229,3 +229,26 @@ func ExampleLimits_TruncateWords() {
 	// Descuentos de otoño en toda l…
 	// Descuentos de otoño en toda…
 }
+
+// A post with a content warning and a restricted audience fits Mastodon,
+// which counts the warning with the text; X has neither, and says so
+// rather than publish the spoiler for everyone.
+func ExampleLimits_CheckPost() {
+	post := cmkit.Post{
+		ContentWarning: "Spoilers: final de temporada",
+		Text:           "¿Os esperabais ese final? Contadnos en los comentarios.",
+		Visibility:     cmkit.VisibilityUnlisted,
+	}
+	for _, p := range []cmkit.Platform{cmkit.Mastodon, cmkit.X} {
+		l, _ := cmkit.PlatformLimits(p)
+		fmt.Println(p, len(l.CheckPost(nil, post)), "findings")
+		for _, f := range l.CheckPost(nil, post) {
+			fmt.Println(" ", f.Field, f.Rule)
+		}
+	}
+	// Output:
+	// mastodon 0 findings
+	// x 2 findings
+	//   post.content_warning content_warning
+	//   post.visibility visibility
+}
