@@ -20,7 +20,8 @@ import (
 // may select a part of it. The planner checks with the recur package that
 // the rule it writes gives exactly the series' occurrences in that range;
 // when it cannot (a Start that does not match its rule, say), the series'
-// entries are written as single events, as entries outside a series are.
+// entries are written as single events, as entries outside a series are
+// (a cancelled one with STATUS:CANCELLED).
 
 // maxSeriesOriginals bounds the occurrences of the rule the planner
 // expands for one series: far more than a calendar holds, and a bound on
@@ -36,8 +37,8 @@ type seriesPlan struct {
 }
 
 // planSeries plans the members of one series (entries with Series set,
-// in any order) with the recurrence of its first entry (nil when that is
-// unknown). zoneName is the name of rec.Location, loadable as a TZID.
+// in the order of the export) with the recurrence of its first entry (nil
+// when that is unknown).
 func planSeries(rec *recur.Recurrence, members []*Entry, opts *icalPlanOptions) seriesPlan {
 	if rec == nil || rec.Location == nil || rec.Validate() != nil {
 		return seriesPlan{singles: members}
@@ -50,21 +51,18 @@ func planSeries(rec *recur.Recurrence, members []*Entry, opts *icalPlanOptions) 
 	// The occurrences to show, by their original instant; cancelled ones
 	// are left out (and become EXDATEs when inside the range).
 	byOrig := map[int64]*Entry{}
-	var singles []*Entry
-	var first, last time.Time
+	stray := map[*Entry]bool{} // shown, but not as an occurrence
+	var last time.Time
 	for _, e := range members {
 		if e.State == Cancelled {
 			continue
 		}
 		o := e.Occurrence.Truncate(time.Second)
 		if o.IsZero() || byOrig[o.Unix()] != nil {
-			singles = append(singles, e) // no key, or a second entry with it
+			stray[e] = true // no key, or a second entry with it
 			continue
 		}
 		byOrig[o.Unix()] = e
-		if first.IsZero() || o.Before(first) {
-			first = o
-		}
 		if o.After(last) {
 			last = o
 		}
@@ -72,8 +70,8 @@ func planSeries(rec *recur.Recurrence, members []*Entry, opts *icalPlanOptions) 
 	if len(byOrig) == 0 {
 		return seriesPlan{singles: members}
 	}
-	base := recur.Recurrence{Rule: rec.Rule, Start: rec.Start, Location: loc}
 	start := rec.Start.In(loc)
+	base := recur.Recurrence{Rule: rec.Rule, Start: rec.Start, Location: loc}
 	originals, ok := collectOriginals(&base, start, last)
 	if !ok {
 		return seriesPlan{singles: members}
@@ -82,19 +80,29 @@ func planSeries(rec *recur.Recurrence, members []*Entry, opts *icalPlanOptions) 
 	for _, u := range originals {
 		isOriginal[u] = true
 	}
+	var first time.Time
+	last = time.Time{}
 	for u, e := range byOrig {
 		if !isOriginal[u] {
-			singles = append(singles, e) // not an occurrence of the rule
+			stray[e] = true // not an occurrence of the rule
 			delete(byOrig, u)
+			continue
+		}
+		t := time.Unix(u, 0)
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
 		}
 	}
 	if len(byOrig) == 0 {
 		return seriesPlan{singles: members}
 	}
-	first = time.Time{}
-	for u := range byOrig {
-		if t := time.Unix(u, 0); first.IsZero() || t.Before(first) {
-			first = t
+	var singles []*Entry
+	for _, e := range members {
+		if stray[e] {
+			singles = append(singles, e)
 		}
 	}
 	rule := rec.Rule
@@ -106,9 +114,9 @@ func planSeries(rec *recur.Recurrence, members []*Entry, opts *icalPlanOptions) 
 		wall recur.WallTime
 	}{{first, recur.WallTimeOf(first.In(loc))}, {start, rec.Start}}
 	for _, a := range anchors {
-		want := originals[indexFrom(originals, a.at.Unix()):]
+		want := originals[indexFrom(originals, a.at.Unix()):indexFrom(originals, last.Unix()+1)]
 		cand := recur.Recurrence{Rule: rule, Start: a.wall, Location: loc}
-		if !cand.Start.In(loc).Equal(a.at) {
+		if !cand.Start.In(loc).Equal(a.at) || !ruleGives(rule, a.wall, loc) {
 			continue
 		}
 		got, ok := collectOriginals(&cand, a.at, last)
@@ -176,6 +184,39 @@ func buildSeries(rule recur.RRule, wall recur.WallTime, zone string, loc *time.L
 	}
 	plan.master = master
 	return plan
+}
+
+// ruleGives reports whether rule gives wall in loc as one of its
+// occurrences, not only as its start: RFC 5545 counts a DTSTART that does
+// not match the rule as the first occurrence, and python-dateutil (which
+// vobject and most Python readers use) leaves it out. It expands the rule
+// from a start whole periods earlier (12 months for MONTHLY, 4 years for
+// YEARLY, so that the day exists) and looks for wall; when that earlier
+// start of a MONTHLY or YEARLY rule is not the same day of the month (29
+// February), or before year 1, it reports false.
+func ruleGives(rule recur.RRule, wall recur.WallTime, loc *time.Location) bool {
+	rule.Count, rule.Until, rule.UntilDate = 0, time.Time{}, false
+	k := max(rule.Interval, 1)
+	t := time.Date(wall.Year, wall.Month, wall.Day, wall.Hour, wall.Minute, wall.Second, 0, time.UTC)
+	switch rule.Freq {
+	case recur.Daily:
+		t = t.AddDate(0, 0, -k)
+	case recur.Weekly:
+		t = t.AddDate(0, 0, -7*k)
+	case recur.Monthly:
+		t = t.AddDate(0, -12*k, 0)
+	default:
+		t = t.AddDate(-4*k, 0, 0)
+	}
+	if t.Year() < 1 || (rule.Freq == recur.Monthly || rule.Freq == recur.Yearly) && t.Day() != wall.Day {
+		return false
+	}
+	at := wall.In(loc)
+	earlier := recur.Recurrence{Rule: rule, Start: recur.WallTimeOf(t), Location: loc}
+	for occ := range earlier.Occurrences(at, at.Add(time.Second)) {
+		return occ.At.Equal(at)
+	}
+	return false
 }
 
 // collectOriginals returns the instants (Unix seconds) r gives in
