@@ -28,9 +28,11 @@ type ICalOptions struct {
 	Duration time.Duration
 }
 
-// WriteICal writes entries as an RFC 5545 iCalendar file that Google
-// Calendar, Outlook and Thunderbird import, with CRLF line endings and
-// lines folded at 75 octets (never inside a UTF-8 sequence).
+// WriteICal writes entries as an RFC 5545 iCalendar file, with CRLF line
+// endings and lines folded at 75 octets (never inside a UTF-8 sequence),
+// in the form calendar applications import, a series included. Two
+// independent readers, python3-icalendar and python3-vobject, read every
+// instant and text of it back (see ical_integration_test.go).
 //
 // An entry outside a series is one VEVENT: UID (the entry's ID), DTSTAMP,
 // DTSTART, DURATION, SUMMARY (the title), DESCRIPTION (the state, every
@@ -59,9 +61,9 @@ type ICalOptions struct {
 // control character but tabs in its content lines, whatever the entries
 // hold: line breaks in text become \n, other control characters (C0 but
 // tab, DEL, C1) are dropped, and each byte that is not UTF-8 becomes
-// U+FFFD. Entries without a time are skipped. An entry whose zone does not
-// load is an error, and then nothing is written; otherwise WriteICal stops
-// at the first error from entries or w.
+// U+FFFD. Entries without a time are skipped. An error from entries, or
+// an entry whose zone does not load, comes before anything is written;
+// after that, WriteICal stops at the first error from w.
 func WriteICal(w io.Writer, entries iter.Seq2[Entry, error], opts ICalOptions) error {
 	return writeICal(w, entries, opts, nil)
 }
