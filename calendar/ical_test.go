@@ -3,6 +3,7 @@ package calendar_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -381,4 +382,17 @@ func TestICalBadZoneWritesNothing(t *testing.T) {
 		assert.Contains(t, err.Error(), e.ID.String())
 		assert.Zero(t, buf.Len())
 	}
+}
+
+// An error from the entries comes before anything is written.
+func TestICalEntriesErrorWritesNothing(t *testing.T) {
+	boom := errors.New("store down")
+	seq := func(yield func(calendar.Entry, error) bool) {
+		if yield(calendar.Entry{ID: cmkit.NewID(), Title: "t", At: monday, Zone: "Europe/Madrid"}, nil) {
+			yield(calendar.Entry{}, boom)
+		}
+	}
+	var buf bytes.Buffer
+	require.ErrorIs(t, calendar.WriteICal(&buf, seq, calendar.ICalOptions{}), boom)
+	assert.Zero(t, buf.Len())
 }
