@@ -3,12 +3,18 @@ package calendar
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/calendar/recur"
 )
 
 // ICalOptions configures WriteICal. The zero value is usable.
@@ -22,26 +28,72 @@ type ICalOptions struct {
 	Duration time.Duration
 }
 
-// WriteICal writes entries as an RFC 5545 iCalendar file that Google
-// Calendar, Outlook and Apple Calendar import: one VEVENT per entry (UID,
-// DTSTAMP, DTSTART in the entry's own time zone with TZID, DURATION,
-// SUMMARY, DESCRIPTION with every channel's text, CATEGORIES from the
-// labels and campaign, STATUS), a VTIMEZONE for each zone used, text
-// escaped and lines folded at 75 octets with CRLF endings. The file is
-// valid UTF-8 with no control characters but tabs in its text, whatever
-// the entries hold: other control characters are dropped and bytes that
-// are not UTF-8 become U+FFFD. Entries without a time are skipped. It stops
-// at the first error from entries or w.
+// WriteICal writes entries as an RFC 5545 iCalendar file, with CRLF line
+// endings and lines folded at 75 octets (never inside a UTF-8 sequence),
+// in the form calendar applications import, a series included. Two
+// independent readers, python3-icalendar and python3-vobject, read every
+// instant and text of it back (see ical_integration_test.go).
+//
+// An entry outside a series is one VEVENT: UID (the entry's ID), DTSTAMP,
+// DTSTART, DURATION, SUMMARY (the title), DESCRIPTION (the state, every
+// channel's text and the notes), CATEGORIES (the labels and the campaign)
+// and STATUS. A recurring series (see Calendar.CreateSeries) is one VEVENT
+// with the series' RRULE, its DTSTART local time in the series' zone, an
+// EXDATE for each occurrence of the rule between its first and last shown
+// occurrence that is not shown (skipped, cancelled, or not selected), and a
+// VEVENT with the same UID and a RECURRENCE-ID (the occurrence's original
+// instant) for each occurrence that was moved or whose text or state
+// differs from the series' event; the RRULE ends with an UNTIL at the last
+// occurrence shown. Entries of a series whose first entry (which holds the
+// recurrence) is not among entries, or whose rule cannot be written so that
+// it gives exactly their occurrences, are written one VEVENT each, as
+// entries outside a series are.
+//
+// Times are local time with a TZID (the entry's Zone, the series' zone),
+// with a VTIMEZONE for each zone used, or UTC for entries without a zone.
+// An instant that local time would not name unambiguously for every reader
+// (either instant of a wall time a fall-back night repeats, and the first
+// instants after a spring-forward jump) is written in UTC instead (DTSTART,
+// EXDATE and RECURRENCE-ID alike, but not the DTSTART of a series, which
+// its rule needs in local time). Times are written to the second.
+//
+// Text is escaped as RFC 5545 TEXT, and the file is valid UTF-8 with no
+// control character but tabs in its content lines, whatever the entries
+// hold: line breaks in text become \n, other control characters (C0 but
+// tab, DEL, C1) are dropped, and each byte that is not UTF-8 becomes
+// U+FFFD. Entries without a time are skipped. An error from entries, or
+// an entry whose zone does not load, comes before anything is written;
+// after that, WriteICal stops at the first error from w.
 func WriteICal(w io.Writer, entries iter.Seq2[Entry, error], opts ICalOptions) error {
+	return writeICal(w, entries, opts, nil)
+}
+
+// writeICal is WriteICal; lookup, when not nil, finds the first entry of a
+// series that entries do not hold (an error wrapping cmkit.ErrNotFound
+// when there is none).
+func writeICal(w io.Writer, entries iter.Seq2[Entry, error], opts ICalOptions, lookup func(uuid.UUID) (Entry, error)) error {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
 	if opts.Duration <= 0 {
 		opts.Duration = 15 * time.Minute
 	}
-	var events []Entry
+	var all []*Entry
 	zones := map[string]*time.Location{}
-	var first, last time.Time
+	loadZone := func(e *Entry) error {
+		if e.Zone == "" {
+			return nil
+		}
+		if _, ok := zones[e.Zone]; !ok {
+			loc, err := time.LoadLocation(e.Zone)
+			if err != nil {
+				return fmt.Errorf("calendar: entry %s: zone %q: %w", e.ID, e.Zone, err)
+			}
+			zones[e.Zone] = loc
+		}
+		return nil
+	}
+	roots := map[uuid.UUID]*recur.Recurrence{}
 	for e, err := range entries {
 		if err != nil {
 			return err
@@ -49,23 +101,64 @@ func WriteICal(w io.Writer, entries iter.Seq2[Entry, error], opts ICalOptions) e
 		if e.At.IsZero() {
 			continue
 		}
-		if e.Zone != "" {
-			if _, ok := zones[e.Zone]; !ok {
-				loc, err := time.LoadLocation(e.Zone)
-				if err != nil {
-					return fmt.Errorf("calendar: entry %s: zone %q: %w", e.ID, e.Zone, err)
-				}
-				zones[e.Zone] = loc
+		if err := loadZone(&e); err != nil {
+			return err
+		}
+		if e.Series != uuid.Nil && e.ID == e.Series && e.Recurrence != nil {
+			roots[e.Series] = e.Recurrence
+		}
+		all = append(all, &e)
+	}
+	plan := icalPlanOptions{zones: zones, duration: opts.Duration}
+	var events []icalEvent
+	members := map[uuid.UUID][]*Entry{}
+	for _, e := range all {
+		if e.Series != uuid.Nil {
+			members[e.Series] = append(members[e.Series], e)
+		}
+	}
+	for _, e := range all {
+		if e.Series == uuid.Nil {
+			events = append(events, plan.single(e))
+			continue
+		}
+		ms, ok := members[e.Series]
+		if !ok {
+			continue // written with the first of its series
+		}
+		delete(members, e.Series)
+		rec, ok := roots[e.Series]
+		if !ok && lookup != nil {
+			root, err := lookup(e.Series)
+			switch {
+			case err == nil:
+				rec = root.Recurrence
+			case !errors.Is(err, cmkit.ErrNotFound):
+				return fmt.Errorf("calendar: series %s: %w", e.Series, err)
 			}
 		}
-		if first.IsZero() || e.At.Before(first) {
-			first = e.At
+		sp := planSeries(rec, ms, &plan)
+		if sp.master != nil {
+			zones[sp.master.start.zone] = sp.master.start.loc
+			events = append(events, *sp.master)
+			events = append(events, sp.overrides...)
 		}
-		if e.At.After(last) {
-			last = e.At
+		for _, s := range sp.singles {
+			events = append(events, plan.single(s))
 		}
-		events = append(events, e)
 	}
+	var first, last time.Time
+	for i := range events {
+		for _, t := range events[i].times() {
+			if first.IsZero() || t.Before(first) {
+				first = t
+			}
+			if t.After(last) {
+				last = t
+			}
+		}
+	}
+
 	bw := bufio.NewWriter(w)
 	out := icalWriter{w: bw}
 	out.line("BEGIN:VCALENDAR")
@@ -83,37 +176,104 @@ func WriteICal(w io.Writer, entries iter.Seq2[Entry, error], opts ICalOptions) e
 	for _, n := range names {
 		writeVTimezone(&out, n, zones[n], first, last)
 	}
-	stamp := opts.Now.UTC().Format("20060102T150405Z")
-	for _, e := range events {
-		out.line("BEGIN:VEVENT")
-		out.prop("UID", e.ID.String()+"@cmkit")
-		out.prop("DTSTAMP", stamp)
-		if loc, ok := zones[e.Zone]; ok {
-			out.prop("DTSTART;TZID="+paramValue(e.Zone), e.At.In(loc).Format("20060102T150405"))
-		} else {
-			out.prop("DTSTART", e.At.UTC().Format("20060102T150405Z"))
-		}
-		out.prop("DURATION", icalDuration(opts.Duration))
-		out.prop("SUMMARY", escapeText(e.Title))
-		out.prop("DESCRIPTION", escapeText(describe(&e)))
-		var cats []string
-		for _, l := range e.Labels {
-			cats = append(cats, escapeText(l))
-		}
-		if e.Campaign != "" {
-			cats = append(cats, escapeText(e.Campaign))
-		}
-		if len(cats) > 0 {
-			out.prop("CATEGORIES", strings.Join(cats, ","))
-		}
-		out.prop("STATUS", icalStatus(e.State))
-		out.line("END:VEVENT")
+	stamp := opts.Now.UTC().Format(icalUTCLayout)
+	for i := range events {
+		events[i].write(&out, stamp)
 	}
 	out.line("END:VCALENDAR")
 	if out.err != nil {
 		return out.err
 	}
 	return bw.Flush()
+}
+
+// icalPlanOptions is what turning an entry into an event needs: the
+// zones loaded (by name) and how long events last.
+type icalPlanOptions struct {
+	zones    map[string]*time.Location
+	duration time.Duration
+}
+
+// single returns e as an event of its own.
+func (p *icalPlanOptions) single(e *Entry) icalEvent {
+	start := newICalTime(e.At, "", nil)
+	if loc, ok := p.zones[e.Zone]; ok {
+		start = newICalTime(e.At, e.Zone, loc)
+	}
+	return icalEvent{uid: e.ID.String() + "@cmkit", start: start, duration: p.duration, content: contentOf(e)}
+}
+
+// icalContent is the text of an event, escaped: two occurrences of a
+// series with the same content differ only in time.
+type icalContent struct {
+	summary, description, categories, status string
+}
+
+// contentOf returns e's text as an event shows it.
+func contentOf(e *Entry) icalContent {
+	var cats []string
+	for _, l := range e.Labels {
+		cats = append(cats, escapeText(l))
+	}
+	if e.Campaign != "" {
+		cats = append(cats, escapeText(e.Campaign))
+	}
+	return icalContent{
+		summary:     escapeText(e.Title),
+		description: escapeText(describe(e)),
+		categories:  strings.Join(cats, ","),
+		status:      icalStatus(e.State),
+	}
+}
+
+// icalEvent is one VEVENT to write.
+type icalEvent struct {
+	uid          string
+	start        icalTime
+	master       bool   // a series' event: DTSTART in local time, RRULE
+	rrule        string // the RRULE value, for a master
+	exdates      []icalTime
+	recurrenceID *icalTime // for an occurrence of a series that differs
+	duration     time.Duration
+	content      icalContent
+}
+
+// times returns the instants the event writes, for the VTIMEZONE range.
+func (ev *icalEvent) times() []time.Time {
+	ts := []time.Time{ev.start.at}
+	for _, x := range ev.exdates {
+		ts = append(ts, x.at)
+	}
+	if ev.recurrenceID != nil {
+		ts = append(ts, ev.recurrenceID.at)
+	}
+	return ts
+}
+
+func (ev *icalEvent) write(out *icalWriter, stamp string) {
+	out.line("BEGIN:VEVENT")
+	out.prop("UID", escapeText(ev.uid))
+	out.prop("DTSTAMP", stamp)
+	if ev.recurrenceID != nil {
+		ev.recurrenceID.prop(out, "RECURRENCE-ID")
+	}
+	if ev.master {
+		ev.start.local(out, "DTSTART")
+		out.prop("RRULE", ev.rrule)
+		for _, x := range ev.exdates {
+			x.prop(out, "EXDATE")
+		}
+	} else {
+		ev.start.prop(out, "DTSTART")
+	}
+	out.prop("DURATION", icalDuration(ev.duration))
+	out.prop("SUMMARY", ev.content.summary)
+	out.prop("DESCRIPTION", ev.content.description)
+	if ev.content.categories != "" {
+		out.prop("CATEGORIES", ev.content.categories)
+	}
+	out.prop("STATUS", ev.content.status)
+	out.line("END:VEVENT")
 }
 
 // describe lists an entry's state and each channel's text.
@@ -221,18 +381,25 @@ type icalWriter struct {
 
 func (o *icalWriter) prop(name, value string) { o.line(name + ":" + value) }
 
-// line writes one content line, folded (see foldLine).
+// line writes one content line, folded (see foldLine). Every line of the
+// file goes through it, and it drops whatever control characters (tabs
+// aside) the line still holds, and replaces bytes that are not UTF-8 (see
+// cleanLine): nothing a caller builds a line from reaches the file raw.
 func (o *icalWriter) line(s string) {
 	if o.err == nil {
-		_, o.err = o.w.WriteString(foldLine(s))
+		_, o.err = o.w.WriteString(foldLine(cleanLine(s)))
 	}
 }
 
 // ExportICal writes the entries q selects as an iCalendar file (see
-// WriteICal), stamped with the calendar's clock.
+// WriteICal), stamped with the calendar's clock. A series some of whose
+// entries q selects is written as a series even when q leaves out its
+// first entry, whose recurrence ExportICal then reads from the store.
 func (c *Calendar) ExportICal(ctx context.Context, w io.Writer, q Query, opts ICalOptions) error {
 	if opts.Now.IsZero() {
 		opts.Now = c.clock.Now()
 	}
-	return WriteICal(w, c.store.Query(ctx, q), opts)
+	return writeICal(w, c.store.Query(ctx, q), opts, func(id uuid.UUID) (Entry, error) {
+		return c.store.Get(ctx, id)
+	})
 }

@@ -3,17 +3,22 @@ package calendar_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"iter"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/calendar"
+	"github.com/cmkit/cmkit/calendar/recur"
 )
 
 // icalProp is one parsed content line.
@@ -160,4 +165,234 @@ func TestICalExportDropsControlCharactersAndInvalidUTF8(t *testing.T) {
 	assert.Contains(t, unescape(got["DESCRIPTION"].value), "[acme-es-x] line\nonestill\uFFFD")
 	assert.Contains(t, unescape(got["DESCRIPTION"].value), "Notes: bell\tend")
 	assert.Equal(t, "Europe/Madrid", got["DTSTART"].params["TZID"])
+}
+
+// icalEvents returns the properties of each VEVENT, by name, in the order
+// the file has them.
+func icalEvents(props []icalProp) []map[string][]icalProp {
+	var events []map[string][]icalProp
+	var cur map[string][]icalProp
+	for _, p := range props {
+		switch {
+		case p.name == "BEGIN" && p.value == "VEVENT":
+			cur = map[string][]icalProp{}
+		case p.name == "END" && p.value == "VEVENT":
+			events = append(events, cur)
+			cur = nil
+		case cur != nil:
+			cur[p.name] = append(cur[p.name], p)
+		}
+	}
+	return events
+}
+
+// icalInstant reads a DATE-TIME property back as RFC 5545 does: UTC when
+// it ends in Z, else local time in its TZID, the first instant of a
+// repeated wall time.
+func icalInstant(t *testing.T, p icalProp) time.Time {
+	t.Helper()
+	if strings.HasSuffix(p.value, "Z") {
+		at, err := time.Parse("20060102T150405Z", p.value)
+		require.NoError(t, err)
+		return at
+	}
+	require.NotEmpty(t, p.params["TZID"], "%s:%s has neither Z nor TZID", p.name, p.value)
+	loc, err := time.LoadLocation(p.params["TZID"])
+	require.NoError(t, err)
+	w, err := recur.ParseWallTime(p.value)
+	require.NoError(t, err)
+	return w.In(loc)
+}
+
+// entrySeq yields entries the way Calendar.Entries does.
+func entrySeq(entries ...calendar.Entry) iter.Seq2[calendar.Entry, error] {
+	return func(yield func(calendar.Entry, error) bool) {
+		for _, e := range entries {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// writeEntries returns entries written by WriteICal.
+func writeEntries(t *testing.T, opts calendar.ICalOptions, entries ...calendar.Entry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, calendar.WriteICal(&buf, entrySeq(entries...), opts))
+	return buf.Bytes()
+}
+
+// An instant whose local time readers could take for another one, either
+// instant of a wall time a fall-back night repeats, or one just after a
+// spring-forward jump, is written in UTC; other times keep the local form
+// with TZID. Every DTSTART reads back as the entry's instant.
+func TestICalDaylightSavingFoldIsWrittenInUTC(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	utc := func(s string) time.Time {
+		at, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		return at
+	}
+	tests := []struct {
+		name string
+		zone string
+		loc  *time.Location
+		at   time.Time
+		want string // the DTSTART value; a TZID when it has no Z
+	}{
+		{"New York, summer", "America/New_York", ny, utc("2026-07-01T13:00:00Z"), "20260701T090000"},
+		{"New York, winter", "America/New_York", ny, utc("2026-12-01T14:00:00Z"), "20261201T090000"},
+		{"New York, fall-back night before the fold", "America/New_York", ny, utc("2026-11-01T04:59:59Z"), "20261101T005959"},
+		{"New York, 01:30 EDT, first of the repeated hour", "America/New_York", ny, utc("2026-11-01T05:30:00Z"), "20261101T053000Z"},
+		{"New York, 01:30 EST, second of the repeated hour", "America/New_York", ny, utc("2026-11-01T06:30:00Z"), "20261101T063000Z"},
+		{"New York, 01:00 EST, second start of the hour", "America/New_York", ny, utc("2026-11-01T06:00:00Z"), "20261101T060000Z"},
+		{"New York, 02:00 EST, after the fold", "America/New_York", ny, utc("2026-11-01T07:00:00Z"), "20261101T020000"},
+		{"New York, spring-forward night before the jump", "America/New_York", ny, utc("2026-03-08T06:30:00Z"), "20260308T013000"},
+		{"New York, 03:30 EDT, just after the jump", "America/New_York", ny, utc("2026-03-08T07:30:00Z"), "20260308T073000Z"},
+		{"New York, 04:00 EDT", "America/New_York", ny, utc("2026-03-08T08:00:00Z"), "20260308T040000"},
+		{"Madrid, summer", "Europe/Madrid", madrid, utc("2026-07-01T07:00:00Z"), "20260701T090000"},
+		{"Madrid, 01:59 CEST before the fold", "Europe/Madrid", madrid, utc("2026-10-24T23:59:00Z"), "20261025T015900"},
+		{"Madrid, 02:30 CEST, first of the repeated hour", "Europe/Madrid", madrid, utc("2026-10-25T00:30:00Z"), "20261025T003000Z"},
+		{"Madrid, 02:30 CET, second of the repeated hour", "Europe/Madrid", madrid, utc("2026-10-25T01:30:00Z"), "20261025T013000Z"},
+		{"Madrid, 03:00 CET, after the fold", "Europe/Madrid", madrid, utc("2026-10-25T02:00:00Z"), "20261025T030000"},
+		{"Madrid, 03:30 CEST, just after the jump", "Europe/Madrid", madrid, utc("2026-03-29T01:30:00Z"), "20260329T013000Z"},
+		{"Madrid, 01:30 CET before the jump", "Europe/Madrid", madrid, utc("2026-03-29T00:30:00Z"), "20260329T013000"},
+		{"no zone", "", nil, utc("2026-11-01T05:30:00Z"), "20261101T053000Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := calendar.Entry{ID: cmkit.NewID(), Title: "t", At: tt.at, Zone: tt.zone, State: calendar.Scheduled}
+			if tt.loc != nil {
+				e.At = e.At.In(tt.loc)
+			}
+			events := icalEvents(parseICal(t, writeEntries(t, calendar.ICalOptions{Now: tt.at}, e)))
+			require.Len(t, events, 1)
+			start := events[0]["DTSTART"][0]
+			assert.Equal(t, tt.want, start.value)
+			if strings.HasSuffix(tt.want, "Z") {
+				assert.Empty(t, start.params["TZID"])
+			} else {
+				assert.Equal(t, tt.zone, start.params["TZID"])
+			}
+			assert.True(t, icalInstant(t, start).Equal(tt.at), "read back as %s, want %s", icalInstant(t, start), tt.at)
+		})
+	}
+}
+
+// icalControls are the characters RFC 5545 TEXT may not hold (3.3.11:
+// CONTROL but HTAB), C1 controls, and CR and LF, which text writes as \n.
+func icalControls() []rune {
+	var cs []rune
+	for c := rune(0); c < 0x20; c++ {
+		if c != '\t' {
+			cs = append(cs, c)
+		}
+	}
+	cs = append(cs, 0x7f)
+	for c := rune(0x80); c < 0xa0; c++ {
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// Every control character, through every field of an entry that reaches
+// the file (calendar name, title, labels, campaign, notes, channel, post
+// text), for a single entry, a series' event and an override: none is
+// written, and the text around it is.
+func TestICalNoControlCharacterInAnyField(t *testing.T) {
+	for _, c := range icalControls() {
+		t.Run(fmt.Sprintf("U+%04X", c), func(t *testing.T) {
+			s := "a" + string(c) + "b"
+			want := "ab"
+			if c == '\r' || c == '\n' {
+				want = "a\nb"
+			}
+			mk := func(at time.Time) calendar.Entry {
+				return calendar.Entry{ID: cmkit.NewID(), Title: "title " + s, At: at, Zone: "Europe/Madrid", State: calendar.Draft,
+					Labels: []string{"label " + s}, Campaign: "campaign " + s, Notes: "notes " + s,
+					Variants: []calendar.Variant{{Channel: "channel " + s, Post: cmkit.Post{Text: "text " + s}}}}
+			}
+			single := mk(time.Date(2026, 12, 1, 9, 0, 0, 0, madrid))
+			rec := recurrence(t, "FREQ=DAILY;COUNT=3", recur.WallTime{Year: 2026, Month: 12, Day: 7, Hour: 9})
+			var series []calendar.Entry
+			for i := range 3 {
+				e := mk(time.Date(2026, 12, 7+i, 9, 0, 0, 0, madrid))
+				e.Series, e.Occurrence = series0(series, e), e.At
+				series = append(series, e)
+			}
+			series[0].Recurrence = &rec
+			series[2].Title = "edited " + s // an override
+			data := writeEntries(t, calendar.ICalOptions{Name: "name " + s, Now: monday}, append([]calendar.Entry{single}, series...)...)
+
+			for i, b := range data {
+				switch {
+				case b == '\r':
+					require.Equal(t, byte('\n'), data[i+1], "a CR not in CRLF at %d", i)
+				case b == '\n':
+					require.Equal(t, byte('\r'), data[i-1], "an LF not in CRLF at %d", i)
+				case b < 0x20 && b != '\t', b == 0x7f:
+					t.Fatalf("control byte %#x at %d: %q", b, i, data[max(0, i-40):min(len(data), i+40)])
+				}
+			}
+			require.True(t, utf8.Valid(data))
+			require.False(t, strings.ContainsFunc(string(data), func(r rune) bool { return r >= 0x80 && r < 0xa0 }), "a C1 control")
+
+			props := parseICal(t, data)
+			for _, p := range props {
+				if p.name == "X-WR-CALNAME" {
+					assert.Equal(t, "name "+want, unescape(p.value))
+				}
+			}
+			events := icalEvents(props)
+			require.Len(t, events, 3, "the single entry, the series, one override")
+			for i, ev := range events {
+				title := "title " + want
+				if i == 2 {
+					title = "edited " + want
+				}
+				assert.Equal(t, title, unescape(ev["SUMMARY"][0].value))
+				assert.Equal(t, "label "+want+",campaign "+want, unescape(ev["CATEGORIES"][0].value))
+				desc := unescape(ev["DESCRIPTION"][0].value)
+				assert.Contains(t, desc, "[channel "+want+"] text "+want)
+				assert.Contains(t, desc, "Notes: notes "+want)
+			}
+		})
+	}
+}
+
+// series0 returns the series ID for the next entry of series (made by hand,
+// as a store holds them): the first entry's own ID.
+func series0(series []calendar.Entry, e calendar.Entry) uuid.UUID {
+	if len(series) == 0 {
+		return e.ID
+	}
+	return series[0].ID
+}
+
+// A zone that does not load (a control character in its name, say) is an
+// error that names the entry, and nothing is written.
+func TestICalBadZoneWritesNothing(t *testing.T) {
+	for _, zone := range []string{"Europe/Madrid\x00", "Europe/Madr\x1bid", "Mars/Olympus"} {
+		e := calendar.Entry{ID: cmkit.NewID(), Title: "t", At: monday, Zone: zone}
+		var buf bytes.Buffer
+		err := calendar.WriteICal(&buf, entrySeq(e), calendar.ICalOptions{})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), e.ID.String())
+		assert.Zero(t, buf.Len())
+	}
+}
+
+// An error from the entries comes before anything is written.
+func TestICalEntriesErrorWritesNothing(t *testing.T) {
+	boom := errors.New("store down")
+	seq := func(yield func(calendar.Entry, error) bool) {
+		if yield(calendar.Entry{ID: cmkit.NewID(), Title: "t", At: monday, Zone: "Europe/Madrid"}, nil) {
+			yield(calendar.Entry{}, boom)
+		}
+	}
+	var buf bytes.Buffer
+	require.ErrorIs(t, calendar.WriteICal(&buf, seq, calendar.ICalOptions{}), boom)
+	assert.Zero(t, buf.Len())
 }

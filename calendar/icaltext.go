@@ -53,6 +53,13 @@ func cleanText(s, keep string) string {
 	}, s)
 }
 
+// cleanLine returns a content line as the file may hold it: without
+// control characters but tabs, bytes that are not UTF-8 replaced as in
+// escapeText. The writer passes every line through it, after escapeText
+// and paramValue have done the same to each value, so that a value that
+// missed them still cannot put a control character in the file.
+func cleanLine(s string) string { return cleanText(s, "\t") }
+
 // paramValue returns s as an iCalendar parameter value (TZID=...): without
 // control characters or double quotes, which no parameter value may hold,
 // invalid UTF-8 replaced as in escapeText, and in double quotes when it
