@@ -70,7 +70,7 @@ func Count(text, lang string) Stats {
 				}
 				i += size
 			}
-		case isLetter(r) && !unicode.Is(unicode.Mn, r):
+		case isWordStart(r):
 			j, letters, digit := scanWord(text, i)
 			if !digit {
 				syl := syllables(text[i:j], l)
@@ -136,6 +136,12 @@ func isTagRune(r rune) bool {
 	return isLetter(r) || unicode.IsDigit(r) || r == '_'
 }
 
+// isWordStart reports whether a word may start with r: a letter, but not
+// a combining mark or a letter used as an apostrophe (ʼ).
+func isWordStart(r rune) bool {
+	return isLetter(r) && !unicode.Is(unicode.Mn, r) && !isApostrophe(r)
+}
+
 // isJoiner reports whether r joins two letters into one word.
 func isJoiner(r rune) bool {
 	return isApostrophe(r) || r == '-' || r == '‐' || r == '‑' || r == '.'
@@ -148,13 +154,16 @@ func scanWord(text string, i int) (end, letters int, digit bool) {
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
+		case isJoiner(r):
+			if !isWordStart(firstRune(text[i+size:])) {
+				return i, letters, digit
+			}
 		case isLetter(r):
 			if !unicode.Is(unicode.Mn, r) {
 				letters++
 			}
 		case unicode.IsDigit(r):
 			digit = true
-		case isJoiner(r) && isLetter(firstRune(text[i+size:])) && !unicode.Is(unicode.Mn, firstRune(text[i+size:])):
 		default:
 			return i, letters, digit
 		}
