@@ -139,7 +139,7 @@ func isTagRune(r rune) bool {
 // isWordStart reports whether a word may start with r: a letter, but not
 // a combining mark or a letter used as an apostrophe (ʼ).
 func isWordStart(r rune) bool {
-	return isLetter(r) && !unicode.Is(unicode.Mn, r) && !isApostrophe(r)
+	return isLetter(r) && !isMark(r) && !isApostrophe(r)
 }
 
 // isJoiner reports whether r joins two letters into one word.
@@ -159,7 +159,7 @@ func scanWord(text string, i int) (end, letters int, digit bool) {
 				return i, letters, digit
 			}
 		case isLetter(r):
-			if !unicode.Is(unicode.Mn, r) {
+			if !isMark(r) {
 				letters++
 			}
 		case unicode.IsDigit(r):

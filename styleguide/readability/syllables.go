@@ -43,7 +43,10 @@ func syllables(word string, lang language) int {
 // isLetter reports whether r belongs inside a word: a letter, or a
 // combining mark (which may follow a letter in decomposed text).
 func isLetter(r rune) bool {
-	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
+	if r < 0x80 {
+		return r|0x20 >= 'a' && r|0x20 <= 'z'
+	}
+	return unicode.IsLetter(r) || isMark(r)
 }
 
 func isApostrophe(r rune) bool {
@@ -102,4 +105,9 @@ func foldVowel(r rune) byte {
 		return 'y'
 	}
 	return 0
+}
+
+// isMark reports whether r is a combining mark; none is below U+0300.
+func isMark(r rune) bool {
+	return r >= 0x300 && unicode.Is(unicode.Mn, r)
 }
