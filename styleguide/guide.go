@@ -109,7 +109,7 @@ type entry struct {
 	lang   string // voice lists: the list's language
 	text   string // the term as written
 	verify verify
-	ambig  bool // voice: an address form that counts only next to an unambiguous one
+	ambig  bool    // voice: an address form that counts only next to an unambiguous one
 	agree  [2]bool // substitution: the fix is automatic in Spanish, in Polish
 }
 
