@@ -334,9 +334,10 @@ func (c *checker) hashtags(dst []Alert, ri int32) []Alert {
 // capitals to show its words. A tag is flat when no letter but its first is
 // a capital, or when none is lower-case. A flat tag is multi-word when it
 // splits into two or more known words (built-in lists in English, Spanish
-// and Polish, plus the rule's Words), with runs of digits as separators,
-// and then camel is the tag written in CamelCase; or when it has more than
-// MaxLower letters, and then camel is empty.
+// and Polish, plus the rule's Words; compared without accents), with runs
+// of digits and "_" as separators, and then camel is the tag written in
+// CamelCase; or when it has more than MaxLower letters, and then camel is
+// empty.
 func (c *checker) splitTag(r *crule, tag string) (camel string, multi bool) {
 	letters, upperAfter, lower := 0, 0, 0
 	for i, ch := range tag {
@@ -354,26 +355,35 @@ func (c *checker) splitTag(r *crule, tag string) (camel string, multi bool) {
 	if letters < 4 || upperAfter > 0 && lower > 0 {
 		return "", false
 	}
-	key, ok := c.lowerKey(tag)
-	if !ok {
-		return "", letters > r.maxLower
+	// key holds one folded ASCII byte per character of tag (0xFF for a
+	// character without one), at[i] where character i starts in tag.
+	var key [64]byte
+	var at [65]int
+	n := 0
+	for i, ch := range tag {
+		if n == len(key) {
+			return "", letters > r.maxLower
+		}
+		key[n], at[n] = foldASCII(ch), i
+		n++
 	}
-	// Split the lower-case tag into the fewest known words: best[j] is
-	// the fewest words that make up key[:j] (runs of digits and "_" count
-	// none), cut[j] where the last of them starts.
+	at[n] = len(tag)
+	// The fewest known words: best[j] is the fewest words that make up
+	// key[:j] (runs of digits and "_" count none), cut[j] where the last
+	// of them starts.
 	const none = 1 << 14
-	var best, cut [129]int16
-	for i := range best[:len(key)+1] {
+	var best, cut [65]int16
+	for i := range best[:n+1] {
 		best[i] = none
 	}
 	best[0] = 0
-	for i := 0; i < len(key); i++ {
+	for i := 0; i < n; i++ {
 		if best[i] == none {
 			continue
 		}
 		if key[i] >= '0' && key[i] <= '9' || key[i] == '_' {
 			j := i
-			for j < len(key) && (key[j] >= '0' && key[j] <= '9' || key[j] == '_') {
+			for j < n && (key[j] >= '0' && key[j] <= '9' || key[j] == '_') {
 				j++
 			}
 			if best[i] < best[j] {
@@ -381,35 +391,58 @@ func (c *checker) splitTag(r *crule, tag string) (camel string, multi bool) {
 			}
 			continue
 		}
-		for j := i + 2; j <= len(key) && j-i <= 24; j++ {
+		for j := i + 2; j <= n && j-i <= 24; j++ {
 			if w := key[i:j]; (tagWords[string(w)] || r.words[string(w)]) && best[i]+1 < best[j] {
 				best[j], cut[j] = best[i]+1, int16(i)
 			}
 		}
 	}
-	if n := len(key); best[n] != none && best[n] >= 2 {
-		out := []byte(tag)
-		if len(out) != len(key) {
-			out = append([]byte(nil), key...)
-		}
-		for j := n; j > 0; j = int(cut[j]) {
-			i := int(cut[j])
-			ch, size := utf8.DecodeRune(key[i:])
-			up := unicode.ToUpper(ch)
-			if utf8.RuneLen(up) == size {
-				utf8.EncodeRune(out[i:], up)
-			}
-			// The rest of each word in lower case.
-			for k := i + size; k < j; {
-				ch, sz := utf8.DecodeRune(key[k:])
-				utf8.EncodeRune(out[k:], ch)
-				k += sz
-			}
-		}
-		return string(out), true
+	if best[n] == none || best[n] < 2 {
+		return "", letters > r.maxLower
 	}
-	return "", letters > r.maxLower
+	var b strings.Builder
+	b.Grow(len(tag))
+	starts := [65]bool{}
+	for j := n; j > 0; j = int(cut[j]) {
+		starts[cut[j]] = true
+	}
+	for i := 0; i < n; i++ {
+		ch, _ := utf8.DecodeRuneInString(tag[at[i]:])
+		if starts[i] {
+			ch = unicode.ToUpper(ch)
+		} else {
+			ch = unicode.ToLower(ch)
+		}
+		b.WriteRune(ch)
+	}
+	return b.String(), true
 }
+
+// foldASCII returns the lower-case ASCII letter or digit ch reads as,
+// accents dropped ("É" is 'e', "ł" is 'l', "ñ" is 'n'), or 0xFF.
+func foldASCII(ch rune) byte {
+	if ch < utf8.RuneSelf {
+		b := byte(ch)
+		switch {
+		case b >= 'A' && b <= 'Z':
+			return b + 'a' - 'A'
+		case b >= 'a' && b <= 'z', b >= '0' && b <= '9', b == '_':
+			return b
+		}
+		return 0xFF
+	}
+	ch = unicode.ToLower(ch)
+	if i := strings.IndexRune(foldFrom, ch); i >= 0 {
+		k := utf8.RuneCountInString(foldFrom[:i])
+		return foldTo[k]
+	}
+	return 0xFF
+}
+
+const (
+	foldFrom = "áàâäãåéèêëíìîïóòôöõúùûüñçąćęłńóśźżčďěňřšťůýž"
+	foldTo   = "aaaaaaeeeeiiiiooooouuuuncacelnoszzcdenrstuyz"
+)
 
 // count checks a countable against its maximum.
 func (c *checker) count(dst []Alert, ri int32) []Alert {

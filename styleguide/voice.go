@@ -96,7 +96,17 @@ func voiceTerms(s Settings, r StyleRule) []voiceTerm {
 func (c *checker) voiceAlerts(dst []Alert) []Alert {
 	hits := c.sc.voice
 	text := c.d.Text
-	for _, h := range hits {
+	for k, h := range hits {
+		inner := false
+		for j, o := range hits {
+			if j != k && o.rule == h.rule && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start {
+				inner = true // "I" inside "I'm"
+				break
+			}
+		}
+		if inner {
+			continue
+		}
 		if h.ambig {
 			ss, se := sentenceAround(text, int(h.start))
 			found := false
