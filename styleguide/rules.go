@@ -58,7 +58,12 @@ func (c *checker) consistency(dst []Alert, ri int32) []Alert {
 				continue
 			}
 			orig := text[o.start:o.end]
-			use := keepCase(orig, group[best])
+			use := group[best]
+			if orig != group[o.variant] {
+				// Written otherwise than its variant ("Email" at the start
+				// of a sentence): keep that case.
+				use = keepCase(orig, use)
+			}
 			dst = c.add(dst, ri, string(r.Kind), int(o.start), int(o.end), &msgArgs{match: orig, use: group[best]},
 				[]Fix{{Start: int(o.start), End: int(o.end), Replacement: use, Auto: true}})
 		}

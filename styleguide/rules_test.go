@@ -181,7 +181,7 @@ func TestConsistency(t *testing.T) {
 		{"one variant", styleguide.Draft{Text: "wifi wifi"}, nil},
 	})
 	alerts := g.Check(nil, styleguide.Draft{Text: "Free Wi-Fi. Wifi everywhere, wifi at home."})
-	assert.Equal(t, []styleguide.Fix{{Start: 5, End: 10, Replacement: "Wifi", Auto: true}}, alerts[0].Fixes)
+	assert.Equal(t, []styleguide.Fix{{Start: 5, End: 10, Replacement: "wifi", Auto: true}}, alerts[0].Fixes)
 }
 
 func TestRepetition(t *testing.T) {
