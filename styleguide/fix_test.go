@@ -14,10 +14,10 @@ func TestApplyFixesNeverOverlaps(t *testing.T) {
 	text := "abcdefghij"
 	alerts := []styleguide.Alert{
 		{Fixes: []styleguide.Fix{{Start: 2, End: 5, Replacement: "X", Auto: true}}},
-		{Fixes: []styleguide.Fix{{Start: 4, End: 6, Replacement: "Y", Auto: true}}}, // overlaps the first
-		{Fixes: []styleguide.Fix{{Start: 5, End: 5, Replacement: "+", Auto: true}}}, // insertion after it: fine
-		{Fixes: []styleguide.Fix{{Start: 5, End: 5, Replacement: "-", Auto: true}}}, // a second insertion at 5
-		{Fixes: []styleguide.Fix{{Start: 7, End: 8, Replacement: "S"}}},             // a suggestion
+		{Fixes: []styleguide.Fix{{Start: 4, End: 6, Replacement: "Y", Auto: true}}},  // overlaps the first
+		{Fixes: []styleguide.Fix{{Start: 5, End: 5, Replacement: "+", Auto: true}}},  // insertion after it: fine
+		{Fixes: []styleguide.Fix{{Start: 5, End: 5, Replacement: "-", Auto: true}}},  // a second insertion at 5
+		{Fixes: []styleguide.Fix{{Start: 7, End: 8, Replacement: "S"}}},              // a suggestion
 		{Fixes: []styleguide.Fix{{Start: 8, End: 20, Replacement: "Z", Auto: true}}}, // outside the text
 		{Field: styleguide.FieldTitle, Fixes: []styleguide.Fix{{Start: 0, End: 1, Replacement: "T", Auto: true}}},
 		{Fixes: []styleguide.Fix{{Start: 9, End: 10, Replacement: "J", Auto: true}, {Start: 0, End: 1, Replacement: "A", Auto: true}}},
