@@ -90,10 +90,19 @@ func ApplyFixes(text string, alerts []Alert) (string, []Fix) {
 	return b.String(), out
 }
 
-// boundary reports whether i is at the start of a character of text (or at
-// its end).
+// boundary reports whether i is not inside a valid character of text: at
+// the start of one, at the end, or at a byte that is not valid UTF-8.
 func boundary(text string, i int) bool {
-	return i == len(text) || utf8.RuneStart(text[i])
+	if i == len(text) || utf8.RuneStart(text[i]) {
+		return true
+	}
+	for j := i - 1; j >= 0 && j >= i-3; j-- {
+		if utf8.RuneStart(text[j]) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			return (r == utf8.RuneError && size == 1) || j+size <= i
+		}
+	}
+	return true
 }
 
 // Fix checks d and applies the automatic fixes, again and again (at most
