@@ -392,6 +392,9 @@ func (g *Guide) build(rules []StyleRule) error {
 		case KindReadability:
 			c.formula, _ = formulaByName(r.Formula)
 			g.scans = append(g.scans, ri)
+			if r.MinWords > 0 {
+				g.needs.words = true
+			}
 		case KindPlatform:
 			g.scans = append(g.scans, ri)
 		}

@@ -42,6 +42,20 @@ func (c *checker) readability(dst []Alert, ri int32) []Alert {
 			return dst
 		}
 	}
+	if r.MinWords > 0 {
+		// Count words as analyze does (an upper bound of readability's
+		// count, which also skips numbers): too few, no need to score.
+		c.analyze()
+		n := 0
+		for _, w := range c.sc.words {
+			if w.flags&(wSkip|wLetter) == wLetter {
+				n++
+			}
+		}
+		if n < r.MinWords {
+			return dst
+		}
+	}
 	st := readability.Count(c.d.Text, c.lang)
 	if st.Words < r.MinWords {
 		return dst

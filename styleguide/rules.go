@@ -578,6 +578,19 @@ func (c *checker) spelling(dst []Alert, ri int32) []Alert {
 	return dst
 }
 
+// mayHold reports whether s holds a byte that starts the UTF-8 encoding of
+// a character of chars.
+func mayHold(s, chars string) bool {
+	for i := 0; i < len(chars); {
+		_, size := utf8.DecodeRuneInString(chars[i:])
+		if strings.IndexByte(s, chars[i]) >= 0 {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
 // platform checks the draft against its platform's limits.
 func (c *checker) platform(dst []Alert, ri int32) []Alert {
 	var lim cmkit.Limits
@@ -588,6 +601,12 @@ func (c *checker) platform(dst []Alert, ri int32) []Alert {
 		if lim, ok = cmkit.PlatformLimits(c.d.Platform); !ok {
 			return dst
 		}
+	}
+	if lim.Forbidden != "" && !mayHold(c.d.Text, lim.Forbidden) && !mayHold(c.d.Title, lim.Forbidden) {
+		// No byte of the text can start a forbidden character: skip
+		// CheckPost's search for them (strings.IndexAny on non-ASCII
+		// characters was a sixth of a tweet's check).
+		lim.Forbidden = ""
 	}
 	fs := lim.CheckPost(c.sc.findings[:0], cmkit.Post{Text: c.d.Text, Title: c.d.Title})
 	for _, f := range fs {
