@@ -75,7 +75,6 @@ type Guide struct {
 	needs    needs          // what the scans need
 	spellers map[string]Speller
 	accept   map[string]bool // lower-case
-	tagWords map[string]bool // lower-case words for hashtag splitting, per rule merged
 	pool     sync.Pool
 	nCond    int // conditional rules
 	nGroups  int // consistency groups

@@ -43,10 +43,6 @@ const (
 	KindSpelling       RuleKind = "spelling"       // words the language's Speller does not know
 )
 
-var kinds = []RuleKind{KindBanned, KindSubstitution, KindConditional, KindCount, KindHashtags,
-	KindConsistency, KindRepetition, KindCapitalization, KindVoice, KindCrisis, KindReadability,
-	KindPlatform, KindSpelling}
-
 // CrisisMode says whether a rule applies while a crisis is on.
 type CrisisMode string
 
