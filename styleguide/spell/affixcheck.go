@@ -1,0 +1,213 @@
+package spell
+
+// affixCheck returns the flag set index of a stem of which w is an
+// affixed form (a prefix, a suffix, both when both allow cross products,
+// or two suffixes when the inner one's continuation class allows the
+// outer one), or -1. needflag, when set, must be on the stem or in the
+// continuation class of an affix (compound parts need it).
+func (d *Dictionary) affixCheck(sc *scratch, w []byte, needflag uint16, inCpd int) int {
+	if f := d.prefixCheck(sc, w, inCpd, needflag); f >= 0 {
+		return f
+	}
+	if f := d.suffixCheck(sc, w, false, nil, 0, needflag, inCpd); f >= 0 {
+		return f
+	}
+	if d.haveContClasses && inCpd == cpdNot {
+		if f := d.suffixCheckTwo(sc, w, false, nil, needflag); f >= 0 {
+			return f
+		}
+		return d.prefixCheckTwo(sc, w, inCpd, needflag)
+	}
+	return -1
+}
+
+func (d *Dictionary) prefixCheck(sc *scratch, w []byte, inCpd int, needflag uint16) int {
+	for _, l := range d.pfx.lens {
+		if l > len(w) {
+			break
+		}
+		for _, a := range d.pfx.byText[string(w[:l])] {
+			if inCpd == cpdNot && a.contMask&mOnlyInCompound != 0 {
+				continue
+			}
+			if inCpd == cpdEnd && a.contMask&mCompoundPermit == 0 {
+				continue
+			}
+			if f := d.prefixCheckword(sc, a, w, inCpd, needflag); f >= 0 {
+				return f
+			}
+		}
+	}
+	return -1
+}
+
+func (d *Dictionary) prefixCheckword(sc *scratch, a *affix, w []byte, inCpd int, needflag uint16) int {
+	tmpl := len(w) - len(a.appnd)
+	if tmpl < 0 || tmpl == 0 && !d.fullStrip {
+		return -1
+	}
+	sc.p = append(append(sc.p[:0], a.strip...), w[len(a.appnd):]...)
+	stem := sc.p
+	if !a.cond.matchStart(stem) {
+		return -1
+	}
+	var one [1]uint32
+	for _, h := range d.homonyms(stem, &one) {
+		fs := d.flagsets[h]
+		if !hasFlag(fs, a.flag) || a.contMask&(mNeedAffix|mCircumfix) != 0 {
+			continue
+		}
+		if needflag != 0 && !hasFlag(fs, needflag) && !a.contHas(needflag) {
+			continue
+		}
+		return int(h)
+	}
+	if a.cross {
+		return d.suffixCheck(sc, stem, true, a, 0, needflag, inCpd)
+	}
+	return -1
+}
+
+// suffixApplicable reports whether suffix a may be tried at all.
+func (d *Dictionary) suffixApplicable(pfx, a *affix, cclass uint16, inCpd int) bool {
+	if inCpd == cpdBegin && a.contMask&mCompoundPermit == 0 {
+		return false
+	}
+	if d.circumfix != 0 {
+		inP := pfx != nil && pfx.contMask&mCircumfix != 0
+		if inP != (a.contMask&mCircumfix != 0) {
+			return false
+		}
+	}
+	if inCpd == cpdNot && a.contMask&mOnlyInCompound != 0 {
+		return false
+	}
+	if cclass == 0 && a.contMask&mNeedAffix != 0 && (pfx == nil || pfx.contMask&mNeedAffix != 0) {
+		return false
+	}
+	return true
+}
+
+func (d *Dictionary) suffixCheck(sc *scratch, w []byte, xprod bool, pfx *affix, cclass, needflag uint16, inCpd int) int {
+	for _, l := range d.sfx.lens {
+		if l > len(w) {
+			break
+		}
+		for _, a := range d.sfx.byText[string(w[len(w)-l:])] {
+			if cclass != 0 && len(a.cont) == 0 {
+				continue
+			}
+			if !d.suffixApplicable(pfx, a, cclass, inCpd) {
+				continue
+			}
+			if l > 0 && inCpd == cpdEnd && pfx == nil && a.contMask&mOnlyInCompound != 0 {
+				continue
+			}
+			if f := d.suffixCheckword(sc, a, w, xprod, pfx, cclass, needflag, inCpd); f >= 0 {
+				return f
+			}
+		}
+	}
+	return -1
+}
+
+func (d *Dictionary) suffixCheckword(sc *scratch, a *affix, w []byte, xprod bool, pfx *affix, cclass, needflag uint16, inCpd int) int {
+	if xprod && !a.cross {
+		return -1
+	}
+	tmpl := len(w) - len(a.appnd)
+	if tmpl < 0 || tmpl == 0 && !d.fullStrip {
+		return -1
+	}
+	sc.s1 = append(append(sc.s1[:0], w[:tmpl]...), a.strip...)
+	stem := sc.s1
+	if !a.cond.matchEnd(stem) {
+		return -1
+	}
+	var one [1]uint32
+	for _, h := range d.homonyms(stem, &one) {
+		fs := d.flagsets[h]
+		if !hasFlag(fs, a.flag) && !(pfx != nil && pfx.contHas(a.flag)) {
+			continue
+		}
+		if xprod && !hasFlag(fs, pfx.flag) && !a.contHas(pfx.flag) {
+			continue
+		}
+		if cclass != 0 && !a.contHas(cclass) {
+			continue
+		}
+		if inCpd == cpdNot && d.masks[h]&mOnlyInCompound != 0 {
+			continue
+		}
+		if needflag != 0 && !hasFlag(fs, needflag) && !a.contHas(needflag) {
+			continue
+		}
+		return int(h)
+	}
+	return -1
+}
+
+// suffixCheckTwo strips an outer suffix whose flag is some suffix's
+// continuation class, then looks for the inner suffix.
+func (d *Dictionary) suffixCheckTwo(sc *scratch, w []byte, xprod bool, pfx *affix, needflag uint16) int {
+	for _, l := range d.sfx.lens {
+		if l > len(w) {
+			break
+		}
+		for _, a := range d.sfx.byText[string(w[len(w)-l:])] {
+			if !d.isContClass(a.flag) || xprod && !a.cross {
+				continue
+			}
+			tmpl := len(w) - len(a.appnd)
+			if tmpl < 0 || tmpl == 0 && !d.fullStrip {
+				continue
+			}
+			sc.s2 = append(append(sc.s2[:0], w[:tmpl]...), a.strip...)
+			stem := sc.s2
+			if !a.cond.matchEnd(stem) {
+				continue
+			}
+			var f int
+			switch {
+			case pfx != nil && !a.contHas(pfx.flag):
+				f = d.suffixCheck(sc, stem, xprod, pfx, a.flag, needflag, cpdNot)
+			default:
+				f = d.suffixCheck(sc, stem, false, nil, a.flag, needflag, cpdNot)
+			}
+			if f >= 0 {
+				return f
+			}
+		}
+	}
+	return -1
+}
+
+func (d *Dictionary) prefixCheckTwo(sc *scratch, w []byte, inCpd int, needflag uint16) int {
+	for _, l := range d.pfx.lens {
+		if l > len(w) {
+			break
+		}
+		for _, a := range d.pfx.byText[string(w[:l])] {
+			if !a.cross || inCpd == cpdBegin {
+				continue
+			}
+			tmpl := len(w) - len(a.appnd)
+			if tmpl < 0 || tmpl == 0 && !d.fullStrip {
+				continue
+			}
+			sc.p = append(append(sc.p[:0], a.strip...), w[len(a.appnd):]...)
+			stem := sc.p
+			if !a.cond.matchStart(stem) {
+				continue
+			}
+			if f := d.suffixCheckTwo(sc, stem, true, a, needflag); f >= 0 {
+				return f
+			}
+		}
+	}
+	return -1
+}
+
+func (d *Dictionary) isContClass(f uint16) bool {
+	return int(f) < len(d.contClassBits) && d.contClassBits[f]
+}
