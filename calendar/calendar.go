@@ -65,6 +65,11 @@ type CheckFinding struct {
 	// Part is the part of a thread it is in: 0 for the variant's Post, k
 	// for Thread[k-1].
 	Part int `json:"part,omitempty"`
+	// Warning marks a finding that does not block: Schedule keeps it in
+	// Entry.Warnings and goes on, and the publisher sends regardless (a
+	// style guide's warnings and suggestions). Every other finding stops
+	// the entry.
+	Warning bool `json:"warning,omitempty"`
 }
 
 // limitFinding turns a finding of the channel's limits on p, part k of its
@@ -673,26 +678,35 @@ func (c *Calendar) schedule(ctx context.Context, e *Entry, now time.Time) error 
 	if !st.Approved {
 		return cmkit.Errorf(cmkit.ErrForbidden, "calendar: entry %s lacks approval", e.ID)
 	}
-	if err := c.validate(ctx, e); err != nil {
+	warnings, err := c.validate(ctx, e)
+	if err != nil {
 		return err
 	}
+	e.Warnings = warnings
 	e.transition(Scheduled, actor(ctx), now, "")
 	e.DueAt = e.At
 	return c.holdIfPaused(ctx, e)
 }
 
 // Validate runs every check Schedule runs on an entry's variants, without
-// changing anything, and returns a *CheckError when any fails.
-func (c *Calendar) Validate(ctx context.Context, e *Entry) error { return c.validate(ctx, e) }
+// changing anything, and returns a *CheckError with the blocking findings
+// when there are any; findings marked Warning do not fail it (Schedule
+// keeps them in Entry.Warnings).
+func (c *Calendar) Validate(ctx context.Context, e *Entry) error {
+	_, err := c.validate(ctx, e)
+	return err
+}
 
-func (c *Calendar) validate(ctx context.Context, e *Entry) error {
+// validate runs every check on e's variants and returns the warnings, or a
+// *CheckError with the blocking findings.
+func (c *Calendar) validate(ctx context.Context, e *Entry) (warnings []CheckFinding, err error) {
 	var findings []CheckFinding
 	var buf [8]cmkit.Finding
 	for i := range e.Variants {
 		v := &e.Variants[i]
 		ch, ok := c.channels[v.Channel]
 		if !ok {
-			return cmkit.Invalid(fmt.Sprintf("entry.variants[%d].channel", i), "unknown", "no channel %q is registered", v.Channel)
+			return nil, cmkit.Invalid(fmt.Sprintf("entry.variants[%d].channel", i), "unknown", "no channel %q is registered", v.Channel)
 		}
 		info := ch.Info()
 		for _, f := range info.Limits.CheckPost(buf[:0], v.Post) {
@@ -701,22 +715,28 @@ func (c *Calendar) validate(ctx context.Context, e *Entry) error {
 		if len(v.Thread) > 0 {
 			fs, err := checkThread(e, v, ch, info)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			findings = append(findings, fs...)
 		}
 		for _, chk := range c.checkers {
 			fs, err := chk.CheckVariant(ctx, e, v, info)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			findings = append(findings, fs...)
+			for _, f := range fs {
+				if f.Warning {
+					warnings = append(warnings, f)
+				} else {
+					findings = append(findings, f)
+				}
+			}
 		}
 	}
 	if len(findings) > 0 {
-		return &CheckError{Entry: e.ID, Findings: findings}
+		return nil, &CheckError{Entry: e.ID, Findings: findings}
 	}
-	return nil
+	return warnings, nil
 }
 
 // Cancel cancels an entry that is not yet published; the acting member

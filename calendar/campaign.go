@@ -29,6 +29,10 @@ type Campaign struct {
 	Brand string `json:"brand"`
 	// Goal says what it is for ("500 contest entries", "+10% sales").
 	Goal string `json:"goal,omitempty"`
+	// Kind says what sort of campaign it is ("promotion", "giveaway",
+	// "launch"): a style guide scopes rules by it (styleguide.Draft's
+	// CampaignKind), such as the disclosure a promotion must carry.
+	Kind string `json:"kind,omitempty"`
 	// Start and End bound it: entries are planned in [Start, End).
 	Start time.Time `json:"start"`
 	// End is when it ends.
@@ -74,7 +78,7 @@ func (cp *Campaign) validate() error {
 		return cmkit.Invalid("campaign.end", "range", "campaign %q ends at %s, not after its start %s", cp.Name,
 			cp.End.Format(time.RFC3339), cp.Start.Format(time.RFC3339))
 	}
-	for _, f := range []struct{ field, text string }{{"campaign.name", cp.Name}, {"campaign.brand", cp.Brand}, {"campaign.goal", cp.Goal}} {
+	for _, f := range []struct{ field, text string }{{"campaign.name", cp.Name}, {"campaign.brand", cp.Brand}, {"campaign.goal", cp.Goal}, {"campaign.kind", cp.Kind}} {
 		if err := checkText(f.field, f.text, false); err != nil {
 			return err
 		}
@@ -116,7 +120,7 @@ func (c *Calendar) CreateCampaign(ctx context.Context, cp Campaign) (Campaign, e
 	return c.store.PutCampaign(ctx, cp)
 }
 
-// UpdateCampaign changes an active campaign's goal and dates, at the
+// UpdateCampaign changes an active campaign's goal, kind and dates, at the
 // version read (cp.Version: zero is cmkit.ErrInvalid, a stale one
 // cmkit.ErrConflict). The acting member needs roles.ManageCampaigns on
 // its brand. Name and Brand never change: another Brand is
@@ -131,7 +135,7 @@ func (c *Calendar) UpdateCampaign(ctx context.Context, cp Campaign) (Campaign, e
 		if cp.Brand != cur.Brand {
 			return cmkit.Invalid("campaign.brand", "fixed", "campaign %q is of brand %q; its brand does not change", cur.Name, cur.Brand)
 		}
-		cur.Goal, cur.Start, cur.End = cp.Goal, cp.Start, cp.End
+		cur.Goal, cur.Kind, cur.Start, cur.End = cp.Goal, cp.Kind, cp.Start, cp.End
 		return nil
 	})
 }

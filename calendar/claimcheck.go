@@ -105,7 +105,7 @@ func (j *job) claimChecks(ctx context.Context, now time.Time) (stop bool, pause 
 		return true, "", nil
 	}
 	// Counting on our side, again, right before sending.
-	if err := p.cal.validate(ctx, e); err != nil {
+	if _, err := p.cal.validate(ctx, e); err != nil {
 		var ce *CheckError
 		if !errors.As(err, &ce) {
 			return false, "", err

@@ -110,6 +110,10 @@ type Entry struct {
 	Labels []string `json:"labels,omitempty"`
 	// Notes are for the team.
 	Notes string `json:"notes,omitempty"`
+	// Warnings are the findings of the last Schedule that did not block
+	// it (CheckFinding.Warning): a style guide's warnings and suggestions,
+	// for the team to see on the calendar.
+	Warnings []CheckFinding `json:"warnings,omitempty"`
 	// Approvals are the approvals given so far (see roles.Policy).
 	Approvals []roles.Approval `json:"approvals,omitempty"`
 	// PausedBy names the pause holding the entry, or is empty.
@@ -246,6 +250,7 @@ func (e Entry) Clone() Entry {
 		v.Replies = slices.Clone(v.Replies)
 	}
 	e.Labels = slices.Clone(e.Labels)
+	e.Warnings = slices.Clone(e.Warnings)
 	e.Approvals = slices.Clone(e.Approvals)
 	e.History = slices.Clone(e.History)
 	if e.Recurrence != nil {
