@@ -1,5 +1,6 @@
 // Quickstart is a tour of cmkit on in-memory defaults: a team with roles, a
-// junior community manager's posts going through approval, a week of posts
+// brand style guide checking a draft, a junior community manager's posts
+// going through approval, a week of posts
 // queued into each channel's posting slots, and the publisher taking them
 // out on simulated time, through the failures real platforms produce.
 // No account or network is needed: the channels are cmkittest fakes.
@@ -22,6 +23,7 @@ import (
 	"github.com/cmkit/cmkit/calendar/recur"
 	"github.com/cmkit/cmkit/cmkittest"
 	"github.com/cmkit/cmkit/roles"
+	"github.com/cmkit/cmkit/styleguide"
 )
 
 func main() {
@@ -76,7 +78,34 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
-	// 3. The calendar, with each channel's posting slots.
+	// 3. The brand's style guide, as the social media manager writes it in
+	// JSON: "barato" and "tani" (cheap) are banned, the Spanish team writes
+	// "correo", not "email" (both masculine singular, so the fix is safe
+	// to apply), and two exclamation marks are enough. The
+	// calendar runs it on every post before scheduling and before sending.
+	layer, err := styleguide.ParseLayer([]byte(`{"name": "acme", "rules": [
+	  {"id": "no-cheap", "kind": "banned", "severity": "error", "terms": ["barato", "tani", "cheap"]},
+	  {"id": "correo", "kind": "substitution", "scope": {"languages": ["es"]},
+	   "replace": [{"avoid": ["email", "e-mail"], "use": "correo", "avoid_gender": "m", "avoid_number": "sg"}]},
+	  {"id": "bangs", "kind": "count", "count": "exclamations", "max": 2}
+	]}`))
+	if err != nil {
+		return err
+	}
+	guide, err := styleguide.Compile([]styleguide.Layer{layer})
+	if err != nil {
+		return err
+	}
+	draft := styleguide.Draft{Text: "Envío gratis hasta el domingo, ¡todo barato! Escríbenos un email.",
+		Language: "es", Platform: cmkit.Mastodon}
+	fmt.Fprintf(w, "The style guide on Ola's first draft, %q:\n", draft.Text)
+	for _, a := range guide.Check(nil, draft) {
+		fmt.Fprintf(w, "  %s %s at %d:%d: %s\n", a.Severity, a.RuleID, a.Line, a.Column, a.Message)
+	}
+	fixed, _ := guide.Fix(draft)
+	fmt.Fprintf(w, "  automatic fixes: %q; the banned word she rewrites herself.\n\n", fixed)
+
+	// 4. The calendar, with each channel's posting slots and the guide.
 	esSlots, err := recur.ParseSlots("Mon-Fri 09:00 13:30, Europe/Madrid")
 	if err != nil {
 		return err
@@ -87,7 +116,7 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	cal, err := calendar.New(calendar.NewMemoryStore(), calendar.WithTeam(team), calendar.WithClock(clock),
 		calendar.WithChannels(es, pl), calendar.WithSlots(es.Info().ID, esSlots), calendar.WithSlots(pl.Info().ID, plSlots),
-		calendar.WithLogger(quiet))
+		calendar.WithStyleGuide(guide, calendar.StyleOptions{}), calendar.WithLogger(quiet))
 	if err != nil {
 		return err
 	}
@@ -99,7 +128,7 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
-	// 4. Ola drafts a week of posts. As a junior she needs a senior's
+	// 5. Ola drafts a week of posts. As a junior she needs a senior's
 	// approval, may not approve her own posts, and may not schedule.
 	asOla, asBea := roles.WithActor(ctx, "ola"), roles.WithActor(ctx, "bea")
 	plan := []struct{ channel, text string }{
@@ -139,13 +168,13 @@ func run(ctx context.Context, w io.Writer) error {
 		fmt.Fprintf(w, "  %s -> %-16s %s\n", e.Title, p.channel, e.At.In(madrid).Format("Mon 2 Jan 15:04 MST"))
 	}
 
-	// 5. The platforms misbehave as real ones do: Mastodon loses one
+	// 6. The platforms misbehave as real ones do: Mastodon loses one
 	// answer after publishing (a retry with the same post ID is safe
 	// there), Facebook answers 503 once, then loses an answer too.
 	es.Inject(cmkittest.FaultLostResponse)
 	pl.Inject(cmkittest.FaultTransient, cmkittest.FaultLostResponse)
 
-	// 6. The publisher runs through the week on simulated time.
+	// 7. The publisher runs through the week on simulated time.
 	for range 7 * 24 * 4 {
 		clock.Advance(15 * time.Minute)
 		if _, err := pub.RunOnce(ctx); err != nil {
@@ -170,7 +199,7 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
-	// 7. Bea checks Facebook, finds the post, and settles it.
+	// 8. Bea checks Facebook, finds the post, and settles it.
 	for e, err := range cal.Entries(ctx, calendar.Query{States: []calendar.State{calendar.Verify}}) {
 		if err != nil {
 			return err

@@ -14,6 +14,8 @@ func TestQuickstart(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out))
 	s := out.String()
+	assert.Contains(t, s, "error no-cheap at 1:38: Evita «barato».")
+	assert.Contains(t, s, `automatic fixes: "Envío gratis hasta el domingo, ¡todo barato! Escríbenos un correo."`)
 	assert.Contains(t, s, "post 1 is in_review; who can approve: [bea sam]")
 	assert.Contains(t, s, "ola approving her own post: refused (true)")
 	assert.Contains(t, s, "post 1 -> acme-es-mastodon Mon 23 Nov 09:00 CET")
