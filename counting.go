@@ -150,28 +150,31 @@ func countClusters(c Counting, text string) int {
 }
 
 // weightNFC weighs a grapheme cluster as X does after normalizing the text
-// to NFC: the characters that compose canonically with the one before them
-// ("e" + U+0301 is "é", a Hangul L V T sequence is one syllable) fold into
-// it, the others weigh their own. Marks are composed in the order written,
-// without canonical reordering, so a rare sequence that NFC would reorder
-// before composing counts more here than on X, never less.
+// to NFC (twitter-text's parseTweet calls String.prototype.normalize()
+// before weighing): "e" + U+0301 is "é", a Hangul L V T sequence one
+// syllable, U+2126 OHM SIGN is U+03A9 (weight 1), and U+FB2C, excluded
+// from composition, is three Hebrew code points of weight 1. A cluster of
+// code points NFC leaves alone weighs its code points directly; a cluster
+// too long to normalize (more than grapheme.MaxNFC code points once
+// decomposed) weighs as written.
 func weightNFC(cluster string) int {
 	w := 0
-	cur := rune(-1)
-	composing := true
+	stable := true
 	for _, r := range cluster {
-		if cur < 0 {
-			cur = r
-			continue
-		}
-		if composing {
-			if comp, ok := grapheme.Compose(cur, r); ok {
-				cur = comp
-				continue
-			}
-			composing = false
-		}
+		w += xWeight(r)
+		stable = stable && grapheme.NFCStable(r)
+	}
+	if stable {
+		return w
+	}
+	var buf [grapheme.MaxNFC]rune
+	n, ok := grapheme.NFC(&buf, cluster)
+	if !ok {
+		return w
+	}
+	w = 0
+	for _, r := range buf[:n] {
 		w += xWeight(r)
 	}
-	return w + xWeight(cur)
+	return w
 }
