@@ -23,9 +23,9 @@ func (f CounterFunc) Count(text string) int { return f(text) }
 
 // Count returns the length of text as the platform measures it against
 // MaxLength: with Counter when set, else with Counting (code points when
-// empty), every link counting URLLength when that is set and a fediverse
-// mention counting its local part when MentionLocalPart is set. It does not
-// allocate.
+// empty), every link counting URLLength when that is set (only links with
+// a scheme when LinksNeedScheme is set) and a fediverse mention counting
+// its local part when MentionLocalPart is set. It does not allocate.
 func (l Limits) Count(text string) int {
 	if l.Counter != nil {
 		return l.Counter.Count(text)
@@ -34,8 +34,9 @@ func (l Limits) Count(text string) int {
 		return countPlain(l.Counting, text)
 	}
 	n, pos := 0, 0
+	rules := entity.Rules{SchemeOnly: l.LinksNeedScheme}
 	for from := 0; ; {
-		e, ok := entity.Next(text, from)
+		e, ok := rules.Next(text, from)
 		if !ok {
 			break
 		}

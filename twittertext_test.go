@@ -1,6 +1,7 @@
 package cmkit_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,5 +34,30 @@ func TestCountWeightedNFC(t *testing.T) {
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, x.Count(tc.in), "%+q", tc.in)
+	}
+}
+
+// TestCountXLinks: X counts a link as 23 where twitter-text extracts one
+// (js/src/extractUrlsWithIndices.js, config v3 transformedURLLength 23), and
+// everything else by weight.
+func TestCountXLinks(t *testing.T) {
+	x, _ := cmkit.PlatformLimits(cmkit.X)
+	tests := []struct {
+		rule string
+		in   string
+		want int
+	}{
+		// The path stops at CJK (validGeneralUrlPathChars): "test " 5, the
+		// link 23, "だよね" 3*2, ".comtest/hogehoge" 17.
+		{"validUrlPath", "test http://example.comだよね.comtest/hogehoge", 5 + 23 + 6 + 17},
+		{"validUrlPrecedingChars", "見てhttp://google.com", 2*2 + 23},
+		{"validDomain needs a TLD", "http://no-tld", 13},
+		{"validSubdomain allows _", "http://sub_domain-dash.twitter.com", 23},
+		{"e-mail address", "john.doe.gov@mail.com", 21},
+		{"validAsciiDomain", "見てexample.com", 2*2 + 23},
+		{"label of 64", "http://" + strings.Repeat("a", 64) + ".com", 7 + 64 + 4},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, x.Count(tc.in), "%s: %q", tc.rule, tc.in)
 	}
 }
