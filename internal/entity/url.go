@@ -347,15 +347,26 @@ func tail(s string, m *urlMatch) {
 func pathEnd_(s string, i int) int {
 	end := i
 	for i < len(s) {
-		if s[i] == '(' {
-			e := parens(s, i)
-			if e < 0 {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == '(' {
+				e := parens(s, i)
+				if e < 0 {
+					break
+				}
+				i, end = e, e
+				continue
+			}
+			if !pathChars[c] {
 				break
 			}
-			i, end = e, e
+			i++
+			if pathEnd[c] {
+				end = i
+			}
 			continue
 		}
-		r, n := runeAt(s, i)
+		r, n := utf8.DecodeRuneInString(s[i:])
 		if !isPathChar(r) {
 			break
 		}
@@ -442,6 +453,9 @@ func tcoEnd(s string, m urlMatch) int {
 // 4096 UTF-16 code units long (Java's Extractor.isValidHostAndLength).
 func valid(s string, m urlMatch) bool {
 	host := s[m.host:m.hostEnd]
+	if m.end-m.start+defaultScheme <= maxURLLength && shortASCIILabels(host) {
+		return !(len(host) >= 4 && host[:4] == "xn--") || func() bool { q, _ := asciiHost(host, 0); return q >= 0 }()
+	}
 	if len(host) >= 4 && host[:4] == "xn--" {
 		if q, _ := asciiHost(host, 0); q < 0 {
 			return false
@@ -466,6 +480,25 @@ func valid(s string, m urlMatch) bool {
 		length += defaultScheme
 	}
 	return length <= maxURLLength
+}
+
+// shortASCIILabels reports whether host is ASCII with labels of at most 63
+// bytes: then it is its own punycode form, and no longer than it looks.
+func shortASCIILabels(host string) bool {
+	n := 0
+	for i := 0; i < len(host); i++ {
+		switch c := host[i]; {
+		case c >= utf8.RuneSelf:
+			return false
+		case c == '.':
+			n = 0
+		default:
+			if n++; n > maxLabelLength {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func utf16Len(s string) int {
