@@ -40,6 +40,9 @@ func TestExtract(t *testing.T) {
 		{"see http://example.com:8080/x", []found{{URL, "http://example.com:8080/x"}}},
 		{"e.g. this, i.e. that, Mr.Smith, 3.14", nil},
 		{"mail bob@example.com", nil},
+		// An e-mail address: no link (the TLD lookahead refuses "@") and no
+		// mention (a word character before "@"); twitter-text extract.yml.
+		{"john.doe.gov@mail.com", nil},
 		{"#Promoción y #Zniżki2024 pero no #123", []found{{Hashtag, "#Promoción"}, {Hashtag, "#Zniżki2024"}}},
 		{"a#b &#39; #_x", []found{{Hashtag, "#_x"}}},
 		{"#️⃣ keycap", nil},

@@ -5,6 +5,9 @@ package entity
 // maxASCIITLD is the length of the longest ASCII top-level domain.
 const maxASCIITLD = 18
 
+// otherASCIIFirst is how many otherTLDs start with an ASCII letter.
+const otherASCIIFirst = 2
+
 // asciiTLDs are the 1419 top-level domains of ASCII letters, lower case,
 // sorted.
 var asciiTLDs = [...]string{

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-//go:generate go run gen.go -tlds ../../../twitter-text/conformance/tld_lib.yml
+//go:generate go run gen.go -tlds ../../../twitter-text/conformance/tld_lib.yml -source " (github.com/twitter/twitter-text commit d066f7a, 2020-03-25)"
 
 // Limits of twitter-text (js/src/extractUrlsWithIndices.js, lib/idna.js).
 const (
@@ -151,11 +151,15 @@ func tldEnd(s string, i int) int {
 			best = j
 		}
 	}
-	// Other TLDs start with their first code point.
+	// Other TLDs start with their first code point; the few that start
+	// with an ASCII letter come first.
 	if i < len(s) {
 		r, _ := runeAt(s, i)
 		r = unicode.ToLower(r)
-		lo, hi := 0, len(otherTLDs)
+		lo, hi := 0, otherASCIIFirst
+		if r >= utf8.RuneSelf {
+			lo, hi = otherASCIIFirst, len(otherTLDs)
+		}
 		for lo < hi {
 			m := int(uint(lo+hi) >> 1)
 			if f, _ := utf8.DecodeRuneInString(otherTLDs[m]); f < r {
@@ -246,13 +250,17 @@ func label(s string, i int) (end int, sub, name bool) {
 	end = i
 	first, lastOK, underscore := true, false, false
 	for end < len(s) {
-		r, n := runeAt(s, end)
+		c := s[end]
+		r, n := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[end:])
+		}
 		switch {
-		case isDomainChar(r):
+		case c < utf8.RuneSelf && isASCIIAlnum(c) || c >= utf8.RuneSelf && isDomainChar(r):
 			lastOK = true
-		case (r == '-' || r == '_') && !first:
+		case (c == '-' || c == '_') && !first:
 			lastOK = false
-			underscore = underscore || r == '_'
+			underscore = underscore || c == '_'
 		default:
 			return end, lastOK, lastOK && !underscore
 		}
