@@ -23,9 +23,9 @@ func (f CounterFunc) Count(text string) int { return f(text) }
 
 // Count returns the length of text as the platform measures it against
 // MaxLength: with Counter when set, else with Counting (code points when
-// empty), every link counting URLLength when that is set and a fediverse
-// mention counting its local part when MentionLocalPart is set. It does not
-// allocate.
+// empty), every link counting URLLength when that is set (only links with
+// a scheme when LinksNeedScheme is set) and a fediverse mention counting
+// its local part when MentionLocalPart is set. It does not allocate.
 func (l Limits) Count(text string) int {
 	if l.Counter != nil {
 		return l.Counter.Count(text)
@@ -34,8 +34,9 @@ func (l Limits) Count(text string) int {
 		return countPlain(l.Counting, text)
 	}
 	n, pos := 0, 0
+	rules := entity.Rules{SchemeOnly: l.LinksNeedScheme}
 	for from := 0; ; {
-		e, ok := entity.Next(text, from)
+		e, ok := rules.Next(text, from)
 		if !ok {
 			break
 		}
@@ -150,28 +151,31 @@ func countClusters(c Counting, text string) int {
 }
 
 // weightNFC weighs a grapheme cluster as X does after normalizing the text
-// to NFC: the characters that compose canonically with the one before them
-// ("e" + U+0301 is "é", a Hangul L V T sequence is one syllable) fold into
-// it, the others weigh their own. Marks are composed in the order written,
-// without canonical reordering, so a rare sequence that NFC would reorder
-// before composing counts more here than on X, never less.
+// to NFC (twitter-text's parseTweet calls String.prototype.normalize()
+// before weighing): "e" + U+0301 is "é", a Hangul L V T sequence one
+// syllable, U+2126 OHM SIGN is U+03A9 (weight 1), and U+FB2C, excluded
+// from composition, is three Hebrew code points of weight 1. A cluster of
+// code points NFC leaves alone weighs its code points directly; a cluster
+// too long to normalize (more than grapheme.MaxNFC code points once
+// decomposed) weighs as written.
 func weightNFC(cluster string) int {
 	w := 0
-	cur := rune(-1)
-	composing := true
+	stable := true
 	for _, r := range cluster {
-		if cur < 0 {
-			cur = r
-			continue
-		}
-		if composing {
-			if comp, ok := grapheme.Compose(cur, r); ok {
-				cur = comp
-				continue
-			}
-			composing = false
-		}
+		w += xWeight(r)
+		stable = stable && grapheme.NFCStable(r)
+	}
+	if stable {
+		return w
+	}
+	var buf [grapheme.MaxNFC]rune
+	n, ok := grapheme.NFC(&buf, cluster)
+	if !ok {
+		return w
+	}
+	w = 0
+	for _, r := range buf[:n] {
 		w += xWeight(r)
 	}
-	return w + xWeight(cur)
+	return w
 }

@@ -269,15 +269,18 @@ func TestSplitThreadLongText(t *testing.T) {
 }
 
 // FuzzLimits: counting, checking, truncating and splitting any text on any
-// well-known platform never panics, and what they return keeps the limits.
+// well-known platform (LinksNeedScheme flipped when max has its top bit)
+// never panics, and what they return keeps the limits.
 func FuzzLimits(f *testing.F) {
 	for _, s := range []string{"", "hola", family + flag + skinTone, link + remote, "#a #b #c @d $E e.com", "\xff\xfe", strings.Repeat("palabra ", 100)} {
 		f.Add(s, uint8(0), uint16(0))
 		f.Add(s, uint8(2), uint16(12))
+		f.Add(s, uint8(7), uint16(0x8000|200))
 	}
 	platforms := cmkit.Platforms()
 	f.Fuzz(func(t *testing.T, text string, p uint8, max uint16) {
 		l, _ := cmkit.PlatformLimits(platforms[int(p)%len(platforms)])
+		l.LinksNeedScheme = l.LinksNeedScheme != (max&0x8000 != 0)
 		if max > 0 {
 			l.MaxLength = int(max%500) + 1
 		}

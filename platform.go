@@ -183,6 +183,10 @@ type Limits struct {
 	// MentionLocalPart makes a fediverse mention ("@user@instance.social")
 	// count as its local part ("@user"), as Mastodon does.
 	MentionLocalPart bool `json:"mention_local_part,omitempty"`
+	// LinksNeedScheme makes only links written with a scheme
+	// ("https://…") count as links, as Mastodon does: "example.com/a"
+	// then counts as written.
+	LinksNeedScheme bool `json:"links_need_scheme,omitempty"`
 	// Counter, when set, measures MaxLength instead of Counting, URLLength
 	// and MentionLocalPart: the hook for a platform whose rule is none of
 	// the Counting methods. It is not serialized. Limits (and ChannelInfo)

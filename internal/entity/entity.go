@@ -7,25 +7,45 @@
 // without overlaps, in one pass that allocates nothing once the slice has
 // room. Offsets are byte offsets into the text.
 //
-// The rules follow what the platforms link, in the spirit of twitter-text:
+// The rules are twitter-text's (github.com/twitter/twitter-text, v3: the
+// regular expressions of js/src/regexp and extractUrlsWithIndices.js, the
+// best published reference, used for every platform), read here by hand in
+// one pass:
 //
-//   - URL: "http://" or "https://" followed by a host, or a host alone
-//     ("example.com/path", "zniżki.pl", "www.ejemplo.es") whose last label
-//     is a known generic TLD, any two-letter country TLD, a punycode
-//     ("xn--") label or a label of non-ASCII letters. Hosts may contain
-//     Unicode letters. A path, query or fragment runs to the next space;
-//     trailing punctuation (. , ; : ! ? ' ") is left out, and so is a closing
-//     parenthesis or bracket without its opening one, as platforms do for
-//     "(see example.com/a)". An address after "@" (an e-mail) is not a URL.
+//   - URL: an optional "http://" or "https://", a host of labels (domain
+//     characters, that is anything but ASCII punctuation, spaces and
+//     directional marks, with inner "-"; subdomains may also hold "_") and
+//     a top-level domain from twitter-text's lists (tlds.go, generated from
+//     its tld_lib.yml) or a punycode one, followed by no ASCII letter,
+//     digit, "@", "+" or "-"; then a port, a path (ASCII letters and
+//     digits, Cyrillic and accented Latin letters, some punctuation and
+//     balanced parentheses, ending with a letter, digit, "/", "+", "-",
+//     "=", "_", "#" or ")") and a query. It follows no ASCII letter or
+//     digit, "@", "$" or "#"; a link without a scheme follows no "-", "_",
+//     "." or "/" either, and only its ASCII hosts are links ("example.com"
+//     in "見てexample.com"), the last one keeping the path. Each label is
+//     at most 63 characters once punycode-encoded, and a link, with its
+//     scheme ("https://" when none is written) and its host
+//     punycode-encoded, at most 4096 UTF-16 code units. A t.co link ends
+//     after its slug of at most 40 characters. "john.doe.gov@mail.com" is
+//     no link. With Rules.SchemeOnly (Mastodon), a link needs its scheme.
 //   - Hashtag: "#" after a non-word character, then letters, digits, marks
 //     and "_" of any script, with at least one letter ("#Promoción",
 //     "#Zniżki2024"; not "#123").
 //   - Mention: "@" after a non-word character, then a handle of ASCII
 //     letters, digits and "_", with inner "." and "-" (Bluesky handles such
-//     as "@alice.bsky.social"), optionally followed by "@instance.domain"
-//     (the fediverse); LocalEnd marks where the local part ends.
+//     as "@alice.bsky.social"), optionally followed by "@" and a fediverse
+//     domain as Mastodon reads it (word characters joined by "." and "-",
+//     at most 253 characters); LocalEnd marks where the local part ends. A
+//     handle followed by "@" and no such domain is no mention.
 //   - Cashtag: "$" after a non-word character, then 1 to 6 ASCII letters,
 //     optionally "." or "_" and 1 or 2 letters ("$TSLA", "$BRK.A"); not "$100".
+//
+// Entities do not overlap: the one that starts first wins, as in
+// twitter-text's removeOverlappingEntities. Next reads links as the
+// regular expression's scan does, so that a link match that yields no
+// link (an invalid one, or the text around the ASCII hosts of one without
+// a scheme) still hides what lies inside it.
 package entity
 
 import (
@@ -75,17 +95,36 @@ type Entity struct {
 // nonzero exactly when some byte of w equals c.
 func hasSpecial(w uint64) bool {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	x1, x2, x3, x4, x5 := w^('#'*lo), w^('$'*lo), w^('@'*lo), w^('.'*lo), w^(':'*lo)
-	return ((x1-lo)&^x1|(x2-lo)&^x2|(x3-lo)&^x3|(x4-lo)&^x4|(x5-lo)&^x5)&hi != 0
+	x1, x2, x3, x4 := w^('#'*lo), w^('$'*lo), w^('@'*lo), w^('.'*lo)
+	return ((x1-lo)&^x1|(x2-lo)&^x2|(x3-lo)&^x3|(x4-lo)&^x4)&hi != 0
 }
 
-// special marks the bytes that can start or reveal an entity.
-var special = [256]bool{'#': true, '@': true, '$': true, '.': true, ':': true}
+// Rules are the variants of the rules that platforms apply. The zero
+// Rules are twitter-text's, which the package-level Extract and Next use.
+type Rules struct {
+	// SchemeOnly makes only links written with a scheme ("https://...")
+	// links, as Mastodon extracts them (extract_url_without_protocol:
+	// false); "example.com/a" is then plain text. A link written without
+	// one still ends where twitter-text would end it, so what follows is
+	// read the same way.
+	SchemeOnly bool
+}
 
 // Extract appends the entities of s to dst, in order, and returns it.
-func Extract(dst []Entity, s string) []Entity {
+func Extract(dst []Entity, s string) []Entity { return Rules{}.Extract(dst, s) }
+
+// Next returns the first entity of s that starts at or after from, as if s
+// had been scanned by Extract from the start; ok is false when there is
+// none. Calling Next again from the returned End walks all entities without
+// allocating. from must be 0, the End of an entity Next returned, or the
+// position of a space.
+func Next(s string, from int) (e Entity, ok bool) { return Rules{}.Next(s, from) }
+
+// Extract appends the entities of s under the rules r to dst, in order,
+// and returns it.
+func (r Rules) Extract(dst []Entity, s string) []Entity {
 	for from := 0; ; {
-		e, ok := Next(s, from)
+		e, ok := r.Next(s, from)
 		if !ok {
 			return dst
 		}
@@ -94,13 +133,26 @@ func Extract(dst []Entity, s string) []Entity {
 	}
 }
 
-// Next returns the first entity of s that starts at or after from, as if s
-// had been scanned by Extract from the start; ok is false when there is
-// none. Calling Next again from the returned End walks all entities without
-// allocating. from must be 0 or the End of an entity Next returned.
-func Next(s string, from int) (e Entity, ok bool) {
-	last := from // nothing may start before the end of the last entity
-	for i := from; i < len(s); i++ {
+// maxResync bounds how far back Next looks for where twitter-text's link
+// scan stood at from (see resync).
+const (
+	maxResync     = maxURLLength
+	maxResyncDots = 16
+)
+
+// Next is the package-level Next under the rules r.
+func (r Rules) Next(s string, from int) (e Entity, ok bool) {
+	// scan is where twitter-text's link expression would try its next
+	// match (its lastIndex): a link starts after scan, or at 0 when scan is
+	// 0. Other entities start at from or later.
+	scan := from
+	if from > 0 && from < len(s) {
+		if c, _ := runeAt(s, from); !barrier(c) {
+			scan = resync(s, from)
+		}
+	}
+	dead := -1 // dots up to here start no host
+	for i := scan; i < len(s); i++ {
 		// Skip eight bytes at a time while none of them is special.
 		for i+8 <= len(s) && !hasSpecial(grapheme.Load64(s, i)) {
 			i += 8
@@ -112,17 +164,18 @@ func Next(s string, from int) (e Entity, ok bool) {
 		if !special[c] {
 			continue
 		}
-		switch c {
-		case '#':
-			e = hashtag(s, i, last)
-		case '@':
-			e = mention(s, i, last)
-		case '$':
-			e = cashtag(s, i, last)
-		case ':':
-			e = schemeURL(s, i, last)
-		case '.':
-			e = barURL(s, i, last)
+		switch {
+		case c == '.':
+			if i > dead {
+				e, scan, dead = r.url(s, i, scan, from)
+			}
+		case i < from:
+		case c == '#':
+			e = hashtag(s, i, from)
+		case c == '@':
+			e = mention(s, i, from)
+		case c == '$':
+			e = cashtag(s, i, from)
 		}
 		if e.Kind != 0 {
 			if e.LocalEnd == 0 {
@@ -133,6 +186,37 @@ func Next(s string, from int) (e Entity, ok bool) {
 	}
 	return Entity{}, false
 }
+
+// resync returns where twitter-text's link scan stands when it reaches
+// from: a link match never holds a space (or another barrier), so a scan
+// started at the last one before from reads what the full scan reads. So
+// that pathological text stays linear, it looks back at most maxResync
+// bytes and over at most maxResyncDots dots; past that it starts the scan
+// where it stopped, which can only matter for a link match that spans so
+// much.
+func resync(s string, from int) int {
+	dots := 0
+	for i := from; i > 0; {
+		r, n := utf8.DecodeLastRuneInString(s[:i])
+		i -= n
+		if barrier(r) {
+			return i
+		}
+		if r == '.' {
+			dots++
+		}
+		if i == 0 {
+			return 0
+		}
+		if from-i >= maxResync || dots > maxResyncDots {
+			return i
+		}
+	}
+	return from
+}
+
+// special marks the bytes that can start or reveal an entity.
+var special = [256]bool{'#': true, '@': true, '$': true, '.': true}
 
 // prevRune returns the rune that ends s[:i], or -1 at the start.
 func prevRune(s string, i int) rune {
@@ -225,20 +309,42 @@ func mention(s string, i, last int) Entity {
 	}
 	e := Entity{Kind: Mention, Start: i, End: end, LocalEnd: end}
 	if end < len(s) && s[end] == '@' {
-		if h := handle(s, end+1); h > end+1 && dotIn(s[end+1:h]) {
-			e.End = h
+		// A fediverse mention, as Mastodon reads it (Account::MENTION_RE,
+		// lib/extractor.rb): the domain is word characters in groups
+		// joined by runs of "." and "-", at most 253 characters. A mention
+		// followed by "@" and no such domain is no mention at all (both
+		// twitter-text's and Mastodon's end_mention_match).
+		h := remoteDomain(s, end+1)
+		if h == end+1 || utf8.RuneCountInString(s[end+1:h]) > maxDomainLength {
+			return Entity{}
 		}
+		e.End = h
 	}
 	return e
 }
 
-func dotIn(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			return true
+// maxDomainLength is Mastodon's Extractor::MAX_DOMAIN_LENGTH.
+const maxDomainLength = 253
+
+// remoteDomain returns the end of a fediverse domain that starts at j
+// ([[:word:]]+([.-]+[[:word:]]+)*), or j when there is none.
+func remoteDomain(s string, j int) int {
+	end := j
+	for k := j; k < len(s); {
+		r, n := runeAt(s, k)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			return end
+		case isWord(r) || unicode.Is(unicode.Pc, r):
+			k += n
+			end = k
+		case (r == '.' || r == '-') && end > j:
+			k += n
+		default:
+			return end
 		}
 	}
-	return false
+	return end
 }
 
 func cashtag(s string, i, last int) Entity {
@@ -278,143 +384,6 @@ func nextRune(s string, i int) rune {
 	return r
 }
 
-// isLabel reports whether r may appear in a host label.
-func isLabel(r rune) bool {
-	if r < utf8.RuneSelf {
-		return isASCIIAlnum(byte(r)) || r == '-'
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
-}
-
-// hostEnd returns the end of a host (labels separated by single dots)
-// starting at j, and the start of its last label.
-func hostEnd(s string, j int) (end, lastLabel int) {
-	end, lastLabel = j, j
-	k := j
-	for k < len(s) {
-		r, n := rune(s[k]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[k:])
-			if r == utf8.RuneError {
-				break
-			}
-		}
-		if isLabel(r) {
-			k += n
-			end = k
-			continue
-		}
-		if r == '.' && k > j && k+1 < len(s) && s[k-1] != '.' && s[k-1] != '-' {
-			if nr := nextRune(s, k+1); isLabel(nr) && nr != '-' {
-				k++
-				lastLabel = k
-				continue
-			}
-		}
-		break
-	}
-	return end, lastLabel
-}
-
-// schemeURL reads a URL whose "://" starts at i.
-func schemeURL(s string, i, last int) Entity {
-	if i+3 > len(s) || s[i+1] != '/' || s[i+2] != '/' {
-		return Entity{}
-	}
-	start := -1
-	switch {
-	case i >= 5 && i-5 >= last && equalFold(s[i-5:i], "https"):
-		start = i - 5
-	case i >= 4 && i-4 >= last && equalFold(s[i-4:i], "http"):
-		start = i - 4
-	default:
-		return Entity{}
-	}
-	if p := prevRune(s, start); p >= 0 && isWord(p) {
-		return Entity{}
-	}
-	end, _ := hostEnd(s, i+3)
-	if end == i+3 {
-		return Entity{}
-	}
-	return Entity{Kind: URL, Start: start, End: rest(s, end)}
-}
-
-// barURL reads a URL without scheme around the dot at i.
-func barURL(s string, i, last int) Entity {
-	// Walk back over the first label.
-	j := i
-	for j > last {
-		r, n := utf8.DecodeLastRuneInString(s[:j])
-		if !isLabel(r) {
-			break
-		}
-		j -= n
-	}
-	if j == i || s[j] == '-' {
-		return Entity{}
-	}
-	if p := prevRune(s, j); p >= 0 && (isWord(p) || p == '@' || p == '.' || p == '/' || p == '#' || p == '$' || p == '&' || p == '~' || p == '-' || p == ':' || p == '+' || p == '=') {
-		return Entity{}
-	}
-	end, lastLabel := hostEnd(s, j)
-	if end <= i+1 || !validTLD(s[lastLabel:end], hasPrefixFold(s[j:], "www.")) {
-		return Entity{}
-	}
-	return Entity{Kind: URL, Start: j, End: rest(s, end)}
-}
-
-// rest extends a URL whose host ends at end over its port, path, query and
-// fragment, and drops trailing punctuation.
-func rest(s string, end int) int {
-	k := end
-	if k+1 < len(s) && s[k] == ':' && s[k+1] >= '0' && s[k+1] <= '9' {
-		k++
-		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
-			k++
-		}
-		end = k
-	}
-	if k >= len(s) || s[k] != '/' && s[k] != '?' && s[k] != '#' {
-		return end
-	}
-	open := 0 // unmatched '(' and '['
-	for k < len(s) {
-		r, n := rune(s[k]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[k:])
-			if r == utf8.RuneError || unicode.IsSpace(r) || r == '«' || r == '»' || r == '“' || r == '”' || unicode.Is(unicode.Cf, r) {
-				break
-			}
-		} else if r <= ' ' || r == '<' || r == '>' || r == '"' || r == 0x7f {
-			break
-		}
-		switch r {
-		case '(', '[':
-			open++
-		case ')', ']':
-			if open == 0 {
-				return trimTrailing(s, end, k)
-			}
-			open--
-		}
-		k += n
-	}
-	return trimTrailing(s, end, k)
-}
-
-func trimTrailing(s string, min, k int) int {
-	for k > min {
-		switch s[k-1] {
-		case '.', ',', ';', ':', '!', '?', '\'', '"', '*':
-			k--
-			continue
-		}
-		break
-	}
-	return k
-}
-
 func equalFold(a, b string) bool {
 	if len(a) != len(b) {
 		return false
@@ -429,56 +398,4 @@ func equalFold(a, b string) bool {
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && equalFold(s[:len(prefix)], prefix)
-}
-
-// validTLD reports whether label may end a host written without a scheme.
-func validTLD(label string, www bool) bool {
-	if len(label) < 2 {
-		return false
-	}
-	ascii := true
-	for i := 0; i < len(label); i++ {
-		c := label[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
-		} else if !isASCIILetter(c) && !(i >= 2 && hasPrefixFold(label, "xn--")) {
-			return false
-		}
-	}
-	if !ascii {
-		// An internationalized TLD: letters only.
-		for _, r := range label {
-			if !unicode.IsLetter(r) && !unicode.IsMark(r) {
-				return false
-			}
-		}
-		return true
-	}
-	if len(label) == 2 || www || hasPrefixFold(label, "xn--") {
-		return true
-	}
-	var buf [24]byte
-	if len(label) > len(buf) {
-		return false
-	}
-	for i := 0; i < len(label); i++ {
-		buf[i] = label[i] | 0x20
-	}
-	_, ok := genericTLDs[string(buf[:len(label)])]
-	return ok
-}
-
-// genericTLDs are the generic top-level domains linked without a scheme.
-// Every two-letter (country) TLD is accepted as well.
-var genericTLDs = map[string]struct{}{
-	"com": {}, "net": {}, "org": {}, "edu": {}, "gov": {}, "mil": {}, "int": {}, "info": {},
-	"biz": {}, "name": {}, "pro": {}, "aero": {}, "asia": {}, "cat": {}, "coop": {}, "jobs": {},
-	"mobi": {}, "museum": {}, "tel": {}, "travel": {}, "xxx": {}, "app": {}, "dev": {}, "page": {},
-	"blog": {}, "shop": {}, "store": {}, "online": {}, "site": {}, "tech": {}, "xyz": {}, "club": {},
-	"live": {}, "news": {}, "social": {}, "cloud": {}, "email": {}, "link": {}, "top": {}, "vip": {},
-	"wiki": {}, "art": {}, "design": {}, "media": {}, "agency": {}, "digital": {}, "studio": {},
-	"world": {}, "today": {}, "life": {}, "space": {}, "website": {}, "network": {}, "company": {},
-	"group": {}, "global": {}, "solutions": {}, "services": {}, "eus": {}, "gal": {}, "barcelona": {},
-	"madrid": {}, "berlin": {}, "london": {}, "nyc": {}, "paris": {}, "io": {}, "ai": {}, "co": {},
-	"me": {}, "tv": {}, "fm": {}, "ly": {}, "gg": {}, "to": {},
 }

@@ -34,9 +34,15 @@ func TestExtract(t *testing.T) {
 		{"www.ejemplo.es/ofertas!", []found{{URL, "www.ejemplo.es/ofertas"}}},
 		{"kup na zniżki.pl dziś", []found{{URL, "zniżki.pl"}}},
 		{"http://münchen.de/straße", []found{{URL, "http://münchen.de/straße"}}},
-		{"localhost:8080 and http://localhost:8080/x", []found{{URL, "http://localhost:8080/x"}}},
+		// No TLD, no link, scheme or not (twitter-text validDomain); this
+		// case used to expect "http://localhost:8080/x".
+		{"localhost:8080 and http://localhost:8080/x", nil},
+		{"see http://example.com:8080/x", []found{{URL, "http://example.com:8080/x"}}},
 		{"e.g. this, i.e. that, Mr.Smith, 3.14", nil},
 		{"mail bob@example.com", nil},
+		// An e-mail address: no link (the TLD lookahead refuses "@") and no
+		// mention (a word character before "@"); twitter-text extract.yml.
+		{"john.doe.gov@mail.com", nil},
 		{"#Promoción y #Zniżki2024 pero no #123", []found{{Hashtag, "#Promoción"}, {Hashtag, "#Zniżki2024"}}},
 		{"a#b &#39; #_x", []found{{Hashtag, "#_x"}}},
 		{"#️⃣ keycap", nil},
@@ -63,20 +69,26 @@ func TestMentionLocalPart(t *testing.T) {
 }
 
 func TestExtractDoesNotAllocate(t *testing.T) {
-	s := "Nueva #Promoción en https://ejemplo.es/ofertas con @tienda y $ACME. ¡Zniżki! www.sklep.pl"
+	s := "Nueva #Promoción en https://ejemplo.es/ofertas con @tienda y $ACME. ¡Zniżki! www.sklep.pl " +
+		"これは日本語です。example.com中国語t.co/abcde http://日本語.みんな/a @ana@mastodon.social"
 	dst := make([]Entity, 0, 16)
 	assert.Zero(t, testing.AllocsPerRun(100, func() { dst = Extract(dst[:0], s) }))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { dst = Rules{SchemeOnly: true}.Extract(dst[:0], s) }))
 }
 
-// FuzzExtract: entities lie inside the text, in order, without overlaps,
-// and each is of its kind's shape.
+// FuzzExtract: under either rules, entities lie inside the text, in
+// order, without overlaps, and each is of its kind's shape; with
+// SchemeOnly every link has a scheme.
 func FuzzExtract(f *testing.F) {
-	for _, s := range []string{"", "#a @b $C d.com", "https://x.y/(a)", "@u@i.social", "#123", "a.b.c.d.", "\xff#\xfe", "@.@.", "http://"} {
-		f.Add(s)
+	for _, s := range []string{"", "#a @b $C d.com", "https://x.y/(a)", "@u@i.social", "#123", "a.b.c.d.", "\xff#\xfe", "@.@.",
+		"http://", "これは日本語です。example.com中国語t.co/abcde", "http://t.co/abc?x=1", "a_b.example.com?q=x.com", "http://xn--p1ai.xn--p1ai/"} {
+		f.Add(s, false)
+		f.Add(s, true)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
+	f.Fuzz(func(t *testing.T, s string, schemeOnly bool) {
 		last := 0
-		for _, e := range Extract(nil, s) {
+		rules := Rules{SchemeOnly: schemeOnly}
+		for _, e := range rules.Extract(nil, s) {
 			if e.Start < last || e.End <= e.Start || e.End > len(s) || e.LocalEnd < e.Start || e.LocalEnd > e.End {
 				t.Fatalf("%q: bad entity %+v after %d", s, e, last)
 			}
@@ -99,6 +111,9 @@ func FuzzExtract(f *testing.F) {
 					t.Fatalf("%q: cashtag %q", s, text)
 				}
 			case URL:
+				if schemeOnly && !hasPrefixFold(text, "http://") && !hasPrefixFold(text, "https://") {
+					t.Fatalf("%q: link %q without a scheme", s, text)
+				}
 			default:
 				t.Fatalf("%q: kind %v", s, e.Kind)
 			}

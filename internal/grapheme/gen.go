@@ -2,8 +2,10 @@
 
 // gen.go writes tables.go from the Unicode Character Database: the
 // Grapheme_Cluster_Break property (auxiliary/GraphemeBreakProperty.txt),
-// Extended_Pictographic (emoji/emoji-data.txt) and the canonical
-// compositions (UnicodeData.txt, DerivedNormalizationProps.txt). Run it with go generate; the
+// Extended_Pictographic (emoji/emoji-data.txt), and for NFC the canonical
+// compositions, full canonical decompositions, canonical combining classes
+// and the NFC_Quick_Check property (UnicodeData.txt,
+// DerivedNormalizationProps.txt). Run it with go generate; the
 // -ucd flag names the directory of the UCD (Debian's unicode-data package
 // installs it in /usr/share/unicode).
 package main
@@ -26,7 +28,10 @@ var propNames = map[string]uint8{
 	"Prepend": 7, "SpacingMark": 8, "L": 9, "V": 10, "T": 11, "LV": 12, "LVT": 13,
 }
 
-const extPict = 0x10
+const (
+	extPict  = 0x10
+	nfcMaybe = 0x20 // NFC_Quick_Check is No or Maybe, or ccc is not 0
+)
 
 func main() {
 	dir := flag.String("ucd", "/usr/share/unicode", "directory of the Unicode Character Database")
@@ -61,19 +66,43 @@ func main() {
 			}
 		}
 	})
+	parse(filepath.Join(*dir, "DerivedNormalizationProps.txt"), func(lo, hi int, v string) {
+		if v == "NFC_QC" {
+			for r := lo; r <= hi; r++ {
+				props[r] |= nfcMaybe
+			}
+		}
+	})
 	var pairs []uint64 // first<<42 | second<<21 | composite
+	ccc := map[rune]uint8{}
+	decomp := map[rune][]rune{} // one level of canonical decomposition
 	if _, err := ucd.Read(filepath.Join(*dir, "UnicodeData.txt"), func(f []string) error {
+		c, err := ucd.CodePoint(f[0])
+		if err != nil {
+			return err
+		}
+		if f[3] != "0" {
+			var v int
+			if _, err := fmt.Sscan(f[3], &v); err != nil || v > 255 {
+				return fmt.Errorf("bad combining class %q", f[3])
+			}
+			ccc[c] = uint8(v)
+			props[c] |= nfcMaybe
+		}
 		d := f[5]
 		if d == "" || d[0] == '<' {
 			return nil
 		}
 		parts := strings.Fields(d)
-		if len(parts) != 2 {
-			return nil
+		for _, p := range parts {
+			r, err := ucd.CodePoint(p)
+			if err != nil {
+				return err
+			}
+			decomp[c] = append(decomp[c], r)
 		}
-		c, err := ucd.CodePoint(f[0])
-		if err != nil || excluded[int(c)] {
-			return err
+		if len(parts) != 2 || excluded[int(c)] {
+			return nil
 		}
 		a, err1 := ucd.CodePoint(parts[0])
 		b, err2 := ucd.CodePoint(parts[1])
@@ -87,6 +116,57 @@ func main() {
 	}
 	sort.Slice(pairs, func(i, j int) bool { return pairs[i] < pairs[j] })
 
+	// Full canonical decompositions, sorted by code point: decompKeys[i] is
+	// cp<<8 | length, its runes are decompRunes[decompStart[i]:][:length].
+	var full func(r rune) []rune
+	full = func(r rune) []rune {
+		d, ok := decomp[r]
+		if !ok {
+			return []rune{r}
+		}
+		var out []rune
+		for _, x := range d {
+			out = append(out, full(x)...)
+		}
+		return out
+	}
+	var cps []rune
+	for c := range decomp {
+		cps = append(cps, c)
+	}
+	sort.Slice(cps, func(i, j int) bool { return cps[i] < cps[j] })
+	var decompKeys []uint32
+	var decompStart []uint16
+	var decompRunes []uint32
+	for _, c := range cps {
+		f := full(c)
+		if len(f) > 4 {
+			log.Fatalf("%U decomposes to %d code points", c, len(f))
+		}
+		decompKeys = append(decompKeys, uint32(c)<<8|uint32(len(f)))
+		decompStart = append(decompStart, uint16(len(decompRunes)))
+		for _, r := range f {
+			decompRunes = append(decompRunes, uint32(r))
+		}
+	}
+
+	// Canonical combining classes as ranges: lo<<32 | hi<<8 | ccc.
+	var cccRanges []uint64
+	for r := rune(0); r < 0x110000; r++ {
+		v, ok := ccc[r]
+		if !ok {
+			continue
+		}
+		if n := len(cccRanges); n > 0 {
+			last := cccRanges[n-1]
+			if uint8(last) == v && rune(last>>8&0xffffff) == r-1 {
+				cccRanges[n-1] = last&^(0xffffff<<8) | uint64(r)<<8 | uint64(v)
+				continue
+			}
+		}
+		cccRanges = append(cccRanges, uint64(r)<<32|uint64(r)<<8|uint64(v))
+	}
+
 	// Two-stage table: stage1[r>>8] names a 256-entry block of stage2.
 	stage1, blocks := ucd.TwoStage(props, 256)
 	if len(blocks) > 256 {
@@ -99,13 +179,22 @@ func main() {
 	fmt.Fprintf(&b, "// UnicodeVersion is the version of the Unicode Character Database the\n// property tables were generated from.\nconst UnicodeVersion = %q\n\n", version)
 	b.WriteString("// stage1 maps r>>8 to a block of stage2.\nvar stage1 = [0x1100]uint8{")
 	ucd.WriteList(&b, stage1, 32)
-	fmt.Fprintf(&b, "}\n\n// stage2 holds %d blocks of 256 properties: the Grapheme_Cluster_Break\n// value in the low 4 bits, Extended_Pictographic in bit 4.\nvar stage2 = [%d]uint8{", len(blocks), len(blocks)*256)
+	fmt.Fprintf(&b, "}\n\n// stage2 holds %d blocks of 256 properties: the Grapheme_Cluster_Break\n// value in the low 4 bits, Extended_Pictographic in bit 4, and in bit 5\n// whether NFC_Quick_Check is No or Maybe or the combining class is not 0.\nvar stage2 = [%d]uint8{", len(blocks), len(blocks)*256)
 	for _, blk := range blocks {
 		ucd.WriteList(&b, blk, 32)
 	}
 	b.WriteString("}\n\n")
 	fmt.Fprintf(&b, "// compositions lists the %d canonical compositions of two code points\n// (Hangul aside), sorted: first<<42 | second<<21 | composite.\nvar compositions = [%d]uint64{", len(pairs), len(pairs))
 	ucd.WriteList(&b, pairs, 6)
+	b.WriteString("}\n\n")
+	fmt.Fprintf(&b, "// decompKeys lists the %d code points with a canonical decomposition\n// (Hangul aside), sorted: cp<<8 | length of the full decomposition.\nvar decompKeys = [%d]uint32{", len(decompKeys), len(decompKeys))
+	ucd.WriteList(&b, decompKeys, 8)
+	fmt.Fprintf(&b, "}\n\n// decompStart[i] is where the full decomposition of decompKeys[i] starts\n// in decompRunes.\nvar decompStart = [%d]uint16{", len(decompStart))
+	ucd.WriteList(&b, decompStart, 12)
+	fmt.Fprintf(&b, "}\n\n// decompRunes holds the full canonical decompositions.\nvar decompRunes = [%d]rune{", len(decompRunes))
+	ucd.WriteList(&b, decompRunes, 8)
+	fmt.Fprintf(&b, "}\n\n// cccRanges lists the %d ranges of code points with a nonzero canonical\n// combining class, sorted: lo<<32 | hi<<8 | ccc.\nvar cccRanges = [%d]uint64{", len(cccRanges), len(cccRanges))
+	ucd.WriteList(&b, cccRanges, 4)
 	b.WriteString("}\n")
 	if err := ucd.WriteGo(*out, b.Bytes()); err != nil {
 		log.Fatal(err)

@@ -2,6 +2,7 @@ package grapheme
 
 import (
 	"bufio"
+	"compress/bzip2"
 	"os"
 	"strconv"
 	"strings"
@@ -193,4 +194,82 @@ func TestCompose(t *testing.T) {
 		assert.Equal(t, tc.ok, ok, "%U %U", tc.a, tc.b)
 		assert.Equal(t, tc.want, got, "%U %U", tc.a, tc.b)
 	}
+}
+
+func TestNFC(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"abc", "abc"},
+		{"e\u0301", "é"},
+		{"é", "é"},
+		{"\u2126", "\u03a9"},               // singleton: OHM SIGN is GREEK CAPITAL OMEGA
+		{"A\ufb2c", "A\u05e9\u05bc\u05c1"}, // composition exclusion, decomposed twice
+		{"\u0958", "\u0915\u093c"},         // excluded: DEVANAGARI QA
+		{"e\u0323\u0302", "\u1ec7"},        // ệ
+		{"e\u0302\u0323", "\u1ec7"},        // ệ, marks reordered first
+		{"q\u0307\u0323", "q\u0323\u0307"}, // no composite: reordered only
+		{"\u1100\u1161\u11a8", "\uac01"},   // Hangul L V T
+		{"\uac01", "\uac01"},
+		{"\u212b", "\u00c5"},              // ANGSTROM SIGN
+		{"\u0301e", "\u0301e"},            // a mark with no starter before it
+		{"a\u0308\u0301", "\u00e4\u0301"}, // the second mark is blocked by nothing but has no composite
+	}
+	for _, tc := range tests {
+		var buf [MaxNFC]rune
+		n, ok := NFC(&buf, tc.in)
+		require.True(t, ok, "%+q", tc.in)
+		assert.Equal(t, tc.want, string(buf[:n]), "%+q", tc.in)
+	}
+	var buf [MaxNFC]rune
+	_, ok := NFC(&buf, strings.Repeat("\u0301", MaxNFC+1))
+	assert.False(t, ok, "too long")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { NFC(&buf, "A\ufb2c e\u0302\u0323") }))
+}
+
+// TestNormalizationTest checks NFC against the conformance file of the
+// Unicode Character Database (NormalizationTest.txt: c2 == toNFC(c1) ==
+// toNFC(c2) == toNFC(c3), c4 == toNFC(c4) == toNFC(c5)), when Debian's
+// unicode-data package is installed (it ships the file compressed); the
+// file is too big to keep here.
+func TestNormalizationTest(t *testing.T) {
+	const path = "/usr/share/unicode/NormalizationTest.txt.bz2"
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("%s: %v", path, err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(bzip2.NewReader(f))
+	parse := func(field string) string {
+		var b strings.Builder
+		for _, h := range strings.Fields(field) {
+			r, err := strconv.ParseUint(h, 16, 32)
+			require.NoError(t, err)
+			b.WriteRune(rune(r))
+		}
+		return b.String()
+	}
+	lines := 0
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' || line[0] == '@' {
+			continue
+		}
+		fields := strings.Split(line, ";")
+		require.GreaterOrEqual(t, len(fields), 5, line)
+		var c [5]string
+		for i := range c {
+			c[i] = parse(fields[i])
+		}
+		for i, want := range []int{1, 1, 1, 3, 3} {
+			var buf [MaxNFC]rune
+			n, ok := NFC(&buf, c[i])
+			require.True(t, ok, line)
+			if got := string(buf[:n]); got != c[want] {
+				t.Fatalf("%s: NFC(c%d) = %+q, want %+q", line, i+1, got, c[want])
+			}
+		}
+		lines++
+	}
+	require.NoError(t, sc.Err())
+	assert.Greater(t, lines, 10000)
 }
