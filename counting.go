@@ -34,7 +34,7 @@ func (l Limits) Count(text string) int {
 		return countPlain(l.Counting, text)
 	}
 	n, pos := 0, 0
-	rules := entity.Rules{SchemeOnly: l.LinksNeedScheme}
+	rules := l.entities()
 	for from := 0; ; {
 		e, ok := rules.Next(text, from)
 		if !ok {
@@ -48,6 +48,11 @@ func (l Limits) Count(text string) int {
 	}
 	return n + countPlain(l.Counting, text[pos:])
 }
+
+// entities returns the rules that find the links, hashtags and mentions
+// of a text on this platform: every function that counts, checks or cuts
+// uses them, so that they agree on where entities are.
+func (l Limits) entities() entity.Rules { return entity.Rules{SchemeOnly: l.LinksNeedScheme} }
 
 // entityWeight returns what entity e counts when the limits count it
 // specially (a link with URLLength, a remote mention with

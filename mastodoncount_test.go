@@ -18,7 +18,7 @@ import (
 // followed by "@" and no domain is not extracted and counts as written).
 func TestCountMastodon(t *testing.T) {
 	l, _ := cmkit.PlatformLimits(cmkit.Mastodon)
-	l.LinksNeedScheme = true // PlatformLimits(Mastodon) sets it once platformlimits.go does
+	assert.True(t, l.LinksNeedScheme)
 	long := strings.Repeat("a", 250) + ".com"
 	tests := []struct {
 		in   string
@@ -41,4 +41,19 @@ func TestCountMastodon(t *testing.T) {
 	// Without LinksNeedScheme every link counts 23.
 	l.LinksNeedScheme = false
 	assert.Equal(t, 4+23, l.Count("see example.com/a"))
+}
+
+// The cut point and the check agree with Count on Mastodon: a bare domain
+// counts as written everywhere, never as 23.
+func TestMastodonCheckAndCutCountBareDomainsAsWritten(t *testing.T) {
+	m, _ := cmkit.PlatformLimits(cmkit.Mastodon)
+	text := strings.Repeat("a", 481) + " ejemplo.es/ofertas" // 500 graphemes, the link written out
+	assert.Equal(t, 500, m.Count(text))
+	assert.Empty(t, m.CheckText(nil, text))
+	fs := m.CheckText(nil, text+"!")
+	if assert.Len(t, fs, 1) {
+		assert.Equal(t, 501, fs[0].Got)
+		assert.Equal(t, len(text), fs[0].Cut, "a bare domain is plain text: the cut may fall right after it")
+	}
+	assert.Equal(t, text, m.Truncate(text+" más", ""))
 }

@@ -48,8 +48,8 @@ func PlatformLimits(p Platform) (l Limits, ok bool) {
 		// Visibilities public, unlisted, private (followers) and direct:
 		// POST /api/v1/statuses, parameter visibility
 		// (docs.joinmastodon.org/methods/statuses). Checked 2026-12-02.
-		return Limits{MaxLength: 500, Counting: CountGraphemes, URLLength: 23, MentionLocalPart: true, MaxMedia: 4,
-			ContentWarning: true, NoTitle: true,
+		return Limits{MaxLength: 500, Counting: CountGraphemes, URLLength: 23, MentionLocalPart: true, LinksNeedScheme: true,
+			MaxMedia: 4, ContentWarning: true, NoTitle: true,
 			Visibilities: VisibilitiesOf(VisibilityUnlisted, VisibilityFollowers, VisibilityDirect)}, true
 	case Threads:
 		// 500 characters, emoji counted by their UTF-8 byte length:

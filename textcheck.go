@@ -103,8 +103,9 @@ func (l Limits) checkText(dst []Finding, text string, used int) []Finding {
 	var tags, mentions, links [2]int // count, cut
 	var seenBuf [16][2]int
 	seen := seenBuf[:0] // the distinct links so far, as spans of text
+	rules := l.entities()
 	for from := 0; ; {
-		e, ok := entity.Next(text, from)
+		e, ok := rules.Next(text, from)
 		if !ok {
 			break
 		}
@@ -291,6 +292,7 @@ func (l Limits) fitOnce(text string, maxLen, maxBytes int) int {
 // long text does not scan all of it.
 func (l Limits) walk(text string, take func(end, w int) bool) int {
 	pos, from := 0, 0
+	rules := l.entities()
 	for {
 		limit := len(text)
 		if pos+4096 < len(text) {
@@ -298,7 +300,7 @@ func (l Limits) walk(text string, take func(end, w int) bool) int {
 				limit = pos + 4096 + sp
 			}
 		}
-		e, ok := entity.Next(text[:limit], from)
+		e, ok := rules.Next(text[:limit], from)
 		if !ok {
 			e = entity.Entity{Start: limit, End: limit, LocalEnd: limit}
 		}
