@@ -54,7 +54,9 @@ func (d *Dictionary) prefixCheckword(sc *scratch, a *affix, w []byte, inCpd int,
 	var one [1]uint32
 	for _, h := range d.homonyms(stem, &one) {
 		fs := d.flagsets[h]
-		if !hasFlag(fs, a.flag) || a.contMask&(mNeedAffix|mCircumfix) != 0 {
+		// hunspell 1.7.1 lets a circumfix prefix stand without its suffix
+		// (later versions do not); we agree with the 1.7.1 program.
+		if !hasFlag(fs, a.flag) || a.contMask&mNeedAffix != 0 {
 			continue
 		}
 		if needflag != 0 && !hasFlag(fs, needflag) && !a.contHas(needflag) {

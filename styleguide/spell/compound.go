@@ -120,7 +120,7 @@ func (d *Dictionary) compoundCheck(w []byte) int {
 		return -1
 	}
 	var budget = 10000 // bounds the search on long words
-	f := d.compoundFlags(w, 0, 0, nil, &budget)
+	f := d.compoundFlags(w, 0, 0, &budget)
 	if f >= 0 && d.checkRep && d.repMakesWord(w) {
 		return -1
 	}
@@ -233,7 +233,7 @@ func (d *Dictionary) compoundPart(p []byte, pos int) int {
 	return -1
 }
 
-func (d *Dictionary) compoundFlags(w []byte, start, nparts int, prev []byte, budget *int) int {
+func (d *Dictionary) compoundFlags(w []byte, start, nparts int, budget *int) int {
 	if d.compoundMax > 0 && nparts+2 > d.compoundMax || nparts+2 > maxCompound {
 		return -1
 	}
@@ -254,9 +254,8 @@ func (d *Dictionary) compoundFlags(w []byte, start, nparts int, prev []byte, bud
 		if d.compoundPart(part, pos) < 0 {
 			return true
 		}
-		if d.checkDup && prev != nil && string(prev) == string(part) {
-			return true
-		}
+		// CHECKCOMPOUNDDUP compares the last part with the one before it,
+		// as hunspell does ("workworkshop" passes, "roomroom" does not)
 		tail := w[i:]
 		if !(d.checkDup && string(tail) == string(part)) {
 			if f := d.compoundPart(tail, cpdEnd); f >= 0 {
@@ -264,7 +263,7 @@ func (d *Dictionary) compoundFlags(w []byte, start, nparts int, prev []byte, bud
 				return false
 			}
 		}
-		if f := d.compoundFlags(w, i, nparts+1, part, budget); f >= 0 {
+		if f := d.compoundFlags(w, i, nparts+1, budget); f >= 0 {
 			found = f
 			return false
 		}

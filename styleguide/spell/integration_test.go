@@ -172,3 +172,63 @@ func TestSuggestDebian(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallDictionariesAgainstHunspell replays the tables of TestCheck
+// through the hunspell program, so that each expectation there is the
+// reference's. WORDCHARS gets ".-'’" so that hunspell's tokenizer hands
+// over each word whole ("etc.", "hello-work"); WORDCHARS affects only
+// tokenization.
+func TestSmallDictionariesAgainstHunspell(t *testing.T) {
+	if _, err := exec.LookPath("hunspell"); err != nil {
+		t.Fatalf("the hunspell program is missing: %s", installHint)
+	}
+	for _, sd := range smallDicts {
+		t.Run(sd.name, func(t *testing.T) {
+			aff, err := os.ReadFile(filepath.Join("testdata", sd.name+".aff"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dic, err := os.ReadFile(filepath.Join("testdata", sd.name+".dic"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			utf8Set := bytes.Contains(aff, []byte("SET UTF-8"))
+			var lines [][]byte
+			var wordchars []byte
+			for _, l := range bytes.Split(aff, []byte("\n")) {
+				if f := bytes.Fields(l); len(f) >= 2 && string(f[0]) == "WORDCHARS" {
+					wordchars = f[1]
+					continue
+				}
+				lines = append(lines, l)
+			}
+			extra := ".-'"
+			if utf8Set {
+				extra += "’"
+			}
+			lines = append(lines, append([]byte("WORDCHARS "), append(wordchars, extra...)...))
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "d.aff"), bytes.Join(lines, []byte("\n")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "d.dic"), dic, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range sd.cases {
+				if c.libOnly {
+					continue
+				}
+				cmd := exec.Command("hunspell", "-d", filepath.Join(dir, "d"), "-i", "utf-8", "-l")
+				cmd.Stdin = strings.NewReader(c.word + "\n")
+				out, err := cmd.Output()
+				if err != nil {
+					t.Fatalf("hunspell: %v", err)
+				}
+				hs := len(bytes.TrimSpace(out)) == 0
+				if hs != c.ok {
+					t.Errorf("%s: hunspell says %q is %v, the table says %v", sd.name, c.word, hs, c.ok)
+				}
+			}
+		})
+	}
+}
