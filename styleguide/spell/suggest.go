@@ -409,7 +409,7 @@ func (s *suggester) ngram(w string) {
 	}
 	sort.SliceStable(forms, func(i, j int) bool { return forms[i].score > forms[j].score })
 	added := 0
-	threshold := float64(len(a)) * 0.8
+	threshold := max(2, float64(len(a)))
 	for _, f := range forms {
 		if added >= maxNgramSugs || f.score < threshold {
 			break
