@@ -41,7 +41,8 @@ func needDebian(t testing.TB, dict string) {
 }
 
 // TestAgreement checks every word of testdata/corpus/{en,es,pl}.txt (or
-// of $SPELL_CORPUS_DIR/{en,es,pl}.txt) with
+// of $SPELL_CORPUS_DIR/{en,es,pl}.txt, e.g. testdata/tmpcorpus, a few
+// posts per language kept for development) with
 // cmkit and with the hunspell program (one word per line to hunspell -l,
 // which prints the misspelled ones), and requires the two to agree on at
 // least 99.5% of the words of each language. Every disagreement is

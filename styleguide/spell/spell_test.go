@@ -220,6 +220,9 @@ func TestConcurrentCheck(t *testing.T) {
 }
 
 func TestCheckAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops buffers under the race detector")
+	}
 	d := openTestdata(t, "en")
 	for _, w := range []string{"hello", "Hello", "HELLO", "tries", "reworkableness", "manager’s", "21st", "hello."} {
 		n := testing.AllocsPerRun(100, func() { d.Check(w) })
