@@ -87,9 +87,10 @@
 // hold 4.6, 7.6 and 22 MB of heap. Stems are in a map behind a Bloom
 // filter; affixes are indexed by their text and grouped by strip string,
 // so a word tries only the affixes it ends (or starts) with, and each
-// candidate stem is looked up once. Suggest is slower (milliseconds with
-// a large dictionary: the n-gram pass reads every stem); call it for the
-// misspelled words only.
+// candidate stem is looked up once. Suggest is much slower: 30 ms
+// (en_US), 60 ms (es_ES) and 300 ms (pl_PL) per word when its n-gram pass
+// runs, since that pass reads every stem; call it for misspelled words
+// only, and off the hot path.
 //
 // # Errors
 //
