@@ -135,6 +135,7 @@ func (d *Dictionary) parseAff(data []byte) error {
 	}
 
 	affixCount := 0
+	seen := map[string]bool{} // single-value directives, which hunspell refuses twice
 	for r.next < len(r.lines) {
 		ln := r.next + 1
 		line := r.lines[r.next]
@@ -147,6 +148,16 @@ func (d *Dictionary) parseAff(data []byte) error {
 			continue
 		}
 		dir := f[0]
+		switch dir {
+		case "SET", "FLAG", "KEEPCASE", "FORBIDDENWORD", "NEEDAFFIX", "PSEUDOROOT", "ONLYINCOMPOUND",
+			"NOSUGGEST", "CIRCUMFIX", "COMPOUNDFLAG", "COMPOUNDBEGIN", "COMPOUNDMIDDLE", "COMPOUNDLAST",
+			"COMPOUNDEND", "COMPOUNDPERMITFLAG", "COMPOUNDFORBIDFLAG", "COMPOUNDMIN", "COMPOUNDWORDMAX",
+			"MAXDIFF", "TRY", "KEY", "WORDCHARS", "IGNORE", "LANG":
+			if seen[dir] {
+				return r.errorf(ln, dir, "defined twice (hunspell stops reading the file here)")
+			}
+			seen[dir] = true
+		}
 		var err error
 		switch dir {
 		case "SET", "FLAG", "LANG", "NAME", "VERSION", "HOME", "DESCRIPTION", "LEMMA_PRESENT",

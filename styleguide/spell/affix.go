@@ -21,20 +21,35 @@ type affix struct {
 func (a *affix) contHas(f uint16) bool { return hasFlag(a.cont, f) }
 
 // affixIndex finds the affixes whose text a word starts (PFX) or ends
-// (SFX) with: byText maps the affix text to its entries, and lens lists
-// the distinct text lengths, so a word tries one map look-up per length.
+// (SFX) with: byText maps the affix text to its entries, grouped by what
+// they strip (so that a stem is built and looked up once per group), and
+// lens lists the distinct text lengths, so a word tries one map look-up
+// per length.
 type affixIndex struct {
-	byText map[string][]*affix
+	byText map[string][]*stripGroup
 	lens   []int
 	all    []*affix
 }
 
+// stripGroup is the entries with the same affix text and strip string:
+// they make the same stem from a word.
+type stripGroup struct {
+	strip   string
+	entries []*affix
+}
+
 func (x *affixIndex) add(a *affix) {
 	if x.byText == nil {
-		x.byText = map[string][]*affix{}
+		x.byText = map[string][]*stripGroup{}
 	}
-	x.byText[a.appnd] = append(x.byText[a.appnd], a)
 	x.all = append(x.all, a)
+	for _, g := range x.byText[a.appnd] {
+		if g.strip == a.strip {
+			g.entries = append(g.entries, a)
+			return
+		}
+	}
+	x.byText[a.appnd] = append(x.byText[a.appnd], &stripGroup{strip: a.strip, entries: []*affix{a}})
 }
 
 func (x *affixIndex) build() {

@@ -26,35 +26,45 @@ func (d *Dictionary) prefixCheck(sc *scratch, w []byte, inCpd int, needflag uint
 		if l > len(w) {
 			break
 		}
-		for _, a := range d.pfx.byText[string(w[:l])] {
-			if inCpd == cpdNot && a.contMask&mOnlyInCompound != 0 {
-				continue
-			}
-			if inCpd == cpdEnd && a.contMask&mCompoundPermit == 0 {
-				continue
-			}
-			if f := d.prefixCheckword(sc, a, w, inCpd, needflag); f >= 0 {
-				return f
+		tmpl := len(w) - l
+		if tmpl == 0 && !d.fullStrip {
+			break
+		}
+		for _, g := range d.pfx.byText[string(w[:l])] {
+			sc.p = append(append(sc.p[:0], g.strip...), w[l:]...)
+			stem := sc.p
+			var one [1]uint32
+			homs := d.homonyms(stem, &one)
+			for _, a := range g.entries {
+				if inCpd == cpdNot && a.contMask&mOnlyInCompound != 0 {
+					continue
+				}
+				if inCpd == cpdEnd && a.contMask&mCompoundPermit == 0 {
+					continue
+				}
+				if homs == nil && !a.cross {
+					continue
+				}
+				if f := d.prefixCheckword(sc, a, stem, homs, inCpd, needflag); f >= 0 {
+					return f
+				}
 			}
 		}
 	}
 	return -1
 }
 
-func (d *Dictionary) prefixCheckword(sc *scratch, a *affix, w []byte, inCpd int, needflag uint16) int {
-	tmpl := len(w) - len(a.appnd)
-	if tmpl < 0 || tmpl == 0 && !d.fullStrip {
-		return -1
-	}
-	sc.p = append(append(sc.p[:0], a.strip...), w[len(a.appnd):]...)
-	stem := sc.p
+// prefixCheckword tries prefix a, which made stem (with homonyms homs)
+// from the word.
+func (d *Dictionary) prefixCheckword(sc *scratch, a *affix, stem []byte, homs []uint32, inCpd int, needflag uint16) int {
 	if !a.cond.matchStart(stem) {
 		return -1
 	}
-	var one [1]uint32
-	for _, h := range d.homonyms(stem, &one) {
+	for _, h := range homs {
 		fs := d.flagsets[h]
-		if !hasFlag(fs, a.flag) || a.contMask&(mNeedAffix|mCircumfix) != 0 {
+		// hunspell 1.7.1 lets a circumfix prefix stand without its suffix
+		// (later versions do not); we agree with the 1.7.1 program.
+		if !hasFlag(fs, a.flag) || a.contMask&mNeedAffix != 0 {
 			continue
 		}
 		if needflag != 0 && !hasFlag(fs, needflag) && !a.contHas(needflag) {
@@ -93,39 +103,45 @@ func (d *Dictionary) suffixCheck(sc *scratch, w []byte, xprod bool, pfx *affix, 
 		if l > len(w) {
 			break
 		}
-		for _, a := range d.sfx.byText[string(w[len(w)-l:])] {
-			if cclass != 0 && len(a.cont) == 0 {
+		tmpl := len(w) - l
+		if tmpl == 0 && !d.fullStrip {
+			break
+		}
+		for _, g := range d.sfx.byText[string(w[tmpl:])] {
+			sc.s1 = append(append(sc.s1[:0], w[:tmpl]...), g.strip...)
+			stem := sc.s1
+			var one [1]uint32
+			homs := d.homonyms(stem, &one)
+			if homs == nil {
 				continue
 			}
-			if !d.suffixApplicable(pfx, a, cclass, inCpd) {
-				continue
-			}
-			if l > 0 && inCpd == cpdEnd && pfx == nil && a.contMask&mOnlyInCompound != 0 {
-				continue
-			}
-			if f := d.suffixCheckword(sc, a, w, xprod, pfx, cclass, needflag, inCpd); f >= 0 {
-				return f
+			for _, a := range g.entries {
+				if cclass != 0 && len(a.cont) == 0 || xprod && !a.cross {
+					continue
+				}
+				if !d.suffixApplicable(pfx, a, cclass, inCpd) {
+					continue
+				}
+				if l > 0 && inCpd == cpdEnd && pfx == nil && a.contMask&mOnlyInCompound != 0 {
+					continue
+				}
+				if !a.cond.matchEnd(stem) {
+					continue
+				}
+				if f := d.suffixCheckword(a, stem, homs, xprod, pfx, cclass, needflag, inCpd); f >= 0 {
+					return f
+				}
 			}
 		}
 	}
 	return -1
 }
 
-func (d *Dictionary) suffixCheckword(sc *scratch, a *affix, w []byte, xprod bool, pfx *affix, cclass, needflag uint16, inCpd int) int {
-	if xprod && !a.cross {
-		return -1
-	}
-	tmpl := len(w) - len(a.appnd)
-	if tmpl < 0 || tmpl == 0 && !d.fullStrip {
-		return -1
-	}
-	sc.s1 = append(append(sc.s1[:0], w[:tmpl]...), a.strip...)
-	stem := sc.s1
-	if !a.cond.matchEnd(stem) {
-		return -1
-	}
-	var one [1]uint32
-	for _, h := range d.homonyms(stem, &one) {
+// suffixCheckword tries suffix a, which made stem (with homonyms homs)
+// from the word.
+// The caller has tested a's condition.
+func (d *Dictionary) suffixCheckword(a *affix, stem []byte, homs []uint32, xprod bool, pfx *affix, cclass, needflag uint16, inCpd int) int {
+	for _, h := range homs {
 		fs := d.flagsets[h]
 		if !hasFlag(fs, a.flag) && !(pfx != nil && pfx.contHas(a.flag)) {
 			continue
@@ -154,28 +170,30 @@ func (d *Dictionary) suffixCheckTwo(sc *scratch, w []byte, xprod bool, pfx *affi
 		if l > len(w) {
 			break
 		}
-		for _, a := range d.sfx.byText[string(w[len(w)-l:])] {
-			if !d.isContClass(a.flag) || xprod && !a.cross {
-				continue
-			}
-			tmpl := len(w) - len(a.appnd)
-			if tmpl < 0 || tmpl == 0 && !d.fullStrip {
-				continue
-			}
-			sc.s2 = append(append(sc.s2[:0], w[:tmpl]...), a.strip...)
-			stem := sc.s2
-			if !a.cond.matchEnd(stem) {
-				continue
-			}
-			var f int
-			switch {
-			case pfx != nil && !a.contHas(pfx.flag):
-				f = d.suffixCheck(sc, stem, xprod, pfx, a.flag, needflag, cpdNot)
-			default:
-				f = d.suffixCheck(sc, stem, false, nil, a.flag, needflag, cpdNot)
-			}
-			if f >= 0 {
-				return f
+		tmpl := len(w) - l
+		if tmpl == 0 && !d.fullStrip {
+			break
+		}
+		for _, g := range d.sfx.byText[string(w[tmpl:])] {
+			for _, a := range g.entries {
+				if !d.isContClass(a.flag) || xprod && !a.cross {
+					continue
+				}
+				sc.s2 = append(append(sc.s2[:0], w[:tmpl]...), a.strip...)
+				stem := sc.s2
+				if !a.cond.matchEnd(stem) {
+					continue
+				}
+				var f int
+				switch {
+				case pfx != nil && !a.contHas(pfx.flag):
+					f = d.suffixCheck(sc, stem, xprod, pfx, a.flag, needflag, cpdNot)
+				default:
+					f = d.suffixCheck(sc, stem, false, nil, a.flag, needflag, cpdNot)
+				}
+				if f >= 0 {
+					return f
+				}
 			}
 		}
 	}
@@ -187,21 +205,22 @@ func (d *Dictionary) prefixCheckTwo(sc *scratch, w []byte, inCpd int, needflag u
 		if l > len(w) {
 			break
 		}
-		for _, a := range d.pfx.byText[string(w[:l])] {
-			if !a.cross || inCpd == cpdBegin {
-				continue
-			}
-			tmpl := len(w) - len(a.appnd)
-			if tmpl < 0 || tmpl == 0 && !d.fullStrip {
-				continue
-			}
-			sc.p = append(append(sc.p[:0], a.strip...), w[len(a.appnd):]...)
-			stem := sc.p
-			if !a.cond.matchStart(stem) {
-				continue
-			}
-			if f := d.suffixCheckTwo(sc, stem, true, a, needflag); f >= 0 {
-				return f
+		if len(w) == l && !d.fullStrip {
+			break
+		}
+		for _, g := range d.pfx.byText[string(w[:l])] {
+			for _, a := range g.entries {
+				if !a.cross || inCpd == cpdBegin {
+					continue
+				}
+				sc.p = append(append(sc.p[:0], a.strip...), w[len(a.appnd):]...)
+				stem := sc.p
+				if !a.cond.matchStart(stem) {
+					continue
+				}
+				if f := d.suffixCheckTwo(sc, stem, true, a, needflag); f >= 0 {
+					return f
+				}
 			}
 		}
 	}

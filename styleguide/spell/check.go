@@ -36,7 +36,8 @@ const (
 func (d *Dictionary) Check(word string) bool {
 	sc := d.pool.Get().(*scratch)
 	sc.in = append(sc.in[:0], word...)
-	ok := d.spell(sc, sc.in, 0)
+	budget := maxBreakCalls
+	ok := d.spell(sc, sc.in, 0, &budget)
 	d.pool.Put(sc)
 	return ok
 }
@@ -46,7 +47,8 @@ func (d *Dictionary) Check(word string) bool {
 func (d *Dictionary) checkNoBreak(word string) bool {
 	sc := d.pool.Get().(*scratch)
 	sc.in = append(sc.in[:0], word...)
-	ok := d.spell(sc, sc.in, maxDepth-1)
+	budget := 0
+	ok := d.spell(sc, sc.in, maxDepth-1, &budget)
 	d.pool.Put(sc)
 	return ok
 }
@@ -58,7 +60,12 @@ func (d *Dictionary) tooLong(w []byte) bool {
 	return utf8.RuneCount(w) >= maxWordBytes/3
 }
 
-func (d *Dictionary) spell(sc *scratch, w []byte, depth int) bool {
+// maxBreakCalls bounds the checks of the parts of one word split at BREAK
+// points (a word with many hyphens, or a dictionary with many BREAK
+// patterns, would otherwise take exponential time).
+const maxBreakCalls = 200
+
+func (d *Dictionary) spell(sc *scratch, w []byte, depth int, budget *int) bool {
 	if depth >= maxDepth || d.tooLong(w) {
 		return false
 	}
@@ -106,7 +113,7 @@ func (d *Dictionary) spell(sc *scratch, w []byte, depth int) bool {
 	if info&infoForbidden != 0 || len(d.breaks) == 0 || depth >= maxDepth-1 {
 		return false
 	}
-	return d.spellBreaks(w, depth)
+	return d.spellBreaks(w, depth, budget)
 }
 
 // spellCapitalized handles ALLCAP and INITCAP words, as hunspell's
@@ -192,7 +199,7 @@ func (d *Dictionary) spellCapitalized(sc *scratch, w []byte, ct, abbv int, info 
 // spellBreaks checks a word that failed as a whole at its BREAK points
 // (by default hyphens): "^-" and "-$" patterns strip a leading or trailing
 // hyphen, "-" splits the word in two and checks both sides.
-func (d *Dictionary) spellBreaks(w []byte, depth int) bool {
+func (d *Dictionary) spellBreaks(w []byte, depth int, budget *int) bool {
 	nbr := 0
 	for _, b := range d.breaks {
 		if b != "" {
@@ -203,9 +210,13 @@ func (d *Dictionary) spellBreaks(w []byte, depth int) bool {
 		return false
 	}
 	sub := func(part []byte) bool {
+		if *budget <= 0 {
+			return false
+		}
+		*budget--
 		sc := d.pool.Get().(*scratch)
 		sc.in = append(sc.in[:0], part...)
-		ok := d.spell(sc, sc.in, depth+1)
+		ok := d.spell(sc, sc.in, depth+1, budget)
 		d.pool.Put(sc)
 		return ok
 	}

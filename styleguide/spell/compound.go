@@ -64,42 +64,53 @@ func (d *Dictionary) parseRule(s string) ([]ruleAtom, error) {
 }
 
 // matchRule reports whether the flag sets seq (one per compound part)
-// match rule; with partial, whether they can still be completed to a match.
-func (d *Dictionary) matchRule(rule []ruleAtom, ri int, seq []uint32, si int, partial bool) bool {
-	if si == len(seq) {
-		if partial {
-			return true
-		}
-		for ; ri < len(rule); ri++ {
-			if rule[ri].mod == 0 {
-				return false
+// match rule; with partial, whether they can still be completed to a
+// match. It simulates the rule as an automaton, in time linear in both.
+func (d *Dictionary) matchRule(rule []ruleAtom, seq []uint32, partial bool) bool {
+	var buf [2][33]bool
+	cur, next := buf[0][:], buf[1][:]
+	if len(rule) >= len(buf[0]) {
+		cur, next = make([]bool, len(rule)+1), make([]bool, len(rule)+1)
+	}
+	cur, next = cur[:len(rule)+1], next[:len(rule)+1]
+	closure := func(set []bool) {
+		for i := 0; i < len(rule); i++ {
+			if set[i] && rule[i].mod != 0 {
+				set[i+1] = true
 			}
 		}
-		return true
 	}
-	if ri == len(rule) {
-		return false
-	}
-	a := rule[ri]
-	has := hasFlag(d.flagsets[seq[si]], a.flag)
-	switch a.mod {
-	case '*':
-		if has && d.matchRule(rule, ri, seq, si+1, partial) {
-			return true
+	cur[0] = true
+	closure(cur)
+	for _, h := range seq {
+		fs := d.flagsets[h]
+		any := false
+		for i := range next {
+			next[i] = false
 		}
-		return d.matchRule(rule, ri+1, seq, si, partial)
-	case '?':
-		if has && d.matchRule(rule, ri+1, seq, si+1, partial) {
-			return true
+		for i := 0; i < len(rule); i++ {
+			if !cur[i] || !hasFlag(fs, rule[i].flag) {
+				continue
+			}
+			if rule[i].mod == '*' {
+				next[i] = true
+			} else {
+				next[i+1] = true
+			}
+			any = true
 		}
-		return d.matchRule(rule, ri+1, seq, si, partial)
+		if !any {
+			return false
+		}
+		closure(next)
+		cur, next = next, cur
 	}
-	return has && d.matchRule(rule, ri+1, seq, si+1, partial)
+	return partial || cur[len(rule)]
 }
 
 func (d *Dictionary) anyRule(seq []uint32, partial bool) bool {
 	for _, r := range d.compoundRules {
-		if d.matchRule(r, 0, seq, 0, partial) {
+		if d.matchRule(r, seq, partial) {
 			return true
 		}
 	}
@@ -112,7 +123,8 @@ func (d *Dictionary) anyRule(seq []uint32, partial bool) bool {
 func (d *Dictionary) compoundCheck(w []byte) int {
 	if len(d.compoundRules) > 0 {
 		seq := make([]uint32, 0, 8)
-		if f := d.compoundRule(w, 0, seq); f >= 0 {
+		budget := 10000
+		if f := d.compoundRule(w, 0, seq, &budget); f >= 0 {
 			return f
 		}
 	}
@@ -120,7 +132,7 @@ func (d *Dictionary) compoundCheck(w []byte) int {
 		return -1
 	}
 	var budget = 10000 // bounds the search on long words
-	f := d.compoundFlags(w, 0, 0, nil, &budget)
+	f := d.compoundFlags(w, 0, 0, &budget)
 	if f >= 0 && d.checkRep && d.repMakesWord(w) {
 		return -1
 	}
@@ -147,8 +159,9 @@ func (d *Dictionary) splitPoints(w []byte, start int, yield func(i int) bool) {
 	}
 }
 
-func (d *Dictionary) compoundRule(w []byte, start int, seq []uint32) int {
-	if len(seq) >= maxCompound {
+func (d *Dictionary) compoundRule(w []byte, start int, seq []uint32, budget *int) int {
+	*budget--
+	if len(seq) >= maxCompound || *budget < 0 {
 		return -1
 	}
 	found := -1
@@ -170,11 +183,11 @@ func (d *Dictionary) compoundRule(w []byte, start int, seq []uint32) int {
 			if d.masks[h]&mCompoundRule == 0 {
 				continue
 			}
-			s2 := append(seq, h)
+			s2 := append(seq, h) // depth first: siblings may reuse the slot
 			if !d.anyRule(s2, true) {
 				continue
 			}
-			if f := d.compoundRule(w, i, s2); f >= 0 {
+			if f := d.compoundRule(w, i, s2, budget); f >= 0 {
 				found = f
 				return false
 			}
@@ -233,7 +246,7 @@ func (d *Dictionary) compoundPart(p []byte, pos int) int {
 	return -1
 }
 
-func (d *Dictionary) compoundFlags(w []byte, start, nparts int, prev []byte, budget *int) int {
+func (d *Dictionary) compoundFlags(w []byte, start, nparts int, budget *int) int {
 	if d.compoundMax > 0 && nparts+2 > d.compoundMax || nparts+2 > maxCompound {
 		return -1
 	}
@@ -254,9 +267,8 @@ func (d *Dictionary) compoundFlags(w []byte, start, nparts int, prev []byte, bud
 		if d.compoundPart(part, pos) < 0 {
 			return true
 		}
-		if d.checkDup && prev != nil && string(prev) == string(part) {
-			return true
-		}
+		// CHECKCOMPOUNDDUP compares the last part with the one before it,
+		// as hunspell does ("workworkshop" passes, "roomroom" does not)
 		tail := w[i:]
 		if !(d.checkDup && string(tail) == string(part)) {
 			if f := d.compoundPart(tail, cpdEnd); f >= 0 {
@@ -264,7 +276,7 @@ func (d *Dictionary) compoundFlags(w []byte, start, nparts int, prev []byte, bud
 				return false
 			}
 		}
-		if f := d.compoundFlags(w, i, nparts+1, part, budget); f >= 0 {
+		if f := d.compoundFlags(w, i, nparts+1, budget); f >= 0 {
 			found = f
 			return false
 		}

@@ -36,6 +36,11 @@ func (d *Dictionary) parseDic(data []byte) error {
 	fsIndex := map[string]uint32{}
 	d.internFlagset(fsIndex, nil) // index 0: no flags (words added by Add)
 	var scratchFlags []uint16
+	type decoded struct {
+		flags []uint16
+		fi    uint32
+	}
+	byText := map[string]decoded{} // flag field as written → its flags
 	for r.next < len(r.lines) {
 		ln := r.next + 1
 		line := r.lines[r.next]
@@ -50,20 +55,24 @@ func (d *Dictionary) parseDic(data []byte) error {
 		if len(d.words) >= maxWords {
 			return r.errorf(ln, "", "more than %d words", maxWords)
 		}
-		var flags []uint16
-		if flagText != "" {
-			var err error
-			flags, err = d.flagsOrAlias(flagText)
-			if err != nil {
-				return r.errorf(ln, "", "word %q: %v", clip(word), err)
+		dec, ok := byText[flagText]
+		if !ok {
+			if flagText != "" {
+				var err error
+				dec.flags, err = d.flagsOrAlias(flagText)
+				if err != nil {
+					return r.errorf(ln, "", "word %q: %v", clip(word), err)
+				}
 			}
+			dec.fi = d.internFlagset(fsIndex, dec.flags)
+			byText[flagText] = dec
 		}
+		flags := dec.flags
 		word = d.removeIgnored(word)
 		if word == "" {
 			continue
 		}
-		fi := d.internFlagset(fsIndex, flags)
-		d.addStem(word, fi)
+		d.addStem(word, dec.fi)
 
 		// hunspell adds a hidden capitalized form of mixed-case and
 		// (affixed) all-caps stems, so that "OPENOFFICE.ORG" and "CIA'S"

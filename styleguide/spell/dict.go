@@ -3,6 +3,7 @@ package spell
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"sort"
@@ -63,10 +64,15 @@ type Dictionary struct {
 
 	// words maps a stem to its homonyms: a value below homBit is the index
 	// of the stem's one flag set, a value with homBit set indexes homs.
-	words    map[string]uint32
-	homs     [][]uint32
-	flagsets [][]uint16 // sorted flag IDs
-	masks    []uint32   // role bits of each flag set
+	words map[string]uint32
+	// filter is a Bloom filter over the stems: most candidate stems that
+	// affix stripping makes are not words, and the filter turns most of
+	// those map look-ups into one bit test.
+	filter     []uint64
+	filterMask uint64
+	homs       [][]uint32
+	flagsets   [][]uint16 // sorted flag IDs
+	masks      []uint32   // role bits of each flag set
 
 	flagIDs  map[string]uint16 // flag as written → ID
 	flagMode flagMode
@@ -208,6 +214,7 @@ func (e *parseError) Unwrap() error { return cmkit.ErrInvalid }
 
 // finish builds the indexes that need the whole dictionary.
 func (d *Dictionary) finish() {
+	d.buildFilter()
 	d.pfx.build()
 	d.sfx.build()
 	d.masks = make([]uint32, len(d.flagsets))
@@ -328,8 +335,36 @@ func hasFlag(fs []uint16, f uint16) bool {
 	return i < len(fs) && fs[i] == f
 }
 
+var filterSeed = maphash.MakeSeed()
+
+// buildFilter sizes the Bloom filter to about 12 bits per stem and fills
+// it. It is blocked: the two bits of a stem are in one 64-bit word, so a
+// test costs one memory access.
+func (d *Dictionary) buildFilter() {
+	n := uint64(64)
+	for n*64 < uint64(len(d.words))*12 {
+		n <<= 1
+	}
+	d.filter = make([]uint64, n)
+	d.filterMask = n - 1
+	for w := range d.words {
+		h := maphash.String(filterSeed, w)
+		d.filter[h&d.filterMask] |= filterBits(h)
+	}
+}
+
+func filterBits(h uint64) uint64 {
+	return 1<<((h>>40)&63) | 1<<((h>>50)&63)
+}
+
 // homonyms returns the flag-set indexes of the stem w, or nil.
 func (d *Dictionary) homonyms(w []byte, one *[1]uint32) []uint32 {
+	if d.filter != nil {
+		h := maphash.Bytes(filterSeed, w)
+		if bits := filterBits(h); d.filter[h&d.filterMask]&bits != bits {
+			return nil
+		}
+	}
 	v, ok := d.words[string(w)]
 	if !ok {
 		return nil

@@ -41,7 +41,8 @@ func needDebian(t testing.TB, dict string) {
 }
 
 // TestAgreement checks every word of testdata/corpus/{en,es,pl}.txt (or
-// of $SPELL_CORPUS_DIR/{en,es,pl}.txt) with
+// of $SPELL_CORPUS_DIR/{en,es,pl}.txt, e.g. testdata/tmpcorpus, a few
+// posts per language kept for development) with
 // cmkit and with the hunspell program (one word per line to hunspell -l,
 // which prints the misspelled ones), and requires the two to agree on at
 // least 99.5% of the words of each language. Every disagreement is
@@ -170,5 +171,65 @@ func TestSuggestDebian(t *testing.T) {
 				t.Errorf("%s: Suggest(%q) = %q, want %q among them", dict, c[0], got, c[1])
 			}
 		}
+	}
+}
+
+// TestSmallDictionariesAgainstHunspell replays the tables of TestCheck
+// through the hunspell program, so that each expectation there is the
+// reference's. WORDCHARS gets ".-'’" so that hunspell's tokenizer hands
+// over each word whole ("etc.", "hello-work"); WORDCHARS affects only
+// tokenization.
+func TestSmallDictionariesAgainstHunspell(t *testing.T) {
+	if _, err := exec.LookPath("hunspell"); err != nil {
+		t.Fatalf("the hunspell program is missing: %s", installHint)
+	}
+	for _, sd := range smallDicts {
+		t.Run(sd.name, func(t *testing.T) {
+			aff, err := os.ReadFile(filepath.Join("testdata", sd.name+".aff"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dic, err := os.ReadFile(filepath.Join("testdata", sd.name+".dic"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			utf8Set := bytes.Contains(aff, []byte("SET UTF-8"))
+			var lines [][]byte
+			var wordchars []byte
+			for _, l := range bytes.Split(aff, []byte("\n")) {
+				if f := bytes.Fields(l); len(f) >= 2 && string(f[0]) == "WORDCHARS" {
+					wordchars = f[1]
+					continue
+				}
+				lines = append(lines, l)
+			}
+			extra := ".-'"
+			if utf8Set {
+				extra += "’"
+			}
+			lines = append(lines, append([]byte("WORDCHARS "), append(wordchars, extra...)...))
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "d.aff"), bytes.Join(lines, []byte("\n")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "d.dic"), dic, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range sd.cases {
+				if c.libOnly {
+					continue
+				}
+				cmd := exec.Command("hunspell", "-d", filepath.Join(dir, "d"), "-i", "utf-8", "-l")
+				cmd.Stdin = strings.NewReader(c.word + "\n")
+				out, err := cmd.Output()
+				if err != nil {
+					t.Fatalf("hunspell: %v", err)
+				}
+				hs := len(bytes.TrimSpace(out)) == 0
+				if hs != c.ok {
+					t.Errorf("%s: hunspell says %q is %v, the table says %v", sd.name, c.word, hs, c.ok)
+				}
+			}
+		})
 	}
 }

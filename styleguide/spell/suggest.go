@@ -361,12 +361,21 @@ func (s *suggester) ngram(w string) {
 	}
 	var top []scored
 	worst := -1 << 30
+	var b []rune
 	for stem, v := range d.words {
-		b := []rune(stem)
-		if abs(len(b)-len(a)) > 4 && len(b) < len(a) {
+		// a cheap length test in bytes first: most stems are far too long
+		// or too short to be meant
+		if abs(len(stem)-len(w)) > 8 {
 			continue
 		}
-		sc := ngram(3, a, []rune(strings.ToLower(stem))) - abs(len(b)-len(a))
+		b = b[:0]
+		for _, r := range stem {
+			b = append(b, unicode.ToLower(r))
+		}
+		if abs(len(b)-len(a)) > 4 {
+			continue
+		}
+		sc := ngram(3, a, b) - abs(len(b)-len(a))
 		if len(top) >= ngramRoots && sc <= worst {
 			continue
 		}
@@ -409,7 +418,7 @@ func (s *suggester) ngram(w string) {
 	}
 	sort.SliceStable(forms, func(i, j int) bool { return forms[i].score > forms[j].score })
 	added := 0
-	threshold := float64(len(a)) * 0.8
+	threshold := max(2, float64(len(a)))
 	for _, f := range forms {
 		if added >= maxNgramSugs || f.score < threshold {
 			break

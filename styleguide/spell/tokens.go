@@ -14,7 +14,7 @@ import (
 func Tokens(d *Dictionary, text string) []string {
 	var out []string
 	isWord := func(r rune) bool {
-		return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || strings.ContainsRune(d.wordChars, r)
+		return unicode.IsLetter(r) || strings.ContainsRune(d.wordChars, r)
 	}
 	apos := strings.ContainsRune(d.wordChars, '\'') || strings.ContainsRune(d.wordChars, '’')
 	start := -1
