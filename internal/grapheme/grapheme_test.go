@@ -2,7 +2,6 @@ package grapheme
 
 import (
 	"bufio"
-	"compress/bzip2"
 	"os"
 	"strconv"
 	"strings"
@@ -224,52 +223,4 @@ func TestNFC(t *testing.T) {
 	_, ok := NFC(&buf, strings.Repeat("\u0301", MaxNFC+1))
 	assert.False(t, ok, "too long")
 	assert.Zero(t, testing.AllocsPerRun(100, func() { NFC(&buf, "A\ufb2c e\u0302\u0323") }))
-}
-
-// TestNormalizationTest checks NFC against the conformance file of the
-// Unicode Character Database (NormalizationTest.txt: c2 == toNFC(c1) ==
-// toNFC(c2) == toNFC(c3), c4 == toNFC(c4) == toNFC(c5)), when Debian's
-// unicode-data package is installed (it ships the file compressed); the
-// file is too big to keep here.
-func TestNormalizationTest(t *testing.T) {
-	const path = "/usr/share/unicode/NormalizationTest.txt.bz2"
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("%s: %v", path, err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(bzip2.NewReader(f))
-	parse := func(field string) string {
-		var b strings.Builder
-		for _, h := range strings.Fields(field) {
-			r, err := strconv.ParseUint(h, 16, 32)
-			require.NoError(t, err)
-			b.WriteRune(rune(r))
-		}
-		return b.String()
-	}
-	lines := 0
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' || line[0] == '@' {
-			continue
-		}
-		fields := strings.Split(line, ";")
-		require.GreaterOrEqual(t, len(fields), 5, line)
-		var c [5]string
-		for i := range c {
-			c[i] = parse(fields[i])
-		}
-		for i, want := range []int{1, 1, 1, 3, 3} {
-			var buf [MaxNFC]rune
-			n, ok := NFC(&buf, c[i])
-			require.True(t, ok, line)
-			if got := string(buf[:n]); got != c[want] {
-				t.Fatalf("%s: NFC(c%d) = %+q, want %+q", line, i+1, got, c[want])
-			}
-		}
-		lines++
-	}
-	require.NoError(t, sc.Err())
-	assert.Greater(t, lines, 10000)
 }
