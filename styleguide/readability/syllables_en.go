@@ -56,14 +56,47 @@ func enSyllables(p string) int {
 	if n == 0 {
 		return 0
 	}
-	w := buf[:n]
-	if c, ok := enExceptions[string(w)]; ok {
-		return c
+	return enCount(buf[:n], nt)
+}
+
+// enExceptionLens has bit k of [first][last] set when enExceptions holds
+// a word of k letters that starts and ends with those letters: most words
+// skip the map lookup.
+var enExceptionLens = func() (t [256][256]uint32) {
+	for w := range enExceptions {
+		if len(w) >= 32 {
+			panic("readability: long exception " + w)
+		}
+		t[w[0]][w[len(w)-1]] |= 1 << len(w)
+	}
+	return t
+}()
+
+// isEnException reports whether w may be in enExceptions.
+func isEnException(w []byte) bool {
+	return enExceptionLens[w[0]][w[len(w)-1]]&(1<<(len(w)&31)) != 0
+}
+
+// enCount counts the part w folded by enFold (not empty, apostrophes
+// dropped); nt is whether it ended in n't.
+func enCount(w []byte, nt bool) int {
+	n := len(w)
+	if isEnException(w) {
+		if c, ok := enExceptions[string(w)]; ok {
+			return c
+		}
+	}
+	// Bit i of vowels is enVowel(w, i); a part has at most maxPart letters.
+	var vowels uint64
+	for i, c := range w {
+		if enPlainVowel(c) || c == 'y' && enVowel(w, i) {
+			vowels |= 1 << i
+		}
 	}
 	count := 0
 	prev := false
 	for i := 0; i < n; i++ {
-		v := enVowel(w, i)
+		v := vowels&(1<<i) != 0
 		switch {
 		case v && !prev:
 			count++
@@ -73,7 +106,7 @@ func enSyllables(p string) int {
 		prev = v
 	}
 	last := n - 1
-	cons := func(i int) bool { return i >= 0 && !enVowel(w, i) }
+	cons := func(i int) bool { return i >= 0 && vowels&(1<<i) == 0 }
 	switch {
 	case count > 1 && w[last] == 'e' && cons(last-1):
 		// Silent final e, but not in -le or -re after a consonant
@@ -101,8 +134,11 @@ func enSyllables(p string) int {
 	// A silent e inside the word, before a suffix: lonely, safety,
 	// announcement, hopeful, careless, likeness, awesome.
 	for _, suf := range [...]string{"ly", "ty", "ment", "ments", "ful", "less", "ness", "some"} {
+		if count <= 1 {
+			break
+		}
 		k := n - len(suf)
-		if k >= 3 && string(w[k:]) == suf && w[k-1] == 'e' && cons(k-2) && count > 1 {
+		if k >= 3 && w[k-1] == 'e' && string(w[k:]) == suf && cons(k-2) {
 			count--
 			break
 		}
@@ -168,13 +204,10 @@ func enVowel(w []byte, i int) bool {
 	return false
 }
 
-func enPlainVowel(c byte) bool {
-	switch c {
-	case 'a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U':
-		return true
-	}
-	return false
-}
+func enPlainVowel(c byte) bool { return enPlainVowels[c] }
+
+var enPlainVowels = [256]bool{'a': true, 'e': true, 'i': true, 'o': true, 'u': true,
+	'A': true, 'E': true, 'I': true, 'O': true, 'U': true}
 
 // enSplit reports whether the vowels w[i-1] and w[i] are read apart.
 func enSplit(w []byte, i int) bool {
