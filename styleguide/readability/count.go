@@ -54,9 +54,13 @@ func Count(text, lang string) Stats {
 			}
 			if tokenStart {
 				tokenStart = false
-				if j := skipToken(text, i, &at); j > i {
-					i = j
-					continue
+				// Only a token that starts with h or w, or holds an @, may
+				// be skipped.
+				if b|0x20 == 'h' || b|0x20 == 'w' || at.pos < i || at.token == i {
+					if j := skipToken(text, i, &at); j > i {
+						i = j
+						continue
+					}
 				}
 			}
 			switch {

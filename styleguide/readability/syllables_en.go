@@ -88,20 +88,15 @@ func enCount(w []byte, nt bool) int {
 	}
 	// Bit i of vowels is enVowel(w, i); a part has at most maxPart letters.
 	var vowels uint64
-	for i, c := range w {
-		if enPlainVowel(c) || c == 'y' && enVowel(w, i) {
-			vowels |= 1 << i
-		}
-	}
 	count := 0
 	prev := false
-	for i := 0; i < n; i++ {
-		v := vowels&(1<<i) != 0
-		switch {
-		case v && !prev:
-			count++
-		case v && prev && (w[i] < 'a' || enSplit(w, i)):
-			count++
+	for i, c := range w {
+		v := enPlainVowel(c) || c == 'y' && enVowel(w, i)
+		if v {
+			vowels |= 1 << i
+			if !prev || c < 'a' || enSplit(w, i) {
+				count++
+			}
 		}
 		prev = v
 	}
@@ -133,14 +128,9 @@ func enCount(w []byte, nt bool) int {
 	}
 	// A silent e inside the word, before a suffix: lonely, safety,
 	// announcement, hopeful, careless, likeness, awesome.
-	for _, suf := range [...]string{"ly", "ty", "ment", "ments", "ful", "less", "ness", "some"} {
-		if count <= 1 {
-			break
-		}
-		k := n - len(suf)
-		if k >= 3 && w[k-1] == 'e' && string(w[k:]) == suf && cons(k-2) {
+	if count > 1 {
+		if k := n - enSuffix(w); k < n && k >= 3 && w[k-1] == 'e' && cons(k-2) {
 			count--
-			break
 		}
 	}
 	// A final -que or -gue is silent: unique, league.
@@ -157,6 +147,39 @@ func enCount(w []byte, nt bool) int {
 		count = 1
 	}
 	return count
+}
+
+// enSuffix returns the length of the suffix -ly, -ty, -ment, -ments, -ful,
+// -less, -ness or -some that ends w, or 0.
+func enSuffix(w []byte) int {
+	n := len(w)
+	has := func(s string) bool { return n >= len(s) && string(w[n-len(s):]) == s }
+	switch w[n-1] {
+	case 'y':
+		if has("ly") || has("ty") {
+			return 2
+		}
+	case 't':
+		if has("ment") {
+			return 4
+		}
+	case 's':
+		if has("ments") {
+			return 5
+		}
+		if has("less") || has("ness") {
+			return 4
+		}
+	case 'l':
+		if has("ful") {
+			return 3
+		}
+	case 'e':
+		if has("some") {
+			return 4
+		}
+	}
+	return 0
 }
 
 // enFold maps a letter to lower-case ASCII: a vowel with a diaeresis, or
