@@ -27,3 +27,14 @@ z na do w dla od i`) {
 	}
 	return m
 }()
+
+// tagWordLens has bit k of [b] set when tagWords holds a word of k bytes
+// (at most 24, as splitTag looks for) that starts with b.
+var tagWordLens = func() (t [256]uint32) {
+	for w := range tagWords {
+		if len(w) <= 24 {
+			t[w[0]] |= 1 << len(w)
+		}
+	}
+	return t
+}()

@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/entity"
 	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
-// TestCheckPostMatchesCmkit compares checkPost, which fits a long text from
+// TestCheckPostMatchesCmkit compares countWith with cmkit.Limits.Count, and
+// checkPost, which fits a long text from
 // a split point, to cmkit.Limits.CheckPost, which walks it from the start,
 // for every platform and for small limits with every counting method, on
 // random text full of what counts specially: links (some that stop being
@@ -52,7 +54,11 @@ func TestCheckPostMatchesCmkit(t *testing.T) {
 		if rng.Intn(4) == 0 {
 			p.Title = "A title"
 		}
+		ents := entity.Extract(nil, p.Text)
 		for _, lim := range lims {
+			if got, want := countWith(lim, p.Text, ents), lim.Count(p.Text); got != want {
+				t.Fatalf("%+v\ntext %q\ncountWith %d, Count %d", lim, p.Text, got, want)
+			}
 			g := checkPost(got[:0], lim, p)
 			w := lim.CheckPost(want[:0], p)
 			if len(w) > 0 && w[0].Rule == "max_length" && additive(lim) {

@@ -396,8 +396,12 @@ func (c *checker) splitTag(r *crule, tag string) (camel string, multi bool) {
 			}
 			continue
 		}
+		lens := tagWordLens[key[i]] // most lengths need no lookup in tagWords
 		for j := i + 2; j <= n && j-i <= 24; j++ {
-			if w := key[i:j]; (tagWords[string(w)] || r.words[string(w)]) && best[i]+1 < best[j] {
+			if best[i]+1 >= best[j] {
+				continue
+			}
+			if w := key[i:j]; lens&(1<<(j-i)) != 0 && tagWords[string(w)] || len(r.words) > 0 && r.words[string(w)] {
 				best[j], cut[j] = best[i]+1, int16(i)
 			}
 		}
@@ -608,6 +612,11 @@ func (c *checker) platform(dst []Alert, ri int32) []Alert {
 		// characters was a sixth of a tweet's check).
 		lim.Forbidden = ""
 	}
+	if lim.MaxLength > 0 && c.sc.analyzed && lim.Counter == nil && countWith(lim, c.d.Text, c.sc.ents) <= lim.MaxLength {
+		// The text keeps MaxLength: spare CheckPost another search for
+		// the links and mentions analyze found.
+		lim.MaxLength = 0
+	}
 	fs := checkPost(c.sc.findings[:0], lim, cmkit.Post{Text: c.d.Text, Title: c.d.Title})
 	for _, f := range fs {
 		field, s := FieldText, c.d.Text
@@ -655,6 +664,30 @@ func checkPost(dst []cmkit.Finding, lim cmkit.Limits, p cmkit.Post) []cmkit.Find
 	dst = append(dst, cmkit.Finding{Field: "post.text", Rule: "max_length", Limit: lim.MaxLength, Got: n, Cut: cut})
 	lim.MaxLength = 0
 	return lim.CheckPost(dst, p)
+}
+
+// countWith is lim.Count(text) (lim.Counter nil) given the entities of
+// text, as entity.Extract finds them: what Limits.Count computes with its
+// own search for them, every link counting URLLength when that is set and
+// a fediverse mention its local part when MentionLocalPart is set.
+func countWith(lim cmkit.Limits, text string, ents []entity.Entity) int {
+	plain := cmkit.Limits{Counting: lim.Counting}
+	if lim.URLLength == 0 && !lim.MentionLocalPart {
+		return plain.Count(text)
+	}
+	n, pos := 0, 0
+	for _, e := range ents {
+		switch {
+		case e.Kind == entity.URL && lim.URLLength > 0:
+			n += plain.Count(text[pos:e.Start]) + lim.URLLength
+		case e.Kind == entity.Mention && lim.MentionLocalPart && e.LocalEnd < e.End:
+			n += plain.Count(text[pos:e.Start]) + plain.Count(text[e.Start:e.LocalEnd])
+		default:
+			continue
+		}
+		pos = e.End
+	}
+	return n + plain.Count(text[pos:])
 }
 
 // additive reports whether lim counts every code point on its own, and
