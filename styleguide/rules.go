@@ -396,12 +396,11 @@ func (c *checker) splitTag(r *crule, tag string) (camel string, multi bool) {
 			}
 			continue
 		}
-		lens := tagWordLens[key[i]] // most lengths need no lookup in tagWords
 		for j := i + 2; j <= n && j-i <= 24; j++ {
 			if best[i]+1 >= best[j] {
 				continue
 			}
-			if w := key[i:j]; lens&(1<<(j-i)) != 0 && tagWords[string(w)] || len(r.words) > 0 && r.words[string(w)] {
+			if w := key[i:j]; isTagWord(w) || len(r.words) > 0 && r.words[string(w)] {
 				best[j], cut[j] = best[i]+1, int16(i)
 			}
 		}
