@@ -2,6 +2,7 @@ package styleguide
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -301,18 +302,34 @@ func finish(alerts []Alert, text, title string) {
 		pos, line, col := 0, 1, 1
 		for ; i < len(alerts) && alerts[i].Field == f; i++ {
 			a := &alerts[i]
-			for pos < a.Start && pos < len(s) {
-				switch b := s[pos]; {
-				case b == '\n':
-					line, col = line+1, 1
-				case b&0xC0 != 0x80:
-					col++
+			if end := min(a.Start, len(s)); end > pos {
+				seg := s[pos:end]
+				if k := strings.LastIndexByte(seg, '\n'); k >= 0 {
+					line, col = line+strings.Count(seg, "\n"), 1
+					seg = seg[k+1:]
 				}
-				pos++
+				col += len(seg) - continuations(seg)
+				pos = end
 			}
 			a.Line, a.Column = line, col
 		}
 	}
+}
+
+// continuations returns how many bytes of s are UTF-8 continuation bytes
+// (10xxxxxx), eight at a time: the columns of s are its other bytes.
+func continuations(s string) int {
+	n, i := 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		w := grapheme.Load64(s, i)
+		n += bits.OnesCount64(w &^ (w << 1) & 0x8080808080808080)
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xC0 == 0x80 {
+			n++
+		}
+	}
+	return n
 }
 
 // analyze finds the entities, words, sentences, emoji and exclamation

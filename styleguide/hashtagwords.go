@@ -27,3 +27,23 @@ z na do w dla od i`) {
 	}
 	return m
 }()
+
+// tagWordLens has bit k of [a][z] set when tagWords holds a word of k
+// bytes (at most 24, as splitTag looks for) that starts with the letter
+// 'a'+a and ends with 'z'+z: most pieces of a tag need no lookup.
+var tagWordLens = func() (t [26][26]uint32) {
+	for w := range tagWords {
+		a, z := w[0]-'a', w[len(w)-1]-'a'
+		if a >= 26 || z >= 26 || len(w) > 24 {
+			panic("styleguide: tag word " + w)
+		}
+		t[a][z] |= 1 << len(w)
+	}
+	return t
+}()
+
+// isTagWord reports whether tagWords holds w.
+func isTagWord(w []byte) bool {
+	a, z := w[0]-'a', w[len(w)-1]-'a'
+	return a < 26 && z < 26 && len(w) <= 24 && tagWordLens[a][z]&(1<<len(w)) != 0 && tagWords[string(w)]
+}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
@@ -117,6 +118,28 @@ func BenchmarkFind(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dst = m.Find(dst[:0], &buf, text)
+	}
+}
+
+// BenchmarkScanShort scans texts of a post's length with a table of 2,000
+// terms, where each step of one chain of lookups waits on the last.
+func BenchmarkScanShort(b *testing.B) {
+	m, err := Compile(benchTerms(2000), textnorm.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{128, 280, 1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var buf textnorm.Buffer
+			m.Normalizer().Normalize(&buf, benchText(n)[:n])
+			dst := m.Scan(nil, &buf)
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				dst = m.Scan(dst[:0], &buf)
+			}
+		})
 	}
 }
 

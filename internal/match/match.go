@@ -361,7 +361,7 @@ func (m *Matcher) Scan(dst []Match, buf *textnorm.Buffer) []Match {
 func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 	text := buf.Text
 	n := len(text)
-	if n < 2048 {
+	if n < interleaveMin || n < 8*m.maxLen {
 		dst, _ = m.scanRange(dst, buf, 0, 0, n, 0)
 		return dst
 	}
@@ -426,6 +426,11 @@ func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 	}
 	return dst
 }
+
+// interleaveMin is the shortest text scanDense scans as four parts. On a
+// shorter one the chains would spend too much of their length re-reading
+// the bytes before their part (up to the longest term's length).
+const interleaveMin = 256
 
 // pending holds the matches a later part found before the earlier parts
 // were reported.

@@ -283,16 +283,18 @@ func FuzzFind(f *testing.F) {
 		}
 		// A long text is scanned in four interleaved parts: the same
 		// matches, in the same order, as one plain scan.
-		long := strings.Repeat(text+" ", 2048/(len(text)+1)+1)
-		m.Normalizer().Normalize(&buf, long)
-		parts := m.Scan(nil, &buf)
-		plain, _ := m.scanRange(nil, &buf, 0, 0, len(buf.Text), 0)
-		if len(parts) != len(plain) {
-			t.Fatalf("%q: interleaved scan found %d, plain %d", long, len(parts), len(plain))
-		}
-		for i := range plain {
-			if parts[i] != plain[i] {
-				t.Fatalf("%q: match %d: interleaved %+v, plain %+v", long, i, parts[i], plain[i])
+		for _, size := range []int{interleaveMin, 2048} {
+			long := strings.Repeat(text+" ", size/(len(text)+1)+1)
+			m.Normalizer().Normalize(&buf, long)
+			parts := m.Scan(nil, &buf)
+			plain, _ := m.scanRange(nil, &buf, 0, 0, len(buf.Text), 0)
+			if len(parts) != len(plain) {
+				t.Fatalf("%q: interleaved scan found %d, plain %d", long, len(parts), len(plain))
+			}
+			for i := range plain {
+				if parts[i] != plain[i] {
+					t.Fatalf("%q: match %d: interleaved %+v, plain %+v", long, i, parts[i], plain[i])
+				}
 			}
 		}
 	})
@@ -309,6 +311,11 @@ func TestTwoHalves(t *testing.T) {
 		strings.Repeat("x", 1000) + "abcabc" + strings.Repeat("y", 1000),
 		strings.Repeat("xyz ", 300) + strings.Repeat("a", 2000),
 		strings.Repeat("b c cab ", 400),
+		// Just long enough to be scanned in parts, with matches across
+		// their bounds.
+		strings.Repeat("abc", interleaveMin/3+1),
+		strings.Repeat("b c cab ", interleaveMin/8+1),
+		strings.Repeat("x", interleaveMin/2) + "abcabc" + strings.Repeat("y", interleaveMin/2),
 	} {
 		var buf textnorm.Buffer
 		m.Normalizer().Normalize(&buf, text)

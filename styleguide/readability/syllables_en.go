@@ -56,24 +56,52 @@ func enSyllables(p string) int {
 	if n == 0 {
 		return 0
 	}
-	w := buf[:n]
-	if c, ok := enExceptions[string(w)]; ok {
-		return c
+	return enCount(buf[:n], nt)
+}
+
+// enExceptionLens has bit k of [first][last] set when enExceptions holds
+// a word of k letters that starts and ends with those letters: most words
+// skip the map lookup.
+var enExceptionLens = func() (t [256][256]uint32) {
+	for w := range enExceptions {
+		if len(w) >= 32 {
+			panic("readability: long exception " + w)
+		}
+		t[w[0]][w[len(w)-1]] |= 1 << len(w)
 	}
+	return t
+}()
+
+// isEnException reports whether w may be in enExceptions.
+func isEnException(w []byte) bool {
+	return enExceptionLens[w[0]][w[len(w)-1]]&(1<<(len(w)&31)) != 0
+}
+
+// enCount counts the part w folded by enFold (not empty, apostrophes
+// dropped); nt is whether it ended in n't.
+func enCount(w []byte, nt bool) int {
+	n := len(w)
+	if isEnException(w) {
+		if c, ok := enExceptions[string(w)]; ok {
+			return c
+		}
+	}
+	// Bit i of vowels is enVowel(w, i); a part has at most maxPart letters.
+	var vowels uint64
 	count := 0
 	prev := false
-	for i := 0; i < n; i++ {
-		v := enVowel(w, i)
-		switch {
-		case v && !prev:
-			count++
-		case v && prev && (w[i] < 'a' || enSplit(w, i)):
-			count++
+	for i, c := range w {
+		v := enPlainVowel(c) || c == 'y' && enVowel(w, i)
+		if v {
+			vowels |= 1 << i
+			if !prev || c < 'a' || enSplit(w, i) {
+				count++
+			}
 		}
 		prev = v
 	}
 	last := n - 1
-	cons := func(i int) bool { return i >= 0 && !enVowel(w, i) }
+	cons := func(i int) bool { return i >= 0 && vowels&(1<<i) == 0 }
 	switch {
 	case count > 1 && w[last] == 'e' && cons(last-1):
 		// Silent final e, but not in -le or -re after a consonant
@@ -100,11 +128,9 @@ func enSyllables(p string) int {
 	}
 	// A silent e inside the word, before a suffix: lonely, safety,
 	// announcement, hopeful, careless, likeness, awesome.
-	for _, suf := range [...]string{"ly", "ty", "ment", "ments", "ful", "less", "ness", "some"} {
-		k := n - len(suf)
-		if k >= 3 && string(w[k:]) == suf && w[k-1] == 'e' && cons(k-2) && count > 1 {
+	if count > 1 {
+		if k := n - enSuffix(w); k < n && k >= 3 && w[k-1] == 'e' && cons(k-2) {
 			count--
-			break
 		}
 	}
 	// A final -que or -gue is silent: unique, league.
@@ -121,6 +147,39 @@ func enSyllables(p string) int {
 		count = 1
 	}
 	return count
+}
+
+// enSuffix returns the length of the suffix -ly, -ty, -ment, -ments, -ful,
+// -less, -ness or -some that ends w, or 0.
+func enSuffix(w []byte) int {
+	n := len(w)
+	has := func(s string) bool { return n >= len(s) && string(w[n-len(s):]) == s }
+	switch w[n-1] {
+	case 'y':
+		if has("ly") || has("ty") {
+			return 2
+		}
+	case 't':
+		if has("ment") {
+			return 4
+		}
+	case 's':
+		if has("ments") {
+			return 5
+		}
+		if has("less") || has("ness") {
+			return 4
+		}
+	case 'l':
+		if has("ful") {
+			return 3
+		}
+	case 'e':
+		if has("some") {
+			return 4
+		}
+	}
+	return 0
 }
 
 // enFold maps a letter to lower-case ASCII: a vowel with a diaeresis, or
@@ -168,13 +227,10 @@ func enVowel(w []byte, i int) bool {
 	return false
 }
 
-func enPlainVowel(c byte) bool {
-	switch c {
-	case 'a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U':
-		return true
-	}
-	return false
-}
+func enPlainVowel(c byte) bool { return enPlainVowels[c] }
+
+var enPlainVowels = [256]bool{'a': true, 'e': true, 'i': true, 'o': true, 'u': true,
+	'A': true, 'E': true, 'I': true, 'O': true, 'U': true}
 
 // enSplit reports whether the vowels w[i-1] and w[i] are read apart.
 func enSplit(w []byte, i int) bool {

@@ -33,7 +33,13 @@ func esSyllables(p string) int {
 	if n == 0 {
 		return 0
 	}
-	c := cls[:n]
+	return esCount(cls[:n])
+}
+
+// esCount counts a part given the classes of its letters (esClass; not
+// empty).
+func esCount(c []uint8) int {
+	n := len(c)
 	vowel := func(i int) (ok, strong bool) {
 		switch c[i] {
 		case esStrong:

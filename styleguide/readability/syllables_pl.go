@@ -25,11 +25,17 @@ func plSyllables(p string) int {
 		buf[n] = unicode.ToLower(r)
 		n++
 	}
-	w := buf[:n]
+	return plCount(buf[:n])
+}
+
+// plCount counts a part given its letters in lower case, as runes or, for
+// an ASCII part, as bytes.
+func plCount[T rune | byte](w []T) int {
+	n := len(w)
 	prefix := func(s string) bool {
 		i := 0
 		for _, r := range s {
-			if i >= n || w[i] != r {
+			if i >= n || rune(w[i]) != r {
 				return false
 			}
 			i++
@@ -46,11 +52,11 @@ func plSyllables(p string) int {
 	prefixed := prefix("nau") || prefix("zau")
 	count := 0
 	for i := 0; i < n; i++ {
-		if !plVowel(w[i]) {
+		if !plVowel(rune(w[i])) {
 			continue
 		}
 		next := i + 1
-		if w[i] == 'i' && next < n && plVowel(w[next]) && i != iNucleus {
+		if w[i] == 'i' && next < n && plVowel(rune(w[next])) && i != iNucleus {
 			continue // a softening i
 		}
 		if w[i] == 'u' && i > 0 && (w[i-1] == 'a' || w[i-1] == 'e') {
