@@ -15,7 +15,9 @@
 //	cmkittest   simulated clock, fake platform, conformance suites for
 //	            adapters and stores
 //	roles       team members, roles, scopes, authorization, approvals, audit
-//	styleguide  brand voice and platform rules for drafts
+//	styleguide  brand voice and platform rules for drafts, with
+//	            spelling (styleguide/spell) and readability
+//	            (styleguide/readability)
 //	calendar    content calendar, recurrence, slots and the publisher
 //	moderation  inbox, rules, review queue, routing to customer service
 //	kpi         KPI definitions, the KPI sheet, reports

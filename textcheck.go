@@ -253,6 +253,11 @@ func joinFindings(fs []Finding) error {
 // maxLen and takes at most maxBytes (a zero means no limit), cut between
 // grapheme clusters and never inside an entity.
 func (l Limits) fit(text string, maxLen, maxBytes int) int {
+	if maxBytes == 0 && maxLen > 0 && l.additive() {
+		if cut, ok := l.fitTail(text, maxLen); ok {
+			return cut
+		}
+	}
 	cut := l.fitOnce(text, maxLen, maxBytes)
 	// A prefix may count more than its units did in text, when the cut
 	// makes a link of it ("a.co" cut from "a.co0"): ask for one less.
@@ -261,6 +266,80 @@ func (l Limits) fit(text string, maxLen, maxBytes int) int {
 		cut = l.fitOnce(text, m, maxBytes)
 	}
 	return cut
+}
+
+// additive reports whether l counts every code point on its own and every
+// entity as written: then the count of a text is the sum of the counts of
+// any pieces it is cut into, and the count fitOnce keeps while it walks a
+// text is Count of what it has walked. (Counting graphemes, an entity that
+// ends before a combining mark is one unit and the mark another, which
+// Count counts as one cluster; a link counted as URLLength may stop being
+// a link when cut.)
+func (l Limits) additive() bool {
+	switch l.Counting {
+	case "", CountCodePoints, CountUTF16, CountBytes:
+		return l.Counter == nil && l.URLLength == 0 && !l.MentionLocalPart
+	}
+	return false
+}
+
+// fitMargin is how many units short of the limit fitTail's split point
+// aims for, so that the walk that remains is short.
+const fitMargin = 64
+
+// fitTail returns where fitOnce would cut text for maxLen (an additive l,
+// no byte limit) without walking all of the text before the cut; ok is
+// false when it cannot tell, or the text is short.
+//
+// It picks a split point s just after a space and before an ASCII byte,
+// where text[:s] counts c0 < maxLen: a grapheme cluster ends there and no
+// entity spans it (entities hold no space; walk relies on the same to look
+// for entities a window at a time). So the units of text[s:] are those of
+// text after s, and with an additive count the longest prefix of text
+// that counts at most maxLen is text[:s] and the longest prefix of
+// text[s:] that counts at most maxLen-c0. The cut is checked against
+// Count, and TestFitTailMatchesTheWalk checks it against fitOnce.
+func (l Limits) fitTail(text string, maxLen int) (cut int, ok bool) {
+	if len(text) < 2*fitMargin {
+		return 0, false
+	}
+	s, c0 := 0, 0
+	for range 4 {
+		// Each unit takes at least one byte: aim a margin short of the
+		// limit, and again from there if that was far short.
+		room := maxLen - c0 - fitMargin
+		if room < fitMargin || s+room >= len(text) {
+			break
+		}
+		k := splitBefore(text, s+room, s)
+		if k <= s {
+			break
+		}
+		c := l.Count(text[s:k])
+		if c0+c >= maxLen {
+			break
+		}
+		s, c0 = k, c0+c
+	}
+	if s == 0 {
+		return 0, false
+	}
+	cut = s + l.fitOnce(text[s:], maxLen-c0, 0)
+	if l.Count(text[:cut]) > maxLen {
+		return 0, false
+	}
+	return cut, true
+}
+
+// splitBefore returns the last k in (lo, hi] with text[k-1] a space and
+// text[k] an ASCII byte, or lo.
+func splitBefore(text string, hi, lo int) int {
+	for k := hi; k > lo; k-- {
+		if text[k-1] == ' ' && text[k] < utf8.RuneSelf {
+			return k
+		}
+	}
+	return lo
 }
 
 func (l Limits) fitOnce(text string, maxLen, maxBytes int) int {

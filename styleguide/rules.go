@@ -611,12 +611,14 @@ func (c *checker) platform(dst []Alert, ri int32) []Alert {
 		// characters was a sixth of a tweet's check).
 		lim.Forbidden = ""
 	}
-	if lim.MaxLength > 0 && c.sc.analyzed && lim.Counter == nil && countWith(lim, c.d.Text, c.sc.ents) <= lim.MaxLength {
+	if lim.MaxLength > 0 && c.sc.analyzed && lim.Counter == nil && !lim.LinksNeedScheme &&
+		countWith(lim, c.d.Text, c.sc.ents) <= lim.MaxLength {
 		// The text keeps MaxLength: spare CheckPost another search for
-		// the links and mentions analyze found.
+		// the links and mentions analyze found (with the default rules,
+		// which are lim's unless only links with a scheme count).
 		lim.MaxLength = 0
 	}
-	fs := checkPost(c.sc.findings[:0], lim, cmkit.Post{Text: c.d.Text, Title: c.d.Title})
+	fs := lim.CheckPost(c.sc.findings[:0], cmkit.Post{Text: c.d.Text, Title: c.d.Title})
 	for _, f := range fs {
 		field, s := FieldText, c.d.Text
 		switch f.Field {
@@ -639,30 +641,6 @@ func (c *checker) platform(dst []Alert, ri int32) []Alert {
 		dst[len(dst)-1].Field = field
 	}
 	return dst
-}
-
-// checkPost is lim.CheckPost(dst, p) for a post with no content warning,
-// made faster when the text breaks MaxLength far into it: CheckPost then
-// walks the text unit by unit (grapheme cluster or entity) up to the cut,
-// which was a quarter of the check of a long post. checkPost measures a
-// prefix of the text that ends after a space with Limits.Count instead,
-// and walks only from there (see fitTail).
-func checkPost(dst []cmkit.Finding, lim cmkit.Limits, p cmkit.Post) []cmkit.Finding {
-	if !additive(lim) || lim.MaxLength == 0 || p.ContentWarning != "" || len(p.Text) < 2*fitMargin {
-		return lim.CheckPost(dst, p)
-	}
-	n := lim.Count(p.Text)
-	if n <= lim.MaxLength {
-		return lim.CheckPost(dst, p)
-	}
-	cut, ok := fitTail(lim, p.Text)
-	if !ok {
-		return lim.CheckPost(dst, p)
-	}
-	// CheckPost reports max_length first; the other limits are its own.
-	dst = append(dst, cmkit.Finding{Field: "post.text", Rule: "max_length", Limit: lim.MaxLength, Got: n, Cut: cut})
-	lim.MaxLength = 0
-	return lim.CheckPost(dst, p)
 }
 
 // countWith is lim.Count(text) (lim.Counter nil) given the entities of
@@ -689,82 +667,3 @@ func countWith(lim cmkit.Limits, text string, ents []entity.Entity) int {
 	return n + plain.Count(text[pos:])
 }
 
-// additive reports whether lim counts every code point on its own, and
-// every entity as written: then the count of a text is the sum of the
-// counts of any pieces it is cut into, and the count CheckPost keeps while
-// it walks a text is Limits.Count of what it has walked. (Counting
-// graphemes, an entity that ends before a combining mark is one unit and
-// the mark another, which Count counts as one cluster; a link counted as
-// URLLength may stop being a link when cut.)
-func additive(lim cmkit.Limits) bool {
-	switch lim.Counting {
-	case "", cmkit.CountCodePoints, cmkit.CountUTF16, cmkit.CountBytes:
-		return lim.Counter == nil && lim.URLLength == 0 && !lim.MentionLocalPart
-	}
-	return false
-}
-
-// fitMargin is how many units short of MaxLength fitTail's split point
-// aims for, so that the walk that remains is short.
-const fitMargin = 64
-
-// fitTail returns where CheckPost would cut text, which counts more than
-// lim.MaxLength (an additive lim), for max_length; ok is false when it
-// cannot tell.
-//
-// It picks a split point s just after a space and before an ASCII byte,
-// where text[:s] counts c0 < MaxLength: a grapheme cluster ends there and
-// no entity spans it (entities hold no space; Limits.walk relies on the
-// same to look for entities a window at a time, windows ending at a
-// space). So the units of text[s:] are those of text after s, and with an
-// additive count the longest prefix of text that counts at most MaxLength
-// is text[:s] and the longest prefix of text[s:] that counts at most
-// MaxLength-c0. fitTail checks the cut it finds against Limits.Count, and
-// TestCheckPostMatchesCmkit against CheckPost.
-func fitTail(lim cmkit.Limits, text string) (cut int, ok bool) {
-	maxLen := lim.MaxLength
-	s, c0 := 0, 0
-	for range 4 {
-		// Each unit takes at least one byte: aim a margin short of the
-		// limit, and again from there if that was far short.
-		room := maxLen - c0 - fitMargin
-		if room < fitMargin || s+room >= len(text) {
-			break
-		}
-		k := splitBefore(text, s+room, s)
-		if k <= s {
-			break
-		}
-		c := lim.Count(text[s:k])
-		if c0+c >= maxLen {
-			break
-		}
-		s, c0 = k, c0+c
-	}
-	if s == 0 {
-		return 0, false
-	}
-	sub := cmkit.Limits{MaxLength: maxLen - c0, Counting: lim.Counting, URLLength: lim.URLLength,
-		MentionLocalPart: lim.MentionLocalPart}
-	var buf [1]cmkit.Finding
-	fs := sub.CheckText(buf[:0], text[s:])
-	if len(fs) != 1 || fs[0].Rule != "max_length" {
-		return 0, false
-	}
-	cut = s + fs[0].Cut
-	if lim.Count(text[:cut]) > maxLen {
-		return 0, false
-	}
-	return cut, true
-}
-
-// splitBefore returns the last k in (lo, hi] with text[k-1] a space and
-// text[k] an ASCII byte, or lo.
-func splitBefore(text string, hi, lo int) int {
-	for k := hi; k > lo; k-- {
-		if text[k-1] == ' ' && text[k] < utf8.RuneSelf {
-			return k
-		}
-	}
-	return lo
-}
