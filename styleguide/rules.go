@@ -666,4 +666,3 @@ func countWith(lim cmkit.Limits, text string, ents []entity.Entity) int {
 	}
 	return n + plain.Count(text[pos:])
 }
-
