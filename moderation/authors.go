@@ -1,0 +1,164 @@
+package moderation
+
+import (
+	"sync"
+
+	"github.com/cmkit/cmkit"
+)
+
+// AuthorHistory tells the engine whether an author has written on a
+// channel before, for the "first_time" condition. The default is a
+// memory bounded by WithAuthorMemory; a product with a database of its
+// community implements it there.
+type AuthorHistory interface {
+	// Seen records that authorID wrote on channelID and reports whether
+	// it had before. Evaluate calls it once per mention whose author has
+	// an ID, when a rule has a first_time condition. It must be safe for
+	// concurrent use.
+	Seen(channelID, authorID string) bool
+}
+
+// seenAuthors is the default AuthorHistory: two generations of a set of
+// hashes of (channel, author). New authors go into the current
+// generation; when it holds half the memory, it becomes the previous one
+// and the one before is forgotten. An author found in the previous
+// generation moves to the current one, so active authors stay
+// remembered. It remembers at least the last n/2 and at most n distinct
+// authors, and its size never changes.
+type seenAuthors struct {
+	mu        sync.Mutex
+	cur, prev []uint64 // open addressing, 0 is empty
+	count     int      // entries in cur
+	limit     int      // entries per generation
+}
+
+func newSeenAuthors(n int) *seenAuthors {
+	limit := max(1, n/2)
+	size := 1
+	for size < 2*limit {
+		size <<= 1
+	}
+	return &seenAuthors{cur: make([]uint64, size), prev: make([]uint64, size), limit: limit}
+}
+
+var _ AuthorHistory = (*seenAuthors)(nil)
+
+func (s *seenAuthors) Seen(channelID, authorID string) bool {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(channelID); i++ {
+		h = (h ^ uint64(channelID[i])) * 1099511628211
+	}
+	h = (h ^ 0xff) * 1099511628211
+	for i := 0; i < len(authorID); i++ {
+		h = (h ^ uint64(authorID[i])) * 1099511628211
+	}
+	h = mix64(h)
+	if h == 0 {
+		h = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if find(s.cur, h) {
+		return true
+	}
+	seen := find(s.prev, h)
+	if s.count >= s.limit {
+		s.prev, s.cur = s.cur, s.prev
+		clear(s.cur)
+		s.count = 0
+	}
+	insert(s.cur, h)
+	s.count++
+	return seen
+}
+
+func find(t []uint64, h uint64) bool {
+	mask := uint64(len(t) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch t[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+func insert(t []uint64, h uint64) {
+	mask := uint64(len(t) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		if t[i] == 0 || t[i] == h {
+			t[i] = h
+			return
+		}
+	}
+}
+
+// len returns how many authors the memory holds.
+func (s *seenAuthors) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, t := range [][]uint64{s.cur, s.prev} {
+		for _, h := range t {
+			if h != 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// authorSet is a compiled AuthorList.
+type authorSet struct {
+	ids     map[string]bool
+	handles map[string]bool // lower case, without "@"
+}
+
+func newAuthorSet(authors []string) authorSet {
+	s := authorSet{ids: map[string]bool{}, handles: map[string]bool{}}
+	for _, a := range authors {
+		if len(a) > 1 && a[0] == '@' {
+			s.handles[asciiLower(a[1:])] = true
+		} else {
+			s.ids[a] = true
+		}
+	}
+	return s
+}
+
+func (s *authorSet) has(a *cmkit.Author) bool {
+	if a.ID != "" && s.ids[a.ID] {
+		return true
+	}
+	h := a.Handle
+	if len(h) > 0 && h[0] == '@' {
+		h = h[1:]
+	}
+	if h == "" || len(s.handles) == 0 {
+		return false
+	}
+	var buf [64]byte
+	if len(h) <= len(buf) {
+		b := buf[:len(h)]
+		for i := 0; i < len(h); i++ {
+			c := h[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b[i] = c
+		}
+		return s.handles[string(b)]
+	}
+	return s.handles[asciiLower(h)]
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

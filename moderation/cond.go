@@ -1,0 +1,648 @@
+package moderation
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/entity"
+	"github.com/cmkit/cmkit/internal/grapheme"
+)
+
+type op uint8
+
+const (
+	opAll op = iota
+	opAny
+	opNot
+	opLexicon
+	opRegex
+	opFollowers
+	opVerified
+	opAge
+	opFirstTime
+	opAuthorList
+	opKinds
+	opPlatforms
+	opChannels
+	opLanguages
+	opSentiment
+	opSentLabels
+	opLinks
+	opDomains
+	opShortened
+	opCaps
+	opEmoji
+	opLength
+	opWave
+)
+
+// The cost of each test, in rough units of work: fields of the mention
+// first, then what the lexicon scan (shared by every lexicon condition)
+// and one pass over the text give, then language detection, sentiment,
+// the spam-wave memory and regular expressions.
+var opCost = [...]int{
+	opFollowers: 1, opVerified: 1, opAge: 1, opFirstTime: 1, opKinds: 1, opChannels: 1,
+	opAuthorList: 2, opPlatforms: 2,
+	opLexicon: 5, opLength: 6, opCaps: 6, opEmoji: 8,
+	opLinks: 10, opDomains: 10, opShortened: 10,
+	opLanguages: 20, opSentiment: 40, opSentLabels: 40, opWave: 60,
+}
+
+type node struct {
+	op    op
+	cost  int
+	kids  []node
+	group int32   // lexicon
+	terms []int32 // lexicon: the allowed terms' global indices, sorted; nil for all
+	min   int
+	re    *regexp.Regexp
+	reNrm bool
+	lo    float64
+	hi    float64
+	flag  bool
+	strs  []string
+	auth  int
+	wave  waveParams
+}
+
+type compiler struct {
+	e                                 *Engine
+	authors                           map[string]int
+	sentiment, platforms, firstTime   bool
+	waveDist                          int
+	initialized                       bool
+}
+
+func (c *compiler) cond(w *Cond, path, rule string) (node, error) {
+	if !c.initialized {
+		c.waveDist, c.initialized = -1, true
+	}
+	var kids []node
+	for i := range w.All {
+		n, err := c.cond(&w.All[i], fmt.Sprintf("%s.all[%d]", path, i), rule)
+		if err != nil {
+			return node{}, err
+		}
+		kids = append(kids, n)
+	}
+	if w.Any != nil {
+		any := node{op: opAny}
+		for i := range w.Any {
+			n, err := c.cond(&w.Any[i], fmt.Sprintf("%s.any[%d]", path, i), rule)
+			if err != nil {
+				return node{}, err
+			}
+			any.kids = append(any.kids, n)
+		}
+		kids = append(kids, any)
+	}
+	if w.Not != nil {
+		n, err := c.cond(w.Not, path+".not", rule)
+		if err != nil {
+			return node{}, err
+		}
+		kids = append(kids, node{op: opNot, kids: []node{n}})
+	}
+	e := c.e
+	if w.Lexicon != "" {
+		g := int32(slices.Index(e.groups, w.Lexicon))
+		n := node{op: opLexicon, group: g, min: max(1, w.MinHits)}
+		if w.Terms != nil {
+			want := map[string]bool{}
+			for _, t := range w.Terms {
+				want[matchNorm.String(t)] = true
+			}
+			n.terms = []int32{}
+			for i, t := range e.terms {
+				if e.lists[t.list].group == g && want[matchNorm.String(t.text)] {
+					n.terms = append(n.terms, int32(i))
+				}
+			}
+		}
+		kids = append(kids, n)
+	}
+	if w.Regex != "" {
+		re, err := regexp.Compile(w.Regex)
+		if err != nil {
+			return node{}, cmkit.Invalid(path+".regex", "format", "rule %q: %v", rule, err)
+		}
+		kids = append(kids, node{op: opRegex, re: re, reNrm: w.Normalized, cost: regexCost(re)})
+	}
+	rng := func(o op, r *Range) {
+		if r != nil {
+			n := node{op: o, lo: math.Inf(-1), hi: math.Inf(1)}
+			if r.Min != nil {
+				n.lo = *r.Min
+			}
+			if r.Max != nil {
+				n.hi = *r.Max
+			}
+			kids = append(kids, n)
+		}
+	}
+	boolean := func(o op, b *bool) {
+		if b != nil {
+			kids = append(kids, node{op: o, flag: *b})
+		}
+	}
+	rng(opFollowers, w.Followers)
+	boolean(opVerified, w.Verified)
+	rng(opAge, w.AccountAgeDays)
+	if w.FirstTime != nil {
+		c.firstTime = true
+		boolean(opFirstTime, w.FirstTime)
+	}
+	if w.AuthorList != "" {
+		kids = append(kids, node{op: opAuthorList, auth: c.authors[w.AuthorList]})
+	}
+	strs := func(o op, s []string, fold bool) {
+		if s != nil {
+			cp := slices.Clone(s)
+			if fold {
+				for i := range cp {
+					cp[i] = strings.ToLower(cp[i])
+				}
+			}
+			kids = append(kids, node{op: o, strs: cp})
+		}
+	}
+	if w.Kinds != nil {
+		s := make([]string, len(w.Kinds))
+		for i, k := range w.Kinds {
+			s[i] = string(k)
+		}
+		strs(opKinds, s, false)
+	}
+	if w.Platforms != nil {
+		c.platforms = true
+		s := make([]string, len(w.Platforms))
+		for i, p := range w.Platforms {
+			s[i] = string(p)
+		}
+		strs(opPlatforms, s, false)
+	}
+	strs(opChannels, w.Channels, false)
+	strs(opLanguages, w.Languages, true)
+	if w.Sentiment != nil || w.SentimentLabels != nil {
+		c.sentiment = true
+	}
+	rng(opSentiment, w.Sentiment)
+	strs(opSentLabels, w.SentimentLabels, false)
+	rng(opLinks, w.Links)
+	strs(opDomains, w.Domains, true)
+	boolean(opShortened, w.Shortened)
+	rng(opCaps, w.CapsRatio)
+	rng(opEmoji, w.Emoji)
+	rng(opLength, w.Length)
+	if wv := w.Wave; wv != nil {
+		d := DefaultWaveDistance
+		if wv.Distance != nil {
+			d = *wv.Distance
+		}
+		c.waveDist = max(c.waveDist, d)
+		kids = append(kids, node{op: opWave, wave: waveParams{
+			within: time.Duration(wv.Within).Nanoseconds(), minCount: wv.MinCount,
+			minAuthors: max(1, wv.MinAuthors), sameAuthor: wv.SameAuthor, dist: d,
+		}})
+	}
+	for i := range kids {
+		if kids[i].cost == 0 {
+			kids[i].cost = costOf(&kids[i])
+		}
+	}
+	if len(kids) == 1 {
+		return kids[0], nil
+	}
+	n := node{op: opAll, kids: kids}
+	n.cost = costOf(&n)
+	return n, nil
+}
+
+// costOf returns the cost of n, and orders the members of an all or any
+// by cost, cheapest first.
+func costOf(n *node) int {
+	switch n.op {
+	case opAll, opAny, opNot:
+		sum := 0
+		for i := range n.kids {
+			if n.kids[i].cost == 0 {
+				n.kids[i].cost = costOf(&n.kids[i])
+			}
+			sum += n.kids[i].cost
+		}
+		slices.SortStableFunc(n.kids, func(a, b node) int { return a.cost - b.cost })
+		return sum
+	case opRegex:
+		return regexCost(n.re)
+	}
+	return opCost[n.op]
+}
+
+// evalCtx is one evaluation: the engine, the mention and the verdict
+// whose scratch space holds what was computed so far.
+type evalCtx struct {
+	e   *Engine
+	v   *Verdict
+	m   *cmkit.Mention
+	now time.Time
+}
+
+func (c *evalCtx) eval(n *node, collect bool) bool {
+	s := &c.v.s
+	switch n.op {
+	case opAll:
+		mark := len(s.ev)
+		for i := range n.kids {
+			if !c.eval(&n.kids[i], collect) {
+				s.ev = s.ev[:mark]
+				return false
+			}
+		}
+		return true
+	case opAny:
+		for i := range n.kids {
+			if c.eval(&n.kids[i], collect) {
+				return true
+			}
+		}
+		return false
+	case opNot:
+		return !c.eval(&n.kids[0], false)
+	case opLexicon:
+		return c.lexicon(n, collect)
+	case opRegex:
+		return c.regex(n, collect)
+	case opFollowers:
+		return inRange(float64(c.m.Author.Followers), n)
+	case opVerified:
+		return c.m.Author.Verified == n.flag
+	case opAge:
+		if c.m.Author.CreatedAt.IsZero() {
+			return false
+		}
+		return inRange(c.now.Sub(c.m.Author.CreatedAt).Hours()/24, n)
+	case opFirstTime:
+		return s.firstTime == n.flag
+	case opAuthorList:
+		return c.e.authors[n.auth].has(&c.m.Author)
+	case opKinds:
+		return slices.Contains(n.strs, string(c.m.Kind))
+	case opPlatforms:
+		return slices.Contains(n.strs, string(c.e.cfg.platformOf(c.m.ChannelID)))
+	case opChannels:
+		return slices.Contains(n.strs, c.m.ChannelID)
+	case opLanguages:
+		lang := c.lang()
+		if lang == "" {
+			return false
+		}
+		for _, l := range n.strs {
+			if langCovers(l, lang) {
+				return true
+			}
+		}
+		return false
+	case opSentiment:
+		c.sentiment()
+		return inRange(c.v.Sentiment, n)
+	case opSentLabels:
+		c.sentiment()
+		return slices.Contains(n.strs, c.v.SentimentLabel)
+	case opLinks:
+		c.linkHosts()
+		return inRange(float64(len(s.links)), n)
+	case opDomains:
+		for _, h := range c.linkHosts() {
+			host := c.m.Text[h.start:h.end]
+			for _, d := range n.strs {
+				if hostIn(host, d) {
+					return true
+				}
+			}
+		}
+		return false
+	case opShortened:
+		short := false
+		for _, h := range c.linkHosts() {
+			if isShortener(c.m.Text[h.start:h.end]) {
+				short = true
+				break
+			}
+		}
+		return short == n.flag
+	case opCaps:
+		c.stats()
+		ratio := 0.0
+		if s.letters > 0 {
+			ratio = float64(s.upper) / float64(s.letters)
+		}
+		return inRange(ratio, n)
+	case opEmoji:
+		if !s.emojiDone {
+			s.emojiDone = true
+			s.emoji = countEmoji(c.m.Text)
+		}
+		return inRange(float64(s.emoji), n)
+	case opLength:
+		c.stats()
+		return inRange(float64(s.runes), n)
+	case opWave:
+		return c.e.wave.count(s.fp, s.author, c.now.UnixNano(), &n.wave)
+	}
+	return false
+}
+
+func inRange(x float64, n *node) bool { return x >= n.lo && x <= n.hi }
+
+// norm normalizes the text into the scratch buffer, once.
+func (c *evalCtx) norm() {
+	s := &c.v.s
+	if !s.normed {
+		s.normed = true
+		matchNorm.Normalize(&s.buf, c.m.Text)
+	}
+}
+
+// scan runs the lexicon automaton over the text, once, and keeps the
+// hits of the lists whose language applies.
+func (c *evalCtx) scan() {
+	s := &c.v.s
+	if s.scanned {
+		return
+	}
+	s.scanned = true
+	e := c.e
+	s.groups = slices.Grow(s.groups[:0], len(e.groups))[:len(e.groups)]
+	clear(s.groups)
+	if e.matcher == nil {
+		return
+	}
+	c.norm()
+	s.matches = e.matcher.Scan(s.matches[:0], &s.buf)
+	lang, langKnown := "", false
+	for _, mt := range s.matches {
+		t := &e.terms[mt.ID]
+		l := &e.lists[t.list]
+		if l.lang != "" {
+			if !langKnown {
+				lang, langKnown = c.lang(), true
+			}
+			if lang != "" && !langCovers(l.lang, lang) {
+				continue
+			}
+		}
+		// The same span found by the same lexicon in two languages counts once.
+		dup := false
+		for k := len(c.v.Hits) - 1; k >= 0 && c.v.Hits[k].End == mt.End; k-- {
+			if s.hitGrp[k] == l.group && c.v.Hits[k].Start == mt.Start {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		c.v.Hits = append(c.v.Hits, Hit{Lexicon: e.groups[l.group], Term: t.text, Start: mt.Start, End: mt.End})
+		s.hitGrp = append(s.hitGrp, l.group)
+		s.hitTerm = append(s.hitTerm, int32(mt.ID))
+		s.groups[l.group]++
+	}
+}
+
+func (c *evalCtx) lexicon(n *node, collect bool) bool {
+	c.scan()
+	s := &c.v.s
+	if n.terms == nil {
+		if int(s.groups[n.group]) < n.min {
+			return false
+		}
+		if collect {
+			for k, g := range s.hitGrp {
+				if g == n.group {
+					s.ev = append(s.ev, c.v.Hits[k])
+				}
+			}
+		}
+		return true
+	}
+	count := 0
+	for k, g := range s.hitGrp {
+		if g == n.group {
+			if _, ok := slices.BinarySearch(n.terms, s.hitTerm[k]); ok {
+				count++
+			}
+		}
+	}
+	if count < n.min {
+		return false
+	}
+	if collect {
+		for k, g := range s.hitGrp {
+			if g == n.group {
+				if _, ok := slices.BinarySearch(n.terms, s.hitTerm[k]); ok {
+					s.ev = append(s.ev, c.v.Hits[k])
+				}
+			}
+		}
+	}
+	return true
+}
+
+func (c *evalCtx) regex(n *node, collect bool) bool {
+	s := &c.v.s
+	if n.reNrm {
+		c.norm()
+		if !collect {
+			return n.re.Match(s.buf.Text)
+		}
+		loc := n.re.FindIndex(s.buf.Text)
+		if loc == nil {
+			return false
+		}
+		start, end := 0, 0
+		if loc[1] > loc[0] {
+			start, end = s.buf.Span(loc[0], loc[1])
+		} else if loc[0] < len(s.buf.Text) {
+			start, _ = s.buf.Span(loc[0], loc[0]+1)
+			end = start
+		} else {
+			start, end = len(c.m.Text), len(c.m.Text)
+		}
+		s.ev = append(s.ev, Hit{Term: n.re.String(), Start: start, End: end})
+		return true
+	}
+	if !collect {
+		return n.re.MatchString(c.m.Text)
+	}
+	loc := n.re.FindStringIndex(c.m.Text)
+	if loc == nil {
+		return false
+	}
+	start, end := loc[0], loc[1]
+	// RE2 may match inside a character of invalid UTF-8; spans stay on
+	// character boundaries.
+	for start > 0 && !utf8.RuneStart(c.m.Text[start]) {
+		start--
+	}
+	for end < len(c.m.Text) && !utf8.RuneStart(c.m.Text[end]) {
+		end++
+	}
+	s.ev = append(s.ev, Hit{Term: n.re.String(), Start: start, End: end})
+	return true
+}
+
+// lang returns the mention's language: Mention.Language, else the
+// detector's guess when confident enough, else "".
+func (c *evalCtx) lang() string {
+	v := c.v
+	if v.s.langDone {
+		return v.Language
+	}
+	v.s.langDone = true
+	if c.m.Language != "" {
+		v.Language = c.m.Language
+		return v.Language
+	}
+	if c.e.cfg.detect != nil {
+		if l, conf := c.e.cfg.detect(c.m.Text); l != "" && conf >= c.e.cfg.minConf {
+			v.Language, v.Detected = l, true
+		}
+	}
+	return v.Language
+}
+
+func (c *evalCtx) sentiment() {
+	v := c.v
+	if v.SentimentKnown || c.e.cfg.analyze == nil {
+		return
+	}
+	v.Sentiment, v.SentimentLabel = c.e.cfg.analyze(c.m.Text, c.lang())
+	v.SentimentKnown = true
+}
+
+// stats counts letters, upper-case letters and characters, once.
+func (c *evalCtx) stats() {
+	s := &c.v.s
+	if s.statsDone {
+		return
+	}
+	s.statsDone = true
+	text := c.m.Text
+	letters, upper, runes := 0, 0, 0
+	for i := 0; i < len(text); {
+		b := text[i]
+		if b < utf8.RuneSelf {
+			runes++
+			i++
+			if b >= 'a' && b <= 'z' {
+				letters++
+			} else if b >= 'A' && b <= 'Z' {
+				letters++
+				upper++
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		runes++
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) || unicode.IsTitle(r) {
+				upper++
+			}
+		}
+	}
+	s.letters, s.upper, s.runes = letters, upper, runes
+}
+
+func countEmoji(text string) int {
+	n := 0
+	for i := 0; i < len(text); {
+		if text[i] < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
+			i++ // ASCII followed by ASCII is a cluster of its own and no emoji (digits and # need U+FE0F or U+20E3)
+			continue
+		}
+		size, emoji := grapheme.NextEmoji(text[i:])
+		if emoji {
+			n++
+		}
+		i += size
+	}
+	return n
+}
+
+// linkHosts finds the links of the text and keeps the span of each one's
+// host, once.
+func (c *evalCtx) linkHosts() []span {
+	s := &c.v.s
+	if s.linksDone {
+		return s.links
+	}
+	s.linksDone = true
+	text := c.m.Text
+	for from := 0; ; {
+		ent, ok := entity.Next(text, from)
+		if !ok {
+			break
+		}
+		from = ent.End
+		if ent.Kind != entity.URL {
+			continue
+		}
+		h := ent.Start
+		if i := strings.Index(text[h:ent.End], "://"); i >= 0 {
+			h += i + 3
+		}
+		end := h
+		for end < ent.End {
+			b := text[end]
+			if b == '/' || b == ':' || b == '?' || b == '#' {
+				break
+			}
+			end++
+		}
+		s.links = append(s.links, span{h, end})
+	}
+	return s.links
+}
+
+// hostIn reports whether host is domain or one of its subdomains, without
+// regard to ASCII case; a leading "www." of the host is ignored.
+func hostIn(host, domain string) bool {
+	if len(host) < len(domain) {
+		return false
+	}
+	tail := host[len(host)-len(domain):]
+	if !strings.EqualFold(tail, domain) {
+		return false
+	}
+	return len(host) == len(domain) || host[len(host)-len(domain)-1] == '.'
+}
+
+// shorteners are the hosts of common URL shorteners.
+var shorteners = []string{
+	"bit.ly", "bitly.com", "t.co", "tinyurl.com", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly",
+	"cutt.ly", "shorturl.at", "tiny.cc", "rb.gy", "bl.ink", "s.id", "lnkd.in", "dlvr.it", "trib.al",
+	"t.ly", "v.gd", "qrco.de", "short.io", "shorte.st", "adf.ly", "bc.vc", "soo.gd", "clck.ru", "urlz.fr",
+	"x.gd", "tr.im", "snip.ly", "amzn.to", "fb.me", "youtu.be", "wp.me", "po.st",
+}
+
+// Shorteners returns the hosts the "shortened" condition treats as URL
+// shorteners (a copy; subdomains count too).
+func Shorteners() []string { return slices.Clone(shorteners) }
+
+func isShortener(host string) bool {
+	for _, d := range shorteners {
+		if hostIn(host, d) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,253 @@
+package moderation
+
+import (
+	"math/bits"
+	"sync"
+
+	"github.com/cmkit/cmkit"
+)
+
+// minWaveWords is the fewest words a text needs to take part in a wave:
+// shorter texts ("thanks!", "👍") repeat without anyone spamming.
+const minWaveWords = 3
+
+// simhash returns the 64-bit SimHash of a normalized text: each word (a
+// run of letters and digits, after case, accents, l33t and repeated
+// letters were folded) is hashed, and bit i of the result is set when
+// more than half of the words' hashes have bit i set. Nearly the same
+// texts get fingerprints a few bits apart. It returns 0 for a text of
+// fewer than minWaveWords words.
+func simhash(text []byte) uint64 {
+	const lanes = 0x0101010101010101
+	var acc [8]uint64 // acc[j], byte k: how many hashes have bit 8k+j set, since the last flush
+	var total [64]int
+	n, pending := 0, 0
+	flush := func() {
+		for j := range acc {
+			for k := 0; k < 8; k++ {
+				total[8*k+j] += int(acc[j] >> (8 * k) & 0xff)
+			}
+			acc[j] = 0
+		}
+		pending = 0
+	}
+	for i := 0; i < len(text); {
+		if !wordByte(text[i]) {
+			i++
+			continue
+		}
+		h := uint64(14695981039346656037)
+		for ; i < len(text) && wordByte(text[i]); i++ {
+			h = (h ^ uint64(text[i])) * 1099511628211
+		}
+		h = mix64(h)
+		for j := range acc {
+			acc[j] += h >> j & lanes
+		}
+		n++
+		pending++
+		if pending == 255 {
+			flush()
+		}
+	}
+	if n < minWaveWords {
+		return 0
+	}
+	flush()
+	var fp uint64
+	for b, c := range total {
+		if 2*c > n {
+			fp |= 1 << b
+		}
+	}
+	if fp == 0 {
+		fp = 1 // 0 means "no fingerprint"
+	}
+	return fp
+}
+
+// wordByte reports whether b belongs to a word of a normalized text:
+// letters, digits and the bytes of non-ASCII characters (other scripts).
+func wordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80
+}
+
+// mix64 is splitmix64's finalizer: every bit of the result depends on
+// every bit of x.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// authorKey hashes the author's ID (or handle, when the ID is empty).
+func authorKey(a *cmkit.Author) uint64 {
+	s := a.ID
+	if s == "" {
+		s = a.Handle
+	}
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return mix64(h)
+}
+
+type waveParams struct {
+	within     int64 // nanoseconds
+	minCount   int
+	minAuthors int
+	sameAuthor bool
+	dist       int
+}
+
+// waveStore remembers the fingerprints of the last n mentions in a ring,
+// indexed so that the near-duplicates of a fingerprint are found without
+// reading them all: the 64 bits are cut into maxDist+1 bands, and two
+// fingerprints at most maxDist bits apart agree on at least one band
+// (pigeonhole), so each band's buckets chain the entries with the same
+// band value, newest first.
+type waveStore struct {
+	mu      sync.Mutex
+	n       uint64 // capacity
+	seq     uint64 // entries added so far
+	fps     []uint64
+	authors []uint64
+	times   []int64
+	bands   int
+	shift   [MaxWaveDistance + 1]uint8 // where each band starts
+	width   [MaxWaveDistance + 1]uint8
+	tbits   uint8      // bits of a bucket index
+	heads   [][]uint64 // per band, per bucket: 1 + seq of the newest entry, 0 for none
+	next    [][]uint64 // per band, per slot: 1 + seq of the entry before it in its bucket
+}
+
+func newWaveStore(n, maxDist int) *waveStore {
+	w := &waveStore{n: uint64(n), bands: maxDist + 1,
+		fps: make([]uint64, n), authors: make([]uint64, n), times: make([]int64, n)}
+	width := 64 / w.bands
+	extra := 64 % w.bands
+	pos := 0
+	for b := 0; b < w.bands; b++ {
+		wd := width
+		if b < extra {
+			wd++
+		}
+		w.shift[b], w.width[b] = uint8(pos), uint8(wd)
+		pos += wd
+	}
+	// Buckets: as many as the band has values, but no more than about two
+	// per entry.
+	w.tbits = uint8(min(width, max(4, bits.Len(uint(2*n)))))
+	w.heads = make([][]uint64, w.bands)
+	w.next = make([][]uint64, w.bands)
+	for b := range w.heads {
+		w.heads[b] = make([]uint64, 1<<w.tbits)
+		w.next[b] = make([]uint64, n)
+	}
+	return w
+}
+
+func (w *waveStore) band(fp uint64, b int) uint64 {
+	return fp >> w.shift[b] & (1<<w.width[b] - 1)
+}
+
+func (w *waveStore) bucket(v uint64) uint64 {
+	return mix64(v) & (1<<w.tbits - 1)
+}
+
+// add records a fingerprint; 0 (a text too short) is not recorded.
+func (w *waveStore) add(fp, author uint64, now int64) {
+	if fp == 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	slot := w.seq % w.n
+	w.fps[slot], w.authors[slot], w.times[slot] = fp, author, now
+	for b := 0; b < w.bands; b++ {
+		k := w.bucket(w.band(fp, b))
+		w.next[b][slot] = w.heads[b][k]
+		w.heads[b][k] = w.seq + 1
+	}
+	w.seq++
+}
+
+// size returns how many fingerprints the store holds.
+func (w *waveStore) size() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return int(min(w.seq, w.n))
+}
+
+// count reports whether the near-duplicates of fp (within p.dist bits)
+// seen in the window ending at now make a wave as p says.
+func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
+	if fp == 0 {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	count := 0
+	var distinct [maxWaveAuthors]uint64
+	nd := 0
+	oldest := uint64(0)
+	if w.seq > w.n {
+		oldest = w.seq - w.n
+	}
+	bands := min(w.bands, p.dist+1)
+	for b := 0; b < bands; b++ {
+		v := w.band(fp, b)
+		for s := w.heads[b][w.bucket(v)]; s > oldest; {
+			seq := s - 1
+			slot := seq % w.n
+			s = w.next[b][slot]
+			t := w.times[slot]
+			if now-t > p.within {
+				break // the rest of the chain is older still
+			}
+			e := w.fps[slot]
+			if t > now {
+				continue
+			}
+			if w.band(e, b) != v {
+				continue // another value in the same bucket
+			}
+			dup := false
+			for b2 := 0; b2 < b; b2++ {
+				if w.band(e, b2) == w.band(fp, b2) {
+					dup = true // counted in an earlier band
+					break
+				}
+			}
+			if dup || bits.OnesCount64(e^fp) > p.dist {
+				continue
+			}
+			a := w.authors[slot]
+			if p.sameAuthor && a != author {
+				continue
+			}
+			count++
+			if nd < p.minAuthors {
+				seen := false
+				for _, x := range distinct[:nd] {
+					if x == a {
+						seen = true
+						break
+					}
+				}
+				if !seen {
+					distinct[nd] = a
+					nd++
+				}
+			}
+			if count >= p.minCount && nd >= p.minAuthors {
+				return true
+			}
+		}
+	}
+	return false
+}
