@@ -1,8 +1,29 @@
 package moderation
 
-// setDefaults fills in the analyzer and detector the set needs when the
-// options gave none.
-func setDefaults(cfg *config, set RuleSet) {}
+import (
+	"sync"
+
+	"github.com/cmkit/cmkit/moderation/sentiment"
+)
+
+// WithAnalyzer sets the sentiment analyzer for the "sentiment" and
+// "sentiment_labels" conditions and for WithAnnotations. The default,
+// used when a rule or WithAnnotations needs one, is sentiment.New(),
+// shared by every engine.
+func WithAnalyzer(a sentiment.Analyzer) Option {
+	return func(cfg *config) {
+		if a == nil {
+			cfg.analyze = nil
+			return
+		}
+		cfg.analyze = func(text, lang string) (float64, string) {
+			r := a.Analyze(text, lang)
+			return r.Score, string(r.Label)
+		}
+	}
+}
+
+var defaultAnalyzer = sync.OnceValue(func() sentiment.Analyzer { return sentiment.New() })
 
 // withAnalyzeFunc and withDetectFunc set the sentiment and language
 // functions directly (tests).

@@ -73,11 +73,11 @@ type node struct {
 }
 
 type compiler struct {
-	e                                 *Engine
-	authors                           map[string]int
-	sentiment, platforms, firstTime   bool
-	waveDist                          int
-	initialized                       bool
+	e                               *Engine
+	authors                         map[string]int
+	sentiment, platforms, firstTime bool
+	waveDist                        int
+	initialized                     bool
 }
 
 func (c *compiler) cond(w *Cond, path, rule string) (node, error) {

@@ -173,7 +173,6 @@ func Compile(set RuleSet, opts ...Option) (*Engine, error) {
 	if err := set.validate(cfg.lexicons); err != nil {
 		return nil, err
 	}
-	setDefaults(&cfg, set)
 	e := &Engine{cfg: cfg}
 	if err := e.compileLexicons(set); err != nil {
 		return nil, err
@@ -207,8 +206,8 @@ func Compile(set RuleSet, opts ...Option) (*Engine, error) {
 		})
 		e.rules = append(e.rules, cr)
 	}
-	if c.sentiment && cfg.analyze == nil {
-		return nil, cmkit.Invalid("WithAnalyzer", "required", "a rule tests the sentiment and the engine has no analyzer")
+	if (c.sentiment || cfg.annotate) && e.cfg.analyze == nil {
+		WithAnalyzer(defaultAnalyzer())(&e.cfg)
 	}
 	if c.platforms && cfg.platformOf == nil {
 		return nil, cmkit.Invalid("WithChannels", "required", "a rule tests the platform and the engine does not know the channels' platforms")

@@ -97,15 +97,15 @@ type Reply struct {
 // scratch is the per-mention working space of the engine, kept in the
 // Verdict so that reusing a Verdict reuses it.
 type scratch struct {
-	buf     textnorm.Buffer
-	matches []match.Match
-	groups  []int32 // per lexicon group: hits
-	hitGrp  []int32 // per hit: its group
-	hitTerm []int32 // per hit: its term's global index
-	ev      []Hit   // evidence of the fired rules
-	evGrp   []int32
-	fired   []int32 // per fired rule: where its evidence starts and ends in ev
-	links   []span  // hosts of the links
+	buf                                                        textnorm.Buffer
+	matches                                                    []match.Match
+	groups                                                     []int32 // per lexicon group: hits
+	hitGrp                                                     []int32 // per hit: its group
+	hitTerm                                                    []int32 // per hit: its term's global index
+	ev                                                         []Hit   // evidence of the fired rules
+	evGrp                                                      []int32
+	fired                                                      []int32 // per fired rule: where its evidence starts and ends in ev
+	links                                                      []span  // hosts of the links
 	normed, scanned, langDone, statsDone, emojiDone, linksDone bool
 	letters, upper, runes, emoji                               int
 	firstTime                                                  bool
