@@ -186,9 +186,9 @@ type WaveCond struct {
 // The bounds of WaveCond.Distance.
 const (
 	// DefaultWaveDistance is the distance used when a WaveCond sets none.
-	DefaultWaveDistance = 6
+	DefaultWaveDistance = 8
 	// MaxWaveDistance is the largest distance a WaveCond may set.
-	MaxWaveDistance = 10
+	MaxWaveDistance = 12
 )
 
 // Actions are what a rule does when it fires. A Verdict merges the actions

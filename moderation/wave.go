@@ -3,6 +3,8 @@ package moderation
 import (
 	"math/bits"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 )
@@ -32,13 +34,19 @@ func simhash(text []byte) uint64 {
 		pending = 0
 	}
 	for i := 0; i < len(text); {
-		if !wordByte(text[i]) {
+		if k := wordChar(text, i); k == 0 {
 			i++
+			for i < len(text) && !utf8.RuneStart(text[i]) {
+				i++
+			}
 			continue
 		}
 		h := uint64(14695981039346656037)
-		for ; i < len(text) && wordByte(text[i]); i++ {
-			h = (h ^ uint64(text[i])) * 1099511628211
+		for k := wordChar(text, i); k > 0; k = wordChar(text, i) {
+			for ; k > 0; k-- {
+				h = (h ^ uint64(text[i])) * 1099511628211
+				i++
+			}
 		}
 		h = mix64(h)
 		for j := range acc {
@@ -66,10 +74,24 @@ func simhash(text []byte) uint64 {
 	return fp
 }
 
-// wordByte reports whether b belongs to a word of a normalized text:
-// letters, digits and the bytes of non-ASCII characters (other scripts).
-func wordByte(b byte) bool {
-	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80
+// wordChar returns the length of the character at text[i] when it is a
+// letter or digit of a normalized text, and 0 otherwise (or at the end).
+func wordChar(text []byte, i int) int {
+	if i >= len(text) {
+		return 0
+	}
+	b := text[i]
+	if b < utf8.RuneSelf {
+		if b >= 'a' && b <= 'z' || b >= '0' && b <= '9' {
+			return 1
+		}
+		return 0
+	}
+	r, size := utf8.DecodeRune(text[i:])
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return size
+	}
+	return 0
 }
 
 // mix64 is splitmix64's finalizer: every bit of the result depends on
