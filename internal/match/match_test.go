@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -251,6 +252,8 @@ func FuzzFind(f *testing.F) {
 	f.Add("a,aa,aaa", "aaaa")
 	f.Add("he,she,hers", "ushers")
 	f.Add("x\u0301,y", "x\u0301y\u200b")
+	f.Add("estafa,hell,ass,pero,perro", "es-ta-fa he11 asss perrrro i-dio-ta")
+	f.Add("a-b,ab", "a-b a.b")
 	f.Fuzz(func(t *testing.T, list, text string) {
 		var terms []Term
 		byID := map[int]string{}
@@ -280,6 +283,9 @@ func FuzzFind(f *testing.F) {
 			if x.Start < 0 || x.End > len(text) || x.Start >= x.End {
 				t.Fatalf("span %+v outside %q", x, text)
 			}
+			if !utf8.RuneStart(text[x.Start]) || x.End < len(text) && !utf8.RuneStart(text[x.End]) {
+				t.Fatalf("span %+v of %q splits a character", x, text)
+			}
 			want := strings.Trim(norm.String(byID[x.ID]), " ")
 			if g := norm.String(text[x.Start:x.End]); g != want {
 				t.Fatalf("%q: span %q normalizes to %q, term %q to %q", text, text[x.Start:x.End], g, byID[x.ID], want)
@@ -299,6 +305,9 @@ func FuzzFind(f *testing.F) {
 			for _, x := range mt.Find(nil, &tb, text) {
 				if x.Start < 0 || x.End > len(text) || x.Start >= x.End || x.NormEnd < prev {
 					t.Fatalf("%q: bad match %+v", text, x)
+				}
+				if !utf8.RuneStart(text[x.Start]) || x.End < len(text) && !utf8.RuneStart(text[x.End]) {
+					t.Fatalf("span %+v of %q splits a character", x, text)
 				}
 				prev = x.NormEnd
 				if got, want := loose(string(tb.Text[x.NormStart:x.NormEnd])), loose(strings.Trim(tn.String(byID[x.ID]), " ")); got != want {
@@ -352,4 +361,43 @@ func TestTwoHalves(t *testing.T) {
 		}
 		require.NotEmpty(t, got)
 	}
+}
+
+// FuzzFindInserted: with every option on, a term put into any text between
+// spaces and dashes is always found there, whole word or not.
+func FuzzFindInserted(f *testing.F) {
+	f.Add("idiota", "eres un", 3, false)
+	f.Add("he11", "go to hell", 0, true)
+	f.Add("assss", "a class act", 2, true)
+	f.Add("es-ta-fa", "es ta fa", 5, true)
+	f.Add("i.d.i.o.t.a", "x y", 1, true)
+	f.Add("góóówno", "mañana", 4, false)
+	f.Fuzz(func(t *testing.T, term, text string, at int, whole bool) {
+		if len(term) > 1000 || textnorm.New(allOn).String(term) == "" || strings.Trim(textnorm.New(allOn).String(term), " ") == "" {
+			return
+		}
+		m, err := Compile([]Term{{ID: 7, Text: term, WholeWord: whole}}, allOn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := 0
+		if len(text) > 0 {
+			k = (at%len(text) + len(text)) % len(text)
+		}
+		for k > 0 && !utf8.RuneStart(text[k]) {
+			k--
+		}
+		ins := text[:k] + " — " + term + " — " + text[k:]
+		lo, hi := k, k+len(" — "+term+" — ")
+		var buf textnorm.Buffer
+		for _, x := range m.Find(nil, &buf, ins) {
+			if x.Start < 0 || x.End > len(ins) || x.Start >= x.End {
+				t.Fatalf("%q: span %+v outside", ins, x)
+			}
+			if x.Start >= lo && x.End <= hi {
+				return
+			}
+		}
+		t.Fatalf("term %q not found in %q (%q)", term, ins, buf.Text)
+	})
 }
