@@ -43,6 +43,7 @@ package match
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -80,7 +81,18 @@ type term struct {
 	id                 int
 	n                  int // length of the normalized term, in bytes
 	wordStart, wordEnd bool
+	// check says that a match needs a look at the text: text is the
+	// normalized term, whose "l"s an "i" read from a "1" may stand for,
+	// and longs[long0:long1] are the offsets of its letters that must
+	// stand for a run of three or more in the text.
+	check        bool
+	text         string
+	long0, long1 int32
 }
+
+// maxDoubles caps the doubled letters of one term that are also read as
+// a run of three or more: a term has a variant per subset of them.
+const maxDoubles = 6
 
 // Matcher is a compiled term list. It is safe for concurrent use.
 type Matcher struct {
@@ -106,13 +118,15 @@ type Matcher struct {
 	dict      []int32 // next state along failure links with own terms, or -1
 	budget    int64   // cap of the dense table, in entries
 	maxLen    int     // the longest normalized term, in bytes
+	count     int     // the number of terms compiled (terms holds variants)
+	longs     []int32 // see term.long0
 }
 
 // Normalizer returns the normalizer that terms and texts go through.
 func (m *Matcher) Normalizer() textnorm.Normalizer { return m.norm }
 
 // Len returns the number of terms.
-func (m *Matcher) Len() int { return len(m.terms) }
+func (m *Matcher) Len() int { return m.count }
 
 // Compile builds a Matcher for terms, normalized with opts. A term that
 // normalizes to nothing (empty, or only spaces and invisible characters) is
@@ -124,9 +138,9 @@ func Compile(terms []Term, opts textnorm.Options) (*Matcher, error) {
 
 // compileBudget is Compile with a dense table of at most budget entries.
 func compileBudget(terms []Term, opts textnorm.Options, budget int64) (*Matcher, error) {
-	m := &Matcher{norm: textnorm.New(opts), budget: budget}
+	m := &Matcher{norm: textnorm.New(opts), budget: budget, count: len(terms)}
 	var buf textnorm.Buffer
-	normed := make([]string, len(terms))
+	normed := make([]string, 0, len(terms))
 	used := [256]bool{}
 	for i, t := range terms {
 		if len(t.Text) > 1000 {
@@ -137,21 +151,33 @@ func compileBudget(terms []Term, opts textnorm.Options, budget int64) (*Matcher,
 		if len(s) == 0 {
 			return nil, cmkit.Invalid(fmt.Sprintf("terms[%d].text", i), "required", "%q normalizes to nothing", t.Text)
 		}
-		normed[i] = string(s)
-		m.maxLen = max(m.maxLen, len(s))
+		lead := len(buf.Text) - len(trimLeft(buf.Text))
 		for _, c := range s {
 			used[c] = true
 		}
 		first, _ := utf8.DecodeRune(s)
 		last, _ := utf8.DecodeLastRune(s)
-		m.terms = append(m.terms, term{id: t.ID, n: len(s),
-			wordStart: t.WholeWord && isWord(first), wordEnd: t.WholeWord && isWord(last)})
+		normed = m.addVariants(normed, term{id: t.ID, wordStart: t.WholeWord && isWord(first), wordEnd: t.WholeWord && isWord(last)}, &buf, lead, s)
+	}
+	// With Leet, an "i" of the text may stand for an "l" of a term: the
+	// two share a class, and report tells them apart.
+	leet := opts.Leet && (used['i'] || used['l'])
+	if leet {
+		used['i'], used['l'] = true, false
 	}
 	nc := 1
 	for c := 0; c < 256; c++ {
 		if used[c] {
 			m.classes[c] = uint8(nc)
 			nc++
+		}
+	}
+	if leet {
+		m.classes['l'] = m.classes['i']
+		for k := range m.terms {
+			if t := &m.terms[k]; strings.IndexByte(t.text, 'l') >= 0 {
+				t.check = true
+			}
 		}
 	}
 	if nc > 256 {
@@ -161,6 +187,66 @@ func compileBudget(terms []Term, opts textnorm.Options, budget int64) (*Matcher,
 	m.nc = int32(nc)
 	m.build(normed)
 	return m, nil
+}
+
+// addVariants adds the term t, normalized as s (at buf.Text[lead:]), to
+// m.terms and normed: with CollapseRepeats, once as it is written and once
+// per way of reading some of its doubled letters as a run of three or more
+// in the text ("ass" is also "as" with a marked "s"), the first maxDoubles
+// of them.
+func (m *Matcher) addVariants(normed []string, t term, buf *textnorm.Buffer, lead int, s []byte) []string {
+	var doubles []int // offsets in s of the first letter of each double
+	if m.norm.Options().CollapseRepeats {
+		for k := 0; k < len(s); {
+			r, size := utf8.DecodeRune(s[k:])
+			if k+2*size <= len(s) && len(doubles) < maxDoubles && unicode.IsLetter(r) &&
+				string(s[k+size:k+2*size]) == string(s[k:k+size]) && !buf.Repeated(lead+k) && !buf.Repeated(lead+k+size) {
+				doubles = append(doubles, k)
+				k += 2 * size
+				continue
+			}
+			k += size
+		}
+	}
+	for mask := 0; mask < 1<<len(doubles); mask++ {
+		v := make([]byte, 0, len(s))
+		long0 := int32(len(m.longs))
+		d := 0
+		for k := 0; k < len(s); {
+			_, size := utf8.DecodeRune(s[k:])
+			if d < len(doubles) && doubles[d] == k {
+				if mask&(1<<d) != 0 {
+					m.longs = append(m.longs, int32(len(v)))
+					v = append(v, s[k:k+size]...)
+				} else {
+					v = append(v, s[k:k+2*size]...)
+				}
+				d++
+				k += 2 * size
+				continue
+			}
+			if buf.Repeated(lead + k) {
+				m.longs = append(m.longs, int32(len(v)))
+			}
+			v = append(v, s[k:k+size]...)
+			k += size
+		}
+		vt := t
+		vt.n, vt.text = len(v), string(v)
+		vt.long0, vt.long1 = long0, int32(len(m.longs))
+		vt.check = vt.long1 > vt.long0
+		m.terms = append(m.terms, vt)
+		normed = append(normed, vt.text)
+		m.maxLen = max(m.maxLen, len(v))
+	}
+	return normed
+}
+
+func trimLeft(b []byte) []byte {
+	for len(b) > 0 && b[0] == ' ' {
+		b = b[1:]
+	}
+	return b
 }
 
 func trimSpace(b []byte) []byte {
@@ -318,10 +404,46 @@ func (m *Matcher) Find(dst []Match, buf *textnorm.Buffer, text string) []Match {
 // Scan appends to dst every occurrence of every term in the text
 // normalized into buf (by m.Normalizer()).
 func (m *Matcher) Scan(dst []Match, buf *textnorm.Buffer) []Match {
-	text := buf.Text
+	from := len(dst)
 	if !m.sparse {
-		return m.scanDense(dst, buf)
+		dst = m.scanDense(dst, buf)
+	} else {
+		dst = m.scanSparse(dst, buf, buf.Text, nil)
 	}
+	if jt, at := buf.Joined(); len(jt) > 0 {
+		plain := len(dst)
+		if !m.sparse {
+			dst = m.scanJoined(dst, buf, jt, at)
+		} else {
+			dst = m.scanSparse(dst, buf, jt, at)
+		}
+		// Put the matches in joined words in order among the others.
+		for k := plain; k < len(dst); k++ {
+			for j := k; j > from && dst[j-1].NormEnd > dst[j].NormEnd; j-- {
+				dst[j-1], dst[j] = dst[j], dst[j-1]
+			}
+		}
+	}
+	return dst
+}
+
+// scanJoined scans the joined words of buf with the dense table.
+func (m *Matcher) scanJoined(dst []Match, buf *textnorm.Buffer, text []byte, at []int32) []Match {
+	dense, nc, classes := m.dense, m.nc, &m.classes
+	s := int32(0)
+	for i := 0; i < len(text); i++ {
+		v := dense[s+int32(classes[text[i]])]
+		s = v &^ outFlag
+		if v < 0 {
+			dst = m.reportIn(dst, buf, text, at, s/nc, i+1)
+		}
+	}
+	return dst
+}
+
+// scanSparse scans text (buf.Text, or its joined words with their indexes
+// at) along edges and failure links.
+func (m *Matcher) scanSparse(dst []Match, buf *textnorm.Buffer, text []byte, at []int32) []Match {
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
 		c := m.classes[text[i]]
@@ -345,7 +467,7 @@ func (m *Matcher) Scan(dst []Match, buf *textnorm.Buffer) []Match {
 			s = m.fail[s]
 		}
 		if m.hasOut[s] {
-			dst = m.report(dst, buf, s, i+1)
+			dst = m.reportIn(dst, buf, text, at, s, i+1)
 		}
 	}
 	return dst
@@ -468,9 +590,18 @@ func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s int32, from, to
 	return dst, s
 }
 
-// report appends the terms that end at state s, at end in the normalized
-// text, that keep their whole-word and whole-character conditions.
+// report appends the terms that end at state s, at end in buf.Text, that
+// keep their conditions.
 func (m *Matcher) report(dst []Match, buf *textnorm.Buffer, s int32, end int) []Match {
+	return m.reportIn(dst, buf, buf.Text, nil, s, end)
+}
+
+// reportIn appends the terms that end at state s, at end in text, that
+// keep their whole-word and whole-character conditions and those of
+// check. text is buf.Text (at is nil) or its joined words, whose bytes
+// come from buf.Text[at[k]]; a match there must cover whole chunks and
+// span a separator, and is reported with its span in buf.Text.
+func (m *Matcher) reportIn(dst []Match, buf *textnorm.Buffer, text []byte, at []int32, s int32, end int) []Match {
 	if m.outStart[s+1] == m.outStart[s] {
 		s = m.dict[s]
 	}
@@ -479,23 +610,73 @@ func (m *Matcher) report(dst []Match, buf *textnorm.Buffer, s int32, end int) []
 			t := &m.terms[ti]
 			start := end - t.n
 			if t.wordStart && start > 0 {
-				if r, _ := utf8.DecodeLastRune(buf.Text[:start]); isWord(r) {
+				if r, _ := utf8.DecodeLastRune(text[:start]); isWord(r) {
 					continue
 				}
 			}
-			if t.wordEnd && end < len(buf.Text) {
-				if r, _ := utf8.DecodeRune(buf.Text[end:]); isWord(r) {
+			if t.wordEnd && end < len(text) {
+				if r, _ := utf8.DecodeRune(text[end:]); isWord(r) {
 					continue
 				}
 			}
-			if !buf.Whole(start, end) {
+			ns, ne := start, end
+			if at != nil {
+				if !chunks(at, start, end) {
+					continue
+				}
+				ns, ne = int(at[start]), int(at[end-1])+1
+			}
+			if !buf.Whole(ns, ne) || t.check && !m.check(t, buf, text, at, start) {
 				continue
 			}
-			os, oe := buf.Span(start, end)
-			dst = append(dst, Match{ID: t.id, Start: os, End: oe, NormStart: start, NormEnd: end})
+			os, oe := buf.Span(ns, ne)
+			dst = append(dst, Match{ID: t.id, Start: os, End: oe, NormStart: ns, NormEnd: ne})
 		}
 	}
 	return dst
+}
+
+// chunks reports whether text[start:end] of the joined words with
+// indexes at covers whole chunks of one word and spans a separator.
+func chunks(at []int32, start, end int) bool {
+	if start > 0 && at[start-1] >= 0 && at[start] == at[start-1]+1 ||
+		end < len(at) && at[end] >= 0 && at[end] == at[end-1]+1 {
+		return false
+	}
+	cut := false
+	for k := start; k < end; k++ {
+		if at[k] < 0 {
+			return false
+		}
+		if k > start && at[k] != at[k-1]+1 {
+			cut = true
+		}
+	}
+	return cut
+}
+
+// check reports whether the term t, matched at text[start:], keeps the
+// conditions the automaton does not see: an "i" of the text where t has
+// an "l" was read from a "1", and the letters of t that stand for a run
+// of three or more are marked so in buf.
+func (m *Matcher) check(t *term, buf *textnorm.Buffer, text []byte, at []int32, start int) bool {
+	pos := func(k int) int {
+		if at != nil {
+			return int(at[k])
+		}
+		return k
+	}
+	for k := 0; k < t.n; k++ {
+		if c := text[start+k]; c != t.text[k] && !(c == 'i' && t.text[k] == 'l' && buf.Ambiguous(pos(start+k))) {
+			return false
+		}
+	}
+	for _, o := range m.longs[t.long0:t.long1] {
+		if !buf.Repeated(pos(start + int(o))) {
+			return false
+		}
+	}
+	return true
 }
 
 func isWord(r rune) bool {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,6 +17,29 @@ import (
 )
 
 var tricks = textnorm.Options{Leet: true, CollapseRepeats: true, JoinSeparated: true}
+
+// allOn is every option.
+var allOn = textnorm.Options{Leet: true, CollapseRepeats: true, JoinSeparated: true, JoinSyllables: true}
+
+// loose folds what a match may differ from its term in: an "l" read from
+// a "1" (written "i"), a double read from a run of three or more (written
+// once), and the separators of joined syllables.
+func loose(s string) string {
+	var b []rune
+	for _, r := range s {
+		if r == 'l' {
+			r = 'i'
+		}
+		if strings.ContainsRune(".-_*/|+~:·", r) {
+			continue
+		}
+		if len(b) > 0 && b[len(b)-1] == r && unicode.IsLetter(r) {
+			continue
+		}
+		b = append(b, r)
+	}
+	return string(b)
+}
 
 type hit struct {
 	ID   int
@@ -227,6 +252,8 @@ func FuzzFind(f *testing.F) {
 	f.Add("a,aa,aaa", "aaaa")
 	f.Add("he,she,hers", "ushers")
 	f.Add("x\u0301,y", "x\u0301y\u200b")
+	f.Add("estafa,hell,ass,pero,perro", "es-ta-fa he11 asss perrrro i-dio-ta")
+	f.Add("a-b,ab", "a-b a.b")
 	f.Fuzz(func(t *testing.T, list, text string) {
 		var terms []Term
 		byID := map[int]string{}
@@ -256,6 +283,9 @@ func FuzzFind(f *testing.F) {
 			if x.Start < 0 || x.End > len(text) || x.Start >= x.End {
 				t.Fatalf("span %+v outside %q", x, text)
 			}
+			if !utf8.RuneStart(text[x.Start]) || x.End < len(text) && !utf8.RuneStart(text[x.End]) {
+				t.Fatalf("span %+v of %q splits a character", x, text)
+			}
 			want := strings.Trim(norm.String(byID[x.ID]), " ")
 			if g := norm.String(text[x.Start:x.End]); g != want {
 				t.Fatalf("%q: span %q normalizes to %q, term %q to %q", text, text[x.Start:x.End], g, byID[x.ID], want)
@@ -266,17 +296,21 @@ func FuzzFind(f *testing.F) {
 			t.Fatalf("dense found %d, sparse %d", len(got), len(other))
 		}
 		// With every trick on, matches still lie inside the text, in order
-		// of their end, and their normalized bytes are the term's.
-		if mt, err := Compile(terms, tricks); err == nil {
-			tn := textnorm.New(tricks)
+		// of their end, and their normalized bytes are the term's but for
+		// what a variant may differ in (see loose).
+		if mt, err := Compile(terms, allOn); err == nil {
+			tn := textnorm.New(allOn)
 			var tb textnorm.Buffer
 			prev := 0
 			for _, x := range mt.Find(nil, &tb, text) {
 				if x.Start < 0 || x.End > len(text) || x.Start >= x.End || x.NormEnd < prev {
 					t.Fatalf("%q: bad match %+v", text, x)
 				}
+				if !utf8.RuneStart(text[x.Start]) || x.End < len(text) && !utf8.RuneStart(text[x.End]) {
+					t.Fatalf("span %+v of %q splits a character", x, text)
+				}
 				prev = x.NormEnd
-				if got, want := string(tb.Text[x.NormStart:x.NormEnd]), strings.Trim(tn.String(byID[x.ID]), " "); got != want {
+				if got, want := loose(string(tb.Text[x.NormStart:x.NormEnd])), loose(strings.Trim(tn.String(byID[x.ID]), " ")); got != want {
 					t.Fatalf("%q: matched %q for term %q (%q)", text, got, byID[x.ID], want)
 				}
 			}
@@ -327,4 +361,43 @@ func TestTwoHalves(t *testing.T) {
 		}
 		require.NotEmpty(t, got)
 	}
+}
+
+// FuzzFindInserted: with every option on, a term put into any text between
+// spaces and dashes is always found there, whole word or not.
+func FuzzFindInserted(f *testing.F) {
+	f.Add("idiota", "eres un", 3, false)
+	f.Add("he11", "go to hell", 0, true)
+	f.Add("assss", "a class act", 2, true)
+	f.Add("es-ta-fa", "es ta fa", 5, true)
+	f.Add("i.d.i.o.t.a", "x y", 1, true)
+	f.Add("góóówno", "mañana", 4, false)
+	f.Fuzz(func(t *testing.T, term, text string, at int, whole bool) {
+		if len(term) > 1000 || textnorm.New(allOn).String(term) == "" || strings.Trim(textnorm.New(allOn).String(term), " ") == "" {
+			return
+		}
+		m, err := Compile([]Term{{ID: 7, Text: term, WholeWord: whole}}, allOn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := 0
+		if len(text) > 0 {
+			k = (at%len(text) + len(text)) % len(text)
+		}
+		for k > 0 && !utf8.RuneStart(text[k]) {
+			k--
+		}
+		ins := text[:k] + " — " + term + " — " + text[k:]
+		lo, hi := k, k+len(" — "+term+" — ")
+		var buf textnorm.Buffer
+		for _, x := range m.Find(nil, &buf, ins) {
+			if x.Start < 0 || x.End > len(ins) || x.Start >= x.End {
+				t.Fatalf("%q: span %+v outside", ins, x)
+			}
+			if x.Start >= lo && x.End <= hi {
+				return
+			}
+		}
+		t.Fatalf("term %q not found in %q (%q)", term, ins, buf.Text)
+	})
 }

@@ -52,17 +52,32 @@ import (
 type Options struct {
 	// Leet reads the digits 0 1 3 4 5 7 8 as the letters o i e a s t b, and
 	// "@" "$" "!" as a s i, inside a word that has at least one letter:
-	// "1d10t4" is "idiota", "a$$" is "ass"; "2024" and "@ana" stay.
+	// "1d10t4" is "idiota", "a$$" is "ass"; "2024" and "@ana" stay. A "1"
+	// may as well stand for an "l" ("he11"): it is written "i", and
+	// Buffer.Ambiguous tells it from a typed "i", so that a matcher can
+	// read it both ways.
 	Leet bool
-	// CollapseRepeats writes a run of the same letter once: "soooo" is
-	// "so" (and "class" is "clas", which is why terms are normalized the
-	// same way).
+	// CollapseRepeats writes a run of three or more of the same letter
+	// once, and Buffer.Repeated marks that letter: "soooo" is "so". A
+	// letter typed twice stays twice, because doubles tell words apart
+	// ("perro" and "pero", "ass" and "as", "lluvia"): "class" stays
+	// "class". A matcher reads a marked letter as one or two of it.
 	CollapseRepeats bool
 	// JoinSeparated drops the separators (. - _ * · / | + ~ : and space)
 	// of three or more single letters or digits separated by one such
 	// character each: "s.p.a.m", "i d i o t a" and "i.d.i.o.t.a" read
 	// "spam" and "idiota".
 	JoinSeparated bool
+	// JoinSyllables leaves Text as it is and writes, besides it, the words
+	// made of two or more chunks of one to three letters or digits joined
+	// by one and the same separator other than space ("es-ta-fa",
+	// "i-dio-ta", "h.e.l.l"), with the separators dropped: see
+	// Buffer.Joined. A matcher reports a term found there only when it
+	// covers whole chunks and spans a separator, so that "e-mail" is not
+	// "email" unless "email" is a term. Chunks separated by spaces ("es ta
+	// fa") are not joined: too many short words of Spanish and Polish
+	// would join.
+	JoinSyllables bool
 }
 
 // Normalizer folds text as its Options say. The zero value folds case,
@@ -89,6 +104,49 @@ type Buffer struct {
 	Starts []int32
 	// srcLen is the length of the original.
 	srcLen int
+	// long holds, in order, the indexes in Text of the letters written
+	// once for a run of three or more (CollapseRepeats).
+	long []int32
+	// ones holds, in order, the indexes in Text of the "i"s read from a
+	// "1" (Leet).
+	ones []int32
+	// sylFrom is the index in Text of the first separator written after
+	// a letter or digit, or -1 (JoinSyllables).
+	sylFrom int
+	// joined and joinedAt are the words joined from syllables and, per
+	// byte, its index in Text (-1 for the space between words).
+	joined   []byte
+	joinedAt []int32
+}
+
+// Repeated reports whether the letter at Text[i] was written once for a
+// run of three or more of it (Options.CollapseRepeats): "ooo" in
+// "gooowno".
+func (b *Buffer) Repeated(i int) bool { return has(b.long, i) }
+
+// Ambiguous reports whether Text[i] is an "i" read from a "1"
+// (Options.Leet), which may as well stand for an "l".
+func (b *Buffer) Ambiguous(i int) bool { return has(b.ones, i) }
+
+// Joined returns the words of Text made of short chunks joined by
+// separators (Options.JoinSyllables), with the separators dropped and one
+// space between words, and for each of its bytes the index in Text it was
+// copied from (-1 for those spaces). Both are empty without the option
+// and when Text has no such word. A chunk starts where index jumps.
+func (b *Buffer) Joined() (text []byte, index []int32) { return b.joined, b.joinedAt }
+
+// has reports whether the sorted list l holds i.
+func has(l []int32, i int) bool {
+	lo, hi := 0, len(l)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if l[m] < int32(i) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(l) && l[lo] == int32(i)
 }
 
 // Span returns the original byte range that the normalized range
@@ -176,6 +234,7 @@ type state struct {
 // Normalize resets b and writes the normalization of src into it.
 func (n Normalizer) Normalize(b *Buffer, src string) {
 	b.Text, b.Starts, b.srcLen = b.Text[:0], b.Starts[:0], len(src)
+	b.long, b.ones, b.sylFrom, b.joined, b.joinedAt = b.long[:0], b.ones[:0], -1, b.joined[:0], b.joinedAt[:0]
 	if cap(b.Text) < len(src) || cap(b.Starts) < len(src) {
 		// Most texts keep or shrink their length; grow once for them.
 		b.Text = make([]byte, 0, len(src)+len(src)/4)
@@ -183,7 +242,7 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 	}
 	st := state{b: b, unitStart: -1, tokStart: -1}
 	opts := n.opts
-	plain := !opts.Leet && !opts.CollapseRepeats && !opts.JoinSeparated
+	plain := !opts.Leet && !opts.CollapseRepeats && !opts.JoinSeparated && !opts.JoinSyllables
 	for i := 0; i < len(src); {
 		c := src[i]
 		if c < utf8.RuneSelf {
@@ -220,6 +279,9 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 		i += size
 	}
 	n.endWord(&st)
+	if opts.JoinSyllables && b.sylFrom >= 0 {
+		b.joinSyllables(min(b.sylFrom, len(b.Text)))
+	}
 }
 
 // asciiRun writes the run of ASCII bytes that starts at src[i], without
@@ -286,7 +348,17 @@ func (n Normalizer) letterRun(st *state, src string, i int) int {
 		}
 		f := asciiFold[c]
 		if collapse && unit >= 0 && unit == w-1 && t[unit] == f && unit >= st.tokStart {
-			continue
+			if nl := len(b.long); nl > 0 && b.long[nl-1] == int32(unit) {
+				continue // the fourth or later of a run
+			}
+			if p := unit - 1; p >= st.tokStart && t[p] == f && (p == 0 || s[p-1] != s[p]) {
+				// The third of a run: the second is taken back, and the
+				// first stands for all of them.
+				w--
+				unit = p
+				b.long = append(b.long, int32(p))
+				continue
+			}
 		}
 		if w >= m {
 			panic("textnorm: buffer sized wrong") // unreachable: grown above
@@ -350,6 +422,9 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 			return
 		}
 		n.endWord(st)
+		if n.opts.JoinSyllables && separator[c] {
+			st.separatorAfter()
+		}
 		st.writeByte(i, c)
 		if n.opts.JoinSeparated && separator[c] {
 			n.join(st, src, i)
@@ -358,8 +433,7 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 	}
 	// A letter or digit.
 	f := asciiFold[c]
-	if n.opts.CollapseRepeats && cls == cLetter && st.tokStart >= 0 && st.unitStart >= 0 &&
-		len(b.Text)-st.unitStart == 1 && b.Text[st.unitStart] == f {
+	if n.opts.CollapseRepeats && cls == cLetter && st.collapse(string(asciiFold[c:c+1])) {
 		return
 	}
 	if st.tokStart < 0 {
@@ -405,13 +479,15 @@ func (n Normalizer) unit(st *state, src string, i, j int, rep string) {
 			return
 		}
 		n.endWord(st)
+		if n.opts.JoinSyllables && r == '·' {
+			st.separatorAfter()
+		}
 		st.write(i, rep)
 		if n.opts.JoinSeparated && r == '·' {
 			n.join(st, src, i)
 		}
 	default:
-		if n.opts.CollapseRepeats && st.tokStart >= 0 && st.unitStart >= 0 &&
-			string(b.Text[st.unitStart:]) == rep && unicode.IsLetter(r) {
+		if n.opts.CollapseRepeats && unicode.IsLetter(r) && st.collapse(rep) {
 			return
 		}
 		if st.tokStart < 0 {
@@ -442,6 +518,9 @@ func (n Normalizer) endWord(st *state) {
 		for k := st.tokStart; k < len(t); k++ {
 			if c := t[k]; c < utf8.RuneSelf && leetMap[c] != 0 {
 				t[k] = leetMap[c]
+				if c == '1' {
+					st.b.ones = append(st.b.ones, int32(k))
+				}
 			}
 		}
 	}
@@ -546,6 +625,118 @@ func (st *state) reopen() {
 			st.tokLeet = true
 		}
 	}
+}
+
+// collapse reports whether the letter rep, about to be written inside a
+// word, is the third or a later one of a run (CollapseRepeats), and then
+// leaves the first of the run, marked, for all of them.
+func (st *state) collapse(rep string) bool {
+	b := st.b
+	u := st.unitStart
+	if st.tokStart < 0 || u < st.tokStart || string(b.Text[u:]) != rep {
+		return false
+	}
+	if nl := len(b.long); nl > 0 && b.long[nl-1] == int32(u) {
+		return true
+	}
+	p := lastUnit(b, u)
+	if p < st.tokStart || string(b.Text[p:u]) != rep {
+		return false
+	}
+	b.Text, b.Starts = b.Text[:u], b.Starts[:u]
+	st.unitStart = p
+	b.long = append(b.long, int32(p))
+	return true
+}
+
+// separatorAfter notes a separator about to be written after a letter or
+// digit: the first one is where joinSyllables starts looking.
+func (st *state) separatorAfter() {
+	b := st.b
+	if b.sylFrom >= 0 || len(b.Text) == 0 {
+		return
+	}
+	if r, _ := utf8.DecodeLastRune(b.Text); isAlnum(r) {
+		b.sylFrom = len(b.Text)
+	}
+}
+
+// joinSyllables writes into b.joined the words of Text, from the one
+// before Text[from], made of two or more chunks of one to three letters
+// or digits (at least one letter) joined by one and the same separator
+// other than space, without the separators.
+func (b *Buffer) joinSyllables(from int) {
+	t := b.Text
+	i := from
+	for i > 0 {
+		r, size := utf8.DecodeLastRune(t[:i])
+		if !isAlnum(r) {
+			break
+		}
+		i -= size
+	}
+	for i < len(t) {
+		a := i
+		j, n, letter := alnumRun(t, i)
+		if n == 0 {
+			_, size := utf8.DecodeRune(t[i:])
+			i += size
+			continue
+		}
+		chunks, ok, sep := 1, n <= 3, rune(-1)
+		for j < len(t) {
+			r, size := utf8.DecodeRune(t[j:])
+			if r == ' ' || !isSeparator(r) {
+				break
+			}
+			k, n2, l2 := alnumRun(t, j+size)
+			if n2 == 0 {
+				break
+			}
+			if sep >= 0 && r != sep {
+				ok = false
+			}
+			sep = r
+			chunks++
+			ok = ok && n2 <= 3
+			letter = letter || l2
+			j = k
+		}
+		if ok && chunks >= 2 && letter {
+			if len(b.joined) > 0 {
+				b.joined = append(b.joined, ' ')
+				b.joinedAt = append(b.joinedAt, -1)
+			}
+			for k := a; k < j; {
+				r, size := utf8.DecodeRune(t[k:])
+				if isAlnum(r) {
+					b.joined = append(b.joined, t[k:k+size]...)
+					for q := k; q < k+size; q++ {
+						b.joinedAt = append(b.joinedAt, int32(q))
+					}
+				}
+				k += size
+			}
+		}
+		i = j
+	}
+}
+
+// alnumRun returns the end of the run of letters and digits at t[i], its
+// length in characters, and whether it has a letter.
+func alnumRun(t []byte, i int) (end, n int, letter bool) {
+	for i < len(t) {
+		r, size := utf8.DecodeRune(t[i:])
+		if !isAlnum(r) {
+			break
+		}
+		if r >= utf8.RuneSelf && unicode.IsLetter(r) || r < utf8.RuneSelf && asciiClass[r] == cLetter {
+			letter = true
+		}
+		n++
+		i += size
+	}
+	return i, n, letter
 }
 
 // write appends rep for the original character at src[i].

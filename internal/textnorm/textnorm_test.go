@@ -40,8 +40,10 @@ func TestNormalize(t *testing.T) {
 		{"invalid utf8 dropped", Options{}, "a\xffb", "ab"},
 		{"leet", Options{Leet: true}, "1d10t4 and 2024 and @ana, a$$ sh!t $hit hola!", "idiota and 2024 and @ana, ass shit shit hola!"},
 		{"leet off", Options{}, "1d10t4", "1d10t4"},
-		{"repeats", Options{CollapseRepeats: true}, "sooooo idiiiioota class", "so idiota clas"},
+		{"repeats: three or more read once, doubles stay", Options{CollapseRepeats: true}, "sooooo idiiiioota class", "so idioota class"},
+		{"repeats: doubles tell words apart", Options{CollapseRepeats: true}, "ass asss pero perro perrrro lluvia gooowno", "ass as pero perro pero lluvia gowno"},
 		{"repeats of accented letters", Options{CollapseRepeats: true}, "ééé łłł", "e l"},
+		{"repeats of mixed forms of a letter", Options{CollapseRepeats: true}, "ée\u0301E", "e"},
 		{"joined", Options{JoinSeparated: true}, "i.d.i.o.t.a s p a m s-p-a-m e.g. a b", "idiota spam spam e.g. a b"},
 		{"joined and leet", all, "1.d.1.0.t.4 and i d 1 0 t a", "idiota and idiota"},
 		{"all on es", all, "¡Eres un IDIOOOTA!", "¡eres un idiota!"},
@@ -83,6 +85,78 @@ func TestSpans(t *testing.T) {
 	}
 }
 
+// TestRepeatedMarks: the letter left for a run of three or more is
+// marked, and only it; doubles are not marked.
+func TestRepeatedMarks(t *testing.T) {
+	var b Buffer
+	New(all).Normalize(&b, "asss ass GOOOWNO idiIIiota perro")
+	require.Equal(t, "as ass gowno idiota perro", string(b.Text))
+	var marked []int
+	for i := range b.Text {
+		if b.Repeated(i) {
+			marked = append(marked, i)
+		}
+	}
+	assert.Equal(t, []int{1, 8, 15}, marked) // the s of "as", the o of "gowno", the second i of "idiota"
+	s, e := b.Span(13, 19)
+	assert.Equal(t, "idiIIiota", "asss ass GOOOWNO idiIIiota perro"[s:e])
+}
+
+// TestAmbiguous: an "i" read from a "1" is marked, a typed "i" and a "1"
+// of a number are not.
+func TestAmbiguous(t *testing.T) {
+	var b Buffer
+	New(Options{Leet: true}).Normalize(&b, "he11 1d10t4 il 2021")
+	require.Equal(t, "heii idiota il 2021", string(b.Text))
+	var marked []int
+	for i := range b.Text {
+		if b.Ambiguous(i) {
+			marked = append(marked, i)
+		}
+	}
+	assert.Equal(t, []int{2, 3, 5, 7}, marked)
+	New(Options{}).Normalize(&b, "he11")
+	assert.False(t, b.Ambiguous(2), "without Leet")
+}
+
+// TestJoined: words of short chunks joined by one separator are joined
+// besides Text; words with a long chunk, mixed separators, spaces or no
+// letter are not.
+func TestJoined(t *testing.T) {
+	tests := []struct {
+		name, in, joined string
+	}{
+		{"syllables", "una es-ta-fa, i-dio-ta", "estafa idiota"},
+		{"dots and underscores", "es.ta.fa es_ta_fa", "estafa estafa"},
+		{"single letters", "s.p.a.m", "spam"},
+		{"a long chunk is an ordinary word", "e-mail well-known state-of-the-art", ""},
+		{"mixed separators", "es-ta.fa", ""},
+		{"spaces do not join", "es ta fa", ""},
+		{"numbers only", "12-30 1.2.3", ""},
+		{"accents and repeats inside chunks", "Ę-ŚTA-faaaa", "estafa"},
+		{"no separator", "estafa", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b Buffer
+			New(Options{JoinSyllables: true, CollapseRepeats: true}).Normalize(&b, tc.in)
+			j, at := b.Joined()
+			assert.Equal(t, tc.joined, string(j))
+			require.Len(t, at, len(j))
+			for k, x := range at {
+				if x >= 0 {
+					assert.Equal(t, b.Text[x], j[k], "byte %d", k)
+				} else {
+					assert.Equal(t, byte(' '), j[k])
+				}
+			}
+			New(Options{}).Normalize(&b, tc.in)
+			j, _ = b.Joined()
+			assert.Empty(t, j, "without the option")
+		})
+	}
+}
+
 func TestWhole(t *testing.T) {
 	var b Buffer
 	New(Options{}).Normalize(&b, "ßa")
@@ -110,9 +184,10 @@ func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"", "IDIOTA", "ídiota", "1d10t4", "i.d.i.o.t.a", "id\u200biota", "іdiot", "GŁUPI", "ß\xff", "a . b . c", "s.p.a.m.", "··a·b·c"} {
 		f.Add(s, uint8(0))
 		f.Add(s, uint8(7))
+		f.Add(s, uint8(15))
 	}
 	f.Fuzz(func(t *testing.T, s string, o uint8) {
-		n := New(Options{Leet: o&1 != 0, CollapseRepeats: o&2 != 0, JoinSeparated: o&4 != 0})
+		n := New(Options{Leet: o&1 != 0, CollapseRepeats: o&2 != 0, JoinSeparated: o&4 != 0, JoinSyllables: o&8 != 0})
 		var b Buffer
 		n.Normalize(&b, s)
 		if !utf8.Valid(b.Text) {
@@ -137,6 +212,22 @@ func FuzzNormalize(f *testing.F) {
 				t.Fatalf("%q: spans not monotonic at %d", s, i)
 			}
 			i = j
+		}
+		for _, l := range [][]int32{b.long, b.ones} {
+			for k, x := range l {
+				if x < 0 || int(x) >= len(b.Text) || k > 0 && l[k-1] >= x {
+					t.Fatalf("%q: marks %v out of order or outside %q", s, l, b.Text)
+				}
+			}
+		}
+		j, at := b.Joined()
+		if len(j) != len(at) {
+			t.Fatalf("%q: joined %q has %d indexes", s, j, len(at))
+		}
+		for k, x := range at {
+			if x >= 0 && (int(x) >= len(b.Text) || b.Text[x] != j[k]) || x < 0 && j[k] != ' ' {
+				t.Fatalf("%q: joined %q byte %d maps to %d in %q", s, j, k, x, b.Text)
+			}
 		}
 		// Normalizing again changes nothing more (without options, which
 		// read context).
