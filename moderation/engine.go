@@ -12,10 +12,11 @@ import (
 	"github.com/cmkit/cmkit/internal/textnorm"
 )
 
-// matchOptions are the folds every lexicon is matched with: l33t,
-// repeated letters and separated letters, on top of case, accents,
-// invisible characters and look-alikes.
-var matchOptions = textnorm.Options{Leet: true, CollapseRepeats: true, JoinSeparated: true}
+// matchOptions are the folds every lexicon is matched with: l33t (a "1"
+// read as "i" or "l"), runs of three or more of a letter, letters
+// separated one by one and syllables separated by dashes or dots, on top
+// of case, accents, invisible characters and look-alikes.
+var matchOptions = textnorm.Options{Leet: true, CollapseRepeats: true, JoinSeparated: true, JoinSyllables: true}
 
 // Engine evaluates a compiled rule set against mentions. Build one with
 // Compile; Evaluate is the one method most callers need. An Engine is

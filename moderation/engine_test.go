@@ -61,6 +61,9 @@ func TestObfuscatedInsultsAreCaughtWithOriginalSpans(t *testing.T) {
 		{"eres un idiiiiota", "idiota", "idiiiiota"},
 		{"ty kretynie... nie, KRETYN", "kretyn", "KRETYN"},
 		{"¡Qué GILIPOLLAS!", "gilipollas", "GILIPOLLAS"},
+		{"eres un i-dio-ta", "idiota", "i-dio-ta"},
+		{"go to he11", "go to hell", "go to he11"},
+		{"Ty de.bil!", "debil", "de.bil"},
 	}
 	var v Verdict
 	for _, c := range cases {
@@ -87,6 +90,7 @@ func TestWholeWordsDoNotMatchInsideLongerWords(t *testing.T) {
 	for _, text := range []string{
 		"Join the class tomorrow", "hello there", "hasta mañana", "zwrotnica kolejowa",
 		"cumulative totals", "the title", "CLASSIC", "Hello!", "MAÑANA", "Zwrotnice",
+		"as soon as possible", "e-mail me",
 	} {
 		e.Evaluate(&v, cmkit.Mention{Text: text})
 		assert.Empty(t, v.Fired, text)
@@ -409,4 +413,18 @@ func TestErrorsWrapErrInvalid(t *testing.T) {
 	require.True(t, errors.As(err, &ve))
 	assert.Equal(t, "rules[0].when.lexicon", ve.Field)
 	assert.True(t, strings.Contains(ve.Detail, `rule "x"`))
+}
+
+func TestBuiltinInsultsKeepDoubles(t *testing.T) {
+	e := mustCompile(t, RuleSet{Builtin: []string{"insults"},
+		Rules: []ModRule{rule("insults", Cond{Lexicon: "insults"}, Actions{Hide: true})}})
+	var v Verdict
+	for _, text := range []string{"as soon as possible", "una pera y un pero", "pollo asado", "classic hello"} {
+		e.Evaluate(&v, cmkit.Mention{Text: text})
+		assert.False(t, v.Acted(), text)
+	}
+	for _, text := range []string{"what an ass", "qué perra", "you aaasssshole"} {
+		e.Evaluate(&v, cmkit.Mention{Text: text})
+		assert.True(t, v.Acted(), text)
+	}
 }

@@ -43,9 +43,7 @@ type TermList struct {
 	Lang string `json:"lang,omitempty"`
 	// Substring also finds the terms inside longer words ("viagra" in
 	// "buyviagranow"). By default a term is found only as a whole word or
-	// phrase, so "ass" is not found in "class". With the repeated-letter
-	// folding on, a substring term of a doubled letter ("ass" read as "as")
-	// finds far more than it seems to: keep substring lists to long terms.
+	// phrase, so "ass" is not found in "class".
 	Substring bool `json:"substring,omitempty"`
 	// Terms are the words and phrases, as people write them.
 	Terms []string `json:"terms"`
