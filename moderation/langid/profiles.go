@@ -19,6 +19,12 @@ var profileTable []byte
 // minLetters is the least number of letters worth a guess.
 const minLetters = 10
 
+// maxAvgCost is the highest average cost per trigram, in table units, at
+// which the best profile is still believed. Texts in the test sets average
+// 93 to 139; Dutch, Swedish and Turkish comments score 130 to 160 against
+// their nearest profile.
+const maxAvgCost = 145
+
 // temperature softens the naive-Bayes scores before they become a
 // confidence: trigrams of one text are far from independent, so raw
 // log-probability differences overstate certainty.
@@ -89,7 +95,9 @@ func (p *Profiles) Detect(text string) Guess {
 	if s.letters < minLetters || total == 0 {
 		return Guess{}
 	}
-	if s.foreign >= 2 && s.foreign*10 >= s.letters {
+	if s.foreign >= 2 && s.foreign*25 >= s.letters {
+		// Letters that none of the modelled languages writes (ș, ı, ř, å,
+		// Cyrillic, Greek, CJK...) make up more than a name's worth.
 		return Guess{}
 	}
 
@@ -100,6 +108,11 @@ func (p *Profiles) Detect(text string) Guess {
 		if cost[l] < cost[best] {
 			best = l
 		}
+	}
+	if sums[best] > maxAvgCost*uint32(total) {
+		// Even the best profile explains the text badly: a language or a
+		// jargon the profiles do not know (Dutch, Turkish, keyboard mash).
+		return Guess{}
 	}
 	// A softmax over the tempered scores.
 	var w [numLangs]float64

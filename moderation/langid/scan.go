@@ -196,7 +196,7 @@ func (s *scanner) fill(buf *[64]uint16) int {
 				}
 			} else if r == '¿' || r == '¡' {
 				s.mark(mES)
-			} else if r > 0x24F && unicode.IsLetter(r) {
+			} else if unicode.IsLetter(r) {
 				s.foreign++
 			}
 			if code == 0 {
