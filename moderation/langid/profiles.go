@@ -1,0 +1,136 @@
+package langid
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"math"
+)
+
+//go:generate go test -run ^TestProfilesUpToDate$ -update
+
+// profileTable is the built-in model: for each of the numTrigrams letter
+// trigrams, numLangs one-byte costs (negative log-probability, in units of
+// 1/costScale nat), in the order of langTags. It is generated from
+// data/train by TestProfilesUpToDate.
+//
+//go:embed profiles.bin
+var profileTable []byte
+
+// minLetters is the least number of letters worth a guess.
+const minLetters = 10
+
+// maxAvgCost is the highest average cost per trigram, in table units, at
+// which the best profile is still believed. Texts in the test sets average
+// 93 to 139; Dutch, Swedish and Turkish comments score 130 to 160 against
+// their nearest profile.
+const maxAvgCost = 145
+
+// temperature softens the naive-Bayes scores before they become a
+// confidence: trigrams of one text are far from independent, so raw
+// log-probability differences overstate certainty.
+const temperature = 3
+
+// Profiles is the default [Detector]: character trigram profiles plus script
+// and diacritic cues, for English, Spanish and Polish. It also models
+// Portuguese, Italian, French, German and Catalan so that texts in those
+// languages come out as unknown instead of as their nearest neighbour.
+//
+// Detect allocates nothing and takes well under a microsecond for a
+// 280-byte mention. The zero value is ready to use and equivalent to [New].
+// A Profiles is safe for concurrent use.
+type Profiles struct {
+	table []byte
+}
+
+var _ Detector = (*Profiles)(nil)
+
+// New returns the detector with the built-in profiles.
+func New() *Profiles {
+	return &Profiles{table: profileTable}
+}
+
+// Detect guesses the language of text. See the package documentation for
+// the method and its limits.
+func (p *Profiles) Detect(text string) Guess {
+	table := profileTable
+	if p != nil && p.table != nil {
+		table = p.table
+	}
+	if len(table) < numTrigrams*numLangs {
+		return Guess{}
+	}
+	s := newScanner(text)
+	var (
+		buf     [64]uint16
+		sums    [numLangs]uint32
+		lo, hi  uint64 // 16-bit lanes: languages 0,2,4,6 and 1,3,5,7
+		pending int
+		total   int
+	)
+	flush := func() {
+		for k := range numLangs / 2 {
+			sums[2*k] += uint32(lo>>(16*k)) & 0xffff
+			sums[2*k+1] += uint32(hi>>(16*k)) & 0xffff
+		}
+		lo, hi, pending = 0, 0, 0
+	}
+	for {
+		n := s.fill(&buf)
+		if n == 0 {
+			break
+		}
+		for _, idx := range buf[:n] {
+			e := binary.LittleEndian.Uint64(table[int(idx)*numLangs:])
+			lo += e & 0x00ff00ff00ff00ff
+			hi += (e >> 8) & 0x00ff00ff00ff00ff
+		}
+		pending += n
+		total += n
+		// A lane holds 255 per trigram; 192+64 trigrams stay below 2^16.
+		if pending >= 192 {
+			flush()
+		}
+	}
+	flush()
+	if s.letters < minLetters || total == 0 {
+		return Guess{}
+	}
+	if s.foreign >= 2 && s.foreign*25 >= s.letters {
+		// Letters that none of the modelled languages writes (ș, ı, ř, å,
+		// Cyrillic, Greek, CJK...) make up more than a name's worth.
+		return Guess{}
+	}
+
+	var cost [numLangs]uint32
+	best := 0
+	for l := range cost {
+		cost[l] = sums[l] + s.penalty[l]
+		if cost[l] < cost[best] {
+			best = l
+		}
+	}
+	if sums[best] > maxAvgCost*uint32(total) {
+		// Even the best profile explains the text badly: a language or a
+		// jargon the profiles do not know (Dutch, Turkish, keyboard mash).
+		return Guess{}
+	}
+	// A softmax over the tempered scores.
+	var w [numLangs]float64
+	z := 0.0
+	for l := range cost {
+		w[l] = math.Exp(-float64(cost[l]-cost[best]) / (costScale * temperature))
+		z += w[l]
+	}
+	evidence := min(1, float64(s.letters)/(2*minLetters))
+	if best >= numReported {
+		// A modelled language that is not reported: unknown, leaning
+		// towards the closest of en, es and pl.
+		lean := max(w[langEN], w[langES], w[langPL]) / z
+		return Guess{Confidence: min(lean*evidence, MinConfidence/2)}
+	}
+	conf := w[best] / z * evidence
+	if conf < MinConfidence {
+		return Guess{Confidence: conf}
+	}
+	return Guess{Lang: langTags[best], Confidence: conf}
+}
