@@ -3,8 +3,30 @@ package moderation
 import (
 	"sync"
 
+	"github.com/cmkit/cmkit/moderation/langid"
 	"github.com/cmkit/cmkit/moderation/sentiment"
 )
+
+// WithDetector sets the language detector the engine asks when a mention
+// has no Language and a rule needs one: a lexicon scoped to a language
+// found a term, a "languages" condition, a reply template, sentiment, or
+// WithAnnotations. A guess below langid.MinConfidence counts as unknown.
+// The default is langid.New(), shared by every engine; WithDetector(nil)
+// turns detection off.
+func WithDetector(d langid.Detector) Option {
+	return func(cfg *config) {
+		if d == nil {
+			cfg.detect = nil
+			return
+		}
+		cfg.detect = func(text string) (string, float64) {
+			g := d.Detect(text)
+			return g.Lang, g.Confidence
+		}
+	}
+}
+
+var defaultDetector = sync.OnceValue(func() langid.Detector { return langid.New() })
 
 // WithAnalyzer sets the sentiment analyzer for the "sentiment" and
 // "sentiment_labels" conditions and for WithAnnotations. The default,

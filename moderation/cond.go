@@ -506,8 +506,8 @@ func (c *evalCtx) lang() string {
 		return v.Language
 	}
 	v.s.langDone = true
-	if c.m.Language != "" {
-		v.Language = c.m.Language
+	if l := c.m.Language; l != "" && !strings.EqualFold(l, "und") && !strings.EqualFold(l, "mul") && !strings.EqualFold(l, "zxx") {
+		v.Language = l
 		return v.Language
 	}
 	if c.e.cfg.detect != nil {

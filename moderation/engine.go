@@ -10,6 +10,7 @@ import (
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/internal/match"
 	"github.com/cmkit/cmkit/internal/textnorm"
+	"github.com/cmkit/cmkit/moderation/langid"
 )
 
 // matchOptions are the folds every lexicon is matched with: l33t (a "1"
@@ -155,7 +156,8 @@ func WithAnnotations() Option {
 // compiled once, and the tests of each condition are ordered by cost. An
 // error wraps cmkit.ErrInvalid and names the field.
 func Compile(set RuleSet, opts ...Option) (*Engine, error) {
-	cfg := config{clock: cmkit.SystemClock(), waveMemory: 10000, authorMem: 100000, minConf: 0.5}
+	cfg := config{clock: cmkit.SystemClock(), waveMemory: 10000, authorMem: 100000, minConf: langid.MinConfidence}
+	WithDetector(defaultDetector())(&cfg)
 	for _, o := range opts {
 		o(&cfg)
 	}
