@@ -565,8 +565,18 @@ func (c *evalCtx) stats() {
 func countEmoji(text string) int {
 	n := 0
 	for i := 0; i < len(text); {
-		if text[i] < utf8.RuneSelf && (i+1 == len(text) || text[i+1] < utf8.RuneSelf) {
-			i++ // ASCII followed by ASCII is a cluster of its own and no emoji (digits and # need U+FE0F or U+20E3)
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if i+1 == len(text) || text[i+1] < utf8.RuneSelf {
+				// ASCII followed by ASCII is a cluster of its own and no
+				// emoji (a keycap needs U+FE0F or U+20E3 after its digit).
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); r < 0x2000 && r != 0xA9 && r != 0xAE {
+			// Letters, marks and punctuation below U+2000 start no emoji
+			// (© and ® do, with U+FE0F).
+			i += size
 			continue
 		}
 		size, emoji := grapheme.NextEmoji(text[i:])

@@ -303,7 +303,8 @@ func (e *Engine) Rules() []string {
 // rule with the crisis action that fired.
 func (e *Engine) Evaluate(dst *Verdict, m cmkit.Mention) {
 	dst.reset()
-	c := evalCtx{e: e, v: dst, m: &m, now: e.cfg.clock.Now()}
+	now := e.cfg.clock.Now()
+	c := evalCtx{e: e, v: dst, m: &m, now: now}
 	s := &dst.s
 	if e.history != nil && m.Author.ID != "" {
 		s.firstTime = !e.history.Seen(m.ChannelID, m.Author.ID)
@@ -312,7 +313,7 @@ func (e *Engine) Evaluate(dst *Verdict, m cmkit.Mention) {
 		c.norm()
 		s.fp = simhash(s.buf.Text)
 		s.author = authorKey(&m.Author)
-		e.wave.add(s.fp, s.author, c.now.UnixNano())
+		e.wave.add(s.fp, s.author, now.UnixNano())
 	}
 	if e.needLang {
 		c.lang()
@@ -365,7 +366,7 @@ func (e *Engine) Evaluate(dst *Verdict, m cmkit.Mention) {
 	if crisis && e.cfg.crisis != nil && !e.cfg.dryRun {
 		for _, f := range dst.Fired {
 			if e.rules[f.Index].act.Crisis {
-				e.cfg.crisis.SignalCrisis(CrisisSignal{Rule: f.Rule, Mention: m, At: c.now, Hits: f.Hits})
+				e.cfg.crisis.SignalCrisis(CrisisSignal{Rule: f.Rule, Mention: m, At: now, Hits: f.Hits})
 			}
 		}
 	}

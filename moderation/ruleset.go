@@ -184,7 +184,7 @@ type WaveCond struct {
 // The bounds of WaveCond.Distance.
 const (
 	// DefaultWaveDistance is the distance used when a WaveCond sets none.
-	DefaultWaveDistance = 8
+	DefaultWaveDistance = 6
 	// MaxWaveDistance is the largest distance a WaveCond may set.
 	MaxWaveDistance = 12
 )
