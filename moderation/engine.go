@@ -34,7 +34,6 @@ type Engine struct {
 	needLang bool // reply templates or annotations need the language
 	anyLang  bool // some list has a language
 	wave     *waveStore
-	waveDist int
 	history  AuthorHistory
 }
 
@@ -59,20 +58,19 @@ type cTerm struct {
 type Option func(*config)
 
 type config struct {
-	clock       cmkit.Clock
-	crisis      CrisisSignaler
-	lexicons    []TermList
-	platformOf  func(channelID string) cmkit.Platform
-	history     AuthorHistory
-	waveMemory  int
-	authorMem   int
-	annotate    bool
-	analyze     func(text, lang string) (float64, string)
-	detect      func(text string) (string, float64)
-	minConf     float64
-	errs        []error
-	dryRun      bool
-	replayClock bool
+	clock      cmkit.Clock
+	crisis     CrisisSignaler
+	lexicons   []TermList
+	platformOf func(channelID string) cmkit.Platform
+	history    AuthorHistory
+	waveMemory int
+	authorMem  int
+	annotate   bool
+	analyze    func(text, lang string) (float64, string)
+	detect     func(text string) (string, float64)
+	minConf    float64
+	errs       []error
+	dryRun     bool
 }
 
 // WithClock sets the clock the engine reads once per Evaluate: the instant
