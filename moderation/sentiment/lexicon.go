@@ -61,9 +61,9 @@ type Lexicon struct {
 	entries []entry
 	words   map[string]int32 // exact keys (words, phrases, symbols)
 	stems   map[string]int32 // prefixes
-	// stemFirst3 has bit h set when some stem begins with three bytes
-	// hashing to h, so most words skip the stem look-ups.
-	stemFirst3       [1024]uint64
+	// stemBloom has bit h%stemBits set for the hash h of every stem, so
+	// a word looks up only the prefixes that may be stems.
+	stemBloom        [stemBits / 64]uint64
 	minStem, maxStem int
 	notEntry         int32 // the entry of "not", for English "-n't"
 }
@@ -98,8 +98,8 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 				m = l.stems
 				l.minStem = min(l.minStem, len(t.key))
 				l.maxStem = max(l.maxStem, len(t.key))
-				h := hash3(t.key)
-				l.stemFirst3[h/64] |= 1 << (h % 64)
+				h := fnv(t.key) % stemBits
+				l.stemBloom[h/64] |= 1 << (h % 64)
 			}
 			id, ok := m[t.key]
 			if !ok {
@@ -125,8 +125,15 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 	return l, nil
 }
 
-func hash3(k string) uint32 {
-	return (uint32(k[0])*31*31 + uint32(k[1])*31 + uint32(k[2])) % (1024 * 64)
+const stemBits = 1 << 16
+
+// fnv is FNV-1a, 32 bits.
+func fnv(k string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(k); i++ {
+		h = (h ^ uint32(k[i])) * 16777619
+	}
+	return h
 }
 
 // Token flags.
@@ -137,7 +144,13 @@ const (
 	fSkip                     // second word of a phrase, scored with the first
 	fSymbol                   // emoji or emoticon: never negated nor boosted
 	fWord                     // a word (counted for the capitals rule)
+	fQuest                    // in a clause that ends with "?"
 )
+
+// questMild is the largest valence that a question ignores: "Is it
+// dishwasher safe?" asks, it does not praise; "Why is it so slow?" still
+// complains.
+const questMild = 1.5
 
 const (
 	maxToks = 64   // tokens per window
@@ -155,12 +168,13 @@ type token struct {
 // window is the scanner's state for up to maxToks tokens; it lives on the
 // stack of Analyze, which is why Analyze does not allocate.
 type window struct {
-	toks       [maxToks]token
-	nt         int
-	buf        [bufSize]byte
-	nb         int
-	caps, word int  // words in capitals, words
-	clause     bool // the next token starts a clause
+	toks        [maxToks]token
+	nt          int
+	buf         [bufSize]byte
+	nb          int
+	caps, word  int  // words in capitals, words
+	clauseStart int  // first token of the current clause
+	clause      bool // the next token starts a clause
 }
 
 // totals accumulate over the windows of a text.
@@ -182,7 +196,7 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 	var t totals
 	chosen := langIndex(lang)
 	for pos := 0; pos < len(text); {
-		w.nt, w.nb, w.caps, w.word, w.clause = 0, 0, 0, 0, true
+		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart = 0, 0, 0, 0, true, 0
 		pos = l.scan(&w, text, pos, &t)
 		l.phrases(&w)
 		if chosen < 0 {
@@ -246,14 +260,20 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	return pos
 }
 
-func isASCIIWord(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-}
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
+func isASCIIWord(c byte) bool { return c < utf8.RuneSelf && asciiWord[c] }
 
 func (l *Lexicon) push(w *window, id int32, off, n int, flags uint8) {
 	if w.clause {
 		flags |= fClause
 		w.clause = false
+		w.clauseStart = w.nt
 	}
 	w.toks[w.nt] = token{e: id, off: uint16(off), n: uint8(n), flags: flags}
 	w.nt++
@@ -269,10 +289,26 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		c := text[pos]
 		var r rune
 		size := 1
-		if c < utf8.RuneSelf {
-			if !isASCIIWord(c) && c != '\'' {
+		if c < utf8.RuneSelf && c != '\'' {
+			if !isASCIIWord(c) {
 				break
 			}
+			if len(buf)-start < maxKey {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+					upper++
+				} else if c >= 'a' {
+					lower++
+				}
+				buf = append(buf, c)
+				if n := len(buf); n-start >= 3 && c >= 'a' && buf[n-2] == c && buf[n-3] == c {
+					elongated = true
+				}
+			}
+			pos++
+			continue
+		}
+		if c < utf8.RuneSelf {
 			r = rune(c)
 		} else {
 			r, size = utf8.DecodeRuneInString(text[pos:])
@@ -351,13 +387,23 @@ func (l *Lexicon) lookupWord(w *window, off, n int, elongated bool) (id int32, e
 	if n > 3 && string(word[n-3:]) == "n't" && l.notEntry >= 0 {
 		return l.notEntry, false
 	}
-	if n >= l.minStem && n >= 3 {
-		h := hash3(string(word[:3]))
-		if l.stemFirst3[h/64]&(1<<(h%64)) != 0 {
-			for k := min(n, l.maxStem); k >= l.minStem; k-- {
-				if id, ok := l.stems[string(word[:k])]; ok {
-					return id, elongated
-				}
+	if n >= l.minStem {
+		// Hash every prefix once; look up, longest first, those the
+		// Bloom filter lets through.
+		var hs [maxKey + 1]uint32
+		h := uint32(2166136261)
+		top := min(n, l.maxStem)
+		for k := 0; k < top; k++ {
+			h = (h ^ uint32(word[k])) * 16777619
+			hs[k+1] = h
+		}
+		for k := top; k >= l.minStem; k-- {
+			b := hs[k] % stemBits
+			if l.stemBloom[b/64]&(1<<(b%64)) == 0 {
+				continue
+			}
+			if id, ok := l.stems[string(word[:k])]; ok {
+				return id, elongated
 			}
 		}
 	}
@@ -434,6 +480,9 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 		case '?':
 			t.quest++
 			sentence = true
+			for j := w.clauseStart; j < w.nt; j++ {
+				w.toks[j].flags |= fQuest
+			}
 		case '.', ',', ';':
 			sentence = true
 		}
@@ -546,6 +595,9 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 		}
 		if tk.flags&fSymbol != 0 {
 			vals[i] = v
+			continue
+		}
+		if tk.flags&fQuest != 0 && math.Abs(v) <= questMild {
 			continue
 		}
 		// An intensifier that is also a sentiment word ("super", "mega")

@@ -82,9 +82,9 @@ func evaluate(samples []sample, predict func(string) Label) (scores, []string) {
 // floors are the accuracy and macro-F1 measured on testdata when the
 // lexicons were last tuned, rounded down; a change that scores lower fails.
 var floors = map[string]scores{
-	"en": {0.0, 0.0},
-	"es": {0.0, 0.0},
-	"pl": {0.0, 0.0},
+	"en": {0.96, 0.96},
+	"es": {0.97, 0.97},
+	"pl": {0.97, 0.97},
 }
 
 func TestQuality(t *testing.T) {
