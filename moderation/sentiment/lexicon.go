@@ -61,6 +61,8 @@ type Lexicon struct {
 	entries []entry
 	words   map[string]int32 // exact keys (words, phrases, symbols)
 	stems   map[string]int32 // prefixes
+	// wordT and stemT hold the same once built; Analyze reads only them.
+	wordT, stemT table
 	// stemBloom has bit h%stemBits set for the hash h of every stem, so
 	// a word looks up only the prefixes that may be stems.
 	stemBloom        [stemBits / 64]uint64
@@ -121,20 +123,15 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 			}
 		}
 	}
-	l.notEntry = l.words["not"]
+	if id, ok := l.words["not"]; ok {
+		l.notEntry = id
+	}
+	l.wordT, l.stemT = newTable(l.words), newTable(l.stems)
+	l.words, l.stems = nil, nil
 	return l, nil
 }
 
 const stemBits = 1 << 16
-
-// fnv is FNV-1a, 32 bits.
-func fnv(k string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(k); i++ {
-		h = (h ^ uint32(k[i])) * 16777619
-	}
-	return h
-}
 
 // Token flags.
 const (
@@ -251,7 +248,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		case r == '¡' || r == '¿' || unicode.IsPunct(r):
 			w.clause = true
 		default:
-			if id, ok := l.words[text[pos:pos+size]]; ok {
+			if id, ok := l.wordT.getString(text[pos : pos+size]); ok {
 				l.push(w, id, w.nb, 0, fSymbol)
 			}
 		}
@@ -367,14 +364,14 @@ func (l *Lexicon) lookupWord(w *window, off, n int, elongated bool) (id int32, e
 	if n == 0 || n >= maxKey {
 		return -1, false
 	}
-	if id, ok := l.words[string(word)]; ok {
+	if id, ok := l.wordT.get(word, fnvBytes(word)); ok {
 		return id, false
 	}
 	var tmp [maxKey]byte
 	if elongated {
 		for _, keep := range [2]int{2, 1} {
 			k := collapse(tmp[:0], word, keep)
-			if id, ok := l.words[string(k)]; ok {
+			if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
 				return id, true
 			}
 		}
@@ -391,10 +388,10 @@ func (l *Lexicon) lookupWord(w *window, off, n int, elongated bool) (id int32, e
 		// Hash every prefix once; look up, longest first, those the
 		// Bloom filter lets through.
 		var hs [maxKey + 1]uint32
-		h := uint32(2166136261)
+		h := uint32(fnvOffset)
 		top := min(n, l.maxStem)
 		for k := 0; k < top; k++ {
-			h = (h ^ uint32(word[k])) * 16777619
+			h = (h ^ uint32(word[k])) * fnvPrime
 			hs[k+1] = h
 		}
 		for k := top; k >= l.minStem; k-- {
@@ -402,7 +399,7 @@ func (l *Lexicon) lookupWord(w *window, off, n int, elongated bool) (id int32, e
 			if l.stemBloom[b/64]&(1<<(b%64)) == 0 {
 				continue
 			}
-			if id, ok := l.stems[string(word[:k])]; ok {
+			if id, ok := l.stemT.get(word[:k], hs[k]); ok {
 				return id, elongated
 			}
 		}
@@ -426,7 +423,7 @@ func (l *Lexicon) superlative(word []byte) (int32, bool) {
 			if end != 0 {
 				k = append(k, end)
 			}
-			if id, ok := l.words[string(k)]; ok {
+			if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
 				return id, true
 			}
 		}
@@ -498,7 +495,7 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 			}
 			k = append(k, c)
 		}
-		if id, ok := l.words[string(k)]; ok {
+		if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
 			l.push(w, id, w.nb, 0, fSymbol)
 			w.clause = true
 			return pos
@@ -520,7 +517,7 @@ func (l *Lexicon) phrases(w *window) {
 		}
 		var k [maxKey]byte
 		key := append(append(append(k[:0], w.buf[a.off:int(a.off)+int(a.n)]...), ' '), w.buf[b.off:int(b.off)+int(b.n)]...)
-		if id, ok := l.words[string(key)]; ok && l.entries[id].langs != 0 {
+		if id, ok := l.wordT.get(key, fnvBytes(key)); ok && l.entries[id].langs != 0 {
 			a.e = id
 			a.flags |= b.flags & (fCaps | fEmph)
 			b.flags |= fSkip
@@ -576,11 +573,15 @@ var distance = [3]float64{1, 0.95, 0.9}
 // score applies the rules to the tokens of w and adds them to t.
 func (l *Lexicon) score(w *window, lang int, t *totals) {
 	var vals [maxToks]float64
+	var ss [maxToks]sense
 	mixed := w.caps > 0 && w.caps < w.word
 	but := -1
 	for i := 0; i < w.nt; i++ {
-		if w.toks[i].flags&fSkip == 0 && l.senseOf(w.toks[i].e, lang).kind&kindBut != 0 {
-			but = i
+		if w.toks[i].flags&fSkip == 0 {
+			ss[i] = l.senseOf(w.toks[i].e, lang)
+			if ss[i].kind&kindBut != 0 {
+				but = i
+			}
 		}
 	}
 	for i := 0; i < w.nt; i++ {
@@ -588,7 +589,7 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 		if tk.flags&fSkip != 0 {
 			continue
 		}
-		s := l.senseOf(tk.e, lang)
+		s := ss[i]
 		v := float64(s.val)
 		if v == 0 {
 			continue
@@ -604,7 +605,7 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 		// only intensifies a sentiment word right after it.
 		if s.kind&kindBoost != 0 && i+1 < w.nt {
 			nx := w.toks[i+1]
-			if nx.flags&(fClause|fSymbol) == 0 && l.senseOf(nx.e, lang).val != 0 {
+			if nx.flags&(fClause|fSymbol|fSkip) == 0 && ss[i+1].val != 0 {
 				continue
 			}
 		}
@@ -623,11 +624,11 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 			if w.toks[i-d+1].flags&fClause != 0 {
 				break
 			}
-			p := w.toks[i-d]
-			if p.flags&fSkip != 0 {
-				p = w.toks[i-d-1]
+			j := i - d
+			if w.toks[j].flags&fSkip != 0 {
+				j--
 			}
-			ps := l.senseOf(p.e, lang)
+			p, ps := w.toks[j], ss[j]
 			if ps.kind&kindNeg != 0 {
 				negated = true
 			}
