@@ -629,6 +629,11 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 				j--
 			}
 			p, ps := w.toks[j], ss[j]
+			if ps.val != 0 && ps.kind&kindBoost == 0 && p.flags&fSymbol == 0 {
+				// Another sentiment word: a negator or intensifier before
+				// it belongs to it ("sin reembolso y sin respuesta").
+				break
+			}
 			if ps.kind&kindNeg != 0 {
 				negated = true
 			}

@@ -115,3 +115,23 @@ func TestQuality(t *testing.T) {
 		}
 	}
 }
+
+// holdoutFloors are for testdata/holdout_<lang>.tsv: 30 texts per
+// language written after the lexicons were tuned, never tuned on.
+var holdoutFloors = map[string]scores{
+	"en": {0.93, 0.93},
+	"es": {0.90, 0.90},
+	"pl": {0.93, 0.93},
+}
+
+func TestQualityHoldout(t *testing.T) {
+	l := New()
+	for _, lang := range []string{"en", "es", "pl"} {
+		samples := readSamples(t, "holdout_"+lang)
+		got, _ := evaluate(samples, func(s string) Label { return l.Analyze(s, lang).Label })
+		t.Logf("%s held out: accuracy %.3f, macro-F1 %.3f (%d samples)", lang, got.accuracy, got.macroF1, len(samples))
+		if floor := holdoutFloors[lang]; got.accuracy < floor.accuracy || got.macroF1 < floor.macroF1 {
+			t.Errorf("%s held out: accuracy %.3f, macro-F1 %.3f, below the floor %.3f, %.3f", lang, got.accuracy, got.macroF1, floor.accuracy, floor.macroF1)
+		}
+	}
+}
