@@ -532,6 +532,9 @@ func (n Normalizer) endWord(st *state) {
 // starting with the letter before src[i], and if it finds them drops the
 // separators up to the last letter and reopens the word before src[i].
 func (n Normalizer) join(st *state, src string, i int) {
+	if i >= 2 && asciiAlnum(src[i-1]) && asciiAlnum(src[i-2]) {
+		return // the common case: the end of a word of two ASCII letters or more
+	}
 	sep0, _ := utf8.DecodeRuneInString(src[i:])
 	// The separator must follow a single letter that follows the start,
 	// white space or punctuation other than separators.
@@ -587,6 +590,10 @@ func lastUnit(b *Buffer, u int) int {
 		k--
 	}
 	return k
+}
+
+func asciiAlnum(c byte) bool {
+	return c < utf8.RuneSelf && (asciiClass[c] == cLetter || asciiClass[c] == cDigit)
 }
 
 func isAlnum(r rune) bool {
