@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cmkit/cmkit/internal/textnorm"
 )
 
 // evasionTerms are whole-word terms of English, Spanish and Polish, and
@@ -108,10 +110,25 @@ func TestEvasionsSparse(t *testing.T) {
 	}
 }
 
-// TestVariantsLen: variants of a term are not counted as terms.
+// TestVariantsLen: a term with d doubles is 2^d variants, d at most six,
+// and variants are not counted as terms.
 func TestVariantsLen(t *testing.T) {
-	m, err := Compile([]Term{{ID: 1, Text: "mississippi"}, {ID: 2, Text: "ass"}}, allOn)
+	m, err := Compile([]Term{{ID: 1, Text: "mississippi"}, {ID: 2, Text: "ass"}, {ID: 3, Text: "aabbccddeeffgghh"}}, allOn)
 	require.NoError(t, err)
-	assert.Equal(t, 2, m.Len())
-	assert.Len(t, m.terms, 8+2)
+	assert.Equal(t, 3, m.Len())
+	assert.Len(t, m.terms, 8+2+64)
+	assert.Equal(t, []hit{{3, "aaabbbcccdddeeefffgghh"}}, find(t, m, "aaabbbcccdddeeefffgghh"))
+	assert.Empty(t, find(t, m, "aabbccddeeffggghhh"), "the seventh and eighth doubles are not read as runs")
+}
+
+// TestJoinedNormSpan: a match in joined syllables spans its chunks and
+// the separators between them in the normalized text.
+func TestJoinedNormSpan(t *testing.T) {
+	m, err := Compile(evasionTerms, allOn)
+	require.NoError(t, err)
+	var buf textnorm.Buffer
+	ms := m.Find(nil, &buf, "Es-Ta-Fa!")
+	require.Len(t, ms, 1)
+	assert.Equal(t, "es-ta-fa", string(buf.Text[ms[0].NormStart:ms[0].NormEnd]))
+	assert.Equal(t, Match{ID: 3, Start: 0, End: 8, NormStart: 0, NormEnd: 8}, ms[0])
 }

@@ -24,6 +24,39 @@
 // cover whole characters of the original: "s" is not found inside the
 // "ss" of "ß".
 //
+// # Evasions
+//
+// With textnorm's Options, a match also reads the text the ways one
+// normalized text cannot say alone (TestEvasions shows each):
+//
+//   - Leet: an "i" read from a "1" (textnorm.Buffer.Ambiguous) matches an
+//     "l" of a term too: "he11" is "hell", "1d10t4" is "idiota", but a
+//     typed "i" is not an "l" ("heli" is not "hell"). The automaton gives
+//     "i" and "l" one byte class, and a match of a term with an "l" is
+//     checked byte by byte: no more states, and a check of the term's
+//     length for each candidate.
+//   - CollapseRepeats: a letter written once for a run of three or more
+//     (textnorm.Buffer.Repeated) matches one or two of it in a term:
+//     "idiiiiota" is "idiota", "assss" is "ass", "gooowno" is "gówno".
+//     A double is a double: "as" is not "ass", "pero" is not "perro" nor
+//     "perro" "pero", and "class" and "hello" hold no whole-word "ass" or
+//     "hell". Compile adds to the automaton, for each term, a variant per
+//     subset of its doubled letters (the first six: at most 64 variants)
+//     with those letters written once and required to be marked: the
+//     cost is in the automaton's size (a term with d doubles is 2^d
+//     variants), and in the scan only a check per candidate.
+//   - JoinSyllables: the words of textnorm.Buffer.Joined are scanned
+//     after the text. A match there must cover whole chunks of one word
+//     and span a separator: "es-ta-fa" is "estafa", "hi-ja-de-pu-ta" holds
+//     "puta", but "es-ta-fa-dor" is not the whole word "estafa", and
+//     "pu-tas" holds no "puta" (it ends inside a chunk). It is reported
+//     with the span of its chunks, separators included, in Text and in
+//     the original, among the other matches in the order they end.
+//     "e-mail" and "well-known" are never joined (a chunk is one to
+//     three letters), nor syllables separated by spaces ("es ta fa").
+//
+// Len counts the terms given to Compile, not their variants.
+//
 // # Automaton
 //
 // The automaton works on bytes of the normalized text. Bytes that occur in
@@ -68,7 +101,9 @@ type Match struct {
 	ID int
 	// Start and End delimit the occurrence in the original text.
 	Start, End int
-	// NormStart and NormEnd delimit it in the normalized text.
+	// NormStart and NormEnd delimit it in the normalized text
+	// (textnorm.Buffer.Text; for a match in joined syllables, the chunks
+	// and the separators between them).
 	NormStart, NormEnd int
 }
 

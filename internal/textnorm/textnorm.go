@@ -33,8 +33,15 @@
 //   - white space: every run of white space becomes one " ".
 //
 // On request (Options): l33t digits and symbols inside words ("1d10t4"
-// reads "idiota"), runs of a repeated letter ("soooo" reads "so") and
-// separators between single letters ("s.p.a.m", "i d i o t a").
+// reads "idiota"; an "i" read from a "1" is marked, see Buffer.Ambiguous,
+// because it may stand for an "l": "he11"), runs of three or more of a
+// letter ("soooo" reads "so", the letter marked, see Buffer.Repeated,
+// while a double stays: "perro" is not "pero", "class" is not "clas"),
+// separators between single letters ("s.p.a.m", "i d i o t a") and,
+// besides the text, words split into short syllables ("es-ta-fa" and
+// "i-dio-ta" are joined in Buffer.Joined, Text keeps them as written).
+// The marks and the joined words are for a matcher (internal/match) that
+// reads a text more than one way; Text alone is one reading.
 //
 // Terms and texts must be normalized with the same Options to be compared.
 package textnorm
@@ -532,6 +539,9 @@ func (n Normalizer) endWord(st *state) {
 // starting with the letter before src[i], and if it finds them drops the
 // separators up to the last letter and reopens the word before src[i].
 func (n Normalizer) join(st *state, src string, i int) {
+	if i >= 2 && asciiAlnum(src[i-1]) && asciiAlnum(src[i-2]) {
+		return // the common case: the end of a word of two ASCII letters or more
+	}
 	sep0, _ := utf8.DecodeRuneInString(src[i:])
 	// The separator must follow a single letter that follows the start,
 	// white space or punctuation other than separators.
@@ -587,6 +597,10 @@ func lastUnit(b *Buffer, u int) int {
 		k--
 	}
 	return k
+}
+
+func asciiAlnum(c byte) bool {
+	return c < utf8.RuneSelf && (asciiClass[c] == cLetter || asciiClass[c] == cDigit)
 }
 
 func isAlnum(r rune) bool {

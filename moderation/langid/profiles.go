@@ -30,6 +30,16 @@ const maxAvgCost = 145
 // log-probability differences overstate certainty.
 const temperature = 3
 
+// weights[d] is the softmax weight of a language whose cost is d above the
+// best one: exp(−d / (costScale·temperature)). Beyond the table it is below
+// 1e-9 and counts as zero.
+var weights = func() (t [1024]float64) {
+	for d := range t {
+		t[d] = math.Exp(-float64(d) / (costScale * temperature))
+	}
+	return t
+}()
+
 // Profiles is the default [Detector]: character trigram profiles plus script
 // and diacritic cues, for English, Spanish and Polish. It also models
 // Portuguese, Italian, French, German and Catalan so that texts in those
@@ -64,16 +74,9 @@ func (p *Profiles) Detect(text string) Guess {
 		buf     [64]uint16
 		sums    [numLangs]uint32
 		lo, hi  uint64 // 16-bit lanes: languages 0,2,4,6 and 1,3,5,7
-		pending int
+		pending int    // trigrams in the lanes
 		total   int
 	)
-	flush := func() {
-		for k := range numLangs / 2 {
-			sums[2*k] += uint32(lo>>(16*k)) & 0xffff
-			sums[2*k+1] += uint32(hi>>(16*k)) & 0xffff
-		}
-		lo, hi, pending = 0, 0, 0
-	}
 	for {
 		n := s.fill(&buf)
 		if n == 0 {
@@ -84,14 +87,16 @@ func (p *Profiles) Detect(text string) Guess {
 			lo += e & 0x00ff00ff00ff00ff
 			hi += (e >> 8) & 0x00ff00ff00ff00ff
 		}
-		pending += n
 		total += n
-		// A lane holds 255 per trigram; 192+64 trigrams stay below 2^16.
-		if pending >= 192 {
-			flush()
+		pending += n
+		// A lane gains at most 255 per trigram, so 256 trigrams fit in
+		// 16 bits; empty the lanes before the next chunk could overflow them.
+		if pending > 256-len(buf) {
+			addLanes(&sums, lo, hi)
+			lo, hi, pending = 0, 0, 0
 		}
 	}
-	flush()
+	addLanes(&sums, lo, hi)
 	if s.letters < minLetters || total == 0 {
 		return Guess{}
 	}
@@ -118,8 +123,10 @@ func (p *Profiles) Detect(text string) Guess {
 	var w [numLangs]float64
 	z := 0.0
 	for l := range cost {
-		w[l] = math.Exp(-float64(cost[l]-cost[best]) / (costScale * temperature))
-		z += w[l]
+		if d := cost[l] - cost[best]; d < uint32(len(weights)) {
+			w[l] = weights[d]
+			z += w[l]
+		}
 	}
 	evidence := min(1, float64(s.letters)/(2*minLetters))
 	if best >= numReported {
@@ -133,4 +140,13 @@ func (p *Profiles) Detect(text string) Guess {
 		return Guess{Confidence: conf}
 	}
 	return Guess{Lang: langTags[best], Confidence: conf}
+}
+
+// addLanes adds the 16-bit lanes of lo (languages 0, 2, 4, 6) and hi
+// (languages 1, 3, 5, 7) to sums.
+func addLanes(sums *[numLangs]uint32, lo, hi uint64) {
+	for k := range numLangs / 2 {
+		sums[2*k] += uint32(lo>>(16*k)) & 0xffff
+		sums[2*k+1] += uint32(hi>>(16*k)) & 0xffff
+	}
 }

@@ -53,11 +53,14 @@ const (
 	mCA = 1 << langCA
 )
 
-// asciiClass maps a byte below 0x80 to its letter code (1..26), or to one of
-// the classes below.
-var asciiClass = func() (t [128]uint8) {
+// byteClass maps a byte to its letter code (1..26) when it is an ASCII
+// letter, or else to one of the classes below.
+var byteClass = func() (t [256]uint8) {
 	for i := range t {
 		t[i] = clsOther
+		if i >= utf8.RuneSelf {
+			t[i] = clsHigh
+		}
 	}
 	for c := 'a'; c <= 'z'; c++ {
 		t[c] = uint8(c-'a') + 1
@@ -69,9 +72,19 @@ var asciiClass = func() (t [128]uint8) {
 	return t
 }()
 
+// mayBeSkipped marks the bytes that can start a token skipTokens passes
+// over, or more white space.
+var mayBeSkipped = func() (t [256]bool) {
+	for _, c := range "@#hHwW \t\n\r\v\f" {
+		t[c] = true
+	}
+	return t
+}()
+
 const (
+	clsHigh  = 0x20 // a byte of a multi-byte UTF-8 sequence (or invalid)
 	clsSpace = 0x40 // ASCII white space: ends a token
-	clsOther = 0x80 // anything else: ends a word, not a token
+	clsOther = 0x80 // any other ASCII byte: ends a word, not a token
 )
 
 // latinLetter describes a letter in U+00C0..U+017F: its folded code and the
@@ -130,101 +143,115 @@ var latinTable = func() (t [0x180 - latinBase]latinLetter) {
 // Rules: tokens are separated by ASCII white space; a token that starts with
 // '@' or '#', or with "http://", "https://" or "www.", is skipped whole. In
 // other tokens, letters are case- and accent-folded to a..z; any other
-// character ends the current word. Each word w yields the trigrams of " w "
-// (a one-letter word yields one). Accented letters add per-language
+// character ends the current word. Each word w yields the trigrams of "  w "
+// (so a one-letter word yields two). Accented letters add per-language
 // penalties, and letters outside the Latin script are counted as foreign.
 type scanner struct {
-	text     string
-	i        int
-	p2, p1   uint8 // the two previous codes; p1 == 0 means outside a word
-	letters  int   // Latin letters seen
-	foreign  int   // letters that no modelled language writes
-	words    int
-	penalty  [numLangs]uint32
-	tokStart bool
+	text    string
+	i       int
+	w       uint16 // the previous two codes as a bigram index p2*alphabet+p1
+	p1      uint8  // the previous code; 0 means outside a word
+	letters int    // letters seen, Latin-script
+	foreign int    // letters that no modelled language writes
+	penalty [numLangs]uint32
 }
 
 func newScanner(text string) scanner {
-	return scanner{text: text, tokStart: true}
+	s := scanner{text: text}
+	s.i = skipTokens(text, 0)
+	return s
 }
 
 // fill writes up to len(buf) trigram indexes and reports how many it wrote.
 // It returns 0 only at the end of the text.
+//
+// Each word w yields the trigrams of "  w " (two boundaries before, one
+// after): the first letter alone counts too, as the start of a word.
 func (s *scanner) fill(buf *[64]uint16) int {
 	n := 0
 	text := s.text
-	i := s.i
-	p2, p1 := s.p2, s.p1
+	i, w, p1, letters := s.i, s.w, s.p1, s.letters
 	for i < len(text) && n < len(buf)-1 {
-		b := text[i]
-		var code uint8
-		if b < utf8.RuneSelf {
-			c := asciiClass[b]
-			if s.tokStart {
-				if skipToken(text[i:]) {
-					for i < len(text) && (text[i] >= utf8.RuneSelf || asciiClass[text[i]] != clsSpace) {
-						i++
-					}
-					continue
-				}
-				s.tokStart = false
-			}
-			i++
-			if c&(clsSpace|clsOther) != 0 {
-				if c == clsSpace {
-					s.tokStart = true
-				}
-				if p1 != 0 {
-					buf[n] = uint16(p2)*alphabet*alphabet + uint16(p1)*alphabet
-					n++
-					p2, p1 = 0, 0
-				}
-				continue
-			}
-			code = c
-		} else {
-			s.tokStart = false
-			r, size := utf8.DecodeRuneInString(text[i:])
-			i += size
-			if r >= latinBase && r < 0x180 {
-				e := latinTable[r-latinBase]
-				code = e.code
-				if e.mask == 0 {
-					s.foreign++
-				} else {
-					s.mark(e.mask)
-				}
-			} else if r == '¿' || r == '¡' {
-				s.mark(mES)
-			} else if unicode.IsLetter(r) {
-				s.foreign++
-			}
-			if code == 0 {
-				if p1 != 0 {
-					buf[n] = uint16(p2)*alphabet*alphabet + uint16(p1)*alphabet
-					n++
-					p2, p1 = 0, 0
-				}
-				continue
-			}
+		c := byteClass[text[i]]
+		i++
+		if c == clsHigh {
+			c = s.rune(text, &i)
 		}
-		s.letters++
-		if p1 == 0 {
-			s.words++
-			p2, p1 = 0, code
+		if c < alphabet && c != 0 {
+			letters++
+			buf[n] = w*alphabet + uint16(c)
+			n++
+			w, p1 = uint16(p1)*alphabet+uint16(c), c
 			continue
 		}
-		buf[n] = uint16(p2)*alphabet*alphabet + uint16(p1)*alphabet + uint16(code)
-		n++
-		p2, p1 = p1, code
+		// The end of a word, if one is open; without a branch, since its
+		// outcome is as random as word lengths.
+		buf[n] = w * alphabet
+		n += int(p1+31) >> 5 // 0 for p1 == 0, 1 for 1..26
+		w, p1 = 0, 0
+		if c == clsSpace && i < len(text) && mayBeSkipped[text[i]] {
+			i = skipTokens(text, i)
+		}
 	}
 	if i >= len(text) && p1 != 0 {
-		buf[n] = uint16(p2)*alphabet*alphabet + uint16(p1)*alphabet
+		buf[n] = w * alphabet
 		n++
-		p2, p1 = 0, 0
+		w, p1 = 0, 0
 	}
-	s.i, s.p2, s.p1 = i, p2, p1
+	s.i, s.w, s.p1, s.letters = i, w, p1, letters
 	return n
+}
+
+// rune decodes the non-ASCII character that starts at text[*i-1], advances
+// *i past it and returns its letter code, or 0 when it is not a letter of
+// the Latin alphabet. It records marks and foreign letters on the way.
+func (s *scanner) rune(text string, i *int) uint8 {
+	j := *i - 1
+	b := text[j]
+	var r rune
+	if b >= 0xC2 && b < 0xE0 && j+1 < len(text) && text[j+1]&0xC0 == 0x80 {
+		r = rune(b&0x1F)<<6 | rune(text[j+1]&0x3F)
+		*i = j + 2
+	} else {
+		var size int
+		r, size = utf8.DecodeRuneInString(text[j:])
+		*i = j + size
+	}
+	if r >= latinBase && r < 0x180 {
+		e := latinTable[r-latinBase]
+		if e.mask == 0 {
+			s.foreign++
+		} else {
+			s.mark(e.mask)
+		}
+		return e.code
+	}
+	if r == '¿' || r == '¡' {
+		s.mark(mES)
+	} else if unicode.IsLetter(r) {
+		s.foreign++
+	}
+	return 0
+}
+
+// skipTokens returns the position of the next token at or after i that is
+// worth reading: it passes white space and whole tokens that are mentions,
+// hashtags or links, which say nothing about the language.
+func skipTokens(text string, i int) int {
+	for i < len(text) {
+		b := text[i]
+		if byteClass[b] == clsSpace {
+			i++
+			continue
+		}
+		if b != '@' && b != '#' && b|0x20 != 'h' && b|0x20 != 'w' || !skipToken(text[i:]) {
+			return i
+		}
+		for i < len(text) && byteClass[text[i]] != clsSpace {
+			i++
+		}
+	}
+	return i
 }
 
 // mark adds the penalty of one accented letter (or ¿ ¡) to every modelled

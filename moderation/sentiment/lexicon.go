@@ -61,9 +61,11 @@ type Lexicon struct {
 	entries []entry
 	words   map[string]int32 // exact keys (words, phrases, symbols)
 	stems   map[string]int32 // prefixes
-	// stemFirst3 has bit h set when some stem begins with three bytes
-	// hashing to h, so most words skip the stem look-ups.
-	stemFirst3       [1024]uint64
+	// wordT and stemT hold the same once built; Analyze reads only them.
+	wordT, stemT table
+	// stemBloom has bit h%stemBits set for the hash h of every stem, so
+	// a word looks up only the prefixes that may be stems.
+	stemBloom        [stemBits / 64]uint64
 	minStem, maxStem int
 	notEntry         int32 // the entry of "not", for English "-n't"
 }
@@ -98,8 +100,8 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 				m = l.stems
 				l.minStem = min(l.minStem, len(t.key))
 				l.maxStem = max(l.maxStem, len(t.key))
-				h := hash3(t.key)
-				l.stemFirst3[h/64] |= 1 << (h % 64)
+				h := fnv(t.key) % stemBits
+				l.stemBloom[h/64] |= 1 << (h % 64)
 			}
 			id, ok := m[t.key]
 			if !ok {
@@ -121,13 +123,15 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 			}
 		}
 	}
-	l.notEntry = l.words["not"]
+	if id, ok := l.words["not"]; ok {
+		l.notEntry = id
+	}
+	l.wordT, l.stemT = newTable(l.words), newTable(l.stems)
+	l.words, l.stems = nil, nil
 	return l, nil
 }
 
-func hash3(k string) uint32 {
-	return (uint32(k[0])*31*31 + uint32(k[1])*31 + uint32(k[2])) % (1024 * 64)
-}
+const stemBits = 1 << 16
 
 // Token flags.
 const (
@@ -137,7 +141,13 @@ const (
 	fSkip                     // second word of a phrase, scored with the first
 	fSymbol                   // emoji or emoticon: never negated nor boosted
 	fWord                     // a word (counted for the capitals rule)
+	fQuest                    // in a clause that ends with "?"
 )
+
+// questMild is the largest valence that a question ignores: "Is it
+// dishwasher safe?" asks, it does not praise; "Why is it so slow?" still
+// complains.
+const questMild = 1.5
 
 const (
 	maxToks = 64   // tokens per window
@@ -155,12 +165,13 @@ type token struct {
 // window is the scanner's state for up to maxToks tokens; it lives on the
 // stack of Analyze, which is why Analyze does not allocate.
 type window struct {
-	toks       [maxToks]token
-	nt         int
-	buf        [bufSize]byte
-	nb         int
-	caps, word int  // words in capitals, words
-	clause     bool // the next token starts a clause
+	toks        [maxToks]token
+	nt          int
+	buf         [bufSize]byte
+	nb          int
+	caps, word  int  // words in capitals, words
+	clauseStart int  // first token of the current clause
+	clause      bool // the next token starts a clause
 }
 
 // totals accumulate over the windows of a text.
@@ -182,7 +193,7 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 	var t totals
 	chosen := langIndex(lang)
 	for pos := 0; pos < len(text); {
-		w.nt, w.nb, w.caps, w.word, w.clause = 0, 0, 0, 0, true
+		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart = 0, 0, 0, 0, true, 0
 		pos = l.scan(&w, text, pos, &t)
 		l.phrases(&w)
 		if chosen < 0 {
@@ -237,7 +248,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		case r == '¡' || r == '¿' || unicode.IsPunct(r):
 			w.clause = true
 		default:
-			if id, ok := l.words[text[pos:pos+size]]; ok {
+			if id, ok := l.wordT.getString(text[pos : pos+size]); ok {
 				l.push(w, id, w.nb, 0, fSymbol)
 			}
 		}
@@ -246,14 +257,20 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	return pos
 }
 
-func isASCIIWord(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-}
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
+func isASCIIWord(c byte) bool { return c < utf8.RuneSelf && asciiWord[c] }
 
 func (l *Lexicon) push(w *window, id int32, off, n int, flags uint8) {
 	if w.clause {
 		flags |= fClause
 		w.clause = false
+		w.clauseStart = w.nt
 	}
 	w.toks[w.nt] = token{e: id, off: uint16(off), n: uint8(n), flags: flags}
 	w.nt++
@@ -269,10 +286,26 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		c := text[pos]
 		var r rune
 		size := 1
-		if c < utf8.RuneSelf {
-			if !isASCIIWord(c) && c != '\'' {
+		if c < utf8.RuneSelf && c != '\'' {
+			if !isASCIIWord(c) {
 				break
 			}
+			if len(buf)-start < maxKey {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+					upper++
+				} else if c >= 'a' {
+					lower++
+				}
+				buf = append(buf, c)
+				if n := len(buf); n-start >= 3 && c >= 'a' && buf[n-2] == c && buf[n-3] == c {
+					elongated = true
+				}
+			}
+			pos++
+			continue
+		}
+		if c < utf8.RuneSelf {
 			r = rune(c)
 		} else {
 			r, size = utf8.DecodeRuneInString(text[pos:])
@@ -331,14 +364,14 @@ func (l *Lexicon) lookupWord(w *window, off, n int, elongated bool) (id int32, e
 	if n == 0 || n >= maxKey {
 		return -1, false
 	}
-	if id, ok := l.words[string(word)]; ok {
+	if id, ok := l.wordT.get(word, fnvBytes(word)); ok {
 		return id, false
 	}
 	var tmp [maxKey]byte
 	if elongated {
 		for _, keep := range [2]int{2, 1} {
 			k := collapse(tmp[:0], word, keep)
-			if id, ok := l.words[string(k)]; ok {
+			if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
 				return id, true
 			}
 		}
@@ -351,13 +384,23 @@ func (l *Lexicon) lookupWord(w *window, off, n int, elongated bool) (id int32, e
 	if n > 3 && string(word[n-3:]) == "n't" && l.notEntry >= 0 {
 		return l.notEntry, false
 	}
-	if n >= l.minStem && n >= 3 {
-		h := hash3(string(word[:3]))
-		if l.stemFirst3[h/64]&(1<<(h%64)) != 0 {
-			for k := min(n, l.maxStem); k >= l.minStem; k-- {
-				if id, ok := l.stems[string(word[:k])]; ok {
-					return id, elongated
-				}
+	if n >= l.minStem {
+		// Hash every prefix once; look up, longest first, those the
+		// Bloom filter lets through.
+		var hs [maxKey + 1]uint32
+		h := uint32(fnvOffset)
+		top := min(n, l.maxStem)
+		for k := 0; k < top; k++ {
+			h = (h ^ uint32(word[k])) * fnvPrime
+			hs[k+1] = h
+		}
+		for k := top; k >= l.minStem; k-- {
+			b := hs[k] % stemBits
+			if l.stemBloom[b/64]&(1<<(b%64)) == 0 {
+				continue
+			}
+			if id, ok := l.stemT.get(word[:k], hs[k]); ok {
+				return id, elongated
 			}
 		}
 	}
@@ -380,7 +423,7 @@ func (l *Lexicon) superlative(word []byte) (int32, bool) {
 			if end != 0 {
 				k = append(k, end)
 			}
-			if id, ok := l.words[string(k)]; ok {
+			if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
 				return id, true
 			}
 		}
@@ -434,6 +477,9 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 		case '?':
 			t.quest++
 			sentence = true
+			for j := w.clauseStart; j < w.nt; j++ {
+				w.toks[j].flags |= fQuest
+			}
 		case '.', ',', ';':
 			sentence = true
 		}
@@ -449,7 +495,7 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 			}
 			k = append(k, c)
 		}
-		if id, ok := l.words[string(k)]; ok {
+		if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
 			l.push(w, id, w.nb, 0, fSymbol)
 			w.clause = true
 			return pos
@@ -471,7 +517,7 @@ func (l *Lexicon) phrases(w *window) {
 		}
 		var k [maxKey]byte
 		key := append(append(append(k[:0], w.buf[a.off:int(a.off)+int(a.n)]...), ' '), w.buf[b.off:int(b.off)+int(b.n)]...)
-		if id, ok := l.words[string(key)]; ok && l.entries[id].langs != 0 {
+		if id, ok := l.wordT.get(key, fnvBytes(key)); ok && l.entries[id].langs != 0 {
 			a.e = id
 			a.flags |= b.flags & (fCaps | fEmph)
 			b.flags |= fSkip
@@ -527,11 +573,15 @@ var distance = [3]float64{1, 0.95, 0.9}
 // score applies the rules to the tokens of w and adds them to t.
 func (l *Lexicon) score(w *window, lang int, t *totals) {
 	var vals [maxToks]float64
+	var ss [maxToks]sense
 	mixed := w.caps > 0 && w.caps < w.word
 	but := -1
 	for i := 0; i < w.nt; i++ {
-		if w.toks[i].flags&fSkip == 0 && l.senseOf(w.toks[i].e, lang).kind&kindBut != 0 {
-			but = i
+		if w.toks[i].flags&fSkip == 0 {
+			ss[i] = l.senseOf(w.toks[i].e, lang)
+			if ss[i].kind&kindBut != 0 {
+				but = i
+			}
 		}
 	}
 	for i := 0; i < w.nt; i++ {
@@ -539,7 +589,7 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 		if tk.flags&fSkip != 0 {
 			continue
 		}
-		s := l.senseOf(tk.e, lang)
+		s := ss[i]
 		v := float64(s.val)
 		if v == 0 {
 			continue
@@ -548,11 +598,14 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 			vals[i] = v
 			continue
 		}
+		if tk.flags&fQuest != 0 && math.Abs(v) <= questMild {
+			continue
+		}
 		// An intensifier that is also a sentiment word ("super", "mega")
 		// only intensifies a sentiment word right after it.
 		if s.kind&kindBoost != 0 && i+1 < w.nt {
 			nx := w.toks[i+1]
-			if nx.flags&(fClause|fSymbol) == 0 && l.senseOf(nx.e, lang).val != 0 {
+			if nx.flags&(fClause|fSymbol|fSkip) == 0 && ss[i+1].val != 0 {
 				continue
 			}
 		}
@@ -571,11 +624,16 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 			if w.toks[i-d+1].flags&fClause != 0 {
 				break
 			}
-			p := w.toks[i-d]
-			if p.flags&fSkip != 0 {
-				p = w.toks[i-d-1]
+			j := i - d
+			if w.toks[j].flags&fSkip != 0 {
+				j--
 			}
-			ps := l.senseOf(p.e, lang)
+			p, ps := w.toks[j], ss[j]
+			if ps.val != 0 && ps.kind&kindBoost == 0 && p.flags&fSymbol == 0 {
+				// Another sentiment word: a negator or intensifier before
+				// it belongs to it ("sin reembolso y sin respuesta").
+				break
+			}
 			if ps.kind&kindNeg != 0 {
 				negated = true
 			}
