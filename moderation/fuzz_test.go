@@ -48,7 +48,7 @@ func FuzzEvaluate(f *testing.F) {
 		if lang != "" && !validLang(lang) {
 			lang = ""
 		}
-		e, err := Compile(set)
+		e, err := Compile(set, WithWaveMemory(64), WithAuthorMemory(64))
 		if err != nil {
 			t.Fatal(err)
 		}
