@@ -100,16 +100,16 @@ func (p *Profiles) Detect(text string) Guess {
 	if s.letters < minLetters || total == 0 {
 		return Guess{}
 	}
-	if s.foreign >= 2 && s.foreign*25 >= s.letters {
+	if s.foreign() >= 2 && s.foreign()*25 >= s.letters {
 		// Letters that none of the modelled languages writes (ș, ı, ř, å,
 		// Cyrillic, Greek, CJK...) make up more than a name's worth.
 		return Guess{}
 	}
 
-	var cost [numLangs]uint32
+	cost := s.penalties()
 	best := 0
 	for l := range cost {
-		cost[l] = sums[l] + s.penalty[l]
+		cost[l] += sums[l]
 		if cost[l] < cost[best] {
 			best = l
 		}
