@@ -73,6 +73,21 @@ func TestDetectLongTextIsConfident(t *testing.T) {
 	assert.Greater(t, g.Confidence, 0.9)
 }
 
+func TestDetectVeryLongText(t *testing.T) {
+	// Far more trigrams than the 16-bit lanes hold between two flushes.
+	d := New()
+	for want, text := range map[string]string{
+		"en": "the delivery was fast and the staff were kind ",
+		"es": "el envío llegó rápido y la gente fue muy amable ",
+		"pl": "dostawa była szybka, a obsługa bardzo miła ",
+	} {
+		long := strings.Repeat(text, 2000)
+		assert.Equal(t, want, d.Detect(long).Lang)
+		// The lanes must not wrap: a text of rare trigrams stays rejected.
+		assert.Equal(t, "", d.Detect(strings.Repeat("qzx jqv wkz ", 5000)).Lang)
+	}
+}
+
 func TestZeroValue(t *testing.T) {
 	var p Profiles
 	assert.Equal(t, New().Detect("dziekuje bardzo, swietna obsluga"), p.Detect("dziekuje bardzo, swietna obsluga"))
