@@ -128,3 +128,32 @@ func TestLatinTableFolds(t *testing.T) {
 	assert.Zero(t, latinTable['×'-latinBase].code)
 	assert.Zero(t, latinTable['÷'-latinBase].code)
 }
+
+func TestDetectConcurrent(t *testing.T) {
+	d := New()
+	texts := []string{"dziekuje bardzo, swietna obsluga", "que buena onda, gracias", "the order is late and the app is broken again"}
+	want := make([]Guess, len(texts))
+	for i, text := range texts {
+		want[i] = d.Detect(text)
+	}
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				k := (g + i) % len(texts)
+				if got := d.Detect(texts[k]); got != want[k] {
+					t.Errorf("%q: got %v, want %v", texts[k], got, want[k])
+					return
+				}
+				if got := Resolve(nil, texts[k], ""); got != want[k] {
+					t.Errorf("Resolve %q: got %v, want %v", texts[k], got, want[k])
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
