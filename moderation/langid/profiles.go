@@ -45,8 +45,9 @@ var weights = func() (t [1024]float64) {
 // Portuguese, Italian, French, German and Catalan so that texts in those
 // languages come out as unknown instead of as their nearest neighbour.
 //
-// Detect allocates nothing and takes well under a microsecond for a
-// 280-byte mention. The zero value is ready to use and equivalent to [New].
+// Detect allocates nothing and costs one table load per letter trigram:
+// about 0.3 µs of CPU for a 50-byte mention and 1 µs for 280 bytes on the
+// (shared, loaded) development machine. The zero value is ready to use and equivalent to [New].
 // A Profiles is safe for concurrent use.
 type Profiles struct {
 	table []byte
