@@ -39,10 +39,10 @@ func loadSet(t testing.TB, name string) []labelled {
 // profiles were last trained, rounded down; a change to the method or the
 // training text must not lower them.
 var accuracyFloors = map[string]float64{
-	"en":    0.0,
-	"es":    0.0,
-	"pl":    0.0,
-	"other": 0.0,
+	"en":    0.996, // 321/322
+	"es":    0.990, // 319/322
+	"pl":    1.000, // 322/322
+	"other": 0.986, // 72/73 labelled unknown
 }
 
 func TestAccuracy(t *testing.T) {

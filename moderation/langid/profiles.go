@@ -45,8 +45,9 @@ var weights = func() (t [1024]float64) {
 // Portuguese, Italian, French, German and Catalan so that texts in those
 // languages come out as unknown instead of as their nearest neighbour.
 //
-// Detect allocates nothing and takes well under a microsecond for a
-// 280-byte mention. The zero value is ready to use and equivalent to [New].
+// Detect allocates nothing and costs one table load per letter trigram:
+// about 0.3 µs of CPU for a 50-byte mention and 1 µs for 280 bytes on the
+// (shared, loaded) development machine. The zero value is ready to use and equivalent to [New].
 // A Profiles is safe for concurrent use.
 type Profiles struct {
 	table []byte
@@ -100,16 +101,16 @@ func (p *Profiles) Detect(text string) Guess {
 	if s.letters < minLetters || total == 0 {
 		return Guess{}
 	}
-	if s.foreign >= 2 && s.foreign*25 >= s.letters {
+	if s.foreign() >= 2 && s.foreign()*25 >= s.letters {
 		// Letters that none of the modelled languages writes (ș, ı, ř, å,
 		// Cyrillic, Greek, CJK...) make up more than a name's worth.
 		return Guess{}
 	}
 
-	var cost [numLangs]uint32
+	cost := s.penalties()
 	best := 0
 	for l := range cost {
-		cost[l] = sums[l] + s.penalty[l]
+		cost[l] += sums[l]
 		if cost[l] < cost[best] {
 			best = l
 		}

@@ -73,6 +73,21 @@ func TestDetectLongTextIsConfident(t *testing.T) {
 	assert.Greater(t, g.Confidence, 0.9)
 }
 
+func TestDetectVeryLongText(t *testing.T) {
+	// Far more trigrams than the 16-bit lanes hold between two flushes.
+	d := New()
+	for want, text := range map[string]string{
+		"en": "the delivery was fast and the staff were kind ",
+		"es": "el envío llegó rápido y la gente fue muy amable ",
+		"pl": "dostawa była szybka, a obsługa bardzo miła ",
+	} {
+		long := strings.Repeat(text, 2000)
+		assert.Equal(t, want, d.Detect(long).Lang)
+		// The lanes must not wrap: a text of rare trigrams stays rejected.
+		assert.Equal(t, "", d.Detect(strings.Repeat("qzx jqv wkz ", 5000)).Lang)
+	}
+}
+
 func TestZeroValue(t *testing.T) {
 	var p Profiles
 	assert.Equal(t, New().Detect("dziekuje bardzo, swietna obsluga"), p.Detect("dziekuje bardzo, swietna obsluga"))
@@ -112,4 +127,33 @@ func TestLatinTableFolds(t *testing.T) {
 	}
 	assert.Zero(t, latinTable['×'-latinBase].code)
 	assert.Zero(t, latinTable['÷'-latinBase].code)
+}
+
+func TestDetectConcurrent(t *testing.T) {
+	d := New()
+	texts := []string{"dziekuje bardzo, swietna obsluga", "que buena onda, gracias", "the order is late and the app is broken again"}
+	want := make([]Guess, len(texts))
+	for i, text := range texts {
+		want[i] = d.Detect(text)
+	}
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				k := (g + i) % len(texts)
+				if got := d.Detect(texts[k]); got != want[k] {
+					t.Errorf("%q: got %v, want %v", texts[k], got, want[k])
+					return
+				}
+				if got := Resolve(nil, texts[k], ""); got != want[k] {
+					t.Errorf("Resolve %q: got %v, want %v", texts[k], got, want[k])
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
 }

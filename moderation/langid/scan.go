@@ -1,6 +1,7 @@
 package langid
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -91,9 +92,38 @@ const (
 // mask of modelled languages that write it. A zero mask means no modelled
 // language uses it (č, ř, ő, å, ...), which counts as foreign evidence.
 type latinLetter struct {
-	code uint8
-	mask uint8
+	code  uint8
+	class uint8 // index in markMasks; 0 for unmarked letters
 }
+
+// markMasks lists the language masks of the mark classes. Class 0 is "no
+// mark"; class 1 is a letter no modelled language writes.
+var markMasks = [...]uint8{
+	0,                           // unmarked
+	0,                           // foreign: č ř ő å ...
+	mES,                         // ñ, and the marks ¿ ¡
+	mES | mPT,                   // á
+	mES | mPT | mIT | mFR | mCA, // é
+	mES | mPT | mIT | mCA,       // í ú
+	mES | mPL | mPT | mIT | mCA, // ó
+	mES | mPT | mFR | mDE | mCA, // ü
+	mPT | mIT | mFR | mCA,       // à
+	mIT | mFR | mCA,             // è ò
+	mIT | mFR,                   // ì ù
+	mPT | mFR,                   // â ê ô
+	mFR,                         // î û ë œ ÿ
+	mFR | mCA,                   // ï
+	mPT,                         // ã õ
+	mPT | mFR | mCA,             // ç
+	mDE,                         // ä ö ß
+	mPL,                         // ą ć ę ł ń ś ź ż
+}
+
+const (
+	classForeign = 1
+	classES      = 2
+	numClasses   = len(markMasks)
+)
 
 const latinBase = 0xC0
 
@@ -112,27 +142,34 @@ var latinTable = func() (t [0x180 - latinBase]latinLetter) {
 	for i := 0; i < len(extA); i++ {
 		t[0x100-latinBase+i].code = extA[i] - 'a' + 1
 	}
-	set := func(mask uint8, letters string) {
-		for _, r := range letters {
-			t[r-latinBase].mask = mask
+	// Every accented letter of Extended-A is foreign unless listed below;
+	// so are the Latin-1 letters no modelled language writes.
+	for i := range t {
+		if r := rune(i + latinBase); r >= 0x100 || strings.ContainsRune("åÅæÆøØýÝðÐþÞ", r) {
+			t[i].class = classForeign
 		}
 	}
-	set(mES, "ñÑ")
-	set(mES|mPT, "áÁ")
-	set(mES|mPT|mIT|mFR|mCA, "éÉ")
-	set(mES|mPT|mIT|mCA, "íÍúÚ")
-	set(mES|mPL|mPT|mIT|mCA, "óÓ")
-	set(mES|mPT|mFR|mDE|mCA, "üÜ")
-	set(mPT|mIT|mFR|mCA, "àÀ")
-	set(mIT|mFR|mCA, "èÈòÒ")
-	set(mIT|mFR, "ìÌùÙ")
-	set(mPT|mFR, "âÂêÊôÔ")
-	set(mFR, "îÎûÛëËœŒÿ")
-	set(mFR|mCA, "ïÏ")
-	set(mPT, "ãÃõÕ")
-	set(mPT|mFR|mCA, "çÇ")
-	set(mDE, "äÄöÖß")
-	set(mPL, "ąĄćĆęĘłŁńŃśŚźŹżŻ")
+	set := func(class uint8, letters string) {
+		for _, r := range letters {
+			t[r-latinBase].class = class
+		}
+	}
+	set(classES, "ñÑ")
+	set(3, "áÁ")
+	set(4, "éÉ")
+	set(5, "íÍúÚ")
+	set(6, "óÓ")
+	set(7, "üÜ")
+	set(8, "àÀ")
+	set(9, "èÈòÒ")
+	set(10, "ìÌùÙ")
+	set(11, "âÂêÊôÔ")
+	set(12, "îÎûÛëËœŒÿ")
+	set(13, "ïÏ")
+	set(14, "ãÃõÕ")
+	set(15, "çÇ")
+	set(16, "äÄöÖß")
+	set(17, "ąĄćĆęĘłŁńŃśŚźŹżŻ")
 	return t
 }()
 
@@ -152,8 +189,7 @@ type scanner struct {
 	w       uint16 // the previous two codes as a bigram index p2*alphabet+p1
 	p1      uint8  // the previous code; 0 means outside a word
 	letters int    // letters seen, Latin-script
-	foreign int    // letters that no modelled language writes
-	penalty [numLangs]uint32
+	marks   [numClasses]uint32
 }
 
 func newScanner(text string) scanner {
@@ -175,7 +211,7 @@ func (s *scanner) fill(buf *[64]uint16) int {
 		c := byteClass[text[i]]
 		i++
 		if c == clsHigh {
-			c = s.rune(text, &i)
+			c, i = s.rune(text, i-1)
 		}
 		if c < alphabet && c != 0 {
 			letters++
@@ -202,36 +238,31 @@ func (s *scanner) fill(buf *[64]uint16) int {
 	return n
 }
 
-// rune decodes the non-ASCII character that starts at text[*i-1], advances
-// *i past it and returns its letter code, or 0 when it is not a letter of
-// the Latin alphabet. It records marks and foreign letters on the way.
-func (s *scanner) rune(text string, i *int) uint8 {
-	j := *i - 1
+// rune decodes the non-ASCII character at text[j] and returns its letter
+// code (0 when it is not a letter of the Latin alphabet) and the position
+// after it. It records marks and foreign letters on the way.
+func (s *scanner) rune(text string, j int) (uint8, int) {
 	b := text[j]
 	var r rune
+	next := j + 2
 	if b >= 0xC2 && b < 0xE0 && j+1 < len(text) && text[j+1]&0xC0 == 0x80 {
 		r = rune(b&0x1F)<<6 | rune(text[j+1]&0x3F)
-		*i = j + 2
 	} else {
 		var size int
 		r, size = utf8.DecodeRuneInString(text[j:])
-		*i = j + size
+		next = j + size
 	}
 	if r >= latinBase && r < 0x180 {
 		e := latinTable[r-latinBase]
-		if e.mask == 0 {
-			s.foreign++
-		} else {
-			s.mark(e.mask)
-		}
-		return e.code
+		s.marks[e.class]++
+		return e.code, next
 	}
 	if r == '¿' || r == '¡' {
-		s.mark(mES)
+		s.marks[classES]++
 	} else if unicode.IsLetter(r) {
-		s.foreign++
+		s.marks[classForeign]++
 	}
-	return 0
+	return 0, next
 }
 
 // skipTokens returns the position of the next token at or after i that is
@@ -254,14 +285,26 @@ func skipTokens(text string, i int) int {
 	return i
 }
 
-// mark adds the penalty of one accented letter (or ¿ ¡) to every modelled
-// language outside mask.
-func (s *scanner) mark(mask uint8) {
-	for l := range s.penalty {
-		if mask&(1<<l) == 0 {
-			s.penalty[l] += markPenalty
+// penalties returns the cost the marks add to each language: markPenalty
+// for each mark the language does not write.
+func (s *scanner) penalties() (p [numLangs]uint32) {
+	for c := classES; c < numClasses; c++ {
+		k := s.marks[c]
+		if k == 0 {
+			continue
+		}
+		for l := range p {
+			if markMasks[c]&(1<<l) == 0 {
+				p[l] += k * markPenalty
+			}
 		}
 	}
+	return p
+}
+
+// foreign returns the number of letters that no modelled language writes.
+func (s *scanner) foreign() int {
+	return int(s.marks[classForeign])
 }
 
 // skipToken reports whether the token at the start of t is a mention, a
