@@ -19,7 +19,9 @@
 //	            spelling (styleguide/spell) and readability
 //	            (styleguide/readability)
 //	calendar    content calendar, recurrence, slots and the publisher
-//	moderation  inbox, rules, review queue, routing to customer service
+//	moderation  the rule engine for what people say to the brand, with
+//	            sentiment (moderation/sentiment) and language detection
+//	            (moderation/langid); the inbox comes next
 //	kpi         KPI definitions, the KPI sheet, reports
 //	crisis      crisis plan, spike detection, incidents, escalation
 //	examples/   runnable programs, starting with examples/quickstart
