@@ -250,31 +250,25 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 	st := state{b: b, unitStart: -1, tokStart: -1}
 	opts := n.opts
 	plain := !opts.Leet && !opts.CollapseRepeats && !opts.JoinSeparated && !opts.JoinSyllables
-	for i := 0; i < len(src); {
+	i := 0
+	if !plain && !noFast {
+		n.optsRun(&st, src)
+		i = len(src)
+	}
+	for i < len(src) {
 		c := src[i]
 		if c < utf8.RuneSelf {
 			if plain {
 				i = st.asciiRun(src, i)
 				continue
 			}
-			if fastClass[c] != fSlow && !noFast {
-				if j := n.fastRun(&st, src, i); j > i {
-					i = j
-					continue
-				}
-			} else if asciiClass[c] == cLetter {
+			if asciiClass[c] == cLetter {
 				i = n.letterRun(&st, src, i)
 				continue
 			}
 			n.ascii(&st, src, i, c, asciiClass[c])
 			i++
 			continue
-		}
-		if !plain && !noFast {
-			if j := n.fastRun(&st, src, i); j > i {
-				i = j
-				continue
-			}
 		}
 		r, size := utf8.DecodeRuneInString(src[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -391,7 +385,7 @@ func (n Normalizer) letterRun(st *state, src string, i int) int {
 	return j
 }
 
-// Classes of ASCII bytes for fastRun, with options on.
+// Classes of ASCII bytes for optsRun, with options on.
 const (
 	fSlow   = iota // needs a look at its context: ascii
 	fLetter        // a letter
@@ -441,149 +435,166 @@ func init() {
 	}
 }
 
-// noFast turns fastRun off, for tests that compare it with the general
+// noFast turns optsRun off, for tests that compare it with the general
 // path.
 var noFast = false
 
-// fastRun writes, with options on, the run that starts at src[i] of the
+// optsRun writes the normalization of src with options on. The
 // characters that need no look beyond the current word (letters, digits,
 // white space between words, punctuation other than separators and l33t
-// symbols, and non-ASCII characters that fold to one ASCII letter or to
-// nothing), and returns where the run ends: i when src[i] needs the
-// general path. It does what ascii and unit do for those characters,
-// with the state in local variables and no call per character.
-func (n Normalizer) fastRun(st *state, src string, i int) int {
+// symbols, and characters of two bytes that fold to one ASCII letter or
+// to nothing) it writes itself, with the state in local variables and no
+// call per character; the others go to ascii and unit.
+func (n Normalizer) optsRun(st *state, src string) {
 	b := st.b
-	w := len(b.Text)
-	if need := w + len(src) - i; cap(b.Text) < need || cap(b.Starts) < need {
-		st.grow(need)
-	}
-	t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
-	m := min(len(t), len(s))
-	t, s = t[:m], s[:m]
 	collapse, leet, joinSep := n.opts.CollapseRepeats, n.opts.Leet, n.opts.JoinSeparated
-	unit, tokStart, tokLetter, tokLeet := st.unitStart, st.tokStart, st.tokLetter, st.tokLeet
-	j := i
-loop:
-	for j < len(src) {
-		c := src[j]
-		k := j // the start of the character
-		var f byte
-		if c < utf8.RuneSelf {
-			switch fastClass[c] {
-			case fLetter:
-				f = asciiFold[c]
-				j++
-			case fDigit:
-				if tokStart < 0 {
-					tokStart = w
-				}
-				if leet && leetMap[c] != 0 {
-					tokLeet = true
-				}
-				if w >= m {
-					panic("textnorm: buffer sized wrong") // unreachable: grown above
-				}
-				t[w], s[w], unit = c, int32(j), w
-				w++
-				j++
-				continue
-			case fSpace:
-				if joinSep && (j < st.joinUntil || j < 2 || !asciiAlnum(src[j-1]) || !asciiAlnum(src[j-2])) {
-					// Separated letters, or the end of a word of one letter
-					// or of none: join has a look.
-					break loop
-				}
-				if tokStart >= 0 {
-					if leet && tokLeet && tokLetter {
-						b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
-						st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
-						n.endWord(st)
+	for j := 0; j < len(src); {
+		w := len(b.Text)
+		if need := w + len(src) - j; cap(b.Text) < need || cap(b.Starts) < need {
+			st.grow(need)
+		}
+		t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
+		m := min(len(t), len(s))
+		t, s = t[:m], s[:m]
+		unit, tokStart, tokLetter, tokLeet := st.unitStart, st.tokStart, st.tokLetter, st.tokLeet
+		// an counts the letters and digits right before src[j], up to two.
+		an := 0
+	fast:
+		for j < len(src) {
+			c := src[j]
+			k := j // the start of the character
+			var f byte
+			if c < utf8.RuneSelf {
+				switch fastClass[c] {
+				case fLetter:
+					f = asciiFold[c]
+					j++
+				case fDigit:
+					if tokStart < 0 {
+						tokStart = w
 					}
-					tokStart, tokLetter, tokLeet = -1, false, false
-				}
-				if w == 0 || t[w-1] != ' ' {
+					if leet && leetMap[c] != 0 {
+						tokLeet = true
+					}
 					if w >= m {
 						panic("textnorm: buffer sized wrong") // unreachable: grown above
 					}
-					t[w], s[w], unit = ' ', int32(j), w
+					t[w], s[w], unit = c, int32(j), w
 					w++
-				}
-				j++
-				continue
-			case fPunct:
-				if tokStart >= 0 {
-					if leet && tokLeet && tokLetter {
-						b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
-						st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
-						n.endWord(st)
+					j++
+					an++
+					continue
+				case fSpace:
+					if joinSep && (an < 2 || j < st.joinUntil) {
+						// Separated letters, or the end of a word of one
+						// letter or of none: join has a look.
+						break fast
 					}
-					tokStart, tokLetter, tokLeet = -1, false, false
+					an = 0
+					if tokStart >= 0 {
+						if leet && tokLeet && tokLetter {
+							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
+							n.endWord(st)
+						}
+						tokStart, tokLetter, tokLeet = -1, false, false
+					}
+					if w == 0 || t[w-1] != ' ' {
+						if w >= m {
+							panic("textnorm: buffer sized wrong") // unreachable: grown above
+						}
+						t[w], s[w], unit = ' ', int32(j), w
+						w++
+					}
+					j++
+					continue
+				case fPunct:
+					an = 0
+					if tokStart >= 0 {
+						if leet && tokLeet && tokLetter {
+							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
+							n.endWord(st)
+						}
+						tokStart, tokLetter, tokLeet = -1, false, false
+					}
+					if w >= m {
+						panic("textnorm: buffer sized wrong") // unreachable: grown above
+					}
+					t[w], s[w], unit = c, int32(j), w
+					w++
+					j++
+					continue
+				default:
+					break fast
 				}
-				if w >= m {
-					panic("textnorm: buffer sized wrong") // unreachable: grown above
+			} else if c >= 0xc2 && c <= 0xdf && j+1 < len(src) && src[j+1]&0xc0 == 0x80 {
+				// A character of two bytes: Latin, Greek, Cyrillic.
+				r := int(c&0x1f)<<6 | int(src[j+1]&0x3f)
+				v := fold2[r]
+				if v == 0 {
+					break fast
 				}
-				t[w], s[w], unit = c, int32(j), w
-				w++
-				j++
-				continue
-			default:
-				break loop
+				j += 2
+				if v == drop2 {
+					an = 0
+					continue
+				}
+				if !alnum2[r] {
+					an = -1 // counts up to 0 below
+				}
+				f = v
+			} else {
+				break fast
 			}
-		} else if c >= 0xc2 && c <= 0xdf && j+1 < len(src) && src[j+1]&0xc0 == 0x80 {
-			// A character of two bytes: Latin, Greek, Cyrillic.
-			v := fold2[int(c&0x1f)<<6|int(src[j+1]&0x3f)]
-			if v == 0 {
-				break loop
+			// A letter f, for the character at src[k].
+			an++
+			if tokStart < 0 {
+				tokStart = w
 			}
-			j += 2
-			if v == drop2 {
-				continue
+			tokLetter = true
+			if collapse && unit >= 0 && unit == w-1 && t[unit] == f && unit >= tokStart {
+				if nl := len(b.long); nl > 0 && b.long[nl-1] == int32(unit) {
+					continue // the fourth or later of a run
+				}
+				if p := unit - 1; p >= tokStart && t[p] == f && (p == 0 || s[p-1] != s[p]) {
+					// The third of a run: the second is taken back, and the
+					// first stands for all of them.
+					w--
+					unit = p
+					b.long = append(b.long, int32(p))
+					continue
+				}
 			}
-			f = v
-		} else {
-			r, size := utf8.DecodeRuneInString(src[j:])
-			if r == utf8.RuneError && size == 1 {
-				j++ // invalid UTF-8: dropped
-				continue
+			if w >= m {
+				panic("textnorm: buffer sized wrong") // unreachable: grown above
 			}
-			rep, keep := fold(r)
-			if keep || len(rep) > 1 || len(rep) == 1 && asciiClass[rep[0]] != cLetter {
-				break loop
-			}
-			j += size
-			if rep == "" {
-				continue // dropped
-			}
-			f = rep[0]
+			t[w], s[w], unit = f, int32(k), w
+			w++
 		}
-		// A letter f, for the character at src[k].
-		if tokStart < 0 {
-			tokStart = w
+		b.Text, b.Starts = t[:w], s[:w]
+		st.unitStart, st.tokStart, st.tokLetter, st.tokLeet = unit, tokStart, tokLetter, tokLeet
+		if j >= len(src) {
+			break
 		}
-		tokLetter = true
-		if collapse && unit >= 0 && unit == w-1 && t[unit] == f && unit >= tokStart {
-			if nl := len(b.long); nl > 0 && b.long[nl-1] == int32(unit) {
-				continue // the fourth or later of a run
-			}
-			if p := unit - 1; p >= tokStart && t[p] == f && (p == 0 || s[p-1] != s[p]) {
-				// The third of a run: the second is taken back, and the
-				// first stands for all of them.
-				w--
-				unit = p
-				b.long = append(b.long, int32(p))
-				continue
-			}
+		// A character for the general path.
+		if c := src[j]; c < utf8.RuneSelf {
+			n.ascii(st, src, j, c, asciiClass[c])
+			j++
+			continue
 		}
-		if w >= m {
-			panic("textnorm: buffer sized wrong") // unreachable: grown above
+		r, size := utf8.DecodeRuneInString(src[j:])
+		if r == utf8.RuneError && size == 1 {
+			j++ // invalid UTF-8: dropped
+			continue
 		}
-		t[w], s[w], unit = f, int32(k), w
-		w++
+		rep, keep := fold(r)
+		if keep {
+			rep = src[j : j+size]
+		}
+		n.unit(st, src, j, j+size, rep)
+		j += size
 	}
-	b.Text, b.Starts = t[:w], s[:w]
-	st.unitStart, st.tokStart, st.tokLetter, st.tokLeet = unit, tokStart, tokLetter, tokLeet
-	return j
 }
 
 // grow makes room for need bytes in both slices of the buffer.
