@@ -250,7 +250,12 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 	st := state{b: b, unitStart: -1, tokStart: -1}
 	opts := n.opts
 	plain := !opts.Leet && !opts.CollapseRepeats && !opts.JoinSeparated && !opts.JoinSyllables
-	for i := 0; i < len(src); {
+	i := 0
+	if !plain && !noFast {
+		n.optsRun(&st, src)
+		i = len(src)
+	}
+	for i < len(src) {
 		c := src[i]
 		if c < utf8.RuneSelf {
 			if plain {
@@ -380,6 +385,218 @@ func (n Normalizer) letterRun(st *state, src string, i int) int {
 	return j
 }
 
+// Classes of ASCII bytes for optsRun, with options on.
+const (
+	fSlow   = iota // needs a look at its context: ascii
+	fLetter        // a letter
+	fDigit         // a digit
+	fSpace         // white space
+	fPunct         // punctuation that is no separator and no l33t symbol
+)
+
+var fastClass [128]uint8
+
+// fold2 gives, for each character of two bytes in UTF-8 (U+0080 to
+// U+07FF, by code point), the ASCII letter it folds to, drop2 when it is
+// dropped, or 0 when it needs fold.
+var fold2 [0x800]byte
+
+const drop2 = 0xff
+
+func init() {
+	for c := 0; c < 128; c++ {
+		switch asciiClass[c] {
+		case cLetter:
+			fastClass[c] = fLetter
+		case cDigit:
+			fastClass[c] = fDigit
+		case cSpace:
+			fastClass[c] = fSpace
+		case cOther:
+			if !separator[c] && leetMap[c] == 0 {
+				fastClass[c] = fPunct
+			}
+		}
+	}
+	for r := rune(0); r < 0x800; r++ {
+		if r < utf8.RuneSelf {
+			alnum2[r] = asciiClass[r] == cLetter || asciiClass[r] == cDigit
+			continue
+		}
+		alnum2[r] = unicode.IsLetter(r) || unicode.IsDigit(r)
+		rep, keep := fold(r)
+		switch {
+		case keep:
+		case rep == "":
+			fold2[r] = drop2
+		case len(rep) == 1 && asciiClass[rep[0]] == cLetter:
+			fold2[r] = rep[0]
+		}
+	}
+}
+
+// noFast turns optsRun off, for tests that compare it with the general
+// path.
+var noFast = false
+
+// optsRun writes the normalization of src with options on. The
+// characters that need no look beyond the current word (letters, digits,
+// white space between words, punctuation other than separators and l33t
+// symbols, and characters of two bytes that fold to one ASCII letter or
+// to nothing) it writes itself, with the state in local variables and no
+// call per character; the others go to ascii and unit.
+func (n Normalizer) optsRun(st *state, src string) {
+	b := st.b
+	collapse, leet, joinSep := n.opts.CollapseRepeats, n.opts.Leet, n.opts.JoinSeparated
+	for j := 0; j < len(src); {
+		w := len(b.Text)
+		if need := w + len(src) - j; cap(b.Text) < need || cap(b.Starts) < need {
+			st.grow(need)
+		}
+		t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
+		m := min(len(t), len(s))
+		t, s = t[:m], s[:m]
+		unit, tokStart, tokLetter, tokLeet := st.unitStart, st.tokStart, st.tokLetter, st.tokLeet
+		// an counts the letters and digits right before src[j], up to two.
+		an := 0
+	fast:
+		for j < len(src) {
+			c := src[j]
+			k := j // the start of the character
+			var f byte
+			if c < utf8.RuneSelf {
+				switch fastClass[c] {
+				case fLetter:
+					f = asciiFold[c]
+					j++
+				case fDigit:
+					if tokStart < 0 {
+						tokStart = w
+					}
+					if leet && leetMap[c] != 0 {
+						tokLeet = true
+					}
+					if w >= m {
+						panic("textnorm: buffer sized wrong") // unreachable: grown above
+					}
+					t[w], s[w], unit = c, int32(j), w
+					w++
+					j++
+					an++
+					continue
+				case fSpace:
+					if joinSep && (an < 2 || j < st.joinUntil) {
+						// Separated letters, or the end of a word of one
+						// letter or of none: join has a look.
+						break fast
+					}
+					an = 0
+					if tokStart >= 0 {
+						if leet && tokLeet && tokLetter {
+							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
+							n.endWord(st)
+						}
+						tokStart, tokLetter, tokLeet = -1, false, false
+					}
+					if w == 0 || t[w-1] != ' ' {
+						if w >= m {
+							panic("textnorm: buffer sized wrong") // unreachable: grown above
+						}
+						t[w], s[w], unit = ' ', int32(j), w
+						w++
+					}
+					j++
+					continue
+				case fPunct:
+					an = 0
+					if tokStart >= 0 {
+						if leet && tokLeet && tokLetter {
+							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
+							n.endWord(st)
+						}
+						tokStart, tokLetter, tokLeet = -1, false, false
+					}
+					if w >= m {
+						panic("textnorm: buffer sized wrong") // unreachable: grown above
+					}
+					t[w], s[w], unit = c, int32(j), w
+					w++
+					j++
+					continue
+				default:
+					break fast
+				}
+			} else if c >= 0xc2 && c <= 0xdf && j+1 < len(src) && src[j+1]&0xc0 == 0x80 {
+				// A character of two bytes: Latin, Greek, Cyrillic.
+				r := int(c&0x1f)<<6 | int(src[j+1]&0x3f)
+				v := fold2[r]
+				if v == 0 {
+					break fast
+				}
+				j += 2
+				if v == drop2 {
+					an = 0
+					continue
+				}
+				if !alnum2[r] {
+					an = -1 // counts up to 0 below
+				}
+				f = v
+			} else {
+				break fast
+			}
+			// A letter f, for the character at src[k].
+			an++
+			if tokStart < 0 {
+				tokStart = w
+			}
+			tokLetter = true
+			if collapse && unit >= 0 && unit == w-1 && t[unit] == f && unit >= tokStart {
+				if nl := len(b.long); nl > 0 && b.long[nl-1] == int32(unit) {
+					continue // the fourth or later of a run
+				}
+				if p := unit - 1; p >= tokStart && t[p] == f && (p == 0 || s[p-1] != s[p]) {
+					// The third of a run: the second is taken back, and the
+					// first stands for all of them.
+					w--
+					unit = p
+					b.long = append(b.long, int32(p))
+					continue
+				}
+			}
+			if w >= m {
+				panic("textnorm: buffer sized wrong") // unreachable: grown above
+			}
+			t[w], s[w], unit = f, int32(k), w
+			w++
+		}
+		b.Text, b.Starts = t[:w], s[:w]
+		st.unitStart, st.tokStart, st.tokLetter, st.tokLeet = unit, tokStart, tokLetter, tokLeet
+		if j >= len(src) {
+			break
+		}
+		// A character for the general path.
+		if c := src[j]; c < utf8.RuneSelf {
+			n.ascii(st, src, j, c, asciiClass[c])
+			j++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(src[j:])
+		if r == utf8.RuneError && size == 1 {
+			j++ // invalid UTF-8: dropped
+			continue
+		}
+		rep, keep := fold(r)
+		if keep {
+			rep = src[j : j+size]
+		}
+		n.unit(st, src, j, j+size, rep)
+		j += size
+	}
+}
+
 // grow makes room for need bytes in both slices of the buffer.
 func (st *state) grow(need int) {
 	b := st.b
@@ -481,7 +698,7 @@ func (n Normalizer) unit(st *state, src string, i, j int, rep string) {
 	switch {
 	case r == ' ':
 		n.space(st, src, i)
-	case r < utf8.RuneSelf && asciiClass[r] == cOther || r >= utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsDigit(r):
+	case r < utf8.RuneSelf && asciiClass[r] == cOther || r >= utf8.RuneSelf && !isAlnum(r):
 		if n.opts.JoinSeparated && i < st.joinUntil && r == '·' {
 			return
 		}
@@ -604,11 +821,32 @@ func asciiAlnum(c byte) bool {
 }
 
 func isAlnum(r rune) bool {
-	if r < utf8.RuneSelf {
-		return r >= 0 && (asciiClass[r] == cLetter || asciiClass[r] == cDigit)
+	if r < int32(len(alnum2)) {
+		return r >= 0 && alnum2[r]
+	}
+	if r >= symbols0 && r < symbols1 && noAlnumSymbols {
+		return false
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// alnum2 says, for each character of one or two bytes in UTF-8, whether
+// it is a letter or a digit (isAlnum).
+var alnum2 [0x800]bool
+
+// symbols0 and symbols1 delimit the blocks of emoji and other pictographs,
+// where isAlnum answers at once when noAlnumSymbols (checked at init) says
+// that they hold no letter or digit.
+const symbols0, symbols1 = 0x1f000, 0x1fb00
+
+var noAlnumSymbols = func() bool {
+	for r := rune(symbols0); r < symbols1; r++ {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}()
 
 func isSeparator(r rune) bool {
 	if r < utf8.RuneSelf {

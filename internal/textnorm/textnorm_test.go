@@ -1,6 +1,10 @@
 package textnorm
 
 import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -235,6 +239,73 @@ func FuzzNormalize(f *testing.F) {
 			if again := n.String(string(b.Text)); again != string(b.Text) {
 				t.Fatalf("%q: not idempotent: %q then %q", s, b.Text, again)
 			}
+		}
+	})
+}
+
+// normalizeBoth normalizes s with and without fastRun and reports the
+// first difference between the two buffers, or "".
+func normalizeBoth(n Normalizer, s string) string {
+	var fast, slow Buffer
+	n.Normalize(&fast, s)
+	noFast = true
+	n.Normalize(&slow, s)
+	noFast = false
+	fj, fa := fast.Joined()
+	sj, sa := slow.Joined()
+	switch {
+	case string(fast.Text) != string(slow.Text):
+		return "text " + strconv.Quote(string(fast.Text)) + " != " + strconv.Quote(string(slow.Text))
+	case !slices.Equal(fast.Starts, slow.Starts):
+		return fmt.Sprint("starts ", fast.Starts, " != ", slow.Starts)
+	case !slices.Equal(fast.long, slow.long):
+		return fmt.Sprint("repeats ", fast.long, " != ", slow.long)
+	case !slices.Equal(fast.ones, slow.ones):
+		return fmt.Sprint("ones ", fast.ones, " != ", slow.ones)
+	case string(fj) != string(sj) || !slices.Equal(fa, sa):
+		return fmt.Sprintf("joined %q %v != %q %v", fj, fa, sj, sa)
+	}
+	return ""
+}
+
+var fastSeeds = []string{"", "IDIOTA", "ídiota", "1d10t4", "i.d.i.o.t.a", "id\u200biota", "іdiot", "GŁUPI", "ß\xff", "a . b . c", "s.p.a.m.", "··a·b·c",
+	"sooooo idiiiioota class", "ass asss pero perro perrrro lluvia gooowno", "ééé łłł ée\u0301E", "i d i o t a s p a m  x y z",
+	"1.d.1.0.t.4 and i d 1 0 t a", "¡Eres un IDIOOOTA!", "GŁUUUPI g.ł.u.p.i", "es-ta-fa i-dio-ta e-mail h.e.l.l", "y a w o u  a, b, c!",
+	"he11 a$$ sh!t $hit hola! @ana 2024 x1 1x 11 111 l1l1", "Zażółć gęślą jaźń, ¡ÍDIOTA! 1d10t4 i.d.i.o.t.a 👍🏽 ", "aaa\u200baa ńńńń ż ż ż",
+	"ab\tcd\n\nef  g\u00a0h", "a,b,c a-b-c a b c,d", "x.y.z. abc. d e f! g h i?", "\x01a\x7fb\x00c"}
+
+func TestFastRunAgrees(t *testing.T) {
+	for o := 0; o < 16; o++ {
+		n := New(Options{Leet: o&1 != 0, CollapseRepeats: o&2 != 0, JoinSeparated: o&4 != 0, JoinSyllables: o&8 != 0})
+		for _, s := range fastSeeds {
+			if d := normalizeBoth(n, s); d != "" {
+				t.Errorf("options %04b, %q: %s", o, s, d)
+			}
+		}
+		rng := rand.New(rand.NewSource(int64(o)))
+		alphabet := []string{"a", "b", "i", "l", "o", "A", "1", "0", "4", "$", "@", "!", " ", " ", ".", "-", "·", ",", "é", "ł", "e\u0301", "\u200b", "ß", "👍", "\t", "ｉ", "ﬁ"}
+		for k := 0; k < 20000; k++ {
+			var sb strings.Builder
+			for l := rng.Intn(16); l > 0; l-- {
+				sb.WriteString(alphabet[rng.Intn(len(alphabet))])
+			}
+			if d := normalizeBoth(n, sb.String()); d != "" {
+				t.Fatalf("options %04b, %q: %s", o, sb.String(), d)
+			}
+		}
+	}
+}
+
+// FuzzFastRun: fastRun writes what the general path writes.
+func FuzzFastRun(f *testing.F) {
+	for _, s := range fastSeeds {
+		f.Add(s, uint8(15))
+		f.Add(s, uint8(7))
+	}
+	f.Fuzz(func(t *testing.T, s string, o uint8) {
+		n := New(Options{Leet: o&1 != 0, CollapseRepeats: o&2 != 0, JoinSeparated: o&4 != 0, JoinSyllables: o&8 != 0})
+		if d := normalizeBoth(n, s); d != "" {
+			t.Fatalf("%q: %s", s, d)
 		}
 	})
 }
