@@ -578,8 +578,15 @@ func textStats(text string) (letters, upper, runes int) {
 			}
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		i += size
+		var r rune
+		if b >= 0xC2 && b < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
+			r = rune(b&0x1F)<<6 | rune(text[i+1]&0x3F)
+			i += 2
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(text[i:])
+			i += size
+		}
 		runes++
 		if r < 0x250 {
 			// Latin-1 and Latin Extended-A and B.
@@ -623,6 +630,10 @@ func countEmoji(text string) int {
 				i++
 				continue
 			}
+		} else if c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 && (c != 0xC2 || text[i+1] != 0xA9 && text[i+1] != 0xAE) {
+			// A character below U+0800, not © or ®.
+			i += 2
+			continue
 		} else if r, size := utf8.DecodeRuneInString(text[i:]); r < 0x2000 && r != 0xA9 && r != 0xAE {
 			// Letters, marks and punctuation below U+2000 start no emoji
 			// (© and ® do, with U+FE0F).

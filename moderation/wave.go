@@ -20,9 +20,8 @@ const minWaveWords = 3
 // texts get fingerprints a few bits apart. It returns 0 for a text of
 // fewer than minWaveWords words.
 func simhash(text []byte) uint64 {
-	const lanes = 0x0101010101010101
 	var acc [8]uint64 // acc[j], byte k: how many hashes have bit 8k+j set, since the last flush
-	var total [64]int
+	var total *[64]int
 	n, pending := 0, 0
 	i := 0
 	for i < len(text) {
@@ -61,29 +60,42 @@ func simhash(text []byte) uint64 {
 			}
 		}
 		h = mix64(h)
-		acc[0] += h & lanes
-		acc[1] += h >> 1 & lanes
-		acc[2] += h >> 2 & lanes
-		acc[3] += h >> 3 & lanes
-		acc[4] += h >> 4 & lanes
-		acc[5] += h >> 5 & lanes
-		acc[6] += h >> 6 & lanes
-		acc[7] += h >> 7 & lanes
+		acc[0] += h & lanes8
+		acc[1] += h >> 1 & lanes8
+		acc[2] += h >> 2 & lanes8
+		acc[3] += h >> 3 & lanes8
+		acc[4] += h >> 4 & lanes8
+		acc[5] += h >> 5 & lanes8
+		acc[6] += h >> 6 & lanes8
+		acc[7] += h >> 7 & lanes8
 		n++
 		pending++
 		if pending == 255 {
-			flushSimhash(&acc, &total)
+			if total == nil {
+				total = new([64]int)
+			}
+			flushSimhash(&acc, total)
 			pending = 0
 		}
 	}
 	if n < minWaveWords {
 		return 0
 	}
-	flushSimhash(&acc, &total)
 	var fp uint64
-	for b, c := range total {
-		if 2*c > n {
-			fp |= 1 << b
+	if total == nil {
+		// Fewer than 255 words: every count fits its byte, and bit i is
+		// set when its count c is above n/2, that is when c + 127 - n/2
+		// reaches 128 (which, c being at most n, stays below 256).
+		add := uint64(127-n/2) * lanes8
+		for j := range acc {
+			fp |= (acc[j] + add) & high8 >> (7 - j)
+		}
+	} else {
+		flushSimhash(&acc, total)
+		for b, c := range total {
+			if 2*c > n {
+				fp |= 1 << b
+			}
 		}
 	}
 	if fp == 0 {
@@ -251,7 +263,10 @@ func (w *waveStore) size() int {
 }
 
 // count reports whether the near-duplicates of fp (within p.dist bits)
-// seen in the window ending at now make a wave as p says.
+// seen in the window ending at now make a wave as p says. It follows the
+// chains of every band in turn, one entry of each at a time, so that the
+// memory reads of the chains overlap; which band counts an entry (the
+// first one it agrees on) does not depend on that order.
 func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 	if fp == 0 {
 		return false
@@ -266,52 +281,63 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 		oldest = w.seq - w.n
 	}
 	bands := min(w.bands, p.dist+1)
+	var cur, val [MaxWaveDistance + 1]uint64 // per band: 1 + seq of the next entry to read (0: done), the band's value
+	live := 0
 	for b := 0; b < bands; b++ {
 		v := w.band(fp, b)
-		h := w.heads[b][w.bucket(v)]
-		if h == 0 || h-1 < oldest {
-			continue
+		val[b] = v
+		if h := w.heads[b][w.bucket(v)]; h > 0 && h-1 >= oldest {
+			cur[b] = h
+			live++
 		}
-		for seq := h - 1; ; {
+	}
+	for live > 0 {
+		for b := 0; b < bands; b++ {
+			if cur[b] == 0 {
+				continue
+			}
+			seq := cur[b] - 1
 			e := &w.fps[seq%w.n]
 			t := e.time
-			if now-t > p.within {
-				break // the rest of the chain is older still
+			if d := uint64(e.next[b]); d == 0 || seq-d < oldest || now-t > p.within {
+				// The end of the chain, or the rest is forgotten or older
+				// than the window.
+				cur[b] = 0
+				live--
+			} else {
+				cur[b] = seq - d + 1
 			}
-			d := uint64(e.next[b])
-			ok := t <= now && w.band(e.fp, b) == v // else: later than now, or another value in the same bucket
-			if ok {
-				for b2 := 0; b2 < b; b2++ {
-					if w.band(e.fp, b2) == w.band(fp, b2) {
-						ok = false // counted in an earlier band
+			if now-t > p.within || t > now || w.band(e.fp, b) != val[b] {
+				continue // out of the window, or another value in the same bucket
+			}
+			ok := true
+			for b2 := 0; b2 < b; b2++ {
+				if w.band(e.fp, b2) == val[b2] {
+					ok = false // counted in an earlier band
+					break
+				}
+			}
+			if !ok || bits.OnesCount64(e.fp^fp) > p.dist || p.sameAuthor && e.author != author {
+				continue
+			}
+			count++
+			if nd < p.minAuthors {
+				a := e.author
+				seen := false
+				for _, x := range distinct[:nd] {
+					if x == a {
+						seen = true
 						break
 					}
 				}
-			}
-			if ok && bits.OnesCount64(e.fp^fp) <= p.dist && (!p.sameAuthor || e.author == author) {
-				a := e.author
-				count++
-				if nd < p.minAuthors {
-					seen := false
-					for _, x := range distinct[:nd] {
-						if x == a {
-							seen = true
-							break
-						}
-					}
-					if !seen {
-						distinct[nd] = a
-						nd++
-					}
-				}
-				if count >= p.minCount && nd >= p.minAuthors {
-					return true
+				if !seen {
+					distinct[nd] = a
+					nd++
 				}
 			}
-			if d == 0 || seq-d < oldest {
-				break
+			if count >= p.minCount && nd >= p.minAuthors {
+				return true
 			}
-			seq -= d
 		}
 	}
 	return false
