@@ -20,21 +20,19 @@ const minWaveWords = 3
 // texts get fingerprints a few bits apart. It returns 0 for a text of
 // fewer than minWaveWords words.
 func simhash(text []byte) uint64 {
-	const lanes = 0x0101010101010101
 	var acc [8]uint64 // acc[j], byte k: how many hashes have bit 8k+j set, since the last flush
-	var total [64]int
+	var total *[64]int
 	n, pending := 0, 0
-	flush := func() {
-		for j := range acc {
-			for k := 0; k < 8; k++ {
-				total[8*k+j] += int(acc[j] >> (8 * k) & 0xff)
+	i := 0
+	for i < len(text) {
+		// Skip to the start of a word.
+		b := text[i]
+		if b < utf8.RuneSelf {
+			if !asciiWord[b] {
+				i++
+				continue
 			}
-			acc[j] = 0
-		}
-		pending = 0
-	}
-	for i := 0; i < len(text); {
-		if k := wordChar(text, i); k == 0 {
+		} else if wordChar(text, i) == 0 {
 			i++
 			for i < len(text) && !utf8.RuneStart(text[i]) {
 				i++
@@ -42,30 +40,62 @@ func simhash(text []byte) uint64 {
 			continue
 		}
 		h := uint64(14695981039346656037)
-		for k := wordChar(text, i); k > 0; k = wordChar(text, i) {
+		for i < len(text) {
+			b := text[i]
+			if b < utf8.RuneSelf {
+				if !asciiWord[b] {
+					break
+				}
+				h = (h ^ uint64(b)) * 1099511628211
+				i++
+				continue
+			}
+			k := wordChar(text, i)
+			if k == 0 {
+				break
+			}
 			for ; k > 0; k-- {
 				h = (h ^ uint64(text[i])) * 1099511628211
 				i++
 			}
 		}
 		h = mix64(h)
-		for j := range acc {
-			acc[j] += h >> j & lanes
-		}
+		acc[0] += h & lanes8
+		acc[1] += h >> 1 & lanes8
+		acc[2] += h >> 2 & lanes8
+		acc[3] += h >> 3 & lanes8
+		acc[4] += h >> 4 & lanes8
+		acc[5] += h >> 5 & lanes8
+		acc[6] += h >> 6 & lanes8
+		acc[7] += h >> 7 & lanes8
 		n++
 		pending++
 		if pending == 255 {
-			flush()
+			if total == nil {
+				total = new([64]int)
+			}
+			flushSimhash(&acc, total)
+			pending = 0
 		}
 	}
 	if n < minWaveWords {
 		return 0
 	}
-	flush()
 	var fp uint64
-	for b, c := range total {
-		if 2*c > n {
-			fp |= 1 << b
+	if total == nil {
+		// Fewer than 255 words: every count fits its byte, and bit i is
+		// set when its count c is above n/2, that is when c + 127 - n/2
+		// reaches 128 (which, c being at most n, stays below 256).
+		add := uint64(127-n/2) * lanes8
+		for j := range acc {
+			fp |= (acc[j] + add) & high8 >> (7 - j)
+		}
+	} else {
+		flushSimhash(&acc, total)
+		for b, c := range total {
+			if 2*c > n {
+				fp |= 1 << b
+			}
 		}
 	}
 	if fp == 0 {
@@ -73,6 +103,25 @@ func simhash(text []byte) uint64 {
 	}
 	return fp
 }
+
+// flushSimhash adds the byte lanes of acc to total and empties acc.
+func flushSimhash(acc *[8]uint64, total *[64]int) {
+	for j := range acc {
+		a := acc[j]
+		for k := 0; k < 8; k++ {
+			total[8*k+j] += int(a >> (8 * k) & 0xff)
+		}
+		acc[j] = 0
+	}
+}
+
+// asciiWord tells the ASCII letters and digits of a normalized text.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for b := range t {
+		t[b] = b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
+	}
+	return t
+}()
 
 // wordChar returns the length of the character at text[i] when it is a
 // letter or digit of a normalized text, and 0 otherwise (or at the end).
@@ -131,25 +180,32 @@ type waveParams struct {
 // reading them all: the 64 bits are cut into maxDist+1 bands, and two
 // fingerprints at most maxDist bits apart agree on at least one band
 // (pigeonhole), so each band's buckets chain the entries with the same
-// band value, newest first.
+// band value, newest first. An entry keeps its links next to its
+// fingerprint, so that following a chain reads one entry at a time.
 type waveStore struct {
-	mu      sync.Mutex
-	n       uint64 // capacity
-	seq     uint64 // entries added so far
-	fps     []uint64
-	authors []uint64
-	times   []int64
-	bands   int
-	shift   [MaxWaveDistance + 1]uint8 // where each band starts
-	width   [MaxWaveDistance + 1]uint8
-	tbits   uint8      // bits of a bucket index
-	heads   [][]uint64 // per band, per bucket: 1 + seq of the newest entry, 0 for none
-	next    [][]uint64 // per band, per slot: 1 + seq of the entry before it in its bucket
+	mu    sync.Mutex
+	n     uint64 // capacity
+	seq   uint64 // entries added so far
+	fps   []waveEntry
+	bands int
+	shift [MaxWaveDistance + 1]uint8 // where each band starts
+	width [MaxWaveDistance + 1]uint8
+	tbits uint8      // bits of a bucket index
+	heads [][]uint64 // per band, per bucket: 1 + seq of the newest entry, 0 for none
+}
+
+// waveEntry is one remembered mention.
+type waveEntry struct {
+	fp     uint64
+	author uint64
+	time   int64
+	// next, per band: how many entries back the entry before this one in
+	// its bucket is (0 for none, or one already forgotten).
+	next [MaxWaveDistance + 1]uint32
 }
 
 func newWaveStore(n, maxDist int) *waveStore {
-	w := &waveStore{n: uint64(n), bands: maxDist + 1,
-		fps: make([]uint64, n), authors: make([]uint64, n), times: make([]int64, n)}
+	w := &waveStore{n: uint64(n), bands: maxDist + 1, fps: make([]waveEntry, n)}
 	width := 64 / w.bands
 	extra := 64 % w.bands
 	pos := 0
@@ -165,10 +221,8 @@ func newWaveStore(n, maxDist int) *waveStore {
 	// per entry.
 	w.tbits = uint8(min(width, max(4, bits.Len(uint(2*n)))))
 	w.heads = make([][]uint64, w.bands)
-	w.next = make([][]uint64, w.bands)
 	for b := range w.heads {
 		w.heads[b] = make([]uint64, 1<<w.tbits)
-		w.next[b] = make([]uint64, n)
 	}
 	return w
 }
@@ -188,11 +242,14 @@ func (w *waveStore) add(fp, author uint64, now int64) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	slot := w.seq % w.n
-	w.fps[slot], w.authors[slot], w.times[slot] = fp, author, now
+	e := &w.fps[w.seq%w.n]
+	e.fp, e.author, e.time = fp, author, now
 	for b := 0; b < w.bands; b++ {
 		k := w.bucket(w.band(fp, b))
-		w.next[b][slot] = w.heads[b][k]
+		e.next[b] = 0
+		if h := w.heads[b][k]; h > 0 && w.seq-(h-1) < min(w.n, 1<<32) {
+			e.next[b] = uint32(w.seq - (h - 1))
+		}
 		w.heads[b][k] = w.seq + 1
 	}
 	w.seq++
@@ -206,7 +263,10 @@ func (w *waveStore) size() int {
 }
 
 // count reports whether the near-duplicates of fp (within p.dist bits)
-// seen in the window ending at now make a wave as p says.
+// seen in the window ending at now make a wave as p says. It follows the
+// chains of every band in turn, one entry of each at a time, so that the
+// memory reads of the chains overlap; which band counts an entry (the
+// first one it agrees on) does not depend on that order.
 func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 	if fp == 0 {
 		return false
@@ -221,39 +281,48 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 		oldest = w.seq - w.n
 	}
 	bands := min(w.bands, p.dist+1)
+	var cur, val [MaxWaveDistance + 1]uint64 // per band: 1 + seq of the next entry to read (0: done), the band's value
+	live := 0
 	for b := 0; b < bands; b++ {
 		v := w.band(fp, b)
-		for s := w.heads[b][w.bucket(v)]; s > oldest; {
-			seq := s - 1
-			slot := seq % w.n
-			s = w.next[b][slot]
-			t := w.times[slot]
-			if now-t > p.within {
-				break // the rest of the chain is older still
-			}
-			e := w.fps[slot]
-			if t > now {
+		val[b] = v
+		if h := w.heads[b][w.bucket(v)]; h > 0 && h-1 >= oldest {
+			cur[b] = h
+			live++
+		}
+	}
+	for live > 0 {
+		for b := 0; b < bands; b++ {
+			if cur[b] == 0 {
 				continue
 			}
-			if w.band(e, b) != v {
-				continue // another value in the same bucket
+			seq := cur[b] - 1
+			e := &w.fps[seq%w.n]
+			t := e.time
+			if d := uint64(e.next[b]); d == 0 || seq-d < oldest || now-t > p.within {
+				// The end of the chain, or the rest is forgotten or older
+				// than the window.
+				cur[b] = 0
+				live--
+			} else {
+				cur[b] = seq - d + 1
 			}
-			dup := false
+			if now-t > p.within || t > now || w.band(e.fp, b) != val[b] {
+				continue // out of the window, or another value in the same bucket
+			}
+			ok := true
 			for b2 := 0; b2 < b; b2++ {
-				if w.band(e, b2) == w.band(fp, b2) {
-					dup = true // counted in an earlier band
+				if w.band(e.fp, b2) == val[b2] {
+					ok = false // counted in an earlier band
 					break
 				}
 			}
-			if dup || bits.OnesCount64(e^fp) > p.dist {
-				continue
-			}
-			a := w.authors[slot]
-			if p.sameAuthor && a != author {
+			if !ok || bits.OnesCount64(e.fp^fp) > p.dist || p.sameAuthor && e.author != author {
 				continue
 			}
 			count++
 			if nd < p.minAuthors {
+				a := e.author
 				seen := false
 				for _, x := range distinct[:nd] {
 					if x == a {
