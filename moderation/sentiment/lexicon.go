@@ -241,6 +241,9 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		}
 		r, size := utf8.DecodeRuneInString(text[pos:])
 		switch {
+		case r == 'ʼ' && (pos+size >= len(text) || !isASCIIWord(text[pos+size])):
+			// A modifier-letter apostrophe that no letter follows is
+			// skipped, as "'" is; word would read nothing and never end.
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			pos = l.word(w, text, pos)
 			continue
