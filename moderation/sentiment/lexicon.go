@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -66,6 +67,8 @@ type Lexicon struct {
 	// prefixes; Analyze reads only them.
 	words, stems     table
 	minStem, maxStem int
+	// stemLens[stemBucket(stem)] has bit len(stem) set for every stem.
+	stemLens [stemBuckets]uint64
 	not              *slot // the slot of "not", for English "-n't"
 }
 
@@ -100,6 +103,7 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 				m = stems
 				l.minStem = min(l.minStem, len(t.key))
 				l.maxStem = max(l.maxStem, len(t.key))
+				l.stemLens[stemBucket([]byte(t.key))] |= 1 << len(t.key)
 			}
 			id, ok := m[t.key]
 			if !ok {
@@ -133,6 +137,14 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 		l.not = l.words.lookupString("not")
 	}
 	return l, nil
+}
+
+const stemBuckets = 1 << 10
+
+// stemBucket hashes the first three bytes of a word or stem.
+func stemBucket(p []byte) int {
+	x := uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16
+	return int(x * 0x9E3779B1 >> (32 - 10))
 }
 
 // Token flags.
@@ -446,9 +458,16 @@ func (l *Lexicon) lookupWord(p []byte, n int, elongated bool) (s *slot, emph boo
 	if n > 3 && string(p[n-3:n]) == "n't" && l.not != nil {
 		return l.not, false
 	}
-	for k := min(n, l.maxStem); k >= l.minStem; k-- {
-		if s := l.stems.lookup(p, k); s != nil {
-			return s, elongated
+	if n >= l.minStem {
+		// Look up, longest first, the prefix lengths that a stem with the
+		// same first three bytes may have.
+		m := l.stemLens[stemBucket(p)] & (2<<min(n, l.maxStem) - 1)
+		for m != 0 {
+			k := 63 - bits.LeadingZeros64(m)
+			if s := l.stems.lookup(p, k); s != nil {
+				return s, elongated
+			}
+			m &^= 1 << k
 		}
 	}
 	return nil, elongated
