@@ -69,7 +69,7 @@ type Lexicon struct {
 	minStem, maxStem int
 	// stemLens[stemBucket(stem)] has bit len(stem) set for every stem.
 	stemLens [stemBuckets]uint64
-	not              *slot // the slot of "not", for English "-n't"
+	not      *slot // the slot of "not", for English "-n't"
 }
 
 // New returns a Lexicon built from the embedded lexicons. It panics only if

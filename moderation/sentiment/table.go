@@ -10,9 +10,14 @@ import (
 // key as two words, so most look-ups compare two integers and a length
 // instead of strings; the rest of a longer key is in long.
 type table struct {
-	slots []slot
-	mask  uint32
-	long  string // bytes 16 and after of the keys longer than 16 bytes
+	// index is the open-addressing part, 4 bytes a slot so that it stays cached:
+	// a slot + 1 in its low idxBits (0 when empty), and above them the
+	// same bits of the key's hash, which rule out most other keys.
+	index   []uint32
+	mask    uint32
+	idxBits uint8
+	slots   []slot // dense
+	long    string // bytes 16 and after of the keys longer than 16 bytes
 }
 
 type slot struct {
@@ -53,8 +58,7 @@ func load16(p []byte, n int) (w0, w1 uint64) {
 // hashKey hashes a key of n bytes from its first two words and, beyond 16
 // bytes, the rest (p[16:n], readable up to n+keySlack).
 func hashKey(w0, w1 uint64, p []byte, n int) uint32 {
-	h := (w0 ^ hashK0) * hashK1
-	h ^= (w1 ^ uint64(n)) * hashK2
+	h := w0*hashK1 ^ (w1+uint64(n))*hashK2
 	for i := 16; i < n; i += 8 {
 		w := binary.LittleEndian.Uint64(p[i:])
 		if r := n - i; r < 8 {
@@ -62,8 +66,7 @@ func hashKey(w0, w1 uint64, p []byte, n int) uint32 {
 		}
 		h = (h ^ w) * hashK1
 	}
-	hi, lo := bits.Mul64(h, hashK0)
-	return uint32(hi ^ lo)
+	return uint32(h * hashK0 >> 32)
 }
 
 // padded returns k with keySlack zero bytes after it.
@@ -73,14 +76,14 @@ func padded(k string) []byte {
 	return b[: len(k) : len(k)+keySlack]
 }
 
-// newTable returns a table of m, at most a quarter full so that a miss
-// ends soon. info gives the langs and phrase of an entry id.
+// newTable returns a table of m, its index at most a quarter full. info gives
+// the langs and phrase of an entry id.
 func newTable(m map[string]int32, info func(id int32) (uint8, bool)) table {
 	size := 16
-	for size < 4*len(m) {
+	for size*2 < 8*len(m) {
 		size *= 2
 	}
-	t := table{slots: make([]slot, size), mask: uint32(size - 1)}
+	t := table{index: make([]uint32, size), mask: uint32(size - 1), idxBits: uint8(bits.Len(uint(len(m))))}
 	var long []byte
 	for k, id := range m {
 		p := padded(k)
@@ -88,15 +91,17 @@ func newTable(m map[string]int32, info func(id int32) (uint8, bool)) table {
 		w0, w1 := load16(p[:n+keySlack], n)
 		h := hashKey(w0, w1, p[:n+keySlack], n)
 		i := h & t.mask
-		for t.slots[i].n != 0 {
+		for t.index[i] != 0 {
 			i = (i + 1) & t.mask
 		}
 		langs, phrase := info(id)
-		t.slots[i] = slot{w0: w0, w1: w1, id: id, n: uint8(n), langs: langs, phrase: phrase}
+		s := slot{w0: w0, w1: w1, id: id, n: uint8(n), langs: langs, phrase: phrase}
 		if n > 16 {
-			t.slots[i].off = uint32(len(long))
+			s.off = uint32(len(long))
 			long = append(long, k[16:]...)
 		}
+		t.slots = append(t.slots, s)
+		t.index[i] = h>>t.idxBits<<t.idxBits | uint32(len(t.slots))
 	}
 	t.long = string(long)
 	return t
@@ -107,11 +112,17 @@ func newTable(m map[string]int32, info func(id int32) (uint8, bool)) table {
 func (t *table) lookup(p []byte, n int) *slot {
 	w0, w1 := load16(p, n)
 	h := hashKey(w0, w1, p, n)
+	b := t.idxBits
+	tag := h >> b
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		s := &t.slots[i]
-		if s.n == 0 {
+		x := t.index[i]
+		if x == 0 {
 			return nil
 		}
+		if x>>b != tag {
+			continue
+		}
+		s := &t.slots[x&(1<<b-1)-1]
 		if s.w0 == w0 && s.w1 == w1 && int(s.n) == n && (n <= 16 || t.long[s.off:s.off+uint32(n-16)] == string(p[16:n])) {
 			return s
 		}
