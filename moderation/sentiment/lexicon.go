@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -59,15 +60,16 @@ type entry struct {
 // it once with New; it is read-only afterwards and safe for concurrent use.
 type Lexicon struct {
 	entries []entry
-	words   map[string]int32 // exact keys (words, phrases, symbols)
-	stems   map[string]int32 // prefixes
-	// wordT and stemT hold the same once built; Analyze reads only them.
-	wordT, stemT table
-	// stemBloom has bit h%stemBits set for the hash h of every stem, so
-	// a word looks up only the prefixes that may be stems.
-	stemBloom        [stemBits / 64]uint64
+	// senses[lang+1][id] is the sense of entry id when the text is scored
+	// with lexicon lang (-1 for none): see senseOf.
+	senses [nLang][]sense
+	// words holds the exact keys (words, phrases, symbols), stems the
+	// prefixes; Analyze reads only them.
+	words, stems     table
 	minStem, maxStem int
-	notEntry         int32 // the entry of "not", for English "-n't"
+	// stemLens[stemBucket(stem)] has bit len(stem) set for every stem.
+	stemLens [stemBuckets]uint64
+	not      *slot // the slot of "not", for English "-n't"
 }
 
 // New returns a Lexicon built from the embedded lexicons. It panics only if
@@ -84,7 +86,8 @@ func New() *Lexicon {
 }
 
 func build(read func(lang int) (string, error)) (*Lexicon, error) {
-	l := &Lexicon{words: map[string]int32{}, stems: map[string]int32{}, minStem: maxKey, notEntry: -1}
+	l := &Lexicon{minStem: maxKey}
+	words, stems := map[string]int32{}, map[string]int32{}
 	for lang := range nLang {
 		data, err := read(lang)
 		if err != nil {
@@ -95,13 +98,12 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 			return nil, fmt.Errorf("%s: %w", dataFiles[lang], err)
 		}
 		for _, t := range terms {
-			m := l.words
+			m := words
 			if t.stem {
-				m = l.stems
+				m = stems
 				l.minStem = min(l.minStem, len(t.key))
 				l.maxStem = max(l.maxStem, len(t.key))
-				h := fnv(t.key) % stemBits
-				l.stemBloom[h/64] |= 1 << (h % 64)
+				l.stemLens[stemBucket([]byte(t.key))] |= 1 << len(t.key)
 			}
 			id, ok := m[t.key]
 			if !ok {
@@ -113,25 +115,37 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 			e.langs |= 1 << lang
 			e.sense[lang] = sense{val: t.val, boost: t.boost, kind: t.kind}
 			if first, _, two := strings.Cut(t.key, " "); two && !t.stem {
-				fid, ok := l.words[first]
+				fid, ok := words[first]
 				if !ok {
 					fid = int32(len(l.entries))
 					l.entries = append(l.entries, entry{})
-					l.words[first] = fid
+					words[first] = fid
 				}
 				l.entries[fid].phrase = true
 			}
 		}
 	}
-	if id, ok := l.words["not"]; ok {
-		l.notEntry = id
+	for lang := range nLang {
+		l.senses[lang] = make([]sense, len(l.entries))
+		for id := range l.entries {
+			l.senses[lang][id] = l.senseOf(int32(id), lang-1)
+		}
 	}
-	l.wordT, l.stemT = newTable(l.words), newTable(l.stems)
-	l.words, l.stems = nil, nil
+	info := func(id int32) (uint8, bool) { return l.entries[id].langs, l.entries[id].phrase }
+	l.words, l.stems = newTable(words, info), newTable(stems, info)
+	if _, ok := words["not"]; ok {
+		l.not = l.words.lookupString("not")
+	}
 	return l, nil
 }
 
-const stemBits = 1 << 16
+const stemBuckets = 1 << 10
+
+// stemBucket hashes the first three bytes of a word or stem.
+func stemBucket(p []byte) int {
+	x := uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16
+	return int(x * 0x9E3779B1 >> (32 - 10))
+}
 
 // Token flags.
 const (
@@ -156,10 +170,12 @@ const (
 )
 
 type token struct {
-	e     int32 // entry, or -1
-	off   uint16
-	n     uint8
-	flags uint8
+	e      int32 // entry, or -1
+	off    uint16
+	n      uint8
+	flags  uint8
+	langs  uint8 // the entry's langs
+	phrase bool  // the entry begins a phrase
 }
 
 // window is the scanner's state for up to maxToks tokens; it lives on the
@@ -167,7 +183,7 @@ type token struct {
 type window struct {
 	toks        [maxToks]token
 	nt          int
-	buf         [bufSize]byte
+	buf         [bufSize + keySlack]byte // keySlack for table.lookup
 	nb          int
 	caps, word  int  // words in capitals, words
 	clauseStart int  // first token of the current clause
@@ -197,7 +213,7 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 		pos = l.scan(&w, text, pos, &t)
 		l.phrases(&w)
 		if chosen < 0 {
-			chosen = l.detect(&w)
+			chosen = detect(&w)
 		}
 		l.score(&w, chosen, &t)
 	}
@@ -220,6 +236,62 @@ func langIndex(tag string) int {
 	return -1
 }
 
+// Classes of ASCII bytes, for asciiClass.
+const (
+	cWord  uint8 = 1 << iota // letter or digit
+	cUpper                   // A-Z
+	cLower                   // a-z
+	cSpace                   // space, tab, CR, LF
+	cTrim                    // trimmed off an emoticon: . , ! ? " '
+)
+
+var asciiClass = func() (t [256]uint8) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case 'a' <= c && c <= 'z':
+			t[c] = cWord | cLower
+		case 'A' <= c && c <= 'Z':
+			t[c] = cWord | cUpper
+		case '0' <= c && c <= '9':
+			t[c] = cWord
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			t[c] = cSpace
+		case strings.IndexByte(".,!?\"'", byte(c)) >= 0:
+			t[c] = cTrim
+		}
+	}
+	return t
+}()
+
+func isASCIIWord(c byte) bool { return asciiClass[c]&cWord != 0 }
+
+// decodeRune is utf8.DecodeRuneInString(text[pos:]) with the two-byte
+// sequences of Latin letters inline.
+func decodeRune(text string, pos int) (rune, int) {
+	if c := text[pos]; c >= 0xC2 && c < 0xE0 && pos+1 < len(text) {
+		if d := text[pos+1]; d&0xC0 == 0x80 {
+			return rune(c&0x1F)<<6 | rune(d&0x3F), 2
+		}
+	}
+	return utf8.DecodeRuneInString(text[pos:])
+}
+
+// isWordRune reports whether r is a letter or a digit.
+func isWordRune(r rune) bool {
+	if r >= 0xC0 && r < 0x180 && latinFold[r-0xC0] != 0 {
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isLetter is unicode.IsLetter with Latin letters first.
+func isLetter(r rune) bool {
+	if r >= 0xC0 && r < 0x180 && latinFold[r-0xC0] != 0 {
+		return true
+	}
+	return unicode.IsLetter(r)
+}
+
 // scan reads tokens from text[pos:] into w until the window is full and
 // returns where it stopped.
 func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
@@ -229,27 +301,30 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		}
 		c := text[pos]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			switch k := asciiClass[c]; {
+			case k&cSpace != 0:
 				pos++
-			case isASCIIWord(c):
+			case k&cWord != 0:
 				pos = l.word(w, text, pos)
 			default:
 				pos = l.punct(w, text, pos, t)
 			}
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[pos:])
+		r, size := decodeRune(text, pos)
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case r == 'ʼ' && (pos+size >= len(text) || !isASCIIWord(text[pos+size])):
+			// A modifier-letter apostrophe that no letter follows is
+			// skipped, as "'" is; word would read nothing and never end.
+		case isWordRune(r):
 			pos = l.word(w, text, pos)
 			continue
 		case unicode.IsSpace(r) || isIgnorable(r):
 		case r == '¡' || r == '¿' || unicode.IsPunct(r):
 			w.clause = true
 		default:
-			if id, ok := l.wordT.getString(text[pos : pos+size]); ok {
-				l.push(w, id, w.nb, 0, fSymbol)
+			if s := l.words.lookupString(text[pos : pos+size]); s != nil {
+				l.push(w, s, w.nb, 0, fSymbol)
 			}
 		}
 		pos += size
@@ -257,63 +332,63 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	return pos
 }
 
-var asciiWord = func() (t [utf8.RuneSelf]bool) {
-	for c := range t {
-		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-	}
-	return t
-}()
-
-func isASCIIWord(c byte) bool { return c < utf8.RuneSelf && asciiWord[c] }
-
-func (l *Lexicon) push(w *window, id int32, off, n int, flags uint8) {
+// push appends a token of the entry of s (none when s is nil).
+func (l *Lexicon) push(w *window, s *slot, off, n int, flags uint8) {
 	if w.clause {
 		flags |= fClause
 		w.clause = false
 		w.clauseStart = w.nt
 	}
-	w.toks[w.nt] = token{e: id, off: uint16(off), n: uint8(n), flags: flags}
+	tk := token{e: -1, off: uint16(off), n: uint8(n), flags: flags}
+	if s != nil {
+		tk.e, tk.langs, tk.phrase = s.id, s.langs, s.phrase
+	}
+	w.toks[w.nt] = tk
 	w.nt++
 }
 
 // word scans a word at text[pos:], folds it into w.buf and looks it up.
 func (l *Lexicon) word(w *window, text string, pos int) int {
+	buf := &w.buf
 	start := w.nb
-	buf := w.buf[:w.nb]
+	o := start        // end of the folded word in buf
+	lim := o + maxKey // folded bytes past maxKey are dropped
 	upper, lower := 0, 0
 	elongated := false
 	for pos < len(text) {
 		c := text[pos]
-		var r rune
-		size := 1
 		if c < utf8.RuneSelf && c != '\'' {
-			if !isASCIIWord(c) {
+			k := asciiClass[c]
+			if k&cWord == 0 {
 				break
 			}
-			if len(buf)-start < maxKey {
-				if 'A' <= c && c <= 'Z' {
+			if o < lim {
+				if k&cUpper != 0 {
 					c += 'a' - 'A'
 					upper++
-				} else if c >= 'a' {
+				} else if k&cLower != 0 {
 					lower++
 				}
-				buf = append(buf, c)
-				if n := len(buf); n-start >= 3 && c >= 'a' && buf[n-2] == c && buf[n-3] == c {
+				buf[o] = c
+				o++
+				if o-start >= 3 && c >= 'a' && buf[o-2] == c && buf[o-3] == c {
 					elongated = true
 				}
 			}
 			pos++
 			continue
 		}
+		var r rune
+		size := 1
 		if c < utf8.RuneSelf {
 			r = rune(c)
 		} else {
-			r, size = utf8.DecodeRuneInString(text[pos:])
+			r, size = decodeRune(text, pos)
 			if isIgnorable(r) {
 				pos += size
 				continue
 			}
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '’' && r != 'ʼ' {
+			if !isWordRune(r) && r != '’' && r != 'ʼ' {
 				break
 			}
 		}
@@ -323,112 +398,106 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 				break
 			}
 		}
-		if len(buf)-start < maxKey {
-			var up bool
-			buf, up = appendFolded(buf, r)
-			n := len(buf)
-			if n-start >= 3 && buf[n-1] == buf[n-2] && buf[n-2] == buf[n-3] && buf[n-1] >= 'a' {
+		if o < lim {
+			b, up := appendFolded(buf[:o], r)
+			o = len(b)
+			if o-start >= 3 && buf[o-1] == buf[o-2] && buf[o-2] == buf[o-3] && buf[o-1] >= 'a' {
 				elongated = true
 			}
 			if up {
 				upper++
-			} else if unicode.IsLetter(r) {
+			} else if isLetter(r) {
 				lower++
 			}
 		}
 		pos += size
 	}
-	n := len(buf) - start
-	w.nb = len(buf)
+	n := o - start
+	w.nb = o
 	flags := fWord
 	w.word++
 	if upper >= 2 && lower == 0 {
 		flags |= fCaps
 		w.caps++
 	}
-	id, emph := l.lookupWord(w, start, n, elongated)
+	s, emph := l.lookupWord(buf[start:], n, elongated)
 	if emph {
 		flags |= fEmph
 	}
-	l.push(w, id, start, n, flags)
+	l.push(w, s, start, n, flags)
 	return pos
 }
 
-// lookupWord finds the entry of the folded word w.buf[off:off+n]: the word
-// itself; elongations collapsed ("goooood" is "good", "suuuper" is
-// "super"); Spanish superlatives reduced ("buenísimo" is "bueno");
-// English "-n't" as "not"; then the longest stem that is a prefix of it.
-// emph reports an elongation or superlative, which adds emphasis.
-func (l *Lexicon) lookupWord(w *window, off, n int, elongated bool) (id int32, emph bool) {
-	word := w.buf[off : off+n]
+// lookupWord finds the entry of the folded word p[:n] (p holds keySlack
+// bytes more): the word itself; elongations collapsed ("goooood" is
+// "good", "suuuper" is "super"); Spanish superlatives reduced
+// ("buenísimo" is "bueno"); English "-n't" as "not"; then the longest
+// stem that is a prefix of it. emph reports an elongation or superlative,
+// which adds emphasis.
+func (l *Lexicon) lookupWord(p []byte, n int, elongated bool) (s *slot, emph bool) {
 	if n == 0 || n >= maxKey {
-		return -1, false
+		return nil, false
 	}
-	if id, ok := l.wordT.get(word, fnvBytes(word)); ok {
-		return id, false
+	if s := l.words.lookup(p, n); s != nil {
+		return s, false
 	}
-	var tmp [maxKey]byte
+	var tmp [maxKey + keySlack]byte
 	if elongated {
 		for _, keep := range [2]int{2, 1} {
-			k := collapse(tmp[:0], word, keep)
-			if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
-				return id, true
+			k := collapse(tmp[:0], p[:n], keep)
+			if s := l.words.lookup(tmp[:], len(k)); s != nil {
+				return s, true
 			}
 		}
-		word = collapse(tmp[:0], word, 1)
-		n = len(word)
+		n = len(collapse(tmp[:0], p[:n], 1))
+		p = tmp[:]
 	}
-	if id, ok := l.superlative(word); ok {
-		return id, true
+	if s := l.superlative(p[:n]); s != nil {
+		return s, true
 	}
-	if n > 3 && string(word[n-3:]) == "n't" && l.notEntry >= 0 {
-		return l.notEntry, false
+	if n > 3 && string(p[n-3:n]) == "n't" && l.not != nil {
+		return l.not, false
 	}
 	if n >= l.minStem {
-		// Hash every prefix once; look up, longest first, those the
-		// Bloom filter lets through.
-		var hs [maxKey + 1]uint32
-		h := uint32(fnvOffset)
-		top := min(n, l.maxStem)
-		for k := 0; k < top; k++ {
-			h = (h ^ uint32(word[k])) * fnvPrime
-			hs[k+1] = h
-		}
-		for k := top; k >= l.minStem; k-- {
-			b := hs[k] % stemBits
-			if l.stemBloom[b/64]&(1<<(b%64)) == 0 {
-				continue
+		// Look up, longest first, the prefix lengths that a stem with the
+		// same first three bytes may have.
+		m := l.stemLens[stemBucket(p)] & (2<<min(n, l.maxStem) - 1)
+		for m != 0 {
+			k := 63 - bits.LeadingZeros64(m)
+			if s := l.stems.lookup(p, k); s != nil {
+				return s, elongated
 			}
-			if id, ok := l.stemT.get(word[:k], hs[k]); ok {
-				return id, elongated
-			}
+			m &^= 1 << k
 		}
 	}
-	return -1, elongated
+	return nil, elongated
 }
 
 // superlative looks up the base of a Spanish absolute superlative:
 // "buenísimo" as "bueno", "carísimas" as "cara", "facilísimo" as "fácil",
 // "grandísimo" as "grande".
-func (l *Lexicon) superlative(word []byte) (int32, bool) {
+func (l *Lexicon) superlative(word []byte) *slot {
 	n := len(word)
+	if n < 8 || word[n-1] != 'o' && word[n-1] != 'a' && word[n-1] != 's' {
+		return nil
+	}
 	for _, suf := range [...]string{"isimo", "isima", "isimos", "isimas"} {
 		if n < len(suf)+3 || string(word[n-len(suf):]) != suf {
 			continue
 		}
 		base := word[:n-len(suf)]
-		var b [maxKey]byte
+		var b [maxKey + keySlack]byte
 		for _, end := range [...]byte{suf[4], 'e', 0} {
 			k := append(b[:0], base...)
 			if end != 0 {
 				k = append(k, end)
 			}
-			if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
-				return id, true
+			if s := l.words.lookup(b[:], len(k)); s != nil {
+				return s
 			}
 		}
 	}
-	return -1, false
+	return nil
 }
 
 // collapse appends word to dst with runs of a letter cut to keep.
@@ -453,7 +522,7 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 	start := pos
 	for pos < len(text) {
 		c := text[pos]
-		if c >= utf8.RuneSelf || c == ' ' || c == '\n' || c == '\t' || c == '\r' || isASCIIWord(c) {
+		if c >= utf8.RuneSelf || asciiClass[c]&(cSpace|cWord) != 0 {
 			break
 		}
 		pos++
@@ -484,19 +553,25 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 			sentence = true
 		}
 	}
-	key := strings.Trim(run, ".,!?\"'")
-	if len(key) >= 2 && len(key) <= maxKey {
-		var b [maxKey]byte
-		k := b[:0]
+	// key is run without the marks around it.
+	i, j := 0, len(run)
+	for i < j && asciiClass[run[i]]&cTrim != 0 {
+		i++
+	}
+	for j > i && asciiClass[run[j-1]]&cTrim != 0 {
+		j--
+	}
+	if key := run[i:j]; len(key) >= 2 && len(key) <= maxKey {
+		var b [maxKey + keySlack]byte
 		for i := 0; i < len(key); i++ {
 			c := key[i]
-			if 'A' <= c && c <= 'Z' {
+			if asciiClass[c]&cUpper != 0 {
 				c += 'a' - 'A'
 			}
-			k = append(k, c)
+			b[i] = c
 		}
-		if id, ok := l.wordT.get(k, fnvBytes(k)); ok {
-			l.push(w, id, w.nb, 0, fSymbol)
+		if s := l.words.lookup(b[:], len(key)); s != nil {
+			l.push(w, s, w.nb, 0, fSymbol)
 			w.clause = true
 			return pos
 		}
@@ -510,15 +585,17 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 // phrases joins two-word terms ("kind of", "sin embargo", "nie działa"):
 // the first token takes the phrase's entry and the second is skipped.
 func (l *Lexicon) phrases(w *window) {
+	var k [maxKey + keySlack]byte
 	for i := 0; i+1 < w.nt; i++ {
 		a, b := &w.toks[i], &w.toks[i+1]
-		if a.e < 0 || !l.entries[a.e].phrase || a.flags&fSkip != 0 || b.flags&(fClause|fSymbol) != 0 || int(a.n)+int(b.n)+1 > maxKey {
+		if !a.phrase || a.flags&fSkip != 0 || b.flags&(fClause|fSymbol) != 0 || int(a.n)+int(b.n)+1 > maxKey {
 			continue
 		}
-		var k [maxKey]byte
-		key := append(append(append(k[:0], w.buf[a.off:int(a.off)+int(a.n)]...), ' '), w.buf[b.off:int(b.off)+int(b.n)]...)
-		if id, ok := l.wordT.get(key, fnvBytes(key)); ok && l.entries[id].langs != 0 {
-			a.e = id
+		n := copy(k[:], w.buf[a.off:int(a.off)+int(a.n)])
+		k[n] = ' '
+		n += 1 + copy(k[n+1:], w.buf[b.off:int(b.off)+int(b.n)])
+		if s := l.words.lookup(k[:], n); s != nil && s.langs != 0 {
+			a.e, a.langs, a.phrase = s.id, s.langs, s.phrase
 			a.flags |= b.flags & (fCaps | fEmph)
 			b.flags |= fSkip
 		}
@@ -526,19 +603,17 @@ func (l *Lexicon) phrases(w *window) {
 }
 
 // detect returns the language whose lexicon knows most tokens of w, or -1.
-func (l *Lexicon) detect(w *window) int {
+func detect(w *window) int {
 	var count [langAny]int
 	for i := 0; i < w.nt; i++ {
-		t := w.toks[i]
-		if t.e < 0 || t.flags&fSkip != 0 {
+		t := &w.toks[i]
+		if t.flags&fSkip != 0 {
 			continue
 		}
-		langs := l.entries[t.e].langs
-		for lang := range langAny {
-			if langs&(1<<lang) != 0 {
-				count[lang]++
-			}
-		}
+		langs := t.langs
+		count[langEN] += int(langs >> langEN & 1)
+		count[langES] += int(langs >> langES & 1)
+		count[langPL] += int(langs >> langPL & 1)
 	}
 	best := -1
 	for lang := range langAny {
@@ -576,9 +651,10 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 	var ss [maxToks]sense
 	mixed := w.caps > 0 && w.caps < w.word
 	but := -1
+	senses := l.senses[lang+1]
 	for i := 0; i < w.nt; i++ {
-		if w.toks[i].flags&fSkip == 0 {
-			ss[i] = l.senseOf(w.toks[i].e, lang)
+		if tk := &w.toks[i]; tk.flags&fSkip == 0 && tk.e >= 0 {
+			ss[i] = senses[tk.e]
 			if ss[i].kind&kindBut != 0 {
 				but = i
 			}

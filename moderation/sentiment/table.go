@@ -1,82 +1,137 @@
 package sentiment
 
-// table is an open-addressing hash table from keys to entry ids, keyed by
-// FNV-1a so that a word's prefixes are hashed in one pass (see
-// lookupWord). It is built once and only read afterwards.
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// table is an open-addressing hash table from keys to entry ids, built
+// once and only read afterwards. A slot holds the first 16 bytes of its
+// key as two words, so most look-ups compare two integers and a length
+// instead of strings; the rest of a longer key is in long.
 type table struct {
-	slots []slot   // 8 bytes each, so the hot part fits in cache
-	keys  []string // by slot
-	mask  uint32
+	// index is the open-addressing part, 4 bytes a slot so that it stays cached:
+	// a slot + 1 in its low idxBits (0 when empty), and above them the
+	// same bits of the key's hash, which rule out most other keys.
+	index   []uint32
+	mask    uint32
+	idxBits uint8
+	slots   []slot // dense
+	long    string // bytes 16 and after of the keys longer than 16 bytes
 }
 
 type slot struct {
-	h  uint32
-	id int32 // entry id + 1; 0 marks an empty slot
+	w0, w1 uint64 // key bytes 0-7 and 8-15, little-endian, zero-padded
+	id     int32  // entry id
+	off    uint32 // where the key's bytes after the 16th are in long
+	n      uint8  // key length; 0 marks an empty slot
+	langs  uint8  // the entry's langs
+	phrase bool   // the entry's phrase
 }
+
+// keySlack is how many readable bytes must follow a key handed to
+// table.lookup: it loads 16 bytes at a time and masks off the excess.
+const keySlack = 16
 
 const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
+	hashK0 = 0x9E3779B97F4A7C15
+	hashK1 = 0xC2B2AE3D27D4EB4F
+	hashK2 = 0x165667B19E3779F9
 )
 
-// fnv is FNV-1a, 32 bits.
-func fnv(k string) uint32 {
-	h := uint32(fnvOffset)
-	for i := 0; i < len(k); i++ {
-		h = (h ^ uint32(k[i])) * fnvPrime
+// load16 returns the first n (at most 16) bytes of p, which has at least
+// 16, as two little-endian words, zero-padded.
+func load16(p []byte, n int) (w0, w1 uint64) {
+	_ = p[15]
+	w0 = binary.LittleEndian.Uint64(p)
+	w1 = binary.LittleEndian.Uint64(p[8:])
+	switch {
+	case n < 8:
+		w0 &= 1<<(8*uint(n)) - 1
+		w1 = 0
+	case n < 16:
+		w1 &= 1<<(8*uint(n-8)) - 1
 	}
-	return h
+	return w0, w1
 }
 
-func fnvBytes(k []byte) uint32 {
-	h := uint32(fnvOffset)
-	for _, c := range k {
-		h = (h ^ uint32(c)) * fnvPrime
+// hashKey hashes a key of n bytes from its first two words and, beyond 16
+// bytes, the rest (p[16:n], readable up to n+keySlack).
+func hashKey(w0, w1 uint64, p []byte, n int) uint32 {
+	h := w0*hashK1 ^ (w1+uint64(n))*hashK2
+	for i := 16; i < n; i += 8 {
+		w := binary.LittleEndian.Uint64(p[i:])
+		if r := n - i; r < 8 {
+			w &= 1<<(8*uint(r)) - 1
+		}
+		h = (h ^ w) * hashK1
 	}
-	return h
+	return uint32(h * hashK0 >> 32)
 }
 
-// newTable returns a table of m, at most half full.
-func newTable(m map[string]int32) table {
+// padded returns k with keySlack zero bytes after it.
+func padded(k string) []byte {
+	b := make([]byte, len(k), len(k)+keySlack)
+	copy(b, k)
+	return b[: len(k) : len(k)+keySlack]
+}
+
+// newTable returns a table of m, its index at most a quarter full. info gives
+// the langs and phrase of an entry id.
+func newTable(m map[string]int32, info func(id int32) (uint8, bool)) table {
 	size := 16
-	for size < 2*len(m) {
+	for size*2 < 8*len(m) {
 		size *= 2
 	}
-	t := table{slots: make([]slot, size), keys: make([]string, size), mask: uint32(size - 1)}
+	t := table{index: make([]uint32, size), mask: uint32(size - 1), idxBits: uint8(bits.Len(uint(len(m))))}
+	var long []byte
 	for k, id := range m {
-		h := fnv(k)
+		p := padded(k)
+		n := len(k)
+		w0, w1 := load16(p[:n+keySlack], n)
+		h := hashKey(w0, w1, p[:n+keySlack], n)
 		i := h & t.mask
-		for t.slots[i].id != 0 {
+		for t.index[i] != 0 {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i] = slot{h: h, id: id + 1}
-		t.keys[i] = k
+		langs, phrase := info(id)
+		s := slot{w0: w0, w1: w1, id: id, n: uint8(n), langs: langs, phrase: phrase}
+		if n > 16 {
+			s.off = uint32(len(long))
+			long = append(long, k[16:]...)
+		}
+		t.slots = append(t.slots, s)
+		t.index[i] = h>>t.idxBits<<t.idxBits | uint32(len(t.slots))
 	}
+	t.long = string(long)
 	return t
 }
 
-// get returns the id of key k, whose FNV-1a hash is h.
-func (t *table) get(k []byte, h uint32) (int32, bool) {
+// lookup returns the slot of the key p[:n], or nil; p holds at least
+// n+keySlack bytes. 0 < n <= maxKey.
+func (t *table) lookup(p []byte, n int) *slot {
+	w0, w1 := load16(p, n)
+	h := hashKey(w0, w1, p, n)
+	b := t.idxBits
+	tag := h >> b
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		s := &t.slots[i]
-		if s.id == 0 {
-			return -1, false
+		x := t.index[i]
+		if x == 0 {
+			return nil
 		}
-		if s.h == h && t.keys[i] == string(k) {
-			return s.id - 1, true
+		if x>>b != tag {
+			continue
+		}
+		s := &t.slots[x&(1<<b-1)-1]
+		if s.w0 == w0 && s.w1 == w1 && int(s.n) == n && (n <= 16 || t.long[s.off:s.off+uint32(n-16)] == string(p[16:n])) {
+			return s
 		}
 	}
 }
 
-func (t *table) getString(k string) (int32, bool) {
-	h := fnv(k)
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		s := &t.slots[i]
-		if s.id == 0 {
-			return -1, false
-		}
-		if s.h == h && t.keys[i] == k {
-			return s.id - 1, true
-		}
-	}
+// lookupString looks up k, of at most maxKey bytes.
+func (t *table) lookupString(k string) *slot {
+	var b [maxKey + keySlack]byte
+	n := copy(b[:], k)
+	return t.lookup(b[:], n)
 }
