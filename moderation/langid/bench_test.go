@@ -8,7 +8,7 @@ import (
 // benchCorpus builds a deterministic mix of en, es and pl mentions of 40 to
 // 280 bytes from the test sets: single texts, and runs of texts of one
 // language joined until the next would pass 280 bytes.
-func benchCorpus(b *testing.B) []string {
+func benchCorpus(b testing.TB) []string {
 	rng := rand.New(rand.NewPCG(13, 6))
 	var corpus []string
 	for _, name := range []string{"en", "es", "pl"} {
