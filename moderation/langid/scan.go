@@ -55,13 +55,11 @@ const (
 )
 
 // byteClass maps a byte to its letter code (1..26) when it is an ASCII
-// letter, or else to one of the classes below.
+// letter, to 0 when it is any other ASCII byte, or to one of the flags
+// below. The low five bits are always the letter code: 0 for the flags.
 var byteClass = func() (t [256]uint8) {
-	for i := range t {
-		t[i] = clsOther
-		if i >= utf8.RuneSelf {
-			t[i] = clsHigh
-		}
+	for i := utf8.RuneSelf; i < len(t); i++ {
+		t[i] = clsHigh
 	}
 	for c := 'a'; c <= 'z'; c++ {
 		t[c] = uint8(c-'a') + 1
@@ -73,20 +71,23 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
-// mayBeSkipped marks the bytes that can start a token skipTokens passes
-// over, or more white space.
-var mayBeSkipped = func() (t [256]bool) {
-	for _, c := range "@#hHwW \t\n\r\v\f" {
-		t[c] = true
+const (
+	clsHigh  = 0x80 // a byte of a multi-byte UTF-8 sequence (or invalid)
+	clsSpace = 0x40 // ASCII white space: ends a token
+)
+
+// follows holds, for each byte, the flags of byteClass that send the byte
+// before it to the slow path of fill: clsHigh always, and clsSpace when the
+// byte can start a token skipTokens passes over ('@', '#', 'h', 'w').
+var follows = func() (t [256]uint8) {
+	for i := range t {
+		t[i] = clsHigh
+	}
+	for _, c := range "@#hHwW" {
+		t[c] |= clsSpace
 	}
 	return t
 }()
-
-const (
-	clsHigh  = 0x20 // a byte of a multi-byte UTF-8 sequence (or invalid)
-	clsSpace = 0x40 // ASCII white space: ends a token
-	clsOther = 0x80 // any other ASCII byte: ends a word, not a token
-)
 
 // latinLetter describes a letter in U+00C0..U+017F: its folded code and the
 // mask of modelled languages that write it. A zero mask means no modelled
@@ -203,38 +204,65 @@ func newScanner(text string) scanner {
 //
 // Each word w yields the trigrams of "  w " (two boundaries before, one
 // after): the first letter alone counts too, as the start of a word.
+//
+// The inner loop takes ASCII letters, white space and other ASCII bytes
+// without a branch on the byte, since whether a byte ends a word is as
+// random as word lengths: every byte writes an index to buf, and n advances
+// only when it is a trigram. It stops at a non-ASCII byte, at white space
+// before '@', '#', 'h' or 'w', and before the last byte of the text; the
+// outer loop takes that byte.
 func (s *scanner) fill(buf *[64]uint16) int {
 	n := 0
 	text := s.text
-	i, w, p1, letters := s.i, s.w, s.p1, s.letters
+	i, w, p1, letters := s.i, uint(s.w), uint(s.p1), s.letters
 	for i < len(text) && n < len(buf)-1 {
-		c := byteClass[text[i]]
-		i++
-		if c == clsHigh {
-			c, i = s.rune(text, i-1)
+		// At most one trigram per byte: stop before the buffer is full and
+		// before the last byte, so that text[i+1] exists.
+		stop := i + min(len(buf)-1-n, len(text)-1-i)
+		for ; i < stop; i++ {
+			x := byteClass[text[i]]
+			if x&follows[text[i+1]] != 0 {
+				break
+			}
+			c := uint(x & 31) // the letter code, 0 for anything else
+			// isLetter is 1 for a letter code (1..26) and 0 for 0; so is
+			// open for p1, the previous code, when a word is open.
+			isLetter, open := (c+31)>>5, (p1+31)>>5
+			buf[n&63] = uint16(w*alphabet + c) // w*alphabet when c ends the word
+			n += int(isLetter | open)
+			letters += int(isLetter)
+			w = (p1*alphabet + c) & -isLetter // 0 outside a word
+			p1 = c
 		}
-		if c < alphabet && c != 0 {
-			letters++
-			buf[n] = w*alphabet + uint16(c)
-			n++
-			w, p1 = uint16(p1)*alphabet+uint16(c), c
+		if i == stop && (i != len(text)-1 || n == len(buf)-1) {
 			continue
 		}
-		// The end of a word, if one is open; without a branch, since its
-		// outcome is as random as word lengths.
-		buf[n] = w * alphabet
-		n += int(p1+31) >> 5 // 0 for p1 == 0, 1 for 1..26
-		w, p1 = 0, 0
-		if c == clsSpace && i < len(text) && mayBeSkipped[text[i]] {
-			i = skipTokens(text, i)
+		// A non-ASCII byte, white space that may precede a skipped token,
+		// or the last byte.
+		x := byteClass[text[i]]
+		c := uint(x & 31)
+		next := i + 1
+		if x == clsHigh {
+			var r uint8
+			r, next = s.rune(text, i)
+			c = uint(r)
+		} else if x == clsSpace && next < len(text) && skipToken(text[next:]) {
+			next = skipTokens(text, next)
 		}
+		i = next
+		isLetter, open := (c+31)>>5, (p1+31)>>5
+		buf[n&63] = uint16(w*alphabet + c)
+		n += int(isLetter | open)
+		letters += int(isLetter)
+		w = (p1*alphabet + c) & -isLetter
+		p1 = c
 	}
 	if i >= len(text) && p1 != 0 {
-		buf[n] = w * alphabet
+		buf[n] = uint16(w * alphabet)
 		n++
 		w, p1 = 0, 0
 	}
-	s.i, s.w, s.p1, s.letters = i, w, p1, letters
+	s.i, s.w, s.p1, s.letters = i, uint16(w), uint8(p1), letters
 	return n
 }
 
