@@ -125,24 +125,53 @@ func TestDetectSameAsReferenceRandom(t *testing.T) {
 	}
 }
 
-// TestScannerSameAsReference checks the trigrams, letters and marks the
-// scanner yields, which training also reads.
+// TestScannerSameAsReference checks the trigrams, letters and marks of the
+// training tokenizer, and TestCostsSameAsTrigrams those of costs.
 func TestScannerSameAsReference(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 2))
-	texts := diffTexts(t)
-	for range 20000 {
-		texts = append(texts, randomText(rng))
-	}
-	for _, text := range texts {
-		got, want := scanAll(text), refScanAll(text)
-		if !equalScan(got, want) {
+	for _, text := range scanTexts(t) {
+		if got, want := scanAll(text), refScanAll(text); !equalScan(got, want) {
 			t.Fatalf("scan(%q)\n got %+v\nwant %+v", text, got, want)
 		}
 	}
 }
 
+func TestCostsSameAsTrigrams(t *testing.T) {
+	for _, text := range scanTexts(t) {
+		checkCosts(t, text)
+	}
+}
+
+func scanTexts(t testing.TB) []string {
+	rng := rand.New(rand.NewPCG(13, 2))
+	texts := diffTexts(t)
+	for range 20000 {
+		texts = append(texts, randomText(rng))
+	}
+	return texts
+}
+
+// checkCosts checks the sums, the number of trigrams, the letters and the
+// marks of scanner.costs against the trigrams of the training tokenizer.
+func checkCosts(t testing.TB, text string) {
+	t.Helper()
+	idxs, want := trigrams(text)
+	var wantSums [numLangs]uint32
+	for _, idx := range idxs {
+		for l := range wantSums {
+			wantSums[l] += uint32(profileTable[idx*numLangs+l])
+		}
+	}
+	s := scanner{text: text}
+	loadCosts()
+	sums, total := s.costs()
+	if sums != wantSums || total != len(idxs) || s.letters != want.letters || s.marks != want.marks {
+		t.Fatalf("costs(%q) = %v, %d trigrams, %d letters, marks %v\nwant %v, %d, %d, %v",
+			text, sums, total, s.letters, s.marks, wantSums, len(idxs), want.letters, want.marks)
+	}
+}
+
 type scanResult struct {
-	trigrams []uint16
+	trigrams []int
 	letters  int
 	marks    [numClasses]uint32
 }
@@ -160,19 +189,8 @@ func equalScan(a, b scanResult) bool {
 }
 
 func scanAll(text string) scanResult {
-	var r scanResult
-	var buf [64]uint16
-	s := newScanner(text)
-	for {
-		n := s.fill(&buf)
-		if n == 0 {
-			break
-		}
-		r.trigrams = append(r.trigrams, buf[:n]...)
-	}
-	r.letters = s.letters
-	r.marks = s.marks
-	return r
+	idxs, s := trigrams(text)
+	return scanResult{idxs, s.letters, s.marks}
 }
 
 func refScanAll(text string) scanResult {
@@ -184,7 +202,9 @@ func refScanAll(text string) scanResult {
 		if n == 0 {
 			break
 		}
-		r.trigrams = append(r.trigrams, buf[:n]...)
+		for _, idx := range buf[:n] {
+			r.trigrams = append(r.trigrams, int(idx))
+		}
 	}
 	r.letters = s.letters
 	r.marks = s.marks
@@ -206,5 +226,6 @@ func FuzzDetectSameAsReference(f *testing.F) {
 		if got, want := scanAll(text), refScanAll(text); !equalScan(got, want) {
 			t.Fatalf("scan(%q)\n got %+v\nwant %+v", text, got, want)
 		}
+		checkCosts(t, text)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/binary"
 	"math"
+	"sync"
 )
 
 //go:generate go test -run ^TestProfilesUpToDate$ -update
@@ -40,6 +41,30 @@ var weights = func() (t [1024]float64) {
 	return t
 }()
 
+// costs is profileTable laid out for the scanner; loadCosts fills it on
+// first use.
+var costs costTable
+
+// loadCosts fills costs from profileTable, once, and reports whether
+// profileTable holds a whole table.
+var loadCosts = sync.OnceValue(func() bool {
+	if len(profileTable) < numTrigrams*numLangs {
+		return false
+	}
+	for a := range alphabet {
+		for b := range alphabet {
+			for c := range alphabet {
+				if a|b|c == 0 {
+					continue // three boundaries: never a trigram
+				}
+				dense := (a*alphabet+b)*alphabet + c
+				costs[a<<10|b<<5|c] = binary.LittleEndian.Uint64(profileTable[dense*numLangs:])
+			}
+		}
+	}
+	return true
+})
+
 // Profiles is the default [Detector]: character trigram profiles plus script
 // and diacritic cues, for English, Spanish and Polish. It also models
 // Portuguese, Italian, French, German and Catalan so that texts in those
@@ -49,55 +74,23 @@ var weights = func() (t [1024]float64) {
 // about 0.3 µs of CPU for a 50-byte mention and 1 µs for 280 bytes on the
 // (shared, loaded) development machine. The zero value is ready to use and equivalent to [New].
 // A Profiles is safe for concurrent use.
-type Profiles struct {
-	table []byte
-}
+type Profiles struct{}
 
 var _ Detector = (*Profiles)(nil)
 
 // New returns the detector with the built-in profiles.
 func New() *Profiles {
-	return &Profiles{table: profileTable}
+	return &Profiles{}
 }
 
 // Detect guesses the language of text. See the package documentation for
 // the method and its limits.
 func (p *Profiles) Detect(text string) Guess {
-	table := profileTable
-	if p != nil && p.table != nil {
-		table = p.table
-	}
-	if len(table) < numTrigrams*numLangs {
+	if !loadCosts() {
 		return Guess{}
 	}
-	s := newScanner(text)
-	var (
-		buf     [64]uint16
-		sums    [numLangs]uint32
-		lo, hi  uint64 // 16-bit lanes: languages 0,2,4,6 and 1,3,5,7
-		pending int    // trigrams in the lanes
-		total   int
-	)
-	for {
-		n := s.fill(&buf)
-		if n == 0 {
-			break
-		}
-		for _, idx := range buf[:n] {
-			e := binary.LittleEndian.Uint64(table[int(idx)*numLangs:])
-			lo += e & 0x00ff00ff00ff00ff
-			hi += (e >> 8) & 0x00ff00ff00ff00ff
-		}
-		total += n
-		pending += n
-		// A lane gains at most 255 per trigram, so 256 trigrams fit in
-		// 16 bits; empty the lanes before the next chunk could overflow them.
-		if pending > 256-len(buf) {
-			addLanes(&sums, lo, hi)
-			lo, hi, pending = 0, 0, 0
-		}
-	}
-	addLanes(&sums, lo, hi)
+	s := scanner{text: text}
+	sums, total := s.costs()
 	if s.letters < minLetters || total == 0 {
 		return Guess{}
 	}
@@ -141,13 +134,4 @@ func (p *Profiles) Detect(text string) Guess {
 		return Guess{Confidence: conf}
 	}
 	return Guess{Lang: langTags[best], Confidence: conf}
-}
-
-// addLanes adds the 16-bit lanes of lo (languages 0, 2, 4, 6) and hi
-// (languages 1, 3, 5, 7) to sums.
-func addLanes(sums *[numLangs]uint32, lo, hi uint64) {
-	for k := range numLangs / 2 {
-		sums[2*k] += uint32(lo>>(16*k)) & 0xffff
-		sums[2*k+1] += uint32(hi>>(16*k)) & 0xffff
-	}
 }

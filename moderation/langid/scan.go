@@ -54,19 +54,26 @@ const (
 	mCA = 1 << langCA
 )
 
-// byteClass maps a byte to its letter code (1..26) when it is an ASCII
-// letter, to 0 when it is any other ASCII byte, or to one of the flags
-// below. The low five bits are always the letter code: 0 for the flags.
-var byteClass = func() (t [256]uint8) {
-	for i := utf8.RuneSelf; i < len(t); i++ {
-		t[i] = clsHigh
+// byteClass maps a byte b to its letter code (1..26) when it is an ASCII
+// letter, to 0 when it is any other ASCII byte, or to clsHigh or clsSpace;
+// bits 8 and up are the flags nextAny and nextSkip, which the inner loop of
+// costs tests on the byte after b.
+var byteClass = func() (t [256]uint16) {
+	for i := range t {
+		t[i] = nextAny
+		if i >= utf8.RuneSelf {
+			t[i] |= clsHigh
+		}
 	}
 	for c := 'a'; c <= 'z'; c++ {
-		t[c] = uint8(c-'a') + 1
-		t[c-'a'+'A'] = uint8(c-'a') + 1
+		t[c] |= uint16(c-'a') + 1
+		t[c-'a'+'A'] |= uint16(c-'a') + 1
 	}
 	for _, c := range " \t\n\r\v\f" {
-		t[c] = clsSpace
+		t[c] |= clsSpace
+	}
+	for _, c := range "@#hHwW" {
+		t[c] |= nextSkip
 	}
 	return t
 }()
@@ -74,20 +81,14 @@ var byteClass = func() (t [256]uint8) {
 const (
 	clsHigh  = 0x80 // a byte of a multi-byte UTF-8 sequence (or invalid)
 	clsSpace = 0x40 // ASCII white space: ends a token
-)
+	codeMask = 0x1f // the letter code in a byteClass; 0 for clsHigh, clsSpace
 
-// follows holds, for each byte, the flags of byteClass that send the byte
-// before it to the slow path of fill: clsHigh always, and clsSpace when the
-// byte can start a token skipTokens passes over ('@', '#', 'h', 'w').
-var follows = func() (t [256]uint8) {
-	for i := range t {
-		t[i] = clsHigh
-	}
-	for _, c := range "@#hHwW" {
-		t[c] |= clsSpace
-	}
-	return t
-}()
+	// Shifted right by 8, the flags that send the byte before to the slow
+	// path of costs: any byte after a non-ASCII one, and '@', '#', 'h' and
+	// 'w' after white space, as they may start a token skipTokens passes.
+	nextAny  = clsHigh << 8
+	nextSkip = clsSpace << 8
+)
 
 // latinLetter describes a letter in U+00C0..U+017F: its folded code and the
 // mask of modelled languages that write it. A zero mask means no modelled
@@ -174,9 +175,9 @@ var latinTable = func() (t [0x180 - latinBase]latinLetter) {
 	return t
 }()
 
-// scanner walks a text and emits the indexes of its letter trigrams into a
-// buffer. It is the single tokenizer behind both detection and training, so
-// the tables always see text cut the same way.
+// scanner walks a text, adds the costs of its letter trigrams and counts
+// its letters and marks. It is the single tokenizer behind detection; the
+// training test reads the same trigrams one by one (see TestTrigrams).
 //
 // Rules: tokens are separated by ASCII white space; a token that starts with
 // '@' or '#', or with "http://", "https://" or "www.", is skipped whole. In
@@ -186,84 +187,134 @@ var latinTable = func() (t [0x180 - latinBase]latinLetter) {
 // penalties, and letters outside the Latin script are counted as foreign.
 type scanner struct {
 	text    string
-	i       int
-	w       uint16 // the previous two codes as a bigram index p2*alphabet+p1
-	p1      uint8  // the previous code; 0 means outside a word
-	letters int    // letters seen, Latin-script
+	letters int // letters seen, Latin-script
 	marks   [numClasses]uint32
 }
 
-func newScanner(text string) scanner {
-	s := scanner{text: text}
-	s.i = skipTokens(text, 0)
-	return s
-}
+// tableBits is the number of bits of a trigram index in a costTable: five
+// for each letter code, a<<10 | b<<5 | c for the trigram abc.
+const tableBits = 15
 
-// fill writes up to len(buf) trigram indexes and reports how many it wrote.
-// It returns 0 only at the end of the text.
+// costTable holds, for each trigram index a<<10 | b<<5 | c, the costs of the
+// trigram abc in its numLangs bytes, in the order of langTags (byte 0 is
+// English). Index 0, three boundaries, is never a trigram and costs 0.
+type costTable [1 << tableBits]uint64
+
+// costs scans the text and returns the sums of the costs of its trigrams
+// per language (in costs, which must be loaded), and their number.
 //
 // Each word w yields the trigrams of "  w " (two boundaries before, one
 // after): the first letter alone counts too, as the start of a word.
-//
-// The inner loop takes ASCII letters, white space and other ASCII bytes
-// without a branch on the byte, since whether a byte ends a word is as
-// random as word lengths: every byte writes an index to buf, and n advances
-// only when it is a trigram. It stops at a non-ASCII byte, at white space
-// before '@', '#', 'h' or 'w', and before the last byte of the text; the
-// outer loop takes that byte.
-func (s *scanner) fill(buf *[64]uint16) int {
-	n := 0
+func (s *scanner) costs() (sums [numLangs]uint32, total int) {
 	text := s.text
-	i, w, p1, letters := s.i, uint(s.w), uint(s.p1), s.letters
-	for i < len(text) && n < len(buf)-1 {
-		// At most one trigram per byte: stop before the buffer is full and
-		// before the last byte, so that text[i+1] exists.
-		stop := i + min(len(buf)-1-n, len(text)-1-i)
-		for ; i < stop; i++ {
-			x := byteClass[text[i]]
-			if x&follows[text[i+1]] != 0 {
-				break
-			}
-			c := uint(x & 31) // the letter code, 0 for anything else
-			// isLetter is 1 for a letter code (1..26) and 0 for 0; so is
-			// open for p1, the previous code, when a word is open.
-			isLetter, open := (c+31)>>5, (p1+31)>>5
-			buf[n&63] = uint16(w*alphabet + c) // w*alphabet when c ends the word
-			n += int(isLetter | open)
-			letters += int(isLetter)
-			w = (p1*alphabet + c) & -isLetter // 0 outside a word
-			p1 = c
+	i := skipTokens(text, 0)
+	var (
+		r       run
+		pending int // trigrams, at most, in the lanes of r
+	)
+	// The lanes of r hold 16 bits each, and a trigram adds at most 255 to
+	// each: add them to sums before more than 256 trigrams are in them.
+	const lanes = 256
+	for i < len(text) {
+		if pending >= lanes-2 {
+			r = r.flush(&sums, &total, &s.letters)
+			pending = 0
 		}
-		if i == stop && (i != len(text)-1 || n == len(buf)-1) {
+		// At most one trigram per byte, and text[stop] exists.
+		stop := i + min(lanes-2-pending, len(text)-1-i)
+		var n int
+		r, n = r.ascii(text[i : stop+1])
+		i += n
+		pending += n + 1
+		if i == stop && i != len(text)-1 {
 			continue
 		}
 		// A non-ASCII byte, white space that may precede a skipped token,
-		// or the last byte.
+		// or the last byte: one step, the slow way.
 		x := byteClass[text[i]]
-		c := uint(x & 31)
+		c := uint(x & codeMask)
 		next := i + 1
-		if x == clsHigh {
-			var r uint8
-			r, next = s.rune(text, i)
-			c = uint(r)
-		} else if x == clsSpace && next < len(text) && skipToken(text[next:]) {
+		if x&clsHigh != 0 {
+			var code uint8
+			code, next = s.rune(text, i)
+			c = uint(code)
+		} else if x&clsSpace != 0 && next < len(text) && skipToken(text[next:]) {
 			next = skipTokens(text, next)
 		}
 		i = next
-		isLetter, open := (c+31)>>5, (p1+31)>>5
-		buf[n&63] = uint16(w*alphabet + c)
-		n += int(isLetter | open)
-		letters += int(isLetter)
-		w = (p1*alphabet + c) & -isLetter
-		p1 = c
+		r = r.step(c)
 	}
-	if i >= len(text) && p1 != 0 {
-		buf[n] = uint16(w * alphabet)
-		n++
-		w, p1 = 0, 0
+	// The end of the last word.
+	r = r.step(0)
+	r.flush(&sums, &total, &s.letters)
+	return sums, total
+}
+
+// run is the state of costs between its loops.
+type run struct {
+	lo, hi uint64 // 16-bit lanes: languages 0,2,4,6 and 1,3,5,7
+	counts uint64 // letters in the low 32 bits, trigrams in the high 32
+	k      uint   // the previous two codes, b<<5 | c; 0 outside a word
+}
+
+// step takes one letter code c, or 0 for a character that ends a word.
+//
+// Without a branch, since whether a byte ends a word is as random as word
+// lengths: idx is c after the previous two codes, which is the first trigram
+// of a word when r.k is 0, a word's end when c is 0, and index 0, which
+// costs nothing, when both are 0 (outside a word).
+func (r run) step(c uint) run {
+	idx := (r.k<<5 | c) & (1<<tableBits - 1)
+	e := costs[idx]
+	r.lo += e & 0x00ff00ff00ff00ff
+	r.hi += (e >> 8) & 0x00ff00ff00ff00ff
+	letter := (c + 31) >> 5 // 1 for the letter codes 1..26, 0 for 0
+	open := (r.k + 1023) >> 10
+	r.counts += uint64(letter | (letter|open)<<32)
+	r.k = idx & (1<<10 - 1) & -letter
+	return r
+}
+
+// ascii steps through the bytes of t and returns how many it took: it stops
+// at a non-ASCII byte, at white space before '@', '#', 'h' or 'w', and at
+// the last byte of t.
+func (r run) ascii(t string) (run, int) {
+	if len(t) < 2 {
+		return r, 0
 	}
-	s.i, s.w, s.p1, s.letters = i, uint16(w), uint8(p1), letters
-	return n
+	lo, hi, counts, k := r.lo, r.hi, r.counts, r.k
+	x := uint(byteClass[t[0]])
+	j := 0
+	for ; j < len(t)-1; j++ {
+		y := uint(byteClass[t[j+1]])
+		if x&(y>>8) != 0 {
+			break
+		}
+		// As in step.
+		c := x & codeMask
+		idx := (k<<5 | c) & (1<<tableBits - 1)
+		e := costs[idx]
+		lo += e & 0x00ff00ff00ff00ff
+		hi += (e >> 8) & 0x00ff00ff00ff00ff
+		letter := (c + 31) >> 5
+		open := (k + 1023) >> 10
+		counts += uint64(letter | (letter|open)<<32)
+		k = idx & (1<<10 - 1) & -letter
+		x = y
+	}
+	return run{lo, hi, counts, k}, j
+}
+
+// flush adds the lanes and counts of r to sums, total and letters and
+// returns r emptied.
+func (r run) flush(sums *[numLangs]uint32, total, letters *int) run {
+	for l := range numLangs / 2 {
+		sums[2*l] += uint32(r.lo>>(16*l)) & 0xffff
+		sums[2*l+1] += uint32(r.hi>>(16*l)) & 0xffff
+	}
+	*letters += int(uint32(r.counts))
+	*total += int(r.counts >> 32)
+	return run{k: r.k}
 }
 
 // rune decodes the non-ASCII character at text[j] and returns its letter
@@ -299,14 +350,14 @@ func (s *scanner) rune(text string, j int) (uint8, int) {
 func skipTokens(text string, i int) int {
 	for i < len(text) {
 		b := text[i]
-		if byteClass[b] == clsSpace {
+		if byteClass[b]&clsSpace != 0 {
 			i++
 			continue
 		}
 		if b != '@' && b != '#' && b|0x20 != 'h' && b|0x20 != 'w' || !skipToken(text[i:]) {
 			return i
 		}
-		for i < len(text) && byteClass[text[i]] != clsSpace {
+		for i < len(text) && byteClass[text[i]]&clsSpace == 0 {
 			i++
 		}
 	}

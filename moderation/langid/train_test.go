@@ -30,18 +30,11 @@ func trainTable(texts [numLangs][]string) []byte {
 	for l, lines := range texts {
 		var c3 [numTrigrams]float64
 		n := 0.0
-		var buf [64]uint16
 		for _, line := range lines {
-			s := newScanner(line)
-			for {
-				k := s.fill(&buf)
-				if k == 0 {
-					break
-				}
-				for _, idx := range buf[:k] {
-					c3[idx]++
-					n++
-				}
+			idxs, _ := trigrams(line)
+			for _, idx := range idxs {
+				c3[idx]++
+				n++
 			}
 		}
 		// Bigrams counted by their last two symbols; unigrams by their last.
@@ -63,6 +56,40 @@ func trainTable(texts [numLangs][]string) []byte {
 		}
 	}
 	return table
+}
+
+// trigrams returns the indexes (a*alphabet+b)*alphabet+c of the trigrams
+// abc of text, in order, and the scanner with the letters and marks counted:
+// the tokenizer of scanner.costs, one step at a time, for training.
+// TestCostsSameAsTrigrams checks that costs adds up exactly these trigrams.
+func trigrams(text string) ([]int, scanner) {
+	s := scanner{text: text}
+	var idxs []int
+	p2, p1 := 0, 0
+	for i := skipTokens(text, 0); i < len(text); {
+		x := byteClass[text[i]]
+		c, next := int(x&codeMask), i+1
+		if x&clsHigh != 0 {
+			var code uint8
+			code, next = s.rune(text, i)
+			c = int(code)
+		} else if x&clsSpace != 0 && next < len(text) && skipToken(text[next:]) {
+			next = skipTokens(text, next)
+		}
+		i = next
+		if c != 0 {
+			s.letters++
+			idxs = append(idxs, (p2*alphabet+p1)*alphabet+c)
+			p2, p1 = p1, c
+		} else if p1 != 0 {
+			idxs = append(idxs, (p2*alphabet+p1)*alphabet)
+			p2, p1 = 0, 0
+		}
+	}
+	if p1 != 0 {
+		idxs = append(idxs, (p2*alphabet+p1)*alphabet)
+	}
+	return idxs, s
 }
 
 // readLines returns the non-empty lines of a file.
