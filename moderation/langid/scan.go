@@ -54,11 +54,13 @@ const (
 	mCA = 1 << langCA
 )
 
-// byteClass maps a byte b to its letter code (1..26) when it is an ASCII
-// letter, to 0 when it is any other ASCII byte, or to clsHigh or clsSpace;
-// bits 8 and up are the flags nextAny and nextSkip, which the inner loop of
-// costs tests on the byte after b.
-var byteClass = func() (t [256]uint16) {
+// byteClass describes a byte in the fields below: its letter code, its
+// class, the classes of the byte before it that it sends to the slow path
+// of costs, and, for a letter, a count and a mask that carries the letter
+// into the next trigram index. The fields are placed so that the inner loop
+// of costs (ascii) gets each with one operation, and so that the sum of up
+// to 256 byteClasses holds the number of letters in bits 40-48.
+var byteClass = func() (t [256]uint64) {
 	for i := range t {
 		t[i] = nextAny
 		if i >= utf8.RuneSelf {
@@ -66,8 +68,8 @@ var byteClass = func() (t [256]uint16) {
 		}
 	}
 	for c := 'a'; c <= 'z'; c++ {
-		t[c] |= uint16(c-'a') + 1
-		t[c-'a'+'A'] |= uint16(c-'a') + 1
+		t[c] |= uint64(c-'a'+1) | isLetter | keepMask
+		t[c-'a'+'A'] = t[c]
 	}
 	for _, c := range " \t\n\r\v\f" {
 		t[c] |= clsSpace
@@ -78,16 +80,34 @@ var byteClass = func() (t [256]uint16) {
 	return t
 }()
 
+// The fields of a byteClass x. Bits 0-14 hold the letter code alone, so
+// that x & (1<<tableBits-1) is the code.
 const (
-	clsHigh  = 0x80 // a byte of a multi-byte UTF-8 sequence (or invalid)
-	clsSpace = 0x40 // ASCII white space: ends a token
-	codeMask = 0x1f // the letter code in a byteClass; 0 for clsHigh, clsSpace
+	// Bits 0-4: the letter code, 1..26 for an ASCII letter, 0 otherwise.
+	codeMask = 0x1f
 
-	// Shifted right by 8, the flags that send the byte before to the slow
-	// path of costs: any byte after a non-ASCII one, and '@', '#', 'h' and
-	// 'w' after white space, as they may start a token skipTokens passes.
-	nextAny  = clsHigh << 8
-	nextSkip = clsSpace << 8
+	// Bits 24-25: the class of a byte that is neither a letter nor another
+	// ASCII character, which only ends a word.
+	clsSpace = 1 << 24 // ASCII white space: ends a token
+	clsHigh  = 1 << 25 // a byte of a multi-byte UTF-8 sequence (or invalid)
+
+	// Bit 40: set for a letter.
+	isLetter = 1 << 40
+
+	// Bits 50-51: shifted right by nextShift, the classes of the byte
+	// before that go to the slow path: any byte before a non-ASCII one, and
+	// white space before '@', '#', 'h' and 'w', which may start a token
+	// skipTokens passes over. y>>nextShift has no other bit in common with
+	// any byteClass x.
+	nextShift = 26
+	nextAny   = clsHigh << nextShift
+	nextSkip  = clsSpace << nextShift
+
+	// Bits 54-63, set for a letter: shifted right by keepShift, the bits
+	// 5-14 of a trigram index (its first two letter codes) as a mask, and
+	// nothing above them.
+	keepShift = 49
+	keepMask  = (1<<tableBits - 1<<5) << keepShift
 )
 
 // latinLetter describes a letter in U+00C0..U+017F: its folded code and the
@@ -223,7 +243,7 @@ func (s *scanner) costs() (sums [numLangs]uint32, total int) {
 		// At most one trigram per byte, and text[stop] exists.
 		stop := i + min(lanes-2-pending, len(text)-1-i)
 		var n int
-		r, n = r.ascii(text[i : stop+1])
+		n, r.lo, r.hi, r.counts, r.prev = ascii(text[i:stop+1], r.lo, r.hi, r.counts, r.prev)
 		i += n
 		pending += n + 1
 		if i == stop && i != len(text)-1 {
@@ -232,89 +252,105 @@ func (s *scanner) costs() (sums [numLangs]uint32, total int) {
 		// A non-ASCII byte, white space that may precede a skipped token,
 		// or the last byte: one step, the slow way.
 		x := byteClass[text[i]]
-		c := uint(x & codeMask)
 		next := i + 1
 		if x&clsHigh != 0 {
 			var code uint8
 			code, next = s.rune(text, i)
-			c = uint(code)
+			x = letterClass(code)
 		} else if x&clsSpace != 0 && next < len(text) && skipToken(text[next:]) {
 			next = skipTokens(text, next)
 		}
 		i = next
-		r = r.step(c)
+		r = r.add(x)
 	}
 	// The end of the last word.
-	r = r.step(0)
+	r = r.add(letterClass(0))
 	r.flush(&sums, &total, &s.letters)
 	return sums, total
 }
 
 // run is the state of costs between its loops.
 type run struct {
-	lo, hi uint64 // 16-bit lanes: languages 0,2,4,6 and 1,3,5,7
-	counts uint64 // letters in the low 32 bits, trigrams in the high 32
-	k      uint   // the previous two codes, b<<5 | c; 0 outside a word
+	// lo + hi<<8 is the sum of the costs as 64-bit words, and hi holds the
+	// costs of languages 1, 3, 5 and 7 in 16-bit lanes: so lo - hi<<8 holds
+	// those of languages 0, 2, 4 and 6.
+	lo, hi uint64
+	// The sum of the byteClasses taken, plus trigramUnit for each trigram:
+	// the letters in bits 40-48 (isLetter), the trigrams in bits 15-23.
+	counts uint64
+	// The trigram index of the previous two letter codes a and b and a
+	// next code 0, a<<10 | b<<5; 0 outside a word.
+	prev uint64
 }
 
-// step takes one letter code c, or 0 for a character that ends a word.
+// trigramUnit counts a trigram in run.counts: bits 15-23 of a sum of up to
+// 256 byteClasses are 0, as its bits 0-12 hold the sum of letter codes.
+const trigramUnit = 1 << tableBits
+
+// letterClass returns the byteClass of the ASCII letter with code c, or
+// for 0 that of '`', a byte that only ends a word.
+func letterClass(c uint8) uint64 {
+	return byteClass['a'-1+c]
+}
+
+// add takes the byteClass x of a byte that is a letter or ends a word.
 //
 // Without a branch, since whether a byte ends a word is as random as word
-// lengths: idx is c after the previous two codes, which is the first trigram
-// of a word when r.k is 0, a word's end when c is 0, and index 0, which
-// costs nothing, when both are 0 (outside a word).
-func (r run) step(c uint) run {
-	idx := (r.k<<5 | c) & (1<<tableBits - 1)
-	e := costs[idx]
-	r.lo += e & 0x00ff00ff00ff00ff
-	r.hi += (e >> 8) & 0x00ff00ff00ff00ff
-	letter := (c + 31) >> 5 // 1 for the letter codes 1..26, 0 for 0
-	open := (r.k + 1023) >> 10
-	r.counts += uint64(letter | (letter|open)<<32)
-	r.k = idx & (1<<10 - 1) & -letter
+// lengths: idx is x's letter code after the previous two, which is the first
+// trigram of a word when r.prev is 0, a word's end when the code is 0, and
+// index 0, which costs nothing, when both are 0 (outside a word).
+func (r run) add(x uint64) run {
+	r.lo, r.hi, r.counts, r.prev = add(r.lo, r.hi, r.counts, r.prev, x)
 	return r
 }
 
-// ascii steps through the bytes of t and returns how many it took: it stops
-// at a non-ASCII byte, at white space before '@', '#', 'h' or 'w', and at
-// the last byte of t.
-func (r run) ascii(t string) (run, int) {
+// add is run.add on the fields of a run, for the inner loop.
+func add(lo, hi, counts, prev, x uint64) (uint64, uint64, uint64, uint64) {
+	u := prev | x
+	idx := u & (1<<tableBits - 1)
+	e := costs[idx]
+	lo += e
+	hi += (e >> 8) & 0x00ff00ff00ff00ff
+	counts += x
+	counts += (idx + trigramUnit - 1) & trigramUnit // trigramUnit unless idx is 0
+	// The second letter code becomes the first, x's code the second, or
+	// both 0 when x is not a letter.
+	prev = (u << 5) & (x >> keepShift)
+	return lo, hi, counts, prev
+}
+
+// ascii steps through the bytes of t, as run.add with lo, hi, counts and
+// prev, and returns how many it took and the new values: it stops at a
+// non-ASCII byte, at white space before '@', '#', 'h' or 'w', and at the
+// last byte of t.
+func ascii(t string, lo, hi, counts, prev uint64) (int, uint64, uint64, uint64, uint64) {
 	if len(t) < 2 {
-		return r, 0
+		return 0, lo, hi, counts, prev
 	}
-	lo, hi, counts, k := r.lo, r.hi, r.counts, r.k
-	x := uint(byteClass[t[0]])
+	x := byteClass[t[0]]
 	j := 0
 	for ; j < len(t)-1; j++ {
-		y := uint(byteClass[t[j+1]])
-		if x&(y>>8) != 0 {
+		y := byteClass[t[j+1]]
+		if x&(y>>nextShift) != 0 {
 			break
 		}
-		// As in step.
-		c := x & codeMask
-		idx := (k<<5 | c) & (1<<tableBits - 1)
-		e := costs[idx]
-		lo += e & 0x00ff00ff00ff00ff
-		hi += (e >> 8) & 0x00ff00ff00ff00ff
-		letter := (c + 31) >> 5
-		open := (k + 1023) >> 10
-		counts += uint64(letter | (letter|open)<<32)
-		k = idx & (1<<10 - 1) & -letter
+		lo, hi, counts, prev = add(lo, hi, counts, prev, x)
 		x = y
 	}
-	return run{lo, hi, counts, k}, j
+	return j, lo, hi, counts, prev
 }
 
 // flush adds the lanes and counts of r to sums, total and letters and
 // returns r emptied.
 func (r run) flush(sums *[numLangs]uint32, total, letters *int) run {
+	even := r.lo - r.hi<<8
 	for l := range numLangs / 2 {
-		sums[2*l] += uint32(r.lo>>(16*l)) & 0xffff
+		sums[2*l] += uint32(even>>(16*l)) & 0xffff
 		sums[2*l+1] += uint32(r.hi>>(16*l)) & 0xffff
 	}
-	*letters += int(uint32(r.counts))
-	*total += int(r.counts >> 32)
-	return run{k: r.k}
+	*letters += int(r.counts>>40) & 0x1ff
+	*total += int(r.counts>>tableBits) & 0x1ff
+	return run{prev: r.prev}
 }
 
 // rune decodes the non-ASCII character at text[j] and returns its letter
