@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
 // The differential tests compare Profiles with refProfiles (ref_test.go),
@@ -101,9 +103,9 @@ func TestDetectSameAsReferenceRandom(t *testing.T) {
 	d, ref := New(), refNew()
 	rng := rand.New(rand.NewPCG(13, 1))
 	texts := diffTexts(t)
-	rounds := 200000
-	if testing.Short() {
-		rounds = 20000
+	rounds := 40000
+	if testing.Short() || testbudget.Race {
+		rounds = 10000
 	}
 	for range rounds {
 		var text string
@@ -144,7 +146,11 @@ func TestCostsSameAsTrigrams(t *testing.T) {
 func scanTexts(t testing.TB) []string {
 	rng := rand.New(rand.NewPCG(13, 2))
 	texts := diffTexts(t)
-	for range 20000 {
+	n := 20000
+	if testing.Short() || testbudget.Race {
+		n = 3000
+	}
+	for range n {
 		texts = append(texts, randomText(rng))
 	}
 	return texts

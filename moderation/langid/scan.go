@@ -197,7 +197,7 @@ var latinTable = func() (t [0x180 - latinBase]latinLetter) {
 
 // scanner walks a text, adds the costs of its letter trigrams and counts
 // its letters and marks. It is the single tokenizer behind detection; the
-// training test reads the same trigrams one by one (see TestTrigrams).
+// training test reads the same trigrams one by one (trigrams in train_test.go; TestCostsSameAsTrigrams).
 //
 // Rules: tokens are separated by ASCII white space; a token that starts with
 // '@' or '#', or with "http://", "https://" or "www.", is skipped whole. In
@@ -221,7 +221,7 @@ const tableBits = 15
 type costTable [1 << tableBits]uint64
 
 // costs scans the text and returns the sums of the costs of its trigrams
-// per language (in costs, which must be loaded), and their number.
+// per language (in trigramCosts, which must be loaded), and their number.
 //
 // Each word w yields the trigrams of "  w " (two boundaries before, one
 // after): the first letter alone counts too, as the start of a word.
@@ -308,7 +308,7 @@ func (r run) add(x uint64) run {
 func add(lo, hi, counts, prev, x uint64) (uint64, uint64, uint64, uint64) {
 	u := prev | x
 	idx := u & (1<<tableBits - 1)
-	e := costs[idx]
+	e := trigramCosts[idx]
 	lo += e
 	hi += (e >> 8) & 0x00ff00ff00ff00ff
 	counts += x
