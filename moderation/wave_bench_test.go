@@ -133,4 +133,3 @@ func TestWaveWorkload(t *testing.T) {
 	}
 	t.Logf("%d of %d mentions reach the wave condition, %d waves", reached, 2*len(ms), waves)
 }
-
