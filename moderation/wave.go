@@ -1,6 +1,8 @@
 package moderation
 
 import (
+	"encoding/binary"
+	"math"
 	"math/bits"
 	"sync"
 	"unicode"
@@ -19,81 +21,157 @@ const minWaveWords = 3
 // more than half of the words' hashes have bit i set. Nearly the same
 // texts get fingerprints a few bits apart. It returns 0 for a text of
 // fewer than minWaveWords words.
+//
+// The text is read 64 bytes at a time: wordBits marks the bytes that
+// belong to words, and the places where the marks change, word starts and
+// ends in turn, are listed in pos; every few blocks, and at the end,
+// hashWords hashes the words listed and counts the bits of their hashes.
 func simhash(text []byte) uint64 {
-	var acc [8]uint64 // acc[j], byte k: how many hashes have bit 8k+j set, since the last flush
-	var total *[64]int
-	n, pending := 0, 0
-	i := 0
-	for i < len(text) {
-		// Skip to the start of a word.
-		b := text[i]
-		if b < utf8.RuneSelf {
-			if !asciiWord[b] {
-				i++
-				continue
-			}
-		} else if wordChar(text, i) == 0 {
-			i++
-			for i < len(text) && !utf8.RuneStart(text[i]) {
-				i++
-			}
+	var pos [simhashBatch + 64]uint16 // where the marks change, from org
+	var sh simhashState
+	org := 0          // the position pos counts from
+	np := 0           // entries in pos
+	start := -1       // where a word that began before org starts, -1 for none
+	prev := uint64(0) // 1 when the byte before the block is in a word
+	var carry uint64  // word bits, in the next block, of the bytes of this block's last character
+	skip := 0         // how many bytes at the start of the block continue the previous block's last character
+	// base goes up to len(text) included, so that a word that ends the
+	// text ends at a change of marks too.
+	for base := 0; base <= len(text); base += 64 {
+		var m uint64
+		m, carry, skip = wordBits(text, base, carry, skip)
+		t := m ^ (m<<1 | prev) // bit k: text[base+k] starts a word or follows one
+		prev = m >> 63
+		off := uint16(base - org)
+		for t != 0 {
+			pos[np] = off + uint16(bits.TrailingZeros64(t))
+			np++
+			t &= t - 1
+		}
+		if np < simhashBatch && base+64 <= len(text) {
 			continue
 		}
-		h := uint64(14695981039346656037)
-		for i < len(text) {
-			b := text[i]
-			if b < utf8.RuneSelf {
-				if !asciiWord[b] {
-					break
-				}
-				h = (h ^ uint64(b)) * 1099511628211
-				i++
-				continue
-			}
-			k := wordChar(text, i)
-			if k == 0 {
-				break
-			}
-			for ; k > 0; k-- {
-				h = (h ^ uint64(text[i])) * 1099511628211
-				i++
-			}
+		// Hash the words listed; a word not ended yet stays for later.
+		p := pos[:np]
+		if start >= 0 && len(p) > 0 {
+			sh.word(text, start, org+int(p[0]))
+			start = -1
+			p = p[1:]
 		}
-		h = mix64(h)
-		acc[0] += h & lanes8
-		acc[1] += h >> 1 & lanes8
-		acc[2] += h >> 2 & lanes8
-		acc[3] += h >> 3 & lanes8
-		acc[4] += h >> 4 & lanes8
-		acc[5] += h >> 5 & lanes8
-		acc[6] += h >> 6 & lanes8
-		acc[7] += h >> 7 & lanes8
-		n++
-		pending++
-		if pending == 255 {
-			if total == nil {
-				total = new([64]int)
-			}
-			flushSimhash(&acc, total)
-			pending = 0
+		if len(p)&1 == 1 {
+			start = org + int(p[len(p)-1])
+			p = p[:len(p)-1]
 		}
+		sh.words(text, org, p)
+		org, np = base+64, 0
 	}
-	if n < minWaveWords {
+	return sh.fingerprint()
+}
+
+// simhashBatch is how many changes of marks simhash lists before it
+// hashes their words (at most 64 more come with each block).
+const simhashBatch = 192
+
+// simhashState counts the bits of the hashes of a text's words: the
+// bytes of acc are 8-bit lanes, emptied into total when pending, which
+// bounds the counts since, reaches 255.
+type simhashState struct {
+	acc     [8]uint64 // acc[j], byte k: how many hashes have bit 8k+j set, since the last flush
+	n       int       // words
+	pending int       // at least the most any lane of acc counts
+	total   *[64]int
+}
+
+// words counts the words text[org+p[2i]:org+p[2i+1]], 15 at a time: a
+// first loop hashes them, a second counts the bits of the hashes in 4-bit
+// lanes (a nibble of nibJ counts bit J of its four), then added to the
+// 8-bit lanes. Two short loops rather than one, so that the Go compiler
+// keeps the variables of each in registers.
+func (sh *simhashState) words(text []byte, org int, p []uint16) {
+	var hs [15]uint64
+	for len(p) >= 2 {
+		batch := min(len(p)/2, len(hs), 255-sh.pending)
+		h := hs[:batch]
+		q := p[:2*batch]
+		rare := 0 // bit i: h[i] is for wordHash
+		for i := range h {
+			s, e := org+int(q[2*i]), org+int(q[2*i+1])
+			if size := uint(e - s); size <= 8 && uint(s)+8 <= uint(len(text)) {
+				// The word's bytes (none of them zero), mixed.
+				x := binary.LittleEndian.Uint64(text[s:]) & (^uint64(0) >> ((64 - 8*size) & 63))
+				h[i] = mix64(x)
+			} else {
+				rare |= 1 << i
+			}
+		}
+		for rare != 0 {
+			i := bits.TrailingZeros(uint(rare))
+			rare &= rare - 1
+			h[i] = wordHash(text, org+int(q[2*i]), org+int(q[2*i+1]))
+		}
+		p = p[2*batch:]
+		var nib0, nib1, nib2, nib3 uint64
+		for _, x := range h {
+			nib0 += x & lanes4
+			nib1 += x >> 1 & lanes4
+			nib2 += x >> 2 & lanes4
+			nib3 += x >> 3 & lanes4
+		}
+		sh.n += batch
+		sh.addNibbles(nib0, nib1, nib2, nib3, batch)
+	}
+}
+
+// word counts the word text[s:e].
+func (sh *simhashState) word(text []byte, s, e int) {
+	sh.n++
+	h := wordHash(text, s, e)
+	sh.addNibbles(h&lanes4, h>>1&lanes4, h>>2&lanes4, h>>3&lanes4, 1)
+}
+
+const lanes4 = 0x1111111111111111
+
+// addNibbles adds the 4-bit lanes of k words (or fewer) to the 8-bit
+// lanes: nibble 2k of nibJ counts bit 8k+J, and nibble 2k+1 bit 8k+4+J.
+func (sh *simhashState) addNibbles(nib0, nib1, nib2, nib3 uint64, k int) {
+	const low = 0x0f0f0f0f0f0f0f0f
+	acc := &sh.acc
+	acc[0] += nib0 & low
+	acc[4] += nib0 >> 4 & low
+	acc[1] += nib1 & low
+	acc[5] += nib1 >> 4 & low
+	acc[2] += nib2 & low
+	acc[6] += nib2 >> 4 & low
+	acc[3] += nib3 & low
+	acc[7] += nib3 >> 4 & low
+	sh.pending += k
+	if sh.pending == 255 {
+		if sh.total == nil {
+			sh.total = new([64]int)
+		}
+		flushSimhash(acc, sh.total)
+		sh.pending = 0
+	}
+}
+
+// fingerprint returns the fingerprint of the words counted.
+func (sh *simhashState) fingerprint() uint64 {
+	if sh.n < minWaveWords {
 		return 0
 	}
 	var fp uint64
-	if total == nil {
+	if sh.total == nil {
 		// Fewer than 255 words: every count fits its byte, and bit i is
 		// set when its count c is above n/2, that is when c + 127 - n/2
 		// reaches 128 (which, c being at most n, stays below 256).
-		add := uint64(127-n/2) * lanes8
-		for j := range acc {
-			fp |= (acc[j] + add) & high8 >> (7 - j)
+		add := uint64(127-sh.n/2) * lanes8
+		for j := range sh.acc {
+			fp |= (sh.acc[j] + add) & high8 >> (7 - j)
 		}
 	} else {
-		flushSimhash(&acc, total)
-		for b, c := range total {
-			if 2*c > n {
+		flushSimhash(&sh.acc, sh.total)
+		for b, c := range sh.total {
+			if 2*c > sh.n {
 				fp |= 1 << b
 			}
 		}
@@ -115,32 +193,97 @@ func flushSimhash(acc *[8]uint64, total *[64]int) {
 	}
 }
 
-// asciiWord tells the ASCII letters and digits of a normalized text.
-var asciiWord = func() (t [utf8.RuneSelf]bool) {
-	for b := range t {
-		t[b] = b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
+// wordBits returns, for the block of up to 64 bytes at text[base:], bit
+// k set when text[base+k] belongs to a letter or digit of a normalized
+// text: an ASCII letter or digit, or every byte of a non-ASCII character
+// that unicode calls a letter or digit (invalid bytes are neither). carry
+// and skip say so for the first bytes of the block, which continue the
+// last character of the block before; wordBits returns the same for the
+// next block.
+func wordBits(text []byte, base int, carry uint64, skip int) (m, nextCarry uint64, nextSkip int) {
+	if base >= len(text) {
+		return 0, 0, 0
 	}
-	return t
-}()
-
-// wordChar returns the length of the character at text[i] when it is a
-// letter or digit of a normalized text, and 0 otherwise (or at the end).
-func wordChar(text []byte, i int) int {
-	if i >= len(text) {
-		return 0
+	var buf [64]byte
+	blk := text[base:]
+	if len(blk) < 64 {
+		copy(buf[:], blk) // zero bytes are not word bytes
+		blk = buf[:]
 	}
-	b := text[i]
-	if b < utf8.RuneSelf {
-		if b >= 'a' && b <= 'z' || b >= '0' && b <= '9' {
-			return 1
+	blk = blk[:64]
+	var high uint64 // the high bit of every byte
+	for c := 0; c < 8; c++ {
+		x := binary.LittleEndian.Uint64(blk[8*c:])
+		high |= x
+		y := x &^ high8 // seven bits, so that the additions below carry into no other byte
+		// The high bit of each byte y+a is set when the byte is >= 0x80-a.
+		lower := (y + (0x80-'a')*lanes8) &^ (y + (0x80-'z'-1)*lanes8)
+		digit := (y + (0x80-'0')*lanes8) &^ (y + (0x80-'9'-1)*lanes8)
+		w := (lower | digit) & high8 &^ x
+		// Gather the high bits of the eight bytes into eight bits.
+		m |= (w >> 7 * 0x0102040810204080 >> 56) << (8 * c)
+	}
+	if high&high8 == 0 {
+		return m, 0, 0 // ASCII only (so skip is 0: the block before ended on a whole character)
+	}
+	// Characters of two bytes or more: decode them from the text, which
+	// may run into the next block.
+	m |= carry
+	end := min(len(text)-base, 64)
+	for k := skip; k < end; {
+		if text[base+k] < utf8.RuneSelf {
+			k++
+			continue
 		}
-		return 0
+		r, size := utf8.DecodeRune(text[base+k:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			ones := uint64(1)<<size - 1 // size <= 4
+			m |= ones << k
+			if k+size > 64 {
+				nextCarry = ones >> (64 - k)
+			}
+		}
+		k += size
+		nextSkip = max(0, k-64)
 	}
-	r, size := utf8.DecodeRune(text[i:])
-	if unicode.IsLetter(r) || unicode.IsDigit(r) {
-		return size
+	return m, nextCarry, nextSkip
+}
+
+// wordHash returns the hash of the word text[i:j] (j > i): its bytes, read
+// eight at a time, mixed by multiplication. It is small enough for the
+// compiler to inline, and calls no function.
+func wordHash(text []byte, i, j int) uint64 {
+	size := j - i
+	var x uint64 // the first 8 bytes from i
+	switch {
+	case uint(i)+8 <= uint(len(text)):
+		x = binary.LittleEndian.Uint64(text[i:])
+	case len(text) >= 8:
+		x = binary.LittleEndian.Uint64(text[len(text)-8:]) >> (8 * (i + 8 - len(text)))
+	default:
+		for k := len(text) - 1; k >= i; k-- {
+			x = x<<8 | uint64(text[k])
+		}
 	}
-	return 0
+	if size <= 8 {
+		return mix64(x & (^uint64(0) >> (64 - 8*size))) // the word's bytes, none of them zero
+	}
+	// Longer words: the 8-byte pieces from i, and the last 8 bytes, which
+	// may overlap the piece before.
+	h := uint64(size)
+	for i+8 < j {
+		h = mum(h^binary.LittleEndian.Uint64(text[i:]), 0x9e3779b97f4a7c15)
+		i += 8
+	}
+	h = mum(h^binary.LittleEndian.Uint64(text[j-8:]), 0xbf58476d1ce4e5b9)
+	return mix64(h)
+}
+
+// mum is the 64-bit multiply-and-fold of wyhash: the two halves of the
+// 128-bit product xored.
+func mum(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
 }
 
 // mix64 is splitmix64's finalizer: every bit of the result depends on
@@ -175,64 +318,103 @@ type waveParams struct {
 	dist       int
 }
 
+const (
+	// maxWaveBands is the most bands a store cuts fingerprints into (for
+	// MaxWaveDistance).
+	maxWaveBands = MaxWaveDistance/2 + 1
+	// maxBucketBits bounds the buckets of a band to 1<<maxBucketBits.
+	maxBucketBits = 16
+	// maxWaveMemory bounds the capacity of a store, so that sequence
+	// numbers less than two capacities apart fit 32 bits.
+	maxWaveMemory = 1 << 30
+)
+
 // waveStore remembers the fingerprints of the last n mentions in a ring,
 // indexed so that the near-duplicates of a fingerprint are found without
-// reading them all: the 64 bits are cut into maxDist+1 bands, and two
-// fingerprints at most maxDist bits apart agree on at least one band
-// (pigeonhole), so each band's buckets chain the entries with the same
-// band value, newest first. An entry keeps its links next to its
-// fingerprint, so that following a chain reads one entry at a time.
+// reading them all.
+//
+// The 64 bits are cut into m bands, m = max(4, (maxDist+2)/2) (16 bits
+// each for distances up to 7). Two fingerprints at most d bits apart have
+// a band where they differ by at most e = d/m bits (pigeonhole: otherwise
+// they would differ by m*(e+1) > d bits), and e is 0 or 1. So a query
+// reads, in each band, the bucket of its own band value and, when e is 1,
+// the buckets of the values one bit away. A bucket is the low bits of the
+// band value, up to 16; each bucket chains its entries newest first.
+//
+// Each band also has two bitmaps of the buckets that received an entry,
+// one for even and one for odd generations (a generation is n successive
+// entries; the bitmap of a generation is emptied when the generation
+// after the next begins). The remembered entries are from the current and
+// the previous generation, so a bucket whose bits are both clear holds
+// none, and the query skips it without reading its head; a bucket with a
+// bit set received an entry in the last 2n, so its head is known from 32
+// bits of its sequence number.
 type waveStore struct {
-	mu    sync.Mutex
-	n     uint64 // capacity
-	seq   uint64 // entries added so far
-	fps   []waveEntry
-	bands int
-	shift [MaxWaveDistance + 1]uint8 // where each band starts
-	width [MaxWaveDistance + 1]uint8
-	tbits uint8      // bits of a bucket index
-	heads [][]uint64 // per band, per bucket: 1 + seq of the newest entry, 0 for none
+	mu      sync.Mutex
+	n       uint64 // capacity
+	seq     uint64 // entries added so far
+	slot    uint64 // seq % n: where the next entry goes
+	par     uint64 // parity of the generation of the last entry added
+	tmax    int64  // the latest time added so far
+	bands   int
+	maxDist int
+	shift   [maxWaveBands]uint8  // where each band starts
+	mask    [maxWaveBands]uint64 // each band's bits, in place
+	kbits   [maxWaveBands]uint8  // each band's bucket bits
+	stride  int                  // words of a hot record
+	// hot, per slot, stride words: the fingerprint, the latest time added
+	// up to this entry (so that when it is out of the window, so are all
+	// the entries before it), and per band the distance back to the entry
+	// before in the bucket (0 for none), two 32-bit halves a word.
+	hot   []uint64
+	cold  []waveCold             // per slot
+	heads [maxWaveBands][]uint32 // per band and bucket: low 32 bits of the newest entry's sequence number
+	seen  [maxWaveBands][]uint64 // per band: bitmap words, even and odd generation in turn
 }
 
-// waveEntry is one remembered mention.
-type waveEntry struct {
-	fp     uint64
-	author uint64
+// waveCold is the part of an entry read only when the entry is a
+// near-duplicate.
+type waveCold struct {
 	time   int64
-	// next, per band: how many entries back the entry before this one in
-	// its bucket is (0 for none, or one already forgotten).
-	next [MaxWaveDistance + 1]uint32
+	author uint64
 }
 
 func newWaveStore(n, maxDist int) *waveStore {
-	w := &waveStore{n: uint64(n), bands: maxDist + 1, fps: make([]waveEntry, n)}
-	width := 64 / w.bands
-	extra := 64 % w.bands
+	n = min(max(n, 1), maxWaveMemory)
+	maxDist = max(maxDist, 0)
+	m := min(max(4, (maxDist+2)/2), maxWaveBands)
+	w := &waveStore{n: uint64(n), bands: m, maxDist: maxDist, tmax: math.MinInt64}
+	w.stride = 2 + (m+1)/2
+	w.hot = make([]uint64, n*w.stride)
+	w.cold = make([]waveCold, n)
+	kb := min(maxBucketBits, max(6, bits.Len(uint(4*n))))
 	pos := 0
-	for b := 0; b < w.bands; b++ {
-		wd := width
-		if b < extra {
+	for b := 0; b < m; b++ {
+		wd := 64 / m
+		if b < 64%m {
 			wd++
 		}
-		w.shift[b], w.width[b] = uint8(pos), uint8(wd)
+		w.shift[b] = uint8(pos)
+		w.mask[b] = (1<<wd - 1) << pos
+		w.kbits[b] = uint8(min(kb, wd))
 		pos += wd
-	}
-	// Buckets: as many as the band has values, but no more than about two
-	// per entry.
-	w.tbits = uint8(min(width, max(4, bits.Len(uint(2*n)))))
-	w.heads = make([][]uint64, w.bands)
-	for b := range w.heads {
-		w.heads[b] = make([]uint64, 1<<w.tbits)
+		w.heads[b] = make([]uint32, 1<<w.kbits[b])
+		w.seen[b] = make([]uint64, 2*max(1, (1<<w.kbits[b])/64))
 	}
 	return w
 }
 
-func (w *waveStore) band(fp uint64, b int) uint64 {
-	return fp >> w.shift[b] & (1<<w.width[b] - 1)
+// bucket returns the bucket of fp in band b.
+func (w *waveStore) bucket(fp uint64, b int) uint64 {
+	return fp >> w.shift[b] & (1<<w.kbits[b] - 1)
 }
 
-func (w *waveStore) bucket(v uint64) uint64 {
-	return mix64(v) & (1<<w.tbits - 1)
+// filled reports whether bucket k of band b received an entry in the
+// current or the previous generation.
+func (w *waveStore) filled(b int, k uint64) bool {
+	s := w.seen[b]
+	i := 2 * (k >> 6)
+	return (s[i]|s[i+1])>>(k&63)&1 != 0
 }
 
 // add records a fingerprint; 0 (a text too short) is not recorded.
@@ -242,17 +424,42 @@ func (w *waveStore) add(fp, author uint64, now int64) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	e := &w.fps[w.seq%w.n]
-	e.fp, e.author, e.time = fp, author, now
-	for b := 0; b < w.bands; b++ {
-		k := w.bucket(w.band(fp, b))
-		e.next[b] = 0
-		if h := w.heads[b][k]; h > 0 && w.seq-(h-1) < min(w.n, 1<<32) {
-			e.next[b] = uint32(w.seq - (h - 1))
+	if w.slot == 0 {
+		// A generation begins: empty the bitmaps of the one before the
+		// previous one, whose entries are all forgotten.
+		w.par = w.seq / w.n & 1
+		for b := 0; b < w.bands; b++ {
+			s := w.seen[b]
+			for i := int(w.par); i < len(s); i += 2 {
+				s[i] = 0
+			}
 		}
-		w.heads[b][k] = w.seq + 1
 	}
+	w.tmax = max(w.tmax, now)
+	r := w.hot[w.slot*uint64(w.stride):][:w.stride]
+	r[0], r[1] = fp, uint64(w.tmax)
+	for i := 2; i < len(r); i++ {
+		r[i] = 0
+	}
+	seq32 := uint32(w.seq)
+	for b := 0; b < w.bands; b++ {
+		k := w.bucket(fp, b)
+		if w.filled(b, k) {
+			// The head is less than 2n entries old, so 32 bits tell its
+			// distance; at n or more, it is forgotten.
+			if d := seq32 - w.heads[b][k]; uint64(d) < w.n {
+				r[2+b/2] |= uint64(d) << (32 * (b & 1))
+			}
+		}
+		w.heads[b][k] = seq32
+		w.seen[b][2*(k>>6)+w.par] |= 1 << (k & 63)
+	}
+	w.cold[w.slot] = waveCold{now, author}
 	w.seq++
+	w.slot++
+	if w.slot == w.n {
+		w.slot = 0
+	}
 }
 
 // size returns how many fingerprints the store holds.
@@ -262,82 +469,179 @@ func (w *waveStore) size() int {
 	return int(min(w.seq, w.n))
 }
 
+// waveChain is where a query is in one bucket's chain: the slot of the
+// entry to read, how many entries before the newest one it is, and the
+// band.
+type waveChain struct {
+	slot, age uint32
+	band      int32
+}
+
+// waveTally counts the near-duplicates and their distinct authors.
+type waveTally struct {
+	count, nd int
+	distinct  [maxWaveAuthors]uint64
+}
+
+// add counts one near-duplicate by author a and reports whether they now
+// make a wave.
+func (t *waveTally) add(a uint64, p *waveParams) bool {
+	t.count++
+	if t.nd < p.minAuthors {
+		seen := false
+		for _, x := range t.distinct[:t.nd] {
+			if x == a {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			t.distinct[t.nd] = a
+			t.nd++
+		}
+	}
+	return t.count >= p.minCount && t.nd >= p.minAuthors
+}
+
+// windowStart returns the earliest time in the window of p that ends at
+// now (math.MinInt64 when that is before it).
+func windowStart(now int64, p *waveParams) int64 {
+	if lo := now - p.within; lo <= now {
+		return lo
+	}
+	return math.MinInt64
+}
+
 // count reports whether the near-duplicates of fp (within p.dist bits)
-// seen in the window ending at now make a wave as p says. It follows the
-// chains of every band in turn, one entry of each at a time, so that the
-// memory reads of the chains overlap; which band counts an entry (the
-// first one it agrees on) does not depend on that order.
+// seen in the window ending at now (from now-p.within to now, both
+// included) make a wave as p says. It follows the chains of the buckets
+// to read in turn, one entry of each at a time, so that the memory reads
+// of the chains overlap; an entry is counted in the first band where it
+// is at most e bits from fp, so once whatever the order.
 func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 	if fp == 0 {
 		return false
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	count := 0
-	var distinct [maxWaveAuthors]uint64
-	nd := 0
-	oldest := uint64(0)
-	if w.seq > w.n {
-		oldest = w.seq - w.n
+	if w.seq == 0 {
+		return false
 	}
-	bands := min(w.bands, p.dist+1)
-	var cur, val [MaxWaveDistance + 1]uint64 // per band: 1 + seq of the next entry to read (0: done), the band's value
+	e := p.dist / w.bands
+	if e > 1 || p.dist < 0 {
+		return w.scan(fp, author, now, p)
+	}
+	lo := windowStart(now, p)
+	last := w.slot // slot of the newest entry
+	if last == 0 {
+		last = w.n
+	}
+	last--
+	seq32 := uint32(w.seq - 1)
+	var chains [maxWaveBands * (maxBucketBits + 1)]waveChain
 	live := 0
-	for b := 0; b < bands; b++ {
-		v := w.band(fp, b)
-		val[b] = v
-		if h := w.heads[b][w.bucket(v)]; h > 0 && h-1 >= oldest {
-			cur[b] = h
+	for b := 0; b < w.bands; b++ {
+		k := w.bucket(fp, b)
+		flips := 0
+		if e == 1 {
+			flips = int(w.kbits[b])
+		}
+		for j := -1; j < flips; j++ {
+			kj := k
+			if j >= 0 {
+				kj ^= 1 << j
+			}
+			if !w.filled(b, kj) {
+				continue
+			}
+			age := seq32 - w.heads[b][kj]
+			if uint64(age) >= w.n {
+				continue
+			}
+			slot := last - uint64(age)
+			if last < uint64(age) {
+				slot += w.n
+			}
+			chains[live] = waveChain{uint32(slot), age, int32(b)}
 			live++
 		}
 	}
+	var t waveTally
+	stride := uint64(w.stride)
 	for live > 0 {
-		for b := 0; b < bands; b++ {
-			if cur[b] == 0 {
-				continue
-			}
-			seq := cur[b] - 1
-			e := &w.fps[seq%w.n]
-			t := e.time
-			if d := uint64(e.next[b]); d == 0 || seq-d < oldest || now-t > p.within {
-				// The end of the chain, or the rest is forgotten or older
-				// than the window.
-				cur[b] = 0
+		for i := 0; i < live; {
+			c := &chains[i]
+			r := w.hot[uint64(c.slot)*stride:][:stride]
+			if int64(r[1]) < lo {
+				// This entry and all those before it are older than the
+				// window.
 				live--
-			} else {
-				cur[b] = seq - d + 1
-			}
-			if now-t > p.within || t > now || w.band(e.fp, b) != val[b] {
-				continue // out of the window, or another value in the same bucket
-			}
-			ok := true
-			for b2 := 0; b2 < b; b2++ {
-				if w.band(e.fp, b2) == val[b2] {
-					ok = false // counted in an earlier band
-					break
-				}
-			}
-			if !ok || bits.OnesCount64(e.fp^fp) > p.dist || p.sameAuthor && e.author != author {
+				chains[i] = chains[live]
 				continue
 			}
-			count++
-			if nd < p.minAuthors {
-				a := e.author
-				seen := false
-				for _, x := range distinct[:nd] {
-					if x == a {
-						seen = true
-						break
-					}
-				}
-				if !seen {
-					distinct[nd] = a
-					nd++
+			b := int(c.band)
+			x := r[0] ^ fp
+			if w.first(x, b, e) && bits.OnesCount64(x) <= p.dist {
+				ce := &w.cold[c.slot]
+				if ce.time >= lo && ce.time <= now && (!p.sameAuthor || ce.author == author) && t.add(ce.author, p) {
+					return true
 				}
 			}
-			if count >= p.minCount && nd >= p.minAuthors {
-				return true
+			d := uint32(r[2+b/2] >> (32 * (b & 1)))
+			if d == 0 || uint64(c.age)+uint64(d) >= w.n {
+				// The end of the chain, or the rest is forgotten.
+				live--
+				chains[i] = chains[live]
+				continue
 			}
+			c.age += d
+			if c.slot >= d {
+				c.slot -= d
+			} else {
+				c.slot += uint32(w.n) - d
+			}
+			i++
+		}
+	}
+	return false
+}
+
+// first reports whether b is the first band where x (a fingerprint xor
+// the query) has at most e bits set, e being 0 or 1.
+func (w *waveStore) first(x uint64, b, e int) bool {
+	if e == 0 {
+		if x&w.mask[b] != 0 {
+			return false
+		}
+		for b2 := 0; b2 < b; b2++ {
+			if x&w.mask[b2] == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	if y := x & w.mask[b]; y&(y-1) != 0 {
+		return false
+	}
+	for b2 := 0; b2 < b; b2++ {
+		if y := x & w.mask[b2]; y&(y-1) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// scan is count reading every remembered entry, for a distance the bands
+// were not cut for.
+func (w *waveStore) scan(fp, author uint64, now int64, p *waveParams) bool {
+	lo := windowStart(now, p)
+	var t waveTally
+	stride := uint64(w.stride)
+	for s := uint64(0); s < min(w.seq, w.n); s++ {
+		ce := &w.cold[s]
+		if bits.OnesCount64(w.hot[s*stride]^fp) <= p.dist && ce.time >= lo && ce.time <= now &&
+			(!p.sameAuthor || ce.author == author) && t.add(ce.author, p) {
+			return true
 		}
 	}
 	return false
