@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"embed"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -131,8 +132,25 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 			l.senses[lang][id] = l.senseOf(int32(id), lang-1)
 		}
 	}
-	info := func(id int32) (uint8, bool) { return l.entries[id].langs, l.entries[id].phrase }
-	l.words, l.stems = newTable(words, info), newTable(stems, info)
+	info := func(id int32) uint8 {
+		e := &l.entries[id]
+		b := e.langs
+		if e.phrase {
+			b |= iPhrase
+		}
+		for lang := range nLang {
+			s := l.senses[lang][id]
+			if s.val != 0 {
+				b |= iVal
+			}
+			if s.kind&kindBut != 0 {
+				b |= iBut
+			}
+		}
+		return b
+	}
+	l.words = newTable(words, len(l.entries), info)
+	l.stems = newTable(stems, len(l.entries), info)
 	if _, ok := words["not"]; ok {
 		l.not = l.words.lookupString("not")
 	}
@@ -147,6 +165,15 @@ func stemBucket(p []byte) int {
 	return int(x * 0x9E3779B1 >> (32 - 10))
 }
 
+// Info bits of an entry, kept in its table slot and its tokens: the
+// languages that have the key (bit l for language l, as entry.langs), and
+// what the scorer must look at.
+const (
+	iPhrase uint8 = 1 << (nLang + iota) // the key begins a two-word term
+	iVal                                // some language gives it a valence
+	iBut                                // some language makes it a contrast word
+)
+
 // Token flags.
 const (
 	fCaps   uint8 = 1 << iota // all capitals, two letters or more
@@ -154,8 +181,6 @@ const (
 	fClause                   // first token of a clause: punctuation or a contrast word before it
 	fSkip                     // second word of a phrase, scored with the first
 	fSymbol                   // emoji or emoticon: never negated nor boosted
-	fWord                     // a word (counted for the capitals rule)
-	fQuest                    // in a clause that ends with "?"
 )
 
 // questMild is the largest valence that a question ignores: "Is it
@@ -164,30 +189,40 @@ const (
 const questMild = 1.5
 
 const (
-	maxToks = 64   // tokens per window
+	maxToks = 64   // tokens per window; the window's token sets are uint64 bit sets
 	bufSize = 1024 // folded bytes per window
 	maxKey  = 48   // longest key looked up
+	// wordBuf holds a folded word: at most maxKey+3 bytes (a rune of up
+	// to 4 bytes folded at maxKey-1), then keySlack for table.lookup.
+	wordBuf = 64 + keySlack
 )
 
 type token struct {
-	e      int32 // entry, or -1
-	off    uint16
-	n      uint8
-	flags  uint8
-	langs  uint8 // the entry's langs
-	phrase bool  // the entry begins a phrase
+	e     int32 // entry, or -1
+	n     uint8 // folded length of a word; 0 for a symbol
+	flags uint8
+	info  uint8 // the entry's info bits
 }
 
 // window is the scanner's state for up to maxToks tokens; it lives on the
-// stack of Analyze, which is why Analyze does not allocate.
+// stack of Analyze, which is why Analyze does not allocate. Bit i of a
+// token set stands for token i.
 type window struct {
 	toks        [maxToks]token
 	nt          int
-	buf         [bufSize + keySlack]byte // keySlack for table.lookup
-	nb          int
+	nb          int  // folded bytes of the window's words
 	caps, word  int  // words in capitals, words
 	clauseStart int  // first token of the current clause
 	clause      bool // the next token starts a clause
+	// Token sets: tokens whose entry may carry a valence (iVal) or be a
+	// contrast word (iBut), second words of phrases, tokens in a clause
+	// that ends with "?", and tokens known by each language.
+	val, but, skip, quest uint64
+	langs                 [langAny]uint64
+	// bufs holds the folded bytes of the last two words: the current one
+	// in bufs[cur], the one before in bufs[cur^1], for phrases.
+	bufs [2][wordBuf]byte
+	cur  int
 }
 
 // totals accumulate over the windows of a text.
@@ -210,8 +245,8 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 	chosen := langIndex(lang)
 	for pos := 0; pos < len(text); {
 		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart = 0, 0, 0, 0, true, 0
+		w.val, w.but, w.skip, w.quest, w.langs = 0, 0, 0, 0, [langAny]uint64{}
 		pos = l.scan(&w, text, pos, &t)
-		l.phrases(&w)
 		if chosen < 0 {
 			chosen = detect(&w)
 		}
@@ -222,16 +257,28 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 
 // langIndex maps a BCP 47 tag to a lexicon, or -1.
 func langIndex(tag string) int {
-	if i := strings.IndexAny(tag, "-_"); i >= 0 {
-		tag = tag[:i]
+	if len(tag) > 2 && tag[2] != '-' && tag[2] != '_' || len(tag) < 2 {
+		if i := strings.IndexAny(tag, "-_"); i >= 0 {
+			tag = tag[:i]
+		}
+		if len(tag) != 2 {
+			return -1
+		}
 	}
-	switch {
-	case strings.EqualFold(tag, "en"):
-		return langEN
-	case strings.EqualFold(tag, "es"):
-		return langES
-	case strings.EqualFold(tag, "pl"):
-		return langPL
+	// ASCII letters only: "EN", "Es" and "pL" match, as with
+	// strings.EqualFold; "\u212a" (Kelvin sign) is not 2 bytes.
+	switch tag[0] | 0x20 {
+	case 'e':
+		switch tag[1] | 0x20 {
+		case 'n':
+			return langEN
+		case 's':
+			return langES
+		}
+	case 'p':
+		if tag[1]|0x20 == 'l' {
+			return langPL
+		}
 	}
 	return -1
 }
@@ -324,7 +371,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			w.clause = true
 		default:
 			if s := l.words.lookupString(text[pos : pos+size]); s != nil {
-				l.push(w, s, w.nb, 0, fSymbol)
+				l.push(w, s, 0, fSymbol)
 			}
 		}
 		pos += size
@@ -332,30 +379,96 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	return pos
 }
 
-// push appends a token of the entry of s (none when s is nil).
-func (l *Lexicon) push(w *window, s *slot, off, n int, flags uint8) {
+// push appends a token of the entry of s (none when s is nil) and returns
+// its index.
+func (l *Lexicon) push(w *window, s *slot, n int, flags uint8) int {
+	i := w.nt
 	if w.clause {
 		flags |= fClause
 		w.clause = false
-		w.clauseStart = w.nt
+		w.clauseStart = i
 	}
-	tk := token{e: -1, off: uint16(off), n: uint8(n), flags: flags}
+	tk := token{e: -1, n: uint8(n), flags: flags}
 	if s != nil {
-		tk.e, tk.langs, tk.phrase = s.id, s.langs, s.phrase
+		tk.e, tk.info = s.id, s.info
+		w.setInfo(i, s.info)
 	}
-	w.toks[w.nt] = tk
+	w.toks[i&(maxToks-1)] = tk
 	w.nt++
+	return i
 }
 
-// word scans a word at text[pos:], folds it into w.buf and looks it up.
+// setInfo adds token i to the token sets that its info bits select.
+func (w *window) setInfo(i int, info uint8) {
+	bit := uint64(1) << uint(i)
+	if info&iVal != 0 {
+		w.val |= bit
+	}
+	if info&iBut != 0 {
+		w.but |= bit
+	}
+	w.langs[langEN] |= uint64(info>>langEN&1) << uint(i)
+	w.langs[langES] |= uint64(info>>langES&1) << uint(i)
+	w.langs[langPL] |= uint64(info>>langPL&1) << uint(i)
+}
+
+const (
+	lsb = 0x0101010101010101 // the low bit of each byte
+	msb = 0x8080808080808080 // the high bit of each byte
+)
+
+// load64 returns the 8 bytes of s at i as a little-endian word.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// byteRange returns the high bit of each byte of x that is an ASCII byte
+// in [lo, hi]. y is x with the high bits cleared, a the high bits of the
+// ASCII bytes of x. A byte of y is at most 0x7F and 0x80-lo at most 0x80,
+// so no sum carries into the next byte: the high bit of y+(0x80-lo) is
+// set when y >= lo, and that of y+(0x7F-hi) when y > hi.
+func byteRange(y, a uint64, lo, hi byte) uint64 {
+	return (y + lsb*uint64(0x80-lo)) &^ (y + lsb*uint64(0x7F-hi)) & a
+}
+
+// word scans a word at text[pos:], folds it into a buffer of w, looks it
+// up and pushes its token.
 func (l *Lexicon) word(w *window, text string, pos int) int {
-	buf := &w.buf
-	start := w.nb
-	o := start        // end of the folded word in buf
-	lim := o + maxKey // folded bytes past maxKey are dropped
-	upper, lower := 0, 0
-	elongated := false
+	buf := &w.bufs[w.cur&1]
+	o := 0             // end of the folded word in buf
+	const lim = maxKey // folded bytes past maxKey are dropped
+	upper := 0
+	lower := false
 	for pos < len(text) {
+		// Fast path: up to 8 ASCII letters and digits at a time, folded
+		// with word arithmetic.
+		if o+8 <= lim && len(text) >= 8 {
+			var x uint64
+			if pos+8 <= len(text) {
+				x = load64(text, pos)
+			} else {
+				// The last 8 bytes of text, shifted so that text[pos] is
+				// the low byte; the bytes past the end are 0, no word byte.
+				x = load64(text, len(text)-8) >> (8 * uint(pos+8-len(text)))
+			}
+			y, a := x&^msb, ^x&msb
+			lo := byteRange(y, a, 'a', 'z')
+			up := byteRange(y, a, 'A', 'Z')
+			wb := lo | up | byteRange(y, a, '0', '9')
+			// k: how many bytes from the low one are word bytes.
+			k := bits.TrailingZeros64(^wb&msb) >> 3
+			keep := uint64(1)<<(8*uint(k)) - 1              // 0 - 1 for k == 8
+			binary.LittleEndian.PutUint64(buf[o:], x|up>>2) // 'A'|0x20 is 'a'
+			upper += bits.OnesCount64(up & keep)
+			lower = lower || lo&keep != 0
+			o += k
+			pos += k
+			if k == 8 || pos >= len(text) {
+				continue
+			}
+		}
 		c := text[pos]
 		if c < utf8.RuneSelf && c != '\'' {
 			k := asciiClass[c]
@@ -367,13 +480,10 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 					c += 'a' - 'A'
 					upper++
 				} else if k&cLower != 0 {
-					lower++
+					lower = true
 				}
 				buf[o] = c
 				o++
-				if o-start >= 3 && c >= 'a' && buf[o-2] == c && buf[o-3] == c {
-					elongated = true
-				}
 			}
 			pos++
 			continue
@@ -401,31 +511,76 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		if o < lim {
 			b, up := appendFolded(buf[:o], r)
 			o = len(b)
-			if o-start >= 3 && buf[o-1] == buf[o-2] && buf[o-2] == buf[o-3] && buf[o-1] >= 'a' {
-				elongated = true
-			}
 			if up {
 				upper++
 			} else if isLetter(r) {
-				lower++
+				lower = true
 			}
 		}
 		pos += size
 	}
-	n := o - start
-	w.nb = o
-	flags := fWord
+	n := o
+	w.nb += n
+	flags := uint8(0)
 	w.word++
-	if upper >= 2 && lower == 0 {
+	if upper >= 2 && !lower {
 		flags |= fCaps
 		w.caps++
 	}
-	s, emph := l.lookupWord(buf[start:], n, elongated)
+	s, emph := l.lookupWord(buf[:], n)
 	if emph {
 		flags |= fEmph
 	}
-	l.push(w, s, start, n, flags)
+	i := l.push(w, s, n, flags)
+	w.cur ^= 1
+	if i > 0 {
+		l.phrase(w, i)
+	}
 	return pos
+}
+
+// phrase joins the word token i to the token before it when the two make
+// a two-word term ("kind of", "sin embargo", "nie działa"): the first
+// token takes the phrase's entry and the second is skipped.
+func (l *Lexicon) phrase(w *window, i int) {
+	a, b := &w.toks[(i-1)&(maxToks-1)], &w.toks[i&(maxToks-1)]
+	// A symbol (n == 0) would make a key that starts with a space, which
+	// no key does.
+	if a.info&iPhrase == 0 || a.flags&fSkip != 0 || b.flags&fClause != 0 || a.n == 0 || int(a.n)+int(b.n)+1 > maxKey {
+		return
+	}
+	var k [maxKey + keySlack]byte
+	n := copy(k[:], w.bufs[w.cur&1][:a.n]) // the word before the last
+	k[n] = ' '
+	n += 1 + copy(k[n+1:], w.bufs[(w.cur^1)&1][:b.n])
+	s := l.words.lookup(k[:], n)
+	if s == nil || s.info&(1<<nLang-1) == 0 {
+		return
+	}
+	a.e, a.info = s.id, s.info
+	bit := uint64(1) << uint(i-1)
+	w.val &^= bit
+	w.but &^= bit
+	for lang := range w.langs {
+		w.langs[lang] &^= bit
+	}
+	w.setInfo(i-1, s.info)
+	a.flags |= b.flags & (fCaps | fEmph)
+	b.flags |= fSkip
+	w.skip |= bit << 1
+}
+
+// hasRun3 reports whether word has three equal bytes in a row that are
+// at least 'a': an elongation such as "goooood". (Bytes of 'a' and above
+// are lower-case letters or, three in a row, the end of a 4-byte rune,
+// as when the word was read.)
+func hasRun3(word []byte) bool {
+	for i := 2; i < len(word); i++ {
+		if c := word[i]; c >= 'a' && word[i-1] == c && word[i-2] == c {
+			return true
+		}
+	}
+	return false
 }
 
 // lookupWord finds the entry of the folded word p[:n] (p holds keySlack
@@ -434,13 +589,14 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 // ("buenísimo" is "bueno"); English "-n't" as "not"; then the longest
 // stem that is a prefix of it. emph reports an elongation or superlative,
 // which adds emphasis.
-func (l *Lexicon) lookupWord(p []byte, n int, elongated bool) (s *slot, emph bool) {
+func (l *Lexicon) lookupWord(p []byte, n int) (s *slot, emph bool) {
 	if n == 0 || n >= maxKey {
 		return nil, false
 	}
 	if s := l.words.lookup(p, n); s != nil {
 		return s, false
 	}
+	elongated := hasRun3(p[:n])
 	var tmp [maxKey + keySlack]byte
 	if elongated {
 		for _, keep := range [2]int{2, 1} {
@@ -546,12 +702,18 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 		case '?':
 			t.quest++
 			sentence = true
-			for j := w.clauseStart; j < w.nt; j++ {
-				w.toks[j].flags |= fQuest
-			}
+			// The tokens of the clause so far, clauseStart to nt.
+			w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
 		case '.', ',', ';':
 			sentence = true
 		}
+	}
+	if len(run) == 1 {
+		// No emoticon has one byte.
+		if sentence || run == ":" || run == "-" || run == "(" || run == ")" {
+			w.clause = true
+		}
+		return pos
 	}
 	// key is run without the marks around it.
 	i, j := 0, len(run)
@@ -571,7 +733,7 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 			b[i] = c
 		}
 		if s := l.words.lookup(b[:], len(key)); s != nil {
-			l.push(w, s, w.nb, 0, fSymbol)
+			l.push(w, s, 0, fSymbol)
 			w.clause = true
 			return pos
 		}
@@ -582,43 +744,12 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 	return pos
 }
 
-// phrases joins two-word terms ("kind of", "sin embargo", "nie działa"):
-// the first token takes the phrase's entry and the second is skipped.
-func (l *Lexicon) phrases(w *window) {
-	var k [maxKey + keySlack]byte
-	for i := 0; i+1 < w.nt; i++ {
-		a, b := &w.toks[i], &w.toks[i+1]
-		if !a.phrase || a.flags&fSkip != 0 || b.flags&(fClause|fSymbol) != 0 || int(a.n)+int(b.n)+1 > maxKey {
-			continue
-		}
-		n := copy(k[:], w.buf[a.off:int(a.off)+int(a.n)])
-		k[n] = ' '
-		n += 1 + copy(k[n+1:], w.buf[b.off:int(b.off)+int(b.n)])
-		if s := l.words.lookup(k[:], n); s != nil && s.langs != 0 {
-			a.e, a.langs, a.phrase = s.id, s.langs, s.phrase
-			a.flags |= b.flags & (fCaps | fEmph)
-			b.flags |= fSkip
-		}
-	}
-}
-
 // detect returns the language whose lexicon knows most tokens of w, or -1.
 func detect(w *window) int {
-	var count [langAny]int
-	for i := 0; i < w.nt; i++ {
-		t := &w.toks[i]
-		if t.flags&fSkip != 0 {
-			continue
-		}
-		langs := t.langs
-		count[langEN] += int(langs >> langEN & 1)
-		count[langES] += int(langs >> langES & 1)
-		count[langPL] += int(langs >> langPL & 1)
-	}
-	best := -1
+	best, most := -1, 0
 	for lang := range langAny {
-		if count[lang] > 0 && (best < 0 || count[lang] > count[best]) {
-			best = lang
+		if c := bits.OnesCount64(w.langs[lang] &^ w.skip); c > most {
+			best, most = lang, c
 		}
 	}
 	return best
@@ -645,93 +776,38 @@ func (l *Lexicon) senseOf(id int32, lang int) sense {
 
 var distance = [3]float64{1, 0.95, 0.9}
 
-// score applies the rules to the tokens of w and adds them to t.
+// score applies the rules to the tokens of w and adds them to t. Only the
+// tokens whose entry may carry a valence (w.val) can score; a token that
+// scores nothing counts as neutral. The sums run in token order, as the
+// reference does.
 func (l *Lexicon) score(w *window, lang int, t *totals) {
-	var vals [maxToks]float64
-	var ss [maxToks]sense
+	senses := l.senses[(lang+1)&(nLang-1)]
 	mixed := w.caps > 0 && w.caps < w.word
+	// The last contrast word.
 	but := -1
-	senses := l.senses[lang+1]
-	for i := 0; i < w.nt; i++ {
-		if tk := &w.toks[i]; tk.flags&fSkip == 0 && tk.e >= 0 {
-			ss[i] = senses[tk.e]
-			if ss[i].kind&kindBut != 0 {
-				but = i
-			}
+	for m := w.but &^ w.skip; m != 0; {
+		i := 63 - bits.LeadingZeros64(m)
+		if senses[w.toks[i&(maxToks-1)].e].kind&kindBut != 0 {
+			but = i
+			break
 		}
+		m &^= 1 << uint(i)
 	}
-	for i := 0; i < w.nt; i++ {
-		tk := w.toks[i]
-		if tk.flags&fSkip != 0 {
-			continue
-		}
-		s := ss[i]
+	scored := 0
+	for m := w.val &^ w.skip; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		tk := w.toks[i&(maxToks-1)]
+		s := senses[tk.e]
 		v := float64(s.val)
 		if v == 0 {
 			continue
 		}
-		if tk.flags&fSymbol != 0 {
-			vals[i] = v
-			continue
-		}
-		if tk.flags&fQuest != 0 && math.Abs(v) <= questMild {
-			continue
-		}
-		// An intensifier that is also a sentiment word ("super", "mega")
-		// only intensifies a sentiment word right after it.
-		if s.kind&kindBoost != 0 && i+1 < w.nt {
-			nx := w.toks[i+1]
-			if nx.flags&(fClause|fSymbol|fSkip) == 0 && ss[i+1].val != 0 {
+		if tk.flags&fSymbol == 0 {
+			v = w.rules(senses, i, tk, s, v, mixed)
+			if v == 0 {
 				continue
 			}
 		}
-		sign := 1.0
-		if v < 0 {
-			sign = -1
-		}
-		if tk.flags&fCaps != 0 && mixed {
-			v += sign * cIncr
-		}
-		if tk.flags&fEmph != 0 {
-			v += sign * bIncr
-		}
-		negated := false
-		for d := 1; d <= 3 && i-d >= 0; d++ {
-			if w.toks[i-d+1].flags&fClause != 0 {
-				break
-			}
-			j := i - d
-			if w.toks[j].flags&fSkip != 0 {
-				j--
-			}
-			p, ps := w.toks[j], ss[j]
-			if ps.val != 0 && ps.kind&kindBoost == 0 && p.flags&fSymbol == 0 {
-				// Another sentiment word: a negator or intensifier before
-				// it belongs to it ("sin reembolso y sin respuesta").
-				break
-			}
-			if ps.kind&kindNeg != 0 {
-				negated = true
-			}
-			if ps.kind&kindBoost != 0 {
-				b := float64(ps.boost) * distance[d-1]
-				if p.flags&fCaps != 0 && mixed {
-					if b > 0 {
-						b += cIncr
-					} else {
-						b -= cIncr
-					}
-				}
-				v += sign * b
-			}
-		}
-		if negated {
-			v *= nScalar
-		}
-		vals[i] = v
-	}
-	for i := 0; i < w.nt; i++ {
-		v := vals[i]
 		if but >= 0 {
 			if i < but {
 				v *= butBefore
@@ -742,17 +818,84 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 		switch {
 		case v > 0:
 			t.pos += v + 1
-			t.hits++
 		case v < 0:
 			t.neg += v - 1
-			t.hits++
-		default:
-			if w.toks[i].flags&fSkip == 0 {
-				t.neutral++
-			}
 		}
+		scored++
 		t.sum += v
 	}
+	t.hits += scored
+	t.neutral += w.nt - bits.OnesCount64(w.skip) - scored
+}
+
+// senseAt returns the sense in senses of token j: none for a skipped
+// token or one without an entry.
+func (w *window) senseAt(senses []sense, j int) sense {
+	tk := &w.toks[j&(maxToks-1)]
+	if tk.flags&fSkip != 0 || tk.e < 0 {
+		return sense{}
+	}
+	return senses[tk.e]
+}
+
+// rules returns the valence v of the word token i, of sense s, after the
+// question, intensifier, capitals, emphasis and negation rules.
+func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixed bool) float64 {
+	if w.quest>>uint(i)&1 != 0 && math.Abs(v) <= questMild {
+		return 0
+	}
+	// An intensifier that is also a sentiment word ("super", "mega")
+	// only intensifies a sentiment word right after it.
+	if s.kind&kindBoost != 0 && i+1 < w.nt {
+		nx := w.toks[(i+1)&(maxToks-1)]
+		if nx.flags&(fClause|fSymbol|fSkip) == 0 && w.senseAt(senses, i+1).val != 0 {
+			return 0
+		}
+	}
+	sign := 1.0
+	if v < 0 {
+		sign = -1
+	}
+	if tk.flags&fCaps != 0 && mixed {
+		v += sign * cIncr
+	}
+	if tk.flags&fEmph != 0 {
+		v += sign * bIncr
+	}
+	negated := false
+	for d := 1; d <= 3 && i-d >= 0; d++ {
+		if w.toks[(i-d+1)&(maxToks-1)].flags&fClause != 0 {
+			break
+		}
+		j := i - d
+		if w.toks[j&(maxToks-1)].flags&fSkip != 0 {
+			j--
+		}
+		p, ps := w.toks[j&(maxToks-1)], w.senseAt(senses, j)
+		if ps.val != 0 && ps.kind&kindBoost == 0 && p.flags&fSymbol == 0 {
+			// Another sentiment word: a negator or intensifier before
+			// it belongs to it ("sin reembolso y sin respuesta").
+			break
+		}
+		if ps.kind&kindNeg != 0 {
+			negated = true
+		}
+		if ps.kind&kindBoost != 0 {
+			b := float64(ps.boost) * distance[d-1]
+			if p.flags&fCaps != 0 && mixed {
+				if b > 0 {
+					b += cIncr
+				} else {
+					b -= cIncr
+				}
+			}
+			v += sign * b
+		}
+	}
+	if negated {
+		v *= nScalar
+	}
+	return v
 }
 
 // result turns the totals into a Result.
