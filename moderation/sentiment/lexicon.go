@@ -71,6 +71,8 @@ type Lexicon struct {
 	// stemLens[stemBucket(stem)] has bit len(stem) set for every stem.
 	stemLens [stemBuckets]uint64
 	not      *slot // the slot of "not", for English "-n't"
+	// pairs holds the phrases' first words and second words.
+	pairs *pairFilter
 }
 
 // New returns a Lexicon built from the embedded lexicons. It panics only if
@@ -151,6 +153,13 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 	}
 	l.words = newTable(words, len(l.entries), info)
 	l.stems = newTable(stems, len(l.entries), info)
+	l.pairs = new(pairFilter)
+	for k := range words {
+		if first, second, two := strings.Cut(k, " "); two {
+			p := padded(second)
+			l.pairs.add(words[first], load8(p[:len(second)+keySlack], min(len(second), 8)))
+		}
+	}
 	if _, ok := words["not"]; ok {
 		l.not = l.words.lookupString("not")
 	}
@@ -215,10 +224,9 @@ type window struct {
 	clauseStart int  // first token of the current clause
 	clause      bool // the next token starts a clause
 	// Token sets: tokens whose entry may carry a valence (iVal) or be a
-	// contrast word (iBut), second words of phrases, tokens in a clause
-	// that ends with "?", and tokens known by each language.
+	// contrast word (iBut), second words of phrases, and tokens in a
+	// clause that ends with "?".
 	val, but, skip, quest uint64
-	langs                 [langAny]uint64
 	// bufs holds the folded bytes of the last two words: the current one
 	// in bufs[cur], the one before in bufs[cur^1], for phrases.
 	bufs [2][wordBuf]byte
@@ -245,7 +253,7 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 	chosen := langIndex(lang)
 	for pos := 0; pos < len(text); {
 		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart = 0, 0, 0, 0, true, 0
-		w.val, w.but, w.skip, w.quest, w.langs = 0, 0, 0, 0, [langAny]uint64{}
+		w.val, w.but, w.skip, w.quest = 0, 0, 0, 0
 		pos = l.scan(&w, text, pos, &t)
 		if chosen < 0 {
 			chosen = detect(&w)
@@ -340,43 +348,157 @@ func isLetter(r rune) bool {
 }
 
 // scan reads tokens from text[pos:] into w until the window is full and
-// returns where it stopped.
+// returns where it stopped. Its loop reads the common word inline: 1 to 7
+// ASCII letters and digits followed by an ASCII byte that is none of
+// these nor an apostrophe; word reads the others.
 func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	for pos < len(text) {
+		c := text[pos]
+		if c == ' ' {
+			pos++
+			continue
+		}
+		// Spaces change nothing, so the window may end before or after
+		// them; it must end before anything else.
 		if w.nt == maxToks || w.nb+maxKey*2 > bufSize {
 			return pos
 		}
-		c := text[pos]
-		if c < utf8.RuneSelf {
-			switch k := asciiClass[c]; {
-			case k&cSpace != 0:
+		if c >= utf8.RuneSelf {
+			pos = l.nonASCII(w, text, pos)
+			continue
+		}
+		k := asciiClass[c]
+		if k&cWord == 0 {
+			if k&cSpace != 0 {
 				pos++
-			case k&cWord != 0:
-				pos = l.word(w, text, pos)
-			default:
+			} else {
 				pos = l.punct(w, text, pos, t)
 			}
 			continue
 		}
-		r, size := decodeRune(text, pos)
-		switch {
-		case r == 'ʼ' && (pos+size >= len(text) || !isASCIIWord(text[pos+size])):
-			// A modifier-letter apostrophe that no letter follows is
-			// skipped, as "'" is; word would read nothing and never end.
-		case isWordRune(r):
+		if pos+8 > len(text) {
 			pos = l.word(w, text, pos)
 			continue
-		case unicode.IsSpace(r) || isIgnorable(r):
-		case r == '¡' || r == '¿' || unicode.IsPunct(r):
-			w.clause = true
-		default:
-			if s := l.words.lookupString(text[pos : pos+size]); s != nil {
-				l.push(w, s, 0, fSymbol)
-			}
 		}
-		pos += size
+		// Classify the next 8 bytes (see byteRange): letters are the
+		// bytes in 'a'-'z' once 0x20 is set, upper-case the letters
+		// without 0x20 (moved to the high bit by x<<2), digits '0'-'9'.
+		x := load64(text, pos)
+		y, a := x&^msb, ^x&msb
+		yl := y | lsb*0x20
+		letters := (yl + lsb*(0x80-'a')) &^ (yl + lsb*(0x7F-'z')) & a
+		up := letters &^ (x << 2)
+		digits := (y + lsb*(0x80-'0')) &^ (y + lsb*(0x7F-'9')) & a
+		stop := ^(letters | digits) & msb
+		if stop == 0 {
+			pos = l.word(w, text, pos) // 8 word bytes or more
+			continue
+		}
+		// The word's bytes are the ones below the first non-word byte,
+		// whose high bit is bit b+7 of x.
+		b := uint(bits.TrailingZeros64(stop)) &^ 7
+		next := byte(x >> (b & 63))
+		if next >= utf8.RuneSelf || next == '\'' {
+			pos = l.word(w, text, pos) // the word may go on
+			continue
+		}
+		n := int(b >> 3)
+		keep := uint64(1)<<(b&63) - 1
+		key := (x | up>>2) & keep // 'A'|0x20 is 'a'
+		flags := uint8(0)
+		w.word++
+		// Capitals: two upper-case letters or more, no lower-case one.
+		if u := up & keep; u&(u-1) != 0 && (letters&^up)&keep == 0 {
+			flags |= fCaps
+			w.caps++
+		}
+		w.nb += n
+		buf := &w.bufs[w.cur&1]
+		binary.LittleEndian.PutUint64(buf[:], key)
+		s := l.words.lookupShort(key)
+		if s == nil {
+			s, flags = l.shortMiss(buf, n, key, flags)
+		}
+		// push, inline
+		i := w.nt
+		if w.clause {
+			flags |= fClause
+			w.clause = false
+			w.clauseStart = i
+		}
+		tk := token{e: -1, n: uint8(n), flags: flags}
+		if s != nil {
+			tk.e, tk.info = s.id, s.info
+			w.setInfo(i, s.info)
+		}
+		w.toks[i&(maxToks-1)] = tk
+		w.nt++
+		w.cur ^= 1
+		if i > 0 && w.toks[(i-1)&(maxToks-1)].info&iPhrase != 0 {
+			l.phrase(w, i)
+		}
+		pos += n
+		if next == ' ' {
+			pos++
+		}
 	}
 	return pos
+}
+
+// shortMiss is lookupMiss for a word of scan: n (1 to 7) ASCII letters
+// and digits, folded, which are key and buf[:n]. It adds fEmph to flags
+// for an elongation.
+func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64, flags uint8) (*slot, uint8) {
+	// Elongation: a byte equal to the next two (byte i of d1 is 0 when
+	// bytes i and i+1 of key are equal, of d2 when i and i+2 are) and at
+	// least 'a', a letter. Bytes past the word are 0 and no word byte is,
+	// so only runs inside the word count.
+	d := key ^ key>>8 | key ^ key>>16
+	zero := ^((d&^msb + lsb*0x7F) | d) & msb // exact: high bit where d's byte is 0
+	if zero&(key&^msb+lsb*(0x80-'a')) != 0 {
+		s, emph := l.lookupMiss(buf[:], n)
+		if emph {
+			flags |= fEmph
+		}
+		return s, flags
+	}
+	// Neither a superlative (8 bytes or more) nor "-n't": stems only.
+	s, _ := l.lookupStem(buf[:], n)
+	return s, flags
+}
+
+// nonASCII reads the rune at text[pos], which is not ASCII: a word, an
+// emoji or other symbol, punctuation or a space.
+func (l *Lexicon) nonASCII(w *window, text string, pos int) int {
+	r, size := decodeRune(text, pos)
+	if r >= 0x1F000 && r < 0x1FB00 {
+		// Emoji: no letter, digit, space nor punctuation in these blocks
+		// (TestEmojiBlocks).
+		if r < 0x1F3FB || r > 0x1F3FF {
+			l.symbol(w, text[pos:pos+size])
+		}
+		return pos + size
+	}
+	switch {
+	case r == 'ʼ' && (pos+size >= len(text) || !isASCIIWord(text[pos+size])):
+		// A modifier-letter apostrophe that no letter follows is
+		// skipped, as "'" is; word would read nothing and never end.
+	case isWordRune(r):
+		return l.word(w, text, pos)
+	case unicode.IsSpace(r) || isIgnorable(r):
+	case r == '¡' || r == '¿' || unicode.IsPunct(r):
+		w.clause = true
+	default:
+		l.symbol(w, text[pos:pos+size])
+	}
+	return pos + size
+}
+
+// symbol pushes a token for the emoji or other symbol sym, if it is a key.
+func (l *Lexicon) symbol(w *window, sym string) {
+	if s := l.words.lookupString(sym); s != nil {
+		l.push(w, s, 0, fSymbol)
+	}
 }
 
 // push appends a token of the entry of s (none when s is nil) and returns
@@ -400,16 +522,13 @@ func (l *Lexicon) push(w *window, s *slot, n int, flags uint8) int {
 
 // setInfo adds token i to the token sets that its info bits select.
 func (w *window) setInfo(i int, info uint8) {
-	bit := uint64(1) << uint(i)
+	bit := uint64(1) << (uint(i) & 63)
 	if info&iVal != 0 {
 		w.val |= bit
 	}
 	if info&iBut != 0 {
 		w.but |= bit
 	}
-	w.langs[langEN] |= uint64(info>>langEN&1) << uint(i)
-	w.langs[langES] |= uint64(info>>langES&1) << uint(i)
-	w.langs[langPL] |= uint64(info>>langPL&1) << uint(i)
 }
 
 const (
@@ -433,6 +552,16 @@ func byteRange(y, a uint64, lo, hi byte) uint64 {
 	return (y + lsb*uint64(0x80-lo)) &^ (y + lsb*uint64(0x7F-hi)) & a
 }
 
+// classify returns the high bit of each byte of x that is an ASCII
+// lower-case letter (lo), upper-case letter (up), or letter or digit
+// (word).
+func classify(x uint64) (lo, up, word uint64) {
+	y, a := x&^msb, ^x&msb
+	lo = byteRange(y, a, 'a', 'z')
+	up = byteRange(y, a, 'A', 'Z')
+	return lo, up, lo | up | byteRange(y, a, '0', '9')
+}
+
 // word scans a word at text[pos:], folds it into a buffer of w, looks it
 // up and pushes its token.
 func (l *Lexicon) word(w *window, text string, pos int) int {
@@ -451,17 +580,23 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 			} else {
 				// The last 8 bytes of text, shifted so that text[pos] is
 				// the low byte; the bytes past the end are 0, no word byte.
-				x = load64(text, len(text)-8) >> (8 * uint(pos+8-len(text)))
+				x = load64(text, len(text)-8) >> (8 * uint(pos+8-len(text)) & 63)
 			}
-			y, a := x&^msb, ^x&msb
-			lo := byteRange(y, a, 'a', 'z')
-			up := byteRange(y, a, 'A', 'Z')
-			wb := lo | up | byteRange(y, a, '0', '9')
+			lo, up, wb := classify(x)
 			// k: how many bytes from the low one are word bytes.
 			k := bits.TrailingZeros64(^wb&msb) >> 3
-			keep := uint64(1)<<(8*uint(k)) - 1              // 0 - 1 for k == 8
+			keep := uint64(1)<<(8*uint(k)&63) - 1
+			if k == 8 {
+				keep = ^uint64(0)
+			}
 			binary.LittleEndian.PutUint64(buf[o:], x|up>>2) // 'A'|0x20 is 'a'
-			upper += bits.OnesCount64(up & keep)
+			// Only whether there are two capitals or more matters.
+			if u := up & keep; u != 0 {
+				upper++
+				if u&(u-1) != 0 {
+					upper++
+				}
+			}
 			lower = lower || lo&keep != 0
 			o += k
 			pos += k
@@ -531,43 +666,73 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 	if emph {
 		flags |= fEmph
 	}
-	i := l.push(w, s, n, flags)
-	w.cur ^= 1
-	if i > 0 {
-		l.phrase(w, i)
-	}
+	l.pushWord(w, s, n, flags)
 	return pos
 }
 
-// phrase joins the word token i to the token before it when the two make
-// a two-word term ("kind of", "sin embargo", "nie działa"): the first
-// token takes the phrase's entry and the second is skipped.
+// pushWord pushes the token of a word of n folded bytes, in
+// w.bufs[w.cur], and joins it to the token before as phrase does.
+func (l *Lexicon) pushWord(w *window, s *slot, n int, flags uint8) {
+	i := l.push(w, s, n, flags)
+	w.cur ^= 1
+	if i > 0 && w.toks[(i-1)&(maxToks-1)].info&iPhrase != 0 {
+		l.phrase(w, i)
+	}
+}
+
+// phrase joins the word token i, in w.bufs[w.cur^1], to the token before
+// it, which may begin a phrase, when the two make a two-word term ("kind
+// of", "sin embargo", "nie działa"): the first token takes the phrase's
+// entry and the second is skipped.
 func (l *Lexicon) phrase(w *window, i int) {
 	a, b := &w.toks[(i-1)&(maxToks-1)], &w.toks[i&(maxToks-1)]
+	n := int(b.n)
 	// A symbol (n == 0) would make a key that starts with a space, which
 	// no key does.
-	if a.info&iPhrase == 0 || a.flags&fSkip != 0 || b.flags&fClause != 0 || a.n == 0 || int(a.n)+int(b.n)+1 > maxKey {
+	if a.flags&fSkip != 0 || b.flags&fClause != 0 || a.n == 0 || int(a.n)+n+1 > maxKey {
+		return
+	}
+	first, second := &w.bufs[w.cur&1], &w.bufs[(w.cur^1)&1]
+	if !l.pairs.has(a.e, load8(second[:], min(n, 8))) {
 		return
 	}
 	var k [maxKey + keySlack]byte
-	n := copy(k[:], w.bufs[w.cur&1][:a.n]) // the word before the last
-	k[n] = ' '
-	n += 1 + copy(k[n+1:], w.bufs[(w.cur^1)&1][:b.n])
-	s := l.words.lookup(k[:], n)
+	m := copy(k[:], first[:a.n])
+	k[m] = ' '
+	m += 1 + copy(k[m+1:], second[:n])
+	s := l.words.lookup(k[:], m)
 	if s == nil || s.info&(1<<nLang-1) == 0 {
 		return
 	}
 	a.e, a.info = s.id, s.info
-	bit := uint64(1) << uint(i-1)
+	bit := uint64(1) << (uint(i-1) & 63)
 	w.val &^= bit
 	w.but &^= bit
-	for lang := range w.langs {
-		w.langs[lang] &^= bit
-	}
 	w.setInfo(i-1, s.info)
 	a.flags |= b.flags & (fCaps | fEmph)
 	b.flags |= fSkip
 	w.skip |= bit << 1
+}
+
+// pairFilter tells which pairs of a first word's entry and a second word's
+// first 8 bytes may make a phrase: a bit set of their hashes, which leaves
+// most look-ups of phrases out (see Lexicon.pairs).
+type pairFilter [pairBits / 64]uint64
+
+const pairBits = 1 << 12
+
+func pairHash(first int32, second uint64) uint {
+	return uint((uint64(first)*hashK2 ^ second) * hashK1 >> (64 - 12))
+}
+
+func (f *pairFilter) add(first int32, second uint64) {
+	h := pairHash(first, second)
+	f[h/64%uint(len(f))] |= 1 << (h % 64)
+}
+
+func (f *pairFilter) has(first int32, second uint64) bool {
+	h := pairHash(first, second)
+	return f[h/64%uint(len(f))]>>(h%64)&1 != 0
 }
 
 // hasRun3 reports whether word has three equal bytes in a row that are
@@ -596,9 +761,14 @@ func (l *Lexicon) lookupWord(p []byte, n int) (s *slot, emph bool) {
 	if s := l.words.lookup(p, n); s != nil {
 		return s, false
 	}
+	return l.lookupMiss(p, n)
+}
+
+// lookupMiss is lookupWord for a word that is not a key itself.
+func (l *Lexicon) lookupMiss(p []byte, n int) (s *slot, emph bool) {
 	elongated := hasRun3(p[:n])
-	var tmp [maxKey + keySlack]byte
 	if elongated {
+		var tmp [maxKey + keySlack]byte
 		for _, keep := range [2]int{2, 1} {
 			k := collapse(tmp[:0], p[:n], keep)
 			if s := l.words.lookup(tmp[:], len(k)); s != nil {
@@ -607,26 +777,44 @@ func (l *Lexicon) lookupWord(p []byte, n int) (s *slot, emph bool) {
 		}
 		n = len(collapse(tmp[:0], p[:n], 1))
 		p = tmp[:]
+		return l.lookupRest(p, n, true)
 	}
-	if s := l.superlative(p[:n]); s != nil {
-		return s, true
+	return l.lookupRest(p, n, false)
+}
+
+// lookupRest is lookupMiss after the elongations.
+func (l *Lexicon) lookupRest(p []byte, n int, elongated bool) (s *slot, emph bool) {
+	if n >= 8 {
+		if s := l.superlative(p[:n]); s != nil {
+			return s, true
+		}
 	}
 	if n > 3 && string(p[n-3:n]) == "n't" && l.not != nil {
 		return l.not, false
 	}
-	if n >= l.minStem {
-		// Look up, longest first, the prefix lengths that a stem with the
-		// same first three bytes may have.
-		m := l.stemLens[stemBucket(p)] & (2<<min(n, l.maxStem) - 1)
-		for m != 0 {
-			k := 63 - bits.LeadingZeros64(m)
-			if s := l.stems.lookup(p, k); s != nil {
-				return s, elongated
-			}
-			m &^= 1 << k
-		}
+	if s, ok := l.lookupStem(p, n); ok {
+		return s, elongated
 	}
 	return nil, elongated
+}
+
+// lookupStem returns the longest stem that is a prefix of the folded word
+// p[:n] (p holds keySlack bytes more), and whether there is one.
+func (l *Lexicon) lookupStem(p []byte, n int) (*slot, bool) {
+	if n < l.minStem {
+		return nil, false
+	}
+	// Look up, longest first, the prefix lengths that a stem with the
+	// same first three bytes may have.
+	m := l.stemLens[stemBucket(p)] & (2<<min(n, l.maxStem) - 1)
+	for m != 0 {
+		k := 63 - bits.LeadingZeros64(m)
+		if s := l.stems.lookup(p, k); s != nil {
+			return s, true
+		}
+		m &^= 1 << k
+	}
+	return nil, false
 }
 
 // superlative looks up the base of a Spanish absolute superlative:
@@ -732,7 +920,13 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 			}
 			b[i] = c
 		}
-		if s := l.words.lookup(b[:], len(key)); s != nil {
+		var s *slot
+		if strings.IndexByte(key, 0) < 0 {
+			s = l.words.lookup(b[:], len(key))
+		} else {
+			s = l.words.lookupNul(b[:len(key)])
+		}
+		if s != nil {
 			l.push(w, s, 0, fSymbol)
 			w.clause = true
 			return pos
@@ -746,10 +940,20 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 
 // detect returns the language whose lexicon knows most tokens of w, or -1.
 func detect(w *window) int {
-	best, most := -1, 0
+	var count [langAny]int
+	for i := 0; i < w.nt; i++ {
+		t := &w.toks[i&(maxToks-1)]
+		if t.flags&fSkip != 0 {
+			continue
+		}
+		count[langEN] += int(t.info >> langEN & 1)
+		count[langES] += int(t.info >> langES & 1)
+		count[langPL] += int(t.info >> langPL & 1)
+	}
+	best := -1
 	for lang := range langAny {
-		if c := bits.OnesCount64(w.langs[lang] &^ w.skip); c > most {
-			best, most = lang, c
+		if count[lang] > 0 && (best < 0 || count[lang] > count[best]) {
+			best = lang
 		}
 	}
 	return best

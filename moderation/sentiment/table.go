@@ -3,6 +3,7 @@ package sentiment
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
 )
 
 // table is an open-addressing hash table from keys to entry ids, built
@@ -10,20 +11,31 @@ import (
 // bytes of its key, so that a look-up of a word of up to 8 bytes (nine
 // words in ten) reads one slot, usually one cache line, whether it finds
 // the word or not; the rest of a longer key is compared in tail.
+//
+// A key with a 0 byte can only be found in punctuation (0 is no letter,
+// digit or emoji), so such keys are kept apart, in nul, and looked up
+// with lookupNul. The others are their first 8 bytes when they have 1 to
+// 7, and no key's first 8 bytes are 0, which marks an empty slot.
 type table struct {
-	slots []slot // power-of-two length, at most a third full
+	slots []slot // power-of-two length, at most half full
 	mask  uint32 // len(slots) - 1
 	shift uint8  // 64 - log2(len(slots)): the hash's top bits pick the slot
 	// tail[id] is the key of entry id after its 8th byte, for the keys
 	// longer than 8 bytes.
 	tail []string
+	nul  []nulKey
 }
 
 type slot struct {
-	w0   uint64 // key bytes 0-7, little-endian, zero-padded
+	w0   uint64 // key bytes 0-7, little-endian, zero-padded; 0 when empty
 	id   int32  // entry id
-	n    uint8  // key length; 0 marks an empty slot
-	info uint8  // the entry's info bits (iLangs, iPhrase, iVal, iBut)
+	n    uint8  // key length
+	info uint8  // the entry's info bits (see iPhrase)
+}
+
+type nulKey struct {
+	key string
+	s   slot
 }
 
 // keySlack is how many readable bytes must follow a key handed to
@@ -40,7 +52,7 @@ const (
 func load8(p []byte, n int) uint64 {
 	w := binary.LittleEndian.Uint64(p)
 	if n < 8 {
-		w &= 1<<(8*uint(n)) - 1
+		w &= 1<<(8*uint(n)&63) - 1
 	}
 	return w
 }
@@ -67,7 +79,7 @@ func padded(k string) []byte {
 // nEntries bounds the ids.
 func newTable(m map[string]int32, nEntries int, info func(id int32) uint8) table {
 	size := 16
-	for size < 3*len(m) {
+	for size < 2*len(m) {
 		size *= 2
 	}
 	t := table{
@@ -77,14 +89,19 @@ func newTable(m map[string]int32, nEntries int, info func(id int32) uint8) table
 		tail:  make([]string, nEntries),
 	}
 	for k, id := range m {
+		s := slot{id: id, n: uint8(len(k)), info: info(id)}
+		if strings.IndexByte(k, 0) >= 0 {
+			t.nul = append(t.nul, nulKey{k, s})
+			continue
+		}
 		p := padded(k)
 		n := len(k)
-		w0 := load8(p[:n+keySlack], n)
-		i := uint32(hashKey(w0, p[:n+keySlack], n)>>t.shift) & t.mask
-		for t.slots[i].n != 0 {
+		s.w0 = load8(p[:n+keySlack], n)
+		i := t.home(hashKey(s.w0, p[:n+keySlack], n))
+		for t.slots[i].w0 != 0 {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i] = slot{w0: w0, id: id, n: uint8(n), info: info(id)}
+		t.slots[i] = s
 		if n > 8 {
 			t.tail[id] = k[8:]
 		}
@@ -92,26 +109,57 @@ func newTable(m map[string]int32, nEntries int, info func(id int32) uint8) table
 	return t
 }
 
+// home returns the first slot to probe for hash h.
+func (t *table) home(h uint64) uint32 {
+	return uint32(h>>(t.shift&63)) & t.mask
+}
+
 // lookup returns the slot of the key p[:n], or nil; p holds at least
-// n+keySlack bytes. 0 < n <= maxKey.
+// n+keySlack bytes. 0 < n <= maxKey, and p[:n] holds no 0 byte.
 func (t *table) lookup(p []byte, n int) *slot {
 	w0 := load8(p, n)
-	i := uint32(hashKey(w0, p, n)>>t.shift) & t.mask
-	for {
+	if n < 8 {
+		return t.lookupShort(w0)
+	}
+	for i := t.home(hashKey(w0, p, n)); ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
-		if s.n == 0 {
-			return nil
-		}
-		if s.w0 == w0 && int(s.n) == n && (n <= 8 || t.tail[s.id] == string(p[8:n])) {
+		if s.w0 == w0 && int(s.n) == n && (n == 8 || t.tail[s.id] == string(p[8:n])) {
 			return s
 		}
-		i = (i + 1) & t.mask
+		if s.w0 == 0 {
+			return nil
+		}
 	}
 }
 
-// lookupString looks up k, of at most maxKey bytes.
+// lookupShort returns the slot of the key of 1 to 7 bytes, none 0, whose
+// little-endian word is w0, or nil. A key found by its first 8 bytes has
+// its length: the first 0 byte of w0 is the key's end.
+func (t *table) lookupShort(w0 uint64) *slot {
+	for i := t.home(w0 * hashK1); ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.w0 == w0 {
+			return s
+		}
+		if s.w0 == 0 {
+			return nil
+		}
+	}
+}
+
+// lookupString looks up k, of at most maxKey bytes and no 0 byte.
 func (t *table) lookupString(k string) *slot {
 	var b [maxKey + keySlack]byte
 	n := copy(b[:], k)
 	return t.lookup(b[:], n)
+}
+
+// lookupNul looks up k, which holds a 0 byte.
+func (t *table) lookupNul(k []byte) *slot {
+	for i := range t.nul {
+		if t.nul[i].key == string(k) {
+			return &t.nul[i].s
+		}
+	}
+	return nil
 }
