@@ -348,9 +348,10 @@ func isLetter(r rune) bool {
 }
 
 // scan reads tokens from text[pos:] into w until the window is full and
-// returns where it stopped. Its loop reads the common word inline: 1 to 7
+// returns where it stopped. Its loop reads the common word inline: 1 to 15
 // ASCII letters and digits followed by an ASCII byte that is none of
-// these nor an apostrophe; word reads the others.
+// these nor an apostrophe, or by the end of the text; word reads the
+// others.
 func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	for pos < len(text) {
 		c := text[pos]
@@ -376,48 +377,73 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			}
 			continue
 		}
-		if pos+8 > len(text) {
+		if len(text) < 8 {
 			pos = l.word(w, text, pos)
 			continue
 		}
-		// Classify the next 8 bytes (see byteRange): letters are the
-		// bytes in 'a'-'z' once 0x20 is set, upper-case the letters
-		// without 0x20 (moved to the high bit by x<<2), digits '0'-'9'.
-		x := load64(text, pos)
-		y, a := x&^msb, ^x&msb
-		yl := y | lsb*0x20
-		letters := (yl + lsb*(0x80-'a')) &^ (yl + lsb*(0x7F-'z')) & a
-		up := letters &^ (x << 2)
-		digits := (y + lsb*(0x80-'0')) &^ (y + lsb*(0x7F-'9')) & a
-		stop := ^(letters | digits) & msb
-		if stop == 0 {
-			pos = l.word(w, text, pos) // 8 word bytes or more
-			continue
+		x := load8At(text, pos)
+		letters, up, stop := classify(x)
+		var key0, key1 uint64 // the folded word
+		var n int
+		var caps bool
+		var next byte // the byte after the word, 0 at the end of the text
+		if stop != 0 {
+			// The word's bytes are the ones below the first non-word
+			// byte, whose high bit is bit b+7 of x.
+			b := uint(bits.TrailingZeros64(stop)) &^ 7
+			next = byte(x >> (b & 63))
+			n = int(b >> 3)
+			keep := uint64(1)<<(b&63) - 1
+			key0 = (x | up>>2) & keep // 'A'|0x20 is 'a'
+			// Capitals: two upper-case letters or more, no lower-case one.
+			u := up & keep
+			caps = u&(u-1) != 0 && (letters&^up)&keep == 0
+		} else {
+			// 8 word bytes: 8 more.
+			x1 := load8At(text, pos+8)
+			letters1, up1, stop1 := classify(x1)
+			if stop1 == 0 {
+				pos = l.word(w, text, pos) // 16 word bytes or more
+				continue
+			}
+			b := uint(bits.TrailingZeros64(stop1)) &^ 7
+			next = byte(x1 >> (b & 63))
+			n = 8 + int(b>>3)
+			keep := uint64(1)<<(b&63) - 1
+			key0 = x | up>>2
+			key1 = (x1 | up1>>2) & keep
+			u, u1 := up, up1&keep
+			caps = (u&(u-1) != 0 || u1&(u1-1) != 0 || u != 0 && u1 != 0) &&
+				letters&^up == 0 && (letters1&^up1)&keep == 0
 		}
-		// The word's bytes are the ones below the first non-word byte,
-		// whose high bit is bit b+7 of x.
-		b := uint(bits.TrailingZeros64(stop)) &^ 7
-		next := byte(x >> (b & 63))
 		if next >= utf8.RuneSelf || next == '\'' {
 			pos = l.word(w, text, pos) // the word may go on
 			continue
 		}
-		n := int(b >> 3)
-		keep := uint64(1)<<(b&63) - 1
-		key := (x | up>>2) & keep // 'A'|0x20 is 'a'
 		flags := uint8(0)
 		w.word++
-		// Capitals: two upper-case letters or more, no lower-case one.
-		if u := up & keep; u&(u-1) != 0 && (letters&^up)&keep == 0 {
+		if caps {
 			flags |= fCaps
 			w.caps++
 		}
 		w.nb += n
 		buf := &w.bufs[w.cur&1]
-		binary.LittleEndian.PutUint64(buf[:], key)
-		s := l.words.lookupShort(key)
-		if s == nil {
-			s, flags = l.shortMiss(buf, n, key, flags)
+		binary.LittleEndian.PutUint64(buf[:8], key0)
+		binary.LittleEndian.PutUint64(buf[8:16], key1)
+		var s *slot
+		if n < 8 {
+			s = l.words.lookupShort(key0)
+			if s == nil {
+				s, flags = l.shortMiss(buf, n, key0, flags)
+			}
+		} else {
+			s = l.words.lookup16(key0, key1, n)
+			if s == nil {
+				var emph bool
+				if s, emph = l.lookupMiss(buf[:], n); emph {
+					flags |= fEmph
+				}
+			}
 		}
 		// push, inline
 		i := w.nt
@@ -443,6 +469,32 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		}
 	}
 	return pos
+}
+
+// load8At returns the 8 bytes of text at i, which has at least 8 bytes,
+// as a little-endian word; bytes past the end of text are 0.
+func load8At(text string, i int) uint64 {
+	if i+8 <= len(text) {
+		return load64(text, i)
+	}
+	if i >= len(text) {
+		return 0
+	}
+	// The last 8 bytes, shifted so that text[i] is the low byte.
+	return load64(text, len(text)-8) >> (8 * uint(i+8-len(text)) & 63)
+}
+
+// classify returns the high bit of each byte of x that is an ASCII letter
+// (letters), an upper-case one (up), and neither a letter nor a digit
+// (stop). See byteRange: letters are the bytes in 'a'-'z' once 0x20 is
+// set, upper-case the letters without 0x20 (moved to the high bit by
+// x<<2), digits the bytes in '0'-'9'.
+func classify(x uint64) (letters, up, stop uint64) {
+	y, a := x&^msb, ^x&msb
+	yl := y | lsb*0x20
+	letters = (yl + lsb*(0x80-'a')) &^ (yl + lsb*(0x7F-'z')) & a
+	digits := (y + lsb*(0x80-'0')) &^ (y + lsb*(0x7F-'9')) & a
+	return letters, letters &^ (x << 2), ^(letters | digits) & msb
 }
 
 // shortMiss is lookupMiss for a word of scan: n (1 to 7) ASCII letters
@@ -480,13 +532,19 @@ func (l *Lexicon) nonASCII(w *window, text string, pos int) int {
 		return pos + size
 	}
 	switch {
+	case r >= 0xC0 && r < 0x180 && latinFold[r-0xC0] != 0:
+		return l.word(w, text, pos) // a Latin letter
+	case r == '¡' || r == '¿':
+		w.clause = true
+	case isIgnorable(r):
+		// Neither a letter nor a space: the cases below would not match.
 	case r == 'ʼ' && (pos+size >= len(text) || !isASCIIWord(text[pos+size])):
 		// A modifier-letter apostrophe that no letter follows is
 		// skipped, as "'" is; word would read nothing and never end.
 	case isWordRune(r):
 		return l.word(w, text, pos)
-	case unicode.IsSpace(r) || isIgnorable(r):
-	case r == '¡' || r == '¿' || unicode.IsPunct(r):
+	case unicode.IsSpace(r):
+	case unicode.IsPunct(r):
 		w.clause = true
 	default:
 		l.symbol(w, text[pos:pos+size])
@@ -552,16 +610,6 @@ func byteRange(y, a uint64, lo, hi byte) uint64 {
 	return (y + lsb*uint64(0x80-lo)) &^ (y + lsb*uint64(0x7F-hi)) & a
 }
 
-// classify returns the high bit of each byte of x that is an ASCII
-// lower-case letter (lo), upper-case letter (up), or letter or digit
-// (word).
-func classify(x uint64) (lo, up, word uint64) {
-	y, a := x&^msb, ^x&msb
-	lo = byteRange(y, a, 'a', 'z')
-	up = byteRange(y, a, 'A', 'Z')
-	return lo, up, lo | up | byteRange(y, a, '0', '9')
-}
-
 // word scans a word at text[pos:], folds it into a buffer of w, looks it
 // up and pushes its token.
 func (l *Lexicon) word(w *window, text string, pos int) int {
@@ -574,17 +622,11 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		// Fast path: up to 8 ASCII letters and digits at a time, folded
 		// with word arithmetic.
 		if o+8 <= lim && len(text) >= 8 {
-			var x uint64
-			if pos+8 <= len(text) {
-				x = load64(text, pos)
-			} else {
-				// The last 8 bytes of text, shifted so that text[pos] is
-				// the low byte; the bytes past the end are 0, no word byte.
-				x = load64(text, len(text)-8) >> (8 * uint(pos+8-len(text)) & 63)
-			}
-			lo, up, wb := classify(x)
+			x := load8At(text, pos) // 0 past the end: no word byte
+			letters, up, stop := classify(x)
+			lo := letters &^ up
 			// k: how many bytes from the low one are word bytes.
-			k := bits.TrailingZeros64(^wb&msb) >> 3
+			k := bits.TrailingZeros64(stop) >> 3
 			keep := uint64(1)<<(8*uint(k)&63) - 1
 			if k == 8 {
 				keep = ^uint64(0)

@@ -20,10 +20,11 @@ type table struct {
 	slots []slot // power-of-two length, at most half full
 	mask  uint32 // len(slots) - 1
 	shift uint8  // 64 - log2(len(slots)): the hash's top bits pick the slot
-	// tail[id] is the key of entry id after its 8th byte, for the keys
-	// longer than 8 bytes.
-	tail []string
-	nul  []nulKey
+	// For the keys longer than 8 bytes, tail1[id] holds bytes 8-15 of the
+	// key of entry id, zero-padded, and tail[id] its bytes after the 16th.
+	tail1 []uint64
+	tail  []string
+	nul   []nulKey
 }
 
 type slot struct {
@@ -86,6 +87,7 @@ func newTable(m map[string]int32, nEntries int, info func(id int32) uint8) table
 		slots: make([]slot, size),
 		mask:  uint32(size - 1),
 		shift: uint8(64 - bits.Len(uint(size-1))),
+		tail1: make([]uint64, nEntries),
 		tail:  make([]string, nEntries),
 	}
 	for k, id := range m {
@@ -103,7 +105,10 @@ func newTable(m map[string]int32, nEntries int, info func(id int32) uint8) table
 		}
 		t.slots[i] = s
 		if n > 8 {
-			t.tail[id] = k[8:]
+			t.tail1[id] = load8(p[8:n+keySlack], min(n-8, 8))
+		}
+		if n > 16 {
+			t.tail[id] = k[16:]
 		}
 	}
 	return t
@@ -121,9 +126,34 @@ func (t *table) lookup(p []byte, n int) *slot {
 	if n < 8 {
 		return t.lookupShort(w0)
 	}
+	var w1 uint64
+	if n > 8 {
+		w1 = load8(p[8:], min(n-8, 8))
+	}
+	if n <= 16 {
+		return t.lookup16(w0, w1, n)
+	}
 	for i := t.home(hashKey(w0, p, n)); ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
-		if s.w0 == w0 && int(s.n) == n && (n == 8 || t.tail[s.id] == string(p[8:n])) {
+		if s.w0 == w0 && int(s.n) == n && t.tail1[s.id] == w1 && t.tail[s.id] == string(p[16:n]) {
+			return s
+		}
+		if s.w0 == 0 {
+			return nil
+		}
+	}
+}
+
+// lookup16 returns the slot of the key of n bytes, 8 to 16, none 0, whose
+// bytes are w0 and w1 (zero-padded), or nil.
+func (t *table) lookup16(w0, w1 uint64, n int) *slot {
+	h := w0 * hashK1
+	if n > 8 {
+		h = (h ^ w1) * hashK2 // as hashKey
+	}
+	for i := t.home(h); ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.w0 == w0 && int(s.n) == n && (n == 8 || t.tail1[s.id] == w1) {
 			return s
 		}
 		if s.w0 == 0 {
