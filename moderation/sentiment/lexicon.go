@@ -148,6 +148,9 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 			if s.kind&kindBut != 0 {
 				b |= iBut
 			}
+			if s.kind&(kindNeg|kindBoost) != 0 {
+				b |= iMod
+			}
 		}
 		return b
 	}
@@ -181,6 +184,7 @@ const (
 	iPhrase uint8 = 1 << (nLang + iota) // the key begins a two-word term
 	iVal                                // some language gives it a valence
 	iBut                                // some language makes it a contrast word
+	iMod                                // some language makes it a negator or intensifier
 )
 
 // Token flags.
@@ -223,14 +227,16 @@ type window struct {
 	caps, word  int  // words in capitals, words
 	clauseStart int  // first token of the current clause
 	clause      bool // the next token starts a clause
-	// Token sets: tokens whose entry may carry a valence (iVal) or be a
-	// contrast word (iBut), second words of phrases, and tokens in a
-	// clause that ends with "?".
-	val, but, skip, quest uint64
-	// bufs holds the folded bytes of the last two words: the current one
-	// in bufs[cur], the one before in bufs[cur^1], for phrases.
+	// Token sets: tokens whose entry may carry a valence (iVal), be a
+	// contrast word (iBut) or a negator or intensifier (iMod), second
+	// words of phrases, and tokens in a clause that ends with "?".
+	val, but, mod, skip, quest uint64
+	// bufs[i&1] holds the folded bytes of word token i, kept until token
+	// i+1 has looked for a phrase.
 	bufs [2][wordBuf]byte
-	cur  int
+	// last is the info of the last token of the window, 0 when none or a
+	// symbol (which begins no phrase).
+	last uint8
 }
 
 // totals accumulate over the windows of a text.
@@ -252,8 +258,8 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 	var t totals
 	chosen := langIndex(lang)
 	for pos := 0; pos < len(text); {
-		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart = 0, 0, 0, 0, true, 0
-		w.val, w.but, w.skip, w.quest = 0, 0, 0, 0
+		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart, w.last = 0, 0, 0, 0, true, 0, 0
+		w.val, w.but, w.mod, w.skip, w.quest = 0, 0, 0, 0, 0
 		pos = l.scan(&w, text, pos, &t)
 		if chosen < 0 {
 			chosen = detect(&w)
@@ -381,7 +387,12 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			pos = l.word(w, text, pos)
 			continue
 		}
-		x := load8At(text, pos)
+		var x uint64
+		if pos+8 <= len(text) {
+			x = load64(text, pos)
+		} else {
+			x = loadTail(text, pos)
+		}
 		letters, up, stop := classify(x)
 		var key0, key1 uint64 // the folded word
 		var n int
@@ -400,7 +411,12 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			caps = u&(u-1) != 0 && (letters&^up)&keep == 0
 		} else {
 			// 8 word bytes: 8 more.
-			x1 := load8At(text, pos+8)
+			var x1 uint64 // 0 past the end
+			if pos+16 <= len(text) {
+				x1 = load64(text, pos+8)
+			} else if pos+8 < len(text) {
+				x1 = loadTail(text, pos+8)
+			}
 			letters1, up1, stop1 := classify(x1)
 			if stop1 == 0 {
 				pos = l.word(w, text, pos) // 16 word bytes or more
@@ -427,7 +443,8 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			w.caps++
 		}
 		w.nb += n
-		buf := &w.bufs[w.cur&1]
+		i := w.nt
+		buf := &w.bufs[i&1]
 		binary.LittleEndian.PutUint64(buf[:8], key0)
 		binary.LittleEndian.PutUint64(buf[8:16], key1)
 		var s *slot
@@ -446,7 +463,6 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			}
 		}
 		// push, inline
-		i := w.nt
 		if w.clause {
 			flags |= fClause
 			w.clause = false
@@ -459,8 +475,9 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		}
 		w.toks[i&(maxToks-1)] = tk
 		w.nt++
-		w.cur ^= 1
-		if i > 0 && w.toks[(i-1)&(maxToks-1)].info&iPhrase != 0 {
+		last := w.last
+		w.last = tk.info
+		if last&iPhrase != 0 {
 			l.phrase(w, i)
 		}
 		pos += n
@@ -471,16 +488,10 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	return pos
 }
 
-// load8At returns the 8 bytes of text at i, which has at least 8 bytes,
-// as a little-endian word; bytes past the end of text are 0.
-func load8At(text string, i int) uint64 {
-	if i+8 <= len(text) {
-		return load64(text, i)
-	}
-	if i >= len(text) {
-		return 0
-	}
-	// The last 8 bytes, shifted so that text[i] is the low byte.
+// loadTail returns the bytes of text from i to its end, fewer than 8, as
+// a little-endian word, zero-padded; text has at least 8 bytes. It loads
+// the last 8 bytes and shifts text[i] to the low byte.
+func loadTail(text string, i int) uint64 {
 	return load64(text, len(text)-8) >> (8 * uint(i+8-len(text)) & 63)
 }
 
@@ -575,6 +586,10 @@ func (l *Lexicon) push(w *window, s *slot, n int, flags uint8) int {
 	}
 	w.toks[i&(maxToks-1)] = tk
 	w.nt++
+	w.last = tk.info
+	if flags&fSymbol != 0 {
+		w.last = 0
+	}
 	return i
 }
 
@@ -586,6 +601,9 @@ func (w *window) setInfo(i int, info uint8) {
 	}
 	if info&iBut != 0 {
 		w.but |= bit
+	}
+	if info&iMod != 0 {
+		w.mod |= bit
 	}
 }
 
@@ -613,7 +631,7 @@ func byteRange(y, a uint64, lo, hi byte) uint64 {
 // word scans a word at text[pos:], folds it into a buffer of w, looks it
 // up and pushes its token.
 func (l *Lexicon) word(w *window, text string, pos int) int {
-	buf := &w.bufs[w.cur&1]
+	buf := &w.bufs[w.nt&1]
 	o := 0             // end of the folded word in buf
 	const lim = maxKey // folded bytes past maxKey are dropped
 	upper := 0
@@ -622,7 +640,12 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		// Fast path: up to 8 ASCII letters and digits at a time, folded
 		// with word arithmetic.
 		if o+8 <= lim && len(text) >= 8 {
-			x := load8At(text, pos) // 0 past the end: no word byte
+			var x uint64 // 0 past the end: no word byte
+			if pos+8 <= len(text) {
+				x = load64(text, pos)
+			} else {
+				x = loadTail(text, pos)
+			}
 			letters, up, stop := classify(x)
 			lo := letters &^ up
 			// k: how many bytes from the low one are word bytes.
@@ -647,6 +670,24 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 			}
 		}
 		c := text[pos]
+		if c-0xC3 <= 0xC5-0xC3 && o < lim && pos+1 < len(text) {
+			// A letter of U+00C0 to U+017F (two bytes, lead 0xC3 to
+			// 0xC5), as appendFolded folds it, inline.
+			if d := text[pos+1]; d&0xC0 == 0x80 {
+				r := rune(c&0x1F)<<6 | rune(d&0x3F) - 0xC0
+				if f := latinFold[r&0xFF]; r < 0xC0 && f != 0 {
+					buf[o] = f
+					o++
+					if latinUpper[r&0xFF] {
+						upper++
+					} else {
+						lower = true
+					}
+					pos += 2
+					continue
+				}
+			}
+		}
 		if c < utf8.RuneSelf && c != '\'' {
 			k := asciiClass[c]
 			if k&cWord == 0 {
@@ -713,16 +754,16 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 }
 
 // pushWord pushes the token of a word of n folded bytes, in
-// w.bufs[w.cur], and joins it to the token before as phrase does.
+// w.bufs[w.nt&1], and joins it to the token before as phrase does.
 func (l *Lexicon) pushWord(w *window, s *slot, n int, flags uint8) {
+	last := w.last
 	i := l.push(w, s, n, flags)
-	w.cur ^= 1
-	if i > 0 && w.toks[(i-1)&(maxToks-1)].info&iPhrase != 0 {
+	if last&iPhrase != 0 {
 		l.phrase(w, i)
 	}
 }
 
-// phrase joins the word token i, in w.bufs[w.cur^1], to the token before
+// phrase joins the word token i, in w.bufs[i&1], to the token before
 // it, which may begin a phrase, when the two make a two-word term ("kind
 // of", "sin embargo", "nie działa"): the first token takes the phrase's
 // entry and the second is skipped.
@@ -734,7 +775,7 @@ func (l *Lexicon) phrase(w *window, i int) {
 	if a.flags&fSkip != 0 || b.flags&fClause != 0 || a.n == 0 || int(a.n)+n+1 > maxKey {
 		return
 	}
-	first, second := &w.bufs[w.cur&1], &w.bufs[(w.cur^1)&1]
+	first, second := &w.bufs[(i-1)&1], &w.bufs[i&1]
 	if !l.pairs.has(a.e, load8(second[:], min(n, 8))) {
 		return
 	}
@@ -750,6 +791,7 @@ func (l *Lexicon) phrase(w *window, i int) {
 	bit := uint64(1) << (uint(i-1) & 63)
 	w.val &^= bit
 	w.but &^= bit
+	w.mod &^= bit
 	w.setInfo(i-1, s.info)
 	a.flags |= b.flags & (fCaps | fEmph)
 	b.flags |= fSkip
@@ -1107,6 +1149,11 @@ func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixe
 	}
 	if tk.flags&fEmph != 0 {
 		v += sign * bIncr
+	}
+	// The negators and intensifiers before token i, up to 3 tokens back
+	// (4 with a phrase's skipped word between).
+	if w.mod&(1<<uint(i)-1)>>uint(max(i-4, 0)) == 0 {
+		return v
 	}
 	negated := false
 	for d := 1; d <= 3 && i-d >= 0; d++ {
