@@ -304,6 +304,7 @@ const (
 	cLower                   // a-z
 	cSpace                   // space, tab, CR, LF
 	cTrim                    // trimmed off an emoticon: . , ! ? " '
+	cMark                    // ends a clause: . , ; ! ?
 )
 
 var asciiClass = func() (t [256]uint8) {
@@ -319,6 +320,9 @@ var asciiClass = func() (t [256]uint8) {
 			t[c] = cSpace
 		case strings.IndexByte(".,!?\"'", byte(c)) >= 0:
 			t[c] = cTrim
+		}
+		if strings.IndexByte(".,;!?", byte(c)) >= 0 {
+			t[c] |= cMark
 		}
 	}
 	return t
@@ -376,9 +380,21 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		}
 		k := asciiClass[c]
 		if k&cWord == 0 {
-			if k&cSpace != 0 {
+			switch {
+			case k&cSpace != 0:
 				pos++
-			} else {
+			case k&cMark != 0 && (pos+1 == len(text) || text[pos+1] == ' '):
+				// A lone mark, as punct reads it: no emoticon.
+				switch c {
+				case '!':
+					t.excl++
+				case '?':
+					t.quest++
+					w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
+				}
+				w.clause = true
+				pos++
+			default:
 				pos = l.punct(w, text, pos, t)
 			}
 			continue
@@ -526,6 +542,9 @@ func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64, flags uint8) 
 		return s, flags
 	}
 	// Neither a superlative (8 bytes or more) nor "-n't": stems only.
+	if n < l.minStem || l.stemLens[stemBucket(buf[:])]&(2<<min(n, l.maxStem)-1) == 0 {
+		return nil, flags
+	}
 	s, _ := l.lookupStem(buf[:], n)
 	return s, flags
 }
@@ -1024,24 +1043,31 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 
 // detect returns the language whose lexicon knows most tokens of w, or -1.
 func detect(w *window) int {
-	var count [langAny]int
+	// One byte of count per language: langCount spreads the language
+	// bits of an entry's info to bytes 0, 1 and 2, and no count exceeds
+	// maxToks.
+	count := uint32(0)
 	for i := 0; i < w.nt; i++ {
 		t := &w.toks[i&(maxToks-1)]
-		if t.flags&fSkip != 0 {
-			continue
+		if t.flags&fSkip == 0 {
+			count += langCount[t.info&7]
 		}
-		count[langEN] += int(t.info >> langEN & 1)
-		count[langES] += int(t.info >> langES & 1)
-		count[langPL] += int(t.info >> langPL & 1)
 	}
-	best := -1
+	best, most := -1, uint32(0)
 	for lang := range langAny {
-		if count[lang] > 0 && (best < 0 || count[lang] > count[best]) {
-			best = lang
+		if c := count >> (8 * lang) & 0xFF; c > most {
+			best, most = lang, c
 		}
 	}
 	return best
 }
+
+var langCount = func() (t [8]uint32) {
+	for b := range t {
+		t[b] = uint32(b&1) | uint32(b>>1&1)<<8 | uint32(b>>2&1)<<16
+	}
+	return t
+}()
 
 // senseOf returns the sense of entry id for language lang: its own, the
 // shared one (emoji), or else the first other language that has the key
