@@ -484,15 +484,17 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			w.clause = false
 			w.clauseStart = i
 		}
-		tk := token{e: -1, n: uint8(n), flags: flags}
+		e, info := int32(-1), uint8(0)
 		if s != nil {
-			tk.e, tk.info = s.id, s.info
-			w.setInfo(i, s.info)
+			e, info = s.id, s.info
+			if info&(iVal|iBut|iMod) != 0 {
+				w.setInfo(i, info)
+			}
 		}
-		w.toks[i&(maxToks-1)] = tk
+		w.toks[i&(maxToks-1)] = token{e: e, n: uint8(n), flags: flags, info: info}
 		w.nt++
 		last := w.last
-		w.last = tk.info
+		w.last = info
 		if last&iPhrase != 0 {
 			l.phrase(w, i)
 		}
@@ -528,13 +530,7 @@ func classify(x uint64) (letters, up, stop uint64) {
 // and digits, folded, which are key and buf[:n]. It adds fEmph to flags
 // for an elongation.
 func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64, flags uint8) (*slot, uint8) {
-	// Elongation: a byte equal to the next two (byte i of d1 is 0 when
-	// bytes i and i+1 of key are equal, of d2 when i and i+2 are) and at
-	// least 'a', a letter. Bytes past the word are 0 and no word byte is,
-	// so only runs inside the word count.
-	d := key ^ key>>8 | key ^ key>>16
-	zero := ^((d&^msb + lsb*0x7F) | d) & msb // exact: high bit where d's byte is 0
-	if zero&(key&^msb+lsb*(0x80-'a')) != 0 {
+	if run3(key) {
 		s, emph := l.lookupMiss(buf[:], n)
 		if emph {
 			flags |= fEmph
@@ -764,7 +760,16 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		flags |= fCaps
 		w.caps++
 	}
-	s, emph := l.lookupWord(buf[:], n)
+	var s *slot
+	var emph bool
+	if n < 8 {
+		// n > 0: word reads at least one rune.
+		if s = l.words.lookupShort(load8(buf[:], n)); s == nil {
+			s, emph = l.lookupMiss(buf[:], n)
+		}
+	} else {
+		s, emph = l.lookupWord(buf[:], n)
+	}
 	if emph {
 		flags |= fEmph
 	}
@@ -843,12 +848,25 @@ func (f *pairFilter) has(first int32, second uint64) bool {
 // are lower-case letters or, three in a row, the end of a 4-byte rune,
 // as when the word was read.)
 func hasRun3(word []byte) bool {
+	if len(word) <= 8 && cap(word) >= 8 {
+		return run3(load8(word[:8], len(word)))
+	}
 	for i := 2; i < len(word); i++ {
 		if c := word[i]; c >= 'a' && word[i-1] == c && word[i-2] == c {
 			return true
 		}
 	}
 	return false
+}
+
+// run3 is hasRun3 of a word of up to 8 bytes, none 0, as a little-endian
+// word, zero-padded. Byte i of d is 0 when bytes i, i+1 and i+2 of x are
+// equal; as the bytes past the word are 0, only runs inside it count.
+func run3(x uint64) bool {
+	d := (x ^ x>>8) | (x ^ x>>16)
+	zero := ^((d&^msb + lsb*0x7F) | d) & msb      // exact: the high bit of each 0 byte of d
+	atLeastA := (x&^msb + lsb*(0x80-'a')) | x&msb // the high bit of each byte >= 'a'
+	return zero&atLeastA != 0
 }
 
 // lookupWord finds the entry of the folded word p[:n] (p holds keySlack
