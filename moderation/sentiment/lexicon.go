@@ -210,12 +210,20 @@ const (
 	wordBuf = 64 + keySlack
 )
 
-type token struct {
-	e     int32 // entry, or -1
-	n     uint8 // folded length of a word; 0 for a symbol
-	flags uint8
-	info  uint8 // the entry's info bits
+// token is one word, emoji or emoticon of a window, packed in a word so
+// that pushing it is one store: bits 0-31 hold its entry (-1 for none),
+// 32-39 the folded length of a word (0 for a symbol), 40-47 its flags and
+// 48-55 its entry's info bits.
+type token uint64
+
+func newToken(e int32, n int, flags, info uint8) token {
+	return token(uint32(e)) | token(uint8(n))<<32 | token(flags)<<40 | token(info)<<48
 }
+
+func (t token) entry() int32 { return int32(uint32(t)) }
+func (t token) size() int    { return int(uint8(t >> 32)) }
+func (t token) flags() uint8 { return uint8(t >> 40) }
+func (t token) info() uint8  { return uint8(t >> 48) }
 
 // window is the scanner's state for up to maxToks tokens; it lives on the
 // stack of Analyze, which is why Analyze does not allocate. Bit i of a
@@ -491,7 +499,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				w.setInfo(i, info)
 			}
 		}
-		w.toks[i&(maxToks-1)] = token{e: e, n: uint8(n), flags: flags, info: info}
+		w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
 		w.nt++
 		last := w.last
 		w.last = info
@@ -594,14 +602,14 @@ func (l *Lexicon) push(w *window, s *slot, n int, flags uint8) int {
 		w.clause = false
 		w.clauseStart = i
 	}
-	tk := token{e: -1, n: uint8(n), flags: flags}
+	e, info := int32(-1), uint8(0)
 	if s != nil {
-		tk.e, tk.info = s.id, s.info
+		e, info = s.id, s.info
 		w.setInfo(i, s.info)
 	}
-	w.toks[i&(maxToks-1)] = tk
+	w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
 	w.nt++
-	w.last = tk.info
+	w.last = info
 	if flags&fSymbol != 0 {
 		w.last = 0
 	}
@@ -792,33 +800,32 @@ func (l *Lexicon) pushWord(w *window, s *slot, n int, flags uint8) {
 // of", "sin embargo", "nie działa"): the first token takes the phrase's
 // entry and the second is skipped.
 func (l *Lexicon) phrase(w *window, i int) {
-	a, b := &w.toks[(i-1)&(maxToks-1)], &w.toks[i&(maxToks-1)]
-	n := int(b.n)
+	a, b := w.toks[(i-1)&(maxToks-1)], w.toks[i&(maxToks-1)]
+	n := b.size()
 	// A symbol (n == 0) would make a key that starts with a space, which
 	// no key does.
-	if a.flags&fSkip != 0 || b.flags&fClause != 0 || a.n == 0 || int(a.n)+n+1 > maxKey {
+	if a.flags()&fSkip != 0 || b.flags()&fClause != 0 || a.size() == 0 || a.size()+n+1 > maxKey {
 		return
 	}
 	first, second := &w.bufs[(i-1)&1], &w.bufs[i&1]
-	if !l.pairs.has(a.e, load8(second[:], min(n, 8))) {
+	if !l.pairs.has(a.entry(), load8(second[:], min(n, 8))) {
 		return
 	}
 	var k [maxKey + keySlack]byte
-	m := copy(k[:], first[:a.n])
+	m := copy(k[:], first[:a.size()])
 	k[m] = ' '
 	m += 1 + copy(k[m+1:], second[:n])
 	s := l.words.lookup(k[:], m)
 	if s == nil || s.info&(1<<nLang-1) == 0 {
 		return
 	}
-	a.e, a.info = s.id, s.info
+	w.toks[(i-1)&(maxToks-1)] = newToken(s.id, a.size(), a.flags()|b.flags()&(fCaps|fEmph), s.info)
+	w.toks[i&(maxToks-1)] = b | token(fSkip)<<40
 	bit := uint64(1) << (uint(i-1) & 63)
 	w.val &^= bit
 	w.but &^= bit
 	w.mod &^= bit
 	w.setInfo(i-1, s.info)
-	a.flags |= b.flags & (fCaps | fEmph)
-	b.flags |= fSkip
 	w.skip |= bit << 1
 }
 
@@ -1066,9 +1073,9 @@ func detect(w *window) int {
 	// maxToks.
 	count := uint32(0)
 	for i := 0; i < w.nt; i++ {
-		t := &w.toks[i&(maxToks-1)]
-		if t.flags&fSkip == 0 {
-			count += langCount[t.info&7]
+		t := w.toks[i&(maxToks-1)]
+		if t.flags()&fSkip == 0 {
+			count += langCount[t.info()&7]
 		}
 	}
 	best, most := -1, uint32(0)
@@ -1119,7 +1126,7 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 	but := -1
 	for m := w.but &^ w.skip; m != 0; {
 		i := 63 - bits.LeadingZeros64(m)
-		if senses[w.toks[i&(maxToks-1)].e].kind&kindBut != 0 {
+		if senses[w.toks[i&(maxToks-1)].entry()].kind&kindBut != 0 {
 			but = i
 			break
 		}
@@ -1129,12 +1136,12 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 	for m := w.val &^ w.skip; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
 		tk := w.toks[i&(maxToks-1)]
-		s := senses[tk.e]
+		s := senses[tk.entry()]
 		v := float64(s.val)
 		if v == 0 {
 			continue
 		}
-		if tk.flags&fSymbol == 0 {
+		if tk.flags()&fSymbol == 0 {
 			v = w.rules(senses, i, tk, s, v, mixed)
 			if v == 0 {
 				continue
@@ -1163,11 +1170,11 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 // senseAt returns the sense in senses of token j: none for a skipped
 // token or one without an entry.
 func (w *window) senseAt(senses []sense, j int) sense {
-	tk := &w.toks[j&(maxToks-1)]
-	if tk.flags&fSkip != 0 || tk.e < 0 {
+	tk := w.toks[j&(maxToks-1)]
+	if tk.flags()&fSkip != 0 || tk.entry() < 0 {
 		return sense{}
 	}
-	return senses[tk.e]
+	return senses[tk.entry()]
 }
 
 // rules returns the valence v of the word token i, of sense s, after the
@@ -1180,7 +1187,7 @@ func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixe
 	// only intensifies a sentiment word right after it.
 	if s.kind&kindBoost != 0 && i+1 < w.nt {
 		nx := w.toks[(i+1)&(maxToks-1)]
-		if nx.flags&(fClause|fSymbol|fSkip) == 0 && w.senseAt(senses, i+1).val != 0 {
+		if nx.flags()&(fClause|fSymbol|fSkip) == 0 && w.senseAt(senses, i+1).val != 0 {
 			return 0
 		}
 	}
@@ -1188,10 +1195,10 @@ func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixe
 	if v < 0 {
 		sign = -1
 	}
-	if tk.flags&fCaps != 0 && mixed {
+	if tk.flags()&fCaps != 0 && mixed {
 		v += sign * cIncr
 	}
-	if tk.flags&fEmph != 0 {
+	if tk.flags()&fEmph != 0 {
 		v += sign * bIncr
 	}
 	// The negators and intensifiers before token i, up to 3 tokens back
@@ -1201,15 +1208,15 @@ func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixe
 	}
 	negated := false
 	for d := 1; d <= 3 && i-d >= 0; d++ {
-		if w.toks[(i-d+1)&(maxToks-1)].flags&fClause != 0 {
+		if w.toks[(i-d+1)&(maxToks-1)].flags()&fClause != 0 {
 			break
 		}
 		j := i - d
-		if w.toks[j&(maxToks-1)].flags&fSkip != 0 {
+		if w.toks[j&(maxToks-1)].flags()&fSkip != 0 {
 			j--
 		}
 		p, ps := w.toks[j&(maxToks-1)], w.senseAt(senses, j)
-		if ps.val != 0 && ps.kind&kindBoost == 0 && p.flags&fSymbol == 0 {
+		if ps.val != 0 && ps.kind&kindBoost == 0 && p.flags()&fSymbol == 0 {
 			// Another sentiment word: a negator or intensifier before
 			// it belongs to it ("sin reembolso y sin respuesta").
 			break
@@ -1219,7 +1226,7 @@ func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixe
 		}
 		if ps.kind&kindBoost != 0 {
 			b := float64(ps.boost) * distance[d-1]
-			if p.flags&fCaps != 0 && mixed {
+			if p.flags()&fCaps != 0 && mixed {
 				if b > 0 {
 					b += cIncr
 				} else {
