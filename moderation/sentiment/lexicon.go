@@ -368,8 +368,8 @@ func isLetter(r rune) bool {
 // scan reads tokens from text[pos:] into w until the window is full and
 // returns where it stopped. Its loop reads the common word inline: 1 to 15
 // ASCII letters and digits followed by an ASCII byte that is none of
-// these nor an apostrophe, or by the end of the text; word reads the
-// others.
+// these nor an apostrophe, or by the end of the text; latinWord reads
+// the ones with Latin letters, word the others.
 func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	for pos < len(text) {
 		c := text[pos]
@@ -382,12 +382,18 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		if w.nt == maxToks || w.nb+maxKey*2 > bufSize {
 			return pos
 		}
+		var key0, key1 uint64 // the folded word
+		var n, end int        // its folded length, where it ends in text
+		var caps bool
 		if c >= utf8.RuneSelf {
-			pos = l.nonASCII(w, text, pos)
-			continue
-		}
-		k := asciiClass[c]
-		if k&cWord == 0 {
+			if c-0xC3 <= 0xC5-0xC3 {
+				key0, key1, n, caps, end = latinWord(text, pos)
+			}
+			if n == 0 {
+				pos = l.nonASCII(w, text, pos)
+				continue
+			}
+		} else if k := asciiClass[c]; k&cWord == 0 {
 			switch {
 			case k&cSpace != 0:
 				pos++
@@ -406,59 +412,64 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				pos = l.punct(w, text, pos, t)
 			}
 			continue
-		}
-		if len(text) < 8 {
+		} else if len(text) < 8 {
 			pos = l.word(w, text, pos)
 			continue
-		}
-		var x uint64
-		if pos+8 <= len(text) {
-			x = load64(text, pos)
 		} else {
-			x = loadTail(text, pos)
-		}
-		letters, up, stop := classify(x)
-		var key0, key1 uint64 // the folded word
-		var n int
-		var caps bool
-		var next byte // the byte after the word, 0 at the end of the text
-		if stop != 0 {
-			// The word's bytes are the ones below the first non-word
-			// byte, whose high bit is bit b+7 of x.
-			b := uint(bits.TrailingZeros64(stop)) &^ 7
-			next = byte(x >> (b & 63))
-			n = int(b >> 3)
-			keep := uint64(1)<<(b&63) - 1
-			key0 = (x | up>>2) & keep // 'A'|0x20 is 'a'
-			// Capitals: two upper-case letters or more, no lower-case one.
-			u := up & keep
-			caps = u&(u-1) != 0 && (letters&^up)&keep == 0
-		} else {
-			// 8 word bytes: 8 more.
-			var x1 uint64 // 0 past the end
-			if pos+16 <= len(text) {
-				x1 = load64(text, pos+8)
-			} else if pos+8 < len(text) {
-				x1 = loadTail(text, pos+8)
+			var x uint64
+			if pos+8 <= len(text) {
+				x = load64(text, pos)
+			} else {
+				x = loadTail(text, pos)
 			}
-			letters1, up1, stop1 := classify(x1)
-			if stop1 == 0 {
-				pos = l.word(w, text, pos) // 16 word bytes or more
-				continue
+			letters, up, stop := classify(x)
+			var next byte // the byte after the word, 0 at the end of the text
+			if stop != 0 {
+				// The word's bytes are the ones below the first non-word
+				// byte, whose high bit is bit b+7 of x.
+				b := uint(bits.TrailingZeros64(stop)) &^ 7
+				next = byte(x >> (b & 63))
+				n = int(b >> 3)
+				keep := uint64(1)<<(b&63) - 1
+				key0 = (x | up>>2) & keep // 'A'|0x20 is 'a'
+				// Capitals: two upper-case letters or more, no lower-case one.
+				u := up & keep
+				caps = u&(u-1) != 0 && (letters&^up)&keep == 0
+			} else {
+				// 8 word bytes: 8 more.
+				var x1 uint64 // 0 past the end
+				if pos+16 <= len(text) {
+					x1 = load64(text, pos+8)
+				} else if pos+8 < len(text) {
+					x1 = loadTail(text, pos+8)
+				}
+				letters1, up1, stop1 := classify(x1)
+				if stop1 == 0 {
+					pos = l.word(w, text, pos) // 16 word bytes or more
+					continue
+				}
+				b := uint(bits.TrailingZeros64(stop1)) &^ 7
+				next = byte(x1 >> (b & 63))
+				n = 8 + int(b>>3)
+				keep := uint64(1)<<(b&63) - 1
+				key0 = x | up>>2
+				key1 = (x1 | up1>>2) & keep
+				u, u1 := up, up1&keep
+				caps = (u&(u-1) != 0 || u1&(u1-1) != 0 || u != 0 && u1 != 0) &&
+					letters&^up == 0 && (letters1&^up1)&keep == 0
 			}
-			b := uint(bits.TrailingZeros64(stop1)) &^ 7
-			next = byte(x1 >> (b & 63))
-			n = 8 + int(b>>3)
-			keep := uint64(1)<<(b&63) - 1
-			key0 = x | up>>2
-			key1 = (x1 | up1>>2) & keep
-			u, u1 := up, up1&keep
-			caps = (u&(u-1) != 0 || u1&(u1-1) != 0 || u != 0 && u1 != 0) &&
-				letters&^up == 0 && (letters1&^up1)&keep == 0
-		}
-		if next >= utf8.RuneSelf || next == '\'' {
-			pos = l.word(w, text, pos) // the word may go on
-			continue
+			end = pos + n
+			if next >= utf8.RuneSelf || next == '\'' {
+				// The word may go on.
+				n = 0
+				if next-0xC3 <= 0xC5-0xC3 {
+					key0, key1, n, caps, end = latinWord(text, pos)
+				}
+				if n == 0 {
+					pos = l.word(w, text, pos)
+					continue
+				}
+			}
 		}
 		flags := uint8(0)
 		w.word++
@@ -503,15 +514,68 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		w.nt++
 		last := w.last
 		w.last = info
-		if last&iPhrase != 0 {
+		if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
 			l.phrase(w, i)
 		}
-		pos += n
-		if next == ' ' {
+		pos = end
+		if pos < len(text) && text[pos] == ' ' {
 			pos++
 		}
 	}
 	return pos
+}
+
+// latinWord reads, for scan, a word at text[pos:] of 1 to 15 bytes once
+// folded: ASCII letters and digits, and Latin letters of two bytes (U+00C0
+// to U+017F, leads 0xC3 to 0xC5) that latinFold folds to one, ended by the
+// end of the text or an ASCII byte that is none of these nor an
+// apostrophe. It returns the word folded, as the little-endian words key0
+// and key1, zero-padded, its folded length n, whether it is in capitals
+// (two upper-case letters or more, no lower-case one), and where it ends
+// in text. n is 0 for another word, which word reads.
+func latinWord(text string, pos int) (key0, key1 uint64, n int, caps bool, end int) {
+	var b [16]byte
+	upper, lower := 0, false
+	for pos < len(text) {
+		c := text[pos]
+		if c < utf8.RuneSelf {
+			k := asciiClass[c]
+			if k&cWord == 0 {
+				if c == '\'' {
+					return 0, 0, 0, false, 0
+				}
+				break
+			}
+			if k&cUpper != 0 {
+				c += 'a' - 'A'
+				upper++
+			} else if k&cLower != 0 {
+				lower = true
+			}
+			b[n&15] = c
+			pos++
+		} else {
+			if c-0xC3 > 0xC5-0xC3 || pos+1 >= len(text) || text[pos+1]&0xC0 != 0x80 {
+				return 0, 0, 0, false, 0
+			}
+			r := (rune(c&0x1F)<<6 | rune(text[pos+1]&0x3F)) - 0xC0 // < 0xC0
+			f := latinFold[r&0xFF]
+			if f == 0 {
+				return 0, 0, 0, false, 0
+			}
+			if latinUpper[r&0xFF] {
+				upper++
+			} else {
+				lower = true
+			}
+			b[n&15] = f
+			pos += 2
+		}
+		if n++; n == 16 {
+			return 0, 0, 0, false, 0
+		}
+	}
+	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:]), n, upper >= 2 && !lower, pos
 }
 
 // loadTail returns the bytes of text from i to its end, fewer than 8, as
