@@ -587,9 +587,14 @@ func loadTail(text string, i int) uint64 {
 
 // classify returns the high bit of each byte of x that is an ASCII letter
 // (letters), an upper-case one (up), and neither a letter nor a digit
-// (stop). See byteRange: letters are the bytes in 'a'-'z' once 0x20 is
-// set, upper-case the letters without 0x20 (moved to the high bit by
-// x<<2), digits the bytes in '0'-'9'.
+// (stop).
+//
+// A byte is in [lo, hi] when the high bit of y+(0x80-lo) is set (y >= lo)
+// and that of y+(0x7F-hi) is not (y <= hi), y being the byte without its
+// high bit: a byte of y is at most 0x7F and 0x80-lo at most 0x80, so no
+// sum carries into the next byte; a keeps the ASCII bytes only. Letters
+// are the bytes in 'a'-'z' once 0x20 is set, upper-case ones the letters
+// without 0x20 (moved to the high bit by x<<2), digits those in '0'-'9'.
 func classify(x uint64) (letters, up, stop uint64) {
 	y, a := x&^msb, ^x&msb
 	yl := y | lsb*0x20
@@ -704,15 +709,6 @@ func load64(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// byteRange returns the high bit of each byte of x that is an ASCII byte
-// in [lo, hi]. y is x with the high bits cleared, a the high bits of the
-// ASCII bytes of x. A byte of y is at most 0x7F and 0x80-lo at most 0x80,
-// so no sum carries into the next byte: the high bit of y+(0x80-lo) is
-// set when y >= lo, and that of y+(0x7F-hi) when y > hi.
-func byteRange(y, a uint64, lo, hi byte) uint64 {
-	return (y + lsb*uint64(0x80-lo)) &^ (y + lsb*uint64(0x7F-hi)) & a
 }
 
 // word scans a word at text[pos:], folds it into a buffer of w, looks it
