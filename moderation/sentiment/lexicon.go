@@ -614,12 +614,20 @@ func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64, flags uint8) 
 		}
 		return s, flags
 	}
-	// Neither a superlative (8 bytes or more) nor "-n't": stems only.
-	if n < l.minStem || l.stemLens[stemBucket(buf[:])]&(2<<min(n, l.maxStem)-1) == 0 {
+	// Neither a superlative (8 bytes or more) nor "-n't": stems only, as
+	// lookupStem does, with the prefixes of key.
+	if n < l.minStem {
 		return nil, flags
 	}
-	s, _ := l.lookupStem(buf[:], n)
-	return s, flags
+	m := l.stemLens[stemBucket(buf[:])] & (2<<min(n, l.maxStem) - 1)
+	for m != 0 {
+		k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
+		if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
+			return s, flags
+		}
+		m &^= 1 << k
+	}
+	return nil, flags
 }
 
 // nonASCII reads the rune at text[pos], which is not ASCII: a word, an
