@@ -8,9 +8,9 @@ import (
 
 // table is an open-addressing hash table from keys to entry ids, built
 // once and only read afterwards. A slot is 16 bytes and holds the first 8
-// bytes of its key, so that a look-up of a word of up to 8 bytes (nine
-// words in ten) reads one slot, usually one cache line, whether it finds
-// the word or not; the rest of a longer key is compared in tail.
+// bytes of its key, so that a look-up of a word of up to 8 bytes (most
+// words) reads one slot, usually one cache line, whether it finds the
+// word or not; the rest of a longer key is compared in tail1 and tail.
 //
 // A key with a 0 byte can only be found in punctuation (0 is no letter,
 // digit or emoji), so such keys are kept apart, in nul, and looked up
