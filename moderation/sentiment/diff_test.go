@@ -155,6 +155,8 @@ func TestDifferentialBuild(t *testing.T) {
 		"good\t2\nnot\tneg\nvery\tboost\nkind of\tdamp\nbut\tbut\nswietn*\t2.5\n:)\t2\n",
 		"a b\t1\na\t-1\nabc*\t1\nabcd*\t-2\n",
 		"",
+		// Keys with a 0 byte: only punctuation can hold one.
+		":\x00)\t2\n\x00\x00\t-1\nx\x00y\t1\n",
 	} {
 		read := func(lang int) (string, error) {
 			if lang == langEN {
@@ -170,7 +172,7 @@ func TestDifferentialBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, text := range []string{data, "very good but not swietny :)", "a b abcde abcx A B", "kind of good"} {
+		for _, text := range []string{data, "very good but not swietny :)", "a b abcde abcx A B", "kind of good", "hi :\x00) \x00\x00 x\x00y"} {
 			for _, tag := range diffTags {
 				checkSame(t, l, ref, text, tag)
 			}
@@ -233,6 +235,31 @@ func TestLoneModifierApostrophe(t *testing.T) {
 		r := l.Analyze(text, "")
 		if text == "ʼ" && r != (Result{Label: Neutral}) {
 			t.Errorf("Analyze(%q) = %+v", text, r)
+		}
+	}
+}
+
+// TestDifferentialEdges compares the analyzers on the edges of the
+// scanner's fast paths: words of every length up to past 16 bytes, with
+// and without Latin letters, at the end of the text and before each kind
+// of byte; texts shorter than 8 bytes; lone and repeated marks.
+func TestDifferentialEdges(t *testing.T) {
+	l, ref := New(), refNew()
+	var texts []string
+	words := []string{"good", "bad", "GOOD", "Good", "gooood", "świetny", "ŚWIETNY", "Łódź", "buenísimo", "no", "nie", "not", "kind", "sin"}
+	for n := 1; n <= 20; n++ {
+		words = append(words, strings.Repeat("a", n), strings.Repeat("ab", n)[:n], strings.Repeat("Z", n), strings.Repeat("ż", n), strings.Repeat("xé", n), strings.Repeat("9", n))
+	}
+	after := []string{"", " ", "  ", ",", ", ", "!", "! ", "!!", "?", "? ", "?!", ".", ";", ":", ":)", "'", "'s", "’", "’s", "é", "é ", "×", "😀", "\u200d", "\ufe0f", "\x00", "\t", "\xff", "ʼ", "-", "a"}
+	for _, w := range words {
+		for _, a := range after {
+			texts = append(texts, w+a, "x "+w+a, "not "+w+a, "This is "+w+a+" indeed, "+w+a)
+		}
+	}
+	texts = append(texts, "a", "ab", "abc", "abcdefg", "abcdefgh", "é", "×a", "a×b", "good ×", "no es", "kind of", "kind of good", "nie działa", "nie działa!", "sin embargo,", "KIND OF GOOD", "kind  of", "kind, of")
+	for _, text := range texts {
+		for _, tag := range diffTags {
+			checkSame(t, l, ref, text, tag)
 		}
 	}
 }

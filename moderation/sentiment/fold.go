@@ -12,6 +12,10 @@ import (
 // lower-cased.
 var latinFold [0x180 - 0xC0]byte
 
+// latinUpper tells which letters of latinFold are upper case
+// (unicode.IsUpper, looked up once).
+var latinUpper [0x180 - 0xC0]bool
+
 func init() {
 	ranges := []struct {
 		from, to rune
@@ -32,6 +36,7 @@ func init() {
 	for _, r := range ranges {
 		for c := r.from; c <= r.to; c++ {
 			latinFold[c-0xC0] = r.base
+			latinUpper[c-0xC0] = unicode.IsUpper(c)
 		}
 	}
 }
@@ -57,9 +62,7 @@ func appendFolded(dst []byte, r rune) ([]byte, bool) {
 	}
 	if r >= 0xC0 && r < 0x180 {
 		if b := latinFold[r-0xC0]; b != 0 {
-			// In these blocks an upper-case letter is the even code point
-			// of a pair, or below U+00DF; unicode.IsUpper says which.
-			return append(dst, b), unicode.IsUpper(r)
+			return append(dst, b), latinUpper[r-0xC0]
 		}
 	}
 	l := unicode.ToLower(r)

@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"embed"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -70,6 +71,8 @@ type Lexicon struct {
 	// stemLens[stemBucket(stem)] has bit len(stem) set for every stem.
 	stemLens [stemBuckets]uint64
 	not      *slot // the slot of "not", for English "-n't"
+	// pairs holds the phrases' first words and second words.
+	pairs *pairFilter
 }
 
 // New returns a Lexicon built from the embedded lexicons. It panics only if
@@ -131,8 +134,35 @@ func build(read func(lang int) (string, error)) (*Lexicon, error) {
 			l.senses[lang][id] = l.senseOf(int32(id), lang-1)
 		}
 	}
-	info := func(id int32) (uint8, bool) { return l.entries[id].langs, l.entries[id].phrase }
-	l.words, l.stems = newTable(words, info), newTable(stems, info)
+	info := func(id int32) uint8 {
+		e := &l.entries[id]
+		b := e.langs
+		if e.phrase {
+			b |= iPhrase
+		}
+		for lang := range nLang {
+			s := l.senses[lang][id]
+			if s.val != 0 {
+				b |= iVal
+			}
+			if s.kind&kindBut != 0 {
+				b |= iBut
+			}
+			if s.kind&(kindNeg|kindBoost) != 0 {
+				b |= iMod
+			}
+		}
+		return b
+	}
+	l.words = newTable(words, len(l.entries), info)
+	l.stems = newTable(stems, len(l.entries), info)
+	l.pairs = new(pairFilter)
+	for k := range words {
+		if first, second, two := strings.Cut(k, " "); two {
+			p := padded(second)
+			l.pairs.add(words[first], load8(p[:len(second)+keySlack], min(len(second), 8)))
+		}
+	}
 	if _, ok := words["not"]; ok {
 		l.not = l.words.lookupString("not")
 	}
@@ -147,6 +177,16 @@ func stemBucket(p []byte) int {
 	return int(x * 0x9E3779B1 >> (32 - 10))
 }
 
+// Info bits of an entry, kept in its table slot and its tokens: the
+// languages that have the key (bit l for language l, as entry.langs), and
+// what the scorer must look at.
+const (
+	iPhrase uint8 = 1 << (nLang + iota) // the key begins a two-word term
+	iVal                                // some language gives it a valence
+	iBut                                // some language makes it a contrast word
+	iMod                                // some language makes it a negator or intensifier
+)
+
 // Token flags.
 const (
 	fCaps   uint8 = 1 << iota // all capitals, two letters or more
@@ -154,8 +194,6 @@ const (
 	fClause                   // first token of a clause: punctuation or a contrast word before it
 	fSkip                     // second word of a phrase, scored with the first
 	fSymbol                   // emoji or emoticon: never negated nor boosted
-	fWord                     // a word (counted for the capitals rule)
-	fQuest                    // in a clause that ends with "?"
 )
 
 // questMild is the largest valence that a question ignores: "Is it
@@ -164,30 +202,49 @@ const (
 const questMild = 1.5
 
 const (
-	maxToks = 64   // tokens per window
+	maxToks = 64   // tokens per window; the window's token sets are uint64 bit sets
 	bufSize = 1024 // folded bytes per window
 	maxKey  = 48   // longest key looked up
+	// wordBuf holds a folded word: at most maxKey+3 bytes (a rune of up
+	// to 4 bytes folded at maxKey-1), then keySlack for table.lookup.
+	wordBuf = 64 + keySlack
 )
 
-type token struct {
-	e      int32 // entry, or -1
-	off    uint16
-	n      uint8
-	flags  uint8
-	langs  uint8 // the entry's langs
-	phrase bool  // the entry begins a phrase
+// token is one word, emoji or emoticon of a window, packed in a word so
+// that pushing it is one store: bits 0-31 hold its entry (-1 for none),
+// 32-39 the folded length of a word (0 for a symbol), 40-47 its flags and
+// 48-55 its entry's info bits.
+type token uint64
+
+func newToken(e int32, n int, flags, info uint8) token {
+	return token(uint32(e)) | token(uint8(n))<<32 | token(flags)<<40 | token(info)<<48
 }
 
+func (t token) entry() int32 { return int32(uint32(t)) }
+func (t token) size() int    { return int(uint8(t >> 32)) }
+func (t token) flags() uint8 { return uint8(t >> 40) }
+func (t token) info() uint8  { return uint8(t >> 48) }
+
 // window is the scanner's state for up to maxToks tokens; it lives on the
-// stack of Analyze, which is why Analyze does not allocate.
+// stack of Analyze, which is why Analyze does not allocate. Bit i of a
+// token set stands for token i.
 type window struct {
 	toks        [maxToks]token
 	nt          int
-	buf         [bufSize + keySlack]byte // keySlack for table.lookup
-	nb          int
+	nb          int  // folded bytes of the window's words
 	caps, word  int  // words in capitals, words
 	clauseStart int  // first token of the current clause
 	clause      bool // the next token starts a clause
+	// Token sets: tokens whose entry may carry a valence (iVal), be a
+	// contrast word (iBut) or a negator or intensifier (iMod), second
+	// words of phrases, and tokens in a clause that ends with "?".
+	val, but, mod, skip, quest uint64
+	// bufs[i&1] holds the folded bytes of word token i, kept until token
+	// i+1 has looked for a phrase.
+	bufs [2][wordBuf]byte
+	// last is the info of the last token of the window, 0 when none or a
+	// symbol (which begins no phrase).
+	last uint8
 }
 
 // totals accumulate over the windows of a text.
@@ -209,9 +266,9 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 	var t totals
 	chosen := langIndex(lang)
 	for pos := 0; pos < len(text); {
-		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart = 0, 0, 0, 0, true, 0
+		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart, w.last = 0, 0, 0, 0, true, 0, 0
+		w.val, w.but, w.mod, w.skip, w.quest = 0, 0, 0, 0, 0
 		pos = l.scan(&w, text, pos, &t)
-		l.phrases(&w)
 		if chosen < 0 {
 			chosen = detect(&w)
 		}
@@ -222,16 +279,28 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 
 // langIndex maps a BCP 47 tag to a lexicon, or -1.
 func langIndex(tag string) int {
-	if i := strings.IndexAny(tag, "-_"); i >= 0 {
-		tag = tag[:i]
+	if len(tag) > 2 && tag[2] != '-' && tag[2] != '_' || len(tag) < 2 {
+		if i := strings.IndexAny(tag, "-_"); i >= 0 {
+			tag = tag[:i]
+		}
+		if len(tag) != 2 {
+			return -1
+		}
 	}
-	switch {
-	case strings.EqualFold(tag, "en"):
-		return langEN
-	case strings.EqualFold(tag, "es"):
-		return langES
-	case strings.EqualFold(tag, "pl"):
-		return langPL
+	// ASCII letters only: "EN", "Es" and "pL" match, as with
+	// strings.EqualFold; "\u212a" (Kelvin sign) is not 2 bytes.
+	switch tag[0] | 0x20 {
+	case 'e':
+		switch tag[1] | 0x20 {
+		case 'n':
+			return langEN
+		case 's':
+			return langES
+		}
+	case 'p':
+		if tag[1]|0x20 == 'l' {
+			return langPL
+		}
 	}
 	return -1
 }
@@ -243,6 +312,7 @@ const (
 	cLower                   // a-z
 	cSpace                   // space, tab, CR, LF
 	cTrim                    // trimmed off an emoticon: . , ! ? " '
+	cMark                    // ends a clause: . , ; ! ?
 )
 
 var asciiClass = func() (t [256]uint8) {
@@ -258,6 +328,9 @@ var asciiClass = func() (t [256]uint8) {
 			t[c] = cSpace
 		case strings.IndexByte(".,!?\"'", byte(c)) >= 0:
 			t[c] = cTrim
+		}
+		if strings.IndexByte(".,;!?", byte(c)) >= 0 {
+			t[c] |= cMark
 		}
 	}
 	return t
@@ -293,70 +366,419 @@ func isLetter(r rune) bool {
 }
 
 // scan reads tokens from text[pos:] into w until the window is full and
-// returns where it stopped.
+// returns where it stopped. Its loop reads the common word inline: 1 to 15
+// ASCII letters and digits followed by an ASCII byte that is none of
+// these nor an apostrophe, or by the end of the text; latinWord reads
+// the ones with Latin letters, word the others.
 func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	for pos < len(text) {
+		c := text[pos]
+		if c == ' ' {
+			pos++
+			continue
+		}
+		// Spaces change nothing, so the window may end before or after
+		// them; it must end before anything else.
 		if w.nt == maxToks || w.nb+maxKey*2 > bufSize {
 			return pos
 		}
-		c := text[pos]
-		if c < utf8.RuneSelf {
-			switch k := asciiClass[c]; {
+		var key0, key1 uint64 // the folded word
+		var n, end int        // its folded length, where it ends in text
+		var caps bool
+		if c >= utf8.RuneSelf {
+			if c-0xC3 <= 0xC5-0xC3 {
+				key0, key1, n, caps, end = latinWord(text, pos)
+			}
+			if n == 0 {
+				pos = l.nonASCII(w, text, pos)
+				continue
+			}
+		} else if k := asciiClass[c]; k&cWord == 0 {
+			switch {
 			case k&cSpace != 0:
 				pos++
-			case k&cWord != 0:
-				pos = l.word(w, text, pos)
+			case k&cMark != 0 && (pos+1 == len(text) || text[pos+1] == ' '):
+				// A lone mark, as punct reads it: no emoticon.
+				switch c {
+				case '!':
+					t.excl++
+				case '?':
+					t.quest++
+					w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
+				}
+				w.clause = true
+				pos++
 			default:
 				pos = l.punct(w, text, pos, t)
 			}
 			continue
-		}
-		r, size := decodeRune(text, pos)
-		switch {
-		case r == 'ʼ' && (pos+size >= len(text) || !isASCIIWord(text[pos+size])):
-			// A modifier-letter apostrophe that no letter follows is
-			// skipped, as "'" is; word would read nothing and never end.
-		case isWordRune(r):
+		} else if len(text) < 8 {
 			pos = l.word(w, text, pos)
 			continue
-		case unicode.IsSpace(r) || isIgnorable(r):
-		case r == '¡' || r == '¿' || unicode.IsPunct(r):
-			w.clause = true
-		default:
-			if s := l.words.lookupString(text[pos : pos+size]); s != nil {
-				l.push(w, s, w.nb, 0, fSymbol)
+		} else {
+			var x uint64
+			if pos+8 <= len(text) {
+				x = load64(text, pos)
+			} else {
+				x = loadTail(text, pos)
+			}
+			letters, up, stop := classify(x)
+			var next byte // the byte after the word, 0 at the end of the text
+			if stop != 0 {
+				// The word's bytes are the ones below the first non-word
+				// byte, whose high bit is bit b+7 of x.
+				b := uint(bits.TrailingZeros64(stop)) &^ 7
+				next = byte(x >> (b & 63))
+				n = int(b >> 3)
+				keep := uint64(1)<<(b&63) - 1
+				key0 = (x | up>>2) & keep // 'A'|0x20 is 'a'
+				// Capitals: two upper-case letters or more, no lower-case one.
+				u := up & keep
+				caps = u&(u-1) != 0 && (letters&^up)&keep == 0
+			} else {
+				// 8 word bytes: 8 more.
+				var x1 uint64 // 0 past the end
+				if pos+16 <= len(text) {
+					x1 = load64(text, pos+8)
+				} else if pos+8 < len(text) {
+					x1 = loadTail(text, pos+8)
+				}
+				letters1, up1, stop1 := classify(x1)
+				if stop1 == 0 {
+					pos = l.word(w, text, pos) // 16 word bytes or more
+					continue
+				}
+				b := uint(bits.TrailingZeros64(stop1)) &^ 7
+				next = byte(x1 >> (b & 63))
+				n = 8 + int(b>>3)
+				keep := uint64(1)<<(b&63) - 1
+				key0 = x | up>>2
+				key1 = (x1 | up1>>2) & keep
+				u, u1 := up, up1&keep
+				caps = (u&(u-1) != 0 || u1&(u1-1) != 0 || u != 0 && u1 != 0) &&
+					letters&^up == 0 && (letters1&^up1)&keep == 0
+			}
+			end = pos + n
+			if next >= utf8.RuneSelf || next == '\'' {
+				// The word may go on.
+				n = 0
+				if next-0xC3 <= 0xC5-0xC3 {
+					key0, key1, n, caps, end = latinWord(text, pos)
+				}
+				if n == 0 {
+					pos = l.word(w, text, pos)
+					continue
+				}
 			}
 		}
-		pos += size
+		flags := uint8(0)
+		w.word++
+		if caps {
+			flags |= fCaps
+			w.caps++
+		}
+		w.nb += n
+		i := w.nt
+		buf := &w.bufs[i&1]
+		binary.LittleEndian.PutUint64(buf[:8], key0)
+		binary.LittleEndian.PutUint64(buf[8:16], key1)
+		var s *slot
+		if n < 8 {
+			s = l.words.lookupShort(key0)
+			if s == nil {
+				s, flags = l.shortMiss(buf, n, key0, flags)
+			}
+		} else {
+			s = l.words.lookup16(key0, key1, n)
+			if s == nil {
+				var emph bool
+				if s, emph = l.lookupMiss(buf[:], n); emph {
+					flags |= fEmph
+				}
+			}
+		}
+		// push, inline
+		if w.clause {
+			flags |= fClause
+			w.clause = false
+			w.clauseStart = i
+		}
+		e, info := int32(-1), uint8(0)
+		if s != nil {
+			e, info = s.id, s.info
+			if info&(iVal|iBut|iMod) != 0 {
+				w.setInfo(i, info)
+			}
+		}
+		w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
+		w.nt++
+		last := w.last
+		w.last = info
+		if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
+			l.phrase(w, i)
+		}
+		pos = end
+		if pos < len(text) && text[pos] == ' ' {
+			pos++
+		}
 	}
 	return pos
 }
 
-// push appends a token of the entry of s (none when s is nil).
-func (l *Lexicon) push(w *window, s *slot, off, n int, flags uint8) {
+// latinWord reads, for scan, a word at text[pos:] of 1 to 15 bytes once
+// folded: ASCII letters and digits, and Latin letters of two bytes (U+00C0
+// to U+017F, leads 0xC3 to 0xC5) that latinFold folds to one, ended by the
+// end of the text or an ASCII byte that is none of these nor an
+// apostrophe. It returns the word folded, as the little-endian words key0
+// and key1, zero-padded, its folded length n, whether it is in capitals
+// (two upper-case letters or more, no lower-case one), and where it ends
+// in text. n is 0 for another word, which word reads.
+func latinWord(text string, pos int) (key0, key1 uint64, n int, caps bool, end int) {
+	var b [16]byte
+	upper, lower := 0, false
+	for pos < len(text) {
+		c := text[pos]
+		if c < utf8.RuneSelf {
+			k := asciiClass[c]
+			if k&cWord == 0 {
+				if c == '\'' {
+					return 0, 0, 0, false, 0
+				}
+				break
+			}
+			if k&cUpper != 0 {
+				c += 'a' - 'A'
+				upper++
+			} else if k&cLower != 0 {
+				lower = true
+			}
+			b[n&15] = c
+			pos++
+		} else {
+			if c-0xC3 > 0xC5-0xC3 || pos+1 >= len(text) || text[pos+1]&0xC0 != 0x80 {
+				return 0, 0, 0, false, 0
+			}
+			r := (rune(c&0x1F)<<6 | rune(text[pos+1]&0x3F)) - 0xC0 // < 0xC0
+			f := latinFold[r&0xFF]
+			if f == 0 {
+				return 0, 0, 0, false, 0
+			}
+			if latinUpper[r&0xFF] {
+				upper++
+			} else {
+				lower = true
+			}
+			b[n&15] = f
+			pos += 2
+		}
+		if n++; n == 16 {
+			return 0, 0, 0, false, 0
+		}
+	}
+	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:]), n, upper >= 2 && !lower, pos
+}
+
+// loadTail returns the bytes of text from i to its end, fewer than 8, as
+// a little-endian word, zero-padded; text has at least 8 bytes. It loads
+// the last 8 bytes and shifts text[i] to the low byte.
+func loadTail(text string, i int) uint64 {
+	return load64(text, len(text)-8) >> (8 * uint(i+8-len(text)) & 63)
+}
+
+// classify returns the high bit of each byte of x that is an ASCII letter
+// (letters), an upper-case one (up), and neither a letter nor a digit
+// (stop).
+//
+// A byte is in [lo, hi] when the high bit of y+(0x80-lo) is set (y >= lo)
+// and that of y+(0x7F-hi) is not (y <= hi), y being the byte without its
+// high bit: a byte of y is at most 0x7F and 0x80-lo at most 0x80, so no
+// sum carries into the next byte; a keeps the ASCII bytes only. Letters
+// are the bytes in 'a'-'z' once 0x20 is set, upper-case ones the letters
+// without 0x20 (moved to the high bit by x<<2), digits those in '0'-'9'.
+func classify(x uint64) (letters, up, stop uint64) {
+	y, a := x&^msb, ^x&msb
+	yl := y | lsb*0x20
+	letters = (yl + lsb*(0x80-'a')) &^ (yl + lsb*(0x7F-'z')) & a
+	digits := (y + lsb*(0x80-'0')) &^ (y + lsb*(0x7F-'9')) & a
+	return letters, letters &^ (x << 2), ^(letters | digits) & msb
+}
+
+// shortMiss is lookupMiss for a word of scan: n (1 to 7) ASCII letters
+// and digits, folded, which are key and buf[:n]. It adds fEmph to flags
+// for an elongation.
+func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64, flags uint8) (*slot, uint8) {
+	if run3(key) {
+		s, emph := l.lookupMiss(buf[:], n)
+		if emph {
+			flags |= fEmph
+		}
+		return s, flags
+	}
+	// Neither a superlative (8 bytes or more) nor "-n't": stems only, as
+	// lookupStem does, with the prefixes of key.
+	if n < l.minStem {
+		return nil, flags
+	}
+	m := l.stemLens[stemBucket(buf[:])] & (2<<min(n, l.maxStem) - 1)
+	for m != 0 {
+		k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
+		if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
+			return s, flags
+		}
+		m &^= 1 << k
+	}
+	return nil, flags
+}
+
+// nonASCII reads the rune at text[pos], which is not ASCII: a word, an
+// emoji or other symbol, punctuation or a space.
+func (l *Lexicon) nonASCII(w *window, text string, pos int) int {
+	r, size := decodeRune(text, pos)
+	if r >= 0x1F000 && r < 0x1FB00 {
+		// Emoji: no letter, digit, space nor punctuation in these blocks
+		// (TestEmojiBlocks).
+		if r < 0x1F3FB || r > 0x1F3FF {
+			l.symbol(w, text[pos:pos+size])
+		}
+		return pos + size
+	}
+	switch {
+	case r >= 0xC0 && r < 0x180 && latinFold[r-0xC0] != 0:
+		return l.word(w, text, pos) // a Latin letter
+	case r == '¡' || r == '¿':
+		w.clause = true
+	case isIgnorable(r):
+		// Neither a letter nor a space: the cases below would not match.
+	case r == 'ʼ' && (pos+size >= len(text) || !isASCIIWord(text[pos+size])):
+		// A modifier-letter apostrophe that no letter follows is
+		// skipped, as "'" is; word would read nothing and never end.
+	case isWordRune(r):
+		return l.word(w, text, pos)
+	case unicode.IsSpace(r):
+	case unicode.IsPunct(r):
+		w.clause = true
+	default:
+		l.symbol(w, text[pos:pos+size])
+	}
+	return pos + size
+}
+
+// symbol pushes a token for the emoji or other symbol sym, if it is a key.
+func (l *Lexicon) symbol(w *window, sym string) {
+	if s := l.words.lookupString(sym); s != nil {
+		l.push(w, s, 0, fSymbol)
+	}
+}
+
+// push appends a token of the entry of s (none when s is nil) and returns
+// its index.
+func (l *Lexicon) push(w *window, s *slot, n int, flags uint8) int {
+	i := w.nt
 	if w.clause {
 		flags |= fClause
 		w.clause = false
-		w.clauseStart = w.nt
+		w.clauseStart = i
 	}
-	tk := token{e: -1, off: uint16(off), n: uint8(n), flags: flags}
+	e, info := int32(-1), uint8(0)
 	if s != nil {
-		tk.e, tk.langs, tk.phrase = s.id, s.langs, s.phrase
+		e, info = s.id, s.info
+		w.setInfo(i, s.info)
 	}
-	w.toks[w.nt] = tk
+	w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
 	w.nt++
+	w.last = info
+	if flags&fSymbol != 0 {
+		w.last = 0
+	}
+	return i
 }
 
-// word scans a word at text[pos:], folds it into w.buf and looks it up.
+// setInfo adds token i to the token sets that its info bits select.
+func (w *window) setInfo(i int, info uint8) {
+	bit := uint64(1) << (uint(i) & 63)
+	if info&iVal != 0 {
+		w.val |= bit
+	}
+	if info&iBut != 0 {
+		w.but |= bit
+	}
+	if info&iMod != 0 {
+		w.mod |= bit
+	}
+}
+
+const (
+	lsb = 0x0101010101010101 // the low bit of each byte
+	msb = 0x8080808080808080 // the high bit of each byte
+)
+
+// load64 returns the 8 bytes of s at i as a little-endian word.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// word scans a word at text[pos:], folds it into a buffer of w, looks it
+// up and pushes its token.
 func (l *Lexicon) word(w *window, text string, pos int) int {
-	buf := &w.buf
-	start := w.nb
-	o := start        // end of the folded word in buf
-	lim := o + maxKey // folded bytes past maxKey are dropped
-	upper, lower := 0, 0
-	elongated := false
+	buf := &w.bufs[w.nt&1]
+	o := 0             // end of the folded word in buf
+	const lim = maxKey // folded bytes past maxKey are dropped
+	upper := 0
+	lower := false
 	for pos < len(text) {
+		// Fast path: up to 8 ASCII letters and digits at a time, folded
+		// with word arithmetic.
+		if o+8 <= lim && len(text) >= 8 {
+			var x uint64 // 0 past the end: no word byte
+			if pos+8 <= len(text) {
+				x = load64(text, pos)
+			} else {
+				x = loadTail(text, pos)
+			}
+			letters, up, stop := classify(x)
+			lo := letters &^ up
+			// k: how many bytes from the low one are word bytes.
+			k := bits.TrailingZeros64(stop) >> 3
+			keep := uint64(1)<<(8*uint(k)&63) - 1
+			if k == 8 {
+				keep = ^uint64(0)
+			}
+			binary.LittleEndian.PutUint64(buf[o:], x|up>>2) // 'A'|0x20 is 'a'
+			// Only whether there are two capitals or more matters.
+			if u := up & keep; u != 0 {
+				upper++
+				if u&(u-1) != 0 {
+					upper++
+				}
+			}
+			lower = lower || lo&keep != 0
+			o += k
+			pos += k
+			if k == 8 || pos >= len(text) {
+				continue
+			}
+		}
 		c := text[pos]
+		if c-0xC3 <= 0xC5-0xC3 && o < lim && pos+1 < len(text) {
+			// A letter of U+00C0 to U+017F (two bytes, lead 0xC3 to
+			// 0xC5), as appendFolded folds it, inline.
+			if d := text[pos+1]; d&0xC0 == 0x80 {
+				r := rune(c&0x1F)<<6 | rune(d&0x3F) - 0xC0
+				if f := latinFold[r&0xFF]; r < 0xC0 && f != 0 {
+					buf[o] = f
+					o++
+					if latinUpper[r&0xFF] {
+						upper++
+					} else {
+						lower = true
+					}
+					pos += 2
+					continue
+				}
+			}
+		}
 		if c < utf8.RuneSelf && c != '\'' {
 			k := asciiClass[c]
 			if k&cWord == 0 {
@@ -367,13 +789,10 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 					c += 'a' - 'A'
 					upper++
 				} else if k&cLower != 0 {
-					lower++
+					lower = true
 				}
 				buf[o] = c
 				o++
-				if o-start >= 3 && c >= 'a' && buf[o-2] == c && buf[o-3] == c {
-					elongated = true
-				}
 			}
 			pos++
 			continue
@@ -401,31 +820,128 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		if o < lim {
 			b, up := appendFolded(buf[:o], r)
 			o = len(b)
-			if o-start >= 3 && buf[o-1] == buf[o-2] && buf[o-2] == buf[o-3] && buf[o-1] >= 'a' {
-				elongated = true
-			}
 			if up {
 				upper++
 			} else if isLetter(r) {
-				lower++
+				lower = true
 			}
 		}
 		pos += size
 	}
-	n := o - start
-	w.nb = o
-	flags := fWord
+	n := o
+	w.nb += n
+	flags := uint8(0)
 	w.word++
-	if upper >= 2 && lower == 0 {
+	if upper >= 2 && !lower {
 		flags |= fCaps
 		w.caps++
 	}
-	s, emph := l.lookupWord(buf[start:], n, elongated)
+	var s *slot
+	var emph bool
+	if n < 8 {
+		// n > 0: word reads at least one rune.
+		if s = l.words.lookupShort(load8(buf[:], n)); s == nil {
+			s, emph = l.lookupMiss(buf[:], n)
+		}
+	} else {
+		s, emph = l.lookupWord(buf[:], n)
+	}
 	if emph {
 		flags |= fEmph
 	}
-	l.push(w, s, start, n, flags)
+	l.pushWord(w, s, n, flags)
 	return pos
+}
+
+// pushWord pushes the token of a word of n folded bytes, in
+// w.bufs[w.nt&1], and joins it to the token before as phrase does.
+func (l *Lexicon) pushWord(w *window, s *slot, n int, flags uint8) {
+	last := w.last
+	i := l.push(w, s, n, flags)
+	if last&iPhrase != 0 {
+		l.phrase(w, i)
+	}
+}
+
+// phrase joins the word token i, in w.bufs[i&1], to the token before
+// it, which may begin a phrase, when the two make a two-word term ("kind
+// of", "sin embargo", "nie działa"): the first token takes the phrase's
+// entry and the second is skipped.
+func (l *Lexicon) phrase(w *window, i int) {
+	a, b := w.toks[(i-1)&(maxToks-1)], w.toks[i&(maxToks-1)]
+	n := b.size()
+	// A symbol (n == 0) would make a key that starts with a space, which
+	// no key does.
+	if a.flags()&fSkip != 0 || b.flags()&fClause != 0 || a.size() == 0 || a.size()+n+1 > maxKey {
+		return
+	}
+	first, second := &w.bufs[(i-1)&1], &w.bufs[i&1]
+	if !l.pairs.has(a.entry(), load8(second[:], min(n, 8))) {
+		return
+	}
+	var k [maxKey + keySlack]byte
+	m := copy(k[:], first[:a.size()])
+	k[m] = ' '
+	m += 1 + copy(k[m+1:], second[:n])
+	s := l.words.lookup(k[:], m)
+	if s == nil || s.info&(1<<nLang-1) == 0 {
+		return
+	}
+	w.toks[(i-1)&(maxToks-1)] = newToken(s.id, a.size(), a.flags()|b.flags()&(fCaps|fEmph), s.info)
+	w.toks[i&(maxToks-1)] = b | token(fSkip)<<40
+	bit := uint64(1) << (uint(i-1) & 63)
+	w.val &^= bit
+	w.but &^= bit
+	w.mod &^= bit
+	w.setInfo(i-1, s.info)
+	w.skip |= bit << 1
+}
+
+// pairFilter tells which pairs of a first word's entry and a second word's
+// first 8 bytes may make a phrase: a bit set of their hashes, which leaves
+// most look-ups of phrases out (see Lexicon.pairs).
+type pairFilter [pairBits / 64]uint64
+
+const pairBits = 1 << 12
+
+func pairHash(first int32, second uint64) uint {
+	return uint((uint64(first)*hashK2 ^ second) * hashK1 >> (64 - 12))
+}
+
+func (f *pairFilter) add(first int32, second uint64) {
+	h := pairHash(first, second)
+	f[h/64%uint(len(f))] |= 1 << (h % 64)
+}
+
+func (f *pairFilter) has(first int32, second uint64) bool {
+	h := pairHash(first, second)
+	return f[h/64%uint(len(f))]>>(h%64)&1 != 0
+}
+
+// hasRun3 reports whether word has three equal bytes in a row that are
+// at least 'a': an elongation such as "goooood". (Bytes of 'a' and above
+// are lower-case letters or, three in a row, the end of a 4-byte rune,
+// as when the word was read.)
+func hasRun3(word []byte) bool {
+	if len(word) <= 8 && cap(word) >= 8 {
+		return run3(load8(word[:8], len(word)))
+	}
+	for i := 2; i < len(word); i++ {
+		if c := word[i]; c >= 'a' && word[i-1] == c && word[i-2] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// run3 is hasRun3 of a word of up to 8 bytes, none 0, as a little-endian
+// word, zero-padded. Byte i of d is 0 when bytes i, i+1 and i+2 of x are
+// equal; as the bytes past the word are 0, only runs inside it count.
+func run3(x uint64) bool {
+	d := (x ^ x>>8) | (x ^ x>>16)
+	zero := ^((d&^msb + lsb*0x7F) | d) & msb      // exact: the high bit of each 0 byte of d
+	atLeastA := (x&^msb + lsb*(0x80-'a')) | x&msb // the high bit of each byte >= 'a'
+	return zero&atLeastA != 0
 }
 
 // lookupWord finds the entry of the folded word p[:n] (p holds keySlack
@@ -434,15 +950,21 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 // ("buenísimo" is "bueno"); English "-n't" as "not"; then the longest
 // stem that is a prefix of it. emph reports an elongation or superlative,
 // which adds emphasis.
-func (l *Lexicon) lookupWord(p []byte, n int, elongated bool) (s *slot, emph bool) {
+func (l *Lexicon) lookupWord(p []byte, n int) (s *slot, emph bool) {
 	if n == 0 || n >= maxKey {
 		return nil, false
 	}
 	if s := l.words.lookup(p, n); s != nil {
 		return s, false
 	}
-	var tmp [maxKey + keySlack]byte
+	return l.lookupMiss(p, n)
+}
+
+// lookupMiss is lookupWord for a word that is not a key itself.
+func (l *Lexicon) lookupMiss(p []byte, n int) (s *slot, emph bool) {
+	elongated := hasRun3(p[:n])
 	if elongated {
+		var tmp [maxKey + keySlack]byte
 		for _, keep := range [2]int{2, 1} {
 			k := collapse(tmp[:0], p[:n], keep)
 			if s := l.words.lookup(tmp[:], len(k)); s != nil {
@@ -451,26 +973,44 @@ func (l *Lexicon) lookupWord(p []byte, n int, elongated bool) (s *slot, emph boo
 		}
 		n = len(collapse(tmp[:0], p[:n], 1))
 		p = tmp[:]
+		return l.lookupRest(p, n, true)
 	}
-	if s := l.superlative(p[:n]); s != nil {
-		return s, true
+	return l.lookupRest(p, n, false)
+}
+
+// lookupRest is lookupMiss after the elongations.
+func (l *Lexicon) lookupRest(p []byte, n int, elongated bool) (s *slot, emph bool) {
+	if n >= 8 {
+		if s := l.superlative(p[:n]); s != nil {
+			return s, true
+		}
 	}
 	if n > 3 && string(p[n-3:n]) == "n't" && l.not != nil {
 		return l.not, false
 	}
-	if n >= l.minStem {
-		// Look up, longest first, the prefix lengths that a stem with the
-		// same first three bytes may have.
-		m := l.stemLens[stemBucket(p)] & (2<<min(n, l.maxStem) - 1)
-		for m != 0 {
-			k := 63 - bits.LeadingZeros64(m)
-			if s := l.stems.lookup(p, k); s != nil {
-				return s, elongated
-			}
-			m &^= 1 << k
-		}
+	if s, ok := l.lookupStem(p, n); ok {
+		return s, elongated
 	}
 	return nil, elongated
+}
+
+// lookupStem returns the longest stem that is a prefix of the folded word
+// p[:n] (p holds keySlack bytes more), and whether there is one.
+func (l *Lexicon) lookupStem(p []byte, n int) (*slot, bool) {
+	if n < l.minStem {
+		return nil, false
+	}
+	// Look up, longest first, the prefix lengths that a stem with the
+	// same first three bytes may have.
+	m := l.stemLens[stemBucket(p)] & (2<<min(n, l.maxStem) - 1)
+	for m != 0 {
+		k := 63 - bits.LeadingZeros64(m)
+		if s := l.stems.lookup(p, k); s != nil {
+			return s, true
+		}
+		m &^= 1 << k
+	}
+	return nil, false
 }
 
 // superlative looks up the base of a Spanish absolute superlative:
@@ -546,12 +1086,18 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 		case '?':
 			t.quest++
 			sentence = true
-			for j := w.clauseStart; j < w.nt; j++ {
-				w.toks[j].flags |= fQuest
-			}
+			// The tokens of the clause so far, clauseStart to nt.
+			w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
 		case '.', ',', ';':
 			sentence = true
 		}
+	}
+	if len(run) == 1 {
+		// No emoticon has one byte.
+		if sentence || run == ":" || run == "-" || run == "(" || run == ")" {
+			w.clause = true
+		}
+		return pos
 	}
 	// key is run without the marks around it.
 	i, j := 0, len(run)
@@ -570,8 +1116,14 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 			}
 			b[i] = c
 		}
-		if s := l.words.lookup(b[:], len(key)); s != nil {
-			l.push(w, s, w.nb, 0, fSymbol)
+		var s *slot
+		if strings.IndexByte(key, 0) < 0 {
+			s = l.words.lookup(b[:], len(key))
+		} else {
+			s = l.words.lookupNul(b[:len(key)])
+		}
+		if s != nil {
+			l.push(w, s, 0, fSymbol)
 			w.clause = true
 			return pos
 		}
@@ -582,47 +1134,33 @@ func (l *Lexicon) punct(w *window, text string, pos int, t *totals) int {
 	return pos
 }
 
-// phrases joins two-word terms ("kind of", "sin embargo", "nie działa"):
-// the first token takes the phrase's entry and the second is skipped.
-func (l *Lexicon) phrases(w *window) {
-	var k [maxKey + keySlack]byte
-	for i := 0; i+1 < w.nt; i++ {
-		a, b := &w.toks[i], &w.toks[i+1]
-		if !a.phrase || a.flags&fSkip != 0 || b.flags&(fClause|fSymbol) != 0 || int(a.n)+int(b.n)+1 > maxKey {
-			continue
-		}
-		n := copy(k[:], w.buf[a.off:int(a.off)+int(a.n)])
-		k[n] = ' '
-		n += 1 + copy(k[n+1:], w.buf[b.off:int(b.off)+int(b.n)])
-		if s := l.words.lookup(k[:], n); s != nil && s.langs != 0 {
-			a.e, a.langs, a.phrase = s.id, s.langs, s.phrase
-			a.flags |= b.flags & (fCaps | fEmph)
-			b.flags |= fSkip
-		}
-	}
-}
-
 // detect returns the language whose lexicon knows most tokens of w, or -1.
 func detect(w *window) int {
-	var count [langAny]int
+	// One byte of count per language: langCount spreads the language
+	// bits of an entry's info to bytes 0, 1 and 2, and no count exceeds
+	// maxToks.
+	count := uint32(0)
 	for i := 0; i < w.nt; i++ {
-		t := &w.toks[i]
-		if t.flags&fSkip != 0 {
-			continue
+		t := w.toks[i&(maxToks-1)]
+		if t.flags()&fSkip == 0 {
+			count += langCount[t.info()&7]
 		}
-		langs := t.langs
-		count[langEN] += int(langs >> langEN & 1)
-		count[langES] += int(langs >> langES & 1)
-		count[langPL] += int(langs >> langPL & 1)
 	}
-	best := -1
+	best, most := -1, uint32(0)
 	for lang := range langAny {
-		if count[lang] > 0 && (best < 0 || count[lang] > count[best]) {
-			best = lang
+		if c := count >> (8 * lang) & 0xFF; c > most {
+			best, most = lang, c
 		}
 	}
 	return best
 }
+
+var langCount = func() (t [8]uint32) {
+	for b := range t {
+		t[b] = uint32(b&1) | uint32(b>>1&1)<<8 | uint32(b>>2&1)<<16
+	}
+	return t
+}()
 
 // senseOf returns the sense of entry id for language lang: its own, the
 // shared one (emoji), or else the first other language that has the key
@@ -645,93 +1183,38 @@ func (l *Lexicon) senseOf(id int32, lang int) sense {
 
 var distance = [3]float64{1, 0.95, 0.9}
 
-// score applies the rules to the tokens of w and adds them to t.
+// score applies the rules to the tokens of w and adds them to t. Only the
+// tokens whose entry may carry a valence (w.val) can score; a token that
+// scores nothing counts as neutral. The sums run in token order, as the
+// reference does.
 func (l *Lexicon) score(w *window, lang int, t *totals) {
-	var vals [maxToks]float64
-	var ss [maxToks]sense
+	senses := l.senses[(lang+1)&(nLang-1)]
 	mixed := w.caps > 0 && w.caps < w.word
+	// The last contrast word.
 	but := -1
-	senses := l.senses[lang+1]
-	for i := 0; i < w.nt; i++ {
-		if tk := &w.toks[i]; tk.flags&fSkip == 0 && tk.e >= 0 {
-			ss[i] = senses[tk.e]
-			if ss[i].kind&kindBut != 0 {
-				but = i
-			}
+	for m := w.but &^ w.skip; m != 0; {
+		i := 63 - bits.LeadingZeros64(m)
+		if senses[w.toks[i&(maxToks-1)].entry()].kind&kindBut != 0 {
+			but = i
+			break
 		}
+		m &^= 1 << uint(i)
 	}
-	for i := 0; i < w.nt; i++ {
-		tk := w.toks[i]
-		if tk.flags&fSkip != 0 {
-			continue
-		}
-		s := ss[i]
+	scored := 0
+	for m := w.val &^ w.skip; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		tk := w.toks[i&(maxToks-1)]
+		s := senses[tk.entry()]
 		v := float64(s.val)
 		if v == 0 {
 			continue
 		}
-		if tk.flags&fSymbol != 0 {
-			vals[i] = v
-			continue
-		}
-		if tk.flags&fQuest != 0 && math.Abs(v) <= questMild {
-			continue
-		}
-		// An intensifier that is also a sentiment word ("super", "mega")
-		// only intensifies a sentiment word right after it.
-		if s.kind&kindBoost != 0 && i+1 < w.nt {
-			nx := w.toks[i+1]
-			if nx.flags&(fClause|fSymbol|fSkip) == 0 && ss[i+1].val != 0 {
+		if tk.flags()&fSymbol == 0 {
+			v = w.rules(senses, i, tk, s, v, mixed)
+			if v == 0 {
 				continue
 			}
 		}
-		sign := 1.0
-		if v < 0 {
-			sign = -1
-		}
-		if tk.flags&fCaps != 0 && mixed {
-			v += sign * cIncr
-		}
-		if tk.flags&fEmph != 0 {
-			v += sign * bIncr
-		}
-		negated := false
-		for d := 1; d <= 3 && i-d >= 0; d++ {
-			if w.toks[i-d+1].flags&fClause != 0 {
-				break
-			}
-			j := i - d
-			if w.toks[j].flags&fSkip != 0 {
-				j--
-			}
-			p, ps := w.toks[j], ss[j]
-			if ps.val != 0 && ps.kind&kindBoost == 0 && p.flags&fSymbol == 0 {
-				// Another sentiment word: a negator or intensifier before
-				// it belongs to it ("sin reembolso y sin respuesta").
-				break
-			}
-			if ps.kind&kindNeg != 0 {
-				negated = true
-			}
-			if ps.kind&kindBoost != 0 {
-				b := float64(ps.boost) * distance[d-1]
-				if p.flags&fCaps != 0 && mixed {
-					if b > 0 {
-						b += cIncr
-					} else {
-						b -= cIncr
-					}
-				}
-				v += sign * b
-			}
-		}
-		if negated {
-			v *= nScalar
-		}
-		vals[i] = v
-	}
-	for i := 0; i < w.nt; i++ {
-		v := vals[i]
 		if but >= 0 {
 			if i < but {
 				v *= butBefore
@@ -742,17 +1225,89 @@ func (l *Lexicon) score(w *window, lang int, t *totals) {
 		switch {
 		case v > 0:
 			t.pos += v + 1
-			t.hits++
 		case v < 0:
 			t.neg += v - 1
-			t.hits++
-		default:
-			if w.toks[i].flags&fSkip == 0 {
-				t.neutral++
-			}
 		}
+		scored++
 		t.sum += v
 	}
+	t.hits += scored
+	t.neutral += w.nt - bits.OnesCount64(w.skip) - scored
+}
+
+// senseAt returns the sense in senses of token j: none for a skipped
+// token or one without an entry.
+func (w *window) senseAt(senses []sense, j int) sense {
+	tk := w.toks[j&(maxToks-1)]
+	if tk.flags()&fSkip != 0 || tk.entry() < 0 {
+		return sense{}
+	}
+	return senses[tk.entry()]
+}
+
+// rules returns the valence v of the word token i, of sense s, after the
+// question, intensifier, capitals, emphasis and negation rules.
+func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixed bool) float64 {
+	if w.quest>>uint(i)&1 != 0 && math.Abs(v) <= questMild {
+		return 0
+	}
+	// An intensifier that is also a sentiment word ("super", "mega")
+	// only intensifies a sentiment word right after it.
+	if s.kind&kindBoost != 0 && i+1 < w.nt {
+		nx := w.toks[(i+1)&(maxToks-1)]
+		if nx.flags()&(fClause|fSymbol|fSkip) == 0 && w.senseAt(senses, i+1).val != 0 {
+			return 0
+		}
+	}
+	sign := 1.0
+	if v < 0 {
+		sign = -1
+	}
+	if tk.flags()&fCaps != 0 && mixed {
+		v += sign * cIncr
+	}
+	if tk.flags()&fEmph != 0 {
+		v += sign * bIncr
+	}
+	// The negators and intensifiers before token i, up to 3 tokens back
+	// (4 with a phrase's skipped word between).
+	if w.mod&(1<<uint(i)-1)>>uint(max(i-4, 0)) == 0 {
+		return v
+	}
+	negated := false
+	for d := 1; d <= 3 && i-d >= 0; d++ {
+		if w.toks[(i-d+1)&(maxToks-1)].flags()&fClause != 0 {
+			break
+		}
+		j := i - d
+		if w.toks[j&(maxToks-1)].flags()&fSkip != 0 {
+			j--
+		}
+		p, ps := w.toks[j&(maxToks-1)], w.senseAt(senses, j)
+		if ps.val != 0 && ps.kind&kindBoost == 0 && p.flags()&fSymbol == 0 {
+			// Another sentiment word: a negator or intensifier before
+			// it belongs to it ("sin reembolso y sin respuesta").
+			break
+		}
+		if ps.kind&kindNeg != 0 {
+			negated = true
+		}
+		if ps.kind&kindBoost != 0 {
+			b := float64(ps.boost) * distance[d-1]
+			if p.flags()&fCaps != 0 && mixed {
+				if b > 0 {
+					b += cIncr
+				} else {
+					b -= cIncr
+				}
+			}
+			v += sign * b
+		}
+	}
+	if negated {
+		v *= nScalar
+	}
+	return v
 }
 
 // result turns the totals into a Result.

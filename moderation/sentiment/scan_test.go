@@ -1,0 +1,82 @@
+package sentiment
+
+import (
+	"math/rand"
+	"testing"
+	"unicode"
+)
+
+// TestEmojiBlocks: scan reads U+1F000 to U+1FAFF as symbols without the
+// Unicode tables, which holds as long as no letter, digit, space nor
+// punctuation is there.
+func TestEmojiBlocks(t *testing.T) {
+	for r := rune(0x1F000); r < 0x1FB00; r++ {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r) || unicode.IsPunct(r) {
+			t.Errorf("%U is a letter, digit, space or punctuation", r)
+		}
+	}
+}
+
+// TestRun3 compares the word arithmetic of run3 with a loop over the bytes.
+func TestRun3(t *testing.T) {
+	loop := func(w []byte) bool {
+		for i := 2; i < len(w); i++ {
+			if c := w[i]; c >= 'a' && w[i-1] == c && w[i-2] == c {
+				return true
+			}
+		}
+		return false
+	}
+	rng := rand.New(rand.NewSource(3))
+	alphabet := []byte("aab0119zZ`{\x80\x91\xff")
+	for k := 0; k < 200000; k++ {
+		var b [8 + keySlack]byte
+		n := 1 + rng.Intn(8)
+		for i := range n {
+			b[i] = alphabet[rng.Intn(len(alphabet))]
+		}
+		if got, want := hasRun3(b[:n]), loop(b[:n]); got != want {
+			t.Fatalf("hasRun3(%q) = %v", b[:n], got)
+		}
+	}
+}
+
+// TestLoadTail: the bytes of the text from i on, zero-padded.
+func TestLoadTail(t *testing.T) {
+	text := "abcdefghijk"
+	for i := len(text) - 7; i < len(text); i++ {
+		var b [8]byte
+		copy(b[:], text[i:])
+		want := uint64(0)
+		for j := 7; j >= 0; j-- {
+			want = want<<8 | uint64(b[j])
+		}
+		if got := loadTail(text, i); got != want {
+			t.Errorf("loadTail(%q, %d) = %#x, want %#x", text, i, got, want)
+		}
+	}
+}
+
+// TestClassify compares the word arithmetic of classify with asciiClass,
+// byte by byte.
+func TestClassify(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	for k := 0; k < 100000; k++ {
+		x := rng.Uint64()
+		if k%2 == 0 {
+			x &^= msb // ASCII only
+		}
+		letters, up, stop := classify(x)
+		for i := range 8 {
+			c := byte(x >> (8 * i))
+			bit := func(m uint64) bool { return m>>(8*i+7)&1 != 0 }
+			cl := uint8(0)
+			if c < 0x80 {
+				cl = asciiClass[c]
+			}
+			if bit(letters) != (cl&(cUpper|cLower) != 0) || bit(up) != (cl&cUpper != 0) || bit(stop) != (cl&cWord == 0) {
+				t.Fatalf("classify(%#x): byte %d (%#x) letters %v up %v stop %v", x, i, c, bit(letters), bit(up), bit(stop))
+			}
+		}
+	}
+}
