@@ -49,6 +49,8 @@ package textnorm
 //go:generate go run gen.go -ucd /usr/share/unicode
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -242,9 +244,10 @@ type state struct {
 func (n Normalizer) Normalize(b *Buffer, src string) {
 	b.Text, b.Starts, b.srcLen = b.Text[:0], b.Starts[:0], len(src)
 	b.long, b.ones, b.sylFrom, b.joined, b.joinedAt = b.long[:0], b.ones[:0], -1, b.joined[:0], b.joinedAt[:0]
-	if cap(b.Text) < len(src) || cap(b.Starts) < len(src) {
-		// Most texts keep or shrink their length; grow once for them.
-		b.Text = make([]byte, 0, len(src)+len(src)/4)
+	if cap(b.Text) < len(src)+8 || cap(b.Starts) < len(src)+8 {
+		// Most texts keep or shrink their length; grow once for them (and
+		// the eight bytes optsRun may store past the end).
+		b.Text = make([]byte, 0, len(src)+len(src)/4+8)
 		b.Starts = make([]int32, 0, cap(b.Text))
 	}
 	st := state{b: b, unitStart: -1, tokStart: -1}
@@ -392,6 +395,9 @@ const (
 	fDigit         // a digit
 	fSpace         // white space
 	fPunct         // punctuation that is no separator and no l33t symbol
+	fSep           // a separator other than white space
+	fLeet          // a l33t symbol: @ $ !
+	fDrop          // a control character other than white space
 )
 
 var fastClass [128]uint8
@@ -412,8 +418,15 @@ func init() {
 			fastClass[c] = fDigit
 		case cSpace:
 			fastClass[c] = fSpace
+		case cDrop:
+			fastClass[c] = fDrop
 		case cOther:
-			if !separator[c] && leetMap[c] == 0 {
+			switch {
+			case separator[c]:
+				fastClass[c] = fSep
+			case leetMap[c] != 0:
+				fastClass[c] = fLeet
+			default:
 				fastClass[c] = fPunct
 			}
 		}
@@ -439,25 +452,79 @@ func init() {
 // path.
 var noFast = false
 
+// SWAR constants: a 1 and the high bit in each byte of a word.
+const (
+	lanes8 = 0x0101010101010101
+	high8  = 0x8080808080808080
+)
+
+// load8 returns src[j:j+8] as a little-endian word (the compiler makes it
+// one load), the bytes past the end of src read as 0.
+func load8(src string, j int) uint64 {
+	if j+8 <= len(src) {
+		s := src[j : j+8]
+		return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	}
+	var x uint64
+	for k := 0; j+k < len(src); k++ {
+		x |= uint64(src[j+k]) << (8 * k)
+	}
+	return x
+}
+
+// letters8 returns 0x80 in each byte of x that is an ASCII letter, 0 in
+// the others.
+func letters8(x uint64) uint64 {
+	// With the high bits cleared each byte is below 0x80, so that the sums
+	// below carry into no other byte. x|0x20 maps A-Z onto a-z and no other
+	// byte into a-z.
+	l := x&^high8 | 0x20*lanes8
+	ge := l + (0x80-'a')*lanes8   // high bit: byte >= 'a'
+	gt := l + (0x80-'z'-1)*lanes8 // high bit: byte > 'z'
+	return ge &^ gt &^ x & high8
+}
+
+// zeros8 returns 0x80 in each byte of x that is 0, 0 in the others.
+func zeros8(x uint64) uint64 {
+	// (x&0x7f)+0x7f sets the high bit of a byte unless its low bits are 0,
+	// and carries into no other byte; or-ing x adds its own high bits.
+	return ^((x&^high8 + ^uint64(high8)) | x) & high8
+}
+
+// runEnd returns the number of the first n bytes of the lower-cased
+// letters y that CollapseRepeats leaves as they are, whatever comes
+// before them but the same letter: the bytes before the first that is the
+// third of a run of one letter.
+func runEnd(y uint64, n int) int {
+	eq := zeros8(y ^ y<<8) // byte k equals byte k-1 (byte 0 is a letter: never 0)
+	third := eq & (eq << 8)
+	return min(n, bits.TrailingZeros64(third)>>3)
+}
+
 // optsRun writes the normalization of src with options on. The
 // characters that need no look beyond the current word (letters, digits,
-// white space between words, punctuation other than separators and l33t
-// symbols, and characters of two bytes that fold to one ASCII letter or
-// to nothing) it writes itself, with the state in local variables and no
-// call per character; the others go to ascii and unit.
+// white space and punctuation between words, separators and l33t symbols
+// that join nothing, and characters of two bytes that fold to one ASCII
+// letter or to nothing) it writes itself, with the state in local
+// variables and no call per character, runs of ASCII letters up to eight
+// at a time; the others go to ascii and unit.
 func (n Normalizer) optsRun(st *state, src string) {
 	b := st.b
-	collapse, leet, joinSep := n.opts.CollapseRepeats, n.opts.Leet, n.opts.JoinSeparated
+	collapse, leet, joinSep, joinSyl := n.opts.CollapseRepeats, n.opts.Leet, n.opts.JoinSeparated, n.opts.JoinSyllables
 	for j := 0; j < len(src); {
 		w := len(b.Text)
-		if need := w + len(src) - j; cap(b.Text) < need || cap(b.Starts) < need {
+		// Room for the rest of src, which the fast path never lengthens,
+		// and for a word of eight letters stored whole.
+		if need := w + len(src) - j + 8; cap(b.Text) < need || cap(b.Starts) < need {
 			st.grow(need)
 		}
 		t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
 		m := min(len(t), len(s))
 		t, s = t[:m], s[:m]
 		unit, tokStart, tokLetter, tokLeet := st.unitStart, st.tokStart, st.tokLetter, st.tokLeet
-		// an counts the letters and digits right before src[j], up to two.
+		// an counts the letters and digits right before src[j] (two or more
+		// of them tell join that it has nothing to do).
 		an := 0
 	fast:
 		for j < len(src) {
@@ -467,8 +534,40 @@ func (n Normalizer) optsRun(st *state, src string) {
 			if c < utf8.RuneSelf {
 				switch fastClass[c] {
 				case fLetter:
-					f = asciiFold[c]
-					j++
+					// Up to eight letters at once: lower-cased by setting
+					// their 0x20 bit, stored as one word (the bytes past
+					// the letters are overwritten later or lie past Text).
+					x := load8(src, j)
+					lt := letters8(x)
+					cnt := bits.TrailingZeros64(^lt&high8) >> 3 // 1 to 8
+					y := x | lt>>2
+					if collapse {
+						if w > 0 && t[w-1] == byte(y) {
+							cnt = 0 // the run may go on: one at a time below
+						} else {
+							cnt = runEnd(y, cnt)
+						}
+					}
+					if cnt == 0 {
+						f = byte(y)
+						j++
+						break
+					}
+					if w+8 > m {
+						panic("textnorm: buffer sized wrong") // unreachable: grown above
+					}
+					binary.LittleEndian.PutUint64(t[w:w+8], y)
+					p, o := s[w:w+8:w+8], int32(j)
+					p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
+					if tokStart < 0 {
+						tokStart = w
+					}
+					tokLetter = true
+					w += cnt
+					j += cnt
+					an += cnt
+					unit = w - 1
+					continue
 				case fDigit:
 					if tokStart < 0 {
 						tokStart = w
@@ -484,10 +583,13 @@ func (n Normalizer) optsRun(st *state, src string) {
 					j++
 					an++
 					continue
-				case fSpace:
-					if joinSep && (an < 2 || j < st.joinUntil) {
-						// Separated letters, or the end of a word of one
-						// letter or of none: join has a look.
+				case fDrop:
+					an = 0
+					j++
+					continue
+				case fSpace, fSep:
+					if joinSep && (j < st.joinUntil || an < 2 && !joinIdle(src, j)) {
+						// Separated letters, or maybe: join has a look.
 						break fast
 					}
 					an = 0
@@ -499,13 +601,43 @@ func (n Normalizer) optsRun(st *state, src string) {
 						}
 						tokStart, tokLetter, tokLeet = -1, false, false
 					}
-					if w == 0 || t[w-1] != ' ' {
-						if w >= m {
-							panic("textnorm: buffer sized wrong") // unreachable: grown above
+					if fastClass[c] == fSep {
+						if joinSyl && b.sylFrom < 0 && w > 0 && lastAlnum(t[:w]) {
+							b.sylFrom = w
 						}
-						t[w], s[w], unit = ' ', int32(j), w
-						w++
+					} else if w > 0 && t[w-1] == ' ' {
+						j++
+						continue // white space collapses
+					} else {
+						c = ' '
 					}
+					if w >= m {
+						panic("textnorm: buffer sized wrong") // unreachable: grown above
+					}
+					t[w], s[w], unit = c, int32(j), w
+					w++
+					j++
+					continue
+				case fLeet:
+					if leet && leetSymbol(src, j, c, tokStart >= 0) {
+						if tokStart < 0 {
+							tokStart = w
+						}
+						tokLeet = true
+					} else if tokStart >= 0 {
+						if leet && tokLeet && tokLetter {
+							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
+							n.endWord(st)
+						}
+						tokStart, tokLetter, tokLeet = -1, false, false
+					}
+					an = 0
+					if w >= m {
+						panic("textnorm: buffer sized wrong") // unreachable: grown above
+					}
+					t[w], s[w], unit = c, int32(j), w
+					w++
 					j++
 					continue
 				case fPunct:
@@ -597,6 +729,27 @@ func (n Normalizer) optsRun(st *state, src string) {
 	}
 }
 
+// joinIdle reports that join, at the white space or separator src[j],
+// finds nothing to join, from a look at the bytes next to it: the one
+// before is ASCII other than a letter or a digit, or the two after are no
+// letter followed by another separator.
+func joinIdle(src string, j int) bool {
+	if j == 0 || src[j-1] < utf8.RuneSelf && !asciiAlnum(src[j-1]) || j+2 >= len(src) {
+		return true
+	}
+	a, c := src[j+1], src[j+2]
+	return a < utf8.RuneSelf && (!asciiAlnum(a) || c < utf8.RuneSelf && asciiAlnum(c))
+}
+
+// lastAlnum reports whether t ends with a letter or a digit.
+func lastAlnum(t []byte) bool {
+	if c := t[len(t)-1]; c < utf8.RuneSelf {
+		return asciiAlnum(c)
+	}
+	r, _ := utf8.DecodeLastRune(t)
+	return isAlnum(r)
+}
+
 // grow makes room for need bytes in both slices of the buffer.
 func (st *state) grow(need int) {
 	b := st.b
@@ -637,7 +790,7 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 		if n.opts.JoinSeparated && i < st.joinUntil && separator[c] {
 			return
 		}
-		if n.opts.Leet && leetMap[c] != 0 && n.leetSymbol(st, src, i, c) {
+		if n.opts.Leet && leetMap[c] != 0 && leetSymbol(src, i, c, st.tokStart >= 0) {
 			if st.tokStart < 0 {
 				st.tokStart = len(b.Text)
 			}
@@ -672,9 +825,9 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 }
 
 // leetSymbol reports whether the symbol c at src[i] is a l33t letter: "@"
-// and "$" inside a word or "$" before a letter, "!" between letters.
-func (n Normalizer) leetSymbol(st *state, src string, i int, c byte) bool {
-	inWord := st.tokStart >= 0
+// and "$" inside a word (inWord) or "$" before a letter, "!" between
+// letters.
+func leetSymbol(src string, i int, c byte, inWord bool) bool {
 	nextLetter := i+1 < len(src) && src[i+1] < utf8.RuneSelf && asciiClass[src[i+1]] == cLetter
 	switch c {
 	case '@':
