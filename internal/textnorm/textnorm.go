@@ -1081,11 +1081,26 @@ func (b *Buffer) joinSyllables(from int) {
 		i -= size
 	}
 	for i < len(t) {
-		a := i
-		j, n, letter := alnumRun(t, i)
+		// Only a run of letters and digits followed by a separator other
+		// than space starts a word of chunks: skip to the next separator
+		// and back to the start of the run before it (not before i, where
+		// the last word ended).
+		q := nextSeparator(t, i)
+		if q == len(t) {
+			break
+		}
+		a := q
+		for a > i {
+			r, size := utf8.DecodeLastRune(t[:a])
+			if !isAlnum(r) {
+				break
+			}
+			a -= size
+		}
+		j, n, letter := alnumRun(t, a)
 		if n == 0 {
-			_, size := utf8.DecodeRune(t[i:])
-			i += size
+			_, size := utf8.DecodeRune(t[a:])
+			i = a + size
 			continue
 		}
 		chunks, ok, sep := 1, n <= 3, rune(-1)
@@ -1116,8 +1131,8 @@ func (b *Buffer) joinSyllables(from int) {
 				r, size := utf8.DecodeRune(t[k:])
 				if isAlnum(r) {
 					b.joined = append(b.joined, t[k:k+size]...)
-					for q := k; q < k+size; q++ {
-						b.joinedAt = append(b.joinedAt, int32(q))
+					for x := k; x < k+size; x++ {
+						b.joinedAt = append(b.joinedAt, int32(x))
 					}
 				}
 				k += size
@@ -1127,15 +1142,45 @@ func (b *Buffer) joinSyllables(from int) {
 	}
 }
 
+// sepByte marks the bytes that start a separator other than space: the
+// ASCII ones, and 0xc2, the first byte of "·" (U+00B7) and of others.
+var sepByte = func() (m [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		m[c] = separator[c] && c != ' '
+	}
+	m[0xc2] = true
+	return m
+}()
+
+// nextSeparator returns the index of the first separator other than space
+// in t[i:], or len(t).
+func nextSeparator(t []byte, i int) int {
+	for ; i < len(t); i++ {
+		if sepByte[t[i]] && (t[i] != 0xc2 || i+1 < len(t) && t[i+1] == 0xb7) {
+			return i
+		}
+	}
+	return len(t)
+}
+
 // alnumRun returns the end of the run of letters and digits at t[i], its
 // length in characters, and whether it has a letter.
 func alnumRun(t []byte, i int) (end, n int, letter bool) {
 	for i < len(t) {
+		if c := t[i]; c < utf8.RuneSelf {
+			if !asciiAlnum(c) {
+				break
+			}
+			letter = letter || asciiClass[c] == cLetter
+			n++
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(t[i:])
 		if !isAlnum(r) {
 			break
 		}
-		if r >= utf8.RuneSelf && unicode.IsLetter(r) || r < utf8.RuneSelf && asciiClass[r] == cLetter {
+		if unicode.IsLetter(r) {
 			letter = true
 		}
 		n++
