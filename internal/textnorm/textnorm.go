@@ -485,21 +485,17 @@ func letters8(x uint64) uint64 {
 	return ge &^ gt &^ x & high8
 }
 
-// zeros8 returns 0x80 in each byte of x that is 0, 0 in the others.
-func zeros8(x uint64) uint64 {
-	// (x&0x7f)+0x7f sets the high bit of a byte unless its low bits are 0,
-	// and carries into no other byte; or-ing x adds its own high bits.
-	return ^((x&^high8 + ^uint64(high8)) | x) & high8
-}
-
 // runEnd returns the number of the first n bytes of the lower-cased
 // letters y that CollapseRepeats leaves as they are, whatever comes
 // before them but the same letter: the bytes before the first that is the
 // third of a run of one letter.
 func runEnd(y uint64, n int) int {
-	eq := zeros8(y ^ y<<8) // byte k equals byte k-1 (byte 0 is a letter: never 0)
-	third := eq & (eq << 8)
-	return min(n, bits.TrailingZeros64(third)>>3)
+	// Byte k of v is 0 when y[k] == y[k-1] == y[k-2]; bytes 0 and 1 are
+	// not (y[0] is a letter, and y[1] != y[0] or y[1] is a letter). Of the
+	// high bits of (v-1)&^v, the lowest marks the first 0 byte of v (the
+	// higher ones may be borrows).
+	v := (y ^ y<<8) | (y ^ y<<16)
+	return min(n, bits.TrailingZeros64((v-lanes8)&^v&high8)>>3)
 }
 
 // optsRun writes the normalization of src with options on. The
@@ -559,13 +555,24 @@ func (n Normalizer) optsRun(st *state, src string) {
 					binary.LittleEndian.PutUint64(t[w:w+8], y)
 					p, o := s[w:w+8:w+8], int32(j)
 					p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
+					an += cnt
+					if cnt < 8 && byte(x>>(8*cnt)) == ' ' && (!joinSep || an >= 2 && j >= st.joinUntil) && !(leet && tokLeet) {
+						// The space after the word, stored with it: the
+						// word ends (with nothing for endWord to do), and
+						// join finds the word too long.
+						w += cnt + 1
+						j += cnt + 1
+						unit = w - 1
+						an = 0
+						tokStart, tokLetter, tokLeet = -1, false, false
+						continue
+					}
 					if tokStart < 0 {
 						tokStart = w
 					}
 					tokLetter = true
 					w += cnt
 					j += cnt
-					an += cnt
 					unit = w - 1
 					continue
 				case fDigit:
