@@ -458,14 +458,9 @@ const (
 	high8  = 0x8080808080808080
 )
 
-// load8 returns src[j:j+8] as a little-endian word (the compiler makes it
-// one load), the bytes past the end of src read as 0.
-func load8(src string, j int) uint64 {
-	if j+8 <= len(src) {
-		s := src[j : j+8]
-		return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	}
+// loadTail returns the last bytes of src from src[j], fewer than eight,
+// as a little-endian word, the bytes past the end read as 0.
+func loadTail(src string, j int) uint64 {
 	var x uint64
 	for k := 0; j+k < len(src); k++ {
 		x |= uint64(src[j+k]) << (8 * k)
@@ -533,7 +528,16 @@ func (n Normalizer) optsRun(st *state, src string) {
 					// Up to eight letters at once: lower-cased by setting
 					// their 0x20 bit, stored as one word (the bytes past
 					// the letters are overwritten later or lie past Text).
-					x := load8(src, j)
+					// src[j:j+8] as a little-endian word (one load), the
+					// bytes past the end of src read as 0.
+					var x uint64
+					if j+8 <= len(src) {
+						q := src[j : j+8]
+						x = uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
+							uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
+					} else {
+						x = loadTail(src, j)
+					}
 					lt := letters8(x)
 					cnt := bits.TrailingZeros64(^lt&high8) >> 3 // 1 to 8
 					y := x | lt>>2
@@ -683,6 +687,42 @@ func (n Normalizer) optsRun(st *state, src string) {
 					an = -1 // counts up to 0 below
 				}
 				f = v
+			} else if c >= 0xe0 {
+				// A character of three or four bytes: symbols and emoji
+				// kept as they are end a word like punctuation; invisible
+				// characters are dropped.
+				r, size := utf8.DecodeRuneInString(src[j:])
+				rep, keep := fold(r)
+				switch {
+				case size == 1:
+					break fast // invalid UTF-8
+				case !keep && rep == "":
+					an = 0
+					j += size
+					continue
+				case !keep || isAlnum(r):
+					break fast
+				}
+				an = 0
+				if tokStart >= 0 {
+					if leet && tokLeet && tokLetter {
+						b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+						st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
+						n.endWord(st)
+					}
+					tokStart, tokLetter, tokLeet = -1, false, false
+				}
+				if w+size > m {
+					panic("textnorm: buffer sized wrong") // unreachable: grown above
+				}
+				copy(t[w:w+size], src[j:j+size])
+				for q := range s[w : w+size] {
+					s[w+q] = int32(j)
+				}
+				unit = w
+				w += size
+				j += size
+				continue
 			} else {
 				break fast
 			}
