@@ -137,6 +137,12 @@ func diffTexts() []string {
 	out = append(out, mentions(1024)...)
 	out = append(out, benchText(1<<12), benchText(300), benchText(2100), strings.Repeat("abc", 700), strings.Repeat("b c cab ", 400))
 	out = append(out, diffPieces...)
+	// Texts of a post's length with more matches than the buffers of the
+	// interleaved scans hold, in each half and across the middle.
+	for _, n := range []int{60, 64, 70, 100, 127, 128, 129, 200, 255, 256, 257, 300} {
+		out = append(out, strings.Repeat("a", n), strings.Repeat("ab ", n/3), strings.Repeat("x", n/2)+strings.Repeat("ba", n/4),
+			strings.Repeat("b a ", n/4), strings.Repeat("x", n/2-3)+"abab"+strings.Repeat("y", n/2))
+	}
 	for _, tc := range []string{"eres un IDIOTA.", "eres un ídiota", "eres un i\u0301diota", "eres un 1d10t4!", "eres un i.d.i.o.t.a",
 		"eres un id\u200biota", "ＩＤＩＯＴＡ", "eres un іdiota", "ty głupi", "TY GŁUPI", "ty glupi i GLUPI", "es una es-ta-fa!",
 		"eres un i-dio-ta", "ES.TÁ.FA", "es_taaaa_fa", "go to he11", "go to hel1", "eres un idiiiiota", "GÓÓÓWNO", "gooowno",
