@@ -520,65 +520,31 @@ func (n Normalizer) optsRun(st *state, src string) {
 	fast:
 		for j < len(src) {
 			c := src[j]
+			if fastClass[c&0x7f] == fLetter && c < utf8.RuneSelf || c >= 0xc2 && c <= 0xdf {
+				// Words of letters: see wordRun. When it leaves the
+				// character to the code below, that writes it.
+				spaceOK := !(leet && tokLeet) && (!joinSep || j >= st.joinUntil)
+				j2, w2, an2, ts2 := wordRun(t, s, src, j, w, an, tokStart, collapse, spaceOK, joinSep)
+				if j2 != j {
+					if ts2 < 0 {
+						tokLetter, tokLeet = false, false
+					} else if w2 != w {
+						tokLetter = true
+					}
+					if w2 != w {
+						unit = w2 - 1
+					}
+					j, w, an, tokStart = j2, w2, an2, ts2
+					continue
+				}
+			}
 			k := j // the start of the character
 			var f byte
 			if c < utf8.RuneSelf {
 				switch fastClass[c] {
 				case fLetter:
-					// Up to eight letters at once: lower-cased by setting
-					// their 0x20 bit, stored as one word (the bytes past
-					// the letters are overwritten later or lie past Text).
-					// src[j:j+8] as a little-endian word (one load), the
-					// bytes past the end of src read as 0.
-					var x uint64
-					if j+8 <= len(src) {
-						q := src[j : j+8]
-						x = uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
-							uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
-					} else {
-						x = loadTail(src, j)
-					}
-					lt := letters8(x)
-					cnt := bits.TrailingZeros64(^lt&high8) >> 3 // 1 to 8
-					y := x | lt>>2
-					if collapse {
-						if w > 0 && t[w-1] == byte(y) {
-							cnt = 0 // the run may go on: one at a time below
-						} else {
-							cnt = runEnd(y, cnt)
-						}
-					}
-					if cnt == 0 {
-						f = byte(y)
-						j++
-						break
-					}
-					if w+8 > m {
-						panic("textnorm: buffer sized wrong") // unreachable: grown above
-					}
-					binary.LittleEndian.PutUint64(t[w:w+8], y)
-					p, o := s[w:w+8:w+8], int32(j)
-					p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
-					an += cnt
-					if cnt < 8 && byte(x>>(8*cnt)) == ' ' && (!joinSep || an >= 2 && j >= st.joinUntil) && !(leet && tokLeet) {
-						// The space after the word, stored with it: the
-						// word ends (with nothing for endWord to do), and
-						// join finds the word too long.
-						w += cnt + 1
-						j += cnt + 1
-						unit = w - 1
-						an = 0
-						tokStart, tokLetter, tokLeet = -1, false, false
-						continue
-					}
-					if tokStart < 0 {
-						tokStart = w
-					}
-					tokLetter = true
-					w += cnt
-					j += cnt
-					unit = w - 1
-					continue
+					f = asciiFold[c]
+					j++
 				case fDigit:
 					if tokStart < 0 {
 						tokStart = w
@@ -774,6 +740,86 @@ func (n Normalizer) optsRun(st *state, src string) {
 		n.unit(st, src, j, j+size, rep)
 		j += size
 	}
+}
+
+// wordRun writes, from src[j], the words of letters that optsRun leaves
+// to it: ASCII letters up to eight at a time, the characters of two bytes
+// that fold to one ASCII letter or to nothing, and the single spaces
+// between words that spaceOK allows and, with needTwo (JoinSeparated),
+// only after two letters or more, so that join finds nothing. It
+// returns where it stopped, the length written, and the new an and
+// tokStart of optsRun; it stops, and leaves to optsRun, at any other
+// character and at a letter that may continue a run (collapse).
+func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, spaceOK, needTwo bool) (int, int, int, int) {
+	for j < len(src) {
+		c := src[j]
+		if c == ' ' {
+			if !spaceOK || needTwo && an < 2 || w == 0 || t[w-1] == ' ' {
+				break
+			}
+			t[w], s[w] = ' ', int32(j)
+			w++
+			j++
+			an, tokStart = 0, -1
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			if c < 0xc2 || c > 0xdf || j+1 >= len(src) || src[j+1]&0xc0 != 0x80 {
+				break
+			}
+			r := int(c&0x1f)<<6 | int(src[j+1]&0x3f)
+			v := fold2[r]
+			if v == drop2 {
+				an = 0
+				j += 2
+				continue
+			}
+			if v == 0 || !alnum2[r] || collapse && w > 0 && t[w-1] == v {
+				break
+			}
+			t[w], s[w] = v, int32(j)
+			if tokStart < 0 {
+				tokStart = w
+			}
+			w++
+			j += 2
+			an++
+			continue
+		}
+		// Up to eight letters at once: lower-cased by setting their 0x20
+		// bit, stored as one word (the bytes past the letters are
+		// overwritten later or lie past Text).
+		var x uint64
+		if j+8 <= len(src) {
+			q := src[j : j+8]
+			x = uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
+				uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
+		} else {
+			x = loadTail(src, j)
+		}
+		lt := letters8(x)
+		cnt := bits.TrailingZeros64(^lt&high8) >> 3
+		if cnt == 0 {
+			break
+		}
+		y := x | lt>>2
+		if collapse {
+			if w > 0 && t[w-1] == byte(y) {
+				break // the run may go on: optsRun reads it one at a time
+			}
+			cnt = runEnd(y, cnt) // 1 or more: see runEnd
+		}
+		binary.LittleEndian.PutUint64(t[w:w+8], y)
+		p, o := s[w:w+8:w+8], int32(j)
+		p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
+		if tokStart < 0 {
+			tokStart = w
+		}
+		w += cnt
+		j += cnt
+		an += cnt
+	}
+	return j, w, an, tokStart
 }
 
 // joinIdle reports that join, at the white space or separator src[j],
