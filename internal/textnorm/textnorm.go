@@ -480,17 +480,11 @@ func letters8(x uint64) uint64 {
 	return ge &^ gt &^ x & high8
 }
 
-// runEnd returns the number of the first n bytes of the lower-cased
-// letters y that CollapseRepeats leaves as they are, whatever comes
-// before them but the same letter: the bytes before the first that is the
-// third of a run of one letter.
-func runEnd(y uint64, n int) int {
-	// Byte k of v is 0 when y[k] == y[k-1] == y[k-2]; bytes 0 and 1 are
-	// not (y[0] is a letter, and y[1] != y[0] or y[1] is a letter). Of the
-	// high bits of (v-1)&^v, the lowest marks the first 0 byte of v (the
-	// higher ones may be borrows).
-	v := (y ^ y<<8) | (y ^ y<<16)
-	return min(n, bits.TrailingZeros64((v-lanes8)&^v&high8)>>3)
+// zeros8 returns 0x80 in each byte of x that is 0, 0 in the others.
+func zeros8(x uint64) uint64 {
+	// (x&0x7f)+0x7f sets the high bit of a byte unless its low bits are 0,
+	// and carries into no other byte; or-ing x adds its own high bits.
+	return ^((x&^high8 + ^uint64(high8)) | x) & high8
 }
 
 // optsRun writes the normalization of src with options on. The
@@ -786,9 +780,11 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			an++
 			continue
 		}
-		// Up to eight letters at once: lower-cased by setting their 0x20
-		// bit, stored as one word (the bytes past the letters are
-		// overwritten later or lie past Text).
+		// Up to eight letters and spaces at once: the letters lower-cased
+		// by setting their 0x20 bit, stored as one word (the bytes past
+		// those taken are overwritten later or lie past Text). bad marks
+		// the bytes left to the rest of the loop or to optsRun; the lowest
+		// one ends the bytes taken.
 		var x uint64
 		if j+8 <= len(src) {
 			q := src[j : j+8]
@@ -798,26 +794,60 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			x = loadTail(src, j)
 		}
 		lt := letters8(x)
-		cnt := bits.TrailingZeros64(^lt&high8) >> 3
-		if cnt == 0 {
-			break
-		}
 		y := x | lt>>2
+		bad := ^lt & high8
+		if spaceOK {
+			sp := zeros8(x ^ 0x20*lanes8)
+			ok := sp &^ (sp << 8) // not after a space (byte 0 is a letter)
+			if needTwo {
+				// After two letters: in the word, or before it (an).
+				var b1, b2 uint64
+				if an >= 1 {
+					b1, b2 = 0x80, 0x8000
+				}
+				if an >= 2 {
+					b2 |= 0x80
+				}
+				ok &= (lt<<8 | b1) & (lt<<16 | b2)
+			}
+			bad &^= ok
+		}
 		if collapse {
 			if w > 0 && t[w-1] == byte(y) {
 				break // the run may go on: optsRun reads it one at a time
 			}
-			cnt = runEnd(y, cnt) // 1 or more: see runEnd
+			// Byte k of v is 0 when y[k] == y[k-1] == y[k-2] (never for
+			// bytes 0 and 1: y[0] is a letter, and y[1] is not 0 or
+			// differs from y[0]). Of the high bits of (v-1)&^v the lowest
+			// marks the first 0 byte (the higher ones may be borrows),
+			// which is all that the lowest bit of bad needs.
+			v := (y ^ y<<8) | (y ^ y<<16)
+			bad |= (v - lanes8) &^ v & high8
+		}
+		cnt := bits.TrailingZeros64(bad) >> 3
+		if cnt == 0 {
+			break
 		}
 		binary.LittleEndian.PutUint64(t[w:w+8], y)
 		p, o := s[w:w+8:w+8], int32(j)
 		p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
-		if tokStart < 0 {
-			tokStart = w
+		// The spaces taken (a shift by 64 is 0 in Go: all 8 bytes taken).
+		if spaces := ^lt & high8 &^ (high8 << (8 * cnt)); spaces == 0 {
+			if tokStart < 0 {
+				tokStart = w
+			}
+			an += cnt
+		} else {
+			// The word after the last space, if any, is the current one.
+			last := (bits.Len64(spaces) - 1) >> 3
+			an = cnt - 1 - last
+			tokStart = -1
+			if an > 0 {
+				tokStart = w + last + 1
+			}
 		}
 		w += cnt
 		j += cnt
-		an += cnt
 	}
 	return j, w, an, tokStart
 }
