@@ -480,6 +480,14 @@ func letters8(x uint64) uint64 {
 	return ge &^ gt &^ x & high8
 }
 
+// before1 and before2 give, for an of 0, 1 and 2 or more (the letters
+// before a word of eight bytes), the bytes of that word whose first and
+// second byte before are letters: byte 0 (0x80) and byte 1 (0x8000).
+var (
+	before1 = [3]uint64{0, 0x80, 0x80}
+	before2 = [3]uint64{0, 0x8000, 0x8080}
+)
+
 // zeros8 returns 0x80 in each byte of x that is 0, 0 in the others.
 func zeros8(x uint64) uint64 {
 	// (x&0x7f)+0x7f sets the high bit of a byte unless its low bits are 0,
@@ -801,14 +809,8 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			ok := sp &^ (sp << 8) // not after a space (byte 0 is a letter)
 			if needTwo {
 				// After two letters: in the word, or before it (an).
-				var b1, b2 uint64
-				if an >= 1 {
-					b1, b2 = 0x80, 0x8000
-				}
-				if an >= 2 {
-					b2 |= 0x80
-				}
-				ok &= (lt<<8 | b1) & (lt<<16 | b2)
+				a := min(max(an, 0), 2)
+				ok &= (lt<<8 | before1[a]) & (lt<<16 | before2[a])
 			}
 			bad &^= ok
 		}
@@ -831,21 +833,22 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 		binary.LittleEndian.PutUint64(t[w:w+8], y)
 		p, o := s[w:w+8:w+8], int32(j)
 		p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
-		// The spaces taken (a shift by 64 is 0 in Go: all 8 bytes taken).
-		if spaces := ^lt & high8 &^ (high8 << (8 * cnt)); spaces == 0 {
-			if tokStart < 0 {
-				tokStart = w
-			}
-			an += cnt
-		} else {
-			// The word after the last space, if any, is the current one.
-			last := (bits.Len64(spaces) - 1) >> 3
-			an = cnt - 1 - last
-			tokStart = -1
-			if an > 0 {
-				tokStart = w + last + 1
-			}
+		// The spaces taken (a shift by 64 is 0 in Go: all 8 bytes taken),
+		// the last of them (-1 if none), and the letters after it: the
+		// current word, which goes on from before without a space. Without
+		// branches, which the mix of words and spaces would mispredict.
+		spaces := ^lt & high8 &^ (high8 << (8 * cnt))
+		last := (bits.Len64(spaces) - 1) >> 3
+		word := cnt - 1 - last
+		ts := w + last + 1
+		if spaces == 0 {
+			word += an
+			ts = int(min(uint(tokStart), uint(ts))) // tokStart if >= 0: it is below w
 		}
+		if word == 0 {
+			ts = -1
+		}
+		an, tokStart = word, ts
 		w += cnt
 		j += cnt
 	}
