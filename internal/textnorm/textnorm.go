@@ -498,10 +498,10 @@ func zeros8(x uint64) uint64 {
 // optsRun writes the normalization of src with options on. The
 // characters that need no look beyond the current word (letters, digits,
 // white space and punctuation between words, separators and l33t symbols
-// that join nothing, and characters of two bytes that fold to one ASCII
-// letter or to nothing) it writes itself, with the state in local
-// variables and no call per character, runs of ASCII letters up to eight
-// at a time; the others go to ascii and unit.
+// that join nothing, characters of two bytes that fold to one ASCII
+// letter or to nothing, symbols and emoji kept as they are, invisible
+// characters) it writes itself, with the state in local variables, words
+// of letters through wordRun; the others go to ascii and unit.
 func (n Normalizer) optsRun(st *state, src string) {
 	b := st.b
 	collapse, leet, joinSep, joinSyl := n.opts.CollapseRepeats, n.opts.Leet, n.opts.JoinSeparated, n.opts.JoinSyllables
