@@ -67,11 +67,15 @@
 // lookup per byte of text, no failure links followed. States beyond the
 // table's budget keep their own edges and fall back along failure links.
 //
-// Each byte's lookup depends on the previous one, so one scan waits on
-// memory most of the time. A text of 2 KiB or more is therefore scanned as
-// four parts at once (each part but the first starting the longest term's
-// length early, so that it sees every match ending in it), and the matches
-// are put back in order: about twice as fast on a shared two-core machine.
+// With every state dense, the states with output are numbered last, so
+// that a step of the scan is one lookup and one addition, and whether the
+// new state has output a comparison beside them. Each byte's lookup
+// depends on the previous one, so one scan waits on each lookup most of
+// the time. A text of 64 bytes or more (and four times the longest term)
+// is therefore scanned as two parts at once, and one of 256 bytes or more
+// (and eight times the longest term) as four, each part but the first
+// starting the longest term's length early, so that it sees every match
+// ending in it; the matches are put back in order.
 package match
 
 import (
@@ -136,12 +140,17 @@ type Matcher struct {
 	classes [256]uint8
 	nc      int32 // number of byte classes
 	// dense holds the rows of states 0..nDense-1: for state s and class c,
-	// dense[s*nc+c] is the next state's row offset (target*nc), with
-	// outFlag set when the target has output. When every state is dense
-	// (sparse is false) Scan runs on offsets alone.
-	dense  []int32
-	nDense int32
-	sparse bool
+	// dense[s*nc+c] is the next state. When every state is dense (sparse
+	// is false) it is the next state's row offset (target*nc), and the
+	// states with output are numbered last, from outFrom: Scan runs on
+	// offsets alone, and an offset of outOff (outFrom*nc) or more has
+	// output. Otherwise it is the target's id, with outFlag set when the
+	// target has output.
+	dense   []int32
+	nDense  int32
+	sparse  bool
+	outFrom int32
+	outOff  int
 	// Sparse states (ids >= nDense): edges and failure links.
 	edgeStart []int32 // per sparse state, into edgeCls/edgeTo; one extra at the end
 	edgeCls   []uint8
@@ -399,17 +408,57 @@ func (m *Matcher) build(normed []string) {
 			}
 		}
 	}
+	if !m.sparse {
+		m.renumber()
+		return
+	}
 	// Mark targets with output.
 	for k, t := range m.dense {
 		if m.hasOut[t] {
 			m.dense[k] = t | outFlag
 		}
 	}
-	if !m.sparse {
-		for k, t := range m.dense {
-			m.dense[k] = (t&^outFlag)*nc | t&outFlag
+}
+
+// renumber numbers the states of an all-dense automaton anew, those with
+// output last (from outFrom), the others in their breadth-first order,
+// and writes the dense table as row offsets: the scan's chain of lookups
+// is then a load and an add per byte, and whether a state has output a
+// comparison beside it.
+func (m *Matcher) renumber() {
+	n := int32(len(m.fail))
+	nc := m.nc
+	order := make([]int32, 0, n)
+	newID := make([]int32, n)
+	for _, out := range []bool{false, true} {
+		if out {
+			m.outFrom = int32(len(order))
+		}
+		for s := int32(0); s < n; s++ {
+			if m.hasOut[s] == out {
+				newID[s] = int32(len(order))
+				order = append(order, s)
+			}
 		}
 	}
+	m.outOff = int(m.outFrom) * int(nc)
+	dense := make([]int32, len(m.dense))
+	outStart := make([]int32, n+1)
+	outTerms := make([]int32, 0, len(m.outTerms))
+	fail, hasOut, dict := make([]int32, n), make([]bool, n), make([]int32, n)
+	for i, old := range order {
+		for c := int32(0); c < nc; c++ {
+			dense[int32(i)*nc+c] = newID[m.dense[old*nc+c]] * nc
+		}
+		outStart[i] = int32(len(outTerms))
+		outTerms = append(outTerms, m.outTerms[m.outStart[old]:m.outStart[old+1]]...)
+		fail[i], hasOut[i], dict[i] = newID[m.fail[old]], m.hasOut[old], -1
+		if d := m.dict[old]; d >= 0 {
+			dict[i] = newID[d]
+		}
+	}
+	outStart[n] = int32(len(outTerms))
+	m.dense, m.outStart, m.outTerms, m.fail, m.hasOut, m.dict = dense, outStart, outTerms, fail, hasOut, dict
 }
 
 // next returns the state after s on class c (state ids, no flags), during
@@ -464,13 +513,12 @@ func (m *Matcher) Scan(dst []Match, buf *textnorm.Buffer) []Match {
 
 // scanJoined scans the joined words of buf with the dense table.
 func (m *Matcher) scanJoined(dst []Match, buf *textnorm.Buffer, text []byte, at []int32) []Match {
-	dense, nc, classes := m.dense, m.nc, &m.classes
-	s := int32(0)
-	for i := 0; i < len(text); i++ {
-		v := dense[s+int32(classes[text[i]])]
-		s = v &^ outFlag
-		if v < 0 {
-			dst = m.reportIn(dst, buf, text, at, s/nc, i+1)
+	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
+	s := 0
+	for i, c := range text {
+		s = int(dense[s+int(classes[c])])
+		if s >= outOff {
+			dst = m.reportIn(dst, buf, text, at, int32(s/nc), i+1)
 		}
 	}
 	return dst
@@ -519,6 +567,9 @@ func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 	text := buf.Text
 	n := len(text)
 	if n < interleaveMin || n < 8*m.maxLen {
+		if n >= twoMin && n >= 4*m.maxLen {
+			return m.scanTwo(dst, buf)
+		}
 		dst, _ = m.scanRange(dst, buf, 0, 0, n, 0)
 		return dst
 	}
@@ -529,32 +580,30 @@ func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 		starts[k] = max(bounds[k]-(m.maxLen-1), 0)
 	}
 	starts[0] = 0
-	dense, nc, classes := m.dense, m.nc, &m.classes
+	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
 	t0 := text[starts[0] : starts[0]+q]
 	t1 := text[starts[1] : starts[1]+q]
 	t2 := text[starts[2] : starts[2]+q]
 	t3 := text[starts[3] : starts[3]+q]
 	pend := [3]pending{{lost: -1}, {lost: -1}, {lost: -1}}
 	var st [4]int32
-	s0, s1, s2, s3 := int32(0), int32(0), int32(0), int32(0)
+	s0, s1, s2, s3 := 0, 0, 0, 0
 	i := 0
 	for ; i < len(t0); i++ {
-		v0 := dense[s0+int32(classes[t0[i]])]
-		v1 := dense[s1+int32(classes[t1[i]])]
-		v2 := dense[s2+int32(classes[t2[i]])]
-		v3 := dense[s3+int32(classes[t3[i]])]
-		s0, s1, s2, s3 = v0&^outFlag, v1&^outFlag, v2&^outFlag, v3&^outFlag
-		if v0|v1|v2|v3 >= 0 {
+		s0 = int(dense[s0+int(classes[t0[i]])])
+		s1 = int(dense[s1+int(classes[t1[i]])])
+		s2 = int(dense[s2+int(classes[t2[i]])])
+		s3 = int(dense[s3+int(classes[t3[i]])])
+		if max(s0, s1, s2, s3) < outOff {
 			continue
 		}
-		if v0 < 0 {
-			dst = m.report(dst, buf, s0/nc, i+1)
+		if s0 >= outOff {
+			dst = m.report(dst, buf, int32(s0/nc), i+1)
 		}
 		full := false
-		for k, v := range [3]int32{v1, v2, v3} {
-			if v < 0 && starts[k+1]+i >= bounds[k+1] {
-				s := [3]int32{s1, s2, s3}[k]
-				if !pend[k].add(int32(starts[k+1]+i+1), s/nc) {
+		for k, s := range [3]int{s1, s2, s3} {
+			if s >= outOff && starts[k+1]+i >= bounds[k+1] {
+				if !pend[k].add(int32(starts[k+1]+i+1), int32(s/nc)) {
 					full = true
 				}
 			}
@@ -564,7 +613,7 @@ func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 			break
 		}
 	}
-	st[0], st[1], st[2], st[3] = s0, s1, s2, s3
+	st[0], st[1], st[2], st[3] = int32(s0), int32(s1), int32(s2), int32(s3)
 	for k := 0; k < 4; k++ {
 		if k > 0 {
 			p := &pend[k-1]
@@ -583,6 +632,49 @@ func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 	}
 	return dst
 }
+
+// scanTwo is scanDense for a text of a post's length: two parts, the
+// second starting the longest term's length early; its matches wait in a
+// small buffer on the stack until the first part's are reported.
+func (m *Matcher) scanTwo(dst []Match, buf *textnorm.Buffer) []Match {
+	text := buf.Text
+	n := len(text)
+	h := n / 2
+	start1 := h - (m.maxLen - 1) // >= 0: n >= 4*maxLen
+	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
+	t0 := text[:h]
+	t1 := text[start1 : start1+h]
+	var pend pending
+	pend.lost = -1
+	s0, s1 := 0, 0
+	i := 0
+	for ; i < len(t0); i++ {
+		s0 = int(dense[s0+int(classes[t0[i]])])
+		s1 = int(dense[s1+int(classes[t1[i]])])
+		if max(s0, s1) < outOff {
+			continue
+		}
+		if s0 >= outOff {
+			dst = m.report(dst, buf, int32(s0/nc), i+1)
+		}
+		if s1 >= outOff && start1+i >= h && !pend.add(int32(start1+i+1), int32(s1/nc)) {
+			i++
+			break
+		}
+	}
+	dst, _ = m.scanRange(dst, buf, int32(s0), i, h, 0)
+	for _, e := range pend.buf[:pend.n] {
+		dst = m.report(dst, buf, e.state, int(e.end))
+	}
+	if pend.lost >= 0 {
+		dst = m.report(dst, buf, pend.lostState, int(pend.lost))
+	}
+	dst, _ = m.scanRange(dst, buf, int32(s1), start1+i, n, h+1)
+	return dst
+}
+
+// twoMin is the shortest text scanDense scans as two parts.
+const twoMin = 64
 
 // interleaveMin is the shortest text scanDense scans as four parts. On a
 // shorter one the chains would spend too much of their length re-reading
@@ -613,16 +705,15 @@ func (p *pending) add(end, state int32) bool {
 // scanRange scans text[from:to] from the state at row offset s, reporting
 // the matches that end at minEnd or later, and returns the final state.
 func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s int32, from, to, minEnd int) ([]Match, int32) {
-	dense, nc, classes := m.dense, m.nc, &m.classes
-	text := buf.Text[:to]
-	for i := from; i < len(text); i++ {
-		v := dense[s+int32(classes[text[i]])]
-		s = v &^ outFlag
-		if v < 0 && i+1 >= minEnd {
-			dst = m.report(dst, buf, s/nc, i+1)
+	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
+	st := int(s)
+	for i, c := range buf.Text[from:to] {
+		st = int(dense[st+int(classes[c])])
+		if st >= outOff && from+i+1 >= minEnd {
+			dst = m.report(dst, buf, int32(st/nc), from+i+1)
 		}
 	}
-	return dst, s
+	return dst, int32(st)
 }
 
 // report appends the terms that end at state s, at end in buf.Text, that

@@ -49,6 +49,8 @@ package textnorm
 //go:generate go run gen.go -ucd /usr/share/unicode
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -242,9 +244,10 @@ type state struct {
 func (n Normalizer) Normalize(b *Buffer, src string) {
 	b.Text, b.Starts, b.srcLen = b.Text[:0], b.Starts[:0], len(src)
 	b.long, b.ones, b.sylFrom, b.joined, b.joinedAt = b.long[:0], b.ones[:0], -1, b.joined[:0], b.joinedAt[:0]
-	if cap(b.Text) < len(src) || cap(b.Starts) < len(src) {
-		// Most texts keep or shrink their length; grow once for them.
-		b.Text = make([]byte, 0, len(src)+len(src)/4)
+	if cap(b.Text) < len(src)+8 || cap(b.Starts) < len(src)+8 {
+		// Most texts keep or shrink their length; grow once for them (and
+		// the eight bytes optsRun may store past the end).
+		b.Text = make([]byte, 0, len(src)+len(src)/4+8)
 		b.Starts = make([]int32, 0, cap(b.Text))
 	}
 	st := state{b: b, unitStart: -1, tokStart: -1}
@@ -392,6 +395,9 @@ const (
 	fDigit         // a digit
 	fSpace         // white space
 	fPunct         // punctuation that is no separator and no l33t symbol
+	fSep           // a separator other than white space
+	fLeet          // a l33t symbol: @ $ !
+	fDrop          // a control character other than white space
 )
 
 var fastClass [128]uint8
@@ -412,8 +418,15 @@ func init() {
 			fastClass[c] = fDigit
 		case cSpace:
 			fastClass[c] = fSpace
+		case cDrop:
+			fastClass[c] = fDrop
 		case cOther:
-			if !separator[c] && leetMap[c] == 0 {
+			switch {
+			case separator[c]:
+				fastClass[c] = fSep
+			case leetMap[c] != 0:
+				fastClass[c] = fLeet
+			default:
 				fastClass[c] = fPunct
 			}
 		}
@@ -439,29 +452,94 @@ func init() {
 // path.
 var noFast = false
 
+// SWAR constants: a 1 and the high bit in each byte of a word.
+const (
+	lanes8 = 0x0101010101010101
+	high8  = 0x8080808080808080
+)
+
+// loadTail returns the last bytes of src from src[j], fewer than eight,
+// as a little-endian word, the bytes past the end read as 0.
+func loadTail(src string, j int) uint64 {
+	var x uint64
+	for k := 0; j+k < len(src); k++ {
+		x |= uint64(src[j+k]) << (8 * k)
+	}
+	return x
+}
+
+// letters8 returns 0x80 in each byte of x that is an ASCII letter, 0 in
+// the others.
+func letters8(x uint64) uint64 {
+	// With the high bits cleared each byte is below 0x80, so that the sums
+	// below carry into no other byte. x|0x20 maps A-Z onto a-z and no other
+	// byte into a-z.
+	l := x&^high8 | 0x20*lanes8
+	ge := l + (0x80-'a')*lanes8   // high bit: byte >= 'a'
+	gt := l + (0x80-'z'-1)*lanes8 // high bit: byte > 'z'
+	return ge &^ gt &^ x & high8
+}
+
+// before1 and before2 give, for an of 0, 1 and 2 or more (the letters
+// before a word of eight bytes), the bytes of that word whose first and
+// second byte before are letters: byte 0 (0x80) and byte 1 (0x8000).
+var (
+	before1 = [3]uint64{0, 0x80, 0x80}
+	before2 = [3]uint64{0, 0x8000, 0x8080}
+)
+
+// zeros8 returns 0x80 in each byte of x that is 0, 0 in the others.
+func zeros8(x uint64) uint64 {
+	// (x&0x7f)+0x7f sets the high bit of a byte unless its low bits are 0,
+	// and carries into no other byte; or-ing x adds its own high bits.
+	return ^((x&^high8 + ^uint64(high8)) | x) & high8
+}
+
 // optsRun writes the normalization of src with options on. The
 // characters that need no look beyond the current word (letters, digits,
-// white space between words, punctuation other than separators and l33t
-// symbols, and characters of two bytes that fold to one ASCII letter or
-// to nothing) it writes itself, with the state in local variables and no
-// call per character; the others go to ascii and unit.
+// white space and punctuation between words, separators and l33t symbols
+// that join nothing, characters of two bytes that fold to one ASCII
+// letter or to nothing, symbols and emoji kept as they are, invisible
+// characters) it writes itself, with the state in local variables, words
+// of letters through wordRun; the others go to ascii and unit.
 func (n Normalizer) optsRun(st *state, src string) {
 	b := st.b
-	collapse, leet, joinSep := n.opts.CollapseRepeats, n.opts.Leet, n.opts.JoinSeparated
+	collapse, leet, joinSep, joinSyl := n.opts.CollapseRepeats, n.opts.Leet, n.opts.JoinSeparated, n.opts.JoinSyllables
 	for j := 0; j < len(src); {
 		w := len(b.Text)
-		if need := w + len(src) - j; cap(b.Text) < need || cap(b.Starts) < need {
+		// Room for the rest of src, which the fast path never lengthens,
+		// and for a word of eight letters stored whole.
+		if need := w + len(src) - j + 8; cap(b.Text) < need || cap(b.Starts) < need {
 			st.grow(need)
 		}
 		t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
 		m := min(len(t), len(s))
 		t, s = t[:m], s[:m]
 		unit, tokStart, tokLetter, tokLeet := st.unitStart, st.tokStart, st.tokLetter, st.tokLeet
-		// an counts the letters and digits right before src[j], up to two.
+		// an counts the letters and digits right before src[j] (two or more
+		// of them tell join that it has nothing to do).
 		an := 0
 	fast:
 		for j < len(src) {
 			c := src[j]
+			if fastClass[c&0x7f] == fLetter && c < utf8.RuneSelf || c >= 0xc2 && c <= 0xdf {
+				// Words of letters: see wordRun. When it leaves the
+				// character to the code below, that writes it.
+				spaceOK := !(leet && tokLeet) && (!joinSep || j >= st.joinUntil)
+				j2, w2, an2, ts2 := wordRun(t, s, src, j, w, an, tokStart, collapse, spaceOK, joinSep)
+				if j2 != j {
+					if ts2 < 0 {
+						tokLetter, tokLeet = false, false
+					} else if w2 != w {
+						tokLetter = true
+					}
+					if w2 != w {
+						unit = w2 - 1
+					}
+					j, w, an, tokStart = j2, w2, an2, ts2
+					continue
+				}
+			}
 			k := j // the start of the character
 			var f byte
 			if c < utf8.RuneSelf {
@@ -484,10 +562,13 @@ func (n Normalizer) optsRun(st *state, src string) {
 					j++
 					an++
 					continue
-				case fSpace:
-					if joinSep && (an < 2 || j < st.joinUntil) {
-						// Separated letters, or the end of a word of one
-						// letter or of none: join has a look.
+				case fDrop:
+					an = 0
+					j++
+					continue
+				case fSpace, fSep:
+					if joinSep && (j < st.joinUntil || an < 2 && !joinIdle(src, j)) {
+						// Separated letters, or maybe: join has a look.
 						break fast
 					}
 					an = 0
@@ -499,13 +580,43 @@ func (n Normalizer) optsRun(st *state, src string) {
 						}
 						tokStart, tokLetter, tokLeet = -1, false, false
 					}
-					if w == 0 || t[w-1] != ' ' {
-						if w >= m {
-							panic("textnorm: buffer sized wrong") // unreachable: grown above
+					if fastClass[c] == fSep {
+						if joinSyl && b.sylFrom < 0 && w > 0 && lastAlnum(t[:w]) {
+							b.sylFrom = w
 						}
-						t[w], s[w], unit = ' ', int32(j), w
-						w++
+					} else if w > 0 && t[w-1] == ' ' {
+						j++
+						continue // white space collapses
+					} else {
+						c = ' '
 					}
+					if w >= m {
+						panic("textnorm: buffer sized wrong") // unreachable: grown above
+					}
+					t[w], s[w], unit = c, int32(j), w
+					w++
+					j++
+					continue
+				case fLeet:
+					if leet && leetSymbol(src, j, c, tokStart >= 0) {
+						if tokStart < 0 {
+							tokStart = w
+						}
+						tokLeet = true
+					} else if tokStart >= 0 {
+						if leet && tokLeet && tokLetter {
+							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
+							n.endWord(st)
+						}
+						tokStart, tokLetter, tokLeet = -1, false, false
+					}
+					an = 0
+					if w >= m {
+						panic("textnorm: buffer sized wrong") // unreachable: grown above
+					}
+					t[w], s[w], unit = c, int32(j), w
+					w++
 					j++
 					continue
 				case fPunct:
@@ -544,6 +655,42 @@ func (n Normalizer) optsRun(st *state, src string) {
 					an = -1 // counts up to 0 below
 				}
 				f = v
+			} else if c >= 0xe0 {
+				// A character of three or four bytes: symbols and emoji
+				// kept as they are end a word like punctuation; invisible
+				// characters are dropped.
+				r, size := utf8.DecodeRuneInString(src[j:])
+				rep, keep := fold(r)
+				switch {
+				case size == 1:
+					break fast // invalid UTF-8
+				case !keep && rep == "":
+					an = 0
+					j += size
+					continue
+				case !keep || isAlnum(r):
+					break fast
+				}
+				an = 0
+				if tokStart >= 0 {
+					if leet && tokLeet && tokLetter {
+						b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+						st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
+						n.endWord(st)
+					}
+					tokStart, tokLetter, tokLeet = -1, false, false
+				}
+				if w+size > m {
+					panic("textnorm: buffer sized wrong") // unreachable: grown above
+				}
+				copy(t[w:w+size], src[j:j+size])
+				for q := range s[w : w+size] {
+					s[w+q] = int32(j)
+				}
+				unit = w
+				w += size
+				j += size
+				continue
 			} else {
 				break fast
 			}
@@ -597,6 +744,138 @@ func (n Normalizer) optsRun(st *state, src string) {
 	}
 }
 
+// wordRun writes, from src[j], the words of letters that optsRun leaves
+// to it: ASCII letters up to eight at a time, the characters of two bytes
+// that fold to one ASCII letter or to nothing, and the single spaces
+// between words that spaceOK allows and, with needTwo (JoinSeparated),
+// only after two letters or more, so that join finds nothing. It
+// returns where it stopped, the length written, and the new an and
+// tokStart of optsRun; it stops, and leaves to optsRun, at any other
+// character and at a letter that may continue a run (collapse).
+func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, spaceOK, needTwo bool) (int, int, int, int) {
+	for j < len(src) {
+		c := src[j]
+		if c == ' ' {
+			if !spaceOK || needTwo && an < 2 || w == 0 || t[w-1] == ' ' {
+				break
+			}
+			t[w], s[w] = ' ', int32(j)
+			w++
+			j++
+			an, tokStart = 0, -1
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			if c < 0xc2 || c > 0xdf || j+1 >= len(src) || src[j+1]&0xc0 != 0x80 {
+				break
+			}
+			r := int(c&0x1f)<<6 | int(src[j+1]&0x3f)
+			v := fold2[r]
+			if v == drop2 {
+				an = 0
+				j += 2
+				continue
+			}
+			if v == 0 || !alnum2[r] || collapse && w > 0 && t[w-1] == v {
+				break
+			}
+			t[w], s[w] = v, int32(j)
+			if tokStart < 0 {
+				tokStart = w
+			}
+			w++
+			j += 2
+			an++
+			continue
+		}
+		// Up to eight letters and spaces at once: the letters lower-cased
+		// by setting their 0x20 bit, stored as one word (the bytes past
+		// those taken are overwritten later or lie past Text). bad marks
+		// the bytes left to the rest of the loop or to optsRun; the lowest
+		// one ends the bytes taken.
+		var x uint64
+		if j+8 <= len(src) {
+			q := src[j : j+8]
+			x = uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
+				uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
+		} else {
+			x = loadTail(src, j)
+		}
+		lt := letters8(x)
+		y := x | lt>>2
+		bad := ^lt & high8
+		if spaceOK {
+			sp := zeros8(x ^ 0x20*lanes8)
+			ok := sp &^ (sp << 8) // not after a space (byte 0 is a letter)
+			if needTwo {
+				// After two letters: in the word, or before it (an).
+				a := min(max(an, 0), 2)
+				ok &= (lt<<8 | before1[a]) & (lt<<16 | before2[a])
+			}
+			bad &^= ok
+		}
+		if collapse {
+			if w > 0 && t[w-1] == byte(y) {
+				break // the run may go on: optsRun reads it one at a time
+			}
+			// Byte k of v is 0 when y[k] == y[k-1] == y[k-2] (never for
+			// bytes 0 and 1: y[0] is a letter, and y[1] is not 0 or
+			// differs from y[0]). Of the high bits of (v-1)&^v the lowest
+			// marks the first 0 byte (the higher ones may be borrows),
+			// which is all that the lowest bit of bad needs.
+			v := (y ^ y<<8) | (y ^ y<<16)
+			bad |= (v - lanes8) &^ v & high8
+		}
+		cnt := bits.TrailingZeros64(bad) >> 3
+		if cnt == 0 {
+			break
+		}
+		binary.LittleEndian.PutUint64(t[w:w+8], y)
+		p, o := s[w:w+8:w+8], int32(j)
+		p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
+		// The spaces taken (a shift by 64 is 0 in Go: all 8 bytes taken),
+		// the last of them (-1 if none), and the letters after it: the
+		// current word, which goes on from before without a space. Without
+		// branches, which the mix of words and spaces would mispredict.
+		spaces := ^lt & high8 &^ (high8 << (8 * cnt))
+		last := (bits.Len64(spaces) - 1) >> 3
+		word := cnt - 1 - last
+		ts := w + last + 1
+		if spaces == 0 {
+			word += an
+			ts = int(min(uint(tokStart), uint(ts))) // tokStart if >= 0: it is below w
+		}
+		if word == 0 {
+			ts = -1
+		}
+		an, tokStart = word, ts
+		w += cnt
+		j += cnt
+	}
+	return j, w, an, tokStart
+}
+
+// joinIdle reports that join, at the white space or separator src[j],
+// finds nothing to join, from a look at the bytes next to it: the one
+// before is ASCII other than a letter or a digit, or the two after are no
+// letter followed by another separator.
+func joinIdle(src string, j int) bool {
+	if j == 0 || src[j-1] < utf8.RuneSelf && !asciiAlnum(src[j-1]) || j+2 >= len(src) {
+		return true
+	}
+	a, c := src[j+1], src[j+2]
+	return a < utf8.RuneSelf && (!asciiAlnum(a) || c < utf8.RuneSelf && asciiAlnum(c))
+}
+
+// lastAlnum reports whether t ends with a letter or a digit.
+func lastAlnum(t []byte) bool {
+	if c := t[len(t)-1]; c < utf8.RuneSelf {
+		return asciiAlnum(c)
+	}
+	r, _ := utf8.DecodeLastRune(t)
+	return isAlnum(r)
+}
+
 // grow makes room for need bytes in both slices of the buffer.
 func (st *state) grow(need int) {
 	b := st.b
@@ -637,7 +916,7 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 		if n.opts.JoinSeparated && i < st.joinUntil && separator[c] {
 			return
 		}
-		if n.opts.Leet && leetMap[c] != 0 && n.leetSymbol(st, src, i, c) {
+		if n.opts.Leet && leetMap[c] != 0 && leetSymbol(src, i, c, st.tokStart >= 0) {
 			if st.tokStart < 0 {
 				st.tokStart = len(b.Text)
 			}
@@ -672,9 +951,9 @@ func (n Normalizer) ascii(st *state, src string, i int, c byte, cls uint8) {
 }
 
 // leetSymbol reports whether the symbol c at src[i] is a l33t letter: "@"
-// and "$" inside a word or "$" before a letter, "!" between letters.
-func (n Normalizer) leetSymbol(st *state, src string, i int, c byte) bool {
-	inWord := st.tokStart >= 0
+// and "$" inside a word (inWord) or "$" before a letter, "!" between
+// letters.
+func leetSymbol(src string, i int, c byte, inWord bool) bool {
 	nextLetter := i+1 < len(src) && src[i+1] < utf8.RuneSelf && asciiClass[src[i+1]] == cLetter
 	switch c {
 	case '@':
@@ -928,11 +1207,26 @@ func (b *Buffer) joinSyllables(from int) {
 		i -= size
 	}
 	for i < len(t) {
-		a := i
-		j, n, letter := alnumRun(t, i)
+		// Only a run of letters and digits followed by a separator other
+		// than space starts a word of chunks: skip to the next separator
+		// and back to the start of the run before it (not before i, where
+		// the last word ended).
+		q := nextSeparator(t, i)
+		if q == len(t) {
+			break
+		}
+		a := q
+		for a > i {
+			r, size := utf8.DecodeLastRune(t[:a])
+			if !isAlnum(r) {
+				break
+			}
+			a -= size
+		}
+		j, n, letter := alnumRun(t, a)
 		if n == 0 {
-			_, size := utf8.DecodeRune(t[i:])
-			i += size
+			_, size := utf8.DecodeRune(t[a:])
+			i = a + size
 			continue
 		}
 		chunks, ok, sep := 1, n <= 3, rune(-1)
@@ -963,8 +1257,8 @@ func (b *Buffer) joinSyllables(from int) {
 				r, size := utf8.DecodeRune(t[k:])
 				if isAlnum(r) {
 					b.joined = append(b.joined, t[k:k+size]...)
-					for q := k; q < k+size; q++ {
-						b.joinedAt = append(b.joinedAt, int32(q))
+					for x := k; x < k+size; x++ {
+						b.joinedAt = append(b.joinedAt, int32(x))
 					}
 				}
 				k += size
@@ -974,15 +1268,45 @@ func (b *Buffer) joinSyllables(from int) {
 	}
 }
 
+// sepByte marks the bytes that start a separator other than space: the
+// ASCII ones, and 0xc2, the first byte of "·" (U+00B7) and of others.
+var sepByte = func() (m [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		m[c] = separator[c] && c != ' '
+	}
+	m[0xc2] = true
+	return m
+}()
+
+// nextSeparator returns the index of the first separator other than space
+// in t[i:], or len(t).
+func nextSeparator(t []byte, i int) int {
+	for ; i < len(t); i++ {
+		if sepByte[t[i]] && (t[i] != 0xc2 || i+1 < len(t) && t[i+1] == 0xb7) {
+			return i
+		}
+	}
+	return len(t)
+}
+
 // alnumRun returns the end of the run of letters and digits at t[i], its
 // length in characters, and whether it has a letter.
 func alnumRun(t []byte, i int) (end, n int, letter bool) {
 	for i < len(t) {
+		if c := t[i]; c < utf8.RuneSelf {
+			if !asciiAlnum(c) {
+				break
+			}
+			letter = letter || asciiClass[c] == cLetter
+			n++
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(t[i:])
 		if !isAlnum(r) {
 			break
 		}
-		if r >= utf8.RuneSelf && unicode.IsLetter(r) || r < utf8.RuneSelf && asciiClass[r] == cLetter {
+		if unicode.IsLetter(r) {
 			letter = true
 		}
 		n++
