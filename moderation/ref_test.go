@@ -220,7 +220,6 @@ func (e *refEngine) compileLexicons(set RuleSet) error {
 	return nil
 }
 
-
 // Evaluate decides about m: it resets dst, evaluates the rules in order
 // (until one with the stop action fires) and fills dst with the merged
 // actions of the rules that fired and their evidence. dst is the caller's
@@ -398,7 +397,7 @@ type rnode struct {
 }
 
 type rcompiler struct {
-	e *refEngine //                              *Engine
+	e                               *refEngine //                              *Engine
 	authors                         map[string]int
 	sentiment, platforms, firstTime bool
 	waveDist                        int
@@ -569,7 +568,6 @@ func rcostOf(n *rnode) int {
 	}
 	return ropCost[n.op]
 }
-
 
 // rctx is one evaluation: the engine, the mention and the verdict
 // whose rscratch space holds what was computed so far.
@@ -1023,7 +1021,6 @@ func rhostIn(host, domain string) bool {
 	return len(host) == len(domain) || host[len(host)-len(domain)-1] == '.'
 }
 
-
 func risShortener(host string) bool {
 	for _, d := range rshorteners {
 		if rhostIn(host, d) {
@@ -1044,7 +1041,7 @@ type rscratch struct {
 	ev                                                         []Hit   // evidence of the fired rules
 	evGrp                                                      []int32
 	fired                                                      []int32 // per fired rule: where its evidence starts and ends in ev
-	links                                                      []rspan  // hosts of the links
+	links                                                      []rspan // hosts of the links
 	normed, scanned, langDone, statsDone, emojiDone, linksDone bool
 	letters, upper, runes, emoji                               int
 	firstTime                                                  bool
@@ -1135,7 +1132,6 @@ func rinsert(t []uint64, h uint64) {
 		}
 	}
 }
-
 
 func (s *rauthorSet) has(a *cmkit.Author) bool {
 	if a.ID != "" && s.ids[a.ID] {
