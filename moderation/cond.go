@@ -3,17 +3,14 @@ package moderation
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/internal/entity"
-	"github.com/cmkit/cmkit/internal/grapheme"
 )
 
 type op uint8
@@ -346,10 +343,7 @@ func (c *evalCtx) eval(n *node, collect bool) bool {
 		}
 		return inRange(ratio, n)
 	case opEmoji:
-		if !s.emojiDone {
-			s.emojiDone = true
-			s.emoji = countEmoji(c.m.Text)
-		}
+		c.stats()
 		return inRange(float64(s.emoji), n)
 	case opLength:
 		c.stats()
@@ -528,125 +522,15 @@ func (c *evalCtx) sentiment() {
 	v.SentimentKnown = true
 }
 
-// stats counts letters, upper-case letters and characters, once.
+// stats counts letters, upper-case letters, characters and emoji, once.
 func (c *evalCtx) stats() {
 	s := &c.v.s
 	if s.statsDone {
 		return
 	}
 	s.statsDone = true
-	s.letters, s.upper, s.runes = textStats(c.m.Text)
-}
-
-const (
-	lanes8 = 0x0101010101010101
-	high8  = 0x8080808080808080
-)
-
-// asciiRange returns the high bit of each byte of x (all bytes below
-// 0x80) that is from lo to hi.
-func asciiRange(x uint64, lo, hi byte) uint64 {
-	ge := x + (0x80-uint64(lo))*lanes8   // high bit: byte >= lo
-	gt := x + (0x80-uint64(hi)-1)*lanes8 // high bit: byte > hi
-	return ge &^ gt & high8
-}
-
-// textStats counts the letters, the upper-case (or title-case) letters
-// and the characters of text, eight ASCII bytes at a time.
-func textStats(text string) (letters, upper, runes int) {
-	for i := 0; i < len(text); {
-		if i+8 <= len(text) {
-			if x := grapheme.Load64(text, i); x&high8 == 0 {
-				up := asciiRange(x, 'A', 'Z')
-				lo := asciiRange(x, 'a', 'z')
-				upper += bits.OnesCount64(up)
-				letters += bits.OnesCount64(up | lo)
-				runes += 8
-				i += 8
-				continue
-			}
-		}
-		b := text[i]
-		if b < utf8.RuneSelf {
-			runes++
-			i++
-			if b >= 'a' && b <= 'z' {
-				letters++
-			} else if b >= 'A' && b <= 'Z' {
-				letters++
-				upper++
-			}
-			continue
-		}
-		var r rune
-		if b >= 0xC2 && b < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
-			r = rune(b&0x1F)<<6 | rune(text[i+1]&0x3F)
-			i += 2
-		} else {
-			var size int
-			r, size = utf8.DecodeRuneInString(text[i:])
-			i += size
-		}
-		runes++
-		if r < 0x250 {
-			// Latin-1 and Latin Extended-A and B.
-			if latinLetter(r) {
-				letters++
-				if unicode.IsUpper(r) || unicode.IsTitle(r) {
-					upper++
-				}
-			}
-			continue
-		}
-		if unicode.IsLetter(r) {
-			letters++
-			if unicode.IsUpper(r) || unicode.IsTitle(r) {
-				upper++
-			}
-		}
-	}
-	return letters, upper, runes
-}
-
-// latinLetter is unicode.IsLetter for r from U+0080 to U+024F.
-func latinLetter(r rune) bool {
-	return r >= 0xC0 && r != 0xD7 && r != 0xF7 || r == 0xAA || r == 0xB5 || r == 0xBA
-}
-
-func countEmoji(text string) int {
-	n := 0
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			// Eight ASCII bytes followed by ASCII (or the end) hold no
-			// emoji.
-			if i+9 <= len(text) && grapheme.Load64(text, i)&high8 == 0 && text[i+8] < utf8.RuneSelf {
-				i += 8
-				continue
-			}
-			if i+1 == len(text) || text[i+1] < utf8.RuneSelf {
-				// ASCII followed by ASCII is a cluster of its own and no
-				// emoji (a keycap needs U+FE0F or U+20E3 after its digit).
-				i++
-				continue
-			}
-		} else if c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 && (c != 0xC2 || text[i+1] != 0xA9 && text[i+1] != 0xAE) {
-			// A character below U+0800, not © or ®.
-			i += 2
-			continue
-		} else if r, size := utf8.DecodeRuneInString(text[i:]); r < 0x2000 && r != 0xA9 && r != 0xAE {
-			// Letters, marks and punctuation below U+2000 start no emoji
-			// (© and ® do, with U+FE0F).
-			i += size
-			continue
-		}
-		size, emoji := grapheme.NextEmoji(text[i:])
-		if emoji {
-			n++
-		}
-		i += size
-	}
-	return n
+	t := textStats(c.m.Text)
+	s.letters, s.upper, s.runes, s.emoji = t.letters, t.upper, t.runes, t.emoji
 }
 
 // linkHosts finds the links of the text and keeps the span of each one's

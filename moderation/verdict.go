@@ -106,7 +106,7 @@ type scratch struct {
 	evGrp                                                      []int32
 	fired                                                      []int32 // per fired rule: where its evidence starts and ends in ev
 	links                                                      []span  // hosts of the links
-	normed, scanned, langDone, statsDone, emojiDone, linksDone bool
+	normed, scanned, langDone, statsDone, linksDone bool
 	letters, upper, runes, emoji                               int
 	firstTime                                                  bool
 	fp, author                                                 uint64
@@ -119,7 +119,7 @@ func (v *Verdict) reset() {
 	s := v.s
 	s.matches, s.hitGrp, s.hitTerm, s.ev, s.evGrp, s.fired, s.links =
 		s.matches[:0], s.hitGrp[:0], s.hitTerm[:0], s.ev[:0], s.evGrp[:0], s.fired[:0], s.links[:0]
-	s.normed, s.scanned, s.langDone, s.statsDone, s.emojiDone, s.linksDone = false, false, false, false, false, false
+	s.normed, s.scanned, s.langDone, s.statsDone, s.linksDone = false, false, false, false, false
 	s.firstTime = false
 	*v = Verdict{
 		Flags:   v.Flags[:0],

@@ -1,0 +1,203 @@
+package moderation
+
+import (
+	"math/bits"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cmkit/cmkit/internal/grapheme"
+)
+
+// textFacts are what the caps_ratio, length and emoji conditions read.
+type textFacts struct {
+	letters, upper, runes, emoji int
+}
+
+// The bits of charClass.
+const (
+	// cLetter: unicode.IsLetter.
+	cLetter = 1 << iota
+	// cUpper: a letter that unicode.IsUpper or unicode.IsTitle.
+	cUpper
+	// cJoins: after an ASCII letter, in the same grapheme cluster (an
+	// Extend, ZWJ or SpacingMark character, as grapheme.NextEmoji reads
+	// it).
+	cJoins
+	// cEmoji: © and ®, the only characters below U+0800 that start an
+	// emoji (with U+FE0F).
+	cEmoji
+)
+
+// charClass classifies the characters below U+0800 (one or two bytes of
+// UTF-8), computed from the unicode and grapheme packages so that it
+// agrees with them by construction.
+var charClass = func() (t [0x800]uint8) {
+	for r := rune(0); r < 0x800; r++ {
+		var letter bool
+		switch {
+		case r < utf8.RuneSelf:
+			letter = r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		case r < 0x250:
+			letter = latinLetter(r)
+		default:
+			letter = unicode.IsLetter(r)
+		}
+		if letter {
+			t[r] |= cLetter
+			if unicode.IsUpper(r) || unicode.IsTitle(r) {
+				t[r] |= cUpper
+			}
+		}
+		if r >= utf8.RuneSelf {
+			if n, _ := grapheme.NextEmoji("a" + string(r)); n != 1 {
+				t[r] |= cJoins
+			}
+		}
+		if r == 0xA9 || r == 0xAE {
+			t[r] |= cEmoji
+		}
+	}
+	return t
+}()
+
+// latinLetter is unicode.IsLetter for r from U+0080 to U+024F.
+func latinLetter(r rune) bool {
+	return r >= 0xC0 && r != 0xD7 && r != 0xF7 || r == 0xAA || r == 0xB5 || r == 0xBA
+}
+
+const (
+	lanes8 = 0x0101010101010101
+	high8  = 0x8080808080808080
+)
+
+// asciiRange returns the high bit of each byte of x (all bytes below
+// 0x80) that is from lo to hi.
+func asciiRange(x uint64, lo, hi byte) uint64 {
+	ge := x + (0x80-uint64(lo))*lanes8   // high bit: byte >= lo
+	gt := x + (0x80-uint64(hi)-1)*lanes8 // high bit: byte > hi
+	return ge &^ gt & high8
+}
+
+// add8 counts the letters and upper-case letters of the ASCII bytes of x
+// (zero bytes count as nothing). Setting bit 5 of a byte maps A-Z onto
+// a-z and no other ASCII byte into a-z, so one range test finds letters.
+func (f *textFacts) add8(x uint64) {
+	f.upper += bits.OnesCount64(asciiRange(x, 'A', 'Z'))
+	f.letters += bits.OnesCount64(asciiRange(x|0x20*lanes8, 'a', 'z'))
+}
+
+// addRune counts one character.
+func (f *textFacts) addRune(r rune) {
+	f.runes++
+	if r < 0x800 {
+		c := charClass[r]
+		f.letters += int(c & cLetter)
+		f.upper += int(c&cUpper) >> 1
+		return
+	}
+	if unicode.IsLetter(r) {
+		f.letters++
+		if unicode.IsUpper(r) || unicode.IsTitle(r) {
+			f.upper++
+		}
+	}
+}
+
+// textStats counts, in one pass, the letters, the upper-case (or
+// title-case) letters, the characters and the emoji of text. Letters and
+// characters are code points as utf8.DecodeRuneInString reads them (an
+// invalid byte is one character, no letter). Emoji are counted as the
+// engine always did: ASCII, and characters below U+2000 other than © and
+// ®, start no emoji, and every other place is asked of
+// grapheme.NextEmoji, which reads one cluster. ASCII text is read eight
+// bytes at a time; an ASCII byte followed by another character is asked
+// of NextEmoji only when that character may join its cluster (charClass).
+func textStats(text string) textFacts {
+	var f textFacts
+	n := len(text)
+	for i := 0; i < n; {
+		b := text[i]
+		if b < utf8.RuneSelf {
+			j := f.asciiRun(text, i)
+			f.runes += j - i
+			i = j
+			if i == n {
+				break
+			}
+			// text[i-1] is ASCII and text[i] is not. An ASCII byte is a
+			// cluster of its own, and no emoji, unless what follows joins
+			// it (a combining accent, a keycap).
+			if c := text[i]; c >= 0xC2 && c < 0xE0 && i+1 < n && text[i+1]&0xC0 == 0x80 {
+				if charClass[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)]&cJoins == 0 {
+					continue
+				}
+			}
+			i = f.cluster(text, i-1, i)
+			continue
+		}
+		if b >= 0xC2 && b < 0xE0 && i+1 < n && text[i+1]&0xC0 == 0x80 {
+			r := rune(b&0x1F)<<6 | rune(text[i+1]&0x3F)
+			if charClass[r]&cEmoji == 0 {
+				f.addRune(r)
+				i += 2
+				continue
+			}
+			i = f.cluster(text, i, i)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r < 0x2000 && r != 0xA9 && r != 0xAE {
+			f.addRune(r)
+			i += size
+			continue
+		}
+		i = f.cluster(text, i, i)
+	}
+	return f
+}
+
+// asciiRun counts the letters and upper-case letters of the run of ASCII
+// bytes at text[i:] and returns where it ends.
+func (f *textFacts) asciiRun(text string, i int) int {
+	for i+8 <= len(text) {
+		x := grapheme.Load64(text, i)
+		if other := x & high8; other != 0 {
+			// The bytes below the first non-ASCII one (little-endian: the
+			// low ones).
+			k := bits.TrailingZeros64(other) >> 3
+			f.add8(x & (1<<(8*k) - 1))
+			return i + k
+		}
+		f.add8(x)
+		i += 8
+	}
+	for ; i < len(text) && text[i] < utf8.RuneSelf; i++ {
+		c := charClass[text[i]]
+		f.letters += int(c & cLetter)
+		f.upper += int(c&cUpper) >> 1
+	}
+	return i
+}
+
+// cluster counts the grapheme cluster that starts at text[i], whose
+// characters from text[from] on are not counted yet, and returns where it
+// ends.
+func (f *textFacts) cluster(text string, i, from int) int {
+	size, emoji := grapheme.NextEmoji(text[i:])
+	if emoji {
+		f.emoji++
+	}
+	end := i + size
+	for from < end {
+		b := text[from]
+		if b < utf8.RuneSelf {
+			f.addRune(rune(b))
+			from++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[from:])
+		f.addRune(r)
+		from += n
+	}
+	return end
+}
