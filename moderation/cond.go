@@ -3,6 +3,7 @@ package moderation
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
@@ -62,6 +63,7 @@ type node struct {
 	min   int
 	re    *regexp.Regexp
 	reNrm bool
+	pre   rePrefilter // regex on the text as written
 	lo    float64
 	hi    float64
 	flag  bool
@@ -131,7 +133,11 @@ func (c *compiler) cond(w *Cond, path, rule string) (node, error) {
 		if err != nil {
 			return node{}, cmkit.Invalid(path+".regex", "format", "rule %q: %v", rule, err)
 		}
-		kids = append(kids, node{op: opRegex, re: re, reNrm: w.Normalized, cost: regexCost(re)})
+		n := node{op: opRegex, re: re, reNrm: w.Normalized, cost: regexCost(re)}
+		if !w.Normalized {
+			n.pre = newPrefilter(w.Regex)
+		}
+		kids = append(kids, n)
 	}
 	rng := func(o op, r *Range) {
 		if r != nil {
@@ -241,6 +247,91 @@ func costOf(n *node) int {
 		return regexCost(n.re)
 	}
 	return opCost[n.op]
+}
+
+// gateOf finds the lexicon groups that gate n, appended to groups: when
+// the text is scanned and none of them has a hit, n is false, and
+// evaluating it would change nothing but spend time (it reads only the
+// mention, the scan and what stats and links cache). ok is false when n
+// has no such gate.
+func gateOf(n *node, groups []int32) (_ []int32, ok bool) {
+	switch n.op {
+	case opLexicon:
+		// With Terms the hits counted are some of the group's.
+		return append(groups, n.group), true
+	case opAll:
+		// The members are evaluated in order: the first one that is gated
+		// gates the whole if the members before it are pure.
+		for i := range n.kids {
+			if g, ok := gateOf(&n.kids[i], groups); ok {
+				return g, true
+			}
+			if !pure(&n.kids[i]) {
+				return nil, false
+			}
+		}
+	case opAny:
+		// Every member is evaluated when all are false.
+		for i := range n.kids {
+			g, ok := gateOf(&n.kids[i], groups)
+			if !ok || !pure(&n.kids[i]) {
+				return nil, false
+			}
+			groups = g
+		}
+		return groups, len(n.kids) > 0
+	}
+	return nil, false
+}
+
+// pure reports whether evaluating n, once the text is scanned, leaves
+// nothing behind that the verdict shows or a caller's function sees: no
+// language detection, sentiment analysis, platform look-up or wave
+// count.
+func pure(n *node) bool {
+	switch n.op {
+	case opAll, opAny, opNot:
+		for i := range n.kids {
+			if !pure(&n.kids[i]) {
+				return false
+			}
+		}
+		return true
+	case opPlatforms, opLanguages, opSentiment, opSentLabels, opWave:
+		return false
+	}
+	return true
+}
+
+// candidates fills the bit set of the rules that can still fire, from
+// the groups the scan found.
+func (c *evalCtx) candidates() {
+	s := &c.v.s
+	e := c.e
+	s.candDone = true
+	s.cand = append(s.cand[:0], e.ungated...)
+	for _, g := range s.hitGroups {
+		for k, w := range e.gatedBy[g] {
+			s.cand[k] |= w
+		}
+	}
+}
+
+// nextBit returns the first bit set in set at or after i, or 64*len(set).
+func nextBit(set []uint64, i int) int {
+	k := i / 64
+	if k >= len(set) {
+		return i
+	}
+	if w := set[k] >> (i % 64); w != 0 {
+		return i + bits.TrailingZeros64(w)
+	}
+	for k++; k < len(set); k++ {
+		if set[k] != 0 {
+			return 64*k + bits.TrailingZeros64(set[k])
+		}
+	}
+	return 64 * len(set)
 }
 
 // evalCtx is one evaluation: the engine, the mention and the verdict
@@ -407,6 +498,9 @@ func (c *evalCtx) scan() {
 		c.v.Hits = append(c.v.Hits, Hit{Lexicon: e.groups[l.group], Term: t.text, Start: mt.Start, End: mt.End})
 		s.hitGrp = append(s.hitGrp, l.group)
 		s.hitTerm = append(s.hitTerm, int32(mt.ID))
+		if s.groups[l.group] == 0 {
+			s.hitGroups = append(s.hitGroups, l.group)
+		}
 		s.groups[l.group]++
 	}
 }
@@ -472,6 +566,9 @@ func (c *evalCtx) regex(n *node, collect bool) bool {
 		}
 		s.ev = append(s.ev, Hit{Term: n.re.String(), Start: start, End: end})
 		return true
+	}
+	if !n.pre.pass(c.m.Text) {
+		return false
 	}
 	if !collect {
 		return n.re.MatchString(c.m.Text)
@@ -542,6 +639,10 @@ func (c *evalCtx) linkHosts() []span {
 	}
 	s.linksDone = true
 	text := c.m.Text
+	if strings.IndexByte(text, '.') < 0 {
+		// entity.Next looks for links only at dots.
+		return nil
+	}
 	for from := 0; ; {
 		ent, ok := entity.Next(text, from)
 		if !ok {

@@ -35,6 +35,11 @@ type Engine struct {
 	anyLang  bool // some list has a language
 	wave     *waveStore
 	history  AuthorHistory
+
+	// Once the text is scanned, only the rules in ungated, or in
+	// gatedBy[g] of a lexicon group g with hits, can fire (see gateOf).
+	ungated []uint64   // bit set of rules
+	gatedBy [][]uint64 // by group: bit set of rules
 }
 
 type cRule struct {
@@ -207,6 +212,7 @@ func Compile(set RuleSet, opts ...Option) (*Engine, error) {
 		})
 		e.rules = append(e.rules, cr)
 	}
+	e.gateRules()
 	if (c.sentiment || cfg.annotate) && e.cfg.analyze == nil {
 		WithAnalyzer(defaultAnalyzer())(&e.cfg)
 	}
@@ -279,6 +285,26 @@ func (e *Engine) compileLexicons(set RuleSet) error {
 	return nil
 }
 
+// gateRules fills ungated and gatedBy.
+func (e *Engine) gateRules() {
+	words := (len(e.rules) + 63) / 64
+	e.ungated = make([]uint64, words)
+	e.gatedBy = make([][]uint64, len(e.groups))
+	for g := range e.gatedBy {
+		e.gatedBy[g] = make([]uint64, words)
+	}
+	for i := range e.rules {
+		groups, ok := gateOf(&e.rules[i].cond, nil)
+		if !ok {
+			e.ungated[i/64] |= 1 << (i % 64)
+			continue
+		}
+		for _, g := range groups {
+			e.gatedBy[g][i/64] |= 1 << (i % 64)
+		}
+	}
+}
+
 // Rules returns the IDs of the engine's rules, in evaluation order.
 func (e *Engine) Rules() []string {
 	ids := make([]string, len(e.rules))
@@ -320,7 +346,16 @@ func (e *Engine) Evaluate(dst *Verdict, m cmkit.Mention) {
 		c.sentiment()
 	}
 	crisis := false
-	for i := range e.rules {
+	for i := 0; i < len(e.rules); i++ {
+		if s.scanned {
+			// Skip the rules that cannot fire (see gateOf).
+			if !s.candDone {
+				c.candidates()
+			}
+			if i = nextBit(s.cand, i); i >= len(e.rules) {
+				break
+			}
+		}
 		r := &e.rules[i]
 		mark := len(s.ev)
 		if !c.eval(&r.cond, true) {

@@ -115,68 +115,65 @@ func (f *textFacts) addRune(r rune) {
 func textStats(text string) textFacts {
 	var f textFacts
 	n := len(text)
+	// afterASCII: text[i-1] is an ASCII byte that is a cluster of its own
+	// unless text[i] joins it (the other characters of a cluster are
+	// counted with it).
+	afterASCII := false
 	for i := 0; i < n; {
+		if i+8 <= n {
+			x := grapheme.Load64(text, i)
+			other := x & high8
+			if other == 0 {
+				f.add8(x)
+				f.runes += 8
+				i += 8
+				afterASCII = true
+				continue
+			}
+			// The ASCII bytes below the first other one (little-endian:
+			// the low bytes).
+			if k := bits.TrailingZeros64(other) >> 3; k > 0 {
+				f.add8(x & (1<<(8*k) - 1))
+				f.runes += k
+				i += k
+				afterASCII = true
+			}
+		}
 		b := text[i]
 		if b < utf8.RuneSelf {
-			j := f.asciiRun(text, i)
-			f.runes += j - i
-			i = j
-			if i == n {
-				break
-			}
-			// text[i-1] is ASCII and text[i] is not. An ASCII byte is a
-			// cluster of its own, and no emoji, unless what follows joins
-			// it (a combining accent, a keycap).
-			if c := text[i]; c >= 0xC2 && c < 0xE0 && i+1 < n && text[i+1]&0xC0 == 0x80 {
-				if charClass[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)]&cJoins == 0 {
-					continue
-				}
-			}
-			i = f.cluster(text, i-1, i)
+			f.addRune(rune(b))
+			i++
+			afterASCII = true
 			continue
 		}
 		if b >= 0xC2 && b < 0xE0 && i+1 < n && text[i+1]&0xC0 == 0x80 {
-			r := rune(b&0x1F)<<6 | rune(text[i+1]&0x3F)
-			if charClass[r]&cEmoji == 0 {
-				f.addRune(r)
+			// Below U+0800: no emoji but © and ®.
+			cl := charClass[rune(b&0x1F)<<6|rune(text[i+1]&0x3F)]
+			if cl&cEmoji == 0 && (!afterASCII || cl&cJoins == 0) {
+				f.runes++
+				f.letters += int(cl & cLetter)
+				f.upper += int(cl&cUpper) >> 1
 				i += 2
+				afterASCII = false
 				continue
 			}
+		} else if !afterASCII {
+			if r, size := utf8.DecodeRuneInString(text[i:]); r < 0x2000 && r != 0xA9 && r != 0xAE {
+				// Letters, marks and punctuation below U+2000 start no
+				// emoji.
+				f.addRune(r)
+				i += size
+				continue
+			}
+		}
+		if afterASCII {
+			i = f.cluster(text, i-1, i)
+		} else {
 			i = f.cluster(text, i, i)
-			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if r < 0x2000 && r != 0xA9 && r != 0xAE {
-			f.addRune(r)
-			i += size
-			continue
-		}
-		i = f.cluster(text, i, i)
+		afterASCII = false
 	}
 	return f
-}
-
-// asciiRun counts the letters and upper-case letters of the run of ASCII
-// bytes at text[i:] and returns where it ends.
-func (f *textFacts) asciiRun(text string, i int) int {
-	for i+8 <= len(text) {
-		x := grapheme.Load64(text, i)
-		if other := x & high8; other != 0 {
-			// The bytes below the first non-ASCII one (little-endian: the
-			// low ones).
-			k := bits.TrailingZeros64(other) >> 3
-			f.add8(x & (1<<(8*k) - 1))
-			return i + k
-		}
-		f.add8(x)
-		i += 8
-	}
-	for ; i < len(text) && text[i] < utf8.RuneSelf; i++ {
-		c := charClass[text[i]]
-		f.letters += int(c & cLetter)
-		f.upper += int(c&cUpper) >> 1
-	}
-	return i
 }
 
 // cluster counts the grapheme cluster that starts at text[i], whose
