@@ -24,13 +24,22 @@ type AuthorHistory interface {
 // and the one before is forgotten. An author found in the previous
 // generation moves to the current one, so active authors stay
 // remembered. It remembers at least the last n/2 and at most n distinct
-// authors, and its size never changes.
+// authors.
+//
+// Each generation's table starts small and doubles while it is more than
+// half full, up to the size its n/2 entries need, so that a community
+// much smaller than the memory is probed in a table that stays in the
+// cache. A table, once grown, is reused by the later generations.
 type seenAuthors struct {
 	mu        sync.Mutex
-	cur, prev []uint64 // open addressing, 0 is empty
+	cur, prev []uint64 // open addressing, 0 is empty; power-of-two lengths
 	count     int      // entries in cur
 	limit     int      // entries per generation
+	size      int      // the largest table a generation needs
 }
+
+// minSeenTable is the length a table starts with.
+const minSeenTable = 256
 
 func newSeenAuthors(n int) *seenAuthors {
 	limit := max(1, n/2)
@@ -38,7 +47,8 @@ func newSeenAuthors(n int) *seenAuthors {
 	for size < 2*limit {
 		size <<= 1
 	}
-	return &seenAuthors{cur: make([]uint64, size), prev: make([]uint64, size), limit: limit}
+	start := min(size, minSeenTable)
+	return &seenAuthors{cur: make([]uint64, start), prev: make([]uint64, start), limit: limit, size: size}
 }
 
 var _ AuthorHistory = (*seenAuthors)(nil)
@@ -67,9 +77,23 @@ func (s *seenAuthors) Seen(channelID, authorID string) bool {
 		clear(s.cur)
 		s.count = 0
 	}
+	if 2*(s.count+1) > len(s.cur) && len(s.cur) < s.size {
+		s.grow()
+	}
 	insert(s.cur, h)
 	s.count++
 	return seen
+}
+
+// grow doubles the current table, keeping its entries.
+func (s *seenAuthors) grow() {
+	old := s.cur
+	s.cur = make([]uint64, 2*len(old))
+	for _, h := range old {
+		if h != 0 {
+			insert(s.cur, h)
+		}
+	}
 }
 
 func find(t []uint64, h uint64) bool {

@@ -427,17 +427,35 @@ func (c *evalCtx) eval(n *node, collect bool) bool {
 		}
 		return short == n.flag
 	case opCaps:
-		c.stats()
+		if !s.statsDone {
+			b := c.bounds()
+			if ok, known := decide(b.capsLo, b.capsHi, n); known {
+				return ok
+			}
+			c.stats()
+		}
 		ratio := 0.0
 		if s.letters > 0 {
 			ratio = float64(s.upper) / float64(s.letters)
 		}
 		return inRange(ratio, n)
 	case opEmoji:
-		c.stats()
+		if !s.statsDone {
+			b := c.bounds()
+			if ok, known := decide(0, float64(b.big), n); known {
+				return ok
+			}
+			c.stats()
+		}
 		return inRange(float64(s.emoji), n)
 	case opLength:
-		c.stats()
+		if !s.statsDone {
+			b := c.bounds()
+			if ok, known := decide(float64(b.n-b.cont), float64(b.n), n); known {
+				return ok
+			}
+			c.stats()
+		}
 		return inRange(float64(s.runes), n)
 	case opWave:
 		return c.e.wave.count(s.fp, s.author, c.now.UnixNano(), &n.wave)
@@ -628,6 +646,17 @@ func (c *evalCtx) stats() {
 	s.statsDone = true
 	t := textStats(c.m.Text)
 	s.letters, s.upper, s.runes, s.emoji = t.letters, t.upper, t.runes, t.emoji
+}
+
+// bounds reads the bounds of the text's stats, once.
+func (c *evalCtx) bounds() *textBounds {
+	s := &c.v.s
+	if !s.boundsDone {
+		s.boundsDone = true
+		s.bounds = textBoundsOf(c.m.Text)
+		s.bounds.capsLo, s.bounds.capsHi = s.bounds.capsRange()
+	}
+	return &s.bounds
 }
 
 // linkHosts finds the links of the text and keeps the span of each one's

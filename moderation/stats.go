@@ -198,3 +198,115 @@ func (f *textFacts) cluster(text string, i, from int) int {
 	}
 	return end
 }
+
+// textBounds are what one cheap pass over the bytes of a text tells of
+// its textFacts, to decide most caps_ratio, length and emoji conditions
+// without textStats.
+type textBounds struct {
+	// n is the length in bytes.
+	n int
+	// upperASCII and lettersASCII count the ASCII letters (each ASCII
+	// byte is a character of its own).
+	upperASCII, lettersASCII int
+	// lead counts the bytes from 0xC0 up: every character above ASCII,
+	// letter or not, starts with one (invalid bytes are no letters).
+	lead int
+	// cont counts the bytes from 0x80 to 0xBF: every other byte starts a
+	// character, so there are at least n-cont characters.
+	cont int
+	// big counts the bytes from 0xE0 up and the bytes 0xC2: every emoji
+	// holds a character from U+0800 up, or © or ® (see charClass), and
+	// the emoji of a text are disjoint clusters, so there are at most
+	// big emoji.
+	big int
+	// capsLo and capsHi are capsRange.
+	capsLo, capsHi float64
+}
+
+// textBoundsOf reads text eight bytes at a time. It adds the marks of
+// each kind of byte (bit 7 of each byte of a word) into per-byte
+// counters, and sums the counters every 31 words, before a byte's count
+// could exceed 255 or the sum of a word's eight counts 255.
+func textBoundsOf(text string) textBounds {
+	b := textBounds{n: len(text)}
+	var up, lt, lead, cont, big uint64 // per-byte counters
+	words := 0
+	for i := 0; i < len(text); i += 8 {
+		var x uint64
+		if i+8 <= len(text) {
+			x = grapheme.Load64(text, i)
+		} else {
+			// The last bytes, in the low bytes of a word padded with
+			// zero bytes (which count as nothing).
+			for k := len(text) - 1; k >= i; k-- {
+				x = x<<8 | uint64(text[k])
+			}
+		}
+		// Clearing bit 7 keeps the sums of asciiRange inside each byte;
+		// the bytes that had it are then dropped.
+		y := x &^ high8
+		up += (asciiRange(y, 'A', 'Z') &^ x) >> 7
+		lt += (asciiRange(y|0x20*lanes8, 'a', 'z') &^ x) >> 7
+		hi := x & high8
+		// Bit 7 of x<<k is bit 7-k of the same byte.
+		l := hi & (x << 1)
+		lead += l >> 7
+		cont += (hi &^ (x << 1)) >> 7
+		// t has a zero byte where x has 0xC2; (t-lanes8)&^t marks each
+		// zero byte (and may mark more above one, which only loosens
+		// the bound).
+		t := x ^ 0xC2*lanes8
+		big += (l&(x<<2) | (t-lanes8)&^t&high8) >> 7
+		if words++; words == 31 {
+			b.flush(&up, &lt, &lead, &cont, &big)
+			words = 0
+		}
+	}
+	b.flush(&up, &lt, &lead, &cont, &big)
+	return b
+}
+
+// flush adds the per-byte counters into b and zeroes them.
+func (b *textBounds) flush(up, lt, lead, cont, big *uint64) {
+	// Multiplying by lanes8 sums the bytes into the top byte.
+	b.upperASCII += int(*up * lanes8 >> 56)
+	b.lettersASCII += int(*lt * lanes8 >> 56)
+	b.lead += int(*lead * lanes8 >> 56)
+	b.cont += int(*cont * lanes8 >> 56)
+	b.big += int(*big * lanes8 >> 56)
+	*up, *lt, *lead, *cont, *big = 0, 0, 0, 0, 0
+}
+
+// capsRange returns bounds of the caps ratio (upper / letters, 0 without
+// letters), as float64 divisions round them: the non-ASCII letters, and
+// upper-case letters among them, are at most lead.
+func (b *textBounds) capsRange() (lo, hi float64) {
+	ua, la, nl := float64(b.upperASCII), float64(b.lettersASCII), float64(b.lead)
+	switch {
+	case b.lead == 0:
+		if b.lettersASCII == 0 {
+			return 0, 0
+		}
+		r := ua / la
+		return r, r
+	case b.lettersASCII == 0:
+		return 0, 1
+	}
+	// With u ≤ l ≤ lead non-ASCII letters of which u upper case, the
+	// ratio (ua+u)/(la+l) is at least ua/(la+lead) and at most
+	// (ua+l)/(la+l) ≤ (ua+lead)/(la+lead) (ua ≤ la). Rounding is
+	// monotonic, so the float64 ratio keeps within the rounded bounds.
+	return ua / (la + nl), (ua + nl) / (la + nl)
+}
+
+// decide reports whether x, known to be from lo to hi, is in n's range
+// (ok), or that it cannot tell (!known).
+func decide(lo, hi float64, n *node) (ok, known bool) {
+	if lo >= n.lo && hi <= n.hi {
+		return true, true
+	}
+	if hi < n.lo || lo > n.hi {
+		return false, true
+	}
+	return false, false
+}

@@ -109,6 +109,8 @@ type scratch struct {
 	hitGroups                                                 []int32  // the groups with hits, once each
 	cand                                                      []uint64 // bit set of the rules that can fire, once scanned
 	normed, scanned, langDone, statsDone, linksDone, candDone bool
+	boundsDone                                                bool
+	bounds                                                    textBounds
 	letters, upper, runes, emoji                              int
 	firstTime                                                 bool
 	fp, author                                                uint64
@@ -122,6 +124,7 @@ func (v *Verdict) reset() {
 	s.matches, s.hitGrp, s.hitTerm, s.ev, s.evGrp, s.fired, s.links, s.hitGroups =
 		s.matches[:0], s.hitGrp[:0], s.hitTerm[:0], s.ev[:0], s.evGrp[:0], s.fired[:0], s.links[:0], s.hitGroups[:0]
 	s.normed, s.scanned, s.langDone, s.statsDone, s.linksDone, s.candDone = false, false, false, false, false, false
+	s.boundsDone = false
 	s.firstTime = false
 	v.Hide, v.Delete, v.Hold = false, false, false
 	v.Flags = v.Flags[:0]
