@@ -14,9 +14,13 @@ import (
 // ranges (lo, hi pairs). An ASCII byte is always a character of its own
 // in UTF-8 (and in the regexp package's reading of invalid UTF-8), so a
 // text with fewer such bytes has no match. min 0 is no filter.
+//
+// lits, when not nil, is a second necessary condition: the text holds one
+// of the pattern's required literals (see litsOf).
 type rePrefilter struct {
 	ranges []byte
 	min    int
+	lits   litFilter
 }
 
 // maxPrefilterRanges bounds the ranges a prefilter counts (each one is a
@@ -54,7 +58,7 @@ func newPrefilter(pattern string) rePrefilter {
 		}
 	}
 	walk(re)
-	best, bestSize := rePrefilter{}, 0
+	best, bestSize := rePrefilter{lits: newLitFilter(re)}, 0
 	for _, set := range cands {
 		if len(set) > 2*maxPrefilterRanges {
 			continue
@@ -187,6 +191,11 @@ func minCount(n *syntax.Regexp, set []rune) int {
 
 // pass reports whether text may hold a match.
 func (p *rePrefilter) pass(text string) bool {
+	return p.passCount(text) && p.lits.pass(text)
+}
+
+// passCount checks the count of bytes from ranges.
+func (p *rePrefilter) passCount(text string) bool {
 	if p.min == 0 {
 		return true
 	}

@@ -3,6 +3,9 @@ package moderation
 import (
 	"math/rand"
 	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -67,10 +70,115 @@ func FuzzPrefilter(f *testing.F) {
 	for p := range prefilterPatterns {
 		f.Add(p, "call +48 600 123 456 BTC!!! 555-1234")
 	}
+	for p := range litPatterns {
+		f.Add(p, "uſdt USDT kiſs Hello World 12 EUR foobar")
+	}
 	f.Fuzz(func(t *testing.T, p, text string) {
 		if len(p) > 64 || len(text) > 1000 {
 			return
 		}
 		checkPrefilter(t, p, text)
+	})
+}
+
+// litPatterns are patterns with the required literals each should get
+// (in any order), nil for none.
+var litPatterns = map[string][]string{
+	`(?i)\b(btc|usdt|eth)\b`: {"btc", "dt", "eth"},
+	`\bfree\b`:               {"free"},
+	`(?i)kiss`:               nil,
+	`(?i)kitten`:             {"itten"},
+	`(?i)s`:                  nil,
+	`a|b`:                    nil,
+	`(?i)FREE|win`:           {"free", "win"},
+	`(a|b)c{2}`:              {"acc", "bcc"},
+	`x*yz`:                   {"yz"},
+	`ab?cd`:                  {"cd"},
+	`[Hh]ello wor[l]d`:       {"hello world"},
+	`héllo`:                  {"llo"},
+	`(?i)\x{212A}elvin`:      {"elvin"},
+	`click (here|now)+`:      {"click "},
+	`\d+ (usd|eur)`:          {" usd", " eur"},
+	`foo|.*`:                 nil,
+	`(foo)?bar`:              {"bar"},
+}
+
+func TestLitFilterFindsTheRequiredLiterals(t *testing.T) {
+	for p, want := range litPatterns {
+		re, err := syntax.Parse(p, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range newLitFilter(re.Simplify()) {
+			got = append(got, n.s)
+		}
+		slices.Sort(got)
+		want = slices.Clone(want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", p, got, want)
+		}
+	}
+}
+
+func TestLitFilterNeverRefusesAMatch(t *testing.T) {
+	texts := []string{"BTC", "eth!", "uſdt", "USDT", "kiſs \u212aiss", "KISS", "Hello World", "x\u212aelvin", "HÉLLO",
+		"click herenow", "12 EUR", "foobar", "bar", "fooba", "ab", "acc", "xyz", "abcd", "acd"}
+	for _, m := range benchMentions(300) {
+		texts = append(texts, m.Text)
+	}
+	rng := rand.New(rand.NewSource(5))
+	for k := 0; k < 2000; k++ {
+		texts = append(texts, mutate(rng, texts[rng.Intn(len(texts))]))
+	}
+	for p := range litPatterns {
+		for _, s := range texts {
+			checkPrefilter(t, p, s)
+		}
+	}
+}
+
+// lowerASCII lower-cases the ASCII letters of s.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = asciiLowerByte(c)
+	}
+	return string(b)
+}
+
+func checkNeedle(t *testing.T, s, text string) {
+	t.Helper()
+	s = lowerASCII(s)
+	if s == "" {
+		return
+	}
+	n := newNeedle(s)
+	if got, want := n.in(text), strings.Contains(lowerASCII(text), s); got != want {
+		t.Fatalf("%q in %q: %v, want %v", s, text, got, want)
+	}
+}
+
+func TestLitNeedleFindsItsString(t *testing.T) {
+	rng := rand.New(rand.NewSource(6))
+	alpha := "abAB zZ\x80\xc1\xe1!@`{"
+	for k := 0; k < 100000; k++ {
+		var s, text []byte
+		for j := 1 + rng.Intn(4); j > 0; j-- {
+			s = append(s, alpha[rng.Intn(len(alpha))])
+		}
+		for j := rng.Intn(40); j > 0; j-- {
+			text = append(text, alpha[rng.Intn(len(alpha))])
+		}
+		checkNeedle(t, string(s), string(text))
+	}
+}
+
+func FuzzLitNeedle(f *testing.F) {
+	f.Add("btc", "I want BTC now")
+	f.Add("eth", "ETH eth Eth")
+	f.Fuzz(func(t *testing.T, s, text string) {
+		checkNeedle(t, s, text)
 	})
 }
