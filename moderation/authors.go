@@ -133,33 +133,51 @@ func (s *seenAuthors) len() int {
 	return n
 }
 
-// authorSet is a compiled AuthorList.
+// authorSet is a compiled AuthorList. idKeys and handleKeys are bit sets
+// of shapeBit of the IDs and of the (lower-case) handles: a string whose
+// bit is not set is not in the map, which spares most look-ups.
 type authorSet struct {
-	ids     map[string]bool
-	handles map[string]bool // lower case, without "@"
+	ids        map[string]bool
+	handles    map[string]bool // lower case, without "@"
+	idKeys     [4]uint64
+	handleKeys [4]uint64
 }
+
+// shapeBit maps a non-empty string to one of 256 bits by its length and
+// its first and last bytes, lower-cased (ASCII letters), so that a string
+// and its lower case get the same bit.
+func shapeBit(s string) uint8 {
+	return uint8(len(s)*29 ^ int(asciiLowerByte(s[0]))*7 ^ int(asciiLowerByte(s[len(s)-1])))
+}
+
+func hasBit(set *[4]uint64, b uint8) bool { return set[b>>6]&(1<<(b&63)) != 0 }
 
 func newAuthorSet(authors []string) authorSet {
 	s := authorSet{ids: map[string]bool{}, handles: map[string]bool{}}
 	for _, a := range authors {
 		if len(a) > 1 && a[0] == '@' {
-			s.handles[asciiLower(a[1:])] = true
-		} else {
+			h := asciiLower(a[1:])
+			s.handles[h] = true
+			b := shapeBit(h)
+			s.handleKeys[b>>6] |= 1 << (b & 63)
+		} else if a != "" {
 			s.ids[a] = true
+			b := shapeBit(a)
+			s.idKeys[b>>6] |= 1 << (b & 63)
 		}
 	}
 	return s
 }
 
 func (s *authorSet) has(a *cmkit.Author) bool {
-	if a.ID != "" && s.ids[a.ID] {
+	if a.ID != "" && hasBit(&s.idKeys, shapeBit(a.ID)) && s.ids[a.ID] {
 		return true
 	}
 	h := a.Handle
 	if len(h) > 0 && h[0] == '@' {
 		h = h[1:]
 	}
-	if h == "" || len(s.handles) == 0 {
+	if h == "" || !hasBit(&s.handleKeys, shapeBit(h)) {
 		return false
 	}
 	var buf [64]byte

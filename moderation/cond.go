@@ -491,14 +491,28 @@ func (c *evalCtx) scan() {
 	c.norm()
 	s.matches = e.matcher.Scan(s.matches[:0], &s.buf)
 	lang, langKnown := "", false
+	var covers uint64 // bits of the languages in e.langs that apply
 	for _, mt := range s.matches {
 		t := &e.terms[mt.ID]
 		l := &e.lists[t.list]
 		if l.lang != "" {
 			if !langKnown {
 				lang, langKnown = c.lang(), true
+				covers = ^uint64(0)
+				if lang != "" {
+					covers = 0
+					for k, x := range e.langs {
+						if langCovers(x, lang) {
+							covers |= 1 << k
+						}
+					}
+				}
 			}
-			if lang != "" && !langCovers(l.lang, lang) {
+			if l.langBit != 0 {
+				if covers&l.langBit == 0 {
+					continue
+				}
+			} else if lang != "" && !langCovers(l.lang, lang) {
 				continue
 			}
 		}

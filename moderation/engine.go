@@ -31,8 +31,9 @@ type Engine struct {
 	matcher  *match.Matcher
 	authors  []authorSet
 	cfg      config
-	needLang bool // reply templates or annotations need the language
-	anyLang  bool // some list has a language
+	needLang bool     // reply templates or annotations need the language
+	anyLang  bool     // some list has a language
+	langs    []string // the languages of the lists, at most 64
 	wave     *waveStore
 	history  AuthorHistory
 
@@ -50,8 +51,9 @@ type cRule struct {
 }
 
 type cList struct {
-	group int32
-	lang  string
+	group   int32
+	lang    string
+	langBit uint64 // the bit of lang in Engine.langs; 0 without
 }
 
 type cTerm struct {
@@ -258,10 +260,19 @@ func (e *Engine) compileLexicons(set RuleSet) error {
 			e.groups = append(e.groups, l.Name)
 		}
 		li := int32(len(e.lists))
-		e.lists = append(e.lists, cList{group: g, lang: strings.ToLower(l.Lang)})
+		cl := cList{group: g, lang: strings.ToLower(l.Lang)}
 		if l.Lang != "" {
 			e.anyLang = true
+			k := slices.Index(e.langs, cl.lang)
+			if k < 0 && len(e.langs) < 64 {
+				k = len(e.langs)
+				e.langs = append(e.langs, cl.lang)
+			}
+			if k >= 0 {
+				cl.langBit = 1 << k
+			}
 		}
+		e.lists = append(e.lists, cl)
 		for _, t := range l.Terms {
 			k := seenKey{g, strings.ToLower(l.Lang), matchNorm.String(t)}
 			if seen[k] || strings.TrimSpace(k.norm) == "" {

@@ -3,7 +3,10 @@ package moderation
 import (
 	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
+
+	"github.com/cmkit/cmkit"
 )
 
 // TestSeenAuthorsMatchesReference compares the growing tables with the
@@ -24,6 +27,50 @@ func TestSeenAuthorsMatchesReference(t *testing.T) {
 			if l := got.len(); l > n {
 				t.Fatalf("n %d pool %d: holds %d", n, pool, l)
 			}
+		}
+	}
+}
+
+// TestAuthorSetMatchesReference compares the filtered look-ups with the
+// frozen ones.
+func TestAuthorSetMatchesReference(t *testing.T) {
+	list := []string{"u1", "u2", "@spammer", "@MixedCase", "", "@", "@@x", "1234", "@ü", strings.Repeat("x", 70), "@" + strings.Repeat("Y", 70)}
+	got, want := newAuthorSet(list), rnewAuthorSet(list)
+	ids := []string{"", "u1", "U1", "u2", "u3", "u12", "1234", "@", "@x", "x", strings.Repeat("x", 70), "@spammer"}
+	handles := []string{"", "@", "spammer", "@spammer", "SPAMMER", "@SpAmMeR", "mixedcase", "@mixedCASE", "@x", "@@x", "x",
+		"ü", "Ü", "@ü", strings.Repeat("y", 70), "@" + strings.Repeat("Y", 70), strings.Repeat("y", 69), "spammers"}
+	rng := rand.New(rand.NewSource(9))
+	for k := 0; k < 2000; k++ {
+		handles = append(handles, fmt.Sprint("user", rng.Intn(1000)))
+		ids = append(ids, fmt.Sprint("u", rng.Intn(1000)))
+	}
+	for _, id := range ids {
+		for _, h := range handles {
+			a := cmkit.Author{ID: id, Handle: h}
+			if g, w := got.has(&a), want.has(&a); g != w {
+				t.Fatalf("%q/%q: %v, want %v", id, h, g, w)
+			}
+		}
+	}
+}
+
+// TestEngineMatchesReferenceWithManyLanguages: more list languages than
+// the per-mention bit set of languages holds.
+func TestEngineMatchesReferenceWithManyLanguages(t *testing.T) {
+	set := RuleSet{Rules: []ModRule{{ID: "r", When: Cond{Lexicon: "l"}, Then: Actions{Flag: []string{"x"}}}}}
+	var langs []string
+	for i := 0; i < 70; i++ {
+		lang := string(rune('a'+i/26)) + string(rune('a'+i%26))
+		if i%7 == 0 {
+			lang += "-x"
+		}
+		langs = append(langs, lang)
+		set.Lexicons = append(set.Lexicons, TermList{Name: "l", Lang: lang, Terms: []string{"zzq", "w" + lang}})
+	}
+	d := newDiffer(t, set, WithDetector(nil))
+	for _, lang := range append(langs, "", "AA", "cr-x", "zz", "ab-CD") {
+		for _, text := range []string{"zzq", "wab wcr wzz zzq", "nothing"} {
+			d.check(cmkit.Mention{ID: "1", Text: text, Language: lang})
 		}
 	}
 }
