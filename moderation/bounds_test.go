@@ -16,7 +16,7 @@ func checkBounds(t *testing.T, s string) {
 	if f.letters > 0 {
 		ratio = float64(f.upper) / float64(f.letters)
 	}
-	if b.n != len(s) || f.runes < b.n-b.cont || f.runes > b.n || f.emoji > b.big || ratio < lo || ratio > hi {
+	if b.n != len(s) || f.runes < b.runesMin() || f.runes > b.n || f.emoji > b.emojiMax() || ratio < lo || ratio > hi {
 		t.Fatalf("%q: facts %+v (caps %v) outside bounds %+v (caps %v..%v)", s, f, ratio, b, lo, hi)
 	}
 }

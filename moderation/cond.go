@@ -442,7 +442,7 @@ func (c *evalCtx) eval(n *node, collect bool) bool {
 	case opEmoji:
 		if !s.statsDone {
 			b := c.bounds()
-			if ok, known := decide(0, float64(b.big), n); known {
+			if ok, known := decide(0, float64(b.emojiMax()), n); known {
 				return ok
 			}
 			c.stats()
@@ -451,7 +451,7 @@ func (c *evalCtx) eval(n *node, collect bool) bool {
 	case opLength:
 		if !s.statsDone {
 			b := c.bounds()
-			if ok, known := decide(float64(b.n-b.cont), float64(b.n), n); known {
+			if ok, known := decide(float64(b.runesMin()), float64(b.n), n); known {
 				return ok
 			}
 			c.stats()
@@ -630,7 +630,7 @@ func (c *evalCtx) lang() string {
 		return v.Language
 	}
 	v.s.langDone = true
-	if l := c.m.Language; l != "" && !strings.EqualFold(l, "und") && !strings.EqualFold(l, "mul") && !strings.EqualFold(l, "zxx") {
+	if l := c.m.Language; l != "" && (len(l) != 3 || !strings.EqualFold(l, "und") && !strings.EqualFold(l, "mul") && !strings.EqualFold(l, "zxx")) {
 		v.Language = l
 		return v.Language
 	}

@@ -211,71 +211,107 @@ type textBounds struct {
 	// lead counts the bytes from 0xC0 up: every character above ASCII,
 	// letter or not, starts with one (invalid bytes are no letters).
 	lead int
-	// cont counts the bytes from 0x80 to 0xBF: every other byte starts a
-	// character, so there are at least n-cont characters.
-	cont int
-	// big counts the bytes from 0xE0 up and the bytes 0xC2: every emoji
-	// holds a character from U+0800 up, or © or ® (see charClass), and
-	// the emoji of a text are disjoint clusters, so there are at most
-	// big emoji.
+	// high counts the bytes from 0x80 up. The others, and the bytes
+	// from 0xC0 up, each start a character, so there are at least
+	// n-high+lead characters.
+	high int
+	// big counts the bytes from 0xE0 up, and 0xC2. Every emoji holds a
+	// character from U+0800 up, or © or ® (0xC2 0xA9 and 0xC2 0xAE; see
+	// charClass), and the emoji of a text are disjoint clusters, so
+	// there are at most big emoji.
 	big int
 	// capsLo and capsHi are capsRange.
 	capsLo, capsHi float64
 }
 
-// textBoundsOf reads text eight bytes at a time. It adds the marks of
-// each kind of byte (bit 7 of each byte of a word) into per-byte
-// counters, and sums the counters every 31 words, before a byte's count
-// could exceed 255 or the sum of a word's eight counts 255.
+// boundsBlock is the most bytes whose marks the per-byte counters of
+// textBoundsOf add before they are summed: 31 words, so that neither a
+// byte's count nor the sum of a word's eight counts exceeds 255.
+const boundsBlock = 31 * 8
+
+// textBoundsOf reads text eight bytes at a time. marks counts the kinds
+// of bytes of a word in per-byte counters of four bits, which textBounds
+// sums every 15 words, before one could exceed 15.
 func textBoundsOf(text string) textBounds {
 	b := textBounds{n: len(text)}
-	var up, lt, lead, cont, big uint64 // per-byte counters
-	words := 0
-	for i := 0; i < len(text); i += 8 {
-		var x uint64
-		if i+8 <= len(text) {
-			x = grapheme.Load64(text, i)
-		} else {
-			// The last bytes, in the low bytes of a word padded with
-			// zero bytes (which count as nothing).
-			for k := len(text) - 1; k >= i; k-- {
-				x = x<<8 | uint64(text[k])
+	i := 0
+	for i+8 <= len(text) {
+		end := min(len(text), i+15*8)
+		var letters, high, big uint64
+		for ; i+8 <= end; i += 8 {
+			x := grapheme.Load64(text, i)
+			if x&high8 == 0 {
+				// marks, inlined for ASCII.
+				l := asciiRange(x|0x20*lanes8, 'a', 'z')
+				letters += l>>7 | (l&^(x<<2))>>3
+				continue
 			}
+			l, h, g := marks(x)
+			letters += l
+			high += h
+			big += g
 		}
-		// Clearing bit 7 keeps the sums of asciiRange inside each byte;
-		// the bytes that had it are then dropped.
-		y := x &^ high8
-		up += (asciiRange(y, 'A', 'Z') &^ x) >> 7
-		lt += (asciiRange(y|0x20*lanes8, 'a', 'z') &^ x) >> 7
-		hi := x & high8
-		// Bit 7 of x<<k is bit 7-k of the same byte.
-		l := hi & (x << 1)
-		lead += l >> 7
-		cont += (hi &^ (x << 1)) >> 7
-		// t has a zero byte where x has 0xC2; (t-lanes8)&^t marks each
-		// zero byte (and may mark more above one, which only loosens
-		// the bound).
-		t := x ^ 0xC2*lanes8
-		big += (l&(x<<2) | (t-lanes8)&^t&high8) >> 7
-		if words++; words == 31 {
-			b.flush(&up, &lt, &lead, &cont, &big)
-			words = 0
-		}
+		b.add(letters, high, big)
 	}
-	b.flush(&up, &lt, &lead, &cont, &big)
+	if i < len(text) {
+		b.add(marks(lastBytes(text, i)))
+	}
 	return b
 }
 
-// flush adds the per-byte counters into b and zeroes them.
-func (b *textBounds) flush(up, lt, lead, cont, big *uint64) {
-	// Multiplying by lanes8 sums the bytes into the top byte.
-	b.upperASCII += int(*up * lanes8 >> 56)
-	b.lettersASCII += int(*lt * lanes8 >> 56)
-	b.lead += int(*lead * lanes8 >> 56)
-	b.cont += int(*cont * lanes8 >> 56)
-	b.big += int(*big * lanes8 >> 56)
-	*up, *lt, *lead, *cont, *big = 0, 0, 0, 0, 0
+// marks returns per-byte counts (one or zero) of the bytes of x: in
+// letters, ASCII letters in the low four bits and ASCII upper-case letters
+// in the high four; in high, bytes from 0x80 in the low four bits and
+// from 0xC0 in the high four; in big, bytes from 0xE0 and 0xC2.
+func marks(x uint64) (letters, high, big uint64) {
+	// Bit 7 of x<<k is bit 7-k of the same byte. Setting bit 5 maps A-Z
+	// onto a-z and no other ASCII byte into a-z; the upper-case letters
+	// are the letters without bit 5.
+	if x&high8 == 0 {
+		l := asciiRange(x|0x20*lanes8, 'a', 'z')
+		return l>>7 | (l&^(x<<2))>>3, 0, 0
+	}
+	// Clearing bit 7 keeps the sums of asciiRange inside each byte; the
+	// bytes that had it are then dropped.
+	l := asciiRange(x&^high8|0x20*lanes8, 'a', 'z') &^ x
+	h := x & high8
+	lead := h & (x << 1)
+	// t has a zero byte where x has 0xC2; (t-lanes8)&^t marks each zero
+	// byte (and may mark more above one, which only loosens the bound).
+	t := x ^ 0xC2*lanes8
+	return l>>7 | (l&^(x<<2))>>3, h>>7 | lead>>3, (lead&(x<<2) | (t-lanes8)&^t&high8) >> 7
 }
+
+// lastBytes returns text[i:] (fewer than eight bytes) in the low bytes of
+// a word; the zero bytes above count as nothing.
+func lastBytes(text string, i int) uint64 {
+	if len(text) >= 8 {
+		return grapheme.Load64(text, len(text)-8) >> (8 * (8 - (len(text) - i)))
+	}
+	var x uint64
+	for k := len(text) - 1; k >= i; k-- {
+		x = x<<8 | uint64(text[k])
+	}
+	return x
+}
+
+// add adds the counts of marks into b.
+func (b *textBounds) add(letters, high, big uint64) {
+	const low4 = 0x0F * lanes8
+	// Multiplying by lanes8 sums the bytes into the top byte.
+	sum := func(c uint64) int { return int(c * lanes8 >> 56) }
+	b.lettersASCII += sum(letters & low4)
+	b.upperASCII += sum(letters >> 4 & low4)
+	b.high += sum(high & low4)
+	b.lead += sum(high >> 4 & low4)
+	b.big += sum(big)
+}
+
+// emojiMax returns the bound on the emoji (see big).
+func (b *textBounds) emojiMax() int { return b.big }
+
+// runesMin returns the bound below the characters (see high).
+func (b *textBounds) runesMin() int { return b.n - b.high + b.lead }
 
 // capsRange returns bounds of the caps ratio (upper / letters, 0 without
 // letters), as float64 divisions round them: the non-ASCII letters, and
