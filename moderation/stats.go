@@ -224,11 +224,6 @@ type textBounds struct {
 	capsLo, capsHi float64
 }
 
-// boundsBlock is the most bytes whose marks the per-byte counters of
-// textBoundsOf add before they are summed: 31 words, so that neither a
-// byte's count nor the sum of a word's eight counts exceeds 255.
-const boundsBlock = 31 * 8
-
 // textBoundsOf reads text eight bytes at a time. marks counts the kinds
 // of bytes of a word in per-byte counters of four bits, which textBounds
 // sums every 15 words, before one could exceed 15.
