@@ -24,13 +24,22 @@ type AuthorHistory interface {
 // and the one before is forgotten. An author found in the previous
 // generation moves to the current one, so active authors stay
 // remembered. It remembers at least the last n/2 and at most n distinct
-// authors, and its size never changes.
+// authors.
+//
+// Each generation's table starts small and doubles while it is more than
+// half full, up to the size its n/2 entries need, so that a community
+// much smaller than the memory is probed in a table that stays in the
+// cache. A table, once grown, is reused by the later generations.
 type seenAuthors struct {
 	mu        sync.Mutex
-	cur, prev []uint64 // open addressing, 0 is empty
+	cur, prev []uint64 // open addressing, 0 is empty; power-of-two lengths
 	count     int      // entries in cur
 	limit     int      // entries per generation
+	size      int      // the largest table a generation needs
 }
+
+// minSeenTable is the length a table starts with.
+const minSeenTable = 256
 
 func newSeenAuthors(n int) *seenAuthors {
 	limit := max(1, n/2)
@@ -38,7 +47,8 @@ func newSeenAuthors(n int) *seenAuthors {
 	for size < 2*limit {
 		size <<= 1
 	}
-	return &seenAuthors{cur: make([]uint64, size), prev: make([]uint64, size), limit: limit}
+	start := min(size, minSeenTable)
+	return &seenAuthors{cur: make([]uint64, start), prev: make([]uint64, start), limit: limit, size: size}
 }
 
 var _ AuthorHistory = (*seenAuthors)(nil)
@@ -67,9 +77,23 @@ func (s *seenAuthors) Seen(channelID, authorID string) bool {
 		clear(s.cur)
 		s.count = 0
 	}
+	if 2*(s.count+1) > len(s.cur) && len(s.cur) < s.size {
+		s.grow()
+	}
 	insert(s.cur, h)
 	s.count++
 	return seen
+}
+
+// grow doubles the current table, keeping its entries.
+func (s *seenAuthors) grow() {
+	old := s.cur
+	s.cur = make([]uint64, 2*len(old))
+	for _, h := range old {
+		if h != 0 {
+			insert(s.cur, h)
+		}
+	}
 }
 
 func find(t []uint64, h uint64) bool {
@@ -109,33 +133,51 @@ func (s *seenAuthors) len() int {
 	return n
 }
 
-// authorSet is a compiled AuthorList.
+// authorSet is a compiled AuthorList. idKeys and handleKeys are bit sets
+// of shapeBit of the IDs and of the (lower-case) handles: a string whose
+// bit is not set is not in the map, which spares most look-ups.
 type authorSet struct {
-	ids     map[string]bool
-	handles map[string]bool // lower case, without "@"
+	ids        map[string]bool
+	handles    map[string]bool // lower case, without "@"
+	idKeys     [4]uint64
+	handleKeys [4]uint64
 }
+
+// shapeBit maps a non-empty string to one of 256 bits by its length and
+// its first and last bytes, lower-cased (ASCII letters), so that a string
+// and its lower case get the same bit.
+func shapeBit(s string) uint8 {
+	return uint8(len(s)*29 ^ int(asciiLowerByte(s[0]))*7 ^ int(asciiLowerByte(s[len(s)-1])))
+}
+
+func hasBit(set *[4]uint64, b uint8) bool { return set[b>>6]&(1<<(b&63)) != 0 }
 
 func newAuthorSet(authors []string) authorSet {
 	s := authorSet{ids: map[string]bool{}, handles: map[string]bool{}}
 	for _, a := range authors {
 		if len(a) > 1 && a[0] == '@' {
-			s.handles[asciiLower(a[1:])] = true
-		} else {
+			h := asciiLower(a[1:])
+			s.handles[h] = true
+			b := shapeBit(h)
+			s.handleKeys[b>>6] |= 1 << (b & 63)
+		} else if a != "" {
 			s.ids[a] = true
+			b := shapeBit(a)
+			s.idKeys[b>>6] |= 1 << (b & 63)
 		}
 	}
 	return s
 }
 
 func (s *authorSet) has(a *cmkit.Author) bool {
-	if a.ID != "" && s.ids[a.ID] {
+	if a.ID != "" && hasBit(&s.idKeys, shapeBit(a.ID)) && s.ids[a.ID] {
 		return true
 	}
 	h := a.Handle
 	if len(h) > 0 && h[0] == '@' {
 		h = h[1:]
 	}
-	if h == "" || len(s.handles) == 0 {
+	if h == "" || !hasBit(&s.handleKeys, shapeBit(h)) {
 		return false
 	}
 	var buf [64]byte

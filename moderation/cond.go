@@ -8,12 +8,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/internal/entity"
-	"github.com/cmkit/cmkit/internal/grapheme"
 )
 
 type op uint8
@@ -65,6 +63,7 @@ type node struct {
 	min   int
 	re    *regexp.Regexp
 	reNrm bool
+	pre   rePrefilter // regex on the text as written
 	lo    float64
 	hi    float64
 	flag  bool
@@ -134,7 +133,11 @@ func (c *compiler) cond(w *Cond, path, rule string) (node, error) {
 		if err != nil {
 			return node{}, cmkit.Invalid(path+".regex", "format", "rule %q: %v", rule, err)
 		}
-		kids = append(kids, node{op: opRegex, re: re, reNrm: w.Normalized, cost: regexCost(re)})
+		n := node{op: opRegex, re: re, reNrm: w.Normalized, cost: regexCost(re)}
+		if !w.Normalized {
+			n.pre = newPrefilter(w.Regex)
+		}
+		kids = append(kids, n)
 	}
 	rng := func(o op, r *Range) {
 		if r != nil {
@@ -246,6 +249,91 @@ func costOf(n *node) int {
 	return opCost[n.op]
 }
 
+// gateOf finds the lexicon groups that gate n, appended to groups: when
+// the text is scanned and none of them has a hit, n is false, and
+// evaluating it would change nothing but spend time (it reads only the
+// mention, the scan and what stats and links cache). ok is false when n
+// has no such gate.
+func gateOf(n *node, groups []int32) (_ []int32, ok bool) {
+	switch n.op {
+	case opLexicon:
+		// With Terms the hits counted are some of the group's.
+		return append(groups, n.group), true
+	case opAll:
+		// The members are evaluated in order: the first one that is gated
+		// gates the whole if the members before it are pure.
+		for i := range n.kids {
+			if g, ok := gateOf(&n.kids[i], groups); ok {
+				return g, true
+			}
+			if !pure(&n.kids[i]) {
+				return nil, false
+			}
+		}
+	case opAny:
+		// Every member is evaluated when all are false.
+		for i := range n.kids {
+			g, ok := gateOf(&n.kids[i], groups)
+			if !ok || !pure(&n.kids[i]) {
+				return nil, false
+			}
+			groups = g
+		}
+		return groups, len(n.kids) > 0
+	}
+	return nil, false
+}
+
+// pure reports whether evaluating n, once the text is scanned, leaves
+// nothing behind that the verdict shows or a caller's function sees: no
+// language detection, sentiment analysis, platform look-up or wave
+// count.
+func pure(n *node) bool {
+	switch n.op {
+	case opAll, opAny, opNot:
+		for i := range n.kids {
+			if !pure(&n.kids[i]) {
+				return false
+			}
+		}
+		return true
+	case opPlatforms, opLanguages, opSentiment, opSentLabels, opWave:
+		return false
+	}
+	return true
+}
+
+// candidates fills the bit set of the rules that can still fire, from
+// the groups the scan found.
+func (c *evalCtx) candidates() {
+	s := &c.v.s
+	e := c.e
+	s.candDone = true
+	s.cand = append(s.cand[:0], e.ungated...)
+	for _, g := range s.hitGroups {
+		for k, w := range e.gatedBy[g] {
+			s.cand[k] |= w
+		}
+	}
+}
+
+// nextBit returns the first bit set in set at or after i, or 64*len(set).
+func nextBit(set []uint64, i int) int {
+	k := i / 64
+	if k >= len(set) {
+		return i
+	}
+	if w := set[k] >> (i % 64); w != 0 {
+		return i + bits.TrailingZeros64(w)
+	}
+	for k++; k < len(set); k++ {
+		if set[k] != 0 {
+			return 64*k + bits.TrailingZeros64(set[k])
+		}
+	}
+	return 64 * len(set)
+}
+
 // evalCtx is one evaluation: the engine, the mention and the verdict
 // whose scratch space holds what was computed so far.
 type evalCtx struct {
@@ -339,20 +427,35 @@ func (c *evalCtx) eval(n *node, collect bool) bool {
 		}
 		return short == n.flag
 	case opCaps:
-		c.stats()
+		if !s.statsDone {
+			b := c.bounds()
+			if ok, known := decide(b.capsLo, b.capsHi, n); known {
+				return ok
+			}
+			c.stats()
+		}
 		ratio := 0.0
 		if s.letters > 0 {
 			ratio = float64(s.upper) / float64(s.letters)
 		}
 		return inRange(ratio, n)
 	case opEmoji:
-		if !s.emojiDone {
-			s.emojiDone = true
-			s.emoji = countEmoji(c.m.Text)
+		if !s.statsDone {
+			b := c.bounds()
+			if ok, known := decide(0, float64(b.emojiMax()), n); known {
+				return ok
+			}
+			c.stats()
 		}
 		return inRange(float64(s.emoji), n)
 	case opLength:
-		c.stats()
+		if !s.statsDone {
+			b := c.bounds()
+			if ok, known := decide(float64(b.runesMin()), float64(b.n), n); known {
+				return ok
+			}
+			c.stats()
+		}
 		return inRange(float64(s.runes), n)
 	case opWave:
 		return c.e.wave.count(s.fp, s.author, c.now.UnixNano(), &n.wave)
@@ -388,14 +491,28 @@ func (c *evalCtx) scan() {
 	c.norm()
 	s.matches = e.matcher.Scan(s.matches[:0], &s.buf)
 	lang, langKnown := "", false
+	var covers uint64 // bits of the languages in e.langs that apply
 	for _, mt := range s.matches {
 		t := &e.terms[mt.ID]
 		l := &e.lists[t.list]
 		if l.lang != "" {
 			if !langKnown {
 				lang, langKnown = c.lang(), true
+				covers = ^uint64(0)
+				if lang != "" {
+					covers = 0
+					for k, x := range e.langs {
+						if langCovers(x, lang) {
+							covers |= 1 << k
+						}
+					}
+				}
 			}
-			if lang != "" && !langCovers(l.lang, lang) {
+			if l.langBit != 0 {
+				if covers&l.langBit == 0 {
+					continue
+				}
+			} else if lang != "" && !langCovers(l.lang, lang) {
 				continue
 			}
 		}
@@ -413,6 +530,9 @@ func (c *evalCtx) scan() {
 		c.v.Hits = append(c.v.Hits, Hit{Lexicon: e.groups[l.group], Term: t.text, Start: mt.Start, End: mt.End})
 		s.hitGrp = append(s.hitGrp, l.group)
 		s.hitTerm = append(s.hitTerm, int32(mt.ID))
+		if s.groups[l.group] == 0 {
+			s.hitGroups = append(s.hitGroups, l.group)
+		}
 		s.groups[l.group]++
 	}
 }
@@ -479,6 +599,9 @@ func (c *evalCtx) regex(n *node, collect bool) bool {
 		s.ev = append(s.ev, Hit{Term: n.re.String(), Start: start, End: end})
 		return true
 	}
+	if !n.pre.pass(c.m.Text) {
+		return false
+	}
 	if !collect {
 		return n.re.MatchString(c.m.Text)
 	}
@@ -507,7 +630,7 @@ func (c *evalCtx) lang() string {
 		return v.Language
 	}
 	v.s.langDone = true
-	if l := c.m.Language; l != "" && !strings.EqualFold(l, "und") && !strings.EqualFold(l, "mul") && !strings.EqualFold(l, "zxx") {
+	if l := c.m.Language; l != "" && (len(l) != 3 || !strings.EqualFold(l, "und") && !strings.EqualFold(l, "mul") && !strings.EqualFold(l, "zxx")) {
 		v.Language = l
 		return v.Language
 	}
@@ -528,125 +651,26 @@ func (c *evalCtx) sentiment() {
 	v.SentimentKnown = true
 }
 
-// stats counts letters, upper-case letters and characters, once.
+// stats counts letters, upper-case letters, characters and emoji, once.
 func (c *evalCtx) stats() {
 	s := &c.v.s
 	if s.statsDone {
 		return
 	}
 	s.statsDone = true
-	s.letters, s.upper, s.runes = textStats(c.m.Text)
+	t := textStats(c.m.Text)
+	s.letters, s.upper, s.runes, s.emoji = t.letters, t.upper, t.runes, t.emoji
 }
 
-const (
-	lanes8 = 0x0101010101010101
-	high8  = 0x8080808080808080
-)
-
-// asciiRange returns the high bit of each byte of x (all bytes below
-// 0x80) that is from lo to hi.
-func asciiRange(x uint64, lo, hi byte) uint64 {
-	ge := x + (0x80-uint64(lo))*lanes8   // high bit: byte >= lo
-	gt := x + (0x80-uint64(hi)-1)*lanes8 // high bit: byte > hi
-	return ge &^ gt & high8
-}
-
-// textStats counts the letters, the upper-case (or title-case) letters
-// and the characters of text, eight ASCII bytes at a time.
-func textStats(text string) (letters, upper, runes int) {
-	for i := 0; i < len(text); {
-		if i+8 <= len(text) {
-			if x := grapheme.Load64(text, i); x&high8 == 0 {
-				up := asciiRange(x, 'A', 'Z')
-				lo := asciiRange(x, 'a', 'z')
-				upper += bits.OnesCount64(up)
-				letters += bits.OnesCount64(up | lo)
-				runes += 8
-				i += 8
-				continue
-			}
-		}
-		b := text[i]
-		if b < utf8.RuneSelf {
-			runes++
-			i++
-			if b >= 'a' && b <= 'z' {
-				letters++
-			} else if b >= 'A' && b <= 'Z' {
-				letters++
-				upper++
-			}
-			continue
-		}
-		var r rune
-		if b >= 0xC2 && b < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
-			r = rune(b&0x1F)<<6 | rune(text[i+1]&0x3F)
-			i += 2
-		} else {
-			var size int
-			r, size = utf8.DecodeRuneInString(text[i:])
-			i += size
-		}
-		runes++
-		if r < 0x250 {
-			// Latin-1 and Latin Extended-A and B.
-			if latinLetter(r) {
-				letters++
-				if unicode.IsUpper(r) || unicode.IsTitle(r) {
-					upper++
-				}
-			}
-			continue
-		}
-		if unicode.IsLetter(r) {
-			letters++
-			if unicode.IsUpper(r) || unicode.IsTitle(r) {
-				upper++
-			}
-		}
+// bounds reads the bounds of the text's stats, once.
+func (c *evalCtx) bounds() *textBounds {
+	s := &c.v.s
+	if !s.boundsDone {
+		s.boundsDone = true
+		s.bounds = textBoundsOf(c.m.Text)
+		s.bounds.capsLo, s.bounds.capsHi = s.bounds.capsRange()
 	}
-	return letters, upper, runes
-}
-
-// latinLetter is unicode.IsLetter for r from U+0080 to U+024F.
-func latinLetter(r rune) bool {
-	return r >= 0xC0 && r != 0xD7 && r != 0xF7 || r == 0xAA || r == 0xB5 || r == 0xBA
-}
-
-func countEmoji(text string) int {
-	n := 0
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			// Eight ASCII bytes followed by ASCII (or the end) hold no
-			// emoji.
-			if i+9 <= len(text) && grapheme.Load64(text, i)&high8 == 0 && text[i+8] < utf8.RuneSelf {
-				i += 8
-				continue
-			}
-			if i+1 == len(text) || text[i+1] < utf8.RuneSelf {
-				// ASCII followed by ASCII is a cluster of its own and no
-				// emoji (a keycap needs U+FE0F or U+20E3 after its digit).
-				i++
-				continue
-			}
-		} else if c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 && (c != 0xC2 || text[i+1] != 0xA9 && text[i+1] != 0xAE) {
-			// A character below U+0800, not © or ®.
-			i += 2
-			continue
-		} else if r, size := utf8.DecodeRuneInString(text[i:]); r < 0x2000 && r != 0xA9 && r != 0xAE {
-			// Letters, marks and punctuation below U+2000 start no emoji
-			// (© and ® do, with U+FE0F).
-			i += size
-			continue
-		}
-		size, emoji := grapheme.NextEmoji(text[i:])
-		if emoji {
-			n++
-		}
-		i += size
-	}
-	return n
+	return &s.bounds
 }
 
 // linkHosts finds the links of the text and keeps the span of each one's
@@ -658,6 +682,10 @@ func (c *evalCtx) linkHosts() []span {
 	}
 	s.linksDone = true
 	text := c.m.Text
+	if strings.IndexByte(text, '.') < 0 {
+		// entity.Next looks for links only at dots.
+		return nil
+	}
 	for from := 0; ; {
 		ent, ok := entity.Next(text, from)
 		if !ok {

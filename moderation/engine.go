@@ -31,10 +31,16 @@ type Engine struct {
 	matcher  *match.Matcher
 	authors  []authorSet
 	cfg      config
-	needLang bool // reply templates or annotations need the language
-	anyLang  bool // some list has a language
+	needLang bool     // reply templates or annotations need the language
+	anyLang  bool     // some list has a language
+	langs    []string // the languages of the lists, at most 64
 	wave     *waveStore
 	history  AuthorHistory
+
+	// Once the text is scanned, only the rules in ungated, or in
+	// gatedBy[g] of a lexicon group g with hits, can fire (see gateOf).
+	ungated []uint64   // bit set of rules
+	gatedBy [][]uint64 // by group: bit set of rules
 }
 
 type cRule struct {
@@ -45,8 +51,9 @@ type cRule struct {
 }
 
 type cList struct {
-	group int32
-	lang  string
+	group   int32
+	lang    string
+	langBit uint64 // the bit of lang in Engine.langs; 0 without
 }
 
 type cTerm struct {
@@ -207,6 +214,7 @@ func Compile(set RuleSet, opts ...Option) (*Engine, error) {
 		})
 		e.rules = append(e.rules, cr)
 	}
+	e.gateRules()
 	if (c.sentiment || cfg.annotate) && e.cfg.analyze == nil {
 		WithAnalyzer(defaultAnalyzer())(&e.cfg)
 	}
@@ -252,10 +260,19 @@ func (e *Engine) compileLexicons(set RuleSet) error {
 			e.groups = append(e.groups, l.Name)
 		}
 		li := int32(len(e.lists))
-		e.lists = append(e.lists, cList{group: g, lang: strings.ToLower(l.Lang)})
+		cl := cList{group: g, lang: strings.ToLower(l.Lang)}
 		if l.Lang != "" {
 			e.anyLang = true
+			k := slices.Index(e.langs, cl.lang)
+			if k < 0 && len(e.langs) < 64 {
+				k = len(e.langs)
+				e.langs = append(e.langs, cl.lang)
+			}
+			if k >= 0 {
+				cl.langBit = 1 << k
+			}
 		}
+		e.lists = append(e.lists, cl)
 		for _, t := range l.Terms {
 			k := seenKey{g, strings.ToLower(l.Lang), matchNorm.String(t)}
 			if seen[k] || strings.TrimSpace(k.norm) == "" {
@@ -277,6 +294,26 @@ func (e *Engine) compileLexicons(set RuleSet) error {
 		e.matcher = m
 	}
 	return nil
+}
+
+// gateRules fills ungated and gatedBy.
+func (e *Engine) gateRules() {
+	words := (len(e.rules) + 63) / 64
+	e.ungated = make([]uint64, words)
+	e.gatedBy = make([][]uint64, len(e.groups))
+	for g := range e.gatedBy {
+		e.gatedBy[g] = make([]uint64, words)
+	}
+	for i := range e.rules {
+		groups, ok := gateOf(&e.rules[i].cond, nil)
+		if !ok {
+			e.ungated[i/64] |= 1 << (i % 64)
+			continue
+		}
+		for _, g := range groups {
+			e.gatedBy[g][i/64] |= 1 << (i % 64)
+		}
+	}
 }
 
 // Rules returns the IDs of the engine's rules, in evaluation order.
@@ -320,7 +357,16 @@ func (e *Engine) Evaluate(dst *Verdict, m cmkit.Mention) {
 		c.sentiment()
 	}
 	crisis := false
-	for i := range e.rules {
+	for i := 0; i < len(e.rules); i++ {
+		if s.scanned {
+			// Skip the rules that cannot fire (see gateOf).
+			if !s.candDone {
+				c.candidates()
+			}
+			if i = nextBit(s.cand, i); i >= len(e.rules) {
+				break
+			}
+		}
 		r := &e.rules[i]
 		mark := len(s.ev)
 		if !c.eval(&r.cond, true) {

@@ -97,37 +97,47 @@ type Reply struct {
 // scratch is the per-mention working space of the engine, kept in the
 // Verdict so that reusing a Verdict reuses it.
 type scratch struct {
-	buf                                                        textnorm.Buffer
-	matches                                                    []match.Match
-	groups                                                     []int32 // per lexicon group: hits
-	hitGrp                                                     []int32 // per hit: its group
-	hitTerm                                                    []int32 // per hit: its term's global index
-	ev                                                         []Hit   // evidence of the fired rules
-	evGrp                                                      []int32
-	fired                                                      []int32 // per fired rule: where its evidence starts and ends in ev
-	links                                                      []span  // hosts of the links
-	normed, scanned, langDone, statsDone, emojiDone, linksDone bool
-	letters, upper, runes, emoji                               int
-	firstTime                                                  bool
-	fp, author                                                 uint64
+	buf                                                       textnorm.Buffer
+	matches                                                   []match.Match
+	groups                                                    []int32 // per lexicon group: hits
+	hitGrp                                                    []int32 // per hit: its group
+	hitTerm                                                   []int32 // per hit: its term's global index
+	ev                                                        []Hit   // evidence of the fired rules
+	evGrp                                                     []int32
+	fired                                                     []int32  // per fired rule: where its evidence starts and ends in ev
+	links                                                     []span   // hosts of the links
+	hitGroups                                                 []int32  // the groups with hits, once each
+	cand                                                      []uint64 // bit set of the rules that can fire, once scanned
+	normed, scanned, langDone, statsDone, linksDone, candDone bool
+	boundsDone                                                bool
+	bounds                                                    textBounds
+	letters, upper, runes, emoji                              int
+	firstTime                                                 bool
+	fp, author                                                uint64
 }
 
 type span struct{ start, end int }
 
 // reset empties v for a new mention, keeping the room of its slices.
 func (v *Verdict) reset() {
-	s := v.s
-	s.matches, s.hitGrp, s.hitTerm, s.ev, s.evGrp, s.fired, s.links =
-		s.matches[:0], s.hitGrp[:0], s.hitTerm[:0], s.ev[:0], s.evGrp[:0], s.fired[:0], s.links[:0]
-	s.normed, s.scanned, s.langDone, s.statsDone, s.emojiDone, s.linksDone = false, false, false, false, false, false
+	s := &v.s
+	s.matches, s.hitGrp, s.hitTerm, s.ev, s.evGrp, s.fired, s.links, s.hitGroups =
+		s.matches[:0], s.hitGrp[:0], s.hitTerm[:0], s.ev[:0], s.evGrp[:0], s.fired[:0], s.links[:0], s.hitGroups[:0]
+	s.normed, s.scanned, s.langDone, s.statsDone, s.linksDone, s.candDone = false, false, false, false, false, false
+	s.boundsDone = false
 	s.firstTime = false
-	*v = Verdict{
-		Flags:   v.Flags[:0],
-		Replies: v.Replies[:0],
-		Fired:   v.Fired[:0],
-		Hits:    v.Hits[:0],
-		s:       s,
-	}
+	v.Hide, v.Delete, v.Hold = false, false, false
+	v.Flags = v.Flags[:0]
+	v.Priority = 0
+	v.Queue = ""
+	v.Support = false
+	v.Replies = v.Replies[:0]
+	v.OpinionLeader, v.Crisis = false, false
+	v.Stopped = ""
+	v.Fired = v.Fired[:0]
+	v.Hits = v.Hits[:0]
+	v.Language, v.Detected = "", false
+	v.SentimentKnown, v.Sentiment, v.SentimentLabel = false, 0, ""
 }
 
 // Acted reports whether any rule fired.

@@ -1,0 +1,58 @@
+package moderation
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+// checkBounds fails unless the facts of s are within its bounds.
+func checkBounds(t *testing.T, s string) {
+	t.Helper()
+	f := textStats(s)
+	b := textBoundsOf(s)
+	lo, hi := b.capsRange()
+	ratio := 0.0
+	if f.letters > 0 {
+		ratio = float64(f.upper) / float64(f.letters)
+	}
+	if b.n != len(s) || f.runes < b.runesMin() || f.runes > b.n || f.emoji > b.emojiMax() || ratio < lo || ratio > hi {
+		t.Fatalf("%q: facts %+v (caps %v) outside bounds %+v (caps %v..%v)", s, f, ratio, b, lo, hi)
+	}
+}
+
+func TestTextBoundsHoldTheFacts(t *testing.T) {
+	pieces := []string{"a", "Z", "1", "#", "*", " ", "\x00", "\x7f", "é", "É", "Ł", "ż", "ß", "ǅ", "Σ", "я", "Я",
+		"\u0301", "\u200d", "\ufe0f", "\u20e3", "©", "®", "\u00a0", "🔥", "😡", "👍🏽", "🇵", "🇱", "\xff", "\xc3", "\xc2",
+		"\xe2\x82", "\xf0\x9f", "ａ", "Ａ", "abcdefgh", "ABCDEFGHIJ", "HELLO WORLD ", "\u2122", "\u2764", "\u07ff", "\u0800"}
+	for _, m := range benchMentions(2000) {
+		checkBounds(t, m.Text)
+	}
+	for _, s := range diffTexts {
+		checkBounds(t, s)
+	}
+	rng := rand.New(rand.NewSource(2))
+	for k := 0; k < 200000; k++ {
+		var b strings.Builder
+		for j := rng.Intn(40); j >= 0; j-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		checkBounds(t, b.String())
+	}
+	// Long texts flush the per-byte counters.
+	for _, p := range pieces {
+		checkBounds(t, strings.Repeat(p, 300))
+	}
+	for r := rune(0); r < 0x3000; r++ {
+		c := string(r)
+		checkBounds(t, c)
+		checkBounds(t, "1"+c+"\u20e3")
+	}
+}
+
+func FuzzTextBounds(f *testing.F) {
+	for _, s := range diffTexts {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkBounds(t, s) })
+}
