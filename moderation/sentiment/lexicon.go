@@ -387,7 +387,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		var caps bool
 		if c >= utf8.RuneSelf {
 			if c-0xC3 <= 0xC5-0xC3 {
-				key0, key1, n, caps, end = latinWord(text, pos)
+				key0, key1, n, caps, end = latinWord(text, pos, 0, 0, 0, 0, 0)
 			}
 			if n == 0 {
 				pos = l.nonASCII(w, text, pos)
@@ -424,6 +424,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			}
 			letters, up, stop := classify(x)
 			var next byte // the byte after the word, 0 at the end of the text
+			var u, lo uint64 // the word's upper- and lower-case letters, one bit each
 			if stop != 0 {
 				// The word's bytes are the ones below the first non-word
 				// byte, whose high bit is bit b+7 of x.
@@ -432,9 +433,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				n = int(b >> 3)
 				keep := uint64(1)<<(b&63) - 1
 				key0 = (x | up>>2) & keep // 'A'|0x20 is 'a'
-				// Capitals: two upper-case letters or more, no lower-case one.
-				u := up & keep
-				caps = u&(u-1) != 0 && (letters&^up)&keep == 0
+				u, lo = up&keep, letters&^up&keep
 			} else {
 				// 8 word bytes: 8 more.
 				var x1 uint64 // 0 past the end
@@ -454,16 +453,23 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				keep := uint64(1)<<(b&63) - 1
 				key0 = x | up>>2
 				key1 = (x1 | up1>>2) & keep
-				u, u1 := up, up1&keep
-				caps = (u&(u-1) != 0 || u1&(u1-1) != 0 || u != 0 && u1 != 0) &&
-					letters&^up == 0 && (letters1&^up1)&keep == 0
+				// The bits of the second 8 bytes, moved down by one, do
+				// not meet those of the first.
+				u = up | up1&keep>>1
+				lo = letters&^up | letters1&^up1&keep
 			}
+			// Capitals: two upper-case letters or more, no lower-case one.
+			caps = u&(u-1) != 0 && lo == 0
 			end = pos + n
+			if next == ' ' {
+				end++ // the space after the word
+			}
 			if next >= utf8.RuneSelf || next == '\'' {
 				// The word may go on.
-				n = 0
 				if next-0xC3 <= 0xC5-0xC3 {
-					key0, key1, n, caps, end = latinWord(text, pos)
+					key0, key1, n, caps, end = latinWord(text, pos+n, n, key0, key1, u, lo)
+				} else {
+					n = 0
 				}
 				if n == 0 {
 					pos = l.word(w, text, pos)
@@ -518,24 +524,34 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			l.phrase(w, i)
 		}
 		pos = end
-		if pos < len(text) && text[pos] == ' ' {
-			pos++
-		}
 	}
 	return pos
 }
 
-// latinWord reads, for scan, a word at text[pos:] of 1 to 15 bytes once
-// folded: ASCII letters and digits, and Latin letters of two bytes (U+00C0
-// to U+017F, leads 0xC3 to 0xC5) that latinFold folds to one, ended by the
-// end of the text or an ASCII byte that is none of these nor an
-// apostrophe. It returns the word folded, as the little-endian words key0
+// latinWord reads, for scan, a word of 1 to 15 bytes once folded: ASCII
+// letters and digits, and Latin letters of two bytes (U+00C0 to U+017F,
+// leads 0xC3 to 0xC5) that latinFold folds to one, ended by the end of
+// the text or an ASCII byte that is none of these nor an apostrophe. It
+// goes on from text[pos:] with the word read so far: n folded bytes (0 to
+// 15) in key0 and key1, ASCII letters and digits whose upper-case letters
+// are the bits of up (one bit each) and whose lower-case letters are
+// those of lo. It returns the word folded, as the little-endian words key0
 // and key1, zero-padded, its folded length n, whether it is in capitals
 // (two upper-case letters or more, no lower-case one), and where it ends
-// in text. n is 0 for another word, which word reads.
-func latinWord(text string, pos int) (key0, key1 uint64, n int, caps bool, end int) {
+// in text, past one space after it. n is 0 for another word, which word
+// reads.
+func latinWord(text string, pos, n int, key0, key1, up, lo uint64) (uint64, uint64, int, bool, int) {
 	var b [16]byte
-	upper, lower := 0, false
+	binary.LittleEndian.PutUint64(b[:8], key0)
+	binary.LittleEndian.PutUint64(b[8:], key1)
+	upper := 0
+	if up != 0 {
+		upper = 1
+		if up&(up-1) != 0 {
+			upper = 2
+		}
+	}
+	lower := lo != 0
 	for pos < len(text) {
 		c := text[pos]
 		if c < utf8.RuneSelf {
@@ -574,6 +590,9 @@ func latinWord(text string, pos int) (key0, key1 uint64, n int, caps bool, end i
 		if n++; n == 16 {
 			return 0, 0, 0, false, 0
 		}
+	}
+	if pos < len(text) && text[pos] == ' ' {
+		pos++
 	}
 	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:]), n, upper >= 2 && !lower, pos
 }
