@@ -423,7 +423,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				x = loadTail(text, pos)
 			}
 			letters, up, stop := classify(x)
-			var next byte // the byte after the word, 0 at the end of the text
+			var next byte    // the byte after the word, 0 at the end of the text
 			var u, lo uint64 // the word's upper- and lower-case letters, one bit each
 			if stop != 0 {
 				// The word's bytes are the ones below the first non-word
