@@ -945,6 +945,11 @@ func hasRun3(word []byte) bool {
 	if len(word) <= 8 && cap(word) >= 8 {
 		return run3(load8(word[:8], len(word)))
 	}
+	if len(word) <= 16 && cap(word) >= 16 {
+		// Bytes 0-7, 8-15 and 6-13: every run of three starts in one.
+		x0, x1 := load8(word[:8], 8), load8(word[8:16], len(word)-8)
+		return run3(x0) || run3(x1) || run3(x0>>48|x1<<16)
+	}
 	for i := 2; i < len(word); i++ {
 		if c := word[i]; c >= 'a' && word[i-1] == c && word[i-2] == c {
 			return true
@@ -1037,7 +1042,8 @@ func (l *Lexicon) lookupStem(p []byte, n int) (*slot, bool) {
 // "grandísimo" as "grande".
 func (l *Lexicon) superlative(word []byte) *slot {
 	n := len(word)
-	if n < 8 || word[n-1] != 'o' && word[n-1] != 'a' && word[n-1] != 's' {
+	if n < 8 || word[n-1] != 'o' && word[n-1] != 'a' && word[n-1] != 's' ||
+		string(word[n-5:n-1]) != "isim" && string(word[n-6:n-2]) != "isim" {
 		return nil
 	}
 	for _, suf := range [...]string{"isimo", "isima", "isimos", "isimas"} {

@@ -17,7 +17,8 @@ func TestEmojiBlocks(t *testing.T) {
 	}
 }
 
-// TestRun3 compares the word arithmetic of run3 with a loop over the bytes.
+// TestRun3 compares the word arithmetic of run3, as hasRun3 uses it for
+// words of up to 16 bytes, with a loop over the bytes.
 func TestRun3(t *testing.T) {
 	loop := func(w []byte) bool {
 		for i := 2; i < len(w); i++ {
@@ -30,8 +31,8 @@ func TestRun3(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	alphabet := []byte("aab0119zZ`{\x80\x91\xff")
 	for k := 0; k < 200000; k++ {
-		var b [8 + keySlack]byte
-		n := 1 + rng.Intn(8)
+		var b [16 + keySlack]byte
+		n := 1 + rng.Intn(16)
 		for i := range n {
 			b[i] = alphabet[rng.Intn(len(alphabet))]
 		}
