@@ -477,46 +477,41 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				}
 			}
 		}
-		flags := uint8(0)
 		w.word++
-		if caps {
-			flags |= fCaps
-			w.caps++
-		}
 		w.nb += n
 		i := w.nt
 		buf := &w.bufs[i&1]
 		binary.LittleEndian.PutUint64(buf[:8], key0)
 		binary.LittleEndian.PutUint64(buf[8:16], key1)
-		var s *slot
+		var tk token
 		if n < 8 {
-			s = l.words.lookupShort(key0)
-			if s == nil {
-				s, flags = l.shortMiss(buf, n, key0, flags)
+			if s := l.words.lookupShort(key0); s != nil {
+				tk = s.tok // its key is the word: the size is n
+			} else {
+				tk = l.shortMiss(buf, n, key0)
 			}
 		} else {
-			s = l.words.lookup16(key0, key1, n)
-			if s == nil {
-				var emph bool
-				if s, emph = l.lookupMiss(buf[:], n); emph {
-					flags |= fEmph
-				}
+			if s := l.words.lookup16(key0, key1, n); s != nil {
+				tk = s.tok
+			} else {
+				tk = l.longMiss(buf, n)
 			}
 		}
 		// push, inline
+		if caps {
+			tk |= token(fCaps) << 40
+			w.caps++
+		}
 		if w.clause {
-			flags |= fClause
+			tk |= token(fClause) << 40
 			w.clause = false
 			w.clauseStart = i
 		}
-		e, info := int32(-1), uint8(0)
-		if s != nil {
-			e, info = s.id, s.info
-			if info&(iVal|iBut|iMod) != 0 {
-				w.setInfo(i, info)
-			}
+		info := tk.info()
+		if info&(iVal|iBut|iMod) != 0 {
+			w.setInfo(i, info)
 		}
-		w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
+		w.toks[i&(maxToks-1)] = tk
 		w.nt++
 		last := w.last
 		w.last = info
@@ -622,31 +617,51 @@ func classify(x uint64) (letters, up, stop uint64) {
 	return letters, letters &^ (x << 2), ^(letters | digits) & msb
 }
 
-// shortMiss is lookupMiss for a word of scan: n (1 to 7) ASCII letters
-// and digits, folded, which are key and buf[:n]. It adds fEmph to flags
-// for an elongation.
-func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64, flags uint8) (*slot, uint8) {
+// missToken returns the token of a word of n folded bytes that is not a
+// key itself, found as the key of s (nil for none), with flags.
+func missToken(s *slot, n int, flags uint8) token {
+	t := newToken(-1, n, flags, 0)
+	if s != nil {
+		t = s.tok&^(0xFF<<32) | t&(0xFFFF<<32)
+	}
+	return t
+}
+
+// longMiss returns the token of a word of scan of n (8 to 15) folded
+// bytes, buf[:n], that is not a key itself, as lookupMiss finds it.
+func (l *Lexicon) longMiss(buf *[wordBuf]byte, n int) token {
+	s, emph := l.lookupMiss(buf[:], n)
+	flags := uint8(0)
+	if emph {
+		flags = fEmph
+	}
+	return missToken(s, n, flags)
+}
+
+// shortMiss is longMiss for a word of n (1 to 7) folded bytes, which are
+// key and buf[:n].
+func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64) token {
 	if run3(key) {
 		s, emph := l.lookupMiss(buf[:], n)
+		flags := uint8(0)
 		if emph {
-			flags |= fEmph
+			flags = fEmph
 		}
-		return s, flags
+		return missToken(s, n, flags)
 	}
 	// Neither a superlative (8 bytes or more) nor "-n't": stems only, as
 	// lookupStem does, with the prefixes of key.
-	if n < l.minStem {
-		return nil, flags
-	}
-	m := l.stemLens[stemBucket(buf[:])] & (2<<min(n, l.maxStem) - 1)
-	for m != 0 {
-		k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
-		if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
-			return s, flags
+	if n >= l.minStem {
+		m := l.stemLens[stemBucket(buf[:])] & (2<<min(n, l.maxStem) - 1)
+		for m != 0 {
+			k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
+			if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
+				return missToken(s, n, 0)
+			}
+			m &^= 1 << k
 		}
-		m &^= 1 << k
 	}
-	return nil, flags
+	return newToken(-1, n, 0, 0)
 }
 
 // nonASCII reads the rune at text[pos], which is not ASCII: a word, an
@@ -700,8 +715,8 @@ func (l *Lexicon) push(w *window, s *slot, n int, flags uint8) int {
 	}
 	e, info := int32(-1), uint8(0)
 	if s != nil {
-		e, info = s.id, s.info
-		w.setInfo(i, s.info)
+		e, info = s.tok.entry(), s.tok.info()
+		w.setInfo(i, info)
 	}
 	w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
 	w.nt++
@@ -903,16 +918,16 @@ func (l *Lexicon) phrase(w *window, i int) {
 	k[m] = ' '
 	m += 1 + copy(k[m+1:], second[:n])
 	s := l.words.lookup(k[:], m)
-	if s == nil || s.info&(1<<nLang-1) == 0 {
+	if s == nil || s.tok.info()&(1<<nLang-1) == 0 {
 		return
 	}
-	w.toks[(i-1)&(maxToks-1)] = newToken(s.id, a.size(), a.flags()|b.flags()&(fCaps|fEmph), s.info)
+	w.toks[(i-1)&(maxToks-1)] = newToken(s.tok.entry(), a.size(), a.flags()|b.flags()&(fCaps|fEmph), s.tok.info())
 	w.toks[i&(maxToks-1)] = b | token(fSkip)<<40
 	bit := uint64(1) << (uint(i-1) & 63)
 	w.val &^= bit
 	w.but &^= bit
 	w.mod &^= bit
-	w.setInfo(i-1, s.info)
+	w.setInfo(i-1, s.tok.info())
 	w.skip |= bit << 1
 }
 
