@@ -393,6 +393,9 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				pos = l.nonASCII(w, text, pos)
 				continue
 			}
+			l.pushKey(w, key0, key1, n, caps)
+			pos = end
+			continue
 		} else if k := asciiClass[c]; k&cWord == 0 {
 			switch {
 			case k&cSpace != 0:
@@ -475,29 +478,28 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 					pos = l.word(w, text, pos)
 					continue
 				}
+				l.pushKey(w, key0, key1, n, caps)
+				pos = end
+				continue
 			}
 		}
+		// The common word: 1 to 7 bytes, a key itself. The others go to
+		// pushKey, out of this loop.
+		var s *slot
+		if n < 8 {
+			s = l.words.lookupShort(key0)
+		}
+		if s == nil {
+			l.pushKey(w, key0, key1, n, caps)
+			pos = end
+			continue
+		}
+		// push, inline, as pushKey does
 		w.word++
 		w.nb += n
 		i := w.nt
-		buf := &w.bufs[i&1]
-		binary.LittleEndian.PutUint64(buf[:8], key0)
-		binary.LittleEndian.PutUint64(buf[8:16], key1)
-		var tk token
-		if n < 8 {
-			if s := l.words.lookupShort(key0); s != nil {
-				tk = s.tok // its key is the word: the size is n
-			} else {
-				tk = l.shortMiss(buf, n, key0)
-			}
-		} else {
-			if s := l.words.lookup16(key0, key1, n); s != nil {
-				tk = s.tok
-			} else {
-				tk = l.longMiss(buf, n)
-			}
-		}
-		// push, inline
+		binary.LittleEndian.PutUint64(w.bufs[i&1][:8], key0)
+		tk := s.tok // its key is the word: the size is n
 		if caps {
 			tk |= token(fCaps) << 40
 			w.caps++
@@ -521,6 +523,53 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 		pos = end
 	}
 	return pos
+}
+
+// pushKey looks up, for scan, the word of n (1 to 15) folded bytes whose
+// little-endian words are key0 and key1, zero-padded, and pushes its
+// token, in capitals when caps; it joins the word to the one before when
+// the two make a phrase.
+func (l *Lexicon) pushKey(w *window, key0, key1 uint64, n int, caps bool) {
+	w.word++
+	w.nb += n
+	i := w.nt
+	buf := &w.bufs[i&1]
+	binary.LittleEndian.PutUint64(buf[:8], key0)
+	binary.LittleEndian.PutUint64(buf[8:16], key1)
+	var tk token
+	if n < 8 {
+		if s := l.words.lookupShort(key0); s != nil {
+			tk = s.tok // its key is the word: the size is n
+		} else {
+			tk = l.shortMiss(buf, n, key0)
+		}
+	} else {
+		if s := l.words.lookup16(key0, key1, n); s != nil {
+			tk = s.tok
+		} else {
+			tk = l.longMiss(buf, n)
+		}
+	}
+	if caps {
+		tk |= token(fCaps) << 40
+		w.caps++
+	}
+	if w.clause {
+		tk |= token(fClause) << 40
+		w.clause = false
+		w.clauseStart = i
+	}
+	info := tk.info()
+	if info&(iVal|iBut|iMod) != 0 {
+		w.setInfo(i, info)
+	}
+	w.toks[i&(maxToks-1)] = tk
+	w.nt++
+	last := w.last
+	w.last = info
+	if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
+		l.phrase(w, i)
+	}
 }
 
 // latinWord reads, for scan, a word of 1 to 15 bytes once folded: ASCII
