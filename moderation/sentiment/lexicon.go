@@ -369,56 +369,22 @@ func isLetter(r rune) bool {
 // returns where it stopped. Its loop reads the common word inline: 1 to 15
 // ASCII letters and digits followed by an ASCII byte that is none of
 // these nor an apostrophe, or by the end of the text; latinWord reads
-// the ones with Latin letters, word the others.
+// the ones with Latin letters, word the others. Texts of fewer than 8
+// bytes go byte by byte.
 func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	for pos < len(text) {
-		c := text[pos]
-		if c == ' ' {
-			pos++
-			continue
-		}
 		// Spaces change nothing, so the window may end before or after
 		// them; it must end before anything else.
 		if w.nt == maxToks || w.nb+maxKey*2 > bufSize {
-			return pos
-		}
-		var key0, key1 uint64 // the folded word
-		var n, end int        // its folded length, where it ends in text
-		var caps bool
-		if c >= utf8.RuneSelf {
-			if c-0xC3 <= 0xC5-0xC3 {
-				key0, key1, n, caps, end = latinWord(text, pos, 0, 0, 0, 0, 0)
-			}
-			if n == 0 {
-				pos = l.nonASCII(w, text, pos)
+			if text[pos] == ' ' {
+				pos++
 				continue
 			}
-			l.pushKey(w, key0, key1, n, caps)
-			pos = end
-			continue
-		} else if k := asciiClass[c]; k&cWord == 0 {
-			switch {
-			case k&cSpace != 0:
-				pos++
-			case k&cMark != 0 && (pos+1 == len(text) || text[pos+1] == ' '):
-				// A lone mark, as punct reads it: no emoticon.
-				switch c {
-				case '!':
-					t.excl++
-				case '?':
-					t.quest++
-					w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
-				}
-				w.clause = true
-				pos++
-			default:
-				pos = l.punct(w, text, pos, t)
-			}
-			continue
-		} else if len(text) < 8 {
-			pos = l.word(w, text, pos)
-			continue
-		} else {
+			return pos
+		}
+		c := text[pos]
+		if asciiClass[c]&cWord != 0 && len(text) >= 8 {
+			// A word of ASCII letters and digits starts at pos.
 			var x uint64
 			if pos+8 <= len(text) {
 				x = load64(text, pos)
@@ -426,8 +392,10 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				x = loadTail(text, pos)
 			}
 			letters, up, stop := classify(x)
-			var next byte    // the byte after the word, 0 at the end of the text
-			var u, lo uint64 // the word's upper- and lower-case letters, one bit each
+			var key0, key1 uint64 // the folded word
+			var n int             // its folded length
+			var next byte         // the byte after the word, 0 at the end of the text
+			var u, lm uint64      // the word's upper-case letters and letters, one bit each
 			if stop != 0 {
 				// The word's bytes are the ones below the first non-word
 				// byte, whose high bit is bit b+7 of x.
@@ -436,7 +404,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				n = int(b >> 3)
 				keep := uint64(1)<<(b&63) - 1
 				key0 = (x | up>>2) & keep // 'A'|0x20 is 'a'
-				u, lo = up&keep, letters&^up&keep
+				u, lm = up&keep, letters&keep
 			} else {
 				// 8 word bytes: 8 more.
 				var x1 uint64 // 0 past the end
@@ -456,21 +424,21 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				keep := uint64(1)<<(b&63) - 1
 				key0 = x | up>>2
 				key1 = (x1 | up1>>2) & keep
-				// The bits of the second 8 bytes, moved down by one, do
-				// not meet those of the first.
+				// The bits of the second 8 bytes, moved down by one, do not
+				// meet those of the first.
 				u = up | up1&keep>>1
-				lo = letters&^up | letters1&^up1&keep
+				lm = letters | letters1&keep>>1
 			}
 			// Capitals: two upper-case letters or more, no lower-case one.
-			caps = u&(u-1) != 0 && lo == 0
-			end = pos + n
+			caps := u&(u-1) != 0 && lm&^u == 0
+			end := pos + n
 			if next == ' ' {
 				end++ // the space after the word
 			}
 			if next >= utf8.RuneSelf || next == '\'' {
 				// The word may go on.
 				if next-0xC3 <= 0xC5-0xC3 {
-					key0, key1, n, caps, end = latinWord(text, pos+n, n, key0, key1, u, lo)
+					key0, key1, n, caps, end = latinWord(text, pos+n, n, key0, key1, u, lm&^u)
 				} else {
 					n = 0
 				}
@@ -482,45 +450,78 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				pos = end
 				continue
 			}
-		}
-		// The common word: 1 to 7 bytes, a key itself. The others go to
-		// pushKey, out of this loop.
-		var s *slot
-		if n < 8 {
-			s = l.words.lookupShort(key0)
-		}
-		if s == nil {
-			l.pushKey(w, key0, key1, n, caps)
+			var s *slot
+			if n < 8 {
+				s = l.words.lookupShort(key0)
+			}
+			if s == nil {
+				l.pushKey(w, key0, key1, n, caps)
+				pos = end
+				continue
+			}
+			// push, inline, as pushKey does
+			w.word++
+			w.nb += n
+			i := w.nt
+			binary.LittleEndian.PutUint64(w.bufs[i&1][:8], key0)
+			tk := s.tok // its key is the word: the size is n
+			if caps {
+				tk |= token(fCaps) << 40
+				w.caps++
+			}
+			if w.clause {
+				tk |= token(fClause) << 40
+				w.clause = false
+				w.clauseStart = i
+			}
+			info := tk.info()
+			if info&(iVal|iBut|iMod) != 0 {
+				w.setInfo(i, info)
+			}
+			w.toks[i&(maxToks-1)] = tk
+			w.nt++
+			last := w.last
+			w.last = info
+			if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
+				l.phrase(w, i)
+			}
 			pos = end
 			continue
 		}
-		// push, inline, as pushKey does
-		w.word++
-		w.nb += n
-		i := w.nt
-		binary.LittleEndian.PutUint64(w.bufs[i&1][:8], key0)
-		tk := s.tok // its key is the word: the size is n
-		if caps {
-			tk |= token(fCaps) << 40
-			w.caps++
+		switch {
+		case c == ' ':
+			pos++
+		case c >= utf8.RuneSelf:
+			var key0, key1 uint64
+			var n, end int
+			var caps bool
+			if c-0xC3 <= 0xC5-0xC3 {
+				key0, key1, n, caps, end = latinWord(text, pos, 0, 0, 0, 0, 0)
+			}
+			if n == 0 {
+				pos = l.nonASCII(w, text, pos)
+				continue
+			}
+			l.pushKey(w, key0, key1, n, caps)
+			pos = end
+		case asciiClass[c]&cWord != 0:
+			pos = l.word(w, text, pos) // len(text) < 8
+		case asciiClass[c]&cSpace != 0:
+			pos++
+		case asciiClass[c]&cMark != 0 && (pos+1 == len(text) || text[pos+1] == ' '):
+			// A lone mark, as punct reads it: no emoticon.
+			switch c {
+			case '!':
+				t.excl++
+			case '?':
+				t.quest++
+				w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
+			}
+			w.clause = true
+			pos++
+		default:
+			pos = l.punct(w, text, pos, t)
 		}
-		if w.clause {
-			tk |= token(fClause) << 40
-			w.clause = false
-			w.clauseStart = i
-		}
-		info := tk.info()
-		if info&(iVal|iBut|iMod) != 0 {
-			w.setInfo(i, info)
-		}
-		w.toks[i&(maxToks-1)] = tk
-		w.nt++
-		last := w.last
-		w.last = info
-		if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
-			l.phrase(w, i)
-		}
-		pos = end
 	}
 	return pos
 }
