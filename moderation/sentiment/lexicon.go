@@ -450,11 +450,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				pos = end
 				continue
 			}
-			var s *slot
-			if n < 8 {
-				s = l.words.lookupShort(key0)
-			}
-			if s == nil {
+			if n >= 8 {
 				l.pushKey(w, key0, key1, n, caps)
 				pos = end
 				continue
@@ -463,8 +459,14 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			w.word++
 			w.nb += n
 			i := w.nt
-			binary.LittleEndian.PutUint64(w.bufs[i&1][:8], key0)
-			tk := s.tok // its key is the word: the size is n
+			buf := &w.bufs[i&1]
+			binary.LittleEndian.PutUint64(buf[:8], key0)
+			var tk token
+			if s := l.words.lookupShort(key0); s != nil {
+				tk = s.tok // its key is the word: the size is n
+			} else {
+				tk = l.shortMiss(buf, n, key0)
+			}
 			if caps {
 				tk |= token(fCaps) << 40
 				w.caps++
