@@ -173,8 +173,12 @@ const stemBuckets = 1 << 10
 
 // stemBucket hashes the first three bytes of a word or stem.
 func stemBucket(p []byte) int {
-	x := uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16
-	return int(x * 0x9E3779B1 >> (32 - 10))
+	return stemBucketKey(uint64(p[0]) | uint64(p[1])<<8 | uint64(p[2])<<16)
+}
+
+// stemBucketKey is stemBucket of the bytes of the little-endian word key.
+func stemBucketKey(key uint64) int {
+	return int(uint32(key) & 0xFFFFFF * 0x9E3779B1 >> (32 - 10))
 }
 
 // Info bits of an entry, kept in its table slot and its tokens: the
@@ -704,7 +708,7 @@ func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64) token {
 	// Neither a superlative (8 bytes or more) nor "-n't": stems only, as
 	// lookupStem does, with the prefixes of key.
 	if n >= l.minStem {
-		m := l.stemLens[stemBucket(buf[:])] & (2<<min(n, l.maxStem) - 1)
+		m := l.stemLens[stemBucketKey(key)] & (2<<min(n, l.maxStem) - 1)
 		for m != 0 {
 			k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
 			if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
@@ -1426,7 +1430,15 @@ func (t *totals) result(lang int) Result {
 		} else if pos < -neg {
 			neg -= amp
 		}
-		r.Score = math.Max(-1, math.Min(1, sum/math.Sqrt(sum*sum+alpha)))
+		// Clamped to [-1, 1]: math.Max(-1, math.Min(1, x)), without the
+		// calls; -0 and NaN come out unchanged in both.
+		x := sum / math.Sqrt(sum*sum+alpha)
+		if x > 1 {
+			x = 1
+		} else if x < -1 {
+			x = -1
+		}
+		r.Score = x
 		r.Label = label(r.Score)
 	}
 	if total := pos - neg + float64(t.neutral); total > 0 {
