@@ -233,9 +233,11 @@ func (t token) info() uint8  { return uint8(t >> 48) }
 // stack of Analyze, which is why Analyze does not allocate. Bit i of a
 // token set stands for token i.
 type window struct {
-	toks        [maxToks]token
-	nt          int
-	nb          int  // folded bytes of the window's words
+	toks [maxToks]token
+	nt   int
+	// fill is nt<<16 plus the folded bytes of the window's words plus
+	// fillBias, so that full tests both limits at once.
+	fill        uint64
 	caps, word  int  // words in capitals, words
 	clauseStart int  // first token of the current clause
 	clause      bool // the next token starts a clause
@@ -250,6 +252,18 @@ type window struct {
 	// symbol (which begins no phrase).
 	last uint8
 }
+
+// fillBias and fullMask make window.full: with b the folded bytes of the
+// window's words, b+fillBias reaches 1<<10 (a bit of 0xFC00) when
+// b+maxKey*2 > bufSize, and nt<<16 reaches 1<<22 when nt == maxToks.
+const (
+	fillBias = 1<<10 - (bufSize - maxKey*2 + 1)
+	fullMask = ^uint64(1<<10-1) &^ ((maxToks - 1) << 16)
+)
+
+// full reports whether the window must end: maxToks tokens, or too few
+// bytes left for the longest word and a phrase.
+func (w *window) full() bool { return w.fill&fullMask != 0 }
 
 // totals accumulate over the windows of a text.
 type totals struct {
@@ -270,7 +284,7 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 	var t totals
 	chosen := langIndex(lang)
 	for pos := 0; pos < len(text); {
-		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart, w.last = 0, 0, 0, 0, true, 0, 0
+		w.nt, w.fill, w.caps, w.word, w.clause, w.clauseStart, w.last = 0, fillBias, 0, 0, true, 0, 0
 		w.val, w.but, w.mod, w.skip, w.quest = 0, 0, 0, 0, 0
 		pos = l.scan(&w, text, pos, &t)
 		if chosen < 0 {
@@ -373,13 +387,12 @@ func isLetter(r rune) bool {
 // returns where it stopped. Its loop reads the common word inline: 1 to 15
 // ASCII letters and digits followed by an ASCII byte that is none of
 // these nor an apostrophe, or by the end of the text; latinWord reads
-// the ones with Latin letters, word the others. Texts of fewer than 8
-// bytes go byte by byte.
+// the ones with Latin letters, word the others.
 func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	for pos < len(text) {
 		// Spaces change nothing, so the window may end before or after
 		// them; it must end before anything else.
-		if w.nt == maxToks || w.nb+maxKey*2 > bufSize {
+		if w.full() {
 			if text[pos] == ' ' {
 				pos++
 				continue
@@ -387,7 +400,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			return pos
 		}
 		c := text[pos]
-		if asciiClass[c]&cWord != 0 && len(text) >= 8 {
+		if asciiClass[c]&cWord != 0 {
 			// A word of ASCII letters and digits starts at pos.
 			var x uint64
 			if pos+8 <= len(text) {
@@ -407,7 +420,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				next = byte(x >> (b & 63))
 				n = int(b >> 3)
 				keep := uint64(1)<<(b&63) - 1
-				key0 = (x | up>>2) & keep // 'A'|0x20 is 'a'
+				key0 = (x | lsb*0x20) & keep // 'A'|0x20 is 'a'; digits have 0x20
 				u, lm = up&keep, letters&keep
 			} else {
 				// 8 word bytes: 8 more.
@@ -461,7 +474,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			}
 			// push, inline, as pushKey does
 			w.word++
-			w.nb += n
+			w.fill += 1<<16 + uint64(n)
 			i := w.nt
 			buf := &w.bufs[i&1]
 			binary.LittleEndian.PutUint64(buf[:8], key0)
@@ -510,8 +523,6 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			}
 			l.pushKey(w, key0, key1, n, caps)
 			pos = end
-		case asciiClass[c]&cWord != 0:
-			pos = l.word(w, text, pos) // len(text) < 8
 		case asciiClass[c]&cSpace != 0:
 			pos++
 		case asciiClass[c]&cMark != 0 && (pos+1 == len(text) || text[pos+1] == ' '):
@@ -538,7 +549,7 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 // the two make a phrase.
 func (l *Lexicon) pushKey(w *window, key0, key1 uint64, n int, caps bool) {
 	w.word++
-	w.nb += n
+	w.fill += 1<<16 + uint64(n)
 	i := w.nt
 	buf := &w.bufs[i&1]
 	binary.LittleEndian.PutUint64(buf[:8], key0)
@@ -649,9 +660,16 @@ func latinWord(text string, pos, n int, key0, key1, up, lo uint64) (uint64, uint
 }
 
 // loadTail returns the bytes of text from i to its end, fewer than 8, as
-// a little-endian word, zero-padded; text has at least 8 bytes. It loads
-// the last 8 bytes and shifts text[i] to the low byte.
+// a little-endian word, zero-padded. When text has 8 bytes or more, it
+// loads the last 8 and shifts text[i] to the low byte.
 func loadTail(text string, i int) uint64 {
+	if len(text) < 8 {
+		var x uint64
+		for j := len(text) - 1; j >= i; j-- {
+			x = x<<8 | uint64(text[j])
+		}
+		return x
+	}
 	return load64(text, len(text)-8) >> (8 * uint(i+8-len(text)) & 63)
 }
 
@@ -776,6 +794,7 @@ func (l *Lexicon) push(w *window, s *slot, n int, flags uint8) int {
 	}
 	w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
 	w.nt++
+	w.fill += 1 << 16
 	w.last = info
 	if flags&fSymbol != 0 {
 		w.last = 0
@@ -919,7 +938,7 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		pos += size
 	}
 	n := o
-	w.nb += n
+	w.fill += uint64(n)
 	flags := uint8(0)
 	w.word++
 	if upper >= 2 && !lower {

@@ -81,3 +81,33 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowFull compares window.full with the two limits it stands for.
+func TestWindowFull(t *testing.T) {
+	for nt := 0; nt <= maxToks; nt++ {
+		for nb := 0; nb <= bufSize+maxKey; nb++ {
+			w := window{nt: nt, fill: uint64(nt)<<16 + uint64(nb) + fillBias}
+			if got, want := w.full(), nt == maxToks || nb+maxKey*2 > bufSize; got != want {
+				t.Fatalf("nt %d, nb %d: full() = %v", nt, nb, got)
+			}
+		}
+	}
+}
+
+// TestLoadTailShort: texts of fewer than 8 bytes, byte by byte.
+func TestLoadTailShort(t *testing.T) {
+	text := "abcdefg"
+	for n := 1; n <= len(text); n++ {
+		for i := 0; i < n; i++ {
+			var b [8]byte
+			copy(b[:], text[i:n])
+			want := uint64(0)
+			for j := 7; j >= 0; j-- {
+				want = want<<8 | uint64(b[j])
+			}
+			if got := loadTail(text[:n], i); got != want {
+				t.Errorf("loadTail(%q, %d) = %#x, want %#x", text[:n], i, got, want)
+			}
+		}
+	}
+}
