@@ -173,8 +173,12 @@ const stemBuckets = 1 << 10
 
 // stemBucket hashes the first three bytes of a word or stem.
 func stemBucket(p []byte) int {
-	x := uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16
-	return int(x * 0x9E3779B1 >> (32 - 10))
+	return stemBucketKey(uint64(p[0]) | uint64(p[1])<<8 | uint64(p[2])<<16)
+}
+
+// stemBucketKey is stemBucket of the bytes of the little-endian word key.
+func stemBucketKey(key uint64) int {
+	return int(uint32(key) & 0xFFFFFF * 0x9E3779B1 >> (32 - 10))
 }
 
 // Info bits of an entry, kept in its table slot and its tokens: the
@@ -229,9 +233,11 @@ func (t token) info() uint8  { return uint8(t >> 48) }
 // stack of Analyze, which is why Analyze does not allocate. Bit i of a
 // token set stands for token i.
 type window struct {
-	toks        [maxToks]token
-	nt          int
-	nb          int  // folded bytes of the window's words
+	toks [maxToks]token
+	nt   int
+	// fill is nt<<16 plus the folded bytes of the window's words plus
+	// fillBias, so that full tests both limits at once.
+	fill        uint64
 	caps, word  int  // words in capitals, words
 	clauseStart int  // first token of the current clause
 	clause      bool // the next token starts a clause
@@ -246,6 +252,18 @@ type window struct {
 	// symbol (which begins no phrase).
 	last uint8
 }
+
+// fillBias and fullMask make window.full: with b the folded bytes of the
+// window's words, b+fillBias reaches 1<<10 (a bit of 0xFC00) when
+// b+maxKey*2 > bufSize, and nt<<16 reaches 1<<22 when nt == maxToks.
+const (
+	fillBias = 1<<10 - (bufSize - maxKey*2 + 1)
+	fullMask = ^uint64(1<<10-1) &^ ((maxToks - 1) << 16)
+)
+
+// full reports whether the window must end: maxToks tokens, or too few
+// bytes left for the longest word and a phrase.
+func (w *window) full() bool { return w.fill&fullMask != 0 }
 
 // totals accumulate over the windows of a text.
 type totals struct {
@@ -266,7 +284,7 @@ func (l *Lexicon) Analyze(text, lang string) Result {
 	var t totals
 	chosen := langIndex(lang)
 	for pos := 0; pos < len(text); {
-		w.nt, w.nb, w.caps, w.word, w.clause, w.clauseStart, w.last = 0, 0, 0, 0, true, 0, 0
+		w.nt, w.fill, w.caps, w.word, w.clause, w.clauseStart, w.last = 0, fillBias, 0, 0, true, 0, 0
 		w.val, w.but, w.mod, w.skip, w.quest = 0, 0, 0, 0, 0
 		pos = l.scan(&w, text, pos, &t)
 		if chosen < 0 {
@@ -372,50 +390,18 @@ func isLetter(r rune) bool {
 // the ones with Latin letters, word the others.
 func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 	for pos < len(text) {
-		c := text[pos]
-		if c == ' ' {
-			pos++
-			continue
-		}
 		// Spaces change nothing, so the window may end before or after
 		// them; it must end before anything else.
-		if w.nt == maxToks || w.nb+maxKey*2 > bufSize {
-			return pos
-		}
-		var key0, key1 uint64 // the folded word
-		var n, end int        // its folded length, where it ends in text
-		var caps bool
-		if c >= utf8.RuneSelf {
-			if c-0xC3 <= 0xC5-0xC3 {
-				key0, key1, n, caps, end = latinWord(text, pos)
-			}
-			if n == 0 {
-				pos = l.nonASCII(w, text, pos)
+		if w.full() {
+			if text[pos] == ' ' {
+				pos++
 				continue
 			}
-		} else if k := asciiClass[c]; k&cWord == 0 {
-			switch {
-			case k&cSpace != 0:
-				pos++
-			case k&cMark != 0 && (pos+1 == len(text) || text[pos+1] == ' '):
-				// A lone mark, as punct reads it: no emoticon.
-				switch c {
-				case '!':
-					t.excl++
-				case '?':
-					t.quest++
-					w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
-				}
-				w.clause = true
-				pos++
-			default:
-				pos = l.punct(w, text, pos, t)
-			}
-			continue
-		} else if len(text) < 8 {
-			pos = l.word(w, text, pos)
-			continue
-		} else {
+			return pos
+		}
+		c := text[pos]
+		if asciiClass[c]&cWord != 0 {
+			// A word of ASCII letters and digits starts at pos.
 			var x uint64
 			if pos+8 <= len(text) {
 				x = load64(text, pos)
@@ -423,7 +409,10 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				x = loadTail(text, pos)
 			}
 			letters, up, stop := classify(x)
-			var next byte // the byte after the word, 0 at the end of the text
+			var key0, key1 uint64 // the folded word
+			var n int             // its folded length
+			var next byte         // the byte after the word, 0 at the end of the text
+			var u, lm uint64      // the word's upper-case letters and letters, one bit each
 			if stop != 0 {
 				// The word's bytes are the ones below the first non-word
 				// byte, whose high bit is bit b+7 of x.
@@ -431,10 +420,8 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				next = byte(x >> (b & 63))
 				n = int(b >> 3)
 				keep := uint64(1)<<(b&63) - 1
-				key0 = (x | up>>2) & keep // 'A'|0x20 is 'a'
-				// Capitals: two upper-case letters or more, no lower-case one.
-				u := up & keep
-				caps = u&(u-1) != 0 && (letters&^up)&keep == 0
+				key0 = (x | lsb*0x20) & keep // 'A'|0x20 is 'a'; digits have 0x20
+				u, lm = up&keep, letters&keep
 			} else {
 				// 8 word bytes: 8 more.
 				var x1 uint64 // 0 past the end
@@ -454,88 +441,179 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				keep := uint64(1)<<(b&63) - 1
 				key0 = x | up>>2
 				key1 = (x1 | up1>>2) & keep
-				u, u1 := up, up1&keep
-				caps = (u&(u-1) != 0 || u1&(u1-1) != 0 || u != 0 && u1 != 0) &&
-					letters&^up == 0 && (letters1&^up1)&keep == 0
+				// The bits of the second 8 bytes, moved down by one, do not
+				// meet those of the first.
+				u = up | up1&keep>>1
+				lm = letters | letters1&keep>>1
 			}
-			end = pos + n
+			// Capitals: two upper-case letters or more, no lower-case one.
+			caps := u&(u-1) != 0 && lm&^u == 0
+			end := pos + n
+			if next == ' ' {
+				end++ // the space after the word
+			}
 			if next >= utf8.RuneSelf || next == '\'' {
 				// The word may go on.
-				n = 0
 				if next-0xC3 <= 0xC5-0xC3 {
-					key0, key1, n, caps, end = latinWord(text, pos)
+					key0, key1, n, caps, end = latinWord(text, pos+n, n, key0, key1, u, lm&^u)
+				} else {
+					n = 0
 				}
 				if n == 0 {
 					pos = l.word(w, text, pos)
 					continue
 				}
+				l.pushKey(w, key0, key1, n, caps)
+				pos = end
+				continue
 			}
-		}
-		flags := uint8(0)
-		w.word++
-		if caps {
-			flags |= fCaps
-			w.caps++
-		}
-		w.nb += n
-		i := w.nt
-		buf := &w.bufs[i&1]
-		binary.LittleEndian.PutUint64(buf[:8], key0)
-		binary.LittleEndian.PutUint64(buf[8:16], key1)
-		var s *slot
-		if n < 8 {
-			s = l.words.lookupShort(key0)
-			if s == nil {
-				s, flags = l.shortMiss(buf, n, key0, flags)
+			if n >= 8 {
+				l.pushKey(w, key0, key1, n, caps)
+				pos = end
+				continue
 			}
-		} else {
-			s = l.words.lookup16(key0, key1, n)
-			if s == nil {
-				var emph bool
-				if s, emph = l.lookupMiss(buf[:], n); emph {
-					flags |= fEmph
-				}
+			// push, inline, as pushKey does
+			w.word++
+			w.fill += 1<<16 + uint64(n)
+			i := w.nt
+			buf := &w.bufs[i&1]
+			binary.LittleEndian.PutUint64(buf[:8], key0)
+			var tk token
+			if s := l.words.lookupShort(key0); s != nil {
+				tk = s.tok // its key is the word: the size is n
+			} else {
+				tk = l.shortMiss(buf, n, key0)
 			}
-		}
-		// push, inline
-		if w.clause {
-			flags |= fClause
-			w.clause = false
-			w.clauseStart = i
-		}
-		e, info := int32(-1), uint8(0)
-		if s != nil {
-			e, info = s.id, s.info
+			if caps {
+				tk |= token(fCaps) << 40
+				w.caps++
+			}
+			if w.clause {
+				tk |= token(fClause) << 40
+				w.clause = false
+				w.clauseStart = i
+			}
+			info := tk.info()
 			if info&(iVal|iBut|iMod) != 0 {
 				w.setInfo(i, info)
 			}
+			w.toks[i&(maxToks-1)] = tk
+			w.nt++
+			last := w.last
+			w.last = info
+			if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
+				l.phrase(w, i)
+			}
+			pos = end
+			continue
 		}
-		w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
-		w.nt++
-		last := w.last
-		w.last = info
-		if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
-			l.phrase(w, i)
-		}
-		pos = end
-		if pos < len(text) && text[pos] == ' ' {
+		switch {
+		case c == ' ':
 			pos++
+		case c >= utf8.RuneSelf:
+			var key0, key1 uint64
+			var n, end int
+			var caps bool
+			if c-0xC3 <= 0xC5-0xC3 {
+				key0, key1, n, caps, end = latinWord(text, pos, 0, 0, 0, 0, 0)
+			}
+			if n == 0 {
+				pos = l.nonASCII(w, text, pos)
+				continue
+			}
+			l.pushKey(w, key0, key1, n, caps)
+			pos = end
+		case asciiClass[c]&cSpace != 0:
+			pos++
+		case asciiClass[c]&cMark != 0 && (pos+1 == len(text) || text[pos+1] == ' '):
+			// A lone mark, as punct reads it: no emoticon.
+			switch c {
+			case '!':
+				t.excl++
+			case '?':
+				t.quest++
+				w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
+			}
+			w.clause = true
+			pos++
+		default:
+			pos = l.punct(w, text, pos, t)
 		}
 	}
 	return pos
 }
 
-// latinWord reads, for scan, a word at text[pos:] of 1 to 15 bytes once
-// folded: ASCII letters and digits, and Latin letters of two bytes (U+00C0
-// to U+017F, leads 0xC3 to 0xC5) that latinFold folds to one, ended by the
-// end of the text or an ASCII byte that is none of these nor an
-// apostrophe. It returns the word folded, as the little-endian words key0
+// pushKey looks up, for scan, the word of n (1 to 15) folded bytes whose
+// little-endian words are key0 and key1, zero-padded, and pushes its
+// token, in capitals when caps; it joins the word to the one before when
+// the two make a phrase.
+func (l *Lexicon) pushKey(w *window, key0, key1 uint64, n int, caps bool) {
+	w.word++
+	w.fill += 1<<16 + uint64(n)
+	i := w.nt
+	buf := &w.bufs[i&1]
+	binary.LittleEndian.PutUint64(buf[:8], key0)
+	binary.LittleEndian.PutUint64(buf[8:16], key1)
+	var tk token
+	if n < 8 {
+		if s := l.words.lookupShort(key0); s != nil {
+			tk = s.tok // its key is the word: the size is n
+		} else {
+			tk = l.shortMiss(buf, n, key0)
+		}
+	} else {
+		if s := l.words.lookup16(key0, key1, n); s != nil {
+			tk = s.tok
+		} else {
+			tk = l.longMiss(buf, n)
+		}
+	}
+	if caps {
+		tk |= token(fCaps) << 40
+		w.caps++
+	}
+	if w.clause {
+		tk |= token(fClause) << 40
+		w.clause = false
+		w.clauseStart = i
+	}
+	info := tk.info()
+	if info&(iVal|iBut|iMod) != 0 {
+		w.setInfo(i, info)
+	}
+	w.toks[i&(maxToks-1)] = tk
+	w.nt++
+	last := w.last
+	w.last = info
+	if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
+		l.phrase(w, i)
+	}
+}
+
+// latinWord reads, for scan, a word of 1 to 15 bytes once folded: ASCII
+// letters and digits, and Latin letters of two bytes (U+00C0 to U+017F,
+// leads 0xC3 to 0xC5) that latinFold folds to one, ended by the end of
+// the text or an ASCII byte that is none of these nor an apostrophe. It
+// goes on from text[pos:] with the word read so far: n folded bytes (0 to
+// 15) in key0 and key1, ASCII letters and digits whose upper-case letters
+// are the bits of up (one bit each) and whose lower-case letters are
+// those of lo. It returns the word folded, as the little-endian words key0
 // and key1, zero-padded, its folded length n, whether it is in capitals
 // (two upper-case letters or more, no lower-case one), and where it ends
-// in text. n is 0 for another word, which word reads.
-func latinWord(text string, pos int) (key0, key1 uint64, n int, caps bool, end int) {
+// in text, past one space after it. n is 0 for another word, which word
+// reads.
+func latinWord(text string, pos, n int, key0, key1, up, lo uint64) (uint64, uint64, int, bool, int) {
 	var b [16]byte
-	upper, lower := 0, false
+	binary.LittleEndian.PutUint64(b[:8], key0)
+	binary.LittleEndian.PutUint64(b[8:], key1)
+	upper := 0
+	if up != 0 {
+		upper = 1
+		if up&(up-1) != 0 {
+			upper = 2
+		}
+	}
+	lower := lo != 0
 	for pos < len(text) {
 		c := text[pos]
 		if c < utf8.RuneSelf {
@@ -575,13 +653,23 @@ func latinWord(text string, pos int) (key0, key1 uint64, n int, caps bool, end i
 			return 0, 0, 0, false, 0
 		}
 	}
+	if pos < len(text) && text[pos] == ' ' {
+		pos++
+	}
 	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:]), n, upper >= 2 && !lower, pos
 }
 
 // loadTail returns the bytes of text from i to its end, fewer than 8, as
-// a little-endian word, zero-padded; text has at least 8 bytes. It loads
-// the last 8 bytes and shifts text[i] to the low byte.
+// a little-endian word, zero-padded. When text has 8 bytes or more, it
+// loads the last 8 and shifts text[i] to the low byte.
 func loadTail(text string, i int) uint64 {
+	if len(text) < 8 {
+		var x uint64
+		for j := len(text) - 1; j >= i; j-- {
+			x = x<<8 | uint64(text[j])
+		}
+		return x
+	}
 	return load64(text, len(text)-8) >> (8 * uint(i+8-len(text)) & 63)
 }
 
@@ -603,31 +691,51 @@ func classify(x uint64) (letters, up, stop uint64) {
 	return letters, letters &^ (x << 2), ^(letters | digits) & msb
 }
 
-// shortMiss is lookupMiss for a word of scan: n (1 to 7) ASCII letters
-// and digits, folded, which are key and buf[:n]. It adds fEmph to flags
-// for an elongation.
-func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64, flags uint8) (*slot, uint8) {
+// missToken returns the token of a word of n folded bytes that is not a
+// key itself, found as the key of s (nil for none), with flags.
+func missToken(s *slot, n int, flags uint8) token {
+	t := newToken(-1, n, flags, 0)
+	if s != nil {
+		t = s.tok&^(0xFF<<32) | t&(0xFFFF<<32)
+	}
+	return t
+}
+
+// longMiss returns the token of a word of scan of n (8 to 15) folded
+// bytes, buf[:n], that is not a key itself, as lookupMiss finds it.
+func (l *Lexicon) longMiss(buf *[wordBuf]byte, n int) token {
+	s, emph := l.lookupMiss(buf[:], n)
+	flags := uint8(0)
+	if emph {
+		flags = fEmph
+	}
+	return missToken(s, n, flags)
+}
+
+// shortMiss is longMiss for a word of n (1 to 7) folded bytes, which are
+// key and buf[:n].
+func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64) token {
 	if run3(key) {
 		s, emph := l.lookupMiss(buf[:], n)
+		flags := uint8(0)
 		if emph {
-			flags |= fEmph
+			flags = fEmph
 		}
-		return s, flags
+		return missToken(s, n, flags)
 	}
 	// Neither a superlative (8 bytes or more) nor "-n't": stems only, as
 	// lookupStem does, with the prefixes of key.
-	if n < l.minStem {
-		return nil, flags
-	}
-	m := l.stemLens[stemBucket(buf[:])] & (2<<min(n, l.maxStem) - 1)
-	for m != 0 {
-		k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
-		if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
-			return s, flags
+	if n >= l.minStem {
+		m := l.stemLens[stemBucketKey(key)] & (2<<min(n, l.maxStem) - 1)
+		for m != 0 {
+			k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
+			if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
+				return missToken(s, n, 0)
+			}
+			m &^= 1 << k
 		}
-		m &^= 1 << k
 	}
-	return nil, flags
+	return newToken(-1, n, 0, 0)
 }
 
 // nonASCII reads the rune at text[pos], which is not ASCII: a word, an
@@ -681,11 +789,12 @@ func (l *Lexicon) push(w *window, s *slot, n int, flags uint8) int {
 	}
 	e, info := int32(-1), uint8(0)
 	if s != nil {
-		e, info = s.id, s.info
-		w.setInfo(i, s.info)
+		e, info = s.tok.entry(), s.tok.info()
+		w.setInfo(i, info)
 	}
 	w.toks[i&(maxToks-1)] = newToken(e, n, flags, info)
 	w.nt++
+	w.fill += 1 << 16
 	w.last = info
 	if flags&fSymbol != 0 {
 		w.last = 0
@@ -829,7 +938,7 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		pos += size
 	}
 	n := o
-	w.nb += n
+	w.fill += uint64(n)
 	flags := uint8(0)
 	w.word++
 	if upper >= 2 && !lower {
@@ -884,16 +993,16 @@ func (l *Lexicon) phrase(w *window, i int) {
 	k[m] = ' '
 	m += 1 + copy(k[m+1:], second[:n])
 	s := l.words.lookup(k[:], m)
-	if s == nil || s.info&(1<<nLang-1) == 0 {
+	if s == nil || s.tok.info()&(1<<nLang-1) == 0 {
 		return
 	}
-	w.toks[(i-1)&(maxToks-1)] = newToken(s.id, a.size(), a.flags()|b.flags()&(fCaps|fEmph), s.info)
+	w.toks[(i-1)&(maxToks-1)] = newToken(s.tok.entry(), a.size(), a.flags()|b.flags()&(fCaps|fEmph), s.tok.info())
 	w.toks[i&(maxToks-1)] = b | token(fSkip)<<40
 	bit := uint64(1) << (uint(i-1) & 63)
 	w.val &^= bit
 	w.but &^= bit
 	w.mod &^= bit
-	w.setInfo(i-1, s.info)
+	w.setInfo(i-1, s.tok.info())
 	w.skip |= bit << 1
 }
 
@@ -925,6 +1034,11 @@ func (f *pairFilter) has(first int32, second uint64) bool {
 func hasRun3(word []byte) bool {
 	if len(word) <= 8 && cap(word) >= 8 {
 		return run3(load8(word[:8], len(word)))
+	}
+	if len(word) <= 16 && cap(word) >= 16 {
+		// Bytes 0-7, 8-15 and 6-13: every run of three starts in one.
+		x0, x1 := load8(word[:8], 8), load8(word[8:16], len(word)-8)
+		return run3(x0) || run3(x1) || run3(x0>>48|x1<<16)
 	}
 	for i := 2; i < len(word); i++ {
 		if c := word[i]; c >= 'a' && word[i-1] == c && word[i-2] == c {
@@ -1018,7 +1132,8 @@ func (l *Lexicon) lookupStem(p []byte, n int) (*slot, bool) {
 // "grandísimo" as "grande".
 func (l *Lexicon) superlative(word []byte) *slot {
 	n := len(word)
-	if n < 8 || word[n-1] != 'o' && word[n-1] != 'a' && word[n-1] != 's' {
+	if n < 8 || word[n-1] != 'o' && word[n-1] != 'a' && word[n-1] != 's' ||
+		string(word[n-5:n-1]) != "isim" && string(word[n-6:n-2]) != "isim" {
 		return nil
 	}
 	for _, suf := range [...]string{"isimo", "isima", "isimos", "isimas"} {
@@ -1334,7 +1449,15 @@ func (t *totals) result(lang int) Result {
 		} else if pos < -neg {
 			neg -= amp
 		}
-		r.Score = math.Max(-1, math.Min(1, sum/math.Sqrt(sum*sum+alpha)))
+		// Clamped to [-1, 1]: math.Max(-1, math.Min(1, x)), without the
+		// calls; -0 and NaN come out unchanged in both.
+		x := sum / math.Sqrt(sum*sum+alpha)
+		if x > 1 {
+			x = 1
+		} else if x < -1 {
+			x = -1
+		}
+		r.Score = x
 		r.Label = label(r.Score)
 	}
 	if total := pos - neg + float64(t.neutral); total > 0 {

@@ -17,7 +17,8 @@ func TestEmojiBlocks(t *testing.T) {
 	}
 }
 
-// TestRun3 compares the word arithmetic of run3 with a loop over the bytes.
+// TestRun3 compares the word arithmetic of run3, as hasRun3 uses it for
+// words of up to 16 bytes, with a loop over the bytes.
 func TestRun3(t *testing.T) {
 	loop := func(w []byte) bool {
 		for i := 2; i < len(w); i++ {
@@ -30,8 +31,8 @@ func TestRun3(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	alphabet := []byte("aab0119zZ`{\x80\x91\xff")
 	for k := 0; k < 200000; k++ {
-		var b [8 + keySlack]byte
-		n := 1 + rng.Intn(8)
+		var b [16 + keySlack]byte
+		n := 1 + rng.Intn(16)
 		for i := range n {
 			b[i] = alphabet[rng.Intn(len(alphabet))]
 		}
@@ -76,6 +77,36 @@ func TestClassify(t *testing.T) {
 			}
 			if bit(letters) != (cl&(cUpper|cLower) != 0) || bit(up) != (cl&cUpper != 0) || bit(stop) != (cl&cWord == 0) {
 				t.Fatalf("classify(%#x): byte %d (%#x) letters %v up %v stop %v", x, i, c, bit(letters), bit(up), bit(stop))
+			}
+		}
+	}
+}
+
+// TestWindowFull compares window.full with the two limits it stands for.
+func TestWindowFull(t *testing.T) {
+	for nt := 0; nt <= maxToks; nt++ {
+		for nb := 0; nb <= bufSize+maxKey; nb++ {
+			w := window{nt: nt, fill: uint64(nt)<<16 + uint64(nb) + fillBias}
+			if got, want := w.full(), nt == maxToks || nb+maxKey*2 > bufSize; got != want {
+				t.Fatalf("nt %d, nb %d: full() = %v", nt, nb, got)
+			}
+		}
+	}
+}
+
+// TestLoadTailShort: texts of fewer than 8 bytes, byte by byte.
+func TestLoadTailShort(t *testing.T) {
+	text := "abcdefg"
+	for n := 1; n <= len(text); n++ {
+		for i := 0; i < n; i++ {
+			var b [8]byte
+			copy(b[:], text[i:n])
+			want := uint64(0)
+			for j := 7; j >= 0; j-- {
+				want = want<<8 | uint64(b[j])
+			}
+			if got := loadTail(text[:n], i); got != want {
+				t.Errorf("loadTail(%q, %d) = %#x, want %#x", text[:n], i, got, want)
 			}
 		}
 	}

@@ -28,10 +28,8 @@ type table struct {
 }
 
 type slot struct {
-	w0   uint64 // key bytes 0-7, little-endian, zero-padded; 0 when empty
-	id   int32  // entry id
-	n    uint8  // key length
-	info uint8  // the entry's info bits (see iPhrase)
+	w0  uint64 // key bytes 0-7, little-endian, zero-padded; 0 when empty
+	tok token  // the entry, the key's length as size and the entry's info bits; no flags
 }
 
 type nulKey struct {
@@ -91,7 +89,7 @@ func newTable(m map[string]int32, nEntries int, info func(id int32) uint8) table
 		tail:  make([]string, nEntries),
 	}
 	for k, id := range m {
-		s := slot{id: id, n: uint8(len(k)), info: info(id)}
+		s := slot{tok: newToken(id, len(k), 0, info(id))}
 		if strings.IndexByte(k, 0) >= 0 {
 			t.nul = append(t.nul, nulKey{k, s})
 			continue
@@ -135,7 +133,7 @@ func (t *table) lookup(p []byte, n int) *slot {
 	}
 	for i := t.home(hashKey(w0, p, n)); ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
-		if s.w0 == w0 && int(s.n) == n && t.tail1[s.id] == w1 && t.tail[s.id] == string(p[16:n]) {
+		if s.w0 == w0 && s.tok.size() == n && t.tail1[s.tok.entry()] == w1 && t.tail[s.tok.entry()] == string(p[16:n]) {
 			return s
 		}
 		if s.w0 == 0 {
@@ -153,7 +151,7 @@ func (t *table) lookup16(w0, w1 uint64, n int) *slot {
 	}
 	for i := t.home(h); ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
-		if s.w0 == w0 && int(s.n) == n && (n == 8 || t.tail1[s.id] == w1) {
+		if s.w0 == w0 && s.tok.size() == n && (n == 8 || t.tail1[s.tok.entry()] == w1) {
 			return s
 		}
 		if s.w0 == 0 {
