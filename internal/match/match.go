@@ -80,6 +80,7 @@ package match
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -139,18 +140,26 @@ type Matcher struct {
 	terms   []term
 	classes [256]uint8
 	nc      int32 // number of byte classes
-	// dense holds the rows of states 0..nDense-1: for state s and class c,
-	// dense[s*nc+c] is the next state. When every state is dense (sparse
-	// is false) it is the next state's row offset (target*nc), and the
-	// states with output are numbered last, from outFrom: Scan runs on
-	// offsets alone, and an offset of outOff (outFrom*nc) or more has
-	// output. Otherwise it is the target's id, with outFlag set when the
-	// target has output.
-	dense   []int32
-	nDense  int32
-	sparse  bool
+	// dense holds the rows of states 0..nDense-1 of an automaton too big
+	// to be all dense (sparse is true): for state s and class c,
+	// dense[s*nc+c] is the next state's id, with outFlag set when it has
+	// output.
+	dense  []int32
+	nDense int32
+	sparse bool
+	// tab is the table of an all-dense automaton (sparse is false),
+	// written as row offsets: tab[o+c] is the offset of the row of the
+	// state after the one at offset o on class c. The states with output
+	// are numbered last, from outFrom. Rows are stride (nc rounded up to
+	// even) entries apart; those of the states with output start at odd
+	// offsets, from outBase, the others at even ones: an offset's low bit
+	// says whether its state has output. len(tab) is a power of two, so
+	// that an offset plus a class masked by len(tab)-1 needs no bounds
+	// check (the padding is never read).
+	tab     []uint32
+	stride  int
 	outFrom int32
-	outOff  int
+	outBase int
 	// Sparse states (ids >= nDense): edges and failure links.
 	edgeStart []int32 // per sparse state, into edgeCls/edgeTo; one extra at the end
 	edgeCls   []uint8
@@ -422,9 +431,9 @@ func (m *Matcher) build(normed []string) {
 
 // renumber numbers the states of an all-dense automaton anew, those with
 // output last (from outFrom), the others in their breadth-first order,
-// and writes the dense table as row offsets: the scan's chain of lookups
-// is then a load and an add per byte, and whether a state has output a
-// comparison beside it.
+// and writes the dense table as row offsets into tab (see Matcher.tab):
+// the scan's chain of lookups is then a load, an add and a mask per byte,
+// and whether a state has output its offset's low bit.
 func (m *Matcher) renumber() {
 	n := int32(len(m.fail))
 	nc := m.nc
@@ -441,14 +450,17 @@ func (m *Matcher) renumber() {
 			}
 		}
 	}
-	m.outOff = int(m.outFrom) * int(nc)
-	dense := make([]int32, len(m.dense))
+	m.stride = int(nc) + int(nc)&1
+	m.outBase = int(m.outFrom)*m.stride + 1
+	size := m.outBase + int(n-m.outFrom)*m.stride
+	tab := make([]uint32, 1<<bits.Len(uint(size-1)))
 	outStart := make([]int32, n+1)
 	outTerms := make([]int32, 0, len(m.outTerms))
 	fail, hasOut, dict := make([]int32, n), make([]bool, n), make([]int32, n)
 	for i, old := range order {
+		o := m.offset(int32(i))
 		for c := int32(0); c < nc; c++ {
-			dense[int32(i)*nc+c] = newID[m.dense[old*nc+c]] * nc
+			tab[int(o)+int(c)] = m.offset(newID[m.dense[old*nc+c]])
 		}
 		outStart[i] = int32(len(outTerms))
 		outTerms = append(outTerms, m.outTerms[m.outStart[old]:m.outStart[old+1]]...)
@@ -458,7 +470,24 @@ func (m *Matcher) renumber() {
 		}
 	}
 	outStart[n] = int32(len(outTerms))
-	m.dense, m.outStart, m.outTerms, m.fail, m.hasOut, m.dict = dense, outStart, outTerms, fail, hasOut, dict
+	m.tab, m.dense = tab, nil
+	m.outStart, m.outTerms, m.fail, m.hasOut, m.dict = outStart, outTerms, fail, hasOut, dict
+}
+
+// offset returns the offset in tab of the row of state s.
+func (m *Matcher) offset(s int32) uint32 {
+	if s < m.outFrom {
+		return uint32(int(s) * m.stride)
+	}
+	return uint32(m.outBase + int(s-m.outFrom)*m.stride)
+}
+
+// state returns the state whose row is at offset o in tab.
+func (m *Matcher) state(o uint) int32 {
+	if o&1 == 0 {
+		return int32(o / uint(m.stride))
+	}
+	return m.outFrom + int32((o-uint(m.outBase))/uint(m.stride))
 }
 
 // next returns the state after s on class c (state ids, no flags), during
@@ -513,12 +542,16 @@ func (m *Matcher) Scan(dst []Match, buf *textnorm.Buffer) []Match {
 
 // scanJoined scans the joined words of buf with the dense table.
 func (m *Matcher) scanJoined(dst []Match, buf *textnorm.Buffer, text []byte, at []int32) []Match {
-	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
-	s := 0
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst
+	}
+	mask := uint(len(tab) - 1)
+	s := uint(0)
 	for i, c := range text {
-		s = int(dense[s+int(classes[c])])
-		if s >= outOff {
-			dst = m.reportIn(dst, buf, text, at, int32(s/nc), i+1)
+		s = uint(tab[(s+uint(classes[c]))&mask])
+		if s&1 != 0 {
+			dst = m.reportIn(dst, buf, text, at, m.state(s), i+1)
 		}
 	}
 	return dst
@@ -556,13 +589,19 @@ func (m *Matcher) scanSparse(dst []Match, buf *textnorm.Buffer, text []byte, at 
 	return dst
 }
 
+// The dense scans read the text 8 bytes at a time: a step of a chain is
+// a load of the byte's class, an add, a mask (len(m.tab)-1, which spares
+// the bounds check) and a load of the next state's offset, ORed into acc.
+// Only when acc's low bit says that a state of the block has output is
+// the block scanned again (replay) to report its matches.
+
 // scanDense scans with the dense table alone. A long text is scanned as
 // four parts at once, each part but the first starting early enough (the
 // longest term's length) to see every match that ends in it: four
 // independent chains of table lookups keep the processor busy where one
 // would wait on each lookup. Matches of the later parts wait in small
-// buffers on the stack so that all are reported in order; a part whose
-// buffer fills up finishes on its own afterwards.
+// buffers on the stack so that all are reported in order; once a buffer
+// fills up, each part finishes on its own.
 func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 	text := buf.Text
 	n := len(text)
@@ -573,6 +612,11 @@ func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 		dst, _ = m.scanRange(dst, buf, 0, 0, n, 0)
 		return dst
 	}
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst
+	}
+	mask := uint(len(tab) - 1)
 	q := n / 4
 	var starts, bounds [4]int // where each chain starts scanning; where its own part starts
 	for k := range starts {
@@ -580,49 +624,68 @@ func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
 		starts[k] = max(bounds[k]-(m.maxLen-1), 0)
 	}
 	starts[0] = 0
-	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
 	t0 := text[starts[0] : starts[0]+q]
-	t1 := text[starts[1] : starts[1]+q]
-	t2 := text[starts[2] : starts[2]+q]
-	t3 := text[starts[3] : starts[3]+q]
-	pend := [3]pending{{lost: -1}, {lost: -1}, {lost: -1}}
-	var st [4]int32
-	s0, s1, s2, s3 := 0, 0, 0, 0
+	t1 := text[starts[1] : starts[1]+q][:len(t0)]
+	t2 := text[starts[2] : starts[2]+q][:len(t0)]
+	t3 := text[starts[3] : starts[3]+q][:len(t0)]
+	var pend [3]pending
+	var s0, s1, s2, s3 uint
 	i := 0
-	for ; i < len(t0); i++ {
-		s0 = int(dense[s0+int(classes[t0[i]])])
-		s1 = int(dense[s1+int(classes[t1[i]])])
-		s2 = int(dense[s2+int(classes[t2[i]])])
-		s3 = int(dense[s3+int(classes[t3[i]])])
-		if max(s0, s1, s2, s3) < outOff {
-			continue
-		}
-		if s0 >= outOff {
-			dst = m.report(dst, buf, int32(s0/nc), i+1)
-		}
-		full := false
-		for k, s := range [3]int{s1, s2, s3} {
-			if s >= outOff && starts[k+1]+i >= bounds[k+1] {
-				if !pend[k].add(int32(starts[k+1]+i+1), int32(s/nc)) {
-					full = true
-				}
-			}
-		}
-		if full {
-			i++
-			break
+	for ; i+8 <= len(t0) && max(pend[0].n, pend[1].n, pend[2].n) < pendingCap; i += 8 {
+		b0, b1, b2, b3 := (*[8]byte)(t0[i:]), (*[8]byte)(t1[i:]), (*[8]byte)(t2[i:]), (*[8]byte)(t3[i:])
+		r := [4]uint{s0, s1, s2, s3}
+		var acc uint
+		s0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[0]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[0]]))&mask])
+		acc |= s0 | s1 | s2 | s3
+		s0 = uint(tab[(s0+uint(classes[b0[1]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[1]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[1]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[1]]))&mask])
+		acc |= s0 | s1 | s2 | s3
+		s0 = uint(tab[(s0+uint(classes[b0[2]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[2]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[2]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[2]]))&mask])
+		acc |= s0 | s1 | s2 | s3
+		s0 = uint(tab[(s0+uint(classes[b0[3]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[3]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[3]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[3]]))&mask])
+		acc |= s0 | s1 | s2 | s3
+		s0 = uint(tab[(s0+uint(classes[b0[4]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[4]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[4]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[4]]))&mask])
+		acc |= s0 | s1 | s2 | s3
+		s0 = uint(tab[(s0+uint(classes[b0[5]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[5]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[5]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[5]]))&mask])
+		acc |= s0 | s1 | s2 | s3
+		s0 = uint(tab[(s0+uint(classes[b0[6]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[6]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[6]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[6]]))&mask])
+		acc |= s0 | s1 | s2 | s3
+		s0 = uint(tab[(s0+uint(classes[b0[7]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[7]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[7]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[7]]))&mask])
+		acc |= s0 | s1 | s2 | s3
+		if acc&1 != 0 {
+			dst, _ = m.replay(dst, buf, r[0], b0[:], i, 0)
+			m.hold(&pend[0], r[1], b1[:], starts[1]+i, bounds[1]+1)
+			m.hold(&pend[1], r[2], b2[:], starts[2]+i, bounds[2]+1)
+			m.hold(&pend[2], r[3], b3[:], starts[3]+i, bounds[3]+1)
 		}
 	}
-	st[0], st[1], st[2], st[3] = int32(s0), int32(s1), int32(s2), int32(s3)
+	st := [4]uint{s0, s1, s2, s3}
 	for k := 0; k < 4; k++ {
 		if k > 0 {
-			p := &pend[k-1]
-			for _, e := range p.buf[:p.n] {
-				dst = m.report(dst, buf, e.state, int(e.end))
-			}
-			if p.lost >= 0 {
-				dst = m.report(dst, buf, p.lostState, int(p.lost))
-			}
+			dst = m.flush(dst, buf, &pend[k-1])
 		}
 		end := n
 		if k < 3 {
@@ -641,35 +704,52 @@ func (m *Matcher) scanTwo(dst []Match, buf *textnorm.Buffer) []Match {
 	n := len(text)
 	h := n / 2
 	start1 := h - (m.maxLen - 1) // >= 0: n >= 4*maxLen
-	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst
+	}
+	mask := uint(len(tab) - 1)
 	t0 := text[:h]
-	t1 := text[start1 : start1+h]
+	t1 := text[start1 : start1+h][:len(t0)]
 	var pend pending
-	pend.lost = -1
-	s0, s1 := 0, 0
+	var s0, s1 uint
 	i := 0
-	for ; i < len(t0); i++ {
-		s0 = int(dense[s0+int(classes[t0[i]])])
-		s1 = int(dense[s1+int(classes[t1[i]])])
-		if max(s0, s1) < outOff {
-			continue
-		}
-		if s0 >= outOff {
-			dst = m.report(dst, buf, int32(s0/nc), i+1)
-		}
-		if s1 >= outOff && start1+i >= h && !pend.add(int32(start1+i+1), int32(s1/nc)) {
-			i++
-			break
+	for ; i+8 <= len(t0) && pend.n < pendingCap; i += 8 {
+		b0, b1 := (*[8]byte)(t0[i:]), (*[8]byte)(t1[i:])
+		r0, r1 := s0, s1
+		var acc uint
+		s0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
+		acc |= s0 | s1
+		s0 = uint(tab[(s0+uint(classes[b0[1]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[1]]))&mask])
+		acc |= s0 | s1
+		s0 = uint(tab[(s0+uint(classes[b0[2]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[2]]))&mask])
+		acc |= s0 | s1
+		s0 = uint(tab[(s0+uint(classes[b0[3]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[3]]))&mask])
+		acc |= s0 | s1
+		s0 = uint(tab[(s0+uint(classes[b0[4]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[4]]))&mask])
+		acc |= s0 | s1
+		s0 = uint(tab[(s0+uint(classes[b0[5]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[5]]))&mask])
+		acc |= s0 | s1
+		s0 = uint(tab[(s0+uint(classes[b0[6]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[6]]))&mask])
+		acc |= s0 | s1
+		s0 = uint(tab[(s0+uint(classes[b0[7]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[7]]))&mask])
+		acc |= s0 | s1
+		if acc&1 != 0 {
+			dst, _ = m.replay(dst, buf, r0, b0[:], i, 0)
+			m.hold(&pend, r1, b1[:], start1+i, h+1)
 		}
 	}
-	dst, _ = m.scanRange(dst, buf, int32(s0), i, h, 0)
-	for _, e := range pend.buf[:pend.n] {
-		dst = m.report(dst, buf, e.state, int(e.end))
-	}
-	if pend.lost >= 0 {
-		dst = m.report(dst, buf, pend.lostState, int(pend.lost))
-	}
-	dst, _ = m.scanRange(dst, buf, int32(s1), start1+i, n, h+1)
+	dst, _ = m.scanRange(dst, buf, s0, i, h, 0)
+	dst = m.flush(dst, buf, &pend)
+	dst, _ = m.scanRange(dst, buf, s1, start1+i, n, h+1)
 	return dst
 }
 
@@ -681,39 +761,89 @@ const twoMin = 64
 // the bytes before their part (up to the longest term's length).
 const interleaveMin = 256
 
+// pendingCap is how many matches a pending buffer takes before the scan
+// stops interleaving; a block adds at most 8 more.
+const pendingCap = 64
+
 // pending holds the matches a later part found before the earlier parts
 // were reported.
 type pending struct {
-	buf       [64]struct{ end, state int32 }
-	n         int
-	lost      int32 // a match that did not fit (its end), or -1
-	lostState int32
+	buf [pendingCap + 8]struct{ end, state int32 }
+	n   int
 }
 
-// add records a match; when the buffer is full it keeps it aside and
-// reports false, and the scan stops interleaving.
-func (p *pending) add(end, state int32) bool {
-	if p.n < len(p.buf) {
-		p.buf[p.n].end, p.buf[p.n].state = end, state
-		p.n++
-		return true
+// hold scans block (at offset at in buf.Text) from the state at row
+// offset s and adds to p the states with output it reaches at an end of
+// minEnd or later.
+func (m *Matcher) hold(p *pending, s uint, block []byte, at, minEnd int) {
+	tab, classes := m.tab, &m.classes
+	for k, c := range block {
+		s = uint(tab[(s+uint(classes[c]))&uint(len(tab)-1)])
+		if s&1 != 0 && at+k+1 >= minEnd {
+			p.buf[p.n].end, p.buf[p.n].state = int32(at+k+1), m.state(s)
+			p.n++
+		}
 	}
-	p.lost, p.lostState = end, state
-	return false
+}
+
+// flush reports the matches held in p.
+func (m *Matcher) flush(dst []Match, buf *textnorm.Buffer, p *pending) []Match {
+	for _, e := range p.buf[:p.n] {
+		dst = m.report(dst, buf, e.state, int(e.end))
+	}
+	return dst
 }
 
 // scanRange scans text[from:to] from the state at row offset s, reporting
 // the matches that end at minEnd or later, and returns the final state.
-func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s int32, from, to, minEnd int) ([]Match, int32) {
-	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
-	st := int(s)
-	for i, c := range buf.Text[from:to] {
-		st = int(dense[st+int(classes[c])])
-		if st >= outOff && from+i+1 >= minEnd {
-			dst = m.report(dst, buf, int32(st/nc), from+i+1)
+func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s uint, from, to, minEnd int) ([]Match, uint) {
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst, s
+	}
+	mask := uint(len(tab) - 1)
+	t := buf.Text[from:to]
+	for len(t) >= 8 {
+		b := (*[8]byte)(t)
+		r := s
+		var acc uint
+		s = uint(tab[(s+uint(classes[b[0]]))&mask])
+		acc |= s
+		s = uint(tab[(s+uint(classes[b[1]]))&mask])
+		acc |= s
+		s = uint(tab[(s+uint(classes[b[2]]))&mask])
+		acc |= s
+		s = uint(tab[(s+uint(classes[b[3]]))&mask])
+		acc |= s
+		s = uint(tab[(s+uint(classes[b[4]]))&mask])
+		acc |= s
+		s = uint(tab[(s+uint(classes[b[5]]))&mask])
+		acc |= s
+		s = uint(tab[(s+uint(classes[b[6]]))&mask])
+		acc |= s
+		s = uint(tab[(s+uint(classes[b[7]]))&mask])
+		acc |= s
+		if acc&1 != 0 {
+			dst, _ = m.replay(dst, buf, r, b[:], from, minEnd)
+		}
+		t = t[8:]
+		from += 8
+	}
+	return m.replay(dst, buf, s, t, from, minEnd)
+}
+
+// replay scans block (at offset at in buf.Text) from the state at row
+// offset s, reporting the matches that end at minEnd or later, and
+// returns the final state.
+func (m *Matcher) replay(dst []Match, buf *textnorm.Buffer, s uint, block []byte, at, minEnd int) ([]Match, uint) {
+	tab, classes := m.tab, &m.classes
+	for k, c := range block {
+		s = uint(tab[(s+uint(classes[c]))&uint(len(tab)-1)])
+		if s&1 != 0 && at+k+1 >= minEnd {
+			dst = m.report(dst, buf, m.state(s), at+k+1)
 		}
 	}
-	return dst, int32(st)
+	return dst, s
 }
 
 // report appends the terms that end at state s, at end in buf.Text, that
