@@ -153,10 +153,13 @@ type Matcher struct {
 	// are numbered last, from outFrom. Rows are stride (nc rounded up to
 	// even) entries apart; those of the states with output start at odd
 	// offsets, from outBase, the others at even ones: an offset's low bit
-	// says whether its state has output. len(tab) is a power of two, so
-	// that an offset plus a class masked by len(tab)-1 needs no bounds
-	// check (the padding is never read).
+	// says whether its state has output. len(tab) is 1<<shift, so that an
+	// offset plus a class masked by len(tab)-1 needs no bounds check (the
+	// padding is never read), and the bits of an entry above shift hold
+	// the depth of its state (the length of the text it stands for),
+	// saturated at their maximum.
 	tab     []uint32
+	shift   uint
 	stride  int
 	outFrom int32
 	outBase int
@@ -344,10 +347,12 @@ func (m *Matcher) build(normed []string) {
 	// Breadth-first order, so that the dense states are the shallow ones.
 	order := make([]int32, 0, n)
 	newID := make([]int32, n)
+	depth := make([]int32, n) // by breadth-first id
 	order = append(order, 0)
 	for i := 0; i < len(order); i++ {
 		for c := nodes[order[i]].child; c >= 0; c = nodes[c].sibling {
 			newID[c] = int32(len(order))
+			depth[len(order)] = depth[i] + 1
 			order = append(order, c)
 		}
 	}
@@ -418,7 +423,7 @@ func (m *Matcher) build(normed []string) {
 		}
 	}
 	if !m.sparse {
-		m.renumber()
+		m.renumber(depth)
 		return
 	}
 	// Mark targets with output.
@@ -433,8 +438,9 @@ func (m *Matcher) build(normed []string) {
 // output last (from outFrom), the others in their breadth-first order,
 // and writes the dense table as row offsets into tab (see Matcher.tab):
 // the scan's chain of lookups is then a load, an add and a mask per byte,
-// and whether a state has output its offset's low bit.
-func (m *Matcher) renumber() {
+// and whether a state has output its offset's low bit. depth holds the
+// states' depths by their breadth-first ids.
+func (m *Matcher) renumber(depth []int32) {
 	n := int32(len(m.fail))
 	nc := m.nc
 	order := make([]int32, 0, n)
@@ -453,14 +459,17 @@ func (m *Matcher) renumber() {
 	m.stride = int(nc) + int(nc)&1
 	m.outBase = int(m.outFrom)*m.stride + 1
 	size := m.outBase + int(n-m.outFrom)*m.stride
-	tab := make([]uint32, 1<<bits.Len(uint(size-1)))
+	m.shift = uint(bits.Len(uint(size - 1)))
+	tab := make([]uint32, 1<<m.shift)
+	maxDepth := int32(1)<<(32-m.shift) - 1
 	outStart := make([]int32, n+1)
 	outTerms := make([]int32, 0, len(m.outTerms))
 	fail, hasOut, dict := make([]int32, n), make([]bool, n), make([]int32, n)
 	for i, old := range order {
 		o := m.offset(int32(i))
 		for c := int32(0); c < nc; c++ {
-			tab[int(o)+int(c)] = m.offset(newID[m.dense[old*nc+c]])
+			to := m.dense[old*nc+c]
+			tab[int(o)+int(c)] = m.offset(newID[to]) | uint32(min(depth[to], maxDepth))<<m.shift
 		}
 		outStart[i] = int32(len(outTerms))
 		outTerms = append(outTerms, m.outTerms[m.outStart[old]:m.outStart[old+1]]...)
@@ -482,8 +491,10 @@ func (m *Matcher) offset(s int32) uint32 {
 	return uint32(m.outBase + int(s-m.outFrom)*m.stride)
 }
 
-// state returns the state whose row is at offset o in tab.
+// state returns the state whose row is at offset o in tab (an entry of
+// tab: its depth bits are ignored).
 func (m *Matcher) state(o uint) int32 {
+	o &= uint(len(m.tab) - 1)
 	if o&1 == 0 {
 		return int32(o / uint(m.stride))
 	}
@@ -589,181 +600,271 @@ func (m *Matcher) scanSparse(dst []Match, buf *textnorm.Buffer, text []byte, at 
 	return dst
 }
 
-// The dense scans read the text 8 bytes at a time: a step of a chain is
-// a load of the byte's class, an add, a mask (len(m.tab)-1, which spares
-// the bounds check) and a load of the next state's offset, ORed into acc.
-// Only when acc's low bit says that a state of the block has output is
-// the block scanned again (replay) to report its matches.
+// The dense scans read the text 8 bytes at a time: a step of a chain of
+// lookups is a load of the byte's class, an add, a mask (len(m.tab)-1,
+// which spares the bounds check) and a load of the next state's offset,
+// ORed into an accumulator. Only a block where the accumulator's low bit
+// says that a state had output is scanned again (replay) to report its
+// matches.
+//
+// Each lookup of a chain waits on the one before, so a text of twoMin
+// bytes or more is cut into two parts (four from fourMin bytes), scanned
+// at once by independent chains, each from the initial state, that keep
+// the processor busy where one would wait on each lookup. A part's chain
+// does not see the terms that begin in the part before: the scan of that
+// part goes on past the border (cross) until its state is no deeper than
+// the distance to the border, from where the next chain agrees with it.
+// The matches of the later parts wait in small buffers on the stack, so
+// that all are reported in order; once a buffer fills up, the parts are
+// finished one by one.
 
-// scanDense scans with the dense table alone. A long text is scanned as
-// four parts at once, each part but the first starting early enough (the
-// longest term's length) to see every match that ends in it: four
-// independent chains of table lookups keep the processor busy where one
-// would wait on each lookup. Matches of the later parts wait in small
-// buffers on the stack so that all are reported in order; once a buffer
-// fills up, each part finishes on its own.
+// scanDense scans with the dense table alone.
 func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
-	text := buf.Text
-	n := len(text)
-	if n < interleaveMin || n < 8*m.maxLen {
-		if n >= twoMin && n >= 4*m.maxLen {
-			return m.scanTwo(dst, buf)
-		}
-		dst, _ = m.scanRange(dst, buf, 0, 0, n, 0)
-		return dst
+	n := len(buf.Text)
+	if n >= fourMin {
+		return m.scanFour(dst, buf)
 	}
-	tab, classes := m.tab, &m.classes
-	if len(tab) == 0 {
-		return dst
+	if n >= twoMin {
+		return m.scanTwo(dst, buf)
 	}
-	mask := uint(len(tab) - 1)
-	q := n / 4
-	var starts, bounds [4]int // where each chain starts scanning; where its own part starts
-	for k := range starts {
-		bounds[k] = k * q
-		starts[k] = max(bounds[k]-(m.maxLen-1), 0)
-	}
-	starts[0] = 0
-	t0 := text[starts[0] : starts[0]+q]
-	t1 := text[starts[1] : starts[1]+q][:len(t0)]
-	t2 := text[starts[2] : starts[2]+q][:len(t0)]
-	t3 := text[starts[3] : starts[3]+q][:len(t0)]
-	var pend [3]pending
-	var s0, s1, s2, s3 uint
-	i := 0
-	for ; i+8 <= len(t0) && max(pend[0].n, pend[1].n, pend[2].n) < pendingCap; i += 8 {
-		b0, b1, b2, b3 := (*[8]byte)(t0[i:]), (*[8]byte)(t1[i:]), (*[8]byte)(t2[i:]), (*[8]byte)(t3[i:])
-		r := [4]uint{s0, s1, s2, s3}
-		var acc uint
-		s0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[0]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[0]]))&mask])
-		acc |= s0 | s1 | s2 | s3
-		s0 = uint(tab[(s0+uint(classes[b0[1]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[1]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[1]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[1]]))&mask])
-		acc |= s0 | s1 | s2 | s3
-		s0 = uint(tab[(s0+uint(classes[b0[2]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[2]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[2]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[2]]))&mask])
-		acc |= s0 | s1 | s2 | s3
-		s0 = uint(tab[(s0+uint(classes[b0[3]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[3]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[3]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[3]]))&mask])
-		acc |= s0 | s1 | s2 | s3
-		s0 = uint(tab[(s0+uint(classes[b0[4]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[4]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[4]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[4]]))&mask])
-		acc |= s0 | s1 | s2 | s3
-		s0 = uint(tab[(s0+uint(classes[b0[5]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[5]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[5]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[5]]))&mask])
-		acc |= s0 | s1 | s2 | s3
-		s0 = uint(tab[(s0+uint(classes[b0[6]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[6]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[6]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[6]]))&mask])
-		acc |= s0 | s1 | s2 | s3
-		s0 = uint(tab[(s0+uint(classes[b0[7]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[7]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[7]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[7]]))&mask])
-		acc |= s0 | s1 | s2 | s3
-		if acc&1 != 0 {
-			dst, _ = m.replay(dst, buf, r[0], b0[:], i, 0)
-			m.hold(&pend[0], r[1], b1[:], starts[1]+i, bounds[1]+1)
-			m.hold(&pend[1], r[2], b2[:], starts[2]+i, bounds[2]+1)
-			m.hold(&pend[2], r[3], b3[:], starts[3]+i, bounds[3]+1)
-		}
-	}
-	st := [4]uint{s0, s1, s2, s3}
-	for k := 0; k < 4; k++ {
-		if k > 0 {
-			dst = m.flush(dst, buf, &pend[k-1])
-		}
-		end := n
-		if k < 3 {
-			end = bounds[k+1]
-		}
-		dst, _ = m.scanRange(dst, buf, st[k], starts[k]+i, end, bounds[k]+1)
-	}
-	return dst
-}
-
-// scanTwo is scanDense for a text of a post's length: two parts, the
-// second starting the longest term's length early; its matches wait in a
-// small buffer on the stack until the first part's are reported.
-func (m *Matcher) scanTwo(dst []Match, buf *textnorm.Buffer) []Match {
-	text := buf.Text
-	n := len(text)
-	h := n / 2
-	start1 := h - (m.maxLen - 1) // >= 0: n >= 4*maxLen
-	tab, classes := m.tab, &m.classes
-	if len(tab) == 0 {
-		return dst
-	}
-	mask := uint(len(tab) - 1)
-	t0 := text[:h]
-	t1 := text[start1 : start1+h][:len(t0)]
-	var pend pending
-	var s0, s1 uint
-	i := 0
-	for ; i+8 <= len(t0) && pend.n < pendingCap; i += 8 {
-		b0, b1 := (*[8]byte)(t0[i:]), (*[8]byte)(t1[i:])
-		r0, r1 := s0, s1
-		var acc uint
-		s0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
-		acc |= s0 | s1
-		s0 = uint(tab[(s0+uint(classes[b0[1]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[1]]))&mask])
-		acc |= s0 | s1
-		s0 = uint(tab[(s0+uint(classes[b0[2]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[2]]))&mask])
-		acc |= s0 | s1
-		s0 = uint(tab[(s0+uint(classes[b0[3]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[3]]))&mask])
-		acc |= s0 | s1
-		s0 = uint(tab[(s0+uint(classes[b0[4]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[4]]))&mask])
-		acc |= s0 | s1
-		s0 = uint(tab[(s0+uint(classes[b0[5]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[5]]))&mask])
-		acc |= s0 | s1
-		s0 = uint(tab[(s0+uint(classes[b0[6]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[6]]))&mask])
-		acc |= s0 | s1
-		s0 = uint(tab[(s0+uint(classes[b0[7]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[7]]))&mask])
-		acc |= s0 | s1
-		if acc&1 != 0 {
-			dst, _ = m.replay(dst, buf, r0, b0[:], i, 0)
-			m.hold(&pend, r1, b1[:], start1+i, h+1)
-		}
-	}
-	dst, _ = m.scanRange(dst, buf, s0, i, h, 0)
-	dst = m.flush(dst, buf, &pend)
-	dst, _ = m.scanRange(dst, buf, s1, start1+i, n, h+1)
+	dst, _ = m.scanRange(dst, buf, 0, 0, n)
 	return dst
 }
 
 // twoMin is the shortest text scanDense scans as two parts.
 const twoMin = 64
 
-// interleaveMin is the shortest text scanDense scans as four parts. On a
-// shorter one the chains would spend too much of their length re-reading
-// the bytes before their part (up to the longest term's length).
-const interleaveMin = 256
+// fourMin is the shortest text scanDense scans as four parts.
+const fourMin = 256
+
+// scanTwo scans buf.Text as two parts at once.
+func (m *Matcher) scanTwo(dst []Match, buf *textnorm.Buffer) []Match {
+	text := buf.Text
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst
+	}
+	mask := uint(len(tab) - 1)
+	q := len(text) / 2 &^ 7 // a whole number of blocks
+	t0, t1 := text[:q], text[q:]
+	var pend [1]pending
+	var s0, s1 uint
+	i := 0
+	for ; i+8 <= len(t0); i += 8 {
+		b0, b1 := t0[i:i+8:i+8], t1[i:i+8:i+8]
+		r0, r1 := s0, s1
+		var a0, a1 uint
+		s0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		s0 = uint(tab[(s0+uint(classes[b0[1]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[1]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		s0 = uint(tab[(s0+uint(classes[b0[2]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[2]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		s0 = uint(tab[(s0+uint(classes[b0[3]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[3]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		s0 = uint(tab[(s0+uint(classes[b0[4]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[4]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		s0 = uint(tab[(s0+uint(classes[b0[5]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[5]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		s0 = uint(tab[(s0+uint(classes[b0[6]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[6]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		s0 = uint(tab[(s0+uint(classes[b0[7]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[7]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		if (a0|a1)&1 != 0 {
+			if a0&1 != 0 {
+				dst, _ = m.replay(dst, buf, r0, b0, i)
+			}
+			if a1&1 != 0 {
+				m.hold(&pend[0], r1, b1, q+i)
+				if pend[0].n >= pendingCap {
+					i += 8
+					break
+				}
+			}
+		}
+	}
+	st := [2]uint{s0, s1}
+	return m.finish(dst, buf, st[:], pend[:], q, i)
+}
+
+// scanFour scans buf.Text as four parts at once.
+func (m *Matcher) scanFour(dst []Match, buf *textnorm.Buffer) []Match {
+	text := buf.Text
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst
+	}
+	mask := uint(len(tab) - 1)
+	q := len(text) / 4 &^ 7 // a whole number of blocks
+	t0, t1, t2, t3 := text[:q], text[q:], text[2*q:], text[3*q:]
+	var pend [3]pending
+	var s0, s1, s2, s3 uint
+	i := 0
+	for ; i+8 <= q; i += 8 {
+		b0, b1, b2, b3 := t0[i:i+8:i+8], t1[i:i+8:i+8], t2[i:i+8:i+8], t3[i:i+8:i+8]
+		r := [4]uint{s0, s1, s2, s3}
+		var a0, a1, a2, a3 uint
+		s0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[0]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[0]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		a2 |= s2
+		a3 |= s3
+		s0 = uint(tab[(s0+uint(classes[b0[1]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[1]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[1]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[1]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		a2 |= s2
+		a3 |= s3
+		s0 = uint(tab[(s0+uint(classes[b0[2]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[2]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[2]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[2]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		a2 |= s2
+		a3 |= s3
+		s0 = uint(tab[(s0+uint(classes[b0[3]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[3]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[3]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[3]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		a2 |= s2
+		a3 |= s3
+		s0 = uint(tab[(s0+uint(classes[b0[4]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[4]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[4]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[4]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		a2 |= s2
+		a3 |= s3
+		s0 = uint(tab[(s0+uint(classes[b0[5]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[5]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[5]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[5]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		a2 |= s2
+		a3 |= s3
+		s0 = uint(tab[(s0+uint(classes[b0[6]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[6]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[6]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[6]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		a2 |= s2
+		a3 |= s3
+		s0 = uint(tab[(s0+uint(classes[b0[7]]))&mask])
+		s1 = uint(tab[(s1+uint(classes[b1[7]]))&mask])
+		s2 = uint(tab[(s2+uint(classes[b2[7]]))&mask])
+		s3 = uint(tab[(s3+uint(classes[b3[7]]))&mask])
+		a0 |= s0
+		a1 |= s1
+		a2 |= s2
+		a3 |= s3
+		if (a0|a1|a2|a3)&1 != 0 {
+			if a0&1 != 0 {
+				dst, _ = m.replay(dst, buf, r[0], b0, i)
+			}
+			if a1&1 != 0 {
+				m.hold(&pend[0], r[1], b1, q+i)
+			}
+			if a2&1 != 0 {
+				m.hold(&pend[1], r[2], b2, 2*q+i)
+			}
+			if a3&1 != 0 {
+				m.hold(&pend[2], r[3], b3, 3*q+i)
+			}
+			if max(pend[0].n, pend[1].n, pend[2].n) >= pendingCap {
+				i += 8
+				break
+			}
+		}
+	}
+	st := [4]uint{s0, s1, s2, s3}
+	return m.finish(dst, buf, st[:], pend[:], q, i)
+}
+
+// finish completes the scan of buf.Text as len(st) parts of q bytes (the
+// last one up to the end of the text), whose chains are in states st
+// after the first i bytes of their parts, those but the first holding
+// their matches in pend.
+func (m *Matcher) finish(dst []Match, buf *textnorm.Buffer, st []uint, pend []pending, q, i int) []Match {
+	n := len(buf.Text)
+	s, pos := st[0], i // the scan has reported every match ending at pos or before
+	for k := 1; ; k++ {
+		end := n
+		if k < len(st) {
+			end = k * q
+		}
+		if pos < end {
+			dst, s = m.scanRange(dst, buf, s, pos, end)
+			pos = end
+		}
+		if k == len(st) {
+			return dst
+		}
+		dst, s, pos = m.cross(dst, buf, s, k*q, pos)
+		for _, e := range pend[k-1].buf[:pend[k-1].n] {
+			if int(e.end) > pos {
+				dst = m.report(dst, buf, e.state, int(e.end))
+			}
+		}
+		if pos <= k*q+i {
+			s, pos = st[k], k*q+i
+		}
+	}
+}
+
+// cross goes on scanning buf.Text from pos in state s, reporting the
+// matches, until the state is no deeper than pos-border (or the text
+// ends), and returns the state and the position. From there on, a chain
+// that started at border in the initial state is in the same state.
+func (m *Matcher) cross(dst []Match, buf *textnorm.Buffer, s uint, border, pos int) ([]Match, uint, int) {
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst, s, pos
+	}
+	mask := uint(len(tab) - 1)
+	shift := m.shift & 31
+	saturated := uint(1)<<(32-shift) - 1
+	for ; pos < len(buf.Text); pos++ {
+		if d := s >> shift; d != saturated && int(d) <= pos-border {
+			break
+		}
+		s = uint(tab[(s+uint(classes[buf.Text[pos]]))&mask])
+		if s&1 != 0 {
+			dst = m.report(dst, buf, m.state(s), pos+1)
+		}
+	}
+	return dst, s, pos
+}
 
 // pendingCap is how many matches a pending buffer takes before the scan
 // stops interleaving; a block adds at most 8 more.
-const pendingCap = 64
+const pendingCap = 16
 
 // pending holds the matches a later part found before the earlier parts
 // were reported.
@@ -772,39 +873,31 @@ type pending struct {
 	n   int
 }
 
-// hold scans block (at offset at in buf.Text) from the state at row
-// offset s and adds to p the states with output it reaches at an end of
-// minEnd or later.
-func (m *Matcher) hold(p *pending, s uint, block []byte, at, minEnd int) {
+// hold scans block (at offset at in buf.Text) from the state s (a row
+// offset) and adds to p the states with output it reaches.
+func (m *Matcher) hold(p *pending, s uint, block []byte, at int) {
 	tab, classes := m.tab, &m.classes
 	for k, c := range block {
 		s = uint(tab[(s+uint(classes[c]))&uint(len(tab)-1)])
-		if s&1 != 0 && at+k+1 >= minEnd {
+		if s&1 != 0 {
 			p.buf[p.n].end, p.buf[p.n].state = int32(at+k+1), m.state(s)
 			p.n++
 		}
 	}
 }
 
-// flush reports the matches held in p.
-func (m *Matcher) flush(dst []Match, buf *textnorm.Buffer, p *pending) []Match {
-	for _, e := range p.buf[:p.n] {
-		dst = m.report(dst, buf, e.state, int(e.end))
-	}
-	return dst
-}
-
-// scanRange scans text[from:to] from the state at row offset s, reporting
-// the matches that end at minEnd or later, and returns the final state.
-func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s uint, from, to, minEnd int) ([]Match, uint) {
+// scanRange scans buf.Text[from:to] from the state s (a row offset),
+// reporting the matches, and returns the final state.
+func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s uint, from, to int) ([]Match, uint) {
 	tab, classes := m.tab, &m.classes
 	if len(tab) == 0 {
 		return dst, s
 	}
 	mask := uint(len(tab) - 1)
 	t := buf.Text[from:to]
-	for len(t) >= 8 {
-		b := (*[8]byte)(t)
+	i := 0
+	for ; i+8 <= len(t); i += 8 {
+		b := t[i : i+8 : i+8]
 		r := s
 		var acc uint
 		s = uint(tab[(s+uint(classes[b[0]]))&mask])
@@ -824,22 +917,23 @@ func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s uint, from, to,
 		s = uint(tab[(s+uint(classes[b[7]]))&mask])
 		acc |= s
 		if acc&1 != 0 {
-			dst, _ = m.replay(dst, buf, r, b[:], from, minEnd)
+			dst, _ = m.replay(dst, buf, r, b, from+i)
 		}
-		t = t[8:]
-		from += 8
 	}
-	return m.replay(dst, buf, s, t, from, minEnd)
+	return m.replay(dst, buf, s, t[i:], from+i)
 }
 
-// replay scans block (at offset at in buf.Text) from the state at row
-// offset s, reporting the matches that end at minEnd or later, and
-// returns the final state.
-func (m *Matcher) replay(dst []Match, buf *textnorm.Buffer, s uint, block []byte, at, minEnd int) ([]Match, uint) {
+// replay scans block (at offset at in buf.Text) from the state s (a row
+// offset), reporting the matches, and returns the final state.
+func (m *Matcher) replay(dst []Match, buf *textnorm.Buffer, s uint, block []byte, at int) ([]Match, uint) {
 	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst, s
+	}
+	mask := uint(len(tab) - 1)
 	for k, c := range block {
-		s = uint(tab[(s+uint(classes[c]))&uint(len(tab)-1)])
-		if s&1 != 0 && at+k+1 >= minEnd {
+		s = uint(tab[(s+uint(classes[c]))&mask])
+		if s&1 != 0 {
 			dst = m.report(dst, buf, m.state(s), at+k+1)
 		}
 	}
