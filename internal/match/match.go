@@ -603,8 +603,9 @@ func (m *Matcher) scanSparse(dst []Match, buf *textnorm.Buffer, text []byte, at 
 // The dense scans read the text 8 bytes at a time: a step of a chain of
 // lookups is a load of the byte's class, an add, a mask (len(m.tab)-1,
 // which spares the bounds check) and a load of the next state's offset,
-// ORed into an accumulator. Only a block where the accumulator's low bit
-// says that a state had output is scanned again (replay) to report its
+// ORed into an accumulator. The loops that do so (run1, run2, run4) stop
+// before a block where the accumulator's low bit says that a state had
+// output, and the block is scanned again (replay, hold) to report its
 // matches.
 //
 // Each lookup of a chain waits on the one before, so a text of twoMin
@@ -640,171 +641,187 @@ const fourMin = 256
 // scanTwo scans buf.Text as two parts at once.
 func (m *Matcher) scanTwo(dst []Match, buf *textnorm.Buffer) []Match {
 	text := buf.Text
-	tab, classes := m.tab, &m.classes
-	if len(tab) == 0 {
-		return dst
-	}
-	mask := uint(len(tab) - 1)
 	q := len(text) / 2 &^ 7 // a whole number of blocks
-	t0, t1 := text[:q], text[q:]
 	var pend [1]pending
 	var s0, s1 uint
 	i := 0
-	for ; i+8 <= len(t0); i += 8 {
-		b0, b1 := t0[i:i+8:i+8], t1[i:i+8:i+8]
-		r0, r1 := s0, s1
-		var a0, a1 uint
-		s0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		s0 = uint(tab[(s0+uint(classes[b0[1]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[1]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		s0 = uint(tab[(s0+uint(classes[b0[2]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[2]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		s0 = uint(tab[(s0+uint(classes[b0[3]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[3]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		s0 = uint(tab[(s0+uint(classes[b0[4]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[4]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		s0 = uint(tab[(s0+uint(classes[b0[5]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[5]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		s0 = uint(tab[(s0+uint(classes[b0[6]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[6]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		s0 = uint(tab[(s0+uint(classes[b0[7]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[7]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		if (a0|a1)&1 != 0 {
-			if a0&1 != 0 {
-				dst, _ = m.replay(dst, buf, r0, b0, i)
-			}
-			if a1&1 != 0 {
-				m.hold(&pend[0], r1, b1, q+i)
-				if pend[0].n >= pendingCap {
-					i += 8
-					break
-				}
-			}
+	for {
+		var stop bool
+		i, s0, s1, stop = m.run2(text, q, i, s0, s1)
+		if !stop {
+			break
+		}
+		dst, s0 = m.replay(dst, buf, s0, text[i:i+8], i)
+		s1 = m.hold(&pend[0], s1, text[q+i:q+i+8], q+i)
+		i += 8
+		if pend[0].n >= pendingCap {
+			break
 		}
 	}
 	st := [2]uint{s0, s1}
 	return m.finish(dst, buf, st[:], pend[:], q, i)
 }
 
+// run2 steps the chains of text[i:q] and text[q+i:2*q] from states s0
+// and s1, 8 bytes at a time. It returns where it stopped (in the first
+// part), the states there, and whether it stopped before a block where a
+// state has output (or else at the end of the blocks).
+func (m *Matcher) run2(text []byte, q, i int, s0, s1 uint) (int, uint, uint, bool) {
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return i, s0, s1, false
+	}
+	mask := uint(len(tab) - 1)
+	t0, t1 := text[i:q], text[q+i:]
+	j := 0
+	for ; j+8 <= len(t0); j += 8 {
+		b0, b1 := t0[j:j+8:j+8], t1[j:j+8:j+8]
+		var x0, x1 uint
+		x0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
+		x1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
+		acc := x0 | x1
+		x0 = uint(tab[(x0+uint(classes[b0[1]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[1]]))&mask])
+		acc |= x0
+		acc |= x1
+		x0 = uint(tab[(x0+uint(classes[b0[2]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[2]]))&mask])
+		acc |= x0
+		acc |= x1
+		x0 = uint(tab[(x0+uint(classes[b0[3]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[3]]))&mask])
+		acc |= x0
+		acc |= x1
+		x0 = uint(tab[(x0+uint(classes[b0[4]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[4]]))&mask])
+		acc |= x0
+		acc |= x1
+		x0 = uint(tab[(x0+uint(classes[b0[5]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[5]]))&mask])
+		acc |= x0
+		acc |= x1
+		x0 = uint(tab[(x0+uint(classes[b0[6]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[6]]))&mask])
+		acc |= x0
+		acc |= x1
+		x0 = uint(tab[(x0+uint(classes[b0[7]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[7]]))&mask])
+		acc |= x0
+		acc |= x1
+		if acc&1 != 0 {
+			return i + j, s0, s1, true
+		}
+		s0, s1 = x0, x1
+	}
+	return i + j, s0, s1, false
+}
+
 // scanFour scans buf.Text as four parts at once.
 func (m *Matcher) scanFour(dst []Match, buf *textnorm.Buffer) []Match {
 	text := buf.Text
-	tab, classes := m.tab, &m.classes
-	if len(tab) == 0 {
-		return dst
-	}
-	mask := uint(len(tab) - 1)
 	q := len(text) / 4 &^ 7 // a whole number of blocks
-	t0, t1, t2, t3 := text[:q], text[q:], text[2*q:], text[3*q:]
 	var pend [3]pending
-	var s0, s1, s2, s3 uint
+	var st [4]uint
 	i := 0
-	for ; i+8 <= q; i += 8 {
-		b0, b1, b2, b3 := t0[i:i+8:i+8], t1[i:i+8:i+8], t2[i:i+8:i+8], t3[i:i+8:i+8]
-		r := [4]uint{s0, s1, s2, s3}
-		var a0, a1, a2, a3 uint
-		s0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[0]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[0]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		a2 |= s2
-		a3 |= s3
-		s0 = uint(tab[(s0+uint(classes[b0[1]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[1]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[1]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[1]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		a2 |= s2
-		a3 |= s3
-		s0 = uint(tab[(s0+uint(classes[b0[2]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[2]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[2]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[2]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		a2 |= s2
-		a3 |= s3
-		s0 = uint(tab[(s0+uint(classes[b0[3]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[3]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[3]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[3]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		a2 |= s2
-		a3 |= s3
-		s0 = uint(tab[(s0+uint(classes[b0[4]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[4]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[4]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[4]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		a2 |= s2
-		a3 |= s3
-		s0 = uint(tab[(s0+uint(classes[b0[5]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[5]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[5]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[5]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		a2 |= s2
-		a3 |= s3
-		s0 = uint(tab[(s0+uint(classes[b0[6]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[6]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[6]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[6]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		a2 |= s2
-		a3 |= s3
-		s0 = uint(tab[(s0+uint(classes[b0[7]]))&mask])
-		s1 = uint(tab[(s1+uint(classes[b1[7]]))&mask])
-		s2 = uint(tab[(s2+uint(classes[b2[7]]))&mask])
-		s3 = uint(tab[(s3+uint(classes[b3[7]]))&mask])
-		a0 |= s0
-		a1 |= s1
-		a2 |= s2
-		a3 |= s3
-		if (a0|a1|a2|a3)&1 != 0 {
-			if a0&1 != 0 {
-				dst, _ = m.replay(dst, buf, r[0], b0, i)
-			}
-			if a1&1 != 0 {
-				m.hold(&pend[0], r[1], b1, q+i)
-			}
-			if a2&1 != 0 {
-				m.hold(&pend[1], r[2], b2, 2*q+i)
-			}
-			if a3&1 != 0 {
-				m.hold(&pend[2], r[3], b3, 3*q+i)
-			}
-			if max(pend[0].n, pend[1].n, pend[2].n) >= pendingCap {
-				i += 8
-				break
-			}
+	for {
+		var stop bool
+		i, st, stop = m.run4(text, q, i, st)
+		if !stop {
+			break
+		}
+		dst, st[0] = m.replay(dst, buf, st[0], text[i:i+8], i)
+		for k := 1; k < 4; k++ {
+			at := k*q + i
+			st[k] = m.hold(&pend[k-1], st[k], text[at:at+8], at)
+		}
+		i += 8
+		if max(pend[0].n, pend[1].n, pend[2].n) >= pendingCap {
+			break
 		}
 	}
-	st := [4]uint{s0, s1, s2, s3}
 	return m.finish(dst, buf, st[:], pend[:], q, i)
+}
+
+// run4 is run2 for four parts of q bytes.
+func (m *Matcher) run4(text []byte, q, i int, st [4]uint) (int, [4]uint, bool) {
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return i, st, false
+	}
+	mask := uint(len(tab) - 1)
+	t0, t1, t2, t3 := text[i:q], text[q+i:], text[2*q+i:], text[3*q+i:]
+	s0, s1, s2, s3 := st[0], st[1], st[2], st[3]
+	j := 0
+	for ; j+8 <= len(t0); j += 8 {
+		b0, b1, b2, b3 := t0[j:j+8:j+8], t1[j:j+8:j+8], t2[j:j+8:j+8], t3[j:j+8:j+8]
+		var x0, x1, x2, x3 uint
+		x0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
+		x1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
+		x2 = uint(tab[(s2+uint(classes[b2[0]]))&mask])
+		x3 = uint(tab[(s3+uint(classes[b3[0]]))&mask])
+		acc := x0 | x1 | x2 | x3
+		x0 = uint(tab[(x0+uint(classes[b0[1]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[1]]))&mask])
+		x2 = uint(tab[(x2+uint(classes[b2[1]]))&mask])
+		x3 = uint(tab[(x3+uint(classes[b3[1]]))&mask])
+		acc |= x0
+		acc |= x1
+		acc |= x2
+		acc |= x3
+		x0 = uint(tab[(x0+uint(classes[b0[2]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[2]]))&mask])
+		x2 = uint(tab[(x2+uint(classes[b2[2]]))&mask])
+		x3 = uint(tab[(x3+uint(classes[b3[2]]))&mask])
+		acc |= x0
+		acc |= x1
+		acc |= x2
+		acc |= x3
+		x0 = uint(tab[(x0+uint(classes[b0[3]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[3]]))&mask])
+		x2 = uint(tab[(x2+uint(classes[b2[3]]))&mask])
+		x3 = uint(tab[(x3+uint(classes[b3[3]]))&mask])
+		acc |= x0
+		acc |= x1
+		acc |= x2
+		acc |= x3
+		x0 = uint(tab[(x0+uint(classes[b0[4]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[4]]))&mask])
+		x2 = uint(tab[(x2+uint(classes[b2[4]]))&mask])
+		x3 = uint(tab[(x3+uint(classes[b3[4]]))&mask])
+		acc |= x0
+		acc |= x1
+		acc |= x2
+		acc |= x3
+		x0 = uint(tab[(x0+uint(classes[b0[5]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[5]]))&mask])
+		x2 = uint(tab[(x2+uint(classes[b2[5]]))&mask])
+		x3 = uint(tab[(x3+uint(classes[b3[5]]))&mask])
+		acc |= x0
+		acc |= x1
+		acc |= x2
+		acc |= x3
+		x0 = uint(tab[(x0+uint(classes[b0[6]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[6]]))&mask])
+		x2 = uint(tab[(x2+uint(classes[b2[6]]))&mask])
+		x3 = uint(tab[(x3+uint(classes[b3[6]]))&mask])
+		acc |= x0
+		acc |= x1
+		acc |= x2
+		acc |= x3
+		x0 = uint(tab[(x0+uint(classes[b0[7]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[7]]))&mask])
+		x2 = uint(tab[(x2+uint(classes[b2[7]]))&mask])
+		x3 = uint(tab[(x3+uint(classes[b3[7]]))&mask])
+		acc |= x0
+		acc |= x1
+		acc |= x2
+		acc |= x3
+		if acc&1 != 0 {
+			return i + j, [4]uint{s0, s1, s2, s3}, true
+		}
+		s0, s1, s2, s3 = x0, x1, x2, x3
+	}
+	return i + j, [4]uint{s0, s1, s2, s3}, false
 }
 
 // finish completes the scan of buf.Text as len(st) parts of q bytes (the
@@ -874,53 +891,73 @@ type pending struct {
 }
 
 // hold scans block (at offset at in buf.Text) from the state s (a row
-// offset) and adds to p the states with output it reaches.
-func (m *Matcher) hold(p *pending, s uint, block []byte, at int) {
+// offset), adds to p the states with output it reaches, and returns the
+// final state.
+func (m *Matcher) hold(p *pending, s uint, block []byte, at int) uint {
 	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return s
+	}
+	mask := uint(len(tab) - 1)
 	for k, c := range block {
-		s = uint(tab[(s+uint(classes[c]))&uint(len(tab)-1)])
+		s = uint(tab[(s+uint(classes[c]))&mask])
 		if s&1 != 0 {
 			p.buf[p.n].end, p.buf[p.n].state = int32(at+k+1), m.state(s)
 			p.n++
 		}
 	}
+	return s
 }
 
 // scanRange scans buf.Text[from:to] from the state s (a row offset),
 // reporting the matches, and returns the final state.
 func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s uint, from, to int) ([]Match, uint) {
+	for {
+		var stop bool
+		from, s, stop = m.run1(buf.Text[:to], from, s)
+		if !stop {
+			break
+		}
+		dst, s = m.replay(dst, buf, s, buf.Text[from:from+8], from)
+		from += 8
+	}
+	return m.replay(dst, buf, s, buf.Text[from:to], from)
+}
+
+// run1 is run2 for one part, text[i:].
+func (m *Matcher) run1(text []byte, i int, s uint) (int, uint, bool) {
 	tab, classes := m.tab, &m.classes
 	if len(tab) == 0 {
-		return dst, s
+		return i, s, false
 	}
 	mask := uint(len(tab) - 1)
-	t := buf.Text[from:to]
-	i := 0
-	for ; i+8 <= len(t); i += 8 {
-		b := t[i : i+8 : i+8]
-		r := s
-		var acc uint
-		s = uint(tab[(s+uint(classes[b[0]]))&mask])
-		acc |= s
-		s = uint(tab[(s+uint(classes[b[1]]))&mask])
-		acc |= s
-		s = uint(tab[(s+uint(classes[b[2]]))&mask])
-		acc |= s
-		s = uint(tab[(s+uint(classes[b[3]]))&mask])
-		acc |= s
-		s = uint(tab[(s+uint(classes[b[4]]))&mask])
-		acc |= s
-		s = uint(tab[(s+uint(classes[b[5]]))&mask])
-		acc |= s
-		s = uint(tab[(s+uint(classes[b[6]]))&mask])
-		acc |= s
-		s = uint(tab[(s+uint(classes[b[7]]))&mask])
-		acc |= s
+	t := text[i:]
+	j := 0
+	for ; j+8 <= len(t); j += 8 {
+		b := t[j : j+8 : j+8]
+		var x uint
+		x = uint(tab[(s+uint(classes[b[0]]))&mask])
+		acc := x
+		x = uint(tab[(x+uint(classes[b[1]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[b[2]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[b[3]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[b[4]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[b[5]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[b[6]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[b[7]]))&mask])
+		acc |= x
 		if acc&1 != 0 {
-			dst, _ = m.replay(dst, buf, r, b, from+i)
+			return i + j, s, true
 		}
+		s = x
 	}
-	return m.replay(dst, buf, s, t[i:], from+i)
+	return i + j, s, false
 }
 
 // replay scans block (at offset at in buf.Text) from the state s (a row
