@@ -67,15 +67,17 @@
 // lookup per byte of text, no failure links followed. States beyond the
 // table's budget keep their own edges and fall back along failure links.
 //
-// With every state dense, the states with output are numbered last, so
-// that a step of the scan is one lookup and one addition, and whether the
-// new state has output a comparison beside them. Each byte's lookup
+// With every state dense, the table holds row offsets, those of the
+// states with output odd, in a power-of-two length: a step of the scan is
+// a load of the byte's class, an add, a mask and a lookup, and whether
+// the new state has output its low bit, ORed over blocks of 8 bytes; only
+// a block with output is stepped through again. Each byte's lookup
 // depends on the previous one, so one scan waits on each lookup most of
-// the time. A text of 64 bytes or more (and four times the longest term)
-// is therefore scanned as two parts at once, and one of 256 bytes or more
-// (and eight times the longest term) as four, each part but the first
-// starting the longest term's length early, so that it sees every match
-// ending in it; the matches are put back in order.
+// the time. A text of 64 bytes or more is therefore scanned as two parts
+// at once, each from the initial state; the first part's scan goes on past
+// the border as long as its state is deeper than the distance to it (the
+// table keeps each state's depth in its spare bits), and the matches are
+// put back in order.
 package match
 
 import (
@@ -157,12 +159,13 @@ type Matcher struct {
 	// offset plus a class masked by len(tab)-1 needs no bounds check (the
 	// padding is never read), and the bits of an entry above shift hold
 	// the depth of its state (the length of the text it stands for),
-	// saturated at their maximum.
-	tab     []uint32
-	shift   uint
-	stride  int
-	outFrom int32
-	outBase int
+	// saturated at maxDepth.
+	tab      []uint32
+	shift    uint
+	maxDepth uint
+	stride   int
+	outFrom  int32
+	outBase  int
 	// Sparse states (ids >= nDense): edges and failure links.
 	edgeStart []int32 // per sparse state, into edgeCls/edgeTo; one extra at the end
 	edgeCls   []uint8
@@ -461,7 +464,7 @@ func (m *Matcher) renumber(depth []int32) {
 	size := m.outBase + int(n-m.outFrom)*m.stride
 	m.shift = uint(bits.Len(uint(size - 1)))
 	tab := make([]uint32, 1<<m.shift)
-	maxDepth := int32(1)<<(32-m.shift) - 1
+	m.maxDepth = min(1<<(32-m.shift)-1, depthCap)
 	outStart := make([]int32, n+1)
 	outTerms := make([]int32, 0, len(m.outTerms))
 	fail, hasOut, dict := make([]int32, n), make([]bool, n), make([]int32, n)
@@ -469,7 +472,7 @@ func (m *Matcher) renumber(depth []int32) {
 		o := m.offset(int32(i))
 		for c := int32(0); c < nc; c++ {
 			to := m.dense[old*nc+c]
-			tab[int(o)+int(c)] = m.offset(newID[to]) | uint32(min(depth[to], maxDepth))<<m.shift
+			tab[int(o)+int(c)] = m.offset(newID[to]) | uint32(min(uint(depth[to]), m.maxDepth))<<m.shift
 		}
 		outStart[i] = int32(len(outTerms))
 		outTerms = append(outTerms, m.outTerms[m.outStart[old]:m.outStart[old+1]]...)
@@ -482,6 +485,9 @@ func (m *Matcher) renumber(depth []int32) {
 	m.tab, m.dense = tab, nil
 	m.outStart, m.outTerms, m.fail, m.hasOut, m.dict = outStart, outTerms, fail, hasOut, dict
 }
+
+// depthCap caps the depths in tab below what their bits hold, for tests.
+var depthCap uint = 1 << 31
 
 // offset returns the offset in tab of the row of state s.
 func (m *Matcher) offset(s int32) uint32 {
@@ -603,256 +609,215 @@ func (m *Matcher) scanSparse(dst []Match, buf *textnorm.Buffer, text []byte, at 
 // The dense scans read the text 8 bytes at a time: a step of a chain of
 // lookups is a load of the byte's class, an add, a mask (len(m.tab)-1,
 // which spares the bounds check) and a load of the next state's offset,
-// ORed into an accumulator. The loops that do so (run1, run2, run4) stop
-// before a block where the accumulator's low bit says that a state had
-// output, and the block is scanned again (replay, hold) to report its
-// matches.
+// ORed into an accumulator. Only a block where the accumulator's low bit
+// says that a state had output is stepped through again, to note the
+// states with output and where they were reached (hits); the loops that
+// do so (run1, run2) make no calls, and the hits are reported after.
 //
 // Each lookup of a chain waits on the one before, so a text of twoMin
-// bytes or more is cut into two parts (four from fourMin bytes), scanned
-// at once by independent chains, each from the initial state, that keep
-// the processor busy where one would wait on each lookup. A part's chain
-// does not see the terms that begin in the part before: the scan of that
-// part goes on past the border (cross) until its state is no deeper than
-// the distance to the border, from where the next chain agrees with it.
-// The matches of the later parts wait in small buffers on the stack, so
-// that all are reported in order; once a buffer fills up, the parts are
-// finished one by one.
+// bytes or more is cut into two parts, scanned at once by independent
+// chains, each from the initial state, that keep the processor busy where
+// one would wait on each lookup. The second chain does not see the terms
+// that begin in the first part: the scan of the first part goes on past
+// the border (cross) until its state is no deeper than the distance to
+// the border, from where the second chain agrees with it. Should the hits
+// of the second part fill up their buffer before the first part is done,
+// the parts are finished one after the other.
 
 // scanDense scans with the dense table alone.
 func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
+	var h0 hits
 	n := len(buf.Text)
-	if n >= fourMin {
-		return m.scanFour(dst, buf)
+	if n < twoMin {
+		dst, _ = m.scanRange(dst, buf, &h0, 0, 0, n)
+		return dst
 	}
-	if n >= twoMin {
-		return m.scanTwo(dst, buf)
+	text := buf.Text
+	q := n / 2 &^ 7 // a whole number of blocks
+	var h1 hits
+	var s0, s1 uint
+	i := 0
+	for {
+		i, s0, s1 = m.run2(text, q, i, s0, s1, &h0, &h1)
+		dst = m.flush(dst, buf, &h0, 0)
+		if i == q || h1.n > hitsFull {
+			break
+		}
 	}
-	dst, _ = m.scanRange(dst, buf, 0, 0, n)
+	// Finish the first part, go on past the border, report the second
+	// part's hits from there, and scan the rest from the end of the part
+	// of the second chain (or from where the first one got to).
+	dst, s := m.scanRange(dst, buf, &h0, s0, i, q)
+	dst, s, pos := m.cross(dst, buf, s, q, q)
+	dst = m.flush(dst, buf, &h1, pos)
+	if pos <= q+i {
+		s, pos = s1, q+i
+	}
+	dst, _ = m.scanRange(dst, buf, &h0, s, pos, n)
 	return dst
 }
 
 // twoMin is the shortest text scanDense scans as two parts.
 const twoMin = 64
 
-// fourMin is the shortest text scanDense scans as four parts.
-const fourMin = 256
+// hits are states with output (offsets in tab) a scan reached, and where
+// (the end of the match in buf.Text).
+type hits struct {
+	n int
+	h [hitsFull + 8]struct{ end, state uint32 }
+}
 
-// scanTwo scans buf.Text as two parts at once.
-func (m *Matcher) scanTwo(dst []Match, buf *textnorm.Buffer) []Match {
-	text := buf.Text
-	q := len(text) / 2 &^ 7 // a whole number of blocks
-	var pend [1]pending
-	var s0, s1 uint
-	i := 0
-	for {
-		var stop bool
-		i, s0, s1, stop = m.run2(text, q, i, s0, s1)
-		if !stop {
-			break
-		}
-		dst, s0 = m.replay(dst, buf, s0, text[i:i+8], i)
-		s1 = m.hold(&pend[0], s1, text[q+i:q+i+8], q+i)
-		i += 8
-		if pend[0].n >= pendingCap {
-			break
+// hitsFull is the number of hits after which a scan stops (to report
+// them): a block adds at most 8.
+const hitsFull = 8
+
+// flush reports the hits in h that end after pos, and empties h.
+func (m *Matcher) flush(dst []Match, buf *textnorm.Buffer, h *hits, pos int) []Match {
+	for _, e := range h.h[:min(h.n, len(h.h))] {
+		if int(e.end) > pos {
+			dst = m.report(dst, buf, m.state(uint(e.state)), int(e.end))
 		}
 	}
-	st := [2]uint{s0, s1}
-	return m.finish(dst, buf, st[:], pend[:], q, i)
+	h.n = 0
+	return dst
 }
 
 // run2 steps the chains of text[i:q] and text[q+i:2*q] from states s0
-// and s1, 8 bytes at a time. It returns where it stopped (in the first
-// part), the states there, and whether it stopped before a block where a
-// state has output (or else at the end of the blocks).
-func (m *Matcher) run2(text []byte, q, i int, s0, s1 uint) (int, uint, uint, bool) {
+// and s1, 8 bytes at a time, noting their hits in h0 and h1, until the
+// end of the parts or until h0 or h1 holds more than hitsFull hits. It
+// returns where it stopped (in the first part) and the states there.
+func (m *Matcher) run2(text []byte, q, i int, s0, s1 uint, h0, h1 *hits) (int, uint, uint) {
 	tab, classes := m.tab, &m.classes
 	if len(tab) == 0 {
-		return i, s0, s1, false
+		return i, s0, s1
 	}
 	mask := uint(len(tab) - 1)
 	t0, t1 := text[i:q], text[q+i:]
 	j := 0
-	for ; j+8 <= len(t0); j += 8 {
-		b0, b1 := t0[j:j+8:j+8], t1[j:j+8:j+8]
+	for ; j < len(t0)-7; j += 8 {
+		b1 := t1[j : j+8 : j+8]
 		var x0, x1 uint
-		x0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
+		x0 = uint(tab[(s0+uint(classes[t0[j+0]]))&mask])
 		x1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
-		acc := x0 | x1
-		x0 = uint(tab[(x0+uint(classes[b0[1]]))&mask])
+		a0 := x0
+		a1 := x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+1]]))&mask])
 		x1 = uint(tab[(x1+uint(classes[b1[1]]))&mask])
-		acc |= x0
-		acc |= x1
-		x0 = uint(tab[(x0+uint(classes[b0[2]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+2]]))&mask])
 		x1 = uint(tab[(x1+uint(classes[b1[2]]))&mask])
-		acc |= x0
-		acc |= x1
-		x0 = uint(tab[(x0+uint(classes[b0[3]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+3]]))&mask])
 		x1 = uint(tab[(x1+uint(classes[b1[3]]))&mask])
-		acc |= x0
-		acc |= x1
-		x0 = uint(tab[(x0+uint(classes[b0[4]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+4]]))&mask])
 		x1 = uint(tab[(x1+uint(classes[b1[4]]))&mask])
-		acc |= x0
-		acc |= x1
-		x0 = uint(tab[(x0+uint(classes[b0[5]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+5]]))&mask])
 		x1 = uint(tab[(x1+uint(classes[b1[5]]))&mask])
-		acc |= x0
-		acc |= x1
-		x0 = uint(tab[(x0+uint(classes[b0[6]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+6]]))&mask])
 		x1 = uint(tab[(x1+uint(classes[b1[6]]))&mask])
-		acc |= x0
-		acc |= x1
-		x0 = uint(tab[(x0+uint(classes[b0[7]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+7]]))&mask])
 		x1 = uint(tab[(x1+uint(classes[b1[7]]))&mask])
-		acc |= x0
-		acc |= x1
-		if acc&1 != 0 {
-			return i + j, s0, s1, true
+		a0 |= x0
+		a1 |= x1
+		if (a0|a1)&1 != 0 {
+			// Step through the block again, noting the hits.
+			x0, x1 = s0, s1
+			for k := 0; k < 8; k++ {
+				x0 = uint(tab[(x0+uint(classes[t0[j+k]]))&mask])
+				if x0&1 != 0 && h0.n < len(h0.h) {
+					h0.h[h0.n].end, h0.h[h0.n].state = uint32(i+j+k+1), uint32(x0)
+					h0.n++
+				}
+				x1 = uint(tab[(x1+uint(classes[b1[k]]))&mask])
+				if x1&1 != 0 && h1.n < len(h1.h) {
+					h1.h[h1.n].end, h1.h[h1.n].state = uint32(q+i+j+k+1), uint32(x1)
+					h1.n++
+				}
+			}
+			if max(h0.n, h1.n) > hitsFull {
+				return i + j + 8, x0, x1
+			}
 		}
 		s0, s1 = x0, x1
 	}
-	return i + j, s0, s1, false
+	return i + j, s0, s1
 }
 
-// scanFour scans buf.Text as four parts at once.
-func (m *Matcher) scanFour(dst []Match, buf *textnorm.Buffer) []Match {
-	text := buf.Text
-	q := len(text) / 4 &^ 7 // a whole number of blocks
-	var pend [3]pending
-	var st [4]uint
-	i := 0
-	for {
-		var stop bool
-		i, st, stop = m.run4(text, q, i, st)
-		if !stop {
-			break
-		}
-		dst, st[0] = m.replay(dst, buf, st[0], text[i:i+8], i)
-		for k := 1; k < 4; k++ {
-			at := k*q + i
-			st[k] = m.hold(&pend[k-1], st[k], text[at:at+8], at)
-		}
-		i += 8
-		if max(pend[0].n, pend[1].n, pend[2].n) >= pendingCap {
-			break
-		}
+// scanRange scans buf.Text[from:to] from the state s (a row offset),
+// reporting the matches (h is empty scratch space), and returns the final
+// state.
+func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, h *hits, s uint, from, to int) ([]Match, uint) {
+	for to-from >= 8 {
+		from, s = m.run1(buf.Text[:to], from, s, h)
+		dst = m.flush(dst, buf, h, 0)
 	}
-	return m.finish(dst, buf, st[:], pend[:], q, i)
-}
-
-// run4 is run2 for four parts of q bytes.
-func (m *Matcher) run4(text []byte, q, i int, st [4]uint) (int, [4]uint, bool) {
 	tab, classes := m.tab, &m.classes
 	if len(tab) == 0 {
-		return i, st, false
+		return dst, s
 	}
 	mask := uint(len(tab) - 1)
-	t0, t1, t2, t3 := text[i:q], text[q+i:], text[2*q+i:], text[3*q+i:]
-	s0, s1, s2, s3 := st[0], st[1], st[2], st[3]
-	j := 0
-	for ; j+8 <= len(t0); j += 8 {
-		b0, b1, b2, b3 := t0[j:j+8:j+8], t1[j:j+8:j+8], t2[j:j+8:j+8], t3[j:j+8:j+8]
-		var x0, x1, x2, x3 uint
-		x0 = uint(tab[(s0+uint(classes[b0[0]]))&mask])
-		x1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
-		x2 = uint(tab[(s2+uint(classes[b2[0]]))&mask])
-		x3 = uint(tab[(s3+uint(classes[b3[0]]))&mask])
-		acc := x0 | x1 | x2 | x3
-		x0 = uint(tab[(x0+uint(classes[b0[1]]))&mask])
-		x1 = uint(tab[(x1+uint(classes[b1[1]]))&mask])
-		x2 = uint(tab[(x2+uint(classes[b2[1]]))&mask])
-		x3 = uint(tab[(x3+uint(classes[b3[1]]))&mask])
-		acc |= x0
-		acc |= x1
-		acc |= x2
-		acc |= x3
-		x0 = uint(tab[(x0+uint(classes[b0[2]]))&mask])
-		x1 = uint(tab[(x1+uint(classes[b1[2]]))&mask])
-		x2 = uint(tab[(x2+uint(classes[b2[2]]))&mask])
-		x3 = uint(tab[(x3+uint(classes[b3[2]]))&mask])
-		acc |= x0
-		acc |= x1
-		acc |= x2
-		acc |= x3
-		x0 = uint(tab[(x0+uint(classes[b0[3]]))&mask])
-		x1 = uint(tab[(x1+uint(classes[b1[3]]))&mask])
-		x2 = uint(tab[(x2+uint(classes[b2[3]]))&mask])
-		x3 = uint(tab[(x3+uint(classes[b3[3]]))&mask])
-		acc |= x0
-		acc |= x1
-		acc |= x2
-		acc |= x3
-		x0 = uint(tab[(x0+uint(classes[b0[4]]))&mask])
-		x1 = uint(tab[(x1+uint(classes[b1[4]]))&mask])
-		x2 = uint(tab[(x2+uint(classes[b2[4]]))&mask])
-		x3 = uint(tab[(x3+uint(classes[b3[4]]))&mask])
-		acc |= x0
-		acc |= x1
-		acc |= x2
-		acc |= x3
-		x0 = uint(tab[(x0+uint(classes[b0[5]]))&mask])
-		x1 = uint(tab[(x1+uint(classes[b1[5]]))&mask])
-		x2 = uint(tab[(x2+uint(classes[b2[5]]))&mask])
-		x3 = uint(tab[(x3+uint(classes[b3[5]]))&mask])
-		acc |= x0
-		acc |= x1
-		acc |= x2
-		acc |= x3
-		x0 = uint(tab[(x0+uint(classes[b0[6]]))&mask])
-		x1 = uint(tab[(x1+uint(classes[b1[6]]))&mask])
-		x2 = uint(tab[(x2+uint(classes[b2[6]]))&mask])
-		x3 = uint(tab[(x3+uint(classes[b3[6]]))&mask])
-		acc |= x0
-		acc |= x1
-		acc |= x2
-		acc |= x3
-		x0 = uint(tab[(x0+uint(classes[b0[7]]))&mask])
-		x1 = uint(tab[(x1+uint(classes[b1[7]]))&mask])
-		x2 = uint(tab[(x2+uint(classes[b2[7]]))&mask])
-		x3 = uint(tab[(x3+uint(classes[b3[7]]))&mask])
-		acc |= x0
-		acc |= x1
-		acc |= x2
-		acc |= x3
-		if acc&1 != 0 {
-			return i + j, [4]uint{s0, s1, s2, s3}, true
+	for ; from < to; from++ {
+		s = uint(tab[(s+uint(classes[buf.Text[from]]))&mask])
+		if s&1 != 0 {
+			dst = m.report(dst, buf, m.state(s), from+1)
 		}
-		s0, s1, s2, s3 = x0, x1, x2, x3
 	}
-	return i + j, [4]uint{s0, s1, s2, s3}, false
+	return dst, s
 }
 
-// finish completes the scan of buf.Text as len(st) parts of q bytes (the
-// last one up to the end of the text), whose chains are in states st
-// after the first i bytes of their parts, those but the first holding
-// their matches in pend.
-func (m *Matcher) finish(dst []Match, buf *textnorm.Buffer, st []uint, pend []pending, q, i int) []Match {
-	n := len(buf.Text)
-	s, pos := st[0], i // the scan has reported every match ending at pos or before
-	for k := 1; ; k++ {
-		end := n
-		if k < len(st) {
-			end = k * q
-		}
-		if pos < end {
-			dst, s = m.scanRange(dst, buf, s, pos, end)
-			pos = end
-		}
-		if k == len(st) {
-			return dst
-		}
-		dst, s, pos = m.cross(dst, buf, s, k*q, pos)
-		for _, e := range pend[k-1].buf[:pend[k-1].n] {
-			if int(e.end) > pos {
-				dst = m.report(dst, buf, e.state, int(e.end))
+// run1 is run2 for one part, text[i:], as far as its last whole block.
+func (m *Matcher) run1(text []byte, i int, s uint, h *hits) (int, uint) {
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return len(text), s
+	}
+	mask := uint(len(tab) - 1)
+	t := text[i:]
+	j := 0
+	for ; j < len(t)-7; j += 8 {
+		var x uint
+		x = uint(tab[(s+uint(classes[t[j+0]]))&mask])
+		acc := x
+		x = uint(tab[(x+uint(classes[t[j+1]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+2]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+3]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+4]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+5]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+6]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+7]]))&mask])
+		acc |= x
+		if acc&1 != 0 {
+			x = s
+			for k := 0; k < 8; k++ {
+				x = uint(tab[(x+uint(classes[t[j+k]]))&mask])
+				if x&1 != 0 && h.n < len(h.h) {
+					h.h[h.n].end, h.h[h.n].state = uint32(i+j+k+1), uint32(x)
+					h.n++
+				}
+			}
+			if h.n > hitsFull {
+				return i + j + 8, x
 			}
 		}
-		if pos <= k*q+i {
-			s, pos = st[k], k*q+i
-		}
+		s = x
 	}
+	return i + j, s
 }
 
 // cross goes on scanning buf.Text from pos in state s, reporting the
@@ -865,8 +830,7 @@ func (m *Matcher) cross(dst []Match, buf *textnorm.Buffer, s uint, border, pos i
 		return dst, s, pos
 	}
 	mask := uint(len(tab) - 1)
-	shift := m.shift & 31
-	saturated := uint(1)<<(32-shift) - 1
+	shift, saturated := m.shift&31, m.maxDepth
 	for ; pos < len(buf.Text); pos++ {
 		if d := s >> shift; d != saturated && int(d) <= pos-border {
 			break
@@ -877,104 +841,6 @@ func (m *Matcher) cross(dst []Match, buf *textnorm.Buffer, s uint, border, pos i
 		}
 	}
 	return dst, s, pos
-}
-
-// pendingCap is how many matches a pending buffer takes before the scan
-// stops interleaving; a block adds at most 8 more.
-const pendingCap = 16
-
-// pending holds the matches a later part found before the earlier parts
-// were reported.
-type pending struct {
-	buf [pendingCap + 8]struct{ end, state int32 }
-	n   int
-}
-
-// hold scans block (at offset at in buf.Text) from the state s (a row
-// offset), adds to p the states with output it reaches, and returns the
-// final state.
-func (m *Matcher) hold(p *pending, s uint, block []byte, at int) uint {
-	tab, classes := m.tab, &m.classes
-	if len(tab) == 0 {
-		return s
-	}
-	mask := uint(len(tab) - 1)
-	for k, c := range block {
-		s = uint(tab[(s+uint(classes[c]))&mask])
-		if s&1 != 0 {
-			p.buf[p.n].end, p.buf[p.n].state = int32(at+k+1), m.state(s)
-			p.n++
-		}
-	}
-	return s
-}
-
-// scanRange scans buf.Text[from:to] from the state s (a row offset),
-// reporting the matches, and returns the final state.
-func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s uint, from, to int) ([]Match, uint) {
-	for {
-		var stop bool
-		from, s, stop = m.run1(buf.Text[:to], from, s)
-		if !stop {
-			break
-		}
-		dst, s = m.replay(dst, buf, s, buf.Text[from:from+8], from)
-		from += 8
-	}
-	return m.replay(dst, buf, s, buf.Text[from:to], from)
-}
-
-// run1 is run2 for one part, text[i:].
-func (m *Matcher) run1(text []byte, i int, s uint) (int, uint, bool) {
-	tab, classes := m.tab, &m.classes
-	if len(tab) == 0 {
-		return i, s, false
-	}
-	mask := uint(len(tab) - 1)
-	t := text[i:]
-	j := 0
-	for ; j+8 <= len(t); j += 8 {
-		b := t[j : j+8 : j+8]
-		var x uint
-		x = uint(tab[(s+uint(classes[b[0]]))&mask])
-		acc := x
-		x = uint(tab[(x+uint(classes[b[1]]))&mask])
-		acc |= x
-		x = uint(tab[(x+uint(classes[b[2]]))&mask])
-		acc |= x
-		x = uint(tab[(x+uint(classes[b[3]]))&mask])
-		acc |= x
-		x = uint(tab[(x+uint(classes[b[4]]))&mask])
-		acc |= x
-		x = uint(tab[(x+uint(classes[b[5]]))&mask])
-		acc |= x
-		x = uint(tab[(x+uint(classes[b[6]]))&mask])
-		acc |= x
-		x = uint(tab[(x+uint(classes[b[7]]))&mask])
-		acc |= x
-		if acc&1 != 0 {
-			return i + j, s, true
-		}
-		s = x
-	}
-	return i + j, s, false
-}
-
-// replay scans block (at offset at in buf.Text) from the state s (a row
-// offset), reporting the matches, and returns the final state.
-func (m *Matcher) replay(dst []Match, buf *textnorm.Buffer, s uint, block []byte, at int) ([]Match, uint) {
-	tab, classes := m.tab, &m.classes
-	if len(tab) == 0 {
-		return dst, s
-	}
-	mask := uint(len(tab) - 1)
-	for k, c := range block {
-		s = uint(tab[(s+uint(classes[c]))&mask])
-		if s&1 != 0 {
-			dst = m.report(dst, buf, m.state(s), at+k+1)
-		}
-	}
-	return dst, s
 }
 
 // report appends the terms that end at state s, at end in buf.Text, that
@@ -996,15 +862,9 @@ func (m *Matcher) reportIn(dst []Match, buf *textnorm.Buffer, text []byte, at []
 		for _, ti := range m.outTerms[m.outStart[s]:m.outStart[s+1]] {
 			t := &m.terms[ti]
 			start := end - t.n
-			if t.wordStart && start > 0 {
-				if r, _ := utf8.DecodeLastRune(text[:start]); isWord(r) {
-					continue
-				}
-			}
-			if t.wordEnd && end < len(text) {
-				if r, _ := utf8.DecodeRune(text[end:]); isWord(r) {
-					continue
-				}
+			if t.wordStart && start > 0 && wordBefore(text, start) ||
+				t.wordEnd && end < len(text) && wordAt(text, end) {
+				continue
 			}
 			ns, ne := start, end
 			if at != nil {
@@ -1064,6 +924,29 @@ func (m *Matcher) check(t *term, buf *textnorm.Buffer, text []byte, at []int32, 
 		}
 	}
 	return true
+}
+
+// wordBefore reports whether the character before text[i] is a letter
+// or a digit.
+func wordBefore(text []byte, i int) bool {
+	if c := text[i-1]; c < utf8.RuneSelf {
+		return asciiWord(c)
+	}
+	r, _ := utf8.DecodeLastRune(text[:i])
+	return isWord(r)
+}
+
+// wordAt reports whether the character at text[i] is a letter or a digit.
+func wordAt(text []byte, i int) bool {
+	if c := text[i]; c < utf8.RuneSelf {
+		return asciiWord(c)
+	}
+	r, _ := utf8.DecodeRune(text[i:])
+	return isWord(r)
+}
+
+func asciiWord(c byte) bool {
+	return c|0x20 >= 'a' && c|0x20 <= 'z' || c >= '0' && c <= '9'
 }
 
 func isWord(r rune) bool {
