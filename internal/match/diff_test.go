@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cmkit/cmkit/internal/textnorm"
+	"github.com/stretchr/testify/require"
 )
 
 // The differential tests compare Matcher with the frozen reference
@@ -214,4 +215,28 @@ func FuzzFindAgainstReference(f *testing.F) {
 			t.Fatalf("%q in %q: %s", list, text, d)
 		}
 	})
+}
+
+// TestCrossSaturated: with the depths in the table saturated at 2 (as
+// they are, at 127 or more, in a table of 2^25 entries), the scan of a
+// part still goes on past its border for as long as needed.
+func TestCrossSaturated(t *testing.T) {
+	depthCap = 2
+	defer func() { depthCap = 1 << 31 }()
+	moderation := append(benchTerms(2000), Term{ID: -1, Text: "idiota", WholeWord: true}, Term{ID: -3, Text: "hell", WholeWord: true})
+	long := []Term{{ID: 1, Text: strings.Repeat("ab", 40)}, {ID: 2, Text: "b" + strings.Repeat("a", 70) + "c"}, {ID: 3, Text: "aaa"}}
+	var buf, rbuf textnorm.Buffer
+	for _, p := range []diffPair{
+		newDiffPair(t, "moderation", moderation, allOn, denseBudget),
+		newDiffPair(t, "long", long, textnorm.Options{}, denseBudget),
+	} {
+		require.Equal(t, uint(2), p.m.maxDepth)
+		texts := append(diffTexts(), strings.Repeat("ab", 100), strings.Repeat("ab", 33)+strings.Repeat("ab", 60),
+			"b"+strings.Repeat("a", 70)+"c"+strings.Repeat("x", 100), strings.Repeat("x", 20)+"b"+strings.Repeat("a", 70)+"c"+strings.Repeat("x", 40))
+		for _, s := range texts {
+			if d := p.diff(&buf, &rbuf, s); d != "" {
+				t.Fatalf("%s, %q: %s", p.name, s, d)
+			}
+		}
+	}
 }

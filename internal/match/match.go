@@ -67,19 +67,22 @@
 // lookup per byte of text, no failure links followed. States beyond the
 // table's budget keep their own edges and fall back along failure links.
 //
-// With every state dense, the states with output are numbered last, so
-// that a step of the scan is one lookup and one addition, and whether the
-// new state has output a comparison beside them. Each byte's lookup
+// With every state dense, the table holds row offsets, those of the
+// states with output odd, in a power-of-two length: a step of the scan is
+// a load of the byte's class, an add, a mask and a lookup, and whether
+// the new state has output its low bit, ORed over blocks of 8 bytes; only
+// a block with output is stepped through again. Each byte's lookup
 // depends on the previous one, so one scan waits on each lookup most of
-// the time. A text of 64 bytes or more (and four times the longest term)
-// is therefore scanned as two parts at once, and one of 256 bytes or more
-// (and eight times the longest term) as four, each part but the first
-// starting the longest term's length early, so that it sees every match
-// ending in it; the matches are put back in order.
+// the time. A text of 64 bytes or more is therefore scanned as two parts
+// at once, each from the initial state; the first part's scan goes on past
+// the border as long as its state is deeper than the distance to it (the
+// table keeps each state's depth in its spare bits), and the matches are
+// put back in order.
 package match
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -139,18 +142,30 @@ type Matcher struct {
 	terms   []term
 	classes [256]uint8
 	nc      int32 // number of byte classes
-	// dense holds the rows of states 0..nDense-1: for state s and class c,
-	// dense[s*nc+c] is the next state. When every state is dense (sparse
-	// is false) it is the next state's row offset (target*nc), and the
-	// states with output are numbered last, from outFrom: Scan runs on
-	// offsets alone, and an offset of outOff (outFrom*nc) or more has
-	// output. Otherwise it is the target's id, with outFlag set when the
-	// target has output.
-	dense   []int32
-	nDense  int32
-	sparse  bool
-	outFrom int32
-	outOff  int
+	// dense holds the rows of states 0..nDense-1 of an automaton too big
+	// to be all dense (sparse is true): for state s and class c,
+	// dense[s*nc+c] is the next state's id, with outFlag set when it has
+	// output.
+	dense  []int32
+	nDense int32
+	sparse bool
+	// tab is the table of an all-dense automaton (sparse is false),
+	// written as row offsets: tab[o+c] is the offset of the row of the
+	// state after the one at offset o on class c. The states with output
+	// are numbered last, from outFrom. Rows are stride (nc rounded up to
+	// even) entries apart; those of the states with output start at odd
+	// offsets, from outBase, the others at even ones: an offset's low bit
+	// says whether its state has output. len(tab) is 1<<shift, so that an
+	// offset plus a class masked by len(tab)-1 needs no bounds check (the
+	// padding is never read), and the bits of an entry above shift hold
+	// the depth of its state (the length of the text it stands for),
+	// saturated at maxDepth.
+	tab      []uint32
+	shift    uint
+	maxDepth uint
+	stride   int
+	outFrom  int32
+	outBase  int
 	// Sparse states (ids >= nDense): edges and failure links.
 	edgeStart []int32 // per sparse state, into edgeCls/edgeTo; one extra at the end
 	edgeCls   []uint8
@@ -335,10 +350,12 @@ func (m *Matcher) build(normed []string) {
 	// Breadth-first order, so that the dense states are the shallow ones.
 	order := make([]int32, 0, n)
 	newID := make([]int32, n)
+	depth := make([]int32, n) // by breadth-first id
 	order = append(order, 0)
 	for i := 0; i < len(order); i++ {
 		for c := nodes[order[i]].child; c >= 0; c = nodes[c].sibling {
 			newID[c] = int32(len(order))
+			depth[len(order)] = depth[i] + 1
 			order = append(order, c)
 		}
 	}
@@ -409,7 +426,7 @@ func (m *Matcher) build(normed []string) {
 		}
 	}
 	if !m.sparse {
-		m.renumber()
+		m.renumber(depth)
 		return
 	}
 	// Mark targets with output.
@@ -422,10 +439,11 @@ func (m *Matcher) build(normed []string) {
 
 // renumber numbers the states of an all-dense automaton anew, those with
 // output last (from outFrom), the others in their breadth-first order,
-// and writes the dense table as row offsets: the scan's chain of lookups
-// is then a load and an add per byte, and whether a state has output a
-// comparison beside it.
-func (m *Matcher) renumber() {
+// and writes the dense table as row offsets into tab (see Matcher.tab):
+// the scan's chain of lookups is then a load, an add and a mask per byte,
+// and whether a state has output its offset's low bit. depth holds the
+// states' depths by their breadth-first ids.
+func (m *Matcher) renumber(depth []int32) {
 	n := int32(len(m.fail))
 	nc := m.nc
 	order := make([]int32, 0, n)
@@ -441,14 +459,20 @@ func (m *Matcher) renumber() {
 			}
 		}
 	}
-	m.outOff = int(m.outFrom) * int(nc)
-	dense := make([]int32, len(m.dense))
+	m.stride = int(nc) + int(nc)&1
+	m.outBase = int(m.outFrom)*m.stride + 1
+	size := m.outBase + int(n-m.outFrom)*m.stride
+	m.shift = uint(bits.Len(uint(size - 1)))
+	tab := make([]uint32, 1<<m.shift)
+	m.maxDepth = min(1<<(32-m.shift)-1, depthCap)
 	outStart := make([]int32, n+1)
 	outTerms := make([]int32, 0, len(m.outTerms))
 	fail, hasOut, dict := make([]int32, n), make([]bool, n), make([]int32, n)
 	for i, old := range order {
+		o := m.offset(int32(i))
 		for c := int32(0); c < nc; c++ {
-			dense[int32(i)*nc+c] = newID[m.dense[old*nc+c]] * nc
+			to := m.dense[old*nc+c]
+			tab[int(o)+int(c)] = m.offset(newID[to]) | uint32(min(uint(depth[to]), m.maxDepth))<<m.shift
 		}
 		outStart[i] = int32(len(outTerms))
 		outTerms = append(outTerms, m.outTerms[m.outStart[old]:m.outStart[old+1]]...)
@@ -458,7 +482,29 @@ func (m *Matcher) renumber() {
 		}
 	}
 	outStart[n] = int32(len(outTerms))
-	m.dense, m.outStart, m.outTerms, m.fail, m.hasOut, m.dict = dense, outStart, outTerms, fail, hasOut, dict
+	m.tab, m.dense = tab, nil
+	m.outStart, m.outTerms, m.fail, m.hasOut, m.dict = outStart, outTerms, fail, hasOut, dict
+}
+
+// depthCap caps the depths in tab below what their bits hold, for tests.
+var depthCap uint = 1 << 31
+
+// offset returns the offset in tab of the row of state s.
+func (m *Matcher) offset(s int32) uint32 {
+	if s < m.outFrom {
+		return uint32(int(s) * m.stride)
+	}
+	return uint32(m.outBase + int(s-m.outFrom)*m.stride)
+}
+
+// state returns the state whose row is at offset o in tab (an entry of
+// tab: its depth bits are ignored).
+func (m *Matcher) state(o uint) int32 {
+	o &= uint(len(m.tab) - 1)
+	if o&1 == 0 {
+		return int32(o / uint(m.stride))
+	}
+	return m.outFrom + int32((o-uint(m.outBase))/uint(m.stride))
 }
 
 // next returns the state after s on class c (state ids, no flags), during
@@ -513,12 +559,16 @@ func (m *Matcher) Scan(dst []Match, buf *textnorm.Buffer) []Match {
 
 // scanJoined scans the joined words of buf with the dense table.
 func (m *Matcher) scanJoined(dst []Match, buf *textnorm.Buffer, text []byte, at []int32) []Match {
-	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
-	s := 0
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst
+	}
+	mask := uint(len(tab) - 1)
+	s := uint(0)
 	for i, c := range text {
-		s = int(dense[s+int(classes[c])])
-		if s >= outOff {
-			dst = m.reportIn(dst, buf, text, at, int32(s/nc), i+1)
+		s = uint(tab[(s+uint(classes[c]))&mask])
+		if s&1 != 0 {
+			dst = m.reportIn(dst, buf, text, at, m.state(s), i+1)
 		}
 	}
 	return dst
@@ -556,164 +606,241 @@ func (m *Matcher) scanSparse(dst []Match, buf *textnorm.Buffer, text []byte, at 
 	return dst
 }
 
-// scanDense scans with the dense table alone. A long text is scanned as
-// four parts at once, each part but the first starting early enough (the
-// longest term's length) to see every match that ends in it: four
-// independent chains of table lookups keep the processor busy where one
-// would wait on each lookup. Matches of the later parts wait in small
-// buffers on the stack so that all are reported in order; a part whose
-// buffer fills up finishes on its own afterwards.
+// The dense scans read the text 8 bytes at a time: a step of a chain of
+// lookups is a load of the byte's class, an add, a mask (len(m.tab)-1,
+// which spares the bounds check) and a load of the next state's offset,
+// ORed into an accumulator. Only a block where the accumulator's low bit
+// says that a state had output is stepped through again, to note the
+// states with output and where they were reached (hits); the loops that
+// do so (run1, run2) make no calls, and the hits are reported after.
+//
+// Each lookup of a chain waits on the one before, so a text of twoMin
+// bytes or more is cut into two parts, scanned at once by independent
+// chains, each from the initial state, that keep the processor busy where
+// one would wait on each lookup. The second chain does not see the terms
+// that begin in the first part: the scan of the first part goes on past
+// the border (cross) until its state is no deeper than the distance to
+// the border, from where the second chain agrees with it. Should the hits
+// of the second part fill up their buffer before the first part is done,
+// the parts are finished one after the other.
+
+// scanDense scans with the dense table alone.
 func (m *Matcher) scanDense(dst []Match, buf *textnorm.Buffer) []Match {
-	text := buf.Text
-	n := len(text)
-	if n < interleaveMin || n < 8*m.maxLen {
-		if n >= twoMin && n >= 4*m.maxLen {
-			return m.scanTwo(dst, buf)
-		}
-		dst, _ = m.scanRange(dst, buf, 0, 0, n, 0)
+	var h0 hits
+	n := len(buf.Text)
+	if n < twoMin {
+		dst, _ = m.scanRange(dst, buf, &h0, 0, 0, n)
 		return dst
 	}
-	q := n / 4
-	var starts, bounds [4]int // where each chain starts scanning; where its own part starts
-	for k := range starts {
-		bounds[k] = k * q
-		starts[k] = max(bounds[k]-(m.maxLen-1), 0)
-	}
-	starts[0] = 0
-	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
-	t0 := text[starts[0] : starts[0]+q]
-	t1 := text[starts[1] : starts[1]+q]
-	t2 := text[starts[2] : starts[2]+q]
-	t3 := text[starts[3] : starts[3]+q]
-	pend := [3]pending{{lost: -1}, {lost: -1}, {lost: -1}}
-	var st [4]int32
-	s0, s1, s2, s3 := 0, 0, 0, 0
-	i := 0
-	for ; i < len(t0); i++ {
-		s0 = int(dense[s0+int(classes[t0[i]])])
-		s1 = int(dense[s1+int(classes[t1[i]])])
-		s2 = int(dense[s2+int(classes[t2[i]])])
-		s3 = int(dense[s3+int(classes[t3[i]])])
-		if max(s0, s1, s2, s3) < outOff {
-			continue
-		}
-		if s0 >= outOff {
-			dst = m.report(dst, buf, int32(s0/nc), i+1)
-		}
-		full := false
-		for k, s := range [3]int{s1, s2, s3} {
-			if s >= outOff && starts[k+1]+i >= bounds[k+1] {
-				if !pend[k].add(int32(starts[k+1]+i+1), int32(s/nc)) {
-					full = true
-				}
-			}
-		}
-		if full {
-			i++
-			break
-		}
-	}
-	st[0], st[1], st[2], st[3] = int32(s0), int32(s1), int32(s2), int32(s3)
-	for k := 0; k < 4; k++ {
-		if k > 0 {
-			p := &pend[k-1]
-			for _, e := range p.buf[:p.n] {
-				dst = m.report(dst, buf, e.state, int(e.end))
-			}
-			if p.lost >= 0 {
-				dst = m.report(dst, buf, p.lostState, int(p.lost))
-			}
-		}
-		end := n
-		if k < 3 {
-			end = bounds[k+1]
-		}
-		dst, _ = m.scanRange(dst, buf, st[k], starts[k]+i, end, bounds[k]+1)
-	}
-	return dst
-}
-
-// scanTwo is scanDense for a text of a post's length: two parts, the
-// second starting the longest term's length early; its matches wait in a
-// small buffer on the stack until the first part's are reported.
-func (m *Matcher) scanTwo(dst []Match, buf *textnorm.Buffer) []Match {
 	text := buf.Text
-	n := len(text)
-	h := n / 2
-	start1 := h - (m.maxLen - 1) // >= 0: n >= 4*maxLen
-	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
-	t0 := text[:h]
-	t1 := text[start1 : start1+h]
-	var pend pending
-	pend.lost = -1
-	s0, s1 := 0, 0
+	q := n / 2 &^ 7 // a whole number of blocks
+	var h1 hits
+	var s0, s1 uint
 	i := 0
-	for ; i < len(t0); i++ {
-		s0 = int(dense[s0+int(classes[t0[i]])])
-		s1 = int(dense[s1+int(classes[t1[i]])])
-		if max(s0, s1) < outOff {
-			continue
-		}
-		if s0 >= outOff {
-			dst = m.report(dst, buf, int32(s0/nc), i+1)
-		}
-		if s1 >= outOff && start1+i >= h && !pend.add(int32(start1+i+1), int32(s1/nc)) {
-			i++
+	for {
+		i, s0, s1 = m.run2(text, q, i, s0, s1, &h0, &h1)
+		dst = m.flush(dst, buf, &h0, 0)
+		if i == q || h1.n > hitsFull {
 			break
 		}
 	}
-	dst, _ = m.scanRange(dst, buf, int32(s0), i, h, 0)
-	for _, e := range pend.buf[:pend.n] {
-		dst = m.report(dst, buf, e.state, int(e.end))
+	// Finish the first part, go on past the border, report the second
+	// part's hits from there, and scan the rest from the end of the part
+	// of the second chain (or from where the first one got to).
+	dst, s := m.scanRange(dst, buf, &h0, s0, i, q)
+	dst, s, pos := m.cross(dst, buf, s, q, q)
+	dst = m.flush(dst, buf, &h1, pos)
+	if pos <= q+i {
+		s, pos = s1, q+i
 	}
-	if pend.lost >= 0 {
-		dst = m.report(dst, buf, pend.lostState, int(pend.lost))
-	}
-	dst, _ = m.scanRange(dst, buf, int32(s1), start1+i, n, h+1)
+	dst, _ = m.scanRange(dst, buf, &h0, s, pos, n)
 	return dst
 }
 
 // twoMin is the shortest text scanDense scans as two parts.
 const twoMin = 64
 
-// interleaveMin is the shortest text scanDense scans as four parts. On a
-// shorter one the chains would spend too much of their length re-reading
-// the bytes before their part (up to the longest term's length).
-const interleaveMin = 256
-
-// pending holds the matches a later part found before the earlier parts
-// were reported.
-type pending struct {
-	buf       [64]struct{ end, state int32 }
-	n         int
-	lost      int32 // a match that did not fit (its end), or -1
-	lostState int32
+// hits are states with output (offsets in tab) a scan reached, and where
+// (the end of the match in buf.Text).
+type hits struct {
+	n int
+	h [hitsFull + 8]struct{ end, state uint32 }
 }
 
-// add records a match; when the buffer is full it keeps it aside and
-// reports false, and the scan stops interleaving.
-func (p *pending) add(end, state int32) bool {
-	if p.n < len(p.buf) {
-		p.buf[p.n].end, p.buf[p.n].state = end, state
-		p.n++
-		return true
-	}
-	p.lost, p.lostState = end, state
-	return false
-}
+// hitsFull is the number of hits after which a scan stops (to report
+// them): a block adds at most 8.
+const hitsFull = 8
 
-// scanRange scans text[from:to] from the state at row offset s, reporting
-// the matches that end at minEnd or later, and returns the final state.
-func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, s int32, from, to, minEnd int) ([]Match, int32) {
-	dense, nc, outOff, classes := m.dense, int(m.nc), m.outOff, &m.classes
-	st := int(s)
-	for i, c := range buf.Text[from:to] {
-		st = int(dense[st+int(classes[c])])
-		if st >= outOff && from+i+1 >= minEnd {
-			dst = m.report(dst, buf, int32(st/nc), from+i+1)
+// flush reports the hits in h that end after pos, and empties h.
+func (m *Matcher) flush(dst []Match, buf *textnorm.Buffer, h *hits, pos int) []Match {
+	for _, e := range h.h[:min(h.n, len(h.h))] {
+		if int(e.end) > pos {
+			dst = m.report(dst, buf, m.state(uint(e.state)), int(e.end))
 		}
 	}
-	return dst, int32(st)
+	h.n = 0
+	return dst
+}
+
+// run2 steps the chains of text[i:q] and text[q+i:2*q] from states s0
+// and s1, 8 bytes at a time, noting their hits in h0 and h1, until the
+// end of the parts or until h0 or h1 holds more than hitsFull hits. It
+// returns where it stopped (in the first part) and the states there.
+func (m *Matcher) run2(text []byte, q, i int, s0, s1 uint, h0, h1 *hits) (int, uint, uint) {
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return i, s0, s1
+	}
+	mask := uint(len(tab) - 1)
+	t0, t1 := text[i:q], text[q+i:]
+	j := 0
+	for ; j < len(t0)-7; j += 8 {
+		b1 := t1[j : j+8 : j+8]
+		var x0, x1 uint
+		x0 = uint(tab[(s0+uint(classes[t0[j+0]]))&mask])
+		x1 = uint(tab[(s1+uint(classes[b1[0]]))&mask])
+		a0 := x0
+		a1 := x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+1]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[1]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+2]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[2]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+3]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[3]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+4]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[4]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+5]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[5]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+6]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[6]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		x0 = uint(tab[(x0+uint(classes[t0[j+7]]))&mask])
+		x1 = uint(tab[(x1+uint(classes[b1[7]]))&mask])
+		a0 |= x0
+		a1 |= x1
+		if (a0|a1)&1 != 0 {
+			// Step through the block again, noting the hits.
+			x0, x1 = s0, s1
+			for k := 0; k < 8; k++ {
+				x0 = uint(tab[(x0+uint(classes[t0[j+k]]))&mask])
+				if x0&1 != 0 && h0.n < len(h0.h) {
+					h0.h[h0.n].end, h0.h[h0.n].state = uint32(i+j+k+1), uint32(x0)
+					h0.n++
+				}
+				x1 = uint(tab[(x1+uint(classes[b1[k]]))&mask])
+				if x1&1 != 0 && h1.n < len(h1.h) {
+					h1.h[h1.n].end, h1.h[h1.n].state = uint32(q+i+j+k+1), uint32(x1)
+					h1.n++
+				}
+			}
+			if max(h0.n, h1.n) > hitsFull {
+				return i + j + 8, x0, x1
+			}
+		}
+		s0, s1 = x0, x1
+	}
+	return i + j, s0, s1
+}
+
+// scanRange scans buf.Text[from:to] from the state s (a row offset),
+// reporting the matches (h is empty scratch space), and returns the final
+// state.
+func (m *Matcher) scanRange(dst []Match, buf *textnorm.Buffer, h *hits, s uint, from, to int) ([]Match, uint) {
+	for to-from >= 8 {
+		from, s = m.run1(buf.Text[:to], from, s, h)
+		dst = m.flush(dst, buf, h, 0)
+	}
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst, s
+	}
+	mask := uint(len(tab) - 1)
+	for ; from < to; from++ {
+		s = uint(tab[(s+uint(classes[buf.Text[from]]))&mask])
+		if s&1 != 0 {
+			dst = m.report(dst, buf, m.state(s), from+1)
+		}
+	}
+	return dst, s
+}
+
+// run1 is run2 for one part, text[i:], as far as its last whole block.
+func (m *Matcher) run1(text []byte, i int, s uint, h *hits) (int, uint) {
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return len(text), s
+	}
+	mask := uint(len(tab) - 1)
+	t := text[i:]
+	j := 0
+	for ; j < len(t)-7; j += 8 {
+		var x uint
+		x = uint(tab[(s+uint(classes[t[j+0]]))&mask])
+		acc := x
+		x = uint(tab[(x+uint(classes[t[j+1]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+2]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+3]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+4]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+5]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+6]]))&mask])
+		acc |= x
+		x = uint(tab[(x+uint(classes[t[j+7]]))&mask])
+		acc |= x
+		if acc&1 != 0 {
+			x = s
+			for k := 0; k < 8; k++ {
+				x = uint(tab[(x+uint(classes[t[j+k]]))&mask])
+				if x&1 != 0 && h.n < len(h.h) {
+					h.h[h.n].end, h.h[h.n].state = uint32(i+j+k+1), uint32(x)
+					h.n++
+				}
+			}
+			if h.n > hitsFull {
+				return i + j + 8, x
+			}
+		}
+		s = x
+	}
+	return i + j, s
+}
+
+// cross goes on scanning buf.Text from pos in state s, reporting the
+// matches, until the state is no deeper than pos-border (or the text
+// ends), and returns the state and the position. From there on, a chain
+// that started at border in the initial state is in the same state.
+func (m *Matcher) cross(dst []Match, buf *textnorm.Buffer, s uint, border, pos int) ([]Match, uint, int) {
+	tab, classes := m.tab, &m.classes
+	if len(tab) == 0 {
+		return dst, s, pos
+	}
+	mask := uint(len(tab) - 1)
+	shift, saturated := m.shift&31, m.maxDepth
+	for ; pos < len(buf.Text); pos++ {
+		if d := s >> shift; d != saturated && int(d) <= pos-border {
+			break
+		}
+		s = uint(tab[(s+uint(classes[buf.Text[pos]]))&mask])
+		if s&1 != 0 {
+			dst = m.report(dst, buf, m.state(s), pos+1)
+		}
+	}
+	return dst, s, pos
 }
 
 // report appends the terms that end at state s, at end in buf.Text, that
@@ -735,15 +862,9 @@ func (m *Matcher) reportIn(dst []Match, buf *textnorm.Buffer, text []byte, at []
 		for _, ti := range m.outTerms[m.outStart[s]:m.outStart[s+1]] {
 			t := &m.terms[ti]
 			start := end - t.n
-			if t.wordStart && start > 0 {
-				if r, _ := utf8.DecodeLastRune(text[:start]); isWord(r) {
-					continue
-				}
-			}
-			if t.wordEnd && end < len(text) {
-				if r, _ := utf8.DecodeRune(text[end:]); isWord(r) {
-					continue
-				}
+			if t.wordStart && start > 0 && wordBefore(text, start) ||
+				t.wordEnd && end < len(text) && wordAt(text, end) {
+				continue
 			}
 			ns, ne := start, end
 			if at != nil {
@@ -803,6 +924,29 @@ func (m *Matcher) check(t *term, buf *textnorm.Buffer, text []byte, at []int32, 
 		}
 	}
 	return true
+}
+
+// wordBefore reports whether the character before text[i] is a letter
+// or a digit.
+func wordBefore(text []byte, i int) bool {
+	if c := text[i-1]; c < utf8.RuneSelf {
+		return asciiWord(c)
+	}
+	r, _ := utf8.DecodeLastRune(text[:i])
+	return isWord(r)
+}
+
+// wordAt reports whether the character at text[i] is a letter or a digit.
+func wordAt(text []byte, i int) bool {
+	if c := text[i]; c < utf8.RuneSelf {
+		return asciiWord(c)
+	}
+	r, _ := utf8.DecodeRune(text[i:])
+	return isWord(r)
+}
+
+func asciiWord(c byte) bool {
+	return c|0x20 >= 'a' && c|0x20 <= 'z' || c >= '0' && c <= '9'
 }
 
 func isWord(r rune) bool {

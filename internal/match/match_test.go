@@ -315,13 +315,13 @@ func FuzzFind(f *testing.F) {
 				}
 			}
 		}
-		// A long text is scanned in four interleaved parts: the same
-		// matches, in the same order, as one plain scan.
-		for _, size := range []int{interleaveMin, 2048} {
+		// A long text is scanned in interleaved parts: the same matches,
+		// in the same order, as one plain scan.
+		for _, size := range []int{twoMin, 256, 2048} {
 			long := strings.Repeat(text+" ", size/(len(text)+1)+1)
 			m.Normalizer().Normalize(&buf, long)
 			parts := m.Scan(nil, &buf)
-			plain, _ := m.scanRange(nil, &buf, 0, 0, len(buf.Text), 0)
+			plain, _ := m.scanRange(nil, &buf, &hits{}, 0, 0, len(buf.Text))
 			if len(parts) != len(plain) {
 				t.Fatalf("%q: interleaved scan found %d, plain %d", long, len(parts), len(plain))
 			}
@@ -347,14 +347,17 @@ func TestTwoHalves(t *testing.T) {
 		strings.Repeat("b c cab ", 400),
 		// Just long enough to be scanned in parts, with matches across
 		// their bounds.
-		strings.Repeat("abc", interleaveMin/3+1),
-		strings.Repeat("b c cab ", interleaveMin/8+1),
-		strings.Repeat("x", interleaveMin/2) + "abcabc" + strings.Repeat("y", interleaveMin/2),
+		strings.Repeat("abc", 256/3+1),
+		strings.Repeat("b c cab ", 256/8+1),
+		strings.Repeat("x", 256/2) + "abcabc" + strings.Repeat("y", 256/2),
+		strings.Repeat("abc", twoMin/3+1),
+		strings.Repeat("b c cab ", twoMin/8+1),
+		strings.Repeat("x", twoMin/2-3) + "abcabc" + strings.Repeat("y", twoMin/2),
 	} {
 		var buf textnorm.Buffer
 		m.Normalizer().Normalize(&buf, text)
 		got := m.Scan(nil, &buf)
-		want, _ := m.scanRange(nil, &buf, 0, 0, len(buf.Text), 0)
+		want, _ := m.scanRange(nil, &buf, &hits{}, 0, 0, len(buf.Text))
 		require.Equal(t, len(want), len(got), "%d bytes", len(text))
 		for i := range want {
 			require.Equal(t, want[i], got[i], "%d bytes, match %d", len(text), i)
