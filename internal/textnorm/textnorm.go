@@ -772,18 +772,6 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			an, tokStart = 0, -1
 			continue
 		}
-		if c < utf8.RuneSelf && (fastClass[c] == fPunct || fastClass[c] == fLeet && !(leetOn && leetSymbol(src, j, c, tokStart >= 0))) {
-			// Punctuation, as optsRun writes it: it ends the word (spaceOK
-			// says that the word has no l33t to read).
-			if !spaceOK {
-				break
-			}
-			t[w], s[w] = c, int32(j)
-			w++
-			j++
-			an, tokStart = 0, -1
-			continue
-		}
 		if c >= utf8.RuneSelf {
 			if c < 0xc2 || c > 0xdf || j+1 >= len(src) || src[j+1]&0xc0 != 0x80 {
 				break
@@ -847,6 +835,18 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 		}
 		cnt := bits.TrailingZeros64(bad) >> 3
 		if cnt == 0 {
+			if fastClass[c] == fPunct || fastClass[c] == fLeet && !(leetOn && leetSymbol(src, j, c, tokStart >= 0)) {
+				// Punctuation, as optsRun writes it: it ends the word (spaceOK
+				// says that the word has no l33t to read).
+				if !spaceOK {
+					break
+				}
+				t[w], s[w] = c, int32(j)
+				w++
+				j++
+				an, tokStart = 0, -1
+				continue
+			}
 			break
 		}
 		binary.LittleEndian.PutUint64(t[w:w+8], y)
