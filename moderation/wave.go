@@ -23,110 +23,95 @@ const minWaveWords = 3
 // fewer than minWaveWords words.
 //
 // The text is read 64 bytes at a time: wordBits marks the bytes that
-// belong to words, and the places where the marks change, word starts and
-// ends in turn, are listed in pos; every few blocks, and at the end,
-// hashWords hashes the words listed and counts the bits of their hashes.
+// belong to words, and the words are taken from the marks in order, each
+// hashed and its bits counted (see simhashState) as soon as it ends.
 func simhash(text []byte) uint64 {
-	var pos [simhashBatch + 64]uint16 // where the marks change, from org
 	var sh simhashState
-	org := 0          // the position pos counts from
-	np := 0           // entries in pos
-	start := -1       // where a word that began before org starts, -1 for none
+	start := -1       // where a word that began in an earlier block starts, -1 for none
 	prev := uint64(0) // 1 when the byte before the block is in a word
 	var carry uint64  // word bits, in the next block, of the bytes of this block's last character
 	skip := 0         // how many bytes at the start of the block continue the previous block's last character
-	// base goes up to len(text) included, so that a word that ends the
-	// text ends at a change of marks too.
-	for base := 0; base <= len(text); base += 64 {
+	// The bits of the hashes of the last k words, counted in 4-bit lanes
+	// (see simhashState); k < 15 between words, so that adding them to
+	// sh in batches of 15 makes sh.pending reach 255 exactly.
+	var nib0, nib1, nib2, nib3 uint64
+	k := 0
+	for base := 0; base < len(text); base += 64 {
 		var m uint64
 		m, carry, skip = wordBits(text, base, carry, skip)
-		t := m ^ (m<<1 | prev) // bit k: text[base+k] starts a word or follows one
+		before := m<<1 | prev
+		starts := m &^ before // bit k: a word starts at text[base+k]
+		ends := before &^ m   // bit k: a word ends right before text[base+k]
 		prev = m >> 63
-		off := uint16(base - org)
-		for t != 0 {
-			pos[np] = off + uint16(bits.TrailingZeros64(t))
-			np++
-			t &= t - 1
-		}
-		if np < simhashBatch && base+64 <= len(text) {
-			continue
-		}
-		// Hash the words listed; a word not ended yet stays for later.
-		p := pos[:np]
-		if start >= 0 && len(p) > 0 {
-			sh.word(text, start, org+int(p[0]))
+		if start >= 0 {
+			if ends == 0 {
+				continue // the word goes on through the block
+			}
+			h := wordHash(text, start, base+bits.TrailingZeros64(ends))
 			start = -1
-			p = p[1:]
+			nib0 += h & lanes4
+			nib1 += h >> 1 & lanes4
+			nib2 += h >> 2 & lanes4
+			nib3 += h >> 3 & lanes4
+			if k++; k == 15 {
+				sh.n += k
+				sh.addNibbles(nib0, nib1, nib2, nib3, k)
+				nib0, nib1, nib2, nib3, k = 0, 0, 0, 0, 0
+			}
 		}
-		if len(p)&1 == 1 {
-			start = org + int(p[len(p)-1])
-			p = p[:len(p)-1]
+		for starts != 0 {
+			s := bits.TrailingZeros64(starts)
+			starts &= starts - 1
+			r := ends >> s // s < 64; the word's end is the lowest bit of r
+			if r == 0 {
+				start = base + s // the word goes on into the next block
+				break
+			}
+			i, j := base+s, base+s+bits.TrailingZeros64(r)
+			var h uint64
+			if size := uint(j - i); size <= 8 && uint(i)+8 <= uint(len(text)) {
+				// The word's bytes (none of them zero), mixed: wordHash's
+				// common case, inlined.
+				h = mix64(binary.LittleEndian.Uint64(text[i:]) & (^uint64(0) >> ((64 - 8*size) & 63)))
+			} else {
+				h = wordHash(text, i, j)
+			}
+			nib0 += h & lanes4
+			nib1 += h >> 1 & lanes4
+			nib2 += h >> 2 & lanes4
+			nib3 += h >> 3 & lanes4
+			if k++; k == 15 {
+				sh.n += k
+				sh.addNibbles(nib0, nib1, nib2, nib3, k)
+				nib0, nib1, nib2, nib3, k = 0, 0, 0, 0, 0
+			}
 		}
-		sh.words(text, org, p)
-		org, np = base+64, 0
+	}
+	if start >= 0 {
+		h := wordHash(text, start, len(text))
+		nib0 += h & lanes4
+		nib1 += h >> 1 & lanes4
+		nib2 += h >> 2 & lanes4
+		nib3 += h >> 3 & lanes4
+		k++ // at most 15: a full batch was added
+	}
+	if k > 0 {
+		sh.n += k
+		sh.addNibbles(nib0, nib1, nib2, nib3, k)
 	}
 	return sh.fingerprint()
 }
 
-// simhashBatch is how many changes of marks simhash lists before it
-// hashes their words (at most 64 more come with each block).
-const simhashBatch = 192
-
-// simhashState counts the bits of the hashes of a text's words: the
-// bytes of acc are 8-bit lanes, emptied into total when pending, which
-// bounds the counts since, reaches 255.
+// simhashState counts the bits of the hashes of a text's words: simhash
+// counts up to 15 words in 4-bit lanes (a nibble of nibJ counts bit J of
+// its four bits), then adds them to the 8-bit lanes of acc (addNibbles),
+// which are emptied into total when pending, which bounds the counts
+// since, reaches 255.
 type simhashState struct {
 	acc     [8]uint64 // acc[j], byte k: how many hashes have bit 8k+j set, since the last flush
 	n       int       // words
 	pending int       // at least the most any lane of acc counts
 	total   *[64]int
-}
-
-// words counts the words text[org+p[2i]:org+p[2i+1]], 15 at a time: a
-// first loop hashes them, a second counts the bits of the hashes in 4-bit
-// lanes (a nibble of nibJ counts bit J of its four), then added to the
-// 8-bit lanes. Two short loops rather than one, so that the Go compiler
-// keeps the variables of each in registers.
-func (sh *simhashState) words(text []byte, org int, p []uint16) {
-	var hs [15]uint64
-	for len(p) >= 2 {
-		batch := min(len(p)/2, len(hs), 255-sh.pending)
-		h := hs[:batch]
-		q := p[:2*batch]
-		rare := 0 // bit i: h[i] is for wordHash
-		for i := range h {
-			s, e := org+int(q[2*i]), org+int(q[2*i+1])
-			if size := uint(e - s); size <= 8 && uint(s)+8 <= uint(len(text)) {
-				// The word's bytes (none of them zero), mixed.
-				x := binary.LittleEndian.Uint64(text[s:]) & (^uint64(0) >> ((64 - 8*size) & 63))
-				h[i] = mix64(x)
-			} else {
-				rare |= 1 << i
-			}
-		}
-		for rare != 0 {
-			i := bits.TrailingZeros(uint(rare))
-			rare &= rare - 1
-			h[i] = wordHash(text, org+int(q[2*i]), org+int(q[2*i+1]))
-		}
-		p = p[2*batch:]
-		var nib0, nib1, nib2, nib3 uint64
-		for _, x := range h {
-			nib0 += x & lanes4
-			nib1 += x >> 1 & lanes4
-			nib2 += x >> 2 & lanes4
-			nib3 += x >> 3 & lanes4
-		}
-		sh.n += batch
-		sh.addNibbles(nib0, nib1, nib2, nib3, batch)
-	}
-}
-
-// word counts the word text[s:e].
-func (sh *simhashState) word(text []byte, s, e int) {
-	sh.n++
-	h := wordHash(text, s, e)
-	sh.addNibbles(h&lanes4, h>>1&lanes4, h>>2&lanes4, h>>3&lanes4, 1)
 }
 
 const lanes4 = 0x1111111111111111

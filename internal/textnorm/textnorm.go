@@ -526,7 +526,7 @@ func (n Normalizer) optsRun(st *state, src string) {
 				// Words of letters: see wordRun. When it leaves the
 				// character to the code below, that writes it.
 				spaceOK := !(leet && tokLeet) && (!joinSep || j >= st.joinUntil)
-				j2, w2, an2, ts2 := wordRun(t, s, src, j, w, an, tokStart, collapse, spaceOK, joinSep)
+				j2, w2, an2, ts2 := wordRun(t, s, src, j, w, an, tokStart, collapse, spaceOK, joinSep, leet)
 				if j2 != j {
 					if ts2 < 0 {
 						tokLetter, tokLeet = false, false
@@ -746,21 +746,28 @@ func (n Normalizer) optsRun(st *state, src string) {
 
 // wordRun writes, from src[j], the words of letters that optsRun leaves
 // to it: ASCII letters up to eight at a time, the characters of two bytes
-// that fold to one ASCII letter or to nothing, and the single spaces
-// between words that spaceOK allows and, with needTwo (JoinSeparated),
-// only after two letters or more, so that join finds nothing. It
-// returns where it stopped, the length written, and the new an and
-// tokStart of optsRun; it stops, and leaves to optsRun, at any other
-// character and at a letter that may continue a run (collapse).
-func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, spaceOK, needTwo bool) (int, int, int, int) {
+// that fold to one ASCII letter or to nothing, the spaces that spaceOK
+// allows and, with needTwo (JoinSeparated), only where join finds nothing
+// (after two letters or more, or joinIdle), and, with spaceOK, the
+// punctuation that is no separator and, without leetOn or where
+// leetSymbol says no, the l33t symbols. It returns where it stopped, the
+// length written, and the new an and tokStart of optsRun; it stops, and
+// leaves to optsRun, at any other character and at a letter that may
+// continue a run (collapse).
+func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, spaceOK, needTwo, leetOn bool) (int, int, int, int) {
 	for j < len(src) {
 		c := src[j]
 		if c == ' ' {
-			if !spaceOK || needTwo && an < 2 || w == 0 || t[w-1] == ' ' {
+			// As optsRun writes a space: not when join may have a look
+			// (needTwo, fewer than two letters before, and no joinIdle),
+			// and collapsed after a space.
+			if !spaceOK || w == 0 || needTwo && an < 2 && !joinIdle(src, j) {
 				break
 			}
-			t[w], s[w] = ' ', int32(j)
-			w++
+			if t[w-1] != ' ' {
+				t[w], s[w] = ' ', int32(j)
+				w++
+			}
 			j++
 			an, tokStart = 0, -1
 			continue
@@ -828,6 +835,18 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 		}
 		cnt := bits.TrailingZeros64(bad) >> 3
 		if cnt == 0 {
+			if fastClass[c] == fPunct || fastClass[c] == fLeet && !(leetOn && leetSymbol(src, j, c, tokStart >= 0)) {
+				// Punctuation, as optsRun writes it: it ends the word (spaceOK
+				// says that the word has no l33t to read).
+				if !spaceOK {
+					break
+				}
+				t[w], s[w] = c, int32(j)
+				w++
+				j++
+				an, tokStart = 0, -1
+				continue
+			}
 			break
 		}
 		binary.LittleEndian.PutUint64(t[w:w+8], y)
