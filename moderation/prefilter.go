@@ -3,6 +3,7 @@ package moderation
 import (
 	"math/bits"
 	"regexp/syntax"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -40,17 +41,30 @@ func newPrefilter(pattern string) rePrefilter {
 	re = re.Simplify()
 	var cands [][]rune
 	var walk func(*syntax.Regexp)
+	// add keeps each set once: Simplify expands x{n} into n copies of
+	// x, and minCount below walks the whole tree once per set.
+	add := func(set []rune) {
+		if len(set) > 2*maxPrefilterRanges {
+			return
+		}
+		for _, c := range cands {
+			if slices.Equal(c, set) {
+				return
+			}
+		}
+		cands = append(cands, set)
+	}
 	walk = func(n *syntax.Regexp) {
 		switch n.Op {
 		case syntax.OpLiteral:
 			for _, r := range n.Rune {
 				if set := litSet(r, n.Flags&syntax.FoldCase != 0); set != nil {
-					cands = append(cands, set)
+					add(set)
 				}
 			}
 		case syntax.OpCharClass:
 			if asciiRanges(n.Rune) {
-				cands = append(cands, n.Rune)
+				add(n.Rune)
 			}
 		}
 		for _, s := range n.Sub {
@@ -60,9 +74,6 @@ func newPrefilter(pattern string) rePrefilter {
 	walk(re)
 	best, bestSize := rePrefilter{lits: newLitFilter(re)}, 0
 	for _, set := range cands {
-		if len(set) > 2*maxPrefilterRanges {
-			continue
-		}
 		m := minCount(re, set)
 		if m == 0 {
 			continue
@@ -99,6 +110,33 @@ func litSet(r rune, fold bool) []rune {
 		set = normRanges(set)
 	}
 	return set
+}
+
+// litWithin reports whether every character a literal character matches
+// is in set (sorted lo, hi pairs): litSet(r, fold) is not nil and within
+// set, without building it.
+func litWithin(r rune, fold bool, set []rune) bool {
+	if r >= utf8.RuneSelf || !inRanges(r, set) {
+		return false
+	}
+	if fold {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f >= utf8.RuneSelf || !inRanges(f, set) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// inRanges reports whether r is in one of the ranges (lo, hi pairs).
+func inRanges(r rune, set []rune) bool {
+	for j := 0; j < len(set); j += 2 {
+		if r >= set[j] && r <= set[j+1] {
+			return true
+		}
+	}
+	return false
 }
 
 // normRanges sorts and merges ranges of single characters (at most a few).
@@ -155,7 +193,7 @@ func minCount(n *syntax.Regexp, set []rune) int {
 	case syntax.OpLiteral:
 		c := 0
 		for _, r := range n.Rune {
-			if lit := litSet(r, n.Flags&syntax.FoldCase != 0); lit != nil && within(lit, set) {
+			if litWithin(r, n.Flags&syntax.FoldCase != 0, set) {
 				c++
 			}
 		}

@@ -182,3 +182,25 @@ func FuzzLitNeedle(f *testing.F) {
 		checkNeedle(t, s, text)
 	})
 }
+
+// TestPrefilterOfLongRepeatsIsCheap: Simplify expands x{1000} into a
+// thousand copies of x. newPrefilter took every character of every copy
+// as a candidate set and walked the whole tree for each, quadratic in the
+// expansion: 80 s for the 58-byte pattern of the FuzzPrefilter seed
+// "repeats", over the fuzzing engine's 10 s limit per input (a spurious
+// looking failure, since the input passes when run alone on an idle
+// machine). Allocations, unlike time, do not depend on the load: the
+// quadratic walk made one per literal character per candidate, some 64
+// million here.
+func TestPrefilterOfLongRepeatsIsCheap(t *testing.T) {
+	const p = `(?:abcdefgh){1000}`
+	var f rePrefilter
+	if allocs := testing.AllocsPerRun(1, func() { f = newPrefilter(p) }); allocs > 100000 {
+		t.Errorf("newPrefilter(%s): %v allocations", p, allocs)
+	}
+	if f.min != 1000 || len(f.ranges) != 2 {
+		t.Errorf("newPrefilter(%s): min %d (%q), want 1000 of one byte", p, f.min, f.ranges)
+	}
+	checkPrefilter(t, p, strings.Repeat("ABCDEFGH", 1000))
+	checkPrefilter(t, `a{1000}b{1000}c{1000}d{1000}e{1000}f{1000}g{1000}h{1000}`, "abcdefgh")
+}
