@@ -565,7 +565,7 @@ func (l *Lexicon) pushKey(w *window, key0, key1 uint64, n int, caps bool) {
 		if s := l.words.lookup16(key0, key1, n); s != nil {
 			tk = s.tok
 		} else {
-			tk = l.longMiss(buf, n)
+			tk = l.longMiss(buf, n, key0, key1)
 		}
 	}
 	if caps {
@@ -702,14 +702,47 @@ func missToken(s *slot, n int, flags uint8) token {
 }
 
 // longMiss returns the token of a word of scan of n (8 to 15) folded
-// bytes, buf[:n], that is not a key itself, as lookupMiss finds it.
-func (l *Lexicon) longMiss(buf *[wordBuf]byte, n int) token {
-	s, emph := l.lookupMiss(buf[:], n)
-	flags := uint8(0)
-	if emph {
-		flags = fEmph
+// bytes, buf[:n], whose little-endian words are key0 and key1,
+// zero-padded, and that is not a key itself, as lookupMiss finds it.
+func (l *Lexicon) longMiss(buf *[wordBuf]byte, n int, key0, key1 uint64) token {
+	// Bytes 0-7, 8-15 and 6-13: every run of three starts in one, as
+	// hasRun3 reads them.
+	if run3(key0) || run3(key1) || run3(key0>>48|key1<<16) {
+		s, emph := l.lookupMiss(buf[:], n)
+		flags := uint8(0)
+		if emph {
+			flags = fEmph
+		}
+		return missToken(s, n, flags)
 	}
-	return missToken(s, n, flags)
+	// Not elongated: lookupRest. A word of scan has no apostrophe, so it
+	// does not end in "n't".
+	if c := buf[n-1]; c == 'o' || c == 'a' || c == 's' {
+		if s := l.superlative(buf[:n]); s != nil {
+			return missToken(s, n, fEmph)
+		}
+	}
+	// Stems, as lookupStem, with the prefixes of key0 and key1.
+	if n >= l.minStem {
+		m := l.stemLens[stemBucketKey(key0)] & (2<<min(n, l.maxStem) - 1)
+		for m != 0 {
+			k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n <= 15
+			var s *slot
+			switch {
+			case k < 8:
+				s = l.stems.lookupShort(key0 & (1<<(8*uint(k)&63) - 1))
+			case k == 8:
+				s = l.stems.lookup16(key0, 0, 8)
+			default:
+				s = l.stems.lookup16(key0, key1&(1<<(8*uint(k-8)&63)-1), k)
+			}
+			if s != nil {
+				return missToken(s, n, 0)
+			}
+			m &^= 1 << k
+		}
+	}
+	return newToken(-1, n, 0, 0)
 }
 
 // shortMiss is longMiss for a word of n (1 to 7) folded bytes, which are
