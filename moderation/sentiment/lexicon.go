@@ -675,20 +675,22 @@ func loadTail(text string, i int) uint64 {
 
 // classify returns the high bit of each byte of x that is an ASCII letter
 // (letters), an upper-case one (up), and neither a letter nor a digit
-// (stop).
+// (stop), for the bytes below the first byte that is not ASCII; that
+// byte is in stop, and the bits of the bytes above it are of no meaning.
+// Callers read only the bytes below the first bit of stop.
 //
-// A byte is in [lo, hi] when the high bit of y+(0x80-lo) is set (y >= lo)
-// and that of y+(0x7F-hi) is not (y <= hi), y being the byte without its
-// high bit: a byte of y is at most 0x7F and 0x80-lo at most 0x80, so no
-// sum carries into the next byte; a keeps the ASCII bytes only. Letters
-// are the bytes in 'a'-'z' once 0x20 is set, upper-case ones the letters
-// without 0x20 (moved to the high bit by x<<2), digits those in '0'-'9'.
+// A byte is in [lo, hi] when the high bit of x+(0x80-lo) is set (x >= lo)
+// and that of x+(0x7F-hi) is not (x <= hi): an ASCII byte is at most 0x7F
+// and 0x80-lo at most 0x80, so its sum does not carry into the next
+// byte. A byte that is not ASCII may carry, but only into the bytes above
+// it. Letters are the bytes in 'a'-'z' once 0x20 is set, upper-case ones
+// the letters without 0x20 (moved to the high bit by x<<2), digits those
+// in '0'-'9'.
 func classify(x uint64) (letters, up, stop uint64) {
-	y, a := x&^msb, ^x&msb
-	yl := y | lsb*0x20
-	letters = (yl + lsb*(0x80-'a')) &^ (yl + lsb*(0x7F-'z')) & a
-	digits := (y + lsb*(0x80-'0')) &^ (y + lsb*(0x7F-'9')) & a
-	return letters, letters &^ (x << 2), ^(letters | digits) & msb
+	xl := x | lsb*0x20
+	letters = (xl + lsb*(0x80-'a')) &^ (xl + lsb*(0x7F-'z')) & msb
+	digits := (x + lsb*(0x80-'0')) &^ (x + lsb*(0x7F-'9'))
+	return letters, letters &^ (x << 2), (^(letters | digits) | x) & msb
 }
 
 // missToken returns the token of a word of n folded bytes that is not a
