@@ -472,17 +472,18 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				pos = end
 				continue
 			}
-			// push, inline, as pushKey does
+			// push, inline, as pushKey does, but the word's bytes go to
+			// w.bufs only when phrase may read them: when the word may
+			// begin a phrase, or before phrase joins it to the word
+			// before.
 			w.word++
 			w.fill += 1<<16 + uint64(n)
 			i := w.nt
-			buf := &w.bufs[i&1]
-			binary.LittleEndian.PutUint64(buf[:8], key0)
 			var tk token
 			if s := l.words.lookupShort(key0); s != nil {
 				tk = s.tok // its key is the word: the size is n
 			} else {
-				tk = l.shortMiss(buf, n, key0)
+				tk = l.shortMiss(n, key0)
 			}
 			if caps {
 				tk |= token(fCaps) << 40
@@ -501,7 +502,11 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			w.nt++
 			last := w.last
 			w.last = info
+			if info&iPhrase != 0 {
+				binary.LittleEndian.PutUint64(w.bufs[i&1][:8], key0)
+			}
 			if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
+				binary.LittleEndian.PutUint64(w.bufs[i&1][:8], key0)
 				l.phrase(w, i)
 			}
 			pos = end
@@ -559,7 +564,7 @@ func (l *Lexicon) pushKey(w *window, key0, key1 uint64, n int, caps bool) {
 		if s := l.words.lookupShort(key0); s != nil {
 			tk = s.tok // its key is the word: the size is n
 		} else {
-			tk = l.shortMiss(buf, n, key0)
+			tk = l.shortMiss(n, key0)
 		}
 	} else {
 		if s := l.words.lookup16(key0, key1, n); s != nil {
@@ -747,10 +752,12 @@ func (l *Lexicon) longMiss(buf *[wordBuf]byte, n int, key0, key1 uint64) token {
 	return newToken(-1, n, 0, 0)
 }
 
-// shortMiss is longMiss for a word of n (1 to 7) folded bytes, which are
-// key and buf[:n].
-func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64) token {
+// shortMiss is longMiss for a word of n (1 to 7) folded bytes, the
+// little-endian word key, zero-padded.
+func (l *Lexicon) shortMiss(n int, key uint64) token {
 	if run3(key) {
+		var buf [wordBuf]byte
+		binary.LittleEndian.PutUint64(buf[:8], key)
 		s, emph := l.lookupMiss(buf[:], n)
 		flags := uint8(0)
 		if emph {
