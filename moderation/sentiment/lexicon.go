@@ -540,7 +540,9 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
 			}
 			w.clause = true
-			pos++
+			if pos++; pos < len(text) {
+				pos++ // the space after it
+			}
 		default:
 			pos = l.punct(w, text, pos, t)
 		}
@@ -1405,7 +1407,7 @@ func (w *window) senseAt(senses []sense, j int) sense {
 // rules returns the valence v of the word token i, of sense s, after the
 // question, intensifier, capitals, emphasis and negation rules.
 func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixed bool) float64 {
-	if w.quest>>uint(i)&1 != 0 && math.Abs(v) <= questMild {
+	if w.quest>>(uint(i)&63)&1 != 0 && math.Abs(v) <= questMild {
 		return 0
 	}
 	// An intensifier that is also a sentiment word ("super", "mega")
@@ -1428,7 +1430,7 @@ func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixe
 	}
 	// The negators and intensifiers before token i, up to 3 tokens back
 	// (4 with a phrase's skipped word between).
-	if w.mod&(1<<uint(i)-1)>>uint(max(i-4, 0)) == 0 {
+	if w.mod&(1<<(uint(i)&63)-1)>>(uint(max(i-4, 0))&63) == 0 { // 0 <= i < maxToks
 		return v
 	}
 	negated := false
