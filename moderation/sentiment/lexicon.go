@@ -733,7 +733,7 @@ func (l *Lexicon) longMiss(buf *[wordBuf]byte, n int, key0, key1 uint64) token {
 	}
 	// Stems, as lookupStem, with the prefixes of key0 and key1.
 	if n >= l.minStem {
-		m := l.stemLens[stemBucketKey(key0)] & (2<<min(n, l.maxStem) - 1)
+		m := l.stemLens[stemBucketKey(key0)] & (2<<(uint(min(n, l.maxStem))&63) - 1) // n <= 15
 		for m != 0 {
 			k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n <= 15
 			var s *slot
@@ -770,7 +770,7 @@ func (l *Lexicon) shortMiss(n int, key uint64) token {
 	// Neither a superlative (8 bytes or more) nor "-n't": stems only, as
 	// lookupStem does, with the prefixes of key.
 	if n >= l.minStem {
-		m := l.stemLens[stemBucketKey(key)] & (2<<min(n, l.maxStem) - 1)
+		m := l.stemLens[stemBucketKey(key)] & (2<<(uint(min(n, l.maxStem))&63) - 1) // n <= 7
 		for m != 0 {
 			k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
 			if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
