@@ -302,6 +302,11 @@ func langIndex(tag string) int {
 			tag = tag[:i]
 		}
 		if len(tag) != 2 {
+			// strings.EqualFold folds 'ſ' (U+017F, long s) to 's': no
+			// other rune folds to a letter of "en", "es" or "pl".
+			if tag == "eſ" || tag == "Eſ" {
+				return langES
+			}
 			return -1
 		}
 	}

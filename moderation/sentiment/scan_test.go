@@ -115,3 +115,13 @@ func TestLoadTailShort(t *testing.T) {
 		}
 	}
 }
+
+// TestLangIndexFold compares langIndex with refLangIndex on tags with
+// runes that strings.EqualFold folds to ASCII letters.
+func TestLangIndexFold(t *testing.T) {
+	for _, tag := range []string{"eſ", "Eſ", "eſ-MX", "eſ_x", "ſe", "eſſ", "\u212aen", "e\u212a", "EN", "pL", "es", "xx", "e"} {
+		if got, want := langIndex(tag), refLangIndex(tag); got != want {
+			t.Errorf("langIndex(%q) = %d, want %d", tag, got, want)
+		}
+	}
+}
