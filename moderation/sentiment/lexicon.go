@@ -302,6 +302,11 @@ func langIndex(tag string) int {
 			tag = tag[:i]
 		}
 		if len(tag) != 2 {
+			// strings.EqualFold folds 'ſ' (U+017F, long s) to 's': no
+			// other rune folds to a letter of "en", "es" or "pl".
+			if tag == "eſ" || tag == "Eſ" {
+				return langES
+			}
 			return -1
 		}
 	}
@@ -472,17 +477,18 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				pos = end
 				continue
 			}
-			// push, inline, as pushKey does
+			// push, inline, as pushKey does, but the word's bytes go to
+			// w.bufs only when phrase may read them: when the word may
+			// begin a phrase, or before phrase joins it to the word
+			// before.
 			w.word++
 			w.fill += 1<<16 + uint64(n)
 			i := w.nt
-			buf := &w.bufs[i&1]
-			binary.LittleEndian.PutUint64(buf[:8], key0)
 			var tk token
 			if s := l.words.lookupShort(key0); s != nil {
 				tk = s.tok // its key is the word: the size is n
 			} else {
-				tk = l.shortMiss(buf, n, key0)
+				tk = l.shortMiss(n, key0)
 			}
 			if caps {
 				tk |= token(fCaps) << 40
@@ -501,7 +507,11 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			w.nt++
 			last := w.last
 			w.last = info
+			if info&iPhrase != 0 {
+				binary.LittleEndian.PutUint64(w.bufs[i&1][:8], key0)
+			}
 			if last&iPhrase != 0 && l.pairs.has(w.toks[(i-1)&(maxToks-1)].entry(), key0) {
+				binary.LittleEndian.PutUint64(w.bufs[i&1][:8], key0)
 				l.phrase(w, i)
 			}
 			pos = end
@@ -535,7 +545,9 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				w.quest |= (1<<uint(w.nt) - 1) &^ (1<<uint(w.clauseStart) - 1)
 			}
 			w.clause = true
-			pos++
+			if pos++; pos < len(text) {
+				pos++ // the space after it
+			}
 		default:
 			pos = l.punct(w, text, pos, t)
 		}
@@ -559,13 +571,13 @@ func (l *Lexicon) pushKey(w *window, key0, key1 uint64, n int, caps bool) {
 		if s := l.words.lookupShort(key0); s != nil {
 			tk = s.tok // its key is the word: the size is n
 		} else {
-			tk = l.shortMiss(buf, n, key0)
+			tk = l.shortMiss(n, key0)
 		}
 	} else {
 		if s := l.words.lookup16(key0, key1, n); s != nil {
 			tk = s.tok
 		} else {
-			tk = l.longMiss(buf, n)
+			tk = l.longMiss(buf, n, key0, key1)
 		}
 	}
 	if caps {
@@ -675,20 +687,22 @@ func loadTail(text string, i int) uint64 {
 
 // classify returns the high bit of each byte of x that is an ASCII letter
 // (letters), an upper-case one (up), and neither a letter nor a digit
-// (stop).
+// (stop), for the bytes below the first byte that is not ASCII; that
+// byte is in stop, and the bits of the bytes above it are of no meaning.
+// Callers read only the bytes below the first bit of stop.
 //
-// A byte is in [lo, hi] when the high bit of y+(0x80-lo) is set (y >= lo)
-// and that of y+(0x7F-hi) is not (y <= hi), y being the byte without its
-// high bit: a byte of y is at most 0x7F and 0x80-lo at most 0x80, so no
-// sum carries into the next byte; a keeps the ASCII bytes only. Letters
-// are the bytes in 'a'-'z' once 0x20 is set, upper-case ones the letters
-// without 0x20 (moved to the high bit by x<<2), digits those in '0'-'9'.
+// A byte is in [lo, hi] when the high bit of x+(0x80-lo) is set (x >= lo)
+// and that of x+(0x7F-hi) is not (x <= hi): an ASCII byte is at most 0x7F
+// and 0x80-lo at most 0x80, so its sum does not carry into the next
+// byte. A byte that is not ASCII may carry, but only into the bytes above
+// it. Letters are the bytes in 'a'-'z' once 0x20 is set, upper-case ones
+// the letters without 0x20 (moved to the high bit by x<<2), digits those
+// in '0'-'9'.
 func classify(x uint64) (letters, up, stop uint64) {
-	y, a := x&^msb, ^x&msb
-	yl := y | lsb*0x20
-	letters = (yl + lsb*(0x80-'a')) &^ (yl + lsb*(0x7F-'z')) & a
-	digits := (y + lsb*(0x80-'0')) &^ (y + lsb*(0x7F-'9')) & a
-	return letters, letters &^ (x << 2), ^(letters | digits) & msb
+	xl := x | lsb*0x20
+	letters = (xl + lsb*(0x80-'a')) &^ (xl + lsb*(0x7F-'z')) & msb
+	digits := (x + lsb*(0x80-'0')) &^ (x + lsb*(0x7F-'9'))
+	return letters, letters &^ (x << 2), (^(letters | digits) | x) & msb
 }
 
 // missToken returns the token of a word of n folded bytes that is not a
@@ -702,20 +716,55 @@ func missToken(s *slot, n int, flags uint8) token {
 }
 
 // longMiss returns the token of a word of scan of n (8 to 15) folded
-// bytes, buf[:n], that is not a key itself, as lookupMiss finds it.
-func (l *Lexicon) longMiss(buf *[wordBuf]byte, n int) token {
-	s, emph := l.lookupMiss(buf[:], n)
-	flags := uint8(0)
-	if emph {
-		flags = fEmph
+// bytes, buf[:n], whose little-endian words are key0 and key1,
+// zero-padded, and that is not a key itself, as lookupMiss finds it.
+func (l *Lexicon) longMiss(buf *[wordBuf]byte, n int, key0, key1 uint64) token {
+	// Bytes 0-7, 8-15 and 6-13: every run of three starts in one, as
+	// hasRun3 reads them.
+	if run3(key0) || run3(key1) || run3(key0>>48|key1<<16) {
+		s, emph := l.lookupMiss(buf[:], n)
+		flags := uint8(0)
+		if emph {
+			flags = fEmph
+		}
+		return missToken(s, n, flags)
 	}
-	return missToken(s, n, flags)
+	// Not elongated: lookupRest. A word of scan has no apostrophe, so it
+	// does not end in "n't".
+	if c := buf[n-1]; c == 'o' || c == 'a' || c == 's' {
+		if s := l.superlative(buf[:n]); s != nil {
+			return missToken(s, n, fEmph)
+		}
+	}
+	// Stems, as lookupStem, with the prefixes of key0 and key1.
+	if n >= l.minStem {
+		m := l.stemLens[stemBucketKey(key0)] & (2<<(uint(min(n, l.maxStem))&63) - 1) // n <= 15
+		for m != 0 {
+			k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n <= 15
+			var s *slot
+			switch {
+			case k < 8:
+				s = l.stems.lookupShort(key0 & (1<<(8*uint(k)&63) - 1))
+			case k == 8:
+				s = l.stems.lookup16(key0, 0, 8)
+			default:
+				s = l.stems.lookup16(key0, key1&(1<<(8*uint(k-8)&63)-1), k)
+			}
+			if s != nil {
+				return missToken(s, n, 0)
+			}
+			m &^= 1 << k
+		}
+	}
+	return newToken(-1, n, 0, 0)
 }
 
-// shortMiss is longMiss for a word of n (1 to 7) folded bytes, which are
-// key and buf[:n].
-func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64) token {
+// shortMiss is longMiss for a word of n (1 to 7) folded bytes, the
+// little-endian word key, zero-padded.
+func (l *Lexicon) shortMiss(n int, key uint64) token {
 	if run3(key) {
+		var buf [wordBuf]byte
+		binary.LittleEndian.PutUint64(buf[:8], key)
 		s, emph := l.lookupMiss(buf[:], n)
 		flags := uint8(0)
 		if emph {
@@ -726,7 +775,7 @@ func (l *Lexicon) shortMiss(buf *[wordBuf]byte, n int, key uint64) token {
 	// Neither a superlative (8 bytes or more) nor "-n't": stems only, as
 	// lookupStem does, with the prefixes of key.
 	if n >= l.minStem {
-		m := l.stemLens[stemBucketKey(key)] & (2<<min(n, l.maxStem) - 1)
+		m := l.stemLens[stemBucketKey(key)] & (2<<(uint(min(n, l.maxStem))&63) - 1) // n <= 7
 		for m != 0 {
 			k := 63 - bits.LeadingZeros64(m) // 3 <= k <= n < 8
 			if s := l.stems.lookupShort(key & (1<<(8*uint(k)&63) - 1)); s != nil {
@@ -1363,7 +1412,7 @@ func (w *window) senseAt(senses []sense, j int) sense {
 // rules returns the valence v of the word token i, of sense s, after the
 // question, intensifier, capitals, emphasis and negation rules.
 func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixed bool) float64 {
-	if w.quest>>uint(i)&1 != 0 && math.Abs(v) <= questMild {
+	if w.quest>>(uint(i)&63)&1 != 0 && math.Abs(v) <= questMild {
 		return 0
 	}
 	// An intensifier that is also a sentiment word ("super", "mega")
@@ -1386,7 +1435,7 @@ func (w *window) rules(senses []sense, i int, tk token, s sense, v float64, mixe
 	}
 	// The negators and intensifiers before token i, up to 3 tokens back
 	// (4 with a phrase's skipped word between).
-	if w.mod&(1<<uint(i)-1)>>uint(max(i-4, 0)) == 0 {
+	if w.mod&(1<<(uint(i)&63)-1)>>(uint(max(i-4, 0))&63) == 0 { // 0 <= i < maxToks
 		return v
 	}
 	negated := false

@@ -59,7 +59,8 @@ func TestLoadTail(t *testing.T) {
 }
 
 // TestClassify compares the word arithmetic of classify with asciiClass,
-// byte by byte.
+// byte by byte, up to the first byte that is not ASCII, which must be in
+// stop.
 func TestClassify(t *testing.T) {
 	rng := rand.New(rand.NewSource(4))
 	for k := 0; k < 100000; k++ {
@@ -71,10 +72,13 @@ func TestClassify(t *testing.T) {
 		for i := range 8 {
 			c := byte(x >> (8 * i))
 			bit := func(m uint64) bool { return m>>(8*i+7)&1 != 0 }
-			cl := uint8(0)
-			if c < 0x80 {
-				cl = asciiClass[c]
+			if c >= 0x80 {
+				if !bit(stop) {
+					t.Fatalf("classify(%#x): byte %d (%#x) not in stop", x, i, c)
+				}
+				break
 			}
+			cl := asciiClass[c]
 			if bit(letters) != (cl&(cUpper|cLower) != 0) || bit(up) != (cl&cUpper != 0) || bit(stop) != (cl&cWord == 0) {
 				t.Fatalf("classify(%#x): byte %d (%#x) letters %v up %v stop %v", x, i, c, bit(letters), bit(up), bit(stop))
 			}
@@ -108,6 +112,16 @@ func TestLoadTailShort(t *testing.T) {
 			if got := loadTail(text[:n], i); got != want {
 				t.Errorf("loadTail(%q, %d) = %#x, want %#x", text[:n], i, got, want)
 			}
+		}
+	}
+}
+
+// TestLangIndexFold compares langIndex with refLangIndex on tags with
+// runes that strings.EqualFold folds to ASCII letters.
+func TestLangIndexFold(t *testing.T) {
+	for _, tag := range []string{"eſ", "Eſ", "eſ-MX", "eſ_x", "ſe", "eſſ", "\u212aen", "e\u212a", "EN", "pL", "es", "xx", "e"} {
+		if got, want := langIndex(tag), refLangIndex(tag); got != want {
+			t.Errorf("langIndex(%q) = %d, want %d", tag, got, want)
 		}
 	}
 }

@@ -114,7 +114,7 @@ func newTable(m map[string]int32, nEntries int, info func(id int32) uint8) table
 
 // home returns the first slot to probe for hash h.
 func (t *table) home(h uint64) uint32 {
-	return uint32(h>>(t.shift&63)) & t.mask
+	return uint32(h >> (t.shift & 63)) // below len(slots): shift is 64 - log2(len(slots))
 }
 
 // lookup returns the slot of the key p[:n], or nil; p holds at least
