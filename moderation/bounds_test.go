@@ -4,6 +4,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
 // checkBounds fails unless the facts of s are within its bounds.
@@ -32,7 +34,11 @@ func TestTextBoundsHoldTheFacts(t *testing.T) {
 		checkBounds(t, s)
 	}
 	rng := rand.New(rand.NewSource(2))
-	for k := 0; k < 200000; k++ {
+	rounds := 200000
+	if testbudget.Race {
+		rounds = 20000
+	}
+	for k := 0; k < rounds; k++ {
 		var b strings.Builder
 		for j := rng.Intn(40); j >= 0; j-- {
 			b.WriteString(pieces[rng.Intn(len(pieces))])

@@ -74,7 +74,11 @@ func (d *differ) check(m cmkit.Mention) {
 }
 
 func TestEngineMatchesReferenceOnBenchCorpus(t *testing.T) {
-	ms := benchMentions(3000)
+	n := 3000
+	if testbudget.Race {
+		n = 500
+	}
+	ms := benchMentions(n)
 	for c, opts := range [][]Option{
 		{WithDetector(nil)},
 		{WithAnnotations()},
@@ -218,9 +222,14 @@ func mutate(rng *rand.Rand, s string) string {
 func TestEngineMatchesReferenceOnRandomRules(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	corpus := benchMentions(200)
+	// Under the race detector, a tenth of the rule sets: the options still
+	// come in all their combinations (k%15 goes round twice).
 	n := 300
 	if testing.Short() {
 		n = 60
+	}
+	if testbudget.Race {
+		n /= 10
 	}
 	for k := 0; k < n; k++ {
 		opts := []Option{WithWaveMemory(16), WithAuthorMemory(8)}
@@ -266,7 +275,12 @@ func FuzzEngineMatchesReference(f *testing.F) {
 		}
 		// Compiling the built-in lexicons is slow: the pairs of engines are
 		// kept, and stay in step since both see the same mentions.
+		// Under the race detector, where compiling is ten times as slow,
+		// the seeds share 8 pairs.
 		k := seed & 63
+		if testbudget.Race {
+			k = seed & 7
+		}
 		d := fuzzDiffers[k]
 		if d == nil {
 			rng := rand.New(rand.NewSource(k))

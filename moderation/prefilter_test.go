@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
 // prefilterPatterns are the patterns the prefilter tests try, with the
@@ -30,13 +32,22 @@ func TestPrefilterFindsTheBoundsOfThePatterns(t *testing.T) {
 // matches.
 func checkPrefilter(t *testing.T, p, text string) {
 	t.Helper()
+	checkPrefilterTexts(t, p, []string{text})
+}
+
+// checkPrefilterTexts is checkPrefilter for each of texts, with the regex
+// and the prefilter built once.
+func checkPrefilterTexts(t *testing.T, p string, texts []string) {
+	t.Helper()
 	re, err := regexp.Compile(p)
 	if err != nil {
 		return
 	}
 	f := newPrefilter(p)
-	if !f.pass(text) && re.MatchString(text) {
-		t.Fatalf("%s: the prefilter %+v refuses %q, which matches", p, f, text)
+	for _, text := range texts {
+		if !f.pass(text) && re.MatchString(text) {
+			t.Fatalf("%s: the prefilter %+v refuses %q, which matches", p, f, text)
+		}
 	}
 }
 
@@ -47,21 +58,21 @@ func TestPrefilterNeverRefusesAMatch(t *testing.T) {
 		texts = append(texts, m.Text)
 	}
 	texts = append(texts, diffTexts...)
-	for k := 0; k < 3000; k++ {
+	mutants := 3000
+	if testbudget.Race {
+		mutants = 300
+	}
+	for k := 0; k < mutants; k++ {
 		texts = append(texts, mutate(rng, texts[rng.Intn(len(texts))]))
 	}
 	texts = append(texts, "call +48 600 123 456", "1 2 3 4 5 6 7 8 9 0", "BTC", "ETH!", "uſdt", "kiſs \u212aiss", "!!!",
 		"hi\nhi", "555-1234", "tttt TTtt", "123", "cc ac", "!?!?", "...")
 	for p := range prefilterPatterns {
-		for _, s := range texts {
-			checkPrefilter(t, p, s)
-		}
+		checkPrefilterTexts(t, p, texts)
 	}
 	for _, c := range diffConds {
 		if c.Regex != "" {
-			for _, s := range texts {
-				checkPrefilter(t, c.Regex, s)
-			}
+			checkPrefilterTexts(t, c.Regex, texts)
 		}
 	}
 }
@@ -129,13 +140,15 @@ func TestLitFilterNeverRefusesAMatch(t *testing.T) {
 		texts = append(texts, m.Text)
 	}
 	rng := rand.New(rand.NewSource(5))
-	for k := 0; k < 2000; k++ {
+	mutants := 2000
+	if testbudget.Race {
+		mutants = 200
+	}
+	for k := 0; k < mutants; k++ {
 		texts = append(texts, mutate(rng, texts[rng.Intn(len(texts))]))
 	}
 	for p := range litPatterns {
-		for _, s := range texts {
-			checkPrefilter(t, p, s)
-		}
+		checkPrefilterTexts(t, p, texts)
 	}
 }
 
@@ -163,7 +176,11 @@ func checkNeedle(t *testing.T, s, text string) {
 func TestLitNeedleFindsItsString(t *testing.T) {
 	rng := rand.New(rand.NewSource(6))
 	alpha := "abAB zZ\x80\xc1\xe1!@`{"
-	for k := 0; k < 100000; k++ {
+	rounds := 100000
+	if testbudget.Race {
+		rounds = 10000
+	}
+	for k := 0; k < rounds; k++ {
 		var s, text []byte
 		for j := 1 + rng.Intn(4); j > 0; j-- {
 			s = append(s, alpha[rng.Intn(len(alpha))])

@@ -211,13 +211,49 @@ func (e *refEngine) compileLexicons(set RuleSet) error {
 		return cmkit.Invalid("lexicons", "max_length", "%d terms, limit %d", len(terms), maxTerms)
 	}
 	if len(terms) > 0 {
-		m, err := match.Compile(terms, matchOptions)
+		m, err := rcompileMatcher(terms)
 		if err != nil {
 			return err
 		}
 		e.matcher = m
 	}
 	return nil
+}
+
+// rmatchers keeps the reference's automata by their terms: the
+// differential tests compile hundreds of rule sets that share the built-in
+// lexicons, and a Matcher is not changed by its use. (Not part of the
+// frozen engine: it only spares the tests the compilations.)
+var rmatchers struct {
+	sync.Mutex
+	m map[string]*match.Matcher
+}
+
+// rcompileMatcher is match.Compile(terms, matchOptions), once per list of
+// terms.
+func rcompileMatcher(terms []match.Term) (*match.Matcher, error) {
+	var b strings.Builder
+	for _, t := range terms {
+		fmt.Fprintf(&b, "%d %v %q\n", t.ID, t.WholeWord, t.Text)
+	}
+	key := b.String()
+	rmatchers.Lock()
+	m := rmatchers.m[key]
+	rmatchers.Unlock()
+	if m != nil {
+		return m, nil
+	}
+	m, err := match.Compile(terms, matchOptions)
+	if err != nil {
+		return nil, err
+	}
+	rmatchers.Lock()
+	if rmatchers.m == nil || len(rmatchers.m) >= 16 {
+		rmatchers.m = map[string]*match.Matcher{}
+	}
+	rmatchers.m[key] = m
+	rmatchers.Unlock()
+	return m, nil
 }
 
 // Evaluate decides about m: it resets dst, evaluates the rules in order

@@ -7,17 +7,24 @@ import (
 	"testing"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
 // TestSeenAuthorsMatchesReference compares the growing tables with the
 // frozen fixed-size ones, over memories small and large and streams of
 // authors that repeat more or less.
 func TestSeenAuthorsMatchesReference(t *testing.T) {
+	// Under the race detector, every memory and pool, with a tenth of the
+	// steps (still enough to fill and evict all but the two largest).
+	steps := 60000
+	if testbudget.Race {
+		steps = 6000
+	}
 	for _, n := range []int{2, 3, 10, 100, 1000, 5000, 100000} {
 		for _, pool := range []int{5, 300, 4000, 50000} {
 			got, want := newSeenAuthors(n), rnewSeenAuthors(n)
 			rng := rand.New(rand.NewSource(int64(n*7 + pool)))
-			for k := 0; k < 60000; k++ {
+			for k := 0; k < steps; k++ {
 				ch := fmt.Sprint("ch", rng.Intn(3))
 				a := fmt.Sprint("u", rng.Intn(pool))
 				if g, w := got.Seen(ch, a), want.Seen(ch, a); g != w {
@@ -40,7 +47,13 @@ func TestAuthorSetMatchesReference(t *testing.T) {
 	handles := []string{"", "@", "spammer", "@spammer", "SPAMMER", "@SpAmMeR", "mixedcase", "@mixedCASE", "@x", "@@x", "x",
 		"ü", "Ü", "@ü", strings.Repeat("y", 70), "@" + strings.Repeat("Y", 70), strings.Repeat("y", 69), "spammers"}
 	rng := rand.New(rand.NewSource(9))
-	for k := 0; k < 2000; k++ {
+	// Every id is tried with every handle: under the race detector, about
+	// a tenth of the pairs.
+	extra := 2000
+	if testbudget.Race {
+		extra = 600
+	}
+	for k := 0; k < extra; k++ {
 		handles = append(handles, fmt.Sprint("user", rng.Intn(1000)))
 		ids = append(ids, fmt.Sprint("u", rng.Intn(1000)))
 	}

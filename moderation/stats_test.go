@@ -4,6 +4,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
 // TestTextStatsMatchesReference compares the one-pass textStats with the
@@ -31,7 +33,11 @@ func TestTextStatsMatchesReference(t *testing.T) {
 		check(s)
 	}
 	rng := rand.New(rand.NewSource(1))
-	for k := 0; k < 200000; k++ {
+	rounds := 200000
+	if testbudget.Race {
+		rounds = 20000
+	}
+	for k := 0; k < rounds; k++ {
 		var b strings.Builder
 		for j := rng.Intn(12); j >= 0; j-- {
 			b.WriteString(pieces[rng.Intn(len(pieces))])

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cmkit/cmkit/internal/testbudget"
 	"github.com/cmkit/cmkit/internal/textnorm"
 	"github.com/stretchr/testify/require"
 )
@@ -135,10 +136,15 @@ func diffPairs(t testing.TB) []diffPair {
 	return out
 }
 
-// diffTexts are the texts the tests compare on but the random ones.
+// diffTexts are the texts the tests compare on but the random ones: under
+// the race detector, with an eighth of the mentions.
 func diffTexts() []string {
+	n := 1024
+	if testbudget.Race {
+		n = 128
+	}
 	var out []string
-	out = append(out, mentions(1024)...)
+	out = append(out, mentions(n)...)
 	out = append(out, benchText(1<<12), benchText(300), benchText(2100), strings.Repeat("abc", 700), strings.Repeat("b c cab ", 400))
 	out = append(out, diffPieces...)
 	// Texts of a post's length with more matches than the buffers of the
@@ -170,6 +176,9 @@ func TestFindAgreesWithReference(t *testing.T) {
 		rounds := 1500
 		if testing.Short() {
 			rounds = 200
+		}
+		if testbudget.Race {
+			rounds /= 10
 		}
 		for k := 0; k < rounds; k++ {
 			s := randomDiffText(rng, 1+k%80)
