@@ -113,10 +113,11 @@
 // min_count fingerprints (this one included) within distance bits of this
 // one were seen within the window, from at least min_authors distinct
 // authors (or only from this author with same_author). The ring is indexed
-// by bands of the fingerprint (pigeonhole: two fingerprints at most d bits
-// apart agree on one of d+1 bands), so a query reads the fingerprints that
-// share a band rather than all of them; its memory never grows past the
-// bound. Short texts repeat innocently: gate a wave condition behind links
+// by bands of the fingerprint (four bands of 16 bits up to distance 7:
+// two fingerprints at most d bits apart differ by at most one bit in some
+// band), so a query reads the fingerprints whose band is equal or one bit
+// away rather than all of them, and finds exactly what reading them all
+// would; its memory never grows past the bound. Short texts repeat innocently: gate a wave condition behind links
 // or a spam lexicon, which also keeps it off the hot path.
 //
 // # Dry run
