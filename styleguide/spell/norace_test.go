@@ -1,5 +1,0 @@
-//go:build !race
-
-package spell_test
-
-const raceEnabled = false
