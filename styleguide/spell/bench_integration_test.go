@@ -11,8 +11,9 @@ import (
 	"github.com/cmkit/cmkit/styleguide/spell"
 )
 
-// benchWords returns the words of the language's corpus, or of the
-// dictionary itself when the corpus is missing.
+// benchWords returns the words of the language's corpus (in
+// testdata/corpus, or in $SPELL_CORPUS_DIR); a missing corpus fails the
+// benchmark.
 func benchWords(b *testing.B, d *spell.Dictionary, code string) []string {
 	dir := filepath.Join("testdata", "corpus")
 	if env := os.Getenv("SPELL_CORPUS_DIR"); env != "" {
@@ -20,7 +21,7 @@ func benchWords(b *testing.B, d *spell.Dictionary, code string) []string {
 	}
 	text, err := os.ReadFile(filepath.Join(dir, code+".txt"))
 	if err != nil {
-		b.Skipf("no corpus %s.txt in %s: %v", code, dir, err)
+		b.Fatalf("no corpus %s.txt in %s: %v", code, dir, err)
 	}
 	return spell.Tokens(d, string(text))
 }
@@ -31,7 +32,7 @@ func BenchmarkSpell(b *testing.B) {
 	for _, lang := range languages {
 		b.Run(lang.code, func(b *testing.B) {
 			if _, err := os.Stat(filepath.Join(hunspellDir, lang.dict+".aff")); err != nil {
-				b.Skipf("%s is missing: %s", lang.dict, installHint)
+				b.Fatalf("%s is missing: %s", lang.dict, installHint)
 			}
 			d, err := spell.Open(os.DirFS(hunspellDir), lang.dict)
 			if err != nil {
@@ -66,7 +67,7 @@ func BenchmarkLoad(b *testing.B) {
 	for _, lang := range languages {
 		b.Run(lang.code, func(b *testing.B) {
 			if _, err := os.Stat(filepath.Join(hunspellDir, lang.dict+".aff")); err != nil {
-				b.Skipf("%s is missing: %s", lang.dict, installHint)
+				b.Fatalf("%s is missing: %s", lang.dict, installHint)
 			}
 			var d *spell.Dictionary
 			var heap uint64
