@@ -249,7 +249,7 @@ func textBoundsOf(text string) textBounds {
 		b.add(letters, high, big)
 	}
 	if i < len(text) {
-		b.add(marks(lastBytes(text, i)))
+		b.add(marks(grapheme.LoadTail(text, i)))
 	}
 	return b
 }
@@ -275,19 +275,6 @@ func marks(x uint64) (letters, high, big uint64) {
 	// byte (and may mark more above one, which only loosens the bound).
 	t := x ^ 0xC2*lanes8
 	return l>>7 | (l&^(x<<2))>>3, h>>7 | lead>>3, (lead&(x<<2) | (t-lanes8)&^t&high8) >> 7
-}
-
-// lastBytes returns text[i:] (fewer than eight bytes) in the low bytes of
-// a word; the zero bytes above count as nothing.
-func lastBytes(text string, i int) uint64 {
-	if len(text) >= 8 {
-		return grapheme.Load64(text, len(text)-8) >> (8 * (8 - (len(text) - i)))
-	}
-	var x uint64
-	for k := len(text) - 1; k >= i; k-- {
-		x = x<<8 | uint64(text[k])
-	}
-	return x
 }
 
 // add adds the counts of marks into b.

@@ -14,6 +14,20 @@ func ASCIIRun(s string) int {
 	return i
 }
 
+// LoadTail returns s[i:], which must be shorter than eight bytes, as a
+// little-endian word with the bytes past the end read as 0 (so 0 when i
+// is len(s)). When s has eight bytes or more it is one load and a shift.
+func LoadTail(s string, i int) uint64 {
+	if len(s) >= 8 {
+		return Load64(s, len(s)-8) >> (8 * uint(i+8-len(s)))
+	}
+	var x uint64
+	for k := len(s) - 1; k >= i; k-- {
+		x = x<<8 | uint64(s[k])
+	}
+	return x
+}
+
 // Load64 returns s[i:i+8] as a little-endian word (i+8 <= len(s)); the
 // compiler makes it one load.
 func Load64(s string, i int) uint64 {

@@ -53,6 +53,8 @@ import (
 	"math/bits"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cmkit/cmkit/internal/grapheme"
 )
 
 // Options turns on the folds that change the letters of a word. Each can
@@ -458,16 +460,6 @@ const (
 	high8  = 0x8080808080808080
 )
 
-// loadTail returns the last bytes of src from src[j], fewer than eight,
-// as a little-endian word, the bytes past the end read as 0.
-func loadTail(src string, j int) uint64 {
-	var x uint64
-	for k := 0; j+k < len(src); k++ {
-		x |= uint64(src[j+k]) << (8 * k)
-	}
-	return x
-}
-
 // letters8 returns 0x80 in each byte of x that is an ASCII letter, 0 in
 // the others.
 func letters8(x uint64) uint64 {
@@ -806,7 +798,7 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			x = uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
 				uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
 		} else {
-			x = loadTail(src, j)
+			x = grapheme.LoadTail(src, j)
 		}
 		lt := letters8(x)
 		y := x | lt>>2

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cmkit/cmkit/internal/grapheme"
 )
 
 // The constants of VADER (Hutto and Gilbert, 2014), measured there from
@@ -409,9 +411,9 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 			// A word of ASCII letters and digits starts at pos.
 			var x uint64
 			if pos+8 <= len(text) {
-				x = load64(text, pos)
+				x = grapheme.Load64(text, pos)
 			} else {
-				x = loadTail(text, pos)
+				x = grapheme.LoadTail(text, pos)
 			}
 			letters, up, stop := classify(x)
 			var key0, key1 uint64 // the folded word
@@ -431,9 +433,9 @@ func (l *Lexicon) scan(w *window, text string, pos int, t *totals) int {
 				// 8 word bytes: 8 more.
 				var x1 uint64 // 0 past the end
 				if pos+16 <= len(text) {
-					x1 = load64(text, pos+8)
+					x1 = grapheme.Load64(text, pos+8)
 				} else if pos+8 < len(text) {
-					x1 = loadTail(text, pos+8)
+					x1 = grapheme.LoadTail(text, pos+8)
 				}
 				letters1, up1, stop1 := classify(x1)
 				if stop1 == 0 {
@@ -671,20 +673,6 @@ func latinWord(text string, pos, n int, key0, key1, up, lo uint64) (uint64, uint
 	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:]), n, upper >= 2 && !lower, pos
 }
 
-// loadTail returns the bytes of text from i to its end, fewer than 8, as
-// a little-endian word, zero-padded. When text has 8 bytes or more, it
-// loads the last 8 and shifts text[i] to the low byte.
-func loadTail(text string, i int) uint64 {
-	if len(text) < 8 {
-		var x uint64
-		for j := len(text) - 1; j >= i; j-- {
-			x = x<<8 | uint64(text[j])
-		}
-		return x
-	}
-	return load64(text, len(text)-8) >> (8 * uint(i+8-len(text)) & 63)
-}
-
 // classify returns the high bit of each byte of x that is an ASCII letter
 // (letters), an upper-case one (up), and neither a letter nor a digit
 // (stop), for the bytes below the first byte that is not ASCII; that
@@ -870,13 +858,6 @@ const (
 	msb = 0x8080808080808080 // the high bit of each byte
 )
 
-// load64 returns the 8 bytes of s at i as a little-endian word.
-func load64(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
 // word scans a word at text[pos:], folds it into a buffer of w, looks it
 // up and pushes its token.
 func (l *Lexicon) word(w *window, text string, pos int) int {
@@ -891,9 +872,9 @@ func (l *Lexicon) word(w *window, text string, pos int) int {
 		if o+8 <= lim && len(text) >= 8 {
 			var x uint64 // 0 past the end: no word byte
 			if pos+8 <= len(text) {
-				x = load64(text, pos)
+				x = grapheme.Load64(text, pos)
 			} else {
-				x = loadTail(text, pos)
+				x = grapheme.LoadTail(text, pos)
 			}
 			letters, up, stop := classify(x)
 			lo := letters &^ up

@@ -42,22 +42,6 @@ func TestRun3(t *testing.T) {
 	}
 }
 
-// TestLoadTail: the bytes of the text from i on, zero-padded.
-func TestLoadTail(t *testing.T) {
-	text := "abcdefghijk"
-	for i := len(text) - 7; i < len(text); i++ {
-		var b [8]byte
-		copy(b[:], text[i:])
-		want := uint64(0)
-		for j := 7; j >= 0; j-- {
-			want = want<<8 | uint64(b[j])
-		}
-		if got := loadTail(text, i); got != want {
-			t.Errorf("loadTail(%q, %d) = %#x, want %#x", text, i, got, want)
-		}
-	}
-}
-
 // TestClassify compares the word arithmetic of classify with asciiClass,
 // byte by byte, up to the first byte that is not ASCII, which must be in
 // stop.
@@ -93,24 +77,6 @@ func TestWindowFull(t *testing.T) {
 			w := window{nt: nt, fill: uint64(nt)<<16 + uint64(nb) + fillBias}
 			if got, want := w.full(), nt == maxToks || nb+maxKey*2 > bufSize; got != want {
 				t.Fatalf("nt %d, nb %d: full() = %v", nt, nb, got)
-			}
-		}
-	}
-}
-
-// TestLoadTailShort: texts of fewer than 8 bytes, byte by byte.
-func TestLoadTailShort(t *testing.T) {
-	text := "abcdefg"
-	for n := 1; n <= len(text); n++ {
-		for i := 0; i < n; i++ {
-			var b [8]byte
-			copy(b[:], text[i:n])
-			want := uint64(0)
-			for j := 7; j >= 0; j-- {
-				want = want<<8 | uint64(b[j])
-			}
-			if got := loadTail(text[:n], i); got != want {
-				t.Errorf("loadTail(%q, %d) = %#x, want %#x", text[:n], i, got, want)
 			}
 		}
 	}
