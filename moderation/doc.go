@@ -102,6 +102,14 @@
 // WithAnnotations asks for them on every mention. A regex that holds costs
 // one small allocation for its span (the regexp package's).
 //
+// Two shortcuts never change a decision (tests compare the engine with and
+// without them): once the text is scanned, a rule whose lexicon tests
+// found nothing is passed over without evaluating its other tests (unless
+// a test before them has an effect, such as detecting the language); and a
+// regular expression on the text as written runs only when the text holds
+// the characters and literals that every match needs, as read from the
+// pattern.
+//
 // # Spam waves
 //
 // When a rule has a wave condition, every evaluated mention with at least

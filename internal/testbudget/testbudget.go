@@ -1,6 +1,7 @@
-// Package testbudget holds the time limits that tests of several packages
-// share: how long one fuzz input may take, and whether the race detector,
-// which slows code down about tenfold, is on.
+// Package testbudget holds the limits that tests of several packages
+// share: how long one fuzz input may take, whether the race detector,
+// which slows code down about tenfold, is on, and how a test checks that
+// code allocates nothing, with or without the race detector (NoAllocs).
 package testbudget
 
 import (
