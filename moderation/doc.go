@@ -102,8 +102,8 @@
 // WithAnnotations asks for them on every mention. A regex that holds costs
 // one small allocation for its span (the regexp package's).
 //
-// Two shortcuts never change a decision (tests compare the engine with and
-// without them): once the text is scanned, a rule whose lexicon tests
+// Two shortcuts never change a decision (tests and a fuzz target compare
+// the engine with a frozen copy that has neither): once the text is scanned, a rule whose lexicon tests
 // found nothing is passed over without evaluating its other tests (unless
 // a test before them has an effect, such as detecting the language); and a
 // regular expression on the text as written runs only when the text holds
