@@ -188,6 +188,19 @@ type MentionReader interface {
 	ReadMentions(ctx context.Context, after Cursor, limit int) (MentionPage, error)
 }
 
+// Searcher is implemented by a Channel that can search the platform's
+// public posts beyond the account's own mentions: conversations about the
+// brand and its competitors, for listening. query is the platform's plain
+// keyword search (words, all of which must appear); the listening package
+// refines results with its own query language. Search returns up to limit
+// posts (limit <= 0 means the adapter's default) newer than after, oldest
+// first, with the cursor to resume after them, and resumes without gaps or
+// duplicates like ReadMentions. Results come back as Mentions of kind
+// KindMention. Without Searcher, services report ErrUnsupported.
+type Searcher interface {
+	Search(ctx context.Context, query string, after Cursor, limit int) (MentionPage, error)
+}
+
 // Replier is implemented by a Channel that can answer a mention in public
 // (or a direct message in private). Reply publishes post as an answer to the
 // mention whose platform ID is mentionID; retries follow the channel's
@@ -258,6 +271,7 @@ const (
 	CapDelete        Capability = "delete"         // Deleter
 	CapInsights      Capability = "insights"       // InsightsFetcher
 	CapFollowerCount Capability = "follower-count" // FollowerCounter
+	CapSearch        Capability = "search"         // Searcher
 )
 
 // Capabilities lists the optional interfaces ch implements, in the order of
@@ -285,6 +299,7 @@ var capabilities = []struct {
 	{CapDelete, implements[Deleter]},
 	{CapInsights, implements[InsightsFetcher]},
 	{CapFollowerCount, implements[FollowerCounter]},
+	{CapSearch, implements[Searcher]},
 }
 
 func implements[T any](ch Channel) bool {

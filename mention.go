@@ -39,10 +39,22 @@ type Mention struct {
 	URL string `json:"url,omitempty"`
 	// InReplyTo is the platform ID of the post or mention it answers.
 	InReplyTo string `json:"in_reply_to,omitempty"`
+	// ThreadID is the platform's ID for the thread the item belongs to
+	// (the top-level comment or post it hangs under), when the platform
+	// reports one; the inbox groups items of one thread into one
+	// conversation. Empty when unknown.
+	ThreadID string `json:"thread_id,omitempty"`
 	// Rating is a review's score on the platform's scale (0 when none).
 	Rating float64 `json:"rating,omitempty"`
+	// Reactions is how many reactions (likes, favourites, boosts) the
+	// item had when it was read, when the platform reports them.
+	Reactions int64 `json:"reactions,omitempty"`
 	// CreatedAt is when the author posted it.
 	CreatedAt time.Time `json:"created_at"`
+	// EditedAt is when the author last edited it; zero when never. A
+	// reader delivers an edited item again, with the same ID and a later
+	// EditedAt, so that the edit can be judged like a new item.
+	EditedAt time.Time `json:"edited_at,omitzero"`
 }
 
 // Author is the person or account behind a Mention. Moderation weighs new
