@@ -1,0 +1,514 @@
+package inbox
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
+)
+
+// MemoryStore is the Store kept in memory: the default for tests,
+// examples and products that keep their inbox elsewhere. It is safe for
+// concurrent use; Commit takes one lock, so writes are serialized.
+type MemoryStore struct {
+	mu         sync.RWMutex
+	convs      map[uuid.UUID]*Conversation
+	order      []uuid.UUID // conversation IDs, sorted
+	msgs       map[uuid.UUID]*Message
+	convMsgs   map[uuid.UUID][]uuid.UUID // by Seq
+	acts       map[uuid.UUID][]Activity
+	keys       map[string]Ref
+	checks     map[string]Checkpoint
+	agents     map[string]*Agent
+	authors    map[authorKey]*AuthorRecord
+	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
+}
+
+type authorKey struct{ brand, person string }
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
+		convs: map[uuid.UUID]*Conversation{}, msgs: map[uuid.UUID]*Message{},
+		convMsgs: map[uuid.UUID][]uuid.UUID{}, acts: map[uuid.UUID][]Activity{},
+		keys: map[string]Ref{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
+		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
+	}
+}
+
+func conflict(format string, args ...any) error {
+	return fmt.Errorf("inbox: %w: %s", cmkit.ErrConflict, fmt.Sprintf(format, args...))
+}
+
+func notFound(format string, args ...any) error {
+	return fmt.Errorf("inbox: %w: %s", cmkit.ErrNotFound, fmt.Sprintf(format, args...))
+}
+
+// Commit applies w all or nothing; see Store.
+func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.check(&w); err != nil {
+		return err
+	}
+	for i := range w.Conversations {
+		c := cloneConversation(&w.Conversations[i])
+		if old, ok := s.convs[c.ID]; ok {
+			s.unindex(old)
+		} else {
+			at, _ := slices.BinarySearchFunc(s.order, c.ID, compareID)
+			s.order = slices.Insert(s.order, at, c.ID)
+		}
+		c.Version++
+		s.convs[c.ID] = c
+		s.index(c)
+	}
+	for i := range w.Messages {
+		m := cloneMessage(&w.Messages[i])
+		if _, ok := s.msgs[m.ID]; !ok {
+			ids := s.convMsgs[m.Conversation]
+			at, _ := slices.BinarySearchFunc(ids, m.Seq, func(id uuid.UUID, seq int) int { return s.msgs[id].Seq - seq })
+			s.convMsgs[m.Conversation] = slices.Insert(ids, at, m.ID)
+		}
+		m.Version++
+		s.msgs[m.ID] = m
+	}
+	for _, a := range w.Activities {
+		s.acts[a.Conversation] = append(s.acts[a.Conversation], a)
+	}
+	for _, k := range w.Keys {
+		s.keys[k.Name] = k.Ref
+	}
+	for _, c := range w.Checkpoints {
+		c.Version++
+		s.checks[c.Source] = c
+	}
+	for i := range w.Agents {
+		a := w.Agents[i]
+		a.Queues = slices.Clone(a.Queues)
+		a.Version++
+		s.agents[a.Member] = &a
+	}
+	for i := range w.Authors {
+		a := cloneAuthor(&w.Authors[i])
+		a.Version++
+		s.authors[authorKey{a.Brand, a.Person}] = a
+	}
+	return nil
+}
+
+// check validates w against the stored versions without changing
+// anything.
+func (s *MemoryStore) check(w *Write) error {
+	convs := map[uuid.UUID]bool{}
+	for i, c := range w.Conversations {
+		if c.ID == uuid.Nil {
+			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "required", "no ID")
+		}
+		if convs[c.ID] {
+			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
+		}
+		convs[c.ID] = true
+		if err := versionCheck("conversation "+c.ID.String(), c.Version, s.convs[c.ID]); err != nil {
+			return err
+		}
+	}
+	known := func(id uuid.UUID) bool { _, ok := s.convs[id]; return ok || convs[id] }
+	msgs := map[uuid.UUID]bool{}
+	for i, m := range w.Messages {
+		field := fmt.Sprintf("Messages[%d]", i)
+		switch {
+		case m.ID == uuid.Nil:
+			return cmkit.Invalid(field+".ID", "required", "no ID")
+		case msgs[m.ID]:
+			return cmkit.Invalid(field+".ID", "unique", "%s twice in one write", m.ID)
+		case !known(m.Conversation):
+			return cmkit.Invalid(field+".Conversation", "exists", "no conversation %s", m.Conversation)
+		case m.Seq < 1:
+			return cmkit.Invalid(field+".Seq", "range", "%d is below 1", m.Seq)
+		}
+		msgs[m.ID] = true
+		old := s.msgs[m.ID]
+		if err := versionCheck("message "+m.ID.String(), m.Version, old); err != nil {
+			return err
+		}
+		if old != nil && (old.Conversation != m.Conversation || old.Seq != m.Seq) {
+			return cmkit.Invalid(field, "immutable", "a message keeps its conversation and Seq")
+		}
+	}
+	for i, a := range w.Activities {
+		if a.ID == uuid.Nil || !known(a.Conversation) {
+			return cmkit.Invalid(fmt.Sprintf("Activities[%d]", i), "required", "an activity needs an ID and a known conversation")
+		}
+	}
+	bound := map[string]Ref{}
+	for i, k := range w.Keys {
+		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
+			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
+		}
+		old, ok := s.keys[k.Name]
+		if !ok {
+			old, ok = bound[k.Name]
+		}
+		if ok && old != k.Ref {
+			return conflict("key %q is bound to conversation %s", k.Name, old.Conversation)
+		}
+		bound[k.Name] = k.Ref
+	}
+	sources := map[string]bool{}
+	for i, c := range w.Checkpoints {
+		if c.Source == "" || sources[c.Source] {
+			return cmkit.Invalid(fmt.Sprintf("Checkpoints[%d].Source", i), "required", "a checkpoint needs a source, once per write")
+		}
+		sources[c.Source] = true
+		if old := s.checks[c.Source]; c.Version != old.Version {
+			return conflict("checkpoint %q is at version %d, not %d", c.Source, old.Version, c.Version)
+		}
+	}
+	members := map[string]bool{}
+	for i, a := range w.Agents {
+		if a.Member == "" || members[a.Member] {
+			return cmkit.Invalid(fmt.Sprintf("Agents[%d].Member", i), "required", "an agent needs a member, once per write")
+		}
+		members[a.Member] = true
+		if a.Capacity < 0 {
+			return cmkit.Invalid(fmt.Sprintf("Agents[%d].Capacity", i), "range", "%d is below 0", a.Capacity)
+		}
+		if err := versionCheck("agent "+a.Member, a.Version, s.agents[a.Member]); err != nil {
+			return err
+		}
+	}
+	people := map[authorKey]bool{}
+	for i, a := range w.Authors {
+		k := authorKey{a.Brand, a.Person}
+		if a.Person == "" || people[k] {
+			return cmkit.Invalid(fmt.Sprintf("Authors[%d].Person", i), "required", "an author record needs a person, once per write")
+		}
+		people[k] = true
+		if err := versionCheck("author "+a.Person, a.Version, s.authors[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// versioned is a stored record with a version.
+type versioned interface {
+	*Conversation | *Message | *Agent | *AuthorRecord
+}
+
+func versionCheck[T versioned](what string, read uint64, stored T) error {
+	var have uint64
+	if stored != nil {
+		switch r := any(stored).(type) {
+		case *Conversation:
+			have = r.Version
+		case *Message:
+			have = r.Version
+		case *Agent:
+			have = r.Version
+		case *AuthorRecord:
+			have = r.Version
+		}
+	}
+	if read != have {
+		if have == 0 {
+			return notFound("%s does not exist (the write read version %d)", what, read)
+		}
+		return conflict("%s is at version %d, not %d", what, have, read)
+	}
+	return nil
+}
+
+func compareID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
+
+func (s *MemoryStore) index(c *Conversation) {
+	if c.Assignee == "" || c.Status.Closed() {
+		return
+	}
+	set := s.byAssignee[c.Assignee]
+	if set == nil {
+		set = map[uuid.UUID]struct{}{}
+		s.byAssignee[c.Assignee] = set
+	}
+	set[c.ID] = struct{}{}
+}
+
+func (s *MemoryStore) unindex(c *Conversation) {
+	delete(s.byAssignee[c.Assignee], c.ID)
+}
+
+// Conversation returns a copy of the conversation with the given ID.
+func (s *MemoryStore) Conversation(ctx context.Context, id uuid.UUID) (Conversation, error) {
+	if err := ctx.Err(); err != nil {
+		return Conversation{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.convs[id]
+	if !ok {
+		return Conversation{}, notFound("no conversation %s", id)
+	}
+	return *cloneConversation(c), nil
+}
+
+// Lookup returns what key is bound to.
+func (s *MemoryStore) Lookup(ctx context.Context, key string) (Ref, error) {
+	if err := ctx.Err(); err != nil {
+		return Ref{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.keys[key]
+	if !ok {
+		return Ref{}, notFound("no key %q", key)
+	}
+	return r, nil
+}
+
+// Message returns a copy of the message with the given ID.
+func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error) {
+	if err := ctx.Err(); err != nil {
+		return Message{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.msgs[id]
+	if !ok {
+		return Message{}, notFound("no message %s", id)
+	}
+	return *cloneMessage(m), nil
+}
+
+// Messages yields copies of a conversation's messages in Seq order, as
+// they were when the iteration started.
+func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter.Seq2[Message, error] {
+	return func(yield func(Message, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(Message{}, err)
+			return
+		}
+		s.mu.RLock()
+		ids := s.convMsgs[conversation]
+		out := make([]Message, len(ids))
+		for i, id := range ids {
+			out[i] = *cloneMessage(s.msgs[id])
+		}
+		s.mu.RUnlock()
+		for _, m := range out {
+			if !yield(m, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Activities yields a conversation's activities in commit order.
+func (s *MemoryStore) Activities(ctx context.Context, conversation uuid.UUID) iter.Seq2[Activity, error] {
+	return func(yield func(Activity, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(Activity{}, err)
+			return
+		}
+		s.mu.RLock()
+		out := slices.Clone(s.acts[conversation])
+		s.mu.RUnlock()
+		for _, a := range out {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Conversations yields copies of the conversations f selects, by ID.
+func (s *MemoryStore) Conversations(ctx context.Context, f Filter) iter.Seq2[Conversation, error] {
+	return func(yield func(Conversation, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(Conversation{}, err)
+			return
+		}
+		s.mu.RLock()
+		var out []Conversation
+		if f.Assignee != "" && f.Open {
+			ids := slices.SortedFunc(maps.Keys(s.byAssignee[f.Assignee]), compareID)
+			for _, id := range ids {
+				if c := s.convs[id]; f.keep(c) {
+					out = append(out, *cloneConversation(c))
+				}
+			}
+		} else {
+			for _, id := range s.order {
+				if c := s.convs[id]; f.keep(c) {
+					out = append(out, *cloneConversation(c))
+				}
+			}
+		}
+		s.mu.RUnlock()
+		for _, c := range out {
+			if !yield(c, nil) {
+				return
+			}
+		}
+	}
+}
+
+// keep reports whether f selects c (for stores that filter in Go).
+func (f *Filter) keep(c *Conversation) bool {
+	switch {
+	case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, c.Status),
+		f.Open && c.Status.Closed(),
+		f.Channel != "" && c.Channel != f.Channel,
+		f.Queue != "" && c.Queue != f.Queue,
+		f.Unassigned && c.Assignee != "",
+		f.Assignee != "" && c.Assignee != f.Assignee,
+		f.Person != "" && c.Person != f.Person,
+		!f.HandoffDue.IsZero() && (c.Handoff.Status != HandoffPending || c.Handoff.NextAt.After(f.HandoffDue)):
+		return false
+	}
+	if !f.SLADue.IsZero() {
+		due := false
+		for _, t := range [...]time.Time{c.SLA.FirstResponseDue, c.SLA.NextResponseDue, c.SLA.ResolutionDue} {
+			due = due || !t.IsZero() && !t.After(f.SLADue)
+		}
+		if !due {
+			return false
+		}
+	}
+	if !f.ActionDue.IsZero() && (c.ActionDue.IsZero() || c.ActionDue.After(f.ActionDue)) {
+		return false
+	}
+	return true
+}
+
+// Checkpoint returns the last checkpoint of source, or the zero
+// Checkpoint (with Source set) when there is none.
+func (s *MemoryStore) Checkpoint(ctx context.Context, source string) (Checkpoint, error) {
+	if err := ctx.Err(); err != nil {
+		return Checkpoint{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.checks[source]
+	if !ok {
+		return Checkpoint{Source: source}, nil
+	}
+	return c, nil
+}
+
+// Agents yields copies of the agents, by member.
+func (s *MemoryStore) Agents(ctx context.Context) iter.Seq2[Agent, error] {
+	return func(yield func(Agent, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(Agent{}, err)
+			return
+		}
+		s.mu.RLock()
+		out := make([]Agent, 0, len(s.agents))
+		for _, m := range slices.Sorted(maps.Keys(s.agents)) {
+			a := *s.agents[m]
+			a.Queues = slices.Clone(a.Queues)
+			out = append(out, a)
+		}
+		s.mu.RUnlock()
+		for _, a := range out {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Load counts the open conversations assigned to member.
+func (s *MemoryStore) Load(ctx context.Context, member string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.byAssignee[member]), nil
+}
+
+// Author returns a copy of the record of person for brand.
+func (s *MemoryStore) Author(ctx context.Context, brand, person string) (AuthorRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return AuthorRecord{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.authors[authorKey{brand, person}]
+	if !ok {
+		return AuthorRecord{}, notFound("no author %q of brand %q", person, brand)
+	}
+	return *cloneAuthor(a), nil
+}
+
+// Authors yields copies of the author records of brand ("" for all).
+func (s *MemoryStore) Authors(ctx context.Context, brand string) iter.Seq2[AuthorRecord, error] {
+	return func(yield func(AuthorRecord, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(AuthorRecord{}, err)
+			return
+		}
+		s.mu.RLock()
+		var out []AuthorRecord
+		for k, a := range s.authors {
+			if brand == "" || k.brand == brand {
+				out = append(out, *cloneAuthor(a))
+			}
+		}
+		s.mu.RUnlock()
+		for _, a := range out {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
+}
+
+func cloneConversation(c *Conversation) *Conversation {
+	d := *c
+	d.Labels = slices.Clone(c.Labels)
+	d.Triage = cloneTriage(c.Triage)
+	return &d
+}
+
+func cloneMessage(m *Message) *Message {
+	d := *m
+	d.Triage = cloneTriage(m.Triage)
+	d.Edits = slices.Clone(m.Edits)
+	for i := range d.Edits {
+		d.Edits[i].Triage = cloneTriage(d.Edits[i].Triage)
+	}
+	return &d
+}
+
+func cloneTriage(t Triage) Triage {
+	t.Flags = slices.Clone(t.Flags)
+	t.Replies = slices.Clone(t.Replies)
+	t.Rules = slices.Clone(t.Rules)
+	for i := range t.Rules {
+		t.Rules[i].Hits = slices.Clone(t.Rules[i].Hits)
+	}
+	return t
+}
+
+func cloneAuthor(a *AuthorRecord) *AuthorRecord {
+	d := *a
+	d.Languages = maps.Clone(a.Languages)
+	d.Evidence = slices.Clone(a.Evidence)
+	return &d
+}
