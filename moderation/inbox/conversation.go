@@ -109,6 +109,13 @@ type Conversation struct {
 	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
 	// LastResponseAt is when the team last answered.
 	LastResponseAt time.Time `json:"last_response_at,omitzero"`
+	// ReplyVersion is the conversation's Version at which the team's
+	// latest answer was started (its write fence), and ReplyBy who
+	// started it; a member who read an older version and answers gets
+	// cmkit.ErrConflict naming ReplyBy instead of a second answer.
+	ReplyVersion uint64 `json:"reply_version,omitempty"`
+	// ReplyBy is the member who started the latest answer.
+	ReplyBy string `json:"reply_by,omitempty"`
 	// ResolvedAt is when it was last resolved; zero while open.
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 
