@@ -162,6 +162,9 @@ type SLAState struct {
 	Warned SLAMetric `json:"warned,omitempty"`
 	// Breached is the set of metrics breached for the current due times.
 	Breached SLAMetric `json:"breached,omitempty"`
+	// Next is the next instant an SLA timer fires (a warning or a
+	// breach not yet sent); zero when none is pending.
+	Next time.Time `json:"next,omitzero"`
 }
 
 // HandoffStatus is where a conversation's ticket in customer service

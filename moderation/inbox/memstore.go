@@ -8,7 +8,6 @@ import (
 	"maps"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -379,14 +378,8 @@ func (f *Filter) keep(c *Conversation) bool {
 		!f.HandoffDue.IsZero() && (c.Handoff.Status != HandoffPending || c.Handoff.NextAt.After(f.HandoffDue)):
 		return false
 	}
-	if !f.SLADue.IsZero() {
-		due := false
-		for _, t := range [...]time.Time{c.SLA.FirstResponseDue, c.SLA.NextResponseDue, c.SLA.ResolutionDue} {
-			due = due || !t.IsZero() && !t.After(f.SLADue)
-		}
-		if !due {
-			return false
-		}
+	if !f.SLADue.IsZero() && (c.SLA.Next.IsZero() || c.SLA.Next.After(f.SLADue)) {
+		return false
 	}
 	if !f.ActionDue.IsZero() && (c.ActionDue.IsZero() || c.ActionDue.After(f.ActionDue)) {
 		return false

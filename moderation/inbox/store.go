@@ -112,8 +112,7 @@ type Filter struct {
 	// HandoffDue keeps those whose handoff is pending with NextAt at or
 	// before it.
 	HandoffDue time.Time
-	// SLADue keeps those with a due time in SLAState (any of the three,
-	// when not zero) at or before it.
+	// SLADue keeps those whose SLA.Next is set and at or before it.
 	SLADue time.Time
 	// ActionDue keeps those whose Conversation.ActionDue is set and at
 	// or before it.
