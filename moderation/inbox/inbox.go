@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/moderation"
 	"github.com/cmkit/cmkit/roles"
@@ -47,6 +49,7 @@ type Inbox struct {
 
 	ingest ingestConfig // settings of ingest.go and the files it owns
 	work   workConfig   // settings of assign.go, reply.go and handoff.go
+	sla    slaConfig    // settings of sla.go
 }
 
 // registered is a channel the inbox reads from and acts on.
@@ -171,6 +174,14 @@ func New(store Store, opts ...Option) (*Inbox, error) {
 	}
 	ib.verdicts.New = func() any { return new(moderation.Verdict) }
 	return ib, nil
+}
+
+// newID returns a new UUID v7 (uuid.New when the clock source fails).
+func newID() uuid.UUID {
+	if id, err := uuid.NewV7(); err == nil {
+		return id
+	}
+	return uuid.New()
 }
 
 // channel returns the registered channel with the given ID.
