@@ -296,9 +296,7 @@ func expectSuiteFailures(t *testing.T, test, env, name string, fails, passes []s
 	if len(only) > 0 {
 		run += "/^(" + strings.Join(append(slices.Clone(passes), only...), "|") + ")$"
 	}
-	cmd := exec.Command(os.Args[0], "-test.run="+run, "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), env+"="+name)
-	out, err := cmd.CombinedOutput()
+	out, err := runChild(run, env, name)
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit, "the suite passed a broken implementation:\n%s", out)
 	prefix := test + "/"
@@ -314,6 +312,42 @@ func expectSuiteFailures(t *testing.T, test, env, name string, fails, passes []s
 		}
 	}
 	return string(out)
+}
+
+// runChild runs the tests that match run in a child process with
+// env=value, verbosely, and returns its output.
+func runChild(run, env, value string) ([]byte, error) {
+	cmd := exec.Command(os.Args[0], "-test.run="+run, "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+value)
+	return cmd.CombinedOutput()
+}
+
+const plainEnv = "CMKITTEST_PLAIN_HARNESS"
+
+// plainHarness is a ChannelHarness and nothing more: it hides the fake
+// harness's SearchHarness and EditHarness.
+type plainHarness struct{ cmkittest.ChannelHarness }
+
+// A harness without the optional SearchHarness and EditHarness gets the
+// subtests that need them skipped, with the reason, and the rest run.
+func TestSuiteSkipsWhatTheHarnessCannotDo(t *testing.T) {
+	const test = "TestSuiteSkipsWhatTheHarnessCannotDo"
+	if os.Getenv(plainEnv) != "" {
+		cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
+			return plainHarness{cmkittest.FakeHarness(newFake(t, cmkittest.FakeConfig{}), nil)}
+		})
+		return
+	}
+	out, err := runChild("^"+test+"$", plainEnv, "1")
+	require.NoError(t, err, "%s", out)
+	for _, sub := range []string{"Search", "ReadMentionsEdited", "SearchEdited"} {
+		assert.Contains(t, string(out), "--- SKIP: "+test+"/"+sub+" ")
+	}
+	assert.Contains(t, string(out), "the harness does not implement cmkittest.SearchHarness")
+	assert.Contains(t, string(out), "the harness does not implement cmkittest.EditHarness")
+	for _, sub := range []string{"ReadMentions", "Publish", "Reply"} {
+		assert.Contains(t, string(out), "--- PASS: "+test+"/"+sub+" ")
+	}
 }
 
 // assertNoSecret checks that out holds secret in none of the forms a
