@@ -129,6 +129,11 @@ func TestFakeInjectedFaults(t *testing.T) {
 	_, err := f.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "x"})
 	assert.NoError(t, err, "the queue is used up")
 	assert.Equal(t, 6, f.Attempts())
+	f.Inject(0, cmkittest.FaultTransient)
+	_, err = f.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "x"})
+	assert.NoError(t, err, "a zero Fault lets its call succeed")
+	_, err = f.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "x"})
+	assert.ErrorIs(t, err, cmkit.ErrTransient)
 }
 
 func TestFakeRandomFaultsAreRepeatable(t *testing.T) {
@@ -831,7 +836,13 @@ func TestFakeInjectedReadFaults(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	_, err = f.Search(ctx, "acme", "bogus", 0)
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
+	_, err = f.Search(ctx, "!", "", 0)
+	assert.ErrorIs(t, err, cmkit.ErrInvalid)
 	assert.Equal(t, 15, f.ReadAttempts())
+	off := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "off"}, Unsupported: []cmkit.Capability{cmkit.CapReadMentions}})
+	_, err = off.ReadMentions(ctx, "", 0)
+	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
+	assert.Zero(t, off.ReadAttempts())
 	_, err = f.Search(ctx, "acme", "", 0)
 	assert.ErrorIs(t, err, cmkit.ErrTransient, "the queued fault waited for a read that reached the platform")
 }
@@ -930,6 +941,13 @@ func TestFakeReadRateLimit(t *testing.T) {
 	_, err = f.Search(ctx, "acme", "", 0)
 	assert.NoError(t, err, "a new window")
 	assert.Equal(t, 4, f.ReadAttempts(), "a rate-limited read counts")
+
+	g := newFake(t, cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "c"}, Clock: c,
+		RateLimit: 1, ReadRateLimit: 1, RateWindow: time.Minute})
+	_, err = g.ReadMentions(ctx, "", 0)
+	require.NoError(t, err)
+	_, err = g.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "x"})
+	assert.NoError(t, err, "reads do not use up the write window")
 }
 
 func TestFakeRejectsBadReadConfig(t *testing.T) {
