@@ -10,9 +10,9 @@ import (
 // Channel is one account on one platform that cmkit publishes to: the brand's
 // X account for Spain, its Polish Facebook page, a Mastodon account. It is
 // the one interface a platform adapter must implement; everything else a
-// platform can do is an optional capability (see MentionReader, Replier,
-// ThreadPublisher, Hider, Deleter, PostFinder, InsightsFetcher, FollowerCounter), found with
-// a type assertion.
+// platform can do is an optional capability (see MentionReader, Searcher,
+// Replier, ThreadPublisher, Hider, Deleter, PostFinder, InsightsFetcher,
+// FollowerCounter), found with a type assertion.
 //
 // # Publishing and retries
 //

@@ -25,7 +25,7 @@ func TestCapabilities(t *testing.T) {
 	fake, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "f"}})
 	require.NoError(t, err)
 	assert.Equal(t, []cmkit.Capability{cmkit.CapFindPost, cmkit.CapReadMentions, cmkit.CapReply, cmkit.CapThread,
-		cmkit.CapHide, cmkit.CapDelete, cmkit.CapInsights, cmkit.CapFollowerCount}, cmkit.Capabilities(fake))
+		cmkit.CapHide, cmkit.CapDelete, cmkit.CapInsights, cmkit.CapFollowerCount, cmkit.CapSearch}, cmkit.Capabilities(fake))
 }
 
 func TestRetrySafetyText(t *testing.T) {

@@ -88,7 +88,7 @@ func ExampleChannel() {
 	// published as acme-pl-mastodon-1
 	// mentions so far: 0
 	// can reply
-	// [find-post read-mentions reply thread hide delete insights follower-count]
+	// [find-post read-mentions reply thread hide delete insights follower-count search]
 }
 
 // A rate-limit error says how long to wait.

@@ -69,6 +69,35 @@ type ChannelHarness interface {
 	Secrets() []string
 }
 
+// SearchHarness is implemented by a ChannelHarness whose sandbox can make
+// public posts by other accounts, for the subtests of a channel's
+// cmkit.Searcher. The suite finds it with a type assertion on the harness;
+// without it, those subtests are skipped.
+type SearchHarness interface {
+	// AddPublic makes n public posts by other accounts, in order, each
+	// holding word (lowercase ASCII letters and digits, unique to the
+	// call's subtest) as a whole word, and returns their platform IDs once
+	// the channel's Search can find them (a platform that indexes posts
+	// after a delay needs the harness to wait). A sandbox that cannot
+	// returns an error wrapping cmkit.ErrUnsupported, and the subtests that
+	// need public posts are skipped.
+	AddPublic(ctx context.Context, n int, word string) ([]string, error)
+}
+
+// EditHarness is implemented by a ChannelHarness whose sandbox can edit
+// what other accounts wrote, for the subtests that check that an edited
+// item is delivered again (see cmkit.Mention.EditedAt). The suite finds it
+// with a type assertion on the harness; without it, those subtests are
+// skipped.
+type EditHarness interface {
+	// Edit makes the author of the item id, made by AddMentions or
+	// AddPublic, change its text to text, as the platform's edit feature
+	// does, and returns once the channel can read the edit. A sandbox
+	// that cannot returns an error wrapping cmkit.ErrUnsupported, and the
+	// subtests that need edits are skipped.
+	Edit(ctx context.Context, id, text string) error
+}
+
 // DefaultFaultDeadline is how long TestChannel gives a Publish after it
 // injects FaultTimeout or FaultLostResponse, unless the FaultDeadline
 // option says otherwise.
@@ -126,11 +155,25 @@ type channelSuite struct {
 //	ErrorsClassified         each fault is classified as cmkit.Classify expects
 //	NoSecretsInErrors        no error message carries a credential
 //	FindPost, ReadMentions, Reply, PublishReply, Hide, Delete, Insights,
-//	FollowerCount            one per capability
+//	FollowerCount, Search    one per capability
+//	ReadMentionsEdited       an edited mention is read again: same ID, new
+//	                         text, later EditedAt (needs an EditHarness)
+//	SearchEdited             an edited public post is found again, the
+//	                         same way (needs a SearchHarness and an
+//	                         EditHarness)
+//
+// Reading checks hold for ReadMentions and Search alike: pages no larger
+// than the limit, oldest first, resuming from a stored cursor without gaps
+// or duplicates (an item and its edit are two deliveries, told apart by
+// EditedAt), an empty page that keeps the cursor, a page with items that
+// moves it, the same answer from the same cursor, and an error wrapping
+// context.Canceled for a canceled context. Search must find every post
+// that holds its word and none that lacks one of the query's words.
 //
 // A capability subtest is skipped, with the reason, when the channel does
 // not implement the interface or answers cmkit.ErrUnsupported; so is a
-// subtest that needs something the harness cannot do. Problems are reported
+// subtest that needs something the harness cannot do (SearchHarness and
+// EditHarness are optional). Problems are reported
 // with t.Errorf, so one run lists all of them. Nothing the suite prints
 // carries one of the harness's Secrets, even when the channel leaks one
 // into an error.
@@ -159,6 +202,9 @@ func TestChannel(t *testing.T, newHarness func(t *testing.T) ChannelHarness, opt
 		{"Delete", testDelete},
 		{"Insights", testInsights},
 		{"FollowerCount", testFollowerCount},
+		{"Search", testSearch},
+		{"ReadMentionsEdited", testReadMentionsEdited},
+		{"SearchEdited", testSearchEdited},
 	})
 }
 
@@ -748,6 +794,10 @@ func testNoSecrets(t *suiteT, h ChannelHarness) {
 		_, err := in.Insights(ctx, "cmkit-conformance-missing")
 		errs = append(errs, err)
 	}
+	if sr, ok := ch.(cmkit.Searcher); ok {
+		_, err := sr.Search(ctx, "cmkit", "cmkit-conformance-bogus-cursor", 1)
+		errs = append(errs, err)
+	}
 	for _, err := range errs {
 		noSecrets(t, h, "an error", err)
 	}
@@ -777,30 +827,38 @@ func testFindPost(t *suiteT, h ChannelHarness) {
 	}
 }
 
+// pager reads one page of a stream: ReadMentions, or Search of a query.
+type pager func(ctx context.Context, after cmkit.Cursor, limit int) (cmkit.MentionPage, error)
+
 // readAll reads pages of size limit from cursor until an empty page, and
-// returns the mentions and the final cursor.
-func readAll(t *suiteT, r cmkit.MentionReader, from cmkit.Cursor, limit int) ([]cmkit.Mention, cmkit.Cursor) {
+// returns the mentions and the final cursor. It stops the subtest when a
+// page with items leaves the cursor where it was, since reading on would
+// return the same items for ever.
+func readAll(t *suiteT, what string, read pager, from cmkit.Cursor, limit int) ([]cmkit.Mention, cmkit.Cursor) {
 	t.Helper()
 	var all []cmkit.Mention
 	cur := from
 	for range 10000 {
-		page, err := r.ReadMentions(suiteCtx(t), cur, limit)
+		page, err := read(suiteCtx(t), cur, limit)
 		if err != nil {
-			t.Fatalf("ReadMentions(%q): %v", cur, err)
+			t.Fatalf("%s(%q): %v", what, cur, err)
 		}
 		if limit > 0 && len(page.Mentions) > limit {
-			t.Errorf("ReadMentions returned %d mentions, more than the limit %d", len(page.Mentions), limit)
+			t.Errorf("%s returned %d items, more than the limit %d", what, len(page.Mentions), limit)
 		}
 		if len(page.Mentions) == 0 {
 			if page.Next != cur {
-				t.Errorf("an empty page moved the cursor from %q to %q", cur, page.Next)
+				t.Errorf("%s: an empty page moved the cursor from %q to %q", what, cur, page.Next)
 			}
 			return all, cur
+		}
+		if page.Next == cur {
+			t.Fatalf("%s: a page with items left the cursor at %q, so reading on returns them again: %v", what, cur, ids(page.Mentions))
 		}
 		all = append(all, page.Mentions...)
 		cur = page.Next
 	}
-	t.Fatalf("ReadMentions never returned an empty page")
+	t.Fatalf("%s never returned an empty page", what)
 	return nil, ""
 }
 
@@ -812,15 +870,19 @@ func ids(ms []cmkit.Mention) []string {
 	return out
 }
 
-// checkStream reports a mention of got returned twice, and any of want that
-// is missing from got or out of order.
+// checkStream reports an item of got delivered twice (the same ID and
+// EditedAt; an edit is a new delivery), and any of want that is missing
+// from got or out of order.
 func checkStream(t *suiteT, what string, got []cmkit.Mention, want []string) {
 	t.Helper()
 	seen := map[string]int{}
 	for _, m := range got {
-		seen[m.ID]++
-		if seen[m.ID] == 2 {
-			t.Errorf("%s: mention %q was returned twice", what, m.ID)
+		key := m.ID + "@" + m.EditedAt.UTC().Format(time.RFC3339Nano)
+		seen[key]++
+		if seen[key] == 2 && m.EditedAt.IsZero() {
+			t.Errorf("%s: item %q was returned twice", what, m.ID)
+		} else if seen[key] == 2 {
+			t.Errorf("%s: item %q as edited at %v was returned twice", what, m.ID, m.EditedAt)
 		}
 	}
 	i := 0
@@ -839,43 +901,204 @@ func testReadMentions(t *suiteT, h ChannelHarness) {
 	r := capability[cmkit.MentionReader](t, h)
 	ctx := suiteCtx(t)
 	_, err := r.ReadMentions(ctx, "", 1)
-	noSecrets(t, h, "ReadMentions", err)
-	skipUnsupported(t, cmkit.CapReadMentions, err)
-	if err != nil {
-		t.Fatalf("ReadMentions from the start: %v", err)
-	}
-	_, start := readAll(t, r, "", 0) // skip what the sandbox already holds
-	first, err := h.AddMentions(ctx, 5)
-	skipUnsupported(t, cmkit.CapReadMentions, err)
-	if err != nil {
-		t.Fatalf("harness AddMentions: %v", err)
-	}
-	got, end := readAll(t, r, start, 2)
-	checkStream(t, "reading 5 new mentions in pages of 2", got, first)
-	for _, m := range got {
-		if m.ChannelID != ch.Info().ID || m.Kind == "" || m.CreatedAt.IsZero() || m.ID == "" {
-			t.Errorf("mention %+v: ID, ChannelID, Kind and CreatedAt must be set", m)
+	firstCall(t, h, cmkit.CapReadMentions, err)
+	add := func(n int) ([]string, error) { return h.AddMentions(ctx, n) }
+	checkPaging(t, "ReadMentions", r.ReadMentions, add, false, func(m cmkit.Mention) { checkItem(t, ch, m) })
+}
+
+// checkPaging adds items through add (5, then 3 more) and reads them back
+// through read, in pages of 2 from a stored cursor: each item once, in
+// order; when exact, nothing else either. Then it checks that rereading
+// from the same cursor gives the same answer, and that a canceled context
+// gives an error wrapping context.Canceled. check is called on each item.
+func checkPaging(t *suiteT, what string, read pager, add func(n int) ([]string, error), exact bool, check func(cmkit.Mention)) {
+	t.Helper()
+	adding := func(n int) []string {
+		t.Helper()
+		got, err := add(n)
+		if errors.Is(err, cmkit.ErrUnsupported) {
+			t.Skipf("the harness cannot add items for %s: %v", what, err)
 		}
+		if err != nil {
+			t.Fatalf("harness: adding %d items for %s: %v", n, what, err)
+		}
+		return got
+	}
+	_, start := readAll(t, what, read, "", 0) // skip what the sandbox already holds
+	first := adding(5)
+	got, end := readAll(t, what, read, start, 2)
+	checkStream(t, what+": reading 5 new items in pages of 2", got, first)
+	if exact && len(got) != len(first) {
+		t.Errorf("%s returned %v, want exactly %v", what, ids(got), first)
+	}
+	for _, m := range got {
+		check(m)
 	}
 	// Resume from a stored cursor: only what arrived since.
-	more, err := h.AddMentions(ctx, 3)
-	if err != nil {
-		t.Fatalf("harness AddMentions: %v", err)
-	}
-	got, _ = readAll(t, r, end, 2)
-	checkStream(t, "resuming after 3 more mentions", got, more)
+	more := adding(3)
+	got, _ = readAll(t, what, read, end, 2)
+	checkStream(t, what+": resuming after 3 more items", got, more)
 	if len(got) != len(more) {
-		t.Errorf("resuming returned %v, want exactly %v", ids(got), more)
+		t.Errorf("%s: resuming returned %v, want exactly %v", what, ids(got), more)
 	}
 	// Rereading from the same cursor gives the same answer.
-	again, _ := readAll(t, r, end, 1)
+	again, _ := readAll(t, what, read, end, 1)
 	if fmt.Sprint(ids(again)) != fmt.Sprint(ids(got)) {
-		t.Errorf("rereading from the same cursor gave %v, then %v", ids(got), ids(again))
+		t.Errorf("%s: rereading from the same cursor gave %v, then %v", what, ids(got), ids(again))
 	}
-	canceled, cancel := context.WithCancel(ctx)
+	canceled, cancel := context.WithCancel(suiteCtx(t))
 	cancel()
-	if _, err := r.ReadMentions(canceled, end, 1); !errors.Is(err, context.Canceled) {
-		t.Errorf("ReadMentions with a canceled context: want context.Canceled, got %v", err)
+	_, err := read(canceled, end, 1)
+	noSecrets(t, nil, what, err)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("%s with a canceled context: want context.Canceled, got %v", what, err)
+	}
+}
+
+// checkItem reports an item read from ch without its ID, ChannelID, Kind
+// or CreatedAt.
+func checkItem(t *suiteT, ch cmkit.Channel, m cmkit.Mention) {
+	t.Helper()
+	if m.ChannelID != ch.Info().ID || m.Kind == "" || m.CreatedAt.IsZero() || m.ID == "" {
+		t.Errorf("item %+v: ID, ChannelID, Kind and CreatedAt must be set", m)
+	}
+}
+
+// uniqueWord returns a word nobody else writes: "cmkit" and 12 hex digits.
+func uniqueWord() string {
+	u := uuid.New()
+	return fmt.Sprintf("cmkit%x", u[10:])
+}
+
+// searchPager reads Search for q.
+func searchPager(sr cmkit.Searcher, q string) pager {
+	return func(ctx context.Context, after cmkit.Cursor, limit int) (cmkit.MentionPage, error) {
+		return sr.Search(ctx, q, after, limit)
+	}
+}
+
+// optional returns the harness as the optional harness interface T, or
+// skips the subtest.
+func optional[T any](t *suiteT, h ChannelHarness) T {
+	t.Helper()
+	x, ok := h.(T)
+	if !ok {
+		t.Skipf("the harness does not implement cmkittest.%s", reflect.TypeFor[T]().Name())
+	}
+	return x
+}
+
+func testSearch(t *suiteT, h ChannelHarness) {
+	ch := h.Channel()
+	sr := capability[cmkit.Searcher](t, h)
+	ctx := suiteCtx(t)
+	word, other := uniqueWord(), uniqueWord()
+	page, err := sr.Search(ctx, word, "", 1)
+	firstCall(t, h, cmkit.CapSearch, err)
+	if len(page.Mentions) > 0 {
+		t.Errorf("Search(%q), a word nobody wrote, found %v", word, ids(page.Mentions))
+	}
+	sh := optional[SearchHarness](t, h)
+	// Before each batch, a post with the other word only, which a search
+	// for word must not find.
+	add := func(n int) ([]string, error) {
+		if _, err := sh.AddPublic(ctx, 1, other); err != nil {
+			return nil, err
+		}
+		return sh.AddPublic(ctx, n, word)
+	}
+	checkPaging(t, "Search", searchPager(sr, word), add, true, func(m cmkit.Mention) {
+		checkItem(t, ch, m)
+		if m.Kind != cmkit.KindMention {
+			t.Errorf("Search returned %q of kind %q, want %q", m.ID, m.Kind, cmkit.KindMention)
+		}
+		if !strings.Contains(strings.ToLower(m.Text), word) {
+			t.Errorf("Search(%q) returned %q, whose text %q lacks the word", word, m.ID, m.Text)
+		}
+	})
+	both := word + " " + other
+	if got, _ := readAll(t, "Search", searchPager(sr, both), "", 0); len(got) > 0 {
+		t.Errorf("Search(%q) found %v, but no post holds both words: every word of the query must appear", both, ids(got))
+	}
+}
+
+func testReadMentionsEdited(t *suiteT, h ChannelHarness) {
+	r := capability[cmkit.MentionReader](t, h)
+	_, err := r.ReadMentions(suiteCtx(t), "", 1)
+	firstCall(t, h, cmkit.CapReadMentions, err)
+	eh := optional[EditHarness](t, h)
+	_, start := readAll(t, "ReadMentions", r.ReadMentions, "", 0)
+	id := oneMention(t, h)
+	checkEdits(t, "ReadMentions", r.ReadMentions, eh, start, id, "cmkit conformance:")
+}
+
+func testSearchEdited(t *suiteT, h ChannelHarness) {
+	sr := capability[cmkit.Searcher](t, h)
+	word := uniqueWord()
+	_, err := sr.Search(suiteCtx(t), word, "", 1)
+	firstCall(t, h, cmkit.CapSearch, err)
+	sh := optional[SearchHarness](t, h)
+	eh := optional[EditHarness](t, h)
+	got, err := sh.AddPublic(suiteCtx(t), 1, word)
+	if errors.Is(err, cmkit.ErrUnsupported) {
+		t.Skipf("the harness cannot add public posts: %v", err)
+	}
+	if err != nil || len(got) != 1 {
+		t.Fatalf("harness AddPublic(1) = %v, %v", got, err)
+	}
+	checkEdits(t, "Search", searchPager(sr, word), eh, "", got[0], "cmkit conformance: "+word)
+}
+
+// checkEdits reads item id from the stream read, from start on, then has
+// its author edit it twice, and checks that each edit is delivered once
+// more: same ID and CreatedAt, the new text, a later EditedAt. Each new
+// text begins with prefix.
+func checkEdits(t *suiteT, what string, read pager, eh EditHarness, start cmkit.Cursor, id, prefix string) {
+	t.Helper()
+	delivered := func(ms []cmkit.Mention) []cmkit.Mention {
+		var out []cmkit.Mention
+		for _, m := range ms {
+			if m.ID == id {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	got, cur := readAll(t, what, read, start, 0)
+	before := delivered(got)
+	if len(before) != 1 {
+		t.Fatalf("%s delivered %q %d times before any edit, want once: %v", what, id, len(before), ids(got))
+	}
+	prev := before[0]
+	for i := range 2 {
+		marker := uniqueWord()
+		err := eh.Edit(suiteCtx(t), id, fmt.Sprintf("%s edited (%d) %s", prefix, i+1, marker))
+		if errors.Is(err, cmkit.ErrUnsupported) {
+			t.Skipf("the harness cannot edit: %v", err)
+		}
+		if err != nil {
+			t.Fatalf("harness Edit(%q): %v", id, err)
+		}
+		got, next := readAll(t, what, read, cur, 0)
+		edits := delivered(got)
+		if len(edits) != 1 {
+			t.Errorf("after edit %d of %q, %s delivered it %d times, want once more (same ID, later EditedAt): %v", i+1, id, what, len(edits), ids(got))
+			if len(edits) == 0 {
+				return
+			}
+		}
+		e := edits[len(edits)-1]
+		if !strings.Contains(e.Text, marker) {
+			t.Errorf("%s delivered edit %d of %q with the text %q, want the new text (with %s)", what, i+1, id, e.Text, marker)
+		}
+		if !e.EditedAt.After(prev.EditedAt) || e.EditedAt.Before(prev.CreatedAt) {
+			t.Errorf("%s delivered edit %d of %q with EditedAt %v, want one after the last version's (%v) and not before CreatedAt (%v)",
+				what, i+1, id, e.EditedAt, prev.EditedAt, prev.CreatedAt)
+		}
+		if !e.CreatedAt.Equal(prev.CreatedAt) || e.ChannelID != prev.ChannelID || e.Kind != prev.Kind {
+			t.Errorf("%s delivered edit %d of %q as %+v; CreatedAt, ChannelID and Kind must stay those of %+v", what, i+1, id, e, prev)
+		}
+		prev, cur = e, next
 	}
 }
 

@@ -180,36 +180,84 @@ func (i ignoresDeadline) Publish(ctx context.Context, p cmkit.Post) (cmkit.Recei
 	return rc, err
 }
 
+// repeatsAcrossPages sets the cursor of each Search page one post short,
+// so that the next page starts with the last post of this one again.
+type repeatsAcrossPages struct{ *cmkittest.FakeChannel }
+
+func (r repeatsAcrossPages) Search(ctx context.Context, q string, after cmkit.Cursor, limit int) (cmkit.MentionPage, error) {
+	page, err := r.FakeChannel.Search(ctx, q, after, limit)
+	if err == nil && len(page.Mentions) > 1 {
+		short, err := r.FakeChannel.Search(ctx, q, after, len(page.Mentions)-1)
+		if err != nil {
+			return cmkit.MentionPage{}, err
+		}
+		page.Next = short.Next
+	}
+	return page, err
+}
+
+// searchIgnoresCursor searches from the start whatever the cursor says.
+type searchIgnoresCursor struct{ *cmkittest.FakeChannel }
+
+func (s searchIgnoresCursor) Search(ctx context.Context, q string, _ cmkit.Cursor, limit int) (cmkit.MentionPage, error) {
+	return s.FakeChannel.Search(ctx, q, "", limit)
+}
+
+// losesEdits drops every edited item from ReadMentions and Search, as an
+// adapter does that asks the platform only for items created after its
+// cursor: an edit, created long before, never comes.
+type losesEdits struct{ *cmkittest.FakeChannel }
+
+func dropEdits(page cmkit.MentionPage, err error) (cmkit.MentionPage, error) {
+	page.Mentions = slices.DeleteFunc(page.Mentions, func(m cmkit.Mention) bool { return !m.EditedAt.IsZero() })
+	return page, err
+}
+
+func (l losesEdits) ReadMentions(ctx context.Context, after cmkit.Cursor, limit int) (cmkit.MentionPage, error) {
+	return dropEdits(l.FakeChannel.ReadMentions(ctx, after, limit))
+}
+
+func (l losesEdits) Search(ctx context.Context, q string, after cmkit.Cursor, limit int) (cmkit.MentionPage, error) {
+	return dropEdits(l.FakeChannel.Search(ctx, q, after, limit))
+}
+
 type brokenCase struct {
 	token  string            // of the fake underneath, when not its default
 	safety cmkit.RetrySafety // of the fake underneath
 	wrap   func(*cmkittest.FakeChannel) cmkit.Channel
 	fails  []string // subtests that must fail
-	only   []string // when set, the only subtests run (besides Identity)
+	only   []string // when set, the only subtests run (besides Identity and passes)
+	passes []string // subtests that must still pass, besides Identity
 }
 
 var brokenChannels = map[string]brokenCase{
 	"double-poster": {"", cmkit.RetryUnsafe, func(f *cmkittest.FakeChannel) cmkit.Channel { return doublePoster{f} },
-		[]string{"RetrySafety"}, nil},
+		[]string{"RetrySafety"}, nil, nil},
 	"blind-finder": {"", cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel { return blindFinder{f} },
-		[]string{"RetrySafety", "FindPost"}, nil},
+		[]string{"RetrySafety", "FindPost"}, nil, nil},
 	"unclassified": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return unclassified{f} },
-		[]string{"ErrorsClassified/transient", "ErrorsClassified/permanent", "ErrorsClassified/rate-limit", "PublishCanceledContext"}, nil},
+		[]string{"ErrorsClassified/transient", "ErrorsClassified/permanent", "ErrorsClassified/rate-limit", "PublishCanceledContext"}, nil, nil},
 	"ignores-cancel": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return ignoresCancel{f} },
-		[]string{"PublishCanceledContext"}, nil},
+		[]string{"PublishCanceledContext"}, nil, nil},
 	"gappy-cursor": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return gappyCursor{f} },
-		[]string{"ReadMentions"}, nil},
+		[]string{"ReadMentions"}, nil, nil},
 	"leaky": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return leaky{f} },
-		[]string{"NoSecretsInErrors", "ErrorsClassified/transient"}, nil},
+		[]string{"NoSecretsInErrors", "ErrorsClassified/transient"}, nil, nil},
 	"obeys-any-wait": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return obeysAnyWait{f} },
-		[]string{"ErrorsClassified/rate-limit"}, nil},
+		[]string{"ErrorsClassified/rate-limit"}, nil, nil},
 	"lookup-then-create": {"", cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel {
 		return lookupThenCreate{doublePoster{f}, newGate()}
-	}, []string{"PublishOverlapping"}, []string{"PublishOverlapping"}},
+	}, []string{"PublishOverlapping"}, []string{"PublishOverlapping"}, nil},
 	"leaks-everywhere": {leakToken, cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel { return leaksEverywhere{f} },
-		[]string{"NoSecretsInErrors", "PublishCanceledContext", "Limits", "ErrorsClassified/transient", "FindPost"}, nil},
+		[]string{"NoSecretsInErrors", "PublishCanceledContext", "Limits", "ErrorsClassified/transient", "FindPost"}, nil, nil},
 	"ignores-deadline": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return ignoresDeadline{f} },
-		[]string{"ErrorsClassified/timeout", "ErrorsClassified/lost-response"}, []string{"ErrorsClassified"}},
+		[]string{"ErrorsClassified/timeout", "ErrorsClassified/lost-response"}, []string{"ErrorsClassified"}, nil},
+	"search-repeats-across-pages": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return repeatsAcrossPages{f} },
+		[]string{"Search"}, nil, []string{"ReadMentions", "SearchEdited"}},
+	"search-ignores-cursor": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return searchIgnoresCursor{f} },
+		[]string{"Search", "SearchEdited"}, nil, []string{"ReadMentions", "ReadMentionsEdited"}},
+	"loses-edits": {"", cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return losesEdits{f} },
+		[]string{"ReadMentionsEdited", "SearchEdited"}, nil, []string{"ReadMentions", "Search"}},
 }
 
 const brokenEnv = "CMKITTEST_BROKEN_CHANNEL"
@@ -230,7 +278,7 @@ func TestSuiteCatchesBrokenChannels(t *testing.T) {
 	for name, bc := range brokenChannels {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			out := expectSuiteFailures(t, "TestSuiteCatchesBrokenChannels", brokenEnv, name, bc.fails, []string{"Identity"}, bc.only...)
+			out := expectSuiteFailures(t, "TestSuiteCatchesBrokenChannels", brokenEnv, name, bc.fails, append([]string{"Identity"}, bc.passes...), bc.only...)
 			token := cmp.Or(bc.token, newFake(t, cmkittest.FakeConfig{}).Token())
 			assertNoSecret(t, out, token)
 		})
@@ -248,9 +296,7 @@ func expectSuiteFailures(t *testing.T, test, env, name string, fails, passes []s
 	if len(only) > 0 {
 		run += "/^(" + strings.Join(append(slices.Clone(passes), only...), "|") + ")$"
 	}
-	cmd := exec.Command(os.Args[0], "-test.run="+run, "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), env+"="+name)
-	out, err := cmd.CombinedOutput()
+	out, err := runChild(run, env, name)
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit, "the suite passed a broken implementation:\n%s", out)
 	prefix := test + "/"
@@ -266,6 +312,42 @@ func expectSuiteFailures(t *testing.T, test, env, name string, fails, passes []s
 		}
 	}
 	return string(out)
+}
+
+// runChild runs the tests that match run in a child process with
+// env=value, verbosely, and returns its output.
+func runChild(run, env, value string) ([]byte, error) {
+	cmd := exec.Command(os.Args[0], "-test.run="+run, "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+value)
+	return cmd.CombinedOutput()
+}
+
+const plainEnv = "CMKITTEST_PLAIN_HARNESS"
+
+// plainHarness is a ChannelHarness and nothing more: it hides the fake
+// harness's SearchHarness and EditHarness.
+type plainHarness struct{ cmkittest.ChannelHarness }
+
+// A harness without the optional SearchHarness and EditHarness gets the
+// subtests that need them skipped, with the reason, and the rest run.
+func TestSuiteSkipsWhatTheHarnessCannotDo(t *testing.T) {
+	const test = "TestSuiteSkipsWhatTheHarnessCannotDo"
+	if os.Getenv(plainEnv) != "" {
+		cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
+			return plainHarness{cmkittest.FakeHarness(newFake(t, cmkittest.FakeConfig{}), nil)}
+		})
+		return
+	}
+	out, err := runChild("^"+test+"$", plainEnv, "1")
+	require.NoError(t, err, "%s", out)
+	for _, sub := range []string{"Search", "ReadMentionsEdited", "SearchEdited"} {
+		assert.Contains(t, string(out), "--- SKIP: "+test+"/"+sub+" ")
+	}
+	assert.Contains(t, string(out), "the harness does not implement cmkittest.SearchHarness")
+	assert.Contains(t, string(out), "the harness does not implement cmkittest.EditHarness")
+	for _, sub := range []string{"ReadMentions", "Publish", "Reply"} {
+		assert.Contains(t, string(out), "--- PASS: "+test+"/"+sub+" ")
+	}
 }
 
 // assertNoSecret checks that out holds secret in none of the forms a
@@ -419,7 +501,7 @@ func TestSuiteRunsSubtestsConcurrently(t *testing.T) {
 	})
 	mu.Lock()
 	defer mu.Unlock()
-	assert.Equal(t, 16, made)
+	assert.Equal(t, 19, made)
 	assert.Equal(t, made, cleaned, "TestChannel returned before its subtests ended")
 }
 

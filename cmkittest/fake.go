@@ -3,12 +3,14 @@ package cmkittest
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 
@@ -18,6 +20,15 @@ import (
 // Fault is a failure the fake platform can be told to answer with, the way
 // real platforms fail. Each one is classified the way a correct adapter
 // would classify it (see cmkit.Classify).
+//
+// Write calls (Publish, PublishReply, Reply) fail by Inject and
+// FakeConfig.Rates; reads (ReadMentions and Search) by InjectRead,
+// FakeConfig.ReadCycle and FakeConfig.ReadRates, apart, so that a reader's
+// faults never consume a publisher's. A read changes nothing on the
+// platform whatever the fault: FaultTimeout gives up before the platform
+// answered, FaultLostResponse after it served the page, and both return
+// cmkit.ErrAmbiguous and no page, so a reader that keeps its cursor until a
+// page arrives loses nothing and reads nothing twice.
 type Fault int
 
 // The faults. Only FaultLostResponse publishes the post.
@@ -55,15 +66,31 @@ func Faults() []Fault {
 	return []Fault{FaultTransient, FaultRateLimit, FaultPermanent, FaultTimeout, FaultLostResponse}
 }
 
-// FaultRates gives the probability, from 0 to 1, that a write call (Publish
-// or Reply) fails with each fault when no injected fault is queued. The sum
-// must not exceed 1.
+// FaultRates gives the probability, from 0 to 1, that a call fails with each
+// fault when no injected fault is queued: write calls (Publish or Reply) in
+// FakeConfig.Rates, reads in FakeConfig.ReadRates. The sum must not exceed 1.
 type FaultRates struct {
 	Transient    float64 // probability of FaultTransient
 	RateLimit    float64 // probability of FaultRateLimit
 	Permanent    float64 // probability of FaultPermanent
 	Timeout      float64 // probability of FaultTimeout
 	LostResponse float64 // probability of FaultLostResponse
+}
+
+// validate reports a rate out of [0, 1], or rates that add up to more than
+// 1, naming field.
+func (r FaultRates) validate(field string) error {
+	sum := 0.0
+	for _, p := range []float64{r.Transient, r.RateLimit, r.Permanent, r.Timeout, r.LostResponse} {
+		if !(p >= 0 && p <= 1) {
+			return cmkit.Invalid(field, "range", "each rate must be within [0, 1], got %v", p)
+		}
+		sum += p
+	}
+	if sum > 1 {
+		return cmkit.Invalid(field, "range", "rates add up to %v, more than 1", sum)
+	}
+	return nil
 }
 
 func (r FaultRates) pick(x float64) Fault {
@@ -101,12 +128,27 @@ type FakeConfig struct {
 	// RateWindow; the next one gets a *cmkit.RateLimitError whose
 	// RetryAfter is the rest of the window. Zero means no limit.
 	RateLimit int
-	// RateWindow is the length of a rate-limit window, which starts with
-	// the first call after the previous window ended; at most
-	// cmkit.MaxRetryAfter.
+	// RateWindow is the length of a rate-limit window (for RateLimit and
+	// ReadRateLimit, each counting its own), which starts with the first
+	// call after the previous window ended; at most cmkit.MaxRetryAfter.
 	RateWindow time.Duration
-	// Rates injects random faults.
+	// Rates injects random faults into write calls.
 	Rates FaultRates
+	// ReadRateLimit is how many reads (ReadMentions and Search calls
+	// together, counted apart from write calls) the platform accepts per
+	// RateWindow; the next one gets a *cmkit.RateLimitError whose
+	// RetryAfter is the rest of the window. Zero means no limit.
+	ReadRateLimit int
+	// ReadRates injects random faults into reads when neither InjectRead
+	// nor ReadCycle names one. They are drawn from a random stream of their
+	// own, so that reads never shift the write faults a Seed gives.
+	ReadRates FaultRates
+	// ReadCycle schedules read faults: the nth read (as ReadAttempts counts
+	// them, from 1) fails with ReadCycle[(n-1) % len(ReadCycle)], unless a
+	// fault queued by InjectRead comes first; a zero entry schedules none
+	// and leaves the read to ReadRates. {0, 0, FaultTransient} fails every
+	// third read.
+	ReadCycle []Fault
 	// Seed seeds the random faults, so a run can be repeated.
 	Seed uint64
 	// Unsupported lists capabilities the fake answers with an
@@ -128,17 +170,79 @@ type FakePost struct {
 	Deleted bool
 }
 
-type fakeMention struct {
+// fakeItem is a mention or a public post as the platform holds it now.
+type fakeItem struct {
 	m       cmkit.Mention
 	hidden  bool
 	deleted bool
 }
 
+// delivery is one entry of a stream: an item as it was delivered, when it
+// was fed and again after each edit.
+type delivery struct {
+	item *fakeItem
+	m    cmkit.Mention
+}
+
+// stream is what a reader pages through: the account's mentions, or the
+// public posts that Search runs over. A cursor is a position in its log.
+type stream struct {
+	log  []delivery
+	byID map[string]*fakeItem
+}
+
+// page returns up to limit entries from position pos on whose item is not
+// deleted and whose text match accepts (every one when match is nil), and
+// the position after the last entry it looked at.
+func (s *stream) page(pos, limit int, match func(text string) bool) ([]cmkit.Mention, int) {
+	pos = min(pos, len(s.log))
+	out := []cmkit.Mention{}
+	for pos < len(s.log) && len(out) < limit {
+		d := s.log[pos]
+		pos++
+		if !d.item.deleted && (match == nil || match(d.m.Text)) {
+			out = append(out, d.m)
+		}
+	}
+	return out, pos
+}
+
+// live returns the item id when the stream holds it and it is not deleted.
+func (s *stream) live(id string) (*fakeItem, bool) {
+	it, ok := s.byID[id]
+	return it, ok && !it.deleted
+}
+
+// rateWindow counts calls in windows of fixed length, each starting with
+// the first call after the previous one ended.
+type rateWindow struct {
+	start time.Time
+	calls int
+}
+
+// take counts a call at now, or, when limit calls were already made in the
+// current window, returns false and how long the window still lasts. A
+// clock that went back starts a new window.
+func (w *rateWindow) take(limit int, length time.Duration, now time.Time) (time.Duration, bool) {
+	end := w.start.Add(length)
+	if w.start.IsZero() || !now.Before(end) || now.Before(w.start) {
+		w.start, w.calls = now, 0
+		end = now.Add(length)
+	}
+	if w.calls >= limit {
+		return end.Sub(now), false
+	}
+	w.calls++
+	return 0, true
+}
+
 // FakeChannel is an in-memory platform account: a real cmkit.Channel that
 // implements every optional capability, keeps what was published, takes
-// mentions fed by the test, enforces its Limits (counted the way its
-// platform counts, see cmkit.Limits.Count) and a rate limit, and fails on
-// demand (Inject) or at random (FakeConfig.Rates).
+// mentions (Feed) and public posts for Search (FeedPublic) from the test,
+// lets their authors edit them (Edit), enforces its Limits (counted the way
+// its platform counts, see cmkit.Limits.Count) and rate limits, and fails on
+// demand (Inject, InjectRead, FakeConfig.ReadCycle) or at random
+// (FakeConfig.Rates, FakeConfig.ReadRates).
 //
 // Its publishing follows FakeConfig.Info.RetrySafety, so a publisher can be
 // tested against each kind of channel; Count reveals double posts. It passes
@@ -151,19 +255,22 @@ type FakeChannel struct {
 	clock cmkit.Clock
 	count func(string) int
 
-	mu          sync.Mutex
-	rng         *rand.Rand
-	queue       []Fault
-	posts       []FakePost
-	byPlatform  map[string]int      // PlatformID -> index in posts
-	byPost      map[uuid.UUID][]int // cmkit Post.ID -> indexes in posts
-	mentions    []fakeMention
-	mentionIdx  map[string]int
-	insights    map[string]cmkit.Insights
-	followers   int64
-	windowStart time.Time
-	windowCalls int
-	attempts    int
+	mu           sync.Mutex
+	rng          *rand.Rand
+	readRng      *rand.Rand
+	queue        []Fault
+	readQueue    []Fault
+	posts        []FakePost
+	byPlatform   map[string]int      // PlatformID -> index in posts
+	byPost       map[uuid.UUID][]int // cmkit Post.ID -> indexes in posts
+	mentions     stream              // what ReadMentions reads
+	public       stream              // what Search searches
+	insights     map[string]cmkit.Insights
+	followers    int64
+	writeWindow  rateWindow
+	readWindow   rateWindow
+	attempts     int
+	readAttempts int
 }
 
 // The fake implements every capability.
@@ -177,6 +284,7 @@ var (
 	_ cmkit.Deleter         = (*FakeChannel)(nil)
 	_ cmkit.InsightsFetcher = (*FakeChannel)(nil)
 	_ cmkit.FollowerCounter = (*FakeChannel)(nil)
+	_ cmkit.Searcher        = (*FakeChannel)(nil)
 )
 
 const defaultFakeToken = "fake-token-9f8e7d6c5b4a"
@@ -202,20 +310,24 @@ func NewFakeChannel(cfg FakeConfig) (*FakeChannel, error) {
 	if cfg.RateLimit < 0 {
 		return nil, cmkit.Invalid("RateLimit", "non_negative", "got %d", cfg.RateLimit)
 	}
-	if cfg.RateLimit > 0 && (cfg.RateWindow <= 0 || cfg.RateWindow > cmkit.MaxRetryAfter) {
+	if cfg.ReadRateLimit < 0 {
+		return nil, cmkit.Invalid("ReadRateLimit", "non_negative", "got %d", cfg.ReadRateLimit)
+	}
+	if (cfg.RateLimit > 0 || cfg.ReadRateLimit > 0) && (cfg.RateWindow <= 0 || cfg.RateWindow > cmkit.MaxRetryAfter) {
 		return nil, cmkit.Invalid("RateWindow", "range", "a rate limit needs a window, at most cmkit.MaxRetryAfter (%s), as a correct adapter caps RetryAfter", cmkit.MaxRetryAfter)
 	}
-	r := cfg.Rates
-	sum := 0.0
-	for _, p := range []float64{r.Transient, r.RateLimit, r.Permanent, r.Timeout, r.LostResponse} {
-		if !(p >= 0 && p <= 1) {
-			return nil, cmkit.Invalid("Rates", "range", "each rate must be within [0, 1], got %v", p)
+	if err := cfg.Rates.validate("Rates"); err != nil {
+		return nil, err
+	}
+	if err := cfg.ReadRates.validate("ReadRates"); err != nil {
+		return nil, err
+	}
+	for i, fault := range cfg.ReadCycle {
+		if fault < 0 || fault > FaultLostResponse {
+			return nil, cmkit.Invalid(fmt.Sprintf("ReadCycle[%d]", i), "unknown", "%d is not a Fault (0 means none)", int(fault))
 		}
-		sum += p
 	}
-	if sum > 1 {
-		return nil, cmkit.Invalid("Rates", "range", "rates add up to %v, more than 1", sum)
-	}
+	cfg.ReadCycle = slices.Clone(cfg.ReadCycle)
 	if cfg.Token == "" {
 		cfg.Token = defaultFakeToken
 	}
@@ -225,9 +337,11 @@ func NewFakeChannel(cfg FakeConfig) (*FakeChannel, error) {
 		clock:      cfg.Clock,
 		count:      cfg.Count,
 		rng:        rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		readRng:    rand.New(rand.NewPCG(cfg.Seed^0x5851f42d4c957f2d, cfg.Seed)),
 		byPlatform: map[string]int{},
 		byPost:     map[uuid.UUID][]int{},
-		mentionIdx: map[string]int{},
+		mentions:   stream{byID: map[string]*fakeItem{}},
+		public:     stream{byID: map[string]*fakeItem{}},
 		insights:   map[string]cmkit.Insights{},
 	}
 	if f.clock == nil {
@@ -291,7 +405,7 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 	defer f.mu.Unlock()
 	now := f.clock.Now()
 	f.attempts++
-	if err := f.rateLimitLocked(op, now); err != nil {
+	if err := f.rateLimitLocked(op, &f.writeWindow, f.cfg.RateLimit, now); err != nil {
 		return cmkit.Receipt{}, err
 	}
 	// Faults of the path to the platform come first; then, on an
@@ -299,12 +413,8 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 	// before anything else can fail.
 	fault := f.nextFaultLocked()
 	switch fault {
-	case FaultTransient:
-		return cmkit.Receipt{}, f.errorf(op, "%w: 503 service unavailable", cmkit.ErrTransient)
-	case FaultRateLimit:
-		return cmkit.Receipt{}, f.errorf(op, "%w", &cmkit.RateLimitError{RetryAfter: time.Minute})
-	case FaultTimeout:
-		return cmkit.Receipt{}, f.errorf(op, "%w: %w", cmkit.ErrAmbiguous, context.DeadlineExceeded)
+	case FaultTransient, FaultRateLimit, FaultTimeout:
+		return cmkit.Receipt{}, f.faultError(op, fault)
 	}
 	if f.info.RetrySafety == cmkit.RetryIdempotent {
 		if i, ok := f.findLocked(post.ID); ok {
@@ -312,7 +422,7 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 		}
 	}
 	if fault == FaultPermanent {
-		return cmkit.Receipt{}, f.errorf(op, "%w: 403 the account may not post", cmkit.ErrPermanent)
+		return cmkit.Receipt{}, f.faultError(op, fault)
 	}
 	if err := f.validateLocked(post); err != nil {
 		return cmkit.Receipt{}, f.errorf(op, "%w", err)
@@ -324,8 +434,7 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 		}
 		post.InReplyTo = replyTo
 	} else if replyTo != "" {
-		i, ok := f.mentionIdx[replyTo]
-		if !ok || f.mentions[i].deleted {
+		if _, ok := f.mentions.live(replyTo); !ok {
 			return cmkit.Receipt{}, f.notFound(op, "mention %q", replyTo)
 		}
 		post.InReplyTo = replyTo
@@ -342,27 +451,43 @@ func (f *FakeChannel) write(ctx context.Context, post cmkit.Post, replyTo string
 	f.byPost[post.ID] = append(f.byPost[post.ID], len(f.posts))
 	f.posts = append(f.posts, FakePost{Receipt: rc, Post: post.Clone()})
 	if fault == FaultLostResponse {
-		return cmkit.Receipt{}, f.errorf(op, "%w: connection reset after the request was sent", cmkit.ErrAmbiguous)
+		return cmkit.Receipt{}, f.faultError(op, fault)
 	}
 	return rc, nil
 }
 
-func (f *FakeChannel) rateLimitLocked(op string, now time.Time) error {
-	if f.cfg.RateLimit == 0 {
+// rateLimitLocked counts a call in w, or returns a *cmkit.RateLimitError
+// when limit calls were already made in its window. A zero limit is none.
+func (f *FakeChannel) rateLimitLocked(op string, w *rateWindow, limit int, now time.Time) error {
+	if limit == 0 {
 		return nil
 	}
-	end := f.windowStart.Add(f.cfg.RateWindow)
-	if f.windowStart.IsZero() || !now.Before(end) || now.Before(f.windowStart) {
-		f.windowStart, f.windowCalls = now, 0
-		end = now.Add(f.cfg.RateWindow)
+	if wait, ok := w.take(limit, f.cfg.RateWindow, now); !ok {
+		return f.errorf(op, "%w", &cmkit.RateLimitError{RetryAfter: wait})
 	}
-	if f.windowCalls >= f.cfg.RateLimit {
-		return f.errorf(op, "%w", &cmkit.RateLimitError{RetryAfter: end.Sub(now)})
-	}
-	f.windowCalls++
 	return nil
 }
 
+// faultError returns the error op answers with when it fails as fault, or
+// nil for no fault.
+func (f *FakeChannel) faultError(op string, fault Fault) error {
+	switch fault {
+	case FaultTransient:
+		return f.errorf(op, "%w: 503 service unavailable", cmkit.ErrTransient)
+	case FaultRateLimit:
+		return f.errorf(op, "%w", &cmkit.RateLimitError{RetryAfter: time.Minute})
+	case FaultPermanent:
+		return f.errorf(op, "%w: 403 the account may not do this", cmkit.ErrPermanent)
+	case FaultTimeout:
+		return f.errorf(op, "%w: %w", cmkit.ErrAmbiguous, context.DeadlineExceeded)
+	case FaultLostResponse:
+		return f.errorf(op, "%w: connection reset after the request was sent", cmkit.ErrAmbiguous)
+	}
+	return nil
+}
+
+// nextFaultLocked returns the fault of the next write call: the first one
+// Inject queued, or a random one.
 func (f *FakeChannel) nextFaultLocked() Fault {
 	if len(f.queue) > 0 {
 		fault := f.queue[0]
@@ -370,6 +495,23 @@ func (f *FakeChannel) nextFaultLocked() Fault {
 		return fault
 	}
 	return f.cfg.Rates.pick(f.rng.Float64())
+}
+
+// nextReadFaultLocked returns the fault of the read f.readAttempts counts:
+// the first one InjectRead queued, the one ReadCycle schedules, or a
+// random one.
+func (f *FakeChannel) nextReadFaultLocked() Fault {
+	if len(f.readQueue) > 0 {
+		fault := f.readQueue[0]
+		f.readQueue = f.readQueue[1:]
+		return fault
+	}
+	if c := f.cfg.ReadCycle; len(c) > 0 {
+		if fault := c[(f.readAttempts-1)%len(c)]; fault != 0 {
+			return fault
+		}
+	}
+	return f.cfg.ReadRates.pick(f.readRng.Float64())
 }
 
 func (f *FakeChannel) validateLocked(post cmkit.Post) error {
@@ -419,41 +561,177 @@ func (f *FakeChannel) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt
 	return cmkit.Receipt{}, f.notFound("find post", "post %s", id)
 }
 
-// ReadMentions returns the fed mentions after the cursor, oldest first,
-// skipping deleted ones. The default page size is 50. A cursor this fake did
-// not make is a *cmkit.ValidationError.
+// defaultPageSize is the page size of ReadMentions and Search when the
+// caller names none.
+const defaultPageSize = 50
+
+// ReadMentions returns the mentions delivered after the cursor, oldest
+// first, skipping deleted ones: each fed mention, and each again after an
+// Edit. The default page size is 50. A page that is empty keeps the cursor
+// (Next equals after). A cursor this fake did not make for ReadMentions is
+// a *cmkit.ValidationError.
+//
+// A read may fail as FakeConfig.ReadRateLimit, InjectRead,
+// FakeConfig.ReadCycle or FakeConfig.ReadRates say (see Fault); it then
+// returns no page and changes nothing.
 func (f *FakeChannel) ReadMentions(ctx context.Context, after cmkit.Cursor, limit int) (cmkit.MentionPage, error) {
+	const op = "read mentions"
 	if err := f.read(ctx, cmkit.CapReadMentions); err != nil {
 		return cmkit.MentionPage{}, err
 	}
-	pos := 0
-	if after != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(string(after), "m"))
-		if err != nil || n < 0 || !strings.HasPrefix(string(after), "m") {
-			return cmkit.MentionPage{}, f.errorf("read mentions", "%w", cmkit.Invalid("cursor", "format", "%q is not a cursor of this channel", after))
-		}
-		pos = n
+	pos, err := parseCursor(after, "m", "")
+	if err != nil {
+		return cmkit.MentionPage{}, f.errorf(op, "%w", err)
 	}
+	return f.readPage(op, &f.mentions, after, pos, "m", "", limit, nil)
+}
+
+// Search returns the public posts fed with FeedPublic (and delivered again
+// after an Edit) whose text holds every word of query, oldest first,
+// skipping deleted ones, as Mentions of kind cmkit.KindMention. Words are
+// runs of letters, digits, combining marks and underscores, so punctuation
+// separates them ("#acme," holds the word "acme", "acme_es" is one word);
+// a word matches a word of the text when strings.EqualFold says they are
+// equal (Unicode simple case folding: "ŁÓDŹ" finds "łódź"), with no other
+// folding ("cafe" does not find "café"). The order and repetition of the
+// query's words do not matter.
+//
+// Paging follows ReadMentions: the default page size is 50, a page that is
+// empty keeps the cursor, and Next resumes after the last post returned.
+// A cursor belongs to its query: a cursor of another query (or of
+// ReadMentions, or not of this fake) is a *cmkit.ValidationError, and so is
+// a query without words. Reads fail as ReadMentions's do.
+func (f *FakeChannel) Search(ctx context.Context, query string, after cmkit.Cursor, limit int) (cmkit.MentionPage, error) {
+	const op = "search"
+	if err := f.read(ctx, cmkit.CapSearch); err != nil {
+		return cmkit.MentionPage{}, err
+	}
+	q, err := parseQuery(query)
+	if err != nil {
+		return cmkit.MentionPage{}, f.errorf(op, "%w", err)
+	}
+	pos, err := parseCursor(after, "s", q.key)
+	if err != nil {
+		return cmkit.MentionPage{}, f.errorf(op, "%w", err)
+	}
+	return f.readPage(op, &f.public, after, pos, "s", q.key, limit, q.matches)
+}
+
+// readPage is one read of stream s on the platform, from position pos:
+// it counts the attempt, applies the read rate limit and the next read
+// fault, and serves up to limit entries that match accepts. Its cursors
+// are prefix, the position, and key when set.
+func (f *FakeChannel) readPage(op string, s *stream, after cmkit.Cursor, pos int, prefix, key string, limit int, match func(string) bool) (cmkit.MentionPage, error) {
 	if limit <= 0 {
-		limit = 50
+		limit = defaultPageSize
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if pos > len(f.mentions) {
-		pos = len(f.mentions)
+	f.readAttempts++
+	if err := f.rateLimitLocked(op, &f.readWindow, f.cfg.ReadRateLimit, f.clock.Now()); err != nil {
+		return cmkit.MentionPage{}, err
 	}
-	page := cmkit.MentionPage{Mentions: []cmkit.Mention{}}
-	for pos < len(f.mentions) && len(page.Mentions) < limit {
-		if fm := f.mentions[pos]; !fm.deleted {
-			page.Mentions = append(page.Mentions, fm.m)
+	fault := f.nextReadFaultLocked()
+	if fault != FaultLostResponse {
+		if err := f.faultError(op, fault); err != nil {
+			return cmkit.MentionPage{}, err
 		}
-		pos++
 	}
-	page.Next = cmkit.Cursor("m" + strconv.Itoa(pos))
-	if pos == 0 {
-		page.Next = after
+	ms, next := s.page(pos, limit, match)
+	if fault == FaultLostResponse {
+		return cmkit.MentionPage{}, f.faultError(op, fault) // served, then lost
+	}
+	page := cmkit.MentionPage{Mentions: ms, Next: after}
+	if len(ms) > 0 {
+		page.Next = makeCursor(prefix, next, key)
 	}
 	return page, nil
+}
+
+// makeCursor encodes position pos of a stream as prefix, pos, and "." and
+// key when key is set.
+func makeCursor(prefix string, pos int, key string) cmkit.Cursor {
+	c := prefix + strconv.Itoa(pos)
+	if key != "" {
+		c += "." + key
+	}
+	return cmkit.Cursor(c)
+}
+
+// parseCursor returns the position a cursor made by makeCursor(prefix, _,
+// key) encodes; the zero Cursor is position 0.
+func parseCursor(c cmkit.Cursor, prefix, key string) (int, error) {
+	if c == "" {
+		return 0, nil
+	}
+	rest, ok := strings.CutPrefix(string(c), prefix)
+	num, k, keyed := strings.Cut(rest, ".")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 0 || strconv.Itoa(n) != num || keyed != (key != "") {
+		return 0, cmkit.Invalid("cursor", "format", "%q is not a cursor of this channel", c)
+	}
+	if k != key {
+		return 0, cmkit.Invalid("cursor", "query", "%q was made for another query", c)
+	}
+	return n, nil
+}
+
+// searchQuery is a parsed search query: its words, folded, and the key that
+// binds its cursors to it.
+type searchQuery struct {
+	words []string
+	key   string
+}
+
+// parseQuery splits q into words, folded, in order and without repeats. A
+// query without words is a *cmkit.ValidationError.
+func parseQuery(q string) (searchQuery, error) {
+	ws := foldedWords(q)
+	if len(ws) == 0 {
+		return searchQuery{}, cmkit.Invalid("query", "required", "%q has no words", q)
+	}
+	slices.Sort(ws)
+	ws = slices.Compact(ws)
+	h := fnv.New64a()
+	for _, w := range ws {
+		h.Write([]byte(w))
+		h.Write([]byte{0})
+	}
+	return searchQuery{words: ws, key: strconv.FormatUint(h.Sum64(), 36)}, nil
+}
+
+// matches reports whether text holds every word of q.
+func (q searchQuery) matches(text string) bool {
+	ws := foldedWords(text)
+	for _, w := range q.words {
+		if !slices.Contains(ws, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// foldedWords splits s into words (runs of letters, digits, marks and
+// underscores), each folded so that two words are equal exactly when
+// strings.EqualFold says so.
+func foldedWords(s string) []string {
+	ws := strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '_'
+	})
+	for i, w := range ws {
+		ws[i] = strings.Map(foldRune, w)
+	}
+	return ws
+}
+
+// foldRune returns the smallest rune of r's simple case-folding orbit, the
+// one every rune that strings.EqualFold equates with r maps to.
+func foldRune(r rune) rune {
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		least = min(least, f)
+	}
+	return least
 }
 
 // SetHidden hides or shows a fed mention. An unknown mention gives
@@ -464,11 +742,11 @@ func (f *FakeChannel) SetHidden(ctx context.Context, mentionID string, hidden bo
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	i, ok := f.mentionIdx[mentionID]
-	if !ok || f.mentions[i].deleted {
+	it, ok := f.mentions.live(mentionID)
+	if !ok {
 		return f.notFound("hide", "mention %q", mentionID)
 	}
-	f.mentions[i].hidden = hidden
+	it.hidden = hidden
 	return nil
 }
 
@@ -480,8 +758,8 @@ func (f *FakeChannel) Delete(ctx context.Context, platformID string) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if i, ok := f.mentionIdx[platformID]; ok && !f.mentions[i].deleted {
-		f.mentions[i].deleted = true
+	if it, ok := f.mentions.live(platformID); ok {
+		it.deleted = true
 		return nil
 	}
 	if i, ok := f.byPlatform[platformID]; ok && !f.posts[i].Deleted {
@@ -550,47 +828,140 @@ func (f *FakeChannel) notFound(op, format string, args ...any) error {
 	return cmkit.Errorf(cmkit.ErrNotFound, "fake channel %q: %s: "+format+" not found", append([]any{f.info.ID, op}, args...)...)
 }
 
-// Inject queues faults for the next write calls (Publish or Reply), one per
-// call, in order. Queued faults come before random ones.
+// Inject queues faults for the next write calls (Publish, PublishReply or
+// Reply), one per call, in order; a zero Fault lets its call succeed.
+// Queued faults come before random ones. Reads never take them (see
+// InjectRead).
 func (f *FakeChannel) Inject(faults ...Fault) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.queue = append(f.queue, faults...)
 }
 
+// InjectRead queues faults for the next reads (ReadMentions or Search), one
+// per read, in order; a zero Fault lets its read succeed. Queued faults come
+// before FakeConfig.ReadCycle and FakeConfig.ReadRates. Write calls never
+// take them.
+func (f *FakeChannel) InjectRead(faults ...Fault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.readQueue = append(f.readQueue, faults...)
+}
+
 // Feed makes mentions arrive on the channel, in order, and returns them as
 // stored: an empty ID gets a fresh one, ChannelID is set, an empty Kind
-// becomes cmkit.KindComment, and a zero CreatedAt becomes the clock's now.
-// A mention whose ID was fed before is a *cmkit.ValidationError, and then
-// nothing is fed.
+// becomes cmkit.KindComment, a zero CreatedAt becomes the clock's now, and
+// every other field (ThreadID, Reactions, EditedAt, ...) is kept as given.
+// A mention whose ID was fed before, or whose EditedAt is before its
+// CreatedAt, is a *cmkit.ValidationError, and then nothing is fed.
 func (f *FakeChannel) Feed(mentions ...cmkit.Mention) ([]cmkit.Mention, error) {
+	return f.feed(&f.mentions, "-m", cmkit.KindComment, false, mentions)
+}
+
+// FeedPublic makes public posts by other accounts appear on the platform,
+// in order, for Search to find; ReadMentions does not see them, and Reply,
+// SetHidden and Delete do not reach them. It stores and returns them as
+// Feed does, except that an empty Kind becomes cmkit.KindMention and any
+// other Kind is a *cmkit.ValidationError. A post that both names the
+// account and matches a search is fed to both, with one ID, as a platform
+// delivers it through both routes.
+func (f *FakeChannel) FeedPublic(posts ...cmkit.Mention) ([]cmkit.Mention, error) {
+	return f.feed(&f.public, "-p", cmkit.KindMention, true, posts)
+}
+
+// feed appends ms to s as Feed and FeedPublic describe: a fresh ID is the
+// channel's ID, idPrefix and a number; an empty Kind becomes kind, and
+// when only is set every other Kind is refused.
+func (f *FakeChannel) feed(s *stream, idPrefix string, kind cmkit.MentionKind, only bool, ms []cmkit.Mention) ([]cmkit.Mention, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.clock.Now()
-	out := make([]cmkit.Mention, len(mentions))
+	out := make([]cmkit.Mention, len(ms))
 	seen := map[string]bool{}
-	for i, m := range mentions {
+	for i, m := range ms {
 		if m.ID == "" {
-			m.ID = f.info.ID + "-m" + strconv.Itoa(len(f.mentions)+i+1)
+			m.ID = f.info.ID + idPrefix + strconv.Itoa(len(s.byID)+i+1)
 		}
-		if _, dup := f.mentionIdx[m.ID]; dup || seen[m.ID] {
+		if _, dup := s.byID[m.ID]; dup || seen[m.ID] {
 			return nil, cmkit.Invalid(fmt.Sprintf("mentions[%d].id", i), "unique", "%q was fed before", m.ID)
 		}
 		seen[m.ID] = true
 		m.ChannelID = f.info.ID
 		if m.Kind == "" {
-			m.Kind = cmkit.KindComment
+			m.Kind = kind
+		} else if only && m.Kind != kind {
+			return nil, cmkit.Invalid(fmt.Sprintf("mentions[%d].kind", i), "value", "a public post is of kind %q, got %q", kind, m.Kind)
 		}
 		if m.CreatedAt.IsZero() {
 			m.CreatedAt = now
 		}
+		if !m.EditedAt.IsZero() && m.EditedAt.Before(m.CreatedAt) {
+			return nil, cmkit.Invalid(fmt.Sprintf("mentions[%d].edited_at", i), "after_created", "edited at %s, created at %s", m.EditedAt, m.CreatedAt)
+		}
 		out[i] = m
 	}
 	for _, m := range out {
-		f.mentionIdx[m.ID] = len(f.mentions)
-		f.mentions = append(f.mentions, fakeMention{m: m})
+		it := &fakeItem{m: m}
+		s.byID[m.ID] = it
+		s.log = append(s.log, delivery{item: it, m: m})
 	}
 	return slices.Clone(out), nil
+}
+
+// Edit changes the text of the fed mention or public post id to text, as
+// its author does with the platform's edit feature, and returns it as
+// edited: same ID, Text text and EditedAt at. The platform then delivers it
+// again, at the end of each stream that holds it, as platforms deliver an
+// update: ReadMentions for a mention, Search for a public post (found again
+// when its new text matches the query). What was delivered before keeps the
+// text it had, so a stored cursor replays what it replayed before.
+//
+// A zero at means the clock's now, or one millisecond after the item's last
+// version (its EditedAt, else its CreatedAt) when the clock has not passed
+// it, as a simulated clock standing still has not; so EditedAt always
+// grows. An explicit at that is not after the last version is a
+// *cmkit.ValidationError, and then nothing changes. An id never fed, or
+// deleted, gives cmkit.ErrNotFound.
+func (f *FakeChannel) Edit(id, text string, at time.Time) (cmkit.Mention, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var items []*fakeItem
+	var streams []*stream
+	var last time.Time
+	for _, s := range []*stream{&f.mentions, &f.public} {
+		if it, ok := s.live(id); ok {
+			items, streams = append(items, it), append(streams, s)
+			last = latest(last, it.m.CreatedAt, it.m.EditedAt)
+		}
+	}
+	if len(items) == 0 {
+		return cmkit.Mention{}, f.notFound("edit", "mention %q", id)
+	}
+	switch {
+	case at.IsZero():
+		at = f.clock.Now()
+		if !at.After(last) {
+			at = last.Add(time.Millisecond)
+		}
+	case !at.After(last):
+		return cmkit.Mention{}, cmkit.Invalid("at", "after_last_version", "%s is not after the mention's last version, %s", at, last)
+	}
+	for i, it := range items {
+		it.m.Text, it.m.EditedAt = text, at
+		streams[i].log = append(streams[i].log, delivery{item: it, m: it.m})
+	}
+	return items[0].m, nil
+}
+
+// latest returns the latest of ts.
+func latest(ts ...time.Time) time.Time {
+	var l time.Time
+	for _, t := range ts {
+		if t.After(l) {
+			l = t
+		}
+	}
+	return l
 }
 
 // Posts returns every post the platform holds or held, in publish order,
@@ -628,12 +999,22 @@ func (f *FakeChannel) Attempts() int {
 	return f.attempts
 }
 
+// ReadAttempts returns how many reads (ReadMentions and Search calls)
+// reached the platform, rate-limited and failed ones included; a read
+// refused before (a canceled context, a bad cursor or query, a capability
+// switched off) does not count.
+func (f *FakeChannel) ReadAttempts() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.readAttempts
+}
+
 // Hidden reports whether the mention is hidden.
 func (f *FakeChannel) Hidden(mentionID string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	i, ok := f.mentionIdx[mentionID]
-	return ok && f.mentions[i].hidden
+	it, ok := f.mentions.byID[mentionID]
+	return ok && it.hidden
 }
 
 // SetInsights sets the numbers Insights reports for a post.
