@@ -14,8 +14,10 @@ import (
 // sameConcept lists the exported type names that several packages declare
 // on purpose, because they are the same concept in each (DESIGN.md: every
 // package that keeps state has its own Store and MemoryStore, configured
-// by its own Option; cmkittest.Clock is a cmkit.Clock, simulated).
-var sameConcept = []string{"Store", "MemoryStore", "Option", "Clock"}
+// by its own Option; cmkittest.Clock is a cmkit.Clock, simulated; each
+// service that authorizes through roles declares the Authority it needs
+// from the team, which *roles.Directory implements).
+var sameConcept = []string{"Store", "MemoryStore", "Option", "Clock", "Authority"}
 
 // TestTypesImportedTogetherDoNotShareNames: two exported types a user
 // imports together share a name only when they are the same concept, so
