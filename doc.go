@@ -85,6 +85,8 @@
 //	Deleter          moderation's delete action; without it, ErrUnsupported
 //	InsightsFetcher  kpi, to fill the sheet; without it, values by hand
 //	FollowerCounter  kpi, for audience growth; without it, values by hand
+//	Searcher         listening beyond the account's own mentions; without
+//	                 it, only what the account is told is heard
 //
 // An adapter that implements a capability but cannot use it for a given
 // account or call returns an *UnsupportedError. Capabilities lists what a
