@@ -49,11 +49,11 @@ import (
 //	ConcurrentCheckpointMovers   no cursor move lost or made twice
 //
 // Besides the Store doc, the suite expects what MemoryStore does with bad
-// input: a Write that names a record twice, a record without its
-// identity (ID, key name, source, member, person), a message or activity
-// of an unknown conversation, a message Seq below 1 or an agent's
-// negative Capacity fails with an error wrapping cmkit.ErrInvalid; a key
-// bound to two Refs within one Write fails with cmkit.ErrConflict.
+// input: a Write that names a record twice, a record without its identity
+// (ID, key name or conversation, source, member, person), a message or
+// activity of an unknown conversation, a message Seq below 1 or an
+// agent's negative Capacity fails with an error wrapping cmkit.ErrInvalid;
+// a key bound to two Refs within one Write fails with cmkit.ErrConflict.
 // Problems are reported with t.Errorf, so one run lists all of them.
 func TestInboxStore(t *testing.T, newStore func(t *testing.T) inbox.Store) {
 	t.Helper()
@@ -632,37 +632,20 @@ func inboxAtomic(t *testing.T, s inbox.Store) {
 	p.sources = append(p.sources, cp2.Source)
 	p.members = append(p.members, "bob")
 	before := inboxState(t, s, p)
-	stale := sd
-	stale.conv.Version, stale.msg.Version, stale.cp.Version, stale.agent.Version, stale.author.Version = 1, 1, 1, 1, 1
 	for _, tc := range []struct {
 		name string
 		bad  func(w *inbox.Write)
 		want error
 	}{
 		{"a stale conversation", func(w *inbox.Write) { w.Conversations[0].Version = 1 }, cmkit.ErrConflict},
-		{"a stale conversation last", func(w *inbox.Write) {
-			w.Conversations[0], w.Conversations[1] = w.Conversations[1], w.Conversations[0]
-			w.Conversations[1].Version = 1
-		}, cmkit.ErrConflict},
-		{"a stale message last", func(w *inbox.Write) {
-			w.Messages[0], w.Messages[1] = w.Messages[1], w.Messages[0]
-			w.Messages[1].Version = 1
-		}, cmkit.ErrConflict},
+		{"a stale conversation last", func(w *inbox.Write) { staleLast(w.Conversations) }, cmkit.ErrConflict},
+		{"a stale message last", func(w *inbox.Write) { staleLast(w.Messages) }, cmkit.ErrConflict},
 		{"a key bound elsewhere", func(w *inbox.Write) {
 			w.Keys = append(w.Keys, inbox.Key{Name: sd.key.Name, Ref: inbox.Ref{Conversation: fresh.ID}})
 		}, cmkit.ErrConflict},
-		{"a stale checkpoint last", func(w *inbox.Write) {
-			w.Checkpoints[0], w.Checkpoints[1] = w.Checkpoints[1], w.Checkpoints[0]
-			w.Checkpoints[1].Version = 1
-		}, cmkit.ErrConflict},
-		{"a stale agent last", func(w *inbox.Write) {
-			w.Agents[0], w.Agents[1] = w.Agents[1], w.Agents[0]
-			w.Agents[1].Version = 1
-		}, cmkit.ErrConflict},
-		{"a stale author last", func(w *inbox.Write) {
-			w.Authors[0], w.Authors[1] = w.Authors[1], w.Authors[0]
-			w.Authors[1].Version = 1
-		}, cmkit.ErrConflict},
+		{"a stale checkpoint last", func(w *inbox.Write) { staleLast(w.Checkpoints) }, cmkit.ErrConflict},
+		{"a stale agent last", func(w *inbox.Write) { staleLast(w.Agents) }, cmkit.ErrConflict},
+		{"a stale author last", func(w *inbox.Write) { staleLast(w.Authors) }, cmkit.ErrConflict},
 		{"a missing author last", func(w *inbox.Write) {
 			gone := inboxAuthor("acme", "gone")
 			gone.Version = 3
@@ -696,6 +679,14 @@ func inboxAtomic(t *testing.T, s inbox.Store) {
 	if n, err := s.Load(ctx, "bob"); err != nil || n != 1 {
 		t.Errorf("Load(bob) after the good Write = %d, %v; want 1", n, err)
 	}
+}
+
+// staleLast moves the first record of rs, one of inboxSeeded's at version
+// 2, last, at version 1.
+func staleLast(rs any) {
+	v := reflect.ValueOf(rs)
+	reflect.Swapper(rs)(0, v.Len()-1)
+	v.Index(v.Len() - 1).FieldByName("Version").SetUint(1)
 }
 
 func inboxKeys(t *testing.T, s inbox.Store) {
@@ -836,11 +827,14 @@ func scribbleAuthor(a *inbox.AuthorRecord) {
 
 func inboxCopies(t *testing.T, s inbox.Store) {
 	ctx := t.Context()
-	ids := inboxIDs(2)
+	ids := inboxIDs(3)
 	build := func() inbox.Write {
 		return inbox.Write{
 			Conversations: []inbox.Conversation{inboxConv(ids[0], "thread/copies")},
 			Messages:      []inbox.Message{inboxMsg(ids[1], ids[0], 1)},
+			Activities:    []inbox.Activity{inboxActivity(ids[2], ids[0], "note")},
+			Keys:          []inbox.Key{{Name: "thread/copies", Ref: inbox.Ref{Conversation: ids[0]}}},
+			Checkpoints:   []inbox.Checkpoint{{Source: "mentions/acme-x", Cursor: "c1", At: inboxT0}},
 			Agents:        []inbox.Agent{inboxAgent("ana")},
 			Authors:       []inbox.AuthorRecord{inboxAuthor("acme", "acme-x/42")},
 		}
@@ -849,8 +843,16 @@ func inboxCopies(t *testing.T, s inbox.Store) {
 	inboxCommit(t, s, w)
 	want := build()
 	want.Conversations[0].Version, want.Messages[0].Version, want.Agents[0].Version, want.Authors[0].Version = 1, 1, 1, 1
+	want.Checkpoints[0].Version = 1
 	check := func(after string) {
 		t.Helper()
+		inboxExpect(t, "after "+after, want.Activities, collect(t, "Activities", s.Activities(ctx, ids[0])))
+		if r, err := s.Lookup(ctx, "thread/copies"); err != nil || r != want.Keys[0].Ref {
+			t.Errorf("after %s: Lookup = %+v, %v; want %+v", after, r, err, want.Keys[0].Ref)
+		}
+		if cp, err := s.Checkpoint(ctx, "mentions/acme-x"); err != nil || recordDiff(want.Checkpoints[0], cp) != "" {
+			t.Errorf("after %s: %s (%v)", after, recordDiff(want.Checkpoints[0], cp), err)
+		}
 		if c, err := s.Conversation(ctx, ids[0]); err != nil || recordDiff(want.Conversations[0], c) != "" {
 			t.Errorf("after %s: %s (%v)", after, recordDiff(want.Conversations[0], c), err)
 		}
@@ -866,6 +868,7 @@ func inboxCopies(t *testing.T, s inbox.Store) {
 	scribbleMsg(&w.Messages[0])
 	scribbleAgent(&w.Agents[0])
 	scribbleAuthor(&w.Authors[0])
+	w.Activities[0].Text, w.Keys[0].Ref.Conversation, w.Checkpoints[0].Cursor = "scribbled", cmkit.NewID(), "scribbled"
 	check("changing the committed Write")
 
 	if c, err := s.Conversation(ctx, ids[0]); err == nil {
