@@ -148,10 +148,15 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(field, "immutable", "a message keeps its conversation and Seq")
 		}
 	}
+	acts := map[uuid.UUID]bool{}
 	for i, a := range w.Activities {
 		if a.ID == uuid.Nil || !known(a.Conversation) {
 			return cmkit.Invalid(fmt.Sprintf("Activities[%d]", i), "required", "an activity needs an ID and a known conversation")
 		}
+		if acts[a.ID] {
+			return cmkit.Invalid(fmt.Sprintf("Activities[%d].ID", i), "unique", "%s twice in one write", a.ID)
+		}
+		acts[a.ID] = true
 	}
 	bound := map[string]Ref{}
 	for i, k := range w.Keys {
