@@ -979,12 +979,12 @@ func inboxFilter(t *testing.T, s inbox.Store) {
 	}
 	cs := []inbox.Conversation{
 		mk(0, "x", inbox.StatusNew, "", "", "p1", nil),
-		mk(1, "x", inbox.StatusOpen, "vip", "ana", "p2", func(c *inbox.Conversation) { c.SLA.FirstResponseDue = inboxT0.Add(h) }),
+		mk(1, "x", inbox.StatusOpen, "vip", "ana", "p2", func(c *inbox.Conversation) { c.SLA.FirstResponseDue, c.SLA.Next = inboxT0.Add(2*h), inboxT0.Add(h) }),
 		mk(2, "y", inbox.StatusResolved, "vip", "ana", "p1", func(c *inbox.Conversation) {
 			c.Handoff = inbox.HandoffState{Status: inbox.HandoffPending, Key: "k", NextAt: inboxT0}
 		}),
 		mk(3, "y", inbox.StatusWaiting, "vip", "", "p3", func(c *inbox.Conversation) {
-			c.SLA.ResolutionDue, c.ActionDue = inboxT0.Add(-h), inboxT0
+			c.SLA.ResolutionDue, c.SLA.Next, c.ActionDue = inboxT0.Add(-h), inboxT0.Add(-h), inboxT0
 		}),
 		mk(4, "x", inbox.StatusHidden, "", "bob", "p3", func(c *inbox.Conversation) {
 			c.Handoff = inbox.HandoffState{Status: inbox.HandoffDone, Ref: "T-1", NextAt: inboxT0.Add(-h)}
@@ -992,10 +992,11 @@ func inboxFilter(t *testing.T, s inbox.Store) {
 		}),
 		mk(5, "y", inbox.StatusEscalated, "", "bob", "p4", func(c *inbox.Conversation) {
 			c.Handoff = inbox.HandoffState{Status: inbox.HandoffPending, NextAt: inboxT0.Add(h)}
-			c.SLA.NextResponseDue = inboxT0
+			c.SLA.NextResponseDue, c.SLA.Next = inboxT0, inboxT0
 		}),
 		mk(6, "x", inbox.StatusReplied, "spam", "", "p2", func(c *inbox.Conversation) {
 			c.Handoff = inbox.HandoffState{Status: inbox.HandoffFailed, NextAt: inboxT0.Add(-h)}
+			c.SLA.FirstResponseDue = inboxT0.Add(-h) // sent already: Next is zero
 		}),
 	}
 	// Written in another order than by ID, over several writes.
