@@ -19,6 +19,13 @@ import (
 // a crash before it loses nothing (the pull is repeated from the old
 // cursor), a crash after it repeats nothing.
 //
+// A Write is invalid (an error wrapping cmkit.ErrInvalid, nothing
+// applied) when a record lacks its identity (ID, Source, Member, Person),
+// names a record twice, puts a message or an activity in a conversation
+// that neither exists nor is created by the Write, gives a Seq below 1 or
+// a negative Capacity, or moves a stored message to another conversation
+// or Seq.
+//
 // Reads return copies: changing a returned record changes nothing stored.
 // Missing records are errors wrapping cmkit.ErrNotFound, except
 // Checkpoint, which returns the zero Checkpoint for a source never
