@@ -57,8 +57,10 @@ func (ib *Inbox) teamResource() roles.Resource {
 // member who takes an unassigned conversation for themselves needs only
 // roles.ReplyMention. The assignee must be allowed roles.ReplyMention on
 // it (an owner who may not answer owns nothing); otherwise the error wraps
-// cmkit.ErrForbidden and says why. Manual assignment may exceed an
-// agent's Capacity and does not move the agent's turn in round-robin.
+// cmkit.ErrForbidden and says why. An agent who is not Available cannot
+// be given one (cmkit.ErrConflict); a member who is no agent can. Manual
+// assignment may exceed an agent's Capacity and does not move the agent's
+// turn in round-robin.
 func (ib *Inbox) Assign(ctx context.Context, id uuid.UUID, version uint64, member string) (Conversation, error) {
 	if member != "" {
 		if err := checkText("member", member, maxMemberLen, false); err != nil {
@@ -78,6 +80,12 @@ func (ib *Inbox) Assign(ctx context.Context, id uuid.UUID, version uint64, membe
 			}
 			if member != "" {
 				if err := ib.mayOwn(ctx, member, c); err != nil {
+					return "", false, err
+				}
+				switch a, err := ib.agent(ctx, member); {
+				case err == nil && !a.Available:
+					return "", false, conflict("%s is unavailable: make them available first (SetAvailable)", member)
+				case err != nil && !errors.Is(err, cmkit.ErrNotFound):
 					return "", false, err
 				}
 			}
@@ -189,7 +197,9 @@ func (ib *Inbox) agent(ctx context.Context, member string) (Agent, error) {
 // roles.AssignMention on the team (see SetAgent). An agent who becomes
 // unavailable gives back their open conversations: they lose their
 // assignee in the same write as the agent's record, and the next
-// AutoAssign step gives them to available agents. Setting what is already
+// AutoAssign step gives them to available agents. Closed conversations
+// keep their owner (who handled them); reopened, they go back to the
+// queue at the next AutoAssign step. Setting what is already
 // set changes nothing. It returns the agent as stored.
 func (ib *Inbox) SetAvailable(ctx context.Context, member string, available bool) (Agent, error) {
 	actor, err := actorOf(ctx)
@@ -228,14 +238,8 @@ func (ib *Inbox) putAgent(ctx context.Context, a Agent, release bool, actor stri
 		now := ib.now()
 		w := Write{Agents: []Agent{a}}
 		if release {
-			for c, err := range ib.store.Conversations(ctx, Filter{Assignee: a.Member, Open: true}) {
-				if err != nil {
-					return Agent{}, err
-				}
-				w.Activities = append(w.Activities, Activity{ID: cmkit.NewID(), Conversation: c.ID, At: now, By: actor,
-					Kind: ActivityAssigned, Text: assignText(c.Assignee, "") + " (unavailable)"})
-				c.Assignee, c.UpdatedAt = "", now
-				w.Conversations = append(w.Conversations, c)
+			if err := ib.releasing(ctx, &w, a.Member, actor, now); err != nil {
+				return Agent{}, err
 			}
 		}
 		err := ib.store.Commit(ctx, w)
@@ -251,14 +255,72 @@ func (ib *Inbox) putAgent(ctx context.Context, a Agent, release bool, actor stri
 		text := fmt.Sprintf("agent %s: queues %q, capacity %d, available %t", a.Member, a.Queues, a.Capacity, a.Available)
 		ib.auditTeam(ctx, actor, "inbox.agent", text)
 		ib.emit(InboxEvent{Kind: EventAgentChanged, At: now, By: actor, Text: text})
-		for i := range w.Conversations {
-			c := w.Conversations[i]
-			c.Version++
-			ib.audited(ctx, actor, "inbox."+string(ActivityAssigned), roles.AssignMention, &c, w.Activities[i].Text)
-			ib.emit(InboxEvent{Kind: EventAssigned, At: now, Conversation: c, By: actor, Text: w.Activities[i].Text})
-		}
+		ib.released(ctx, &w, actor, now)
 		return a, nil
 	}
+}
+
+// releasing adds to w the member's open conversations without their
+// assignee, with the activities that say so.
+func (ib *Inbox) releasing(ctx context.Context, w *Write, member, actor string, now time.Time) error {
+	for c, err := range ib.store.Conversations(ctx, Filter{Assignee: member, Open: true}) {
+		if err != nil {
+			return err
+		}
+		w.Activities = append(w.Activities, Activity{ID: cmkit.NewID(), Conversation: c.ID, At: now, By: actor,
+			Kind: ActivityAssigned, Text: assignText(c.Assignee, "") + " (unavailable)"})
+		c.Assignee, c.UpdatedAt = "", now
+		w.Conversations = append(w.Conversations, c)
+	}
+	return nil
+}
+
+// released audits and reports the conversations of a committed w that
+// releasing put back in their queues.
+func (ib *Inbox) released(ctx context.Context, w *Write, actor string, now time.Time) {
+	for i := range w.Conversations {
+		c := w.Conversations[i]
+		c.Version++
+		if actor != "" {
+			ib.audited(ctx, actor, "inbox."+string(ActivityAssigned), roles.AssignMention, &c, w.Activities[i].Text)
+		}
+		ib.emit(InboxEvent{Kind: EventAssigned, At: now, Conversation: c, By: actor, Text: w.Activities[i].Text})
+	}
+}
+
+// sweep puts back in their queues the open conversations of unavailable
+// agents: those reopened (by a member, or by a customer writing again)
+// after their owner left. The agent's record is written unchanged, so
+// that an agent who came back meanwhile keeps them.
+func (ib *Inbox) sweep(ctx context.Context) error {
+	for a, err := range ib.store.Agents(ctx) {
+		if err != nil {
+			return err
+		}
+		if a.Available {
+			continue
+		}
+		n, err := ib.store.Load(ctx, a.Member)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			continue
+		}
+		now := ib.now()
+		w := Write{Agents: []Agent{a}}
+		if err := ib.releasing(ctx, &w, a.Member, "", now); err != nil {
+			return err
+		}
+		switch err := ib.store.Commit(ctx, w); {
+		case errors.Is(err, cmkit.ErrConflict):
+			continue // moved meanwhile: the next step looks again
+		case err != nil:
+			return err
+		}
+		ib.released(ctx, &w, "", now)
+	}
+	return nil
 }
 
 // auditTeam appends a change to the team's setup to the audit log.
@@ -348,7 +410,14 @@ func (ib *Inbox) pick(ctx context.Context, p *pool, c *Conversation) (int, error
 // Version fences two assigners running at once from overfilling one
 // agent; the one that loses reads again. Automatic assignment is the
 // inbox's own act: its activities and events have no By.
+//
+// The step first puts back in their queues the open conversations of
+// agents who are not Available: those reopened (by a member, or by the
+// customer writing again) after their owner became unavailable.
 func (ib *Inbox) AutoAssign(ctx context.Context) (int, error) {
+	if err := ib.sweep(ctx); err != nil {
+		return 0, err
+	}
 	var todo []Conversation
 	for c, err := range ib.store.Conversations(ctx, Filter{Open: true, Unassigned: true}) {
 		if err != nil {
