@@ -289,8 +289,8 @@ func subject(text string) string {
 		}
 		n++
 	}
-	if sp := strings.LastIndexByte(line[:cut], ' '); sp > cut/2 {
-		cut = sp
+	if sp := strings.LastIndexByte(line[:cut], ' '); line[cut] != ' ' && sp > cut/2 {
+		cut = sp // do not cut a word
 	}
 	return strings.TrimSpace(line[:cut]) + "…"
 }

@@ -2,9 +2,7 @@ package inbox
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -262,19 +260,3 @@ func requireForbidden(t testing.TB, err error, why ...string) {
 		require.Contains(t, err.Error(), w)
 	}
 }
-
-// retry runs op until it does not fail with cmkit.ErrConflict.
-func retry(t testing.TB, op func() error) {
-	t.Helper()
-	for range 10000 {
-		err := op()
-		if !errors.Is(err, cmkit.ErrConflict) {
-			require.NoError(t, err)
-			return
-		}
-	}
-	t.Fatal("still conflicting after 10000 attempts")
-}
-
-// labelsOf returns the sorted labels of conversation c.
-func labelsOf(c Conversation) []string { return slices.Sorted(slices.Values(c.Labels)) }
