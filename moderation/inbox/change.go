@@ -118,26 +118,13 @@ type change struct {
 // then audited and reported. A change that changes nothing writes nothing
 // and returns the conversation as read.
 func (ib *Inbox) update(ctx context.Context, id uuid.UUID, version uint64, ch change) (Conversation, error) {
-	actor, err := actorOf(ctx)
+	permFor := ch.permFor
+	if permFor == nil {
+		permFor = func(*Conversation, string) roles.Permission { return ch.perm }
+	}
+	actor, c, p, err := ib.begin(ctx, id, version, permFor)
 	if err != nil {
 		return Conversation{}, err
-	}
-	if err := requireVersion(version); err != nil {
-		return Conversation{}, err
-	}
-	c, err := ib.store.Conversation(ctx, id)
-	if err != nil {
-		return Conversation{}, err
-	}
-	p := ch.perm
-	if ch.permFor != nil {
-		p = ch.permFor(&c, actor)
-	}
-	if err := ib.team.Check(ctx, p, c.Resource); err != nil {
-		return Conversation{}, err
-	}
-	if c.Version != version {
-		return Conversation{}, stale(&c, version)
 	}
 	now := ib.now()
 	var w Write
@@ -156,6 +143,33 @@ func (ib *Inbox) update(ctx context.Context, id uuid.UUID, version uint64, ch ch
 	ib.audited(ctx, actor, "inbox."+string(ch.kind), p, &c, text)
 	ib.emit(InboxEvent{Kind: ch.event, At: now, Conversation: c, By: actor, Text: text})
 	return c, nil
+}
+
+// begin starts a member action on conversation id read at version: the
+// acting member, the version (required and current) and the permission
+// permFor names, checked on the conversation's Resource. It returns the
+// actor, the conversation and the permission checked.
+func (ib *Inbox) begin(ctx context.Context, id uuid.UUID, version uint64,
+	permFor func(c *Conversation, actor string) roles.Permission) (string, Conversation, roles.Permission, error) {
+	actor, err := actorOf(ctx)
+	if err != nil {
+		return "", Conversation{}, "", err
+	}
+	if err := requireVersion(version); err != nil {
+		return "", Conversation{}, "", err
+	}
+	c, err := ib.store.Conversation(ctx, id)
+	if err != nil {
+		return "", Conversation{}, "", err
+	}
+	p := permFor(&c, actor)
+	if err := ib.team.Check(ctx, p, c.Resource); err != nil {
+		return "", Conversation{}, "", err
+	}
+	if c.Version != version {
+		return "", Conversation{}, "", stale(&c, version)
+	}
+	return actor, c, p, nil
 }
 
 // audited appends a member's change to the audit log, when one is set.
@@ -308,12 +322,7 @@ func (ib *Inbox) SetPriority(ctx context.Context, id uuid.UUID, version uint64, 
 	}
 	return ib.update(ctx, id, version, change{perm: roles.ReplyMention, kind: ActivityPriority, event: EventPriorityChanged,
 		apply: func(_ context.Context, c *Conversation, _ *Write, _ string, _ time.Time) (string, bool, error) {
-			if c.Priority == p {
-				return "", false, nil
-			}
-			text := fmt.Sprintf("%d -> %d", c.Priority, p)
-			c.Priority = p
-			return text, true, nil
+			return set(&c.Priority, p, "%d -> %d")
 		}})
 }
 
@@ -329,13 +338,19 @@ func (ib *Inbox) SetQueue(ctx context.Context, id uuid.UUID, version uint64, q s
 	}
 	return ib.update(ctx, id, version, change{perm: roles.AssignMention, kind: ActivityQueue, event: EventQueueChanged,
 		apply: func(_ context.Context, c *Conversation, _ *Write, _ string, _ time.Time) (string, bool, error) {
-			if c.Queue == q {
-				return "", false, nil
-			}
-			text := fmt.Sprintf("%q -> %q", c.Queue, q)
-			c.Queue = q
-			return text, true, nil
+			return set(&c.Queue, q, "%q -> %q")
 		}})
+}
+
+// set changes *field to v and describes the change with format (given the
+// old value and the new); false when it already is v.
+func set[T comparable](field *T, v T, format string) (string, bool, error) {
+	if *field == v {
+		return "", false, nil
+	}
+	text := fmt.Sprintf(format, *field, v)
+	*field = v
+	return text, true, nil
 }
 
 // AddNote adds an internal note to conversation id for the acting member,

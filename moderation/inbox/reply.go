@@ -300,16 +300,7 @@ func (ib *Inbox) planReply(ctx context.Context, c *Conversation, actor string, r
 // that was not deleted.
 func (ib *Inbox) answered(ctx context.Context, c *Conversation, to uuid.UUID) (Message, error) {
 	if to != uuid.Nil {
-		m, err := ib.store.Message(ctx, to)
-		switch {
-		case errors.Is(err, cmkit.ErrNotFound):
-			return Message{}, cmkit.Invalid("to", "exists", "no message %s", to)
-		case err != nil:
-			return Message{}, err
-		case m.Conversation != c.ID || m.Direction != Inbound:
-			return Message{}, cmkit.Invalid("to", "inbound", "message %s is not an inbound message of conversation %s", to, c.ID)
-		}
-		return m, nil
+		return ib.messageOf(ctx, "to", c.ID, to, Inbound)
 	}
 	var last Message
 	for m, err := range ib.store.Messages(ctx, c.ID) {
@@ -324,6 +315,22 @@ func (ib *Inbox) answered(ctx context.Context, c *Conversation, to uuid.UUID) (M
 		return Message{}, cmkit.Invalid("to", "required", "conversation %s has no inbound message to answer", c.ID)
 	}
 	return last, nil
+}
+
+// messageOf returns message id, which must be a message of conversation
+// conv in direction dir; otherwise an error wrapping cmkit.ErrInvalid
+// names field.
+func (ib *Inbox) messageOf(ctx context.Context, field string, conv, id uuid.UUID, dir Direction) (Message, error) {
+	m, err := ib.store.Message(ctx, id)
+	switch {
+	case errors.Is(err, cmkit.ErrNotFound):
+		return Message{}, cmkit.Invalid(field, "exists", "no message %s", id)
+	case err != nil:
+		return Message{}, err
+	case m.Conversation != conv || m.Direction != dir:
+		return Message{}, cmkit.Invalid(field, string(dir)+"bound", "message %s is not an %sbound message of conversation %s", id, dir, conv)
+	}
+	return m, nil
 }
 
 // maxReplyCalls bounds the calls to the platform for one answer.
@@ -486,34 +493,17 @@ func (ib *Inbox) settle(ctx context.Context, c Conversation, m Message, o replyO
 // and passes the conversation's Version they read. It returns the message
 // as stored.
 func (ib *Inbox) VerifyReply(ctx context.Context, id uuid.UUID, version uint64, message uuid.UUID, published *cmkit.Receipt) (Message, error) {
-	actor, err := actorOf(ctx)
-	if err != nil {
-		return Message{}, err
-	}
-	if err := requireVersion(version); err != nil {
-		return Message{}, err
-	}
 	if published != nil && published.PlatformID == "" {
 		return Message{}, cmkit.Invalid("published.PlatformID", "required", "a published answer has the platform's ID")
 	}
-	c, err := ib.store.Conversation(ctx, id)
+	actor, c, _, err := ib.begin(ctx, id, version, func(*Conversation, string) roles.Permission { return roles.ReplyMention })
 	if err != nil {
 		return Message{}, err
 	}
-	if err := ib.team.Check(ctx, roles.ReplyMention, c.Resource); err != nil {
-		return Message{}, err
-	}
-	if c.Version != version {
-		return Message{}, stale(&c, version)
-	}
-	m, err := ib.store.Message(ctx, message)
+	m, err := ib.messageOf(ctx, "message", id, message, Outbound)
 	switch {
-	case errors.Is(err, cmkit.ErrNotFound):
-		return Message{}, cmkit.Invalid("message", "exists", "no message %s", message)
 	case err != nil:
 		return Message{}, err
-	case m.Conversation != id || m.Direction != Outbound:
-		return Message{}, cmkit.Invalid("message", "outbound", "message %s is not an answer in conversation %s", message, id)
 	case m.Delivery != DeliveryUnknown && m.Delivery != DeliverySending:
 		return Message{}, cmkit.Invalid("message", "state", "answer %s is %s, not unknown or sending", message, m.Delivery)
 	}

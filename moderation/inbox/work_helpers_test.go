@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"iter"
 	"log/slog"
 	"sync"
 	"testing"
@@ -196,20 +197,21 @@ func (e *workEnv) get(id uuid.UUID) Conversation {
 
 func (e *workEnv) activities(id uuid.UUID) []Activity {
 	e.t.Helper()
-	var out []Activity
-	for a, err := range e.store.Activities(e.ctx, id) {
-		require.NoError(e.t, err)
-		out = append(out, a)
-	}
-	return out
+	return collect(e.t, e.store.Activities(e.ctx, id))
 }
 
 func (e *workEnv) messages(id uuid.UUID) []Message {
 	e.t.Helper()
-	var out []Message
-	for m, err := range e.store.Messages(e.ctx, id) {
-		require.NoError(e.t, err)
-		out = append(out, m)
+	return collect(e.t, e.store.Messages(e.ctx, id))
+}
+
+// collect reads all of seq.
+func collect[T any](t testing.TB, seq iter.Seq2[T, error]) []T {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		require.NoError(t, err)
+		out = append(out, v)
 	}
 	return out
 }
