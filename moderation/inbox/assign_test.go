@@ -554,3 +554,58 @@ func TestAssignRefusesUnavailableAgents(t *testing.T) {
 	require.NoError(t, err, "a member who is no agent can be given one")
 	assert.Equal(t, "ana", c.Assignee)
 }
+
+// Manual assignment may take an agent over capacity and leaves the
+// agent's turn in round-robin as it was.
+func TestManualAssignmentExceedsCapacityAndKeepsTurns(t *testing.T) {
+	e := newWorkEnv(t)
+	e.agent("eva", 1)
+	before, err := e.ib.agent(e.ctx, "eva")
+	require.NoError(t, err)
+	for _, text := range []string{"uno", "dos"} {
+		c := e.newConv(e.es, text)
+		_, err := e.ib.Assign(e.as("ana"), c.ID, c.Version, "eva")
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 2, e.load("eva"))
+	after, err := e.ib.agent(e.ctx, "eva")
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+	c := e.newConv(e.es, "tres")
+	n, err := e.ib.AutoAssign(e.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "automatic assignment respects the capacity")
+	assert.Empty(t, e.get(c.ID).Assignee)
+}
+
+// BenchmarkAutoAssign assigns 1,000 open conversations (Spain and Poland)
+// among 10 agents per step; ns/op is per conversation assigned.
+func BenchmarkAutoAssign(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		e := newWorkEnv(b)
+		for i := range 10 {
+			m := []string{"ana", "eva", "ola", "piotr", "sam"}[i%5]
+			if i >= 5 {
+				m = fmt.Sprintf("g%d", i)
+				_, err := e.dir.PutMember(e.as("sam"), roles.Member{ID: m})
+				require.NoError(b, err)
+				_, err = e.dir.Grant(e.as("sam"), roles.Grant{Member: m, Role: roles.JuniorCM, Scope: roles.Scope{Brand: "acme"}})
+				require.NoError(b, err)
+			}
+			e.agent(m, 200)
+		}
+		for i := range 1000 {
+			ch := e.es
+			if i%2 == 1 {
+				ch = e.pl
+			}
+			e.newConv(ch, fmt.Sprintf("m%d", i))
+		}
+		b.StartTimer()
+		n, err := e.ib.AutoAssign(e.ctx)
+		require.NoError(b, err)
+		require.Equal(b, 1000, n)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/conversation")
+}

@@ -41,8 +41,8 @@ type CannedResponse struct {
 	Name string `json:"name,omitempty"`
 	// Texts are the texts by language: a BCP 47 tag ("es", "es-MX",
 	// "pl") or "*" for any other language. The conversation's language
-	// picks one: the exact tag, then one naming its primary language
-	// ("es" for "es-MX"), then "*".
+	// picks one: the most specific tag that covers it (the exact tag, then
+	// "es" for "es-MX"; case does not matter), then "*".
 	Texts map[string]string `json:"texts"`
 }
 

@@ -509,3 +509,70 @@ func TestReplyRefusesBadCalls(t *testing.T) {
 	assert.Equal(t, 1, e.get(c.ID).Messages)
 	assert.Empty(t, e.events.kinds())
 }
+
+// downAfterFence is a Store that fails every write of an answer's outcome
+// while down, as a crash after the platform call would.
+type downAfterFence struct {
+	Store
+	mu   sync.Mutex
+	down bool
+}
+
+func (s *downAfterFence) Commit(ctx context.Context, w Write) error {
+	s.mu.Lock()
+	down := s.down && len(w.Messages) == 1 && w.Messages[0].Delivery != DeliverySending
+	s.mu.Unlock()
+	if down {
+		return errors.New("store: down")
+	}
+	return s.Store.Commit(ctx, w)
+}
+
+// An answer whose outcome could not be recorded stays "sending"; Reply
+// says so, and a person settles it with VerifyReply.
+func TestReplyOutcomeLostToACrash(t *testing.T) {
+	e := newWorkEnv(t)
+	store := &downAfterFence{Store: e.store, down: true}
+	ib, err := New(store, WithTeam(e.dir), WithEngine(e.ib.engine), WithClock(e.clock), WithChannels(e.es, e.pl))
+	require.NoError(t, err)
+	c := e.newConv(e.es, "hola")
+	m, err := ib.Reply(e.as("ana"), c.ID, c.Version, ReplyRequest{Text: "Hola"})
+	require.ErrorContains(t, err, "recording the outcome (sent): store: down")
+	assert.Len(t, e.es.Posts(), 1, "the platform has it")
+	stored, err := e.store.Message(e.ctx, m.ID)
+	require.NoError(t, err)
+	assert.Equal(t, DeliverySending, stored.Delivery)
+
+	store.down = false
+	c = e.get(c.ID)
+	_, err = ib.Reply(e.as("eva"), c.ID, c.Version-1, ReplyRequest{Text: "Hola"})
+	var rc *ReplyConflict
+	require.ErrorAs(t, err, &rc)
+	assert.Equal(t, DeliverySending, rc.Delivery)
+	rcpt := e.es.Posts()[0].Receipt
+	v, err := ib.VerifyReply(e.as("eva"), c.ID, c.Version, m.ID, &rcpt)
+	require.NoError(t, err)
+	assert.Equal(t, DeliverySent, v.Delivery)
+	assert.Equal(t, rcpt.PlatformID, v.Receipt.PlatformID)
+	ref, err := e.store.Lookup(e.ctx, itemKey("acme-es-x", rcpt.PlatformID))
+	require.NoError(t, err)
+	assert.Equal(t, m.ID, ref.Message)
+}
+
+// BenchmarkReply answers one conversation again and again: the collision
+// check, the fence, the fake platform's call and the outcome, on the
+// memory store.
+func BenchmarkReply(b *testing.B) {
+	e := newWorkEnv(b)
+	c := e.newConv(e.pl, "hola")
+	ctx := e.as("ola")
+	for b.Loop() {
+		cur, err := e.store.Conversation(ctx, c.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.ib.Reply(ctx, c.ID, cur.Version, ReplyRequest{Text: "Dziękujemy!"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
