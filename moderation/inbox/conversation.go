@@ -200,6 +200,9 @@ type HandoffState struct {
 	NextAt time.Time `json:"next_at,omitzero"`
 	// LastError is the last failure, for people.
 	LastError string `json:"last_error,omitempty"`
+	// Reason is why the conversation was routed, as the member (or the
+	// rule) said; the helpdesk sees it on the ticket.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Triage is what the rule engine decided about a message, kept with it:
