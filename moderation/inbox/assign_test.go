@@ -1,6 +1,7 @@
-package inbox
+package inbox_test
 
 import (
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"context"
 	"errors"
 	"fmt"
@@ -70,7 +71,7 @@ func TestAssignSelfTakeAndDenials(t *testing.T) {
 	}
 	_, err = e.ib.Assign(e.as("ana"), c.ID, c.Version, "a\x00b")
 	requireInvalid(t, err, "member")
-	_, err = e.ib.Assign(e.as("ana"), c.ID, c.Version, strings.Repeat("m", maxMemberLen+1))
+	_, err = e.ib.Assign(e.as("ana"), c.ID, c.Version, strings.Repeat("m", MaxMemberLen+1))
 	requireInvalid(t, err, "member")
 	assert.Equal(t, "eva", e.get(c.ID).Assignee)
 	assert.Len(t, e.activities(c.ID), 1)
@@ -114,7 +115,7 @@ func TestSetAgentValidatesAndKeepsTurns(t *testing.T) {
 	n, err := e.ib.AutoAssign(e.ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
-	stored, err := e.ib.agent(e.ctx, "eva")
+	stored, err := e.ib.AgentForTest(e.ctx, "eva")
 	require.NoError(t, err)
 	stored.Capacity = 5
 	a, err = e.ib.SetAgent(e.as("sam"), stored)
@@ -198,9 +199,9 @@ func TestAutoAssignRoundRobinWithCapacity(t *testing.T) {
 	for _, ev := range e.events.of(EventAssigned) {
 		assert.Empty(t, ev.By, "automatic assignment is the inbox's act")
 	}
-	a, err := e.ib.agent(e.ctx, "eva")
+	a, err := e.ib.AgentForTest(e.ctx, "eva")
 	require.NoError(t, err)
-	b, err := e.ib.agent(e.ctx, "ana")
+	b, err := e.ib.AgentForTest(e.ctx, "ana")
 	require.NoError(t, err)
 	assert.True(t, a.LastAssigned.After(b.LastAssigned), "turns are strictly ordered within one instant")
 }
@@ -272,7 +273,7 @@ func TestReleaseRetriesWhenAConversationMoves(t *testing.T) {
 	_, err := e.ib.AutoAssign(e.ctx)
 	require.NoError(t, err)
 	flaky := &conflictOnce{Store: e.store}
-	ib, err := New(flaky, WithTeam(e.dir), WithEngine(e.ib.engine), WithClock(e.clock), WithChannels(e.es, e.pl))
+	ib, err := New(flaky, WithTeam(e.dir), WithEngine(e.ib.EngineForTest()), WithClock(e.clock), WithChannels(e.es, e.pl))
 	require.NoError(t, err)
 	_, err = ib.SetAvailable(e.as("eva"), "eva", false)
 	require.NoError(t, err)
@@ -296,7 +297,7 @@ func (s *conflictOnce) Commit(ctx context.Context, w Write) error {
 	}
 	s.mu.Unlock()
 	if first {
-		return conflict("someone else got there first")
+		return Conflict("someone else got there first")
 	}
 	return s.Store.Commit(ctx, w)
 }
@@ -310,7 +311,7 @@ func TestAutoAssignFenceAcrossAssigners(t *testing.T) {
 		for i := range 12 {
 			e.newConv(e.es, fmt.Sprintf("hola %d", i))
 		}
-		other, err := New(e.store, WithTeam(e.dir), WithEngine(e.ib.engine), WithClock(e.clock), WithChannels(e.es, e.pl))
+		other, err := New(e.store, WithTeam(e.dir), WithEngine(e.ib.EngineForTest()), WithClock(e.clock), WithChannels(e.es, e.pl))
 		require.NoError(t, err)
 		var wg sync.WaitGroup
 		counts := make([]int, 2)
@@ -415,7 +416,7 @@ func simulateAssignment(t *testing.T, seed uint64) {
 			c := e.get(ids[rng.IntN(len(ids))])
 			m := agents[rng.IntN(len(agents))]
 			_, err := e.ib.Assign(e.as("sam"), c.ID, c.Version, m)
-			a, aerr := e.ib.agent(e.ctx, m)
+			a, aerr := e.ib.AgentForTest(e.ctx, m)
 			require.NoError(t, aerr)
 			switch {
 			case errors.Is(err, cmkit.ErrForbidden):
@@ -459,7 +460,7 @@ func checkAssignmentInvariants(t *testing.T, e *workEnv, agents []string, reopen
 	}
 	for _, m := range agents {
 		require.Equal(t, open[m], e.load(m), "%s: Load(%s)", where, m)
-		a, err := e.ib.agent(e.ctx, m)
+		a, err := e.ib.AgentForTest(e.ctx, m)
 		require.NoError(t, err)
 		if !a.Available {
 			for _, id := range held[m] {
@@ -477,7 +478,7 @@ func checkWorkConserving(t *testing.T, e *workEnv, agents []string, capacity map
 	for c, err := range e.store.Conversations(e.ctx, Filter{Open: true, Unassigned: true}) {
 		require.NoError(t, err)
 		for _, m := range agents {
-			a, err := e.ib.agent(e.ctx, m)
+			a, err := e.ib.AgentForTest(e.ctx, m)
 			require.NoError(t, err)
 			dec, err := e.dir.Authorize(e.ctx, m, roles.ReplyMention, c.Resource)
 			require.NoError(t, err)
@@ -560,7 +561,7 @@ func TestAssignRefusesUnavailableAgents(t *testing.T) {
 func TestManualAssignmentExceedsCapacityAndKeepsTurns(t *testing.T) {
 	e := newWorkEnv(t)
 	e.agent("eva", 1)
-	before, err := e.ib.agent(e.ctx, "eva")
+	before, err := e.ib.AgentForTest(e.ctx, "eva")
 	require.NoError(t, err)
 	for _, text := range []string{"uno", "dos"} {
 		c := e.newConv(e.es, text)
@@ -568,7 +569,7 @@ func TestManualAssignmentExceedsCapacityAndKeepsTurns(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 2, e.load("eva"))
-	after, err := e.ib.agent(e.ctx, "eva")
+	after, err := e.ib.AgentForTest(e.ctx, "eva")
 	require.NoError(t, err)
 	assert.Equal(t, before, after)
 	c := e.newConv(e.es, "tres")

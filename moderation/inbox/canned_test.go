@@ -1,6 +1,7 @@
-package inbox
+package inbox_test
 
 import (
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestWithCannedResponsesValidates(t *testing.T) {
 		{"one language twice", []CannedResponse{{ID: "a", Texts: map[string]string{"es": "x", "ES": "y"}}}, `WithCannedResponses[0].texts["es"]`},
 		{"empty text", []CannedResponse{{ID: "a", Texts: map[string]string{"es": ""}}}, `WithCannedResponses[0].texts["es"]`},
 		{"invalid UTF-8", []CannedResponse{{ID: "a", Texts: map[string]string{"es": "a\xff"}}}, `WithCannedResponses[0].texts["es"]`},
-		{"long text", []CannedResponse{{ID: "a", Texts: map[string]string{"*": strings.Repeat("x", maxCannedBytes+1)}}}, `WithCannedResponses[0].texts["*"]`},
+		{"long text", []CannedResponse{{ID: "a", Texts: map[string]string{"*": strings.Repeat("x", MaxCannedBytes+1)}}}, `WithCannedResponses[0].texts["*"]`},
 		{"unknown placeholder", []CannedResponse{{ID: "a", Texts: map[string]string{"pl": "Cześć {imie}"}}}, `WithCannedResponses[0].texts["pl"]`},
 	}
 	for _, tt := range tests {
@@ -64,11 +65,11 @@ func TestPickText(t *testing.T) {
 		{"", "*"},
 	}
 	for _, tt := range tests {
-		got, ok := pickText(texts, tt.lang)
+		got, ok := PickText(texts, tt.lang)
 		assert.True(t, ok)
 		assert.Equal(t, tt.want, got, "lang %q", tt.lang)
 	}
-	_, ok := pickText(map[string]string{"en": ""}, "pl")
+	_, ok := PickText(map[string]string{"en": ""}, "pl")
 	assert.False(t, ok)
 }
 
@@ -120,10 +121,10 @@ func TestReplyWithCanned(t *testing.T) {
 // without a handle is named by their display name.
 func TestFillMatchesRuleReplies(t *testing.T) {
 	c := &Conversation{Author: cmkit.Author{DisplayName: "Ana G."}, Resource: roles.Resource{Brand: "acme"}}
-	vars := newFillVars(c, cmkit.ChannelInfo{Handle: "acme_es", Platform: cmkit.Instagram}, "eva", nil)
+	info := cmkit.ChannelInfo{Handle: "acme_es", Platform: cmkit.Instagram}
 	assert.Equal(t, "Ana G. / Ana G. / acme_es / eva / acme / instagram",
-		vars.fill("{author} / {name} / {handle} / {agent} / {brand} / {channel}"))
-	assert.Equal(t, "", vars.fill("{unknown}"), "a placeholder the validation would refuse fills as nothing")
+		FillForTest(c, info, "eva", nil, "{author} / {name} / {handle} / {agent} / {brand} / {channel}"))
+	assert.Equal(t, "", FillForTest(c, info, "eva", nil, "{unknown}"), "a placeholder the validation would refuse fills as nothing")
 }
 
 // FuzzCannedText: whatever a team writes, validation never panics, and a
@@ -143,7 +144,6 @@ func FuzzCannedText(f *testing.F) {
 			return
 		}
 		c := &Conversation{Author: cmkit.Author{Handle: "h", DisplayName: "N"}, Resource: roles.Resource{Brand: "B"}}
-		vars := newFillVars(c, cmkit.ChannelInfo{Handle: "H", Platform: "P"}, "A", nil)
-		require.Equal(t, oracle.Replace(text), vars.fill(text))
+		require.Equal(t, oracle.Replace(text), FillForTest(c, cmkit.ChannelInfo{Handle: "H", Platform: "P"}, "A", nil, text))
 	})
 }

@@ -1,6 +1,7 @@
-package inbox
+package inbox_test
 
 import (
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"context"
 	"strings"
 	"testing"
@@ -169,18 +170,18 @@ func TestLabelKeepsLabelsSortedAndUnique(t *testing.T) {
 func TestLabelRefusesTooManyLabels(t *testing.T) {
 	e := newWorkEnv(t)
 	c := e.newConv(e.es, "hola")
-	many := make([]string, maxLabels)
+	many := make([]string, MaxLabels)
 	for i := range many {
 		many[i] = "l" + strings.Repeat("x", i%60) + string(rune('a'+i%26)) + string(rune('a'+i/26))
 	}
 	c, err := e.ib.Label(e.as("eva"), c.ID, c.Version, many, nil)
 	require.NoError(t, err)
-	require.Len(t, c.Labels, maxLabels)
+	require.Len(t, c.Labels, MaxLabels)
 	_, err = e.ib.Label(e.as("eva"), c.ID, c.Version, []string{"one-more"}, nil)
 	requireInvalid(t, err, "add")
 	_, err = e.ib.Label(e.as("eva"), c.ID, c.Version, append(many, "x"), nil)
 	requireInvalid(t, err, "add")
-	assert.Len(t, e.get(c.ID).Labels, maxLabels)
+	assert.Len(t, e.get(c.ID).Labels, MaxLabels)
 }
 
 func TestSetPriorityAndQueue(t *testing.T) {
@@ -219,7 +220,7 @@ func TestAddNoteNeverConflicts(t *testing.T) {
 
 	_, err = e.ib.AddNote(e.as("ivan"), c.ID, "")
 	requireInvalid(t, err, "text")
-	_, err = e.ib.AddNote(e.as("ivan"), c.ID, strings.Repeat("x", maxNoteBytes+1))
+	_, err = e.ib.AddNote(e.as("ivan"), c.ID, strings.Repeat("x", MaxNoteBytes+1))
 	requireInvalid(t, err, "text")
 	_, err = e.ib.AddNote(e.ctx, c.ID, "x")
 	requireForbidden(t, err, "no acting member")

@@ -1,6 +1,7 @@
-package inbox
+package inbox_test
 
 import (
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"errors"
 	"fmt"
 	"slices"

@@ -1,6 +1,7 @@
-package inbox
+package inbox_test
 
 import (
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"context"
 	"errors"
 	"fmt"
@@ -70,14 +71,14 @@ func TestRouteRefusesBadCalls(t *testing.T) {
 	c := e.newConv(e.es, "hola")
 	_, err := e.ib.Route(e.as("eva"), c.ID, c.Version, "")
 	requireInvalid(t, err, "reason")
-	_, err = e.ib.Route(e.as("eva"), c.ID, c.Version, strings.Repeat("x", maxReasonBytes+1))
+	_, err = e.ib.Route(e.as("eva"), c.ID, c.Version, strings.Repeat("x", MaxReasonBytes+1))
 	requireInvalid(t, err, "reason")
 	_, err = e.ib.Route(e.as("ivan"), c.ID, c.Version, "queja")
 	requireForbidden(t, err, "ivan may not inbox.route")
 	_, err = e.ib.Route(e.as("eva"), c.ID, 0, "queja")
 	requireInvalid(t, err, "version")
 
-	ib, err := New(e.store, WithTeam(e.dir), WithEngine(e.ib.engine), WithClock(e.clock))
+	ib, err := New(e.store, WithTeam(e.dir), WithEngine(e.ib.EngineForTest()), WithClock(e.clock))
 	require.NoError(t, err)
 	_, err = ib.Route(e.as("eva"), c.ID, c.Version, "queja")
 	require.ErrorIs(t, err, cmkit.ErrUnsupported)
@@ -219,7 +220,7 @@ func TestHandoffCrashBetweenCallAndCommit(t *testing.T) {
 	c, err := e.ib.Route(e.as("eva"), c.ID, c.Version, "queja")
 	require.NoError(t, err)
 	crashy := &failingStore{Store: e.store, armed: 1}
-	ib, err := New(crashy, WithTeam(e.dir), WithEngine(e.ib.engine), WithClock(e.clock), WithChannels(e.es, e.pl), WithHandoff(e.help))
+	ib, err := New(crashy, WithTeam(e.dir), WithEngine(e.ib.EngineForTest()), WithClock(e.clock), WithChannels(e.es, e.pl), WithHandoff(e.help))
 	require.NoError(t, err)
 
 	_, err = ib.Handoffs(e.ctx)
@@ -300,9 +301,9 @@ func TestHandoffRetryWait(t *testing.T) {
 		{1, fmt.Errorf("wrapped: %w", &cmkit.RateLimitError{RetryAfter: 2 * time.Hour}), 2 * time.Hour},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, r.wait(tt.n, tt.err), "n=%d err=%v", tt.n, tt.err)
+		assert.Equal(t, tt.want, r.WaitForTest(tt.n, tt.err), "n=%d err=%v", tt.n, tt.err)
 	}
-	assert.Equal(t, 30*time.Second, HandoffRetry{}.wait(1, nil), "defaults")
+	assert.Equal(t, 30*time.Second, HandoffRetry{}.WaitForTest(1, nil), "defaults")
 }
 
 func TestWithHandoffRetryValidates(t *testing.T) {
@@ -331,9 +332,9 @@ func TestTicketMessagesAndSubject(t *testing.T) {
 		e.inbound(e.es, c.ID, fmt.Sprintf("mensaje %d", i+2))
 	}
 	c = e.get(c.ID)
-	tk, err := e.ib.ticket(e.ctx, &c)
+	tk, err := e.ib.TicketForTest(e.ctx, &c)
 	require.NoError(t, err)
-	require.Len(t, tk.Messages, ticketMessages)
+	require.Len(t, tk.Messages, TicketMessages)
 	for i, m := range tk.Messages {
 		assert.Equal(t, 6+i, m.Seq)
 	}
@@ -348,6 +349,6 @@ func TestTicketMessagesAndSubject(t *testing.T) {
 		{strings.Repeat("abc ", 19) + "abc efgh", strings.Repeat("abc ", 19) + "abc…"},  // cut at a word's end: kept
 		{"", ""},
 	} {
-		assert.Equal(t, tt.want, subject(tt.in))
+		assert.Equal(t, tt.want, Subject(tt.in))
 	}
 }

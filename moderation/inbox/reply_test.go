@@ -1,6 +1,7 @@
-package inbox
+package inbox_test
 
 import (
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"context"
 	"errors"
 	"fmt"
@@ -52,7 +53,7 @@ func TestReplySent(t *testing.T) {
 	assert.Equal(t, workT0.Add(5*time.Minute), c.LastResponseAt)
 	assert.True(t, c.AwaitingSince.IsZero())
 	assert.Equal(t, 2, c.Messages)
-	ref, err := e.store.Lookup(e.ctx, itemKey("acme-es-x", m.Receipt.PlatformID))
+	ref, err := e.store.Lookup(e.ctx, ItemKey("acme-es-x", m.Receipt.PlatformID))
 	require.NoError(t, err, "replies to the answer will join the conversation")
 	assert.Equal(t, Ref{Conversation: c.ID, Message: m.ID}, ref)
 
@@ -475,7 +476,7 @@ func TestReplyRefusesBadCalls(t *testing.T) {
 		{"blank text", e.as("ana"), c.ID, 1, ReplyRequest{Text: " \n "}, func(t *testing.T, err error) { requireInvalid(t, err, "text") }},
 		{"text and canned", e.as("ana"), c.ID, 1, ReplyRequest{Text: "x", Canned: "hola"}, func(t *testing.T, err error) { requireInvalid(t, err, "text") }},
 		{"invalid UTF-8", e.as("ana"), c.ID, 1, ReplyRequest{Text: "a\xff"}, func(t *testing.T, err error) { requireInvalid(t, err, "text") }},
-		{"huge", e.as("ana"), c.ID, 1, ReplyRequest{Text: strings.Repeat("x", maxReplyBytes+1)}, func(t *testing.T, err error) { requireInvalid(t, err, "text") }},
+		{"huge", e.as("ana"), c.ID, 1, ReplyRequest{Text: strings.Repeat("x", MaxReplyBytes+1)}, func(t *testing.T, err error) { requireInvalid(t, err, "text") }},
 		{"unknown canned", e.as("ana"), c.ID, 1, ReplyRequest{Canned: "adios"}, func(t *testing.T, err error) { requireInvalid(t, err, "canned") }},
 		{"unknown value", e.as("ana"), c.ID, 1, ReplyRequest{Canned: "hola", Values: map[string]string{"author": "x"}}, func(t *testing.T, err error) {
 			requireInvalid(t, err, `values["author"]`)
@@ -533,7 +534,7 @@ func (s *downAfterFence) Commit(ctx context.Context, w Write) error {
 func TestReplyOutcomeLostToACrash(t *testing.T) {
 	e := newWorkEnv(t)
 	store := &downAfterFence{Store: e.store, down: true}
-	ib, err := New(store, WithTeam(e.dir), WithEngine(e.ib.engine), WithClock(e.clock), WithChannels(e.es, e.pl))
+	ib, err := New(store, WithTeam(e.dir), WithEngine(e.ib.EngineForTest()), WithClock(e.clock), WithChannels(e.es, e.pl))
 	require.NoError(t, err)
 	c := e.newConv(e.es, "hola")
 	m, err := ib.Reply(e.as("ana"), c.ID, c.Version, ReplyRequest{Text: "Hola"})
@@ -554,7 +555,7 @@ func TestReplyOutcomeLostToACrash(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, DeliverySent, v.Delivery)
 	assert.Equal(t, rcpt.PlatformID, v.Receipt.PlatformID)
-	ref, err := e.store.Lookup(e.ctx, itemKey("acme-es-x", rcpt.PlatformID))
+	ref, err := e.store.Lookup(e.ctx, ItemKey("acme-es-x", rcpt.PlatformID))
 	require.NoError(t, err)
 	assert.Equal(t, m.ID, ref.Message)
 }

@@ -1,6 +1,7 @@
-package inbox
+package inbox_test
 
 import (
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"context"
 	"iter"
 	"log/slog"
@@ -167,7 +168,7 @@ func (e *workEnv) newConv(ch *cmkittest.FakeChannel, text string, opts ...convOp
 	c.Key, c.Author, c.Person = "thread/"+info.ID+"/"+m.ID, m.Author, info.ID+"/"+m.Author.ID
 	msg := Message{ID: cmkit.NewID(), Conversation: c.ID, Seq: 1, Direction: Inbound, Mention: m, ReceivedAt: now}
 	require.NoError(e.t, e.store.Commit(e.ctx, Write{Conversations: []Conversation{c}, Messages: []Message{msg},
-		Keys: []Key{{Name: itemKey(info.ID, m.ID), Ref: Ref{Conversation: c.ID, Message: msg.ID}}}}))
+		Keys: []Key{{Name: ItemKey(info.ID, m.ID), Ref: Ref{Conversation: c.ID, Message: msg.ID}}}}))
 	c.Version = 1
 	return c
 }
