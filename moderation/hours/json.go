@@ -402,7 +402,9 @@ func (r *reader) week(p string, s *Schedule) error {
 				return cmkit.Invalid(kp, "duplicate", "%s is also in %q", dayNames[wd], given[wd])
 			}
 			given[wd] = key
-			s.Week[wd] = slices.Clone(spans)
+			if len(spans) > 0 {
+				s.Week[wd] = slices.Clone(spans)
+			}
 		}
 		return nil
 	})
@@ -553,7 +555,9 @@ func (r *reader) exceptions(p string, s *Schedule) error {
 			case "hours":
 				hoursSet = true
 				spans, err := r.spans(kp)
-				e.Spans = spans
+				if len(spans) > 0 {
+					e.Spans = spans
+				}
 				return err
 			}
 			return cmkit.Invalid(kp, "unknown", "not a field of an exception (date, name, hours)")

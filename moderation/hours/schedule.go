@@ -13,13 +13,13 @@ import (
 // dated entries a walk may have to step through one day at a time, and the
 // spans of one day.
 const (
-	maxSpansPerDay = 24     // spans of one weekday or exception
-	maxDated       = 10000  // holidays and exceptions together, about 27 years of days
-	maxNameBytes   = 200    // bytes of a holiday's or an exception's name
-	minYear        = 1      // the calendar's first year
-	maxYear        = 9999   // and its last
-	day            = 86400  // seconds in a calendar day of wall time
-	minute         = 60     // seconds in a minute
+	maxSpansPerDay = 24    // spans of one weekday or exception
+	maxDated       = 10000 // holidays and exceptions together, about 27 years of days
+	maxNameBytes   = 200   // bytes of a holiday's or an exception's name
+	minYear        = 1     // the calendar's first year
+	maxYear        = 9999  // and its last
+	day            = 86400 // seconds in a calendar day of wall time
+	minute         = 60    // seconds in a minute
 	fullDay        = 24 * time.Hour
 )
 
