@@ -353,6 +353,20 @@ func TestBetweenSaturates(t *testing.T) {
 	assert.Equal(t, time.Duration(math.MaxInt64), s.Between(inst(t, "1000-01-01T00:00:00Z"), inst(t, "9000-01-01T00:00:00Z")))
 }
 
+// TestBetweenNearTheLargestDuration is the regression test for Between
+// saturating a nanosecond early: it treated every result of 9,223,372,036
+// whole seconds or more as too large, so Between(t, Add(t, MaxInt64-1))
+// returned MaxInt64.
+func TestBetweenNearTheLargestDuration(t *testing.T) {
+	s := parse(t, `{"zone": "UTC", "week": {"mon-sun": "00:00-24:00"}}`)
+	a := inst(t, "2025-01-01T00:00:00.9Z")
+	for _, d := range []time.Duration{math.MaxInt64 - 1, math.MaxInt64 - 854775807, math.MaxInt64 - 2e9, math.MaxInt64} {
+		assert.Equal(t, d, s.Between(a, a.Add(d)), "%d", int64(d))
+	}
+	assert.Equal(t, time.Duration(math.MaxInt64), s.Between(a, a.Add(math.MaxInt64).Add(time.Nanosecond)))
+	assert.Equal(t, time.Duration(math.MaxInt64), s.Between(a, a.Add(math.MaxInt64).Add(time.Second)))
+}
+
 // TestAlwaysOpenInAZone: 00:00-24:00 every day is continuous time even
 // across a change: Between is the time elapsed.
 func TestAlwaysOpenInAZone(t *testing.T) {

@@ -412,7 +412,17 @@ func (s *Schedule) Between(a, b time.Time) time.Duration {
 			ns += bf
 		}
 	}
-	if sec >= math.MaxInt64/int64(time.Second) {
+	return saturate(sec, ns)
+}
+
+// saturate returns sec seconds and ns nanoseconds (|ns| < 1s) as a
+// Duration, or the largest Duration if they are more.
+func saturate(sec, ns int64) time.Duration {
+	const maxSec, maxNs = math.MaxInt64 / int64(time.Second), math.MaxInt64 % int64(time.Second)
+	if ns < 0 {
+		sec, ns = sec-1, ns+int64(time.Second)
+	}
+	if sec > maxSec || sec == maxSec && ns > maxNs {
 		return math.MaxInt64
 	}
 	return time.Duration(sec*int64(time.Second) + ns)
