@@ -186,6 +186,7 @@ type reader struct {
 func (r *reader) token(path string) (json.Token, error) {
 	tok, err := r.dec.Token()
 	if err != nil {
+		path = where(path)
 		if errors.Is(err, io.EOF) {
 			return nil, cmkit.Invalid(path, "json", "the JSON ends too soon")
 		}
@@ -208,8 +209,11 @@ func (r *reader) object(path string, tok json.Token, what string, member func(ke
 		}
 		key := kt.(string) // object keys are strings
 		p := key
+		if key == "" {
+			p = `""`
+		}
 		if path != "" {
-			p = path + "." + key
+			p = path + "." + p
 		}
 		if slices.Contains(seen, key) {
 			return cmkit.Invalid(p, "duplicate", "the key is given twice")
@@ -256,10 +260,15 @@ func (r *reader) str(path, what string) (string, error) {
 }
 
 func wrongType(path string, tok json.Token, what string) error {
+	return cmkit.Invalid(where(path), "type", "%s where %s belongs", describe(tok), what)
+}
+
+// where names the path of an error: the schedule itself has the empty path.
+func where(path string) string {
 	if path == "" {
-		path = "schedule"
+		return "schedule"
 	}
-	return cmkit.Invalid(path, "type", "%s where %s belongs", describe(tok), what)
+	return path
 }
 
 func describe(tok json.Token) string {

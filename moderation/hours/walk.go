@@ -170,21 +170,20 @@ func (w *walker) enter(d int64) {
 	}
 }
 
-// nextDay moves to the next day; it reports false after the calendar's
-// last day.
+// nextDay moves to the next day that may be open; it reports false after
+// the calendar's last day. When no weekday has spans (Validate refuses
+// such a schedule) only exceptions open, and it goes straight to the next
+// one rather than read every day to year 9999.
 func (w *walker) nextDay() bool {
-	if w.day+1 >= endDay {
+	d := w.day + 1
+	if w.week <= 0 {
+		d = max(d, w.eDay)
+	}
+	if d >= endDay {
 		return false
 	}
-	w.enter(w.day + 1)
+	w.enter(d)
 	return true
-}
-
-// dead reports that nothing opens from the current day on: the weekdays
-// have no spans and no exception is ahead. Validate refuses such a
-// schedule; the walks stop on it rather than read every day to year 9999.
-func (w *walker) dead() bool {
-	return w.week <= 0 && w.eDay == noDay
 }
 
 // span returns the next open interval of the day being read, if any.
@@ -301,7 +300,7 @@ func (s *Schedule) NextOpen(t time.Time) time.Time {
 		a, b, ok := w.span()
 		switch {
 		case !ok:
-			if w.dead() || !w.nextDay() {
+			if !w.nextDay() {
 				return end(t)
 			}
 		case b > ts && a <= ts:
@@ -336,7 +335,7 @@ func (s *Schedule) Add(t time.Time, d time.Duration) time.Time {
 	for {
 		a, b, ok := w.span()
 		if !ok {
-			if w.dead() || !w.nextDay() {
+			if !w.nextDay() {
 				return end(t)
 			}
 			if k := w.clearWeeks(ts, math.MaxInt64); k > 0 {
@@ -388,7 +387,7 @@ func (s *Schedule) Between(a, b time.Time) time.Duration {
 	for {
 		x, y, ok := w.span()
 		if !ok {
-			if w.day >= stop || w.dead() || !w.nextDay() {
+			if w.day >= stop || !w.nextDay() {
 				break
 			}
 			if k := w.clearWeeks(as, bs); k > 0 {
