@@ -68,10 +68,12 @@
 // spring-forward Sunday is 2 hours long (the clock jumps from 02:00 to
 // 03:00) and on the fall-back Sunday 4 hours (02:00 to 03:00 happens
 // twice). A span's start or end is the first instant at which the zone's
-// clock reads it:
+// clock reads it or a later time:
 //
-//   - a time that happens twice (01:30 on America/New_York's fall-back day)
-//     is its first showing, 01:30 EDT, as RFC 5545 reads such times;
+//   - a time that happens twice (01:30 on America/New_York's fall-back
+//     day) is its first showing, 01:30 EDT, as RFC 5545 reads such times;
+//     so 01:00-01:30 that day is open 30 minutes, while 01:00-02:00 is open
+//     2 hours, since the clock first reads 02:00 after the repeated hour;
 //   - a time that never happens (02:30 on a spring-forward day) is the
 //     instant the clock jumps past it, 03:00 new time: a span 02:30-04:00
 //     lasts 1 hour that day and 02:00-03:00 lasts none.
@@ -81,16 +83,19 @@
 // York (01:30 EST), and its documentation promises neither. The rule above
 // is the same in every zone and never moves a later wall time to an earlier
 // instant, so the intervals a schedule is open never overlap and splitting
-// a span in two (09:00-13:00 and 13:00-17:00) never changes a result.
+// a span in two (01:00-02:30 and 02:30-04:00) never changes a result.
 //
 // # Guarantees
 //
 // The methods are exact to the nanosecond and agree with each other: for
-// every t and d >= 0, Between(t, Add(t, d)) == d; Add is monotone in d;
-// Between(a, b) + Between(b, c) == Between(a, c) for a <= b <= c; Open(t) is
-// whether Between(t, t+1ns) is 1ns. The tests check these properties on
-// random schedules in ten zones, against a minute-by-minute reference
-// model, and on every schedule the fuzzer gets Parse to accept.
+// every t and d >= 0, Between(t, Add(t, d)) == d and no earlier instant
+// gives d; Add is monotone in d; Between(a, b) + Between(b, c) ==
+// Between(a, c) for a <= b <= c; Open(t) is whether Between(t, t+1ns) is
+// 1ns; NextOpen(t) is open and no business time lies before it. The tests
+// check these on random schedules in a dozen zones chosen for their changes
+// (30-minute ones, changes at midnight, a day Samoa skipped), against a
+// reference model that reads the zone's clock minute by minute, and on
+// every schedule the fuzzer gets Parse to accept.
 //
 // # Cost
 //
@@ -98,15 +103,17 @@
 // days one at a time only around holidays, exceptions and daylight-saving
 // changes, and skip whole weeks elsewhere, so their cost grows with the
 // number of those they cross (about two changes a year in most zones), not
-// with the length of the interval: a month costs a few microseconds,
-// 292 years of business time a few milliseconds. Validate bounds the rest:
-// at most 10,000 holidays and exceptions (a run of closed days at most that
-// long) and 24 spans a day, and some weekday open, so NextOpen always finds
-// an opening within that run and a week. None of them allocates.
+// with the length of the interval; none of them allocates. Validate bounds
+// the rest: at most 10,000 holidays and exceptions (so a run of closed days
+// is at most that long) and 24 spans a day, and some weekday open. The
+// benchmarks measure, for a team in Madrid: a due time a month ahead across
+// a holiday and the spring change in about 0.5µs, the largest
+// time.Duration of business time (1,250 years of that team's weeks) in
+// about 3ms, and the slowest valid case, a schedule open one minute a week
+// walked to the end of the calendar, in about 11ms.
 //
 // The calendar covers the years 1 to 9999 (UTC), the years time.Time writes
 // as JSON: Add and NextOpen return End when what they look for does not
-// come before it. With d at the largest time.Duration, even a schedule open
-// one minute a week stays far inside: 292 years of business time at 40
-// hours a week end in the year 3250.
+// come before it, which happens only for durations of centuries or
+// schedules open a few minutes a week.
 package hours

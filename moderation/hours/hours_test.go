@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cmkit/cmkit/internal/testbudget"
 	"github.com/cmkit/cmkit/moderation/hours"
 )
 
@@ -382,8 +383,8 @@ func TestAlwaysOpenInAZone(t *testing.T) {
 func TestAllocations(t *testing.T) {
 	s := parse(t, office)
 	a, b := inst(t, "2025-03-03T10:00:00+01:00"), inst(t, "2025-04-03T10:00:00+01:00")
-	assert.Zero(t, testing.AllocsPerRun(100, func() { s.Add(a, 150*time.Hour) }))
-	assert.Zero(t, testing.AllocsPerRun(100, func() { s.Between(a, b) }))
-	assert.Zero(t, testing.AllocsPerRun(100, func() { s.Open(a) }))
-	assert.Zero(t, testing.AllocsPerRun(100, func() { s.NextOpen(b) }))
+	testbudget.NoAllocs(t, 100, func() { s.Add(a, 150*time.Hour) })
+	testbudget.NoAllocs(t, 100, func() { s.Between(a, b) })
+	testbudget.NoAllocs(t, 100, func() { s.Open(a) })
+	testbudget.NoAllocs(t, 100, func() { s.NextOpen(b) })
 }

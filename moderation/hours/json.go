@@ -87,14 +87,19 @@ func (s *Schedule) UnmarshalJSON(data []byte) error {
 // MarshalJSON writes s in the JSON form Parse reads: the zone's name,
 // the weekdays from Monday with runs of days with the same hours written
 // as one range ("mon-fri"), holidays as a date or, when named, an object,
-// and the exceptions. It refuses a schedule Validate refuses.
+// and the exceptions. It refuses a schedule Validate refuses, and one whose
+// Zone has no IANA name to write (time.Local, a time.FixedZone).
 func (s Schedule) MarshalJSON() ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	zone := s.Zone.String()
+	if _, err := time.LoadLocation(zone); err != nil || zone == "Local" || zone == "" {
+		return nil, cmkit.Invalid("zone", "zone", "a zone named %q cannot be read back from JSON; load an IANA zone such as \"Europe/Madrid\"", zone)
+	}
 	var b bytes.Buffer
 	b.WriteString(`{"zone":`)
-	writeString(&b, s.Zone.String())
+	writeString(&b, zone)
 	b.WriteString(`,"week":{`)
 	first := true
 	for i := 0; i < 7; {

@@ -229,6 +229,18 @@ func TestUnmarshalInsideAConfig(t *testing.T) {
 	assert.Equal(t, before, *s)
 }
 
+// TestMarshalNeedsANamedZone: a zone JSON cannot name is refused, not
+// written as a name Parse refuses.
+func TestMarshalNeedsANamedZone(t *testing.T) {
+	for _, loc := range []*time.Location{time.Local, time.FixedZone("", 3600), time.FixedZone("UTC+1", 3600)} {
+		s := parse(t, office)
+		s.Zone = loc
+		require.NoError(t, s.Validate(), "any location is usable in Go")
+		_, err := json.Marshal(s)
+		assert.ErrorIs(t, err, cmkit.ErrInvalid, loc.String())
+	}
+}
+
 func TestReadSchedule(t *testing.T) {
 	s, err := hours.ReadSchedule(strings.NewReader(office))
 	require.NoError(t, err)

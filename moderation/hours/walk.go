@@ -269,7 +269,7 @@ func (s *Schedule) Open(t time.Time) bool {
 	}
 	var w walker
 	w.init(s, t)
-	ts, stop := t.Unix(), w.day+3
+	ts, stop := t.Unix(), w.day+2 // the days before, of and after t
 	for {
 		a, b, ok := w.span()
 		switch {
