@@ -119,20 +119,11 @@ func (w *walker) init(s *Schedule, t time.Time) {
 		}
 	}
 	w.last = math.MinInt64
-	w.hi, _ = slices.BinarySearchFunc(s.Holidays, d, func(h Holiday, d int64) int { return cmpDay(h.Date.days(), d) })
-	w.ei, _ = slices.BinarySearchFunc(s.Exceptions, d, func(e Exception, d int64) int { return cmpDay(e.Date.days(), d) })
+	date := DateOf(time.Unix(d*day, 0).UTC())
+	w.hi, _ = slices.BinarySearchFunc(s.Holidays, date, func(h Holiday, c CivilDate) int { return h.Date.compare(c) })
+	w.ei, _ = slices.BinarySearchFunc(s.Exceptions, date, func(e Exception, c CivilDate) int { return e.Date.compare(c) })
 	w.hDay, w.eDay = w.holiday(), w.exception()
 	w.enter(d)
-}
-
-func cmpDay(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (w *walker) holiday() int64 {
@@ -258,7 +249,7 @@ func end(t time.Time) time.Time {
 	if t.Unix() >= calEnd {
 		return t
 	}
-	return End.In(t.Location())
+	return time.Unix(calEnd, 0).In(t.Location())
 }
 
 // Open reports whether the team is open at t: t is in one of the spans of
