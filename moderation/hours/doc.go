@@ -45,8 +45,9 @@
 //	}
 //
 // Weekdays are "mon" to "sun" (or "monday", in any case), alone or as a
-// range ("mon-fri"; "fri-mon" wraps over the weekend); a day not named is
-// closed. A day's hours are a list of spans, or one span alone. Spans are
+// range ("mon-fri"; "fri-mon" wraps over the weekend), or "weekdays",
+// "weekends" and "daily", the words the content calendar's slot plans use;
+// a day not named is closed. A day's hours are a list of spans, or one span alone. Spans are
 // hours and minutes, 24-hour clock, with a hyphen: "9:00-17:30". Dates are
 // "2025-12-25". Parse reads this form strictly (an unknown key, a key or a
 // weekday given twice, a span that ends before it starts, two spans that

@@ -394,8 +394,7 @@ func (r *reader) zone(p string, s *Schedule) error {
 	return nil
 }
 
-// week reads the weekdays: keys "mon" to "sun" (or full names, in any
-// case) and ranges of them ("mon-fri", "fri-mon"), each day at most once.
+// week reads the weekdays (see parseDays), each day at most once.
 func (r *reader) week(p string, s *Schedule) error {
 	tok, err := r.token(p)
 	if err != nil {
@@ -405,7 +404,7 @@ func (r *reader) week(p string, s *Schedule) error {
 	return r.object(p, tok, `an object of weekdays like {"mon-fri": ["09:00-17:00"]}`, func(key, kp string) error {
 		days, ok := parseDays(key)
 		if !ok {
-			return cmkit.Invalid(kp, "unknown", `%q is not a weekday or a range of weekdays; write "mon" to "sun", or a range like "mon-fri"`, key)
+			return cmkit.Invalid(kp, "unknown", `%q is not a weekday or a range of weekdays; write "mon" to "sun", a range like "mon-fri", "weekdays", "weekends" or "daily"`, key)
 		}
 		spans, err := r.spans(kp)
 		if err != nil {
@@ -424,9 +423,19 @@ func (r *reader) week(p string, s *Schedule) error {
 	})
 }
 
-// parseDays reads a weekday ("mon", "Monday") or a range of them
-// ("mon-fri"; "fri-mon" wraps over the weekend).
+// parseDays reads a weekday ("mon", "Monday"), a range of them ("mon-fri";
+// "fri-mon" wraps over the weekend), or "weekdays", "weekends" ("weekend")
+// or "daily" ("everyday"), the words calendar/recur's slot plans use.
 func parseDays(key string) ([]time.Weekday, bool) {
+	key = strings.ToLower(strings.TrimSpace(key))
+	switch key {
+	case "daily", "everyday":
+		return []time.Weekday{0, 1, 2, 3, 4, 5, 6}, true
+	case "weekdays":
+		return []time.Weekday{1, 2, 3, 4, 5}, true
+	case "weekends", "weekend":
+		return []time.Weekday{0, 6}, true
+	}
 	from, to, isRange := strings.Cut(key, "-")
 	a, ok := parseDay(from)
 	if !ok {
@@ -448,7 +457,7 @@ func parseDays(key string) ([]time.Weekday, bool) {
 }
 
 func parseDay(s string) (time.Weekday, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
 	for wd := range dayKeys {
 		if s == dayKeys[wd] || s == dayNames[wd] {
 			return time.Weekday(wd), true

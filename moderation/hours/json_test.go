@@ -3,6 +3,7 @@ package hours_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad range", `{"zone": "UTC", "week": {"mon-xyz": "09:00-17:00"}}`, "week.mon-xyz", "unknown"},
 		{"weekday twice", `{"zone": "UTC", "week": {"mon": "09:00-17:00", "mon": "10:00-11:00"}}`, "week.mon", "duplicate"},
 		{"weekday in two ranges", `{"zone": "UTC", "week": {"mon-fri": "09:00-17:00", "fri-sat": "10:00-11:00"}}`, "week.fri-sat", "duplicate"},
+		{"weekdays and a weekday", `{"zone": "UTC", "week": {"weekdays": "09:00-17:00", "wed": "10:00-11:00"}}`, "week.wed", "duplicate"},
+		{"daily and weekends", `{"zone": "UTC", "week": {"daily": "09:00-17:00", "weekend": "10:00-11:00"}}`, "week.weekend", "duplicate"},
 		{"weekday by two names", `{"zone": "UTC", "week": {"Monday": "09:00-17:00", "mon": "10:00-11:00"}}`, "week.mon", "duplicate"},
 		{"closed all week", `{"zone": "UTC", "week": {}}`, "week", "closed"},
 		{"closed all week, empty days", `{"zone": "UTC", "week": {"mon-sun": []}}`, "week", "closed"},
@@ -165,6 +168,7 @@ func TestParseForms(t *testing.T) {
 	for _, in := range []string{
 		`{"zone": "Europe/Madrid", "week": {"mon-fri": ["09:00-13:30", "15:00-24:00"]}, ` + dated + `}`,
 		`{"week": {"Monday-Friday": ["9:00 - 13:30", "15:00–24:00"]}, "zone": "Europe/Madrid", ` + dated + `}`,
+		`{"zone": "Europe/Madrid", "week": {"Weekdays": ["09:00-13:30", "15:00-24:00"], "weekend": []}, ` + dated + `}`,
 		`{"zone": "Europe/Madrid", "week": {"mon": ["15:00-24:00", "09:00-13:30"], "tue-thu": ["09:00-13:30", "15:00-24:00"], "FRI": ["09:00-13:30", "15:00-24:00"], "sat-sun": []}, ` + dated + `}`,
 		`{"zone": "Europe/Madrid", "week": {"mon-fri": ["09:00-13:30", "15:00-24:00"]},
 		  "exceptions": [{"date": "2025-12-24", "hours": [], "name": "Eve"}, {"date": "2025-11-29", "hours": ["10:00-14:00"]}],
@@ -176,12 +180,26 @@ func TestParseForms(t *testing.T) {
 	}
 }
 
-// TestRangeWrapsOverTheWeekend: "fri-mon" is Friday to Monday.
-func TestRangeWrapsOverTheWeekend(t *testing.T) {
-	s := parse(t, `{"zone": "UTC", "week": {"fri-mon": "10:00-11:00"}}`)
-	for wd := range s.Week {
-		open := time.Weekday(wd) == time.Friday || time.Weekday(wd) >= time.Saturday || time.Weekday(wd) <= time.Monday
-		assert.Equal(t, open, len(s.Week[wd]) == 1, time.Weekday(wd))
+// TestDayWords: the words for several weekdays at once.
+func TestDayWords(t *testing.T) {
+	for _, c := range []struct {
+		key  string
+		open []time.Weekday
+	}{
+		{"fri-mon", []time.Weekday{time.Friday, time.Saturday, time.Sunday, time.Monday}},
+		{"sun-tue", []time.Weekday{time.Sunday, time.Monday, time.Tuesday}},
+		{"mon-sun", []time.Weekday{0, 1, 2, 3, 4, 5, 6}},
+		{"sat-sat", []time.Weekday{time.Saturday}},
+		{"weekdays", []time.Weekday{1, 2, 3, 4, 5}},
+		{"weekends", []time.Weekday{time.Sunday, time.Saturday}},
+		{"daily", []time.Weekday{0, 1, 2, 3, 4, 5, 6}},
+		{"EveryDay", []time.Weekday{0, 1, 2, 3, 4, 5, 6}},
+		{" Tuesday ", []time.Weekday{time.Tuesday}},
+	} {
+		s := parse(t, `{"zone": "UTC", "week": {"`+c.key+`": "10:00-11:00"}}`)
+		for wd := range s.Week {
+			assert.Equal(t, slices.Contains(c.open, time.Weekday(wd)), len(s.Week[wd]) == 1, "%s: %s", c.key, time.Weekday(wd))
+		}
 	}
 }
 
