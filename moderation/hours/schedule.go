@@ -176,7 +176,7 @@ type Schedule struct {
 
 // Validate reports whether s is a usable calendar: Zone is set; every span
 // is valid (see Span), and the spans of a day are in order and do not
-// overlap; some weekday has an open span (a schedule open no hour in a
+// overlap; some weekday has an open span (a schedule never open in a
 // week is refused); the dates of Holidays and of Exceptions are on the
 // calendar (years 1 to 9999), each list in date order with no date twice,
 // and no date is both a holiday and an exception. Limits: 24 spans a day,
