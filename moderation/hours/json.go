@@ -333,6 +333,12 @@ func (r *reader) schedule() (*Schedule, error) {
 	if err := crossCheck(s); err != nil {
 		return nil, err
 	}
+	if len(s.Holidays) == 0 {
+		s.Holidays = nil // as a schedule without the key reads
+	}
+	if len(s.Exceptions) == 0 {
+		s.Exceptions = nil
+	}
 	for _, spans := range s.Week {
 		sortSpans(spans)
 	}

@@ -209,6 +209,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		{`{"zone": "UTC", "week": {"sun": "10:00-12:00", "mon-tue": "09:00-17:00", "wed": "09:00-13:00", "thu-fri": "09:00-17:00"}, "holidays": ["2026-01-01", "2025-12-25"]}`,
 			`{"zone":"UTC","week":{"mon-tue":["09:00-17:00"],"wed":["09:00-13:00"],"thu-fri":["09:00-17:00"],"sun":["10:00-12:00"]},"holidays":["2025-12-25","2026-01-01"]}`},
 		{late, `{"zone":"Europe/Madrid","week":{"mon-fri":["18:00-24:00"],"sat":["00:00-02:00"]}}`},
+		{`{"zone": "UTC", "week": {"mon": "09:00-10:00"}, "holidays": [], "exceptions": []}`, `{"zone":"UTC","week":{"mon":["09:00-10:00"]}}`},
 		{`{"zone": "Asia/Kolkata", "week": {"mon-sun": "09:30-18:00"}}`, `{"zone":"Asia/Kolkata","week":{"mon-sun":["09:30-18:00"]}}`},
 	} {
 		s := parse(t, c.in)
