@@ -525,7 +525,6 @@ func (r *reader) holidays(p string, s *Schedule) error {
 	if err != nil {
 		return err
 	}
-	s.Holidays = []Holiday{}
 	return r.list(p, tok, `a list of dates like ["2025-12-25"]`, func(_ int, ep string, tok json.Token) error {
 		if err := r.countDated(ep); err != nil {
 			return err
@@ -567,7 +566,6 @@ func (r *reader) exceptions(p string, s *Schedule) error {
 	if err != nil {
 		return err
 	}
-	s.Exceptions = []Exception{}
 	return r.list(p, tok, `a list of objects like {"date": "2025-11-29", "hours": ["10:00-14:00"]}`, func(_ int, ep string, tok json.Token) error {
 		if err := r.countDated(ep); err != nil {
 			return err
