@@ -242,7 +242,7 @@ func (ib *Inbox) putAgent(ctx context.Context, a Agent, release bool, actor stri
 				return Agent{}, err
 			}
 		}
-		err := ib.store.Commit(ctx, w)
+		err := ib.commit(ctx, w)
 		if errors.Is(err, cmkit.ErrConflict) && len(w.Conversations) > 0 && attempt+1 < maxCommitAttempts {
 			if cur, rerr := ib.agent(ctx, a.Member); rerr == nil && cur.Version == a.Version {
 				continue // a conversation moved, not the agent
@@ -312,7 +312,7 @@ func (ib *Inbox) sweep(ctx context.Context) error {
 		if err := ib.releasing(ctx, &w, a.Member, "", now); err != nil {
 			return err
 		}
-		switch err := ib.store.Commit(ctx, w); {
+		switch err := ib.commit(ctx, w); {
 		case errors.Is(err, cmkit.ErrConflict):
 			continue // moved meanwhile: the next step looks again
 		case err != nil:
@@ -468,7 +468,7 @@ func (ib *Inbox) autoAssignOne(ctx context.Context, p *pool, c Conversation) (bo
 		c.Assignee, c.UpdatedAt = a.Member, now
 		act := Activity{ID: cmkit.NewID(), Conversation: c.ID, At: now, Kind: ActivityAssigned,
 			Text: assignText("", a.Member) + " (automatic)"}
-		err = ib.store.Commit(ctx, Write{Conversations: []Conversation{c}, Agents: []Agent{a}, Activities: []Activity{act}})
+		err = ib.commit(ctx, Write{Conversations: []Conversation{c}, Agents: []Agent{a}, Activities: []Activity{act}})
 		if err == nil {
 			c.Version++
 			a.Version++

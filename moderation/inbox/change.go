@@ -136,7 +136,7 @@ func (ib *Inbox) update(ctx context.Context, id uuid.UUID, version uint64, ch ch
 	act := Activity{ID: cmkit.NewID(), Conversation: c.ID, At: now, By: actor, Kind: ch.kind, Text: text}
 	w.Conversations = append(w.Conversations, c)
 	w.Activities = append(w.Activities, act)
-	if err := ib.store.Commit(ctx, w); err != nil {
+	if err := ib.commit(ctx, w); err != nil {
 		return Conversation{}, err
 	}
 	c.Version++
@@ -379,7 +379,7 @@ func (ib *Inbox) AddNote(ctx context.Context, id uuid.UUID, text string) (Activi
 	}
 	now := ib.now()
 	a := Activity{ID: cmkit.NewID(), Conversation: id, At: now, By: actor, Kind: ActivityNote, Text: text}
-	if err := ib.store.Commit(ctx, Write{Activities: []Activity{a}}); err != nil {
+	if err := ib.commit(ctx, Write{Activities: []Activity{a}}); err != nil {
 		return Activity{}, err
 	}
 	ib.audited(ctx, actor, "inbox.note", roles.ReadInbox, &c, "")

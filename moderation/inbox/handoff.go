@@ -349,7 +349,7 @@ func (ib *Inbox) handedOff(ctx context.Context, c Conversation, ref string, call
 		}
 		c.UpdatedAt = now
 		act := Activity{ID: cmkit.NewID(), Conversation: c.ID, At: now, Kind: ActivityHandoff, Text: text}
-		err := ib.store.Commit(ctx, Write{Conversations: []Conversation{c}, Activities: []Activity{act}})
+		err := ib.commit(ctx, Write{Conversations: []Conversation{c}, Activities: []Activity{act}})
 		if err == nil {
 			c.Version++
 			if kind != "" {

@@ -219,6 +219,9 @@ type InboxEvent struct {
 // emit calls the hook, if any.
 func (ib *Inbox) emit(e InboxEvent) {
 	if ib.hook != nil {
+		// The SLA state commit stored: a function of the fields the
+		// caller's copy holds.
+		e.Conversation.SLA = ib.slaState(&e.Conversation)
 		ib.hook(e)
 	}
 }

@@ -200,7 +200,7 @@ func (ib *Inbox) Reply(ctx context.Context, id uuid.UUID, seenVersion uint64, re
 		c.ReplyVersion, c.ReplyBy, c.UpdatedAt = c.Version+1, actor, now
 		act := Activity{ID: cmkit.NewID(), Conversation: id, At: now, By: actor, Kind: ActivityReplied,
 			Text: "answering " + plan.to.Mention.ID}
-		err = ib.store.Commit(ctx, Write{Conversations: []Conversation{c}, Messages: []Message{m}, Activities: []Activity{act},
+		err = ib.commit(ctx, Write{Conversations: []Conversation{c}, Messages: []Message{m}, Activities: []Activity{act},
 			Keys: []Key{{Name: replyKey(id, c.ReplyVersion), Ref: Ref{Conversation: id, Message: m.ID}}}})
 		if err == nil {
 			c.Version++
@@ -467,7 +467,7 @@ func (ib *Inbox) settle(ctx context.Context, c Conversation, m Message, o replyO
 		default:
 			act.Text = "unknown: " + o.text
 		}
-		err := ib.store.Commit(ctx, Write{Conversations: []Conversation{next}, Messages: []Message{nm}, Activities: []Activity{act}, Keys: keys})
+		err := ib.commit(ctx, Write{Conversations: []Conversation{next}, Messages: []Message{nm}, Activities: []Activity{act}, Keys: keys})
 		if err == nil {
 			next.Version++
 			nm.Version++

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/moderation/hours"
 	"github.com/cmkit/cmkit/roles"
 )
 
@@ -21,6 +22,8 @@ type BusinessHours interface {
 	// Between returns the business time in [a, b).
 	Between(a, b time.Time) time.Duration
 }
+
+var _ BusinessHours = (*hours.Schedule)(nil)
 
 // alwaysOpen is the BusinessHours of a team that never closes.
 type alwaysOpen struct{}
