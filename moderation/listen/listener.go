@@ -1,0 +1,464 @@
+package listen
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/match"
+	"github.com/cmkit/cmkit/internal/textnorm"
+)
+
+// Side says whose conversation a saved query tracks, for share of voice:
+// the brand's own, a competitor's, or neither (the zero Side: a topic).
+type Side string
+
+// The sides.
+const (
+	SideBrand      Side = "brand"
+	SideCompetitor Side = "competitor"
+)
+
+// SavedQuery is a listening query as a community manager saves it.
+type SavedQuery struct {
+	// ID names the query in counts and shares: letters, digits, '.', '_'
+	// and '-', at most 64 bytes, unique among the queries of a Listener.
+	ID string `json:"id"`
+	// Name is what people read ("Acme, all products"); optional.
+	Name string `json:"name,omitempty"`
+	// Query is the query text (see the package documentation).
+	Query string `json:"query"`
+	// Side labels the query as the brand's or a competitor's; optional.
+	Side Side `json:"side,omitempty"`
+}
+
+// Option configures Compile.
+type Option func(*config)
+
+type config struct {
+	platformOf func(channelID string) cmkit.Platform
+	errs       []error
+}
+
+// WithChannels tells the Listener the platform of each channel, for the
+// platform: filter: fn returns the platform of a channel ID (the empty
+// Platform when it does not know it). Without it, a mention's platform
+// is unknown and platform: filters never hold.
+func WithChannels(fn func(channelID string) cmkit.Platform) Option {
+	return func(c *config) {
+		if fn == nil {
+			c.errs = append(c.errs, cmkit.Invalid("WithChannels", "required", "a nil function"))
+		}
+		c.platformOf = fn
+	}
+}
+
+// Listener matches mentions against a set of saved queries. Build one
+// with Compile; Match is its one method on the hot path. A Listener is
+// immutable and safe for concurrent use; each goroutine brings its own
+// Matches.
+type Listener struct {
+	queries []SavedQuery
+	byID    map[string]int
+	matcher *match.Matcher
+	prefix  []bool  // by atom: a wildcard, whole word at its start only
+	atomQ   []int32 // queries that need atom a: atomQ[atomQAt[a]:atomQAt[a+1]]
+	atomQAt []int32
+	nodes   []cnode
+	kids    []int32 // children of AND and OR (nodes), operands of NEAR (atoms)
+	roots   []int32 // by query
+	vals    []string
+	cfg     config
+}
+
+// cnode is a node of a compiled query.
+type cnode struct {
+	op op
+	// opTerm: atom a. opLang, opPlatform, opChannel: value vals[a]. opNot:
+	// node a. opAnd, opOr: nodes kids[a:a+b]. opNear: atoms kids[a:a+b]
+	// and kids[a+b:a+b+c], within n words.
+	a, b, c, n int32
+}
+
+// Compile parses every query and builds a Listener: every term and
+// phrase of every query goes into one automaton. An error wraps
+// cmkit.ErrInvalid and names the query by its index: a
+// *QuerySyntaxError for the query text ("queries[3].query", with the
+// column), a *cmkit.ValidationError for the other fields.
+func Compile(qs []SavedQuery, opts ...Option) (*Listener, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if len(cfg.errs) > 0 {
+		return nil, cfg.errs[0]
+	}
+	l := &Listener{queries: slices.Clone(qs), byID: make(map[string]int, len(qs)), cfg: cfg}
+	c := compiler{l: l, atomIdx: map[string]int32{}}
+	var atomQs [][]int32
+	for i, q := range qs {
+		p := fmt.Sprintf("queries[%d]", i)
+		if err := checkID(p+".id", q.ID); err != nil {
+			return nil, err
+		}
+		if j, dup := l.byID[q.ID]; dup {
+			return nil, cmkit.Invalid(p+".id", "duplicate", "%q is also the ID of queries[%d]", q.ID, j)
+		}
+		l.byID[q.ID] = i
+		if len(q.Name) > MaxTermLen || !utf8.ValidString(q.Name) {
+			return nil, cmkit.Invalid(p+".name", "format", "at most %d bytes of UTF-8", MaxTermLen)
+		}
+		if q.Side != "" && q.Side != SideBrand && q.Side != SideCompetitor {
+			return nil, cmkit.Invalid(p+".side", "unknown", "%q: use %q, %q or nothing", q.Side, SideBrand, SideCompetitor)
+		}
+		e, err := parse(q.Query, p+".query")
+		if err != nil {
+			return nil, err
+		}
+		l.roots = append(l.roots, c.node(e))
+		// The query needs one of the atoms it holds under an even number
+		// of NOTs: with none of them, it cannot match (the absence check
+		// of parse, and monotony in the others).
+		for _, a := range c.positive(e, true, nil) {
+			for int(a) >= len(atomQs) {
+				atomQs = append(atomQs, nil)
+			}
+			if n := len(atomQs[a]); n == 0 || atomQs[a][n-1] != int32(i) {
+				atomQs[a] = append(atomQs[a], int32(i))
+			}
+		}
+	}
+	for len(atomQs) < len(c.terms) {
+		atomQs = append(atomQs, nil)
+	}
+	for _, qs := range atomQs {
+		l.atomQAt = append(l.atomQAt, int32(len(l.atomQ)))
+		l.atomQ = append(l.atomQ, qs...)
+	}
+	l.atomQAt = append(l.atomQAt, int32(len(l.atomQ)))
+	m, err := match.Compile(c.terms, textnorm.Options{})
+	if err != nil {
+		return nil, err // unreachable: parse checked every term
+	}
+	l.matcher = m
+	return l, nil
+}
+
+// checkID checks a query ID.
+func checkID(field, s string) error {
+	if s == "" {
+		return cmkit.Invalid(field, "required", "a query needs an ID")
+	}
+	if len(s) > 64 {
+		return cmkit.Invalid(field, "max_length", "%q is longer than 64 bytes", s)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c < utf8.RuneSelf && asciiWord[c] || c == '.' || c == '_' || c == '-') {
+			return cmkit.Invalid(field, "format", "%q: use letters, digits, '.', '_' and '-'", s)
+		}
+	}
+	return nil
+}
+
+// compiler turns parsed queries into nodes of one Listener.
+type compiler struct {
+	l       *Listener
+	atomIdx map[string]int32 // by kind and normalized text
+	terms   []match.Term
+}
+
+// atom returns the index of the atom of the term or phrase e.
+func (c *compiler) atom(e *expr) int32 {
+	norm := strings.Trim(plain.String(e.text), " ")
+	key := "w" + norm
+	if e.prefix {
+		key = "p" + norm
+	}
+	if a, ok := c.atomIdx[key]; ok {
+		return a
+	}
+	a := int32(len(c.terms))
+	c.atomIdx[key] = a
+	c.terms = append(c.terms, match.Term{ID: int(a), Text: norm, WholeWord: !e.prefix})
+	c.l.prefix = append(c.l.prefix, e.prefix)
+	return a
+}
+
+// cost ranks the operands of AND and OR, cheapest first: a bit or a
+// string compare, then NOTs and groups, then NEARs, which look at
+// positions.
+func cost(e *expr) int {
+	switch e.op {
+	case opNear:
+		return 16
+	case opNot:
+		return cost(e.kids[0])
+	case opAnd, opOr:
+		n := 0
+		for _, k := range e.kids {
+			n += cost(k)
+		}
+		return n
+	}
+	return 1
+}
+
+// node compiles e and returns its index in l.nodes.
+func (c *compiler) node(e *expr) int32 {
+	l := c.l
+	var nd cnode
+	nd.op = e.op
+	switch e.op {
+	case opTerm, opPhrase:
+		nd.op, nd.a = opTerm, c.atom(e)
+	case opLang, opPlatform, opChannel:
+		nd.a = int32(len(l.vals))
+		l.vals = append(l.vals, e.text)
+	case opNot:
+		nd.a = c.node(e.kids[0])
+	case opAnd, opOr:
+		kids := slices.Clone(e.kids)
+		slices.SortStableFunc(kids, func(x, y *expr) int { return cost(x) - cost(y) })
+		idx := make([]int32, len(kids))
+		for i, k := range kids {
+			idx[i] = c.node(k)
+		}
+		nd.a, nd.b = int32(len(l.kids)), int32(len(idx))
+		l.kids = append(l.kids, idx...)
+	case opNear:
+		left, right := c.operand(e.kids[0]), c.operand(e.kids[1])
+		nd.a, nd.b, nd.c, nd.n = int32(len(l.kids)), int32(len(left)), int32(len(right)), int32(e.n)
+		l.kids = append(append(l.kids, left...), right...)
+	}
+	l.nodes = append(l.nodes, nd)
+	return int32(len(l.nodes) - 1)
+}
+
+// operand returns the atoms of a side of NEAR.
+func (c *compiler) operand(e *expr) []int32 {
+	if e.op != opOr {
+		return []int32{c.atom(e)}
+	}
+	var out []int32
+	for _, k := range e.kids {
+		if a := c.atom(k); !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// positive appends to dst the atoms of e that appear under an even
+// number of NOTs when pos, an odd one when not.
+func (c *compiler) positive(e *expr, pos bool, dst []int32) []int32 {
+	switch e.op {
+	case opTerm, opPhrase:
+		if pos {
+			dst = append(dst, c.atom(e))
+		}
+	case opNear:
+		if pos {
+			dst = append(dst, c.operand(e.kids[0])...)
+			dst = append(dst, c.operand(e.kids[1])...)
+		}
+	case opNot:
+		dst = c.positive(e.kids[0], !pos, dst)
+	case opAnd, opOr:
+		for _, k := range e.kids {
+			dst = c.positive(k, pos, dst)
+		}
+	}
+	return dst
+}
+
+// Len returns the number of queries.
+func (l *Listener) Len() int { return len(l.queries) }
+
+// Query returns the query at index i (0 <= i < Len()), as given to
+// Compile.
+func (l *Listener) Query(i int) SavedQuery { return l.queries[i] }
+
+// Index returns the index of the query with the given ID, and whether
+// there is one.
+func (l *Listener) Index(id string) (int, bool) {
+	i, ok := l.byID[id]
+	return i, ok
+}
+
+// Matches receives the queries a mention matched, and holds the scratch
+// space of a Match call. Reuse one per goroutine: after the first calls,
+// Match allocates nothing. The zero value is ready to use.
+type Matches struct {
+	// Queries are the indexes, in the slice given to Compile, of the
+	// queries the mention matched, in increasing order.
+	Queries []int
+	s       scratch
+}
+
+type scratch struct {
+	buf     textnorm.Buffer
+	ms      []match.Match
+	atomHit []uint64 // bit set of atoms found
+	cand    []uint64 // bit set of queries to evaluate
+	// Filled on demand, for NEAR: where the words of buf.Text start, and
+	// the first and last word of each of ms.
+	starts   []int32
+	spans    []span
+	spansSet bool
+	// Filled on demand: the mention's platform.
+	platform    cmkit.Platform
+	platformSet bool
+}
+
+type span struct{ first, last int32 }
+
+// Match fills dst.Queries with the queries that m matches. It normalizes
+// m.Text once, scans it once for every term and phrase of every query,
+// and evaluates only the queries one of whose terms it found.
+func (l *Listener) Match(dst *Matches, m cmkit.Mention) {
+	dst.Queries = dst.Queries[:0]
+	s := &dst.s
+	s.spansSet, s.platformSet = false, false
+	s.ms = l.matcher.Find(s.ms[:0], &s.buf, m.Text)
+	if len(s.ms) == 0 {
+		return
+	}
+	s.atomHit = resize(s.atomHit, len(l.prefix))
+	s.cand = resize(s.cand, len(l.queries))
+	text := s.buf.Text
+	k := 0
+	for _, x := range s.ms {
+		if l.prefix[x.ID] && wordBefore(text, x.NormStart) {
+			continue // a wildcard's match must start a word
+		}
+		s.ms[k] = x
+		k++
+		w, bit := x.ID>>6, uint64(1)<<(x.ID&63)
+		if s.atomHit[w]&bit != 0 {
+			continue
+		}
+		s.atomHit[w] |= bit
+		for _, q := range l.atomQ[l.atomQAt[x.ID]:l.atomQAt[x.ID+1]] {
+			s.cand[q>>6] |= 1 << (q & 63)
+		}
+	}
+	s.ms = s.ms[:k]
+	for w, set := range s.cand {
+		for set != 0 {
+			q := w<<6 | bits.TrailingZeros64(set)
+			set &= set - 1
+			if l.eval(s, &m, l.roots[q]) {
+				dst.Queries = append(dst.Queries, q)
+			}
+		}
+	}
+}
+
+// resize returns b with room for n bits, all clear.
+func resize(b []uint64, n int) []uint64 {
+	w := (n + 63) >> 6
+	if cap(b) < w {
+		return make([]uint64, w)
+	}
+	b = b[:w]
+	clear(b)
+	return b
+}
+
+// eval evaluates node n of a query.
+func (l *Listener) eval(s *scratch, m *cmkit.Mention, n int32) bool {
+	nd := &l.nodes[n]
+	switch nd.op {
+	case opTerm:
+		return s.atomHit[nd.a>>6]&(1<<(nd.a&63)) != 0
+	case opNot:
+		return !l.eval(s, m, nd.a)
+	case opAnd:
+		for _, k := range l.kids[nd.a : nd.a+nd.b] {
+			if !l.eval(s, m, k) {
+				return false
+			}
+		}
+		return true
+	case opOr:
+		for _, k := range l.kids[nd.a : nd.a+nd.b] {
+			if l.eval(s, m, k) {
+				return true
+			}
+		}
+		return false
+	case opNear:
+		return l.near(s, nd)
+	case opLang:
+		return langIs(m.Language, l.vals[nd.a])
+	case opPlatform:
+		if !s.platformSet {
+			s.platform, s.platformSet = "", true
+			if l.cfg.platformOf != nil {
+				s.platform = l.cfg.platformOf(m.ChannelID)
+			}
+		}
+		return string(s.platform) == l.vals[nd.a]
+	}
+	return m.ChannelID == l.vals[nd.a] // opChannel
+}
+
+// langIs reports whether the language tag tag is lang (lower case) or
+// one of its variants: "es-MX" is "es".
+func langIs(tag, lang string) bool {
+	return len(tag) >= len(lang) && strings.EqualFold(tag[:len(lang)], lang) &&
+		(len(tag) == len(lang) || tag[len(lang)] == '-' || tag[len(lang)] == '_')
+}
+
+// near reports whether an occurrence of an atom of one side of the NEAR
+// node nd has at most nd.n words between it and an occurrence of an atom
+// of the other side, the two not overlapping.
+func (l *Listener) near(s *scratch, nd *cnode) bool {
+	left, right := l.kids[nd.a:nd.a+nd.b], l.kids[nd.a+nd.b:nd.a+nd.b+nd.c]
+	if !s.anyHit(left) || !s.anyHit(right) {
+		return false
+	}
+	s.wordSpans()
+	for i, x := range s.ms {
+		if !slices.Contains(left, int32(x.ID)) {
+			continue
+		}
+		a := s.spans[i]
+		for j, y := range s.ms {
+			if !slices.Contains(right, int32(y.ID)) {
+				continue
+			}
+			b := s.spans[j]
+			if a.last < b.first && b.first-a.last-1 <= nd.n || b.last < a.first && a.first-b.last-1 <= nd.n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *scratch) anyHit(atoms []int32) bool {
+	for _, a := range atoms {
+		if s.atomHit[a>>6]&(1<<(a&63)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// wordSpans finds, once per mention, the first and last word of each
+// match.
+func (s *scratch) wordSpans() {
+	if s.spansSet {
+		return
+	}
+	s.spansSet = true
+	s.starts = appendWordStarts(s.starts[:0], s.buf.Text)
+	s.spans = s.spans[:0]
+	for _, x := range s.ms {
+		s.spans = append(s.spans, span{wordsBefore(s.starts, x.NormStart), wordsBefore(s.starts, x.NormEnd) - 1})
+	}
+}
