@@ -70,6 +70,9 @@ type Listener struct {
 	nodes   []cnode
 	kids    []int32 // children of AND and OR (nodes), operands of NEAR (atoms)
 	roots   []int32 // by query
+	// direct marks the queries that are a term or an OR of terms: found
+	// a term, they match, without an evaluation.
+	direct []bool
 	vals    []string
 	cfg     config
 }
@@ -79,7 +82,8 @@ type cnode struct {
 	op op
 	// opTerm: atom a. opLang, opPlatform, opChannel: value vals[a]. opNot:
 	// node a. opAnd, opOr: nodes kids[a:a+b]. opNear: atoms kids[a:a+b]
-	// and kids[a+b:a+b+c], within n words.
+	// and kids[a+b:a+b+c], within n words. A node index k < 0 under NOT,
+	// AND or OR stands for the term ^k, found without a look at a node.
 	a, b, c, n int32
 }
 
@@ -98,7 +102,7 @@ func Compile(qs []SavedQuery, opts ...Option) (*Listener, error) {
 	}
 	l := &Listener{queries: slices.Clone(qs), byID: make(map[string]int, len(qs)), cfg: cfg}
 	c := compiler{l: l, atomIdx: map[string]int32{}}
-	var atomQs [][]int32
+	trees := make([]*expr, len(qs))
 	for i, q := range qs {
 		p := fmt.Sprintf("queries[%d]", i)
 		if err := checkID(p+".id", q.ID); err != nil {
@@ -118,21 +122,26 @@ func Compile(qs []SavedQuery, opts ...Option) (*Listener, error) {
 		if err != nil {
 			return nil, err
 		}
+		trees[i] = e
 		l.roots = append(l.roots, c.node(e))
-		// The query needs one of the atoms it holds under an even number
-		// of NOTs: with none of them, it cannot match (the absence check
-		// of parse, and monotony in the others).
+		l.direct = append(l.direct, e.atom() || e.op == opOr && e.nearOperand())
 		for _, a := range c.positive(e, true, nil) {
-			for int(a) >= len(atomQs) {
-				atomQs = append(atomQs, nil)
-			}
+			c.pop[a]++
+		}
+	}
+	// Each query is evaluated only when one of its trigger atoms is
+	// found (see trigger).
+	atomQs := make([][]int32, len(c.terms))
+	for i, e := range trees {
+		tr, ok := c.trigger(e)
+		if !ok {
+			tr = c.positive(e, true, nil)
+		}
+		for _, a := range tr {
 			if n := len(atomQs[a]); n == 0 || atomQs[a][n-1] != int32(i) {
 				atomQs[a] = append(atomQs[a], int32(i))
 			}
 		}
-	}
-	for len(atomQs) < len(c.terms) {
-		atomQs = append(atomQs, nil)
 	}
 	for _, qs := range atomQs {
 		l.atomQAt = append(l.atomQAt, int32(len(l.atomQ)))
@@ -168,6 +177,7 @@ type compiler struct {
 	l       *Listener
 	atomIdx map[string]int32 // by kind and normalized text
 	terms   []match.Term
+	pop     []int // by atom: how many times queries need it (see positive)
 }
 
 // atom returns the index of the atom of the term or phrase e.
@@ -183,6 +193,7 @@ func (c *compiler) atom(e *expr) int32 {
 	a := int32(len(c.terms))
 	c.atomIdx[key] = a
 	c.terms = append(c.terms, match.Term{ID: int(a), Text: norm, WholeWord: !e.prefix})
+	c.pop = append(c.pop, 0)
 	c.l.prefix = append(c.l.prefix, e.prefix)
 	return a
 }
@@ -218,13 +229,13 @@ func (c *compiler) node(e *expr) int32 {
 		nd.a = int32(len(l.vals))
 		l.vals = append(l.vals, e.text)
 	case opNot:
-		nd.a = c.node(e.kids[0])
+		nd.a = c.kid(e.kids[0])
 	case opAnd, opOr:
 		kids := slices.Clone(e.kids)
 		slices.SortStableFunc(kids, func(x, y *expr) int { return cost(x) - cost(y) })
 		idx := make([]int32, len(kids))
 		for i, k := range kids {
-			idx[i] = c.node(k)
+			idx[i] = c.kid(k)
 		}
 		nd.a, nd.b = int32(len(l.kids)), int32(len(idx))
 		l.kids = append(l.kids, idx...)
@@ -235,6 +246,14 @@ func (c *compiler) node(e *expr) int32 {
 	}
 	l.nodes = append(l.nodes, nd)
 	return int32(len(l.nodes) - 1)
+}
+
+// kid compiles e as the operand of NOT, AND or OR: a term is ^atom.
+func (c *compiler) kid(e *expr) int32 {
+	if e.atom() {
+		return ^c.atom(e)
+	}
+	return c.node(e)
 }
 
 // operand returns the atoms of a side of NEAR.
@@ -249,6 +268,48 @@ func (c *compiler) operand(e *expr) []int32 {
 		}
 	}
 	return out
+}
+
+// trigger returns atoms one of which a mention must have for e to hold,
+// or false when it finds none (a NOT, a filter: then the atoms that
+// positive returns serve). An OR needs one of the atoms of each of its
+// operands; an AND and a NEAR, those of one of their operands, the one
+// whose atoms the fewest queries need: a proxy for the rarest in texts,
+// since the words that many queries name (the brands) are the words the
+// conversation is about.
+func (c *compiler) trigger(e *expr) ([]int32, bool) {
+	switch e.op {
+	case opTerm, opPhrase:
+		return []int32{c.atom(e)}, true
+	case opOr:
+		var all []int32
+		for _, k := range e.kids {
+			t, ok := c.trigger(k)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, t...)
+		}
+		return all, true
+	case opAnd, opNear:
+		var best []int32
+		bestCost := -1
+		for _, k := range e.kids {
+			t, ok := c.trigger(k)
+			if !ok {
+				continue
+			}
+			n := 0
+			for _, a := range t {
+				n += c.pop[a]
+			}
+			if bestCost < 0 || n < bestCost {
+				best, bestCost = t, n
+			}
+		}
+		return best, bestCost >= 0
+	}
+	return nil, false
 }
 
 // positive appends to dst the atoms of e that appear under an even
@@ -303,17 +364,10 @@ type scratch struct {
 	ms      []match.Match
 	atomHit []uint64 // bit set of atoms found
 	cand    []uint64 // bit set of queries to evaluate
-	// Filled on demand, for NEAR: where the words of buf.Text start, and
-	// the first and last word of each of ms.
-	starts   []int32
-	spans    []span
-	spansSet bool
 	// Filled on demand: the mention's platform.
 	platform    cmkit.Platform
 	platformSet bool
 }
-
-type span struct{ first, last int32 }
 
 // Match fills dst.Queries with the queries that m matches. It normalizes
 // m.Text once, scans it once for every term and phrase of every query,
@@ -321,7 +375,7 @@ type span struct{ first, last int32 }
 func (l *Listener) Match(dst *Matches, m cmkit.Mention) {
 	dst.Queries = dst.Queries[:0]
 	s := &dst.s
-	s.spansSet, s.platformSet = false, false
+	s.platformSet = false
 	s.ms = l.matcher.Find(s.ms[:0], &s.buf, m.Text)
 	if len(s.ms) == 0 {
 		return
@@ -350,7 +404,7 @@ func (l *Listener) Match(dst *Matches, m cmkit.Mention) {
 		for set != 0 {
 			q := w<<6 | bits.TrailingZeros64(set)
 			set &= set - 1
-			if l.eval(s, &m, l.roots[q]) {
+			if l.direct[q] || l.eval(s, &m, l.roots[q]) {
 				dst.Queries = append(dst.Queries, q)
 			}
 		}
@@ -368,24 +422,27 @@ func resize(b []uint64, n int) []uint64 {
 	return b
 }
 
-// eval evaluates node n of a query.
+// eval evaluates node n of a query (a term when n < 0).
 func (l *Listener) eval(s *scratch, m *cmkit.Mention, n int32) bool {
+	if n < 0 {
+		return s.hit(^n)
+	}
 	nd := &l.nodes[n]
 	switch nd.op {
 	case opTerm:
-		return s.atomHit[nd.a>>6]&(1<<(nd.a&63)) != 0
+		return s.hit(nd.a)
 	case opNot:
 		return !l.eval(s, m, nd.a)
 	case opAnd:
 		for _, k := range l.kids[nd.a : nd.a+nd.b] {
-			if !l.eval(s, m, k) {
+			if k < 0 && !s.hit(^k) || k >= 0 && !l.eval(s, m, k) {
 				return false
 			}
 		}
 		return true
 	case opOr:
 		for _, k := range l.kids[nd.a : nd.a+nd.b] {
-			if l.eval(s, m, k) {
+			if k < 0 && s.hit(^k) || k >= 0 && l.eval(s, m, k) {
 				return true
 			}
 		}
@@ -406,6 +463,9 @@ func (l *Listener) eval(s *scratch, m *cmkit.Mention, n int32) bool {
 	return m.ChannelID == l.vals[nd.a] // opChannel
 }
 
+// hit reports whether atom a was found.
+func (s *scratch) hit(a int32) bool { return s.atomHit[a>>6]&(1<<(a&63)) != 0 }
+
 // langIs reports whether the language tag tag is lang (lower case) or
 // one of its variants: "es-MX" is "es".
 func langIs(tag, lang string) bool {
@@ -415,24 +475,19 @@ func langIs(tag, lang string) bool {
 
 // near reports whether an occurrence of an atom of one side of the NEAR
 // node nd has at most nd.n words between it and an occurrence of an atom
-// of the other side, the two not overlapping.
+// of the other side, the two sharing no word.
 func (l *Listener) near(s *scratch, nd *cnode) bool {
 	left, right := l.kids[nd.a:nd.a+nd.b], l.kids[nd.a+nd.b:nd.a+nd.b+nd.c]
 	if !s.anyHit(left) || !s.anyHit(right) {
 		return false
 	}
-	s.wordSpans()
-	for i, x := range s.ms {
+	t := s.buf.Text
+	for _, x := range s.ms {
 		if !slices.Contains(left, int32(x.ID)) {
 			continue
 		}
-		a := s.spans[i]
-		for j, y := range s.ms {
-			if !slices.Contains(right, int32(y.ID)) {
-				continue
-			}
-			b := s.spans[j]
-			if a.last < b.first && b.first-a.last-1 <= nd.n || b.last < a.first && a.first-b.last-1 <= nd.n {
+		for _, y := range s.ms {
+			if slices.Contains(right, int32(y.ID)) && within(t, x, y, int(nd.n)) {
 				return true
 			}
 		}
@@ -440,25 +495,26 @@ func (l *Listener) near(s *scratch, nd *cnode) bool {
 	return false
 }
 
+// within reports whether the occurrences x and y in the normalized text t
+// share no word and have at most n words between them.
+func within(t []byte, x, y match.Match, n int) bool {
+	if x.NormStart > y.NormStart {
+		x, y = y, x
+	}
+	if x.NormEnd <= y.NormStart {
+		return wordStarts(t, x.NormEnd, y.NormStart, n+1) <= n
+	}
+	// They overlap in t: they share a word if one starts in the overlap
+	// (y starts at a word or before one), else nothing is between them.
+	return wordStarts(t, y.NormStart, x.NormEnd, 1) == 0
+}
+
 func (s *scratch) anyHit(atoms []int32) bool {
 	for _, a := range atoms {
-		if s.atomHit[a>>6]&(1<<(a&63)) != 0 {
+		if s.hit(a) {
 			return true
 		}
 	}
 	return false
 }
 
-// wordSpans finds, once per mention, the first and last word of each
-// match.
-func (s *scratch) wordSpans() {
-	if s.spansSet {
-		return
-	}
-	s.spansSet = true
-	s.starts = appendWordStarts(s.starts[:0], s.buf.Text)
-	s.spans = s.spans[:0]
-	for _, x := range s.ms {
-		s.spans = append(s.spans, span{wordsBefore(s.starts, x.NormStart), wordsBefore(s.starts, x.NormEnd) - 1})
-	}
-}

@@ -1,7 +1,6 @@
 package listen
 
 import (
-	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -61,11 +60,12 @@ func wordBefore(t []byte, i int) bool {
 	return isWordRune(r)
 }
 
-// appendWordStarts appends to dst the offsets in t where a word (a run of
-// letters and digits) starts.
-func appendWordStarts(dst []int32, t []byte) []int32 {
-	in := false
-	for i := 0; i < len(t); {
+// wordStarts counts the words (runs of letters and digits) of t that
+// start in t[from:to], up to limit.
+func wordStarts(t []byte, from, to, limit int) int {
+	n := 0
+	in := wordBefore(t, from)
+	for i := from; i < to; {
 		c := t[i]
 		w, size := false, 1
 		if c < utf8.RuneSelf {
@@ -76,16 +76,12 @@ func appendWordStarts(dst []int32, t []byte) []int32 {
 			w = isWordRune(r)
 		}
 		if w && !in {
-			dst = append(dst, int32(i))
+			if n++; n >= limit {
+				return n
+			}
 		}
 		in = w
 		i += size
 	}
-	return dst
-}
-
-// wordsBefore returns how many of the word starts (sorted) are before p.
-func wordsBefore(starts []int32, p int) int32 {
-	n, _ := slices.BinarySearch(starts, int32(p))
-	return int32(n)
+	return n
 }

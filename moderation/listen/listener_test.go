@@ -1,0 +1,257 @@
+package listen
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/testbudget"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// matchOne reports whether query matches m, compiled alone.
+func matchOne(t *testing.T, query string, m cmkit.Mention, opts ...Option) bool {
+	t.Helper()
+	l, err := Compile([]SavedQuery{{ID: "q", Query: query}}, opts...)
+	require.NoError(t, err, query)
+	var got Matches
+	l.Match(&got, m)
+	return len(got.Queries) == 1
+}
+
+func TestMatchTable(t *testing.T) {
+	cases := []struct {
+		name, query, text string
+		want              bool
+	}{
+		// NEAR/n: at most n words between, either order, across case and
+		// accents.
+		{"near accents and case", `"Reembolso" NEAR/2 "tardío"`, "el REEMBOLSO fue tardio", true},
+		{"near reversed", `reembolso NEAR/2 tardío`, "Tardío, el reembolso", true},
+		{"near too far", `reembolso NEAR/2 tardío`, "el reembolso fue muy, muy tardío", false},
+		{"near exactly n between", `reembolso NEAR/3 tardío`, "el reembolso fue muy, muy tardío", true},
+		{"near/0 adjacent", `acme NEAR/0 refund`, "refund acme please", true},
+		{"near/0 one between", `acme NEAR/0 refund`, "refund my acme", false},
+		{"near punctuation is no word", `acme NEAR/0 refund`, "acme -- !! refund", true},
+		{"near phrase operand", `"zwrot pieniędzy" NEAR/1 acme`, "ACME: zwrot pieniedzy", true},
+		{"near phrase counts its words", `"zwrot pieniędzy" NEAR/0 acme`, "zwrot pieniędzy acme", true},
+		{"near needs two occurrences", `acme NEAR/3 acme`, "acme is here", false},
+		{"near two occurrences", `acme NEAR/3 acme`, "acme, oh acme", true},
+		{"near overlapping occurrences", `"a b" NEAR/1 "b c"`, "a b c", false},
+		{"near adjacent occurrences", `"a b" NEAR/0 "b c"`, "a b b c", true},
+		{"near OR operand", `(refund OR reembolso) NEAR/1 (late OR tardío)`, "mi reembolso llega tarde, tardío", false},
+		{"near OR operand hit", `(refund OR reembolso) NEAR/1 (late OR tardío)`, "reembolso muy tardío", true},
+		{"near wildcard", `refund* NEAR/1 late`, "refunds are late", true},
+		{"near other occurrence", `acme NEAR/1 refund`, "acme says hi and later acme refund", true},
+		// Phrases: the words in order, punctuation as written, any white
+		// space.
+		{"phrase", `"zwrot pieniędzy"`, "Chcę ZWROT\n  PIENIEDZY!", true},
+		{"phrase order", `"zwrot pieniędzy"`, "pieniędzy zwrot", false},
+		{"phrase not across punctuation", `"zwrot pieniędzy"`, "zwrot, pieniędzy", false},
+		{"phrase with punctuation", `"acme, inc"`, "ACME, Inc.", true},
+		{"phrase whole words", `"acme corp"`, "acme corporation", false},
+		// Whole words.
+		{"ana is not in mañana", `ana`, "hasta mañana", false},
+		{"ana not in banana", `ana`, "banana split", false},
+		{"ana alone", `ana`, "¡Ana!", true},
+		{"hashtag", `acme`, "love #acme", true},
+		{"handle", `acme`, "@acme help", true},
+		{"possessive", `acme`, "acme's support", true},
+		{"inside a word", `acme`, "acmecorp", false},
+		{"hyphenated word is words", `acme`, "acme-corp", true},
+		{"term with hyphen", `café-bar`, "CAFE-BAR", true},
+		{"term with hyphen is not the phrase", `café-bar`, "cafe bar", false},
+		{"digits", `iphone15`, "my iPhone15 broke", true},
+		{"digits whole", `15`, "iphone15", false},
+		// Spanish and Polish: ñ and ł fold to n and l, and missing
+		// diacritics match.
+		{"ñ", `niño`, "NINO", true},
+		{"ñ folds: año is ano", `año`, "ano", true},
+		{"ł", `łódź`, "LODZ", true},
+		{"polish without diacritics", `"zamówienie przesyłka"`, "zamowienie przesylka", true},
+		{"polish upper", `przesyłka`, "PRZESYŁKA", true},
+		{"look-alike", `acme`, "аcme", true}, // Cyrillic а
+		{"full width", `spam`, "ｓｐａｍ", true},
+		{"invisible", `spam`, "sp\u200bam", true},
+		{"combining accent", `café`, "cafe\u0301", true},
+		// Wildcards: a word that starts so.
+		{"wildcard", `refund*`, "two REFUNDS", true},
+		{"wildcard exact", `refund*`, "refund", true},
+		{"wildcard not inside", `refund*`, "nonrefundable", false},
+		{"wildcard accents", `reembols*`, "reembolsó", true},
+		{"wildcard phrase-like", `acme-co*`, "acme-corp", true},
+		// Boolean.
+		{"and", `acme refund`, "refund from acme", true},
+		{"and missing", `acme refund`, "refund", false},
+		{"or", `acme OR globex`, "globex", true},
+		{"not", `acme -refund`, "acme refund", false},
+		{"not absent", `acme -refund`, "acme rocks", true},
+		{"not group", `acme NOT (refund OR late)`, "acme late", false},
+		{"double not", `NOT NOT acme`, "acme", true},
+		{"precedence", `acme OR globex refund`, "globex", false},
+		{"precedence or side", `acme OR globex refund`, "acme", true},
+		{"empty text", `acme`, "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, matchOne(t, c.query, cmkit.Mention{Text: c.text}), "%s in %q", c.query, c.text)
+		})
+	}
+}
+
+func TestFilters(t *testing.T) {
+	platforms := WithChannels(func(id string) cmkit.Platform {
+		return map[string]cmkit.Platform{"m1": cmkit.Mastodon, "x1": cmkit.X}[id]
+	})
+	cases := []struct {
+		query, lang, channel string
+		want                 bool
+	}{
+		{"acme lang:es", "es", "", true},
+		{"acme lang:es", "ES-mx", "", true},
+		{"acme lang:es", "es_ES", "", true},
+		{"acme lang:es", "est", "", false},
+		{"acme lang:es", "en", "", false},
+		{"acme lang:es", "", "", false},
+		{"acme lang:es-mx", "es", "", false},
+		{"acme lang:es-mx", "es-MX", "", true},
+		{"acme -lang:en", "", "", true},
+		{"acme platform:mastodon", "", "m1", true},
+		{"acme platform:mastodon", "", "x1", false},
+		{"acme platform:twitter", "", "x1", true},
+		{"acme platform:mastodon", "", "other", false},
+		{"acme -platform:x", "", "other", true},
+		{"acme channel:m1", "", "m1", true},
+		{"acme channel:m1", "", "M1", false},
+		{"acme (lang:es OR platform:x)", "pl", "x1", true},
+		{"acme (lang:es OR platform:x)", "pl", "m1", false},
+	}
+	for _, c := range cases {
+		m := cmkit.Mention{Text: "ACME!", Language: c.lang, ChannelID: c.channel}
+		assert.Equal(t, c.want, matchOne(t, c.query, m, platforms), "%s with lang %q channel %q", c.query, c.lang, c.channel)
+	}
+	// Without WithChannels the platform is unknown: platform: never holds.
+	assert.False(t, matchOne(t, "acme platform:x", cmkit.Mention{Text: "acme", ChannelID: "x1"}))
+	assert.True(t, matchOne(t, "acme -platform:x", cmkit.Mention{Text: "acme", ChannelID: "x1"}))
+}
+
+func TestCompileErrorsNameTheQuery(t *testing.T) {
+	ok := SavedQuery{ID: "ok", Query: "acme"}
+	cases := []struct {
+		name  string
+		qs    []SavedQuery
+		field string
+		rule  string
+	}{
+		{"syntax", []SavedQuery{ok, {ID: "a", Query: "b"}, {ID: "c", Query: "d"}, {ID: "e", Query: "acme )"}}, "queries[3].query", "syntax"},
+		{"no id", []SavedQuery{{Query: "acme"}}, "queries[0].id", "required"},
+		{"bad id", []SavedQuery{{ID: "a b", Query: "acme"}}, "queries[0].id", "format"},
+		{"long id", []SavedQuery{{ID: string(make([]byte, 65)), Query: "acme"}}, "queries[0].id", "max_length"},
+		{"duplicate id", []SavedQuery{ok, ok}, "queries[1].id", "duplicate"},
+		{"side", []SavedQuery{ok, {ID: "x", Query: "y", Side: "ours"}}, "queries[1].side", "unknown"},
+		{"name", []SavedQuery{{ID: "x", Query: "y", Name: "\xff"}}, "queries[0].name", "format"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Compile(c.qs)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, cmkit.ErrInvalid)
+			var ve *cmkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, c.field, ve.Field)
+			assert.Equal(t, c.rule, ve.Rule)
+		})
+	}
+	_, err := Compile([]SavedQuery{ok, {ID: "a", Query: "b"}, {ID: "c", Query: "d"}, {ID: "e", Query: "acme OR globex)"}})
+	assert.EqualError(t, err, `listen: queries[3].query: column 15: ")" without "("`)
+	_, err = Compile([]SavedQuery{ok}, WithChannels(nil))
+	assert.ErrorIs(t, err, cmkit.ErrInvalid)
+}
+
+func TestListenerAccessors(t *testing.T) {
+	qs := []SavedQuery{{ID: "acme", Name: "Acme", Query: "acme", Side: SideBrand}, {ID: "globex", Query: "globex", Side: SideCompetitor}}
+	l, err := Compile(qs)
+	require.NoError(t, err)
+	qs[0].Query = "changed" // Compile kept a copy
+	assert.Equal(t, 2, l.Len())
+	assert.Equal(t, SavedQuery{ID: "acme", Name: "Acme", Query: "acme", Side: SideBrand}, l.Query(0))
+	i, ok := l.Index("globex")
+	assert.True(t, ok)
+	assert.Equal(t, 1, i)
+	_, ok = l.Index("initech")
+	assert.False(t, ok)
+}
+
+func TestMatchReportsQueriesInOrderAndResets(t *testing.T) {
+	l, err := Compile([]SavedQuery{
+		{ID: "a", Query: "acme"}, {ID: "b", Query: "globex"}, {ID: "c", Query: "acme OR globex"},
+		{ID: "d", Query: `acme NEAR/1 globex`}, {ID: "e", Query: "acme -globex"},
+	})
+	require.NoError(t, err)
+	var m Matches
+	l.Match(&m, cmkit.Mention{Text: "globex and acme"})
+	assert.Equal(t, []int{0, 1, 2, 3}, m.Queries)
+	l.Match(&m, cmkit.Mention{Text: "acme only"})
+	assert.Equal(t, []int{0, 2, 4}, m.Queries)
+	l.Match(&m, cmkit.Mention{Text: "nothing here"})
+	assert.Empty(t, m.Queries)
+	// The same Matches works with another Listener.
+	l2, err := Compile(nil)
+	require.NoError(t, err)
+	assert.Equal(t, 0, l2.Len())
+	l2.Match(&m, cmkit.Mention{Text: "acme"})
+	assert.Empty(t, m.Queries)
+	l.Match(&m, cmkit.Mention{Text: "acme globex"})
+	assert.Equal(t, []int{0, 1, 2, 3}, m.Queries)
+}
+
+func TestMatchAllocatesNothing(t *testing.T) {
+	l, err := Compile(benchQueries(500), WithChannels(func(string) cmkit.Platform { return cmkit.Mastodon }))
+	require.NoError(t, err)
+	ms := benchMentions(64)
+	var m Matches
+	i := 0
+	testbudget.NoAllocs(t, 1000, func() {
+		l.Match(&m, ms[i%len(ms)])
+		i++
+	})
+}
+
+func TestMatchConcurrently(t *testing.T) {
+	l, err := Compile(benchQueries(200), WithChannels(func(string) cmkit.Platform { return cmkit.X }))
+	require.NoError(t, err)
+	ms := benchMentions(300)
+	want := make([][]int, len(ms))
+	var m Matches
+	total := 0
+	for i, x := range ms {
+		l.Match(&m, x)
+		want[i] = append([]int{}, m.Queries...)
+		total += len(m.Queries)
+	}
+	require.Greater(t, total, len(ms)/2)
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var m Matches
+			for k := range ms {
+				i := (k*7 + g*31) % len(ms)
+				l.Match(&m, ms[i])
+				if fmt.Sprint(m.Queries) != fmt.Sprint(want[i]) {
+					errs <- fmt.Sprintf("goroutine %d, mention %d: %v, want %v", g, i, m.Queries, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
