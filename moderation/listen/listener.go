@@ -73,8 +73,8 @@ type Listener struct {
 	// direct marks the queries that are a term or an OR of terms: found
 	// a term, they match, without an evaluation.
 	direct []bool
-	vals    []string
-	cfg     config
+	vals   []string
+	cfg    config
 }
 
 // cnode is a node of a compiled query.
@@ -517,4 +517,3 @@ func (s *scratch) anyHit(atoms []int32) bool {
 	}
 	return false
 }
-
