@@ -128,8 +128,8 @@
 // # Concurrency
 //
 // Listener is immutable; Match keeps its scratch space in the caller's
-// Matches, one per goroutine. Tally is safe for concurrent use: Add takes
-// a mutex for a few nanoseconds, readers a read lock.
+// Matches, one per goroutine. Tally is safe for concurrent use: Add holds
+// a mutex while it counts, readers a read lock while they copy.
 //
 // # Errors
 //

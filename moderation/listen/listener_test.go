@@ -7,6 +7,7 @@ import (
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/internal/testbudget"
+	"github.com/cmkit/cmkit/internal/textnorm"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -93,12 +94,30 @@ func TestMatchTable(t *testing.T) {
 		{"precedence", `acme OR globex refund`, "globex", false},
 		{"precedence or side", `acme OR globex refund`, "acme", true},
 		{"empty text", `acme`, "", false},
+		// No evasion folds: digits stay digits.
+		{"A1 is not ai", `A1`, "ai", false},
+		{"3M is not em", `3M`, "em", false},
+		{"S3 is not se", `"galaxy s3"`, "Galaxy SE", false},
+		{"A1", `A1`, "the A1 router", true},
+		// A quoted URL.
+		{"url", `"http://acme.com"`, "see HTTP://ACME.COM now", true},
+		// Scripts without spaces read as one word per run.
+		{"no spaces between words", `東京`, "東京タワー", false},
+		{"no spaces, whole run", `東京`, "東京 タワー", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, c.want, matchOne(t, c.query, cmkit.Mention{Text: c.text}), "%s in %q", c.query, c.text)
 		})
 	}
+}
+
+func TestModerationFoldsWouldMergeProductNames(t *testing.T) {
+	// What the package doc says of moderation's folds, which listen
+	// does not use.
+	leet := textnorm.New(textnorm.Options{Leet: true})
+	assert.Equal(t, "ai em se", leet.String("A1 3M S3"))
+	assert.Equal(t, "a1 3m s3", plain.String("A1 3M S3"))
 }
 
 func TestFilters(t *testing.T) {

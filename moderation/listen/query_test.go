@@ -146,6 +146,7 @@ func TestSyntaxErrorsPointAtTheColumn(t *testing.T) {
 		{"a ac*me", 5, `"*" is a wildcard only at the end`},
 		{"a *acme", 3, `"*" is a wildcard only at the end`},
 		{"a langs:es", 3, `unknown filter "langs"`},
+		{"a http://acme.com", 3, `unknown filter "http"`},
 		{"a lang:spanish", 8, "not a language tag"},
 		{"a lang:", 8, "not a language tag"},
 		{"a platform:X!", 12, "not a platform name"},
