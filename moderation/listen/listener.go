@@ -67,9 +67,10 @@ type Listener struct {
 	prefix  []bool  // by atom: a wildcard, whole word at its start only
 	atomQ   []int32 // queries that need atom a: atomQ[atomQAt[a]:atomQAt[a+1]]
 	atomQAt []int32
-	nodes   []cnode
-	kids    []int32 // children of AND and OR (nodes), operands of NEAR (atoms)
-	roots   []int32 // by query
+	code    []instr // the queries' programs
+	starts  []int32 // by query: where its program starts in code
+	nears   []cnear
+	atomsOf []int32 // operands of NEAR: atoms
 	// direct marks the queries that are a term or an OR of terms: found
 	// a term, they match, without an evaluation.
 	direct []bool
@@ -77,15 +78,37 @@ type Listener struct {
 	cfg    config
 }
 
-// cnode is a node of a compiled query.
-type cnode struct {
-	op op
-	// opTerm: atom a. opLang, opPlatform, opChannel: value vals[a]. opNot:
-	// node a. opAnd, opOr: nodes kids[a:a+b]. opNear: atoms kids[a:a+b]
-	// and kids[a+b:a+b+c], within n words. A node index k < 0 under NOT,
-	// AND or OR stands for the term ^k, found without a look at a node.
-	a, b, c, n int32
+// A query is compiled into a program of a few instructions that work
+// on one boolean register, r: a term or a filter sets it, a NOT flips
+// it, and the operands of AND and OR are joined by conditional jumps,
+// so that "a AND b" is "r = a; if !r goto end; r = b; end:" and reading
+// stops as soon as the result is known. Running one is a loop with no
+// call and no stack, where a tree walk made a call per node.
+type instr struct {
+	op  iop
+	arg int32
+	to  int32 // iAtomJz, iAtomJnz: where to go
 }
+
+type iop uint8
+
+const (
+	iAtom     iop = iota // r = atom arg found
+	iLang                // r = the mention's language is vals[arg]
+	iPlatform            // r = its platform is vals[arg]
+	iChannel             // r = its channel is vals[arg]
+	iNear                // r = nears[arg] holds
+	iNot                 // r = !r
+	iJz                  // if !r, go to arg
+	iJnz                 // if r, go to arg
+	iAtomJz              // iAtom then iJz to to
+	iAtomJnz             // iAtom then iJnz to to
+	iRet                 // the result is r
+)
+
+// cnear is a NEAR: atoms atomsOf[a:a+b] and atomsOf[a+b:a+b+c] within n
+// words.
+type cnear struct{ a, b, c, n int32 }
 
 // Compile parses every query and builds a Listener: every term and
 // phrase of every query goes into one automaton. An error wraps
@@ -123,7 +146,10 @@ func Compile(qs []SavedQuery, opts ...Option) (*Listener, error) {
 			return nil, err
 		}
 		trees[i] = e
-		l.roots = append(l.roots, c.node(e))
+		l.starts = append(l.starts, int32(len(l.code)))
+		c.emit(e)
+		l.code = append(l.code, instr{op: iRet})
+		thread(l.code[l.starts[i]:], l.starts[i])
 		l.direct = append(l.direct, e.atom() || e.op == opOr && e.nearOperand())
 		for _, a := range c.positive(e, true, nil) {
 			c.pop[a]++
@@ -172,7 +198,7 @@ func checkID(field, s string) error {
 	return nil
 }
 
-// compiler turns parsed queries into nodes of one Listener.
+// compiler turns parsed queries into the programs of one Listener.
 type compiler struct {
 	l       *Listener
 	atomIdx map[string]int32 // by kind and normalized text
@@ -217,43 +243,90 @@ func cost(e *expr) int {
 	return 1
 }
 
-// node compiles e and returns its index in l.nodes.
-func (c *compiler) node(e *expr) int32 {
+// emit appends the program of e to l.code.
+func (c *compiler) emit(e *expr) {
 	l := c.l
-	var nd cnode
-	nd.op = e.op
 	switch e.op {
 	case opTerm, opPhrase:
-		nd.op, nd.a = opTerm, c.atom(e)
+		l.code = append(l.code, instr{op: iAtom, arg: c.atom(e)})
 	case opLang, opPlatform, opChannel:
-		nd.a = int32(len(l.vals))
+		o := map[op]iop{opLang: iLang, opPlatform: iPlatform, opChannel: iChannel}[e.op]
+		l.code = append(l.code, instr{op: o, arg: int32(len(l.vals))})
 		l.vals = append(l.vals, e.text)
 	case opNot:
-		nd.a = c.kid(e.kids[0])
+		c.emit(e.kids[0])
+		l.code = append(l.code, instr{op: iNot})
 	case opAnd, opOr:
 		kids := slices.Clone(e.kids)
 		slices.SortStableFunc(kids, func(x, y *expr) int { return cost(x) - cost(y) })
-		idx := make([]int32, len(kids))
-		for i, k := range kids {
-			idx[i] = c.kid(k)
+		jump := iJz // AND: false ends it
+		if e.op == opOr {
+			jump = iJnz // OR: true ends it
 		}
-		nd.a, nd.b = int32(len(l.kids)), int32(len(idx))
-		l.kids = append(l.kids, idx...)
+		// An operand but the last is followed by the jump out, fused
+		// with it when it is a term.
+		var jumps []int
+		for i, k := range kids {
+			if i == len(kids)-1 {
+				c.emit(k)
+				break
+			}
+			if k.atom() {
+				fused := iAtomJz
+				if jump == iJnz {
+					fused = iAtomJnz
+				}
+				jumps = append(jumps, len(l.code))
+				l.code = append(l.code, instr{op: fused, arg: c.atom(k)})
+				continue
+			}
+			c.emit(k)
+			jumps = append(jumps, len(l.code))
+			l.code = append(l.code, instr{op: jump})
+		}
+		for _, j := range jumps {
+			if l.code[j].op == jump {
+				l.code[j].arg = int32(len(l.code))
+			} else {
+				l.code[j].to = int32(len(l.code))
+			}
+		}
 	case opNear:
 		left, right := c.operand(e.kids[0]), c.operand(e.kids[1])
-		nd.a, nd.b, nd.c, nd.n = int32(len(l.kids)), int32(len(left)), int32(len(right)), int32(e.n)
-		l.kids = append(append(l.kids, left...), right...)
+		l.code = append(l.code, instr{op: iNear, arg: int32(len(l.nears))})
+		l.nears = append(l.nears, cnear{int32(len(l.atomsOf)), int32(len(left)), int32(len(right)), int32(e.n)})
+		l.atomsOf = append(append(l.atomsOf, left...), right...)
 	}
-	l.nodes = append(l.nodes, nd)
-	return int32(len(l.nodes) - 1)
 }
 
-// kid compiles e as the operand of NOT, AND or OR: a term is ^atom.
-func (c *compiler) kid(e *expr) int32 {
-	if e.atom() {
-		return ^c.atom(e)
+// thread makes the jumps of a program (whose first instruction is at
+// base in l.code) that land on a plain jump decided by the same value of
+// r go where that one goes: after an OR's operand is found true, the
+// jump that ends the OR lands on the jump out of an AND, taken too.
+func thread(code []instr, base int32) {
+	for k := range code {
+		in := &code[k]
+		var target *int32
+		var when bool // the value of r when the jump is taken
+		switch in.op {
+		case iJz, iJnz:
+			target, when = &in.arg, in.op == iJnz
+		case iAtomJz, iAtomJnz:
+			target, when = &in.to, in.op == iAtomJnz
+		default:
+			continue
+		}
+		for {
+			next := code[*target-base]
+			if next.op == iJz && !when || next.op == iJnz && when {
+				*target = next.arg // taken as well
+			} else if next.op == iJz || next.op == iJnz {
+				*target++ // not taken
+			} else {
+				break
+			}
+		}
 	}
-	return c.node(e)
 }
 
 // operand returns the atoms of a side of NEAR.
@@ -404,7 +477,7 @@ func (l *Listener) Match(dst *Matches, m cmkit.Mention) {
 		for set != 0 {
 			q := w<<6 | bits.TrailingZeros64(set)
 			set &= set - 1
-			if l.direct[q] || l.eval(s, &m, l.roots[q]) {
+			if l.direct[q] || l.run(s, &m, l.starts[q]) {
 				dst.Queries = append(dst.Queries, q)
 			}
 		}
@@ -422,45 +495,52 @@ func resize(b []uint64, n int) []uint64 {
 	return b
 }
 
-// eval evaluates node n of a query (a term when n < 0).
-func (l *Listener) eval(s *scratch, m *cmkit.Mention, n int32) bool {
-	if n < 0 {
-		return s.hit(^n)
+// run runs the program at code[pc] (see instr).
+func (l *Listener) run(s *scratch, m *cmkit.Mention, pc int32) bool {
+	code, hits := l.code, s.atomHit
+	r := false
+	for {
+		in := code[pc]
+		pc++
+		switch in.op {
+		case iAtom:
+			r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0
+		case iJz:
+			if !r {
+				pc = in.arg
+			}
+		case iJnz:
+			if r {
+				pc = in.arg
+			}
+		case iAtomJz:
+			if r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0; !r {
+				pc = in.to
+			}
+		case iAtomJnz:
+			if r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0; r {
+				pc = in.to
+			}
+		case iNot:
+			r = !r
+		case iRet:
+			return r
+		case iNear:
+			r = l.near(s, &l.nears[in.arg])
+		case iLang:
+			r = langIs(m.Language, l.vals[in.arg])
+		case iPlatform:
+			if !s.platformSet {
+				s.platform, s.platformSet = "", true
+				if l.cfg.platformOf != nil {
+					s.platform = l.cfg.platformOf(m.ChannelID)
+				}
+			}
+			r = string(s.platform) == l.vals[in.arg]
+		case iChannel:
+			r = m.ChannelID == l.vals[in.arg]
+		}
 	}
-	nd := &l.nodes[n]
-	switch nd.op {
-	case opTerm:
-		return s.hit(nd.a)
-	case opNot:
-		return !l.eval(s, m, nd.a)
-	case opAnd:
-		for _, k := range l.kids[nd.a : nd.a+nd.b] {
-			if k < 0 && !s.hit(^k) || k >= 0 && !l.eval(s, m, k) {
-				return false
-			}
-		}
-		return true
-	case opOr:
-		for _, k := range l.kids[nd.a : nd.a+nd.b] {
-			if k < 0 && s.hit(^k) || k >= 0 && l.eval(s, m, k) {
-				return true
-			}
-		}
-		return false
-	case opNear:
-		return l.near(s, nd)
-	case opLang:
-		return langIs(m.Language, l.vals[nd.a])
-	case opPlatform:
-		if !s.platformSet {
-			s.platform, s.platformSet = "", true
-			if l.cfg.platformOf != nil {
-				s.platform = l.cfg.platformOf(m.ChannelID)
-			}
-		}
-		return string(s.platform) == l.vals[nd.a]
-	}
-	return m.ChannelID == l.vals[nd.a] // opChannel
 }
 
 // hit reports whether atom a was found.
@@ -474,10 +554,10 @@ func langIs(tag, lang string) bool {
 }
 
 // near reports whether an occurrence of an atom of one side of the NEAR
-// node nd has at most nd.n words between it and an occurrence of an atom
+// nd has at most nd.n words between it and an occurrence of an atom
 // of the other side, the two sharing no word.
-func (l *Listener) near(s *scratch, nd *cnode) bool {
-	left, right := l.kids[nd.a:nd.a+nd.b], l.kids[nd.a+nd.b:nd.a+nd.b+nd.c]
+func (l *Listener) near(s *scratch, nd *cnear) bool {
+	left, right := l.atomsOf[nd.a:nd.a+nd.b], l.atomsOf[nd.a+nd.b:nd.a+nd.b+nd.c]
 	if !s.anyHit(left) || !s.anyHit(right) {
 		return false
 	}
