@@ -102,11 +102,12 @@
 // one whose terms the fewest queries use: brand names, which many
 // queries name, are the most frequent words of an inbox). A query that
 // is a term or an OR of terms matches as soon as one is found, without
-// an evaluation. The evaluation of the others is a walk of their tree,
-// cheapest operands first (terms and filters before NOTs and NEARs),
-// with short-circuit; NEAR counts the words between pairs of
-// occurrences, stopping at n+1. BenchmarkListen (500 queries, mentions
-// of 40 to 280 bytes in English, Spanish and Polish) measures it.
+// an evaluation. The others run a program compiled from their tree: a
+// few instructions on one boolean register, terms and filters first,
+// NOTs and NEARs last, with jumps that stop as soon as the result is
+// known; NEAR counts the words between pairs of occurrences, stopping
+// at n+1. BenchmarkListen (500 queries, mentions of 40 to 280 bytes in
+// English, Spanish and Polish) measures it.
 //
 // # Tally
 //

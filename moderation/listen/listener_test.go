@@ -274,3 +274,39 @@ func TestMatchConcurrently(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestProgramsAgreeWithTheFormula runs queries whose programs nest ANDs,
+// ORs and NOTs (jumps out of one operator landing on the jumps of
+// another, threaded at compile time) on every combination of their five
+// words, against the formula written in Go.
+func TestProgramsAgreeWithTheFormula(t *testing.T) {
+	cases := []struct {
+		query string
+		want  func(a, b, c, d, e bool) bool
+	}{
+		{"(a OR b) (c OR d) -e", func(a, b, c, d, e bool) bool { return (a || b) && (c || d) && !e }},
+		{"a b OR c d OR e", func(a, b, c, d, e bool) bool { return a && b || c && d || e }},
+		{"(a OR b c) NOT (d OR NOT e)", func(a, b, c, d, e bool) bool { return (a || b && c) && !(d || !e) }},
+		{"((a OR b) c OR d) (e OR a)", func(a, b, c, d, e bool) bool { return ((a || b) && c || d) && (e || a) }},
+		{"NOT (a b) (c OR NOT (d OR e)) (a OR e)", func(a, b, c, d, e bool) bool { return !(a && b) && (c || !(d || e)) && (a || e) }},
+		{"a OR (b (c OR (d -e)))", func(a, b, c, d, e bool) bool { return a || b && (c || d && !e) }},
+	}
+	words := []string{"a", "b", "c", "d", "e"}
+	for _, c := range cases {
+		l, err := Compile([]SavedQuery{{ID: "q", Query: c.query}})
+		require.NoError(t, err)
+		var m Matches
+		for set := 0; set < 32; set++ {
+			var text []string
+			has := make([]bool, 5)
+			for k := range words {
+				if set&(1<<k) != 0 {
+					text = append(text, words[k])
+					has[k] = true
+				}
+			}
+			l.Match(&m, cmkit.Mention{Text: fmt.Sprint(text)})
+			assert.Equal(t, c.want(has[0], has[1], has[2], has[3], has[4]), len(m.Queries) == 1, "%s with %v", c.query, text)
+		}
+	}
+}
