@@ -99,8 +99,9 @@
 // among their trigger terms are evaluated: for each query Compile picks
 // terms one of which must be present for it to match (an OR needs one
 // of each of its operands', an AND or a NEAR one of its operands', the
-// one whose terms the fewest queries use: brand names, which many
-// queries name, are the most frequent words of an inbox). A query that
+// one whose terms the fewest queries use, on the guess that the words
+// many queries name, the brands, are also the most frequent in an
+// inbox). A query that
 // is a term or an OR of terms matches as soon as one is found, without
 // an evaluation. The others run a program compiled from their tree: a
 // few instructions on one boolean register, terms and filters first,

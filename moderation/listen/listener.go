@@ -64,8 +64,9 @@ type Listener struct {
 	queries []SavedQuery
 	byID    map[string]int
 	matcher *match.Matcher
-	prefix  []bool  // by atom: a wildcard, whole word at its start only
-	atomQ   []int32 // queries that need atom a: atomQ[atomQAt[a]:atomQAt[a+1]]
+	prefix  []bool   // by atom: a wildcard, whole word at its start only
+	texts   []string // by atom: its normalized text
+	atomQ   []int32  // queries that need atom a: atomQ[atomQAt[a]:atomQAt[a+1]]
 	atomQAt []int32
 	code    []instr // the queries' programs
 	starts  []int32 // by query: where its program starts in code
@@ -221,6 +222,7 @@ func (c *compiler) atom(e *expr) int32 {
 	c.terms = append(c.terms, match.Term{ID: int(a), Text: norm, WholeWord: !e.prefix})
 	c.pop = append(c.pop, 0)
 	c.l.prefix = append(c.l.prefix, e.prefix)
+	c.l.texts = append(c.l.texts, norm)
 	return a
 }
 

@@ -310,3 +310,34 @@ func TestProgramsAgreeWithTheFormula(t *testing.T) {
 		}
 	}
 }
+
+// TestTriggersPickTheOperandFewerQueriesUse: a query is evaluated only
+// when one of its trigger terms is found; for an AND, the operand whose
+// terms the fewest queries need.
+func TestTriggersPickTheOperandFewerQueriesUse(t *testing.T) {
+	l, err := Compile([]SavedQuery{
+		{ID: "brand", Query: "acme"},
+		{ID: "refunds", Query: "acme (refund OR reembolso)"},
+		{ID: "late", Query: "acme NEAR/3 late"},
+		{ID: "negated", Query: "acme -refund"},
+		{ID: "either", Query: "(acme refund) OR late"},
+	})
+	require.NoError(t, err)
+	triggers := func(q int) []string {
+		var out []string
+		for a := range l.prefix {
+			for _, x := range l.atomQ[l.atomQAt[a]:l.atomQAt[a+1]] {
+				if int(x) == q {
+					out = append(out, l.texts[a])
+				}
+			}
+		}
+		return out
+	}
+	assert.Equal(t, []string{"acme"}, triggers(0))
+	assert.Equal(t, []string{"refund", "reembolso"}, triggers(1))
+	assert.Equal(t, []string{"late"}, triggers(2))
+	assert.Equal(t, []string{"acme"}, triggers(3), "a NOT is no trigger")
+	assert.ElementsMatch(t, []string{"refund", "late"}, triggers(4))
+	assert.Equal(t, []bool{true, false, false, false, false}, l.direct)
+}
