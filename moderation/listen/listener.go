@@ -45,8 +45,10 @@ type config struct {
 
 // WithChannels tells the Listener the platform of each channel, for the
 // platform: filter: fn returns the platform of a channel ID (the empty
-// Platform when it does not know it). Without it, a mention's platform
-// is unknown and platform: filters never hold.
+// Platform when it does not know it). Match calls fn at most once per
+// mention, only when a platform: filter is read, and from as many
+// goroutines as call Match. Without it, a mention's platform is unknown
+// and platform: filters never hold.
 func WithChannels(fn func(channelID string) cmkit.Platform) Option {
 	return func(c *config) {
 		if fn == nil {

@@ -151,6 +151,18 @@ func TestFilters(t *testing.T) {
 		m := cmkit.Mention{Text: "ACME!", Language: c.lang, ChannelID: c.channel}
 		assert.Equal(t, c.want, matchOne(t, c.query, m, platforms), "%s with lang %q channel %q", c.query, c.lang, c.channel)
 	}
+	// The platform is asked at most once per mention, and only when a
+	// platform: filter is read.
+	calls := 0
+	l, err := Compile([]SavedQuery{{ID: "a", Query: "acme platform:x"}, {ID: "b", Query: "acme platform:mastodon"}, {ID: "c", Query: "globex"}},
+		WithChannels(func(string) cmkit.Platform { calls++; return cmkit.Mastodon }))
+	require.NoError(t, err)
+	var m Matches
+	l.Match(&m, cmkit.Mention{Text: "acme"})
+	assert.Equal(t, []int{1}, m.Queries)
+	assert.Equal(t, 1, calls)
+	l.Match(&m, cmkit.Mention{Text: "globex"})
+	assert.Equal(t, 1, calls)
 	// Without WithChannels the platform is unknown: platform: never holds.
 	assert.False(t, matchOne(t, "acme platform:x", cmkit.Mention{Text: "acme", ChannelID: "x1"}))
 	assert.True(t, matchOne(t, "acme -platform:x", cmkit.Mention{Text: "acme", ChannelID: "x1"}))
