@@ -24,6 +24,10 @@ const (
 	MinPrefix = 3
 )
 
+// maxNormLen is the longest normalized term internal/match takes: a few
+// characters expand ("ﷺ" becomes 33 bytes).
+const maxNormLen = 1000
+
 // QuerySyntaxError is what Compile and Format return for a query they
 // cannot read: where (Column) and why (Msg). errors.Is(err,
 // cmkit.ErrInvalid) holds for it, and errors.As also finds a
@@ -677,6 +681,9 @@ func (p *parser) checkAtom(t token) error {
 		return p.errAt(t.off, "%s is %d bytes long; the limit is %d", what, len(t.text), MaxTermLen)
 	}
 	norm := plain.String(t.text)
+	if len(norm) > maxNormLen {
+		return p.errAt(t.off, "%s normalizes to %d bytes; the limit is %d", what, len(norm), maxNormLen)
+	}
 	if !hasWord(norm) {
 		if t.kind == tPhrase && strings.TrimSpace(norm) == "" {
 			return p.errAt(t.off, "empty phrase")

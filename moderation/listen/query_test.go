@@ -153,6 +153,7 @@ func TestSyntaxErrorsPointAtTheColumn(t *testing.T) {
 		{"a channel:", 11, "needs a channel ID"},
 		{"a " + long, 3, "the limit is 256"},
 		{"a \"" + long + "\"", 3, "the limit is 256"},
+		{"a " + strings.Repeat("\ufdfa", 40), 3, "normalizes to 1320 bytes; the limit is 1000"}, // regression: was an error of internal/match
 		{strings.Repeat("(", MaxDepth+1) + "a" + strings.Repeat(")", MaxDepth+1), MaxDepth + 1, "nested more than 32 levels"},
 		{strings.Repeat("NOT ", MaxDepth+1) + "a", 4*MaxDepth + 1, "nested more than 32 levels"},
 		{strings.Repeat("a ", MaxQueryLen/2+1), 1, "the limit is 8192"},
@@ -216,4 +217,16 @@ func TestSyntaxErrorUnwrapsToValidationError(t *testing.T) {
 	require.True(t, errors.As(err, &ve))
 	assert.Equal(t, "queries[3].query", ve.Field)
 	assert.Equal(t, "column 5: x", ve.Detail)
+}
+
+// TestRegressionTermThatExpandsPastTheMatcherLimit: a term of 40 "ﷺ"
+// (120 bytes, under MaxTermLen) normalizes to 1,320 bytes, over what
+// internal/match takes; Compile returned the matcher's error, naming
+// "terms[0].text", instead of a syntax error naming the query.
+func TestRegressionTermThatExpandsPastTheMatcherLimit(t *testing.T) {
+	_, err := Compile([]SavedQuery{{ID: "ok", Query: "acme"}, {ID: "long", Query: "acme " + strings.Repeat("\ufdfa", 40)}})
+	var se *QuerySyntaxError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "queries[1].query", se.Field)
+	assert.Equal(t, 6, se.Column)
 }
