@@ -477,15 +477,7 @@ func (l *Listener) Match(dst *Matches, m cmkit.Mention) {
 		}
 	}
 	s.ms = s.ms[:k]
-	for w, set := range s.cand {
-		for set != 0 {
-			q := w<<6 | bits.TrailingZeros64(set)
-			set &= set - 1
-			if l.direct[q] || l.run(s, &m, l.starts[q]) {
-				dst.Queries = append(dst.Queries, q)
-			}
-		}
-	}
+	l.runCandidates(dst, &m)
 }
 
 // resize returns b with room for n bits, all clear.
@@ -499,50 +491,67 @@ func resize(b []uint64, n int) []uint64 {
 	return b
 }
 
-// run runs the program at code[pc] (see instr).
-func (l *Listener) run(s *scratch, m *cmkit.Mention, pc int32) bool {
+// runCandidates appends to dst.Queries the candidate queries (dst.s.cand)
+// that match: the direct ones, and those whose program (see instr) ends
+// with r true. The programs run inline, without a call each.
+func (l *Listener) runCandidates(dst *Matches, m *cmkit.Mention) {
+	s := &dst.s
 	code, hits := l.code, s.atomHit
-	r := false
-	for {
-		in := code[pc]
-		pc++
-		switch in.op {
-		case iAtom:
-			r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0
-		case iJz:
-			if !r {
-				pc = in.arg
+	for w, set := range s.cand {
+		for set != 0 {
+			q := w<<6 | bits.TrailingZeros64(set)
+			set &= set - 1
+			if l.direct[q] {
+				dst.Queries = append(dst.Queries, q)
+				continue
 			}
-		case iJnz:
-			if r {
-				pc = in.arg
-			}
-		case iAtomJz:
-			if r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0; !r {
-				pc = in.to
-			}
-		case iAtomJnz:
-			if r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0; r {
-				pc = in.to
-			}
-		case iNot:
-			r = !r
-		case iRet:
-			return r
-		case iNear:
-			r = l.near(s, &l.nears[in.arg])
-		case iLang:
-			r = langIs(m.Language, l.vals[in.arg])
-		case iPlatform:
-			if !s.platformSet {
-				s.platform, s.platformSet = "", true
-				if l.cfg.platformOf != nil {
-					s.platform = l.cfg.platformOf(m.ChannelID)
+			pc, r := l.starts[q], false
+		program:
+			for {
+				in := code[pc]
+				pc++
+				switch in.op {
+				case iAtom:
+					r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0
+				case iJz:
+					if !r {
+						pc = in.arg
+					}
+				case iJnz:
+					if r {
+						pc = in.arg
+					}
+				case iAtomJz:
+					if r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0; !r {
+						pc = in.to
+					}
+				case iAtomJnz:
+					if r = hits[in.arg>>6]&(1<<(in.arg&63)) != 0; r {
+						pc = in.to
+					}
+				case iNot:
+					r = !r
+				case iRet:
+					break program
+				case iNear:
+					r = l.near(s, &l.nears[in.arg])
+				case iLang:
+					r = langIs(m.Language, l.vals[in.arg])
+				case iPlatform:
+					if !s.platformSet {
+						s.platform, s.platformSet = "", true
+						if l.cfg.platformOf != nil {
+							s.platform = l.cfg.platformOf(m.ChannelID)
+						}
+					}
+					r = string(s.platform) == l.vals[in.arg]
+				case iChannel:
+					r = m.ChannelID == l.vals[in.arg]
 				}
 			}
-			r = string(s.platform) == l.vals[in.arg]
-		case iChannel:
-			r = m.ChannelID == l.vals[in.arg]
+			if r {
+				dst.Queries = append(dst.Queries, q)
+			}
 		}
 	}
 }
