@@ -56,6 +56,10 @@
 // letters ("http://..." would read as a filter named http). The "*" of a
 // wildcard comes last, after at least MinPrefix letters or digits.
 //
+// Limits keep a query cheap to compile and to run: MaxQueryLen bytes,
+// MaxDepth levels of parentheses and NOTs, NEAR/MaxNear at most,
+// MaxTermLen bytes per term or phrase.
+//
 // A query must need something to be present: one that could match a
 // mention that has none of its terms ("-spam", "lang:es", "acme OR NOT
 // globex") is an error, because it would match most of the inbox.

@@ -448,7 +448,8 @@ type scratch struct {
 
 // Match fills dst.Queries with the queries that m matches. It normalizes
 // m.Text once, scans it once for every term and phrase of every query,
-// and evaluates only the queries one of whose terms it found.
+// and evaluates only the queries one of whose trigger terms it found
+// (see the package documentation, # Cost).
 func (l *Listener) Match(dst *Matches, m cmkit.Mention) {
 	dst.Queries = dst.Queries[:0]
 	s := &dst.s
