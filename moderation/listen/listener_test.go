@@ -32,6 +32,8 @@ func TestMatchTable(t *testing.T) {
 		{"near accents and case", `"Reembolso" NEAR/2 "tardío"`, "el REEMBOLSO fue tardio", true},
 		{"near reversed", `reembolso NEAR/2 tardío`, "Tardío, el reembolso", true},
 		{"near too far", `reembolso NEAR/2 tardío`, "el reembolso fue muy, muy tardío", false},
+		{"near counts words of any script", `reembolso NEAR/1 tardío`, "reembolso ñandú żółw tardío", false},
+		{"near counts words of any script, within", `reembolso NEAR/2 tardío`, "reembolso ñandú żółw tardío", true},
 		{"near exactly n between", `reembolso NEAR/3 tardío`, "el reembolso fue muy, muy tardío", true},
 		{"near/0 adjacent", `acme NEAR/0 refund`, "refund acme please", true},
 		{"near/0 one between", `acme NEAR/0 refund`, "refund my acme", false},
@@ -81,6 +83,8 @@ func TestMatchTable(t *testing.T) {
 		{"wildcard", `refund*`, "two REFUNDS", true},
 		{"wildcard exact", `refund*`, "refund", true},
 		{"wildcard not inside", `refund*`, "nonrefundable", false},
+		{"wildcard not after a letter", `refund*`, "żrefunds", false},
+		{"wildcard after punctuation", `refund*`, "¿refunds?", true},
 		{"wildcard accents", `reembols*`, "reembolsó", true},
 		{"wildcard phrase-like", `acme-co*`, "acme-corp", true},
 		// Boolean.

@@ -115,6 +115,29 @@ func TestTallyRetention(t *testing.T) {
 		"a jump clears everything")
 }
 
+func TestTallyBeforeTheEpoch(t *testing.T) {
+	tl, err := NewTally(tallyListener(t, 1), TallyConfig{Bucket: time.Hour, Retain: 5})
+	require.NoError(t, err)
+	t0 := time.Date(1969, 12, 31, 22, 30, 0, 0, time.UTC)
+	for _, at := range []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour)} {
+		_, err := tl.Add(at, []int{0})
+		require.NoError(t, err)
+	}
+	got := collect(t, tl, "q0", t0.Add(-30*time.Minute), t0.Add(3*time.Hour))
+	assert.Equal(t, []bucketCount{
+		{time.Date(1969, 12, 31, 22, 0, 0, 0, time.UTC), 1},
+		{time.Date(1969, 12, 31, 23, 0, 0, 0, time.UTC), 1},
+		{time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), 1},
+	}, utc(got))
+}
+
+func utc(bs []bucketCount) []bucketCount {
+	for i := range bs {
+		bs[i].start = bs[i].start.UTC()
+	}
+	return bs
+}
+
 func TestTallyConfigErrors(t *testing.T) {
 	l := tallyListener(t, 2)
 	for _, c := range []struct {
