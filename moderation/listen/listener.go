@@ -73,7 +73,6 @@ type Listener struct {
 	code    []instr // the queries' programs
 	starts  []int32 // by query: where its program starts in code
 	nears   []cnear
-	atomsOf []int32 // operands of NEAR: atoms
 	// direct marks the queries that are a term or an OR of terms: found
 	// a term, they match, without an evaluation.
 	direct []bool
@@ -109,9 +108,11 @@ const (
 	iRet                 // the result is r
 )
 
-// cnear is a NEAR: atoms atomsOf[a:a+b] and atomsOf[a+b:a+b+c] within n
-// words.
-type cnear struct{ a, b, c, n int32 }
+// cnear is a NEAR: an atom of left and one of right within n words.
+type cnear struct {
+	left, right []int32
+	n           int
+}
 
 // Compile parses every query and builds a Listener: every term and
 // phrase of every query goes into one automaton. An error wraps
@@ -298,8 +299,7 @@ func (c *compiler) emit(e *expr) {
 	case opNear:
 		left, right := c.operand(e.kids[0]), c.operand(e.kids[1])
 		l.code = append(l.code, instr{op: iNear, arg: int32(len(l.nears))})
-		l.nears = append(l.nears, cnear{int32(len(l.atomsOf)), int32(len(left)), int32(len(right)), int32(e.n)})
-		l.atomsOf = append(append(l.atomsOf, left...), right...)
+		l.nears = append(l.nears, cnear{left, right, e.n})
 	}
 }
 
@@ -535,7 +535,7 @@ func (l *Listener) runCandidates(dst *Matches, m *cmkit.Mention) {
 				case iRet:
 					break program
 				case iNear:
-					r = l.near(s, &l.nears[in.arg])
+					r = s.near(&l.nears[in.arg])
 				case iLang:
 					r = langIs(m.Language, l.vals[in.arg])
 				case iPlatform:
@@ -570,8 +570,8 @@ func langIs(tag, lang string) bool {
 // near reports whether an occurrence of an atom of one side of the NEAR
 // nd has at most nd.n words between it and an occurrence of an atom
 // of the other side, the two sharing no word.
-func (l *Listener) near(s *scratch, nd *cnear) bool {
-	left, right := l.atomsOf[nd.a:nd.a+nd.b], l.atomsOf[nd.a+nd.b:nd.a+nd.b+nd.c]
+func (s *scratch) near(nd *cnear) bool {
+	left, right := nd.left, nd.right
 	if !s.anyHit(left) || !s.anyHit(right) {
 		return false
 	}
@@ -581,7 +581,7 @@ func (l *Listener) near(s *scratch, nd *cnear) bool {
 			continue
 		}
 		for _, y := range s.ms {
-			if slices.Contains(right, int32(y.ID)) && within(t, x, y, int(nd.n)) {
+			if slices.Contains(right, int32(y.ID)) && within(t, x, y, nd.n) {
 				return true
 			}
 		}
