@@ -50,6 +50,7 @@ type Inbox struct {
 	ingest ingestConfig // settings of ingest.go and the files it owns
 	work   workConfig   // settings of assign.go, reply.go and handoff.go
 	sla    slaConfig    // settings of sla.go
+	listen listenConfig // settings of listening.go
 }
 
 // registered is a channel the inbox reads from and acts on.
