@@ -1,5 +1,763 @@
 package inbox
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/moderation"
+)
+
 // ingestConfig holds the settings of ingest (pull and push), grouping,
 // edits, author records and opinion leaders.
-type ingestConfig struct{}
+type ingestConfig struct {
+	pageSize int // 0: defaultPageSize
+
+	mu        sync.Mutex
+	notBefore map[string]time.Time // PullAll: channels rate limited until then
+
+	ingested, edited, duplicates, skipped atomic.Uint64
+	actionsSent, actionsFailed            atomic.Uint64
+}
+
+// The defaults and bounds of ingest.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+	// maxIngestAttempts bounds how often one page (or push) is built
+	// again after a write conflict.
+	maxIngestAttempts = 20
+	// maxPullPages bounds how many pages PullAll reads from one channel
+	// in one call.
+	maxPullPages = 100
+)
+
+// The kinds of InboxEvent that ingest and moderation report.
+const (
+	// EventIngested: a new message was stored in a conversation.
+	EventIngested InboxEventKind = "ingested"
+	// EventEdited: a stored inbound message was edited on the platform,
+	// judged again, and its earlier version kept in Message.Edits.
+	EventEdited InboxEventKind = "edited"
+	// EventHidden: the platform hid a message (a rule or a member asked).
+	EventHidden InboxEventKind = "hidden"
+	// EventUnhidden: the platform showed a hidden message again (a member
+	// asked).
+	EventUnhidden InboxEventKind = "unhidden"
+	// EventDeleted: the platform deleted a message (a rule or a member
+	// asked).
+	EventDeleted InboxEventKind = "deleted"
+	// EventActionFailed: a hide or delete failed for good (the platform
+	// refused it, the channel cannot do it, or retries ran out); a person
+	// must act on the platform.
+	EventActionFailed InboxEventKind = "action-failed"
+)
+
+// WithPageSize sets how many mentions Pull asks a channel for at once,
+// from 1 to 1,000 (default 100). All the items of a page and the
+// channel's cursor after them are stored in one Store.Commit.
+func WithPageSize(n int) Option {
+	return func(ib *Inbox) error {
+		if n < 1 || n > maxPageSize {
+			return cmkit.Invalid("WithPageSize", "range", "%d is not within [1, %d]", n, maxPageSize)
+		}
+		ib.ingest.pageSize = n
+		return nil
+	}
+}
+
+// IngestCounts are running totals of what this Inbox value ingested since
+// it was made (they are not stored: a restarted inbox counts from zero).
+type IngestCounts struct {
+	// Ingested counts the new messages stored.
+	Ingested uint64
+	// Edited counts the edits stored (a later version of a known item).
+	Edited uint64
+	// Duplicates counts the deliveries of known items that changed
+	// nothing (the same or an older version).
+	Duplicates uint64
+	// Skipped counts the items a reader delivered without an ID, which
+	// cannot be told apart and are dropped (and logged).
+	Skipped uint64
+	// ActionsSent counts the hides and deletes the platform accepted.
+	ActionsSent uint64
+	// ActionsFailed counts those that failed for good.
+	ActionsFailed uint64
+}
+
+// IngestCounts returns the running totals of ingest and moderation
+// actions.
+func (ib *Inbox) IngestCounts() IngestCounts {
+	g := &ib.ingest
+	return IngestCounts{Ingested: g.ingested.Load(), Edited: g.edited.Load(), Duplicates: g.duplicates.Load(),
+		Skipped: g.skipped.Load(), ActionsSent: g.actionsSent.Load(), ActionsFailed: g.actionsFailed.Load()}
+}
+
+func (ib *Inbox) pageSize() int {
+	if ib.ingest.pageSize == 0 {
+		return defaultPageSize
+	}
+	return ib.ingest.pageSize
+}
+
+// mentionSource is the checkpoint source of a channel's mentions.
+func mentionSource(channelID string) string { return "mentions/" + channelID }
+
+// errCheckpointMoved reports that another puller moved the checkpoint of
+// the page being ingested: that puller stored the page.
+var errCheckpointMoved = errors.New("inbox: checkpoint moved by another puller")
+
+// Pull reads one page of mentions from the channel's cmkit.MentionReader,
+// after the checkpoint of source "mentions/<channelID>", and stores every
+// item of it together with the checkpoint after them in one Store.Commit:
+// a crash before that write loses nothing (the page is read again), and a
+// crash after it repeats nothing. It returns how many items it stored (new
+// messages and edits; duplicates are counted in IngestCounts).
+//
+// A read that fails (a transient failure, a rate limit whose
+// *cmkit.RateLimitError says how long to wait, a timeout) is returned,
+// wrapped, and moves nothing. When another puller stored the same page
+// first, Pull returns 0 and nil. An unknown channel is cmkit.ErrInvalid;
+// one without MentionReader an error wrapping cmkit.ErrUnsupported.
+func (ib *Inbox) Pull(ctx context.Context, channelID string) (int, error) {
+	reg, ok := ib.channel(channelID)
+	if !ok {
+		return 0, cmkit.Invalid("channelID", "unknown", "channel %q is not registered with the inbox", channelID)
+	}
+	rd, ok := reg.ch.(cmkit.MentionReader)
+	if !ok {
+		return 0, &cmkit.UnsupportedError{Channel: channelID, Capability: cmkit.CapReadMentions}
+	}
+	n, _, err := ib.pull(ctx, channelID, rd)
+	return n, err
+}
+
+// pull reads and stores one page; read is the page's length, or -1 when
+// the page moved nothing (an empty page that kept the cursor).
+func (ib *Inbox) pull(ctx context.Context, channelID string, rd cmkit.MentionReader) (stored, read int, err error) {
+	source := mentionSource(channelID)
+	cp, err := ib.store.Checkpoint(ctx, source)
+	if err != nil {
+		return 0, 0, fmt.Errorf("inbox: pull %q: checkpoint: %w", channelID, err)
+	}
+	page, err := rd.ReadMentions(ctx, cp.Cursor, ib.pageSize())
+	if err != nil {
+		return 0, 0, fmt.Errorf("inbox: pull %q: %w", channelID, err)
+	}
+	if len(page.Mentions) == 0 && page.Next == cp.Cursor {
+		return 0, -1, nil
+	}
+	items := page.Mentions
+	cloned := false
+	for i := 0; i < len(items); i++ {
+		m := &items[i]
+		if m.ChannelID == channelID && m.ID != "" {
+			continue
+		}
+		if !cloned {
+			items, cloned = slices.Clone(items), true
+			m = &items[i]
+		}
+		if m.ID == "" {
+			ib.ingest.skipped.Add(1)
+			ib.log.Warn("inbox: a reader delivered an item without an ID; dropped", "channel", channelID, "author", m.Author.ID)
+			items = slices.Delete(items, i, i+1)
+			i--
+			continue
+		}
+		m.ChannelID = channelID
+	}
+	next := cp
+	next.Cursor = page.Next
+	n, err := ib.ingestItems(ctx, items, &next)
+	if errors.Is(err, errCheckpointMoved) {
+		return 0, len(page.Mentions), nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("inbox: pull %q: %w", channelID, err)
+	}
+	return n, len(page.Mentions), nil
+}
+
+// PullAll pulls every registered channel that implements
+// cmkit.MentionReader, in channel ID order, page after page until a page
+// comes back empty (at most 100 pages per channel per call). It returns how
+// many items it stored. A channel whose read fails is left for the next
+// call and the others are still pulled; the failures come back joined.
+// After a rate limit with RetryAfter, PullAll passes the channel over until
+// that wait is over.
+func (ib *Inbox) PullAll(ctx context.Context) (int, error) {
+	ib.mu.RLock()
+	ids := make([]string, 0, len(ib.channels))
+	for id, r := range ib.channels {
+		if _, ok := r.ch.(cmkit.MentionReader); ok {
+			ids = append(ids, id)
+		}
+	}
+	ib.mu.RUnlock()
+	slices.Sort(ids)
+	total := 0
+	var errs []error
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		if ib.waiting(id) {
+			continue
+		}
+		reg, _ := ib.channel(id)
+		rd := reg.ch.(cmkit.MentionReader)
+		for range maxPullPages {
+			n, read, err := ib.pull(ctx, id, rd)
+			total += n
+			if err != nil {
+				ib.backOff(id, err)
+				errs = append(errs, err)
+				break
+			}
+			if read <= 0 {
+				break
+			}
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// waiting reports whether PullAll must pass channel id over, after a rate
+// limit.
+func (ib *Inbox) waiting(id string) bool {
+	g := &ib.ingest
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	until, ok := g.notBefore[id]
+	if ok && !ib.now().Before(until) {
+		delete(g.notBefore, id)
+		return false
+	}
+	return ok
+}
+
+// backOff remembers the wait a rate limit asked for.
+func (ib *Inbox) backOff(id string, err error) {
+	var rl *cmkit.RateLimitError
+	if !errors.As(err, &rl) || rl.RetryAfter <= 0 {
+		return
+	}
+	g := &ib.ingest
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.notBefore == nil {
+		g.notBefore = map[string]time.Time{}
+	}
+	g.notBefore[id] = ib.now().Add(rl.RetryAfter)
+}
+
+// Push stores mentions delivered by a webhook, in one Store.Commit, like
+// the items of a pulled page (no checkpoint moves). Each must have an ID
+// and the ID of a registered channel; otherwise Push returns an error
+// wrapping cmkit.ErrInvalid that names the offending mention
+// ("mentions[3].channel_id") and stores nothing. Mentions already stored
+// are duplicates or edits, as for Pull, so a webhook may deliver the same
+// mention twice, or out of order.
+func (ib *Inbox) Push(ctx context.Context, ms ...cmkit.Mention) error {
+	for i := range ms {
+		m := &ms[i]
+		switch _, ok := ib.channel(m.ChannelID); {
+		case m.ChannelID == "":
+			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].channel_id", "required", "a mention needs its channel")
+		case !ok:
+			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].channel_id", "unknown", "channel %q is not registered with the inbox", m.ChannelID)
+		case m.ID == "":
+			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].id", "required", "a mention needs the platform's ID")
+		}
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	_, err := ib.ingestItems(ctx, ms, nil)
+	if err != nil {
+		return fmt.Errorf("inbox: push: %w", err)
+	}
+	return nil
+}
+
+// ingestItems stores items (and moves cp, when not nil) in one commit,
+// building the write again from the stored state after a conflict. The
+// engine judges each item at most once, whatever the retries.
+func (ib *Inbox) ingestItems(ctx context.Context, items []cmkit.Mention, cp *Checkpoint) (int, error) {
+	j := judgements{items: items}
+	defer j.release(ib)
+	var last error
+	for range maxIngestAttempts {
+		b := newIngestBatch(ib, ctx, &j)
+		if cp != nil {
+			cp.At = b.now
+		}
+		if err := b.build(); err != nil {
+			return 0, err
+		}
+		w := b.write()
+		if cp != nil {
+			w.Checkpoints = []Checkpoint{*cp}
+		}
+		err := ib.store.Commit(ctx, w)
+		if err == nil {
+			return b.done(ctx), nil
+		}
+		if !errors.Is(err, cmkit.ErrConflict) {
+			return 0, err
+		}
+		last = err
+		if cp != nil {
+			now, err := ib.store.Checkpoint(ctx, cp.Source)
+			if err != nil {
+				return 0, err
+			}
+			if now.Version != cp.Version {
+				return 0, errCheckpointMoved
+			}
+		}
+	}
+	return 0, fmt.Errorf("inbox: gave up after %d write conflicts: %w", maxIngestAttempts, last)
+}
+
+// judgements keeps the engine's judgement of each item of one ingest, so
+// that a write built again after a conflict does not judge (and feed the
+// engine's memories) twice.
+type judgements struct {
+	items []cmkit.Mention
+	tri   []Triage
+	done  []bool
+	v     *moderation.Verdict
+}
+
+// of returns the triage of items[i], judging it the first time.
+func (j *judgements) of(ib *Inbox, i int) *Triage {
+	if j.done == nil {
+		j.tri = make([]Triage, len(j.items))
+		j.done = make([]bool, len(j.items))
+	}
+	if !j.done[i] {
+		if j.v == nil {
+			j.v = ib.verdicts.Get().(*moderation.Verdict)
+		}
+		ib.engine.Evaluate(j.v, j.items[i])
+		j.tri[i] = triageOf(j.v)
+		j.done[i] = true
+	}
+	return &j.tri[i]
+}
+
+func (j *judgements) release(ib *Inbox) {
+	if j.v != nil {
+		ib.verdicts.Put(j.v)
+		j.v = nil
+	}
+}
+
+// triageOf copies what the (reused) verdict decided into a Triage that
+// outlives it.
+func triageOf(v *moderation.Verdict) Triage {
+	t := Triage{Hide: v.Hide, Delete: v.Delete, Hold: v.Hold, Priority: v.Priority, Queue: v.Queue,
+		Support: v.Support, OpinionLeader: v.OpinionLeader, Crisis: v.Crisis, Language: v.Language,
+		SentimentKnown: v.SentimentKnown, Sentiment: v.Sentiment, SentimentLabel: v.SentimentLabel}
+	if len(v.Fired) > 0 {
+		t.Rules = make([]FiredRule, len(v.Fired))
+		for i, f := range v.Fired {
+			t.Rules[i] = FiredRule{Rule: f.Rule, Hits: cloneOrNil(f.Hits)}
+		}
+	}
+	t.Flags = cloneOrNil(v.Flags)
+	t.Replies = cloneOrNil(v.Replies)
+	return t
+}
+
+// cloneOrNil copies s, keeping an empty slice nil.
+func cloneOrNil[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
+}
+
+// ingestBatch builds the Write of one ingest attempt in memory: every record
+// read or made once, by ID, so that several items of one page may touch
+// one conversation, or be one item twice.
+type ingestBatch struct {
+	ib  *Inbox
+	ctx context.Context
+	j   *judgements
+	now time.Time
+
+	convs    map[uuid.UUID]*Conversation
+	convIDs  []uuid.UUID // in the order first touched
+	msgs     map[uuid.UUID]*Message
+	msgIDs   []uuid.UUID
+	refs     map[string]refState // keys looked up or bound
+	keys     []Key               // bound by this ingestBatch
+	authors  map[authorKey]*AuthorRecord
+	authorKs []authorKey
+	acts     []Activity
+	channels map[string]*registered
+
+	pending []pendingEvent // events to emit after the commit, in order
+	actions []uuid.UUID    // messages whose platform action to try after the commit
+	dups    int
+	fresh   int
+	edits   int
+	failed  int   // actions the channel cannot do
+	err     error // the first failure to make an activity's ID
+}
+
+// refState is a key as this ingestBatch knows it.
+type refState struct {
+	ref   Ref
+	bound bool
+}
+
+// pendingEvent is an event waiting for its commit.
+type pendingEvent struct {
+	kind InboxEventKind
+	conv uuid.UUID
+	msg  uuid.UUID
+	text string
+}
+
+func newIngestBatch(ib *Inbox, ctx context.Context, j *judgements) *ingestBatch {
+	n := len(j.items)
+	return &ingestBatch{ib: ib, ctx: ctx, j: j, now: ib.now(),
+		convs: make(map[uuid.UUID]*Conversation, n), msgs: make(map[uuid.UUID]*Message, n),
+		refs: make(map[string]refState, 4*n), authors: make(map[authorKey]*AuthorRecord, n),
+		channels: map[string]*registered{}}
+}
+
+// build adds every item to the ingestBatch.
+func (b *ingestBatch) build() error {
+	for i := range b.j.items {
+		if err := b.add(i); err != nil {
+			return err
+		}
+		if b.err != nil {
+			return b.err
+		}
+	}
+	return nil
+}
+
+// add adds items[i]: a duplicate, an edit, or a new message.
+func (b *ingestBatch) add(i int) error {
+	m := &b.j.items[i]
+	reg := b.channel(m.ChannelID)
+	if reg == nil {
+		return cmkit.Invalid("channel_id", "unknown", "channel %q is not registered with the inbox", m.ChannelID)
+	}
+	key := storeItemKey(m.ChannelID, m.ID)
+	st, err := b.lookup(key)
+	if err != nil {
+		return err
+	}
+	if st.bound {
+		return b.known(i, st.ref)
+	}
+	person := b.ib.person(m.ChannelID, m.Author.ID)
+	c, created, err := b.group(m, reg, person)
+	if err != nil {
+		return err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	t := b.j.of(b.ib, i)
+	c.Messages++
+	msg := &Message{ID: id, Conversation: c.ID, Seq: c.Messages, Direction: Inbound, Mention: *m,
+		Triage: *t, ReceivedAt: b.now}
+	b.msgs[id] = msg
+	b.msgIDs = append(b.msgIDs, id)
+	b.bind(key, Ref{Conversation: c.ID, Message: id})
+	b.arrived(c, msg, person, created)
+	b.judged(c, msg, reg, created)
+	if err := b.credit(reg, person, msg, nil); err != nil {
+		return err
+	}
+	b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
+	b.fresh++
+	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
+	return nil
+}
+
+// arrived updates c for a new inbound message: counts, times, status.
+func (b *ingestBatch) arrived(c *Conversation, msg *Message, person string, created bool) {
+	at := mentionTime(&msg.Mention, b.now)
+	c.UpdatedAt = b.now
+	if c.FirstInboundAt.IsZero() {
+		c.FirstInboundAt = at
+	}
+	if c.AwaitingSince.IsZero() {
+		c.AwaitingSince = at
+	}
+	if person == c.Person {
+		c.Author = msg.Mention.Author
+	}
+	t := &msg.Triage
+	hidden := t.Hide || t.Delete
+	switch {
+	case created && hidden:
+		c.Status = StatusHidden
+	case created:
+	case c.Status == StatusResolved, c.Status == StatusWaiting, c.Status == StatusReplied,
+		c.Status == StatusHidden && !hidden:
+		b.status(c, StatusOpen)
+		c.ResolvedAt = time.Time{}
+	}
+	if c.Handoff.Status == HandoffDone {
+		c.Handoff.Status, c.Handoff.NextAt, c.Handoff.Attempts, c.Handoff.LastError = HandoffPending, b.now, 0, ""
+	}
+	if t.Language != "" {
+		c.Language = t.Language
+	}
+	c.Triage = *t
+}
+
+// status moves c to s and records it.
+func (b *ingestBatch) status(c *Conversation, s Status) {
+	if c.Status == s {
+		return
+	}
+	text := string(c.Status) + " → " + string(s)
+	c.Status = s
+	b.activity(c.ID, ActivityStatus, text)
+}
+
+// judged applies what the engine decided about msg (new or edited) to c:
+// priority, queue, labels, routing to customer service, and the
+// moderation action on the platform.
+func (b *ingestBatch) judged(c *Conversation, msg *Message, reg *registered, created bool) {
+	t := &msg.Triage
+	c.Priority = max(c.Priority, t.Priority)
+	if c.Queue == "" {
+		c.Queue = t.Queue
+	}
+	for _, f := range t.Flags {
+		if at, found := slices.BinarySearch(c.Labels, f); !found {
+			c.Labels = slices.Insert(c.Labels, at, f)
+		}
+	}
+	if t.Support {
+		switch c.Handoff.Status {
+		case "":
+			c.Handoff = HandoffState{Status: HandoffPending, Key: "conversation/" + c.ID.String(), NextAt: b.now}
+			b.activity(c.ID, ActivityHandoff, "routed to customer service by "+firedRules(t))
+		case HandoffDone:
+			c.Handoff.Status, c.Handoff.NextAt, c.Handoff.Attempts, c.Handoff.LastError = HandoffPending, b.now, 0, ""
+		}
+		if c.Status != StatusHidden && c.Status != StatusEscalated {
+			if created {
+				c.Status = StatusEscalated
+			} else {
+				b.status(c, StatusEscalated)
+			}
+		}
+	}
+	b.plan(c, msg, reg)
+}
+
+// known handles a delivery of an item already stored: an edit when it is
+// a later version of an inbound message, otherwise a duplicate.
+func (b *ingestBatch) known(i int, ref Ref) error {
+	m := &b.j.items[i]
+	if ref.Message == uuid.Nil {
+		b.dups++
+		return nil
+	}
+	msg, err := b.message(ref.Message)
+	if err != nil {
+		return err
+	}
+	if msg.Direction != Inbound || !m.EditedAt.After(msg.Mention.EditedAt) {
+		b.dups++
+		return nil
+	}
+	return b.edit(i, msg)
+}
+
+// write assembles the Write of the ingestBatch.
+func (b *ingestBatch) write() Write {
+	w := Write{Conversations: make([]Conversation, 0, len(b.convIDs)), Messages: make([]Message, 0, len(b.msgIDs)),
+		Activities: b.acts, Keys: b.keys, Authors: make([]AuthorRecord, 0, len(b.authorKs))}
+	for _, id := range b.convIDs {
+		w.Conversations = append(w.Conversations, *b.convs[id])
+	}
+	for _, id := range b.msgIDs {
+		w.Messages = append(w.Messages, *b.msgs[id])
+	}
+	for _, k := range b.authorKs {
+		w.Authors = append(w.Authors, *b.authors[k])
+	}
+	return w
+}
+
+// done runs after the ingestBatch's commit: it counts, reports the events and
+// tries the platform actions the ingestBatch wrote. It returns how many items
+// it stored.
+func (b *ingestBatch) done(ctx context.Context) int {
+	g := &b.ib.ingest
+	g.ingested.Add(uint64(b.fresh))
+	g.edited.Add(uint64(b.edits))
+	g.duplicates.Add(uint64(b.dups))
+	g.actionsFailed.Add(uint64(b.failed))
+	if b.dups > 0 {
+		b.ib.log.Debug("inbox: duplicates", "count", b.dups)
+	}
+	if b.ib.hook != nil {
+		for _, n := range b.pending {
+			b.ib.emit(b.event(n))
+		}
+	}
+	for _, id := range b.actions {
+		msg := b.msgs[id]
+		if msg.Action.Delivery != DeliverySending {
+			continue
+		}
+		b.ib.runAction(ctx, id, msg.Action.Attempts)
+	}
+	return b.fresh + b.edits
+}
+
+// event makes the event of n from the records as committed.
+func (b *ingestBatch) event(n pendingEvent) InboxEvent {
+	c := *cloneConversation(b.convs[n.conv])
+	c.Version++
+	e := InboxEvent{Kind: n.kind, At: b.now, Conversation: c, Text: n.text}
+	if m, ok := b.msgs[n.msg]; ok {
+		m := *cloneMessage(m)
+		m.Version++
+		e.Message = &m
+	}
+	return e
+}
+
+// channel returns the registered channel, cached for the ingestBatch.
+func (b *ingestBatch) channel(id string) *registered {
+	if r, ok := b.channels[id]; ok {
+		return r
+	}
+	r, ok := b.ib.channel(id)
+	if !ok {
+		b.channels[id] = nil
+		return nil
+	}
+	b.channels[id] = &r
+	return &r
+}
+
+// lookup returns what key is bound to, asking the store once per ingestBatch.
+func (b *ingestBatch) lookup(key string) (refState, error) {
+	if st, ok := b.refs[key]; ok {
+		return st, nil
+	}
+	ref, err := b.ib.store.Lookup(b.ctx, key)
+	switch {
+	case err == nil:
+		st := refState{ref: ref, bound: true}
+		b.refs[key] = st
+		return st, nil
+	case errors.Is(err, cmkit.ErrNotFound):
+		b.refs[key] = refState{}
+		return refState{}, nil
+	}
+	return refState{}, err
+}
+
+// bind binds key to ref in the ingestBatch's write.
+func (b *ingestBatch) bind(key string, ref Ref) {
+	b.refs[key] = refState{ref: ref, bound: true}
+	b.keys = append(b.keys, Key{Name: key, Ref: ref})
+}
+
+// conv returns the ingestBatch's copy of a conversation, reading it once.
+func (b *ingestBatch) conv(id uuid.UUID) (*Conversation, error) {
+	if c, ok := b.convs[id]; ok {
+		return c, nil
+	}
+	c, err := b.ib.store.Conversation(b.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b.convs[id] = &c
+	b.convIDs = append(b.convIDs, id)
+	return &c, nil
+}
+
+// message returns the ingestBatch's copy of a message, reading it once.
+func (b *ingestBatch) message(id uuid.UUID) (*Message, error) {
+	if m, ok := b.msgs[id]; ok {
+		return m, nil
+	}
+	m, err := b.ib.store.Message(b.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b.msgs[id] = &m
+	b.msgIDs = append(b.msgIDs, id)
+	return &m, nil
+}
+
+// activity appends an activity of the inbox itself; a failure to make
+// its ID fails the ingestBatch (see build).
+func (b *ingestBatch) activity(conv uuid.UUID, kind ActivityKind, text string) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		b.err = err
+		return
+	}
+	b.acts = append(b.acts, Activity{ID: id, Conversation: conv, At: b.now, Kind: kind, Text: text})
+}
+
+// person returns the person an author on a channel is.
+func (ib *Inbox) person(channel, authorID string) string {
+	if p := ib.identity(channel, authorID); p != "" {
+		return p
+	}
+	return channel + "/" + authorID
+}
+
+// mentionTime is when a message was written, as the inbox counts it: its
+// CreatedAt, but never after now, and now when unknown.
+func mentionTime(m *cmkit.Mention, now time.Time) time.Time {
+	if m.CreatedAt.IsZero() || m.CreatedAt.After(now) {
+		return now
+	}
+	return m.CreatedAt
+}
+
+func authorLabel(a *cmkit.Author) string {
+	switch {
+	case a.Handle != "":
+		return "@" + a.Handle
+	case a.DisplayName != "":
+		return a.DisplayName
+	}
+	return a.ID
+}
+
+// firedRules lists the rules that fired, for activity texts.
+func firedRules(t *Triage) string {
+	if len(t.Rules) == 0 {
+		return "a rule"
+	}
+	s := "rule " + t.Rules[0].Rule
+	for _, r := range t.Rules[1:] {
+		s += ", " + r.Rule
+	}
+	return s
+}
