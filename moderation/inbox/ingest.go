@@ -308,6 +308,8 @@ func (ib *Inbox) ingestItems(ctx context.Context, items []cmkit.Mention, cp *Che
 		w := b.write()
 		if cp != nil {
 			w.Checkpoints = []Checkpoint{*cp}
+		} else if b.fresh+b.edits == 0 {
+			return b.done(ctx), nil // duplicates only: nothing to write
 		}
 		err := ib.store.Commit(ctx, w)
 		if err == nil {
@@ -484,14 +486,14 @@ func (b *ingestBatch) add(i int) error {
 	b.msgs[id] = msg
 	b.msgIDs = append(b.msgIDs, id)
 	b.bind(key, Ref{Conversation: c.ID, Message: id})
+	b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
+	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
 	b.arrived(c, msg, person, created)
 	b.judged(c, msg, reg, created)
 	if err := b.credit(reg, person, msg, nil); err != nil {
 		return err
 	}
-	b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
 	b.fresh++
-	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
 	return nil
 }
 
@@ -708,8 +710,14 @@ func (b *ingestBatch) message(id uuid.UUID) (*Message, error) {
 		return nil, err
 	}
 	b.msgs[id] = &m
-	b.msgIDs = append(b.msgIDs, id)
 	return &m, nil
+}
+
+// changed marks a message read by message as changed, to be written.
+func (b *ingestBatch) changed(m *Message) {
+	if !slices.Contains(b.msgIDs, m.ID) {
+		b.msgIDs = append(b.msgIDs, m.ID)
+	}
 }
 
 // activity appends an activity of the inbox itself; a failure to make
