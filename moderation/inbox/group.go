@@ -90,19 +90,36 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 	// Bind what is still unbound: the thread; the parent not stored yet;
 	// and this item's own thread when it started the conversation or
 	// arrived after its replies (its later replies may name it as their
-	// thread).
-	if threadKey != "" && via != 0 {
-		b.bind(threadKey, ref)
-	}
-	if parentKey != "" && via != 1 && via != 2 {
-		if st, _ := b.lookup(parentItem); !st.bound {
-			b.bind(parentKey, ref)
+	// thread). A key bound to another conversation stays as it is.
+	if threadKey != "" {
+		if err := b.bindFree(threadKey, ref); err != nil {
+			return nil, false, err
 		}
 	}
-	if (created && threadKey == "" || via == 3) && via != 4 {
-		b.bind(own, ref)
+	if parentKey != "" && via != 1 {
+		st, err := b.lookup(parentItem)
+		if err == nil && !st.bound {
+			err = b.bindFree(parentKey, ref)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	if created && threadKey == "" || via == 3 {
+		if err := b.bindFree(own, ref); err != nil {
+			return nil, false, err
+		}
 	}
 	return c, created, nil
+}
+
+// bindFree binds key to ref unless it is bound already.
+func (b *ingestBatch) bindFree(key string, ref Ref) error {
+	st, err := b.lookup(key)
+	if err == nil && !st.bound {
+		b.bind(key, ref)
+	}
+	return err
 }
 
 // join returns the conversation key is bound to, or starts one bound to

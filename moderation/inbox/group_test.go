@@ -298,3 +298,20 @@ func TestIdentityLinksPeopleAcrossChannels(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, rec.Mentions)
 }
+
+// Regression: a reply that joined its conversation by its thread bound
+// the key of its parent (not seen yet) although a sibling had bound it to
+// another conversation, and every write of the page conflicted forever.
+func TestRegressionAParentKeyBoundElsewhereIsLeftAlone(t *testing.T) {
+	env := newIngestEnv(t)
+	c := igWith(igReply(igES, "c", "x", "cy", "first"), func(m *cmkit.Mention) { m.ThreadID = "t" })
+	a := igReply(igES, "a", "p", "ann", "second")
+	b := igWith(igReply(igES, "b", "p", "bob", "third"), func(m *cmkit.Mention) { m.ThreadID = "t" })
+	env.push(c)
+	env.push(a)
+	env.push(b)
+	assert.Equal(t, [][]string{{"a"}, {"b", "c"}}, igPartition(env))
+	env.push(igMention(igES, "p", cmkit.KindComment, "dan", "the parent"))
+	assert.Equal(t, [][]string{{"a", "p"}, {"b", "c"}}, igPartition(env), "the parent joins the reply that bound it")
+	igCheckStore(t, env.mem, igPerson)
+}
