@@ -113,7 +113,7 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 // check validates w against the stored versions without changing
 // anything.
 func (s *MemoryStore) check(w *Write) error {
-	convs := map[uuid.UUID]bool{}
+	convs := make(map[uuid.UUID]bool, len(w.Conversations))
 	for i, c := range w.Conversations {
 		if c.ID == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "required", "no ID")
@@ -127,7 +127,7 @@ func (s *MemoryStore) check(w *Write) error {
 		}
 	}
 	known := func(id uuid.UUID) bool { _, ok := s.convs[id]; return ok || convs[id] }
-	msgs := map[uuid.UUID]bool{}
+	msgs := make(map[uuid.UUID]bool, len(w.Messages))
 	for i, m := range w.Messages {
 		field := fmt.Sprintf("Messages[%d]", i)
 		switch {
@@ -154,7 +154,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Activities[%d]", i), "required", "an activity needs an ID and a known conversation")
 		}
 	}
-	bound := map[string]Ref{}
+	bound := make(map[string]Ref, len(w.Keys))
 	for i, k := range w.Keys {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
@@ -191,7 +191,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return err
 		}
 	}
-	people := map[authorKey]bool{}
+	people := make(map[authorKey]bool, len(w.Authors))
 	for i, a := range w.Authors {
 		k := authorKey{a.Brand, a.Person}
 		if a.Person == "" || people[k] {
@@ -262,7 +262,7 @@ func (s *MemoryStore) Conversation(ctx context.Context, id uuid.UUID) (Conversat
 	if !ok {
 		return Conversation{}, notFound("no conversation %s", id)
 	}
-	return *cloneConversation(c), nil
+	return copyConversation(c), nil
 }
 
 // Lookup returns what key is bound to.
@@ -274,10 +274,20 @@ func (s *MemoryStore) Lookup(ctx context.Context, key string) (Ref, error) {
 	defer s.mu.RUnlock()
 	r, ok := s.keys[key]
 	if !ok {
-		return Ref{}, notFound("no key %q", key)
+		return Ref{}, noKey(key)
 	}
 	return r, nil
 }
+
+// noKey is the error of a Lookup that finds nothing: the common answer
+// while ingesting (most keys an item tries are new), so it is formatted
+// only when read.
+type noKey string
+
+func (k noKey) Error() string { return notFound("no key %q", string(k)).Error() }
+
+// Unwrap returns cmkit.ErrNotFound.
+func (noKey) Unwrap() error { return cmkit.ErrNotFound }
 
 // Message returns a copy of the message with the given ID.
 func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error) {
@@ -290,7 +300,7 @@ func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error
 	if !ok {
 		return Message{}, notFound("no message %s", id)
 	}
-	return *cloneMessage(m), nil
+	return copyMessage(m), nil
 }
 
 // Messages yields copies of a conversation's messages in Seq order, as
@@ -305,7 +315,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		ids := s.convMsgs[conversation]
 		out := make([]Message, len(ids))
 		for i, id := range ids {
-			out[i] = *cloneMessage(s.msgs[id])
+			out[i] = copyMessage(s.msgs[id])
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
@@ -347,13 +357,13 @@ func (s *MemoryStore) Conversations(ctx context.Context, f Filter) iter.Seq2[Con
 			ids := slices.SortedFunc(maps.Keys(s.byAssignee[f.Assignee]), compareID)
 			for _, id := range ids {
 				if c := s.convs[id]; f.keep(c) {
-					out = append(out, *cloneConversation(c))
+					out = append(out, copyConversation(c))
 				}
 			}
 		} else {
 			for _, id := range s.order {
 				if c := s.convs[id]; f.keep(c) {
-					out = append(out, *cloneConversation(c))
+					out = append(out, copyConversation(c))
 				}
 			}
 		}
@@ -453,7 +463,7 @@ func (s *MemoryStore) Author(ctx context.Context, brand, person string) (AuthorR
 	if !ok {
 		return AuthorRecord{}, notFound("no author %q of brand %q", person, brand)
 	}
-	return *cloneAuthor(a), nil
+	return copyAuthor(a), nil
 }
 
 // Authors yields copies of the author records of brand ("" for all).
@@ -467,7 +477,7 @@ func (s *MemoryStore) Authors(ctx context.Context, brand string) iter.Seq2[Autho
 		var out []AuthorRecord
 		for k, a := range s.authors {
 			if brand == "" || k.brand == brand {
-				out = append(out, *cloneAuthor(a))
+				out = append(out, copyAuthor(a))
 			}
 		}
 		s.mu.RUnlock()
@@ -480,20 +490,33 @@ func (s *MemoryStore) Authors(ctx context.Context, brand string) iter.Seq2[Autho
 }
 
 func cloneConversation(c *Conversation) *Conversation {
-	d := *c
-	d.Labels = slices.Clone(c.Labels)
-	d.Triage = cloneTriage(c.Triage)
+	d := copyConversation(c)
 	return &d
 }
 
+// copyConversation is cloneConversation returning a value, so that a read
+// does not allocate the record itself.
+func copyConversation(c *Conversation) Conversation {
+	d := *c
+	d.Labels = slices.Clone(c.Labels)
+	d.Triage = cloneTriage(c.Triage)
+	return d
+}
+
 func cloneMessage(m *Message) *Message {
+	d := copyMessage(m)
+	return &d
+}
+
+// copyMessage is cloneMessage returning a value.
+func copyMessage(m *Message) Message {
 	d := *m
 	d.Triage = cloneTriage(m.Triage)
 	d.Edits = slices.Clone(m.Edits)
 	for i := range d.Edits {
 		d.Edits[i].Triage = cloneTriage(d.Edits[i].Triage)
 	}
-	return &d
+	return d
 }
 
 func cloneTriage(t Triage) Triage {
@@ -507,8 +530,14 @@ func cloneTriage(t Triage) Triage {
 }
 
 func cloneAuthor(a *AuthorRecord) *AuthorRecord {
+	d := copyAuthor(a)
+	return &d
+}
+
+// copyAuthor is cloneAuthor returning a value.
+func copyAuthor(a *AuthorRecord) AuthorRecord {
 	d := *a
 	d.Languages = maps.Clone(a.Languages)
 	d.Evidence = slices.Clone(a.Evidence)
-	return &d
+	return d
 }
