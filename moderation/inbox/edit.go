@@ -18,7 +18,7 @@ func (b *ingestBatch) edit(i int, msg *Message) error {
 	}
 	person := b.ib.person(msg.Mention.ChannelID, msg.Mention.Author.ID)
 	old := *msg
-	b.changed(msg)
+	msg = b.changed(msg)
 	msg.Edits = append(msg.Edits, Edit{Text: msg.Mention.Text, EditedAt: msg.Mention.EditedAt, Triage: msg.Triage})
 	msg.Mention = *m
 	msg.Triage = *b.j.of(b.ib, i)

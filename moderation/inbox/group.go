@@ -147,9 +147,6 @@ func (b *ingestBatch) create(key string, kind ConversationKind, m *cmkit.Mention
 	if err != nil {
 		return nil, err
 	}
-	c := &Conversation{ID: id, Kind: kind, Key: key, Channel: m.ChannelID, Resource: roles.ResourceOf(reg.info),
-		Person: person, Author: m.Author, Status: StatusNew, CreatedAt: b.now, UpdatedAt: b.now}
-	b.convs[id] = c
-	b.convIDs = append(b.convIDs, id)
-	return c, nil
+	return b.addConv(Conversation{ID: id, Kind: kind, Key: key, Channel: m.ChannelID, Resource: roles.ResourceOf(reg.info),
+		Person: person, Author: m.Author, Status: StatusNew, CreatedAt: b.now, UpdatedAt: b.now}), nil
 }

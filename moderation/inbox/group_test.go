@@ -47,7 +47,9 @@ func TestGrouping(t *testing.T) {
 	reply := func(id, parent, thread string) cmkit.Mention {
 		return igWith(igReply(igES, id, parent, "bob", "indeed"), func(m *cmkit.Mention) { m.ThreadID = thread })
 	}
-	dm := func(ch, id, author string) cmkit.Mention { return igMention(ch, id, cmkit.KindDirectMessage, author, "hello") }
+	dm := func(ch, id, author string) cmkit.Mention {
+		return igMention(ch, id, cmkit.KindDirectMessage, author, "hello")
+	}
 	for _, tc := range []struct {
 		name   string
 		pushes [][]cmkit.Mention // each one Push

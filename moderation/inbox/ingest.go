@@ -21,6 +21,8 @@ import (
 type ingestConfig struct {
 	pageSize int // 0: defaultPageSize
 
+	batches sync.Pool // *ingestBatch
+
 	mu        sync.Mutex
 	notBefore map[string]time.Time // PullAll: channels rate limited until then
 
@@ -303,18 +305,19 @@ func (ib *Inbox) ingestItems(ctx context.Context, items []cmkit.Mention, cp *Che
 			cp.At = b.now
 		}
 		if err := b.build(); err != nil {
+			b.release()
 			return 0, err
 		}
-		w := b.write()
-		if cp != nil {
-			w.Checkpoints = []Checkpoint{*cp}
-		} else if b.fresh+b.edits == 0 {
-			return b.done(ctx), nil // duplicates only: nothing to write
+		var err error
+		if cp != nil || b.fresh+b.edits > 0 { // else duplicates only: nothing to write
+			err = ib.store.Commit(ctx, b.write(cp))
 		}
-		err := ib.store.Commit(ctx, w)
 		if err == nil {
-			return b.done(ctx), nil
+			n := b.done(ctx)
+			b.release()
+			return n, nil
 		}
+		b.release()
 		if !errors.Is(err, cmkit.ErrConflict) {
 			return 0, err
 		}
@@ -391,24 +394,26 @@ func cloneOrNil[S ~[]E, E any](s S) S {
 	return slices.Clone(s)
 }
 
-// ingestBatch builds the Write of one ingest attempt in memory: every record
-// read or made once, by ID, so that several items of one page may touch
-// one conversation, or be one item twice.
+// ingestBatch builds the Write of one ingest attempt in memory: every
+// record read or made once, by ID, so that several items of one page may
+// touch one conversation, or be one item twice. Records live in the
+// Write's slices (and read, for messages read but not changed), whose
+// room for one record per item is made up front, so that pointers to them
+// stay valid while the batch grows: an item touches at most one
+// conversation, one message and one author record.
 type ingestBatch struct {
 	ib  *Inbox
 	ctx context.Context
 	j   *judgements
 	now time.Time
 
-	convs    map[uuid.UUID]*Conversation
-	convIDs  []uuid.UUID // in the order first touched
-	msgs     map[uuid.UUID]*Message
-	msgIDs   []uuid.UUID
-	refs     map[string]refState // keys looked up or bound
-	keys     []Key               // bound by this ingestBatch
-	authors  map[authorKey]*AuthorRecord
-	authorKs []authorKey
-	acts     []Activity
+	w        Write
+	convAt   map[uuid.UUID]int      // index in w.Conversations
+	msgs     map[uuid.UUID]*Message // in w.Messages or read
+	written  map[uuid.UUID]bool     // in w.Messages
+	read     []Message              // messages read and not (yet) changed
+	refs     map[string]refState    // keys looked up or bound
+	authorAt map[authorKey]int      // index in w.Authors
 	channels map[string]*registered
 
 	pending []pendingEvent // events to emit after the commit, in order
@@ -434,12 +439,44 @@ type pendingEvent struct {
 	text string
 }
 
+// newIngestBatch returns an empty batch for j, reusing the room of an
+// earlier one.
 func newIngestBatch(ib *Inbox, ctx context.Context, j *judgements) *ingestBatch {
+	b, _ := ib.ingest.batches.Get().(*ingestBatch)
+	if b == nil {
+		b = &ingestBatch{convAt: map[uuid.UUID]int{}, msgs: map[uuid.UUID]*Message{}, written: map[uuid.UUID]bool{},
+			refs: map[string]refState{}, authorAt: map[authorKey]int{}, channels: map[string]*registered{}}
+	}
+	b.reset(ib, ctx, j)
+	return b
+}
+
+// reset empties b for another attempt at j, keeping its room.
+func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	n := len(j.items)
-	return &ingestBatch{ib: ib, ctx: ctx, j: j, now: ib.now(),
-		convs: make(map[uuid.UUID]*Conversation, n), msgs: make(map[uuid.UUID]*Message, n),
-		refs: make(map[string]refState, 4*n), authors: make(map[authorKey]*AuthorRecord, n),
-		channels: map[string]*registered{}}
+	b.ib, b.ctx, b.j, b.now = ib, ctx, j, ib.now()
+	clear(b.w.Conversations[:cap(b.w.Conversations)]) // drop the references of the last batch
+	clear(b.w.Messages[:cap(b.w.Messages)])
+	clear(b.w.Authors[:cap(b.w.Authors)])
+	clear(b.read[:cap(b.read)])
+	b.w = Write{Conversations: slices.Grow(b.w.Conversations[:0], n), Messages: slices.Grow(b.w.Messages[:0], n),
+		Authors: slices.Grow(b.w.Authors[:0], n), Activities: b.w.Activities[:0], Keys: b.w.Keys[:0]}
+	b.read = slices.Grow(b.read[:0], n)
+	clear(b.convAt)
+	clear(b.msgs)
+	clear(b.written)
+	clear(b.refs)
+	clear(b.authorAt)
+	clear(b.channels)
+	b.pending, b.actions = b.pending[:0], b.actions[:0]
+	b.dups, b.fresh, b.edits, b.failed, b.err = 0, 0, 0, 0, nil
+}
+
+// release gives b's room back for another batch.
+func (b *ingestBatch) release() {
+	ib := b.ib
+	b.ib, b.ctx, b.j = nil, nil, nil
+	ib.ingest.batches.Put(b)
 }
 
 // build adds every item to the ingestBatch.
@@ -481,10 +518,8 @@ func (b *ingestBatch) add(i int) error {
 	}
 	t := b.j.of(b.ib, i)
 	c.Messages++
-	msg := &Message{ID: id, Conversation: c.ID, Seq: c.Messages, Direction: Inbound, Mention: *m,
-		Triage: *t, ReceivedAt: b.now}
-	b.msgs[id] = msg
-	b.msgIDs = append(b.msgIDs, id)
+	msg := b.addMessage(&Message{ID: id, Conversation: c.ID, Seq: c.Messages, Direction: Inbound, Mention: *m,
+		Triage: *t, ReceivedAt: b.now})
 	b.bind(key, Ref{Conversation: c.ID, Message: id})
 	b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
 	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
@@ -592,20 +627,24 @@ func (b *ingestBatch) known(i int, ref Ref) error {
 	return b.edit(i, msg)
 }
 
-// write assembles the Write of the ingestBatch.
-func (b *ingestBatch) write() Write {
-	w := Write{Conversations: make([]Conversation, 0, len(b.convIDs)), Messages: make([]Message, 0, len(b.msgIDs)),
-		Activities: b.acts, Keys: b.keys, Authors: make([]AuthorRecord, 0, len(b.authorKs))}
-	for _, id := range b.convIDs {
-		w.Conversations = append(w.Conversations, *b.convs[id])
-	}
-	for _, id := range b.msgIDs {
-		w.Messages = append(w.Messages, *b.msgs[id])
-	}
-	for _, k := range b.authorKs {
-		w.Authors = append(w.Authors, *b.authors[k])
+// write returns the Write of the batch; a checkpoint, when given, moves
+// with it.
+func (b *ingestBatch) write(cp *Checkpoint) Write {
+	w := b.w
+	w.Activities = clipNil(w.Activities)
+	w.Keys = clipNil(w.Keys)
+	if cp != nil {
+		w.Checkpoints = []Checkpoint{*cp}
 	}
 	return w
+}
+
+// clipNil returns s, or nil when it is empty.
+func clipNil[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 // done runs after the ingestBatch's commit: it counts, reports the events and
@@ -637,7 +676,7 @@ func (b *ingestBatch) done(ctx context.Context) int {
 
 // event makes the event of n from the records as committed.
 func (b *ingestBatch) event(n pendingEvent) InboxEvent {
-	c := *cloneConversation(b.convs[n.conv])
+	c := *cloneConversation(&b.w.Conversations[b.convAt[n.conv]])
 	c.Version++
 	e := InboxEvent{Kind: n.kind, At: b.now, Conversation: c, Text: n.text}
 	if m, ok := b.msgs[n.msg]; ok {
@@ -683,24 +722,30 @@ func (b *ingestBatch) lookup(key string) (refState, error) {
 // bind binds key to ref in the ingestBatch's write.
 func (b *ingestBatch) bind(key string, ref Ref) {
 	b.refs[key] = refState{ref: ref, bound: true}
-	b.keys = append(b.keys, Key{Name: key, Ref: ref})
+	b.w.Keys = append(b.w.Keys, Key{Name: key, Ref: ref})
 }
 
-// conv returns the ingestBatch's copy of a conversation, reading it once.
+// conv returns the batch's copy of a conversation, reading it once.
 func (b *ingestBatch) conv(id uuid.UUID) (*Conversation, error) {
-	if c, ok := b.convs[id]; ok {
-		return c, nil
+	if i, ok := b.convAt[id]; ok {
+		return &b.w.Conversations[i], nil
 	}
 	c, err := b.ib.store.Conversation(b.ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	b.convs[id] = &c
-	b.convIDs = append(b.convIDs, id)
-	return &c, nil
+	return b.addConv(c), nil
 }
 
-// message returns the ingestBatch's copy of a message, reading it once.
+// addConv adds a conversation to the batch's write.
+func (b *ingestBatch) addConv(c Conversation) *Conversation {
+	b.convAt[c.ID] = len(b.w.Conversations)
+	b.w.Conversations = append(b.w.Conversations, c)
+	return &b.w.Conversations[len(b.w.Conversations)-1]
+}
+
+// message returns the batch's copy of a message, reading it once; it is
+// written only when changed says so.
 func (b *ingestBatch) message(id uuid.UUID) (*Message, error) {
 	if m, ok := b.msgs[id]; ok {
 		return m, nil
@@ -709,15 +754,28 @@ func (b *ingestBatch) message(id uuid.UUID) (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.msgs[id] = &m
-	return &m, nil
+	b.read = append(b.read, m)
+	p := &b.read[len(b.read)-1]
+	b.msgs[id] = p
+	return p, nil
 }
 
-// changed marks a message read by message as changed, to be written.
-func (b *ingestBatch) changed(m *Message) {
-	if !slices.Contains(b.msgIDs, m.ID) {
-		b.msgIDs = append(b.msgIDs, m.ID)
+// addMessage adds a message to the batch's write.
+func (b *ingestBatch) addMessage(m *Message) *Message {
+	b.w.Messages = append(b.w.Messages, *m)
+	p := &b.w.Messages[len(b.w.Messages)-1]
+	b.msgs[m.ID] = p
+	b.written[m.ID] = true
+	return p
+}
+
+// changed returns the copy of a message read by message that the batch
+// writes.
+func (b *ingestBatch) changed(m *Message) *Message {
+	if b.written[m.ID] {
+		return m
 	}
+	return b.addMessage(m)
 }
 
 // activity appends an activity of the inbox itself; a failure to make
@@ -728,7 +786,7 @@ func (b *ingestBatch) activity(conv uuid.UUID, kind ActivityKind, text string) {
 		b.err = err
 		return
 	}
-	b.acts = append(b.acts, Activity{ID: id, Conversation: conv, At: b.now, Kind: kind, Text: text})
+	b.w.Activities = append(b.w.Activities, Activity{ID: id, Conversation: conv, At: b.now, Kind: kind, Text: text})
 }
 
 // person returns the person an author on a channel is.

@@ -270,8 +270,8 @@ func (f *faultyReader) ReadMentions(ctx context.Context, after cmkit.Cursor, lim
 	f.mu.Lock()
 	x, y, which := f.rng.Float64(), f.rng.Float64(), f.rng.IntN(3)
 	var old *igPage
-	if len(f.pages) > 0 {
-		old = &f.pages[f.rng.IntN(len(f.pages))]
+	if n := len(f.pages); n > 0 {
+		old = &f.pages[n-1-f.rng.IntN(min(n, 3))] // one of the last three
 	}
 	f.mu.Unlock()
 	if x < f.failRate {

@@ -25,7 +25,7 @@ const maxEvidence = 5
 // stored messages.
 func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) error {
 	k := authorKey{reg.info.Brand, person}
-	rec, ok := b.authors[k]
+	i, ok := b.authorAt[k]
 	if !ok {
 		r, err := b.ib.store.Author(b.ctx, k.brand, k.person)
 		switch {
@@ -35,10 +35,11 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) 
 		default:
 			return err
 		}
-		rec = &r
-		b.authors[k] = rec
-		b.authorKs = append(b.authorKs, k)
+		i = len(b.w.Authors)
+		b.authorAt[k] = i
+		b.w.Authors = append(b.w.Authors, r)
 	}
+	rec := &b.w.Authors[i]
 	m := &msg.Mention
 	if old != nil {
 		share(rec, old, -1)
