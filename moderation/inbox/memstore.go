@@ -30,6 +30,32 @@ type MemoryStore struct {
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
 	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
+
+	seen checkScratch // Commit's working space, under mu
+}
+
+// checkScratch is the working space of check, kept between commits so
+// that checking a write allocates nothing in the steady state.
+type checkScratch struct {
+	convs, msgs map[uuid.UUID]bool
+	bound       map[string]Ref
+	people      map[authorKey]bool
+}
+
+// reset empties the scratch maps, dropping those a big write made big.
+func (c *checkScratch) reset() {
+	c.convs = resetMap(c.convs)
+	c.msgs = resetMap(c.msgs)
+	c.bound = resetMap(c.bound)
+	c.people = resetMap(c.people)
+}
+
+func resetMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil || len(m) > 4096 {
+		return map[K]V{}
+	}
+	clear(m)
+	return m
 }
 
 type authorKey struct{ brand, person string }
@@ -64,27 +90,39 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 	if err := s.check(&w); err != nil {
 		return err
 	}
+	// Records are updated in place (readers copy them under the lock), so
+	// that an update does not leave the old record to the collector.
 	for i := range w.Conversations {
-		c := cloneConversation(&w.Conversations[i])
-		if old, ok := s.convs[c.ID]; ok {
-			s.unindex(old)
+		in := &w.Conversations[i]
+		c, ok := s.convs[in.ID]
+		if ok {
+			s.unindex(c)
 		} else {
-			at, _ := slices.BinarySearchFunc(s.order, c.ID, compareID)
-			s.order = slices.Insert(s.order, at, c.ID)
+			at, _ := slices.BinarySearchFunc(s.order, in.ID, compareID)
+			s.order = slices.Insert(s.order, at, in.ID)
+			c = new(Conversation)
+			s.convs[in.ID] = c
 		}
+		*c = copyConversation(in)
 		c.Version++
-		s.convs[c.ID] = c
 		s.index(c)
 	}
 	for i := range w.Messages {
-		m := cloneMessage(&w.Messages[i])
-		if _, ok := s.msgs[m.ID]; !ok {
-			ids := s.convMsgs[m.Conversation]
-			at, _ := slices.BinarySearchFunc(ids, m.Seq, func(id uuid.UUID, seq int) int { return s.msgs[id].Seq - seq })
-			s.convMsgs[m.Conversation] = slices.Insert(ids, at, m.ID)
+		in := &w.Messages[i]
+		m, ok := s.msgs[in.ID]
+		if !ok {
+			ids := s.convMsgs[in.Conversation]
+			if n := len(ids); n == 0 || s.msgs[ids[n-1]].Seq < in.Seq {
+				s.convMsgs[in.Conversation] = append(ids, in.ID) // the usual case: the next message
+			} else {
+				at, _ := slices.BinarySearchFunc(ids, in.Seq, func(id uuid.UUID, seq int) int { return s.msgs[id].Seq - seq })
+				s.convMsgs[in.Conversation] = slices.Insert(ids, at, in.ID)
+			}
+			m = new(Message)
+			s.msgs[in.ID] = m
 		}
+		*m = copyMessage(in)
 		m.Version++
-		s.msgs[m.ID] = m
 	}
 	for _, a := range w.Activities {
 		s.acts[a.Conversation] = append(s.acts[a.Conversation], a)
@@ -103,9 +141,15 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 		s.agents[a.Member] = &a
 	}
 	for i := range w.Authors {
-		a := cloneAuthor(&w.Authors[i])
+		in := &w.Authors[i]
+		k := authorKey{in.Brand, in.Person}
+		a, ok := s.authors[k]
+		if !ok {
+			a = new(AuthorRecord)
+			s.authors[k] = a
+		}
+		*a = copyAuthor(in)
 		a.Version++
-		s.authors[authorKey{a.Brand, a.Person}] = a
 	}
 	return nil
 }
@@ -113,8 +157,10 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 // check validates w against the stored versions without changing
 // anything.
 func (s *MemoryStore) check(w *Write) error {
-	convs := make(map[uuid.UUID]bool, len(w.Conversations))
-	for i, c := range w.Conversations {
+	s.seen.reset()
+	convs := s.seen.convs
+	for i := range w.Conversations {
+		c := &w.Conversations[i]
 		if c.ID == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "required", "no ID")
 		}
@@ -122,39 +168,40 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
 		convs[c.ID] = true
-		if err := versionCheck("conversation "+c.ID.String(), c.Version, s.convs[c.ID]); err != nil {
-			return err
+		if have, ok := versionOf(c.Version, s.convs[c.ID]); !ok {
+			return versionErr("conversation "+c.ID.String(), c.Version, have)
 		}
 	}
 	known := func(id uuid.UUID) bool { _, ok := s.convs[id]; return ok || convs[id] }
-	msgs := make(map[uuid.UUID]bool, len(w.Messages))
-	for i, m := range w.Messages {
-		field := fmt.Sprintf("Messages[%d]", i)
+	msgs := s.seen.msgs
+	for i := range w.Messages {
+		m := &w.Messages[i]
+		field := func() string { return fmt.Sprintf("Messages[%d]", i) }
 		switch {
 		case m.ID == uuid.Nil:
-			return cmkit.Invalid(field+".ID", "required", "no ID")
+			return cmkit.Invalid(field()+".ID", "required", "no ID")
 		case msgs[m.ID]:
-			return cmkit.Invalid(field+".ID", "unique", "%s twice in one write", m.ID)
+			return cmkit.Invalid(field()+".ID", "unique", "%s twice in one write", m.ID)
 		case !known(m.Conversation):
-			return cmkit.Invalid(field+".Conversation", "exists", "no conversation %s", m.Conversation)
+			return cmkit.Invalid(field()+".Conversation", "exists", "no conversation %s", m.Conversation)
 		case m.Seq < 1:
-			return cmkit.Invalid(field+".Seq", "range", "%d is below 1", m.Seq)
+			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
 		old := s.msgs[m.ID]
-		if err := versionCheck("message "+m.ID.String(), m.Version, old); err != nil {
-			return err
+		if have, ok := versionOf(m.Version, old); !ok {
+			return versionErr("message "+m.ID.String(), m.Version, have)
 		}
 		if old != nil && (old.Conversation != m.Conversation || old.Seq != m.Seq) {
-			return cmkit.Invalid(field, "immutable", "a message keeps its conversation and Seq")
+			return cmkit.Invalid(field(), "immutable", "a message keeps its conversation and Seq")
 		}
 	}
-	for i, a := range w.Activities {
-		if a.ID == uuid.Nil || !known(a.Conversation) {
+	for i := range w.Activities {
+		if a := &w.Activities[i]; a.ID == uuid.Nil || !known(a.Conversation) {
 			return cmkit.Invalid(fmt.Sprintf("Activities[%d]", i), "required", "an activity needs an ID and a known conversation")
 		}
 	}
-	bound := make(map[string]Ref, len(w.Keys))
+	bound := s.seen.bound
 	for i, k := range w.Keys {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
@@ -187,19 +234,20 @@ func (s *MemoryStore) check(w *Write) error {
 		if a.Capacity < 0 {
 			return cmkit.Invalid(fmt.Sprintf("Agents[%d].Capacity", i), "range", "%d is below 0", a.Capacity)
 		}
-		if err := versionCheck("agent "+a.Member, a.Version, s.agents[a.Member]); err != nil {
-			return err
+		if have, ok := versionOf(a.Version, s.agents[a.Member]); !ok {
+			return versionErr("agent "+a.Member, a.Version, have)
 		}
 	}
-	people := make(map[authorKey]bool, len(w.Authors))
-	for i, a := range w.Authors {
+	people := s.seen.people
+	for i := range w.Authors {
+		a := &w.Authors[i]
 		k := authorKey{a.Brand, a.Person}
 		if a.Person == "" || people[k] {
 			return cmkit.Invalid(fmt.Sprintf("Authors[%d].Person", i), "required", "an author record needs a person, once per write")
 		}
 		people[k] = true
-		if err := versionCheck("author "+a.Person, a.Version, s.authors[k]); err != nil {
-			return err
+		if have, ok := versionOf(a.Version, s.authors[k]); !ok {
+			return versionErr("author "+a.Person, a.Version, have)
 		}
 	}
 	return nil
@@ -210,8 +258,9 @@ type versioned interface {
 	*Conversation | *Message | *Agent | *AuthorRecord
 }
 
-func versionCheck[T versioned](what string, read uint64, stored T) error {
-	var have uint64
+// versionOf returns the version stored (0 when none) and whether it is
+// the version read.
+func versionOf[T versioned](read uint64, stored T) (have uint64, ok bool) {
 	if stored != nil {
 		switch r := any(stored).(type) {
 		case *Conversation:
@@ -224,13 +273,16 @@ func versionCheck[T versioned](what string, read uint64, stored T) error {
 			have = r.Version
 		}
 	}
-	if read != have {
-		if have == 0 {
-			return notFound("%s does not exist (the write read version %d)", what, read)
-		}
-		return conflict("%s is at version %d, not %d", what, have, read)
+	return have, read == have
+}
+
+// versionErr is the error of a write that read version read of what,
+// stored at version have.
+func versionErr(what string, read, have uint64) error {
+	if have == 0 {
+		return notFound("%s does not exist (the write read version %d)", what, read)
 	}
-	return nil
+	return conflict("%s is at version %d, not %d", what, have, read)
 }
 
 func compareID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
@@ -288,6 +340,17 @@ func (k noKey) Error() string { return notFound("no key %q", string(k)).Error() 
 
 // Unwrap returns cmkit.ErrNotFound.
 func (noKey) Unwrap() error { return cmkit.ErrNotFound }
+
+// noAuthor is the error of an Author that finds nothing (a new author,
+// while ingesting), formatted only when read.
+type noAuthor authorKey
+
+func (k noAuthor) Error() string {
+	return notFound("no author %q of brand %q", k.person, k.brand).Error()
+}
+
+// Unwrap returns cmkit.ErrNotFound.
+func (noAuthor) Unwrap() error { return cmkit.ErrNotFound }
 
 // Message returns a copy of the message with the given ID.
 func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error) {
@@ -461,7 +524,7 @@ func (s *MemoryStore) Author(ctx context.Context, brand, person string) (AuthorR
 	defer s.mu.RUnlock()
 	a, ok := s.authors[authorKey{brand, person}]
 	if !ok {
-		return AuthorRecord{}, notFound("no author %q of brand %q", person, brand)
+		return AuthorRecord{}, noAuthor{brand, person}
 	}
 	return copyAuthor(a), nil
 }
@@ -529,12 +592,7 @@ func cloneTriage(t Triage) Triage {
 	return t
 }
 
-func cloneAuthor(a *AuthorRecord) *AuthorRecord {
-	d := copyAuthor(a)
-	return &d
-}
-
-// copyAuthor is cloneAuthor returning a value.
+// copyAuthor returns a copy of a that shares nothing with it.
 func copyAuthor(a *AuthorRecord) AuthorRecord {
 	d := *a
 	d.Languages = maps.Clone(a.Languages)
