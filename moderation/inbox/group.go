@@ -1,8 +1,6 @@
 package inbox
 
 import (
-	"github.com/google/uuid"
-
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/roles"
 )
@@ -143,7 +141,7 @@ func (b *ingestBatch) join(key string, kind ConversationKind, m *cmkit.Mention, 
 
 // create starts a conversation for m, keyed key.
 func (b *ingestBatch) create(key string, kind ConversationKind, m *cmkit.Mention, reg *registered, person string) (*Conversation, error) {
-	id, err := uuid.NewV7()
+	id, err := b.ib.mintID()
 	if err != nil {
 		return nil, err
 	}

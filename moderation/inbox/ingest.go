@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -22,6 +23,7 @@ type ingestConfig struct {
 	pageSize int // 0: defaultPageSize
 
 	batches sync.Pool // *ingestBatch
+	ids     idSource
 
 	mu        sync.Mutex
 	notBefore map[string]time.Time // PullAll: channels rate limited until then
@@ -394,6 +396,41 @@ func cloneOrNil[S ~[]E, E any](s S) S {
 	return slices.Clone(s)
 }
 
+// idSource makes the IDs of what ingest stores: uuid v7, their random
+// bits read from crypto/rand a few kilobytes at a time rather than with
+// one system call per ID.
+type idSource struct {
+	mu  sync.Mutex
+	buf [4096]byte
+	n   int // unread bytes at the end of buf
+}
+
+// newID returns a new uuid v7.
+func (s *idSource) newID() (uuid.UUID, error) {
+	return uuid.NewV7FromReader(s)
+}
+
+// Read fills p from the buffer, refilling it from crypto/rand.
+func (s *idSource) Read(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(p) > len(s.buf) {
+		return rand.Read(p)
+	}
+	if s.n < len(p) {
+		if _, err := rand.Read(s.buf[:]); err != nil {
+			return 0, err
+		}
+		s.n = len(s.buf)
+	}
+	copy(p, s.buf[len(s.buf)-s.n:])
+	s.n -= len(p)
+	return len(p), nil
+}
+
+// mintID returns a new uuid v7 for a record of the inbox.
+func (ib *Inbox) mintID() (uuid.UUID, error) { return ib.ingest.ids.newID() }
+
 // ingestBatch builds the Write of one ingest attempt in memory: every
 // record read or made once, by ID, so that several items of one page may
 // touch one conversation, or be one item twice. Records live in the
@@ -416,8 +453,8 @@ type ingestBatch struct {
 	authorAt map[authorKey]int      // index in w.Authors
 	channels map[string]*registered
 
-	pending []pendingEvent // events to emit after the commit, in order
-	actions []uuid.UUID    // messages whose platform action to try after the commit
+	pending []pendingEvent  // events to emit after the commit, in order
+	actions []plannedAction // platform actions to try after the commit
 	dups    int
 	fresh   int
 	edits   int
@@ -512,7 +549,7 @@ func (b *ingestBatch) add(i int) error {
 	if err != nil {
 		return err
 	}
-	id, err := uuid.NewV7()
+	id, err := b.ib.mintID()
 	if err != nil {
 		return err
 	}
@@ -664,12 +701,19 @@ func (b *ingestBatch) done(ctx context.Context) int {
 			b.ib.emit(b.event(n))
 		}
 	}
-	for _, id := range b.actions {
-		msg := b.msgs[id]
-		if msg.Action.Delivery != DeliverySending {
+	for _, p := range b.actions {
+		msg := *b.msgs[p.msg]
+		if !pendingAction(&msg) {
 			continue
 		}
-		b.ib.runAction(ctx, id, msg.Action.Attempts)
+		msg.Version++ // as committed
+		var alone *Conversation
+		if p.alone {
+			c := b.w.Conversations[b.convAt[msg.Conversation]]
+			c.Version++
+			alone = &c
+		}
+		_, _ = b.ib.callAndSettle(ctx, msg, alone)
 	}
 	return b.fresh + b.edits
 }
@@ -781,7 +825,7 @@ func (b *ingestBatch) changed(m *Message) *Message {
 // activity appends an activity of the inbox itself; a failure to make
 // its ID fails the ingestBatch (see build).
 func (b *ingestBatch) activity(conv uuid.UUID, kind ActivityKind, text string) {
-	id, err := uuid.NewV7()
+	id, err := b.ib.mintID()
 	if err != nil {
 		b.err = err
 		return

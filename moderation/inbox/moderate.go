@@ -80,9 +80,24 @@ func (b *ingestBatch) plan(c *Conversation, msg *Message, reg *registered) {
 		return
 	}
 	msg.Action = ModAction{Do: do, Delivery: DeliverySending, Attempts: 1, NextAt: b.now.Add(actionDelay(1))}
+	b.actions = append(b.actions, plannedAction{msg: msg.ID, alone: c.ActionDue.IsZero()})
+	for i := range b.actions[:len(b.actions)-1] {
+		if p := &b.actions[i]; b.msgs[p.msg].Conversation == c.ID {
+			p.alone = false
+			b.actions[len(b.actions)-1].alone = false
+		}
+	}
 	c.ActionDue = earliest(c.ActionDue, msg.Action.NextAt)
 	b.activity(c.ID, ActivityModerate, what)
-	b.actions = append(b.actions, msg.ID)
+}
+
+// plannedAction is a platform action an ingest batch wrote, to try after
+// its commit.
+type plannedAction struct {
+	msg uuid.UUID
+	// alone: no other action of its conversation was pending, before or
+	// in the batch (see settle).
+	alone bool
 }
 
 // earliest returns the earlier of two times, a zero one being none.
@@ -174,7 +189,7 @@ func (ib *Inbox) claimAction(ctx context.Context, id uuid.UUID, now time.Time) (
 			return 0, nil
 		}
 		if a.Attempts >= maxActionAttempts {
-			_, err := ib.settle(ctx, id, a.Attempts, cmkit.Errorf(cmkit.ErrPermanent, "inbox: no outcome after %d attempts", a.Attempts))
+			_, err := ib.settle(ctx, msg, nil, cmkit.Errorf(cmkit.ErrPermanent, "inbox: no outcome after %d attempts", a.Attempts))
 			return 0, err
 		}
 		a.Attempts++
@@ -205,13 +220,19 @@ func (ib *Inbox) runAction(ctx context.Context, id uuid.UUID, attempts int) (Mes
 	if !pendingAction(&msg) || msg.Action.Attempts != attempts {
 		return msg, nil // another attempt took it over
 	}
+	return ib.callAndSettle(ctx, msg, nil)
+}
+
+// callAndSettle makes the call of msg's pending action (msg as stored) and
+// stores its outcome (see settle; alone is as settle's).
+func (ib *Inbox) callAndSettle(ctx context.Context, msg Message, alone *Conversation) (Message, error) {
 	callErr := ib.callAction(ctx, &msg)
 	if callErr != nil && ctx.Err() != nil {
 		// The call may or may not have been made; the claim's NextAt
 		// retries it.
 		return msg, callErr
 	}
-	return ib.settle(ctx, id, attempts, callErr)
+	return ib.settle(ctx, msg, alone, callErr)
 }
 
 // callAction calls the platform for m's action.
@@ -241,16 +262,30 @@ func (ib *Inbox) callAction(ctx context.Context, m *Message) error {
 	return cmkit.Invalid("action.do", "unknown", "no moderation action %q", m.Action.Do)
 }
 
-// settle stores the outcome of attempt attempts of message id's action:
-// sent; failed for good (a permanent failure, or the attempts ran out); or
-// still pending, retried after the backoff or the wait a rate limit asked
-// for. It reports the outcome after the commit and returns the message as
-// stored, with the platform's error when the action failed for good.
-func (ib *Inbox) settle(ctx context.Context, id uuid.UUID, attempts int, callErr error) (Message, error) {
+// settle stores the outcome of the attempt of read's action (read as
+// stored when the attempt began): sent; failed for good (a permanent
+// failure, or the attempts ran out); or still pending, retried after the
+// backoff or the wait a rate limit asked for. It reports the outcome after
+// the commit and returns the message as stored, with the platform's error
+// when the action failed for good.
+//
+// alone, when not nil, is the message's conversation as stored with the
+// action, when it was the conversation's only pending one: then the
+// outcome is first written over read and alone without reading them
+// again (the commit conflicts if either changed since), and ActionDue
+// needs no look at the other messages.
+func (ib *Inbox) settle(ctx context.Context, read Message, alone *Conversation, callErr error) (Message, error) {
+	id, attempts := read.ID, read.Action.Attempts
 	for range maxIngestAttempts {
-		msg, c, err := ib.messageAndConversation(ctx, id)
-		if err != nil {
-			return Message{}, err
+		var msg Message
+		var c Conversation
+		if alone != nil {
+			msg, c = read, *alone
+		} else {
+			var err error
+			if msg, c, err = ib.messageAndConversation(ctx, id); err != nil {
+				return Message{}, err
+			}
 		}
 		a := &msg.Action
 		if !pendingAction(&msg) || a.Attempts != attempts {
@@ -276,21 +311,24 @@ func (ib *Inbox) settle(ctx context.Context, id uuid.UUID, attempts int, callErr
 			}
 			a.NextAt, a.LastError = now.Add(wait), callErr.Error()
 		}
-		if err := ib.refreshActionDue(ctx, &c, &msg); err != nil {
+		if alone != nil {
+			c.ActionDue = a.NextAt
+		} else if err := ib.refreshActionDue(ctx, &c, &msg); err != nil {
 			return Message{}, err
 		}
 		var acts []Activity
 		if kind != "" {
 			c.UpdatedAt = now
-			aid, err := uuid.NewV7()
+			aid, err := ib.mintID()
 			if err != nil {
 				return Message{}, err
 			}
 			acts = []Activity{{ID: aid, Conversation: c.ID, At: now, By: a.By, Kind: ActivityModerate, Text: text}}
 		}
 		w := Write{Conversations: []Conversation{c}, Messages: []Message{msg}, Activities: acts}
-		err = ib.store.Commit(ctx, w)
+		err := ib.store.Commit(ctx, w)
 		if errors.Is(err, cmkit.ErrConflict) {
+			alone = nil
 			continue
 		}
 		if err != nil {
@@ -461,7 +499,7 @@ func (ib *Inbox) memberAction(ctx context.Context, id uuid.UUID, do string, perm
 			return Message{}, err
 		}
 		c.UpdatedAt = now
-		aid, err := uuid.NewV7()
+		aid, err := ib.mintID()
 		if err != nil {
 			return Message{}, err
 		}
@@ -480,7 +518,8 @@ func (ib *Inbox) memberAction(ctx context.Context, id uuid.UUID, do string, perm
 				ib.log.Warn("inbox: audit log", "error", err)
 			}
 		}
-		return ib.runAction(ctx, id, 1)
+		msg.Version++
+		return ib.callAndSettle(ctx, msg, nil)
 	}
 	return Message{}, fmt.Errorf("inbox: %s message %s: %w", do, id, cmkit.ErrConflict)
 }
