@@ -558,7 +558,9 @@ func (b *ingestBatch) add(i int) error {
 	msg := b.addMessage(&Message{ID: id, Conversation: c.ID, Seq: c.Messages, Direction: Inbound, Mention: *m,
 		Triage: *t, ReceivedAt: b.now})
 	b.bind(key, Ref{Conversation: c.ID, Message: id})
-	b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
+	if created {
+		b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
+	}
 	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
 	b.arrived(c, msg, person, created)
 	b.judged(c, msg, reg, created)
