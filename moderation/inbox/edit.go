@@ -8,7 +8,8 @@ import "strconv"
 // as it would for a new message, except what only arrivals change (the
 // count, the times owed, reopening). An edit that turns clean text into
 // abuse is hidden or deleted like a new item; a conversation whose only
-// message it is becomes Hidden.
+// message it is becomes Hidden. The item's author stays the one first
+// stored.
 func (b *ingestBatch) edit(i int, msg *Message) error {
 	m := &b.j.items[i]
 	reg := b.channel(m.ChannelID) // add checked it is registered
@@ -21,6 +22,11 @@ func (b *ingestBatch) edit(i int, msg *Message) error {
 	msg = b.changed(msg)
 	msg.Edits = append(msg.Edits, Edit{Text: msg.Mention.Text, EditedAt: msg.Mention.EditedAt, Triage: msg.Triage})
 	msg.Mention = *m
+	if m.Author.ID != old.Mention.Author.ID {
+		// An edit does not change who wrote the item (a platform never
+		// does; a forged delivery must not move the blame).
+		msg.Mention.Author = old.Mention.Author
+	}
 	msg.Triage = *b.j.of(b.ib, i)
 	t := &msg.Triage
 	if msg.Seq == c.Messages {

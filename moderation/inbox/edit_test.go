@@ -128,3 +128,22 @@ func TestAnEditOfAHiddenMessageActsOnce(t *testing.T) {
 	assert.Equal(t, 1, m.Action.Attempts)
 	assert.Equal(t, uint64(1), env.ib.IngestCounts().ActionsSent)
 }
+
+// Regression (found by FuzzIngest): a delivery of a known item with a
+// later EditedAt and another author moved the message to the other
+// author without moving its count, and the author records no longer
+// matched the messages.
+func TestRegressionAnEditKeepsTheAuthor(t *testing.T) {
+	env := newIngestEnv(t)
+	orig := igMention(igES, "1", cmkit.KindComment, "ann", "hello")
+	forged := igEdited(orig, "I hate you all, idiots", time.Minute)
+	forged.Author = cmkit.Author{ID: "bob", Handle: "bob"}
+	env.push(orig, forged)
+	m, c := env.item(igES, "1")
+	assert.Equal(t, "ann", m.Mention.Author.ID)
+	assert.Equal(t, "I hate you all, idiots", m.Mention.Text)
+	assert.Equal(t, igES+"/ann", c.Person)
+	_, err := env.mem.Author(env.ctx, "acme", igES+"/bob")
+	assert.ErrorIs(t, err, cmkit.ErrNotFound)
+	igCheckStore(t, env.mem, igPerson)
+}

@@ -1,6 +1,8 @@
 package inbox_test
 
 import (
+	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -316,4 +318,58 @@ func TestRegressionAParentKeyBoundElsewhereIsLeftAlone(t *testing.T) {
 	env.push(igMention(igES, "p", cmkit.KindComment, "dan", "the parent"))
 	assert.Equal(t, [][]string{{"a", "p"}, {"b", "c"}}, igPartition(env), "the parent joins the reply that bound it")
 	igCheckStore(t, env.mem, igPerson)
+}
+
+// FuzzIngest pushes mentions made from the input (a few IDs, kinds,
+// parents, threads, channels, edit times and texts, in batches) and checks
+// that the stored inbox keeps its invariants and holds each item once, at
+// its latest version.
+func FuzzIngest(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
+	f.Add([]byte{7, 7, 7, 7, 255, 0, 3, 129, 64, 32, 16, 8, 4, 2, 1, 0, 99, 42})
+	f.Add([]byte("reply before parent, siblings, comments, DMs and edits"))
+	env := newIngestEnv(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 600 {
+			return
+		}
+		store := inbox.NewMemoryStore()
+		ib, err := inbox.New(store, inbox.WithTeam(env.dir), inbox.WithEngine(env.engine), inbox.WithClock(env.clock),
+			inbox.WithChannels(env.chans...), inbox.WithLogger(slog.New(slog.DiscardHandler)))
+		require.NoError(t, err)
+		kinds := []cmkit.MentionKind{cmkit.KindComment, cmkit.KindReply, cmkit.KindMention, cmkit.KindDirectMessage, cmkit.KindReview}
+		ids := []string{"a", "b", "c", "d", "e", "f", "g", "post"}
+		latest := map[string]cmkit.Mention{}
+		var batch []cmkit.Mention
+		for i := 0; i+4 <= len(data); i += 4 {
+			x, y, z, w := data[i], data[i+1], data[i+2], data[i+3]
+			ch := []string{igES, igPL}[x>>7]
+			m := igMention(ch, ids[x&7], kinds[int(x>>3&7)%len(kinds)], fmt.Sprint("u", y&3), igTexts[int(w)%len(igTexts)])
+			if y&4 != 0 {
+				m.InReplyTo = ids[y>>3&7]
+			}
+			if y&64 != 0 {
+				m.ThreadID = ids[z&7]
+			}
+			if z&8 != 0 {
+				m.EditedAt = ingestT0.Add(time.Duration(z>>4) * time.Minute)
+			}
+			m.Reactions = int64(w & 15)
+			batch = append(batch, m)
+			k := ch + "/" + m.ID
+			if old, ok := latest[k]; !ok || m.EditedAt.After(old.EditedAt) {
+				latest[k] = m
+			}
+			if z&128 != 0 || i+8 > len(data) {
+				require.NoError(t, ib.Push(env.ctx, batch...))
+				batch = batch[:0]
+			}
+		}
+		stored := igCheckStore(t, store, igPerson)
+		require.Len(t, stored, len(latest))
+		for k, m := range latest {
+			require.Equal(t, m.Text, stored[k].Mention.Text, "item %s", k)
+			require.True(t, m.EditedAt.Equal(stored[k].Mention.EditedAt), "item %s", k)
+		}
+	})
 }
