@@ -44,51 +44,8 @@ func (b *ingestBatch) edit(i int, msg *Message) error {
 	if err := b.credit(reg, person, msg, &old); err != nil {
 		return err
 	}
-	b.activity(c.ID, ActivityEdited, "message "+strconv.Itoa(msg.Seq)+" edited; the rules now say: "+verdictSummary(t))
+	b.activity(c.ID, ActivityEdited, "message "+strconv.Itoa(msg.Seq)+" edited, judged again ("+firedRules(t)+")")
 	b.edits++
 	b.pending = append(b.pending, pendingEvent{kind: EventEdited, conv: c.ID, msg: msg.ID})
 	return nil
-}
-
-// verdictSummary describes a triage's actions in one line, like
-// moderation.Verdict.Summary.
-func verdictSummary(t *Triage) string {
-	s := ""
-	add := func(w string) {
-		if s != "" {
-			s += " "
-		}
-		s += w
-	}
-	if t.Hide {
-		add("hide")
-	}
-	if t.Delete {
-		add("delete")
-	}
-	if t.Hold {
-		add("hold")
-	}
-	for _, f := range t.Flags {
-		add("flag=" + f)
-	}
-	if t.Priority != 0 {
-		add("priority=" + strconv.Itoa(t.Priority))
-	}
-	if t.Queue != "" {
-		add("queue=" + t.Queue)
-	}
-	if t.Support {
-		add("support")
-	}
-	if t.OpinionLeader {
-		add("opinion-leader")
-	}
-	if t.Crisis {
-		add("crisis")
-	}
-	if s == "" {
-		return "none"
-	}
-	return s
 }

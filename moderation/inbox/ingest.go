@@ -17,8 +17,9 @@ import (
 	"github.com/cmkit/cmkit/moderation"
 )
 
-// ingestConfig holds the settings of ingest (pull and push), grouping,
-// edits, author records and opinion leaders.
+// ingestConfig holds the settings and the working state of ingest (pull
+// and push), grouping, edits, moderation actions, author records and
+// opinion leaders.
 type ingestConfig struct {
 	pageSize int // 0: defaultPageSize
 
@@ -865,7 +866,7 @@ func authorLabel(a *cmkit.Author) string {
 // firedRules lists the rules that fired, for activity texts.
 func firedRules(t *Triage) string {
 	if len(t.Rules) == 0 {
-		return "a rule"
+		return "no rule fired"
 	}
 	s := "rule " + t.Rules[0].Rule
 	for _, r := range t.Rules[1:] {

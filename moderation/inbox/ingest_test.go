@@ -351,3 +351,28 @@ func TestConcurrentPullersAndPushersStoreEachItemOnce(t *testing.T) {
 	items := igCheckStore(t, env.mem, igPerson)
 	assert.Len(t, items, len(feed))
 }
+
+func TestPullAllReadsAtMostAHundredPagesPerChannel(t *testing.T) {
+	env := newIngestEnv(t, inbox.WithPageSize(1))
+	var feed []cmkit.Mention
+	for i := range 150 {
+		feed = append(feed, igMention(igES, fmt.Sprint(i), cmkit.KindComment, "ann", "hi"))
+	}
+	_, err := env.fakes[igES].Feed(feed...)
+	require.NoError(t, err)
+	n, err := env.ib.PullAll(env.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 100, n)
+	n, err = env.ib.PullAll(env.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 50, n, "the next call goes on")
+}
+
+func TestWithPageSizeRefusesSizesOutOfRange(t *testing.T) {
+	for _, n := range []int{0, -1, 1001} {
+		_, err := inbox.New(inbox.NewMemoryStore(), inbox.WithPageSize(n))
+		var ve *cmkit.ValidationError
+		require.ErrorAs(t, err, &ve, "%d", n)
+		assert.Equal(t, "WithPageSize", ve.Field)
+	}
+}

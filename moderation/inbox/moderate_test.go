@@ -67,18 +67,6 @@ func (a *igActor) calls() (hides, deletes int) {
 	return a.hides, a.deletes
 }
 
-// igReadDelete is a channel that reads and deletes, and cannot hide.
-type igReadDelete struct{ a *igActor }
-
-func (c igReadDelete) Info() cmkit.ChannelInfo { return c.a.Info() }
-func (c igReadDelete) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
-	return c.a.Publish(ctx, p)
-}
-func (c igReadDelete) ReadMentions(ctx context.Context, after cmkit.Cursor, n int) (cmkit.MentionPage, error) {
-	return c.a.ReadMentions(ctx, after, n)
-}
-func (c igReadDelete) Delete(ctx context.Context, id string) error { return c.a.Delete(ctx, id) }
-
 // igReadOnly reads and can neither hide nor delete.
 type igReadOnly struct{ a *igActor }
 
@@ -89,6 +77,11 @@ func (c igReadOnly) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, e
 func (c igReadOnly) ReadMentions(ctx context.Context, after cmkit.Cursor, n int) (cmkit.MentionPage, error) {
 	return c.a.ReadMentions(ctx, after, n)
 }
+
+// igReadDelete is a channel that reads and deletes, and cannot hide.
+type igReadDelete struct{ igReadOnly }
+
+func (c igReadDelete) Delete(ctx context.Context, id string) error { return c.a.Delete(ctx, id) }
 
 // withActor replaces the Spanish channel by an igActor over its fake
 // (wrapped by wrap, when given) and restarts the inbox.
@@ -164,7 +157,7 @@ func TestTheRulesHideAndDeleteOnThePlatform(t *testing.T) {
 
 func TestHidingFallsBackToDeletingOnlyWhenTheRulesAllowIt(t *testing.T) {
 	env := newIngestEnv(t)
-	a := env.withActor(func(a *igActor) cmkit.Channel { return igReadDelete{a} })
+	a := env.withActor(func(a *igActor) cmkit.Channel { return igReadDelete{igReadOnly{a}} })
 	env.feedPull(igMention(igES, "1", cmkit.KindComment, "troll", "you idiots"),
 		igMention(igES, "2", cmkit.KindComment, "troll", "idiots, click here"))
 	m1, c1 := env.item(igES, "1")
@@ -447,7 +440,7 @@ func TestMemberActionsRefuseWhatTheyCannotDo(t *testing.T) {
 	_, err = env.ib.Delete(env.as("sam"), out.ID)
 	require.ErrorIs(t, err, cmkit.ErrInvalid, "the team's own answers are not moderated here")
 
-	env.withActor(func(a *igActor) cmkit.Channel { return igReadDelete{a} })
+	env.withActor(func(a *igActor) cmkit.Channel { return igReadDelete{igReadOnly{a}} })
 	_, err = env.ib.Hide(env.as("sam"), m.ID, true)
 	require.ErrorIs(t, err, cmkit.ErrUnsupported)
 	assert.True(t, strings.Contains(err.Error(), "hide"))
@@ -474,4 +467,60 @@ func TestAMemberActionThePlatformRefusesIsAnError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	assert.True(t, env.fakes[igES].Hidden("1"))
+}
+
+func TestModerateRepairsAStaleActionDue(t *testing.T) {
+	env := newIngestEnv(t)
+	env.feedPull(igMention(igES, "1", cmkit.KindComment, "ann", "hello"))
+	_, c := env.item(igES, "1")
+	c.ActionDue = ingestT0.Add(-time.Minute) // as a broken writer might leave it
+	require.NoError(t, env.mem.Commit(env.ctx, inbox.Write{Conversations: []inbox.Conversation{c}}))
+	n, err := env.ib.Moderate(env.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	_, c = env.item(igES, "1")
+	assert.True(t, c.ActionDue.IsZero(), "Moderate does not come back to it")
+	igCheckStore(t, env.mem, igPerson)
+}
+
+func TestEventsComeAfterTheirCommit(t *testing.T) {
+	env := newIngestEnv(t)
+	var checked int
+	env.restart(inbox.WithHook(func(e inbox.InboxEvent) {
+		c, err := env.mem.Conversation(env.ctx, e.Conversation.ID)
+		require.NoError(t, err)
+		m, err := env.mem.Message(env.ctx, e.Message.ID)
+		require.NoError(t, err)
+		if e.Kind == inbox.EventIngested && c.Version == e.Conversation.Version {
+			assert.Equal(t, c, e.Conversation, "the event shows the conversation as stored")
+		}
+		assert.LessOrEqual(t, e.Conversation.Version, c.Version)
+		assert.LessOrEqual(t, e.Message.Version, m.Version)
+		checked++
+	}))
+	env.feedPull(igMention(igES, "1", cmkit.KindComment, "ann", "hello"), igMention(igES, "2", cmkit.KindComment, "bob", "idiots"),
+		igReply(igES, "3", "1", "cy", "hi ann"))
+	env.push(igEdited(igMention(igES, "3", cmkit.KindReply, "cy", ""), "hi ann, you moron", time.Minute))
+	assert.Equal(t, 6, checked, "3 ingested, 1 edited, 2 hidden")
+}
+
+func TestModerateTriesAtMostAHundredConversationsAStep(t *testing.T) {
+	env := newIngestEnv(t)
+	a := env.withActor(nil)
+	a.always = fmt.Errorf("503: %w", cmkit.ErrTransient)
+	var ms []cmkit.Mention
+	for i := range 101 {
+		ms = append(ms, igMention(igES, fmt.Sprint(i), cmkit.KindComment, fmt.Sprint("troll", i), "idiots"))
+	}
+	env.feedPull(ms...)
+	env.clock.Advance(time.Minute)
+	n, err := env.ib.Moderate(env.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 100, n)
+	a.mu.Lock()
+	a.always = nil
+	a.mu.Unlock()
+	n, err = env.ib.Moderate(env.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the one left over; the others wait for their backoff")
 }

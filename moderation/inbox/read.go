@@ -30,29 +30,26 @@ func (ib *Inbox) Conversation(ctx context.Context, id uuid.UUID) (Conversation, 
 // Messages yields the messages of a conversation in Seq order, authorized
 // as Conversation; a failure is yielded once, as the only element.
 func (ib *Inbox) Messages(ctx context.Context, id uuid.UUID) iter.Seq2[Message, error] {
-	return func(yield func(Message, error) bool) {
-		if _, err := ib.Conversation(ctx, id); err != nil {
-			yield(Message{}, err)
-			return
-		}
-		for m, err := range ib.store.Messages(ctx, id) {
-			if !yield(m, err) || err != nil {
-				return
-			}
-		}
-	}
+	return readable(ib, ctx, id, func() iter.Seq2[Message, error] { return ib.store.Messages(ctx, id) })
 }
 
 // Activities yields the recorded changes of a conversation in the order
 // they were made, authorized as Conversation.
 func (ib *Inbox) Activities(ctx context.Context, id uuid.UUID) iter.Seq2[Activity, error] {
-	return func(yield func(Activity, error) bool) {
+	return readable(ib, ctx, id, func() iter.Seq2[Activity, error] { return ib.store.Activities(ctx, id) })
+}
+
+// readable yields what list yields, once the acting member of ctx may read
+// conversation id (see Conversation), or the denial alone.
+func readable[T any](ib *Inbox, ctx context.Context, id uuid.UUID, list func() iter.Seq2[T, error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
 		if _, err := ib.Conversation(ctx, id); err != nil {
-			yield(Activity{}, err)
+			var zero T
+			yield(zero, err)
 			return
 		}
-		for a, err := range ib.store.Activities(ctx, id) {
-			if !yield(a, err) || err != nil {
+		for x, err := range list() {
+			if !yield(x, err) || err != nil {
 				return
 			}
 		}

@@ -74,6 +74,23 @@ func TestReadingAConversationIsAuthorized(t *testing.T) {
 			}
 		})
 	}
+	audited := func() int {
+		n := 0
+		for _, err := range env.dir.AuditLog().Records(env.ctx, roles.AuditFilter{}) {
+			require.NoError(t, err)
+			n++
+		}
+		return n
+	}
+	before := audited()
+	for _, err := range env.ib.Conversations(env.as("ana"), inbox.Filter{}) {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before, audited(), "a listing's checks are not audited one by one")
+	_, err = env.ib.Conversation(env.as("ana"), es.ID)
+	require.NoError(t, err)
+	assert.Equal(t, before+1, audited(), "opening one is")
+
 	var fe *roles.ForbiddenError
 	_, err = env.ib.Conversation(env.as("ola"), es.ID)
 	require.ErrorAs(t, err, &fe)
