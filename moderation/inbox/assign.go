@@ -280,7 +280,7 @@ func (ib *Inbox) releasing(ctx context.Context, w *Write, member, actor string, 
 func (ib *Inbox) released(ctx context.Context, w *Write, actor string, now time.Time) {
 	for i := range w.Conversations {
 		c := w.Conversations[i]
-		c.Version++
+		ib.stored(&c)
 		if actor != "" {
 			ib.audited(ctx, actor, "inbox."+string(ActivityAssigned), roles.AssignMention, &c, w.Activities[i].Text)
 		}
@@ -470,7 +470,7 @@ func (ib *Inbox) autoAssignOne(ctx context.Context, p *pool, c Conversation) (bo
 			Text: assignText("", a.Member) + " (automatic)"}
 		err = ib.commit(ctx, Write{Conversations: []Conversation{c}, Agents: []Agent{a}, Activities: []Activity{act}})
 		if err == nil {
-			c.Version++
+			ib.stored(&c)
 			a.Version++
 			p.agents[i], p.load[i], p.last = a, p.load[i]+1, a.LastAssigned
 			ib.emit(InboxEvent{Kind: EventAssigned, At: now, Conversation: c, Text: act.Text})

@@ -139,7 +139,7 @@ func (ib *Inbox) update(ctx context.Context, id uuid.UUID, version uint64, ch ch
 	if err := ib.commit(ctx, w); err != nil {
 		return Conversation{}, err
 	}
-	c.Version++
+	ib.stored(&c)
 	ib.audited(ctx, actor, "inbox."+string(ch.kind), p, &c, text)
 	ib.emit(InboxEvent{Kind: ch.event, At: now, Conversation: c, By: actor, Text: text})
 	return c, nil

@@ -351,7 +351,7 @@ func (ib *Inbox) handedOff(ctx context.Context, c Conversation, ref string, call
 		act := Activity{ID: cmkit.NewID(), Conversation: c.ID, At: now, Kind: ActivityHandoff, Text: text}
 		err := ib.commit(ctx, Write{Conversations: []Conversation{c}, Activities: []Activity{act}})
 		if err == nil {
-			c.Version++
+			ib.stored(&c)
 			if kind != "" {
 				ib.emit(InboxEvent{Kind: kind, At: now, Conversation: c, Text: text})
 			}

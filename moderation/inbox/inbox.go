@@ -51,6 +51,8 @@ type Inbox struct {
 	work   workConfig   // settings of assign.go, reply.go and handoff.go
 	sla    slaConfig    // settings of sla.go
 	listen listenConfig // settings of listening.go
+
+	runEvery time.Duration // WithRunInterval
 }
 
 // registered is a channel the inbox reads from and acts on.

@@ -29,6 +29,32 @@ type MemoryStore struct {
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
 	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
+
+	seen checkScratch // Commit's working space, under mu
+}
+
+// checkScratch is the working space of check, kept between commits so
+// that checking a write allocates nothing in the steady state.
+type checkScratch struct {
+	convs, msgs map[uuid.UUID]bool
+	bound       map[string]Ref
+	people      map[authorKey]bool
+}
+
+// reset empties the scratch maps, dropping those a big write made big.
+func (c *checkScratch) reset() {
+	c.convs = resetMap(c.convs)
+	c.msgs = resetMap(c.msgs)
+	c.bound = resetMap(c.bound)
+	c.people = resetMap(c.people)
+}
+
+func resetMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil || len(m) > 4096 {
+		return map[K]V{}
+	}
+	clear(m)
+	return m
 }
 
 type authorKey struct{ brand, person string }
@@ -63,27 +89,39 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 	if err := s.check(&w); err != nil {
 		return err
 	}
+	// Records are updated in place (readers copy them under the lock), so
+	// that an update does not leave the old record to the collector.
 	for i := range w.Conversations {
-		c := cloneConversation(&w.Conversations[i])
-		if old, ok := s.convs[c.ID]; ok {
-			s.unindex(old)
+		in := &w.Conversations[i]
+		c, ok := s.convs[in.ID]
+		if ok {
+			s.unindex(c)
 		} else {
-			at, _ := slices.BinarySearchFunc(s.order, c.ID, compareID)
-			s.order = slices.Insert(s.order, at, c.ID)
+			at, _ := slices.BinarySearchFunc(s.order, in.ID, compareID)
+			s.order = slices.Insert(s.order, at, in.ID)
+			c = new(Conversation)
+			s.convs[in.ID] = c
 		}
+		*c = copyConversation(in)
 		c.Version++
-		s.convs[c.ID] = c
 		s.index(c)
 	}
 	for i := range w.Messages {
-		m := cloneMessage(&w.Messages[i])
-		if _, ok := s.msgs[m.ID]; !ok {
-			ids := s.convMsgs[m.Conversation]
-			at, _ := slices.BinarySearchFunc(ids, m.Seq, func(id uuid.UUID, seq int) int { return s.msgs[id].Seq - seq })
-			s.convMsgs[m.Conversation] = slices.Insert(ids, at, m.ID)
+		in := &w.Messages[i]
+		m, ok := s.msgs[in.ID]
+		if !ok {
+			ids := s.convMsgs[in.Conversation]
+			if n := len(ids); n == 0 || s.msgs[ids[n-1]].Seq < in.Seq {
+				s.convMsgs[in.Conversation] = append(ids, in.ID) // the usual case: the next message
+			} else {
+				at, _ := slices.BinarySearchFunc(ids, in.Seq, func(id uuid.UUID, seq int) int { return s.msgs[id].Seq - seq })
+				s.convMsgs[in.Conversation] = slices.Insert(ids, at, in.ID)
+			}
+			m = new(Message)
+			s.msgs[in.ID] = m
 		}
+		*m = copyMessage(in)
 		m.Version++
-		s.msgs[m.ID] = m
 	}
 	for _, a := range w.Activities {
 		s.acts[a.Conversation] = append(s.acts[a.Conversation], a)
@@ -102,9 +140,15 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 		s.agents[a.Member] = &a
 	}
 	for i := range w.Authors {
-		a := cloneAuthor(&w.Authors[i])
+		in := &w.Authors[i]
+		k := authorKey{in.Brand, in.Person}
+		a, ok := s.authors[k]
+		if !ok {
+			a = new(AuthorRecord)
+			s.authors[k] = a
+		}
+		*a = copyAuthor(in)
 		a.Version++
-		s.authors[authorKey{a.Brand, a.Person}] = a
 	}
 	return nil
 }
@@ -112,8 +156,10 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 // check validates w against the stored versions without changing
 // anything.
 func (s *MemoryStore) check(w *Write) error {
-	convs := map[uuid.UUID]bool{}
-	for i, c := range w.Conversations {
+	s.seen.reset()
+	convs := s.seen.convs
+	for i := range w.Conversations {
+		c := &w.Conversations[i]
 		if c.ID == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "required", "no ID")
 		}
@@ -121,35 +167,37 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
 		convs[c.ID] = true
-		if err := versionCheck("conversation "+c.ID.String(), c.Version, s.convs[c.ID]); err != nil {
-			return err
+		if have, ok := versionOf(c.Version, s.convs[c.ID]); !ok {
+			return versionErr("conversation "+c.ID.String(), c.Version, have)
 		}
 	}
 	known := func(id uuid.UUID) bool { _, ok := s.convs[id]; return ok || convs[id] }
-	msgs := map[uuid.UUID]bool{}
-	for i, m := range w.Messages {
-		field := fmt.Sprintf("Messages[%d]", i)
+	msgs := s.seen.msgs
+	for i := range w.Messages {
+		m := &w.Messages[i]
+		field := func() string { return fmt.Sprintf("Messages[%d]", i) }
 		switch {
 		case m.ID == uuid.Nil:
-			return cmkit.Invalid(field+".ID", "required", "no ID")
+			return cmkit.Invalid(field()+".ID", "required", "no ID")
 		case msgs[m.ID]:
-			return cmkit.Invalid(field+".ID", "unique", "%s twice in one write", m.ID)
+			return cmkit.Invalid(field()+".ID", "unique", "%s twice in one write", m.ID)
 		case !known(m.Conversation):
-			return cmkit.Invalid(field+".Conversation", "exists", "no conversation %s", m.Conversation)
+			return cmkit.Invalid(field()+".Conversation", "exists", "no conversation %s", m.Conversation)
 		case m.Seq < 1:
-			return cmkit.Invalid(field+".Seq", "range", "%d is below 1", m.Seq)
+			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
 		old := s.msgs[m.ID]
-		if err := versionCheck("message "+m.ID.String(), m.Version, old); err != nil {
-			return err
+		if have, ok := versionOf(m.Version, old); !ok {
+			return versionErr("message "+m.ID.String(), m.Version, have)
 		}
 		if old != nil && (old.Conversation != m.Conversation || old.Seq != m.Seq) {
-			return cmkit.Invalid(field, "immutable", "a message keeps its conversation and Seq")
+			return cmkit.Invalid(field(), "immutable", "a message keeps its conversation and Seq")
 		}
 	}
 	acts := map[uuid.UUID]bool{}
-	for i, a := range w.Activities {
+	for i := range w.Activities {
+		a := &w.Activities[i]
 		if a.ID == uuid.Nil || !known(a.Conversation) {
 			return cmkit.Invalid(fmt.Sprintf("Activities[%d]", i), "required", "an activity needs an ID and a known conversation")
 		}
@@ -158,7 +206,7 @@ func (s *MemoryStore) check(w *Write) error {
 		}
 		acts[a.ID] = true
 	}
-	bound := map[string]Ref{}
+	bound := s.seen.bound
 	for i, k := range w.Keys {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
@@ -191,19 +239,20 @@ func (s *MemoryStore) check(w *Write) error {
 		if a.Capacity < 0 {
 			return cmkit.Invalid(fmt.Sprintf("Agents[%d].Capacity", i), "range", "%d is below 0", a.Capacity)
 		}
-		if err := versionCheck("agent "+a.Member, a.Version, s.agents[a.Member]); err != nil {
-			return err
+		if have, ok := versionOf(a.Version, s.agents[a.Member]); !ok {
+			return versionErr("agent "+a.Member, a.Version, have)
 		}
 	}
-	people := map[authorKey]bool{}
-	for i, a := range w.Authors {
+	people := s.seen.people
+	for i := range w.Authors {
+		a := &w.Authors[i]
 		k := authorKey{a.Brand, a.Person}
 		if a.Person == "" || people[k] {
 			return cmkit.Invalid(fmt.Sprintf("Authors[%d].Person", i), "required", "an author record needs a person, once per write")
 		}
 		people[k] = true
-		if err := versionCheck("author "+a.Person, a.Version, s.authors[k]); err != nil {
-			return err
+		if have, ok := versionOf(a.Version, s.authors[k]); !ok {
+			return versionErr("author "+a.Person, a.Version, have)
 		}
 	}
 	return nil
@@ -214,8 +263,9 @@ type versioned interface {
 	*Conversation | *Message | *Agent | *AuthorRecord
 }
 
-func versionCheck[T versioned](what string, read uint64, stored T) error {
-	var have uint64
+// versionOf returns the version stored (0 when none) and whether it is
+// the version read.
+func versionOf[T versioned](read uint64, stored T) (have uint64, ok bool) {
 	if stored != nil {
 		switch r := any(stored).(type) {
 		case *Conversation:
@@ -228,13 +278,16 @@ func versionCheck[T versioned](what string, read uint64, stored T) error {
 			have = r.Version
 		}
 	}
-	if read != have {
-		if have == 0 {
-			return notFound("%s does not exist (the write read version %d)", what, read)
-		}
-		return conflict("%s is at version %d, not %d", what, have, read)
+	return have, read == have
+}
+
+// versionErr is the error of a write that read version read of what,
+// stored at version have.
+func versionErr(what string, read, have uint64) error {
+	if have == 0 {
+		return notFound("%s does not exist (the write read version %d)", what, read)
 	}
-	return nil
+	return conflict("%s is at version %d, not %d", what, have, read)
 }
 
 func compareID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
@@ -266,7 +319,7 @@ func (s *MemoryStore) Conversation(ctx context.Context, id uuid.UUID) (Conversat
 	if !ok {
 		return Conversation{}, notFound("no conversation %s", id)
 	}
-	return *cloneConversation(c), nil
+	return copyConversation(c), nil
 }
 
 // Lookup returns what key is bound to.
@@ -278,10 +331,31 @@ func (s *MemoryStore) Lookup(ctx context.Context, key string) (Ref, error) {
 	defer s.mu.RUnlock()
 	r, ok := s.keys[key]
 	if !ok {
-		return Ref{}, notFound("no key %q", key)
+		return Ref{}, noKey(key)
 	}
 	return r, nil
 }
+
+// noKey is the error of a Lookup that finds nothing: the common answer
+// while ingesting (most keys an item tries are new), so it is formatted
+// only when read.
+type noKey string
+
+func (k noKey) Error() string { return notFound("no key %q", string(k)).Error() }
+
+// Unwrap returns cmkit.ErrNotFound.
+func (noKey) Unwrap() error { return cmkit.ErrNotFound }
+
+// noAuthor is the error of an Author that finds nothing (a new author,
+// while ingesting), formatted only when read.
+type noAuthor authorKey
+
+func (k noAuthor) Error() string {
+	return notFound("no author %q of brand %q", k.person, k.brand).Error()
+}
+
+// Unwrap returns cmkit.ErrNotFound.
+func (noAuthor) Unwrap() error { return cmkit.ErrNotFound }
 
 // Message returns a copy of the message with the given ID.
 func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error) {
@@ -294,7 +368,7 @@ func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error
 	if !ok {
 		return Message{}, notFound("no message %s", id)
 	}
-	return *cloneMessage(m), nil
+	return copyMessage(m), nil
 }
 
 // Messages yields copies of a conversation's messages in Seq order, as
@@ -309,7 +383,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		ids := s.convMsgs[conversation]
 		out := make([]Message, len(ids))
 		for i, id := range ids {
-			out[i] = *cloneMessage(s.msgs[id])
+			out[i] = copyMessage(s.msgs[id])
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
@@ -351,13 +425,13 @@ func (s *MemoryStore) Conversations(ctx context.Context, f Filter) iter.Seq2[Con
 			ids := slices.SortedFunc(maps.Keys(s.byAssignee[f.Assignee]), compareID)
 			for _, id := range ids {
 				if c := s.convs[id]; f.keep(c) {
-					out = append(out, *cloneConversation(c))
+					out = append(out, copyConversation(c))
 				}
 			}
 		} else {
 			for _, id := range s.order {
 				if c := s.convs[id]; f.keep(c) {
-					out = append(out, *cloneConversation(c))
+					out = append(out, copyConversation(c))
 				}
 			}
 		}
@@ -449,9 +523,9 @@ func (s *MemoryStore) Author(ctx context.Context, brand, person string) (AuthorR
 	defer s.mu.RUnlock()
 	a, ok := s.authors[authorKey{brand, person}]
 	if !ok {
-		return AuthorRecord{}, notFound("no author %q of brand %q", person, brand)
+		return AuthorRecord{}, noAuthor{brand, person}
 	}
-	return *cloneAuthor(a), nil
+	return copyAuthor(a), nil
 }
 
 // Authors yields copies of the author records of brand ("" for all).
@@ -465,7 +539,7 @@ func (s *MemoryStore) Authors(ctx context.Context, brand string) iter.Seq2[Autho
 		var out []AuthorRecord
 		for k, a := range s.authors {
 			if brand == "" || k.brand == brand {
-				out = append(out, *cloneAuthor(a))
+				out = append(out, copyAuthor(a))
 			}
 		}
 		s.mu.RUnlock()
@@ -478,20 +552,33 @@ func (s *MemoryStore) Authors(ctx context.Context, brand string) iter.Seq2[Autho
 }
 
 func cloneConversation(c *Conversation) *Conversation {
-	d := *c
-	d.Labels = slices.Clone(c.Labels)
-	d.Triage = cloneTriage(c.Triage)
+	d := copyConversation(c)
 	return &d
 }
 
+// copyConversation is cloneConversation returning a value, so that a read
+// does not allocate the record itself.
+func copyConversation(c *Conversation) Conversation {
+	d := *c
+	d.Labels = slices.Clone(c.Labels)
+	d.Triage = cloneTriage(c.Triage)
+	return d
+}
+
 func cloneMessage(m *Message) *Message {
+	d := copyMessage(m)
+	return &d
+}
+
+// copyMessage is cloneMessage returning a value.
+func copyMessage(m *Message) Message {
 	d := *m
 	d.Triage = cloneTriage(m.Triage)
 	d.Edits = slices.Clone(m.Edits)
 	for i := range d.Edits {
 		d.Edits[i].Triage = cloneTriage(d.Edits[i].Triage)
 	}
-	return &d
+	return d
 }
 
 func cloneTriage(t Triage) Triage {
@@ -504,9 +591,10 @@ func cloneTriage(t Triage) Triage {
 	return t
 }
 
-func cloneAuthor(a *AuthorRecord) *AuthorRecord {
+// copyAuthor returns a copy of a that shares nothing with it.
+func copyAuthor(a *AuthorRecord) AuthorRecord {
 	d := *a
 	d.Languages = maps.Clone(a.Languages)
 	d.Evidence = slices.Clone(a.Evidence)
-	return &d
+	return d
 }

@@ -203,7 +203,7 @@ func (ib *Inbox) Reply(ctx context.Context, id uuid.UUID, seenVersion uint64, re
 		err = ib.commit(ctx, Write{Conversations: []Conversation{c}, Messages: []Message{m}, Activities: []Activity{act},
 			Keys: []Key{{Name: replyKey(id, c.ReplyVersion), Ref: Ref{Conversation: id, Message: m.ID}}}})
 		if err == nil {
-			c.Version++
+			ib.stored(&c)
 			m.Version++
 			return ib.send(ctx, c, m, plan, prev, req.Waiting)
 		}
@@ -395,7 +395,7 @@ func (ib *Inbox) send(ctx context.Context, c Conversation, m Message, plan reply
 	}
 	// The outcome is written even when the caller's context ended during
 	// the call: it is what happened on the platform.
-	m, werr := ib.settle(context.WithoutCancel(ctx), c, m, o)
+	m, werr := ib.settleReply(context.WithoutCancel(ctx), c, m, o)
 	if werr != nil {
 		return m, errors.Join(err, fmt.Errorf("inbox: answer %s: recording the outcome (%s): %w", m.ID, o.delivery, werr))
 	}
@@ -416,9 +416,9 @@ type replyOutcome struct {
 	prevBy      string
 }
 
-// settle commits the outcome o of answer m on conversation c (as last
+// settleReply commits the outcome o of answer m on conversation c (as last
 // read), reading c again when other changes got in first.
-func (ib *Inbox) settle(ctx context.Context, c Conversation, m Message, o replyOutcome) (Message, error) {
+func (ib *Inbox) settleReply(ctx context.Context, c Conversation, m Message, o replyOutcome) (Message, error) {
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			var err error
@@ -469,7 +469,7 @@ func (ib *Inbox) settle(ctx context.Context, c Conversation, m Message, o replyO
 		}
 		err := ib.commit(ctx, Write{Conversations: []Conversation{next}, Messages: []Message{nm}, Activities: []Activity{act}, Keys: keys})
 		if err == nil {
-			next.Version++
+			ib.stored(&next)
 			nm.Version++
 			ib.audited(ctx, o.by, "inbox.replied", roles.ReplyMention, &next, act.Text)
 			kind := map[Delivery]InboxEventKind{DeliverySent: EventReplySent, DeliveryFailed: EventReplyFailed}[o.delivery]
@@ -515,5 +515,5 @@ func (ib *Inbox) VerifyReply(ctx context.Context, id uuid.UUID, version uint64, 
 	if ref, err := ib.store.Lookup(ctx, replyKey(id, c.ReplyVersion)); err != nil || ref.Message != m.ID {
 		o.fence = 0 // the fence belongs to a later answer: leave it
 	}
-	return ib.settle(ctx, c, m, o)
+	return ib.settleReply(ctx, c, m, o)
 }

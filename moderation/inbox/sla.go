@@ -186,6 +186,13 @@ func (ib *Inbox) commit(ctx context.Context, w Write) error {
 	return ib.store.Commit(ctx, w)
 }
 
+// stored brings the caller's copy of c to what commit stored: the next
+// version and the SLA state commit computed.
+func (ib *Inbox) stored(c *Conversation) {
+	c.Version++
+	c.SLA = ib.slaState(c)
+}
+
 // The SLA events.
 const (
 	// EventSLAWarning: a target's due time is WarnBefore away.
@@ -262,8 +269,7 @@ func (ib *Inbox) fireSLA(ctx context.Context, c Conversation, now time.Time) (in
 		if err != nil {
 			return 0, err
 		}
-		c.Version++
-		c.SLA = ib.slaState(&c)
+		ib.stored(&c)
 		for _, e := range events {
 			e.Conversation = c
 			ib.emit(e)

@@ -184,6 +184,9 @@ type AuthorRecord struct {
 	Sentiment float64 `json:"sentiment"`
 	// Scored counts the messages with a sentiment score.
 	Scored int `json:"scored"`
+	// Marked counts the messages on which a rule set the opinion-leader
+	// mark (moderation.Actions.OpinionLeader).
+	Marked int `json:"marked,omitempty"`
 	// FirstAt and LastAt are the first and last message times.
 	FirstAt time.Time `json:"first_at"`
 	// LastAt is the last message time.
