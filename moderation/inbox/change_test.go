@@ -1,8 +1,8 @@
 package inbox_test
 
 import (
-	. "github.com/cmkit/cmkit/moderation/inbox"
 	"context"
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"strings"
 	"testing"
 	"time"

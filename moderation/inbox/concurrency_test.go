@@ -1,9 +1,9 @@
 package inbox_test
 
 import (
-	. "github.com/cmkit/cmkit/moderation/inbox"
 	"errors"
 	"fmt"
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"slices"
 	"sync"
 	"sync/atomic"

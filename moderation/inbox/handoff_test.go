@@ -1,10 +1,10 @@
 package inbox_test
 
 import (
-	. "github.com/cmkit/cmkit/moderation/inbox"
 	"context"
 	"errors"
 	"fmt"
+	. "github.com/cmkit/cmkit/moderation/inbox"
 	"strings"
 	"sync"
 	"testing"
