@@ -27,6 +27,26 @@ func (ib *Inbox) Conversation(ctx context.Context, id uuid.UUID) (Conversation, 
 	return c, nil
 }
 
+// Item returns the conversation and the message that hold the platform
+// item platformID of channel (an ingested mention, or an answer the team
+// sent), authorized as Conversation. An item the inbox never stored is
+// cmkit.ErrNotFound.
+func (ib *Inbox) Item(ctx context.Context, channel, platformID string) (Conversation, Message, error) {
+	ref, err := ib.store.Lookup(ctx, itemKey(channel, platformID))
+	if err != nil {
+		return Conversation{}, Message{}, err
+	}
+	c, err := ib.Conversation(ctx, ref.Conversation)
+	if err != nil {
+		return Conversation{}, Message{}, err
+	}
+	m, err := ib.store.Message(ctx, ref.Message)
+	if err != nil {
+		return Conversation{}, Message{}, err
+	}
+	return c, m, nil
+}
+
 // Messages yields the messages of a conversation in Seq order, authorized
 // as Conversation; a failure is yielded once, as the only element.
 func (ib *Inbox) Messages(ctx context.Context, id uuid.UUID) iter.Seq2[Message, error] {

@@ -239,19 +239,19 @@ func (ib *Inbox) fireSLA(ctx context.Context, c Conversation, now time.Time) (in
 			if t.due.IsZero() || c.SLA.Breached&t.metric != 0 {
 				continue
 			}
-			kind, what := EventSLABreached, "breached"
+			kind, what := EventSLABreached, "passed"
 			if t.due.After(now) {
 				w := ib.warnAt(p, t)
 				if w.IsZero() || w.After(now) || c.SLA.Warned&t.metric != 0 {
 					continue
 				}
-				kind, what = EventSLAWarning, "due soon"
+				kind, what = EventSLAWarning, "is near"
 				c.SLA.Warned |= t.metric
 			} else {
 				c.SLA.Warned |= t.metric
 				c.SLA.Breached |= t.metric
 			}
-			text := fmt.Sprintf("%s %s: %s due %s", p.Name, t.metric, what, t.due.Format(time.RFC3339))
+			text := fmt.Sprintf("%s: %s due %s %s", p.Name, t.metric, t.due.Format(time.RFC3339), what)
 			acts = append(acts, Activity{ID: newID(), Conversation: c.ID, At: now, Kind: ActivitySLA, Text: text})
 			events = append(events, InboxEvent{Kind: kind, At: now, Text: text})
 		}

@@ -74,7 +74,7 @@ func TestSLAAcrossAWeekendAndAHoliday(t *testing.T) {
 	assert.Equal(t, 0, timers("2026-01-05 11:10"), "sent once")
 	require.Len(t, e.events.of(EventSLAWarning), 1)
 	require.Len(t, e.events.of(EventSLABreached), 1)
-	assert.Contains(t, e.events.of(EventSLABreached)[0].Text, "standard first response: breached")
+	assert.Equal(t, "standard: first response due 2026-01-05T11:00:00Z passed", e.events.of(EventSLABreached)[0].Text)
 
 	// The answer at 12:30 clears the first response; the customer's next
 	// message on Wednesday at 9:00 starts a next response due at 11:00.
