@@ -320,7 +320,7 @@ type Edit struct {
 // ModAction is a moderation action on the platform for an inbound
 // message.
 type ModAction struct {
-	// Do is "hide" or "delete"; empty when none.
+	// Do is "hide", "unhide" or "delete"; empty when none.
 	Do string `json:"do,omitempty"`
 	// Delivery is where the action stands.
 	Delivery Delivery `json:"delivery,omitempty"`
