@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/internal/match"
 	"github.com/cmkit/cmkit/internal/textnorm"
 )
@@ -35,7 +36,7 @@ type options struct {
 // and skip the others.
 func WithSpeller(lang string, s Speller) Option {
 	return func(o *options) error {
-		if !validLang(lang) {
+		if !langtag.Valid(lang) {
 			return cmkit.Invalid("speller", "format", "%q is not a language tag", lang)
 		}
 		if s == nil {

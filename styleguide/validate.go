@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/internal/textnorm"
 )
 
@@ -103,7 +104,7 @@ func (s *Settings) validate() error {
 		return cmkit.Invalid("settings.person", "unknown", "%q: use %q or leave it out", s.Person, PersonWe)
 	}
 	for lang, a := range s.Address {
-		if !validLang(lang) {
+		if !langtag.Valid(lang) {
 			return cmkit.Invalid("settings.address."+lang, "format", "not a language tag")
 		}
 		if a != AddressFormal && a != AddressInformal {
@@ -148,7 +149,7 @@ func (r *StyleRule) validate(path string) error {
 		return cmkit.Invalid(f("message"), "max_length", "%d bytes, limit 1000", len(r.Message))
 	}
 	for lang, m := range r.Messages {
-		if !validLang(lang) {
+		if !langtag.Valid(lang) {
 			return cmkit.Invalid(f("messages."+lang), "format", "not a language tag")
 		}
 		if m == "" || len(m) > 1000 {
@@ -320,7 +321,7 @@ func validCondition(f func(string) string, w *Condition, q *Requirement) error {
 
 func (s *RuleScope) validate(path string, kind RuleKind) error {
 	for i, lang := range s.Languages {
-		if !validLang(lang) {
+		if !langtag.Valid(lang) {
 			return cmkit.Invalid(fmt.Sprintf("%s.languages[%d]", path, i), "format", "%q is not a language tag", lang)
 		}
 	}
@@ -389,27 +390,6 @@ func validID(id string) string {
 		}
 	}
 	return ""
-}
-
-// validLang accepts a BCP 47 language tag in the shape people write:
-// 2 or 3 letters, then subtags of 1 to 8 letters or digits after '-'.
-func validLang(s string) bool {
-	parts := strings.Split(s, "-")
-	if len(parts[0]) < 2 || len(parts[0]) > 3 || len(s) > 35 {
-		return false
-	}
-	for i, p := range parts {
-		if len(p) == 0 || len(p) > 8 {
-			return false
-		}
-		for k := 0; k < len(p); k++ {
-			c := p[k] | 0x20
-			if !(c >= 'a' && c <= 'z' || i > 0 && p[k] >= '0' && p[k] <= '9') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func validHost(s string) bool {

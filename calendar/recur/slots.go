@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/weekday"
 )
 
 // Slot is one weekly posting time on a channel: a weekday and a wall-clock
@@ -360,7 +361,7 @@ func ParseSlots(text string) (Slots, error) {
 			}
 			daysUsed = true
 		default:
-			ds, ok := parseDays(low)
+			ds, ok := weekday.ParseDays(low)
 			if !ok {
 				return Slots{}, cmkit.Invalid("slots", "format", "%q is not a day, a time or a time zone", tok)
 			}
@@ -422,48 +423,6 @@ func parseClock(s string) (h, m int, ok bool) {
 		return 0, 0, false
 	}
 	return h, m, true
-}
-
-// parseDays reads "mon", "monday", "mon-fri", "daily", "weekdays" or
-// "weekends" (lower case).
-func parseDays(s string) ([]time.Weekday, bool) {
-	switch s {
-	case "daily", "everyday":
-		return []time.Weekday{0, 1, 2, 3, 4, 5, 6}, true
-	case "weekdays":
-		return []time.Weekday{1, 2, 3, 4, 5}, true
-	case "weekends", "weekend":
-		return []time.Weekday{0, 6}, true
-	}
-	from, to, isRange := strings.Cut(s, "-")
-	a, ok := parseDay(from)
-	if !ok {
-		return nil, false
-	}
-	if !isRange {
-		return []time.Weekday{a}, true
-	}
-	b, ok := parseDay(to)
-	if !ok {
-		return nil, false
-	}
-	var out []time.Weekday
-	for d := a; ; d = (d + 1) % 7 {
-		out = append(out, d)
-		if d == b {
-			return out, true
-		}
-	}
-}
-
-func parseDay(s string) (time.Weekday, bool) {
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		name := strings.ToLower(d.String())
-		if s == name || s == name[:3] {
-			return d, true
-		}
-	}
-	return 0, false
 }
 
 // String renders the plan in the form ParseSlots reads, grouping days in a

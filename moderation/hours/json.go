@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	weekdays "github.com/cmkit/cmkit/internal/weekday"
 )
 
 // This file holds the JSON form of a Schedule, which people write by hand:
@@ -408,7 +409,7 @@ func (r *reader) week(p string, s *Schedule) error {
 	}
 	var given [7]string // the key that gave each weekday
 	return r.object(p, tok, `an object of weekdays like {"mon-fri": ["09:00-17:00"]}`, func(key, kp string) error {
-		days, ok := parseDays(key)
+		days, ok := weekdays.ParseDays(key)
 		if !ok {
 			return cmkit.Invalid(kp, "unknown", `%q is not a weekday or a range of weekdays; write "mon" to "sun", a range like "mon-fri", "weekdays", "weekends" or "daily"`, key)
 		}
@@ -427,49 +428,6 @@ func (r *reader) week(p string, s *Schedule) error {
 		}
 		return nil
 	})
-}
-
-// parseDays reads a weekday ("mon", "Monday"), a range of them ("mon-fri";
-// "fri-mon" wraps over the weekend), or "weekdays", "weekends" ("weekend")
-// or "daily" ("everyday"), the words calendar/recur's slot plans use.
-func parseDays(key string) ([]time.Weekday, bool) {
-	key = strings.ToLower(strings.TrimSpace(key))
-	switch key {
-	case "daily", "everyday":
-		return []time.Weekday{0, 1, 2, 3, 4, 5, 6}, true
-	case "weekdays":
-		return []time.Weekday{1, 2, 3, 4, 5}, true
-	case "weekends", "weekend":
-		return []time.Weekday{0, 6}, true
-	}
-	from, to, isRange := strings.Cut(key, "-")
-	a, ok := parseDay(from)
-	if !ok {
-		return nil, false
-	}
-	if !isRange {
-		return []time.Weekday{a}, true
-	}
-	b, ok := parseDay(to)
-	if !ok {
-		return nil, false
-	}
-	days := []time.Weekday{a}
-	for d := a; d != b; {
-		d = (d + 1) % 7
-		days = append(days, d)
-	}
-	return days, true
-}
-
-func parseDay(s string) (time.Weekday, bool) {
-	s = strings.TrimSpace(s)
-	for wd := range dayKeys {
-		if s == dayKeys[wd] || s == dayNames[wd] {
-			return time.Weekday(wd), true
-		}
-	}
-	return 0, false
 }
 
 // spans reads the hours of a day: a list of spans, or one span alone.

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/moderation"
 	"github.com/cmkit/cmkit/roles"
 )
@@ -113,7 +114,7 @@ func WithCannedResponses(rs ...CannedResponse) Option {
 }
 
 func checkCanned(field, lang, text string) error {
-	if lang != "*" && !validLang(lang) {
+	if lang != "*" && !langtag.Valid(lang) {
 		return cmkit.Invalid(field, "format", "%q is neither \"*\" nor a language tag such as \"es\" or \"es-MX\"", lang)
 	}
 	if text == "" || len(text) > maxCannedBytes || !utf8.ValidString(text) {
@@ -125,25 +126,6 @@ func checkCanned(field, lang, text string) error {
 		}
 	}
 	return nil
-}
-
-// validLang accepts tags such as "es", "pl", "es-MX", "zh-Hant-TW": a
-// primary subtag of 2 or 3 letters, then subtags of 1 to 8 letters or
-// digits.
-func validLang(s string) bool {
-	for i, sub := range strings.Split(s, "-") {
-		if i == 0 && (len(sub) < 2 || len(sub) > 3) || len(sub) < 1 || len(sub) > 8 {
-			return false
-		}
-		for k := 0; k < len(sub); k++ {
-			c := sub[k]
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || c < '0' || c > '9') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // pickText chooses the key of texts for lang: the most specific tag that

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/langtag"
 )
 
 // Limits of the query language, checked by Compile and Format.
@@ -416,7 +417,7 @@ func (p *parser) filter(start int, key, v string) error {
 	switch o {
 	case opLang:
 		v = strings.ToLower(v)
-		if !validLang(v) {
+		if !langtag.Valid(v) {
 			return p.errAt(valueAt, "lang:%s: not a language tag such as es, pl or es-MX", v)
 		}
 	case opPlatform:
@@ -448,22 +449,6 @@ func isASCIILetters(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i] | 0x20; c < 'a' || c > 'z' {
 			return false
-		}
-	}
-	return true
-}
-
-// validLang accepts tags such as "es", "pl", "es-mx": a primary subtag
-// of 2 or 3 letters, then subtags of 1 to 8 letters or digits.
-func validLang(s string) bool {
-	for i, sub := range strings.Split(s, "-") {
-		if i == 0 && (len(sub) < 2 || len(sub) > 3 || !isASCIILetters(sub)) || len(sub) < 1 || len(sub) > 8 {
-			return false
-		}
-		for k := 0; k < len(sub); k++ {
-			if c := sub[k]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-				return false
-			}
 		}
 	}
 	return true
