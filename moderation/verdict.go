@@ -108,6 +108,7 @@ type scratch struct {
 	links                                                     []span   // hosts of the links
 	hitGroups                                                 []int32  // the groups with hits, once each
 	cand                                                      []uint64 // bit set of the rules that can fire, once scanned
+	waveIn                                                    []bool   // per wave condition: its guard held, the mention is in its memory
 	normed, scanned, langDone, statsDone, linksDone, candDone bool
 	boundsDone                                                bool
 	bounds                                                    textBounds
