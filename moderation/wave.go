@@ -355,6 +355,9 @@ type waveStore struct {
 	cold  []waveCold             // per slot
 	heads [maxWaveBands][]uint32 // per band and bucket: low 32 bits of the newest entry's sequence number
 	seen  [maxWaveBands][]uint64 // per band: bitmap words, even and odd generation in turn
+	// chains is count's work space (count holds mu), kept here so that
+	// a query does not clear it.
+	chains [maxWaveBands * (maxBucketBits + 1)]waveChain
 }
 
 // waveCold is the part of an entry read only when the entry is a
@@ -523,7 +526,7 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 	}
 	last--
 	seq32 := uint32(w.seq - 1)
-	var chains [maxWaveBands * (maxBucketBits + 1)]waveChain
+	chains := &w.chains
 	live := 0
 	for b := 0; b < w.bands; b++ {
 		k := w.bucket(fp, b)
@@ -534,7 +537,7 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 		for j := -1; j < flips; j++ {
 			kj := k
 			if j >= 0 {
-				kj ^= 1 << j
+				kj ^= 1 << (uint(j) & 63)
 			}
 			if !w.filled(b, kj) {
 				continue
@@ -553,11 +556,12 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 	}
 	var t waveTally
 	stride := uint64(w.stride)
+	hot := w.hot
 	for live > 0 {
 		for i := 0; i < live; {
 			c := &chains[i]
-			r := w.hot[uint64(c.slot)*stride:][:stride]
-			if int64(r[1]) < lo {
+			r := uint64(c.slot) * stride // the entry's hot record
+			if int64(hot[r+1]) < lo {
 				// This entry and all those before it are older than the
 				// window.
 				live--
@@ -565,14 +569,15 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 				continue
 			}
 			b := int(c.band)
-			x := r[0] ^ fp
-			if w.first(x, b, e) && bits.OnesCount64(x) <= p.dist {
+			x := hot[r] ^ fp
+			// An equal fingerprint is counted in band 0.
+			if bits.OnesCount64(x) <= p.dist && (x == 0 && b == 0 || x != 0 && w.first(x, b, e)) {
 				ce := &w.cold[c.slot]
 				if ce.time >= lo && ce.time <= now && (!p.sameAuthor || ce.author == author) && t.add(ce.author, p) {
 					return true
 				}
 			}
-			d := uint32(r[2+b/2] >> (32 * (b & 1)))
+			d := uint32(hot[r+2+uint64(b/2)] >> (32 * (b & 1)))
 			if d == 0 || uint64(c.age)+uint64(d) >= w.n {
 				// The end of the chain, or the rest is forgotten.
 				live--
