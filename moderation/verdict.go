@@ -40,8 +40,8 @@ type Verdict struct {
 	Fired []Fired
 	// Hits are all the lexicon terms found in the text, in the lexicons
 	// whose language applies, in the order they end; only filled when
-	// the engine scanned the text (a rule had a lexicon condition to
-	// evaluate).
+	// the engine scanned the text (a rule, or the guard of a wave
+	// condition, had a lexicon condition to evaluate).
 	Hits []Hit
 	// Language is the language the engine used: Mention.Language when
 	// set, else the detector's guess; empty when unknown or not needed.
