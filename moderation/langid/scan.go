@@ -329,6 +329,17 @@ func ascii(t string, lo, hi, counts, prev uint64) (int, uint64, uint64, uint64, 
 	}
 	x := byteClass[t[0]]
 	j := 0
+	// Two bytes a step while both go (half the loop's overhead), then
+	// one.
+	for ; j < len(t)-2; j += 2 {
+		y, z := byteClass[t[j+1]], byteClass[t[j+2]]
+		if x&(y>>nextShift) != 0 || y&(z>>nextShift) != 0 {
+			break
+		}
+		lo, hi, counts, prev = add(lo, hi, counts, prev, x)
+		lo, hi, counts, prev = add(lo, hi, counts, prev, y)
+		x = z
+	}
 	for ; j < len(t)-1; j++ {
 		y := byteClass[t[j+1]]
 		if x&(y>>nextShift) != 0 {
