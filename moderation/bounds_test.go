@@ -23,6 +23,36 @@ func checkBounds(t *testing.T, s string) {
 	}
 }
 
+// marksBounds is textBoundsOf written plainly: marks of each word of
+// eight bytes (zeros past the end), summed.
+func marksBounds(text string) textBounds {
+	b := textBounds{n: len(text)}
+	for i := 0; i < len(text); i += 8 {
+		var w [8]byte
+		copy(w[:], text[i:])
+		var x uint64
+		for k := 7; k >= 0; k-- {
+			x = x<<8 | uint64(w[k])
+		}
+		b.add(marks(x))
+	}
+	return b
+}
+
+func TestTextBoundsAreTheMarksSummed(t *testing.T) {
+	texts := append([]string{strings.Repeat("Ñandú ÉLAN 🔥© ", 40)}, diffTexts...)
+	for _, m := range benchMentions(2000) {
+		texts = append(texts, m.Text)
+	}
+	for _, s := range texts {
+		for k := 0; k <= len(s) && k < 20; k++ {
+			if got, want := textBoundsOf(s[k:]), marksBounds(s[k:]); got != want {
+				t.Fatalf("%q: %+v, want %+v", s[k:], got, want)
+			}
+		}
+	}
+}
+
 func TestTextBoundsHoldTheFacts(t *testing.T) {
 	pieces := []string{"a", "Z", "1", "#", "*", " ", "\x00", "\x7f", "é", "É", "Ł", "ż", "ß", "ǅ", "Σ", "я", "Я",
 		"\u0301", "\u200d", "\ufe0f", "\u20e3", "©", "®", "\u00a0", "🔥", "😡", "👍🏽", "🇵", "🇱", "\xff", "\xc3", "\xc2",
@@ -60,5 +90,10 @@ func FuzzTextBounds(f *testing.F) {
 	for _, s := range diffTexts {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) { checkBounds(t, s) })
+	f.Fuzz(func(t *testing.T, s string) {
+		checkBounds(t, s)
+		if got, want := textBoundsOf(s), marksBounds(s); got != want {
+			t.Fatalf("%q: %+v, want %+v", s, got, want)
+		}
+	})
 }

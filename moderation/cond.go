@@ -70,20 +70,16 @@ type node struct {
 	strs  []string
 	auth  int
 	wave  waveParams
+	wv    int // wave: the index of its memory in Engine.waves
 }
 
 type compiler struct {
 	e                               *Engine
 	authors                         map[string]int
 	sentiment, platforms, firstTime bool
-	waveDist                        int
-	initialized                     bool
 }
 
 func (c *compiler) cond(w *Cond, path, rule string) (node, error) {
-	if !c.initialized {
-		c.waveDist, c.initialized = -1, true
-	}
 	var kids []node
 	for i := range w.All {
 		n, err := c.cond(&w.All[i], fmt.Sprintf("%s.all[%d]", path, i), rule)
@@ -210,15 +206,39 @@ func (c *compiler) cond(w *Cond, path, rule string) (node, error) {
 		if wv.Distance != nil {
 			d = *wv.Distance
 		}
-		c.waveDist = max(c.waveDist, d)
-		kids = append(kids, node{op: opWave, wave: waveParams{
+		// The waves of the members of All, Any and Not, compiled above,
+		// come before this one in e.waves: their guards are evaluated
+		// first, so this one's guard may read them.
+		kids = append(kids, node{op: opWave, wv: len(e.waves), wave: waveParams{
 			within: time.Duration(wv.Within).Nanoseconds(), minCount: wv.MinCount,
 			minAuthors: max(1, wv.MinAuthors), sameAuthor: wv.SameAuthor, dist: d,
 		}})
+		e.waves = append(e.waves, engineWave{store: newWaveStore(e.cfg.waveMemory, d)})
 	}
 	for i := range kids {
 		if kids[i].cost == 0 {
 			kids[i].cost = costOf(&kids[i])
+		}
+	}
+	if w.Wave != nil {
+		// The guard of the wave: the other tests of this Cond (which may
+		// be waves of its members).
+		own := len(e.waves) - 1
+		var guard []node
+		for _, k := range kids {
+			if k.op != opWave || k.wv != own {
+				guard = append(guard, k)
+			}
+		}
+		wave := &e.waves[own]
+		switch len(guard) {
+		case 0:
+		case 1:
+			wave.guard = &guard[0]
+		default:
+			g := node{op: opAll, kids: guard}
+			g.cost = costOf(&g)
+			wave.guard = &g
 		}
 	}
 	if len(kids) == 1 {
@@ -286,8 +306,9 @@ func gateOf(n *node, groups []int32) (_ []int32, ok bool) {
 
 // pure reports whether evaluating n, once the text is scanned, leaves
 // nothing behind that the verdict shows or a caller's function sees: no
-// language detection, sentiment analysis, platform look-up or wave
-// count.
+// language detection, sentiment analysis or platform look-up. (A wave
+// test only reads its memory: the mention was recorded before the rules
+// ran.)
 func pure(n *node) bool {
 	switch n.op {
 	case opAll, opAny, opNot:
@@ -297,7 +318,7 @@ func pure(n *node) bool {
 			}
 		}
 		return true
-	case opPlatforms, opLanguages, opSentiment, opSentLabels, opWave:
+	case opPlatforms, opLanguages, opSentiment, opSentLabels:
 		return false
 	}
 	return true
@@ -458,7 +479,8 @@ func (c *evalCtx) eval(n *node, collect bool) bool {
 		}
 		return inRange(float64(s.runes), n)
 	case opWave:
-		return c.e.wave.count(s.fp, s.author, c.now.UnixNano(), &n.wave)
+		// False when its guard failed: the mention is not in its memory.
+		return s.waveIn[n.wv] && c.e.waves[n.wv].store.count(s.fp, s.author, c.now.UnixNano(), &n.wave)
 	}
 	return false
 }

@@ -133,6 +133,9 @@ var diffConds = []Cond{
 	{Length: &Range{Max: ptr(50.0)}}, {Length: &Range{Min: ptr(20.0)}},
 	{Languages: []string{"es"}}, {SentimentLabels: []string{"negative"}}, {FirstTime: ptr(true)}, {FirstTime: ptr(false)},
 	{Wave: &WaveCond{Within: Duration(time.Hour), MinCount: 2}}, {AuthorList: "blocked"},
+	{Links: &Range{Min: ptr(1.0)}, Wave: &WaveCond{Within: Duration(time.Hour), MinCount: 2}},
+	{Lexicon: "spam", Wave: &WaveCond{Within: Duration(time.Hour), MinCount: 2, MinAuthors: 2, Distance: ptr(3)}},
+	{Kinds: []cmkit.MentionKind{cmkit.KindComment}, Languages: []string{"es"}, Wave: &WaveCond{Within: Duration(time.Hour), MinCount: 3}},
 	{Kinds: []cmkit.MentionKind{cmkit.KindReview}}, {Channels: []string{"ch1"}}, {Followers: &Range{Min: ptr(500.0)}},
 	{Verified: ptr(true)}, {AccountAgeDays: &Range{Max: ptr(30.0)}},
 }
@@ -172,7 +175,13 @@ func randomSet(rng *rand.Rand, n int) RuleSet {
 			if c.Links == nil {
 				c.Links = o.Links
 			}
+			if c.Wave == nil {
+				c.Wave = o.Wave // a wave whose guard is c's other tests
+			}
 			return c
+		case 4:
+			// A wave guarded by an all list, which may hold waves.
+			return Cond{All: []Cond{cond(depth + 1)}, Wave: &WaveCond{Within: Duration(time.Hour), MinCount: 2}}
 		}
 		return pick()
 	}

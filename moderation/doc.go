@@ -98,7 +98,7 @@
 // length and caps ratio (one pass), emoji; links and domains (one pass);
 // the language (Mention.Language, else the detector); sentiment; spam
 // waves; regular expressions, longer patterns last. Language and
-// sentiment are computed only when a rule needs them, unless
+// sentiment are computed only when a rule (or a wave's guard) needs them, unless
 // WithAnnotations asks for them on every mention. A regex that holds costs
 // one small allocation for its span (the regexp package's).
 //
@@ -112,21 +112,43 @@
 //
 // # Spam waves
 //
-// When a rule has a wave condition, every evaluated mention with at least
-// three words leaves a 64-bit SimHash fingerprint of its normalized words
-// (so case, accents, l33t, repeated letters, emoji and punctuation do not
-// change it, and a changed or added word moves it a few bits) in a ring of
-// the last WithWaveMemory fingerprints (10,000 by default), with its
-// author and the engine's clock. A wave condition holds when at least
-// min_count fingerprints (this one included) within distance bits of this
-// one were seen within the window, from at least min_authors distinct
-// authors (or only from this author with same_author). The ring is indexed
-// by bands of the fingerprint (four bands of 16 bits up to distance 7:
-// two fingerprints at most d bits apart differ by at most one bit in some
-// band), so a query reads the fingerprints whose band is equal or one bit
-// away rather than all of them, and finds exactly what reading them all
-// would; its memory never grows past the bound. Short texts repeat innocently: gate a wave condition behind links
-// or a spam lexicon, which also keeps it off the hot path.
+// A wave condition remembers mentions: each one has its own memory, a
+// ring of the last WithWaveMemory fingerprints (10,000 by default), and
+// records in it only the mentions that pass its guard, the other tests of
+// the same Cond (its other keys and its "all" list; not the siblings of
+// an "any" it belongs to, nor the conditions around its Cond). In
+//
+//	{"links": {"min": 1}, "wave": {"within": "10m", "min_count": 5, "min_authors": 3}}
+//
+// the memory holds the mentions with a link, so the ordinary traffic in
+// between, however heavy, never pushes the first copies of a wave out of
+// it, and two wave conditions with different guards never count each
+// other's mentions. For every mention, before the rules, the engine
+// evaluates the guard of every wave condition, whatever the rules
+// decide and whichever rule stops, so what a memory holds does not depend
+// on the order of the rules; a guard's tests run as a rule's would (a
+// lexicon test scans the text, and the Verdict lists the hits), but leave
+// no evidence. When the guard holds, the mention's fingerprint is
+// recorded with its author and the engine's clock, and the wave test
+// counts in the memory; when it fails, nothing is recorded and the wave
+// test is false. A wave condition without a guard records every mention
+// of three words or more.
+//
+// The fingerprint, computed once per mention, is a 64-bit SimHash of the
+// normalized words (so case, accents, l33t, repeated letters, emoji and
+// punctuation do not change it, and a changed or added word moves it a
+// few bits); texts of fewer than three words get none and never count. A
+// wave condition holds when at least min_count fingerprints (this one
+// included) within distance bits of this one were seen within the
+// window, from at least min_authors distinct authors (or only from this
+// author with same_author). A memory is indexed by bands of the
+// fingerprint (four bands of 16 bits up to distance 7: two fingerprints
+// at most d bits apart differ by at most one bit in some band), so a
+// query reads the fingerprints whose band is equal or one bit away
+// rather than all of them, and finds exactly what reading them all
+// would; it never grows past its bound. Short texts repeat innocently:
+// gate a wave condition behind links or a spam lexicon, which also keeps
+// the fingerprinting off the hot path.
 //
 // # Dry run
 //
@@ -140,7 +162,7 @@
 //
 // # Concurrency
 //
-// An Engine is safe for concurrent use. The wave memory and the default
-// author memory are each behind one mutex, held for one insertion or one
-// query. A Verdict belongs to one goroutine at a time.
+// An Engine is safe for concurrent use. Every wave memory, and the
+// default author memory, is behind its own mutex, held for one insertion
+// or one query. A Verdict belongs to one goroutine at a time.
 package moderation

@@ -34,13 +34,21 @@ type Engine struct {
 	needLang bool     // reply templates or annotations need the language
 	anyLang  bool     // some list has a language
 	langs    []string // the languages of the lists, at most 64
-	wave     *waveStore
+	waves    []engineWave
 	history  AuthorHistory
 
 	// Once the text is scanned, only the rules in ungated, or in
 	// gatedBy[g] of a lexicon group g with hits, can fire (see gateOf).
 	ungated []uint64   // bit set of rules
 	gatedBy [][]uint64 // by group: bit set of rules
+}
+
+// engineWave is the memory of one wave condition and its guard: the
+// other tests of the Cond that holds the wave (nil for none). The
+// memory records the mentions for which the guard holds.
+type engineWave struct {
+	guard *node
+	store *waveStore
 }
 
 type cRule struct {
@@ -134,10 +142,12 @@ func WithAuthorMemory(n int) Option {
 	}
 }
 
-// WithWaveMemory bounds the memory of spam waves to n fingerprints (the
-// most recent ones). The default is 10,000. A wave is seen only while its
-// mentions are among the last n the engine evaluated, whatever the
-// window says.
+// WithWaveMemory bounds the memory of each wave condition to n
+// fingerprints (the most recent ones). The default is 10,000. Each wave
+// condition has its own memory, of the mentions that passed the other
+// tests of its Cond (its guard), so a wave is seen while its mentions are
+// among the last n that passed the guard, whatever the window says;
+// mentions that fail the guard take no room in it.
 func WithWaveMemory(n int) Option {
 	return func(cfg *config) {
 		if n < 1 {
@@ -220,9 +230,6 @@ func Compile(set RuleSet, opts ...Option) (*Engine, error) {
 	}
 	if c.platforms && cfg.platformOf == nil {
 		return nil, cmkit.Invalid("WithChannels", "required", "a rule tests the platform and the engine does not know the channels' platforms")
-	}
-	if c.waveDist >= 0 {
-		e.wave = newWaveStore(cfg.waveMemory, c.waveDist)
 	}
 	if c.firstTime {
 		e.history = cfg.history
@@ -332,10 +339,11 @@ func (e *Engine) Rules() []string {
 // Evaluate allocates nothing, except for the span of a regex condition
 // that holds (the regexp package allocates it).
 //
-// Evaluate records the mention in the memory of spam waves (when a rule
-// has a wave condition) and in the AuthorHistory (when a rule has a
-// first_time condition), then signals the CrisisSignaler once for each
-// rule with the crisis action that fired.
+// Evaluate records the mention in the memory of each wave condition whose
+// guard it passes (the guards are evaluated for every mention, before the
+// rules and whatever rule stops) and in the AuthorHistory (when a rule
+// has a first_time condition), then signals the CrisisSignaler once for
+// each rule with the crisis action that fired.
 func (e *Engine) Evaluate(dst *Verdict, m cmkit.Mention) {
 	dst.reset()
 	now := e.cfg.clock.Now()
@@ -344,11 +352,8 @@ func (e *Engine) Evaluate(dst *Verdict, m cmkit.Mention) {
 	if e.history != nil && m.Author.ID != "" {
 		s.firstTime = !e.history.Seen(m.ChannelID, m.Author.ID)
 	}
-	if e.wave != nil {
-		c.norm()
-		s.fp = simhash(s.buf.Text)
-		s.author = authorKey(&m.Author)
-		e.wave.add(s.fp, s.author, now.UnixNano())
+	if len(e.waves) > 0 {
+		c.recordWaves()
 	}
 	if e.needLang {
 		c.lang()
@@ -413,6 +418,32 @@ func (e *Engine) Evaluate(dst *Verdict, m cmkit.Mention) {
 				e.cfg.crisis.SignalCrisis(CrisisSignal{Rule: f.Rule, Mention: m, At: now, Hits: f.Hits})
 			}
 		}
+	}
+}
+
+// recordWaves evaluates the guard of every wave condition, in the order
+// of e.waves (a guard may hold a wave compiled before it), and records
+// the mention in the memory of each one whose guard holds; the
+// fingerprint is computed once, for the first. A guard is evaluated
+// without collecting evidence.
+func (c *evalCtx) recordWaves() {
+	e, s := c.e, &c.v.s
+	s.waveIn = slices.Grow(s.waveIn[:0], len(e.waves))[:len(e.waves)]
+	clear(s.waveIn)
+	fp := false
+	for i := range e.waves {
+		w := &e.waves[i]
+		if w.guard != nil && !c.eval(w.guard, false) {
+			continue
+		}
+		if !fp {
+			fp = true
+			c.norm()
+			s.fp = simhash(s.buf.Text)
+			s.author = authorKey(&c.m.Author)
+		}
+		w.store.add(s.fp, s.author, c.now.UnixNano())
+		s.waveIn[i] = true
 	}
 }
 

@@ -376,7 +376,7 @@ func TestEvaluateIsSafeForConcurrentUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.LessOrEqual(t, e.wave.size(), 50)
+	assert.LessOrEqual(t, e.waves[0].store.size(), 50)
 }
 
 func TestEvaluateDoesNotAllocate(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/cmkittest"
 	"github.com/cmkit/cmkit/moderation"
 )
 
@@ -111,6 +112,38 @@ func ExampleCompare() {
 	// spam-links fired on 1 [2]
 	// deleted: 1 untouched: 2
 	// mention 2: none -> delete
+}
+
+// A spam wave gated by links: the wave's memory holds only the mentions
+// with a link, so the ordinary comments in between, many more than the
+// memory holds, do not push the first copies out of it.
+func ExampleWaveCond() {
+	clock := cmkittest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	e, err := moderation.Compile(moderation.RuleSet{Rules: []moderation.ModRule{{
+		ID: "wave",
+		When: moderation.Cond{Links: &moderation.Range{Min: ptr(1.0)}, Wave: &moderation.WaveCond{
+			Within: moderation.Duration(time.Hour), MinCount: 3, MinAuthors: 3}},
+		Then: moderation.Actions{Delete: true},
+	}}}, moderation.WithWaveMemory(100), moderation.WithClock(clock))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	spam := "Get 10k real followers today at https://bit.ly/f0ll0w, limited offer"
+	var v moderation.Verdict
+	for i, author := range []string{"bot1", "bot2", "bot3"} {
+		e.Evaluate(&v, cmkit.Mention{Author: cmkit.Author{ID: author}, Text: spam})
+		fmt.Println(author, v.Summary())
+		for k := 0; k < 500 && i < 2; k++ {
+			clock.Advance(time.Second)
+			e.Evaluate(&v, cmkit.Mention{Author: cmkit.Author{ID: fmt.Sprint("fan", k)},
+				Text: fmt.Sprintf("order %d arrived today, thank you so much", 500*i+k)})
+		}
+	}
+	// Output:
+	// bot1 none
+	// bot2 none
+	// bot3 delete
 }
 
 func ptr[T any](v T) *T { return &v }

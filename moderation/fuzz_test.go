@@ -17,6 +17,7 @@ var fuzzConds = []Cond{
 	{CapsRatio: &Range{Min: ptr(0.5)}}, {Emoji: &Range{Min: ptr(1.0)}}, {Length: &Range{Max: ptr(50.0)}},
 	{Languages: []string{"es"}}, {SentimentLabels: []string{"negative"}}, {FirstTime: ptr(true)},
 	{Wave: &WaveCond{Within: Duration(time.Hour), MinCount: 2}},
+	{Links: &Range{Min: ptr(1.0)}, Wave: &WaveCond{Within: Duration(time.Hour), MinCount: 2}},
 }
 
 func FuzzEvaluate(f *testing.F) {

@@ -3,7 +3,10 @@ package moderation
 // This file freezes the engine as it was before the speed work of issue
 // 13 (a renamed copy of its evaluation: conditions, text statistics,
 // emoji, links, lexicon hits, author memory), so that the differential
-// tests can compare the engine with it.
+// tests can compare the engine with it. One deliberate change since: the
+// memories of spam waves, one per wave condition, holding the mentions
+// that pass the wave's guard (see refEngine.Evaluate and rWave), the
+// semantics the lead decided for issue 13.
 
 import (
 	"fmt"
@@ -36,9 +39,16 @@ type refEngine struct {
 	cfg      config
 	needLang bool
 	anyLang  bool
-	wave     *waveStore
+	waves    []rWave
 	history  AuthorHistory
 	s        rscratch
+}
+
+// rWave is the memory of one wave condition and its guard, the other
+// tests of its Cond (an empty all when there are none).
+type rWave struct {
+	guard rnode
+	store *waveStore
 }
 
 type rRule struct {
@@ -153,9 +163,6 @@ func refCompile(set RuleSet, opts ...Option) (*refEngine, error) {
 	}
 	if c.platforms && cfg.platformOf == nil {
 		return nil, cmkit.Invalid("WithChannels", "required", "a rule tests the platform and the engine does not know the channels' platforms")
-	}
-	if c.waveDist >= 0 {
-		e.wave = newWaveStore(cfg.waveMemory, c.waveDist)
 	}
 	if c.firstTime {
 		e.history = cfg.history
@@ -275,11 +282,22 @@ func (e *refEngine) Evaluate(dst *Verdict, m cmkit.Mention) {
 	if e.history != nil && m.Author.ID != "" {
 		s.firstTime = !e.history.Seen(m.ChannelID, m.Author.ID)
 	}
-	if e.wave != nil {
+	// Since the per-wave memories (a deliberate change of semantics):
+	// every wave's guard is evaluated, in compile order, before the rules;
+	// the mention is recorded in the memories of the waves whose guard
+	// holds, and only their wave tests can hold.
+	if len(e.waves) > 0 {
 		c.norm()
 		s.fp = simhash(s.buf.Text)
 		s.author = authorKey(&m.Author)
-		e.wave.add(s.fp, s.author, now.UnixNano())
+		s.waveIn = make([]bool, len(e.waves))
+		for i := range e.waves {
+			w := &e.waves[i]
+			if c.eval(&w.guard, false) {
+				w.store.add(s.fp, s.author, now.UnixNano())
+				s.waveIn[i] = true
+			}
+		}
 	}
 	if e.needLang {
 		c.lang()
@@ -430,20 +448,16 @@ type rnode struct {
 	strs  []string
 	auth  int
 	wave  waveParams
+	wv    int // the index of the wave in refEngine.waves
 }
 
 type rcompiler struct {
 	e                               *refEngine //                              *Engine
 	authors                         map[string]int
 	sentiment, platforms, firstTime bool
-	waveDist                        int
-	initialized                     bool
 }
 
 func (c *rcompiler) cond(w *Cond, path, rule string) (rnode, error) {
-	if !c.initialized {
-		c.waveDist, c.initialized = -1, true
-	}
 	var kids []rnode
 	for i := range w.All {
 		n, err := c.cond(&w.All[i], fmt.Sprintf("%s.all[%d]", path, i), rule)
@@ -566,16 +580,26 @@ func (c *rcompiler) cond(w *Cond, path, rule string) (rnode, error) {
 		if wv.Distance != nil {
 			d = *wv.Distance
 		}
-		c.waveDist = max(c.waveDist, d)
-		kids = append(kids, rnode{op: ropWave, wave: waveParams{
+		kids = append(kids, rnode{op: ropWave, wv: len(e.waves), wave: waveParams{
 			within: time.Duration(wv.Within).Nanoseconds(), minCount: wv.MinCount,
 			minAuthors: max(1, wv.MinAuthors), sameAuthor: wv.SameAuthor, dist: d,
 		}})
+		e.waves = append(e.waves, rWave{store: newWaveStore(e.cfg.waveMemory, d)})
 	}
 	for i := range kids {
 		if kids[i].cost == 0 {
 			kids[i].cost = rcostOf(&kids[i])
 		}
+	}
+	if w.Wave != nil {
+		g := rnode{op: ropAll}
+		for _, k := range kids {
+			if k.op != ropWave || k.wv != len(e.waves)-1 {
+				g.kids = append(g.kids, k)
+			}
+		}
+		g.cost = rcostOf(&g)
+		e.waves[len(e.waves)-1].guard = g
 	}
 	if len(kids) == 1 {
 		return kids[0], nil
@@ -715,7 +739,7 @@ func (c *rctx) eval(n *rnode, collect bool) bool {
 		c.stats()
 		return rinRange(float64(s.runes), n)
 	case ropWave:
-		return c.e.wave.count(s.fp, s.author, c.now.UnixNano(), &n.wave)
+		return s.waveIn[n.wv] && c.e.waves[n.wv].store.count(s.fp, s.author, c.now.UnixNano(), &n.wave)
 	}
 	return false
 }
@@ -1082,6 +1106,7 @@ type rscratch struct {
 	letters, upper, runes, emoji                               int
 	firstTime                                                  bool
 	fp, author                                                 uint64
+	waveIn                                                     []bool // per wave: the guard held
 }
 
 // reset empties v for a new mention, keeping the room of its slices.

@@ -149,7 +149,9 @@ type Cond struct {
 	Length *Range `json:"length,omitempty"`
 
 	// Wave holds when the text is part of a spam wave: the same or nearly
-	// the same text seen often enough within a time window.
+	// the same text seen often enough within a time window, among the
+	// mentions that passed the other tests of this Cond (the wave's
+	// guard; see the package documentation).
 	Wave *WaveCond `json:"wave,omitempty"`
 }
 

@@ -241,8 +241,9 @@ func textBoundsOf(text string) textBounds {
 				letters += l>>7 | (l&^(x<<2))>>3
 				continue
 			}
-			l, h, g := marks(x)
-			letters += l
+			// marks, through its inlined parts: the loop calls nothing.
+			h, g := highMarks(x)
+			letters += letterMarks(x)
 			high += h
 			big += g
 		}
@@ -266,15 +267,25 @@ func marks(x uint64) (letters, high, big uint64) {
 		l := asciiRange(x|0x20*lanes8, 'a', 'z')
 		return l>>7 | (l&^(x<<2))>>3, 0, 0
 	}
-	// Clearing bit 7 keeps the sums of asciiRange inside each byte; the
-	// bytes that had it are then dropped.
+	h, g := highMarks(x)
+	return letterMarks(x), h, g
+}
+
+// letterMarks is marks' letters for any x. Clearing bit 7 keeps the sums
+// of asciiRange inside each byte; the bytes that had it are then dropped.
+func letterMarks(x uint64) uint64 {
 	l := asciiRange(x&^high8|0x20*lanes8, 'a', 'z') &^ x
+	return l>>7 | (l&^(x<<2))>>3
+}
+
+// highMarks is marks' high and big.
+func highMarks(x uint64) (high, big uint64) {
 	h := x & high8
 	lead := h & (x << 1)
 	// t has a zero byte where x has 0xC2; (t-lanes8)&^t marks each zero
 	// byte (and may mark more above one, which only loosens the bound).
 	t := x ^ 0xC2*lanes8
-	return l>>7 | (l&^(x<<2))>>3, h>>7 | lead>>3, (lead&(x<<2) | (t-lanes8)&^t&high8) >> 7
+	return h>>7 | lead>>3, (lead&(x<<2) | (t-lanes8)&^t&high8) >> 7
 }
 
 // add adds the counts of marks into b.

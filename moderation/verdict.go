@@ -40,8 +40,8 @@ type Verdict struct {
 	Fired []Fired
 	// Hits are all the lexicon terms found in the text, in the lexicons
 	// whose language applies, in the order they end; only filled when
-	// the engine scanned the text (a rule had a lexicon condition to
-	// evaluate).
+	// the engine scanned the text (a rule, or the guard of a wave
+	// condition, had a lexicon condition to evaluate).
 	Hits []Hit
 	// Language is the language the engine used: Mention.Language when
 	// set, else the detector's guess; empty when unknown or not needed.
@@ -108,6 +108,7 @@ type scratch struct {
 	links                                                     []span   // hosts of the links
 	hitGroups                                                 []int32  // the groups with hits, once each
 	cand                                                      []uint64 // bit set of the rules that can fire, once scanned
+	waveIn                                                    []bool   // per wave condition: its guard held, the mention is in its memory
 	normed, scanned, langDone, statsDone, linksDone, candDone bool
 	boundsDone                                                bool
 	bounds                                                    textBounds

@@ -347,14 +347,21 @@ type waveStore struct {
 	mask    [maxWaveBands]uint64 // each band's bits, in place
 	kbits   [maxWaveBands]uint8  // each band's bucket bits
 	stride  int                  // words of a hot record
+	skips   int                  // where a hot record's skips start
 	// hot, per slot, stride words: the fingerprint, the latest time added
 	// up to this entry (so that when it is out of the window, so are all
-	// the entries before it), and per band the distance back to the entry
-	// before in the bucket (0 for none), two 32-bit halves a word.
+	// the entries before it), per band the distance back to the entry
+	// before in the bucket (0 for none), two 32-bit halves a word, and
+	// then per band, the same way, the distance back to the first entry
+	// before in the bucket with another fingerprint (0 for none): a query
+	// that does not count an entry in a band passes its copies at once.
 	hot   []uint64
 	cold  []waveCold             // per slot
 	heads [maxWaveBands][]uint32 // per band and bucket: low 32 bits of the newest entry's sequence number
 	seen  [maxWaveBands][]uint64 // per band: bitmap words, even and odd generation in turn
+	// chains is count's work space (count holds mu), kept here so that
+	// a query does not clear it.
+	chains [maxWaveBands * (maxBucketBits + 1)]waveChain
 }
 
 // waveCold is the part of an entry read only when the entry is a
@@ -369,7 +376,8 @@ func newWaveStore(n, maxDist int) *waveStore {
 	maxDist = max(maxDist, 0)
 	m := min(max(4, (maxDist+2)/2), maxWaveBands)
 	w := &waveStore{n: uint64(n), bands: m, maxDist: maxDist, tmax: math.MinInt64}
-	w.stride = 2 + (m+1)/2
+	w.skips = 2 + (m+1)/2
+	w.stride = w.skips + (m+1)/2
 	w.hot = make([]uint64, n*w.stride)
 	w.cold = make([]waveCold, n)
 	kb := min(maxBucketBits, max(6, bits.Len(uint(4*n))))
@@ -433,7 +441,22 @@ func (w *waveStore) add(fp, author uint64, now int64) {
 			// The head is less than 2n entries old, so 32 bits tell its
 			// distance; at n or more, it is forgotten.
 			if d := seq32 - w.heads[b][k]; uint64(d) < w.n {
-				r[2+b/2] |= uint64(d) << (32 * (b & 1))
+				half := 32 * (b & 1)
+				r[2+b/2] |= uint64(d) << half
+				// The head's record, still there (d < n): with the same
+				// fingerprint, its skip goes on from it.
+				skip := d
+				hs := w.slot - uint64(d)
+				if w.slot < uint64(d) {
+					hs += w.n
+				}
+				if h := w.hot[hs*uint64(w.stride):][:w.stride]; h[0] == fp {
+					skip = 0
+					if hk := uint32(h[w.skips+b/2] >> half); hk != 0 && uint64(d)+uint64(hk) < w.n {
+						skip = d + hk
+					}
+				}
+				r[w.skips+b/2] |= uint64(skip) << half
 			}
 		}
 		w.heads[b][k] = seq32
@@ -523,7 +546,7 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 	}
 	last--
 	seq32 := uint32(w.seq - 1)
-	var chains [maxWaveBands * (maxBucketBits + 1)]waveChain
+	chains := &w.chains
 	live := 0
 	for b := 0; b < w.bands; b++ {
 		k := w.bucket(fp, b)
@@ -534,7 +557,7 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 		for j := -1; j < flips; j++ {
 			kj := k
 			if j >= 0 {
-				kj ^= 1 << j
+				kj ^= 1 << (uint(j) & 63)
 			}
 			if !w.filled(b, kj) {
 				continue
@@ -552,12 +575,13 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 		}
 	}
 	var t waveTally
-	stride := uint64(w.stride)
+	stride, skips := uint64(w.stride), uint64(w.skips)
+	hot := w.hot
 	for live > 0 {
 		for i := 0; i < live; {
 			c := &chains[i]
-			r := w.hot[uint64(c.slot)*stride:][:stride]
-			if int64(r[1]) < lo {
+			r := uint64(c.slot) * stride // the entry's hot record
+			if int64(hot[r+1]) < lo {
 				// This entry and all those before it are older than the
 				// window.
 				live--
@@ -565,14 +589,19 @@ func (w *waveStore) count(fp, author uint64, now int64, p *waveParams) bool {
 				continue
 			}
 			b := int(c.band)
-			x := r[0] ^ fp
-			if w.first(x, b, e) && bits.OnesCount64(x) <= p.dist {
+			x := hot[r] ^ fp
+			// An equal fingerprint is counted in band 0.
+			next := r + 2 // the link to follow
+			if bits.OnesCount64(x) <= p.dist && (x == 0 && b == 0 || x != 0 && w.first(x, b, e)) {
 				ce := &w.cold[c.slot]
 				if ce.time >= lo && ce.time <= now && (!p.sameAuthor || ce.author == author) && t.add(ce.author, p) {
 					return true
 				}
+			} else {
+				// Not counted in this band, nor are its copies: pass them.
+				next = r + skips
 			}
-			d := uint32(r[2+b/2] >> (32 * (b & 1)))
+			d := uint32(hot[next+uint64(b/2)] >> (32 * (b & 1)))
 			if d == 0 || uint64(c.age)+uint64(d) >= w.n {
 				// The end of the chain, or the rest is forgotten.
 				live--

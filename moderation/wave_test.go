@@ -290,10 +290,10 @@ func TestWaveMemoryIsBounded(t *testing.T) {
 		clock.advance(time.Second)
 		e.Evaluate(&v, cmkit.Mention{Author: cmkit.Author{ID: fmt.Sprint(i)},
 			Text: fmt.Sprintf("message number %d about topic %d with words %d %d", i, i*7, i*13, i*31)})
-		require.LessOrEqual(t, e.wave.size(), 64)
+		require.LessOrEqual(t, e.waves[0].store.size(), 64)
 	}
-	assert.Equal(t, 64, e.wave.size())
-	assert.Len(t, e.wave.cold, 64)
+	assert.Equal(t, 64, e.waves[0].store.size())
+	assert.Len(t, e.waves[0].store.cold, 64)
 	// The first text has been forgotten, window or not.
 	e.Evaluate(&v, cmkit.Mention{Author: cmkit.Author{ID: "b"}, Text: first})
 	assert.False(t, v.Delete)

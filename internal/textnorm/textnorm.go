@@ -53,8 +53,6 @@ import (
 	"math/bits"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/cmkit/cmkit/internal/grapheme"
 )
 
 // Options turns on the folds that change the letters of a word. Each can
@@ -798,7 +796,10 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			x = uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
 				uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
 		} else {
-			x = grapheme.LoadTail(src, j)
+			// grapheme.LoadTail, inlined: see joinIdle.
+			for k := len(src) - 1; k >= j; k-- {
+				x = x<<8 | uint64(src[k])
+			}
 		}
 		lt := letters8(x)
 		y := x | lt>>2
@@ -871,11 +872,13 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 // before is ASCII other than a letter or a digit, or the two after are no
 // letter followed by another separator.
 func joinIdle(src string, j int) bool {
-	if j == 0 || src[j-1] < utf8.RuneSelf && !asciiAlnum(src[j-1]) || j+2 >= len(src) {
+	// Written for the compiler to inline it into wordRun, so that wordRun's
+	// loop calls nothing and keeps its variables in registers.
+	if j == 0 || j+2 >= len(src) {
 		return true
 	}
-	a, c := src[j+1], src[j+2]
-	return a < utf8.RuneSelf && (!asciiAlnum(a) || c < utf8.RuneSelf && asciiAlnum(c))
+	p, a, c := src[j-1], src[j+1], src[j+2]
+	return p < utf8.RuneSelf && !alnum2[p] || a < utf8.RuneSelf && (!alnum2[a] || c < utf8.RuneSelf && alnum2[c])
 }
 
 // lastAlnum reports whether t ends with a letter or a digit.

@@ -254,9 +254,15 @@ func (s *scanner) costs() (sums [numLangs]uint32, total int) {
 		x := byteClass[text[i]]
 		next := i + 1
 		if x&clsHigh != 0 {
-			var code uint8
-			code, next = s.rune(text, i)
-			x = letterClass(code)
+			if e, ok := latin2(text, i); ok {
+				// rune's common case, inlined.
+				s.marks[e.class]++
+				x, next = letterClass(e.code), i+2
+			} else {
+				var code uint8
+				code, next = s.rune(text, i)
+				x = letterClass(code)
+			}
 		} else if x&clsSpace != 0 && next < len(text) && skipToken(text[next:]) {
 			next = skipTokens(text, next)
 		}
@@ -329,6 +335,17 @@ func ascii(t string, lo, hi, counts, prev uint64) (int, uint64, uint64, uint64, 
 	}
 	x := byteClass[t[0]]
 	j := 0
+	// Two bytes a step while both go (half the loop's overhead), then
+	// one.
+	for ; j < len(t)-2; j += 2 {
+		y, z := byteClass[t[j+1]], byteClass[t[j+2]]
+		if x&(y>>nextShift) != 0 || y&(z>>nextShift) != 0 {
+			break
+		}
+		lo, hi, counts, prev = add(lo, hi, counts, prev, x)
+		lo, hi, counts, prev = add(lo, hi, counts, prev, y)
+		x = z
+	}
 	for ; j < len(t)-1; j++ {
 		y := byteClass[t[j+1]]
 		if x&(y>>nextShift) != 0 {
@@ -357,6 +374,10 @@ func (r run) flush(sums *[numLangs]uint32, total, letters *int) run {
 // code (0 when it is not a letter of the Latin alphabet) and the position
 // after it. It records marks and foreign letters on the way.
 func (s *scanner) rune(text string, j int) (uint8, int) {
+	if e, ok := latin2(text, j); ok {
+		s.marks[e.class]++
+		return e.code, j + 2
+	}
 	b := text[j]
 	var r rune
 	next := j + 2
@@ -367,17 +388,25 @@ func (s *scanner) rune(text string, j int) (uint8, int) {
 		r, size = utf8.DecodeRuneInString(text[j:])
 		next = j + size
 	}
-	if r >= latinBase && r < 0x180 {
-		e := latinTable[r-latinBase]
-		s.marks[e.class]++
-		return e.code, next
-	}
 	if r == '¿' || r == '¡' {
 		s.marks[classES]++
 	} else if unicode.IsLetter(r) {
 		s.marks[classForeign]++
 	}
 	return 0, next
+}
+
+// latin2 returns the latinTable entry of the character at text[j] when
+// it is one of U+00C0..U+017F, which take two bytes from 0xC3 0x80 to
+// 0xC5 0xBF. It is small enough to inline, so that costs calls rune only
+// for the other characters.
+func latin2(text string, j int) (latinLetter, bool) {
+	if j+1 < len(text) {
+		if b, c := text[j], text[j+1]; b-0xC3 <= 0xC5-0xC3 && c&0xC0 == 0x80 {
+			return latinTable[int(b&0x1F)<<6|int(c&0x3F)-latinBase], true
+		}
+	}
+	return latinLetter{}, false
 }
 
 // skipTokens returns the position of the next token at or after i that is
