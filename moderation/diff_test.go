@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
@@ -279,7 +280,7 @@ func FuzzEngineMatchesReference(f *testing.F) {
 	}
 	f.Add("call +48 600 123 456 BTC!!!", int64(99), "")
 	f.Fuzz(func(t *testing.T, text string, seed int64, lang string) {
-		if lang != "" && !validLang(lang) {
+		if lang != "" && !langtag.Valid(lang) {
 			lang = ""
 		}
 		// Compiling the built-in lexicons is slow: the pairs of engines are

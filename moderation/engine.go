@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/internal/match"
 	"github.com/cmkit/cmkit/internal/textnorm"
 	"github.com/cmkit/cmkit/moderation/langid"
@@ -184,7 +185,7 @@ func Compile(set RuleSet, opts ...Option) (*Engine, error) {
 		if err := checkName(p+".name", l.Name); err != nil {
 			return nil, err
 		}
-		if l.Lang != "" && !validLang(l.Lang) {
+		if l.Lang != "" && !langtag.Valid(l.Lang) {
 			return nil, cmkit.Invalid(p+".lang", "format", "%q is not a language tag", l.Lang)
 		}
 	}

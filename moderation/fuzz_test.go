@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/internal/testbudget"
 )
 
@@ -46,7 +47,7 @@ func FuzzEvaluate(f *testing.F) {
 			set.Rules = append(set.Rules, ModRule{ID: string(rune('a' + i)), When: w,
 				Then: Actions{Flag: []string{"f"}, Reply: map[string]string{"*": "{author} {mine} {insults}"}, Stop: pick>>(60+i)&1 == 1}})
 		}
-		if lang != "" && !validLang(lang) {
+		if lang != "" && !langtag.Valid(lang) {
 			lang = ""
 		}
 		e, err := Compile(set, WithWaveMemory(64), WithAuthorMemory(64))

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/internal/textnorm"
 )
 
@@ -363,7 +364,7 @@ func (s RuleSet) lexicons(extra []TermList) (lexiconInfo, error) {
 		if err := checkName(p+".name", l.Name); err != nil {
 			return nil, err
 		}
-		if l.Lang != "" && !validLang(l.Lang) {
+		if l.Lang != "" && !langtag.Valid(l.Lang) {
 			return nil, cmkit.Invalid(p+".lang", "format", "lexicon %q: %q is not a language tag such as \"es\" or \"pt-BR\"", l.Name, l.Lang)
 		}
 		k := key{l.Name, strings.ToLower(l.Lang)}
@@ -530,7 +531,7 @@ func (v *validator) cond(c *Cond, p string, depth int) error {
 		}
 	}
 	for i, l := range c.Languages {
-		if !validLang(l) {
+		if !langtag.Valid(l) {
 			return v.fail(fmt.Sprintf("%s.languages[%d]", p, i), "format", "%q is not a language tag such as \"es\"", l)
 		}
 	}
@@ -628,7 +629,7 @@ func (v *validator) actions(a *Actions, p string) error {
 	}
 	for lang, tpl := range a.Reply {
 		q := fmt.Sprintf("%s.reply[%q]", p, lang)
-		if lang != "*" && !validLang(lang) {
+		if lang != "*" && !langtag.Valid(lang) {
 			return v.fail(q, "format", "%q is neither \"*\" nor a language tag", lang)
 		}
 		if tpl == "" || len(tpl) > maxReplyBytes {
@@ -668,25 +669,6 @@ func checkName(p, s string) error {
 		}
 	}
 	return nil
-}
-
-// validLang accepts tags such as "es", "pl", "es-MX", "zh-Hant-TW": a
-// primary subtag of 2 or 3 letters, then subtags of 1 to 8 letters or
-// digits.
-func validLang(s string) bool {
-	for i, sub := range strings.Split(s, "-") {
-		if i == 0 && (len(sub) < 2 || len(sub) > 3) || len(sub) < 1 || len(sub) > 8 {
-			return false
-		}
-		for k := 0; k < len(sub); k++ {
-			c := sub[k]
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || c < '0' || c > '9') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func validDomain(s string) bool {

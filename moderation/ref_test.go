@@ -23,6 +23,7 @@ import (
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/internal/entity"
 	"github.com/cmkit/cmkit/internal/grapheme"
+	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/internal/match"
 	"github.com/cmkit/cmkit/internal/textnorm"
 	"github.com/cmkit/cmkit/moderation/langid"
@@ -117,7 +118,7 @@ func refCompile(set RuleSet, opts ...Option) (*refEngine, error) {
 		if err := checkName(p+".name", l.Name); err != nil {
 			return nil, err
 		}
-		if l.Lang != "" && !validLang(l.Lang) {
+		if l.Lang != "" && !langtag.Valid(l.Lang) {
 			return nil, cmkit.Invalid(p+".lang", "format", "%q is not a language tag", l.Lang)
 		}
 	}
