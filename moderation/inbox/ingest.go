@@ -313,7 +313,7 @@ func (ib *Inbox) ingestItems(ctx context.Context, items []cmkit.Mention, cp *Che
 		}
 		var err error
 		if cp != nil || b.fresh+b.edits > 0 { // else duplicates only: nothing to write
-			err = ib.commit(ctx, b.write(cp))
+			err = b.commit(cp)
 		}
 		if err == nil {
 			n := b.done(ctx)
@@ -686,6 +686,33 @@ func (b *ingestBatch) write(cp *Checkpoint) Write {
 	return w
 }
 
+// ingestStore is what a Store may offer ingest beyond Store, to spare it
+// copies and errors; MemoryStore does.
+type ingestStore interface {
+	// commitOwned is Commit keeping w's slices and maps.
+	commitOwned(ctx context.Context, w *Write) error
+	// lookupKey is Lookup reporting a missing key as false.
+	lookupKey(ctx context.Context, key string) (Ref, bool, error)
+	// conversationShared is Conversation sharing the Triage's slices
+	// and the Labels (with no room to spare) with the store.
+	conversationShared(ctx context.Context, id uuid.UUID) (Conversation, error)
+}
+
+// commit commits the batch's write (and cp, when not nil). The batch
+// makes its records afresh and hands them over: it changes none of their
+// slices or maps afterwards (done passes copies on).
+func (b *ingestBatch) commit(cp *Checkpoint) error {
+	w := b.write(cp)
+	s, ok := b.ib.store.(ingestStore)
+	if !ok {
+		return b.ib.commit(b.ctx, w)
+	}
+	for i := range w.Conversations {
+		w.Conversations[i].SLA = b.ib.slaState(&w.Conversations[i])
+	}
+	return s.commitOwned(b.ctx, &w)
+}
+
 // clipNil returns s, or nil when it is empty.
 func clipNil[S ~[]E, E any](s S) S {
 	if len(s) == 0 {
@@ -719,16 +746,15 @@ func (b *ingestBatch) done(ctx context.Context) int {
 		}
 	}
 	for _, p := range b.actions {
-		msg := *b.msgs[p.msg]
-		if !pendingAction(&msg) {
+		if !pendingAction(b.msgs[p.msg]) {
 			continue
 		}
-		msg.Version++ // as committed
+		msg := copyMessage(b.msgs[p.msg]) // the store keeps the batch's
+		msg.Version++                     // as committed
 		var alone *Conversation
 		if p.alone {
-			c := b.w.Conversations[b.convAt[msg.Conversation]]
-			c.Version++
-			alone = &c
+			alone = cloneConversation(&b.w.Conversations[b.convAt[msg.Conversation]])
+			alone.Version++
 		}
 		_, _ = b.ib.callAndSettle(ctx, msg, alone)
 	}
@@ -767,6 +793,15 @@ func (b *ingestBatch) lookup(key string) (refState, error) {
 	if st, ok := b.refs[key]; ok {
 		return st, nil
 	}
+	if s, ok := b.ib.store.(ingestStore); ok {
+		ref, found, err := s.lookupKey(b.ctx, key)
+		if err != nil {
+			return refState{}, err
+		}
+		st := refState{ref: ref, bound: found}
+		b.refs[key] = st
+		return st, nil
+	}
 	ref, err := b.ib.store.Lookup(b.ctx, key)
 	switch {
 	case err == nil:
@@ -791,7 +826,13 @@ func (b *ingestBatch) conv(id uuid.UUID) (*Conversation, error) {
 	if i, ok := b.convAt[id]; ok {
 		return &b.w.Conversations[i], nil
 	}
-	c, err := b.ib.store.Conversation(b.ctx, id)
+	var c Conversation
+	var err error
+	if s, ok := b.ib.store.(ingestStore); ok {
+		c, err = s.conversationShared(b.ctx, id)
+	} else {
+		c, err = b.ib.store.Conversation(b.ctx, id)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ type MemoryStore struct {
 	convs      map[uuid.UUID]*Conversation
 	order      []uuid.UUID // conversation IDs, sorted
 	msgs       map[uuid.UUID]*Message
-	convMsgs   map[uuid.UUID][]uuid.UUID // by Seq
+	convMsgs   map[uuid.UUID][]*Message // by Seq
 	acts       map[uuid.UUID][]Activity
 	keys       map[string]Ref
 	checks     map[string]Checkpoint
@@ -31,6 +31,25 @@ type MemoryStore struct {
 	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
 
 	seen checkScratch // Commit's working space, under mu
+
+	// The records live in slabs, many to an allocation.
+	convSlab   slab[Conversation]
+	msgSlab    slab[Message]
+	authorSlab slab[AuthorRecord]
+}
+
+// slab hands out records from arrays of many, so that storing a record
+// does not cost an allocation of its own. Records are never freed.
+type slab[T any] struct{ free []T }
+
+// next returns a zero record.
+func (s *slab[T]) next() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, 128)
+	}
+	p := &s.free[0]
+	s.free = s.free[1:]
+	return p
 }
 
 // checkScratch is the working space of check, kept between commits so
@@ -65,7 +84,7 @@ var _ Store = (*MemoryStore)(nil)
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		convs: map[uuid.UUID]*Conversation{}, msgs: map[uuid.UUID]*Message{},
-		convMsgs: map[uuid.UUID][]uuid.UUID{}, acts: map[uuid.UUID][]Activity{},
+		convMsgs: map[uuid.UUID][]*Message{}, acts: map[uuid.UUID][]Activity{},
 		keys: map[string]Ref{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
@@ -81,12 +100,24 @@ func notFound(format string, args ...any) error {
 
 // Commit applies w all or nothing; see Store.
 func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
+	return s.commit(ctx, &w, true)
+}
+
+// commitOwned is Commit for a caller that hands over w: the store keeps
+// w's slices and maps instead of copies, so the caller must not change
+// them afterwards (ingest builds them fresh for each write).
+func (s *MemoryStore) commitOwned(ctx context.Context, w *Write) error {
+	return s.commit(ctx, w, false)
+}
+
+// commit applies w, copying what the records hold when copies is set.
+func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(&w); err != nil {
+	if err := s.check(w); err != nil {
 		return err
 	}
 	// Records are updated in place (readers copy them under the lock), so
@@ -97,12 +128,20 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 		if ok {
 			s.unindex(c)
 		} else {
-			at, _ := slices.BinarySearchFunc(s.order, in.ID, compareID)
-			s.order = slices.Insert(s.order, at, in.ID)
-			c = new(Conversation)
+			if n := len(s.order); n == 0 || compareID(s.order[n-1], in.ID) < 0 {
+				s.order = append(s.order, in.ID) // the usual case: a new uuid v7
+			} else {
+				at, _ := slices.BinarySearchFunc(s.order, in.ID, compareID)
+				s.order = slices.Insert(s.order, at, in.ID)
+			}
+			c = s.convSlab.next()
 			s.convs[in.ID] = c
 		}
-		*c = copyConversation(in)
+		if copies {
+			*c = copyConversation(in)
+		} else {
+			*c = *in
+		}
 		c.Version++
 		s.index(c)
 	}
@@ -110,17 +149,21 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 		in := &w.Messages[i]
 		m, ok := s.msgs[in.ID]
 		if !ok {
-			ids := s.convMsgs[in.Conversation]
-			if n := len(ids); n == 0 || s.msgs[ids[n-1]].Seq < in.Seq {
-				s.convMsgs[in.Conversation] = append(ids, in.ID) // the usual case: the next message
-			} else {
-				at, _ := slices.BinarySearchFunc(ids, in.Seq, func(id uuid.UUID, seq int) int { return s.msgs[id].Seq - seq })
-				s.convMsgs[in.Conversation] = slices.Insert(ids, at, in.ID)
-			}
-			m = new(Message)
+			m = s.msgSlab.next()
 			s.msgs[in.ID] = m
+			ms := s.convMsgs[in.Conversation]
+			if n := len(ms); n == 0 || ms[n-1].Seq < in.Seq {
+				s.convMsgs[in.Conversation] = append(ms, m) // the usual case: the next message
+			} else {
+				at, _ := slices.BinarySearchFunc(ms, in.Seq, func(m *Message, seq int) int { return m.Seq - seq })
+				s.convMsgs[in.Conversation] = slices.Insert(ms, at, m)
+			}
 		}
-		*m = copyMessage(in)
+		if copies {
+			*m = copyMessage(in)
+		} else {
+			*m = *in
+		}
 		m.Version++
 	}
 	for _, a := range w.Activities {
@@ -144,10 +187,14 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 		k := authorKey{in.Brand, in.Person}
 		a, ok := s.authors[k]
 		if !ok {
-			a = new(AuthorRecord)
+			a = s.authorSlab.next()
 			s.authors[k] = a
 		}
-		*a = copyAuthor(in)
+		if copies {
+			*a = copyAuthor(in)
+		} else {
+			*a = *in
+		}
 		a.Version++
 	}
 	return nil
@@ -336,6 +383,37 @@ func (s *MemoryStore) Lookup(ctx context.Context, key string) (Ref, error) {
 	return r, nil
 }
 
+// lookupKey is Lookup for ingest, which expects most keys to be new:
+// it reports a missing key without making an error.
+func (s *MemoryStore) lookupKey(ctx context.Context, key string) (Ref, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return Ref{}, false, err
+	}
+	s.mu.RLock()
+	r, ok := s.keys[key]
+	s.mu.RUnlock()
+	return r, ok, nil
+}
+
+// conversationShared is Conversation for ingest, which replaces the
+// Triage it reads as a whole and inserts into Labels: the copy shares
+// the Triage's slices with the store (nobody changes them in place) and
+// Labels with no room to spare, so that an insert copies them.
+func (s *MemoryStore) conversationShared(ctx context.Context, id uuid.UUID) (Conversation, error) {
+	if err := ctx.Err(); err != nil {
+		return Conversation{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.convs[id]
+	if !ok {
+		return Conversation{}, notFound("no conversation %s", id)
+	}
+	d := *c
+	d.Labels = slices.Clip(d.Labels)
+	return d, nil
+}
+
 // noKey is the error of a Lookup that finds nothing: the common answer
 // while ingesting (most keys an item tries are new), so it is formatted
 // only when read.
@@ -380,10 +458,10 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 			return
 		}
 		s.mu.RLock()
-		ids := s.convMsgs[conversation]
-		out := make([]Message, len(ids))
-		for i, id := range ids {
-			out[i] = copyMessage(s.msgs[id])
+		ms := s.convMsgs[conversation]
+		out := make([]Message, len(ms))
+		for i, m := range ms {
+			out[i] = copyMessage(m)
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
