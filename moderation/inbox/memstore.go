@@ -22,7 +22,7 @@ type MemoryStore struct {
 	convs      map[uuid.UUID]*Conversation
 	order      []uuid.UUID // conversation IDs, sorted
 	msgs       map[uuid.UUID]*Message
-	convMsgs   map[uuid.UUID][]*Message // by Seq
+	convMsgs   map[uuid.UUID][]seqMessage // by Seq
 	acts       map[uuid.UUID][]Activity
 	keys       map[string]Ref
 	checks     map[string]Checkpoint
@@ -36,6 +36,13 @@ type MemoryStore struct {
 	convSlab   slab[Conversation]
 	msgSlab    slab[Message]
 	authorSlab slab[AuthorRecord]
+}
+
+// seqMessage is a stored message with its Seq at hand, so that finding
+// where a new message goes does not touch the others.
+type seqMessage struct {
+	seq int
+	m   *Message
 }
 
 // slab hands out records from arrays of many, so that storing a record
@@ -84,7 +91,7 @@ var _ Store = (*MemoryStore)(nil)
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		convs: map[uuid.UUID]*Conversation{}, msgs: map[uuid.UUID]*Message{},
-		convMsgs: map[uuid.UUID][]*Message{}, acts: map[uuid.UUID][]Activity{},
+		convMsgs: map[uuid.UUID][]seqMessage{}, acts: map[uuid.UUID][]Activity{},
 		keys: map[string]Ref{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
@@ -152,11 +159,12 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 			m = s.msgSlab.next()
 			s.msgs[in.ID] = m
 			ms := s.convMsgs[in.Conversation]
-			if n := len(ms); n == 0 || ms[n-1].Seq < in.Seq {
-				s.convMsgs[in.Conversation] = append(ms, m) // the usual case: the next message
+			sm := seqMessage{in.Seq, m}
+			if n := len(ms); n == 0 || ms[n-1].seq < in.Seq {
+				s.convMsgs[in.Conversation] = append(ms, sm) // the usual case: the next message
 			} else {
-				at, _ := slices.BinarySearchFunc(ms, in.Seq, func(m *Message, seq int) int { return m.Seq - seq })
-				s.convMsgs[in.Conversation] = slices.Insert(ms, at, m)
+				at, _ := slices.BinarySearchFunc(ms, in.Seq, func(m seqMessage, seq int) int { return m.seq - seq })
+				s.convMsgs[in.Conversation] = slices.Insert(ms, at, sm)
 			}
 		}
 		if copies {
@@ -461,7 +469,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		ms := s.convMsgs[conversation]
 		out := make([]Message, len(ms))
 		for i, m := range ms {
-			out[i] = copyMessage(m)
+			out[i] = copyMessage(m.m)
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
