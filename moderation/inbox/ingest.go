@@ -24,6 +24,8 @@ type ingestConfig struct {
 	pageSize int // 0: defaultPageSize
 
 	batches sync.Pool // *ingestBatch
+	judged  sync.Pool // *judgeRoom
+	ones    sync.Pool // *oneWrite
 	ids     idSource
 
 	mu        sync.Mutex
@@ -345,14 +347,26 @@ type judgements struct {
 	items []cmkit.Mention
 	tri   []Triage
 	done  []bool
+	room  *judgeRoom
 	v     *moderation.Verdict
+}
+
+// judgeRoom is the room of tri and done, kept between ingests.
+type judgeRoom struct {
+	tri  []Triage
+	done []bool
 }
 
 // of returns the triage of items[i], judging it the first time.
 func (j *judgements) of(ib *Inbox, i int) *Triage {
 	if j.done == nil {
-		j.tri = make([]Triage, len(j.items))
-		j.done = make([]bool, len(j.items))
+		r, _ := ib.ingest.judged.Get().(*judgeRoom)
+		if r == nil {
+			r = new(judgeRoom)
+		}
+		n := len(j.items)
+		r.tri, r.done = slices.Grow(r.tri[:0], n)[:n], slices.Grow(r.done[:0], n)[:n]
+		j.room, j.tri, j.done = r, r.tri, r.done
 	}
 	if !j.done[i] {
 		if j.v == nil {
@@ -370,6 +384,12 @@ func (j *judgements) release(ib *Inbox) {
 		ib.verdicts.Put(j.v)
 		j.v = nil
 	}
+	if r := j.room; r != nil {
+		clear(r.tri) // the store keeps what they hold
+		clear(r.done)
+		j.room, j.tri, j.done = nil, nil, nil
+		ib.ingest.judged.Put(r)
+	}
 }
 
 // triageOf copies what the (reused) verdict decided into a Triage that
@@ -380,8 +400,21 @@ func triageOf(v *moderation.Verdict) Triage {
 		SentimentKnown: v.SentimentKnown, Sentiment: v.Sentiment, SentimentLabel: v.SentimentLabel}
 	if len(v.Fired) > 0 {
 		t.Rules = make([]FiredRule, len(v.Fired))
+		n := 0
+		for _, f := range v.Fired {
+			n += len(f.Hits)
+		}
+		var hits []moderation.Hit // every rule's hits in one allocation
+		if n > 0 {
+			hits = make([]moderation.Hit, 0, n)
+		}
 		for i, f := range v.Fired {
-			t.Rules[i] = FiredRule{Rule: f.Rule, Hits: cloneOrNil(f.Hits)}
+			t.Rules[i].Rule = f.Rule
+			if len(f.Hits) > 0 {
+				at := len(hits)
+				hits = append(hits, f.Hits...)
+				t.Rules[i].Hits = hits[at:len(hits):len(hits)]
+			}
 		}
 	}
 	t.Flags = cloneOrNil(v.Flags)
@@ -704,6 +737,9 @@ type ingestStore interface {
 	// conversationShared is Conversation sharing the Triage's slices
 	// and the Labels (with no room to spare) with the store.
 	conversationShared(ctx context.Context, id uuid.UUID) (Conversation, error)
+	// authorShared is Author sharing the Evidence (with no room to
+	// spare) with the store.
+	authorShared(ctx context.Context, k authorKey) (AuthorRecord, error)
 }
 
 // commit commits the batch's write (and cp, when not nil). The batch

@@ -27,7 +27,7 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) 
 	k := authorKey{reg.info.Brand, person}
 	i, ok := b.authorAt[k]
 	if !ok {
-		r, err := b.ib.store.Author(b.ctx, k.brand, k.person)
+		r, err := b.author(k)
 		switch {
 		case err == nil:
 		case errors.Is(err, cmkit.ErrNotFound):
@@ -52,14 +52,25 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) 
 		if at.After(rec.LastAt) {
 			rec.LastAt = at
 		}
-		if len(rec.Evidence) == maxEvidence {
-			rec.Evidence = slices.Delete(rec.Evidence, 0, 1)
+		// Not in place: the Evidence read may be the store's (see
+		// ingestStore.authorShared), with no room to spare.
+		ev := rec.Evidence
+		if len(ev) >= maxEvidence {
+			ev = ev[len(ev)-maxEvidence+1:]
 		}
-		rec.Evidence = append(rec.Evidence, m.ChannelID+"/"+m.ID)
+		rec.Evidence = append(ev, m.ChannelID+"/"+m.ID)
 	}
 	share(rec, msg, 1)
 	rec.Author, rec.Channel, rec.Platform = m.Author, m.ChannelID, reg.info.Platform
 	return nil
+}
+
+// author reads the record of k.person for k.brand.
+func (b *ingestBatch) author(k authorKey) (AuthorRecord, error) {
+	if s, ok := b.ib.store.(ingestStore); ok {
+		return s.authorShared(b.ctx, k)
+	}
+	return b.ib.store.Author(b.ctx, k.brand, k.person)
 }
 
 // share adds (sign 1) or takes back (-1) what one message counts for in

@@ -365,16 +365,10 @@ func (s *MemoryStore) unindex(c *Conversation) {
 
 // Conversation returns a copy of the conversation with the given ID.
 func (s *MemoryStore) Conversation(ctx context.Context, id uuid.UUID) (Conversation, error) {
-	if err := ctx.Err(); err != nil {
-		return Conversation{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	c, ok := s.convs[id]
-	if !ok {
-		return Conversation{}, notFound("no conversation %s", id)
-	}
-	return copyConversation(c), nil
+	c, err := s.conversationShared(ctx, id)
+	c.Labels = slices.Clone(c.Labels)
+	c.Triage = cloneTriage(c.Triage)
+	return c, err
 }
 
 // Lookup returns what key is bound to.
@@ -419,6 +413,25 @@ func (s *MemoryStore) conversationShared(ctx context.Context, id uuid.UUID) (Con
 	}
 	d := *c
 	d.Labels = slices.Clip(d.Labels)
+	return d, nil
+}
+
+// authorShared is Author for ingest, which copies Evidence before it
+// changes it: the copy shares the Evidence with the store, with no room
+// to spare, so that an append copies it.
+func (s *MemoryStore) authorShared(ctx context.Context, k authorKey) (AuthorRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return AuthorRecord{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.authors[k]
+	if !ok {
+		return AuthorRecord{}, noAuthor(k)
+	}
+	d := *a
+	d.Languages = maps.Clone(a.Languages)
+	d.Evidence = slices.Clip(a.Evidence)
 	return d, nil
 }
 
@@ -602,16 +615,9 @@ func (s *MemoryStore) Load(ctx context.Context, member string) (int, error) {
 
 // Author returns a copy of the record of person for brand.
 func (s *MemoryStore) Author(ctx context.Context, brand, person string) (AuthorRecord, error) {
-	if err := ctx.Err(); err != nil {
-		return AuthorRecord{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	a, ok := s.authors[authorKey{brand, person}]
-	if !ok {
-		return AuthorRecord{}, noAuthor{brand, person}
-	}
-	return copyAuthor(a), nil
+	a, err := s.authorShared(ctx, authorKey{brand, person})
+	a.Evidence = slices.Clone(a.Evidence)
+	return a, err
 }
 
 // Authors yields copies of the author records of brand ("" for all).
