@@ -58,7 +58,8 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) 
 		if len(ev) >= maxEvidence {
 			ev = ev[len(ev)-maxEvidence+1:]
 		}
-		rec.Evidence = append(ev, m.ChannelID+"/"+m.ID)
+		rec.Evidence = append(make([]string, 0, len(ev)+1), ev...)
+		rec.Evidence = append(rec.Evidence, m.ChannelID+"/"+m.ID)
 	}
 	share(rec, msg, 1)
 	rec.Author, rec.Channel, rec.Platform = m.Author, m.ChannelID, reg.info.Platform

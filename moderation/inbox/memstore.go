@@ -24,7 +24,8 @@ type MemoryStore struct {
 	msgs       map[uuid.UUID]*Message
 	convMsgs   map[uuid.UUID][]seqMessage // by Seq
 	acts       map[uuid.UUID][]Activity
-	keys       map[string]Ref
+	keys       map[string]uint32 // index in refs
+	refs       []Ref             // what keys are bound to: no pointers, so the collector skips them
 	checks     map[string]Checkpoint
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
@@ -92,7 +93,7 @@ func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		convs: map[uuid.UUID]*Conversation{}, msgs: map[uuid.UUID]*Message{},
 		convMsgs: map[uuid.UUID][]seqMessage{}, acts: map[uuid.UUID][]Activity{},
-		keys: map[string]Ref{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
+		keys: map[string]uint32{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
 }
@@ -178,7 +179,10 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 		s.acts[a.Conversation] = append(s.acts[a.Conversation], a)
 	}
 	for _, k := range w.Keys {
-		s.keys[k.Name] = k.Ref
+		if _, ok := s.keys[k.Name]; !ok { // else bound to k.Ref already (see check)
+			s.keys[k.Name] = uint32(len(s.refs))
+			s.refs = append(s.refs, k.Ref)
+		}
 	}
 	for _, c := range w.Checkpoints {
 		c.Version++
@@ -266,7 +270,7 @@ func (s *MemoryStore) check(w *Write) error {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
-		old, ok := s.keys[k.Name]
+		old, ok := s.ref(k.Name)
 		if !ok {
 			old, ok = bound[k.Name]
 		}
@@ -378,11 +382,20 @@ func (s *MemoryStore) Lookup(ctx context.Context, key string) (Ref, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.keys[key]
+	r, ok := s.ref(key)
 	if !ok {
 		return Ref{}, noKey(key)
 	}
 	return r, nil
+}
+
+// ref returns what key is bound to; under mu.
+func (s *MemoryStore) ref(key string) (Ref, bool) {
+	i, ok := s.keys[key]
+	if !ok {
+		return Ref{}, false
+	}
+	return s.refs[i], true
 }
 
 // lookupKey is Lookup for ingest, which expects most keys to be new:
@@ -392,7 +405,7 @@ func (s *MemoryStore) lookupKey(ctx context.Context, key string) (Ref, bool, err
 		return Ref{}, false, err
 	}
 	s.mu.RLock()
-	r, ok := s.keys[key]
+	r, ok := s.ref(key)
 	s.mu.RUnlock()
 	return r, ok, nil
 }
