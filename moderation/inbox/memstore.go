@@ -19,9 +19,9 @@ import (
 // concurrent use; Commit takes one lock, so writes are serialized.
 type MemoryStore struct {
 	mu         sync.RWMutex
-	convs      map[uuid.UUID]*Conversation
+	convs      map[uuid.UUID]uint32 // index in convSlab
 	order      []uuid.UUID // conversation IDs, sorted
-	msgs       map[uuid.UUID]*Message
+	msgs       map[uuid.UUID]uint32 // index in msgSlab
 	convMsgs   map[uuid.UUID][]seqMessage // by Seq
 	acts       map[uuid.UUID][]Activity
 	keys       map[string]uint32 // index in refs
@@ -33,31 +33,59 @@ type MemoryStore struct {
 
 	seen checkScratch // Commit's working space, under mu
 
-	// The records live in slabs, many to an allocation.
+	// The records live in slabs, many to an allocation; the maps of
+	// conversations and messages hold indexes, not pointers, so that the
+	// collector does not scan them.
 	convSlab   slab[Conversation]
 	msgSlab    slab[Message]
 	authorSlab slab[AuthorRecord]
 }
 
-// seqMessage is a stored message with its Seq at hand, so that finding
-// where a new message goes does not touch the others.
+// seqMessage is a stored message (its index in msgSlab) with its Seq at
+// hand, so that finding where a new message goes does not touch the
+// others.
 type seqMessage struct {
 	seq int
-	m   *Message
+	at  uint32
 }
 
-// slab hands out records from arrays of many, so that storing a record
-// does not cost an allocation of its own. Records are never freed.
-type slab[T any] struct{ free []T }
+// slab holds records in arrays of slabSize, so that storing a record
+// does not cost an allocation of its own, and numbers them from 0.
+// Records are never freed.
+type slab[T any] struct {
+	chunks [][]T
+	n      uint32
+}
 
-// next returns a zero record.
-func (s *slab[T]) next() *T {
-	if len(s.free) == 0 {
-		s.free = make([]T, 128)
+const slabSize = 128
+
+// next returns a new zero record and its index.
+func (s *slab[T]) next() (*T, uint32) {
+	if s.n%slabSize == 0 {
+		s.chunks = append(s.chunks, make([]T, slabSize))
 	}
-	p := &s.free[0]
-	s.free = s.free[1:]
-	return p
+	i := s.n
+	s.n++
+	return s.at(i), i
+}
+
+// at returns record i.
+func (s *slab[T]) at(i uint32) *T { return &s.chunks[i/slabSize][i%slabSize] }
+
+// conv returns the stored conversation, or nil.
+func (s *MemoryStore) conv(id uuid.UUID) *Conversation {
+	if i, ok := s.convs[id]; ok {
+		return s.convSlab.at(i)
+	}
+	return nil
+}
+
+// msg returns the stored message, or nil.
+func (s *MemoryStore) msg(id uuid.UUID) *Message {
+	if i, ok := s.msgs[id]; ok {
+		return s.msgSlab.at(i)
+	}
+	return nil
 }
 
 // checkScratch is the working space of check, kept between commits so
@@ -91,7 +119,7 @@ var _ Store = (*MemoryStore)(nil)
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		convs: map[uuid.UUID]*Conversation{}, msgs: map[uuid.UUID]*Message{},
+		convs: map[uuid.UUID]uint32{}, msgs: map[uuid.UUID]uint32{},
 		convMsgs: map[uuid.UUID][]seqMessage{}, acts: map[uuid.UUID][]Activity{},
 		keys: map[string]uint32{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
@@ -132,8 +160,8 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 	// that an update does not leave the old record to the collector.
 	for i := range w.Conversations {
 		in := &w.Conversations[i]
-		c, ok := s.convs[in.ID]
-		if ok {
+		c := s.conv(in.ID)
+		if c != nil {
 			s.unindex(c)
 		} else {
 			if n := len(s.order); n == 0 || compareID(s.order[n-1], in.ID) < 0 {
@@ -142,8 +170,9 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 				at, _ := slices.BinarySearchFunc(s.order, in.ID, compareID)
 				s.order = slices.Insert(s.order, at, in.ID)
 			}
-			c = s.convSlab.next()
-			s.convs[in.ID] = c
+			var at uint32
+			c, at = s.convSlab.next()
+			s.convs[in.ID] = at
 		}
 		if copies {
 			*c = copyConversation(in)
@@ -155,12 +184,13 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 	}
 	for i := range w.Messages {
 		in := &w.Messages[i]
-		m, ok := s.msgs[in.ID]
-		if !ok {
-			m = s.msgSlab.next()
-			s.msgs[in.ID] = m
+		m := s.msg(in.ID)
+		if m == nil {
+			var at uint32
+			m, at = s.msgSlab.next()
+			s.msgs[in.ID] = at
 			ms := s.convMsgs[in.Conversation]
-			sm := seqMessage{in.Seq, m}
+			sm := seqMessage{in.Seq, at}
 			if n := len(ms); n == 0 || ms[n-1].seq < in.Seq {
 				s.convMsgs[in.Conversation] = append(ms, sm) // the usual case: the next message
 			} else {
@@ -199,7 +229,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 		k := authorKey{in.Brand, in.Person}
 		a, ok := s.authors[k]
 		if !ok {
-			a = s.authorSlab.next()
+			a, _ = s.authorSlab.next()
 			s.authors[k] = a
 		}
 		if copies {
@@ -226,7 +256,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
 		convs[c.ID] = true
-		if have, ok := versionOf(c.Version, s.convs[c.ID]); !ok {
+		if have, ok := versionOf(c.Version, s.conv(c.ID)); !ok {
 			return versionErr("conversation "+c.ID.String(), c.Version, have)
 		}
 	}
@@ -246,7 +276,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
-		old := s.msgs[m.ID]
+		old := s.msg(m.ID)
 		if have, ok := versionOf(m.Version, old); !ok {
 			return versionErr("message "+m.ID.String(), m.Version, have)
 		}
@@ -420,8 +450,8 @@ func (s *MemoryStore) conversationShared(ctx context.Context, id uuid.UUID) (Con
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c, ok := s.convs[id]
-	if !ok {
+	c := s.conv(id)
+	if c == nil {
 		return Conversation{}, notFound("no conversation %s", id)
 	}
 	d := *c
@@ -476,8 +506,8 @@ func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m, ok := s.msgs[id]
-	if !ok {
+	m := s.msg(id)
+	if m == nil {
 		return Message{}, notFound("no message %s", id)
 	}
 	return copyMessage(m), nil
@@ -495,7 +525,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		ms := s.convMsgs[conversation]
 		out := make([]Message, len(ms))
 		for i, m := range ms {
-			out[i] = copyMessage(m.m)
+			out[i] = copyMessage(s.msgSlab.at(m.at))
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
@@ -536,13 +566,13 @@ func (s *MemoryStore) Conversations(ctx context.Context, f Filter) iter.Seq2[Con
 		if f.Assignee != "" && f.Open {
 			ids := slices.SortedFunc(maps.Keys(s.byAssignee[f.Assignee]), compareID)
 			for _, id := range ids {
-				if c := s.convs[id]; f.keep(c) {
+				if c := s.conv(id); f.keep(c) {
 					out = append(out, copyConversation(c))
 				}
 			}
 		} else {
 			for _, id := range s.order {
-				if c := s.convs[id]; f.keep(c) {
+				if c := s.conv(id); f.keep(c) {
 					out = append(out, copyConversation(c))
 				}
 			}
