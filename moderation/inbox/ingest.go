@@ -747,14 +747,20 @@ type ingestStore interface {
 // slices or maps afterwards (done passes copies on).
 func (b *ingestBatch) commit(cp *Checkpoint) error {
 	w := b.write(cp)
-	s, ok := b.ib.store.(ingestStore)
+	return b.ib.commitHanded(b.ctx, &w)
+}
+
+// commitHanded commits w, which the caller hands over: when the store is
+// an ingestStore, it keeps w's slices and maps.
+func (ib *Inbox) commitHanded(ctx context.Context, w *Write) error {
+	s, ok := ib.store.(ingestStore)
 	if !ok {
-		return b.ib.commit(b.ctx, w)
+		return ib.commit(ctx, *w)
 	}
 	for i := range w.Conversations {
-		w.Conversations[i].SLA = b.ib.slaState(&w.Conversations[i])
+		w.Conversations[i].SLA = ib.slaState(&w.Conversations[i])
 	}
-	return s.commitOwned(b.ctx, &w)
+	return s.commitOwned(ctx, w)
 }
 
 // clipNil returns s, or nil when it is empty.
@@ -793,12 +799,21 @@ func (b *ingestBatch) done(ctx context.Context) int {
 		if !pendingAction(b.msgs[p.msg]) {
 			continue
 		}
-		msg := copyMessage(b.msgs[p.msg]) // the store keeps the batch's
-		msg.Version++                     // as committed
+		// The store keeps what the batch's records hold: settle passes
+		// them on to nobody when there is no hook, else it gets copies.
+		msg := *b.msgs[p.msg]
+		if b.ib.hook != nil {
+			msg = copyMessage(&msg)
+		}
+		msg.Version++ // as committed
 		var alone *Conversation
 		if p.alone {
-			alone = cloneConversation(&b.w.Conversations[b.convAt[msg.Conversation]])
-			alone.Version++
+			c := b.w.Conversations[b.convAt[msg.Conversation]]
+			if b.ib.hook != nil {
+				c = copyConversation(&c)
+			}
+			c.Version++
+			alone = &c
 		}
 		_, _ = b.ib.callAndSettle(ctx, msg, alone)
 	}

@@ -276,6 +276,9 @@ func (ib *Inbox) callAction(ctx context.Context, m *Message) error {
 // needs no look at the other messages.
 func (ib *Inbox) settle(ctx context.Context, read Message, alone *Conversation, callErr error) (Message, error) {
 	id, attempts := read.ID, read.Action.Attempts
+	// From ingest (alone) with no hook, the records go to nobody but the
+	// store: it may keep them as they are.
+	handed := alone != nil && ib.hook == nil
 	for range maxIngestAttempts {
 		var msg Message
 		var c Conversation
@@ -325,7 +328,7 @@ func (ib *Inbox) settle(ctx context.Context, read Message, alone *Conversation, 
 			}
 			act = &Activity{ID: aid, Conversation: c.ID, At: now, By: a.By, Kind: ActivityModerate, Text: text}
 		}
-		err := ib.commitOne(ctx, &c, &msg, act)
+		err := ib.commitOne(ctx, &c, &msg, act, handed)
 		if errors.Is(err, cmkit.ErrConflict) {
 			alone = nil
 			continue
@@ -363,8 +366,9 @@ type oneWrite struct {
 	a [1]Activity
 }
 
-// commitOne commits c, m and act (when not nil) in one write.
-func (ib *Inbox) commitOne(ctx context.Context, c *Conversation, m *Message, act *Activity) error {
+// commitOne commits c, m and act (when not nil) in one write; handed:
+// the store may keep their slices and maps (see commitHanded).
+func (ib *Inbox) commitOne(ctx context.Context, c *Conversation, m *Message, act *Activity, handed bool) error {
 	r, _ := ib.ingest.ones.Get().(*oneWrite)
 	if r == nil {
 		r = new(oneWrite)
@@ -375,7 +379,12 @@ func (ib *Inbox) commitOne(ctx context.Context, c *Conversation, m *Message, act
 		r.a[0] = *act
 		w.Activities = r.a[:]
 	}
-	err := ib.commit(ctx, w)
+	var err error
+	if handed {
+		err = ib.commitHanded(ctx, &w)
+	} else {
+		err = ib.commit(ctx, w)
+	}
 	*r = oneWrite{}
 	ib.ingest.ones.Put(r)
 	return err
