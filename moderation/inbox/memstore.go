@@ -19,9 +19,9 @@ import (
 // concurrent use; Commit takes one lock, so writes are serialized.
 type MemoryStore struct {
 	mu         sync.RWMutex
-	convs      map[uuid.UUID]uint32 // index in convSlab
-	order      []uuid.UUID // conversation IDs, sorted
-	msgs       map[uuid.UUID]uint32 // index in msgSlab
+	convs      map[uuid.UUID]uint32       // index in convSlab
+	order      []uuid.UUID                // conversation IDs, sorted
+	msgs       map[uuid.UUID]uint32       // index in msgSlab
 	convMsgs   map[uuid.UUID][]seqMessage // by Seq
 	acts       map[uuid.UUID][]Activity
 	keys       map[string]uint32 // index in refs
