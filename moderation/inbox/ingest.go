@@ -493,6 +493,7 @@ type ingestBatch struct {
 	read     []Message              // messages read and not (yet) changed
 	refs     map[string]refState    // keys looked up or bound
 	authorAt map[authorKey]int      // index in w.Authors
+	steps    []langStep             // changes of w.Authors' Languages (see langStep)
 	channels map[string]*registered
 
 	pending []pendingEvent  // events to emit after the commit, in order
@@ -546,6 +547,8 @@ func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	clear(b.written)
 	clear(b.refs)
 	clear(b.authorAt)
+	clear(b.steps[:cap(b.steps)])
+	b.steps = b.steps[:0]
 	clear(b.channels)
 	b.pending, b.actions = b.pending[:0], b.actions[:0]
 	b.dups, b.fresh, b.edits, b.failed, b.err = 0, 0, 0, 0, nil
@@ -730,15 +733,17 @@ func (b *ingestBatch) write(cp *Checkpoint) Write {
 // ingestStore is what a Store may offer ingest beyond Store, to spare it
 // copies and errors; MemoryStore does.
 type ingestStore interface {
-	// commitOwned is Commit keeping w's slices and maps.
-	commitOwned(ctx context.Context, w *Write) error
+	// commitOwned is Commit keeping w's slices and maps, then
+	// applying steps to the Languages of the author records.
+	commitOwned(ctx context.Context, w *Write, steps []langStep) error
 	// lookupKey is Lookup reporting a missing key as false.
 	lookupKey(ctx context.Context, key string) (Ref, bool, error)
 	// conversationShared is Conversation sharing the Triage's slices
 	// and the Labels (with no room to spare) with the store.
 	conversationShared(ctx context.Context, id uuid.UUID) (Conversation, error)
 	// authorShared is Author sharing the Evidence (with no room to
-	// spare) with the store.
+	// spare) and the Languages (changed by commitOwned's steps only)
+	// with the store.
 	authorShared(ctx context.Context, k authorKey) (AuthorRecord, error)
 }
 
@@ -747,12 +752,12 @@ type ingestStore interface {
 // slices or maps afterwards (done passes copies on).
 func (b *ingestBatch) commit(cp *Checkpoint) error {
 	w := b.write(cp)
-	return b.ib.commitHanded(b.ctx, &w)
+	return b.ib.commitHanded(b.ctx, &w, b.steps)
 }
 
 // commitHanded commits w, which the caller hands over: when the store is
 // an ingestStore, it keeps w's slices and maps.
-func (ib *Inbox) commitHanded(ctx context.Context, w *Write) error {
+func (ib *Inbox) commitHanded(ctx context.Context, w *Write, steps []langStep) error {
 	s, ok := ib.store.(ingestStore)
 	if !ok {
 		return ib.commit(ctx, *w)
@@ -760,7 +765,7 @@ func (ib *Inbox) commitHanded(ctx context.Context, w *Write) error {
 	for i := range w.Conversations {
 		w.Conversations[i].SLA = ib.slaState(&w.Conversations[i])
 	}
-	return s.commitOwned(ctx, w)
+	return s.commitOwned(ctx, w, steps)
 }
 
 // clipNil returns s, or nil when it is empty.

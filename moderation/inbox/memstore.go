@@ -136,18 +136,20 @@ func notFound(format string, args ...any) error {
 
 // Commit applies w all or nothing; see Store.
 func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
-	return s.commit(ctx, &w, true)
+	return s.commit(ctx, &w, true, nil)
 }
 
 // commitOwned is Commit for a caller that hands over w: the store keeps
 // w's slices and maps instead of copies, so the caller must not change
-// them afterwards (ingest builds them fresh for each write).
-func (s *MemoryStore) commitOwned(ctx context.Context, w *Write) error {
-	return s.commit(ctx, w, false)
+// them afterwards (ingest builds them fresh for each write). Then it
+// applies steps to the Languages of w's author records, as stored: those
+// that ingest read with authorShared are the store's own maps.
+func (s *MemoryStore) commitOwned(ctx context.Context, w *Write, steps []langStep) error {
+	return s.commit(ctx, w, false, steps)
 }
 
 // commit applies w, copying what the records hold when copies is set.
-func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
+func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps []langStep) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -224,6 +226,10 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 		a.Version++
 		s.agents[a.Member] = &a
 	}
+	var stored []*AuthorRecord // for steps
+	if len(steps) > 0 {
+		stored = make([]*AuthorRecord, 0, len(w.Authors))
+	}
 	for i := range w.Authors {
 		in := &w.Authors[i]
 		k := authorKey{in.Brand, in.Person}
@@ -238,6 +244,12 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool) error {
 			*a = *in
 		}
 		a.Version++
+		if stored != nil {
+			stored = append(stored, a)
+		}
+	}
+	for _, st := range steps {
+		countLanguage(&stored[st.author].Languages, st.lang, st.sign)
 	}
 	return nil
 }
@@ -460,8 +472,9 @@ func (s *MemoryStore) conversationShared(ctx context.Context, id uuid.UUID) (Con
 }
 
 // authorShared is Author for ingest, which copies Evidence before it
-// changes it: the copy shares the Evidence with the store, with no room
-// to spare, so that an append copies it.
+// changes it and leaves Languages to commitOwned's steps: the copy shares
+// both with the store, the Evidence with no room to spare, so that an
+// append copies it.
 func (s *MemoryStore) authorShared(ctx context.Context, k authorKey) (AuthorRecord, error) {
 	if err := ctx.Err(); err != nil {
 		return AuthorRecord{}, err
@@ -473,7 +486,6 @@ func (s *MemoryStore) authorShared(ctx context.Context, k authorKey) (AuthorReco
 		return AuthorRecord{}, noAuthor(k)
 	}
 	d := *a
-	d.Languages = maps.Clone(a.Languages)
 	d.Evidence = slices.Clip(a.Evidence)
 	return d, nil
 }
@@ -659,6 +671,7 @@ func (s *MemoryStore) Load(ctx context.Context, member string) (int, error) {
 // Author returns a copy of the record of person for brand.
 func (s *MemoryStore) Author(ctx context.Context, brand, person string) (AuthorRecord, error) {
 	a, err := s.authorShared(ctx, authorKey{brand, person})
+	a.Languages = maps.Clone(a.Languages)
 	a.Evidence = slices.Clone(a.Evidence)
 	return a, err
 }
