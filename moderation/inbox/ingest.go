@@ -738,9 +738,10 @@ type ingestStore interface {
 	commitOwned(ctx context.Context, w *Write, steps []langStep) error
 	// lookupKey is Lookup reporting a missing key as false.
 	lookupKey(ctx context.Context, key string) (Ref, bool, error)
-	// conversationShared is Conversation sharing the Triage's slices
-	// and the Labels (with no room to spare) with the store.
-	conversationShared(ctx context.Context, id uuid.UUID) (Conversation, error)
+	// conversationShared is Conversation read into *dst, sharing the
+	// Triage's slices and the Labels (with no room to spare) with the
+	// store.
+	conversationShared(ctx context.Context, id uuid.UUID, dst *Conversation) error
 	// authorShared is Author sharing the Evidence (with no room to
 	// spare) and the Languages (changed by commitOwned's steps only)
 	// with the store.
@@ -890,13 +891,17 @@ func (b *ingestBatch) conv(id uuid.UUID) (*Conversation, error) {
 	if i, ok := b.convAt[id]; ok {
 		return &b.w.Conversations[i], nil
 	}
-	var c Conversation
-	var err error
-	if s, ok := b.ib.store.(ingestStore); ok {
-		c, err = s.conversationShared(b.ctx, id)
-	} else {
-		c, err = b.ib.store.Conversation(b.ctx, id)
+	if s, ok := b.ib.store.(ingestStore); ok { // read in place
+		n := len(b.w.Conversations)
+		b.w.Conversations = append(b.w.Conversations, Conversation{})
+		if err := s.conversationShared(b.ctx, id, &b.w.Conversations[n]); err != nil {
+			b.w.Conversations = b.w.Conversations[:n]
+			return nil, err
+		}
+		b.convAt[id] = n
+		return &b.w.Conversations[n], nil
 	}
+	c, err := b.ib.store.Conversation(b.ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -411,10 +411,13 @@ func (s *MemoryStore) unindex(c *Conversation) {
 
 // Conversation returns a copy of the conversation with the given ID.
 func (s *MemoryStore) Conversation(ctx context.Context, id uuid.UUID) (Conversation, error) {
-	c, err := s.conversationShared(ctx, id)
+	var c Conversation
+	if err := s.conversationShared(ctx, id, &c); err != nil {
+		return Conversation{}, err
+	}
 	c.Labels = slices.Clone(c.Labels)
 	c.Triage = cloneTriage(c.Triage)
-	return c, err
+	return c, nil
 }
 
 // Lookup returns what key is bound to.
@@ -452,23 +455,23 @@ func (s *MemoryStore) lookupKey(ctx context.Context, key string) (Ref, bool, err
 	return r, ok, nil
 }
 
-// conversationShared is Conversation for ingest, which replaces the
-// Triage it reads as a whole and inserts into Labels: the copy shares
+// conversationShared is Conversation for ingest, read into *dst, which
+// replaces the Triage as a whole and inserts into Labels: the copy shares
 // the Triage's slices with the store (nobody changes them in place) and
 // Labels with no room to spare, so that an insert copies them.
-func (s *MemoryStore) conversationShared(ctx context.Context, id uuid.UUID) (Conversation, error) {
+func (s *MemoryStore) conversationShared(ctx context.Context, id uuid.UUID, dst *Conversation) error {
 	if err := ctx.Err(); err != nil {
-		return Conversation{}, err
+		return err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c := s.conv(id)
 	if c == nil {
-		return Conversation{}, notFound("no conversation %s", id)
+		return notFound("no conversation %s", id)
 	}
-	d := *c
-	d.Labels = slices.Clip(d.Labels)
-	return d, nil
+	*dst = *c
+	dst.Labels = slices.Clip(dst.Labels)
+	return nil
 }
 
 // authorShared is Author for ingest, which copies Evidence before it
