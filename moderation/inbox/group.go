@@ -18,6 +18,9 @@ import (
 // storeItemKey is the key of a stored item.
 func storeItemKey(channel, id string) string { return "item/" + channel + "/" + id }
 
+// storeThreadKey is the key of a thread.
+func storeThreadKey(channel, id string) string { return "thread/" + channel + "/" + id }
+
 // bindsParent reports whether an item of kind k that answers an item not
 // seen yet binds the parent's key, so that the parent joins it when it
 // comes: replies and mentions do; comments (whose InReplyTo is the brand's
@@ -40,10 +43,9 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 		// the brand's post: every comment on the post shares that thread.
 		tid = ""
 	}
-	var threadKey, parentItem, parentKey string
-	own := "thread/" + ch + "/" + m.ID
+	var threadKey, parentItem, parentKey, own string
 	if tid != "" {
-		threadKey = "thread/" + ch + "/" + tid
+		threadKey = storeThreadKey(ch, tid)
 	}
 	if m.InReplyTo != "" {
 		parentItem = storeItemKey(ch, m.InReplyTo)
@@ -54,10 +56,18 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 	// The evidence, strongest first: the thread, the parent stored, a
 	// sibling that arrived before the parent, a reply that arrived before
 	// this item, a reply that named this item as its thread.
-	candidates := [...]string{threadKey, parentItem, parentKey, "parent/" + ch + "/" + m.ID, own}
+	// The last two are made only when the others find nothing.
+	candidates := [...]string{threadKey, parentItem, parentKey, "", ""}
 	var c *Conversation
 	via := -1
 	for i, key := range candidates {
+		switch i {
+		case 3:
+			key = "parent/" + ch + "/" + m.ID
+		case 4:
+			own = storeThreadKey(ch, m.ID)
+			key = own
+		}
 		if key == "" {
 			continue
 		}
@@ -104,6 +114,9 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 		}
 	}
 	if created && threadKey == "" || via == 3 {
+		if own == "" { // via 3 stopped before it
+			own = storeThreadKey(ch, m.ID)
+		}
 		if err := b.bindFree(own, ref); err != nil {
 			return nil, false, err
 		}

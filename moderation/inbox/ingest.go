@@ -24,6 +24,8 @@ type ingestConfig struct {
 	pageSize int // 0: defaultPageSize
 
 	batches sync.Pool // *ingestBatch
+	judged  sync.Pool // *judgeRoom
+	ones    sync.Pool // *oneWrite
 	ids     idSource
 
 	mu        sync.Mutex
@@ -313,7 +315,7 @@ func (ib *Inbox) ingestItems(ctx context.Context, items []cmkit.Mention, cp *Che
 		}
 		var err error
 		if cp != nil || b.fresh+b.edits > 0 { // else duplicates only: nothing to write
-			err = ib.commit(ctx, b.write(cp))
+			err = b.commit(cp)
 		}
 		if err == nil {
 			n := b.done(ctx)
@@ -345,14 +347,26 @@ type judgements struct {
 	items []cmkit.Mention
 	tri   []Triage
 	done  []bool
+	room  *judgeRoom
 	v     *moderation.Verdict
+}
+
+// judgeRoom is the room of tri and done, kept between ingests.
+type judgeRoom struct {
+	tri  []Triage
+	done []bool
 }
 
 // of returns the triage of items[i], judging it the first time.
 func (j *judgements) of(ib *Inbox, i int) *Triage {
 	if j.done == nil {
-		j.tri = make([]Triage, len(j.items))
-		j.done = make([]bool, len(j.items))
+		r, _ := ib.ingest.judged.Get().(*judgeRoom)
+		if r == nil {
+			r = new(judgeRoom)
+		}
+		n := len(j.items)
+		r.tri, r.done = slices.Grow(r.tri[:0], n)[:n], slices.Grow(r.done[:0], n)[:n]
+		j.room, j.tri, j.done = r, r.tri, r.done
 	}
 	if !j.done[i] {
 		if j.v == nil {
@@ -370,6 +384,12 @@ func (j *judgements) release(ib *Inbox) {
 		ib.verdicts.Put(j.v)
 		j.v = nil
 	}
+	if r := j.room; r != nil {
+		clear(r.tri) // the store keeps what they hold
+		clear(r.done)
+		j.room, j.tri, j.done = nil, nil, nil
+		ib.ingest.judged.Put(r)
+	}
 }
 
 // triageOf copies what the (reused) verdict decided into a Triage that
@@ -380,8 +400,21 @@ func triageOf(v *moderation.Verdict) Triage {
 		SentimentKnown: v.SentimentKnown, Sentiment: v.Sentiment, SentimentLabel: v.SentimentLabel}
 	if len(v.Fired) > 0 {
 		t.Rules = make([]FiredRule, len(v.Fired))
+		n := 0
+		for _, f := range v.Fired {
+			n += len(f.Hits)
+		}
+		var hits []moderation.Hit // every rule's hits in one allocation
+		if n > 0 {
+			hits = make([]moderation.Hit, 0, n)
+		}
 		for i, f := range v.Fired {
-			t.Rules[i] = FiredRule{Rule: f.Rule, Hits: cloneOrNil(f.Hits)}
+			t.Rules[i].Rule = f.Rule
+			if len(f.Hits) > 0 {
+				at := len(hits)
+				hits = append(hits, f.Hits...)
+				t.Rules[i].Hits = hits[at:len(hits):len(hits)]
+			}
 		}
 	}
 	t.Flags = cloneOrNil(v.Flags)
@@ -397,36 +430,44 @@ func cloneOrNil[S ~[]E, E any](s S) S {
 	return slices.Clone(s)
 }
 
-// idSource makes the IDs of what ingest stores: uuid v7, their random
+// idSource makes the IDs of what ingest stores: uuid v7 as
+// uuid.NewV7 makes them (the milliseconds, then a sequence that keeps
+// the IDs of one source increasing within a millisecond), their random
 // bits read from crypto/rand a few kilobytes at a time rather than with
-// one system call per ID.
+// one system call per ID, and without an allocation per ID.
 type idSource struct {
-	mu  sync.Mutex
-	buf [4096]byte
-	n   int // unread bytes at the end of buf
+	mu   sync.Mutex
+	buf  [4096]byte
+	n    int   // unread bytes at the end of buf
+	last int64 // the last ID's milliseconds<<12 + sequence
 }
 
 // newID returns a new uuid v7.
 func (s *idSource) newID() (uuid.UUID, error) {
-	return uuid.NewV7FromReader(s)
-}
-
-// Read fills p from the buffer, refilling it from crypto/rand.
-func (s *idSource) Read(p []byte) (int, error) {
+	var id uuid.UUID
+	nano := time.Now().UnixNano()
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(p) > len(s.buf) {
-		return rand.Read(p)
-	}
-	if s.n < len(p) {
+	if s.n < 8 {
 		if _, err := rand.Read(s.buf[:]); err != nil {
-			return 0, err
+			s.mu.Unlock()
+			return uuid.Nil, err
 		}
 		s.n = len(s.buf)
 	}
-	copy(p, s.buf[len(s.buf)-s.n:])
-	s.n -= len(p)
-	return len(p), nil
+	copy(id[8:], s.buf[len(s.buf)-s.n:])
+	s.n -= 8
+	milli := nano / int64(time.Millisecond)
+	now := milli<<12 + (nano-milli*int64(time.Millisecond))>>8 // as uuid.NewV7
+	if now <= s.last {
+		now = s.last + 1
+	}
+	s.last = now
+	s.mu.Unlock()
+	milli, seq := now>>12, now&0xfff
+	id[0], id[1], id[2], id[3], id[4], id[5] = byte(milli>>40), byte(milli>>32), byte(milli>>24), byte(milli>>16), byte(milli>>8), byte(milli)
+	id[6], id[7] = 0x70|byte(seq>>8)&0x0f, byte(seq)
+	id[8] = id[8]&0x3f | 0x80 // the RFC 9562 variant
+	return id, nil
 }
 
 // mintID returns a new uuid v7 for a record of the inbox.
@@ -452,6 +493,7 @@ type ingestBatch struct {
 	read     []Message              // messages read and not (yet) changed
 	refs     map[string]refState    // keys looked up or bound
 	authorAt map[authorKey]int      // index in w.Authors
+	steps    []langStep             // changes of w.Authors' Languages (see langStep)
 	channels map[string]*registered
 
 	pending []pendingEvent  // events to emit after the commit, in order
@@ -505,6 +547,8 @@ func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	clear(b.written)
 	clear(b.refs)
 	clear(b.authorAt)
+	clear(b.steps[:cap(b.steps)])
+	b.steps = b.steps[:0]
 	clear(b.channels)
 	b.pending, b.actions = b.pending[:0], b.actions[:0]
 	b.dups, b.fresh, b.edits, b.failed, b.err = 0, 0, 0, 0, nil
@@ -686,6 +730,45 @@ func (b *ingestBatch) write(cp *Checkpoint) Write {
 	return w
 }
 
+// ingestStore is what a Store may offer ingest beyond Store, to spare it
+// copies and errors; MemoryStore does.
+type ingestStore interface {
+	// commitOwned is Commit keeping w's slices and maps, then
+	// applying steps to the Languages of the author records.
+	commitOwned(ctx context.Context, w *Write, steps []langStep) error
+	// lookupKey is Lookup reporting a missing key as false.
+	lookupKey(ctx context.Context, key string) (Ref, bool, error)
+	// conversationShared is Conversation read into *dst, sharing the
+	// Triage's slices and the Labels (with no room to spare) with the
+	// store.
+	conversationShared(ctx context.Context, id uuid.UUID, dst *Conversation) error
+	// authorShared is Author sharing the Evidence (with no room to
+	// spare) and the Languages (changed by commitOwned's steps only)
+	// with the store.
+	authorShared(ctx context.Context, k authorKey) (AuthorRecord, error)
+}
+
+// commit commits the batch's write (and cp, when not nil). The batch
+// makes its records afresh and hands them over: it changes none of their
+// slices or maps afterwards (done passes copies on).
+func (b *ingestBatch) commit(cp *Checkpoint) error {
+	w := b.write(cp)
+	return b.ib.commitHanded(b.ctx, &w, b.steps)
+}
+
+// commitHanded commits w, which the caller hands over: when the store is
+// an ingestStore, it keeps w's slices and maps.
+func (ib *Inbox) commitHanded(ctx context.Context, w *Write, steps []langStep) error {
+	s, ok := ib.store.(ingestStore)
+	if !ok {
+		return ib.commit(ctx, *w)
+	}
+	for i := range w.Conversations {
+		w.Conversations[i].SLA = ib.slaState(&w.Conversations[i])
+	}
+	return s.commitOwned(ctx, w, steps)
+}
+
 // clipNil returns s, or nil when it is empty.
 func clipNil[S ~[]E, E any](s S) S {
 	if len(s) == 0 {
@@ -719,14 +802,22 @@ func (b *ingestBatch) done(ctx context.Context) int {
 		}
 	}
 	for _, p := range b.actions {
-		msg := *b.msgs[p.msg]
-		if !pendingAction(&msg) {
+		if !pendingAction(b.msgs[p.msg]) {
 			continue
+		}
+		// The store keeps what the batch's records hold: settle passes
+		// them on to nobody when there is no hook, else it gets copies.
+		msg := *b.msgs[p.msg]
+		if b.ib.hook != nil {
+			msg = copyMessage(&msg)
 		}
 		msg.Version++ // as committed
 		var alone *Conversation
 		if p.alone {
 			c := b.w.Conversations[b.convAt[msg.Conversation]]
+			if b.ib.hook != nil {
+				c = copyConversation(&c)
+			}
 			c.Version++
 			alone = &c
 		}
@@ -767,6 +858,15 @@ func (b *ingestBatch) lookup(key string) (refState, error) {
 	if st, ok := b.refs[key]; ok {
 		return st, nil
 	}
+	if s, ok := b.ib.store.(ingestStore); ok {
+		ref, found, err := s.lookupKey(b.ctx, key)
+		if err != nil {
+			return refState{}, err
+		}
+		st := refState{ref: ref, bound: found}
+		b.refs[key] = st
+		return st, nil
+	}
 	ref, err := b.ib.store.Lookup(b.ctx, key)
 	switch {
 	case err == nil:
@@ -790,6 +890,16 @@ func (b *ingestBatch) bind(key string, ref Ref) {
 func (b *ingestBatch) conv(id uuid.UUID) (*Conversation, error) {
 	if i, ok := b.convAt[id]; ok {
 		return &b.w.Conversations[i], nil
+	}
+	if s, ok := b.ib.store.(ingestStore); ok { // read in place
+		n := len(b.w.Conversations)
+		b.w.Conversations = append(b.w.Conversations, Conversation{})
+		if err := s.conversationShared(b.ctx, id, &b.w.Conversations[n]); err != nil {
+			b.w.Conversations = b.w.Conversations[:n]
+			return nil, err
+		}
+		b.convAt[id] = n
+		return &b.w.Conversations[n], nil
 	}
 	c, err := b.ib.store.Conversation(b.ctx, id)
 	if err != nil {

@@ -27,7 +27,7 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) 
 	k := authorKey{reg.info.Brand, person}
 	i, ok := b.authorAt[k]
 	if !ok {
-		r, err := b.ib.store.Author(b.ctx, k.brand, k.person)
+		r, err := b.author(k)
 		switch {
 		case err == nil:
 		case errors.Is(err, cmkit.ErrNotFound):
@@ -40,9 +40,13 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) 
 		b.w.Authors = append(b.w.Authors, r)
 	}
 	rec := &b.w.Authors[i]
+	var steps *[]langStep // nil: rec's Languages change
+	if _, ok := b.ib.store.(ingestStore); ok {
+		steps = &b.steps
+	}
 	m := &msg.Mention
 	if old != nil {
-		share(rec, old, -1)
+		share(rec, old, -1, steps, i)
 	} else {
 		rec.Mentions++
 		at := mentionTime(m, b.now)
@@ -52,19 +56,32 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) 
 		if at.After(rec.LastAt) {
 			rec.LastAt = at
 		}
-		if len(rec.Evidence) == maxEvidence {
-			rec.Evidence = slices.Delete(rec.Evidence, 0, 1)
+		// Not in place: the Evidence read may be the store's (see
+		// ingestStore.authorShared), with no room to spare.
+		ev := rec.Evidence
+		if len(ev) >= maxEvidence {
+			ev = ev[len(ev)-maxEvidence+1:]
 		}
+		rec.Evidence = append(make([]string, 0, len(ev)+1), ev...)
 		rec.Evidence = append(rec.Evidence, m.ChannelID+"/"+m.ID)
 	}
-	share(rec, msg, 1)
+	share(rec, msg, 1, steps, i)
 	rec.Author, rec.Channel, rec.Platform = m.Author, m.ChannelID, reg.info.Platform
 	return nil
 }
 
+// author reads the record of k.person for k.brand.
+func (b *ingestBatch) author(k authorKey) (AuthorRecord, error) {
+	if s, ok := b.ib.store.(ingestStore); ok {
+		return s.authorShared(b.ctx, k)
+	}
+	return b.ib.store.Author(b.ctx, k.brand, k.person)
+}
+
 // share adds (sign 1) or takes back (-1) what one message counts for in
-// its author's record.
-func share(rec *AuthorRecord, msg *Message, sign int) {
+// its author's record, w.Authors[i]; steps, when not nil, takes the
+// change of Languages instead of rec (see langStep).
+func share(rec *AuthorRecord, msg *Message, sign int, steps *[]langStep, i int) {
 	t := &msg.Triage
 	rec.Reactions += int64(sign) * msg.Mention.Reactions
 	if t.SentimentKnown {
@@ -72,16 +89,35 @@ func share(rec *AuthorRecord, msg *Message, sign int) {
 		rec.Scored += sign
 	}
 	if lang := messageLanguage(msg); lang != "" {
-		if rec.Languages == nil {
-			rec.Languages = map[string]int{}
-		}
-		if rec.Languages[lang] += sign; rec.Languages[lang] <= 0 {
-			delete(rec.Languages, lang)
+		if steps != nil {
+			*steps = append(*steps, langStep{i, lang, sign})
+		} else {
+			countLanguage(&rec.Languages, lang, sign)
 		}
 	}
 	if t.OpinionLeader {
 		rec.Marked += sign
 	}
+}
+
+// countLanguage adds sign to the count of lang, dropping a count that
+// falls to 0.
+func countLanguage(m *map[string]int, lang string, sign int) {
+	if *m == nil {
+		*m = map[string]int{}
+	}
+	if (*m)[lang] += sign; (*m)[lang] <= 0 {
+		delete(*m, lang)
+	}
+}
+
+// langStep is one change of the Languages of an author record of a
+// Write, which MemoryStore applies to the record it keeps rather than
+// have ingest copy the map at each message (see ingestStore).
+type langStep struct {
+	author int // index in Write.Authors
+	lang   string
+	sign   int
 }
 
 // messageLanguage is the language a message counts in: the engine's, else

@@ -19,18 +19,73 @@ import (
 // concurrent use; Commit takes one lock, so writes are serialized.
 type MemoryStore struct {
 	mu         sync.RWMutex
-	convs      map[uuid.UUID]*Conversation
-	order      []uuid.UUID // conversation IDs, sorted
-	msgs       map[uuid.UUID]*Message
-	convMsgs   map[uuid.UUID][]uuid.UUID // by Seq
+	convs      map[uuid.UUID]uint32       // index in convSlab
+	order      []uuid.UUID                // conversation IDs, sorted
+	msgs       map[uuid.UUID]uint32       // index in msgSlab
+	convMsgs   map[uuid.UUID][]seqMessage // by Seq
 	acts       map[uuid.UUID][]Activity
-	keys       map[string]Ref
+	keys       map[string]uint32 // index in refs
+	refs       []Ref             // what keys are bound to: no pointers, so the collector skips them
 	checks     map[string]Checkpoint
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
 	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
 
 	seen checkScratch // Commit's working space, under mu
+
+	// The records live in slabs, many to an allocation; the maps of
+	// conversations and messages hold indexes, not pointers, so that the
+	// collector does not scan them.
+	convSlab   slab[Conversation]
+	msgSlab    slab[Message]
+	authorSlab slab[AuthorRecord]
+}
+
+// seqMessage is a stored message (its index in msgSlab) with its Seq at
+// hand, so that finding where a new message goes does not touch the
+// others.
+type seqMessage struct {
+	seq int
+	at  uint32
+}
+
+// slab holds records in arrays of slabSize, so that storing a record
+// does not cost an allocation of its own, and numbers them from 0.
+// Records are never freed.
+type slab[T any] struct {
+	chunks [][]T
+	n      uint32
+}
+
+const slabSize = 128
+
+// next returns a new zero record and its index.
+func (s *slab[T]) next() (*T, uint32) {
+	if s.n%slabSize == 0 {
+		s.chunks = append(s.chunks, make([]T, slabSize))
+	}
+	i := s.n
+	s.n++
+	return s.at(i), i
+}
+
+// at returns record i.
+func (s *slab[T]) at(i uint32) *T { return &s.chunks[i/slabSize][i%slabSize] }
+
+// conv returns the stored conversation, or nil.
+func (s *MemoryStore) conv(id uuid.UUID) *Conversation {
+	if i, ok := s.convs[id]; ok {
+		return s.convSlab.at(i)
+	}
+	return nil
+}
+
+// msg returns the stored message, or nil.
+func (s *MemoryStore) msg(id uuid.UUID) *Message {
+	if i, ok := s.msgs[id]; ok {
+		return s.msgSlab.at(i)
+	}
+	return nil
 }
 
 // checkScratch is the working space of check, kept between commits so
@@ -64,9 +119,9 @@ var _ Store = (*MemoryStore)(nil)
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		convs: map[uuid.UUID]*Conversation{}, msgs: map[uuid.UUID]*Message{},
-		convMsgs: map[uuid.UUID][]uuid.UUID{}, acts: map[uuid.UUID][]Activity{},
-		keys: map[string]Ref{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
+		convs: map[uuid.UUID]uint32{}, msgs: map[uuid.UUID]uint32{},
+		convMsgs: map[uuid.UUID][]seqMessage{}, acts: map[uuid.UUID][]Activity{},
+		keys: map[string]uint32{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
 }
@@ -81,53 +136,85 @@ func notFound(format string, args ...any) error {
 
 // Commit applies w all or nothing; see Store.
 func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
+	return s.commit(ctx, &w, true, nil)
+}
+
+// commitOwned is Commit for a caller that hands over w: the store keeps
+// w's slices and maps instead of copies, so the caller must not change
+// them afterwards (ingest builds them fresh for each write). Then it
+// applies steps to the Languages of w's author records, as stored: those
+// that ingest read with authorShared are the store's own maps.
+func (s *MemoryStore) commitOwned(ctx context.Context, w *Write, steps []langStep) error {
+	return s.commit(ctx, w, false, steps)
+}
+
+// commit applies w, copying what the records hold when copies is set.
+func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps []langStep) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(&w); err != nil {
+	if err := s.check(w); err != nil {
 		return err
 	}
 	// Records are updated in place (readers copy them under the lock), so
 	// that an update does not leave the old record to the collector.
 	for i := range w.Conversations {
 		in := &w.Conversations[i]
-		c, ok := s.convs[in.ID]
-		if ok {
+		c := s.conv(in.ID)
+		if c != nil {
 			s.unindex(c)
 		} else {
-			at, _ := slices.BinarySearchFunc(s.order, in.ID, compareID)
-			s.order = slices.Insert(s.order, at, in.ID)
-			c = new(Conversation)
-			s.convs[in.ID] = c
+			if n := len(s.order); n == 0 || compareID(s.order[n-1], in.ID) < 0 {
+				s.order = append(s.order, in.ID) // the usual case: a new uuid v7
+			} else {
+				at, _ := slices.BinarySearchFunc(s.order, in.ID, compareID)
+				s.order = slices.Insert(s.order, at, in.ID)
+			}
+			var at uint32
+			c, at = s.convSlab.next()
+			s.convs[in.ID] = at
 		}
-		*c = copyConversation(in)
+		if copies {
+			*c = copyConversation(in)
+		} else {
+			*c = *in
+		}
 		c.Version++
 		s.index(c)
 	}
 	for i := range w.Messages {
 		in := &w.Messages[i]
-		m, ok := s.msgs[in.ID]
-		if !ok {
-			ids := s.convMsgs[in.Conversation]
-			if n := len(ids); n == 0 || s.msgs[ids[n-1]].Seq < in.Seq {
-				s.convMsgs[in.Conversation] = append(ids, in.ID) // the usual case: the next message
+		m := s.msg(in.ID)
+		if m == nil {
+			var at uint32
+			m, at = s.msgSlab.next()
+			s.msgs[in.ID] = at
+			ms := s.convMsgs[in.Conversation]
+			sm := seqMessage{in.Seq, at}
+			if n := len(ms); n == 0 || ms[n-1].seq < in.Seq {
+				s.convMsgs[in.Conversation] = append(ms, sm) // the usual case: the next message
 			} else {
-				at, _ := slices.BinarySearchFunc(ids, in.Seq, func(id uuid.UUID, seq int) int { return s.msgs[id].Seq - seq })
-				s.convMsgs[in.Conversation] = slices.Insert(ids, at, in.ID)
+				at, _ := slices.BinarySearchFunc(ms, in.Seq, func(m seqMessage, seq int) int { return m.seq - seq })
+				s.convMsgs[in.Conversation] = slices.Insert(ms, at, sm)
 			}
-			m = new(Message)
-			s.msgs[in.ID] = m
 		}
-		*m = copyMessage(in)
+		if copies {
+			*m = copyMessage(in)
+		} else {
+			*m = *in
+		}
 		m.Version++
 	}
 	for _, a := range w.Activities {
 		s.acts[a.Conversation] = append(s.acts[a.Conversation], a)
 	}
 	for _, k := range w.Keys {
-		s.keys[k.Name] = k.Ref
+		if _, ok := s.keys[k.Name]; !ok { // else bound to k.Ref already (see check)
+			s.keys[k.Name] = uint32(len(s.refs))
+			s.refs = append(s.refs, k.Ref)
+		}
 	}
 	for _, c := range w.Checkpoints {
 		c.Version++
@@ -139,16 +226,30 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 		a.Version++
 		s.agents[a.Member] = &a
 	}
+	var stored []*AuthorRecord // for steps
+	if len(steps) > 0 {
+		stored = make([]*AuthorRecord, 0, len(w.Authors))
+	}
 	for i := range w.Authors {
 		in := &w.Authors[i]
 		k := authorKey{in.Brand, in.Person}
 		a, ok := s.authors[k]
 		if !ok {
-			a = new(AuthorRecord)
+			a, _ = s.authorSlab.next()
 			s.authors[k] = a
 		}
-		*a = copyAuthor(in)
+		if copies {
+			*a = copyAuthor(in)
+		} else {
+			*a = *in
+		}
 		a.Version++
+		if stored != nil {
+			stored = append(stored, a)
+		}
+	}
+	for _, st := range steps {
+		countLanguage(&stored[st.author].Languages, st.lang, st.sign)
 	}
 	return nil
 }
@@ -167,7 +268,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
 		convs[c.ID] = true
-		if have, ok := versionOf(c.Version, s.convs[c.ID]); !ok {
+		if have, ok := versionOf(c.Version, s.conv(c.ID)); !ok {
 			return versionErr("conversation "+c.ID.String(), c.Version, have)
 		}
 	}
@@ -187,7 +288,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
-		old := s.msgs[m.ID]
+		old := s.msg(m.ID)
 		if have, ok := versionOf(m.Version, old); !ok {
 			return versionErr("message "+m.ID.String(), m.Version, have)
 		}
@@ -211,7 +312,7 @@ func (s *MemoryStore) check(w *Write) error {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
-		old, ok := s.keys[k.Name]
+		old, ok := s.ref(k.Name)
 		if !ok {
 			old, ok = bound[k.Name]
 		}
@@ -310,16 +411,13 @@ func (s *MemoryStore) unindex(c *Conversation) {
 
 // Conversation returns a copy of the conversation with the given ID.
 func (s *MemoryStore) Conversation(ctx context.Context, id uuid.UUID) (Conversation, error) {
-	if err := ctx.Err(); err != nil {
+	var c Conversation
+	if err := s.conversationShared(ctx, id, &c); err != nil {
 		return Conversation{}, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	c, ok := s.convs[id]
-	if !ok {
-		return Conversation{}, notFound("no conversation %s", id)
-	}
-	return copyConversation(c), nil
+	c.Labels = slices.Clone(c.Labels)
+	c.Triage = cloneTriage(c.Triage)
+	return c, nil
 }
 
 // Lookup returns what key is bound to.
@@ -329,11 +427,70 @@ func (s *MemoryStore) Lookup(ctx context.Context, key string) (Ref, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.keys[key]
+	r, ok := s.ref(key)
 	if !ok {
 		return Ref{}, noKey(key)
 	}
 	return r, nil
+}
+
+// ref returns what key is bound to; under mu.
+func (s *MemoryStore) ref(key string) (Ref, bool) {
+	i, ok := s.keys[key]
+	if !ok {
+		return Ref{}, false
+	}
+	return s.refs[i], true
+}
+
+// lookupKey is Lookup for ingest, which expects most keys to be new:
+// it reports a missing key without making an error.
+func (s *MemoryStore) lookupKey(ctx context.Context, key string) (Ref, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return Ref{}, false, err
+	}
+	s.mu.RLock()
+	r, ok := s.ref(key)
+	s.mu.RUnlock()
+	return r, ok, nil
+}
+
+// conversationShared is Conversation for ingest, read into *dst, which
+// replaces the Triage as a whole and inserts into Labels: the copy shares
+// the Triage's slices with the store (nobody changes them in place) and
+// Labels with no room to spare, so that an insert copies them.
+func (s *MemoryStore) conversationShared(ctx context.Context, id uuid.UUID, dst *Conversation) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c := s.conv(id)
+	if c == nil {
+		return notFound("no conversation %s", id)
+	}
+	*dst = *c
+	dst.Labels = slices.Clip(dst.Labels)
+	return nil
+}
+
+// authorShared is Author for ingest, which copies Evidence before it
+// changes it and leaves Languages to commitOwned's steps: the copy shares
+// both with the store, the Evidence with no room to spare, so that an
+// append copies it.
+func (s *MemoryStore) authorShared(ctx context.Context, k authorKey) (AuthorRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return AuthorRecord{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.authors[k]
+	if !ok {
+		return AuthorRecord{}, noAuthor(k)
+	}
+	d := *a
+	d.Evidence = slices.Clip(a.Evidence)
+	return d, nil
 }
 
 // noKey is the error of a Lookup that finds nothing: the common answer
@@ -364,8 +521,8 @@ func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m, ok := s.msgs[id]
-	if !ok {
+	m := s.msg(id)
+	if m == nil {
 		return Message{}, notFound("no message %s", id)
 	}
 	return copyMessage(m), nil
@@ -380,10 +537,10 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 			return
 		}
 		s.mu.RLock()
-		ids := s.convMsgs[conversation]
-		out := make([]Message, len(ids))
-		for i, id := range ids {
-			out[i] = copyMessage(s.msgs[id])
+		ms := s.convMsgs[conversation]
+		out := make([]Message, len(ms))
+		for i, m := range ms {
+			out[i] = copyMessage(s.msgSlab.at(m.at))
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
@@ -424,13 +581,13 @@ func (s *MemoryStore) Conversations(ctx context.Context, f Filter) iter.Seq2[Con
 		if f.Assignee != "" && f.Open {
 			ids := slices.SortedFunc(maps.Keys(s.byAssignee[f.Assignee]), compareID)
 			for _, id := range ids {
-				if c := s.convs[id]; f.keep(c) {
+				if c := s.conv(id); f.keep(c) {
 					out = append(out, copyConversation(c))
 				}
 			}
 		} else {
 			for _, id := range s.order {
-				if c := s.convs[id]; f.keep(c) {
+				if c := s.conv(id); f.keep(c) {
 					out = append(out, copyConversation(c))
 				}
 			}
@@ -516,16 +673,10 @@ func (s *MemoryStore) Load(ctx context.Context, member string) (int, error) {
 
 // Author returns a copy of the record of person for brand.
 func (s *MemoryStore) Author(ctx context.Context, brand, person string) (AuthorRecord, error) {
-	if err := ctx.Err(); err != nil {
-		return AuthorRecord{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	a, ok := s.authors[authorKey{brand, person}]
-	if !ok {
-		return AuthorRecord{}, noAuthor{brand, person}
-	}
-	return copyAuthor(a), nil
+	a, err := s.authorShared(ctx, authorKey{brand, person})
+	a.Languages = maps.Clone(a.Languages)
+	a.Evidence = slices.Clone(a.Evidence)
+	return a, err
 }
 
 // Authors yields copies of the author records of brand ("" for all).

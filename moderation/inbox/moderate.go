@@ -276,6 +276,9 @@ func (ib *Inbox) callAction(ctx context.Context, m *Message) error {
 // needs no look at the other messages.
 func (ib *Inbox) settle(ctx context.Context, read Message, alone *Conversation, callErr error) (Message, error) {
 	id, attempts := read.ID, read.Action.Attempts
+	// From ingest (alone) with no hook, the records go to nobody but the
+	// store: it may keep them as they are.
+	handed := alone != nil && ib.hook == nil
 	for range maxIngestAttempts {
 		var msg Message
 		var c Conversation
@@ -316,17 +319,16 @@ func (ib *Inbox) settle(ctx context.Context, read Message, alone *Conversation, 
 		} else if err := ib.refreshActionDue(ctx, &c, &msg); err != nil {
 			return Message{}, err
 		}
-		var acts []Activity
+		var act *Activity
 		if kind != "" {
 			c.UpdatedAt = now
 			aid, err := ib.mintID()
 			if err != nil {
 				return Message{}, err
 			}
-			acts = []Activity{{ID: aid, Conversation: c.ID, At: now, By: a.By, Kind: ActivityModerate, Text: text}}
+			act = &Activity{ID: aid, Conversation: c.ID, At: now, By: a.By, Kind: ActivityModerate, Text: text}
 		}
-		w := Write{Conversations: []Conversation{c}, Messages: []Message{msg}, Activities: acts}
-		err := ib.commit(ctx, w)
+		err := ib.commitOne(ctx, &c, &msg, act, handed)
 		if errors.Is(err, cmkit.ErrConflict) {
 			alone = nil
 			continue
@@ -353,6 +355,39 @@ func (ib *Inbox) settle(ctx context.Context, read Message, alone *Conversation, 
 		return msg, nil
 	}
 	return Message{}, fmt.Errorf("inbox: storing the outcome of an action on message %s: %w", id, cmkit.ErrConflict)
+}
+
+// oneWrite is the room of a Write of one conversation, one message and
+// at most one activity, kept between writes (Store.Commit copies what it
+// keeps).
+type oneWrite struct {
+	c [1]Conversation
+	m [1]Message
+	a [1]Activity
+}
+
+// commitOne commits c, m and act (when not nil) in one write; handed:
+// the store may keep their slices and maps (see commitHanded).
+func (ib *Inbox) commitOne(ctx context.Context, c *Conversation, m *Message, act *Activity, handed bool) error {
+	r, _ := ib.ingest.ones.Get().(*oneWrite)
+	if r == nil {
+		r = new(oneWrite)
+	}
+	r.c[0], r.m[0] = *c, *m
+	w := Write{Conversations: r.c[:], Messages: r.m[:]}
+	if act != nil {
+		r.a[0] = *act
+		w.Activities = r.a[:]
+	}
+	var err error
+	if handed {
+		err = ib.commitHanded(ctx, &w, nil)
+	} else {
+		err = ib.commit(ctx, w)
+	}
+	*r = oneWrite{}
+	ib.ingest.ones.Put(r)
+	return err
 }
 
 // doneEvent is the event of an action the platform accepted.
