@@ -314,30 +314,39 @@ func (st *state) asciiRun(src string, i int) int {
 	t, s = t[:n], s[:n]
 	j := i
 	for ; j < len(src); j++ {
-		// Eight printable bytes at once when none is a space after a
-		// space: upper-case letters get their 0x20 bit, the rest is
-		// copied.
+		// Eight bytes at once: the printable ones before the first byte
+		// that is not ASCII, a control character or a space after a space
+		// (all eight when there is none). Upper-case letters get their
+		// 0x20 bit, the rest is copied; the bytes from the first other one
+		// on are written past the end and left there, for the byte loop.
 		for j+8 <= len(src) && w+8 <= n {
 			q := src[j : j+8]
 			x := uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
 				uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
-			// Bytes below 0x80 (checked first) sum without carries.
+			// The sums carry only out of a byte of 0x80 or more, into the
+			// bytes above it: those below the first other byte are exact.
 			ctrl := ^(x + (0x80-0x20)*lanes8) | zeros8(x^0x7f*lanes8)
 			sp := zeros8(x ^ 0x20*lanes8)
 			var prev uint64 // byte 0's high bit when a space was written last
 			if w > 0 && t[w-1] == ' ' {
 				prev = 0x80
 			}
-			if x&high8 != 0 || ctrl&high8 != 0 || sp&(sp<<8|prev) != 0 {
-				break
+			k := 8 // the bytes to take
+			if bad := (x | ctrl | sp&(sp<<8|prev)) & high8; bad != 0 {
+				k = bits.TrailingZeros64(bad) >> 3
 			}
 			up := (x + (0x80-'A')*lanes8) &^ (x + (0x80-'Z'-1)*lanes8) & high8
 			binary.LittleEndian.PutUint64(t[w:w+8], x|up>>2)
 			p, o := s[w:w+8:w+8], int32(j)
 			p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
-			w += 8
-			j += 8
-			unit = w - 1
+			w += k
+			j += k
+			if k > 0 {
+				unit = w - 1
+			}
+			if k < 8 {
+				break
+			}
 		}
 		if j >= len(src) {
 			break
