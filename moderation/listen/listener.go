@@ -76,6 +76,9 @@ type Listener struct {
 	// direct marks the queries that are a term or an OR of terms: found
 	// a term, they match, without an evaluation.
 	direct []bool
+	// sieves, by query: atoms one of which each a mention must have for
+	// the query to hold, checked before its program is run.
+	sieves []sieve
 	vals   []string
 	cfg    config
 }
@@ -158,6 +161,7 @@ func Compile(qs []SavedQuery, opts ...Option) (*Listener, error) {
 		for _, a := range c.positive(e, true, nil) {
 			c.pop[a]++
 		}
+		l.sieves = append(l.sieves, c.sieve(e))
 	}
 	// Each query is evaluated only when one of its trigger atoms is
 	// found (see trigger).
@@ -333,6 +337,88 @@ func thread(code []instr, base int32) {
 	}
 }
 
+// sieve is a necessary condition of a query on the atoms a mention has,
+// tested on a signature of them: the bit a&63 of every atom a found. A
+// query whose sieve a signature fails cannot match; one whose sieve it
+// passes may, and its program decides. The signature has all the bits
+// of all, and one of those of each of any (all ones: no condition; a
+// mention that has candidates has an atom, a bit).
+type sieve struct {
+	all uint64
+	any [2]uint64
+}
+
+// maxNeed bounds the clauses need keeps.
+const maxNeed = 16
+
+// sieve returns the sieve of the query e: the atoms it cannot hold
+// without (all), and the two most selective of the sets of atoms it
+// needs one of (any).
+func (c *compiler) sieve(e *expr) sieve {
+	sv := sieve{any: [2]uint64{^uint64(0), ^uint64(0)}}
+	var anys []uint64
+	for _, cl := range c.need(e) {
+		var m uint64
+		for _, a := range cl {
+			m |= 1 << (a & 63)
+		}
+		if len(cl) == 1 {
+			sv.all |= m
+			continue
+		}
+		anys = append(anys, m)
+	}
+	// A set with a bit of all holds when all does; fewer bits fail more.
+	anys = slices.DeleteFunc(anys, func(m uint64) bool { return m&sv.all != 0 })
+	slices.SortStableFunc(anys, func(x, y uint64) int { return bits.OnesCount64(x) - bits.OnesCount64(y) })
+	copy(sv.any[:], anys)
+	return sv
+}
+
+// need returns sets of atoms (clauses) such that e holds only on a
+// mention that has an atom of each: a necessary condition, of which any
+// part is one too, so that it may keep only maxNeed clauses, the
+// smallest. NOT and the filters need nothing; an AND needs what each of
+// its operands needs; an OR, for every choice of a clause of each
+// operand, one of the atoms of them all.
+func (c *compiler) need(e *expr) [][]int32 {
+	var out [][]int32
+	switch e.op {
+	case opTerm, opPhrase:
+		out = [][]int32{{c.atom(e)}}
+	case opNear:
+		out = [][]int32{c.operand(e.kids[0]), c.operand(e.kids[1])}
+	case opAnd:
+		for _, k := range e.kids {
+			out = append(out, c.need(k)...)
+		}
+	case opOr:
+		out = c.need(e.kids[0])
+		for _, k := range e.kids[1:] {
+			var next [][]int32
+			for _, x := range out {
+				for _, y := range c.need(k) {
+					u := slices.Clone(x)
+					for _, a := range y {
+						if !slices.Contains(u, a) {
+							u = append(u, a)
+						}
+					}
+					next = append(next, u)
+				}
+			}
+			out = next
+			if len(out) == 0 {
+				break // an operand needs nothing: nor does the OR
+			}
+			slices.SortStableFunc(out, func(x, y []int32) int { return len(x) - len(y) })
+			out = out[:min(len(out), maxNeed)]
+		}
+	}
+	slices.SortStableFunc(out, func(x, y []int32) int { return len(x) - len(y) })
+	return out[:min(len(out), maxNeed)]
+}
+
 // operand returns the atoms of a side of NEAR.
 func (c *compiler) operand(e *expr) []int32 {
 	if e.op != opOr {
@@ -441,6 +527,7 @@ type scratch struct {
 	ms      []match.Match
 	atomHit []uint64 // bit set of atoms found
 	cand    []uint64 // bit set of queries to evaluate
+	sig     uint64   // signature of the atoms found (see sieve)
 	// Filled on demand: the mention's platform.
 	platform    cmkit.Platform
 	platformSet bool
@@ -462,6 +549,7 @@ func (l *Listener) Match(dst *Matches, m cmkit.Mention) {
 	s.cand = resize(s.cand, len(l.queries))
 	text := s.buf.Text
 	k := 0
+	var sig uint64
 	for _, x := range s.ms {
 		if l.prefix[x.ID] && wordBefore(text, x.NormStart) {
 			continue // a wildcard's match must start a word
@@ -473,11 +561,13 @@ func (l *Listener) Match(dst *Matches, m cmkit.Mention) {
 			continue
 		}
 		s.atomHit[w] |= bit
+		sig |= bit
 		for _, q := range l.atomQ[l.atomQAt[x.ID]:l.atomQAt[x.ID+1]] {
 			s.cand[q>>6] |= 1 << (q & 63)
 		}
 	}
 	s.ms = s.ms[:k]
+	s.sig = sig
 	l.runCandidates(dst, &m)
 }
 
@@ -493,17 +583,21 @@ func resize(b []uint64, n int) []uint64 {
 }
 
 // runCandidates appends to dst.Queries the candidate queries (dst.s.cand)
-// that match: the direct ones, and those whose program (see instr) ends
-// with r true. The programs run inline, without a call each.
+// that match: the direct ones, and those whose sieve the mention passes
+// and whose program (see instr) ends with r true. The programs run
+// inline, without a call each.
 func (l *Listener) runCandidates(dst *Matches, m *cmkit.Mention) {
 	s := &dst.s
-	code, hits := l.code, s.atomHit
+	code, hits, sig := l.code, s.atomHit, s.sig
 	for w, set := range s.cand {
 		for set != 0 {
 			q := w<<6 | bits.TrailingZeros64(set)
 			set &= set - 1
 			if l.direct[q] {
 				dst.Queries = append(dst.Queries, q)
+				continue
+			}
+			if sv := &l.sieves[q]; sig&sv.all != sv.all || sig&sv.any[0] == 0 || sig&sv.any[1] == 0 {
 				continue
 			}
 			pc, r := l.starts[q], false
