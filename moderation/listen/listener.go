@@ -656,9 +656,18 @@ func (s *scratch) hit(a int32) bool { return s.atomHit[a>>6]&(1<<(a&63)) != 0 }
 
 // langIs reports whether the language tag tag is lang (lower case) or
 // one of its variants: "es-MX" is "es".
+// lang is ASCII (langtag.Valid), so that a byte of tag that is not
+// cannot equal its byte even in another case: the comparison is bytewise.
 func langIs(tag, lang string) bool {
-	return len(tag) >= len(lang) && strings.EqualFold(tag[:len(lang)], lang) &&
-		(len(tag) == len(lang) || tag[len(lang)] == '-' || tag[len(lang)] == '_')
+	if len(tag) < len(lang) {
+		return false
+	}
+	for i := 0; i < len(lang); i++ {
+		if c, l := tag[i], lang[i]; c != l && (c|0x20 != l || l < 'a' || l > 'z') {
+			return false
+		}
+	}
+	return len(tag) == len(lang) || tag[len(lang)] == '-' || tag[len(lang)] == '_'
 }
 
 // near reports whether an occurrence of an atom of one side of the NEAR

@@ -3,6 +3,7 @@ package listen
 import (
 	"fmt"
 	"sync"
+	"strings"
 	"testing"
 
 	"github.com/cmkit/cmkit"
@@ -356,4 +357,21 @@ func TestTriggersPickTheOperandFewerQueriesUse(t *testing.T) {
 	assert.Equal(t, []string{"acme"}, triggers(3), "a NOT is no trigger")
 	assert.ElementsMatch(t, []string{"refund", "late"}, triggers(4))
 	assert.Equal(t, []bool{true, false, false, false, false}, l.direct)
+}
+
+// TestLangIsBytewise checks langIs, which compares bytes, against the
+// definition it replaced, strings.EqualFold on the tag's prefix.
+func TestLangIsBytewise(t *testing.T) {
+	ref := func(tag, lang string) bool {
+		return len(tag) >= len(lang) && strings.EqualFold(tag[:len(lang)], lang) &&
+			(len(tag) == len(lang) || tag[len(lang)] == '-' || tag[len(lang)] == '_')
+	}
+	tags := []string{"", "e", "es", "ES", "Es-MX", "es_mx", "esp", "es-", "pl", "\u212a", "\u212ay", "k",
+		"\u017fv", "sv", "SV-fi", "zh-hant", "ZH-HANT-tw", "e\xe2", "\xc5\xbf", "es\x00", "@s", "`s"}
+	langs := []string{"es", "es-mx", "k", "ky", "sv", "zh-hant", "pl", "e"}
+	for _, tag := range tags {
+		for _, lang := range langs {
+			assert.Equal(t, ref(tag, lang), langIs(tag, lang), "langIs(%q, %q)", tag, lang)
+		}
+	}
 }
