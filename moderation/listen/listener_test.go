@@ -2,8 +2,8 @@ package listen
 
 import (
 	"fmt"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cmkit/cmkit"
