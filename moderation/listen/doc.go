@@ -107,7 +107,13 @@
 // many queries name, the brands, are also the most frequent in an
 // inbox). A query that
 // is a term or an OR of terms matches as soon as one is found, without
-// an evaluation. The others run a program compiled from their tree: a
+// an evaluation. The others pass a sieve first: the terms a query cannot
+// match without (all those of an AND, one of each side of a NEAR, one of
+// each operand of an OR), checked in a few instructions on a 64-bit
+// signature of the terms found, which turns away most of the queries a
+// trigger term woke but that need another term the text lacks. The
+// sieve only turns away queries that cannot match; those it lets
+// through run a program compiled from their tree: a
 // few instructions on one boolean register, terms and filters first,
 // NOTs and NEARs last, with jumps that stop as soon as the result is
 // known; NEAR counts the words between pairs of occurrences, stopping
