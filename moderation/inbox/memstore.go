@@ -19,13 +19,13 @@ import (
 // concurrent use; Commit takes one lock, so writes are serialized.
 type MemoryStore struct {
 	mu         sync.RWMutex
-	convs      map[uuid.UUID]uint32       // index in convSlab
-	order      []uuid.UUID                // conversation IDs, sorted
-	msgs       map[uuid.UUID]uint32       // index in msgSlab
-	convMsgs   map[uuid.UUID][]seqMessage // by Seq
-	acts       map[uuid.UUID][]Activity
-	keys       map[string]uint32 // index in refs
-	refs       []Ref             // what keys are bound to: no pointers, so the collector skips them
+	convs      map[uuid.UUID]uint32 // index in convSlab
+	order      []uuid.UUID          // conversation IDs, sorted
+	msgs       map[uuid.UUID]uint32 // index in msgSlab
+	convMsgs   [][]seqMessage       // by conversation index in convSlab, by Seq
+	acts       [][]Activity         // by conversation index in convSlab
+	keys       map[string]uint32    // index in refs
+	refs       []Ref                // what keys are bound to: no pointers, so the collector skips them
 	checks     map[string]Checkpoint
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
@@ -91,9 +91,18 @@ func (s *MemoryStore) msg(id uuid.UUID) *Message {
 // checkScratch is the working space of check, kept between commits so
 // that checking a write allocates nothing in the steady state.
 type checkScratch struct {
-	convs, msgs map[uuid.UUID]bool
-	bound       map[string]Ref
-	people      map[authorKey]bool
+	convs  map[uuid.UUID]int // index in the write
+	msgs   map[uuid.UUID]bool
+	bound  map[string]Ref
+	people map[authorKey]bool
+
+	// What check found stored, by index in the write, so that commit
+	// does not look it up again: the slab index (-1 when new), whether a
+	// key is new, the author record (nil when new).
+	convAt   []int64
+	msgAt    []int64
+	keyNew   []bool
+	authorAt []*AuthorRecord
 }
 
 // reset empties the scratch maps, dropping those a big write made big.
@@ -102,6 +111,16 @@ func (c *checkScratch) reset() {
 	c.msgs = resetMap(c.msgs)
 	c.bound = resetMap(c.bound)
 	c.people = resetMap(c.people)
+	clear(c.authorAt[:cap(c.authorAt)])
+	c.convAt, c.msgAt, c.keyNew, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.authorAt[:0]
+}
+
+// slabIndex is where lookups of a slab index keep it: -1 when absent.
+func slabIndex(m map[uuid.UUID]uint32, id uuid.UUID) int64 {
+	if i, ok := m[id]; ok {
+		return int64(i)
+	}
+	return -1
 }
 
 func resetMap[K comparable, V any](m map[K]V) map[K]V {
@@ -120,7 +139,6 @@ var _ Store = (*MemoryStore)(nil)
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		convs: map[uuid.UUID]uint32{}, msgs: map[uuid.UUID]uint32{},
-		convMsgs: map[uuid.UUID][]seqMessage{}, acts: map[uuid.UUID][]Activity{},
 		keys: map[string]uint32{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
@@ -160,10 +178,12 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	// Records are updated in place (readers copy them under the lock), so
 	// that an update does not leave the old record to the collector.
+	seen := &s.seen
 	for i := range w.Conversations {
 		in := &w.Conversations[i]
-		c := s.conv(in.ID)
-		if c != nil {
+		var c *Conversation
+		if at := seen.convAt[i]; at >= 0 {
+			c = s.convSlab.at(uint32(at))
 			s.unindex(c)
 		} else {
 			if n := len(s.order); n == 0 || compareID(s.order[n-1], in.ID) < 0 {
@@ -175,6 +195,9 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 			var at uint32
 			c, at = s.convSlab.next()
 			s.convs[in.ID] = at
+			s.convMsgs = append(s.convMsgs, nil)
+			s.acts = append(s.acts, nil)
+			seen.convAt[i] = int64(at)
 		}
 		if copies {
 			*c = copyConversation(in)
@@ -186,18 +209,20 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i := range w.Messages {
 		in := &w.Messages[i]
-		m := s.msg(in.ID)
-		if m == nil {
+		var m *Message
+		if at := seen.msgAt[i]; at >= 0 {
+			m = s.msgSlab.at(uint32(at))
+		} else {
 			var at uint32
 			m, at = s.msgSlab.next()
 			s.msgs[in.ID] = at
-			ms := s.convMsgs[in.Conversation]
+			ms := &s.convMsgs[s.convIndex(in.Conversation)]
 			sm := seqMessage{in.Seq, at}
-			if n := len(ms); n == 0 || ms[n-1].seq < in.Seq {
-				s.convMsgs[in.Conversation] = append(ms, sm) // the usual case: the next message
+			if n := len(*ms); n == 0 || (*ms)[n-1].seq < in.Seq {
+				*ms = append(*ms, sm) // the usual case: the next message
 			} else {
-				at, _ := slices.BinarySearchFunc(ms, in.Seq, func(m seqMessage, seq int) int { return m.seq - seq })
-				s.convMsgs[in.Conversation] = slices.Insert(ms, at, sm)
+				at, _ := slices.BinarySearchFunc(*ms, in.Seq, func(m seqMessage, seq int) int { return m.seq - seq })
+				*ms = slices.Insert(*ms, at, sm)
 			}
 		}
 		if copies {
@@ -208,10 +233,11 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 		m.Version++
 	}
 	for _, a := range w.Activities {
-		s.acts[a.Conversation] = append(s.acts[a.Conversation], a)
+		acts := &s.acts[s.convIndex(a.Conversation)]
+		*acts = append(*acts, a)
 	}
-	for _, k := range w.Keys {
-		if _, ok := s.keys[k.Name]; !ok { // else bound to k.Ref already (see check)
+	for i, k := range w.Keys {
+		if seen.keyNew[i] { // else bound to k.Ref already (see check)
 			s.keys[k.Name] = uint32(len(s.refs))
 			s.refs = append(s.refs, k.Ref)
 		}
@@ -232,11 +258,10 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i := range w.Authors {
 		in := &w.Authors[i]
-		k := authorKey{in.Brand, in.Person}
-		a, ok := s.authors[k]
-		if !ok {
+		a := seen.authorAt[i]
+		if a == nil {
 			a, _ = s.authorSlab.next()
-			s.authors[k] = a
+			s.authors[authorKey{in.Brand, in.Person}] = a
 		}
 		if copies {
 			*a = copyAuthor(in)
@@ -264,15 +289,27 @@ func (s *MemoryStore) check(w *Write) error {
 		if c.ID == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "required", "no ID")
 		}
-		if convs[c.ID] {
+		if _, twice := convs[c.ID]; twice {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
-		convs[c.ID] = true
-		if have, ok := versionOf(c.Version, s.conv(c.ID)); !ok {
+		convs[c.ID] = i
+		at := slabIndex(s.convs, c.ID)
+		s.seen.convAt = append(s.seen.convAt, at)
+		var old *Conversation
+		if at >= 0 {
+			old = s.convSlab.at(uint32(at))
+		}
+		if have, ok := versionOf(c.Version, old); !ok {
 			return versionErr("conversation "+c.ID.String(), c.Version, have)
 		}
 	}
-	known := func(id uuid.UUID) bool { _, ok := s.convs[id]; return ok || convs[id] }
+	known := func(id uuid.UUID) bool {
+		if _, ok := convs[id]; ok {
+			return true
+		}
+		_, ok := s.convs[id]
+		return ok
+	}
 	msgs := s.seen.msgs
 	for i := range w.Messages {
 		m := &w.Messages[i]
@@ -288,7 +325,12 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
-		old := s.msg(m.ID)
+		at := slabIndex(s.msgs, m.ID)
+		s.seen.msgAt = append(s.seen.msgAt, at)
+		var old *Message
+		if at >= 0 {
+			old = s.msgSlab.at(uint32(at))
+		}
 		if have, ok := versionOf(m.Version, old); !ok {
 			return versionErr("message "+m.ID.String(), m.Version, have)
 		}
@@ -319,6 +361,7 @@ func (s *MemoryStore) check(w *Write) error {
 		if ok && old != k.Ref {
 			return conflict("key %q is bound to conversation %s", k.Name, old.Conversation)
 		}
+		s.seen.keyNew = append(s.seen.keyNew, !ok)
 		bound[k.Name] = k.Ref
 	}
 	sources := map[string]bool{}
@@ -352,7 +395,9 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Authors[%d].Person", i), "required", "an author record needs a person, once per write")
 		}
 		people[k] = true
-		if have, ok := versionOf(a.Version, s.authors[k]); !ok {
+		old := s.authors[k]
+		s.seen.authorAt = append(s.seen.authorAt, old)
+		if have, ok := versionOf(a.Version, old); !ok {
 			return versionErr("author "+a.Person, a.Version, have)
 		}
 	}
@@ -389,6 +434,15 @@ func versionErr(what string, read, have uint64) error {
 		return notFound("%s does not exist (the write read version %d)", what, read)
 	}
 	return conflict("%s is at version %d, not %d", what, have, read)
+}
+
+// convIndex returns the slab index of a conversation that check found
+// stored or in the write, which commit stored; under mu.
+func (s *MemoryStore) convIndex(id uuid.UUID) uint32 {
+	if i, ok := s.seen.convs[id]; ok {
+		return uint32(s.seen.convAt[i])
+	}
+	return s.convs[id]
 }
 
 func compareID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
@@ -537,7 +591,10 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 			return
 		}
 		s.mu.RLock()
-		ms := s.convMsgs[conversation]
+		var ms []seqMessage
+		if at, ok := s.convs[conversation]; ok {
+			ms = s.convMsgs[at]
+		}
 		out := make([]Message, len(ms))
 		for i, m := range ms {
 			out[i] = copyMessage(s.msgSlab.at(m.at))
@@ -559,7 +616,10 @@ func (s *MemoryStore) Activities(ctx context.Context, conversation uuid.UUID) it
 			return
 		}
 		s.mu.RLock()
-		out := slices.Clone(s.acts[conversation])
+		var out []Activity
+		if at, ok := s.convs[conversation]; ok {
+			out = slices.Clone(s.acts[at])
+		}
 		s.mu.RUnlock()
 		for _, a := range out {
 			if !yield(a, nil) {
