@@ -32,6 +32,7 @@ type MemoryStore struct {
 	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
 
 	seen checkScratch // Commit's working space, under mu
+	gen  uint64       // how many writes were committed
 
 	// The records live in slabs, many to an allocation; the maps of
 	// conversations and messages hold indexes, not pointers, so that the
@@ -156,7 +157,21 @@ func notFound(format string, args ...any) error {
 
 // Commit applies w all or nothing; see Store.
 func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
-	return s.commit(ctx, &w, true, nil)
+	return s.commit(ctx, &w, true, nil, nil)
+}
+
+// storeView is what ingest saw of the store while it built a write: the
+// store's generation before its first look, and that it looked up every
+// key it binds in the write (finding it unbound) and minted the IDs of
+// the write's conversations and messages at Version 0. When no write was
+// committed since, commit believes it rather than look again.
+type storeView struct{ gen uint64 }
+
+// generation returns the number of writes committed so far.
+func (s *MemoryStore) generation() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.gen
 }
 
 // commitOwned is Commit for a caller that hands over w: the store keeps
@@ -164,20 +179,21 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 // them afterwards (ingest builds them fresh for each write). Then it
 // applies steps to the Languages of w's author records, as stored: those
 // that ingest read with authorShared are the store's own maps.
-func (s *MemoryStore) commitOwned(ctx context.Context, w *Write, steps []langStep) error {
-	return s.commit(ctx, w, false, steps)
+func (s *MemoryStore) commitOwned(ctx context.Context, w *Write, steps []langStep, view *storeView) error {
+	return s.commit(ctx, w, false, steps, view)
 }
 
 // commit applies w, copying what the records hold when copies is set.
-func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps []langStep) error {
+func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps []langStep, view *storeView) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(w); err != nil {
+	if err := s.check(w, view != nil && view.gen == s.gen); err != nil {
 		return err
 	}
+	s.gen++
 	// Records are updated in place (readers copy them under the lock), so
 	// that an update does not leave the old record to the collector.
 	seen := &s.seen
@@ -283,8 +299,9 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 }
 
 // check validates w against the stored versions without changing
-// anything.
-func (s *MemoryStore) check(w *Write) error {
+// anything. When viewed, w comes with a storeView of the current
+// generation: its new keys and records are not looked up.
+func (s *MemoryStore) check(w *Write, viewed bool) error {
 	s.seen.reset()
 	convs := s.seen.convs
 	for i := range w.Conversations {
@@ -296,7 +313,10 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
 		convs[c.ID] = i
-		at := slabIndex(s.convs, c.ID)
+		at := int64(-1)
+		if !viewed || c.Version != 0 {
+			at = slabIndex(s.convs, c.ID)
+		}
 		s.seen.convAt = append(s.seen.convAt, at)
 		var old *Conversation
 		if at >= 0 {
@@ -328,7 +348,10 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
-		at := slabIndex(s.msgs, m.ID)
+		at := int64(-1)
+		if !viewed || m.Version != 0 {
+			at = slabIndex(s.msgs, m.ID)
+		}
 		s.seen.msgAt = append(s.seen.msgAt, at)
 		var old *Message
 		if at >= 0 {
@@ -357,7 +380,11 @@ func (s *MemoryStore) check(w *Write) error {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
-		old, ok := s.ref(k.Name)
+		var old Ref
+		var ok bool
+		if !viewed {
+			old, ok = s.ref(k.Name)
+		}
 		if !ok {
 			old, ok = bound[k.Name]
 		}
