@@ -118,12 +118,18 @@ func (c *checkScratch) reset() {
 	c.convAt, c.msgAt, c.keyNew, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.authorAt[:0]
 }
 
-// slabIndex is where lookups of a slab index keep it: -1 when absent.
-func slabIndex(m map[uuid.UUID]uint32, id uuid.UUID) int64 {
-	if i, ok := m[id]; ok {
-		return int64(i)
+// stored returns the slab index (-1 when absent) and the record of id,
+// kept in index and sl, for a write that read it at version; a new
+// record of a viewed write is not looked up (see storeView).
+func stored[T any](index map[uuid.UUID]uint32, sl *slab[T], id uuid.UUID, version uint64, viewed bool) (int64, *T) {
+	if viewed && version == 0 {
+		return -1, nil
 	}
-	return -1
+	i, ok := index[id]
+	if !ok {
+		return -1, nil
+	}
+	return int64(i), sl.at(i)
 }
 
 func resetMap[K comparable, V any](m map[K]V) map[K]V {
@@ -313,15 +319,8 @@ func (s *MemoryStore) check(w *Write, viewed bool) error {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
 		convs[c.ID] = i
-		at := int64(-1)
-		if !viewed || c.Version != 0 {
-			at = slabIndex(s.convs, c.ID)
-		}
+		at, old := stored(s.convs, &s.convSlab, c.ID, c.Version, viewed)
 		s.seen.convAt = append(s.seen.convAt, at)
-		var old *Conversation
-		if at >= 0 {
-			old = s.convSlab.at(uint32(at))
-		}
 		if have, ok := versionOf(c.Version, old); !ok {
 			return versionErr("conversation "+c.ID.String(), c.Version, have)
 		}
@@ -348,15 +347,8 @@ func (s *MemoryStore) check(w *Write, viewed bool) error {
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
-		at := int64(-1)
-		if !viewed || m.Version != 0 {
-			at = slabIndex(s.msgs, m.ID)
-		}
+		at, old := stored(s.msgs, &s.msgSlab, m.ID, m.Version, viewed)
 		s.seen.msgAt = append(s.seen.msgAt, at)
-		var old *Message
-		if at >= 0 {
-			old = s.msgSlab.at(uint32(at))
-		}
 		if have, ok := versionOf(m.Version, old); !ok {
 			return versionErr("message "+m.ID.String(), m.Version, have)
 		}
