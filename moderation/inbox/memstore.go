@@ -22,10 +22,10 @@ type MemoryStore struct {
 	convs      map[uuid.UUID]uint32 // index in convSlab
 	order      []uuid.UUID          // conversation IDs, sorted
 	msgs       map[uuid.UUID]uint32 // index in msgSlab
-	convMsgs   slab[[]seqMessage]   // by conversation index in convSlab, by Seq
-	acts       slab[[]Activity]     // by conversation index in convSlab
+	convMsgs   [][]seqMessage       // by conversation index in convSlab, by Seq
+	acts       [][]Activity         // by conversation index in convSlab
 	keys       map[string]uint32    // index in refs
-	refs       slab[Ref]            // what keys are bound to: no pointers, so the collector skips them
+	refs       []Ref                // what keys are bound to: no pointers, so the collector skips them
 	checks     map[string]Checkpoint
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
@@ -94,7 +94,6 @@ func (s *MemoryStore) msg(id uuid.UUID) *Message {
 type checkScratch struct {
 	convs  map[uuid.UUID]int // index in the write
 	msgs   map[uuid.UUID]bool
-	acts   map[uuid.UUID]bool
 	bound  map[string]Ref
 	people map[authorKey]bool
 
@@ -111,7 +110,6 @@ type checkScratch struct {
 func (c *checkScratch) reset() {
 	c.convs = resetMap(c.convs)
 	c.msgs = resetMap(c.msgs)
-	c.acts = resetMap(c.acts)
 	c.bound = resetMap(c.bound)
 	c.people = resetMap(c.people)
 	clear(c.authorAt[:cap(c.authorAt)])
@@ -219,8 +217,8 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 			var at uint32
 			c, at = s.convSlab.next()
 			s.convs[in.ID] = at
-			s.convMsgs.next() // at, as the conversation
-			s.acts.next()
+			s.convMsgs = append(s.convMsgs, nil)
+			s.acts = append(s.acts, nil)
 			seen.convAt[i] = int64(at)
 		}
 		if copies {
@@ -240,7 +238,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 			var at uint32
 			m, at = s.msgSlab.next()
 			s.msgs[in.ID] = at
-			ms := s.convMsgs.at(s.convIndex(in.Conversation))
+			ms := &s.convMsgs[s.convIndex(in.Conversation)]
 			sm := seqMessage{in.Seq, at}
 			if n := len(*ms); n == 0 || (*ms)[n-1].seq < in.Seq {
 				*ms = append(*ms, sm) // the usual case: the next message
@@ -257,14 +255,13 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 		m.Version++
 	}
 	for _, a := range w.Activities {
-		acts := s.acts.at(s.convIndex(a.Conversation))
+		acts := &s.acts[s.convIndex(a.Conversation)]
 		*acts = append(*acts, a)
 	}
 	for i, k := range w.Keys {
 		if seen.keyNew[i] { // else bound to k.Ref already (see check)
-			r, at := s.refs.next()
-			*r = k.Ref
-			s.keys[k.Name] = at
+			s.keys[k.Name] = uint32(len(s.refs))
+			s.refs = append(s.refs, k.Ref)
 		}
 	}
 	for _, c := range w.Checkpoints {
@@ -356,7 +353,7 @@ func (s *MemoryStore) check(w *Write, viewed bool) error {
 			return cmkit.Invalid(field(), "immutable", "a message keeps its conversation and Seq")
 		}
 	}
-	acts := s.seen.acts
+	acts := map[uuid.UUID]bool{}
 	for i := range w.Activities {
 		a := &w.Activities[i]
 		if a.ID == uuid.Nil || !known(a.Conversation) {
@@ -516,7 +513,7 @@ func (s *MemoryStore) ref(key string) (Ref, bool) {
 	if !ok {
 		return Ref{}, false
 	}
-	return *s.refs.at(i), true
+	return s.refs[i], true
 }
 
 // lookupKey is Lookup for ingest, which expects most keys to be new:
@@ -615,7 +612,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		s.mu.RLock()
 		var ms []seqMessage
 		if at, ok := s.convs[conversation]; ok {
-			ms = *s.convMsgs.at(at)
+			ms = s.convMsgs[at]
 		}
 		out := make([]Message, len(ms))
 		for i, m := range ms {
@@ -640,7 +637,7 @@ func (s *MemoryStore) Activities(ctx context.Context, conversation uuid.UUID) it
 		s.mu.RLock()
 		var out []Activity
 		if at, ok := s.convs[conversation]; ok {
-			out = slices.Clone(*s.acts.at(at))
+			out = slices.Clone(s.acts[at])
 		}
 		s.mu.RUnlock()
 		for _, a := range out {
