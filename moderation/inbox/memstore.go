@@ -19,19 +19,20 @@ import (
 // concurrent use; Commit takes one lock, so writes are serialized.
 type MemoryStore struct {
 	mu         sync.RWMutex
-	convs      map[uuid.UUID]uint32       // index in convSlab
-	order      []uuid.UUID                // conversation IDs, sorted
-	msgs       map[uuid.UUID]uint32       // index in msgSlab
-	convMsgs   map[uuid.UUID][]seqMessage // by Seq
-	acts       map[uuid.UUID][]Activity
-	keys       map[string]uint32 // index in refs
-	refs       []Ref             // what keys are bound to: no pointers, so the collector skips them
+	convs      map[uuid.UUID]uint32 // index in convSlab
+	order      []uuid.UUID          // conversation IDs, sorted
+	msgs       map[uuid.UUID]uint32 // index in msgSlab
+	convMsgs   [][]seqMessage       // by conversation index in convSlab, by Seq
+	acts       [][]Activity         // by conversation index in convSlab
+	keys       map[string]uint32    // index in refs
+	refs       []Ref                // what keys are bound to: no pointers, so the collector skips them
 	checks     map[string]Checkpoint
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
 	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
 
 	seen checkScratch // Commit's working space, under mu
+	gen  uint64       // how many writes were committed
 
 	// The records live in slabs, many to an allocation; the maps of
 	// conversations and messages hold indexes, not pointers, so that the
@@ -91,9 +92,18 @@ func (s *MemoryStore) msg(id uuid.UUID) *Message {
 // checkScratch is the working space of check, kept between commits so
 // that checking a write allocates nothing in the steady state.
 type checkScratch struct {
-	convs, msgs map[uuid.UUID]bool
-	bound       map[string]Ref
-	people      map[authorKey]bool
+	convs  map[uuid.UUID]int // index in the write
+	msgs   map[uuid.UUID]bool
+	bound  map[string]Ref
+	people map[authorKey]bool
+
+	// What check found stored, by index in the write, so that commit
+	// does not look it up again: the slab index (-1 when new), whether a
+	// key is new, the author record (nil when new).
+	convAt   []int64
+	msgAt    []int64
+	keyNew   []bool
+	authorAt []*AuthorRecord
 }
 
 // reset empties the scratch maps, dropping those a big write made big.
@@ -102,6 +112,22 @@ func (c *checkScratch) reset() {
 	c.msgs = resetMap(c.msgs)
 	c.bound = resetMap(c.bound)
 	c.people = resetMap(c.people)
+	clear(c.authorAt[:cap(c.authorAt)])
+	c.convAt, c.msgAt, c.keyNew, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.authorAt[:0]
+}
+
+// stored returns the slab index (-1 when absent) and the record of id,
+// kept in index and sl, for a write that read it at version; a new
+// record of a viewed write is not looked up (see storeView).
+func stored[T any](index map[uuid.UUID]uint32, sl *slab[T], id uuid.UUID, version uint64, viewed bool) (int64, *T) {
+	if viewed && version == 0 {
+		return -1, nil
+	}
+	i, ok := index[id]
+	if !ok {
+		return -1, nil
+	}
+	return int64(i), sl.at(i)
 }
 
 func resetMap[K comparable, V any](m map[K]V) map[K]V {
@@ -120,7 +146,6 @@ var _ Store = (*MemoryStore)(nil)
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		convs: map[uuid.UUID]uint32{}, msgs: map[uuid.UUID]uint32{},
-		convMsgs: map[uuid.UUID][]seqMessage{}, acts: map[uuid.UUID][]Activity{},
 		keys: map[string]uint32{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
@@ -136,7 +161,21 @@ func notFound(format string, args ...any) error {
 
 // Commit applies w all or nothing; see Store.
 func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
-	return s.commit(ctx, &w, true, nil)
+	return s.commit(ctx, &w, true, nil, nil)
+}
+
+// storeView is what ingest saw of the store while it built a write: the
+// store's generation before its first look, and that it looked up every
+// key it binds in the write (finding it unbound) and minted the IDs of
+// the write's conversations and messages at Version 0. When no write was
+// committed since, commit believes it rather than look again.
+type storeView struct{ gen uint64 }
+
+// generation returns the number of writes committed so far.
+func (s *MemoryStore) generation() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.gen
 }
 
 // commitOwned is Commit for a caller that hands over w: the store keeps
@@ -144,26 +183,29 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 // them afterwards (ingest builds them fresh for each write). Then it
 // applies steps to the Languages of w's author records, as stored: those
 // that ingest read with authorShared are the store's own maps.
-func (s *MemoryStore) commitOwned(ctx context.Context, w *Write, steps []langStep) error {
-	return s.commit(ctx, w, false, steps)
+func (s *MemoryStore) commitOwned(ctx context.Context, w *Write, steps []langStep, view *storeView) error {
+	return s.commit(ctx, w, false, steps, view)
 }
 
 // commit applies w, copying what the records hold when copies is set.
-func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps []langStep) error {
+func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps []langStep, view *storeView) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(w); err != nil {
+	if err := s.check(w, view != nil && view.gen == s.gen); err != nil {
 		return err
 	}
+	s.gen++
 	// Records are updated in place (readers copy them under the lock), so
 	// that an update does not leave the old record to the collector.
+	seen := &s.seen
 	for i := range w.Conversations {
 		in := &w.Conversations[i]
-		c := s.conv(in.ID)
-		if c != nil {
+		var c *Conversation
+		if at := seen.convAt[i]; at >= 0 {
+			c = s.convSlab.at(uint32(at))
 			s.unindex(c)
 		} else {
 			if n := len(s.order); n == 0 || compareID(s.order[n-1], in.ID) < 0 {
@@ -175,6 +217,9 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 			var at uint32
 			c, at = s.convSlab.next()
 			s.convs[in.ID] = at
+			s.convMsgs = append(s.convMsgs, nil)
+			s.acts = append(s.acts, nil)
+			seen.convAt[i] = int64(at)
 		}
 		if copies {
 			*c = copyConversation(in)
@@ -186,18 +231,20 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i := range w.Messages {
 		in := &w.Messages[i]
-		m := s.msg(in.ID)
-		if m == nil {
+		var m *Message
+		if at := seen.msgAt[i]; at >= 0 {
+			m = s.msgSlab.at(uint32(at))
+		} else {
 			var at uint32
 			m, at = s.msgSlab.next()
 			s.msgs[in.ID] = at
-			ms := s.convMsgs[in.Conversation]
+			ms := &s.convMsgs[s.convIndex(in.Conversation)]
 			sm := seqMessage{in.Seq, at}
-			if n := len(ms); n == 0 || ms[n-1].seq < in.Seq {
-				s.convMsgs[in.Conversation] = append(ms, sm) // the usual case: the next message
+			if n := len(*ms); n == 0 || (*ms)[n-1].seq < in.Seq {
+				*ms = append(*ms, sm) // the usual case: the next message
 			} else {
-				at, _ := slices.BinarySearchFunc(ms, in.Seq, func(m seqMessage, seq int) int { return m.seq - seq })
-				s.convMsgs[in.Conversation] = slices.Insert(ms, at, sm)
+				at, _ := slices.BinarySearchFunc(*ms, in.Seq, func(m seqMessage, seq int) int { return m.seq - seq })
+				*ms = slices.Insert(*ms, at, sm)
 			}
 		}
 		if copies {
@@ -208,10 +255,11 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 		m.Version++
 	}
 	for _, a := range w.Activities {
-		s.acts[a.Conversation] = append(s.acts[a.Conversation], a)
+		acts := &s.acts[s.convIndex(a.Conversation)]
+		*acts = append(*acts, a)
 	}
-	for _, k := range w.Keys {
-		if _, ok := s.keys[k.Name]; !ok { // else bound to k.Ref already (see check)
+	for i, k := range w.Keys {
+		if seen.keyNew[i] { // else bound to k.Ref already (see check)
 			s.keys[k.Name] = uint32(len(s.refs))
 			s.refs = append(s.refs, k.Ref)
 		}
@@ -232,11 +280,10 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i := range w.Authors {
 		in := &w.Authors[i]
-		k := authorKey{in.Brand, in.Person}
-		a, ok := s.authors[k]
-		if !ok {
+		a := seen.authorAt[i]
+		if a == nil {
 			a, _ = s.authorSlab.next()
-			s.authors[k] = a
+			s.authors[authorKey{in.Brand, in.Person}] = a
 		}
 		if copies {
 			*a = copyAuthor(in)
@@ -255,8 +302,9 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 }
 
 // check validates w against the stored versions without changing
-// anything.
-func (s *MemoryStore) check(w *Write) error {
+// anything. When viewed, w comes with a storeView of the current
+// generation: its new keys and records are not looked up.
+func (s *MemoryStore) check(w *Write, viewed bool) error {
 	s.seen.reset()
 	convs := s.seen.convs
 	for i := range w.Conversations {
@@ -264,15 +312,23 @@ func (s *MemoryStore) check(w *Write) error {
 		if c.ID == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "required", "no ID")
 		}
-		if convs[c.ID] {
+		if _, twice := convs[c.ID]; twice {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
-		convs[c.ID] = true
-		if have, ok := versionOf(c.Version, s.conv(c.ID)); !ok {
+		convs[c.ID] = i
+		at, old := stored(s.convs, &s.convSlab, c.ID, c.Version, viewed)
+		s.seen.convAt = append(s.seen.convAt, at)
+		if have, ok := versionOf(c.Version, old); !ok {
 			return versionErr("conversation "+c.ID.String(), c.Version, have)
 		}
 	}
-	known := func(id uuid.UUID) bool { _, ok := s.convs[id]; return ok || convs[id] }
+	known := func(id uuid.UUID) bool {
+		if _, ok := convs[id]; ok {
+			return true
+		}
+		_, ok := s.convs[id]
+		return ok
+	}
 	msgs := s.seen.msgs
 	for i := range w.Messages {
 		m := &w.Messages[i]
@@ -288,7 +344,8 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
-		old := s.msg(m.ID)
+		at, old := stored(s.msgs, &s.msgSlab, m.ID, m.Version, viewed)
+		s.seen.msgAt = append(s.seen.msgAt, at)
 		if have, ok := versionOf(m.Version, old); !ok {
 			return versionErr("message "+m.ID.String(), m.Version, have)
 		}
@@ -312,13 +369,18 @@ func (s *MemoryStore) check(w *Write) error {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
-		old, ok := s.ref(k.Name)
+		var old Ref
+		var ok bool
+		if !viewed {
+			old, ok = s.ref(k.Name)
+		}
 		if !ok {
 			old, ok = bound[k.Name]
 		}
 		if ok && old != k.Ref {
 			return conflict("key %q is bound to conversation %s", k.Name, old.Conversation)
 		}
+		s.seen.keyNew = append(s.seen.keyNew, !ok)
 		bound[k.Name] = k.Ref
 	}
 	sources := map[string]bool{}
@@ -352,7 +414,9 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Authors[%d].Person", i), "required", "an author record needs a person, once per write")
 		}
 		people[k] = true
-		if have, ok := versionOf(a.Version, s.authors[k]); !ok {
+		old := s.authors[k]
+		s.seen.authorAt = append(s.seen.authorAt, old)
+		if have, ok := versionOf(a.Version, old); !ok {
 			return versionErr("author "+a.Person, a.Version, have)
 		}
 	}
@@ -389,6 +453,15 @@ func versionErr(what string, read, have uint64) error {
 		return notFound("%s does not exist (the write read version %d)", what, read)
 	}
 	return conflict("%s is at version %d, not %d", what, have, read)
+}
+
+// convIndex returns the slab index of a conversation that check found
+// stored or in the write, which commit stored; under mu.
+func (s *MemoryStore) convIndex(id uuid.UUID) uint32 {
+	if i, ok := s.seen.convs[id]; ok {
+		return uint32(s.seen.convAt[i])
+	}
+	return s.convs[id]
 }
 
 func compareID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
@@ -537,7 +610,10 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 			return
 		}
 		s.mu.RLock()
-		ms := s.convMsgs[conversation]
+		var ms []seqMessage
+		if at, ok := s.convs[conversation]; ok {
+			ms = s.convMsgs[at]
+		}
 		out := make([]Message, len(ms))
 		for i, m := range ms {
 			out[i] = copyMessage(s.msgSlab.at(m.at))
@@ -559,7 +635,10 @@ func (s *MemoryStore) Activities(ctx context.Context, conversation uuid.UUID) it
 			return
 		}
 		s.mu.RLock()
-		out := slices.Clone(s.acts[conversation])
+		var out []Activity
+		if at, ok := s.convs[conversation]; ok {
+			out = slices.Clone(s.acts[at])
+		}
 		s.mu.RUnlock()
 		for _, a := range out {
 			if !yield(a, nil) {
