@@ -56,22 +56,21 @@ func TestIDSourceNoAllocs(t *testing.T) {
 	require.Zero(t, allocs)
 }
 
-// TestStoreViewStale: MemoryStore believes an ingest write's view of new
-// keys and records only while no other write was committed since; a
-// stale view still meets the key conflict and the record that exists.
-func TestStoreViewStale(t *testing.T) {
+// TestCommitOwnedChecksLikeCommit: ingest's commit without copies meets
+// the key bound by another write since ingest looked, and the record
+// that exists already, as Commit does; a failed write changes nothing.
+func TestCommitOwnedChecksLikeCommit(t *testing.T) {
 	ctx := context.Background()
 	newWrite := func(conv uuid.UUID) Write {
 		return Write{Conversations: []Conversation{{ID: conv, Status: StatusNew}},
 			Keys: []Key{{Name: "item/ch/1", Ref: Ref{Conversation: conv}}}}
 	}
 	s := NewMemoryStore()
-	view := &storeView{gen: s.generation()}
 	other := uuid.Must(uuid.NewV7())
 	require.NoError(t, s.Commit(ctx, newWrite(other))) // between ingest's look and its commit
 	mine := uuid.Must(uuid.NewV7())
 	w := newWrite(mine)
-	err := s.commitOwned(ctx, &w, nil, view)
+	err := s.commitOwned(ctx, &w, nil)
 	require.ErrorIs(t, err, cmkit.ErrConflict)
 	r, err := s.Lookup(ctx, "item/ch/1")
 	require.NoError(t, err)
@@ -79,18 +78,17 @@ func TestStoreViewStale(t *testing.T) {
 	_, err = s.Conversation(ctx, mine)
 	require.ErrorIs(t, err, cmkit.ErrNotFound, "a failed write changes nothing")
 
-	// A stale view of a record minted twice: the store looks and refuses.
+	// A record minted twice: the store looks and refuses.
 	w = Write{Conversations: []Conversation{{ID: other, Status: StatusNew}}}
-	require.Error(t, s.commitOwned(ctx, &w, nil, view))
+	require.Error(t, s.commitOwned(ctx, &w, nil))
 	c, err := s.Conversation(ctx, other)
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), c.Version)
 
-	// A current view: the write is committed as it is.
-	view = &storeView{gen: s.generation()}
+	// A write that conflicts with nothing is committed as it is.
 	w = Write{Conversations: []Conversation{{ID: mine, Status: StatusNew}},
 		Keys: []Key{{Name: "item/ch/2", Ref: Ref{Conversation: mine}}}}
-	require.NoError(t, s.commitOwned(ctx, &w, nil, view))
+	require.NoError(t, s.commitOwned(ctx, &w, nil))
 	r, err = s.Lookup(ctx, "item/ch/2")
 	require.NoError(t, err)
 	require.Equal(t, mine, r.Conversation)

@@ -496,8 +496,6 @@ type ingestBatch struct {
 	steps    []langStep             // changes of w.Authors' Languages (see langStep)
 	channels map[string]*registered
 
-	seen    storeView       // the store's generation before the first look
-	view    *storeView      // &seen for an ingestStore, else nil
 	pending []pendingEvent  // events to emit after the commit, in order
 	actions []plannedAction // platform actions to try after the commit
 	dups    int
@@ -554,11 +552,6 @@ func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	clear(b.channels)
 	b.pending, b.actions = b.pending[:0], b.actions[:0]
 	b.dups, b.fresh, b.edits, b.failed, b.err = 0, 0, 0, 0, nil
-	b.view = nil
-	if s, ok := ib.store.(ingestStore); ok {
-		b.seen = storeView{gen: s.generation()}
-		b.view = &b.seen
-	}
 }
 
 // release gives b's room back for another batch.
@@ -742,10 +735,7 @@ func (b *ingestBatch) write(cp *Checkpoint) Write {
 type ingestStore interface {
 	// commitOwned is Commit keeping w's slices and maps, then
 	// applying steps to the Languages of the author records.
-	commitOwned(ctx context.Context, w *Write, steps []langStep, view *storeView) error
-	// generation is the number of writes committed so far (see
-	// storeView).
-	generation() uint64
+	commitOwned(ctx context.Context, w *Write, steps []langStep) error
 	// lookupKey is Lookup reporting a missing key as false.
 	lookupKey(ctx context.Context, key string) (Ref, bool, error)
 	// conversationShared is Conversation read into *dst, sharing the
@@ -763,15 +753,12 @@ type ingestStore interface {
 // slices or maps afterwards (done passes copies on).
 func (b *ingestBatch) commit(cp *Checkpoint) error {
 	w := b.write(cp)
-	return b.ib.commitHanded(b.ctx, &w, b.steps, b.view)
+	return b.ib.commitHanded(b.ctx, &w, b.steps)
 }
 
 // commitHanded commits w, which the caller hands over: when the store is
 // an ingestStore, it keeps w's slices and maps.
-//
-// view, when not nil, is what the caller saw of the store (see
-// storeView).
-func (ib *Inbox) commitHanded(ctx context.Context, w *Write, steps []langStep, view *storeView) error {
+func (ib *Inbox) commitHanded(ctx context.Context, w *Write, steps []langStep) error {
 	s, ok := ib.store.(ingestStore)
 	if !ok {
 		return ib.commit(ctx, *w)
@@ -779,7 +766,7 @@ func (ib *Inbox) commitHanded(ctx context.Context, w *Write, steps []langStep, v
 	for i := range w.Conversations {
 		w.Conversations[i].SLA = ib.slaState(&w.Conversations[i])
 	}
-	return s.commitOwned(ctx, w, steps, view)
+	return s.commitOwned(ctx, w, steps)
 }
 
 // clipNil returns s, or nil when it is empty.

@@ -32,7 +32,6 @@ type MemoryStore struct {
 	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
 
 	seen checkScratch // Commit's working space, under mu
-	gen  uint64       // how many writes were committed
 
 	// The records live in slabs, many to an allocation; the maps of
 	// conversations and messages hold indexes, not pointers, so that the
@@ -116,18 +115,12 @@ func (c *checkScratch) reset() {
 	c.convAt, c.msgAt, c.keyNew, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.authorAt[:0]
 }
 
-// stored returns the slab index (-1 when absent) and the record of id,
-// kept in index and sl, for a write that read it at version; a new
-// record of a viewed write is not looked up (see storeView).
-func stored[T any](index map[uuid.UUID]uint32, sl *slab[T], id uuid.UUID, version uint64, viewed bool) (int64, *T) {
-	if viewed && version == 0 {
-		return -1, nil
+// slabIndex is where lookups of a slab index keep it: -1 when absent.
+func slabIndex(m map[uuid.UUID]uint32, id uuid.UUID) int64 {
+	if i, ok := m[id]; ok {
+		return int64(i)
 	}
-	i, ok := index[id]
-	if !ok {
-		return -1, nil
-	}
-	return int64(i), sl.at(i)
+	return -1
 }
 
 func resetMap[K comparable, V any](m map[K]V) map[K]V {
@@ -161,21 +154,7 @@ func notFound(format string, args ...any) error {
 
 // Commit applies w all or nothing; see Store.
 func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
-	return s.commit(ctx, &w, true, nil, nil)
-}
-
-// storeView is what ingest saw of the store while it built a write: the
-// store's generation before its first look, and that it looked up every
-// key it binds in the write (finding it unbound) and minted the IDs of
-// the write's conversations and messages at Version 0. When no write was
-// committed since, commit believes it rather than look again.
-type storeView struct{ gen uint64 }
-
-// generation returns the number of writes committed so far.
-func (s *MemoryStore) generation() uint64 {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.gen
+	return s.commit(ctx, &w, true, nil)
 }
 
 // commitOwned is Commit for a caller that hands over w: the store keeps
@@ -183,21 +162,20 @@ func (s *MemoryStore) generation() uint64 {
 // them afterwards (ingest builds them fresh for each write). Then it
 // applies steps to the Languages of w's author records, as stored: those
 // that ingest read with authorShared are the store's own maps.
-func (s *MemoryStore) commitOwned(ctx context.Context, w *Write, steps []langStep, view *storeView) error {
-	return s.commit(ctx, w, false, steps, view)
+func (s *MemoryStore) commitOwned(ctx context.Context, w *Write, steps []langStep) error {
+	return s.commit(ctx, w, false, steps)
 }
 
 // commit applies w, copying what the records hold when copies is set.
-func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps []langStep, view *storeView) error {
+func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps []langStep) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(w, view != nil && view.gen == s.gen); err != nil {
+	if err := s.check(w); err != nil {
 		return err
 	}
-	s.gen++
 	// Records are updated in place (readers copy them under the lock), so
 	// that an update does not leave the old record to the collector.
 	seen := &s.seen
@@ -302,9 +280,8 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 }
 
 // check validates w against the stored versions without changing
-// anything. When viewed, w comes with a storeView of the current
-// generation: its new keys and records are not looked up.
-func (s *MemoryStore) check(w *Write, viewed bool) error {
+// anything.
+func (s *MemoryStore) check(w *Write) error {
 	s.seen.reset()
 	convs := s.seen.convs
 	for i := range w.Conversations {
@@ -316,8 +293,12 @@ func (s *MemoryStore) check(w *Write, viewed bool) error {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
 		convs[c.ID] = i
-		at, old := stored(s.convs, &s.convSlab, c.ID, c.Version, viewed)
+		at := slabIndex(s.convs, c.ID)
 		s.seen.convAt = append(s.seen.convAt, at)
+		var old *Conversation
+		if at >= 0 {
+			old = s.convSlab.at(uint32(at))
+		}
 		if have, ok := versionOf(c.Version, old); !ok {
 			return versionErr("conversation "+c.ID.String(), c.Version, have)
 		}
@@ -344,8 +325,12 @@ func (s *MemoryStore) check(w *Write, viewed bool) error {
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		msgs[m.ID] = true
-		at, old := stored(s.msgs, &s.msgSlab, m.ID, m.Version, viewed)
+		at := slabIndex(s.msgs, m.ID)
 		s.seen.msgAt = append(s.seen.msgAt, at)
+		var old *Message
+		if at >= 0 {
+			old = s.msgSlab.at(uint32(at))
+		}
 		if have, ok := versionOf(m.Version, old); !ok {
 			return versionErr("message "+m.ID.String(), m.Version, have)
 		}
@@ -369,11 +354,7 @@ func (s *MemoryStore) check(w *Write, viewed bool) error {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
-		var old Ref
-		var ok bool
-		if !viewed {
-			old, ok = s.ref(k.Name)
-		}
+		old, ok := s.ref(k.Name)
 		if !ok {
 			old, ok = bound[k.Name]
 		}

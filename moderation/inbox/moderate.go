@@ -381,7 +381,7 @@ func (ib *Inbox) commitOne(ctx context.Context, c *Conversation, m *Message, act
 	}
 	var err error
 	if handed {
-		err = ib.commitHanded(ctx, &w, nil, nil)
+		err = ib.commitHanded(ctx, &w, nil)
 	} else {
 		err = ib.commit(ctx, w)
 	}
