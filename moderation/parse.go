@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/jsontok"
 	"github.com/cmkit/cmkit/internal/langtag"
 	"github.com/cmkit/cmkit/internal/textnorm"
 )
@@ -92,7 +93,7 @@ func walkJSON(dec *json.Decoder, t reflect.Type, path string, depth int) error {
 		t = t.Elem()
 	}
 	want := func(what string) error {
-		return cmkit.Invalid(orSet(path), "type", "%s where %s belongs", describe(tok), what)
+		return cmkit.Invalid(orSet(path), "type", "%s where %s belongs", jsontok.Describe(tok), what)
 	}
 	if tok == nil {
 		switch t.Kind() {
@@ -241,23 +242,6 @@ func kindName(t reflect.Type) string {
 		return "true or false"
 	case reflect.Int:
 		return "an integer"
-	}
-	return "a number"
-}
-
-func describe(tok json.Token) string {
-	switch v := tok.(type) {
-	case nil:
-		return "null"
-	case json.Delim:
-		if v == '{' {
-			return "an object"
-		}
-		return "a list"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
 	}
 	return "a number"
 }

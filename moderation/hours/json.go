@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/jsontok"
 	weekdays "github.com/cmkit/cmkit/internal/weekday"
 )
 
@@ -266,7 +267,7 @@ func (r *reader) str(path, what string) (string, error) {
 }
 
 func wrongType(path string, tok json.Token, what string) error {
-	return cmkit.Invalid(where(path), "type", "%s where %s belongs", describe(tok), what)
+	return cmkit.Invalid(where(path), "type", "%s where %s belongs", jsontok.Describe(tok), what)
 }
 
 // where names the path of an error: the schedule itself has the empty path.
@@ -275,23 +276,6 @@ func where(path string) string {
 		return "schedule"
 	}
 	return path
-}
-
-func describe(tok json.Token) string {
-	switch v := tok.(type) {
-	case nil:
-		return "null"
-	case json.Delim:
-		if v == '{' {
-			return "an object"
-		}
-		return "a list"
-	case string:
-		return "a string"
-	case bool:
-		return "true or false"
-	}
-	return "a number"
 }
 
 const (
