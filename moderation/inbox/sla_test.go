@@ -169,3 +169,28 @@ func TestWithSLARefusesBadPolicies(t *testing.T) {
 		})
 	}
 }
+
+// TestSLATimersWhenTheClockJumps: a clock that jumps past the warning and
+// the due time sends the breach alone, once; a clock that then jumps back
+// before the warning sends nothing again, and nor does going forward.
+func TestSLATimersWhenTheClockJumps(t *testing.T) {
+	e := newWorkEnv(t, WithSLA(nil, SLAPolicy{Name: "fast", FirstResponse: time.Hour, WarnBefore: 15 * time.Minute}))
+	e.clock.Set(utc("2026-01-02 10:00"))
+	c := e.dm("hola")
+	fire := func(at string) int {
+		t.Helper()
+		e.clock.Set(utc(at))
+		n, err := e.ib.SLATimers(e.ctx)
+		require.NoError(t, err)
+		return n
+	}
+	assert.Equal(t, 1, fire("2026-01-02 13:00"), "three hours at once: the breach")
+	require.Len(t, e.events.of(EventSLABreached), 1)
+	assert.Empty(t, e.events.of(EventSLAWarning), "no warning after the fact")
+	assert.Equal(t, 0, fire("2026-01-02 10:50"), "back before the warning")
+	assert.Equal(t, 0, fire("2026-01-02 11:00"))
+	assert.Equal(t, 0, fire("2026-01-02 14:00"))
+	got := e.get(c.ID)
+	assert.Equal(t, SLAFirstResponse, got.SLA.Breached)
+	assert.True(t, got.SLA.Next.IsZero(), "nothing left to fire")
+}
