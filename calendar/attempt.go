@@ -11,32 +11,15 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/clockctx"
 )
 
 // callContext bounds one platform call by the call timeout on the
 // calendar's clock (so a simulated clock decides when a call times out, as
 // it decides when a lease ends). Shutting down does not cut a call short:
 // its outcome is recorded.
-func (p *Publisher) callContext(ctx context.Context) (context.Context, func()) {
-	if p.cal.clock == cmkit.SystemClock() {
-		// The runtime's own timer: no goroutine per call.
-		return context.WithTimeout(context.WithoutCancel(ctx), p.callTimeout)
-	}
-	callCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	t := p.cal.clock.NewTimer(p.callTimeout)
-	stop := make(chan struct{})
-	go func() {
-		select {
-		case <-t.C():
-			cancel()
-		case <-stop:
-		}
-	}()
-	return callCtx, func() {
-		close(stop)
-		t.Stop()
-		cancel()
-	}
+func (p *Publisher) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return clockctx.WithTimeout(ctx, p.cal.clock, p.callTimeout)
 }
 
 // publishVariant makes at most one platform call for variant i (or one

@@ -978,7 +978,7 @@ func inboxFilter(t *testing.T, s inbox.Store) {
 		return c
 	}
 	cs := []inbox.Conversation{
-		mk(0, "x", inbox.StatusNew, "", "", "p1", nil),
+		mk(0, "x", inbox.StatusNew, "", "", "p1", func(c *inbox.Conversation) { c.ReplyUntil = inboxT0.Add(h) }),
 		mk(1, "x", inbox.StatusOpen, "vip", "ana", "p2", func(c *inbox.Conversation) { c.SLA.FirstResponseDue, c.SLA.Next = inboxT0.Add(2*h), inboxT0.Add(h) }),
 		mk(2, "y", inbox.StatusResolved, "vip", "ana", "p1", func(c *inbox.Conversation) {
 			c.Handoff = inbox.HandoffState{Status: inbox.HandoffPending, Key: "k", NextAt: inboxT0}
@@ -997,6 +997,7 @@ func inboxFilter(t *testing.T, s inbox.Store) {
 		mk(6, "x", inbox.StatusReplied, "spam", "", "p2", func(c *inbox.Conversation) {
 			c.Handoff = inbox.HandoffState{Status: inbox.HandoffFailed, NextAt: inboxT0.Add(-h)}
 			c.SLA.FirstResponseDue = inboxT0.Add(-h) // sent already: Next is zero
+			c.ReplyUntil = inboxT0
 		}),
 	}
 	// Written in another order than by ID, over several writes.
@@ -1028,6 +1029,10 @@ func inboxFilter(t *testing.T, s inbox.Store) {
 		{inbox.Filter{SLADue: inboxT0.Add(-2 * h)}, ""},
 		{inbox.Filter{ActionDue: inboxT0}, "d"},
 		{inbox.Filter{ActionDue: inboxT0.Add(h)}, "d e"},
+		{inbox.Filter{ReplyDue: inboxT0}, "g"},
+		{inbox.Filter{ReplyDue: inboxT0.Add(h)}, "a g"},
+		{inbox.Filter{ReplyDue: inboxT0.Add(h), Open: true, Channel: "x"}, "a g"},
+		{inbox.Filter{ReplyDue: inboxT0.Add(-h)}, ""},
 		{inbox.Filter{Channel: "x", Open: true}, "a b g"},
 		{inbox.Filter{Channel: "y", Statuses: []inbox.Status{inbox.StatusNew}}, ""},
 	} {

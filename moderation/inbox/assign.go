@@ -29,6 +29,8 @@ type workConfig struct {
 	// handoff is the helpdesk; retry is its retry policy.
 	handoff Handoff
 	retry   HandoffRetry
+	// lease and call bound an answer's sending (WithReplyLease).
+	lease, call time.Duration
 }
 
 // teamResource is what a change to the team's setup (agents and their

@@ -116,6 +116,10 @@ type Conversation struct {
 	ReplyVersion uint64 `json:"reply_version,omitempty"`
 	// ReplyBy is the member who started the latest answer.
 	ReplyBy string `json:"reply_by,omitempty"`
+	// ReplyUntil is, while the latest answer is being sent, when its
+	// sender's lease ends; zero otherwise. Once it has passed, the
+	// inbox's Step takes the answer over (see RecoverReplies).
+	ReplyUntil time.Time `json:"reply_until,omitzero"`
 	// ResolvedAt is when it was last resolved; zero while open.
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 
@@ -301,6 +305,12 @@ type Message struct {
 	Delivery Delivery `json:"delivery,omitempty"`
 	// Receipt is the platform's receipt of an outbound message.
 	Receipt cmkit.Receipt `json:"receipt,omitzero"`
+	// Attempts counts the sends of an outbound message: 1 for the
+	// member's, plus one for each time RecoverReplies took it over.
+	Attempts int `json:"attempts,omitempty"`
+	// Waiting is the ReplyRequest.Waiting of an outbound message: once it
+	// is sent, the conversation waits on the customer.
+	Waiting bool `json:"waiting,omitempty"`
 	// Action is the moderation action applied or pending on an inbound
 	// message (hide or delete on the platform).
 	Action ModAction `json:"action,omitzero"`

@@ -88,7 +88,12 @@
 // "sending"), calls the channel's cmkit.Replier with the message ID as the
 // post's ID, and records sent, failed (the fence lifts) or unknown (a
 // person settles it with VerifyReply). An ambiguous failure is retried
-// only as the channel's cmkit.RetrySafety allows. Canned responses
+// only as the channel's cmkit.RetrySafety allows. The fence holds a lease
+// (WithReplyLease) and the platform calls end within a shorter timeout on
+// the inbox's clock; an answer left "sending" by a process that died is
+// taken over by RecoverReplies once the lease ends: sent again where that
+// cannot publish it twice, otherwise left to a person. Nobody, person or
+// process, settles an answer under a live lease. Canned responses
 // (WithCannedResponses) are chosen by the conversation's language: the
 // exact tag, then its primary language, then "*".
 //

@@ -169,6 +169,9 @@ func New(store Store, opts ...Option) (*Inbox, error) {
 	if ib.clock == nil {
 		ib.clock = cmkit.SystemClock()
 	}
+	if ib.work.lease == 0 {
+		ib.work.lease, ib.work.call = DefaultReplyLease, DefaultReplyCallTimeout
+	}
 	if ib.log == nil {
 		ib.log = slog.Default()
 	}

@@ -680,6 +680,9 @@ func (f *Filter) keep(c *Conversation) bool {
 	if !f.ActionDue.IsZero() && (c.ActionDue.IsZero() || c.ActionDue.After(f.ActionDue)) {
 		return false
 	}
+	if !f.ReplyDue.IsZero() && (c.ReplyUntil.IsZero() || c.ReplyUntil.After(f.ReplyDue)) {
+		return false
+	}
 	return true
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/clockctx"
 	"github.com/cmkit/cmkit/roles"
 )
 
@@ -135,9 +136,12 @@ type replyPlan struct {
 // member) and the conversation's ReplyVersion and ReplyBy are committed
 // at the version just read, so of two members answering at once exactly
 // one gets past it; the other gets the *ReplyConflict naming the first,
-// even while the first is still waiting for the platform. Only then is
-// the channel called, with a cmkit.Post whose ID is the message's ID.
-// The outcome is committed:
+// even while the first is still waiting for the platform. The fence also
+// starts the sender's lease (Conversation.ReplyUntil, WithReplyLease).
+// Only then is the channel called, with a cmkit.Post whose ID is the
+// message's ID, within the call timeout on the inbox's clock: the caller's
+// context ending does not cut the call short, so its outcome is still
+// recorded. The outcome is committed:
 //
 //   - sent: the receipt is kept, "item/<channel>/<platform ID>" is bound
 //     to the message (so replies to the answer join the conversation),
@@ -153,6 +157,10 @@ type replyPlan struct {
 //     channel's RetrySafety makes it safe: with the same Post.ID on a
 //     RetryIdempotent channel, after FindPost answers cmkit.ErrNotFound on
 //     a RetryAfterLookup one. The error wraps cmkit.ErrAmbiguous.
+//
+// If the process dies before the outcome is committed, the answer stays
+// "sending" and keeps its fence; once the lease has ended, RecoverReplies
+// (run by Step) takes it over.
 //
 // It returns the outbound message as stored, with an error unless it was
 // sent.
@@ -171,7 +179,8 @@ func (ib *Inbox) Reply(ctx context.Context, id uuid.UUID, seenVersion uint64, re
 		c       Conversation
 		plan    replyPlan
 		checked string // the text the ReplyChecker last passed
-		m       = Message{ID: cmkit.NewID(), Conversation: id, Direction: Outbound, By: actor, Delivery: DeliverySending}
+		m       = Message{ID: cmkit.NewID(), Conversation: id, Direction: Outbound, By: actor, Delivery: DeliverySending,
+			Attempts: 1, Waiting: req.Waiting}
 	)
 	for attempt := 0; ; attempt++ {
 		if c, err = ib.store.Conversation(ctx, id); err != nil {
@@ -197,7 +206,7 @@ func (ib *Inbox) Reply(ctx context.Context, id uuid.UUID, seenVersion uint64, re
 			Text: plan.post.Text, Language: plan.post.Language, InReplyTo: plan.post.InReplyTo, CreatedAt: now}
 		prev := c
 		c.Messages++
-		c.ReplyVersion, c.ReplyBy, c.UpdatedAt = c.Version+1, actor, now
+		c.ReplyVersion, c.ReplyBy, c.ReplyUntil, c.UpdatedAt = c.Version+1, actor, now.Add(ib.work.lease), now
 		act := Activity{ID: cmkit.NewID(), Conversation: id, At: now, By: actor, Kind: ActivityReplied,
 			Text: "answering " + plan.to.Mention.ID}
 		err = ib.commit(ctx, Write{Conversations: []Conversation{c}, Messages: []Message{m}, Activities: []Activity{act},
@@ -205,7 +214,7 @@ func (ib *Inbox) Reply(ctx context.Context, id uuid.UUID, seenVersion uint64, re
 		if err == nil {
 			ib.stored(&c)
 			m.Version++
-			return ib.send(ctx, c, m, plan, prev, req.Waiting)
+			return ib.send(ctx, c, m, plan, prev, false)
 		}
 		if !errors.Is(err, cmkit.ErrConflict) || attempt+1 == maxCommitAttempts {
 			return Message{}, err
@@ -333,13 +342,25 @@ func (ib *Inbox) messageOf(ctx context.Context, field string, conv, id uuid.UUID
 	return m, nil
 }
 
-// maxReplyCalls bounds the calls to the platform for one answer.
+// maxReplyCalls bounds the calls to the platform for one send.
 const maxReplyCalls = 3
 
 // callReplier calls the platform, retrying an ambiguous failure only as the
-// channel's RetrySafety allows. It returns the receipt, or the last error
-// and whether the answer may have been published.
-func callReplier(ctx context.Context, plan *replyPlan) (rc cmkit.Receipt, err error, maybe bool) {
+// channel's RetrySafety allows. maybe says an earlier send of the same
+// answer may be out already (a takeover): a RetryAfterLookup channel is
+// asked first. It returns the receipt, or the last error and whether the
+// answer may have been published.
+func callReplier(ctx context.Context, plan *replyPlan, maybe bool) (rc cmkit.Receipt, err error, out bool) {
+	if maybe && plan.info.RetrySafety == cmkit.RetryAfterLookup {
+		found, ok, ferr := lookupReply(ctx, plan)
+		switch {
+		case ok:
+			return found, nil, false
+		case ferr != nil:
+			return rc, ferr, true
+		}
+		maybe = false
+	}
 	for calls := 0; calls < maxReplyCalls; calls++ {
 		rc, err = plan.replier.Reply(ctx, plan.to.Mention.ID, plan.post)
 		if err == nil {
@@ -353,19 +374,14 @@ func callReplier(ctx context.Context, plan *replyPlan) (rc cmkit.Receipt, err er
 		case cmkit.RetryIdempotent:
 			// The same Post.ID is published at most once: retry.
 		case cmkit.RetryAfterLookup:
-			finder, ok := plan.ch.(cmkit.PostFinder)
-			if !ok {
-				return rc, err, true
-			}
-			found, ferr := finder.FindPost(ctx, plan.post.ID)
+			found, ok, ferr := lookupReply(ctx, plan)
 			switch {
-			case ferr == nil:
+			case ok:
 				return found, nil, false
-			case errors.Is(ferr, cmkit.ErrNotFound):
-				maybe = false // certainly not out: retry
-			default:
+			case ferr != nil:
 				return rc, err, true
 			}
+			maybe = false // certainly not out: retry
 		default:
 			return rc, err, true
 		}
@@ -373,12 +389,34 @@ func callReplier(ctx context.Context, plan *replyPlan) (rc cmkit.Receipt, err er
 	return rc, err, maybe
 }
 
-// send calls the platform for the fenced answer m of c and commits the
-// outcome. prev is the conversation as it was before the fence.
-func (ib *Inbox) send(ctx context.Context, c Conversation, m Message, plan replyPlan, prev Conversation, waiting bool) (Message, error) {
-	rc, callErr, maybe := callReplier(ctx, &plan)
-	o := replyOutcome{delivery: DeliverySent, receipt: rc, by: m.By, waiting: waiting, fence: c.ReplyVersion,
+// lookupReply asks a RetryAfterLookup channel whether the answer is out:
+// found, certainly not (ok false, nil error), or unknown (an error).
+func lookupReply(ctx context.Context, plan *replyPlan) (cmkit.Receipt, bool, error) {
+	finder, ok := plan.ch.(cmkit.PostFinder)
+	if !ok {
+		return cmkit.Receipt{}, false, errors.New("the channel declares RetryAfterLookup but cannot look posts up (cmkit.PostFinder)")
+	}
+	found, err := finder.FindPost(ctx, plan.post.ID)
+	switch {
+	case err == nil:
+		return found, true, nil
+	case errors.Is(err, cmkit.ErrNotFound):
+		return cmkit.Receipt{}, false, nil
+	}
+	return cmkit.Receipt{}, false, fmt.Errorf("looking the answer up: %w", err)
+}
+
+// send calls the platform for the fenced answer m of c, within the call
+// timeout on the inbox's clock, and commits the outcome. prev is the
+// conversation as it was before the fence; takeover says an earlier send
+// may be out (RecoverReplies), and then a refusal keeps the fence.
+func (ib *Inbox) send(ctx context.Context, c Conversation, m Message, plan replyPlan, prev Conversation, takeover bool) (Message, error) {
+	callCtx, cancel := clockctx.WithTimeout(ctx, ib.clock, ib.work.call)
+	rc, callErr, maybe := callReplier(callCtx, &plan, takeover)
+	cancel()
+	o := replyOutcome{delivery: DeliverySent, receipt: rc, by: m.By, waiting: m.Waiting, fence: c.ReplyVersion,
 		prevVersion: prev.ReplyVersion, prevBy: prev.ReplyBy}
+	o.keepFence = takeover
 	var err error
 	switch {
 	case callErr == nil:
@@ -409,9 +447,11 @@ type replyOutcome struct {
 	by       string // who records it
 	waiting  bool
 	text     string // the error, for people
-	// fence is the ReplyVersion the answer set; prevVersion and prevBy
-	// what it replaced, restored when the answer failed.
+	// fence is the ReplyVersion the answer set (0 when the conversation's
+	// fence belongs to another answer); prevVersion and prevBy what it
+	// replaced, restored when the answer failed unless keepFence.
 	fence       uint64
+	keepFence   bool
 	prevVersion uint64
 	prevBy      string
 }
@@ -425,11 +465,32 @@ func (ib *Inbox) settleReply(ctx context.Context, c Conversation, m Message, o r
 			if c, err = ib.store.Conversation(ctx, c.ID); err != nil {
 				return m, err
 			}
+			stored, err := ib.store.Message(ctx, m.ID)
+			if err != nil {
+				return m, err
+			}
+			if stored.Version != m.Version {
+				// Someone settled or took the answer over meanwhile (this
+				// sender outlived its lease). Only an acceptance by the
+				// platform is news; anything else is theirs to record.
+				switch {
+				case o.delivery == DeliverySent && stored.Delivery == DeliverySent:
+					return stored, nil
+				case o.delivery != DeliverySent:
+					return stored, cmkit.Errorf(cmkit.ErrConflict, "inbox: answer %s was settled or taken over while this call ran (its lease ended), "+
+						"so this outcome (%s) is not recorded; it is %s", m.ID, o.delivery, stored.Delivery)
+				}
+				m = stored
+			}
 		}
 		now := ib.now()
 		next, nm := c, m
 		nm.Delivery = o.delivery
 		next.UpdatedAt = now
+		fenced := o.fence != 0 && next.ReplyVersion == o.fence // the conversation's fence is this answer's
+		if fenced && o.delivery != DeliverySending {
+			next.ReplyUntil = time.Time{}
+		}
 		act := Activity{ID: cmkit.NewID(), Conversation: c.ID, At: now, By: o.by, Kind: ActivityReplied}
 		var keys []Key
 		switch o.delivery {
@@ -460,7 +521,7 @@ func (ib *Inbox) settleReply(ctx context.Context, c Conversation, m Message, o r
 				}
 			}
 		case DeliveryFailed:
-			if next.ReplyVersion == o.fence {
+			if fenced && !o.keepFence {
 				next.ReplyVersion, next.ReplyBy = o.prevVersion, o.prevBy
 			}
 			act.Text = "failed: " + o.text
@@ -471,7 +532,9 @@ func (ib *Inbox) settleReply(ctx context.Context, c Conversation, m Message, o r
 		if err == nil {
 			ib.stored(&next)
 			nm.Version++
-			ib.audited(ctx, o.by, "inbox.replied", roles.ReplyMention, &next, act.Text)
+			if o.by != "" {
+				ib.audited(ctx, o.by, "inbox.replied", roles.ReplyMention, &next, act.Text)
+			}
 			kind := map[Delivery]InboxEventKind{DeliverySent: EventReplySent, DeliveryFailed: EventReplyFailed}[o.delivery]
 			if kind == "" {
 				kind = EventReplyUnknown
@@ -492,6 +555,11 @@ func (ib *Inbox) settleReply(ctx context.Context, c Conversation, m Message, o r
 // acting member needs roles.ReplyMention on the conversation's Resource
 // and passes the conversation's Version they read. It returns the message
 // as stored.
+//
+// An answer still "sending" under a live lease (Conversation.ReplyUntil
+// in the future) may be out any moment: VerifyReply refuses it with an
+// error wrapping cmkit.ErrConflict and changes nothing, so a person's
+// "not published" never lets a second answer follow one in flight.
 func (ib *Inbox) VerifyReply(ctx context.Context, id uuid.UUID, version uint64, message uuid.UUID, published *cmkit.Receipt) (Message, error) {
 	if published != nil && published.PlatformID == "" {
 		return Message{}, cmkit.Invalid("published.PlatformID", "required", "a published answer has the platform's ID")
@@ -514,6 +582,11 @@ func (ib *Inbox) VerifyReply(ctx context.Context, id uuid.UUID, version uint64, 
 	}
 	if ref, err := ib.store.Lookup(ctx, replyKey(id, c.ReplyVersion)); err != nil || ref.Message != m.ID {
 		o.fence = 0 // the fence belongs to a later answer: leave it
+	}
+	if m.Delivery == DeliverySending && o.fence != 0 && c.ReplyUntil.After(ib.now()) {
+		return Message{}, cmkit.Errorf(cmkit.ErrConflict, "inbox: answer %s is being sent (%s's lease runs until %s): "+
+			"what the platform has now may still change, so verify it once the lease has ended and the inbox has not settled it",
+			m.ID, c.ReplyBy, c.ReplyUntil.Format(time.RFC3339))
 	}
 	return ib.settleReply(ctx, c, m, o)
 }

@@ -212,8 +212,9 @@ func TestReplyCollisionWhileSending(t *testing.T) {
 	assert.Equal(t, DeliverySent, e.messages(c.ID)[1].Delivery)
 }
 
-// The outcome is recorded even when the caller gives up during the call.
-func TestReplyRecordsOutcomeAfterCancel(t *testing.T) {
+// A caller who gives up during the call does not cut it short: the
+// platform's answer is recorded.
+func TestReplyOutlivesTheCallersCancel(t *testing.T) {
 	clock := cmkittest.NewClock(workT0)
 	slow := newBlockingChannel(t, clock)
 	e := newWorkEnv(t, WithChannels(slow))
@@ -226,12 +227,12 @@ func TestReplyRecordsOutcomeAfterCancel(t *testing.T) {
 	}()
 	<-slow.entered
 	cancel()
-	err := <-done
-	require.ErrorIs(t, err, cmkit.ErrAmbiguous)
-	require.ErrorIs(t, err, context.Canceled)
+	close(slow.release)
+	require.NoError(t, <-done)
+	assert.Len(t, slow.Posts(), 1)
 	msgs := e.messages(c.ID)
-	assert.Equal(t, DeliveryUnknown, msgs[1].Delivery)
-	assert.Equal(t, "ana", e.get(c.ID).ReplyBy, "an answer that may be out keeps its fence")
+	assert.Equal(t, DeliverySent, msgs[1].Delivery)
+	assert.Zero(t, e.get(c.ID).ReplyUntil, "a settled answer holds no lease")
 }
 
 // A refused or transient failure publishes nothing and lifts the fence:
@@ -551,8 +552,12 @@ func TestReplyOutcomeLostToACrash(t *testing.T) {
 	require.ErrorAs(t, err, &rc)
 	assert.Equal(t, DeliverySending, rc.Delivery)
 	rcpt := e.es.Posts()[0].Receipt
+	_, err = ib.VerifyReply(e.as("eva"), c.ID, c.Version, m.ID, &rcpt)
+	require.ErrorIs(t, err, cmkit.ErrConflict, "not while ana's lease runs")
+	e.clock.Advance(DefaultReplyLease)
 	v, err := ib.VerifyReply(e.as("eva"), c.ID, c.Version, m.ID, &rcpt)
 	require.NoError(t, err)
+	assert.Zero(t, e.get(c.ID).ReplyUntil)
 	assert.Equal(t, DeliverySent, v.Delivery)
 	assert.Equal(t, rcpt.PlatformID, v.Receipt.PlatformID)
 	ref, err := e.store.Lookup(e.ctx, ItemKey("acme-es-x", rcpt.PlatformID))

@@ -27,7 +27,8 @@ func WithRunInterval(d time.Duration) Option {
 
 // Step does the inbox's background work once, in this order: pull every
 // channel that reads mentions (PullAll), retry due moderation actions on
-// the platforms (Moderate), assign waiting conversations (AutoAssign),
+// the platforms (Moderate), take over answers whose sender's lease ended
+// (RecoverReplies), assign waiting conversations (AutoAssign),
 // deliver due tickets to customer service (Handoffs), send due SLA
 // warnings and breaches (SLATimers), and pull the search sources of
 // listening (Search). A failing part does not stop the
@@ -39,6 +40,7 @@ func (ib *Inbox) Step(ctx context.Context) error {
 	}{
 		{"pull", ib.PullAll},
 		{"moderate", ib.Moderate},
+		{"replies", ib.RecoverReplies},
 		{"assign", ib.AutoAssign},
 		{"handoff", ib.Handoffs},
 		{"sla", ib.SLATimers},

@@ -124,6 +124,9 @@ type Filter struct {
 	// ActionDue keeps those whose Conversation.ActionDue is set and at
 	// or before it.
 	ActionDue time.Time
+	// ReplyDue keeps those whose Conversation.ReplyUntil is set and at
+	// or before it.
+	ReplyDue time.Time
 }
 
 // Checkpoint is how far the inbox has read a source.
