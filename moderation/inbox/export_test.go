@@ -24,6 +24,7 @@ const (
 
 var (
 	ItemKey  = itemKey
+	ReplyKey = replyKey
 	PickText = pickText
 	Subject  = subject
 	Conflict = conflict

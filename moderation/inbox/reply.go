@@ -122,9 +122,11 @@ type replyPlan struct {
 //
 // Collision detection: when the team started an answer after seenVersion
 // (Conversation.ReplyVersion > seenVersion) and that answer did not fail,
-// Reply sends nothing and returns a *ReplyConflict (wrapping
-// cmkit.ErrConflict) naming who answered and when. Changes other than
-// answers (labels, notes, status) since seenVersion do not block it.
+// or an answer is still being sent (Conversation.ReplyUntil is set), Reply
+// sends nothing and returns a *ReplyConflict (wrapping cmkit.ErrConflict)
+// naming who answered and when: one answer is in flight per conversation
+// at a time. Changes other than answers (labels, notes, status) since
+// seenVersion do not block it.
 //
 // Before anything is written the text (given, or the canned response
 // filled for the conversation's language) is checked with the platform's
@@ -194,7 +196,7 @@ func (ib *Inbox) Reply(ctx context.Context, id uuid.UUID, seenVersion uint64, re
 		switch {
 		case seenVersion > c.Version:
 			return Message{}, stale(&c, seenVersion)
-		case c.ReplyVersion > seenVersion:
+		case c.ReplyVersion > seenVersion, !c.ReplyUntil.IsZero():
 			return Message{}, ib.collision(ctx, &c)
 		}
 		if plan, err = ib.planReply(ctx, &c, actor, &req, m.ID, &checked); err != nil {

@@ -323,3 +323,29 @@ func TestWithReplyLeaseRefusesBadDurations(t *testing.T) {
 	_, err := New(e.store, WithTeam(e.dir), WithEngine(e.ib.EngineForTest()), WithReplyLease(time.Minute, 10*time.Second))
 	require.NoError(t, err)
 }
+
+// Regression (found by TestSimulatedReplies): a member who read the
+// conversation after another's answer was fenced, while it was still being
+// sent, could answer too; the second fence took the lease, and the first
+// answer, had its process died, would have stayed "sending" with no lease
+// for RecoverReplies to find. One answer is in flight at a time.
+func TestReplyWhileAnotherIsInFlightConflicts(t *testing.T) {
+	slow := newSlowChannel(t, cmkit.RetryIdempotent, 1, false)
+	e := newWorkEnv(t, WithChannels(slow))
+	c := e.newConv(slow.FakeChannel, "¿Hay stock?")
+	done := replyAsync(e, e.ib, c, "Sí")
+	<-slow.entered
+	now := e.get(c.ID) // eva sees ana's answer sending
+	_, err := e.ib.Reply(e.as("eva"), c.ID, now.Version, ReplyRequest{Text: "Lo miro."})
+	var rc *ReplyConflict
+	require.ErrorAs(t, err, &rc)
+	assert.Equal(t, "ana", rc.By)
+	assert.Equal(t, DeliverySending, rc.Delivery)
+	assert.Equal(t, now, e.get(c.ID), "nothing changed: ana's lease stands")
+	close(slow.release)
+	require.NoError(t, <-done)
+	after := e.get(c.ID)
+	_, err = e.ib.Reply(e.as("eva"), c.ID, after.Version, ReplyRequest{Text: "Y mañana llega más."})
+	require.NoError(t, err, "once it settled, eva, who saw it, may answer again")
+	assert.Len(t, slow.Posts(), 2)
+}
