@@ -491,7 +491,8 @@ type ingestBatch struct {
 	msgs     map[uuid.UUID]*Message // in w.Messages or read
 	written  map[uuid.UUID]bool     // in w.Messages
 	read     []Message              // messages read and not (yet) changed
-	refs     map[string]refState    // keys looked up or bound
+	refs     map[string]refState    // keys bound (and, for a Store not an ingestStore, looked up)
+	keyBuf   []byte                 // where lookup builds a key
 	authorAt map[authorKey]int      // index in w.Authors
 	steps    []langStep             // changes of w.Authors' Languages (see langStep)
 	channels map[string]*registered
@@ -581,7 +582,7 @@ func (b *ingestBatch) add(i int) error {
 	if reg == nil {
 		return cmkit.Invalid("channel_id", "unknown", "channel %q is not registered with the inbox", m.ChannelID)
 	}
-	key := storeItemKey(m.ChannelID, m.ID)
+	key := itemPartsKey(m.ChannelID, m.ID)
 	st, err := b.lookup(key)
 	if err != nil {
 		return err
@@ -600,9 +601,9 @@ func (b *ingestBatch) add(i int) error {
 	}
 	t := b.j.of(b.ib, i)
 	c.Messages++
-	msg := b.addMessage(&Message{ID: id, Conversation: c.ID, Seq: c.Messages, Direction: Inbound, Mention: *m,
-		Triage: *t, ReceivedAt: b.now})
-	b.bind(key, Ref{Conversation: c.ID, Message: id})
+	msg := b.newMessage(id) // in place: a Message is large
+	msg.Conversation, msg.Seq, msg.Direction, msg.Mention, msg.Triage, msg.ReceivedAt = c.ID, c.Messages, Inbound, *m, *t, b.now
+	b.bindName(key.String(), Ref{Conversation: c.ID, Message: id})
 	if created {
 		b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
 	}
@@ -736,8 +737,9 @@ type ingestStore interface {
 	// commitOwned is Commit keeping w's slices and maps, then
 	// applying steps to the Languages of the author records.
 	commitOwned(ctx context.Context, w *Write, steps []langStep) error
-	// lookupKey is Lookup reporting a missing key as false.
-	lookupKey(ctx context.Context, key string) (Ref, bool, error)
+	// lookupKey is Lookup of a key in bytes, reporting a missing key
+	// as false.
+	lookupKey(ctx context.Context, key []byte) (Ref, bool, error)
 	// conversationShared is Conversation read into *dst, sharing the
 	// Triage's slices and the Labels (with no room to spare) with the
 	// store.
@@ -853,20 +855,19 @@ func (b *ingestBatch) channel(id string) *registered {
 	return &r
 }
 
-// lookup returns what key is bound to, asking the store once per ingestBatch.
-func (b *ingestBatch) lookup(key string) (refState, error) {
-	if st, ok := b.refs[key]; ok {
+// lookup returns what key is bound to: bound in the batch, else in the
+// store. It builds the key in the batch's buffer; an ingestStore is asked
+// each time (it allocates nothing), another Store once per ingestBatch.
+func (b *ingestBatch) lookup(k storeKey) (refState, error) {
+	b.keyBuf = k.appendTo(b.keyBuf[:0])
+	if st, ok := b.refs[string(b.keyBuf)]; ok {
 		return st, nil
 	}
 	if s, ok := b.ib.store.(ingestStore); ok {
-		ref, found, err := s.lookupKey(b.ctx, key)
-		if err != nil {
-			return refState{}, err
-		}
-		st := refState{ref: ref, bound: found}
-		b.refs[key] = st
-		return st, nil
+		ref, found, err := s.lookupKey(b.ctx, b.keyBuf)
+		return refState{ref: ref, bound: found}, err
 	}
+	key := string(b.keyBuf)
 	ref, err := b.ib.store.Lookup(b.ctx, key)
 	switch {
 	case err == nil:
@@ -880,8 +881,8 @@ func (b *ingestBatch) lookup(key string) (refState, error) {
 	return refState{}, err
 }
 
-// bind binds key to ref in the ingestBatch's write.
-func (b *ingestBatch) bind(key string, ref Ref) {
+// bindName binds key to ref in the ingestBatch's write.
+func (b *ingestBatch) bindName(key string, ref Ref) {
 	b.refs[key] = refState{ref: ref, bound: true}
 	b.w.Keys = append(b.w.Keys, Key{Name: key, Ref: ref})
 }
@@ -929,6 +930,17 @@ func (b *ingestBatch) message(id uuid.UUID) (*Message, error) {
 	p := &b.read[len(b.read)-1]
 	b.msgs[id] = p
 	return p, nil
+}
+
+// newMessage adds a zero message with the given ID to the batch's write
+// and returns it.
+func (b *ingestBatch) newMessage(id uuid.UUID) *Message {
+	b.w.Messages = append(b.w.Messages, Message{})
+	p := &b.w.Messages[len(b.w.Messages)-1]
+	p.ID = id
+	b.msgs[id] = p
+	b.written[id] = true
+	return p
 }
 
 // addMessage adds a message to the batch's write.

@@ -24,8 +24,7 @@ type MemoryStore struct {
 	msgs       map[uuid.UUID]uint32 // index in msgSlab
 	convMsgs   [][]seqMessage       // by conversation index in convSlab, by Seq
 	acts       [][]Activity         // by conversation index in convSlab
-	keys       map[string]uint32    // index in refs
-	refs       []Ref                // what keys are bound to: no pointers, so the collector skips them
+	keys       keyIndex
 	checks     map[string]Checkpoint
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
@@ -139,7 +138,7 @@ var _ Store = (*MemoryStore)(nil)
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		convs: map[uuid.UUID]uint32{}, msgs: map[uuid.UUID]uint32{},
-		keys: map[string]uint32{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
+		keys: newKeyIndex(), checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
 }
@@ -238,8 +237,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i, k := range w.Keys {
 		if seen.keyNew[i] { // else bound to k.Ref already (see check)
-			s.keys[k.Name] = uint32(len(s.refs))
-			s.refs = append(s.refs, k.Ref)
+			s.keys.add(k.Name, k.Ref)
 		}
 	}
 	for _, c := range w.Checkpoints {
@@ -354,7 +352,7 @@ func (s *MemoryStore) check(w *Write) error {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
-		old, ok := s.ref(k.Name)
+		old, ok := s.keys.find(k.Name)
 		if !ok {
 			old, ok = bound[k.Name]
 		}
@@ -481,30 +479,21 @@ func (s *MemoryStore) Lookup(ctx context.Context, key string) (Ref, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.ref(key)
+	r, ok := s.keys.find(key)
 	if !ok {
 		return Ref{}, noKey(key)
 	}
 	return r, nil
 }
 
-// ref returns what key is bound to; under mu.
-func (s *MemoryStore) ref(key string) (Ref, bool) {
-	i, ok := s.keys[key]
-	if !ok {
-		return Ref{}, false
-	}
-	return s.refs[i], true
-}
-
 // lookupKey is Lookup for ingest, which expects most keys to be new:
 // it reports a missing key without making an error.
-func (s *MemoryStore) lookupKey(ctx context.Context, key string) (Ref, bool, error) {
+func (s *MemoryStore) lookupKey(ctx context.Context, key []byte) (Ref, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return Ref{}, false, err
 	}
 	s.mu.RLock()
-	r, ok := s.ref(key)
+	r, ok := s.keys.findBytes(key)
 	s.mu.RUnlock()
 	return r, ok, nil
 }
