@@ -36,7 +36,7 @@ type MemoryStore struct {
 	// conversations and messages hold indexes, not pointers, so that the
 	// collector does not scan them.
 	convSlab   slab[Conversation]
-	msgSlab    slab[Message]
+	msgSlab    slab[storedMessage]
 	authorSlab slab[AuthorRecord]
 }
 
@@ -80,7 +80,7 @@ func (s *MemoryStore) conv(id uuid.UUID) *Conversation {
 }
 
 // msg returns the stored message, or nil.
-func (s *MemoryStore) msg(id uuid.UUID) *Message {
+func (s *MemoryStore) msg(id uuid.UUID) *storedMessage {
 	if i, ok := s.msgs[id]; ok {
 		return s.msgSlab.at(i)
 	}
@@ -208,7 +208,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i := range w.Messages {
 		in := &w.Messages[i]
-		var m *Message
+		var m *storedMessage
 		if at := seen.msgAt[i]; at >= 0 {
 			m = s.msgSlab.at(uint32(at))
 		} else {
@@ -225,9 +225,11 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 			}
 		}
 		if copies {
-			*m = copyMessage(in)
+			d := *in
+			deepenMessage(&d)
+			m.set(&d)
 		} else {
-			*m = *in
+			m.set(in)
 		}
 		m.Version++
 	}
@@ -325,7 +327,7 @@ func (s *MemoryStore) check(w *Write) error {
 		msgs[m.ID] = true
 		at := slabIndex(s.msgs, m.ID)
 		s.seen.msgAt = append(s.seen.msgAt, at)
-		var old *Message
+		var old *storedMessage
 		if at >= 0 {
 			old = s.msgSlab.at(uint32(at))
 		}
@@ -404,7 +406,7 @@ func (s *MemoryStore) check(w *Write) error {
 
 // versioned is a stored record with a version.
 type versioned interface {
-	*Conversation | *Message | *Agent | *AuthorRecord
+	*Conversation | *storedMessage | *Agent | *AuthorRecord
 }
 
 // versionOf returns the version stored (0 when none) and whether it is
@@ -414,7 +416,7 @@ func versionOf[T versioned](read uint64, stored T) (have uint64, ok bool) {
 		switch r := any(stored).(type) {
 		case *Conversation:
 			have = r.Version
-		case *Message:
+		case *storedMessage:
 			have = r.Version
 		case *Agent:
 			have = r.Version
@@ -568,7 +570,7 @@ func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error
 	if m == nil {
 		return Message{}, notFound("no message %s", id)
 	}
-	return copyMessage(m), nil
+	return m.copy(), nil
 }
 
 // Messages yields copies of a conversation's messages in Seq order, as
@@ -586,7 +588,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		}
 		out := make([]Message, len(ms))
 		for i, m := range ms {
-			out[i] = copyMessage(s.msgSlab.at(m.at))
+			out[i] = s.msgSlab.at(m.at).copy()
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
@@ -773,11 +775,7 @@ func cloneMessage(m *Message) *Message {
 // copyMessage is cloneMessage returning a value.
 func copyMessage(m *Message) Message {
 	d := *m
-	d.Triage = cloneTriage(m.Triage)
-	d.Edits = slices.Clone(m.Edits)
-	for i := range d.Edits {
-		d.Edits[i].Triage = cloneTriage(d.Edits[i].Triage)
-	}
+	deepenMessage(&d)
 	return d
 }
 
