@@ -15,22 +15,17 @@ import (
 //	parent/<channel>/<platform ID>  an item not seen yet, that a reply which
 //	                                arrived before it answers
 
-// storeItemKey is the key of a stored item.
-func storeItemKey(channel, id string) string { return itemPartsKey(channel, id).String() }
-
-// storeThreadKey is the key of a thread.
-func storeThreadKey(channel, id string) string { return threadPartsKey(channel, id).String() }
-
 // storeKey is a key in parts, "<kind>/<channel>/<id>", so that looking it
-// up builds it in the batch's buffer rather than allocating it; the zero
-// storeKey is no key.
+// up builds it in the batch's buffer rather than allocating it (see
+// ingestBatch.keyString for the key as a string); the zero storeKey is no
+// key.
 type storeKey struct{ kind, ch, id string }
 
-func itemPartsKey(channel, id string) storeKey   { return storeKey{"item", channel, id} }
-func threadPartsKey(channel, id string) storeKey { return storeKey{"thread", channel, id} }
+// itemPartsKey is the key of a stored item.
+func itemPartsKey(channel, id string) storeKey { return storeKey{"item", channel, id} }
 
-// String returns the key as the store binds it.
-func (k storeKey) String() string { return k.kind + "/" + k.ch + "/" + k.id }
+// threadPartsKey is the key of a thread.
+func threadPartsKey(channel, id string) storeKey { return storeKey{"thread", channel, id} }
 
 // appendTo appends the key to buf.
 func (k storeKey) appendTo(buf []byte) []byte {
@@ -106,7 +101,7 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 		if thread.kind != "" {
 			key = thread
 		}
-		name = key.String()
+		name = b.keyString(key)
 		var err error
 		if c, err = b.create(name, KindThread, m, reg, person); err != nil {
 			return nil, false, err
@@ -151,7 +146,7 @@ func (b *ingestBatch) bindFree(key storeKey, name string, ref Ref) error {
 	st, err := b.lookup(key)
 	if err == nil && !st.bound {
 		if name == "" {
-			name = key.String()
+			name = b.keyString(key)
 		}
 		b.bindName(name, ref)
 	}
@@ -169,7 +164,7 @@ func (b *ingestBatch) join(key storeKey, kind ConversationKind, m *cmkit.Mention
 		c, err := b.conv(st.ref.Conversation)
 		return c, false, err
 	}
-	name := key.String()
+	name := b.keyString(key)
 	c, err := b.create(name, kind, m, reg, person)
 	if err != nil {
 		return nil, false, err

@@ -536,10 +536,12 @@ func newIngestBatch(ib *Inbox, ctx context.Context, j *judgements) *ingestBatch 
 func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	n := len(j.items)
 	b.ib, b.ctx, b.j, b.now = ib, ctx, j, ib.now()
-	clear(b.w.Conversations[:cap(b.w.Conversations)]) // drop the references of the last batch
-	clear(b.w.Messages[:cap(b.w.Messages)])
-	clear(b.w.Authors[:cap(b.w.Authors)])
-	clear(b.read[:cap(b.read)])
+	// Drop the references of the last batch: what it used, up to the
+	// lengths it left (beyond them, the records are zero already).
+	clear(b.w.Conversations)
+	clear(b.w.Messages)
+	clear(b.w.Authors)
+	clear(b.read)
 	b.w = Write{Conversations: slices.Grow(b.w.Conversations[:0], n), Messages: slices.Grow(b.w.Messages[:0], n),
 		Authors: slices.Grow(b.w.Authors[:0], n), Activities: b.w.Activities[:0], Keys: b.w.Keys[:0]}
 	b.read = slices.Grow(b.read[:0], n)
@@ -603,7 +605,7 @@ func (b *ingestBatch) add(i int) error {
 	c.Messages++
 	msg := b.newMessage(id) // in place: a Message is large
 	msg.Conversation, msg.Seq, msg.Direction, msg.Mention, msg.Triage, msg.ReceivedAt = c.ID, c.Messages, Inbound, *m, *t, b.now
-	b.bindName(key.String(), Ref{Conversation: c.ID, Message: id})
+	b.bindName(b.keyString(key), Ref{Conversation: c.ID, Message: id})
 	if created {
 		b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
 	}
@@ -879,6 +881,13 @@ func (b *ingestBatch) lookup(k storeKey) (refState, error) {
 		return refState{}, nil
 	}
 	return refState{}, err
+}
+
+// keyString returns k as the store binds it, built in the batch's buffer
+// (cheaper than a concatenation of its parts).
+func (b *ingestBatch) keyString(k storeKey) string {
+	b.keyBuf = k.appendTo(b.keyBuf[:0])
+	return string(b.keyBuf)
 }
 
 // bindName binds key to ref in the ingestBatch's write.
