@@ -26,9 +26,15 @@ func newKeyIndex() keyIndex {
 	return keyIndex{seed: maphash.MakeSeed(), heads: map[uint64]uint32{}}
 }
 
+// hash returns the hash of key in the index.
+func (x *keyIndex) hash(key string) uint64 { return maphash.String(x.seed, key) }
+
 // find returns what key is bound to.
-func (x *keyIndex) find(key string) (Ref, bool) {
-	i, ok := x.heads[maphash.String(x.seed, key)]
+func (x *keyIndex) find(key string) (Ref, bool) { return x.findHashed(x.hash(key), key) }
+
+// findHashed is find for a key whose hash is h.
+func (x *keyIndex) findHashed(h uint64, key string) (Ref, bool) {
+	i, ok := x.heads[h]
 	for ok {
 		k := x.bound.at(i)
 		if string(x.names.bytes(k.name)) == key {
@@ -53,7 +59,7 @@ func (x *keyIndex) findBytes(key []byte) (Ref, bool) {
 }
 
 // add binds key, which is not bound, to ref.
-func (x *keyIndex) add(key string, ref Ref) { x.addHashed(maphash.String(x.seed, key), key, ref) }
+func (x *keyIndex) add(key string, ref Ref) { x.addHashed(x.hash(key), key, ref) }
 
 // addHashed is add for a key whose hash is h.
 func (x *keyIndex) addHashed(h uint64, key string, ref Ref) {

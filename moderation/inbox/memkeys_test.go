@@ -51,3 +51,29 @@ func TestKeyArenaKeepsLongNames(t *testing.T) {
 		t.Errorf("after = %q", got)
 	}
 }
+
+// repeated reports the first index at which an ID comes again, in any
+// order of the IDs.
+func TestRepeatedFindsTheFirstRepeat(t *testing.T) {
+	a, b, c := uuid.New(), uuid.New(), uuid.New()
+	cases := []struct {
+		ids  []uuid.UUID
+		at   int
+		want bool
+	}{
+		{nil, 0, false},
+		{[]uuid.UUID{a, b, c}, 0, false},
+		{[]uuid.UUID{c, a, b, a}, 3, true},
+		{[]uuid.UUID{b, c, c, b}, 2, true},
+		{[]uuid.UUID{a, b, b, a, a}, 2, true},
+	}
+	for _, tc := range cases {
+		var ids []indexedID
+		for i, id := range tc.ids {
+			ids = append(ids, indexedID{id, i})
+		}
+		if at, ok := repeated(ids); ok != tc.want || ok && at != tc.at {
+			t.Errorf("repeated(%d IDs) = %d, %v; want %d, %v", len(tc.ids), at, ok, tc.at, tc.want)
+		}
+	}
+}

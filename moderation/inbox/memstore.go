@@ -91,7 +91,7 @@ func (s *MemoryStore) msg(id uuid.UUID) *storedMessage {
 // that checking a write allocates nothing in the steady state.
 type checkScratch struct {
 	convs  map[uuid.UUID]int // index in the write
-	msgs   map[uuid.UUID]bool
+	msgIDs []indexedID       // the write's message IDs, to find one twice
 	bound  map[string]Ref
 	people map[authorKey]bool
 
@@ -101,17 +101,18 @@ type checkScratch struct {
 	convAt   []int64
 	msgAt    []int64
 	keyNew   []bool
+	keyHash  []uint64 // the hash of each key in the key index
 	authorAt []*AuthorRecord
 }
 
 // reset empties the scratch maps, dropping those a big write made big.
 func (c *checkScratch) reset() {
 	c.convs = resetMap(c.convs)
-	c.msgs = resetMap(c.msgs)
+	c.msgIDs = c.msgIDs[:0]
 	c.bound = resetMap(c.bound)
 	c.people = resetMap(c.people)
 	clear(c.authorAt[:cap(c.authorAt)])
-	c.convAt, c.msgAt, c.keyNew, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.authorAt[:0]
+	c.convAt, c.msgAt, c.keyNew, c.keyHash, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.keyHash[:0], c.authorAt[:0]
 }
 
 // slabIndex is where lookups of a slab index keep it: -1 when absent.
@@ -239,7 +240,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i, k := range w.Keys {
 		if seen.keyNew[i] { // else bound to k.Ref already (see check)
-			s.keys.add(k.Name, k.Ref)
+			s.keys.addHashed(seen.keyHash[i], k.Name, k.Ref)
 		}
 	}
 	for _, c := range w.Checkpoints {
@@ -310,21 +311,18 @@ func (s *MemoryStore) check(w *Write) error {
 		_, ok := s.convs[id]
 		return ok
 	}
-	msgs := s.seen.msgs
 	for i := range w.Messages {
 		m := &w.Messages[i]
 		field := func() string { return fmt.Sprintf("Messages[%d]", i) }
 		switch {
 		case m.ID == uuid.Nil:
 			return cmkit.Invalid(field()+".ID", "required", "no ID")
-		case msgs[m.ID]:
-			return cmkit.Invalid(field()+".ID", "unique", "%s twice in one write", m.ID)
 		case !known(m.Conversation):
 			return cmkit.Invalid(field()+".Conversation", "exists", "no conversation %s", m.Conversation)
 		case m.Seq < 1:
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
-		msgs[m.ID] = true
+		s.seen.msgIDs = append(s.seen.msgIDs, indexedID{m.ID, i})
 		at := slabIndex(s.msgs, m.ID)
 		s.seen.msgAt = append(s.seen.msgAt, at)
 		var old *storedMessage
@@ -337,6 +335,9 @@ func (s *MemoryStore) check(w *Write) error {
 		if old != nil && (old.Conversation != m.Conversation || old.Seq != m.Seq) {
 			return cmkit.Invalid(field(), "immutable", "a message keeps its conversation and Seq")
 		}
+	}
+	if i, ok := repeated(s.seen.msgIDs); ok {
+		return cmkit.Invalid(fmt.Sprintf("Messages[%d].ID", i), "unique", "%s twice in one write", w.Messages[i].ID)
 	}
 	acts := map[uuid.UUID]bool{}
 	for i := range w.Activities {
@@ -354,7 +355,8 @@ func (s *MemoryStore) check(w *Write) error {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
-		old, ok := s.keys.find(k.Name)
+		h := s.keys.hash(k.Name)
+		old, ok := s.keys.findHashed(h, k.Name)
 		if !ok {
 			old, ok = bound[k.Name]
 		}
@@ -362,6 +364,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return conflict("key %q is bound to conversation %s", k.Name, old.Conversation)
 		}
 		s.seen.keyNew = append(s.seen.keyNew, !ok)
+		s.seen.keyHash = append(s.seen.keyHash, h)
 		bound[k.Name] = k.Ref
 	}
 	sources := map[string]bool{}
@@ -402,6 +405,31 @@ func (s *MemoryStore) check(w *Write) error {
 		}
 	}
 	return nil
+}
+
+// indexedID is an ID at an index of a write.
+type indexedID struct {
+	id uuid.UUID
+	at int
+}
+
+// repeated sorts ids and returns the first index at which an ID comes
+// again. The IDs ingest makes arrive sorted, which the sort checks in
+// one pass: cheaper than a set of the IDs seen.
+func repeated(ids []indexedID) (int, bool) {
+	slices.SortFunc(ids, func(a, b indexedID) int {
+		if c := compareID(a.id, b.id); c != 0 {
+			return c
+		}
+		return a.at - b.at
+	})
+	at, found := 0, false
+	for i := 1; i < len(ids); i++ {
+		if ids[i].id == ids[i-1].id && (!found || ids[i].at < at) {
+			at, found = ids[i].at, true
+		}
+	}
+	return at, found
 }
 
 // versioned is a stored record with a version.
