@@ -492,7 +492,7 @@ type ingestBatch struct {
 	written  map[uuid.UUID]bool     // in w.Messages
 	read     []Message              // messages read and not (yet) changed
 	refs     map[string]refState    // keys bound (and, for a Store not an ingestStore, looked up)
-	keyBuf   []byte                 // where lookup builds a key
+	keyBuf   []byte                 // where lookup builds a key, and add an activity's text
 	authorAt map[authorKey]int      // index in w.Authors
 	steps    []langStep             // changes of w.Authors' Languages (see langStep)
 	channels map[string]*registered
@@ -607,7 +607,10 @@ func (b *ingestBatch) add(i int) error {
 	msg.Conversation, msg.Seq, msg.Direction, msg.Mention, msg.Triage, msg.ReceivedAt = c.ID, c.Messages, Inbound, *m, *t, b.now
 	b.bindName(b.keyString(key), Ref{Conversation: c.ID, Message: id})
 	if created {
-		b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
+		// "<kind> from <author>", built in the batch's buffer (cheaper
+		// than concatenating).
+		b.keyBuf = appendAuthorLabel(append(append(b.keyBuf[:0], m.Kind...), " from "...), &m.Author)
+		b.activity(c.ID, ActivityIngested, string(b.keyBuf))
 	}
 	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
 	b.arrived(c, msg, person, created)
@@ -998,14 +1001,16 @@ func mentionTime(m *cmkit.Mention, now time.Time) time.Time {
 	return m.CreatedAt
 }
 
-func authorLabel(a *cmkit.Author) string {
+// appendAuthorLabel appends how activity texts name a: "@" and the
+// handle, else the display name, else the ID.
+func appendAuthorLabel(buf []byte, a *cmkit.Author) []byte {
 	switch {
 	case a.Handle != "":
-		return "@" + a.Handle
+		return append(append(buf, '@'), a.Handle...)
 	case a.DisplayName != "":
-		return a.DisplayName
+		return append(buf, a.DisplayName...)
 	}
-	return a.ID
+	return append(buf, a.ID...)
 }
 
 // firedRules lists the rules that fired, for activity texts.
