@@ -92,6 +92,7 @@ func (s *MemoryStore) msg(id uuid.UUID) *storedMessage {
 type checkScratch struct {
 	convs  map[uuid.UUID]int // index in the write
 	msgIDs []indexedID       // the write's message IDs, to find one twice
+	actIDs []indexedID       // the write's activity IDs, likewise
 	bound  map[string]Ref
 	people map[authorKey]bool
 
@@ -108,7 +109,7 @@ type checkScratch struct {
 // reset empties the scratch maps, dropping those a big write made big.
 func (c *checkScratch) reset() {
 	c.convs = resetMap(c.convs)
-	c.msgIDs = c.msgIDs[:0]
+	c.msgIDs, c.actIDs = c.msgIDs[:0], c.actIDs[:0]
 	c.bound = resetMap(c.bound)
 	c.people = resetMap(c.people)
 	clear(c.authorAt[:cap(c.authorAt)])
@@ -339,16 +340,15 @@ func (s *MemoryStore) check(w *Write) error {
 	if i, ok := repeated(s.seen.msgIDs); ok {
 		return cmkit.Invalid(fmt.Sprintf("Messages[%d].ID", i), "unique", "%s twice in one write", w.Messages[i].ID)
 	}
-	acts := map[uuid.UUID]bool{}
 	for i := range w.Activities {
 		a := &w.Activities[i]
 		if a.ID == uuid.Nil || !known(a.Conversation) {
 			return cmkit.Invalid(fmt.Sprintf("Activities[%d]", i), "required", "an activity needs an ID and a known conversation")
 		}
-		if acts[a.ID] {
-			return cmkit.Invalid(fmt.Sprintf("Activities[%d].ID", i), "unique", "%s twice in one write", a.ID)
-		}
-		acts[a.ID] = true
+		s.seen.actIDs = append(s.seen.actIDs, indexedID{a.ID, i})
+	}
+	if i, ok := repeated(s.seen.actIDs); ok {
+		return cmkit.Invalid(fmt.Sprintf("Activities[%d].ID", i), "unique", "%s twice in one write", w.Activities[i].ID)
 	}
 	bound := s.seen.bound
 	for i, k := range w.Keys {
