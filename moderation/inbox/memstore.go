@@ -94,7 +94,8 @@ type checkScratch struct {
 	msgIDs []indexedID       // the write's message IDs, to find one twice
 	actIDs []indexedID       // the write's activity IDs, likewise
 	bound  map[string]Ref
-	people map[authorKey]bool
+	people map[authorKey]bool     // the write's new people
+	stored map[*AuthorRecord]bool // the write's people stored already
 
 	// What check found stored, by index in the write, so that commit
 	// does not look it up again: the slab index (-1 when new), whether a
@@ -112,6 +113,7 @@ func (c *checkScratch) reset() {
 	c.msgIDs, c.actIDs = c.msgIDs[:0], c.actIDs[:0]
 	c.bound = resetMap(c.bound)
 	c.people = resetMap(c.people)
+	c.stored = resetMap(c.stored)
 	clear(c.authorAt[:cap(c.authorAt)])
 	c.convAt, c.msgAt, c.keyNew, c.keyHash, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.keyHash[:0], c.authorAt[:0]
 }
@@ -390,15 +392,26 @@ func (s *MemoryStore) check(w *Write) error {
 			return versionErr("agent "+a.Member, a.Version, have)
 		}
 	}
-	people := s.seen.people
+	// A person twice in the write: by the record stored (a pointer,
+	// cheaper to hash than the person), else by the person.
+	people, stored := s.seen.people, s.seen.stored
 	for i := range w.Authors {
 		a := &w.Authors[i]
 		k := authorKey{a.Brand, a.Person}
-		if a.Person == "" || people[k] {
+		var old *AuthorRecord
+		twice := false
+		if a.Person != "" {
+			if old = s.authors[k]; old != nil {
+				twice = stored[old]
+				stored[old] = true
+			} else {
+				twice = people[k]
+				people[k] = true
+			}
+		}
+		if a.Person == "" || twice {
 			return cmkit.Invalid(fmt.Sprintf("Authors[%d].Person", i), "required", "an author record needs a person, once per write")
 		}
-		people[k] = true
-		old := s.authors[k]
 		s.seen.authorAt = append(s.seen.authorAt, old)
 		if have, ok := versionOf(a.Version, old); !ok {
 			return versionErr("author "+a.Person, a.Version, have)
