@@ -15,11 +15,23 @@ import (
 //	parent/<channel>/<platform ID>  an item not seen yet, that a reply which
 //	                                arrived before it answers
 
-// storeItemKey is the key of a stored item.
-func storeItemKey(channel, id string) string { return "item/" + channel + "/" + id }
+// storeKey is a key in parts, "<kind>/<channel>/<id>", so that looking it
+// up builds it in the batch's buffer rather than allocating it (see
+// ingestBatch.keyString for the key as a string); the zero storeKey is no
+// key.
+type storeKey struct{ kind, ch, id string }
 
-// storeThreadKey is the key of a thread.
-func storeThreadKey(channel, id string) string { return "thread/" + channel + "/" + id }
+// itemPartsKey is the key of a stored item.
+func itemPartsKey(channel, id string) storeKey { return storeKey{"item", channel, id} }
+
+// threadPartsKey is the key of a thread.
+func threadPartsKey(channel, id string) storeKey { return storeKey{"thread", channel, id} }
+
+// appendTo appends the key to buf.
+func (k storeKey) appendTo(buf []byte) []byte {
+	buf = append(append(append(buf, k.kind...), '/'), k.ch...)
+	return append(append(buf, '/'), k.id...)
+}
 
 // bindsParent reports whether an item of kind k that answers an item not
 // seen yet binds the parent's key, so that the parent joins it when it
@@ -34,8 +46,7 @@ func bindsParent(k cmkit.MentionKind) bool {
 func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*Conversation, bool, error) {
 	ch := m.ChannelID
 	if m.Kind == cmkit.KindDirectMessage {
-		key := "dm/" + ch + "/" + m.Author.ID
-		return b.join(key, KindDirect, m, reg, person)
+		return b.join(storeKey{"dm", ch, m.Author.ID}, KindDirect, m, reg, person)
 	}
 	tid := m.ThreadID
 	if m.Kind == cmkit.KindComment && tid == m.InReplyTo {
@@ -43,32 +54,32 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 		// the brand's post: every comment on the post shares that thread.
 		tid = ""
 	}
-	var threadKey, parentItem, parentKey, own string
+	var thread, parentItem, parentKey, own storeKey
 	if tid != "" {
-		threadKey = storeThreadKey(ch, tid)
+		thread = threadPartsKey(ch, tid)
 	}
 	if m.InReplyTo != "" {
-		parentItem = storeItemKey(ch, m.InReplyTo)
+		parentItem = itemPartsKey(ch, m.InReplyTo)
 		if bindsParent(m.Kind) {
-			parentKey = "parent/" + ch + "/" + m.InReplyTo
+			parentKey = storeKey{"parent", ch, m.InReplyTo}
 		}
 	}
 	// The evidence, strongest first: the thread, the parent stored, a
 	// sibling that arrived before the parent, a reply that arrived before
 	// this item, a reply that named this item as its thread.
 	// The last two are made only when the others find nothing.
-	candidates := [...]string{threadKey, parentItem, parentKey, "", ""}
+	candidates := [...]storeKey{thread, parentItem, parentKey, {}, {}}
 	var c *Conversation
 	via := -1
 	for i, key := range candidates {
 		switch i {
 		case 3:
-			key = "parent/" + ch + "/" + m.ID
+			key = storeKey{"parent", ch, m.ID}
 		case 4:
-			own = storeThreadKey(ch, m.ID)
+			own = threadPartsKey(ch, m.ID)
 			key = own
 		}
-		if key == "" {
+		if key.kind == "" {
 			continue
 		}
 		st, err := b.lookup(key)
@@ -84,13 +95,15 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 		}
 	}
 	created := c == nil
+	var name string // the key of the conversation created, made once
 	if created {
 		key := own
-		if threadKey != "" {
-			key = threadKey
+		if thread.kind != "" {
+			key = thread
 		}
+		name = b.keyString(key)
 		var err error
-		if c, err = b.create(key, KindThread, m, reg, person); err != nil {
+		if c, err = b.create(name, KindThread, m, reg, person); err != nil {
 			return nil, false, err
 		}
 	}
@@ -99,43 +112,50 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 	// and this item's own thread when it started the conversation or
 	// arrived after its replies (its later replies may name it as their
 	// thread). A key bound to another conversation stays as it is.
-	if threadKey != "" {
-		if err := b.bindFree(threadKey, ref); err != nil {
+	if thread.kind != "" {
+		if err := b.bindFree(thread, name, ref); err != nil {
 			return nil, false, err
 		}
 	}
-	if parentKey != "" && via != 1 {
+	if parentKey.kind != "" && via != 1 {
 		st, err := b.lookup(parentItem)
 		if err == nil && !st.bound {
-			err = b.bindFree(parentKey, ref)
+			err = b.bindFree(parentKey, "", ref)
 		}
 		if err != nil {
 			return nil, false, err
 		}
 	}
-	if created && threadKey == "" || via == 3 {
-		if own == "" { // via 3 stopped before it
-			own = storeThreadKey(ch, m.ID)
+	if created && thread.kind == "" || via == 3 {
+		if own.kind == "" { // via 3 stopped before it
+			own = threadPartsKey(ch, m.ID)
 		}
-		if err := b.bindFree(own, ref); err != nil {
+		if !created || thread.kind != "" { // name is another key's
+			name = ""
+		}
+		if err := b.bindFree(own, name, ref); err != nil {
 			return nil, false, err
 		}
 	}
 	return c, created, nil
 }
 
-// bindFree binds key to ref unless it is bound already.
-func (b *ingestBatch) bindFree(key string, ref Ref) error {
+// bindFree binds key to ref unless it is bound already; name, when not
+// "", is the key made already.
+func (b *ingestBatch) bindFree(key storeKey, name string, ref Ref) error {
 	st, err := b.lookup(key)
 	if err == nil && !st.bound {
-		b.bind(key, ref)
+		if name == "" {
+			name = b.keyString(key)
+		}
+		b.bindName(name, ref)
 	}
 	return err
 }
 
 // join returns the conversation key is bound to, or starts one bound to
 // it.
-func (b *ingestBatch) join(key string, kind ConversationKind, m *cmkit.Mention, reg *registered, person string) (*Conversation, bool, error) {
+func (b *ingestBatch) join(key storeKey, kind ConversationKind, m *cmkit.Mention, reg *registered, person string) (*Conversation, bool, error) {
 	st, err := b.lookup(key)
 	if err != nil {
 		return nil, false, err
@@ -144,11 +164,12 @@ func (b *ingestBatch) join(key string, kind ConversationKind, m *cmkit.Mention, 
 		c, err := b.conv(st.ref.Conversation)
 		return c, false, err
 	}
-	c, err := b.create(key, kind, m, reg, person)
+	name := b.keyString(key)
+	c, err := b.create(name, kind, m, reg, person)
 	if err != nil {
 		return nil, false, err
 	}
-	b.bind(key, Ref{Conversation: c.ID})
+	b.bindName(name, Ref{Conversation: c.ID})
 	return c, true, nil
 }
 

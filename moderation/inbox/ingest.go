@@ -491,7 +491,8 @@ type ingestBatch struct {
 	msgs     map[uuid.UUID]*Message // in w.Messages or read
 	written  map[uuid.UUID]bool     // in w.Messages
 	read     []Message              // messages read and not (yet) changed
-	refs     map[string]refState    // keys looked up or bound
+	refs     map[string]refState    // keys bound (and, for a Store not an ingestStore, looked up)
+	keyBuf   []byte                 // where lookup builds a key, and add an activity's text
 	authorAt map[authorKey]int      // index in w.Authors
 	steps    []langStep             // changes of w.Authors' Languages (see langStep)
 	channels map[string]*registered
@@ -535,10 +536,12 @@ func newIngestBatch(ib *Inbox, ctx context.Context, j *judgements) *ingestBatch 
 func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	n := len(j.items)
 	b.ib, b.ctx, b.j, b.now = ib, ctx, j, ib.now()
-	clear(b.w.Conversations[:cap(b.w.Conversations)]) // drop the references of the last batch
-	clear(b.w.Messages[:cap(b.w.Messages)])
-	clear(b.w.Authors[:cap(b.w.Authors)])
-	clear(b.read[:cap(b.read)])
+	// Drop the references of the last batch: what it used, up to the
+	// lengths it left (beyond them, the records are zero already).
+	clear(b.w.Conversations)
+	clear(b.w.Messages)
+	clear(b.w.Authors)
+	clear(b.read)
 	b.w = Write{Conversations: slices.Grow(b.w.Conversations[:0], n), Messages: slices.Grow(b.w.Messages[:0], n),
 		Authors: slices.Grow(b.w.Authors[:0], n), Activities: b.w.Activities[:0], Keys: b.w.Keys[:0]}
 	b.read = slices.Grow(b.read[:0], n)
@@ -581,7 +584,7 @@ func (b *ingestBatch) add(i int) error {
 	if reg == nil {
 		return cmkit.Invalid("channel_id", "unknown", "channel %q is not registered with the inbox", m.ChannelID)
 	}
-	key := storeItemKey(m.ChannelID, m.ID)
+	key := itemPartsKey(m.ChannelID, m.ID)
 	st, err := b.lookup(key)
 	if err != nil {
 		return err
@@ -600,11 +603,14 @@ func (b *ingestBatch) add(i int) error {
 	}
 	t := b.j.of(b.ib, i)
 	c.Messages++
-	msg := b.addMessage(&Message{ID: id, Conversation: c.ID, Seq: c.Messages, Direction: Inbound, Mention: *m,
-		Triage: *t, ReceivedAt: b.now})
-	b.bind(key, Ref{Conversation: c.ID, Message: id})
+	msg := b.newMessage(id) // in place: a Message is large
+	msg.Conversation, msg.Seq, msg.Direction, msg.Mention, msg.Triage, msg.ReceivedAt = c.ID, c.Messages, Inbound, *m, *t, b.now
+	b.bindName(b.keyString(key), Ref{Conversation: c.ID, Message: id})
 	if created {
-		b.activity(c.ID, ActivityIngested, string(m.Kind)+" from "+authorLabel(&m.Author))
+		// "<kind> from <author>", built in the batch's buffer (cheaper
+		// than concatenating).
+		b.keyBuf = appendAuthorLabel(append(append(b.keyBuf[:0], m.Kind...), " from "...), &m.Author)
+		b.activity(c.ID, ActivityIngested, string(b.keyBuf))
 	}
 	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
 	b.arrived(c, msg, person, created)
@@ -736,8 +742,9 @@ type ingestStore interface {
 	// commitOwned is Commit keeping w's slices and maps, then
 	// applying steps to the Languages of the author records.
 	commitOwned(ctx context.Context, w *Write, steps []langStep) error
-	// lookupKey is Lookup reporting a missing key as false.
-	lookupKey(ctx context.Context, key string) (Ref, bool, error)
+	// lookupKey is Lookup of a key in bytes, reporting a missing key
+	// as false.
+	lookupKey(ctx context.Context, key []byte) (Ref, bool, error)
 	// conversationShared is Conversation read into *dst, sharing the
 	// Triage's slices and the Labels (with no room to spare) with the
 	// store.
@@ -853,20 +860,19 @@ func (b *ingestBatch) channel(id string) *registered {
 	return &r
 }
 
-// lookup returns what key is bound to, asking the store once per ingestBatch.
-func (b *ingestBatch) lookup(key string) (refState, error) {
-	if st, ok := b.refs[key]; ok {
+// lookup returns what key is bound to: bound in the batch, else in the
+// store. It builds the key in the batch's buffer; an ingestStore is asked
+// each time (it allocates nothing), another Store once per ingestBatch.
+func (b *ingestBatch) lookup(k storeKey) (refState, error) {
+	b.keyBuf = k.appendTo(b.keyBuf[:0])
+	if st, ok := b.refs[string(b.keyBuf)]; ok {
 		return st, nil
 	}
 	if s, ok := b.ib.store.(ingestStore); ok {
-		ref, found, err := s.lookupKey(b.ctx, key)
-		if err != nil {
-			return refState{}, err
-		}
-		st := refState{ref: ref, bound: found}
-		b.refs[key] = st
-		return st, nil
+		ref, found, err := s.lookupKey(b.ctx, b.keyBuf)
+		return refState{ref: ref, bound: found}, err
 	}
+	key := string(b.keyBuf)
 	ref, err := b.ib.store.Lookup(b.ctx, key)
 	switch {
 	case err == nil:
@@ -880,8 +886,15 @@ func (b *ingestBatch) lookup(key string) (refState, error) {
 	return refState{}, err
 }
 
-// bind binds key to ref in the ingestBatch's write.
-func (b *ingestBatch) bind(key string, ref Ref) {
+// keyString returns k as the store binds it, built in the batch's buffer
+// (cheaper than a concatenation of its parts).
+func (b *ingestBatch) keyString(k storeKey) string {
+	b.keyBuf = k.appendTo(b.keyBuf[:0])
+	return string(b.keyBuf)
+}
+
+// bindName binds key to ref in the ingestBatch's write.
+func (b *ingestBatch) bindName(key string, ref Ref) {
 	b.refs[key] = refState{ref: ref, bound: true}
 	b.w.Keys = append(b.w.Keys, Key{Name: key, Ref: ref})
 }
@@ -931,6 +944,17 @@ func (b *ingestBatch) message(id uuid.UUID) (*Message, error) {
 	return p, nil
 }
 
+// newMessage adds a zero message with the given ID to the batch's write
+// and returns it.
+func (b *ingestBatch) newMessage(id uuid.UUID) *Message {
+	b.w.Messages = append(b.w.Messages, Message{})
+	p := &b.w.Messages[len(b.w.Messages)-1]
+	p.ID = id
+	b.msgs[id] = p
+	b.written[id] = true
+	return p
+}
+
 // addMessage adds a message to the batch's write.
 func (b *ingestBatch) addMessage(m *Message) *Message {
 	b.w.Messages = append(b.w.Messages, *m)
@@ -977,14 +1001,16 @@ func mentionTime(m *cmkit.Mention, now time.Time) time.Time {
 	return m.CreatedAt
 }
 
-func authorLabel(a *cmkit.Author) string {
+// appendAuthorLabel appends how activity texts name a: "@" and the
+// handle, else the display name, else the ID.
+func appendAuthorLabel(buf []byte, a *cmkit.Author) []byte {
 	switch {
 	case a.Handle != "":
-		return "@" + a.Handle
+		return append(append(buf, '@'), a.Handle...)
 	case a.DisplayName != "":
-		return a.DisplayName
+		return append(buf, a.DisplayName...)
 	}
-	return a.ID
+	return append(buf, a.ID...)
 }
 
 // firedRules lists the rules that fired, for activity texts.

@@ -376,3 +376,23 @@ func TestWithPageSizeRefusesSizesOutOfRange(t *testing.T) {
 		assert.Equal(t, "WithPageSize", ve.Field)
 	}
 }
+
+// The activity of a new conversation names the kind of its first item and
+// its author: by handle, else display name, else ID.
+func TestIngestActivityNamesTheAuthor(t *testing.T) {
+	e := newIngestEnv(t)
+	authors := []cmkit.Author{{ID: "u1", Handle: "ana", DisplayName: "Ana"}, {ID: "u2", DisplayName: "Bea"}, {ID: "u3"}}
+	want := []string{"comment from @ana", "comment from Bea", "comment from u3"}
+	for i, a := range authors {
+		id := fmt.Sprint("act", i)
+		e.push(cmkit.Mention{ID: id, ChannelID: igES, Kind: cmkit.KindComment, Author: a, Text: "hola", CreatedAt: ingestT0})
+		_, c := e.item(igES, id)
+		var got []string
+		for _, a := range e.acts(c.ID) {
+			if a.Kind == inbox.ActivityIngested {
+				got = append(got, a.Text)
+			}
+		}
+		require.Equal(t, []string{want[i]}, got)
+	}
+}

@@ -24,8 +24,7 @@ type MemoryStore struct {
 	msgs       map[uuid.UUID]uint32 // index in msgSlab
 	convMsgs   [][]seqMessage       // by conversation index in convSlab, by Seq
 	acts       [][]Activity         // by conversation index in convSlab
-	keys       map[string]uint32    // index in refs
-	refs       []Ref                // what keys are bound to: no pointers, so the collector skips them
+	keys       keyIndex
 	checks     map[string]Checkpoint
 	agents     map[string]*Agent
 	authors    map[authorKey]*AuthorRecord
@@ -37,7 +36,7 @@ type MemoryStore struct {
 	// conversations and messages hold indexes, not pointers, so that the
 	// collector does not scan them.
 	convSlab   slab[Conversation]
-	msgSlab    slab[Message]
+	msgSlab    slab[storedMessage]
 	authorSlab slab[AuthorRecord]
 }
 
@@ -81,7 +80,7 @@ func (s *MemoryStore) conv(id uuid.UUID) *Conversation {
 }
 
 // msg returns the stored message, or nil.
-func (s *MemoryStore) msg(id uuid.UUID) *Message {
+func (s *MemoryStore) msg(id uuid.UUID) *storedMessage {
 	if i, ok := s.msgs[id]; ok {
 		return s.msgSlab.at(i)
 	}
@@ -92,9 +91,11 @@ func (s *MemoryStore) msg(id uuid.UUID) *Message {
 // that checking a write allocates nothing in the steady state.
 type checkScratch struct {
 	convs  map[uuid.UUID]int // index in the write
-	msgs   map[uuid.UUID]bool
+	msgIDs []indexedID       // the write's message IDs, to find one twice
+	actIDs []indexedID       // the write's activity IDs, likewise
 	bound  map[string]Ref
-	people map[authorKey]bool
+	people map[authorKey]bool     // the write's new people
+	stored map[*AuthorRecord]bool // the write's people stored already
 
 	// What check found stored, by index in the write, so that commit
 	// does not look it up again: the slab index (-1 when new), whether a
@@ -102,17 +103,19 @@ type checkScratch struct {
 	convAt   []int64
 	msgAt    []int64
 	keyNew   []bool
+	keyHash  []uint64 // the hash of each key in the key index
 	authorAt []*AuthorRecord
 }
 
 // reset empties the scratch maps, dropping those a big write made big.
 func (c *checkScratch) reset() {
 	c.convs = resetMap(c.convs)
-	c.msgs = resetMap(c.msgs)
+	c.msgIDs, c.actIDs = c.msgIDs[:0], c.actIDs[:0]
 	c.bound = resetMap(c.bound)
 	c.people = resetMap(c.people)
+	c.stored = resetMap(c.stored)
 	clear(c.authorAt[:cap(c.authorAt)])
-	c.convAt, c.msgAt, c.keyNew, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.authorAt[:0]
+	c.convAt, c.msgAt, c.keyNew, c.keyHash, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.keyHash[:0], c.authorAt[:0]
 }
 
 // slabIndex is where lookups of a slab index keep it: -1 when absent.
@@ -139,7 +142,7 @@ var _ Store = (*MemoryStore)(nil)
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		convs: map[uuid.UUID]uint32{}, msgs: map[uuid.UUID]uint32{},
-		keys: map[string]uint32{}, checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
+		keys: newKeyIndex(), checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
 }
@@ -209,7 +212,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i := range w.Messages {
 		in := &w.Messages[i]
-		var m *Message
+		var m *storedMessage
 		if at := seen.msgAt[i]; at >= 0 {
 			m = s.msgSlab.at(uint32(at))
 		} else {
@@ -226,9 +229,11 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 			}
 		}
 		if copies {
-			*m = copyMessage(in)
+			d := *in
+			deepenMessage(&d)
+			m.set(&d)
 		} else {
-			*m = *in
+			m.set(in)
 		}
 		m.Version++
 	}
@@ -238,8 +243,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 	}
 	for i, k := range w.Keys {
 		if seen.keyNew[i] { // else bound to k.Ref already (see check)
-			s.keys[k.Name] = uint32(len(s.refs))
-			s.refs = append(s.refs, k.Ref)
+			s.keys.addHashed(seen.keyHash[i], k.Name, k.Ref)
 		}
 	}
 	for _, c := range w.Checkpoints {
@@ -310,24 +314,21 @@ func (s *MemoryStore) check(w *Write) error {
 		_, ok := s.convs[id]
 		return ok
 	}
-	msgs := s.seen.msgs
 	for i := range w.Messages {
 		m := &w.Messages[i]
 		field := func() string { return fmt.Sprintf("Messages[%d]", i) }
 		switch {
 		case m.ID == uuid.Nil:
 			return cmkit.Invalid(field()+".ID", "required", "no ID")
-		case msgs[m.ID]:
-			return cmkit.Invalid(field()+".ID", "unique", "%s twice in one write", m.ID)
 		case !known(m.Conversation):
 			return cmkit.Invalid(field()+".Conversation", "exists", "no conversation %s", m.Conversation)
 		case m.Seq < 1:
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
-		msgs[m.ID] = true
+		s.seen.msgIDs = append(s.seen.msgIDs, indexedID{m.ID, i})
 		at := slabIndex(s.msgs, m.ID)
 		s.seen.msgAt = append(s.seen.msgAt, at)
-		var old *Message
+		var old *storedMessage
 		if at >= 0 {
 			old = s.msgSlab.at(uint32(at))
 		}
@@ -338,23 +339,26 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(field(), "immutable", "a message keeps its conversation and Seq")
 		}
 	}
-	acts := map[uuid.UUID]bool{}
+	if i, ok := repeated(s.seen.msgIDs); ok {
+		return cmkit.Invalid(fmt.Sprintf("Messages[%d].ID", i), "unique", "%s twice in one write", w.Messages[i].ID)
+	}
 	for i := range w.Activities {
 		a := &w.Activities[i]
 		if a.ID == uuid.Nil || !known(a.Conversation) {
 			return cmkit.Invalid(fmt.Sprintf("Activities[%d]", i), "required", "an activity needs an ID and a known conversation")
 		}
-		if acts[a.ID] {
-			return cmkit.Invalid(fmt.Sprintf("Activities[%d].ID", i), "unique", "%s twice in one write", a.ID)
-		}
-		acts[a.ID] = true
+		s.seen.actIDs = append(s.seen.actIDs, indexedID{a.ID, i})
+	}
+	if i, ok := repeated(s.seen.actIDs); ok {
+		return cmkit.Invalid(fmt.Sprintf("Activities[%d].ID", i), "unique", "%s twice in one write", w.Activities[i].ID)
 	}
 	bound := s.seen.bound
 	for i, k := range w.Keys {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
-		old, ok := s.ref(k.Name)
+		h := s.keys.hash(k.Name)
+		old, ok := s.keys.findHashed(h, k.Name)
 		if !ok {
 			old, ok = bound[k.Name]
 		}
@@ -362,6 +366,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return conflict("key %q is bound to conversation %s", k.Name, old.Conversation)
 		}
 		s.seen.keyNew = append(s.seen.keyNew, !ok)
+		s.seen.keyHash = append(s.seen.keyHash, h)
 		bound[k.Name] = k.Ref
 	}
 	sources := map[string]bool{}
@@ -387,15 +392,26 @@ func (s *MemoryStore) check(w *Write) error {
 			return versionErr("agent "+a.Member, a.Version, have)
 		}
 	}
-	people := s.seen.people
+	// A person twice in the write: by the record stored (a pointer,
+	// cheaper to hash than the person), else by the person.
+	people, stored := s.seen.people, s.seen.stored
 	for i := range w.Authors {
 		a := &w.Authors[i]
 		k := authorKey{a.Brand, a.Person}
-		if a.Person == "" || people[k] {
+		var old *AuthorRecord
+		twice := false
+		if a.Person != "" {
+			if old = s.authors[k]; old != nil {
+				twice = stored[old]
+				stored[old] = true
+			} else {
+				twice = people[k]
+				people[k] = true
+			}
+		}
+		if a.Person == "" || twice {
 			return cmkit.Invalid(fmt.Sprintf("Authors[%d].Person", i), "required", "an author record needs a person, once per write")
 		}
-		people[k] = true
-		old := s.authors[k]
 		s.seen.authorAt = append(s.seen.authorAt, old)
 		if have, ok := versionOf(a.Version, old); !ok {
 			return versionErr("author "+a.Person, a.Version, have)
@@ -404,9 +420,34 @@ func (s *MemoryStore) check(w *Write) error {
 	return nil
 }
 
+// indexedID is an ID at an index of a write.
+type indexedID struct {
+	id uuid.UUID
+	at int
+}
+
+// repeated sorts ids and returns the first index at which an ID comes
+// again. The IDs ingest makes arrive sorted, which the sort checks in
+// one pass: cheaper than a set of the IDs seen.
+func repeated(ids []indexedID) (int, bool) {
+	slices.SortFunc(ids, func(a, b indexedID) int {
+		if c := compareID(a.id, b.id); c != 0 {
+			return c
+		}
+		return a.at - b.at
+	})
+	at, found := 0, false
+	for i := 1; i < len(ids); i++ {
+		if ids[i].id == ids[i-1].id && (!found || ids[i].at < at) {
+			at, found = ids[i].at, true
+		}
+	}
+	return at, found
+}
+
 // versioned is a stored record with a version.
 type versioned interface {
-	*Conversation | *Message | *Agent | *AuthorRecord
+	*Conversation | *storedMessage | *Agent | *AuthorRecord
 }
 
 // versionOf returns the version stored (0 when none) and whether it is
@@ -416,7 +457,7 @@ func versionOf[T versioned](read uint64, stored T) (have uint64, ok bool) {
 		switch r := any(stored).(type) {
 		case *Conversation:
 			have = r.Version
-		case *Message:
+		case *storedMessage:
 			have = r.Version
 		case *Agent:
 			have = r.Version
@@ -481,30 +522,21 @@ func (s *MemoryStore) Lookup(ctx context.Context, key string) (Ref, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.ref(key)
+	r, ok := s.keys.find(key)
 	if !ok {
 		return Ref{}, noKey(key)
 	}
 	return r, nil
 }
 
-// ref returns what key is bound to; under mu.
-func (s *MemoryStore) ref(key string) (Ref, bool) {
-	i, ok := s.keys[key]
-	if !ok {
-		return Ref{}, false
-	}
-	return s.refs[i], true
-}
-
 // lookupKey is Lookup for ingest, which expects most keys to be new:
 // it reports a missing key without making an error.
-func (s *MemoryStore) lookupKey(ctx context.Context, key string) (Ref, bool, error) {
+func (s *MemoryStore) lookupKey(ctx context.Context, key []byte) (Ref, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return Ref{}, false, err
 	}
 	s.mu.RLock()
-	r, ok := s.ref(key)
+	r, ok := s.keys.findBytes(key)
 	s.mu.RUnlock()
 	return r, ok, nil
 }
@@ -579,7 +611,7 @@ func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error
 	if m == nil {
 		return Message{}, notFound("no message %s", id)
 	}
-	return copyMessage(m), nil
+	return m.copy(), nil
 }
 
 // Messages yields copies of a conversation's messages in Seq order, as
@@ -597,7 +629,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		}
 		out := make([]Message, len(ms))
 		for i, m := range ms {
-			out[i] = copyMessage(s.msgSlab.at(m.at))
+			out[i] = s.msgSlab.at(m.at).copy()
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
@@ -787,11 +819,7 @@ func cloneMessage(m *Message) *Message {
 // copyMessage is cloneMessage returning a value.
 func copyMessage(m *Message) Message {
 	d := *m
-	d.Triage = cloneTriage(m.Triage)
-	d.Edits = slices.Clone(m.Edits)
-	for i := range d.Edits {
-		d.Edits[i].Triage = cloneTriage(d.Edits[i].Triage)
-	}
+	deepenMessage(&d)
 	return d
 }
 
