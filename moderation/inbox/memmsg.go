@@ -32,22 +32,24 @@ type messageRest struct {
 	By       string
 	Delivery Delivery
 	Receipt  cmkit.Receipt
+	Attempts int
+	Waiting  bool
 	Action   ModAction
 }
 
 // messageFields is how many fields storedMessage.set and get carry: a
 // test checks that Message has no others.
-const messageFields = 13
+const messageFields = 15
 
 // set stores m, sharing what its slices hold.
 func (s *storedMessage) set(m *Message) {
 	s.ID, s.Version, s.Conversation, s.Seq, s.Direction = m.ID, m.Version, m.Conversation, m.Seq, m.Direction
 	s.Mention, s.Triage, s.ReceivedAt = m.Mention, m.Triage, m.ReceivedAt
-	if m.Edits == nil && m.By == "" && m.Delivery == "" && m.Receipt == (cmkit.Receipt{}) && m.Action == (ModAction{}) {
+	if m.Edits == nil && m.By == "" && m.Delivery == "" && m.Receipt == (cmkit.Receipt{}) && m.Attempts == 0 && !m.Waiting && m.Action == (ModAction{}) {
 		s.rest = nil
 		return
 	}
-	s.rest = &messageRest{Edits: m.Edits, By: m.By, Delivery: m.Delivery, Receipt: m.Receipt, Action: m.Action}
+	s.rest = &messageRest{Edits: m.Edits, By: m.By, Delivery: m.Delivery, Receipt: m.Receipt, Attempts: m.Attempts, Waiting: m.Waiting, Action: m.Action}
 }
 
 // get returns the message stored, sharing what its slices hold.
@@ -56,6 +58,7 @@ func (s *storedMessage) get() Message {
 		Mention: s.Mention, Triage: s.Triage, ReceivedAt: s.ReceivedAt}
 	if r := s.rest; r != nil {
 		m.Edits, m.By, m.Delivery, m.Receipt, m.Action = r.Edits, r.By, r.Delivery, r.Receipt, r.Action
+		m.Attempts, m.Waiting = r.Attempts, r.Waiting
 	}
 	return m
 }

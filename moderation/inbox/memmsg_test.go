@@ -22,8 +22,8 @@ func TestStoredMessageKeepsEveryField(t *testing.T) {
 		Triage:     Triage{Flags: []string{"a"}, Priority: 2},
 		Edits:      []Edit{{Text: "old", EditedAt: at}},
 		ReceivedAt: at, By: "ana", Delivery: DeliverySending,
-		Receipt: cmkit.Receipt{PlatformID: "p1", PublishedAt: at},
-		Action:  ModAction{Do: "hide", Attempts: 1}}
+		Receipt: cmkit.Receipt{PlatformID: "p1", PublishedAt: at}, Attempts: 2, Waiting: true,
+		Action: ModAction{Do: "hide", Attempts: 1}}
 	v := reflect.ValueOf(full)
 	for i := range v.NumField() {
 		if v.Field(i).IsZero() {
