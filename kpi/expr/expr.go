@@ -3,7 +3,7 @@ package expr
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,6 +83,7 @@ type node struct {
 	num  float64
 	name string
 	args []*node
+	kids [2]*node // args of unary and binary operators
 }
 
 // instr is one instruction of the compiled program: push a constant or a
@@ -135,16 +136,9 @@ func Parse(src string) (*Expr, error) {
 	if b.Len() > MaxLen {
 		return nil, &SyntaxError{Col: 1, Msg: fmt.Sprintf("canonical form is %d bytes, over the limit of %d (MaxLen)", b.Len(), MaxLen)}
 	}
-	e := &Expr{text: b.String()}
+	e := &Expr{text: b.String(), prog: make([]instr, 0, p.nodes)}
 	e.compile(root, 0)
-	seen := make(map[string]bool, len(e.names))
-	for _, n := range e.names {
-		if !seen[n] {
-			seen[n] = true
-			e.measures = append(e.measures, n)
-		}
-	}
-	sort.Strings(e.measures)
+	e.measures = slices.Compact(slices.Sorted(slices.Values(e.names)))
 	return e, nil
 }
 

@@ -53,6 +53,7 @@ type parser struct {
 	pos   int
 	depth int // parentheses open
 	nodes int
+	arena []node // the nodes; never grows, as there are no more nodes than tokens
 }
 
 func isDigit(r rune) bool    { return r >= '0' && r <= '9' }
@@ -63,6 +64,7 @@ func isNameRune(r rune) bool { return isLower(r) || isDigit(r) || r == '_' }
 func (p *parser) lex() error {
 	s := p.src
 	col := 1
+	p.toks = make([]token, 0, len(s)/4+2)
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		start, startCol := i, col
@@ -153,7 +155,20 @@ func (p *parser) newNode(t token, n node) (*node, error) {
 	if p.nodes > MaxNodes {
 		return nil, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("more than %d terms (MaxNodes)", MaxNodes)}
 	}
-	return &n, nil
+	if p.arena == nil {
+		p.arena = make([]node, 0, len(p.toks))
+	}
+	p.arena = append(p.arena, n)
+	x := &p.arena[len(p.arena)-1]
+	switch n.op {
+	case opNeg:
+		x.args = x.kids[:1]
+	case opAdd, opSub, opMul, opDiv:
+		x.args = x.kids[:2]
+	case opRatio, opPct, opAbs:
+		x.args = x.kids[:0]
+	}
+	return x, nil
 }
 
 // open enters a parenthesis at t, counting it against MaxDepth.
@@ -204,7 +219,7 @@ func (p *parser) binary(level int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if left, err = p.newNode(t, node{op: o, args: []*node{left, right}}); err != nil {
+		if left, err = p.newNode(t, node{op: o, kids: [2]*node{left, right}}); err != nil {
 			return nil, err
 		}
 	}
@@ -219,7 +234,7 @@ func (p *parser) unary() (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return p.newNode(t, node{op: opNeg, args: []*node{x}})
+		return p.newNode(t, node{op: opNeg, kids: [2]*node{x}})
 	}
 	return p.primary()
 }
