@@ -117,6 +117,7 @@ func TestEval(t *testing.T) {
 		{"avg(big, big)", none},
 		{"pct(big, 0.5)", none},
 		{"1 / (big * 10)", none},
+		{"1" + strings.Repeat("0", 308) + " * 10", none},
 		// a measure may be called like a function
 		{"sum + max", none},
 	} {
@@ -396,5 +397,29 @@ func TestEvalAllocs(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { e.Eval(lookup) }); n != 0 {
 		t.Errorf("Eval allocates %v times, want 0", n)
+	}
+}
+
+func TestConcurrentEval(t *testing.T) {
+	e, err := Parse("pct(sum(a, b, x), c) + avg(a, b)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			ok := true
+			for range 1000 {
+				if v, has := e.Eval(lookup); v != 102.5 || !has {
+					ok = false
+				}
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("Eval from several goroutines gave a wrong value")
+		}
 	}
 }
