@@ -191,8 +191,15 @@ func (s *Sketch) Merge(o *Sketch) error {
 		} else if olo < s.lo || ohi > s.lo+len(s.counts)-1 {
 			s.reshape(min(s.lo, olo), max(s.lo+len(s.counts)-1, ohi))
 		}
-		for j, c := range o.counts {
-			s.counts[max(olo+j, s.lo)-s.lo] += c
+		if olo >= s.lo {
+			dst := s.counts[olo-s.lo:][:len(o.counts)]
+			for j, c := range o.counts {
+				dst[j] += c
+			}
+		} else { // o's lowest buckets collapse into s's lowest
+			for j, c := range o.counts {
+				s.counts[max(olo+j, s.lo)-s.lo] += c
+			}
 		}
 	}
 	if s.count == 0 {

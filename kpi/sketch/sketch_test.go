@@ -175,6 +175,24 @@ func TestMergeRejectsOtherAlpha(t *testing.T) {
 	}
 }
 
+// TestDefaultCoversResponseTimes: with the defaults, MinValue to 1e8 s fits
+// in the buckets without collapsing.
+func TestDefaultCoversResponseTimes(t *testing.T) {
+	s := Default()
+	_ = s.Add(MinValue)
+	_ = s.Add(1)
+	_ = s.Add(1e8)
+	if s.lo != s.index(MinValue) || len(s.counts) > DefaultMaxBuckets {
+		t.Fatalf("lowest bucket %d (want %d), %d buckets", s.lo, s.index(MinValue), len(s.counts))
+	}
+	for i, q := range []float64{0, 0.5, 1} {
+		est, _ := s.Quantile(q)
+		if want := []float64{MinValue, 1, 1e8}[i]; !withinBound(est, want, DefaultAlpha) {
+			t.Errorf("q=%v: %v, want %v", q, est, want)
+		}
+	}
+}
+
 func TestCollapse(t *testing.T) {
 	s, err := New(DefaultAlpha, 16)
 	if err != nil {
