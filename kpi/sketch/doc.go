@@ -48,8 +48,10 @@
 // lowest ones collapse into one: the sketch keeps the highest maxBuckets
 // indexes and counts every lower value in the lowest kept bucket. The bound
 // then holds only for ranks above the collapsed bucket (and for rank 0,
-// which is Min); other quantiles whose rank falls into it are overestimated. The result does not
-// depend on the order of Add and Merge calls.
+// which is Min); other quantiles whose rank falls into it are
+// overestimated. For sketches with the same maxBuckets, the buckets do not
+// depend on the order of Add and Merge calls. Merging a sketch that
+// collapsed (at a smaller maxBuckets) carries its collapsed bucket over.
 //
 // A Sketch is not safe for concurrent use.
 package sketch

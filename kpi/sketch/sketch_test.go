@@ -326,6 +326,38 @@ func TestNewRejectsBadParameters(t *testing.T) {
 	}
 }
 
+func TestMergeOfCollapsedIntoLarger(t *testing.T) {
+	small, _ := New(DefaultAlpha, 16)
+	for v := 1; v <= 100; v++ {
+		_ = small.Add(float64(v))
+	}
+	big := Default()
+	_ = big.Add(99) // above small's collapsed bucket
+	if err := big.Merge(small); err != nil {
+		t.Fatal(err)
+	}
+	if big.lo != small.lo || big.Count() != 101 || big.Min() != 1 || big.MaxBuckets() != DefaultMaxBuckets {
+		t.Fatalf("lo %d (want %d), count %d, min %v", big.lo, small.lo, big.Count(), big.Min())
+	}
+	b, _ := big.MarshalBinary()
+	var back Sketch
+	if err := back.UnmarshalBinary(b); err != nil {
+		t.Fatalf("a merged collapsed sketch does not load: %v", err)
+	}
+	sameState(t, &back, big)
+}
+
+func TestMergeRejectsCountOverflow(t *testing.T) {
+	a, b := Default(), Default()
+	_ = a.AddN(1, math.MaxUint64-1)
+	_ = b.AddN(2, 2)
+	before := a.Clone()
+	if err := a.Merge(b); !errors.Is(err, cmkit.ErrInvalid) {
+		t.Fatalf("Merge overflow: %v", err)
+	}
+	sameState(t, a, before)
+}
+
 func TestZeroSketchIsDefault(t *testing.T) {
 	var z Sketch
 	if z.Alpha() != DefaultAlpha || z.MaxBuckets() != DefaultMaxBuckets {
