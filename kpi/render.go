@@ -13,12 +13,21 @@ import (
 	"github.com/cmkit/cmkit"
 )
 
-// MarshalJSON writes the Figure as its number, or null without a value.
+// MarshalJSON writes the Figure as its number (at most 15 significant
+// digits, no exponent), or null without a value.
 func (f Figure) MarshalJSON() ([]byte, error) {
 	if !f.Set {
 		return []byte("null"), nil
 	}
-	return strconv.AppendFloat(nil, f.Value, 'g', -1, 64), nil
+	return []byte(short(f.Value)), nil
+}
+
+// short writes v with at most 15 significant digits and no exponent, so
+// that arithmetic noise (0.1+0.2 = 0.30000000000000004) does not reach
+// a report: "0.3".
+func short(v float64) string {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // UnmarshalJSON reads a number, or null for no value.
@@ -37,7 +46,8 @@ func (f *Figure) UnmarshalJSON(b []byte) error {
 
 // The JSON form of a scorecard, written by WriteJSON. The field names are
 // stable: new fields may be added, none renamed or removed. Numbers
-// without a value are null; times are RFC 3339; percentages and shares
+// without a value are null, others have at most 15 significant digits;
+// times are RFC 3339; percentages and shares
 // are fractions. Lists without entries are omitted.
 type scorecardJSON struct {
 	Title           string               `json:"title"`
@@ -192,8 +202,11 @@ var csvHeader = []string{"period", "period_start", "period_end", "segment", "kpi
 // period_start and period_end (ISO 8601 dates; period_end is the last
 // day, inclusive), segment (as Segment.String), kpi_id, kpi_name, unit,
 // currency, goal, value, target, previous, attainment, change,
-// change_relative (numbers with '.' decimals, empty without a value;
-// percentages as fractions) and status. The CSV is not localized, so
+// change_relative (numbers with '.' decimals, at most 15 significant
+// digits and no exponent, empty without a value;
+// percentages as fractions) and status. Text cells starting with =, +,
+// -, @, tab or carriage return get a leading apostrophe, so that a
+// spreadsheet does not run them as formulas. The CSV is not localized, so
 // spreadsheets and programs read it the same in every language.
 func (c *Scorecard) WriteCSV(w io.Writer, style CSVStyle) error {
 	comma := cmp.Or(style.Comma, ',')
@@ -213,7 +226,7 @@ func (c *Scorecard) WriteCSV(w io.Writer, style CSVStyle) error {
 	start, end := c.Start.Format(time.DateOnly), c.lastDay().Format(time.DateOnly)
 	for i := range c.Lines {
 		l := &c.Lines[i]
-		cw.Write([]string{c.Period, start, end, c.Segment.String(), l.ID, l.Name, string(l.Unit), l.Currency, l.Goal.String(),
+		cw.Write([]string{csvText(c.Period), start, end, csvText(c.Segment.String()), csvText(l.ID), csvText(l.Name), string(l.Unit), l.Currency, l.Goal.String(),
 			csvFigure(l.Value), csvFigure(l.Target), csvFigure(l.Previous), csvFigure(l.Attainment()),
 			csvFigure(l.Change()), csvFigure(l.RelativeChange()), string(l.Status())})
 	}
@@ -228,7 +241,7 @@ func csvFigure(f Figure) string {
 	if !f.Set {
 		return ""
 	}
-	return strconv.FormatFloat(f.Value, 'f', -1, 64)
+	return short(f.Value)
 }
 
 // WriteMarkdown writes the scorecard as Markdown in its Language: a
@@ -358,10 +371,35 @@ func mdTable(b *strings.Builder, rows [][]string, right []bool) {
 // mdEscaper backslash-escapes the characters that are Markdown syntax or
 // would end a table cell, and flattens line breaks.
 var mdEscaper = strings.NewReplacer("\\", "\\\\", "|", "\\|", "*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]",
-	"<", "\\<", ">", "\\>", "#", "\\#", "!", "\\!", "&", "&amp;", "\r\n", " ", "\n", " ", "\r", " ")
+	"<", "\\<", ">", "\\>", "#", "\\#", "&", "\\&", "\r\n", " ", "\n", " ", "\r", " ")
 
 // mdText escapes user text for Markdown.
-func mdText(s string) string { return mdEscaper.Replace(s) }
+func mdText(s string) string { return mdEscaper.Replace(plain(s)) }
+
+// plain drops from user text the characters that could change how the
+// text around it reads: control characters other than tab and line
+// feed, and the bidirectional embedding, override and isolate controls
+// (U+202A-U+202E, U+2066-U+2069), which can flip the rest of a line.
+// Renderers show user text in its own bidirectional context instead
+// (<bdi> in HTML).
+func plain(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// csvText keeps a text cell from being read as a formula by a
+// spreadsheet: a cell starting with =, +, -, @, tab or carriage return
+// gets a leading apostrophe (OWASP's advice against CSV injection).
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
 
 // mdLink writes text linking to an http(s) URL, or the text alone for any
 // other URL.
@@ -369,7 +407,7 @@ func mdLink(text, url string) string {
 	if !safeURL(url) {
 		return mdText(text)
 	}
-	return "[" + mdText(text) + "](<" + strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "\n", "", "\r", "").Replace(url) + ">)"
+	return "[" + mdText(text) + "](<" + strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "\n", "", "\r", "").Replace(plain(url)) + ">)"
 }
 
 // safeURL reports whether url is an absolute http or https URL.

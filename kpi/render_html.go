@@ -85,12 +85,12 @@ type htmlBar struct {
 
 func (c *Scorecard) htmlView() htmlView {
 	loc := localeFor(c.Language)
-	v := htmlView{Lang: loc.tag, Title: cmp.Or(c.Title, loc.lbl.Summary), Period: c.Period, Range: loc.periodRange(c),
-		Segment: loc.segment(c.Segment), L: &loc.lbl}
+	v := htmlView{Lang: loc.tag, Title: plain(cmp.Or(c.Title, loc.lbl.Summary)), Period: plain(c.Period), Range: loc.periodRange(c),
+		Segment: plain(loc.segment(c.Segment)), L: &loc.lbl}
 	for i := range c.Lines {
 		l := &c.Lines[i]
 		st := l.Status()
-		v.Lines = append(v.Lines, htmlLine{ID: l.ID, Name: cmp.Or(l.Name, l.ID), Goal: loc.goal(l.Goal),
+		v.Lines = append(v.Lines, htmlLine{ID: plain(l.ID), Name: plain(cmp.Or(l.Name, l.ID)), Goal: loc.goal(l.Goal),
 			Value: loc.figure(l.Unit, l.Currency, l.Value), Target: loc.figure(l.Unit, l.Currency, l.Target),
 			Attainment: percentOr(loc, l.Attainment()), Change: loc.change(l.Unit, l.Currency, l.Change()),
 			Relative: loc.relative(l.RelativeChange()), Status: loc.status(st), StatusClass: "st-" + string(st),
@@ -98,7 +98,7 @@ func (c *Scorecard) htmlView() htmlView {
 	}
 	for _, r := range c.Recommendations {
 		v.Recommendations = append(v.Recommendations, htmlRecommendation{Class: "rec-" + string(r.Urgency),
-			Urgency: loc.urgency(r.Urgency), KPI: r.KPI, Text: r.Text})
+			Urgency: loc.urgency(r.Urgency), KPI: plain(r.KPI), Text: plain(r.Text)})
 	}
 	for _, sec := range []struct {
 		title string
@@ -109,14 +109,14 @@ func (c *Scorecard) htmlView() htmlView {
 		}
 		ps := htmlPosts{Title: sec.title}
 		for _, p := range sec.posts {
-			ps.Rows = append(ps.Rows, htmlPost{Published: loc.shortDate(loc, p.PublishedAt), Channel: p.Channel,
-				Platform: string(p.Platform), Excerpt: p.Excerpt, URL: p.URL,
+			ps.Rows = append(ps.Rows, htmlPost{Published: loc.shortDate(loc, p.PublishedAt), Channel: plain(p.Channel),
+				Platform: plain(string(p.Platform)), Excerpt: plain(p.Excerpt), URL: plain(p.URL),
 				Engagements: loc.number(float64(p.Engagements), 0), Rate: percentOr(loc, p.EngagementRate)})
 		}
 		v.PostSections = append(v.PostSections, ps)
 	}
 	for _, ld := range c.Leaders {
-		v.Leaders = append(v.Leaders, []string{ld.Handle, string(ld.Platform), loc.number(float64(ld.Followers), 0),
+		v.Leaders = append(v.Leaders, []string{plain(ld.Handle), plain(string(ld.Platform)), loc.number(float64(ld.Followers), 0),
 			loc.number(float64(ld.Mentions), 0), sentimentText(loc, ld.Sentiment)})
 	}
 	if len(c.Voice) > 0 {
@@ -174,10 +174,10 @@ func trendChart(loc *locale, i int, l *ScoreLine) *htmlChart {
 		return chartLeft + plotW*float64(k)/float64(len(l.Trend)-1)
 	}
 	y := func(v float64) float64 { return chartTop + plotH*(top-v)/(top-bottom) }
-	name := cmp.Or(l.Name, l.ID)
+	name := plain(cmp.Or(l.Name, l.ID))
 	ch := &htmlChart{ID: fmt.Sprintf("trend-%d", i+1), Title: fmt.Sprintf(loc.trendDescription, name), Width: chartW, Height: chartH,
 		MaxLabel: loc.value(l.Unit, l.Currency, hi), MinLabel: loc.value(l.Unit, l.Currency, lo),
-		FirstLabel: l.Trend[0].Period, LastLabel: l.Trend[len(l.Trend)-1].Period,
+		FirstLabel: plain(l.Trend[0].Period), LastLabel: plain(l.Trend[len(l.Trend)-1].Period),
 		LabelTop: chartTop - 4, LabelBottom: chartH - chartBottom + 14, LabelsY: chartH - 8, LastX: chartW - chartRight}
 	var vals, tgts, desc []string
 	for k, p := range l.Trend {
@@ -188,7 +188,7 @@ func trendChart(loc *locale, i int, l *ScoreLine) *htmlChart {
 		if p.Target.Set {
 			tgts = append(tgts, px+","+svgNum(y(p.Target.Value)))
 		}
-		d := fmt.Sprintf("%s: %s %s, %s %s", p.Period, loc.lbl.Value, loc.figure(l.Unit, l.Currency, p.Value),
+		d := fmt.Sprintf("%s: %s %s, %s %s", plain(p.Period), loc.lbl.Value, loc.figure(l.Unit, l.Currency, p.Value),
 			loc.lbl.Target, loc.figure(l.Unit, l.Currency, p.Target))
 		desc = append(desc, d)
 		if p.Value.Set {
@@ -206,7 +206,7 @@ func voiceChart(loc *locale, c *Scorecard) *htmlVoice {
 	for i, s := range shares {
 		b := c.Voice[i]
 		label := loc.percent(s, 1) + " (" + loc.number(float64(b.Mentions), 0) + ")"
-		brand := b.Brand
+		brand := plain(b.Brand)
 		fill := "#8a94a6"
 		if b.Own {
 			brand += " (" + loc.lbl.OwnBrand + ")"
@@ -214,7 +214,7 @@ func voiceChart(loc *locale, c *Scorecard) *htmlVoice {
 		}
 		y := voiceTopPx + voiceRow*i
 		v.Bars = append(v.Bars, htmlBar{Y: y + (voiceRow-voiceBar)/2, TextY: y + voiceRow/2 + 5,
-			Width: max(int(math.Round(s*voiceBarW)), 1), Brand: brand, Label: label, Fill: fill})
+			Width: max(int(math.Round(s*voiceBarW)), 1), Brand: clip(brand, 24), Label: label, Fill: fill})
 		desc = append(desc, brand+": "+label)
 	}
 	v.Desc = loc.lbl.VoiceDescription + ": " + strings.Join(desc, "; ") + "."
@@ -258,7 +258,7 @@ svg{display:block;max-width:100%;height:auto}
 <body>
 <main>
 <header>
-<h1>{{.Title}}</h1>
+<h1><bdi>{{.Title}}</bdi></h1>
 <p class="meta">{{.L.Period}}: <strong>{{.Period}}</strong> ({{.Range}}) · {{.L.Segment}}: {{.Segment}}</p>
 </header>
 {{- if .Recommendations}}
@@ -266,7 +266,7 @@ svg{display:block;max-width:100%;height:auto}
 <h2 id="h-recs">{{.L.Recommendations}}</h2>
 <ul class="recs">
 {{- range .Recommendations}}
-<li class="{{.Class}}"><strong>{{.Urgency}}</strong>{{if .KPI}} ({{.KPI}}){{end}}: {{.Text}}</li>
+<li class="{{.Class}}"><strong>{{.Urgency}}</strong>{{if .KPI}} (<bdi>{{.KPI}}</bdi>){{end}}: <bdi>{{.Text}}</bdi></li>
 {{- end}}
 </ul>
 </section>
@@ -279,7 +279,7 @@ svg{display:block;max-width:100%;height:auto}
 <thead><tr><th scope="col">{{.L.KPI}}</th><th scope="col">{{.L.Value}}</th><th scope="col">{{.L.Target}}</th><th scope="col">{{.L.Attainment}}</th><th scope="col">{{.L.Change}}</th><th scope="col">{{.L.ChangeRel}}</th><th scope="col">{{.L.Status}}</th></tr></thead>
 <tbody>
 {{- range .Lines}}
-<tr><th scope="row">{{.Name}}<br><small>{{.Goal}}</small></th><td class="num">{{.Value}}</td><td class="num">{{.Target}}</td><td class="num">{{.Attainment}}</td><td class="num">{{.Change}}</td><td class="num">{{.Relative}}</td><td class="{{.StatusClass}}">{{.Status}}</td></tr>
+<tr><th scope="row"><bdi>{{.Name}}</bdi><br><small>{{.Goal}}</small></th><td class="num">{{.Value}}</td><td class="num">{{.Target}}</td><td class="num">{{.Attainment}}</td><td class="num">{{.Change}}</td><td class="num">{{.Relative}}</td><td class="{{.StatusClass}}">{{.Status}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -323,7 +323,7 @@ svg{display:block;max-width:100%;height:auto}
 <thead><tr><th scope="col">{{$.L.Published}}</th><th scope="col">{{$.L.Channel}}</th><th scope="col">{{$.L.Post}}</th><th scope="col">{{$.L.Engagements}}</th><th scope="col">{{$.L.Rate}}</th></tr></thead>
 <tbody>
 {{- range $sec.Rows}}
-<tr><td>{{.Published}}</td><td>{{.Channel}}<br><small>{{.Platform}}</small></td><th scope="row">{{.Excerpt}}{{if .URL}}<br><span class="url">{{.URL}}</span>{{end}}</th><td class="num">{{.Engagements}}</td><td class="num">{{.Rate}}</td></tr>
+<tr><td>{{.Published}}</td><td><bdi>{{.Channel}}</bdi><br><small>{{.Platform}}</small></td><th scope="row"><bdi>{{.Excerpt}}</bdi>{{if .URL}}<br><span class="url">{{.URL}}</span>{{end}}</th><td class="num">{{.Engagements}}</td><td class="num">{{.Rate}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -337,7 +337,7 @@ svg{display:block;max-width:100%;height:auto}
 <thead><tr><th scope="col">{{.L.Handle}}</th><th scope="col">{{.L.Platform}}</th><th scope="col">{{.L.Followers}}</th><th scope="col">{{.L.Mentions}}</th><th scope="col">{{.L.Sentiment}}</th></tr></thead>
 <tbody>
 {{- range .Leaders}}
-<tr><th scope="row">{{index . 0}}</th><td>{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td><td class="num">{{index . 4}}</td></tr>
+<tr><th scope="row"><bdi>{{index . 0}}</bdi></th><td>{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td><td class="num">{{index . 4}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -363,3 +363,12 @@ svg{display:block;max-width:100%;height:auto}
 </body>
 </html>
 `))
+
+// clip shortens s to n runes, ending it with "…" when cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
