@@ -44,14 +44,15 @@ type htmlLine struct {
 }
 
 type htmlChart struct {
-	ID, Title, Desc                string
-	Width, Height                  int
-	Values, Targets                string
-	Dots                           []htmlDot
-	MaxLabel, MinLabel             string
-	FirstLabel, LastLabel          string
-	LabelTop, LabelBottom, LabelsY int
-	LastX                          int
+	ID, Title, Desc             string
+	Width, Height               int
+	Values, Targets             string
+	Dots                        []htmlDot
+	MaxLabel, MinLabel          string
+	FirstLabel, LastLabel       string
+	MaxY, MinY                  string
+	MaxTextY, MinTextY, LabelsY string
+	LastX                       int
 }
 
 type htmlDot struct {
@@ -178,7 +179,8 @@ func trendChart(loc *locale, i int, l *ScoreLine) *htmlChart {
 	ch := &htmlChart{ID: fmt.Sprintf("trend-%d", i+1), Title: fmt.Sprintf(loc.trendDescription, name), Width: chartW, Height: chartH,
 		MaxLabel: loc.value(l.Unit, l.Currency, hi), MinLabel: loc.value(l.Unit, l.Currency, lo),
 		FirstLabel: plain(l.Trend[0].Period), LastLabel: plain(l.Trend[len(l.Trend)-1].Period),
-		LabelTop: chartTop - 4, LabelBottom: chartH - chartBottom + 14, LabelsY: chartH - 8, LastX: chartW - chartRight}
+		MaxY: svgNum(y(hi)), MinY: svgNum(y(lo)), MaxTextY: svgNum(y(hi) - 5), MinTextY: svgNum(y(lo) + 14),
+		LabelsY: svgNum(chartH - 6), LastX: chartW - chartRight}
 	var vals, tgts, desc []string
 	for k, p := range l.Trend {
 		px := svgNum(x(k))
@@ -252,6 +254,7 @@ svg{display:block;max-width:100%;height:auto}
 .recs li{border-left:6px solid #8a94a6;padding:.4em .8em;margin:.4em 0;background:#f6f7f9}
 .recs li.rec-critical{border-left-color:#b42318;border-left-style:double;border-left-width:8px}
 .recs li.rec-warning{border-left-color:#c98a00}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .url{font-size:.8em;color:#4a5361;word-break:break-all}
 </style>
 </head>
@@ -294,10 +297,11 @@ svg{display:block;max-width:100%;height:auto}
 <title id="{{.ID}}-t">{{.Title}}</title>
 <desc id="{{.ID}}-d">{{.Desc}}</desc>
 <rect x="0" y="0" width="{{.Width}}" height="{{.Height}}" fill="#fbfcfd"/>
-<line x1="12" y1="{{.LabelTop}}" x2="{{.LastX}}" y2="{{.LabelTop}}" stroke="#e3e7ec"/>
-<text x="12" y="{{.LabelTop}}" dy="-4" font-size="12" fill="#4a5361">{{.MaxLabel}}</text>
-<text x="12" y="{{.LabelBottom}}" font-size="12" fill="#4a5361">{{.MinLabel}}</text>
-<g aria-hidden="true" font-size="11" fill="#1b1f24"><line x1="{{add .LastX -150}}" y1="12" x2="{{add .LastX -130}}" y2="12" stroke="#1f5fbf" stroke-width="3"/><text x="{{add .LastX -126}}" y="16">{{$.L.Value}}</text><line x1="{{add .LastX -70}}" y1="12" x2="{{add .LastX -50}}" y2="12" stroke="#6b7280" stroke-width="2" stroke-dasharray="5 3"/><text x="{{add .LastX -46}}" y="16">{{$.L.Target}}</text></g>
+<line x1="12" y1="{{.MaxY}}" x2="{{.LastX}}" y2="{{.MaxY}}" stroke="#d5dae1"/>
+<line x1="12" y1="{{.MinY}}" x2="{{.LastX}}" y2="{{.MinY}}" stroke="#d5dae1"/>
+<text x="12" y="{{.MaxTextY}}" font-size="12" fill="#4a5361">{{.MaxLabel}}</text>
+<text x="12" y="{{.MinTextY}}" font-size="12" fill="#4a5361">{{.MinLabel}}</text>
+<g aria-hidden="true" font-size="11" fill="#1b1f24"><line x1="{{add .LastX -150}}" y1="12" x2="{{add .LastX -130}}" y2="12" stroke="#1f5fbf" stroke-width="3"/><text x="{{add .LastX -126}}" y="16">{{$.L.Value}}</text>{{if .Targets}}<line x1="{{add .LastX -70}}" y1="12" x2="{{add .LastX -50}}" y2="12" stroke="#6b7280" stroke-width="2" stroke-dasharray="5 3"/><text x="{{add .LastX -46}}" y="16">{{$.L.Target}}</text>{{end}}</g>
 {{- if .Targets}}
 <polyline points="{{.Targets}}" fill="none" stroke="#6b7280" stroke-width="2" stroke-dasharray="6 4"/>
 {{- end}}
@@ -319,7 +323,7 @@ svg{display:block;max-width:100%;height:auto}
 <section aria-labelledby="h-posts-{{$i}}">
 <h2 id="h-posts-{{$i}}">{{$sec.Title}}</h2>
 <table>
-<caption>{{$sec.Title}}</caption>
+<caption class="sr">{{$sec.Title}}</caption>
 <thead><tr><th scope="col">{{$.L.Published}}</th><th scope="col">{{$.L.Channel}}</th><th scope="col">{{$.L.Post}}</th><th scope="col">{{$.L.Engagements}}</th><th scope="col">{{$.L.Rate}}</th></tr></thead>
 <tbody>
 {{- range $sec.Rows}}
@@ -333,7 +337,7 @@ svg{display:block;max-width:100%;height:auto}
 <section aria-labelledby="h-leaders">
 <h2 id="h-leaders">{{.L.Leaders}}</h2>
 <table>
-<caption>{{.L.Leaders}}</caption>
+<caption class="sr">{{.L.Leaders}}</caption>
 <thead><tr><th scope="col">{{.L.Handle}}</th><th scope="col">{{.L.Platform}}</th><th scope="col">{{.L.Followers}}</th><th scope="col">{{.L.Mentions}}</th><th scope="col">{{.L.Sentiment}}</th></tr></thead>
 <tbody>
 {{- range .Leaders}}
