@@ -294,7 +294,7 @@ func (c *Scorecard) Shares() []float64 {
 
 // Validate returns nil for a scorecard the renderers accept, and otherwise
 // an error wrapping cmkit.ErrInvalid naming the field and the rule: a
-// known Language, a Period label, End after Start, lines with an ID, a
+// known Language, a Period label, a Start, End after Start, lines with an ID, a
 // known Unit (and a three-letter Currency for InCurrency), finite
 // numbers, and no negative counts.
 func (c *Scorecard) Validate() error {
@@ -304,7 +304,10 @@ func (c *Scorecard) Validate() error {
 	if c.Period == "" {
 		return cmkit.Invalid("period", "required", "the period has no label")
 	}
-	if c.Start.IsZero() || !c.End.After(c.Start) {
+	if c.Start.IsZero() {
+		return cmkit.Invalid("start", "required", "the period has no start")
+	}
+	if !c.End.After(c.Start) {
 		return cmkit.Invalid("end", "after_start", "end %s is not after start %s", c.End.Format(time.RFC3339), c.Start.Format(time.RFC3339))
 	}
 	for i := range c.Lines {

@@ -159,6 +159,7 @@ func TestScorecardValidate(t *testing.T) {
 	}{
 		"language":    {"language", func(c *Scorecard) { c.Language = "de" }},
 		"period":      {"period", func(c *Scorecard) { c.Period = "" }},
+		"start":       {"start", func(c *Scorecard) { c.Start = time.Time{} }},
 		"end":         {"end", func(c *Scorecard) { c.End = c.Start }},
 		"kpi id":      {"kpis.id", func(c *Scorecard) { c.Lines[1].ID = "" }},
 		"unit":        {"kpis.unit", func(c *Scorecard) { c.Lines[0].Unit = "bananas" }},
