@@ -24,7 +24,7 @@ import (
 func TestHTMLScreenshotInChromium(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
-		t.Fatalf("chromium is not installed: apt-get install -y chromium")
+		t.Fatalf("chromium is not installed (Debian's package); install it with:\napt-get install -y chromium")
 	}
 	for _, lang := range []string{"en", "es", "pl"} {
 		t.Run(lang, func(t *testing.T) {
