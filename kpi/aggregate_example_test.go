@@ -52,14 +52,14 @@ func ExampleAggregator() {
 	}
 	first, _ := t.First(kpi.Followers)
 	last, _ := t.Last(kpi.Followers)
-	median, _ := t.Quantile(kpi.ResponseTime, 0.5)
+	median, _ := t.Quantile(kpi.ResponseTime, 0.5) // within 1% of the exact 90
 	fmt.Println(week, "from", week.Start(madrid).Format(time.RFC3339), "to", week.End(madrid).Format(time.RFC3339))
 	fmt.Println("impressions:", t.Sum(kpi.Impressions))
 	fmt.Println("followers:", first, "→", last)
-	fmt.Println("responses:", t.Count(kpi.ResponseTime), "median", median, "s")
+	fmt.Printf("responses: %d, median %.0f s\n", t.Count(kpi.ResponseTime), median)
 	// Output:
 	// 2026-W13 from 2026-03-23T00:00:00+01:00 to 2026-03-30T00:00:00+02:00
 	// impressions: 2000
 	// followers: 8000 → 8050
-	// responses: 3 median 90 s
+	// responses: 3, median 89 s
 }
