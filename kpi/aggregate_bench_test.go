@@ -16,19 +16,30 @@ import (
 // bytes-held (the heap the Aggregator holds after ingest) is independent
 // of the event count. Run with -benchtime 10000000x.
 func BenchmarkIngest(b *testing.B) {
+	benchIngest(b, []kpi.Measure{kpi.Posts, kpi.Impressions, kpi.Reach, kpi.Reactions, kpi.Comments,
+		kpi.Shares, kpi.Saves, kpi.Clicks, kpi.Mentions, kpi.Followers}, 100)
+}
+
+// BenchmarkIngestResponseTimes is BenchmarkIngest with 1,000 series of
+// response times (a distribution each, with its quantile sketch).
+func BenchmarkIngestResponseTimes(b *testing.B) {
+	benchIngest(b, []kpi.Measure{kpi.ResponseTime}, 1000)
+}
+
+// benchIngest adds b.N events to the measures of channels series each,
+// values from 1 to 3,600 (seconds, for response times).
+func benchIngest(b *testing.B, measures []kpi.Measure, channels int) {
 	loc, err := time.LoadLocation("Europe/Madrid")
 	if err != nil {
 		b.Fatal(err)
 	}
-	measures := []kpi.Measure{kpi.Posts, kpi.Impressions, kpi.Reach, kpi.Reactions, kpi.Comments,
-		kpi.Shares, kpi.Saves, kpi.Clicks, kpi.Mentions, kpi.Followers}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	a := kpi.NewAggregator(loc)
-	handles := make([]kpi.SeriesHandle, 0, 1000)
-	for c := range 100 {
-		seg := kpi.Segment{Brand: "acme", Platform: "mastodon", Channel: fmt.Sprintf("ch%03d", c)}
+	handles := make([]kpi.SeriesHandle, 0, len(measures)*channels)
+	for c := range channels {
+		seg := kpi.Segment{Brand: "acme", Platform: "mastodon", Channel: fmt.Sprintf("ch%04d", c)}
 		for _, m := range measures {
 			h, err := a.Series(m, seg)
 			if err != nil {
@@ -43,7 +54,7 @@ func BenchmarkIngest(b *testing.B) {
 	b.ResetTimer()
 	h := 0
 	for i := range b.N {
-		if err := a.Add(handles[h], time.Unix(0, start+int64(i)*step), float64(i&7)); err != nil {
+		if err := a.Add(handles[h], time.Unix(0, start+int64(i)*step), float64(1+i%3600)); err != nil {
 			b.Fatal(err)
 		}
 		if h++; h == len(handles) {
