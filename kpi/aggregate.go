@@ -168,12 +168,12 @@ func (a *Aggregator) seekDay(t time.Time) error {
 		return cmkit.Invalid("at", "range", "%v is outside the years 1700 to 2199", t)
 	}
 	a.curDay = int32(day)
-	start := time.Date(y, m, d, 0, 0, 0, 0, a.loc).Unix()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, a.loc).Unix()
+	start, end := dayStart(day, a.loc).Unix(), dayStart(day+1, a.loc).Unix()
 	if sec := t.Unix(); sec >= start && sec < end {
 		a.curStart, a.curEnd = start, end
 	} else {
-		// A zone whose midnight does not exist that day: do not cache.
+		// Not expected (the day's bounds come from the same zone), but
+		// never cache a day that does not hold t.
 		a.curStart, a.curEnd = 0, 0
 	}
 	return nil

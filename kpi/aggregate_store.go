@@ -10,9 +10,11 @@ import (
 
 // Flush writes every bucket that changed since a's last Flush or Load to
 // st, in one PutBuckets, so a restart that Loads st loses nothing
-// flushed. On error (cmkit.ErrConflict when another writer changed a
-// bucket since) nothing is marked written, and a later Flush tries
-// again.
+// flushed. On error nothing is marked written, and a later Flush writes
+// the same buckets again. cmkit.ErrConflict means another writer changed
+// one of them since a read it: a flushes over nothing it did not read,
+// and keeps conflicting on those buckets (one writer per series is the
+// intended use).
 //
 // The buckets' days are those of a's zone: Load them into an Aggregator
 // of the same zone.

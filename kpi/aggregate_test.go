@@ -132,6 +132,8 @@ func TestAggregatorAcrossDST(t *testing.T) {
 		{"Europe/Warsaw", "2026-03-29", 23},
 		{"America/New_York", "2026-03-08", 23},
 		{"America/New_York", "2026-11-01", 25},
+		{"America/Havana", "2026-03-08", 23}, // no midnight that day
+		{"America/Santiago", "2026-09-06", 23},
 	} {
 		loc := mustZone(t, tc.zone)
 		a := kpi.NewAggregator(loc)

@@ -113,10 +113,24 @@ func (p Period) Date() (year int, month time.Month, day int) {
 }
 
 // Start returns p's first instant in loc (UTC when loc is nil): midnight
-// at the start of its first day.
+// at the start of its first day, or, where the clocks skip midnight that
+// day (America/Havana on 2026-03-08), the instant they jump.
 func (p Period) Start(loc *time.Location) time.Time {
-	y, m, d := p.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, zoneOrUTC(loc))
+	return dayStart(int(p.first), zoneOrUTC(loc))
+}
+
+// dayStart returns the first instant of day number n in loc.
+func dayStart(n int, loc *time.Location) time.Time {
+	y, m, d := civilFromDays(n)
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty != y || int(tm) != m || td != d {
+		// Midnight falls in a gap and time.Date took the offset before
+		// it, landing on the day before: the day starts at the jump.
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			return end
+		}
+	}
+	return t
 }
 
 // End returns the instant just after p in loc (UTC when loc is nil):

@@ -94,6 +94,12 @@ func TestPeriodAcrossDST(t *testing.T) {
 		{"America/New_York", "2026-03-08", 23, "2026-03-08T00:00:00-05:00"},
 		{"America/New_York", "2026-11-01", 25, "2026-11-01T00:00:00-04:00"},
 		{"America/New_York", "2026-W10", 7*24 - 1, "2026-03-02T00:00:00-05:00"},
+		// Clocks that skip midnight: the day starts at 01:00.
+		{"America/Havana", "2026-03-08", 23, "2026-03-08T01:00:00-04:00"},
+		{"America/Havana", "2026-03-07", 24, "2026-03-07T00:00:00-05:00"},
+		{"America/Havana", "2026-03", 31*24 - 1, "2026-03-01T00:00:00-05:00"},
+		{"America/Santiago", "2026-09-06", 23, "2026-09-06T01:00:00-03:00"},
+		{"America/Santiago", "2026-09-05", 24, "2026-09-05T00:00:00-04:00"},
 	} {
 		loc := mustZone(t, tc.zone)
 		p := mustPeriod(t, tc.period)
