@@ -296,6 +296,34 @@ func TestCollectorFailingChannelDoesNotStopOthers(t *testing.T) {
 	assertSums(t, rec, "bad", map[kpi.Measure]float64{kpi.Impressions: 9})
 }
 
+func TestCollectorForgetsPostsNoLongerListed(t *testing.T) {
+	clock := cmkittest.NewClock(t0)
+	ch, posts := newChannel(t, clock, "ig", 1)
+	rec := &memRecorder{}
+	l := &lister{posts: posts}
+	c := newCollector(t, kpi.CollectorConfig{Channels: []cmkit.Channel{ch}, Posts: l, Recorder: rec, Clock: clock})
+	ch.SetInsights(cmkit.Insights{PlatformID: posts[0].PlatformID, Impressions: 10})
+	mustPoll(t, c)
+	l.posts = nil // the post left the window: forgotten
+	mustPoll(t, c)
+	l.posts = posts // listed again: it starts from zero, so it counts again
+	mustPoll(t, c)
+	assertSums(t, rec, "ig", map[kpi.Measure]float64{kpi.Impressions: 20, kpi.Posts: 2})
+}
+
+func TestCollectorReportsPostsOnUnknownChannels(t *testing.T) {
+	clock := cmkittest.NewClock(t0)
+	ch, posts := newChannel(t, clock, "ig", 1)
+	stray := kpi.TrackedPost{Channel: "tiktok", PlatformID: "t1", PublishedAt: t0}
+	rec := &memRecorder{}
+	c := newCollector(t, kpi.CollectorConfig{Channels: []cmkit.Channel{ch}, Posts: &lister{posts: append(posts, stray)}, Recorder: rec, Clock: clock})
+	ch.SetInsights(cmkit.Insights{PlatformID: posts[0].PlatformID, Impressions: 10})
+	if err := c.Poll(context.Background()); err == nil || !strings.Contains(err.Error(), `channel "tiktok"`) {
+		t.Fatalf("Poll = %v, want an error naming the unknown channel", err)
+	}
+	assertSums(t, rec, "ig", map[kpi.Measure]float64{kpi.Impressions: 10})
+}
+
 func TestCollectorHonoursRateLimiter(t *testing.T) {
 	clock := cmkittest.NewClock(t0)
 	ch, posts := newChannel(t, clock, "ig", 3)

@@ -180,3 +180,41 @@ func FuzzParseDefinitions(f *testing.F) {
 		}
 	})
 }
+
+func TestTargetForTieGoesToTheFirstListed(t *testing.T) {
+	d := Definition{ID: "er", Name: "ER", Formula: "engagement_rate_reach", Targets: []Target{
+		{Segment: Segment{Brand: "acme"}, Value: 1},
+		{Segment: Segment{Platform: "x"}, Value: 2},
+	}}
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	// both set one segment field and no period or range: the first wins
+	if got, ok := d.TargetFor(Segment{Brand: "acme", Platform: "x"}, "week", time.Time{}); !ok || got.Value != 1 {
+		t.Errorf("TargetFor = %v, %v; want the first listed, 1", got.Value, ok)
+	}
+}
+
+func BenchmarkDefinitionEval(b *testing.B) {
+	defs, err := ParseDefinitions([]byte(goodDefinitions))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := FormulaInput{Own: engaged()}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := defs[0].Eval(in); !ok {
+			b.Fatal("no value")
+		}
+	}
+}
+
+func BenchmarkParseDefinitions(b *testing.B) {
+	data := []byte(goodDefinitions)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseDefinitions(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
