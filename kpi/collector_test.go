@@ -23,13 +23,13 @@ var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // fail.
 type memRecorder struct {
 	mu        sync.Mutex
-	adds      []add
-	snapshots []add
+	adds      []recorded
+	snapshots []recorded
 	kept      map[string]cmkit.Insights
 	fail      int
 }
 
-type add struct {
+type recorded struct {
 	seg kpi.Segment
 	m   kpi.Measure
 	at  time.Time
@@ -50,14 +50,14 @@ func (r *memRecorder) AddCount(seg kpi.Segment, m kpi.Measure, at time.Time, del
 	if err := r.failing(); err != nil {
 		return err
 	}
-	r.adds = append(r.adds, add{seg, m, at, delta})
+	r.adds = append(r.adds, recorded{seg, m, at, delta})
 	return nil
 }
 
 func (r *memRecorder) RecordSnapshot(seg kpi.Segment, m kpi.Measure, at time.Time, v float64) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.snapshots = append(r.snapshots, add{seg, m, at, v})
+	r.snapshots = append(r.snapshots, recorded{seg, m, at, v})
 	return nil
 }
 
