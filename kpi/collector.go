@@ -109,7 +109,8 @@ type CollectorConfig struct {
 // Backoff) and the rest of its round is skipped. A post the platform no
 // longer knows (cmkit.ErrNotFound) is skipped; any other failure ends
 // that channel's round. Channels are polled concurrently, and a failing
-// channel does not stop the others.
+// channel does not stop the others. When the PostLister fails, follower
+// counts are still polled, and no post is forgotten.
 type Collector struct {
 	cfg      CollectorConfig
 	channels []*collected

@@ -140,17 +140,21 @@ func (c *countingChannel) calls() (insights, follower int) {
 	return c.insights, c.follower
 }
 
-// lister lists fixed posts.
+// lister lists fixed posts, or fails with err.
 type lister struct {
 	mu    sync.Mutex
 	posts []kpi.TrackedPost
 	since []time.Time
+	err   error
 }
 
 func (l *lister) PublishedSince(_ context.Context, since time.Time) ([]kpi.TrackedPost, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.since = append(l.since, since)
+	if l.err != nil {
+		return nil, l.err
+	}
 	return append([]kpi.TrackedPost(nil), l.posts...), nil
 }
 
@@ -309,6 +313,30 @@ func TestCollectorForgetsPostsNoLongerListed(t *testing.T) {
 	l.posts = posts // listed again: it starts from zero, so it counts again
 	mustPoll(t, c)
 	assertSums(t, rec, "ig", map[kpi.Measure]float64{kpi.Impressions: 20, kpi.Posts: 2})
+}
+
+func TestCollectorListerFailureKeepsFollowersAndPosts(t *testing.T) {
+	clock := cmkittest.NewClock(t0)
+	ch, posts := newChannel(t, clock, "ig", 1)
+	rec := &memRecorder{}
+	l := &lister{posts: posts}
+	c := newCollector(t, kpi.CollectorConfig{Channels: []cmkit.Channel{ch}, Posts: l, Recorder: rec, Clock: clock})
+	ch.SetFollowers(500)
+	ch.SetInsights(cmkit.Insights{PlatformID: posts[0].PlatformID, Impressions: 10})
+	mustPoll(t, c)
+	l.err = errors.New("calendar down")
+	ch.SetFollowers(505)
+	ch.SetInsights(cmkit.Insights{PlatformID: posts[0].PlatformID, Impressions: 30})
+	if err := c.Poll(context.Background()); err == nil || !strings.Contains(err.Error(), "calendar down") {
+		t.Fatalf("Poll = %v, want the lister's error", err)
+	}
+	if got := rec.followers(); fmt.Sprint(got) != "[500 505]" {
+		t.Errorf("followers %v, want [500 505]: still polled", got)
+	}
+	// the post was not forgotten: once listed again, only +20 is added
+	l.err = nil
+	mustPoll(t, c)
+	assertSums(t, rec, "ig", map[kpi.Measure]float64{kpi.Impressions: 30, kpi.Posts: 1})
 }
 
 func TestCollectorReportsPostsOnUnknownChannels(t *testing.T) {

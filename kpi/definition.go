@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/kpi/expr"
 )
 
 // Definition is a KPI as the social media manager defines it: what it is
@@ -36,7 +37,7 @@ type Definition struct {
 	// of Formula and Expression is set.
 	Formula string `json:"formula,omitempty"`
 	// Expression is a custom formula over measures, in the kpi/expr
-	// language.
+	// language ("(saves + shares) / posts"); its unit is required.
 	Expression string `json:"expression,omitempty"`
 	// Competitors names the competitors share of voice compares against
 	// (required for, and only allowed with, share_of_voice).
@@ -45,7 +46,7 @@ type Definition struct {
 	Targets []Target `json:"targets,omitempty"`
 
 	builtin *BuiltinFormula
-	custom  customExpression
+	custom  *expr.Expr
 }
 
 // Target is a value a KPI should reach for a segment, for one kind of
@@ -84,30 +85,6 @@ func (g *Goal) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// customExpression is a compiled custom expression. It is the seam to
-// kpi/expr: parseExpression is the one place that compiles one.
-type customExpression interface {
-	eval(lookup func(name string) (float64, bool)) (float64, bool)
-	measures() []string
-}
-
-// parseExpression compiles a custom expression. Until kpi/expr is wired
-// in here (expr.Parse, (*Expr).Eval, (*Expr).Measures), it accepts any
-// non-blank expression and evaluates it to no value.
-var parseExpression = func(src string) (customExpression, error) {
-	if strings.TrimSpace(src) == "" {
-		return nil, errors.New("empty expression")
-	}
-	return pendingExpression{}, nil
-}
-
-// pendingExpression stands for a custom expression until kpi/expr is
-// wired in: it has no value and names no measures.
-type pendingExpression struct{}
-
-func (pendingExpression) eval(func(string) (float64, bool)) (float64, bool) { return 0, false }
-func (pendingExpression) measures() []string                                { return nil }
-
 // maxIDLen bounds a KPI ID.
 const maxIDLen = 64
 
@@ -130,7 +107,7 @@ func (d *Definition) validate(at string) error {
 		return cmkit.Invalid(at+"goal", "unknown", "%d: want higher or lower", *d.Goal)
 	}
 	var builtin *BuiltinFormula
-	var custom customExpression
+	var custom *expr.Expr
 	switch {
 	case d.Formula != "" && d.Expression != "":
 		return cmkit.Invalid(at+"formula", "exclusive", "KPI %q sets both formula and expression; want one", d.ID)
@@ -147,7 +124,7 @@ func (d *Definition) validate(at string) error {
 		if d.Unit == "" {
 			return cmkit.Invalid(at+"unit", "required", "a custom expression needs a unit")
 		}
-		e, err := parseExpression(d.Expression)
+		e, err := expr.Parse(d.Expression)
 		if err != nil {
 			return cmkit.Invalid(at+"expression", "syntax", "%v", err)
 		}
@@ -271,7 +248,7 @@ func (d *Definition) Eval(in FormulaInput) (float64, bool) {
 	case d.builtin != nil:
 		return d.builtin.Eval(in)
 	case d.custom != nil:
-		return d.custom.eval(func(name string) (float64, bool) { return measureValue(in.Own, Measure(name)) })
+		return d.custom.Eval(func(name string) (float64, bool) { return measureValue(in.Own, Measure(name)) })
 	}
 	return 0, false
 }

@@ -86,8 +86,13 @@ func TestDefinitionEval(t *testing.T) {
 	if v, ok := defs[1].Eval(FormulaInput{Own: brand, Competitors: rivals}); ok {
 		t.Errorf("sov without initech's totals = %v; want no value", v)
 	}
-	if v, ok := defs[3].Eval(FormulaInput{Own: engaged()}); ok {
-		t.Errorf("custom expression = %v before kpi/expr is wired; want no value", v)
+	// custom "saves / posts": 4 saves / 5 posts = 0.8
+	if v, ok := defs[3].Eval(FormulaInput{Own: engaged()}); !ok || math.Abs(v-0.8) > 1e-12 {
+		t.Errorf("custom expression = %v, %v; want 0.8", v, ok)
+	}
+	// an empty period: 0 saves / 0 posts has no value
+	if v, ok := defs[3].Eval(FormulaInput{Own: &testTotals{}}); ok {
+		t.Errorf("custom expression over an empty period = %v; want no value", v)
 	}
 	if v, ok := defs[0].Eval(FormulaInput{}); ok {
 		t.Errorf("er with no totals = %v; want no value", v)
@@ -112,6 +117,7 @@ func TestParseDefinitionsErrors(t *testing.T) {
 		{kpi(`, "expression": "reach", "unit": "furlongs"`), "kpis[1].unit", "unknown"},
 		{kpi(`, "expression": "reach"`), "kpis[1].unit", "required"},
 		{kpi(`, "expression": "  ", "unit": "count"`), "kpis[1].expression", "syntax"},
+		{kpi(`, "expression": "reach +", "unit": "count"`), "kpis[1].expression", "syntax"},
 		{kpi(`, "formula": "reach", "unit": "percent"`), "kpis[1].unit", "mismatch"},
 		{kpi(`, "formula": "reach", "goal": "sideways"`), "kpis[1]", "json"},
 		{kpi(`, "formula": "share_of_voice"`), "kpis[1].competitors", "required"},
