@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/cmkittest"
 	"github.com/cmkit/cmkit/kpi"
 )
 
@@ -299,4 +300,64 @@ func TestAggregatorRecorderKeepsPostInsights(t *testing.T) {
 	require.Len(t, top, 1)
 	assert.Equal(t, kpi.RankedPost{Channel: "acme-x", Platform: cmkit.X, PlatformID: "p", URL: "https://x.com/acme/1", Excerpt: "Hello",
 		PublishedAt: at, Engagements: 20, EngagementRate: kpi.FigureOf(0.05)}, top[0])
+}
+
+// Share of voice on one channel: the competitors' segment keeps the
+// platform but drops the channel, since competitors' mentions are not on
+// the team's channel.
+func TestBuildScorecardCompetitorsDropTheChannel(t *testing.T) {
+	rec, _ := twoWeeks(t)
+	sov := definitions(t)[1]
+	card, err := kpi.BuildScorecard(kpi.ScorecardInput{Definitions: []kpi.Definition{sov}, Totals: rec,
+		Segment: kpi.SegmentOf(acmeX), Period: kpi.PeriodOfDate(kpi.PeriodWeek, 2026, 3, 30), Language: "en"})
+	require.NoError(t, err)
+	// W14: acme's 30 mentions are on Instagram, globex's 90 on X.
+	near(t, 0, card.Lines[0].Value, "sov on acme-x in W14")
+	// W13: acme 60 on acme-x; globex's 40 name no platform, so the X
+	// segment of globex does not cover them.
+	near(t, 1, card.Lines[0].Previous, "sov on acme-x in W13")
+	assert.Equal(t, []kpi.VoiceShare{{Brand: "acme", Own: true, Mentions: 0}, {Brand: "globex", Mentions: 90}}, card.Voice)
+}
+
+// A Collector writes through an AggregatorRecorder, and the scorecard
+// reads the same recorder while nothing else locks the Aggregator.
+func TestCollectorThroughAggregatorRecorder(t *testing.T) {
+	ctx := t.Context()
+	clock := cmkittest.NewClock(time.Date(2026, 3, 31, 9, 0, 0, 0, time.UTC))
+	ch, err := cmkittest.NewFakeChannel(cmkittest.FakeConfig{Info: cmkit.ChannelInfo{ID: "ig", Brand: "acme"}, Clock: clock})
+	require.NoError(t, err)
+	var tracked posts
+	for i, text := range []string{"Spring is here", "New shop in Madrid"} {
+		r, err := ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: text})
+		require.NoError(t, err)
+		tracked = append(tracked, kpi.TrackedPost{Channel: "ig", PlatformID: r.PlatformID,
+			PublishedAt: time.Date(2026, 3, 30+i, 18, 0, 0, 0, time.UTC), Segment: kpi.SegmentOf(ch.Info())})
+	}
+	keeper := kpi.NewPostKeeper(0, 0)
+	rec := kpi.NewAggregatorRecorder(kpi.NewAggregator(nil), keeper)
+	c, err := kpi.NewCollector(kpi.CollectorConfig{Channels: []cmkit.Channel{ch}, Posts: tracked, Recorder: rec, Clock: clock})
+	require.NoError(t, err)
+	ch.SetFollowers(1000)
+	ch.SetInsights(cmkit.Insights{PlatformID: tracked[0].PlatformID, Impressions: 500, Reactions: 40, Comments: 10})
+	ch.SetInsights(cmkit.Insights{PlatformID: tracked[1].PlatformID, Impressions: 1000, Reactions: 20})
+	require.NoError(t, c.Poll(ctx))
+	clock.Advance(time.Hour)
+	ch.SetFollowers(1100)
+	require.NoError(t, c.Poll(ctx))
+
+	er := kpi.Definition{ID: "er", Name: "Engagement rate", Formula: "engagement_rate_impressions"}
+	growth := kpi.Definition{ID: "growth", Name: "Follower growth", Formula: "follower_growth_rate"}
+	require.NoError(t, er.Validate())
+	require.NoError(t, growth.Validate())
+	card, err := kpi.BuildScorecard(kpi.ScorecardInput{Definitions: []kpi.Definition{er, growth}, Totals: rec,
+		Segment: kpi.Segment{Brand: "acme"}, Period: kpi.PeriodOfDate(kpi.PeriodWeek, 2026, 3, 30), Language: "en",
+		Posts: keeper, PostCount: 1, PostOrder: kpi.ByEngagementRate})
+	require.NoError(t, err)
+	near(t, 70.0/1500, card.Lines[0].Value, "er")
+	near(t, 0.10, card.Lines[1].Value, "follower growth")
+	require.Len(t, card.TopPosts, 1)
+	assert.Equal(t, tracked[0].PlatformID, card.TopPosts[0].PlatformID)
+	near(t, 0.1, card.TopPosts[0].EngagementRate, "top post's rate")
+	require.Len(t, card.BottomPosts, 1)
+	assert.Equal(t, tracked[1].PlatformID, card.BottomPosts[0].PlatformID)
 }

@@ -124,7 +124,9 @@ func (k *PostKeeper) Keep(r PostRecord) error {
 		}
 		delete(k.posts, oldest)
 	}
-	k.posts[key] = &r
+	kept := new(PostRecord) // r itself stays on the stack
+	*kept = r
+	k.posts[key] = kept
 	return nil
 }
 
