@@ -29,8 +29,8 @@ type LeaderSource interface {
 	OpinionLeaders(seg Segment, from, to time.Time, limit int) ([]OpinionLeader, error)
 }
 
-// ScorecardInput is what BuildScorecard reads. Definitions, Totals,
-// Period and Language are required.
+// ScorecardInput is what BuildScorecard reads. Totals, Period and
+// Language are required.
 type ScorecardInput struct {
 	// Title heads the report.
 	Title string

@@ -361,3 +361,29 @@ func TestCollectorThroughAggregatorRecorder(t *testing.T) {
 	require.Len(t, card.BottomPosts, 1)
 	assert.Equal(t, tracked[1].PlatformID, card.BottomPosts[0].PlatformID)
 }
+
+// Without a Location or a source that has one, periods are UTC's; a
+// Location is used as given. Without a brand the own share of voice is
+// "own", and a channel with nothing recorded has no engagement.
+func TestBuildScorecardDefaults(t *testing.T) {
+	var asked []kpi.Segment
+	src := kpi.TotalsFunc(func(seg kpi.Segment, p kpi.Period) (kpi.Totals, error) {
+		asked = append(asked, seg)
+		return kpi.NewAggregator(nil).Totals(seg, p)
+	})
+	w14 := kpi.PeriodOfDate(kpi.PeriodWeek, 2026, 3, 30)
+	in := kpi.ScorecardInput{Totals: src, Period: w14, Language: "es", Competitors: []string{"globex"},
+		Channels: []cmkit.ChannelInfo{acmeX}}
+	card, err := kpi.BuildScorecard(in)
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC), card.Start)
+	assert.Equal(t, []kpi.VoiceShare{{Brand: "own", Own: true}, {Brand: "globex"}}, card.Voice)
+	assert.Equal(t, []kpi.ChannelScore{{Channel: "acme-x", Platform: cmkit.X}}, card.Channels)
+	assert.Contains(t, asked, kpi.Segment{Channel: "acme-x", Platform: cmkit.X})
+
+	tokyo := time.FixedZone("JST", 9*3600)
+	in.Location = tokyo
+	card, err = kpi.BuildScorecard(in)
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2026, 3, 30, 0, 0, 0, 0, tokyo), card.Start)
+}
