@@ -105,7 +105,7 @@ const (
 // at the period's start; Previous is the value of the period before; the
 // trend is the last TrendPeriods periods' values and targets, oldest
 // first, ending with Period. A definition in percent (2.5 means 2.5%)
-// gives a line in InPercent (the fraction 0.025), and so do its targets
+// gives a line holding the fraction 0.025 (see ScoreLine.Unit), and so do its targets
 // and manual values.
 //
 // Voice is the own brand (Segment.Brand, or "own" without one) and each
@@ -167,8 +167,8 @@ func BuildScorecard(in ScorecardInput) (*Scorecard, error) {
 	}
 	for i := range in.Definitions {
 		d := &in.Definitions[i]
-		line := ScoreLine{ID: d.ID, Name: d.Name, Unit: scoreUnit(d.Unit), Goal: *d.Goal}
-		if line.Unit == InCurrency {
+		line := ScoreLine{ID: d.ID, Name: d.Name, Unit: d.Unit, Goal: *d.Goal}
+		if line.Unit == UnitCurrency {
 			line.Currency = in.Currency
 		}
 		for _, p := range periods {
@@ -235,21 +235,6 @@ func (in *ScorecardInput) check() error {
 		}
 	}
 	return nil
-}
-
-// scoreUnit returns the scorecard unit of a definition's unit.
-func scoreUnit(u Unit) ScoreUnit {
-	switch u {
-	case UnitPercent:
-		return InPercent
-	case UnitCount:
-		return InCount
-	case UnitSeconds:
-		return InSeconds
-	case UnitCurrency:
-		return InCurrency
-	}
-	return InRatio
 }
 
 // scoreFigure converts a value in a definition's unit to the scorecard's:

@@ -119,7 +119,7 @@ func TestBuildScorecardTwoWeeksAcrossDST(t *testing.T) {
 	require.Len(t, card.Lines, 3)
 
 	er := card.Lines[0]
-	assert.Equal(t, kpi.InPercent, er.Unit)
+	assert.Equal(t, kpi.UnitPercent, er.Unit)
 	near(t, 80.0/3000, er.Value, "er W14")
 	near(t, 0.05, er.Target, "er target")
 	near(t, 100.0/2000, er.Previous, "er W13")

@@ -179,15 +179,15 @@ func signed(v float64, s string) string {
 }
 
 // value writes v in unit u (currency code cur).
-func (l *locale) value(u ScoreUnit, cur string, v float64) string {
+func (l *locale) value(u Unit, cur string, v float64) string {
 	switch u {
-	case InPercent:
+	case UnitPercent:
 		return l.percent(v, 1)
-	case InRatio:
+	case UnitRatio:
 		return l.number(v, 2)
-	case InSeconds:
+	case UnitSeconds:
 		return l.seconds(v)
-	case InCurrency:
+	case UnitCurrency:
 		return l.number(v, 2) + nbsp + cur
 	}
 	if v == math.Trunc(v) {
@@ -197,7 +197,7 @@ func (l *locale) value(u ScoreUnit, cur string, v float64) string {
 }
 
 // figure writes f in unit u, or the no-value mark.
-func (l *locale) figure(u ScoreUnit, cur string, f Figure) string {
+func (l *locale) figure(u Unit, cur string, f Figure) string {
 	if !f.Set {
 		return l.lbl.NoValue
 	}
@@ -206,11 +206,11 @@ func (l *locale) figure(u ScoreUnit, cur string, f Figure) string {
 
 // change writes an absolute change in unit u: signed, and in percentage
 // points for percentages.
-func (l *locale) change(u ScoreUnit, cur string, f Figure) string {
+func (l *locale) change(u Unit, cur string, f Figure) string {
 	if !f.Set {
 		return l.lbl.NoValue
 	}
-	if u == InPercent {
+	if u == UnitPercent {
 		return signed(f.Value, l.number(f.Value*100, 1)) + l.pointsSuffix
 	}
 	return signed(f.Value, l.value(u, cur, f.Value))

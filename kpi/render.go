@@ -68,7 +68,7 @@ type scorecardJSON struct {
 type lineJSON struct {
 	ID             string      `json:"id"`
 	Name           string      `json:"name"`
-	Unit           ScoreUnit   `json:"unit"`
+	Unit           Unit        `json:"unit"`
 	Currency       string      `json:"currency,omitempty"`
 	Goal           string      `json:"goal"`
 	Value          Figure      `json:"value"`

@@ -158,7 +158,7 @@ func trendChart(loc *locale, i int, l *ScoreLine) *htmlChart {
 	}
 	if hi == lo {
 		hi, lo = hi+math.Max(math.Abs(hi)*0.1, 1), lo-math.Max(math.Abs(lo)*0.1, 1)
-		if lo < 0 && hi-1 >= 0 && l.Unit != InRatio {
+		if lo < 0 && hi-1 >= 0 && l.Unit != UnitRatio {
 			lo = math.Max(lo, 0)
 		}
 	}

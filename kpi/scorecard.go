@@ -20,26 +20,6 @@ type Figure struct {
 // FigureOf returns the Figure holding v.
 func FigureOf(v float64) Figure { return Figure{Value: v, Set: true} }
 
-// ScoreUnit says what a KPI's numbers are, and so how reports write them.
-type ScoreUnit string
-
-// The units a scorecard line can have.
-const (
-	// InPercent values are fractions written as percentages: 0.042 is
-	// "4.2%".
-	InPercent ScoreUnit = "percent"
-	// InRatio values are plain ratios, written with two decimals.
-	InRatio ScoreUnit = "ratio"
-	// InCount values are counts, written without decimals when whole.
-	InCount ScoreUnit = "count"
-	// InSeconds values are durations in seconds, written as "42 s",
-	// "12 min 5 s" or "3 h 20 min".
-	InSeconds ScoreUnit = "seconds"
-	// InCurrency values are amounts of the line's Currency, written with
-	// two decimals followed by the ISO 4217 code ("1,234.50 EUR").
-	InCurrency ScoreUnit = "currency"
-)
-
 // ScoreStatus says how a KPI's value compares with its target.
 type ScoreStatus string
 
@@ -80,9 +60,15 @@ type ScoreLine struct {
 	ID string
 	// Name is the KPI's name for people, in the scorecard's language.
 	Name string
-	// Unit says what the numbers are.
-	Unit ScoreUnit
-	// Currency is the ISO 4217 code when Unit is InCurrency.
+	// Unit says what the numbers are, and so how reports write them:
+	// UnitPercent values are held here as fractions (0.042 is written
+	// "4.2%", as RelativeChange and RankedPost.EngagementRate are;
+	// BuildScorecard converts a definition's percentages), UnitRatio
+	// with two decimals, UnitCount without decimals when whole,
+	// UnitSeconds as "42 s", "12 min 5 s" or "3 h 20 min", UnitCurrency
+	// with two decimals and the ISO 4217 code ("1,234.50 EUR").
+	Unit Unit
+	// Currency is the ISO 4217 code when Unit is UnitCurrency.
 	Currency string
 	// Goal says which way the KPI should move.
 	Goal Goal
@@ -295,7 +281,7 @@ func (c *Scorecard) Shares() []float64 {
 // Validate returns nil for a scorecard the renderers accept, and otherwise
 // an error wrapping cmkit.ErrInvalid naming the field and the rule: a
 // known Language, a Period label, a Start, End after Start, lines with an ID, a
-// known Unit (and a three-letter Currency for InCurrency), finite
+// known Unit (and a three-letter Currency for UnitCurrency), finite
 // numbers, and no negative counts.
 func (c *Scorecard) Validate() error {
 	if _, ok := locales[c.Language]; !ok {
@@ -316,8 +302,8 @@ func (c *Scorecard) Validate() error {
 			return cmkit.Invalid("kpis.id", "required", "line %d has no ID", i+1)
 		}
 		switch l.Unit {
-		case InPercent, InRatio, InCount, InSeconds:
-		case InCurrency:
+		case UnitPercent, UnitRatio, UnitCount, UnitSeconds:
+		case UnitCurrency:
 			if !isCurrencyCode(l.Currency) {
 				return cmkit.Invalid("kpis.currency", "iso4217", "KPI %q: currency %q: want three upper-case letters", l.ID, l.Currency)
 			}

@@ -20,13 +20,13 @@ func ExampleScorecard_WriteMarkdown() {
 		End:      week.AddDate(0, 0, 7),
 		Segment:  kpi.Segment{Brand: "acme"},
 		Lines: []kpi.ScoreLine{
-			{ID: "engagement_rate", Name: "Engagement rate", Unit: kpi.InPercent, Goal: kpi.HigherIsBetter,
+			{ID: "engagement_rate", Name: "Engagement rate", Unit: kpi.UnitPercent, Goal: kpi.HigherIsBetter,
 				Value: kpi.FigureOf(0.031), Target: kpi.FigureOf(0.04), Previous: kpi.FigureOf(0.035),
 				Trend: []kpi.ScorePoint{
 					{Period: "2026-W48", Value: kpi.FigureOf(0.035), Target: kpi.FigureOf(0.04)},
 					{Period: "2026-W49", Value: kpi.FigureOf(0.031), Target: kpi.FigureOf(0.04)},
 				}},
-			{ID: "first_response", Name: "First response", Unit: kpi.InSeconds, Goal: kpi.LowerIsBetter,
+			{ID: "first_response", Name: "First response", Unit: kpi.UnitSeconds, Goal: kpi.LowerIsBetter,
 				Value: kpi.FigureOf(1500), Target: kpi.FigureOf(1800), Previous: kpi.FigureOf(2400)},
 		},
 		Channels: []kpi.ChannelScore{
