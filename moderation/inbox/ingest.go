@@ -605,7 +605,8 @@ func (b *ingestBatch) add(i int) error {
 	c.Messages++
 	msg := b.newMessage(id) // in place: a Message is large
 	msg.Conversation, msg.Seq, msg.Direction, msg.Mention, msg.Triage, msg.ReceivedAt = c.ID, c.Messages, Inbound, *m, *t, b.now
-	b.bindName(b.keyString(key), Ref{Conversation: c.ID, Message: id})
+	name := b.keyString(key)
+	b.bindName(name, Ref{Conversation: c.ID, Message: id})
 	if created {
 		// "<kind> from <author>", built in the batch's buffer (cheaper
 		// than concatenating).
@@ -615,7 +616,8 @@ func (b *ingestBatch) add(i int) error {
 	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
 	b.arrived(c, msg, person, created)
 	b.judged(c, msg, reg, created)
-	if err := b.credit(reg, person, msg, nil); err != nil {
+	// The item's reference, "<channel>/<platform ID>", is its key's tail.
+	if err := b.credit(reg, person, msg, nil, name[len(key.kind)+1:]); err != nil {
 		return err
 	}
 	b.fresh++
