@@ -50,7 +50,7 @@ func (t *slotTable[K]) find(k K) (uint32, bool) {
 
 // set sets the value of k to v and returns the value it had, if any.
 func (t *slotTable[K]) set(k K, v uint32) (old uint32, had bool) {
-	if (t.n+1)*2 > len(t.slots) { // at most half full: a key not held (most keys ingest looks up) ends its probe soon
+	if (t.n+1)*4 > len(t.slots)*3 { // at most 3/4 full
 		t.grow()
 	}
 	mask := len(t.slots) - 1
@@ -89,6 +89,15 @@ func (t *slotTable[K]) grow() {
 		}
 		t.slots[i] = s
 	}
+}
+
+// reset empties the table, keeping its room unless it is big.
+func (t *slotTable[K]) reset() {
+	if len(t.slots) > 1<<12 {
+		t.slots = nil
+	}
+	clear(t.slots)
+	t.n = 0
 }
 
 // hashID mixes all the bits of an ID into the top bits of its hash.

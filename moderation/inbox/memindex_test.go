@@ -46,6 +46,13 @@ func TestSlotTableFindsEveryKey(t *testing.T) {
 	if v, _ := ids.find(keys[7]); v != 70 || ids.n != len(keys) {
 		t.Errorf("after set over key 7: value %d, %d keys; want 70, %d", v, ids.n, len(keys))
 	}
+	ids.reset()
+	if _, ok := ids.find(keys[7]); ok || ids.n != 0 {
+		t.Error("a reset table still holds a key")
+	}
+	if _, had := ids.set(keys[7], 1); had {
+		t.Error("set after reset found the key set")
+	}
 	var empty slotTable[uint64]
 	if _, ok := empty.find(1); ok {
 		t.Error("an empty table found a key")
