@@ -41,7 +41,7 @@ func (b *ingestBatch) edit(i int, msg *Message) error {
 		b.status(c, StatusHidden)
 	}
 	b.judged(c, msg, reg, false)
-	if err := b.credit(reg, person, msg, &old); err != nil {
+	if err := b.credit(reg, person, msg, &old, ""); err != nil {
 		return err
 	}
 	b.activity(c.ID, ActivityEdited, "message "+strconv.Itoa(msg.Seq)+" edited, judged again ("+firedRules(t)+")")

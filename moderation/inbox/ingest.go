@@ -276,16 +276,8 @@ func (ib *Inbox) backOff(id string, err error) {
 // are duplicates or edits, as for Pull, so a webhook may deliver the same
 // mention twice, or out of order.
 func (ib *Inbox) Push(ctx context.Context, ms ...cmkit.Mention) error {
-	for i := range ms {
-		m := &ms[i]
-		switch _, ok := ib.channel(m.ChannelID); {
-		case m.ChannelID == "":
-			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].channel_id", "required", "a mention needs its channel")
-		case !ok:
-			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].channel_id", "unknown", "channel %q is not registered with the inbox", m.ChannelID)
-		case m.ID == "":
-			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].id", "required", "a mention needs the platform's ID")
-		}
+	if err := ib.checkPushed(ms); err != nil {
+		return err
 	}
 	if len(ms) == 0 {
 		return nil
@@ -293,6 +285,25 @@ func (ib *Inbox) Push(ctx context.Context, ms ...cmkit.Mention) error {
 	_, err := ib.ingestItems(ctx, ms, nil)
 	if err != nil {
 		return fmt.Errorf("inbox: push: %w", err)
+	}
+	return nil
+}
+
+// checkPushed checks that every mention pushed names a registered channel
+// and its ID, under one read lock of the channels.
+func (ib *Inbox) checkPushed(ms []cmkit.Mention) error {
+	ib.mu.RLock()
+	defer ib.mu.RUnlock()
+	for i := range ms {
+		m := &ms[i]
+		switch _, ok := ib.channels[m.ChannelID]; {
+		case m.ChannelID == "":
+			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].channel_id", "required", "a mention needs its channel")
+		case !ok:
+			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].channel_id", "unknown", "channel %q is not registered with the inbox", m.ChannelID)
+		case m.ID == "":
+			return cmkit.Invalid("mentions["+strconv.Itoa(i)+"].id", "required", "a mention needs the platform's ID")
+		}
 	}
 	return nil
 }
@@ -487,14 +498,13 @@ type ingestBatch struct {
 	now time.Time
 
 	w        Write
-	convAt   map[uuid.UUID]int      // index in w.Conversations
-	msgs     map[uuid.UUID]*Message // in w.Messages or read
-	written  map[uuid.UUID]bool     // in w.Messages
-	read     []Message              // messages read and not (yet) changed
-	refs     map[string]refState    // keys bound (and, for a Store not an ingestStore, looked up)
-	keyBuf   []byte                 // where lookup builds a key, and add an activity's text
-	authorAt map[authorKey]int      // index in w.Authors
-	steps    []langStep             // changes of w.Authors' Languages (see langStep)
+	convAt   slotTable[uuid.UUID] // index in w.Conversations
+	msgs     slotTable[uuid.UUID] // of the messages in w.Messages or read: see msgWritten
+	read     []Message            // messages read and not (yet) changed
+	refs     map[string]refState  // keys bound (and, for a Store not an ingestStore, looked up)
+	keyBuf   []byte               // where lookup builds a key, and add an activity's text
+	authorAt map[authorKey]int    // index in w.Authors
+	steps    []langStep           // changes of w.Authors' Languages (see langStep)
 	channels map[string]*registered
 
 	pending []pendingEvent  // events to emit after the commit, in order
@@ -525,7 +535,7 @@ type pendingEvent struct {
 func newIngestBatch(ib *Inbox, ctx context.Context, j *judgements) *ingestBatch {
 	b, _ := ib.ingest.batches.Get().(*ingestBatch)
 	if b == nil {
-		b = &ingestBatch{convAt: map[uuid.UUID]int{}, msgs: map[uuid.UUID]*Message{}, written: map[uuid.UUID]bool{},
+		b = &ingestBatch{convAt: newSlotTable(hashID), msgs: newSlotTable(hashID),
 			refs: map[string]refState{}, authorAt: map[authorKey]int{}, channels: map[string]*registered{}}
 	}
 	b.reset(ib, ctx, j)
@@ -545,9 +555,8 @@ func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	b.w = Write{Conversations: slices.Grow(b.w.Conversations[:0], n), Messages: slices.Grow(b.w.Messages[:0], n),
 		Authors: slices.Grow(b.w.Authors[:0], n), Activities: b.w.Activities[:0], Keys: b.w.Keys[:0]}
 	b.read = slices.Grow(b.read[:0], n)
-	clear(b.convAt)
-	clear(b.msgs)
-	clear(b.written)
+	b.convAt.reset()
+	b.msgs.reset()
 	clear(b.refs)
 	clear(b.authorAt)
 	clear(b.steps[:cap(b.steps)])
@@ -605,7 +614,8 @@ func (b *ingestBatch) add(i int) error {
 	c.Messages++
 	msg := b.newMessage(id) // in place: a Message is large
 	msg.Conversation, msg.Seq, msg.Direction, msg.Mention, msg.Triage, msg.ReceivedAt = c.ID, c.Messages, Inbound, *m, *t, b.now
-	b.bindName(b.keyString(key), Ref{Conversation: c.ID, Message: id})
+	name := b.keyString(key)
+	b.bindName(name, Ref{Conversation: c.ID, Message: id})
 	if created {
 		// "<kind> from <author>", built in the batch's buffer (cheaper
 		// than concatenating).
@@ -615,7 +625,8 @@ func (b *ingestBatch) add(i int) error {
 	b.pending = append(b.pending, pendingEvent{kind: EventIngested, conv: c.ID, msg: id})
 	b.arrived(c, msg, person, created)
 	b.judged(c, msg, reg, created)
-	if err := b.credit(reg, person, msg, nil); err != nil {
+	// The item's reference, "<channel>/<platform ID>", is its key's tail.
+	if err := b.credit(reg, person, msg, nil, name[len(key.kind)+1:]); err != nil {
 		return err
 	}
 	b.fresh++
@@ -795,7 +806,7 @@ func (b *ingestBatch) done(ctx context.Context) int {
 	g.actionsFailed.Add(uint64(b.failed))
 	if b.ib.listen.listener != nil {
 		for _, n := range b.pending {
-			if m, ok := b.msgs[n.msg]; ok && n.kind == EventIngested {
+			if m := b.batchMsg(n.msg); m != nil && n.kind == EventIngested {
 				b.ib.count(&m.Mention, postedAt(&m.Mention, b.now))
 			}
 		}
@@ -809,19 +820,19 @@ func (b *ingestBatch) done(ctx context.Context) int {
 		}
 	}
 	for _, p := range b.actions {
-		if !pendingAction(b.msgs[p.msg]) {
+		if !pendingAction(b.batchMsg(p.msg)) {
 			continue
 		}
 		// The store keeps what the batch's records hold: settle passes
 		// them on to nobody when there is no hook, else it gets copies.
-		msg := *b.msgs[p.msg]
+		msg := *b.batchMsg(p.msg)
 		if b.ib.hook != nil {
 			msg = copyMessage(&msg)
 		}
 		msg.Version++ // as committed
 		var alone *Conversation
 		if p.alone {
-			c := b.w.Conversations[b.convAt[msg.Conversation]]
+			c := b.w.Conversations[b.convIndex(msg.Conversation)]
 			if b.ib.hook != nil {
 				c = copyConversation(&c)
 			}
@@ -835,10 +846,10 @@ func (b *ingestBatch) done(ctx context.Context) int {
 
 // event makes the event of n from the records as committed.
 func (b *ingestBatch) event(n pendingEvent) InboxEvent {
-	c := *cloneConversation(&b.w.Conversations[b.convAt[n.conv]])
+	c := *cloneConversation(&b.w.Conversations[b.convIndex(n.conv)])
 	c.Version++
 	e := InboxEvent{Kind: n.kind, At: b.now, Conversation: c, Text: n.text}
-	if m, ok := b.msgs[n.msg]; ok {
+	if m := b.batchMsg(n.msg); m != nil {
 		m := *cloneMessage(m)
 		m.Version++
 		e.Message = &m
@@ -901,7 +912,7 @@ func (b *ingestBatch) bindName(key string, ref Ref) {
 
 // conv returns the batch's copy of a conversation, reading it once.
 func (b *ingestBatch) conv(id uuid.UUID) (*Conversation, error) {
-	if i, ok := b.convAt[id]; ok {
+	if i, ok := b.convAt.find(id); ok {
 		return &b.w.Conversations[i], nil
 	}
 	if s, ok := b.ib.store.(ingestStore); ok { // read in place
@@ -911,7 +922,7 @@ func (b *ingestBatch) conv(id uuid.UUID) (*Conversation, error) {
 			b.w.Conversations = b.w.Conversations[:n]
 			return nil, err
 		}
-		b.convAt[id] = n
+		b.convAt.set(id, uint32(n))
 		return &b.w.Conversations[n], nil
 	}
 	c, err := b.ib.store.Conversation(b.ctx, id)
@@ -923,7 +934,7 @@ func (b *ingestBatch) conv(id uuid.UUID) (*Conversation, error) {
 
 // addConv adds a conversation to the batch's write.
 func (b *ingestBatch) addConv(c Conversation) *Conversation {
-	b.convAt[c.ID] = len(b.w.Conversations)
+	b.convAt.set(c.ID, uint32(len(b.w.Conversations)))
 	b.w.Conversations = append(b.w.Conversations, c)
 	return &b.w.Conversations[len(b.w.Conversations)-1]
 }
@@ -931,7 +942,7 @@ func (b *ingestBatch) addConv(c Conversation) *Conversation {
 // message returns the batch's copy of a message, reading it once; it is
 // written only when changed says so.
 func (b *ingestBatch) message(id uuid.UUID) (*Message, error) {
-	if m, ok := b.msgs[id]; ok {
+	if m := b.batchMsg(id); m != nil {
 		return m, nil
 	}
 	m, err := b.ib.store.Message(b.ctx, id)
@@ -939,9 +950,32 @@ func (b *ingestBatch) message(id uuid.UUID) (*Message, error) {
 		return nil, err
 	}
 	b.read = append(b.read, m)
-	p := &b.read[len(b.read)-1]
-	b.msgs[id] = p
-	return p, nil
+	b.msgs.set(id, uint32(len(b.read)-1)<<1)
+	return &b.read[len(b.read)-1], nil
+}
+
+// msgWritten marks, in a value of ingestBatch.msgs, a message of
+// w.Messages: the value is its index there shifted left by one, or, for a
+// message read and not changed, its index in read.
+const msgWritten = 1
+
+// batchMsg returns the batch's copy of a message, nil when it has none.
+func (b *ingestBatch) batchMsg(id uuid.UUID) *Message {
+	at, ok := b.msgs.find(id)
+	switch {
+	case !ok:
+		return nil
+	case at&msgWritten != 0:
+		return &b.w.Messages[at>>1]
+	}
+	return &b.read[at>>1]
+}
+
+// convIndex returns the index in w.Conversations of a conversation of the
+// batch.
+func (b *ingestBatch) convIndex(id uuid.UUID) int {
+	at, _ := b.convAt.find(id)
+	return int(at)
 }
 
 // newMessage adds a zero message with the given ID to the batch's write
@@ -950,24 +984,21 @@ func (b *ingestBatch) newMessage(id uuid.UUID) *Message {
 	b.w.Messages = append(b.w.Messages, Message{})
 	p := &b.w.Messages[len(b.w.Messages)-1]
 	p.ID = id
-	b.msgs[id] = p
-	b.written[id] = true
+	b.msgs.set(id, uint32(len(b.w.Messages)-1)<<1|msgWritten)
 	return p
 }
 
 // addMessage adds a message to the batch's write.
 func (b *ingestBatch) addMessage(m *Message) *Message {
 	b.w.Messages = append(b.w.Messages, *m)
-	p := &b.w.Messages[len(b.w.Messages)-1]
-	b.msgs[m.ID] = p
-	b.written[m.ID] = true
-	return p
+	b.msgs.set(m.ID, uint32(len(b.w.Messages)-1)<<1|msgWritten)
+	return &b.w.Messages[len(b.w.Messages)-1]
 }
 
 // changed returns the copy of a message read by message that the batch
 // writes.
 func (b *ingestBatch) changed(m *Message) *Message {
-	if b.written[m.ID] {
+	if at, _ := b.msgs.find(m.ID); at&msgWritten != 0 {
 		return m
 	}
 	return b.addMessage(m)

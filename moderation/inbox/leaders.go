@@ -22,8 +22,9 @@ const maxEvidence = 5
 // reference; and in every case the message's share (reactions, sentiment,
 // language, opinion-leader mark), taking back old's share first when msg
 // is an edit of old. So a record always equals the sum over the person's
-// stored messages.
-func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) error {
+// stored messages. ref is a new message's reference for the Evidence,
+// "<channel>/<platform ID>" (unused for an edit).
+func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message, ref string) error {
 	k := authorKey{reg.info.Brand, person}
 	i, ok := b.authorAt[k]
 	if !ok {
@@ -63,7 +64,7 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message) 
 			ev = ev[len(ev)-maxEvidence+1:]
 		}
 		rec.Evidence = append(make([]string, 0, len(ev)+1), ev...)
-		rec.Evidence = append(rec.Evidence, m.ChannelID+"/"+m.ID)
+		rec.Evidence = append(rec.Evidence, ref)
 	}
 	share(rec, msg, 1, steps, i)
 	rec.Author, rec.Channel, rec.Platform = m.Author, m.ChannelID, reg.info.Platform

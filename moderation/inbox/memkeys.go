@@ -10,7 +10,7 @@ import "hash/maphash"
 // hash.
 type keyIndex struct {
 	seed  maphash.Seed
-	heads map[uint64]uint32 // by hash: index in bound of the last key bound with it
+	heads slotTable[uint64] // by hash: index in bound of the last key bound with it
 	bound slab[boundKey]
 	names keyArena
 }
@@ -23,7 +23,7 @@ type boundKey struct {
 }
 
 func newKeyIndex() keyIndex {
-	return keyIndex{seed: maphash.MakeSeed(), heads: map[uint64]uint32{}}
+	return keyIndex{seed: maphash.MakeSeed(), heads: newSlotTable(hashHash)}
 }
 
 // hash returns the hash of key in the index.
@@ -34,7 +34,7 @@ func (x *keyIndex) find(key string) (Ref, bool) { return x.findHashed(x.hash(key
 
 // findHashed is find for a key whose hash is h.
 func (x *keyIndex) findHashed(h uint64, key string) (Ref, bool) {
-	i, ok := x.heads[h]
+	i, ok := x.heads.find(h)
 	for ok {
 		k := x.bound.at(i)
 		if string(x.names.bytes(k.name)) == key {
@@ -47,7 +47,7 @@ func (x *keyIndex) findHashed(h uint64, key string) (Ref, bool) {
 
 // findBytes is find for a key in bytes, which it does not copy.
 func (x *keyIndex) findBytes(key []byte) (Ref, bool) {
-	i, ok := x.heads[maphash.Bytes(x.seed, key)]
+	i, ok := x.heads.find(maphash.Bytes(x.seed, key))
 	for ok {
 		k := x.bound.at(i)
 		if string(x.names.bytes(k.name)) == string(key) {
@@ -65,10 +65,9 @@ func (x *keyIndex) add(key string, ref Ref) { x.addHashed(x.hash(key), key, ref)
 func (x *keyIndex) addHashed(h uint64, key string, ref Ref) {
 	k, i := x.bound.next()
 	k.ref, k.name = ref, x.names.add(key)
-	if head, ok := x.heads[h]; ok {
+	if head, ok := x.heads.set(h, i); ok {
 		k.next = head + 1
 	}
-	x.heads[h] = i
 }
 
 // keyArena keeps strings in chunks of bytes, which are never moved or

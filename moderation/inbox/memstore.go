@@ -19,9 +19,9 @@ import (
 // concurrent use; Commit takes one lock, so writes are serialized.
 type MemoryStore struct {
 	mu         sync.RWMutex
-	convs      map[uuid.UUID]uint32 // index in convSlab
+	convs      slotTable[uuid.UUID] // index in convSlab
 	order      []uuid.UUID          // conversation IDs, sorted
-	msgs       map[uuid.UUID]uint32 // index in msgSlab
+	msgs       slotTable[uuid.UUID] // index in msgSlab
 	convMsgs   [][]seqMessage       // by conversation index in convSlab, by Seq
 	acts       [][]Activity         // by conversation index in convSlab
 	keys       keyIndex
@@ -73,7 +73,7 @@ func (s *slab[T]) at(i uint32) *T { return &s.chunks[i/slabSize][i%slabSize] }
 
 // conv returns the stored conversation, or nil.
 func (s *MemoryStore) conv(id uuid.UUID) *Conversation {
-	if i, ok := s.convs[id]; ok {
+	if i, ok := s.convs.find(id); ok {
 		return s.convSlab.at(i)
 	}
 	return nil
@@ -81,7 +81,7 @@ func (s *MemoryStore) conv(id uuid.UUID) *Conversation {
 
 // msg returns the stored message, or nil.
 func (s *MemoryStore) msg(id uuid.UUID) *storedMessage {
-	if i, ok := s.msgs[id]; ok {
+	if i, ok := s.msgs.find(id); ok {
 		return s.msgSlab.at(i)
 	}
 	return nil
@@ -119,8 +119,8 @@ func (c *checkScratch) reset() {
 }
 
 // slabIndex is where lookups of a slab index keep it: -1 when absent.
-func slabIndex(m map[uuid.UUID]uint32, id uuid.UUID) int64 {
-	if i, ok := m[id]; ok {
+func slabIndex(t *slotTable[uuid.UUID], id uuid.UUID) int64 {
+	if i, ok := t.find(id); ok {
 		return int64(i)
 	}
 	return -1
@@ -141,7 +141,7 @@ var _ Store = (*MemoryStore)(nil)
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		convs: map[uuid.UUID]uint32{}, msgs: map[uuid.UUID]uint32{},
+		convs: newSlotTable(hashID), msgs: newSlotTable(hashID),
 		keys: newKeyIndex(), checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
@@ -197,7 +197,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 			}
 			var at uint32
 			c, at = s.convSlab.next()
-			s.convs[in.ID] = at
+			s.convs.set(in.ID, at)
 			s.convMsgs = append(s.convMsgs, nil)
 			s.acts = append(s.acts, nil)
 			seen.convAt[i] = int64(at)
@@ -218,7 +218,7 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 		} else {
 			var at uint32
 			m, at = s.msgSlab.next()
-			s.msgs[in.ID] = at
+			s.msgs.set(in.ID, at)
 			ms := &s.convMsgs[s.convIndex(in.Conversation)]
 			sm := seqMessage{in.Seq, at}
 			if n := len(*ms); n == 0 || (*ms)[n-1].seq < in.Seq {
@@ -297,7 +297,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
 		convs[c.ID] = i
-		at := slabIndex(s.convs, c.ID)
+		at := slabIndex(&s.convs, c.ID)
 		s.seen.convAt = append(s.seen.convAt, at)
 		var old *Conversation
 		if at >= 0 {
@@ -311,7 +311,7 @@ func (s *MemoryStore) check(w *Write) error {
 		if _, ok := convs[id]; ok {
 			return true
 		}
-		_, ok := s.convs[id]
+		_, ok := s.convs.find(id)
 		return ok
 	}
 	for i := range w.Messages {
@@ -326,7 +326,7 @@ func (s *MemoryStore) check(w *Write) error {
 			return cmkit.Invalid(field()+".Seq", "range", "%d is below 1", m.Seq)
 		}
 		s.seen.msgIDs = append(s.seen.msgIDs, indexedID{m.ID, i})
-		at := slabIndex(s.msgs, m.ID)
+		at := slabIndex(&s.msgs, m.ID)
 		s.seen.msgAt = append(s.seen.msgAt, at)
 		var old *storedMessage
 		if at >= 0 {
@@ -483,7 +483,8 @@ func (s *MemoryStore) convIndex(id uuid.UUID) uint32 {
 	if i, ok := s.seen.convs[id]; ok {
 		return uint32(s.seen.convAt[i])
 	}
-	return s.convs[id]
+	at, _ := s.convs.find(id)
+	return at
 }
 
 func compareID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
@@ -624,7 +625,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		}
 		s.mu.RLock()
 		var ms []seqMessage
-		if at, ok := s.convs[conversation]; ok {
+		if at, ok := s.convs.find(conversation); ok {
 			ms = s.convMsgs[at]
 		}
 		out := make([]Message, len(ms))
@@ -649,7 +650,7 @@ func (s *MemoryStore) Activities(ctx context.Context, conversation uuid.UUID) it
 		}
 		s.mu.RLock()
 		var out []Activity
-		if at, ok := s.convs[conversation]; ok {
+		if at, ok := s.convs.find(conversation); ok {
 			out = slices.Clone(s.acts[at])
 		}
 		s.mu.RUnlock()

@@ -82,7 +82,7 @@ func (b *ingestBatch) plan(c *Conversation, msg *Message, reg *registered) {
 	msg.Action = ModAction{Do: do, Delivery: DeliverySending, Attempts: 1, NextAt: b.now.Add(actionDelay(1))}
 	b.actions = append(b.actions, plannedAction{msg: msg.ID, alone: c.ActionDue.IsZero()})
 	for i := range b.actions[:len(b.actions)-1] {
-		if p := &b.actions[i]; b.msgs[p.msg].Conversation == c.ID {
+		if p := &b.actions[i]; b.batchMsg(p.msg).Conversation == c.ID {
 			p.alone = false
 			b.actions[len(b.actions)-1].alone = false
 		}
