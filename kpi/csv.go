@@ -243,6 +243,9 @@ func parseSheetCSV(s *Sheet, r io.Reader, opts SheetCSVOptions) (map[CellRef]flo
 		line, _ := cr.FieldPos(0)
 		if columns == nil {
 			columns = im.header(line, record)
+			if len(columns) <= len(csvFixed) {
+				break // no layout to read rows by
+			}
 			continue
 		}
 		im.row(line, record, columns)
