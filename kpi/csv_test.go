@@ -158,10 +158,10 @@ func TestSheetJSONRoundTrip(t *testing.T) {
 		t.Errorf("after a JSON round trip the CSV differs:\n%s\nwant\n%s", b.String(), a.String())
 	}
 	for what, in := range map[string]string{
-		"bad JSON":          `{"rows": [`,
-		"a KPI not in it":   `{"rows": [{"kpi": "nope", "segment": {}, "cells": [{"period": "2026-W10", "manual": {"value": 1}}]}]}`,
-		"a period twice":    `{"rows": [{"kpi": "reach", "segment": {"brand": "acme", "platform": "mastodon", "channel": "acme-es", "country": "ES"}, "cells": [{"period": "2026-W10", "manual": {"value": 1}}, {"period": "2026-W10", "manual": {"value": 2}}]}]}`,
-		"a bad period":      `{"rows": [{"kpi": "reach", "segment": {}, "cells": [{"period": "2026-W99", "manual": {"value": 1}}]}]}`,
+		"bad JSON":        `{"rows": [`,
+		"a KPI not in it": `{"rows": [{"kpi": "nope", "segment": {}, "cells": [{"period": "2026-W10", "manual": {"value": 1}}]}]}`,
+		"a period twice":  `{"rows": [{"kpi": "reach", "segment": {"brand": "acme", "platform": "mastodon", "channel": "acme-es", "country": "ES"}, "cells": [{"period": "2026-W10", "manual": {"value": 1}}, {"period": "2026-W10", "manual": {"value": 2}}]}]}`,
+		"a bad period":    `{"rows": [{"kpi": "reach", "segment": {}, "cells": [{"period": "2026-W99", "manual": {"value": 1}}]}]}`,
 	} {
 		if _, err := other.ImportJSON(asMember("sam"), "weekly", strings.NewReader(in)); !errors.Is(err, cmkit.ErrInvalid) {
 			t.Errorf("%s: %v, want cmkit.ErrInvalid", what, err)
