@@ -76,11 +76,7 @@ func (t *Tracker) ExportCSV(ctx context.Context, sheet string, w io.Writer, opts
 	if _, err := (SheetCSVOptions{Separator: sep}).separator(nil); err != nil {
 		return err
 	}
-	s, err := t.Sheet(ctx, sheet)
-	if err != nil {
-		return err
-	}
-	rows, err := t.Rows(ctx, sheet)
+	s, rows, err := t.sheetRows(ctx, sheet)
 	if err != nil {
 		return err
 	}
@@ -415,11 +411,7 @@ type sheetDocument struct {
 // ExportJSON writes the sheet with ID sheet and its rows (Rows) as JSON:
 // {"sheet": Sheet, "rows": [SheetRow, ...]}.
 func (t *Tracker) ExportJSON(ctx context.Context, sheet string, w io.Writer) error {
-	s, err := t.Sheet(ctx, sheet)
-	if err != nil {
-		return err
-	}
-	rows, err := t.Rows(ctx, sheet)
+	s, rows, err := t.sheetRows(ctx, sheet)
 	if err != nil {
 		return err
 	}

@@ -422,17 +422,23 @@ type SheetCell struct {
 // Rows returns the rows of the sheet with ID sheet, KPI by KPI and, for
 // each, segment by segment, in the sheet's order.
 func (t *Tracker) Rows(ctx context.Context, sheet string) ([]SheetRow, error) {
+	_, rows, err := t.sheetRows(ctx, sheet)
+	return rows, err
+}
+
+// sheetRows returns the sheet with ID sheet and its rows.
+func (t *Tracker) sheetRows(ctx context.Context, sheet string) (Sheet, []SheetRow, error) {
 	s, err := t.Sheet(ctx, sheet)
 	if err != nil {
-		return nil, err
+		return Sheet{}, nil, err
 	}
 	defs, err := t.storedDefinitions(ctx)
 	if err != nil {
-		return nil, err
+		return Sheet{}, nil, err
 	}
 	cells, err := t.cells(ctx, sheet)
 	if err != nil {
-		return nil, err
+		return Sheet{}, nil, err
 	}
 	periods := s.Periods()
 	t.mu.Lock()
@@ -484,5 +490,5 @@ func (t *Tracker) Rows(ctx context.Context, sheet string) ([]SheetRow, error) {
 			rows = append(rows, row)
 		}
 	}
-	return rows, nil
+	return s, rows, nil
 }
