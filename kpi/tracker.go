@@ -349,20 +349,17 @@ func (t *Tracker) authorizeEntry(ctx context.Context, seg Segment) (string, erro
 // version: one store write, so all of them or none. Values equal to the
 // stored ones are left alone. It returns how many cells it changed.
 func (t *Tracker) enterAll(ctx context.Context, s *Sheet, values map[CellRef]float64) (int, error) {
-	by := ""
-	checked := map[Segment]bool{}
-	refs := make([]CellRef, 0, len(values))
+	named := map[Segment]bool{}
 	for ref := range values {
-		refs = append(refs, ref)
+		named[ref.Segment] = true
 	}
-	slices.SortFunc(refs, func(a, b CellRef) int { return CompareCells(Cell{CellRef: a}, Cell{CellRef: b}) })
-	for _, ref := range refs {
-		if checked[ref.Segment] {
+	by := ""
+	for _, seg := range s.Segments { // in the sheet's order, so the first refusal is always the same
+		if !named[seg] {
 			continue
 		}
-		checked[ref.Segment] = true
 		var err error
-		if by, err = t.authorizeEntry(ctx, ref.Segment); err != nil {
+		if by, err = t.authorizeEntry(ctx, seg); err != nil {
 			return 0, err
 		}
 	}
@@ -372,8 +369,7 @@ func (t *Tracker) enterAll(ctx context.Context, s *Sheet, values map[CellRef]flo
 	}
 	now := t.clock.Now()
 	var out []Cell
-	for _, ref := range refs {
-		v := values[ref]
+	for ref, v := range values {
 		old, ok := cur[ref]
 		if ok && old.Value == v && math.Signbit(old.Value) == math.Signbit(v) {
 			continue
