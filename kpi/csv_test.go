@@ -75,6 +75,10 @@ func TestImportCSVSemicolonAndBOM(t *testing.T) {
 		}
 	}
 	tr, _ := sheetTracker(t)
+	tabs := strings.ReplaceAll(sheetHeader, ",", "\t") + "reach\tacme\tmastodon\tacme-pl\tPL\t\tmanual\t1.5\t\t\n"
+	if n, err := tr.ImportCSV(asMember("ola"), "weekly", strings.NewReader(tabs), kpi.SheetCSVOptions{}); err != nil || n != 1 {
+		t.Errorf("tab-separated: %d cells, %v; want 1", n, err)
+	}
 	if _, err := tr.ImportCSV(asMember("ola"), "weekly", strings.NewReader(in), kpi.SheetCSVOptions{Separator: '|'}); !errors.Is(err, cmkit.ErrInvalid) {
 		t.Errorf("separator |: %v, want cmkit.ErrInvalid", err)
 	}

@@ -327,3 +327,70 @@ func showCell(c kpi.SheetCell) string {
 	}
 	return fmt.Sprintf("%s manual %s (v%d) computed %s target %s", c.Period, m, c.Version, f(c.Computed), f(c.Target))
 }
+
+func TestConcurrentDefine(t *testing.T) {
+	tr, _ := sheetTracker(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = tr.Define(asMember("sam"), kpi.Definition{ID: "new", Name: fmt.Sprint("New ", i), Formula: "reach"})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, cmkit.ErrConflict):
+			t.Errorf("a concurrent Define: %v, want nil or cmkit.ErrConflict", err)
+		}
+	}
+	if ok == 0 {
+		t.Error("no concurrent Define succeeded")
+	}
+}
+
+// TestTrackerZone: periods are read in the WithZone time zone: Monday
+// 00:30 in Warsaw is Sunday in UTC, so it counts in the next week only
+// in Warsaw.
+func TestTrackerZone(t *testing.T) {
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	for _, tc := range []struct {
+		loc  *time.Location
+		week int // the cell of 2026-W10 (0) or 2026-W11 (1) that counts it
+	}{{time.UTC, 0}, {warsaw, 1}} {
+		tr, err := kpi.New(kpi.NewMemoryStore(), kpi.WithTeam(sheetTeam(t)), kpi.WithZone(tc.loc),
+			kpi.WithLogger(slog.New(slog.DiscardHandler)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Define(asMember("sam"), kpi.Definition{ID: "reach", Name: "Reach", Formula: "reach"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.DefineSheet(asMember("sam"), kpi.Sheet{ID: "w", Title: "W", KPIs: []string{"reach"},
+			Segments: []kpi.Segment{sheetPL}, From: mustPeriod(t, "2026-W10"), To: mustPeriod(t, "2026-W11")}); err != nil {
+			t.Fatal(err)
+		}
+		// Monday 2026-03-09 00:30 in Warsaw is Sunday 23:30 UTC.
+		if err := tr.Record(kpi.Reach, sheetPL, time.Date(2026, 3, 8, 23, 30, 0, 0, time.UTC), 5); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := tr.Rows(context.Background(), "w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := rows[0].Cells[tc.week]; c.Computed == nil || *c.Computed != 5 {
+			t.Errorf("in %s: %s, want computed 5", tc.loc, showCell(c))
+		}
+	}
+	if _, err := kpi.New(kpi.NewMemoryStore(), kpi.WithTeam(sheetTeam(t)), kpi.WithZone(nil)); !errors.Is(err, cmkit.ErrInvalid) {
+		t.Errorf("WithZone(nil): %v, want cmkit.ErrInvalid", err)
+	}
+}
