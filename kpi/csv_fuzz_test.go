@@ -48,3 +48,34 @@ func FuzzImportCSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzImportJSON: ImportJSON never panics; it accepts input or refuses
+// it with cmkit.ErrInvalid; and what it accepted exports to JSON that,
+// imported into an empty sheet, gives the same CSV.
+func FuzzImportJSON(f *testing.F) {
+	f.Add([]byte(`{"rows": [{"kpi": "reach", "segment": {"brand": "acme", "platform": "mastodon", "channel": "acme-es", "country": "ES"}, "cells": [{"period": "2026-W10", "manual": {"value": 1.5}}]}]}`))
+	f.Add([]byte(`{"rows": [{"kpi": "nope", "cells": [{"period": "2026-W99", "manual": {"value": 1}}]}]}`))
+	f.Add([]byte(`{"rows": null}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, _ := sheetTracker(t)
+		if _, err := tr.ImportJSON(asMember("sam"), "weekly", bytes.NewReader(data)); err != nil {
+			if !errors.Is(err, cmkit.ErrInvalid) {
+				t.Fatalf("ImportJSON: %v, want nil or cmkit.ErrInvalid", err)
+			}
+			return
+		}
+		var doc, first, second bytes.Buffer
+		if err := tr.ExportJSON(context.Background(), "weekly", &doc); err != nil {
+			t.Fatal(err)
+		}
+		other, _ := sheetTracker(t)
+		if _, err := other.ImportJSON(asMember("sam"), "weekly", &doc); err != nil {
+			t.Fatalf("the export does not import: %v", err)
+		}
+		tr.ExportCSV(context.Background(), "weekly", &first, kpi.SheetCSVOptions{})
+		other.ExportCSV(context.Background(), "weekly", &second, kpi.SheetCSVOptions{})
+		if first.String() != second.String() {
+			t.Fatalf("the export round-trips to\n%s\nwant\n%s", second.String(), first.String())
+		}
+	})
+}
