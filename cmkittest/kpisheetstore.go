@@ -236,6 +236,22 @@ func kpiCellsKeepHistory(t *testing.T, s kpi.Store) {
 	if g, w := kpiCellSummary(got[0]), kpiCellSummary(want); g != w {
 		t.Errorf("after two updates the cell is\n%s\nwant\n%s", g, w)
 	}
+	one, err := s.Cell(t.Context(), "weekly", c.CellRef)
+	if err != nil {
+		t.Fatalf("Cell: %v", err)
+	}
+	if g, w := kpiCellSummary(one), kpiCellSummary(want); g != w {
+		t.Errorf("Cell reads\n%s\nwant\n%s", g, w)
+	}
+	for what, ref := range map[string]kpi.CellRef{"another period": {KPI: "er", Segment: kpiSegES, Period: kpiDay(t, "2026-W11")},
+		"another segment": {KPI: "er", Segment: kpiSegPL, Period: c.Period}} {
+		if _, err := s.Cell(t.Context(), "weekly", ref); !errors.Is(err, cmkit.ErrNotFound) {
+			t.Errorf("Cell of %s: %v, want cmkit.ErrNotFound", what, err)
+		}
+	}
+	if _, err := s.Cell(t.Context(), "monthly", c.CellRef); !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("Cell of another sheet: %v, want cmkit.ErrNotFound", err)
+	}
 }
 
 func kpiCellsVersioned(t *testing.T, s kpi.Store) {
@@ -319,5 +335,13 @@ func kpiCellsCopyHistory(t *testing.T, s kpi.Store) {
 	got[0].History[0].Value = 99
 	if again := kpiReadCells(t, s, "weekly"); len(again[0].History) != 1 || again[0].History[0].Value != 1 {
 		t.Errorf("changing a read History changed the stored one: %+v", again[0].History)
+	}
+	one, err := s.Cell(t.Context(), "weekly", c.CellRef)
+	if err != nil || len(one.History) != 1 {
+		t.Fatalf("Cell: %+v, %v", one, err)
+	}
+	one.History[0].Value = 98
+	if again, _ := s.Cell(t.Context(), "weekly", c.CellRef); len(again.History) != 1 || again.History[0].Value != 1 {
+		t.Errorf("changing the History Cell read changed the stored one: %+v", again.History)
 	}
 }

@@ -43,11 +43,13 @@ import (
 //	SheetsVersioned            stale, invalid or partly bad writes
 //	                           change nothing
 //	CellsKeepHistory           each update keeps the value replaced,
-//	                           oldest first; a written History is ignored
+//	                           oldest first; a written History is ignored;
+//	                           Cell reads one cell, or cmkit.ErrNotFound
 //	CellsVersioned             stale, invalid or partly bad writes
 //	                           change nothing
 //	CellsBySheetInOrder        one sheet's cells, by KPI, segment, period
-//	CellsCopyHistory           a read History shares no memory
+//	CellsCopyHistory           a History read (Cells, Cell) shares no
+//	                           memory
 //
 // Problems are reported with t.Errorf, so one run lists all of them.
 func TestKPIStore(t *testing.T, newStore func(t *testing.T) kpi.Store) {

@@ -120,6 +120,21 @@ func (s *MemoryStore) Cells(ctx context.Context, sheet string) iter.Seq2[Cell, e
 	})
 }
 
+// Cell implements Store: it returns a copy of the stored cell.
+func (s *MemoryStore) Cell(ctx context.Context, sheet string, ref CellRef) (Cell, error) {
+	if err := ctx.Err(); err != nil {
+		return Cell{}, err
+	}
+	s.mu.Lock()
+	c, ok := s.cells[cellKey{sheet, ref}]
+	s.mu.Unlock()
+	if !ok {
+		return Cell{}, cmkit.Errorf(cmkit.ErrNotFound, "kpi: no cell %s in sheet %q", ref, sheet)
+	}
+	c.History = slices.Clone(c.History)
+	return c, nil
+}
+
 // PutCells implements Store.
 func (s *MemoryStore) PutCells(ctx context.Context, cells []Cell) error {
 	return putVersioned(ctx, s, s.cells, cells, versionedKind[cellKey, Cell]{

@@ -52,6 +52,9 @@ type Store interface {
 	// Cells yields the stored cells of the sheet with ID sheet, each with
 	// its history, in CompareCells order.
 	Cells(ctx context.Context, sheet string) iter.Seq2[Cell, error]
+	// Cell returns one stored cell of the sheet with ID sheet, with its
+	// history, or an error wrapping cmkit.ErrNotFound.
+	Cell(ctx context.Context, sheet string, ref CellRef) (Cell, error)
 	// PutCells writes cells atomically, with versions as PutBuckets
 	// does. On an update the store appends the replaced value (Value, By,
 	// At) to the cell's History; the History written is ignored. One

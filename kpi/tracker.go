@@ -276,15 +276,7 @@ func (t *Tracker) cells(ctx context.Context, sheet string) (map[CellRef]Cell, er
 // Cell returns the value entered in a cell, with its history, or an
 // error wrapping cmkit.ErrNotFound when none was.
 func (t *Tracker) Cell(ctx context.Context, sheet string, ref CellRef) (Cell, error) {
-	for c, err := range t.store.Cells(ctx, sheet) {
-		if err != nil {
-			return Cell{}, err
-		}
-		if c.CellRef == ref {
-			return c, nil
-		}
-	}
-	return Cell{}, cmkit.Errorf(cmkit.ErrNotFound, "kpi: nothing entered in %s of sheet %q", ref, sheet)
+	return t.store.Cell(ctx, sheet, ref)
 }
 
 // Enter fills in a cell of a sheet with value, entered by the acting
