@@ -168,6 +168,7 @@ type csvImport struct {
 	problems []SheetImportProblem
 	values   map[CellRef]float64
 	rows     map[[2]any]int // KPI and segment of a manual row → its line
+	blank    map[int]bool   // fields whose header is blank
 }
 
 func (im *csvImport) problem(line, col int, err error) {
@@ -185,7 +186,9 @@ func (im *csvImport) problem(line, col int, err error) {
 // named.
 //
 // Every bad field (an unknown column name, a period that does not parse
-// or is not in the sheet, a line with the wrong number of fields, a KPI
+// or is not in the sheet, a value in a column whose header is blank
+// (blank header columns, as trailing separators leave, are otherwise
+// skipped), a line with the wrong number of fields, a KPI
 // or segment not in the sheet, a value kind other than manual, computed
 // or target, a number that does not parse, a KPI and segment given
 // twice) is listed in a *SheetImportError, with its line and column, and
@@ -221,7 +224,7 @@ func parseSheetCSV(s *Sheet, r io.Reader, opts SheetCSVOptions) (map[CellRef]flo
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma, cr.FieldsPerRecord = sep, -1
-	im := &csvImport{sheet: s, values: map[CellRef]float64{}, rows: map[[2]any]int{}}
+	im := &csvImport{sheet: s, values: map[CellRef]float64{}, rows: map[[2]any]int{}, blank: map[int]bool{}}
 	var columns []Period // by field, zero for a fixed or bad column
 	for {
 		record, err := cr.Read()
@@ -266,6 +269,10 @@ func (im *csvImport) header(line int, record []string) []Period {
 			}
 			continue
 		}
+		if name == "" { // a spreadsheet's trailing separators
+			im.blank[i] = true
+			continue
+		}
 		p, err := ParsePeriod(name)
 		if err != nil {
 			im.problem(line, i+1, cmkit.Invalid("period", "format", "%q is not a period: %v", name, err))
@@ -284,7 +291,7 @@ func (im *csvImport) header(line int, record []string) []Period {
 		}
 		columns[i] = p
 	}
-	if len(record) <= len(csvFixed) {
+	if len(record)-len(im.blank) <= len(csvFixed) {
 		im.problem(line, len(record), cmkit.Invalid("header", "periods", "no period column after %q", csvFixed[len(csvFixed)-1]))
 	}
 	return columns
@@ -341,6 +348,10 @@ func (im *csvImport) row(line int, record []string, columns []Period) {
 	for i := len(csvFixed); i < len(record); i++ {
 		f := strings.TrimSpace(record[i])
 		if f == "" {
+			continue
+		}
+		if im.blank[i] {
+			im.problem(line, i+1, cmkit.Invalid(columnName(i, columns), "period", "%q is in a column without a period", f))
 			continue
 		}
 		v, err := parseSheetNumber(f)

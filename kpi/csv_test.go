@@ -84,6 +84,23 @@ func TestImportCSVSemicolonAndBOM(t *testing.T) {
 	}
 }
 
+// TestImportCSVTrailingSeparators: a spreadsheet's empty columns after
+// the periods are skipped; a value in one is a problem.
+func TestImportCSVTrailingSeparators(t *testing.T) {
+	tr, _ := sheetTracker(t)
+	head := strings.TrimSuffix(strings.ReplaceAll(sheetHeader, ",", ";"), "\n") + ";;\n"
+	in := head + "reach;acme;mastodon;acme-pl;PL;;manual;1;2;3;;\n"
+	if n, err := tr.ImportCSV(asMember("ola"), "weekly", strings.NewReader(in), kpi.SheetCSVOptions{}); err != nil || n != 3 {
+		t.Errorf("trailing separators: %d cells, %v; want 3", n, err)
+	}
+	in = head + "reach;acme;mastodon;acme-pl;PL;;manual;1;2;3;;4\n"
+	_, err := tr.ImportCSV(asMember("ola"), "weekly", strings.NewReader(in), kpi.SheetCSVOptions{})
+	var ie *kpi.SheetImportError
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 || ie.Problems[0].Line != 2 || ie.Problems[0].Column != 12 {
+		t.Errorf("a value under a blank header: %v, want one problem at line 2, column 12", err)
+	}
+}
+
 func TestImportCSVReportsEveryBadRow(t *testing.T) {
 	tr, _ := sheetTracker(t)
 	in := "kpi,brand,platform,channel,country,campaign,value,2026-W10,2026-13,2026-W99,2026-W11\n" + // line 1: a month, a bad period
