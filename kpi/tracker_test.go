@@ -394,3 +394,30 @@ func TestTrackerZone(t *testing.T) {
 		t.Errorf("WithZone(nil): %v, want cmkit.ErrInvalid", err)
 	}
 }
+
+func TestDefineSheetVersions(t *testing.T) {
+	tr, _ := sheetTracker(t)
+	s, err := tr.Sheet(context.Background(), "weekly")
+	if err != nil || s.Version != 1 || s.Kind() != kpi.PeriodWeek || len(s.Periods()) != 3 {
+		t.Fatalf("Sheet: %+v, %v", s, err)
+	}
+	again := s
+	again.Version = 0
+	if _, err := tr.DefineSheet(asMember("sam"), again); !errors.Is(err, cmkit.ErrConflict) {
+		t.Errorf("redefining at version 0: %v, want cmkit.ErrConflict", err)
+	}
+	s.Title = "Weekly, 2026"
+	got, err := tr.DefineSheet(asMember("sam"), s)
+	if err != nil || got.Version != 2 || got.Title != s.Title {
+		t.Errorf("redefining at version 1: %+v, %v; want version 2", got, err)
+	}
+	if _, err := tr.DefineSheet(asMember("sam"), s); !errors.Is(err, cmkit.ErrConflict) {
+		t.Errorf("redefining at a stale version: %v, want cmkit.ErrConflict", err)
+	}
+	if _, err := tr.Sheet(context.Background(), "nope"); !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("Sheet of no sheet: %v, want cmkit.ErrNotFound", err)
+	}
+	if _, err := tr.Rows(context.Background(), "nope"); !errors.Is(err, cmkit.ErrNotFound) {
+		t.Errorf("Rows of no sheet: %v, want cmkit.ErrNotFound", err)
+	}
+}
