@@ -35,6 +35,21 @@ import (
 //	ConcurrentReadModifyWrite  retrying writers lose no update
 //	FlushAndLoad               an Aggregator flushed to the store and
 //	                           loaded back reads the same totals
+//	DefinitionsRoundTrip       definitions read back as written, by ID
+//	DefinitionsVersioned       stale, repeated, invalid or partly bad
+//	                           writes change nothing
+//	SheetsRoundTrip            sheets read back as written, by ID,
+//	                           versions rising
+//	SheetsVersioned            stale, invalid or partly bad writes
+//	                           change nothing
+//	CellsKeepHistory           each update keeps the value replaced,
+//	                           oldest first; a written History is ignored;
+//	                           Cell reads one cell, or cmkit.ErrNotFound
+//	CellsVersioned             stale, invalid or partly bad writes
+//	                           change nothing
+//	CellsBySheetInOrder        one sheet's cells, by KPI, segment, period
+//	CellsCopyHistory           a History read (Cells, Cell) shares no
+//	                           memory
 //
 // Problems are reported with t.Errorf, so one run lists all of them.
 func TestKPIStore(t *testing.T, newStore func(t *testing.T) kpi.Store) {
@@ -53,6 +68,14 @@ func TestKPIStore(t *testing.T, newStore func(t *testing.T) kpi.Store) {
 		{"ConcurrentWritersOneWins", kpiConcurrentWriters},
 		{"ConcurrentReadModifyWrite", kpiConcurrentRMW},
 		{"FlushAndLoad", kpiFlushAndLoad},
+		{"DefinitionsRoundTrip", kpiDefinitionsRoundTrip},
+		{"DefinitionsVersioned", kpiDefinitionsVersioned},
+		{"SheetsRoundTrip", kpiSheetsRoundTrip},
+		{"SheetsVersioned", kpiSheetsVersioned},
+		{"CellsKeepHistory", kpiCellsKeepHistory},
+		{"CellsVersioned", kpiCellsVersioned},
+		{"CellsBySheetInOrder", kpiCellsOrder},
+		{"CellsCopyHistory", kpiCellsCopyHistory},
 	})
 }
 

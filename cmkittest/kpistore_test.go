@@ -162,6 +162,33 @@ func (s kpiDropsSketches) PutBuckets(ctx context.Context, bs []kpi.DayBucket) er
 	return s.MemoryStore.PutBuckets(ctx, bs)
 }
 
+// kpiForgetsHistory yields cells without their earlier values.
+type kpiForgetsHistory struct{ *kpi.MemoryStore }
+
+func (s kpiForgetsHistory) Cells(ctx context.Context, sheet string) iter.Seq2[kpi.Cell, error] {
+	return func(yield func(kpi.Cell, error) bool) {
+		for c, err := range s.MemoryStore.Cells(ctx, sheet) {
+			c.History = nil
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
+}
+
+// kpiDefinitionsNotAtomic writes definitions one at a time, keeping
+// those written before one fails.
+type kpiDefinitionsNotAtomic struct{ *kpi.MemoryStore }
+
+func (s kpiDefinitionsNotAtomic) PutDefinitions(ctx context.Context, defs []kpi.StoredDefinition) error {
+	for _, d := range defs {
+		if err := s.MemoryStore.PutDefinitions(ctx, []kpi.StoredDefinition{d}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 type brokenKPIStore struct {
 	make   func() kpi.Store
 	fails  []string
@@ -209,6 +236,16 @@ var brokenKPIStores = map[string]brokenKPIStore{
 }
 
 func init() {
+	brokenKPIStores["forgets-history"] = brokenKPIStore{
+		make:   func() kpi.Store { return kpiForgetsHistory{kpi.NewMemoryStore()} },
+		fails:  []string{"CellsKeepHistory", "CellsCopyHistory"},
+		passes: []string{"CellsVersioned", "CellsBySheetInOrder"},
+	}
+	brokenKPIStores["definitions-not-atomic"] = brokenKPIStore{
+		make:   func() kpi.Store { return kpiDefinitionsNotAtomic{kpi.NewMemoryStore()} },
+		fails:  []string{"DefinitionsVersioned"},
+		passes: []string{"DefinitionsRoundTrip"},
+	}
 	brokenKPIStores["drops-sketches"] = brokenKPIStore{
 		make:   func() kpi.Store { return kpiDropsSketches{kpi.NewMemoryStore()} },
 		fails:  []string{"RoundTrip", "FlushAndLoad"},

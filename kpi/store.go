@@ -11,8 +11,10 @@ import (
 )
 
 // Store keeps what the package persists: the Aggregator's day buckets,
-// one per series and day, written with optimistic versions
-// (Aggregator.Flush and Aggregator.Load use it).
+// one per series and day (Aggregator.Flush and Aggregator.Load use it),
+// and the Tracker's KPI definitions, sheets and filled-in cells with
+// their history. Everything is written with optimistic versions, and
+// each Put method writes all it is given or nothing.
 //
 // # Contract
 //
@@ -32,6 +34,33 @@ type Store interface {
 	// A bucket that fails DayBucket.Validate, or a series and day named
 	// twice, is an error wrapping cmkit.ErrInvalid.
 	PutBuckets(ctx context.Context, buckets []DayBucket) error
+
+	// Definitions yields every stored KPI definition, ordered by ID.
+	Definitions(ctx context.Context) iter.Seq2[StoredDefinition, error]
+	// PutDefinitions writes definitions atomically, with versions as
+	// PutBuckets does. One failing Definition.Validate, or an ID named
+	// twice, is an error wrapping cmkit.ErrInvalid.
+	PutDefinitions(ctx context.Context, defs []StoredDefinition) error
+
+	// Sheets yields every stored sheet, ordered by ID.
+	Sheets(ctx context.Context) iter.Seq2[Sheet, error]
+	// PutSheets writes sheets atomically, with versions as PutBuckets
+	// does. One failing Sheet.Validate, or an ID named twice, is an
+	// error wrapping cmkit.ErrInvalid.
+	PutSheets(ctx context.Context, sheets []Sheet) error
+
+	// Cells yields the stored cells of the sheet with ID sheet, each with
+	// its history, in CompareCells order.
+	Cells(ctx context.Context, sheet string) iter.Seq2[Cell, error]
+	// Cell returns one stored cell of the sheet with ID sheet, with its
+	// history, or an error wrapping cmkit.ErrNotFound.
+	Cell(ctx context.Context, sheet string, ref CellRef) (Cell, error)
+	// PutCells writes cells atomically, with versions as PutBuckets
+	// does. On an update the store appends the replaced value (Value, By,
+	// At) to the cell's History; the History written is ignored. One
+	// failing Cell.Validate, or a cell named twice, is an error wrapping
+	// cmkit.ErrInvalid.
+	PutCells(ctx context.Context, cells []Cell) error
 }
 
 // DayBucket is what one series (a Measure of a Segment) added up on one
