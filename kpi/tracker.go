@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cmkit/cmkit"
@@ -40,8 +39,8 @@ type Tracker struct {
 	loc   *time.Location
 	log   *slog.Logger
 
-	mu  sync.Mutex // guards agg
-	agg *Aggregator
+	posts *PostKeeper
+	rec   *AggregatorRecorder // the Aggregator, behind its lock
 }
 
 // Option configures a Tracker.
@@ -108,43 +107,60 @@ func New(store Store, opts ...Option) (*Tracker, error) {
 	if t.team == nil {
 		return nil, cmkit.Invalid("WithTeam", "required", "a Tracker needs a team (WithTeam)")
 	}
-	t.agg = NewAggregator(t.loc)
+	t.rec = NewAggregatorRecorder(NewAggregator(t.loc), t.posts)
 	return t, nil
 }
+
+// WithPosts keeps the latest insights of the posts a Collector reads
+// (through Recorder) in p, for the top and bottom posts of reports;
+// without it they are dropped.
+func WithPosts(p *PostKeeper) Option {
+	return func(t *Tracker) error {
+		if p == nil {
+			return cmkit.Invalid("WithPosts", "required", "nil PostKeeper")
+		}
+		t.posts = p
+		return nil
+	}
+}
+
+// Recorder returns what a Collector writes through (CollectorConfig's
+// Recorder) so that what it collects lands in the Tracker's measures,
+// and the posts' insights in the PostKeeper of WithPosts. It is also a
+// TotalsSource over those measures, for BuildScorecard.
+func (t *Tracker) Recorder() *AggregatorRecorder { return t.rec }
+
+// Location returns the time zone of the Tracker's days and periods
+// (WithZone).
+func (t *Tracker) Location() *time.Location { return t.loc }
 
 // Record adds v, measured at at, to measure m of segment seg, as
 // Aggregator.Add does.
 func (t *Tracker) Record(m Measure, seg Segment, at time.Time, v float64) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	h, err := t.agg.Series(m, seg)
-	if err != nil {
-		return err
-	}
-	return t.agg.Add(h, at, v)
+	return t.rec.Do(func(a *Aggregator) error {
+		h, err := a.Series(m, seg)
+		if err != nil {
+			return err
+		}
+		return a.Add(h, at, v)
+	})
 }
 
 // Totals returns what seg added up in period p, as Aggregator.Totals
 // does.
 func (t *Tracker) Totals(seg Segment, p Period) (Totals, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.agg.Totals(seg, p)
+	return t.rec.Totals(seg, p)
 }
 
 // Flush writes the measures recorded since the last Flush to the store
 // (Aggregator.Flush).
 func (t *Tracker) Flush(ctx context.Context) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.agg.Flush(ctx, t.store)
+	return t.rec.Do(func(a *Aggregator) error { return a.Flush(ctx, t.store) })
 }
 
 // Load reads the stored measures into the Tracker (Aggregator.Load).
 func (t *Tracker) Load(ctx context.Context) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.agg.Load(ctx, t.store)
+	return t.rec.Do(func(a *Aggregator) error { return a.Load(ctx, t.store) })
 }
 
 // Define stores KPI definitions, each new or replacing the one with its
@@ -429,8 +445,6 @@ func (t *Tracker) sheetRows(ctx context.Context, sheet string) (Sheet, []SheetRo
 		return Sheet{}, nil, err
 	}
 	periods := s.Periods()
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	totals := map[Segment]map[Period]Totals{}
 	totalsOf := func(seg Segment, p Period) Totals {
 		byPeriod := totals[seg]
@@ -440,7 +454,7 @@ func (t *Tracker) sheetRows(ctx context.Context, sheet string) (Sheet, []SheetRo
 		}
 		tt, ok := byPeriod[p]
 		if !ok {
-			tt, _ = t.agg.Totals(seg, p) // p is a sheet period, never zero
+			tt, _ = t.rec.Totals(seg, p) // p is a sheet period, never zero
 			byPeriod[p] = tt
 		}
 		return tt

@@ -421,3 +421,47 @@ func TestDefineSheetVersions(t *testing.T) {
 		t.Errorf("Rows of no sheet: %v, want cmkit.ErrNotFound", err)
 	}
 }
+
+// What a Collector writes through the Tracker's Recorder is what the
+// sheet computes from, and the posts land in the PostKeeper of WithPosts.
+func TestTrackerRecorderFeedsTheSheet(t *testing.T) {
+	posts := kpi.NewPostKeeper(0, 0)
+	tr, err := kpi.New(kpi.NewMemoryStore(), kpi.WithTeam(sheetTeam(t)), kpi.WithPosts(posts),
+		kpi.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Define(asMember("sam"), kpi.Definition{ID: "reach", Name: "Reach", Formula: "reach"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.DefineSheet(asMember("sam"), kpi.Sheet{ID: "w", Title: "W", KPIs: []string{"reach"},
+		Segments: []kpi.Segment{sheetES}, From: mustPeriod(t, "2026-W10"), To: mustPeriod(t, "2026-W10")}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) // in 2026-W10
+	var rec kpi.Recorder = tr.Recorder()
+	seg := sheetES
+	if err := rec.AddCount(seg, kpi.Reach, at, 700); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.KeepPostInsights(kpi.TrackedPost{Channel: seg.Channel, PlatformID: "p1", PublishedAt: at, Segment: seg},
+		cmkit.Insights{PlatformID: "p1", Reach: 700, Reactions: 30}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tr.Rows(context.Background(), "w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rows[0].Cells[0]; c.Computed == nil || *c.Computed != 700 {
+		t.Fatalf("computed reach = %v, want 700", c.Computed)
+	}
+	if posts.Len() != 1 {
+		t.Fatalf("PostKeeper holds %d posts, want 1", posts.Len())
+	}
+	if tr.Location() != time.UTC {
+		t.Fatalf("Location() = %v, want UTC", tr.Location())
+	}
+	if _, err := kpi.New(kpi.NewMemoryStore(), kpi.WithTeam(sheetTeam(t)), kpi.WithPosts(nil)); !errors.Is(err, cmkit.ErrInvalid) {
+		t.Fatalf("WithPosts(nil): %v, want ErrInvalid", err)
+	}
+}
