@@ -37,7 +37,11 @@ type Definition struct {
 	// of Formula and Expression is set.
 	Formula string `json:"formula,omitempty"`
 	// Expression is a custom formula over measures, in the kpi/expr
-	// language ("(saves + shares) / posts"); its unit is required.
+	// language ("(saves + shares) / posts"); its unit is required. A
+	// measure reads as its sum over the period (a snapshot as its last
+	// reading) and has no value when nothing of it was recorded, so a KPI
+	// filled in by hand is not shown as 0; sum(saves, shares) skips a
+	// measure without value where that is wanted.
 	Expression string `json:"expression,omitempty"`
 	// Competitors names the competitors share of voice compares against
 	// (required for, and only allowed with, share_of_voice).
@@ -254,11 +258,13 @@ func (d *Definition) Eval(in FormulaInput) (float64, bool) {
 }
 
 // measureValue is what a custom expression reads for m: a snapshot's last
-// reading (false without one), otherwise the sum (0 when nothing was
-// recorded).
+// reading, otherwise the sum; false when nothing was recorded.
 func measureValue(t Totals, m Measure) (float64, bool) {
 	if m.Kind() == MeasureSnapshot {
 		return t.Last(m)
+	}
+	if t.Count(m) == 0 {
+		return 0, false // nothing recorded: no value, not 0
 	}
 	return t.Sum(m), true
 }

@@ -224,3 +224,31 @@ func BenchmarkParseDefinitions(b *testing.B) {
 		}
 	}
 }
+
+// A measure with nothing recorded in the period has no value in a custom
+// expression (so a KPI kept by hand is not shown as 0), and sum() skips
+// it.
+func TestExpressionMeasureWithNothingRecorded(t *testing.T) {
+	def := func(src string) *Definition {
+		d := &Definition{ID: "x", Name: "X", Expression: src, Unit: UnitCount}
+		if err := d.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	own := sums(map[Measure]float64{Shares: 3})
+	if v, ok := def("ugc").Eval(FormulaInput{Own: own}); ok {
+		t.Errorf("ugc with nothing recorded = %v; want no value", v)
+	}
+	if v, ok := def("saves + shares").Eval(FormulaInput{Own: own}); ok {
+		t.Errorf("saves + shares without saves = %v; want no value", v)
+	}
+	// sum skips saves: 3
+	if v, ok := def("sum(saves, shares)").Eval(FormulaInput{Own: own}); !ok || v != 3 {
+		t.Errorf("sum(saves, shares) = %v, %v; want 3", v, ok)
+	}
+	// a count recorded as 0 events' worth is a value: 0
+	if v, ok := def("shares - shares").Eval(FormulaInput{Own: own}); !ok || v != 0 {
+		t.Errorf("shares - shares = %v, %v; want 0", v, ok)
+	}
+}
