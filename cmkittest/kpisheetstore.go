@@ -18,7 +18,7 @@ func kpiDefs() []kpi.StoredDefinition {
 	higher := kpi.HigherIsBetter
 	return []kpi.StoredDefinition{
 		{Definition: kpi.Definition{ID: "sov", Name: "Share of voice", Formula: "share_of_voice", Competitors: []string{"rival", "other"},
-			Targets: []kpi.Target{{Segment: kpiSegES, Period: "month", Value: 30}}}},
+			Targets: []kpi.Target{{Segment: kpiSegES, Period: kpi.PeriodMonth, Value: 30}}}},
 		{Definition: kpi.Definition{ID: "er", Name: "Engagement rate", Description: "by reach", Formula: "engagement_rate_reach",
 			Goal: &higher, Targets: []kpi.Target{{Value: 3, From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}}},
 	}

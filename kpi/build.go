@@ -313,7 +313,7 @@ func (b *builder) value(d *Definition, p Period) (Figure, error) {
 
 // target returns d's target for the segment in p.
 func (b *builder) target(d *Definition, p Period) Figure {
-	t, ok := d.TargetFor(b.in.Segment, p.Kind().String(), p.Start(b.loc))
+	t, ok := d.TargetFor(b.in.Segment, p.Kind(), p.Start(b.loc))
 	if !ok {
 		return Figure{}
 	}

@@ -58,9 +58,9 @@ type Definition struct {
 type Target struct {
 	// Segment is what the target is for; the zero Segment is everything.
 	Segment Segment `json:"segment"`
-	// Period is the kind of period the target is for: "day", "week",
-	// "month", "quarter", or empty for every kind.
-	Period string `json:"period,omitempty"`
+	// Period is the kind of period the target is for (in JSON "day",
+	// "week", "month" or "quarter"); the zero PeriodKind is every kind.
+	Period PeriodKind `json:"period,omitzero"`
 	// From, when set, is the first instant the target applies.
 	From time.Time `json:"from,omitzero"`
 	// Until, when set, is the instant the target stops applying
@@ -70,8 +70,6 @@ type Target struct {
 	Value float64 `json:"value"`
 }
 
-// targetPeriods are the period kinds a Target may name.
-var targetPeriods = []string{"", "day", "week", "month", "quarter"}
 
 // MarshalText returns "higher" or "lower".
 func (g Goal) MarshalText() ([]byte, error) { return []byte(g.String()), nil }
@@ -178,8 +176,8 @@ func (t Target) validate(at string) error {
 	if math.IsNaN(t.Value) || math.IsInf(t.Value, 0) || t.Value < 0 {
 		return cmkit.Invalid(at+"value", "range", "%v: want a finite value, not negative", t.Value)
 	}
-	if !slices.Contains(targetPeriods, t.Period) {
-		return cmkit.Invalid(at+"period", "unknown", "%q: want day, week, month, quarter or none", t.Period)
+	if t.Period > PeriodQuarter {
+		return cmkit.Invalid(at+"period", "unknown", "%s: want day, week, month, quarter or none", t.Period)
 	}
 	if !t.From.IsZero() && !t.Until.IsZero() && !t.From.Before(t.Until) {
 		return cmkit.Invalid(at+"until", "range", "%s is not after from %s", t.Until.Format(time.RFC3339), t.From.Format(time.RFC3339))
@@ -189,8 +187,8 @@ func (t Target) validate(at string) error {
 
 // applies reports whether t is for segment seg, period kind period, at
 // instant at.
-func (t Target) applies(seg Segment, period string, at time.Time) bool {
-	return t.Segment.Covers(seg) && (t.Period == "" || t.Period == period) &&
+func (t Target) applies(seg Segment, period PeriodKind, at time.Time) bool {
+	return t.Segment.Covers(seg) && (t.Period == 0 || t.Period == period) &&
 		(t.From.IsZero() || !at.Before(t.From)) && (t.Until.IsZero() || at.Before(t.Until))
 }
 
@@ -203,7 +201,7 @@ func (t Target) specificity() int {
 			n += 4
 		}
 	}
-	if t.Period != "" {
+	if t.Period != 0 {
 		n += 2
 	}
 	if !t.From.IsZero() || !t.Until.IsZero() {
@@ -213,13 +211,13 @@ func (t Target) specificity() int {
 }
 
 // TargetFor returns the target that applies to segment seg for a period
-// of kind period ("day", "week", "month", "quarter") starting at at: among
+// of kind period starting at at: among
 // the targets whose segment covers seg, whose period is period or empty
 // and whose validity range holds at, the most specific one (the most
 // segment fields set; then one naming the period; then one with a
 // validity range). Of equally specific targets the first listed wins. It
 // returns false when no target applies.
-func (d *Definition) TargetFor(seg Segment, period string, at time.Time) (Target, bool) {
+func (d *Definition) TargetFor(seg Segment, period PeriodKind, at time.Time) (Target, bool) {
 	best, found := -1, false
 	var out Target
 	for _, t := range d.Targets {

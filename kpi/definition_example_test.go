@@ -28,11 +28,11 @@ func ExampleParseDefinitions() {
 	june := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
 		seg    kpi.Segment
-		period string
+		period kpi.PeriodKind
 	}{
-		{kpi.Segment{Platform: "x"}, "week"},
-		{kpi.Segment{Brand: "acme", Platform: "instagram"}, "week"},
-		{kpi.Segment{Brand: "acme", Platform: "instagram"}, "month"},
+		{kpi.Segment{Platform: "x"}, kpi.PeriodWeek},
+		{kpi.Segment{Brand: "acme", Platform: "instagram"}, kpi.PeriodWeek},
+		{kpi.Segment{Brand: "acme", Platform: "instagram"}, kpi.PeriodMonth},
 	} {
 		t, _ := er.TargetFor(c.seg, c.period, june)
 		fmt.Printf("%s, %s: target %.1f %%\n", c.seg, c.period, t.Value)

@@ -45,23 +45,23 @@ func TestParseDefinitions(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		seg    Segment
-		period string
+		period PeriodKind
 		at     time.Time
 		want   float64
 	}{
-		{"no platform target: the default", Segment{Platform: "x"}, "week", june, 3},
-		{"platform, another period", ig, "week", june, 4},
-		{"platform and period", ig, "month", june, 4.5},
-		{"validity range wins over an open one", ig, "month", july, 2},
-		{"range ended", ig, "month", time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), 4.5},
-		{"country is more specific than period", Segment{Platform: "instagram", Country: "es"}, "month", june, 5},
+		{"no platform target: the default", Segment{Platform: "x"}, PeriodWeek, june, 3},
+		{"platform, another period", ig, PeriodWeek, june, 4},
+		{"platform and period", ig, PeriodMonth, june, 4.5},
+		{"validity range wins over an open one", ig, PeriodMonth, july, 2},
+		{"range ended", ig, PeriodMonth, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), 4.5},
+		{"country is more specific than period", Segment{Platform: "instagram", Country: "es"}, PeriodMonth, june, 5},
 	} {
 		got, ok := er.TargetFor(c.seg, c.period, c.at)
 		if !ok || got.Value != c.want {
 			t.Errorf("%s: TargetFor = %v, %v; want %v", c.name, got.Value, ok, c.want)
 		}
 	}
-	if _, ok := defs[1].TargetFor(ig, "week", june); ok {
+	if _, ok := defs[1].TargetFor(ig, PeriodWeek, june); ok {
 		t.Error("sov has no targets, but TargetFor found one")
 	}
 }
@@ -124,7 +124,7 @@ func TestParseDefinitionsErrors(t *testing.T) {
 		{kpi(`, "formula": "reach", "competitors": ["globex"]`), "kpis[1].competitors", "unexpected"},
 		{kpi(`, "formula": "share_of_voice", "competitors": ["globex", "globex"]`), "kpis[1].competitors[1]", "format"},
 		{kpi(`, "formula": "reach", "targets": [{"value": 1}, {"value": -1}]`), "kpis[1].targets[1].value", "range"},
-		{kpi(`, "formula": "reach", "targets": [{"value": 1, "period": "year"}]`), "kpis[1].targets[0].period", "unknown"},
+		{kpi(`, "formula": "reach", "targets": [{"value": 1, "period": "year"}]`), "kpis[1].targets[0]", "json"},
 		{kpi(`, "formula": "reach", "targets": [{"value": 1, "segment": {"planet": "mars"}}]`), "kpis[1].targets[0]", "json"},
 		{kpi(`, "formula": "reach", "targets": [{"value": 1, "from": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}]`), "kpis[1].targets[0].until", "range"},
 		{`{"kpis": [{"id": "ok", "name": "OK", "formula": "reach"}, {"id": "ok", "name": "Again", "formula": "impressions"}]}`, "kpis[1].id", "duplicate"},
@@ -196,7 +196,7 @@ func TestTargetForTieGoesToTheFirstListed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// both set one segment field and no period or range: the first wins
-	if got, ok := d.TargetFor(Segment{Brand: "acme", Platform: "x"}, "week", time.Time{}); !ok || got.Value != 1 {
+	if got, ok := d.TargetFor(Segment{Brand: "acme", Platform: "x"}, PeriodWeek, time.Time{}); !ok || got.Value != 1 {
 		t.Errorf("TargetFor = %v, %v; want the first listed, 1", got.Value, ok)
 	}
 }

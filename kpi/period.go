@@ -41,6 +41,35 @@ func (k PeriodKind) String() string {
 	return fmt.Sprintf("PeriodKind(%d)", uint8(k))
 }
 
+// MarshalText returns "day", "week", "month" or "quarter", and "" for the
+// zero PeriodKind.
+func (k PeriodKind) MarshalText() ([]byte, error) {
+	if k == 0 {
+		return nil, nil
+	}
+	if k > PeriodQuarter {
+		return nil, cmkit.Invalid("period", "unknown", "%s", k)
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText reads "day", "week", "month" or "quarter", and "" as the
+// zero PeriodKind; anything else is an error wrapping cmkit.ErrInvalid
+// and leaves k unchanged.
+func (k *PeriodKind) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*k = 0
+		return nil
+	}
+	for c := PeriodDay; c <= PeriodQuarter; c++ {
+		if string(b) == c.String() {
+			*k = c
+			return nil
+		}
+	}
+	return cmkit.Invalid("period", "unknown", "%q: want day, week, month or quarter", b)
+}
+
 // Period is one day, ISO week, month or quarter of the calendar, in no
 // particular time zone: its instants depend on the zone it is read in
 // (Start and End). Periods are comparable and usable as map keys; the

@@ -1,6 +1,7 @@
 package kpi_test
 
 import (
+	"errors"
 	"encoding/json"
 	"testing"
 	"time"
@@ -203,4 +204,24 @@ func FuzzParsePeriod(f *testing.F) {
 			t.Fatalf("%q spans %d days", s, p.Days())
 		}
 	})
+}
+
+func TestPeriodKindText(t *testing.T) {
+	for _, k := range []kpi.PeriodKind{0, kpi.PeriodDay, kpi.PeriodWeek, kpi.PeriodMonth, kpi.PeriodQuarter} {
+		b, err := k.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back kpi.PeriodKind = kpi.PeriodDay
+		if err := back.UnmarshalText(b); err != nil || back != k {
+			t.Errorf("%v: %q reads back as %v, %v", k, b, back, err)
+		}
+	}
+	k := kpi.PeriodWeek
+	if err := k.UnmarshalText([]byte("year")); !errors.Is(err, cmkit.ErrInvalid) || k != kpi.PeriodWeek {
+		t.Errorf("year: %v, kind %v; want ErrInvalid and the kind unchanged", err, k)
+	}
+	if _, err := kpi.PeriodKind(9).MarshalText(); !errors.Is(err, cmkit.ErrInvalid) {
+		t.Errorf("PeriodKind(9): %v, want ErrInvalid", err)
+	}
 }

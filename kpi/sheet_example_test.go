@@ -40,7 +40,7 @@ func Example_fillingTheSheetFromCSV() {
 	asSam := roles.WithActor(ctx, "sam")
 	err = tracker.Define(asSam,
 		kpi.Definition{ID: "reach", Name: "Reach", Formula: "reach",
-			Targets: []kpi.Target{{Period: "month", Value: 50000}}},
+			Targets: []kpi.Target{{Period: kpi.PeriodMonth, Value: 50000}}},
 		kpi.Definition{ID: "er", Name: "Engagement rate", Formula: "engagement_rate_reach",
 			Targets: []kpi.Target{{Value: 3}}})
 	if err != nil {

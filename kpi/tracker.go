@@ -484,7 +484,7 @@ func (t *Tracker) sheetRows(ctx context.Context, sheet string) (Sheet, []SheetRo
 				if v, ok := d.Eval(in); ok {
 					sc.Computed = &v
 				}
-				if tg, ok := d.TargetFor(seg, p.Kind().String(), p.Start(t.loc)); ok {
+				if tg, ok := d.TargetFor(seg, p.Kind(), p.Start(t.loc)); ok {
 					v := tg.Value
 					sc.Target = &v
 				}

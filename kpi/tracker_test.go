@@ -58,7 +58,7 @@ func sheetTracker(t testing.TB) (*kpi.Tracker, *cmkittest.Clock) {
 		t.Fatal(err)
 	}
 	err = tr.Define(asMember("sam"),
-		kpi.Definition{ID: "reach", Name: "Reach", Formula: "reach", Targets: []kpi.Target{{Period: "week", Value: 1000}}},
+		kpi.Definition{ID: "reach", Name: "Reach", Formula: "reach", Targets: []kpi.Target{{Period: kpi.PeriodWeek, Value: 1000}}},
 		kpi.Definition{ID: "sov", Name: "Share of voice", Formula: "share_of_voice", Competitors: []string{"rival"}})
 	if err != nil {
 		t.Fatal(err)
