@@ -70,7 +70,6 @@ type Target struct {
 	Value float64 `json:"value"`
 }
 
-
 // MarshalText returns "higher" or "lower".
 func (g Goal) MarshalText() ([]byte, error) { return []byte(g.String()), nil }
 

@@ -1,8 +1,8 @@
 package kpi_test
 
 import (
-	"errors"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
