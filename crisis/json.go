@@ -1,0 +1,133 @@
+package crisis
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/roles"
+)
+
+// maxPlanBytes bounds a plan's JSON text.
+const maxPlanBytes = 4 << 20
+
+// ParsePlan reads a plan written in JSON, in the shape of Plan's JSON tags
+// (durations as text: "10m"), and validates it against rs (nil means
+// roles.NewRoleSet(); see Plan.Validate). The JSON is read strictly: an
+// unknown field, a key given twice in one object (also when only its case
+// differs, since JSON field names match regardless of case), trailing data
+// or more than 4 MiB is refused. Every error wraps cmkit.ErrInvalid and
+// names the spot, such as "levels[2].escalation[0].role".
+func ParsePlan(data []byte, rs *roles.RoleSet) (Plan, error) {
+	if len(data) > maxPlanBytes {
+		return Plan{}, cmkit.Invalid("plan", "max_length", "%d bytes, at most %d", len(data), maxPlanBytes)
+	}
+	if err := checkKeys(data); err != nil {
+		return Plan{}, err
+	}
+	var p Plan
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Plan{}, decodeError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Plan{}, cmkit.Invalid("plan", "json", "data after the plan")
+	}
+	if err := p.Validate(rs); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+// decodeError turns an encoding/json error into a validation error.
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "plan"
+		}
+		return cmkit.Invalid(field, "type", "got a JSON %s, want %s", te.Value, te.Type)
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return cmkit.Invalid(strings.Trim(name, `"`), "unknown", "no such field")
+	}
+	return cmkit.Invalid("plan", "json", "%s", strings.TrimPrefix(msg, "json: "))
+}
+
+// checkKeys refuses a key repeated in one object, compared as encoding/json
+// compares keys (case-insensitively), naming its path. Syntax errors are
+// left for the decoder to report.
+func checkKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	type frame struct {
+		path  string
+		seen  map[string]bool // nil in an array
+		index int
+		key   string
+	}
+	var stack []frame
+	child := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		f := &stack[len(stack)-1]
+		if f.seen == nil {
+			return fmt.Sprintf("%s[%d]", f.path, f.index)
+		}
+		if f.path == "" {
+			return f.key
+		}
+		return f.path + "." + f.key
+	}
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		if expectKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				expectKey = len(stack) > 0 && stack[len(stack)-1].seen != nil
+				continue
+			}
+			f := &stack[len(stack)-1]
+			k, _ := tok.(string)
+			f.key = k
+			if f.seen[strings.ToLower(k)] {
+				return cmkit.Invalid(child(), "duplicate", "key %q given twice", k)
+			}
+			f.seen[strings.ToLower(k)] = true
+			expectKey = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{path: child(), seen: map[string]bool{}})
+			expectKey = true
+			continue
+		case json.Delim('['):
+			stack = append(stack, frame{path: child()})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A value ended: move on in the enclosing container.
+		if len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.seen == nil {
+				f.index++
+			} else {
+				expectKey = true
+			}
+		}
+	}
+}
