@@ -93,12 +93,9 @@ func checkKeys(data []byte) error {
 		if err != nil {
 			return nil
 		}
-		if expectKey {
-			if d, ok := tok.(json.Delim); ok && d == '}' {
-				stack = stack[:len(stack)-1]
-				expectKey = len(stack) > 0 && stack[len(stack)-1].seen != nil
-				continue
-			}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+		} else if expectKey {
 			f := &stack[len(stack)-1]
 			k, _ := tok.(string)
 			f.key = k
@@ -108,26 +105,23 @@ func checkKeys(data []byte) error {
 			f.seen[strings.ToLower(k)] = true
 			expectKey = false
 			continue
-		}
-		switch tok {
-		case json.Delim('{'):
+		} else if ok && d == '{' {
 			stack = append(stack, frame{path: child(), seen: map[string]bool{}})
 			expectKey = true
 			continue
-		case json.Delim('['):
+		} else if ok && d == '[' {
 			stack = append(stack, frame{path: child()})
 			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
 		}
-		// A value ended: move on in the enclosing container.
-		if len(stack) > 0 {
-			f := &stack[len(stack)-1]
-			if f.seen == nil {
-				f.index++
-			} else {
-				expectKey = true
-			}
+		// A value ended: move on in the enclosing container. The decoder
+		// reports whatever follows the first value.
+		if len(stack) == 0 {
+			return nil
 		}
+		f := &stack[len(stack)-1]
+		if f.seen == nil {
+			f.index++
+		}
+		expectKey = f.seen != nil
 	}
 }

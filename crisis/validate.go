@@ -195,7 +195,7 @@ func (p *Plan) checkResponder(field string, r *Responder, rs *roles.RoleSet) err
 	if _, ok := rs.Role(r.Role); !ok {
 		return cmkit.Invalid(field+".role", "unknown", "no role %q", r.Role)
 	}
-	if r.Scope.Brand != "" && !r.Scope.Covers(&roles.Resource{Brand: p.Brand}) {
+	if brand := (roles.Scope{Brand: r.Scope.Brand}); !brand.Covers(&roles.Resource{Brand: p.Brand}) {
 		return cmkit.Invalid(field+".scope.brand", "brand", "%q does not cover the plan's brand %q", r.Scope.Brand, p.Brand)
 	}
 	return nil
