@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/roles"
@@ -61,6 +62,19 @@ func decodeError(err error) error {
 	return cmkit.Invalid("plan", "json", "%s", strings.TrimPrefix(msg, "json: "))
 }
 
+// foldKey returns k with each rune replaced by the smallest rune of its
+// simple case folding orbit, so that foldKey(a) == foldKey(b) exactly when
+// bytes.EqualFold, which encoding/json uses to match keys, holds.
+func foldKey(k string) string {
+	return strings.Map(func(r rune) rune {
+		low := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			low = min(low, f)
+		}
+		return low
+	}, k)
+}
+
 // checkKeys refuses a key repeated in one object, compared as encoding/json
 // compares keys (case-insensitively), naming its path. Syntax errors are
 // left for the decoder to report.
@@ -99,10 +113,10 @@ func checkKeys(data []byte) error {
 			f := &stack[len(stack)-1]
 			k, _ := tok.(string)
 			f.key = k
-			if f.seen[strings.ToLower(k)] {
+			if f.seen[foldKey(k)] {
 				return cmkit.Invalid(child(), "duplicate", "key %q given twice", k)
 			}
-			f.seen[strings.ToLower(k)] = true
+			f.seen[foldKey(k)] = true
 			expectKey = false
 			continue
 		} else if ok && d == '{' {

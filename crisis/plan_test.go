@@ -95,6 +95,7 @@ func TestValidateRules(t *testing.T) {
 		}},
 		{"levels[1].statements[0].language", "required", func(p *crisis.Plan) { p.Levels[1].Statements[0].Language = "" }},
 		{"levels[1].statements[0].language", "format", func(p *crisis.Plan) { p.Levels[1].Statements[0].Language = "spanish" }},
+		{"levels[1].statements[1].channel", "format", func(p *crisis.Plan) { p.Levels[1].Statements[1].Channel = "a\x00" }},
 		{"levels[1].statements[2].text", "required", func(p *crisis.Plan) { p.Levels[1].Statements[2].Text = " " }},
 		{"levels[1].statements[1]", "unique", func(p *crisis.Plan) { p.Levels[1].Statements[1].Channel = "" }},
 		{"levels[1].statements[2]", "unique", func(p *crisis.Plan) {
@@ -161,6 +162,8 @@ func TestParsePlanJSONErrors(t *testing.T) {
 		{"duplicate key", `{"id":"a","ID":"b"}`, "ID", "duplicate"},
 		{"nested duplicate key", `{"levels":[{"name":"a"},{"name":"b","entry":{"manual":true,"Manual":false}}]}`,
 			"levels[1].entry.Manual", "duplicate"},
+		{"duplicate key folded as encoding/json folds", `{"levels":[{"ack_within":"1m","ac\u212a_within":"2m"}]}`,
+			"levels[0].acK_within", "duplicate"},
 		{"bad duration", strings.Replace(string(good), `"30m0s"`, `"half an hour"`, 1), "levels[0].ack_within", "format"},
 		{"negative duration", strings.Replace(string(good), `"30m0s"`, `"-30m"`, 1), "levels[0].ack_within", "non_negative"},
 		{"wrong type", `{"id":"a","version":"one"}`, "version", "type"},

@@ -117,6 +117,11 @@ func (p *Plan) validateLevel(field string, l *Level, rs *roles.RoleSet) error {
 		if !langtag.Valid(st.Language) {
 			return cmkit.Invalid(sf+".language", "format", "%q is not a BCP 47 language tag", st.Language)
 		}
+		if st.Channel != "" {
+			if err := checkText(sf+".channel", st.Channel); err != nil {
+				return err
+			}
+		}
 		if strings.TrimSpace(st.Text) == "" {
 			return cmkit.Invalid(sf+".text", "required", "")
 		}
