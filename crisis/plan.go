@@ -1,13 +1,15 @@
 package crisis
 
 import (
+	"time"
+
 	"github.com/cmkit/cmkit/roles"
 )
 
 // MinRepeat is the shortest repeat interval an escalation step may have:
 // paging the same people more often than once a minute only buries the
 // page.
-const MinRepeat = Delay(60e9)
+const MinRepeat = Delay(time.Minute)
 
 // Plan is a brand's crisis plan: its severity levels, least severe first,
 // and for each who is paged, how fast they must acknowledge, who is paged
