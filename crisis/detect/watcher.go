@@ -38,6 +38,10 @@ type WatcherConfig struct {
 	Reference float64
 	// Enter is the CUSUM level that opens a breakout (default 5).
 	Enter float64
+	// Window is the score of the last three buckets' mentions together
+	// (in standard deviations) that opens a volume breakout (default 4.5):
+	// it catches a step too moderate for one bucket within three.
+	Window float64
 	// Exit is the CUSUM level under which a breakout starts to cool down
 	// (default 2); it must be below Enter (hysteresis).
 	Exit float64
@@ -70,6 +74,7 @@ func (c WatcherConfig) withDefaults() (WatcherConfig, error) {
 	deff(&c.SlotAlpha, 0.02)
 	deff(&c.Reference, 1.25)
 	deff(&c.Enter, 4.5)
+	deff(&c.Window, 4.25)
 	deff(&c.Exit, 2)
 	deff(&c.MinExcess, 4)
 	deff(&c.MinNegativeExcess, 3)
@@ -94,6 +99,8 @@ func (c WatcherConfig) withDefaults() (WatcherConfig, error) {
 		return c, cmkit.Invalid("Reference", "positive", "reference %v is not in (0, 100)", c.Reference)
 	case !(c.Enter > 0 && c.Enter < 1000):
 		return c, cmkit.Invalid("Enter", "positive", "enter level %v is not in (0, 1000)", c.Enter)
+	case !(c.Window > 0 && c.Window < 1000):
+		return c, cmkit.Invalid("Window", "positive", "window level %v is not in (0, 1000)", c.Window)
 	case !(c.Exit >= 0 && c.Exit < c.Enter):
 		return c, cmkit.Invalid("Exit", "below_enter", "exit level %v is not in [0, Enter=%v)", c.Exit, c.Enter)
 	case c.CoolDown < 1 || c.CoolDown > 1<<16-1:
@@ -200,8 +207,10 @@ type series struct {
 	cVol    float64        // CUSUMs
 	cNeg    float64
 	cComb   float64
-	first   int64 // unix seconds of the first bucket
-	last    int64 // unix seconds of the last bucket
+	winX    [2]float32 // the two previous buckets' counts
+	winMu   [2]float32 // and their expected counts
+	first   int64      // unix seconds of the first bucket
+	last    int64      // unix seconds of the last bucket
 	n       uint64
 	// breakout
 	open     bool
@@ -422,8 +431,17 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 			phi = 0
 		}
 	}
-	phi = max(phi, 1e-3)
-	zv := (nbStable(x+0.375, phi) - nbStable(mu+0.125, phi))
+	k := w.cfg.Reference
+	zv := tailZ(x, mu, phi)
+	// The window: the last three buckets together, against three times
+	// the dispersion-adjusted baseline (a sum of three has phi/3).
+	sx, sm := x+float64(s.winX[0])+float64(s.winX[1]), mu+float64(s.winMu[0])+float64(s.winMu[1])
+	zw := 0.0
+	if s.n >= 3 && sx-sm >= w.cfg.MinExcess {
+		zw = tailZ(sx, sm, phi/3)
+	}
+	s.winX[1], s.winX[0] = s.winX[0], float32(x)
+	s.winMu[1], s.winMu[0] = s.winMu[0], float32(mu)
 	if zv > 0 && x-mu < w.cfg.MinExcess {
 		zv = 0
 	}
@@ -441,7 +459,6 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		zn = 0
 	}
 
-	k := w.cfg.Reference
 	zc := (max(zv, 0) + max(zn, 0)) * (1 / math.Sqrt2)
 	capc := 3 * w.cfg.Enter
 	s.cVol = min(max(0, s.cVol+zv-k), capc)
@@ -460,14 +477,17 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		negs = en + 2*sdn
 	}
 	warm := u-s.first >= w.warm
-	if f > 1e-3 {
+	// While the volume is suspect (its CUSUM at or over Exit, or a
+	// breakout open), the baseline does not learn at all.
+	learn := !s.open && s.cVol < w.cfg.Exit
+	if learn && f > 1e-3 {
 		a := w.aLevel
 		if !warm {
 			a = max(a, 1/float64(s.n))
 		}
 		s.level += a * (xs/f - s.level)
 	}
-	if s.level > 1e-6 {
+	if learn && s.level > 1e-6 {
 		a := w.cfg.SlotAlpha
 		if c := float64(s.seen[sl]) + 1; c*a < 1 {
 			a = 1 / c
@@ -499,9 +519,9 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		s.cVol, s.cNeg, s.cComb = 0, 0, 0
 		return PhaseQuiet
 	}
-	score := max(s.cVol, s.cNeg, s.cComb)
+	score := max(s.cVol, s.cNeg, s.cComb, zw)
 	var kind BreakoutKind
-	if s.cVol >= w.cfg.Enter {
+	if s.cVol >= w.cfg.Enter || zw >= w.cfg.Window {
 		kind |= BreakoutVolume
 	}
 	if s.cNeg >= w.cfg.Enter {
@@ -540,12 +560,15 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	return PhaseOngoing
 }
 
-// nbStable is the variance-stabilizing transform of a negative binomial
-// count with dispersion phi (variance mu + phi·mu²): 2·asinh(√(phi·x))/√phi,
-// which tends to Anscombe's 2√x as phi tends to 0. Differences of it
-// are close to standard normal, with the count's skew removed.
-func nbStable(x, phi float64) float64 {
-	return 2 * math.Asinh(math.Sqrt(phi*x)) / math.Sqrt(phi)
+// tailZ returns the standard normal score of count x against a negative
+// binomial with mean mu and variance mu + phi·mu², by the Wilson–Hilferty
+// cube-root approximation of a gamma with that mean and variance (shape
+// a = mu/(1+phi·mu)); with phi = 0 it is the classic approximation of the
+// Poisson tail. Its upper tail is close to the count's, skew included.
+func tailZ(x, mu, phi float64) float64 {
+	mu = max(mu, 0.05)
+	a := mu / (1 + phi*mu)
+	return (math.Cbrt(x/mu) - 1 + 1/(9*a)) * 3 * math.Sqrt(a)
 }
 
 // normalize rescales the profile of the slots seen to mean 1 and the
