@@ -3,6 +3,7 @@ package detect
 import (
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/cmkit/cmkit"
 )
@@ -194,39 +195,40 @@ type Breakout struct {
 	Score float64
 }
 
-// series is the fixed-size state of one series.
+// series is the fixed-size state of one series: what every Observe
+// reads comes first, in two cache lines; then the seasonal profile.
 type series struct {
-	profile [slots]float32 // seasonal factor per hour-of-week slot
-	seen    [slots]uint8   // buckets learned per slot, saturating
-	level   float64        // deseasonalized mentions per bucket
-	disA    float64        // EWMA of (x-mu)²-mu
-	disB    float64        // EWMA of mu²
-	negSum  float64        // EWMA of negative mentions
-	totSum  float64        // EWMA of mentions
-	negDisp float64        // EWMA of squared Pearson residuals of negatives
-	cVol    float64        // CUSUMs
+	level   float64 // deseasonalized mentions per bucket
+	disA    float64 // EWMA of (x-mu)²-mu
+	disB    float64 // EWMA of mu²
+	negSum  float64 // EWMA of negative mentions
+	totSum  float64 // EWMA of mentions
+	negDisp float64 // EWMA of squared Pearson residuals of negatives
+	cVol    float64 // CUSUMs
 	cNeg    float64
 	cComb   float64
-	winX    [2]float32 // the two previous buckets' counts
-	winMu   [2]float32 // and their expected counts
 	first   int64      // unix seconds of the first bucket
 	last    int64      // unix seconds of the last bucket
-	n       uint64
-	// breakout
-	open     bool
-	quiet    uint16
-	kind     BreakoutKind
-	seq      uint32
-	opened   int64
-	updated  int64
-	closed   int64
-	peakTot  uint32
-	peakNeg  uint32
-	peakExp  float64
-	baseShr  float64
-	peak     float64
-	bursts   []Burst
-	key, grp string
+	n       uint64     // buckets observed
+	winX    [2]float32 // the two previous buckets' counts
+	winMu   [2]float32 // and their expected counts
+	open    bool
+	kind    BreakoutKind
+	quiet   uint16
+	seq     uint32
+	bursts  []Burst
+	// the breakout, read when it opens or changes
+	opened  int64
+	updated int64
+	closed  int64
+	peakTot uint32
+	peakNeg uint32
+	peakExp float64
+	baseShr float64
+	peak    float64
+	key     string
+	grp     string
+	profile [slots]float32 // seasonal factor per hour-of-week slot
 }
 
 // Burst announces a campaign: from Start to End the mentions of the series
@@ -246,18 +248,22 @@ type Burst struct {
 // counts; see the package doc for the method. It is not safe for
 // concurrent use: callers serialize Observe and the other methods.
 type Watcher struct {
-	cfg    WatcherConfig
-	aLevel float64
-	aShare float64
-	warm   int64 // warmup in seconds
-	bucket int64 // seconds
-	series []series
-	byKey  map[string]WatchHandle
-	bursts []Burst
+	cfg       WatcherConfig
+	aLevel    float64
+	aShare    float64
+	warm      int64   // warmup in seconds
+	bucket    int64   // seconds
+	perHour   float64 // buckets per hour
+	invBucket float64 // 1/bucket seconds
+	slotLearn int64   // seconds after which every slot learns at SlotAlpha
+	series    []series
+	byKey     map[string]WatchHandle
+	bursts    []Burst
 
 	// slot cache: the hour [hFrom, hTo) in unix seconds is slot hSlot.
 	hFrom, hTo int64
 	hSlot      int
+	lastU      int64 // the last bucket checked to be on a boundary
 }
 
 // NewWatcher returns a Watcher with cfg (zero fields take their
@@ -278,7 +284,11 @@ func (w *Watcher) derive() {
 	w.aShare = alphaFor(c.ShareHalfLife, c.Bucket)
 	w.warm = int64(c.Warmup / time.Second)
 	w.bucket = int64(c.Bucket / time.Second)
+	w.perHour = float64(time.Hour / c.Bucket)
+	w.invBucket = 1 / float64(w.bucket)
+	w.slotLearn = int64(math.Ceil(1/c.SlotAlpha/w.perHour)+1) * 7 * 24 * 3600
 	w.hFrom, w.hTo = 1, 0
+	w.lastU = math.MinInt64
 }
 
 // Config returns the Watcher's configuration with its defaults filled in.
@@ -317,6 +327,9 @@ func (s *series) init() {
 	s.negDisp = 1
 	s.last = math.MinInt64
 }
+
+// seriesBytes is the fixed size of one series' state.
+func (w *Watcher) seriesBytes() int { return int(unsafe.Sizeof(series{})) }
 
 // Len returns the number of series interned.
 func (w *Watcher) Len() int { return len(w.series) }
@@ -391,11 +404,12 @@ func (w *Watcher) Observe(h WatchHandle, bucketStart time.Time, total, negative 
 	switch {
 	case negative > total:
 		return PhaseQuiet, cmkit.Invalid("negative", "at_most_total", "negative %d exceeds total %d", negative, total)
-	case u%w.bucket != 0 || bucketStart.Nanosecond() != 0:
+	case bucketStart.Nanosecond() != 0 || (u != w.lastU && u%w.bucket != 0):
 		return PhaseQuiet, cmkit.Invalid("bucketStart", "on_bucket", "%v is not on a %v boundary", bucketStart, w.cfg.Bucket)
 	case u <= s.last:
 		return PhaseQuiet, cmkit.Invalid("bucketStart", "increasing", "%v is not after the series' last bucket", bucketStart)
 	}
+	w.lastU = u // on a boundary: the next series in this bucket skips the check
 	return w.observe(s, u, float64(total), float64(negative)), nil
 }
 
@@ -403,7 +417,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	sl := w.slot(u)
 	if s.n == 0 {
 		s.first = u
-		s.level = max(x, 1)
+		s.level = fmax(x, 1)
 	}
 	s.last = u
 	s.n++
@@ -413,12 +427,15 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	}
 	f := float64(s.profile[sl])
 	// Predict between hour centers (linear interpolation), learn the hour.
-	fr := float64(u-w.hFrom)/3600 - 0.5
+	fr := float64(u-w.hFrom)*(1.0/3600) - 0.5
 	nb := sl + 1
 	if fr < 0 {
 		nb, fr = sl+slots-1, -fr
 	}
-	fi := f + fr*(float64(s.profile[nb%slots])-f)
+	if nb >= slots {
+		nb -= slots
+	}
+	fi := f + fr*(float64(s.profile[nb])-f)
 	base := s.level * fi
 	mu := base * m
 
@@ -432,7 +449,15 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		}
 	}
 	k := w.cfg.Reference
-	zv := tailZ(x, mu, phi)
+	zv := 0.0
+	switch {
+	case x-mu >= w.cfg.MinExcess:
+		zv = tailZ(x, mu, phi)
+	case x < mu:
+		// Below the baseline only the CUSUMs' decay needs a score: the
+		// Pearson residual, cheaper than the tail's cube root.
+		zv = (x - mu) / math.Sqrt(mu+phi*mu*mu)
+	}
 	// The window: the last three buckets together, against three times
 	// the dispersion-adjusted baseline (a sum of three has phi/3).
 	sx, sm := x+float64(s.winX[0])+float64(s.winX[1]), mu+float64(s.winMu[0])+float64(s.winMu[1])
@@ -442,16 +467,13 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	}
 	s.winX[1], s.winX[0] = s.winX[0], float32(x)
 	s.winMu[1], s.winMu[0] = s.winMu[0], float32(mu)
-	if zv > 0 && x-mu < w.cfg.MinExcess {
-		zv = 0
-	}
 
 	// Negative share: beta-binomial residual against the learned rate.
 	p := 0.1
 	if s.totSum > 0 {
 		p = s.negSum / s.totSum
 	}
-	p = min(max(p, 0.001), 0.999)
+	p = fmin(fmax(p, 0.001), 0.999)
 	en := x * p
 	sdn := math.Sqrt(x*p*(1-p)*s.negDisp + 0.25)
 	zn := (neg - en) / sdn
@@ -459,11 +481,11 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		zn = 0
 	}
 
-	zc := (max(zv, 0) + max(zn, 0)) * (1 / math.Sqrt2)
+	zc := (fmax(zv, 0) + fmax(zn, 0)) * (1 / math.Sqrt2)
 	capc := 3 * w.cfg.Enter
-	s.cVol = min(max(0, s.cVol+zv-k), capc)
-	s.cNeg = min(max(0, s.cNeg+zn-k), capc)
-	s.cComb = min(max(0, s.cComb+zc-k), capc)
+	s.cVol = fmin(fmax(0, s.cVol+zv-k), capc)
+	s.cNeg = fmin(fmax(0, s.cNeg+zn-k), capc)
+	s.cComb = fmin(fmax(0, s.cComb+zc-k), capc)
 
 	// Learn, robustly: clip the count to the baseline plus 2 standard
 	// deviations so a spike cannot drag the baseline up, and divide out
@@ -483,26 +505,27 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	if learn && f > 1e-3 {
 		a := w.aLevel
 		if !warm {
-			a = max(a, 1/float64(s.n))
+			a = fmax(a, 1/float64(s.n))
 		}
 		s.level += a * (xs/f - s.level)
 	}
 	if learn && s.level > 1e-6 {
 		a := w.cfg.SlotAlpha
-		if c := float64(s.seen[sl]) + 1; c*a < 1 {
-			a = 1 / c
+		// Buckets this slot has learned: whole weeks plus this hour's.
+		if u-s.first < w.slotLearn {
+			c := float64((u-s.first)/(7*24*3600))*w.perHour + float64(u-w.hFrom)*w.invBucket + 1
+			if c*a < 1 {
+				a = 1 / c
+			}
 		}
-		if s.seen[sl] < 255 {
-			s.seen[sl]++
-		}
-		s.profile[sl] = float32(min(f+a*(xs/s.level-f), 1e4))
+		s.profile[sl] = float32(fmin(f+a*(xs/s.level-f), 1e4))
 	}
-	if s.n%1440 == 0 {
+	if s.n%1440 == 0 && u-s.first >= 7*24*3600 {
 		s.normalize()
 	}
 	as := w.aShare
 	if !warm {
-		as = max(as, 1/float64(s.n))
+		as = fmax(as, 1/float64(s.n))
 	}
 	d := xs - base
 	s.disA += as * (d*d - base - s.disA)
@@ -511,15 +534,15 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	s.totSum += as * (x - s.totSum)
 	if x > 0 {
 		r := (negs - en) / math.Sqrt(x*p*(1-p)+0.25)
-		s.negDisp += as * (min(max(r*r, 1), 25) - s.negDisp)
-		s.negDisp = max(s.negDisp, 1)
+		s.negDisp += as * (fmin(fmax(r*r, 1), 25) - s.negDisp)
+		s.negDisp = fmax(s.negDisp, 1)
 	}
 
 	if !warm {
 		s.cVol, s.cNeg, s.cComb = 0, 0, 0
 		return PhaseQuiet
 	}
-	score := max(s.cVol, s.cNeg, s.cComb, zw)
+	score := fmax(fmax(fmax(s.cVol, s.cNeg), s.cComb), zw)
 	var kind BreakoutKind
 	if s.cVol >= w.cfg.Enter || zw >= w.cfg.Window {
 		kind |= BreakoutVolume
@@ -560,32 +583,45 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	return PhaseOngoing
 }
 
+// fmin and fmax are min and max for numbers known not to be NaN, without
+// the builtins' NaN and signed-zero handling (several instructions each).
+func fmin(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func fmax(a, b float64) float64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
 // tailZ returns the standard normal score of count x against a negative
 // binomial with mean mu and variance mu + phi·mu², by the Wilson–Hilferty
 // cube-root approximation of a gamma with that mean and variance (shape
 // a = mu/(1+phi·mu)); with phi = 0 it is the classic approximation of the
 // Poisson tail. Its upper tail is close to the count's, skew included.
 func tailZ(x, mu, phi float64) float64 {
-	mu = max(mu, 0.05)
+	mu = fmax(mu, 0.05)
 	a := mu / (1 + phi*mu)
 	return (math.Cbrt(x/mu) - 1 + 1/(9*a)) * 3 * math.Sqrt(a)
 }
 
-// normalize rescales the profile of the slots seen to mean 1 and the
-// level inversely, so that their product, the baseline, is unchanged and
-// neither drifts off.
+// normalize rescales the profile to mean 1 and the level inversely, so
+// that their product, the baseline, is unchanged and neither drifts off.
+// It runs once a day after the first week, when every slot has learned.
 func (s *series) normalize() {
-	sum, n := 0.0, 0
-	for i, c := range s.seen {
-		if c != 0 {
-			sum += float64(s.profile[i])
-			n++
-		}
+	sum := 0.0
+	for _, f := range s.profile {
+		sum += float64(f)
 	}
-	if n == 0 || !(sum > 0) {
+	if !(sum > 0) {
 		return
 	}
-	m := sum / float64(n)
+	m := sum / slots
 	for i := range s.profile {
 		s.profile[i] = float32(float64(s.profile[i]) / m)
 	}
