@@ -329,7 +329,9 @@ func (s *series) init() {
 }
 
 // seriesBytes is the fixed size of one series' state.
-func (w *Watcher) seriesBytes() int { return int(unsafe.Sizeof(series{})) }
+func (w *Watcher) seriesBytes() int { return int(unsafeSeriesSize) }
+
+const unsafeSeriesSize = unsafe.Sizeof(series{})
 
 // Len returns the number of series interned.
 func (w *Watcher) Len() int { return len(w.series) }
@@ -348,7 +350,14 @@ func (w *Watcher) Announce(b Burst) error {
 	case !(b.Multiplier >= 1 && b.Multiplier < 1e6):
 		return cmkit.Invalid("Burst.Multiplier", "at_least_1", "multiplier %v is not in [1, 1e6)", b.Multiplier)
 	}
-	w.bursts = append(w.bursts, b)
+	// Forget bursts that ended before the last bucket observed.
+	kept := w.bursts[:0]
+	for _, o := range w.bursts {
+		if o.End.Unix() > w.lastU {
+			kept = append(kept, o)
+		}
+	}
+	w.bursts = append(kept, b)
 	for i := range w.series {
 		s := &w.series[i]
 		if b.Key == s.key || (b.Group != "" && b.Group == s.grp) {
