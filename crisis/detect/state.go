@@ -44,7 +44,7 @@ func (w *Watcher) MarshalBinary() ([]byte, error) {
 		e = putS(e, s.grp)
 		for _, f := range []float64{s.level, s.disA, s.disB, s.negSum, s.totSum, s.negDisp, s.cVol, s.cNeg, s.cComb,
 			float64(s.winX[0]), float64(s.winX[1]), float64(s.winMu[0]), float64(s.winMu[1]),
-			s.peakExp, s.baseShr, s.peak} {
+			s.peakExp, s.baseShr, s.peak, s.peakZ} {
 			e = putF(e, f)
 		}
 		for _, v := range []int64{s.first, s.last, int64(s.n), s.opened, s.updated, s.closed,
@@ -212,6 +212,7 @@ func (w *Watcher) UnmarshalBinary(data []byte) error {
 		s.peakExp = d.f("peakExpected", 0, big)
 		s.baseShr = d.f("baselineShare", 0, 1)
 		s.peak = d.f("peak", -1, big)
+		s.peakZ = d.f("peakZ", math.Inf(-1), big)
 		s.first = d.i("first", math.MinInt64, math.MaxInt64)
 		s.last = d.i("last", math.MinInt64, math.MaxInt64)
 		s.n = uint64(d.i("n", 0, math.MaxInt64))

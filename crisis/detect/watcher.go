@@ -185,8 +185,9 @@ type Breakout struct {
 	// Closed is the start of the bucket that closed it; zero while open.
 	Closed time.Time
 	// PeakTotal, PeakExpected and PeakNegative are the counts of the
-	// bucket with the highest score: mentions, the baseline's expected
-	// mentions, negative mentions.
+	// bucket that scored highest on its own (volume or negative share):
+	// mentions, the expected mentions (with any announced multiplier),
+	// negative mentions.
 	PeakTotal, PeakNegative uint32
 	PeakExpected            float64
 	// BaselineShare is the learned negative share when it opened.
@@ -225,7 +226,8 @@ type series struct {
 	peakNeg uint32
 	peakExp float64
 	baseShr float64
-	peak    float64
+	peak    float64 // highest CUSUM
+	peakZ   float64 // highest bucket score, whose counts are kept
 	key     string
 	grp     string
 	profile [slots]float32 // seasonal factor per hour-of-week slot
@@ -571,13 +573,13 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		s.kind = kind
 		s.opened, s.updated, s.closed = u, u, 0
 		s.quiet = 0
-		s.peak = -1
+		s.peak, s.peakZ = -1, math.Inf(-1)
 		s.baseShr = p
-		s.notePeak(score, x, neg, mu)
+		s.notePeak(score, fmax(zv, zn), x, neg, mu)
 		return PhaseOpened
 	}
 	s.kind |= kind
-	s.notePeak(score, x, neg, mu)
+	s.notePeak(score, fmax(zv, zn), x, neg, mu)
 	if score >= w.cfg.Exit {
 		s.quiet = 0
 		s.updated = u
@@ -637,9 +639,10 @@ func (s *series) normalize() {
 	s.level *= m
 }
 
-func (s *series) notePeak(score, x, neg, mu float64) {
-	if score > s.peak {
-		s.peak = score
+func (s *series) notePeak(score, z, x, neg, mu float64) {
+	s.peak = fmax(s.peak, score)
+	if z > s.peakZ {
+		s.peakZ = z
 		s.peakTot, s.peakNeg, s.peakExp = uint32(x), uint32(neg), mu
 	}
 }
