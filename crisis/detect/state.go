@@ -44,6 +44,7 @@ func (w *Watcher) MarshalBinary() ([]byte, error) {
 		e = putS(e, s.grp)
 		for _, f := range []float64{s.level, s.disA, s.disB, s.negSum, s.totSum, s.negDisp, s.cVol, s.cNeg, s.cComb,
 			float64(s.winX[0]), float64(s.winX[1]), float64(s.winMu[0]), float64(s.winMu[1]),
+			float64(s.winN[0]), float64(s.winN[1]), float64(s.winEn[0]), float64(s.winEn[1]),
 			s.peakExp, s.baseShr, s.peak, s.peakZ} {
 			e = putF(e, f)
 		}
@@ -199,7 +200,7 @@ func (w *Watcher) UnmarshalBinary(data []byte) error {
 		s.disB = d.f("disB", 0, big)
 		s.negSum = d.f("negSum", 0, big)
 		s.totSum = d.f("totSum", 0, big)
-		s.negDisp = d.f("negDisp", 1, 25)
+		s.negDisp = d.f("negDisp", 0, 25)
 		s.cVol = d.f("cVol", 0, capc)
 		s.cNeg = d.f("cNeg", 0, capc)
 		s.cComb = d.f("cComb", 0, capc)
@@ -208,6 +209,12 @@ func (w *Watcher) UnmarshalBinary(data []byte) error {
 		}
 		for i := range 2 {
 			s.winMu[i] = float32(d.f("winMu", 0, big))
+		}
+		for i := range 2 {
+			s.winN[i] = float32(d.f("winN", 0, math.MaxUint32))
+		}
+		for i := range 2 {
+			s.winEn[i] = float32(d.f("winEn", 0, big))
 		}
 		s.peakExp = d.f("peakExpected", 0, big)
 		s.baseShr = d.f("baselineShare", 0, 1)

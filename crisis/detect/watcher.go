@@ -39,9 +39,10 @@ type WatcherConfig struct {
 	Reference float64
 	// Enter is the CUSUM level that opens a breakout (default 5).
 	Enter float64
-	// Window is the score of the last three buckets' mentions together
-	// (in standard deviations) that opens a volume breakout (default 4.5):
-	// it catches a step too moderate for one bucket within three.
+	// Window is the score of the last three buckets together (in standard
+	// deviations) that opens a breakout (default 4.25), for mentions and
+	// for negative mentions: it catches a step too moderate for one bucket
+	// within three.
 	Window float64
 	// Exit is the CUSUM level under which a breakout starts to cool down
 	// (default 2); it must be below Enter (hysteresis).
@@ -213,6 +214,8 @@ type series struct {
 	n       uint64     // buckets observed
 	winX    [2]float32 // the two previous buckets' counts
 	winMu   [2]float32 // and their expected counts
+	winN    [2]float32 // the two previous buckets' negatives
+	winEn   [2]float32 // and their expected negatives
 	open    bool
 	kind    BreakoutKind
 	quiet   uint16
@@ -486,12 +489,26 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	}
 	p = fmin(fmax(p, 0.001), 0.999)
 	en := x * p
-	sdn := math.Sqrt(x*p*(1-p)*s.negDisp + 0.25)
-	zn := (neg - en) / sdn
-	if zn > 0 && neg-en < w.cfg.MinNegativeExcess {
-		zn = 0
+	dn := fmax(s.negDisp, 1) // beta-binomial variance inflation, ≥ 1
+	sdn := math.Sqrt(x*p*(1-p)*dn + 0.25)
+	zn := 0.0
+	switch {
+	case neg-en >= w.cfg.MinNegativeExcess:
+		// The upper tail of the negatives, skew included: Wilson–Hilferty
+		// for a gamma with their mean and beta-binomial variance.
+		zn = whZ(neg/en, en/((1-p)*dn))
+	case neg < en:
+		zn = (neg - en) / sdn
 	}
 
+	// The negatives' window, as for the volume.
+	sn, se := neg+float64(s.winN[0])+float64(s.winN[1]), en+float64(s.winEn[0])+float64(s.winEn[1])
+	zwn := 0.0
+	if s.n >= 3 && sn-se >= w.cfg.MinNegativeExcess {
+		zwn = whZ(sn/se, se/((1-p)*dn))
+	}
+	s.winN[1], s.winN[0] = s.winN[0], float32(neg)
+	s.winEn[1], s.winEn[0] = s.winEn[0], float32(en)
 	zc := (fmax(zv, 0) + fmax(zn, 0)) * (1 / math.Sqrt2)
 	capc := 3 * w.cfg.Enter
 	s.cVol = fmin(fmax(0, s.cVol+zv-k), capc)
@@ -545,20 +562,19 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	s.totSum += as * (x - s.totSum)
 	if x > 0 {
 		r := (negs - en) / math.Sqrt(x*p*(1-p)+0.25)
-		s.negDisp += as * (fmin(fmax(r*r, 1), 25) - s.negDisp)
-		s.negDisp = fmax(s.negDisp, 1)
+		s.negDisp += as * (fmin(r*r, 25) - s.negDisp)
 	}
 
 	if !warm {
 		s.cVol, s.cNeg, s.cComb = 0, 0, 0
 		return PhaseQuiet
 	}
-	score := fmax(fmax(fmax(s.cVol, s.cNeg), s.cComb), zw)
+	score := fmax(fmax(fmax(fmax(s.cVol, s.cNeg), s.cComb), zw), zwn)
 	var kind BreakoutKind
 	if s.cVol >= w.cfg.Enter || zw >= w.cfg.Window {
 		kind |= BreakoutVolume
 	}
-	if s.cNeg >= w.cfg.Enter {
+	if s.cNeg >= w.cfg.Enter || zwn >= w.cfg.Window {
 		kind |= BreakoutNegative
 	}
 	if s.cComb >= w.cfg.Enter {
@@ -617,8 +633,13 @@ func fmax(a, b float64) float64 {
 // Poisson tail. Its upper tail is close to the count's, skew included.
 func tailZ(x, mu, phi float64) float64 {
 	mu = fmax(mu, 0.05)
-	a := mu / (1 + phi*mu)
-	return (math.Cbrt(x/mu) - 1 + 1/(9*a)) * 3 * math.Sqrt(a)
+	return whZ(x/mu, mu/(1+phi*mu))
+}
+
+// whZ is the Wilson–Hilferty score of ratio r = x/mean for a gamma of
+// shape a: (r^(1/3) − 1 + 1/(9a)) · 3√a.
+func whZ(r, a float64) float64 {
+	return (math.Cbrt(r) - 1 + 1/(9*a)) * 3 * math.Sqrt(a)
 }
 
 // normalize rescales the profile to mean 1 and the level inversely, so
