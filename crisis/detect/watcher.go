@@ -569,7 +569,8 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		s.cVol, s.cNeg, s.cComb = 0, 0, 0
 		return PhaseQuiet
 	}
-	score := fmax(fmax(fmax(fmax(s.cVol, s.cNeg), s.cComb), zw), zwn)
+	cusum := fmax(fmax(s.cVol, s.cNeg), s.cComb)
+	score := fmax(fmax(cusum, zw), zwn)
 	var kind BreakoutKind
 	if s.cVol >= w.cfg.Enter || zw >= w.cfg.Window {
 		kind |= BreakoutVolume
@@ -596,7 +597,9 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	}
 	s.kind |= kind
 	s.notePeak(score, fmax(zv, zn), x, neg, mu)
-	if score >= w.cfg.Exit {
+	// Cooling down watches the CUSUMs only: the windows' three buckets
+	// pass 2σ too often by chance to hold a breakout open.
+	if cusum >= w.cfg.Exit || kind != 0 {
 		s.quiet = 0
 		s.updated = u
 		return PhaseOngoing
