@@ -10,7 +10,7 @@ import (
 const (
 	streamWeeks   = 6
 	streamMinutes = streamWeeks * 7 * 24 * 60
-	learnMinutes  = 2 * 7 * 24 * 60 // the learning period the tests skip
+	learnMinutes  = 7 * 24 * 60 // the learning period (Warmup) the tests skip
 )
 
 var streamStart = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC) // a Monday
