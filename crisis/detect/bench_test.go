@@ -8,6 +8,8 @@ import (
 	"time"
 )
 
+var benchSeries = 10000
+
 // BenchmarkObserve feeds 10,000 series one bucket each in turn, minute
 // after minute, with ordinary traffic drawn ahead of time (gamma-Poisson
 // around 10 mentions a bucket, 10% negative, with a 5× burst every 2,000
@@ -15,7 +17,7 @@ import (
 // first 600,000 ops the tests and breakouts run too. It reports the heap
 // held per series after the run, and the size of one series' state.
 func BenchmarkObserve(b *testing.B) {
-	const n = 10000
+	n := benchSeries
 	w, err := NewWatcher(WatcherConfig{Warmup: time.Hour})
 	if err != nil {
 		b.Fatal(err)
@@ -61,6 +63,6 @@ func BenchmarkObserve(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(w)
-	b.ReportMetric(float64(after.HeapAlloc)/n, "heap-B/series")
+	b.ReportMetric(float64(after.HeapAlloc)/float64(n), "heap-B/series")
 	b.ReportMetric(float64(w.seriesBytes()), "state-B/series")
 }

@@ -453,8 +453,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	base := s.level * fi
 	mu := base * m
 
-	// Volume: variance-stabilized (Anscombe) residual, overdispersion from
-	// the NB variance mu + phi·mu².
+	// Volume: the negative binomial tail score (variance mu + phi·mu²).
 	phi := 0.0
 	if s.disB > 0 {
 		phi = s.disA / s.disB
@@ -467,9 +466,9 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	switch {
 	case x-mu >= w.cfg.MinExcess:
 		zv = tailZ(x, mu, phi)
-	case x < mu:
-		// Below the baseline only the CUSUMs' decay needs a score: the
-		// Pearson residual, cheaper than the tail's cube root.
+	case x < mu && s.cVol > 0:
+		// Below the baseline only a CUSUM's decay needs a score (at 0 it
+		// stays 0): the Pearson residual, cheaper than the cube root.
 		zv = (x - mu) / math.Sqrt(mu+phi*mu*mu)
 	}
 	// The window: the last three buckets together, against three times
@@ -490,15 +489,15 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	p = fmin(fmax(p, 0.001), 0.999)
 	en := x * p
 	dn := fmax(s.negDisp, 1) // beta-binomial variance inflation, ≥ 1
-	sdn := math.Sqrt(x*p*(1-p)*dn + 0.25)
+	vn := x*p*(1-p)*dn + 0.25
 	zn := 0.0
 	switch {
 	case neg-en >= w.cfg.MinNegativeExcess:
 		// The upper tail of the negatives, skew included: Wilson–Hilferty
 		// for a gamma with their mean and beta-binomial variance.
 		zn = whZ(neg/en, en/((1-p)*dn))
-	case neg < en:
-		zn = (neg - en) / sdn
+	case neg < en && s.cNeg > 0:
+		zn = (neg - en) / math.Sqrt(vn)
 	}
 
 	// The negatives' window, as for the volume.
@@ -519,12 +518,12 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	// deviations so a spike cannot drag the baseline up, and divide out
 	// an announced multiplier.
 	xs := x / m
-	if xs > base+2*math.Sqrt(base+phi*base*base)+1 {
+	if e := xs - base - 1; e > 0 && e*e > 4*(base+phi*base*base) {
 		xs = base + 2*math.Sqrt(base+phi*base*base) + 1
 	}
 	negs := neg
 	if zn > 2 {
-		negs = en + 2*sdn
+		negs = en + 2*math.Sqrt(vn)
 	}
 	warm := u-s.first >= w.warm
 	// While the volume is suspect (its CUSUM at or over Exit, or a
@@ -561,8 +560,8 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	s.negSum += as * (negs - s.negSum)
 	s.totSum += as * (x - s.totSum)
 	if x > 0 {
-		r := (negs - en) / math.Sqrt(x*p*(1-p)+0.25)
-		s.negDisp += as * (fmin(r*r, 25) - s.negDisp)
+		r := negs - en
+		s.negDisp += as * (fmin(r*r/(x*p*(1-p)+0.25), 25) - s.negDisp)
 	}
 
 	if !warm {
