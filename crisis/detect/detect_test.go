@@ -58,7 +58,7 @@ func delay(t *testing.T, s stream, onset int) (int, int) {
 // buckets it took (the onset bucket is bucket 1) and that it opened one
 // breakout. late is how many seeds may take longer than within (the night
 // spike on seed 6 draws 12, 6, 7, 4 mentions over a 2.6/min baseline,
-// about 2.4×, and opens in bucket 7); no seed may take more than worst.
+// 2.8× on average, and opens in bucket 7); no seed may take more than worst.
 func TestDetection(t *testing.T) {
 	cases := []struct {
 		name                string
