@@ -428,7 +428,10 @@ func (w *Watcher) Observe(h WatchHandle, bucketStart time.Time, total, negative 
 }
 
 func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
-	sl := w.slot(u)
+	sl := w.hSlot // the cached hour, checked here so that the call is rare
+	if u < w.hFrom || u >= w.hTo {
+		sl = w.slot(u)
+	}
 	if s.n == 0 {
 		s.first = u
 		s.level = fmax(x, 1)
