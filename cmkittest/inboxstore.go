@@ -195,6 +195,14 @@ func diffValue(path string, w, g reflect.Value) string {
 		return ""
 	}
 	switch w.Kind() {
+	case reflect.Pointer:
+		if w.IsNil() != g.IsNil() {
+			return fmt.Sprintf("%s = %v, want %v", path, g.Interface(), w.Interface())
+		}
+		if w.IsNil() {
+			return ""
+		}
+		return diffValue(path, w.Elem(), g.Elem())
 	case reflect.Struct:
 		for i := range w.NumField() {
 			if d := diffValue(path+"."+w.Type().Field(i).Name, w.Field(i), g.Field(i)); d != "" {
