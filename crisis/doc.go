@@ -33,7 +33,40 @@
 //
 // Plans are versioned: Version is a number the owner raises on each change,
 // and Plan.Ref returns a PlanRef (ID, version and a SHA-256 of the plan's
-// JSON). An incident is to record the PlanRef of the plan it opened under;
+// JSON). An incident records the PlanRef of the plan it opened under;
 // PlanRef.Compare orders revisions and reports two different revisions
 // sharing one version number as a conflict.
+//
+// # Incidents
+//
+// A Service (New, with WithPlan and WithNotifier, and WithPublishing,
+// WithModeration, WithStyleGuide as the plan's entry actions need) runs
+// the plan's incidents. Service.Open opens an Incident from a
+// detect.Breakout at the level Plan.LevelFor gives its peak;
+// Service.Declare opens one by hand for a member with
+// roles.DeclareCrisis (checked through an Authority, WithTeam). Entering a
+// level runs its EntryActions through the interfaces and records what
+// they did in Incident.Undo (pause IDs with their MissedPosts policy, the
+// moderation rule set from before the crisis, the style guide's crisis
+// mode), so Service.Resolve (roles.ResolveCrisis) undoes exactly that.
+//
+// An incident moves through IncidentDetected, IncidentAcknowledged,
+// IncidentResponding, IncidentMonitoring, IncidentResolved and
+// IncidentReviewed (Acknowledge, Advance, Resolve, RecordReview);
+// ChangeLevel (roles.EscalateCrisis) moves it to another level. Every
+// change appends TimelineEntry values (alerts, acknowledgements, pages,
+// level and state changes, actions, statements, notes) in the same
+// Store.Commit that writes the incident, fenced by its Version.
+//
+// Paging runs from the store on the service's clock: Service.Step (or
+// Run, which repeats it) sends the pages whose time came. A level's
+// responders are paged on entry; each escalation step is paged at the
+// level's entry time plus its After, then every Repeat, until someone
+// acknowledges. Due times lie on that fixed grid, never on when the last
+// page happened to go out, so repeats do not drift; a Step that comes
+// late sends one page for the slots it missed and goes back to the grid.
+// A page is recorded, and its schedule moved on, in one version-fenced
+// write before it is sent, so services sharing a store, or a service
+// restarted over it, send each page once. MemoryStore is a Store in
+// memory; cmkittest.TestCrisisStore checks any Store.
 package crisis
