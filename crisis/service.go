@@ -236,7 +236,8 @@ func (s *Service) Declare(ctx context.Context, level, title string) (Incident, e
 // level whose entry criteria the breakout's peak meets (Plan.LevelFor:
 // volume ratio PeakTotal/PeakExpected, negative share
 // PeakNegative/PeakTotal). It returns false, and opens nothing, when no
-// level applies.
+// level applies. The same breakout (its Key and Seq) given again while its
+// incident is open returns that incident and runs nothing.
 func (s *Service) Open(ctx context.Context, b detect.Breakout) (Incident, bool, error) {
 	ratio, share := 0.0, 0.0
 	if b.PeakExpected > 0 {
@@ -251,10 +252,20 @@ func (s *Service) Open(ctx context.Context, b detect.Breakout) (Incident, bool, 
 	if !ok {
 		return Incident{}, false, nil
 	}
+	source := fmt.Sprintf("detect:%s#%d", b.Key, b.Seq)
+	open, err := s.store.Incidents(ctx, s.plan.Brand)
+	if err != nil {
+		return Incident{}, false, err
+	}
+	for _, inc := range open {
+		if inc.Source == source && !inc.State.Closed() {
+			return inc, true, nil
+		}
+	}
 	title := fmt.Sprintf("%s breakout on %s", b.Kind, b.Key)
 	text := fmt.Sprintf("%s: %d mentions against %.1f expected (x%.2f), %.0f%% negative, score %.1f",
 		title, b.PeakTotal, b.PeakExpected, ratio, 100*share, b.Score)
-	inc, err := s.open(ctx, s.plan.LevelIndex(lvl.Name), title, fmt.Sprintf("detect:%s#%d", b.Key, b.Seq), "", TimelineAlert, text)
+	inc, err := s.open(ctx, s.plan.LevelIndex(lvl.Name), title, source, "", TimelineAlert, text)
 	return inc, err == nil, err
 }
 

@@ -202,6 +202,14 @@ func TestOpenRunsEntryActionsAndPagesResponders(t *testing.T) {
 	assert.Equal(t, 1, r.note.count(cs))
 	assert.Equal(t, t0.Add(10*time.Minute), inc.NextPage)
 
+	// The same breakout again (the detector updates it): the same incident.
+	again, ok, err := s.Open(context.Background(), storm)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, inc.ID, again.ID)
+	assert.Len(t, r.pub.paused, 1)
+	assert.Equal(t, 1, r.note.count(smm))
+
 	// Below every level's criteria: nothing opens.
 	_, ok, err = s.Open(context.Background(), detect.Breakout{Key: "calm", PeakTotal: 11, PeakExpected: 10})
 	require.NoError(t, err)
