@@ -265,10 +265,15 @@ func (b *builder) totals(seg Segment, p Period) (Totals, error) {
 }
 
 // competitorSegment is the segment of competitor c's mentions.
-func (b *builder) competitorSegment(c string) Segment {
-	s := b.in.Segment
-	s.Brand, s.Channel, s.Campaign = c, "", ""
-	return s
+func (b *builder) competitorSegment(c string) Segment { return competitorOf(b.in.Segment, c) }
+
+// competitorOf is the segment of competitor c's mentions matching seg: its
+// platform and country, with Brand c and no channel or campaign, since
+// competitors' mentions are on no channel or campaign of the team's. The
+// sheet and the scorecard both read share of voice through it.
+func competitorOf(seg Segment, c string) Segment {
+	seg.Brand, seg.Channel, seg.Campaign = c, "", ""
+	return seg
 }
 
 // input returns the formula input of period p: the segment's totals and

@@ -478,7 +478,7 @@ func (t *Tracker) sheetRows(ctx context.Context, sheet string) (Sheet, []SheetRo
 				if len(d.Competitors) > 0 {
 					in.Competitors = make(map[string]Totals, len(d.Competitors))
 					for _, name := range d.Competitors {
-						in.Competitors[name] = totalsOf(Segment{Brand: name, Platform: seg.Platform, Country: seg.Country}, p)
+						in.Competitors[name] = totalsOf(competitorOf(seg, name), p)
 					}
 				}
 				if v, ok := d.Eval(in); ok {
