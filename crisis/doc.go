@@ -69,4 +69,34 @@
 // write before it is sent, so services sharing a store, or a service
 // restarted over it, send each page once. MemoryStore is a Store in
 // memory; cmkittest.TestCrisisStore checks any Store.
+//
+// # Drills
+//
+// A team rehearses its plan with a Drill: the plan, a Scenario (the usual
+// mentions of one series, optionally by hour of the day, surges that
+// multiply them for a while and may raise their negative share, announced
+// surges standing for campaigns, and scripted steps of people: declare,
+// acknowledge, change level, move state, note, resolve) and, optionally,
+// the team whose grants decide what each person may do. Drill.Run feeds a
+// detect.Watcher eight days of usual traffic so it has learned it, then
+// runs the scenario on simulated time: the watcher's breakouts open
+// incidents through a Service, pages fall due on the plan's grid, the
+// scripted steps run at their instants (a step due at the same instant
+// as a page runs first), and the entry actions go to recording stand-ins,
+// so nothing real is paged or paused. The counts are Poisson draws from
+// the scenario's Seed, so a drill can be run again, unchanged, after the
+// plan changed. ParseScenario reads a scenario from JSON as strictly as
+// ParsePlan reads a plan.
+//
+// The DrillReport says when the first surge began and in which bucket it
+// was detected, the incidents as they ended, every page (when, to whom,
+// responders or which escalation step), every call to publishing,
+// moderation and the style guide (what was paused, switched and
+// resumed), the timelines, and the problems a team should look at: a
+// surge that opened no incident, an alert with no surge or during an
+// announced one, a breakout no level applies to, a scripted step refused
+// or with no incident to act on, an acknowledgement later than the
+// plan's deadline or missing, an incident still open at the end.
+// DrillReport.WriteTo writes it for people, times as offsets from the
+// start.
 package crisis

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/cmkit/cmkit"
@@ -24,20 +25,9 @@ const maxPlanBytes = 4 << 20
 // or more than 4 MiB is refused. Every error wraps cmkit.ErrInvalid and
 // names the spot, such as "levels[2].escalation[0].role".
 func ParsePlan(data []byte, rs *roles.RoleSet) (Plan, error) {
-	if len(data) > maxPlanBytes {
-		return Plan{}, cmkit.Invalid("plan", "max_length", "%d bytes, at most %d", len(data), maxPlanBytes)
-	}
-	if err := checkKeys(data); err != nil {
-		return Plan{}, err
-	}
 	var p Plan
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return Plan{}, decodeError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Plan{}, cmkit.Invalid("plan", "json", "data after the plan")
+	if err := decodeStrict(data, "plan", &p); err != nil {
+		return Plan{}, err
 	}
 	if err := p.Validate(rs); err != nil {
 		return Plan{}, err
@@ -45,21 +35,64 @@ func ParsePlan(data []byte, rs *roles.RoleSet) (Plan, error) {
 	return p, nil
 }
 
+// ParseScenario reads a drill's scenario written in JSON, in the shape of
+// Scenario's JSON tags (offsets as text: "30m", the start as RFC 3339), as
+// strictly as ParsePlan does. It checks what it can without the plan and
+// the detector: the rest (levels named, the start on a bucket boundary) is
+// checked by Drill.Run. Every error wraps cmkit.ErrInvalid and names the
+// spot, such as "scenario.surges[0].for".
+func ParseScenario(data []byte) (Scenario, error) {
+	var sc Scenario
+	if err := decodeStrict(data, "scenario", &sc); err != nil {
+		return Scenario{}, err
+	}
+	if err := sc.validate(nil, time.Nanosecond); err != nil {
+		return Scenario{}, err
+	}
+	return sc, nil
+}
+
+// decodeStrict decodes the JSON object data into v, refusing unknown
+// fields, keys given twice, trailing data and more than maxPlanBytes.
+func decodeStrict(data []byte, what string, v any) error {
+	if len(data) > maxPlanBytes {
+		return cmkit.Invalid(what, "max_length", "%d bytes, at most %d", len(data), maxPlanBytes)
+	}
+	if err := checkKeys(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err, what)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return cmkit.Invalid(what, "json", "data after the %s", what)
+	}
+	return nil
+}
+
 // decodeError turns an encoding/json error into a validation error.
-func decodeError(err error) error {
+// Fields are named from the plan's root, and with a "what." prefix for
+// anything else (what names the document).
+func decodeError(err error, what string) error {
+	prefix := what + "."
+	if what == "plan" {
+		prefix = ""
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		field := te.Field
-		if field == "" {
-			field = "plan"
+		field := prefix + te.Field
+		if te.Field == "" {
+			field = what
 		}
 		return cmkit.Invalid(field, "type", "got a JSON %s, want %s", te.Value, te.Type)
 	}
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return cmkit.Invalid(strings.Trim(name, `"`), "unknown", "no such field")
+		return cmkit.Invalid(prefix+strings.Trim(name, `"`), "unknown", "no such field")
 	}
-	return cmkit.Invalid("plan", "json", "%s", strings.TrimPrefix(msg, "json: "))
+	return cmkit.Invalid(what, "json", "%s", strings.TrimPrefix(msg, "json: "))
 }
 
 // foldKey returns k with each rune replaced by the smallest rune of its
