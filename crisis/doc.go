@@ -65,10 +65,31 @@
 // acknowledges. Due times lie on that fixed grid, never on when the last
 // page happened to go out, so repeats do not drift; a Step that comes
 // late sends one page for the slots it missed and goes back to the grid.
-// A page is recorded, and its schedule moved on, in one version-fenced
-// write before it is sent, so services sharing a store, or a service
-// restarted over it, send each page once. MemoryStore is a Store in
-// memory; cmkittest.TestCrisisStore checks any Store.
+// A page is recorded (a TimelinePage entry and an UnsentPage), and its
+// schedule moved on, in one version-fenced write before it is sent, so
+// services sharing a store, or a service restarted over it, never page
+// twice for one slot. The send is claimed for PageLease: a page whose
+// sending failed is sent again at the next Step, and one whose process
+// died during the call is sent again once the lease has run out, by any
+// service over the store, each time with the same Page.ID, up to
+// MaxPageAttempts sends (then the timeline says it was given up). Pages
+// are thus delivered at least once, and exactly once by a Notifier that
+// remembers the IDs it delivered. A notice to customer service
+// (EntryActions.NotifyCustomerService) goes out the same way.
+//
+// Changes that run side effects claim the incident first. Service.Resolve
+// marks the incident as resolving (Incident.Resolving, for ResolveLease)
+// in a fenced write before it undoes anything, so a second Resolve, or a
+// level change whose actions the undoing would miss, is refused with
+// cmkit.ErrConflict meanwhile (the level change gives back what its own
+// actions took), and a Resolve whose process died is taken over once the
+// lease has run out. An incident opened from a breakout has an ID derived
+// from the breakout, so two services given the same breakout at once
+// open one incident, and the one refused gives back what its entry
+// actions took.
+//
+// MemoryStore is a Store in memory; cmkittest.TestCrisisStore checks any
+// Store. WithRoleSet lets a plan name a team's own roles.
 //
 // # Drills
 //

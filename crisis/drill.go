@@ -120,6 +120,8 @@ type Drill struct {
 	// they do (a *roles.Directory); a refusal is a problem in the report.
 	// Without it everyone may do everything.
 	Team Authority
+	// Roles are the roles the plan may name (nil: the built-in roles).
+	Roles *roles.RoleSet
 	// Detector configures the detector; the zero value is the default.
 	Detector detect.WatcherConfig
 }
@@ -277,7 +279,7 @@ func (d Drill) Run(ctx context.Context) (DrillReport, error) {
 	sc.Surges = slices.Clone(sc.Surges)
 	sc.Actions = slices.Clone(sc.Actions)
 	slices.SortStableFunc(sc.Actions, func(a, b DrillAction) int { return cmp.Compare(a.At, b.At) })
-	if err := d.Plan.Validate(nil); err != nil {
+	if err := d.Plan.Validate(d.Roles); err != nil {
 		return DrillReport{}, err
 	}
 	w, err := detect.NewWatcher(d.Detector)
@@ -313,7 +315,11 @@ func (d Drill) Run(ctx context.Context) (DrillReport, error) {
 	if team == nil {
 		team = allowAll{}
 	}
-	r.svc, err = New(r.store, WithPlan(d.Plan), WithTeam(team), WithClock(r.clock), WithNotifier(r),
+	rs := d.Roles
+	if rs == nil {
+		rs = roles.NewRoleSet()
+	}
+	r.svc, err = New(r.store, WithPlan(d.Plan), WithRoleSet(rs), WithTeam(team), WithClock(r.clock), WithNotifier(r),
 		WithPublishing(r), WithModeration(r), WithStyleGuide(r),
 		WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
@@ -657,8 +663,8 @@ func (r *drillRun) call(format string, args ...any) {
 	r.report.Calls = append(r.report.Calls, DrillCall{At: r.clock.Now(), What: fmt.Sprintf(format, args...)})
 }
 
-// Page records a page; the timeline says to whom (Notifier).
-func (r *drillRun) Page(context.Context, Responder, string) error { return nil }
+// Page accepts a page; the timeline says to whom (Notifier).
+func (r *drillRun) Page(context.Context, Page) error { return nil }
 
 // Pause stands in for a calendar (Publishing).
 func (r *drillRun) Pause(_ context.Context, brand string, channels []string, _ string) (string, error) {

@@ -28,8 +28,8 @@ func (calendar) Resume(_ context.Context, id string, missed crisis.MissedPosts) 
 // pager prints pages.
 type pager struct{}
 
-func (pager) Page(_ context.Context, to crisis.Responder, _ string) error {
-	fmt.Printf("page: %s%s\n", to.Role, to.Member)
+func (pager) Page(_ context.Context, p crisis.Page) error {
+	fmt.Printf("page: %s%s\n", p.To.Role, p.To.Member)
 	return nil
 }
 

@@ -45,7 +45,9 @@ func (s IncidentState) Closed() bool {
 // Incident is one crisis of a brand, from its alert or declaration to its
 // review. Stores keep it with a Version for optimistic concurrency.
 type Incident struct {
-	// ID identifies the incident (a UUID v7).
+	// ID identifies the incident: a UUID v7 for one declared, a UUID v5
+	// of the brand, breakout key, sequence and opening bucket for one
+	// opened from a breakout, so that one breakout is one incident.
 	ID uuid.UUID `json:"id"`
 	// Brand is the brand in crisis.
 	Brand string `json:"brand"`
@@ -78,9 +80,15 @@ type Incident struct {
 	// Pages is the paging schedule of the current level: the level's
 	// responders first, then one per escalation step.
 	Pages []PageSchedule `json:"pages,omitempty"`
-	// NextPage is the earliest Next of Pages, zero when no page is
-	// pending. Stores index it for DuePages.
+	// Unsent are the pages recorded but not yet known to be sent: each is
+	// sent again, with its ID, once its RetryAt passes.
+	Unsent []UnsentPage `json:"unsent,omitempty"`
+	// NextPage is the earliest Next of Pages and RetryAt of Unsent, zero
+	// when no page is pending. Stores index it for DuePages.
 	NextPage time.Time `json:"next_page,omitzero"`
+	// Resolving, while in the future, says a Resolve is undoing the entry
+	// actions: another Resolve, or a level change, is refused until then.
+	Resolving time.Time `json:"resolving,omitzero"`
 	// Review is the post-incident review, once recorded.
 	Review *Review `json:"review,omitempty"`
 	// Version is the store's version of the record: 0 before it is
@@ -107,6 +115,22 @@ type PauseHandle struct {
 	ID string `json:"id"`
 	// Missed is the policy its resume applies, from the plan's level.
 	Missed MissedPosts `json:"missed"`
+}
+
+// UnsentPage is a page recorded in the timeline whose sending is not yet
+// confirmed: the service sends it, and again with the same ID after a
+// failure or a crash, until the Notifier accepts it or MaxPageAttempts
+// sends failed.
+type UnsentPage struct {
+	// ID is the page's ID: its TimelinePage entry's.
+	ID uuid.UUID `json:"id"`
+	// To is who is paged, Message what they read.
+	To      Responder `json:"to"`
+	Message string    `json:"message"`
+	// Attempts counts the sends begun.
+	Attempts int `json:"attempts"`
+	// RetryAt is when it is sent again unless confirmed.
+	RetryAt time.Time `json:"retry_at"`
 }
 
 // PageSchedule is one recipient's paging schedule at the current level:
@@ -205,6 +229,7 @@ type TimelineEntry struct {
 func (inc Incident) Clone() Incident {
 	inc.Undo.Pauses = slices.Clone(inc.Undo.Pauses)
 	inc.Pages = slices.Clone(inc.Pages)
+	inc.Unsent = slices.Clone(inc.Unsent)
 	if inc.Review != nil {
 		r := *inc.Review
 		r.WentWell, r.Improve, r.ActionItems = slices.Clone(r.WentWell), slices.Clone(r.Improve), slices.Clone(r.ActionItems)

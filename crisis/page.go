@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
 )
@@ -58,12 +61,22 @@ func (s *Service) pageDue(ctx context.Context, inc Incident, now time.Time) (Inc
 	return s.store.Incident(ctx, inc.ID)
 }
 
+// PageLease is how long a page's send may take before the service counts
+// it lost and sends it again with the same ID; MaxPageAttempts bounds the
+// sends of one page.
+const (
+	PageLease       = 2 * time.Minute
+	MaxPageAttempts = 5
+)
+
 // page records and sends inc's pages due at now, re-reading inc when
-// another writer changed it first, and returns how many it sent.
+// another writer changed it first, and returns how many the Notifier
+// accepted. Each send is claimed, with a lease of PageLease, in the
+// version-fenced write that records it; the outcome is written after.
 func (s *Service) page(ctx context.Context, inc Incident, now time.Time) (int, error) {
 	for range maxRetries {
-		sends, entries := s.duePages(&inc, now)
-		if len(entries) == 0 {
+		sends, entries, changed := s.duePages(&inc, now)
+		if !changed {
 			return 0, nil
 		}
 		err := s.store.Commit(ctx, inc, entries...)
@@ -77,72 +90,146 @@ func (s *Service) page(ctx context.Context, inc Incident, now time.Time) (int, e
 			return 0, err
 		}
 		inc.Version++
-		var errs []error
-		for i, sd := range sends {
-			if err := s.notifier.Page(ctx, sd.to, sd.message); err != nil {
-				errs = append(errs, fmt.Errorf("crisis: page to %+v: %w", sd.to, err))
-				s.recordFailure(ctx, &inc, entries[i], err)
+		results := make([]error, len(sends))
+		sent := 0
+		for i, p := range sends {
+			if results[i] = s.notifier.Page(ctx, p); results[i] == nil {
+				sent++
 			}
 		}
-		return len(sends), errors.Join(errs...)
+		err = s.confirm(ctx, inc.ID, sends, results)
+		for i, p := range sends {
+			if results[i] != nil {
+				err = errors.Join(err, fmt.Errorf("crisis: page to %+v: %w", p.To, results[i]))
+			}
+		}
+		return sent, err
 	}
 	return 0, fmt.Errorf("crisis: pages of incident %s: %w: too many concurrent changes", inc.ID, cmkit.ErrConflict)
 }
 
-// send is one page to send.
-type send struct {
-	to      Responder
-	message string
+// duePages moves inc's schedules that are due at now to their next slot,
+// adding their pages to inc.Unsent with a TimelinePage entry each, then
+// claims every unsent page due (new ones, and ones whose lease ran out)
+// for one more attempt. It returns the pages to send, the entries, and
+// whether inc changed.
+func (s *Service) duePages(inc *Incident, now time.Time) ([]Page, []TimelineEntry, bool) {
+	if inc.State.Closed() {
+		return nil, nil, false
+	}
+	var entries []TimelineEntry
+	changed := false
+	if l := s.plan.LevelIndex(inc.Level); l >= 0 && inc.AckedAt.IsZero() {
+		lv := &s.plan.Levels[l]
+		for i := range inc.Pages {
+			p := &inc.Pages[i]
+			if p.Next.IsZero() || p.Next.After(now) {
+				continue
+			}
+			changed = true
+			due := p.Next
+			var to []Responder
+			var msg string
+			if p.Step < 0 {
+				to = lv.Responders
+				msg = fmt.Sprintf("crisis %s on %s at level %s: %s (acknowledge within %v)", inc.ID, inc.Brand, inc.Level, inc.Title, lv.AckWithin)
+				p.Next = time.Time{}
+			} else if p.Step < len(lv.Escalation) {
+				st := lv.Escalation[p.Step]
+				to = []Responder{st.Responder}
+				msg = fmt.Sprintf("crisis %s on %s at level %s: %s, not acknowledged since %s", inc.ID, inc.Brand, inc.Level,
+					inc.Title, inc.LevelAt.Format(time.RFC3339))
+				p.Next = nextSlot(inc.LevelAt.Add(st.After.D()), st.Repeat.D(), now)
+			} else {
+				p.Next = time.Time{}
+				continue
+			}
+			p.Sent++
+			for _, r := range to {
+				if r.Role != "" && r.Scope.Brand == "" {
+					r.Scope.Brand = inc.Brand
+				}
+				e := entry(inc, now, TimelinePage, "", msg)
+				e.Step, e.Due, e.To = p.Step, due, &r
+				entries = append(entries, e)
+				inc.Unsent = append(inc.Unsent, UnsentPage{ID: e.ID, To: r, Message: msg, RetryAt: now})
+			}
+		}
+	}
+	var sends []Page
+	kept := inc.Unsent[:0]
+	for _, u := range inc.Unsent {
+		switch {
+		case u.RetryAt.After(now):
+		case u.Attempts >= MaxPageAttempts:
+			e := entry(inc, now, TimelinePageFailed, "", fmt.Sprintf("page %s not confirmed after %d attempts: given up", u.ID, u.Attempts))
+			e.To = &u.To
+			entries = append(entries, e)
+			changed = true
+			continue
+		default:
+			u.Attempts++
+			u.RetryAt = now.Add(PageLease)
+			sends = append(sends, Page{ID: u.ID, Incident: inc.ID, To: u.To, Message: u.Message, Attempt: u.Attempts})
+			changed = true
+		}
+		kept = append(kept, u)
+	}
+	inc.Unsent = kept
+	inc.NextPage = nextDue(inc)
+	return sends, entries, changed
 }
 
-// duePages moves inc's schedules that are due at now to their next slot
-// and returns the pages to send with their timeline entries, one each.
-func (s *Service) duePages(inc *Incident, now time.Time) ([]send, []TimelineEntry) {
-	if inc.State.Closed() || !inc.AckedAt.IsZero() {
-		return nil, nil
-	}
-	idx := s.plan.LevelIndex(inc.Level)
-	if idx < 0 {
-		return nil, nil
-	}
-	l := &s.plan.Levels[idx]
-	var sends []send
-	var entries []TimelineEntry
-	for i := range inc.Pages {
-		p := &inc.Pages[i]
-		if p.Next.IsZero() || p.Next.After(now) {
-			continue
+// nextDue returns the earliest scheduled page or unsent retry of inc.
+func nextDue(inc *Incident) time.Time {
+	next := nextPage(inc.Pages)
+	for _, u := range inc.Unsent {
+		if next.IsZero() || u.RetryAt.Before(next) {
+			next = u.RetryAt
 		}
-		due := p.Next
-		var to []Responder
-		var msg string
-		if p.Step < 0 {
-			to = l.Responders
-			msg = fmt.Sprintf("crisis %s on %s at level %s: %s (acknowledge within %v)", inc.ID, inc.Brand, inc.Level, inc.Title, l.AckWithin)
-			p.Next = time.Time{}
-		} else if p.Step < len(l.Escalation) {
-			st := l.Escalation[p.Step]
-			to = []Responder{st.Responder}
-			msg = fmt.Sprintf("crisis %s on %s at level %s: %s, not acknowledged since %s", inc.ID, inc.Brand, inc.Level,
-				inc.Title, inc.LevelAt.Format(time.RFC3339))
-			p.Next = nextSlot(inc.LevelAt.Add(st.After.D()), st.Repeat.D(), now)
-		} else {
-			p.Next = time.Time{}
-			continue
+	}
+	return next
+}
+
+// confirm writes the outcome of sends: an accepted page leaves Unsent; a
+// failed one stays, due again at once for the next Step, with a
+// TimelinePageFailed entry. A page another writer claimed again since
+// (its lease ran out) is theirs now and left alone.
+func (s *Service) confirm(ctx context.Context, id uuid.UUID, sends []Page, results []error) error {
+	for range maxRetries {
+		inc, err := s.store.Incident(ctx, id)
+		if err != nil {
+			return err
 		}
-		p.Sent++
-		for _, r := range to {
-			if r.Role != "" && r.Scope.Brand == "" {
-				r.Scope.Brand = inc.Brand
+		now := s.clock.Now()
+		var entries []TimelineEntry
+		changed := false
+		for i, p := range sends {
+			j := slices.IndexFunc(inc.Unsent, func(u UnsentPage) bool { return u.ID == p.ID && u.Attempts == p.Attempt })
+			if j < 0 {
+				continue
 			}
-			e := entry(inc, now, TimelinePage, "", msg)
-			e.Step, e.Due, e.To = p.Step, due, &r
+			changed = true
+			if results[i] == nil {
+				inc.Unsent = slices.Delete(inc.Unsent, j, j+1)
+				continue
+			}
+			inc.Unsent[j].RetryAt = now
+			e := entry(&inc, now, TimelinePageFailed, "", fmt.Sprintf("page %s, attempt %d, failed: %v", p.ID, p.Attempt, results[i]))
+			e.To = &p.To
 			entries = append(entries, e)
-			sends = append(sends, send{to: r, message: msg})
 		}
+		if !changed {
+			return nil
+		}
+		inc.NextPage = nextDue(&inc)
+		err = s.store.Commit(ctx, inc, entries...)
+		if errors.Is(err, cmkit.ErrConflict) {
+			continue
+		}
+		return err
 	}
-	inc.NextPage = nextPage(inc.Pages)
-	return sends, entries
+	return fmt.Errorf("crisis: confirming the pages of incident %s: %w: too many concurrent changes", id, cmkit.ErrConflict)
 }
 
 // nextSlot returns the first instant after now on the grid first, first
@@ -155,16 +242,4 @@ func nextSlot(first time.Time, repeat time.Duration, now time.Time) time.Time {
 	}
 	k := now.Sub(first)/repeat + 1
 	return first.Add(k * repeat)
-}
-
-// recordFailure adds a TimelinePageFailed entry for the page of entry e.
-func (s *Service) recordFailure(ctx context.Context, inc *Incident, e TimelineEntry, cause error) {
-	_, err := s.update(ctx, inc.ID, func(cur *Incident, now time.Time) ([]TimelineEntry, error) {
-		f := entry(cur, now, TimelinePageFailed, "", fmt.Sprintf("page due %s failed: %v", e.Due.Format(time.RFC3339), cause))
-		f.Step, f.Due, f.To = e.Step, e.Due, e.To
-		return []TimelineEntry{f}, nil
-	})
-	if err != nil {
-		s.log.WarnContext(ctx, "crisis: recording a failed page failed", "incident", inc.ID, "err", err)
-	}
 }

@@ -1,6 +1,10 @@
 package crisis
 
-import "context"
+import (
+	"context"
+
+	"github.com/google/uuid"
+)
 
 // The interfaces below are what a plan's actions need from the rest of
 // cmkit. The crisis package does not import calendar, moderation or the
@@ -36,7 +40,25 @@ type StyleGuide interface {
 
 // Notifier pages people.
 type Notifier interface {
-	// Page sends message to to: the member it names, or every holder of
-	// its role on its scope.
-	Page(ctx context.Context, to Responder, message string) error
+	// Page sends p.Message to p.To: the member it names, or every holder
+	// of its role on its scope. A page whose sending was not confirmed
+	// (the call failed, or the process died during it) is sent again with
+	// the same p.ID: a Notifier that remembers the IDs it delivered
+	// delivers each page once.
+	Page(ctx context.Context, p Page) error
+}
+
+// Page is one page to send.
+type Page struct {
+	// ID names the page across its attempts (its TimelinePage entry's ID,
+	// or the TimelineAction entry's for a customer service notice).
+	ID uuid.UUID
+	// Incident is the incident it is about.
+	Incident uuid.UUID
+	// To is who is paged.
+	To Responder
+	// Message is what they read.
+	Message string
+	// Attempt counts this page's sends from 1.
+	Attempt int
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,19 +48,29 @@ type Service struct {
 	style    StyleGuide
 	log      *slog.Logger
 	runEvery time.Duration
+	roleSet  *roles.RoleSet
 }
 
 // Option configures a Service.
 type Option func(*Service) error
 
-// WithPlan sets the plan the service runs (required). It is validated
-// against the built-in roles.
+// WithPlan sets the plan the service runs (required). New validates it
+// against the role set of WithRoleSet, or the built-in roles.
 func WithPlan(p Plan) Option {
 	return func(s *Service) error {
-		if err := p.Validate(nil); err != nil {
-			return err
-		}
 		s.plan = &p
+		return nil
+	}
+}
+
+// WithRoleSet sets the roles the plan's responders and approvals may
+// name, for a team with roles of its own (default roles.NewRoleSet()).
+func WithRoleSet(rs *roles.RoleSet) Option {
+	return func(s *Service) error {
+		if rs == nil {
+			return cmkit.Invalid("WithRoleSet", "required", "nil RoleSet")
+		}
+		s.roleSet = rs
 		return nil
 	}
 }
@@ -179,6 +190,9 @@ func New(store Store, opts ...Option) (*Service, error) {
 	case s.notifier == nil:
 		return nil, cmkit.Invalid("WithNotifier", "required", "a service needs a notifier to page")
 	}
+	if err := s.plan.Validate(s.roleSet); err != nil {
+		return nil, err
+	}
 	for _, l := range s.plan.Levels {
 		switch {
 		case l.OnEntry.PausePublishing != nil && s.pub == nil:
@@ -229,7 +243,7 @@ func (s *Service) Declare(ctx context.Context, level, title string) (Incident, e
 	case strings.TrimSpace(title) == "":
 		return Incident{}, cmkit.Invalid("title", "required", "say what happened")
 	}
-	return s.open(ctx, idx, title, "declared:"+member, member, TimelineDeclared, title)
+	return s.open(ctx, cmkit.NewID(), idx, title, "declared:"+member, member, TimelineDeclared, title)
 }
 
 // Open opens an incident from a detector's breakout, at the most severe
@@ -265,20 +279,34 @@ func (s *Service) Open(ctx context.Context, b detect.Breakout) (Incident, bool, 
 	title := fmt.Sprintf("%s breakout on %s", b.Kind, b.Key)
 	text := fmt.Sprintf("%s: %d mentions against %.1f expected (x%.2f), %.0f%% negative, score %.1f",
 		title, b.PeakTotal, b.PeakExpected, ratio, 100*share, b.Score)
-	inc, err := s.open(ctx, s.plan.LevelIndex(lvl.Name), title, source, "", TimelineAlert, text)
+	// One breakout, one incident ID: two services given the same breakout
+	// at once create one incident, and the one refused gives back what
+	// its entry actions took.
+	id := uuid.NewSHA1(breakoutSpace, fmt.Appendf(nil, "%s\x00%s\x00%d", s.plan.Brand, source, b.Opened.UnixNano()))
+	inc, err := s.open(ctx, id, s.plan.LevelIndex(lvl.Name), title, source, "", TimelineAlert, text)
+	if errors.Is(err, cmkit.ErrConflict) {
+		if got, gerr := s.store.Incident(ctx, id); gerr == nil {
+			return got, true, nil
+		}
+	}
 	return inc, err == nil, err
 }
 
+// breakoutSpace is the UUID namespace of incidents opened from breakouts.
+var breakoutSpace = uuid.MustParse("5c1c6a52-7f3e-4a43-9b8e-2f2a1c0d6e11")
+
 // open creates an incident at level idx, runs the level's entry actions,
 // stores it, and sends its first pages.
-func (s *Service) open(ctx context.Context, idx int, title, source, actor string, kind TimelineKind, text string) (Incident, error) {
+func (s *Service) open(ctx context.Context, id uuid.UUID, idx int, title, source, actor string, kind TimelineKind, text string) (Incident, error) {
 	now := s.clock.Now()
-	inc := Incident{ID: cmkit.NewID(), Brand: s.plan.Brand, Plan: s.ref, Title: title, State: IncidentDetected,
+	inc := Incident{ID: id, Brand: s.plan.Brand, Plan: s.ref, Title: title, State: IncidentDetected,
 		Source: source, OpenedAt: now}
 	setLevel(&inc, &s.plan.Levels[idx], now)
 	entries := []TimelineEntry{entry(&inc, now, kind, actor, text)}
-	undo, acts := s.runEntryActions(ctx, &inc, &s.plan.Levels[idx], now)
+	undo, acts, notices := s.runEntryActions(ctx, &inc, &s.plan.Levels[idx], now)
 	mergeUndo(&inc.Undo, undo)
+	inc.Unsent = append(inc.Unsent, notices...)
+	inc.NextPage = nextDue(&inc)
 	if err := s.store.Commit(ctx, inc, append(entries, acts...)...); err != nil {
 		if _, uerr := s.undo(ctx, &inc, now); uerr != nil {
 			s.log.WarnContext(ctx, "crisis: undoing the entry actions of an incident not stored failed", "err", uerr)
@@ -313,9 +341,10 @@ func nextPage(pages []PageSchedule) time.Time {
 }
 
 // runEntryActions runs l's entry actions for inc and returns what they
-// did, to merge into inc.Undo, and their timeline entries. A failed
-// action is recorded and does not stop the others.
-func (s *Service) runEntryActions(ctx context.Context, inc *Incident, l *Level, now time.Time) (Undo, []TimelineEntry) {
+// did, to merge into inc.Undo, their timeline entries, and the notice to
+// customer service to add to inc.Unsent. A failed action is recorded and
+// does not stop the others.
+func (s *Service) runEntryActions(ctx context.Context, inc *Incident, l *Level, now time.Time) (Undo, []TimelineEntry, []UnsentPage) {
 	var u Undo
 	var out []TimelineEntry
 	note := func(err error, format string, args ...any) {
@@ -345,12 +374,15 @@ func (s *Service) runEntryActions(ctx context.Context, inc *Incident, l *Level, 
 		u.StyleGuideCrisis = err == nil
 		note(err, "style guide crisis mode on")
 	}
+	var notices []UnsentPage
 	if a.NotifyCustomerService != "" {
+		// Sent with the pages, once the incident is stored: recorded, and
+		// retried, as they are.
 		to := Responder{Role: roles.CustomerService, Scope: roles.Scope{Brand: inc.Brand}}
-		err := s.notifier.Page(ctx, to, a.NotifyCustomerService)
-		note(err, "notified customer service")
+		note(nil, "customer service to be notified")
+		notices = append(notices, UnsentPage{ID: out[len(out)-1].ID, To: to, Message: a.NotifyCustomerService, RetryAt: now})
 	}
-	return u, out
+	return u, out, notices
 }
 
 // mergeUndo adds what a level's entry actions did to u. Moderation keeps
@@ -388,11 +420,12 @@ func (s *Service) undo(ctx context.Context, inc *Incident, now time.Time) ([]Tim
 	}
 	inc.Undo.Pauses = kept
 	if inc.Undo.Moderation {
-		_, err := s.mod.SwitchRuleSet(ctx, inc.Brand, inc.Undo.PreviousRules)
+		prev := inc.Undo.PreviousRules
+		_, err := s.mod.SwitchRuleSet(ctx, inc.Brand, prev)
 		if err == nil {
 			inc.Undo.Moderation, inc.Undo.PreviousRules = false, ""
 		}
-		note(err, fmt.Sprintf("switched moderation back to %q", inc.Undo.PreviousRules))
+		note(err, fmt.Sprintf("switched moderation back to %q", prev))
 	}
 	if inc.Undo.StyleGuideCrisis {
 		err := s.style.SetCrisisMode(ctx, inc.Brand, false)
@@ -401,6 +434,10 @@ func (s *Service) undo(ctx context.Context, inc *Incident, now time.Time) ([]Tim
 	}
 	return out, errors.Join(errs...)
 }
+
+// ResolveLease is how long a Resolve may take to undo an incident's entry
+// actions before another Resolve may take over.
+const ResolveLease = 2 * time.Minute
 
 // maxRetries bounds how often a change is retried on a version conflict.
 const maxRetries = 8
@@ -458,7 +495,7 @@ func (s *Service) Acknowledge(ctx context.Context, id uuid.UUID) (Incident, erro
 		for i := range inc.Pages {
 			inc.Pages[i].Next = time.Time{}
 		}
-		inc.NextPage = time.Time{}
+		inc.NextPage = nextDue(inc) // pages recorded before still go out
 		if inc.State == IncidentDetected {
 			inc.State = IncidentAcknowledged
 		}
@@ -492,14 +529,19 @@ func (s *Service) ChangeLevel(ctx context.Context, id uuid.UUID, level, reason s
 		return Incident{}, cmkit.Invalid("level", "same", "incident %s is at %q already", id, level)
 	}
 	l := &s.plan.Levels[idx]
-	undo, acts := s.runEntryActions(ctx, &cur, l, s.clock.Now())
+	undo, acts, notices := s.runEntryActions(ctx, &cur, l, s.clock.Now())
 	inc, err := s.update(ctx, id, func(inc *Incident, now time.Time) ([]TimelineEntry, error) {
 		if err := stillOpen(inc); err != nil {
 			return nil, err
 		}
+		if inc.Resolving.After(now) {
+			return nil, fmt.Errorf("crisis: incident %s is being resolved: %w", inc.ID, cmkit.ErrConflict)
+		}
 		from := inc.Level
 		setLevel(inc, l, now)
 		mergeUndo(&inc.Undo, undo)
+		inc.Unsent = append(inc.Unsent, notices...)
+		inc.NextPage = nextDue(inc)
 		out := []TimelineEntry{entry(inc, now, TimelineLevel, member, fmt.Sprintf("level %s → %s: %s", from, level, reason))}
 		for _, a := range acts {
 			a.Level = level
@@ -576,27 +618,37 @@ func (s *Service) Resolve(ctx context.Context, id uuid.UUID, note string) (Incid
 	if err != nil {
 		return Incident{}, err
 	}
-	cur, err := s.store.Incident(ctx, id)
-	if err != nil {
-		return Incident{}, err
-	}
-	if err := stillOpen(&cur); err != nil {
-		return Incident{}, err
-	}
-	undone := cur
-	acts, uerr := s.undo(ctx, &undone, s.clock.Now())
-	inc, err := s.update(ctx, id, func(inc *Incident, now time.Time) ([]TimelineEntry, error) {
+	// Claim the undoing in a fenced write first: two calls never undo
+	// twice, and a level change cannot add actions the undoing would miss.
+	claimed, err := s.update(ctx, id, func(inc *Incident, now time.Time) ([]TimelineEntry, error) {
 		if err := stillOpen(inc); err != nil {
 			return nil, err
 		}
-		inc.Undo = undone.Undo
-		out := acts
+		if inc.Resolving.After(now) {
+			return nil, fmt.Errorf("crisis: incident %s is being resolved (until %s): %w", inc.ID,
+				inc.Resolving.Format(time.RFC3339), cmkit.ErrConflict)
+		}
+		inc.Resolving = now.Add(ResolveLease)
+		return []TimelineEntry{entry(inc, now, TimelineAction, member, "resolving: undoing the entry actions")}, nil
+	})
+	if err != nil {
+		return Incident{}, err
+	}
+	undone := claimed.Clone()
+	acts, uerr := s.undo(ctx, &undone, s.clock.Now())
+	inc, err := s.update(ctx, id, func(inc *Incident, now time.Time) ([]TimelineEntry, error) {
+		if !inc.Resolving.Equal(claimed.Resolving) {
+			return nil, fmt.Errorf("crisis: incident %s: resolving took longer than %v and was taken over: %w", inc.ID,
+				ResolveLease, cmkit.ErrConflict)
+		}
+		inc.Undo, inc.Resolving = undone.Undo, time.Time{}
+		out := slices.Clone(acts)
 		if uerr == nil {
 			inc.State, inc.ResolvedAt = IncidentResolved, now
-			inc.Pages, inc.NextPage = nil, time.Time{}
+			inc.Pages, inc.Unsent, inc.NextPage = nil, nil, time.Time{}
 			e := entry(inc, now, TimelineState, member, note)
 			e.State = IncidentResolved
-			out = append(append([]TimelineEntry(nil), acts...), e)
+			out = append(out, e)
 		}
 		return out, nil
 	})

@@ -22,21 +22,23 @@ import (
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // page is one page a fake notifier got.
-type page struct {
-	To      crisis.Responder
-	Message string
-}
-
-// notifier records pages.
+// notifier records the pages it accepted; fail, when set, decides first
+// whether a page fails (and is not delivered).
 type notifier struct {
 	mu    sync.Mutex
-	pages []page
+	pages []crisis.Page
+	fail  func(p crisis.Page) error
 }
 
-func (n *notifier) Page(_ context.Context, to crisis.Responder, message string) error {
+func (n *notifier) Page(_ context.Context, p crisis.Page) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.pages = append(n.pages, page{to, message})
+	if n.fail != nil {
+		if err := n.fail(p); err != nil {
+			return err
+		}
+	}
+	n.pages = append(n.pages, p)
 	return nil
 }
 
@@ -57,9 +59,17 @@ type publishing struct {
 	mu      sync.Mutex
 	paused  map[string][]string // pause ID → channels
 	resumed map[string]crisis.MissedPosts
+	resumes int
+	// before, when set, runs at the start of each Resume (to park it);
+	// beforePause at the start of each Pause.
+	before      func(ctx context.Context, id string) error
+	beforePause func(ctx context.Context)
 }
 
-func (p *publishing) Pause(_ context.Context, brand string, channels []string, _ string) (string, error) {
+func (p *publishing) Pause(ctx context.Context, brand string, channels []string, _ string) (string, error) {
+	if p.beforePause != nil {
+		p.beforePause(ctx)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	id := fmt.Sprintf("pause-%d", len(p.paused)+1)
@@ -67,9 +77,15 @@ func (p *publishing) Pause(_ context.Context, brand string, channels []string, _
 	return id, nil
 }
 
-func (p *publishing) Resume(_ context.Context, id string, missed crisis.MissedPosts) error {
+func (p *publishing) Resume(ctx context.Context, id string, missed crisis.MissedPosts) error {
+	if p.before != nil {
+		if err := p.before(ctx, id); err != nil {
+			return err
+		}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.resumes++
 	if _, ok := p.paused[id]; !ok {
 		return cmkit.ErrNotFound
 	}
@@ -450,5 +466,26 @@ func TestNewNeedsWhatThePlanUses(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "WithPlan", ve.Field)
 	_, err = crisis.New(nil)
+	require.ErrorIs(t, err, cmkit.ErrInvalid)
+}
+
+// TestNewValidatesThePlanAgainstTheRoleSet: a plan paging a team's own
+// role is refused against the built-in roles and accepted with
+// WithRoleSet naming it.
+func TestNewValidatesThePlanAgainstTheRoleSet(t *testing.T) {
+	p := testPlan()
+	p.Levels[0].Responders[0].Role = "night_desk"
+	opts := []crisis.Option{crisis.WithPlan(p), crisis.WithNotifier(&notifier{}),
+		crisis.WithPublishing(&publishing{}), crisis.WithModeration(&moderation{}), crisis.WithStyleGuide(&styleGuide{})}
+	_, err := crisis.New(crisis.NewMemoryStore(), opts...)
+	var ve *cmkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "levels[0].responders[0].role", ve.Field)
+
+	rs := roles.NewRoleSet()
+	require.NoError(t, rs.DefineRole(roles.Role{Name: "night_desk", Inherits: []string{roles.SeniorCM}}))
+	_, err = crisis.New(crisis.NewMemoryStore(), append(opts, crisis.WithRoleSet(rs))...)
+	require.NoError(t, err)
+	_, err = crisis.New(crisis.NewMemoryStore(), append(opts, crisis.WithRoleSet(nil))...)
 	require.ErrorIs(t, err, cmkit.ErrInvalid)
 }
