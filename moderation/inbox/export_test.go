@@ -40,7 +40,7 @@ func (ib *Inbox) AgentForTest(ctx context.Context, member string) (Agent, error)
 	return ib.agent(ctx, member)
 }
 
-func (ib *Inbox) EngineForTest() *moderation.Engine { return ib.engine }
+func (ib *Inbox) EngineForTest() *moderation.Engine { return ib.engine.Load() }
 
 func (ib *Inbox) TicketForTest(ctx context.Context, c *Conversation) (Ticket, error) {
 	return ib.ticket(ctx, c)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,7 +35,7 @@ var _ Authority = (*roles.Directory)(nil)
 // concurrent use; long-running work happens in Run.
 type Inbox struct {
 	store    Store
-	engine   *moderation.Engine
+	engine   atomic.Pointer[moderation.Engine]
 	team     Authority
 	clock    cmkit.Clock
 	log      *slog.Logger
@@ -82,9 +83,21 @@ func WithEngine(e *moderation.Engine) Option {
 		if e == nil {
 			return cmkit.Invalid("WithEngine", "required", "nil Engine")
 		}
-		ib.engine = e
+		ib.engine.Store(e)
 		return nil
 	}
+}
+
+// SetEngine replaces the rule engine that judges inbound messages from
+// the next batch on, and returns the one it replaced: a crisis plan
+// switches to a stricter rule set this way, and back when it is over.
+// A batch being judged keeps the engine it started with. A nil engine is
+// an error wrapping cmkit.ErrInvalid, and changes nothing.
+func (ib *Inbox) SetEngine(e *moderation.Engine) (*moderation.Engine, error) {
+	if e == nil {
+		return nil, cmkit.Invalid("engine", "required", "nil Engine")
+	}
+	return ib.engine.Swap(e), nil
 }
 
 // WithClock sets the clock that timestamps, SLA timers and retries run
@@ -163,7 +176,7 @@ func New(store Store, opts ...Option) (*Inbox, error) {
 	switch {
 	case ib.team == nil:
 		return nil, cmkit.Invalid("WithTeam", "required", "an inbox authorizes every change through a team")
-	case ib.engine == nil:
+	case ib.engine.Load() == nil:
 		return nil, cmkit.Invalid("WithEngine", "required", "an inbox judges every message with a rule engine")
 	}
 	if ib.clock == nil {

@@ -360,6 +360,7 @@ type judgements struct {
 	done  []bool
 	room  *judgeRoom
 	v     *moderation.Verdict
+	eng   *moderation.Engine // the engine of the whole batch
 }
 
 // judgeRoom is the room of tri and done, kept between ingests.
@@ -382,8 +383,9 @@ func (j *judgements) of(ib *Inbox, i int) *Triage {
 	if !j.done[i] {
 		if j.v == nil {
 			j.v = ib.verdicts.Get().(*moderation.Verdict)
+			j.eng = ib.engine.Load()
 		}
-		ib.engine.Evaluate(j.v, j.items[i])
+		j.eng.Evaluate(j.v, j.items[i])
 		j.tri[i] = triageOf(j.v)
 		j.done[i] = true
 	}
