@@ -379,7 +379,9 @@ func (r *drillRun) run(ctx context.Context) error {
 			}
 			at, isAction := closes, false
 			if next < len(r.sc.Actions) {
-				if a := r.sc.Start.Add(r.sc.Actions[next].At.D()); a.Before(closes) {
+				// A step due when the bucket closes runs before the bucket is
+				// observed and the service steps.
+				if a := r.sc.Start.Add(r.sc.Actions[next].At.D()); !a.After(closes) {
 					at, isAction = a, true
 				}
 			}
@@ -390,7 +392,7 @@ func (r *drillRun) run(ctx context.Context) error {
 			if !page.IsZero() && page.Before(at) {
 				at, isAction = page, false
 			}
-			if !at.Before(closes) {
+			if !isAction && !at.Before(closes) {
 				break
 			}
 			r.clock.set(at)
@@ -562,7 +564,7 @@ func (r *drillRun) finish(ctx context.Context) (DrillReport, error) {
 		case inc.AckedAt.IsZero() && !inc.State.Closed():
 			r.problem("%s: the incident opened then was never acknowledged", r.offset(inc.OpenedAt))
 		case !inc.State.Closed():
-			r.problem("%s: the incident opened then was still %s at the end", r.offset(inc.OpenedAt), inc.State)
+			r.problem("%s: the incident opened then was still open (%s) at the end", r.offset(inc.OpenedAt), inc.State)
 		}
 	}
 	slices.SortStableFunc(rep.Timeline, func(a, b TimelineEntry) int { return a.At.Compare(b.At) })

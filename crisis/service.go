@@ -360,7 +360,11 @@ func (s *Service) runEntryActions(ctx context.Context, inc *Incident, l *Level, 
 		if err == nil {
 			u.Pauses = append(u.Pauses, PauseHandle{ID: id, Missed: p.Missed})
 		}
-		note(err, "paused publishing %q (channels %v)", id, p.Channels)
+		on := "every channel of the brand"
+		if len(p.Channels) > 0 {
+			on = "channels " + strings.Join(p.Channels, ", ")
+		}
+		note(err, "paused publishing %q on %s", id, on)
 	}
 	if a.ModerationRules != "" {
 		prev, err := s.mod.SwitchRuleSet(ctx, inc.Brand, a.ModerationRules)
