@@ -88,6 +88,10 @@
 // open one incident, and the one refused gives back what its entry
 // actions took.
 //
+// An incident keeps the PlanRef of the revision it opened under, and pages
+// by the plan its service runs: a service restarted with a newer revision
+// (a phone tree updated mid-incident) pages by it from the next page on.
+//
 // MemoryStore is a Store in memory; cmkittest.TestCrisisStore checks any
 // Store. WithRoleSet lets a plan name a team's own roles.
 //

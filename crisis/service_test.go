@@ -489,3 +489,32 @@ func TestNewValidatesThePlanAgainstTheRoleSet(t *testing.T) {
 	_, err = crisis.New(crisis.NewMemoryStore(), append(opts, crisis.WithRoleSet(nil))...)
 	require.ErrorIs(t, err, cmkit.ErrInvalid)
 }
+
+// TestPagingFollowsTheServicesPlan: an incident opened under one revision
+// of the plan keeps that revision in Incident.Plan, and pages by the plan
+// a restarted service runs now (a phone tree updated mid-incident takes
+// effect at the next page).
+func TestPagingFollowsTheServicesPlan(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	inc, _, err := r.service(t).Open(ctx, storm)
+	require.NoError(t, err)
+	v2 := inc.Plan
+
+	p := testPlan()
+	p.Version = 3
+	p.Levels[1].Escalation[0].Responder = crisis.Responder{Member: "night-desk"}
+	s, err := crisis.New(r.store, crisis.WithPlan(p), crisis.WithTeam(r.team), crisis.WithClock(r.clock),
+		crisis.WithNotifier(r.note), crisis.WithPublishing(r.pub), crisis.WithModeration(r.mod),
+		crisis.WithStyleGuide(r.style), crisis.WithLogger(slog.New(slog.DiscardHandler)))
+	require.NoError(t, err)
+	r.clock.Advance(10 * time.Minute)
+	n, err := s.Step(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Equal(t, 1, r.note.count(crisis.Responder{Member: "night-desk"}))
+	assert.Zero(t, r.note.count(senior))
+	got, err := r.store.Incident(ctx, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, v2, got.Plan, "the revision it opened under")
+}
