@@ -57,32 +57,36 @@
 // inherits (RoleSet.Table renders it; go generate keeps this copy and the
 // README's current):
 //
-//	| permission               | intern | junior_cm | senior_cm | smm | analyst | customer_service | designer | client_approver | legal |
-//	| ------------------------ | ------ | --------- | --------- | --- | ------- | ---------------- | -------- | --------------- | ----- |
-//	| calendar.read            | ✓      | ✓         | ✓         | ✓   | ✓       |                  | ✓        | ✓               | ✓     |
-//	| post.draft               | ✓      | ✓         | ✓         | ✓   |         |                  | ✓        |                 |       |
-//	| post.submit              | ✓      | ✓         | ✓         | ✓   |         |                  |          |                 |       |
-//	| post.approve             |        |           | ✓         | ✓   |         |                  |          |                 |       |
-//	| post.schedule            |        |           | ✓         | ✓   |         |                  |          |                 |       |
-//	| post.publish             |        |           | ✓         | ✓   |         |                  |          |                 |       |
-//	| post.cancel              |        |           | ✓         | ✓   |         |                  |          |                 |       |
-//	| campaign.manage          |        |           |           | ✓   |         |                  |          |                 |       |
-//	| inbox.read               | ✓      | ✓         | ✓         | ✓   |         | ✓                |          |                 |       |
-//	| inbox.reply              |        | ✓         | ✓         | ✓   |         | ✓                |          |                 |       |
-//	| inbox.hide               |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
-//	| inbox.delete             |        |           | ✓         | ✓   |         |                  |          |                 |       |
-//	| inbox.assign             |        |           | ✓         | ✓   |         |                  |          |                 |       |
-//	| inbox.route              |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
-//	| kpi.define               |        |           |           | ✓   |         |                  |          |                 |       |
-//	| kpi.enter                |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
-//	| kpi.read                 |        | ✓         | ✓         | ✓   | ✓       |                  |          |                 |       |
-//	| styleguide.edit          |        |           |           | ✓   |         |                  |          |                 |       |
-//	| crisis.declare           |        |           | ✓         | ✓   |         |                  |          |                 |       |
-//	| crisis.escalate          |        |           | ✓         | ✓   |         |                  |          |                 |       |
-//	| crisis.resolve           |        |           |           | ✓   |         |                  |          |                 |       |
-//	| crisis.approve_statement |        |           |           | ✓   |         |                  |          |                 | ✓     |
-//	| team.members             |        |           |           | ✓   |         |                  |          |                 |       |
-//	| team.grants              |        |           |           | ✓   |         |                  |          |                 |       |
+//	| permission                | intern | junior_cm | senior_cm | smm | analyst | customer_service | designer | client_approver | legal |
+//	| ------------------------- | ------ | --------- | --------- | --- | ------- | ---------------- | -------- | --------------- | ----- |
+//	| calendar.read             | ✓      | ✓         | ✓         | ✓   | ✓       |                  | ✓        | ✓               | ✓     |
+//	| post.draft                | ✓      | ✓         | ✓         | ✓   |         |                  | ✓        |                 |       |
+//	| post.submit               | ✓      | ✓         | ✓         | ✓   |         |                  |          |                 |       |
+//	| post.approve              |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| post.schedule             |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| post.publish              |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| post.cancel               |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| campaign.manage           |        |           |           | ✓   |         |                  |          |                 |       |
+//	| inbox.read                | ✓      | ✓         | ✓         | ✓   |         | ✓                |          |                 |       |
+//	| inbox.reply               |        | ✓         | ✓         | ✓   |         | ✓                |          |                 |       |
+//	| inbox.hide                |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
+//	| inbox.delete              |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| inbox.assign              |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| inbox.route               |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
+//	| kpi.define                |        |           |           | ✓   |         |                  |          |                 |       |
+//	| kpi.enter                 |        | ✓         | ✓         | ✓   |         |                  |          |                 |       |
+//	| kpi.read                  |        | ✓         | ✓         | ✓   | ✓       |                  |          |                 |       |
+//	| styleguide.edit           |        |           |           | ✓   |         |                  |          |                 |       |
+//	| crisis.declare            |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| crisis.escalate           |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| crisis.resolve            |        |           |           | ✓   |         |                  |          |                 |       |
+//	| crisis.approve_statement  |        |           |           | ✓   |         |                  |          |                 | ✓     |
+//	| promotion.read            |        | ✓         | ✓         | ✓   |         |                  |          |                 | ✓     |
+//	| promotion.manage          |        |           | ✓         | ✓   |         |                  |          |                 |       |
+//	| promotion.draw            |        |           |           | ✓   |         |                  |          |                 |       |
+//	| promotion.approve_winners |        |           |           | ✓   |         |                  |          |                 | ✓     |
+//	| team.members              |        |           |           | ✓   |         |                  |          |                 |       |
+//	| team.grants               |        |           |           | ✓   |         |                  |          |                 |       |
 //
 // Interns draft and submit; juniors also answer, hide and route mentions
 // and fill the KPI sheet; seniors publish: senior_cm holds post.approve,

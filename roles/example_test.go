@@ -225,7 +225,7 @@ func ExampleRoleSet_Table() {
 		}
 	}
 	// Output:
-	// | permission               | intern | junior_cm | senior_cm | smm | analyst | customer_service | designer | client_approver | legal | lead |
-	// | post.submit              | ✓      | ✓         | ✓         | ✓   |         |                  |          |                 |       | ✓    |
-	// | report.export            |        |           |           |     |         |                  |          |                 |       | ✓    |
+	// | permission                | intern | junior_cm | senior_cm | smm | analyst | customer_service | designer | client_approver | legal | lead |
+	// | post.submit               | ✓      | ✓         | ✓         | ✓   |         |                  |          |                 |       | ✓    |
+	// | report.export             |        |           |           |     |         |                  |          |                 |       | ✓    |
 }

@@ -53,6 +53,14 @@ const (
 	ApproveStatement Permission = "crisis.approve_statement" // approve a public statement
 )
 
+// Promotions: contests, giveaways and offers.
+const (
+	ReadPromotions   Permission = "promotion.read"            // see promotions, their entries and results
+	ManagePromotions Permission = "promotion.manage"          // create, open, close promotions; review entries
+	DrawPromotion    Permission = "promotion.draw"            // run a draw or score a contest
+	ApproveWinners   Permission = "promotion.approve_winners" // confirm, notify, disqualify and replace winners
+)
+
 // Team.
 const (
 	ManageMembers Permission = "team.members" // add, edit and remove members
@@ -91,6 +99,10 @@ var builtinPermissions = []PermissionInfo{
 	{EscalateCrisis, "escalate a crisis"},
 	{ResolveCrisis, "resolve a crisis"},
 	{ApproveStatement, "approve crisis statements"},
+	{ReadPromotions, "see promotions, their entries and results"},
+	{ManagePromotions, "create, open and close promotions, review entries"},
+	{DrawPromotion, "run draws and score contests"},
+	{ApproveWinners, "confirm, notify, disqualify and replace winners"},
 	{ManageMembers, "add, edit and remove team members"},
 	{ManageGrants, "give and revoke roles"},
 }

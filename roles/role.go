@@ -32,7 +32,7 @@ const (
 	// the role for (DefaultPolicy: promotions). It holds no post.approve, so
 	// it never stands in for a senior CM's review.
 	ClientApprover = "client_approver"
-	// Legal approves crisis statements.
+	// Legal approves crisis statements and promotion winners.
 	Legal = "legal"
 )
 
@@ -41,15 +41,15 @@ var builtinRoles = []Role{
 		Permissions: []Permission{ReadCalendar, DraftPost, SubmitPost, ReadInbox}},
 	{Name: JuniorCM, Description: "drafts, answers and moderates under supervision",
 		Inherits:    []string{Intern},
-		Permissions: []Permission{ReplyMention, HideMention, RouteMention, EnterKPI, ReadReports}},
+		Permissions: []Permission{ReplyMention, HideMention, RouteMention, EnterKPI, ReadReports, ReadPromotions}},
 	{Name: SeniorCM, Description: "publishes, approves, moderates and applies the crisis plan",
 		Inherits: []string{JuniorCM},
 		Permissions: []Permission{ApprovePost, SchedulePost, PublishPost, CancelPost,
-			DeleteMention, AssignMention, DeclareCrisis, EscalateCrisis}},
+			DeleteMention, AssignMention, DeclareCrisis, EscalateCrisis, ManagePromotions}},
 	{Name: SocialMediaManager, Description: "owns strategy, campaigns, KPIs, style guide, crisis plan and the team",
 		Inherits: []string{SeniorCM},
 		Permissions: []Permission{ManageCampaigns, DefineKPI, EditStyleGuide, ResolveCrisis, ApproveStatement,
-			ManageMembers, ManageGrants}},
+			DrawPromotion, ApproveWinners, ManageMembers, ManageGrants}},
 	{Name: Analyst, Description: "reads calendars and reports",
 		Permissions: []Permission{ReadCalendar, ReadReports}},
 	{Name: CustomerService, Description: "answers complaints routed from the inbox",
@@ -58,8 +58,8 @@ var builtinRoles = []Role{
 		Permissions: []Permission{ReadCalendar, DraftPost}},
 	{Name: ClientApprover, Description: "approves, for a client, the posts a policy names the role for",
 		Permissions: []Permission{ReadCalendar}},
-	{Name: Legal, Description: "approves crisis statements",
-		Permissions: []Permission{ReadCalendar, ApproveStatement}},
+	{Name: Legal, Description: "approves crisis statements and promotion winners",
+		Permissions: []Permission{ReadCalendar, ApproveStatement, ReadPromotions, ApproveWinners}},
 }
 
 // Role is a named set of permissions, plus those of the roles it inherits.

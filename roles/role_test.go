@@ -19,7 +19,8 @@ var allPermissions = []roles.Permission{
 	roles.PublishPost, roles.CancelPost, roles.ManageCampaigns, roles.ReadInbox, roles.ReplyMention, roles.HideMention,
 	roles.DeleteMention, roles.AssignMention, roles.RouteMention, roles.DefineKPI, roles.EnterKPI,
 	roles.ReadReports, roles.EditStyleGuide, roles.DeclareCrisis, roles.EscalateCrisis,
-	roles.ResolveCrisis, roles.ApproveStatement, roles.ManageMembers, roles.ManageGrants,
+	roles.ResolveCrisis, roles.ApproveStatement, roles.ReadPromotions, roles.ManagePromotions, roles.DrawPromotion,
+	roles.ApproveWinners, roles.ManageMembers, roles.ManageGrants,
 }
 
 // expected is what each built-in role may do, written out in full (not
@@ -27,17 +28,17 @@ var allPermissions = []roles.Permission{
 var expected = map[string][]roles.Permission{
 	roles.Intern: {roles.ReadCalendar, roles.DraftPost, roles.SubmitPost, roles.ReadInbox},
 	roles.JuniorCM: {roles.ReadCalendar, roles.DraftPost, roles.SubmitPost, roles.ReadInbox,
-		roles.ReplyMention, roles.HideMention, roles.RouteMention, roles.EnterKPI, roles.ReadReports},
+		roles.ReplyMention, roles.HideMention, roles.RouteMention, roles.EnterKPI, roles.ReadReports, roles.ReadPromotions},
 	roles.SeniorCM: {roles.ReadCalendar, roles.DraftPost, roles.SubmitPost, roles.ReadInbox,
 		roles.ReplyMention, roles.HideMention, roles.RouteMention, roles.EnterKPI, roles.ReadReports,
 		roles.ApprovePost, roles.SchedulePost, roles.PublishPost, roles.CancelPost, roles.DeleteMention,
-		roles.AssignMention, roles.DeclareCrisis, roles.EscalateCrisis},
+		roles.AssignMention, roles.DeclareCrisis, roles.EscalateCrisis, roles.ReadPromotions, roles.ManagePromotions},
 	roles.SocialMediaManager: allPermissions,
 	roles.Analyst:            {roles.ReadCalendar, roles.ReadReports},
 	roles.CustomerService:    {roles.ReadInbox, roles.ReplyMention},
 	roles.Designer:           {roles.ReadCalendar, roles.DraftPost},
 	roles.ClientApprover:     {roles.ReadCalendar},
-	roles.Legal:              {roles.ReadCalendar, roles.ApproveStatement},
+	roles.Legal:              {roles.ReadCalendar, roles.ApproveStatement, roles.ReadPromotions, roles.ApproveWinners},
 }
 
 func TestBuiltinCatalogue(t *testing.T) {
