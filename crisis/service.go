@@ -40,6 +40,8 @@ type Service struct {
 	plan     *Plan
 	ref      PlanRef
 	team     Authority
+	approver StatementApprover
+	stPub    StatementPublisher
 	clock    cmkit.Clock
 	notifier Notifier
 	pub      Publishing
@@ -66,13 +68,15 @@ func WithPlan(p Plan) Option {
 
 // WithTeam sets who may declare, acknowledge, escalate and resolve.
 // Without it, every call that acts for a member fails with an error
-// wrapping cmkit.ErrForbidden.
+// wrapping cmkit.ErrForbidden. When a also implements StatementApprover
+// (*roles.Directory does), it judges statements' approvals too.
 func WithTeam(a Authority) Option {
 	return func(s *Service) error {
 		if a == nil {
 			return cmkit.Invalid("WithTeam", "required", "nil Authority")
 		}
 		s.team = a
+		s.approver, _ = a.(StatementApprover)
 		return nil
 	}
 }
@@ -196,6 +200,12 @@ func New(store Store, opts ...Option) (*Service, error) {
 // authorize returns the acting member of ctx when the team lets them do p
 // on the plan's brand.
 func (s *Service) authorize(ctx context.Context, p roles.Permission) (string, error) {
+	return s.authorizeOn(ctx, p, roles.Resource{Brand: s.plan.Brand})
+}
+
+// authorizeOn returns the acting member of ctx when the team lets them do
+// p on r.
+func (s *Service) authorizeOn(ctx context.Context, p roles.Permission, r roles.Resource) (string, error) {
 	if s.team == nil {
 		return "", fmt.Errorf("crisis: %s: no team to check it against: %w", p, cmkit.ErrForbidden)
 	}
@@ -203,7 +213,7 @@ func (s *Service) authorize(ctx context.Context, p roles.Permission) (string, er
 	if !ok {
 		return "", fmt.Errorf("crisis: %s: no acting member: %w", p, cmkit.ErrForbidden)
 	}
-	if err := s.team.Check(ctx, p, roles.Resource{Brand: s.plan.Brand}); err != nil {
+	if err := s.team.Check(ctx, p, r); err != nil {
 		return "", err
 	}
 	return member, nil
@@ -505,7 +515,7 @@ func (s *Service) ChangeLevel(ctx context.Context, id uuid.UUID, level, reason s
 			a.Level = level
 			out = append(out, a)
 		}
-		return out, nil
+		return append(out, s.rejudgeStatements(ctx, inc, now)...), nil
 	})
 	if err != nil {
 		// Give back what the actions took; the incident did not move.
