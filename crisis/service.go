@@ -481,7 +481,9 @@ func (s *Service) Acknowledge(ctx context.Context, id uuid.UUID) (Incident, erro
 // acting member of ctx (who needs roles.EscalateCrisis): the new level's
 // entry actions run, its responders are paged, and its acknowledgement
 // deadline and escalation start from now. Moving to a less severe level
-// undoes nothing; Resolve undoes every level's actions.
+// undoes nothing; Resolve undoes every level's actions. Drafted and
+// approved statements are judged again against the new level's approval
+// chain (see ApproveStatement).
 func (s *Service) ChangeLevel(ctx context.Context, id uuid.UUID, level, reason string) (Incident, error) {
 	member, err := s.authorize(ctx, roles.EscalateCrisis)
 	if err != nil {
