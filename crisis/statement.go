@@ -158,17 +158,18 @@ func (s *Service) where(channel string) roles.Resource {
 	return roles.Resource{Brand: s.plan.Brand, Channel: channel}
 }
 
-// readStatement reads statement sid of incident id.
-func (s *Service) readStatement(ctx context.Context, id, sid uuid.UUID) (PublicStatement, error) {
+// authorizeStatement returns the acting member of ctx when the team lets
+// them do p on the channel of statement sid of incident id.
+func (s *Service) authorizeStatement(ctx context.Context, id, sid uuid.UUID, p roles.Permission) (string, error) {
 	inc, err := s.store.Incident(ctx, id)
 	if err != nil {
-		return PublicStatement{}, err
+		return "", err
 	}
 	st, err := statementOf(&inc, sid)
 	if err != nil {
-		return PublicStatement{}, err
+		return "", err
 	}
-	return *st, nil
+	return s.authorizeOn(ctx, p, s.where(st.Channel))
 }
 
 // chain returns the policy of the approval chain of inc's current level
@@ -271,11 +272,7 @@ func (s *Service) EditStatement(ctx context.Context, id, statement uuid.UUID, te
 	if strings.TrimSpace(text) == "" {
 		return PublicStatement{}, cmkit.Invalid("text", "required", "a statement needs a text")
 	}
-	cur, err := s.readStatement(ctx, id, statement)
-	if err != nil {
-		return PublicStatement{}, err
-	}
-	member, err := s.authorizeOn(ctx, roles.DraftPost, s.where(cur.Channel))
+	member, err := s.authorizeStatement(ctx, id, statement, roles.DraftPost)
 	if err != nil {
 		return PublicStatement{}, err
 	}
@@ -470,11 +467,7 @@ func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID)
 	if s.stPub == nil {
 		return PublicStatement{}, fmt.Errorf("crisis: publishing statements needs WithStatementPublisher: %w", cmkit.ErrUnsupported)
 	}
-	cur, err := s.readStatement(ctx, id, statement)
-	if err != nil {
-		return PublicStatement{}, err
-	}
-	member, err := s.authorizeOn(ctx, roles.PublishPost, s.where(cur.Channel))
+	member, err := s.authorizeStatement(ctx, id, statement, roles.PublishPost)
 	if err != nil {
 		return PublicStatement{}, err
 	}
@@ -529,11 +522,7 @@ func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID)
 // withdrawing it again changes nothing. A statement publishing or
 // published refuses it (cmkit.ErrConflict).
 func (s *Service) WithdrawStatement(ctx context.Context, id, statement uuid.UUID, reason string) (PublicStatement, error) {
-	cur, err := s.readStatement(ctx, id, statement)
-	if err != nil {
-		return PublicStatement{}, err
-	}
-	member, err := s.authorizeOn(ctx, roles.DraftPost, s.where(cur.Channel))
+	member, err := s.authorizeStatement(ctx, id, statement, roles.DraftPost)
 	if err != nil {
 		return PublicStatement{}, err
 	}

@@ -164,6 +164,15 @@ func (r *stRig) kinds(t *testing.T, inc crisis.Incident, id uuid.UUID) []crisis.
 	return out
 }
 
+// approvedAtMinor returns a rig with an incident at "minor" and an
+// approved statement drafted from the holding statement.
+func approvedAtMinor(t *testing.T) (*stRig, crisis.Incident, crisis.PublicStatement) {
+	t.Helper()
+	r := newStatementRig(t)
+	inc := r.declare(t, "minor")
+	return r, inc, r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
+}
+
 func TestHoldingStatementPicksChannelThenLanguage(t *testing.T) {
 	l := statementPlan().Levels[0]
 	st, ok := l.HoldingStatement("es", "acme-x")
@@ -400,9 +409,7 @@ func TestPublishBeforeApprovalIsRefused(t *testing.T) {
 
 func TestConcurrentPublishesPublishOnce(t *testing.T) {
 	for range 20 {
-		r := newStatementRig(t)
-		inc := r.declare(t, "minor")
-		st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
+		r, inc, st := approvedAtMinor(t)
 		var wg sync.WaitGroup
 		errs := make([]error, 4)
 		for i := range errs {
@@ -427,9 +434,7 @@ func TestConcurrentPublishesPublishOnce(t *testing.T) {
 }
 
 func TestPublisherFailsThenRetryWithSameID(t *testing.T) {
-	r := newStatementRig(t)
-	inc := r.declare(t, "minor")
-	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
+	r, inc, st := approvedAtMinor(t)
 	r.pub.failNext = 1
 	got, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
 	require.ErrorIs(t, err, cmkit.ErrTransient)
@@ -452,9 +457,7 @@ func TestPublisherFailsThenRetryWithSameID(t *testing.T) {
 }
 
 func TestLostAnswerThenRetryPostsOnce(t *testing.T) {
-	r := newStatementRig(t)
-	inc := r.declare(t, "minor")
-	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
+	r, inc, st := approvedAtMinor(t)
 	r.pub.loseNext = 1
 	_, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
 	require.ErrorIs(t, err, cmkit.ErrAmbiguous)
@@ -570,9 +573,7 @@ func (a authorityOnly) Check(ctx context.Context, p roles.Permission, r roles.Re
 }
 
 func TestServiceWithoutApproverOrPublisherRefusesStatements(t *testing.T) {
-	r := newStatementRig(t)
-	inc := r.declare(t, "minor")
-	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
+	r, inc, st := approvedAtMinor(t)
 
 	bare, err := crisis.New(r.store, crisis.WithPlan(statementPlan()), crisis.WithTeam(authorityOnly{r.team}),
 		crisis.WithClock(r.clock), crisis.WithNotifier(&notifier{}))
