@@ -459,7 +459,9 @@ func (s *Service) rejudgeStatements(ctx context.Context, inc *Incident, now time
 // fails, or its answer is lost, PublishStatement may be called again (the
 // statement stays StatementPublishing, even once the incident closed) and
 // the post goes out once. Calling it for a published statement returns it
-// unchanged; concurrent calls record one publication.
+// unchanged; concurrent calls record one publication, and a call whose
+// publisher failed while a concurrent one published returns the published
+// statement.
 func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID) (PublicStatement, error) {
 	if s.approver == nil {
 		return PublicStatement{}, errNoApprover
@@ -499,10 +501,17 @@ func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID)
 	receipt, perr := s.stPub.Publish(ctx, s.plan.Brand, st.Channel, st.Language, st.Text, st.ID.String())
 	if perr != nil {
 		perr = fmt.Errorf("crisis: publishing statement %s (publish again to retry): %w", st.ID, perr)
-		if _, err := s.changeStatement(ctx, id, statement, func(inc *Incident, st *PublicStatement, now time.Time) ([]TimelineEntry, error) {
+		after, err := s.changeStatement(ctx, id, statement, func(inc *Incident, st *PublicStatement, now time.Time) ([]TimelineEntry, error) {
+			if st.State == StatementPublished {
+				return nil, nil // a concurrent call published it
+			}
 			return []TimelineEntry{statementEntry(inc, now, TimelineStatementPublishFailed, member, st, perr.Error())}, nil
-		}); err != nil {
+		})
+		switch {
+		case err != nil:
 			s.log.WarnContext(ctx, "crisis: recording a failed publication failed", "statement", statement, "err", err)
+		case after.State == StatementPublished:
+			return after, nil
 		}
 		return st, perr
 	}

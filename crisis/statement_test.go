@@ -613,3 +613,40 @@ func TestStatementsAreCopies(t *testing.T) {
 	again, _ := r.stored(t, inc, st.ID)
 	assert.Equal(t, st, again)
 }
+
+// racingPublisher fails its first call, after a concurrent call published
+// the statement through the service.
+type racingPublisher struct {
+	posts
+	first func()
+	fired bool
+}
+
+func (p *racingPublisher) Publish(ctx context.Context, brand, channel, language, text, id string) (string, error) {
+	if !p.fired {
+		p.fired = true
+		p.first()
+		return "", fmt.Errorf("timeout: %w", cmkit.ErrAmbiguous)
+	}
+	return p.posts.Publish(ctx, brand, channel, language, text, id)
+}
+
+func TestFailedPublishAfterAConcurrentOneSucceededReturnsIt(t *testing.T) {
+	pub := &racingPublisher{posts: posts{byID: map[string]string{}}}
+	r := newStatementRig(t, crisis.WithStatementPublisher(pub))
+	inc := r.declare(t, "minor")
+	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
+	pub.first = func() {
+		got, err := r.svc.PublishStatement(as("sam"), inc.ID, st.ID)
+		require.NoError(t, err)
+		require.Equal(t, crisis.StatementPublished, got.State)
+	}
+	got, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	require.NoError(t, err, "the concurrent call published it")
+	assert.Equal(t, crisis.StatementPublished, got.State)
+	assert.Equal(t, "sam", got.PublishedBy)
+	assert.Equal(t, 1, pub.count())
+	assert.Equal(t, []crisis.TimelineKind{crisis.TimelineStatementDrafted, crisis.TimelineStatementApproval,
+		crisis.TimelineStatementApproved, crisis.TimelineStatementPublishing, crisis.TimelineStatementPublished},
+		r.kinds(t, inc, st.ID))
+}
