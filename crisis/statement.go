@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -218,11 +219,14 @@ func (s *Service) DraftStatement(ctx context.Context, id uuid.UUID, language, ch
 	if s.approver == nil {
 		return PublicStatement{}, errNoApprover
 	}
-	switch {
-	case !langtag.Valid(language):
+	if !langtag.Valid(language) {
 		return PublicStatement{}, cmkit.Invalid("language", "format", "%q is not a BCP 47 language tag", language)
-	case channel == "":
-		return PublicStatement{}, cmkit.Invalid("channel", "required", "say which channel the statement is for")
+	}
+	if err := checkText("channel", channel); err != nil {
+		return PublicStatement{}, err
+	}
+	if !utf8.ValidString(text) {
+		return PublicStatement{}, cmkit.Invalid("text", "format", "not valid UTF-8")
 	}
 	member, err := s.authorizeOn(ctx, roles.DraftPost, s.where(channel))
 	if err != nil {
@@ -269,8 +273,11 @@ func (s *Service) DraftStatement(ctx context.Context, id uuid.UUID, language, ch
 // same text again changes nothing. A statement publishing, published or
 // withdrawn refuses it (cmkit.ErrConflict).
 func (s *Service) EditStatement(ctx context.Context, id, statement uuid.UUID, text string) (PublicStatement, error) {
-	if strings.TrimSpace(text) == "" {
+	switch {
+	case strings.TrimSpace(text) == "":
 		return PublicStatement{}, cmkit.Invalid("text", "required", "a statement needs a text")
+	case !utf8.ValidString(text):
+		return PublicStatement{}, cmkit.Invalid("text", "format", "not valid UTF-8")
 	}
 	member, err := s.authorizeStatement(ctx, id, statement, roles.DraftPost)
 	if err != nil {

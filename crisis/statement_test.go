@@ -215,6 +215,7 @@ func TestDraftStatementFromHoldingStatementOrText(t *testing.T) {
 		{"no holding statement in the language", "ana", "fr", "acme-x", cmkit.ErrInvalid, "text"},
 		{"not a language tag", "ana", "e s", "acme-x", cmkit.ErrInvalid, "language"},
 		{"no channel", "ana", "es", "", cmkit.ErrInvalid, "channel"},
+		{"a channel with a newline", "ana", "es", "acme\nx", cmkit.ErrInvalid, "channel"},
 		{"legal may not draft posts", "lea", "es", "acme-x", cmkit.ErrForbidden, ""},
 		{"nobody acting", "", "es", "acme-x", cmkit.ErrForbidden, ""},
 	} {
@@ -236,6 +237,12 @@ func TestDraftStatementFromHoldingStatementOrText(t *testing.T) {
 	assert.Equal(t, before, after, "refused drafts change nothing")
 	_, err = r.svc.DraftStatement(as("ana"), uuid.New(), "es", "acme-x", "x")
 	assert.ErrorIs(t, err, cmkit.ErrNotFound)
+	_, err = r.svc.DraftStatement(as("ana"), inc.ID, "es", "acme-x", "\xff")
+	assert.ErrorIs(t, err, cmkit.ErrInvalid)
+	_, err = r.svc.EditStatement(as("ana"), inc.ID, st.ID, "\xff")
+	assert.ErrorIs(t, err, cmkit.ErrInvalid)
+	_, after = r.stored(t, inc, st.ID)
+	assert.Equal(t, before, after, "refused drafts change nothing")
 }
 
 func TestApprovalByMemberNotAllowedIsRefused(t *testing.T) {
@@ -649,4 +656,32 @@ func TestFailedPublishAfterAConcurrentOneSucceededReturnsIt(t *testing.T) {
 	assert.Equal(t, []crisis.TimelineKind{crisis.TimelineStatementDrafted, crisis.TimelineStatementApproval,
 		crisis.TimelineStatementApproved, crisis.TimelineStatementPublishing, crisis.TimelineStatementPublished},
 		r.kinds(t, inc, st.ID))
+}
+
+// TestConcurrentApprovalsAreAllRecorded: two lawyers approve at once a
+// step that needs two of them; both approvals are kept (the second write
+// re-reads and retries) and the chain completes once.
+func TestConcurrentApprovalsAreAllRecorded(t *testing.T) {
+	for range 20 {
+		r := newStatementRig(t)
+		inc := r.declare(t, "critical")
+		st := r.draft(t, inc, "ana", "Retiramos el lote 42.")
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, m := range []string{"lea", "leo"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = r.svc.ApproveStatement(as(m), inc.ID, st.ID)
+			}()
+		}
+		wg.Wait()
+		require.NoError(t, errs[0])
+		require.NoError(t, errs[1])
+		got, _ := r.stored(t, inc, st.ID)
+		assert.Len(t, got.Approvals, 2)
+		assert.Equal(t, crisis.StatementApproved, got.State)
+		assert.Equal(t, []crisis.TimelineKind{crisis.TimelineStatementDrafted, crisis.TimelineStatementApproval,
+			crisis.TimelineStatementApproval, crisis.TimelineStatementApproved}, r.kinds(t, inc, st.ID))
+	}
 }
