@@ -685,3 +685,69 @@ func TestConcurrentApprovalsAreAllRecorded(t *testing.T) {
 			crisis.TimelineStatementApproval, crisis.TimelineStatementApproved}, r.kinds(t, inc, st.ID))
 	}
 }
+
+// flakyStore fails commits while fail is set.
+type flakyStore struct {
+	*crisis.MemoryStore
+	mu   sync.Mutex
+	fail bool
+}
+
+func (s *flakyStore) Commit(ctx context.Context, inc crisis.Incident, entries ...crisis.TimelineEntry) error {
+	s.mu.Lock()
+	fail := s.fail
+	s.mu.Unlock()
+	if fail {
+		return fmt.Errorf("disk full: %w", cmkit.ErrTransient)
+	}
+	return s.MemoryStore.Commit(ctx, inc, entries...)
+}
+
+// failing is a StatementPublisher that posts through posts and, the
+// first time, then makes the store fail, so the receipt cannot be
+// recorded.
+type failing struct {
+	*posts
+	store *flakyStore
+	done  bool
+}
+
+func (p *failing) Publish(ctx context.Context, brand, channel, language, text, id string) (string, error) {
+	receipt, err := p.posts.Publish(ctx, brand, channel, language, text, id)
+	if !p.done {
+		p.done = true
+		p.store.mu.Lock()
+		p.store.fail = true
+		p.store.mu.Unlock()
+	}
+	return receipt, err
+}
+
+// TestReceiptNotRecordedThenRetryPostsOnce: the post went out but the
+// store refused the receipt; publishing again records it without a
+// second post.
+func TestReceiptNotRecordedThenRetryPostsOnce(t *testing.T) {
+	r := newStatementRig(t)
+	store := &flakyStore{MemoryStore: r.store}
+	pub := &failing{posts: r.pub, store: store}
+	svc, err := crisis.New(store, crisis.WithPlan(statementPlan()), crisis.WithTeam(r.team), crisis.WithClock(r.clock),
+		crisis.WithNotifier(&notifier{}), crisis.WithStatementPublisher(pub), crisis.WithLogger(slog.New(slog.DiscardHandler)))
+	require.NoError(t, err)
+	inc := r.declare(t, "minor")
+	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
+
+	_, err = svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	require.ErrorIs(t, err, cmkit.ErrTransient)
+	got, _ := r.stored(t, inc, st.ID)
+	assert.Equal(t, crisis.StatementPublishing, got.State)
+	assert.Equal(t, 1, r.pub.count())
+
+	store.mu.Lock()
+	store.fail = false
+	store.mu.Unlock()
+	got, err = svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	require.NoError(t, err)
+	assert.Equal(t, crisis.StatementPublished, got.State)
+	assert.Equal(t, 1, r.pub.count())
+	assert.Equal(t, 2, r.pub.calls)
+}
