@@ -84,7 +84,10 @@
 // a post in the brand's name, and its approval chain, not the drafting
 // permission, guards what goes out. The drafter is an author, and so is
 // every member who edits it (Service.EditStatement); an edit makes a new
-// version, and approvals of earlier versions no longer count.
+// version, and approvals of earlier versions no longer count. Editing,
+// approving and publishing name the version the member read; another one
+// is cmkit.ErrConflict, so nobody approves or publishes a text they did
+// not see, and two editors never overwrite each other.
 //
 // Service.ApproveStatement asks roles for the acting member's approval of
 // the current version, with the level's chain as the policy

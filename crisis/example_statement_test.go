@@ -77,12 +77,12 @@ func Example_statement() {
 	}
 	fmt.Println("drafted:", st.Text, st.State)
 	for _, who := range []string{"sam", "lea"} {
-		if st, err = svc.ApproveStatement(roles.WithActor(ctx, who), inc.ID, st.ID); err != nil {
+		if st, err = svc.ApproveStatement(roles.WithActor(ctx, who), inc.ID, st.ID, st.Version); err != nil {
 			panic(err)
 		}
 		fmt.Println("approved by", who+":", st.State)
 	}
-	st, err = svc.PublishStatement(roles.WithActor(ctx, "bea"), inc.ID, st.ID)
+	st, err = svc.PublishStatement(roles.WithActor(ctx, "bea"), inc.ID, st.ID, st.Version)
 	if err != nil {
 		panic(err)
 	}

@@ -2,6 +2,7 @@ package crisis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -270,10 +271,14 @@ func (s *Service) DraftStatement(ctx context.Context, id uuid.UUID, language, ch
 // the acting member of ctx (who needs roles.DraftPost on its channel, and
 // becomes one of its authors). The statement moves to a new version, in
 // StatementDrafted: the approvals of the old version no longer count. The
-// same text again changes nothing. A statement publishing, published or
+// same text again changes nothing. version is the version the member
+// edited: another one is cmkit.ErrConflict, so an edit never overwrites
+// one its author did not see. A statement publishing, published or
 // withdrawn refuses it (cmkit.ErrConflict).
-func (s *Service) EditStatement(ctx context.Context, id, statement uuid.UUID, text string) (PublicStatement, error) {
+func (s *Service) EditStatement(ctx context.Context, id, statement uuid.UUID, version int64, text string) (PublicStatement, error) {
 	switch {
+	case version < 1:
+		return PublicStatement{}, cmkit.Invalid("version", "required", "say which version was edited")
 	case strings.TrimSpace(text) == "":
 		return PublicStatement{}, cmkit.Invalid("text", "required", "a statement needs a text")
 	case !utf8.ValidString(text):
@@ -287,7 +292,7 @@ func (s *Service) EditStatement(ctx context.Context, id, statement uuid.UUID, te
 		if err := stillOpen(inc); err != nil {
 			return nil, err
 		}
-		if err := changeable(st); err != nil || st.Text == text {
+		if err := errors.Join(changeable(st), seen(st, version)); err != nil || st.Text == text {
 			return nil, err
 		}
 		st.Version++
@@ -298,6 +303,15 @@ func (s *Service) EditStatement(ctx context.Context, id, statement uuid.UUID, te
 		return []TimelineEntry{statementEntry(inc, now, TimelineStatementDrafted, member, st,
 			fmt.Sprintf("statement %s version %d (approvals of earlier versions void): %s", st.ID, st.Version, text))}, nil
 	})
+}
+
+// seen checks that version is st's current version: a person acts only on
+// the text they saw.
+func seen(st *PublicStatement, version int64) error {
+	if st.Version != version {
+		return fmt.Errorf("crisis: statement %s is at version %d, not %d: %w", st.ID, st.Version, version, cmkit.ErrConflict)
+	}
+	return nil
 }
 
 // changeable checks that st may still change: drafted or approved.
@@ -347,20 +361,24 @@ func (s *Service) StatementStatus(ctx context.Context, id, statement uuid.UUID) 
 	return s.judge(ctx, &inc, st)
 }
 
-// ApproveStatement records the acting member's approval of the
-// statement's current version, through the team's StatementApprover
+// ApproveStatement records the acting member's approval of version of the
+// statement, the version they read, through the team's StatementApprover
 // judging the approval chain of the incident's current level
 // (Level.ApprovalRule): each open step the member may approve gets a
 // TimelineStatementApproval entry, and when the chain is complete the
 // statement becomes StatementApproved (a TimelineStatementApproved
 // entry). roles decides who may approve: an author never may, and an
 // ineligible member gets an error wrapping cmkit.ErrForbidden. A
-// statement edited since the approval was judged, or not drafted, is
+// statement at another version (edited since, even while the approval
+// was being judged), already approved, or past approval is
 // cmkit.ErrConflict; a closed incident is cmkit.ErrInvalid. Nothing
 // changes on error.
-func (s *Service) ApproveStatement(ctx context.Context, id, statement uuid.UUID) (PublicStatement, error) {
+func (s *Service) ApproveStatement(ctx context.Context, id, statement uuid.UUID, version int64) (PublicStatement, error) {
 	if s.approver == nil {
 		return PublicStatement{}, errNoApprover
+	}
+	if version < 1 {
+		return PublicStatement{}, cmkit.Invalid("version", "required", "say which version is approved")
 	}
 	inc, err := s.store.Incident(ctx, id)
 	if err != nil {
@@ -373,7 +391,7 @@ func (s *Service) ApproveStatement(ctx context.Context, id, statement uuid.UUID)
 	if err != nil {
 		return PublicStatement{}, err
 	}
-	if err := changeable(st); err != nil {
+	if err := errors.Join(changeable(st), seen(st, version)); err != nil {
 		return PublicStatement{}, err
 	}
 	policy, approvals, err := s.chain(&inc, st)
@@ -384,17 +402,12 @@ func (s *Service) ApproveStatement(ctx context.Context, id, statement uuid.UUID)
 	if err != nil {
 		return PublicStatement{}, err
 	}
-	version := st.Version
 	return s.changeStatement(ctx, id, statement, func(inc *Incident, st *PublicStatement, now time.Time) ([]TimelineEntry, error) {
 		if err := stillOpen(inc); err != nil {
 			return nil, err
 		}
-		if err := changeable(st); err != nil {
+		if err := errors.Join(changeable(st), seen(st, version)); err != nil {
 			return nil, err
-		}
-		if st.Version != version {
-			return nil, fmt.Errorf("crisis: statement %s changed to version %d while version %d was approved: %w",
-				st.ID, st.Version, version, cmkit.ErrConflict)
 		}
 		var out []TimelineEntry
 		for _, a := range given {
@@ -454,10 +467,11 @@ func (s *Service) rejudgeStatements(ctx context.Context, inc *Incident, now time
 
 // PublishStatement publishes an approved statement through the
 // StatementPublisher, for the acting member of ctx (who needs
-// roles.PublishPost on its channel). It refuses, with an error wrapping
-// cmkit.ErrConflict, a statement whose current version the approval chain
-// of the incident's current level does not approve, or that was
-// withdrawn; a closed incident refuses it with cmkit.ErrInvalid.
+// roles.PublishPost on its channel). version is the version the member
+// read. It refuses, with an error wrapping cmkit.ErrConflict, a statement
+// at another version, one whose version the approval chain of the
+// incident's current level does not approve, or one that was withdrawn;
+// a closed incident refuses it with cmkit.ErrInvalid.
 //
 // Publishing is two version-fenced writes around the call: the first
 // moves the statement to StatementPublishing (it can no longer change),
@@ -469,9 +483,12 @@ func (s *Service) rejudgeStatements(ctx context.Context, inc *Incident, now time
 // unchanged; concurrent calls record one publication, and a call whose
 // publisher failed while a concurrent one published returns the published
 // statement.
-func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID) (PublicStatement, error) {
+func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID, version int64) (PublicStatement, error) {
 	if s.approver == nil {
 		return PublicStatement{}, errNoApprover
+	}
+	if version < 1 {
+		return PublicStatement{}, cmkit.Invalid("version", "required", "say which version is published")
 	}
 	if s.stPub == nil {
 		return PublicStatement{}, fmt.Errorf("crisis: publishing statements needs WithStatementPublisher: %w", cmkit.ErrUnsupported)
@@ -481,6 +498,9 @@ func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID)
 		return PublicStatement{}, err
 	}
 	st, err := s.changeStatement(ctx, id, statement, func(inc *Incident, st *PublicStatement, now time.Time) ([]TimelineEntry, error) {
+		if err := seen(st, version); err != nil {
+			return nil, err
+		}
 		switch st.State {
 		case StatementPublished, StatementPublishing:
 			return nil, nil

@@ -130,7 +130,7 @@ func (r *stRig) approve(t *testing.T, inc crisis.Incident, st crisis.PublicState
 	t.Helper()
 	for _, m := range members {
 		var err error
-		st, err = r.svc.ApproveStatement(as(m), inc.ID, st.ID)
+		st, err = r.svc.ApproveStatement(as(m), inc.ID, st.ID, st.Version)
 		require.NoError(t, err, m)
 	}
 	return st
@@ -239,7 +239,7 @@ func TestDraftStatementFromHoldingStatementOrText(t *testing.T) {
 	assert.ErrorIs(t, err, cmkit.ErrNotFound)
 	_, err = r.svc.DraftStatement(as("ana"), inc.ID, "es", "acme-x", "\xff")
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
-	_, err = r.svc.EditStatement(as("ana"), inc.ID, st.ID, "\xff")
+	_, err = r.svc.EditStatement(as("ana"), inc.ID, st.ID, st.Version, "\xff")
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
 	_, after = r.stored(t, inc, st.ID)
 	assert.Equal(t, before, after, "refused drafts change nothing")
@@ -253,10 +253,10 @@ func TestApprovalByMemberNotAllowedIsRefused(t *testing.T) {
 	// A senior CM may approve posts, but the chain names the social media
 	// manager; legal is not in the minor chain; the intern is the author.
 	for _, m := range []string{"bea", "lea", "ana"} {
-		_, err := r.svc.ApproveStatement(as(m), inc.ID, st.ID)
+		_, err := r.svc.ApproveStatement(as(m), inc.ID, st.ID, st.Version)
 		assert.ErrorIs(t, err, cmkit.ErrForbidden, m)
 	}
-	_, err := r.svc.ApproveStatement(context.Background(), inc.ID, st.ID)
+	_, err := r.svc.ApproveStatement(context.Background(), inc.ID, st.ID, st.Version)
 	assert.ErrorIs(t, err, cmkit.ErrForbidden, "nobody acting")
 	got, after := r.stored(t, inc, st.ID)
 	assert.Equal(t, before, after)
@@ -271,7 +271,7 @@ func TestApprovalByMemberNotAllowedIsRefused(t *testing.T) {
 	assert.Equal(t, []crisis.TimelineKind{crisis.TimelineStatementDrafted, crisis.TimelineStatementApproval,
 		crisis.TimelineStatementApproved}, r.kinds(t, inc, st.ID))
 	// Approving an approved statement: nothing awaits approval.
-	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, st.ID)
+	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, st.ID, st.Version)
 	assert.ErrorIs(t, err, cmkit.ErrConflict)
 }
 
@@ -279,16 +279,16 @@ func TestAuthorCannotApproveOwnStatement(t *testing.T) {
 	r := newStatementRig(t)
 	inc := r.declare(t, "minor")
 	st := r.draft(t, inc, "sam", "")
-	_, err := r.svc.ApproveStatement(as("sam"), inc.ID, st.ID)
+	_, err := r.svc.ApproveStatement(as("sam"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrForbidden)
 
 	// An editor becomes an author too: the manager who edits an intern's
 	// draft cannot approve it any more.
 	other := r.draft(t, inc, "ana", "")
-	other, err = r.svc.EditStatement(as("sam"), inc.ID, other.ID, "Lo revisamos ya.")
+	other, err = r.svc.EditStatement(as("sam"), inc.ID, other.ID, other.Version, "Lo revisamos ya.")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ana", "sam"}, other.Authors)
-	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, other.ID)
+	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, other.ID, other.Version)
 	require.ErrorIs(t, err, cmkit.ErrForbidden)
 	got, _ := r.stored(t, inc, other.ID)
 	assert.Empty(t, got.Approvals)
@@ -304,7 +304,7 @@ func TestEditVoidsApprovals(t *testing.T) {
 	require.Equal(t, crisis.StatementApproved, st.State)
 
 	r.clock.Advance(time.Minute)
-	st, err := r.svc.EditStatement(as("bea"), inc.ID, st.ID, "Retiramos el lote 42.")
+	st, err := r.svc.EditStatement(as("bea"), inc.ID, st.ID, st.Version, "Retiramos el lote 42.")
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), st.Version)
 	assert.Equal(t, crisis.StatementDrafted, st.State)
@@ -316,15 +316,15 @@ func TestEditVoidsApprovals(t *testing.T) {
 	require.Len(t, status.Open(), 1)
 	assert.Equal(t, "smm", status.Open()[0].Step)
 	assert.Equal(t, []string{"sam"}, status.Open()[0].CanApprove)
-	_, err = r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	_, err = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrConflict, "the old version's approvals do not publish the new one")
 	assert.Zero(t, r.pub.count())
 
 	// The same text again is no new version.
-	same, err := r.svc.EditStatement(as("bea"), inc.ID, st.ID, "Retiramos el lote 42.")
+	same, err := r.svc.EditStatement(as("bea"), inc.ID, st.ID, st.Version, "Retiramos el lote 42.")
 	require.NoError(t, err)
 	assert.Equal(t, st, same)
-	_, err = r.svc.EditStatement(as("bea"), inc.ID, st.ID, " ")
+	_, err = r.svc.EditStatement(as("bea"), inc.ID, st.ID, st.Version, " ")
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
 }
 
@@ -356,7 +356,7 @@ func TestApprovalOfAVersionEditedMeanwhileConflicts(t *testing.T) {
 	var svc *crisis.Service
 	var incID, stID uuid.UUID
 	approver := editingApprover{StatementApprover: r.team, edit: func() {
-		_, err := svc.EditStatement(as("bea"), incID, stID, "Nueva versión.")
+		_, err := svc.EditStatement(as("bea"), incID, stID, 1, "Nueva versión.")
 		require.NoError(t, err)
 	}}
 	svc, err := crisis.New(r.store, crisis.WithPlan(statementPlan()), crisis.WithTeam(teamWith{r.team, approver}),
@@ -367,7 +367,7 @@ func TestApprovalOfAVersionEditedMeanwhileConflicts(t *testing.T) {
 	st, err := svc.DraftStatement(as("ana"), inc.ID, "es", "acme-x", "")
 	require.NoError(t, err)
 	incID, stID = inc.ID, st.ID
-	_, err = svc.ApproveStatement(as("sam"), inc.ID, st.ID)
+	_, err = svc.ApproveStatement(as("sam"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrConflict)
 	got, _ := r.stored(t, inc, st.ID)
 	assert.Equal(t, int64(2), got.Version)
@@ -379,11 +379,11 @@ func TestPublishBeforeApprovalIsRefused(t *testing.T) {
 	r := newStatementRig(t)
 	inc := r.declare(t, "major")
 	st := r.draft(t, inc, "bea", "Lo revisamos.")
-	_, err := r.svc.PublishStatement(as("sam"), inc.ID, st.ID)
+	_, err := r.svc.PublishStatement(as("sam"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrConflict)
 	st = r.approve(t, inc, st, "sam")
 	_, before := r.stored(t, inc, st.ID)
-	_, err = r.svc.PublishStatement(as("sam"), inc.ID, st.ID)
+	_, err = r.svc.PublishStatement(as("sam"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrConflict, "one step of two")
 	got, after := r.stored(t, inc, st.ID)
 	assert.Equal(t, before, after)
@@ -391,9 +391,9 @@ func TestPublishBeforeApprovalIsRefused(t *testing.T) {
 	assert.Zero(t, r.pub.calls)
 
 	st = r.approve(t, inc, st, "lea")
-	_, err = r.svc.PublishStatement(as("ana"), inc.ID, st.ID)
+	_, err = r.svc.PublishStatement(as("ana"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrForbidden, "an intern may not publish")
-	st, err = r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	st, err = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.NoError(t, err)
 	assert.Equal(t, crisis.StatementPublished, st.State)
 	assert.Equal(t, "bea", st.PublishedBy)
@@ -404,11 +404,11 @@ func TestPublishBeforeApprovalIsRefused(t *testing.T) {
 		crisis.TimelineStatementPublished}, r.kinds(t, inc, st.ID))
 
 	// Published: it cannot change or be withdrawn; publishing again is a no-op.
-	_, err = r.svc.EditStatement(as("bea"), inc.ID, st.ID, "otra")
+	_, err = r.svc.EditStatement(as("bea"), inc.ID, st.ID, st.Version, "otra")
 	assert.ErrorIs(t, err, cmkit.ErrConflict)
 	_, err = r.svc.WithdrawStatement(as("bea"), inc.ID, st.ID, "oops")
 	assert.ErrorIs(t, err, cmkit.ErrConflict)
-	again, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	again, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.NoError(t, err)
 	assert.Equal(t, st, again)
 	assert.Equal(t, 1, r.pub.calls)
@@ -423,7 +423,7 @@ func TestConcurrentPublishesPublishOnce(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+				_, errs[i] = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 			}()
 		}
 		wg.Wait()
@@ -443,17 +443,17 @@ func TestConcurrentPublishesPublishOnce(t *testing.T) {
 func TestPublisherFailsThenRetryWithSameID(t *testing.T) {
 	r, inc, st := approvedAtMinor(t)
 	r.pub.failNext = 1
-	got, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	got, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrTransient)
 	assert.Equal(t, crisis.StatementPublishing, got.State)
 	assert.Zero(t, r.pub.count())
 	// Publishing: it may no longer change under the publisher.
-	_, err = r.svc.EditStatement(as("ana"), inc.ID, st.ID, "otra")
+	_, err = r.svc.EditStatement(as("ana"), inc.ID, st.ID, st.Version, "otra")
 	assert.ErrorIs(t, err, cmkit.ErrConflict)
 	_, err = r.svc.WithdrawStatement(as("ana"), inc.ID, st.ID, "x")
 	assert.ErrorIs(t, err, cmkit.ErrConflict)
 
-	got, err = r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	got, err = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.NoError(t, err)
 	assert.Equal(t, crisis.StatementPublished, got.State)
 	assert.Equal(t, 1, r.pub.count())
@@ -466,10 +466,10 @@ func TestPublisherFailsThenRetryWithSameID(t *testing.T) {
 func TestLostAnswerThenRetryPostsOnce(t *testing.T) {
 	r, inc, st := approvedAtMinor(t)
 	r.pub.loseNext = 1
-	_, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	_, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrAmbiguous)
 	assert.Equal(t, 1, r.pub.count(), "the post went out, the answer did not come back")
-	got, err := r.svc.PublishStatement(as("sam"), inc.ID, st.ID)
+	got, err := r.svc.PublishStatement(as("sam"), inc.ID, st.ID, st.Version)
 	require.NoError(t, err)
 	assert.Equal(t, 1, r.pub.count(), "the retry posted nothing new")
 	assert.Equal(t, 2, r.pub.calls)
@@ -484,7 +484,7 @@ func TestClosedIncidentRefusesStatements(t *testing.T) {
 	draft := r.draft(t, inc, "ana", "Otra.")
 	publishing := r.approve(t, inc, r.draft(t, inc, "ana", "Una más."), "sam")
 	r.pub.failNext = 1
-	_, err := r.svc.PublishStatement(as("bea"), inc.ID, publishing.ID)
+	_, err := r.svc.PublishStatement(as("bea"), inc.ID, publishing.ID, publishing.Version)
 	require.Error(t, err)
 	_, err = r.svc.Resolve(as("sam"), inc.ID, "over")
 	require.NoError(t, err)
@@ -492,11 +492,11 @@ func TestClosedIncidentRefusesStatements(t *testing.T) {
 
 	_, err = r.svc.DraftStatement(as("ana"), inc.ID, "es", "acme-x", "")
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
-	_, err = r.svc.EditStatement(as("ana"), inc.ID, draft.ID, "Cambio.")
+	_, err = r.svc.EditStatement(as("ana"), inc.ID, draft.ID, draft.Version, "Cambio.")
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
-	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, draft.ID)
+	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, draft.ID, draft.Version)
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
-	_, err = r.svc.PublishStatement(as("bea"), inc.ID, approved.ID)
+	_, err = r.svc.PublishStatement(as("bea"), inc.ID, approved.ID, approved.Version)
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
 	_, after := r.stored(t, inc, draft.ID)
 	assert.Equal(t, before, after)
@@ -509,9 +509,9 @@ func TestClosedIncidentRefusesStatements(t *testing.T) {
 	again, err := r.svc.WithdrawStatement(as("ana"), inc.ID, draft.ID, "again")
 	require.NoError(t, err)
 	assert.Equal(t, w, again)
-	_, err = r.svc.PublishStatement(as("bea"), inc.ID, draft.ID)
+	_, err = r.svc.PublishStatement(as("bea"), inc.ID, draft.ID, draft.Version)
 	assert.ErrorIs(t, err, cmkit.ErrConflict, "withdrawn")
-	p, err := r.svc.PublishStatement(as("bea"), inc.ID, publishing.ID)
+	p, err := r.svc.PublishStatement(as("bea"), inc.ID, publishing.ID, publishing.Version)
 	require.NoError(t, err)
 	assert.Equal(t, crisis.StatementPublished, p.State)
 	assert.Equal(t, 1, r.pub.count())
@@ -534,7 +534,7 @@ func TestLevelChangeKeepsApprovalsOnlyIfTheNewChainIsSatisfied(t *testing.T) {
 	assert.Equal(t, crisis.StatementDrafted, got.State)
 	assert.Equal(t, []crisis.TimelineKind{crisis.TimelineStatementDrafted, crisis.TimelineStatementApproval,
 		crisis.TimelineStatementApproved, crisis.TimelineStatementReopened}, r.kinds(t, inc, approved.ID))
-	_, err = r.svc.PublishStatement(as("bea"), inc.ID, approved.ID)
+	_, err = r.svc.PublishStatement(as("bea"), inc.ID, approved.ID, approved.Version)
 	require.ErrorIs(t, err, cmkit.ErrConflict)
 	status, err := r.svc.StatementStatus(as("bea"), inc.ID, approved.ID)
 	require.NoError(t, err)
@@ -566,7 +566,7 @@ func TestLevelChangeKeepsApprovalsOnlyIfTheNewChainIsSatisfied(t *testing.T) {
 	assert.Equal(t, crisis.StatementDrafted, d.State)
 	got = r.approve(t, inc, got, "leo")
 	assert.Equal(t, crisis.StatementApproved, got.State)
-	p, err := r.svc.PublishStatement(as("bea"), inc.ID, got.ID)
+	p, err := r.svc.PublishStatement(as("bea"), inc.ID, got.ID, got.Version)
 	require.NoError(t, err)
 	assert.Equal(t, crisis.StatementPublished, p.State)
 }
@@ -587,24 +587,24 @@ func TestServiceWithoutApproverOrPublisherRefusesStatements(t *testing.T) {
 	require.NoError(t, err)
 	_, err = bare.DraftStatement(as("ana"), inc.ID, "es", "acme-x", "")
 	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
-	_, err = bare.ApproveStatement(as("sam"), inc.ID, st.ID)
+	_, err = bare.ApproveStatement(as("sam"), inc.ID, st.ID, st.Version)
 	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
 	_, err = bare.StatementStatus(as("sam"), inc.ID, st.ID)
 	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
-	_, err = bare.PublishStatement(as("sam"), inc.ID, st.ID)
+	_, err = bare.PublishStatement(as("sam"), inc.ID, st.ID, st.Version)
 	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
 
 	noPub, err := crisis.New(r.store, crisis.WithPlan(statementPlan()), crisis.WithTeam(r.team),
 		crisis.WithClock(r.clock), crisis.WithNotifier(&notifier{}))
 	require.NoError(t, err)
-	_, err = noPub.PublishStatement(as("sam"), inc.ID, st.ID)
+	_, err = noPub.PublishStatement(as("sam"), inc.ID, st.ID, st.Version)
 	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
 	got, _ := r.stored(t, inc, st.ID)
 	assert.Equal(t, crisis.StatementApproved, got.State)
 
 	_, err = crisis.New(r.store, crisis.WithStatementPublisher(nil))
 	assert.ErrorIs(t, err, cmkit.ErrInvalid)
-	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, uuid.New())
+	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, uuid.New(), 1)
 	assert.ErrorIs(t, err, cmkit.ErrNotFound)
 }
 
@@ -644,11 +644,11 @@ func TestFailedPublishAfterAConcurrentOneSucceededReturnsIt(t *testing.T) {
 	inc := r.declare(t, "minor")
 	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
 	pub.first = func() {
-		got, err := r.svc.PublishStatement(as("sam"), inc.ID, st.ID)
+		got, err := r.svc.PublishStatement(as("sam"), inc.ID, st.ID, st.Version)
 		require.NoError(t, err)
 		require.Equal(t, crisis.StatementPublished, got.State)
 	}
-	got, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	got, err := r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.NoError(t, err, "the concurrent call published it")
 	assert.Equal(t, crisis.StatementPublished, got.State)
 	assert.Equal(t, "sam", got.PublishedBy)
@@ -672,7 +672,7 @@ func TestConcurrentApprovalsAreAllRecorded(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = r.svc.ApproveStatement(as(m), inc.ID, st.ID)
+				_, errs[i] = r.svc.ApproveStatement(as(m), inc.ID, st.ID, st.Version)
 			}()
 		}
 		wg.Wait()
@@ -736,7 +736,7 @@ func TestReceiptNotRecordedThenRetryPostsOnce(t *testing.T) {
 	inc := r.declare(t, "minor")
 	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
 
-	_, err = svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	_, err = svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.ErrorIs(t, err, cmkit.ErrTransient)
 	got, _ := r.stored(t, inc, st.ID)
 	assert.Equal(t, crisis.StatementPublishing, got.State)
@@ -745,9 +745,45 @@ func TestReceiptNotRecordedThenRetryPostsOnce(t *testing.T) {
 	store.mu.Lock()
 	store.fail = false
 	store.mu.Unlock()
-	got, err = svc.PublishStatement(as("bea"), inc.ID, st.ID)
+	got, err = svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version)
 	require.NoError(t, err)
 	assert.Equal(t, crisis.StatementPublished, got.State)
 	assert.Equal(t, 1, r.pub.count())
 	assert.Equal(t, 2, r.pub.calls)
+}
+
+// TestActionsCarryTheVersionRead: editing, approving and publishing name
+// the version the member read; another one is a conflict, none is
+// invalid, and nothing changes.
+func TestActionsCarryTheVersionRead(t *testing.T) {
+	r := newStatementRig(t)
+	inc := r.declare(t, "minor")
+	v1 := r.draft(t, inc, "ana", "")
+	v2, err := r.svc.EditStatement(as("bea"), inc.ID, v1.ID, v1.Version, "Lo revisamos ahora.")
+	require.NoError(t, err)
+	_, before := r.stored(t, inc, v1.ID)
+
+	_, err = r.svc.EditStatement(as("ana"), inc.ID, v1.ID, v1.Version, "Otra cosa.")
+	assert.ErrorIs(t, err, cmkit.ErrConflict, "a second editor who read version 1 does not overwrite version 2")
+	_, err = r.svc.ApproveStatement(as("sam"), inc.ID, v1.ID, v1.Version)
+	assert.ErrorIs(t, err, cmkit.ErrConflict, "the manager read version 1")
+	for _, err := range []error{
+		func() error { _, err := r.svc.EditStatement(as("ana"), inc.ID, v1.ID, 0, "x"); return err }(),
+		func() error { _, err := r.svc.ApproveStatement(as("sam"), inc.ID, v1.ID, 0); return err }(),
+		func() error { _, err := r.svc.PublishStatement(as("sam"), inc.ID, v1.ID, 0); return err }(),
+	} {
+		var ve *cmkit.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "version", ve.Field)
+	}
+	_, after := r.stored(t, inc, v1.ID)
+	assert.Equal(t, before, after)
+
+	v2 = r.approve(t, inc, v2, "sam")
+	_, err = r.svc.PublishStatement(as("bea"), inc.ID, v1.ID, v1.Version)
+	assert.ErrorIs(t, err, cmkit.ErrConflict, "bea read version 1; version 2 is what was approved")
+	assert.Zero(t, r.pub.calls)
+	p, err := r.svc.PublishStatement(as("bea"), inc.ID, v2.ID, v2.Version)
+	require.NoError(t, err)
+	assert.Equal(t, "Lo revisamos ahora.", p.Text)
 }
