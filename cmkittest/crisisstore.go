@@ -60,6 +60,7 @@ var crisisT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // crisisIncident returns a full incident, every field set.
 func crisisIncident(brand string, opened time.Time) crisis.Incident {
+	statement := cmkit.NewID()
 	return crisis.Incident{ID: cmkit.NewID(), Brand: brand,
 		Plan:  crisis.PlanRef{ID: "plan", Version: 3, Hash: "sha256:00"},
 		Title: "storm", Level: "major", State: crisis.IncidentAcknowledged, Source: "detect:acme#1",
@@ -71,13 +72,20 @@ func crisisIncident(brand string, opened time.Time) crisis.Incident {
 		NextPage: opened.Add(10 * time.Minute),
 		Review: &crisis.Review{By: "boss", At: opened.Add(48 * time.Hour), Summary: "s", WentWell: []string{"w"},
 			Improve: []string{"i"}, ActionItems: []string{"a"}},
+		Statements: []crisis.PublicStatement{{ID: statement, Version: 2, Language: "es", Channel: "acme-x",
+			Text: "Lo revisamos.", Authors: []string{"ana", "bea"}, Level: "major",
+			Approvals: []roles.Approval{{Item: statement, Version: 2, Rule: "crisis-major", Step: "smm", Approver: "sam",
+				At: opened.Add(3 * time.Minute)}},
+			State: crisis.StatementPublished, DraftedAt: opened.Add(2 * time.Minute),
+			PublishedAt: opened.Add(4 * time.Minute), PublishedBy: "bea", Receipt: "post-1"}},
 	}
 }
 
 func crisisEntry(inc crisis.Incident, text string) crisis.TimelineEntry {
 	return crisis.TimelineEntry{ID: cmkit.NewID(), Incident: inc.ID, At: crisisT0, Kind: crisis.TimelinePage,
 		Actor: "ana", Level: inc.Level, State: inc.State, Step: 1, Due: crisisT0,
-		To: &crisis.Responder{Role: roles.SeniorCM, Scope: roles.Scope{Brand: "acme"}}, Text: text}
+		To:        &crisis.Responder{Role: roles.SeniorCM, Scope: roles.Scope{Brand: "acme"}},
+		Statement: cmkit.NewID(), Text: text}
 }
 
 // crisisCreate commits inc as new and returns it at version 1.
@@ -330,6 +338,7 @@ func crisisCopies(t *testing.T, s crisis.Store) {
 	crisisCreate(t, s, inc, e)
 	// Change what was written.
 	inc.Undo.Pauses[0].ID, inc.Pages[0].Sent, inc.Review.ActionItems[0], e.To.Role = "x", 9, "x", "x"
+	inc.Statements[0].Authors[0], inc.Statements[0].Approvals[0].Approver = "x", "x"
 	check := func(what string) {
 		t.Helper()
 		got, err := s.Incident(t.Context(), inc.ID)
@@ -344,6 +353,7 @@ func crisisCopies(t *testing.T, s crisis.Store) {
 		inboxExpect(t, what+" (timeline)", wantE, tl[0])
 		// Change what was read.
 		got.Undo.Pauses[0].ID, got.Pages[0].Sent, got.Review.WentWell[0], tl[0].To.Member = "y", 8, "y", "y"
+		got.Statements[0].Authors[1], got.Statements[0].Approvals[0].Step = "y", "y"
 	}
 	check("after changing the written values")
 	check("after changing the values read")

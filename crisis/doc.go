@@ -55,8 +55,9 @@
 // IncidentReviewed (Acknowledge, Advance, Resolve, RecordReview);
 // ChangeLevel (roles.EscalateCrisis) moves it to another level. Every
 // change appends TimelineEntry values (alerts, acknowledgements, pages,
-// level and state changes, actions, statements, notes) in the same
-// Store.Commit that writes the incident, fenced by its Version.
+// level and state changes, actions, statements, notes added with Note)
+// in the same Store.Commit that writes the incident, fenced by its
+// Version.
 //
 // Paging runs from the store on the service's clock: Service.Step (or
 // Run, which repeats it) sends the pages whose time came. A level's
@@ -94,6 +95,56 @@
 //
 // MemoryStore is a Store in memory; cmkittest.TestCrisisStore checks any
 // Store. WithRoleSet lets a plan name a team's own roles.
+//
+// # Statements
+//
+// Public statements go through the approval chain of the incident's
+// level, judged by roles. The team given to WithTeam must also be a
+// StatementApprover (*roles.Directory is); otherwise every statement call
+// fails with an error wrapping cmkit.ErrUnsupported.
+//
+// Service.DraftStatement writes a PublicStatement on the Incident for one
+// language and channel, from a text or from the level's holding statement
+// (Level.HoldingStatement: the channel's own, else the language-wide one).
+// Drafting and editing need roles.DraftPost on the channel: a statement is
+// a post in the brand's name, and its approval chain, not the drafting
+// permission, guards what goes out. The drafter is an author, and so is
+// every member who edits it (Service.EditStatement); an edit makes a new
+// version, and approvals of earlier versions no longer count. Editing,
+// approving and publishing name the version the member read; another one
+// is cmkit.ErrConflict, so nobody approves or publishes a text they did
+// not see, and two editors never overwrite each other.
+//
+// Service.ApproveStatement asks roles for the acting member's approval of
+// the current version, with the level's chain as the policy
+// (Level.ApprovalRule) and the statement as a roles.Item of kind
+// roles.KindStatement on the brand and channel. roles decides: an author
+// never approves their own statement, and a member the chain does not
+// name gets cmkit.ErrForbidden. Each step approved is a
+// TimelineStatementApproval entry; the complete chain moves the statement
+// to StatementApproved (TimelineStatementApproved). Service.StatementStatus
+// says which steps are open and who can approve them.
+//
+// When the incident changes level, approvals count for the step of the
+// same name in the new level's chain, judged again against it: a
+// statement stays approved only if they complete the new chain
+// (otherwise it is drafted again, TimelineStatementReopened), and a draft
+// they complete becomes approved.
+//
+// Service.PublishStatement refuses, with cmkit.ErrConflict, a statement
+// whose current version the chain does not approve. It needs
+// roles.PublishPost on the channel and publishes through a
+// StatementPublisher (WithStatementPublisher) in two version-fenced
+// writes: the first moves the statement to StatementPublishing, so it can
+// no longer change, the second records the publisher's receipt. The
+// publisher gets the statement's ID as idempotency key, so after a failure
+// or a lost answer, publishing again posts once; concurrent calls record
+// one publication.
+//
+// A closed incident refuses new statements, edits, approvals and
+// publications (cmkit.ErrInvalid), but a publication already started
+// finishes, and Service.WithdrawStatement still withdraws a statement
+// that is not publishing or published.
 //
 // # Drills
 //

@@ -505,7 +505,7 @@ func (r *drillRun) act(ctx context.Context, a *DrillAction) {
 	case DrillAdvance:
 		_, err = r.svc.Advance(ctx, inc.ID, a.State, a.Text)
 	case DrillNote:
-		err = r.svc.Record(ctx, inc.ID, TimelineNote, a.Text)
+		err = r.svc.Note(ctx, inc.ID, a.Text)
 	case DrillResolve:
 		_, err = r.svc.Resolve(ctx, inc.ID, a.Text)
 	}

@@ -91,6 +91,9 @@ type Incident struct {
 	Resolving time.Time `json:"resolving,omitzero"`
 	// Review is the post-incident review, once recorded.
 	Review *Review `json:"review,omitempty"`
+	// Statements are the public statements drafted during the incident,
+	// in the order they were drafted (see Service.DraftStatement).
+	Statements []PublicStatement `json:"statements,omitempty"`
 	// Version is the store's version of the record: 0 before it is
 	// stored, 1 once created, one more per write.
 	Version int64 `json:"version"`
@@ -186,11 +189,28 @@ const (
 	TimelineAction TimelineKind = "action"
 	// TimelineActionFailed: an entry action or its undoing failed.
 	TimelineActionFailed TimelineKind = "action_failed"
-	// TimelineStatementDrafted, TimelineStatementApproved and
-	// TimelineStatementPublished follow a public statement.
-	TimelineStatementDrafted   TimelineKind = "statement_drafted"
-	TimelineStatementApproved  TimelineKind = "statement_approved"
+	// TimelineStatementDrafted: a public statement was drafted, or edited
+	// into a new version.
+	TimelineStatementDrafted TimelineKind = "statement_drafted"
+	// TimelineStatementApproval: a member approved one step of a
+	// statement's approval chain.
+	TimelineStatementApproval TimelineKind = "statement_approval"
+	// TimelineStatementApproved: a statement's approval chain is complete.
+	TimelineStatementApproved TimelineKind = "statement_approved"
+	// TimelineStatementReopened: after a level change, a statement's
+	// approvals no longer complete the new level's chain.
+	TimelineStatementReopened TimelineKind = "statement_reopened"
+	// TimelineStatementPublishing: a member started publishing a statement;
+	// it can no longer be edited or withdrawn.
+	TimelineStatementPublishing TimelineKind = "statement_publishing"
+	// TimelineStatementPublishFailed: the publisher returned an error; the
+	// post may or may not be out, and publishing again is safe.
+	TimelineStatementPublishFailed TimelineKind = "statement_publish_failed"
+	// TimelineStatementPublished: the publisher published a statement
+	// (Text holds its receipt).
 	TimelineStatementPublished TimelineKind = "statement_published"
+	// TimelineStatementWithdrawn: an unpublished statement was withdrawn.
+	TimelineStatementWithdrawn TimelineKind = "statement_withdrawn"
 	// TimelineNote: a member's note.
 	TimelineNote TimelineKind = "note"
 	// TimelineReview: the post-incident review was recorded.
@@ -221,6 +241,9 @@ type TimelineEntry struct {
 	Due  time.Time `json:"due,omitzero"`
 	// To is who a page went to.
 	To *Responder `json:"to,omitempty"`
+	// Statement is the public statement a TimelineStatement entry is
+	// about.
+	Statement uuid.UUID `json:"statement,omitzero"`
 	// Text says what happened in words.
 	Text string `json:"text,omitempty"`
 }
@@ -234,6 +257,14 @@ func (inc Incident) Clone() Incident {
 		r := *inc.Review
 		r.WentWell, r.Improve, r.ActionItems = slices.Clone(r.WentWell), slices.Clone(r.Improve), slices.Clone(r.ActionItems)
 		inc.Review = &r
+	}
+	if inc.Statements != nil {
+		sts := make([]PublicStatement, len(inc.Statements))
+		for i, st := range inc.Statements {
+			st.Authors, st.Approvals = slices.Clone(st.Authors), slices.Clone(st.Approvals)
+			sts[i] = st
+		}
+		inc.Statements = sts
 	}
 	return inc
 }

@@ -41,6 +41,8 @@ type Service struct {
 	plan     *Plan
 	ref      PlanRef
 	team     Authority
+	approver StatementApprover
+	stPub    StatementPublisher
 	clock    cmkit.Clock
 	notifier Notifier
 	pub      Publishing
@@ -77,13 +79,15 @@ func WithRoleSet(rs *roles.RoleSet) Option {
 
 // WithTeam sets who may declare, acknowledge, escalate and resolve.
 // Without it, every call that acts for a member fails with an error
-// wrapping cmkit.ErrForbidden.
+// wrapping cmkit.ErrForbidden. When a also implements StatementApprover
+// (*roles.Directory does), it judges statements' approvals too.
 func WithTeam(a Authority) Option {
 	return func(s *Service) error {
 		if a == nil {
 			return cmkit.Invalid("WithTeam", "required", "nil Authority")
 		}
 		s.team = a
+		s.approver, _ = a.(StatementApprover)
 		return nil
 	}
 }
@@ -210,6 +214,12 @@ func New(store Store, opts ...Option) (*Service, error) {
 // authorize returns the acting member of ctx when the team lets them do p
 // on the plan's brand.
 func (s *Service) authorize(ctx context.Context, p roles.Permission) (string, error) {
+	return s.authorizeOn(ctx, p, roles.Resource{Brand: s.plan.Brand})
+}
+
+// authorizeOn returns the acting member of ctx when the team lets them do
+// p on r.
+func (s *Service) authorizeOn(ctx context.Context, p roles.Permission, r roles.Resource) (string, error) {
 	if s.team == nil {
 		return "", fmt.Errorf("crisis: %s: no team to check it against: %w", p, cmkit.ErrForbidden)
 	}
@@ -217,7 +227,7 @@ func (s *Service) authorize(ctx context.Context, p roles.Permission) (string, er
 	if !ok {
 		return "", fmt.Errorf("crisis: %s: no acting member: %w", p, cmkit.ErrForbidden)
 	}
-	if err := s.team.Check(ctx, p, roles.Resource{Brand: s.plan.Brand}); err != nil {
+	if err := s.team.Check(ctx, p, r); err != nil {
 		return "", err
 	}
 	return member, nil
@@ -512,7 +522,9 @@ func (s *Service) Acknowledge(ctx context.Context, id uuid.UUID) (Incident, erro
 // acting member of ctx (who needs roles.EscalateCrisis): the new level's
 // entry actions run, its responders are paged, and its acknowledgement
 // deadline and escalation start from now. Moving to a less severe level
-// undoes nothing; Resolve undoes every level's actions.
+// undoes nothing; Resolve undoes every level's actions. Drafted and
+// approved statements are judged again against the new level's approval
+// chain (see ApproveStatement).
 func (s *Service) ChangeLevel(ctx context.Context, id uuid.UUID, level, reason string) (Incident, error) {
 	member, err := s.authorize(ctx, roles.EscalateCrisis)
 	if err != nil {
@@ -551,7 +563,7 @@ func (s *Service) ChangeLevel(ctx context.Context, id uuid.UUID, level, reason s
 			a.Level = level
 			out = append(out, a)
 		}
-		return out, nil
+		return append(out, s.rejudgeStatements(ctx, inc, now)...), nil
 	})
 	if err != nil {
 		// Give back what the actions took; the incident did not move.
@@ -590,23 +602,19 @@ func (s *Service) Advance(ctx context.Context, id uuid.UUID, state IncidentState
 	})
 }
 
-// Record adds a note or a statement's progress to the timeline, for the
-// acting member of ctx (who needs roles.DeclareCrisis). kind is
-// TimelineNote or one of the TimelineStatement kinds.
-func (s *Service) Record(ctx context.Context, id uuid.UUID, kind TimelineKind, text string) error {
+// Note adds a note to the incident's timeline (TimelineNote), for the
+// acting member of ctx (who needs roles.DeclareCrisis). Statements have
+// their own steps: DraftStatement, ApproveStatement, PublishStatement.
+func (s *Service) Note(ctx context.Context, id uuid.UUID, text string) error {
 	member, err := s.authorize(ctx, roles.DeclareCrisis)
 	if err != nil {
 		return err
 	}
-	switch {
-	case kind != TimelineNote && kind != TimelineStatementDrafted && kind != TimelineStatementApproved &&
-		kind != TimelineStatementPublished:
-		return cmkit.Invalid("kind", "enum", "%q is not a note or a statement's step", kind)
-	case strings.TrimSpace(text) == "":
-		return cmkit.Invalid("text", "required", "an empty %s", kind)
+	if strings.TrimSpace(text) == "" {
+		return cmkit.Invalid("text", "required", "an empty note")
 	}
 	_, err = s.update(ctx, id, func(inc *Incident, now time.Time) ([]TimelineEntry, error) {
-		return []TimelineEntry{entry(inc, now, kind, member, text)}, nil
+		return []TimelineEntry{entry(inc, now, TimelineNote, member, text)}, nil
 	})
 	return err
 }
