@@ -11,6 +11,8 @@
 //     (crisis.StyleGuide, read by calendar.StyleOptions.Crisis);
 //   - pages go to the plan's responders, and escalate when nobody
 //     acknowledges in time;
+//   - the holding statement is drafted, approved through the level's
+//     chain and published on the channel once;
 //   - resolving undoes it all: the calendar resumes with the plan's
 //     missed-post policy, the usual rules come back, crisis mode goes off.
 //
@@ -30,6 +32,8 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // posting slots in Europe/Madrid without a system zone database
+
+	"github.com/google/uuid"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/calendar"
@@ -170,7 +174,8 @@ func run(ctx context.Context, w io.Writer) error {
 		crisis.WithNotifier(pager{w: w, clock: clock, start: start}),
 		crisis.WithPublishing(&calendarPauses{cal: cal, as: desk}),
 		crisis.WithModeration(&engineSwitch{inbox: ib, engines: engines, current: "usual"}),
-		crisis.WithStyleGuide(crisisMode))
+		crisis.WithStyleGuide(crisisMode),
+		crisis.WithStatementPublisher(channelStatements{ch: es}))
 	if err != nil {
 		return err
 	}
@@ -280,6 +285,22 @@ func run(ctx context.Context, w io.Writer) error {
 				return err
 			}
 			fmt.Fprintln(w, "10:15 bea acknowledges: the escalation stops")
+			// Bea drafts from the plan's holding statement; the level's
+			// chain needs the social media manager's approval.
+			st, err := svc.DraftStatement(asBea, incident.ID, "es", "acme-es", "")
+			if err != nil {
+				return err
+			}
+			if _, err := svc.PublishStatement(asBea, incident.ID, st.ID, st.Version); err != nil {
+				fmt.Fprintf(w, "      bea publishing the statement before approval: refused (%v)\n", errors.Is(err, cmkit.ErrConflict))
+			}
+			if st, err = svc.ApproveStatement(roles.WithActor(ctx, "sam"), incident.ID, st.ID, st.Version); err != nil {
+				return err
+			}
+			if st, err = svc.PublishStatement(asBea, incident.ID, st.ID, st.Version); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "      statement approved by sam and published on %s (%s): %q\n", st.Channel, st.Receipt, st.Text)
 		case at == 150*time.Minute && incident.Version > 0:
 			if _, err := svc.Resolve(roles.WithActor(ctx, "sam"), incident.ID, "orders found, customers answered"); err != nil {
 				return err
@@ -449,6 +470,23 @@ func (c *calendarPauses) Resume(_ context.Context, id string, missed crisis.Miss
 		}
 	}
 	return nil
+}
+
+// channelStatements is crisis.StatementPublisher straight to a channel:
+// the statement's ID is the post's ID, so a retry is idempotent on a
+// channel that is (RetryIdempotent).
+type channelStatements struct{ ch cmkit.Channel }
+
+func (c channelStatements) Publish(ctx context.Context, _, _, language, text, id string) (string, error) {
+	postID, err := uuid.Parse(id)
+	if err != nil {
+		return "", err
+	}
+	rc, err := c.ch.Publish(ctx, cmkit.Post{ID: postID, Text: text, Language: language})
+	if err != nil {
+		return "", err
+	}
+	return rc.PlatformID, nil
 }
 
 // engineSwitch is crisis.Moderation over the inbox: rule sets by name.

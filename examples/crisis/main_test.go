@@ -20,6 +20,8 @@ func TestCrisisExample(t *testing.T) {
 	assert.Contains(t, s, "the style check on a promotional draft: blocked by no-promo-in-crisis")
 	assert.Contains(t, s, "10:11 page to every senior_cm of acme", "nobody acknowledged in 10 minutes")
 	assert.Equal(t, 1, strings.Count(s, "page to every senior_cm"), "acknowledged before the first repeat")
+	assert.Contains(t, s, "bea publishing the statement before approval: refused (true)")
+	assert.Contains(t, s, `statement approved by sam and published on acme-es (acme-es-1): "Sabemos que hay problemas`)
 	assert.Contains(t, s, "calendar: 0 posts held by a pause")
 	assert.Contains(t, s, "the style check on a promotional draft: passes")
 	assert.Regexp(t, `post 1 10:30 held `, s, "missed during the pause: held for a person, as the plan says")
