@@ -3,6 +3,8 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -171,7 +173,7 @@ func (c *Channel) publish(ctx context.Context, op string, capab cmkit.Capability
 	}
 	now := c.clock.Now()
 	body, err := json.Marshal(Payload{Version: PayloadVersion, ChannelID: c.info.ID, Platform: c.info.Platform,
-		Post: post, SentAt: now.UTC()})
+		Post: post, SentAt: now.UTC(), DeliveryID: newDeliveryID()})
 	if err != nil {
 		return cmkit.Receipt{}, c.fail(op, post.ID, cmkit.Errorf(cmkit.ErrInvalid, "cannot encode the post: %w", err))
 	}
@@ -225,7 +227,7 @@ func (c *Channel) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt, er
 	if err := cmkit.NotSent(ctx); err != nil {
 		return cmkit.Receipt{}, c.fail(op, id, err)
 	}
-	status, answer, retryAfter, err := c.do(ctx, http.MethodGet, c.query("idempotency_key", id.String()), nil, nil, c.clock.Now())
+	status, answer, retryAfter, err := c.do(ctx, http.MethodGet, c.query("idempotency_key", id.String(), "delivery_id", newDeliveryID()), nil, nil, c.clock.Now())
 	if err != nil {
 		return cmkit.Receipt{}, c.fail(op, id, err)
 	}
@@ -248,7 +250,7 @@ func (c *Channel) Delete(ctx context.Context, platformID string) error {
 	if err := cmkit.NotSent(ctx); err != nil {
 		return c.fail(op, uuid.Nil, err)
 	}
-	status, answer, retryAfter, err := c.do(ctx, http.MethodDelete, c.query("platform_id", platformID), nil, nil, c.clock.Now())
+	status, answer, retryAfter, err := c.do(ctx, http.MethodDelete, c.query("platform_id", platformID, "delivery_id", newDeliveryID()), nil, nil, c.clock.Now())
 	if err != nil {
 		return c.fail(op, uuid.Nil, err)
 	}
@@ -274,13 +276,27 @@ func (c *Channel) readOther(status int, answer []byte, retryAfter string, capab 
 	return cmkit.ClassifyHTTP(status, retryAfter, c.clock.Now(), c.detail(answer))
 }
 
-// query returns the endpoint's raw query with key=value added.
-func (c *Channel) query(key, value string) string {
-	q := url.QueryEscape(key) + "=" + url.QueryEscape(value)
-	if c.endpoint.RawQuery == "" {
-		return q
+// query returns the endpoint's raw query with the pairs key, value, ...
+// added.
+func (c *Channel) query(kv ...string) string {
+	var b strings.Builder
+	b.WriteString(c.endpoint.RawQuery)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(kv[i]))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(kv[i+1]))
 	}
-	return c.endpoint.RawQuery + "&" + q
+	return b.String()
+}
+
+// newDeliveryID returns 16 random bytes in hex: a new ID for each attempt.
+func newDeliveryID() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24)
+	return hex.EncodeToString(b[:])
 }
 
 // do sends one signed request and returns the answer's status, body (at

@@ -23,7 +23,8 @@ const PayloadVersion = 1
 //	  "channel_id": "acme-intranet",
 //	  "platform": "intranet",
 //	  "post": {"id": "0193...", "text": "...", "in_reply_to": "...", ...},
-//	  "sent_at": "2026-11-23T08:00:00Z"
+//	  "sent_at": "2026-11-23T08:00:00Z",
+//	  "delivery_id": "9f86d081884c7d659a2feaa0c55ad015"
 //	}
 //
 // where post is a cmkit.Post with its JSON field names (id, text, media,
@@ -41,6 +42,11 @@ type Payload struct {
 	Post cmkit.Post `json:"post"`
 	// SentAt is when this attempt was sent; each retry sends a new one.
 	SentAt time.Time `json:"sent_at"`
+	// DeliveryID is random and new for each attempt, so that two attempts
+	// never have one signature and a replay store tells a copy of one
+	// attempt (a replay) from a retry (which the endpoint deduplicates on
+	// Post.ID).
+	DeliveryID string `json:"delivery_id"`
 }
 
 // Published is the JSON body of the endpoint's answer to a publish (a 2xx,

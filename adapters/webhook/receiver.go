@@ -121,6 +121,9 @@ type Delivery struct {
 	IdempotencyKey uuid.UUID
 	// PlatformID is the platform_id query parameter of a DELETE.
 	PlatformID string
+	// DeliveryID identifies this attempt (Payload.DeliveryID, or the
+	// delivery_id query parameter); each retry has a new one.
+	DeliveryID string
 }
 
 type deliveryKey struct{}
@@ -211,8 +214,8 @@ func (rc *Receiver) Wrap(next http.Handler) http.Handler {
 // decodeDelivery reads what a verified request asks for, or says what is
 // wrong with it.
 func decodeDelivery(r *http.Request, body []byte) (Delivery, string) {
-	d := Delivery{Method: r.Method}
 	q := r.URL.Query()
+	d := Delivery{Method: r.Method, DeliveryID: q.Get("delivery_id")}
 	switch r.Method {
 	case http.MethodPost:
 		var p Payload
@@ -226,7 +229,7 @@ func decodeDelivery(r *http.Request, body []byte) (Delivery, string) {
 		if p.Post.ID == uuid.Nil {
 			return d, "the post has no id"
 		}
-		d.Payload, d.IdempotencyKey = &p, p.Post.ID
+		d.Payload, d.IdempotencyKey, d.DeliveryID = &p, p.Post.ID, p.DeliveryID
 	case http.MethodGet:
 		id, err := uuid.Parse(q.Get("idempotency_key"))
 		if err != nil {
