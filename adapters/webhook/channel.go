@@ -118,7 +118,9 @@ func redactor(raw string, u *url.URL, secrets []string) *strings.Replacer {
 	for _, s := range secrets {
 		add(s)
 	}
-	add(raw)
+	if where := u.Scheme + "://" + u.Host; raw != where && raw != where+"/" {
+		add(raw) // a bare scheme://host is what errors name
+	}
 	add(u.EscapedPath())
 	add(u.RawQuery)
 	for _, vs := range u.Query() {
@@ -326,8 +328,15 @@ func (c *Channel) do(ctx context.Context, method, rawQuery string, h http.Header
 	if err != nil {
 		return 0, nil, "", cmkit.Errorf(cmkit.ErrInvalid, "cannot build the request")
 	}
+	// No GetBody: net/http never sends this request a second time by
+	// itself. Its Transport resends a request with a rewindable body when
+	// it judges that nothing was written, and that judgement can be wrong:
+	// the reliability test saw POSTs without an Idempotency-Key reach the
+	// endpoint twice, on two connections. A second attempt is the
+	// publisher's decision, with a new delivery ID and signature.
+	req.GetBody = nil
 	if body == nil {
-		req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
+		req.Body, req.ContentLength = http.NoBody, 0
 	}
 	req.Header = h
 	resp, err := c.client.Do(req)

@@ -68,15 +68,16 @@ type Server struct {
 	mu       sync.Mutex
 	rng      *rand.Rand
 	queue    []cmkittest.Fault
-	posts    []*Post                    // in publishing order
-	byKey    map[uuid.UUID][]*Post      // by idempotency key
-	byID     map[string]*Post           // by platform ID
-	mentions map[string]bool            // mentions a reply may answer
-	inflight map[uuid.UUID]*sync.Mutex  // one publish per key at a time
-	attempts int                        // POSTs that reached the platform
-	window   time.Time                  // start of the rate-limit window
-	inWindow int                        // POSTs accepted in it
-	deliver  []webhook.Delivery         // every verified delivery
+	posts    []*Post                   // in publishing order
+	byKey    map[uuid.UUID][]*Post     // by idempotency key
+	byID     map[string]*Post          // by platform ID
+	mentions map[string]bool           // mentions a reply may answer
+	inflight map[uuid.UUID]*sync.Mutex // one publish per key at a time
+	attempts int                       // POSTs that reached the platform
+	window   time.Time                 // start of the rate-limit window
+	inWindow int                       // POSTs accepted in it
+	deliver  []webhook.Delivery        // every verified delivery
+	held     int                       // requests a timeout fault holds
 }
 
 // Post is a post as the platform holds it.
@@ -149,6 +150,15 @@ func (s *Server) Attempts() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.attempts
+}
+
+// Held reports how many requests a timeout fault holds unanswered now.
+// A test that simulates time waits, before it moves its clock, until
+// every request in flight is one of these.
+func (s *Server) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
 }
 
 // Posts returns copies of the live posts, in publishing order.
@@ -235,6 +245,14 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request, p *webhook.Payl
 	}
 	s.mu.Unlock()
 
+	// The rate limit and the faults of the path to the platform come
+	// first; then a key the platform has seen gets the first answer
+	// before anything else can fail (as cmkittest's fake does).
+	if wait, limited := s.limit(); limited {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		webhook.WriteError(w, http.StatusTooManyRequests, "rate_limited", "over the rate limit")
+		return
+	}
 	switch fault {
 	case cmkittest.FaultTransient:
 		w.Header().Set("Retry-After", "1")
@@ -244,23 +262,15 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request, p *webhook.Payl
 		w.Header().Set("Retry-After", "30")
 		webhook.WriteError(w, http.StatusTooManyRequests, "rate_limited", "slow down")
 		return
-	case cmkittest.FaultPermanent:
-		webhook.WriteError(w, http.StatusUnprocessableEntity, "rejected", "the platform refused the post")
-		return
 	case cmkittest.FaultTimeout:
 		s.hold(r) // received, never applied, never answered
-		return
-	}
-	if wait, limited := s.limit(); limited {
-		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		webhook.WriteError(w, http.StatusTooManyRequests, "rate_limited", "over the rate limit")
 		return
 	}
 
 	// One publish of a key at a time: a second one waits and then finds
 	// the first's post, so overlapping requests make one post.
 	lock.Lock()
-	status, pub, msg := s.apply(p)
+	status, pub, msg := s.apply(p, fault == cmkittest.FaultPermanent)
 	lock.Unlock()
 	if msg != "" {
 		webhook.WriteError(w, status, "rejected", msg)
@@ -277,8 +287,8 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request, p *webhook.Payl
 }
 
 // apply publishes p and returns the status and answer, or the status and
-// the reason it refused.
-func (s *Server) apply(p *webhook.Payload) (int, webhook.Published, string) {
+// the reason it refused; refuse makes it refuse a post it has not seen.
+func (s *Server) apply(p *webhook.Payload, refuse bool) (int, webhook.Published, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.cfg.Double {
@@ -287,6 +297,9 @@ func (s *Server) apply(p *webhook.Payload) (int, webhook.Published, string) {
 				return http.StatusConflict, old.Published, ""
 			}
 		}
+	}
+	if refuse {
+		return http.StatusUnprocessableEntity, webhook.Published{}, "the platform refused the post"
 	}
 	if n := len([]rune(p.Post.Text)); s.cfg.MaxLength > 0 && n > s.cfg.MaxLength {
 		return http.StatusUnprocessableEntity, webhook.Published{}, fmt.Sprintf("the text is %d characters, over %d", n, s.cfg.MaxLength)
@@ -351,6 +364,14 @@ func (s *Server) limit() (time.Duration, bool) {
 // hold keeps a request unanswered until its client gives up or the server
 // closes.
 func (s *Server) hold(r *http.Request) {
+	s.mu.Lock()
+	s.held++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.held--
+		s.mu.Unlock()
+	}()
 	select {
 	case <-r.Context().Done():
 	case <-s.stop:
