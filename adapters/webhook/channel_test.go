@@ -292,3 +292,14 @@ func TestFromEnv(t *testing.T) {
 	assert.Equal(t, cmkit.RetryIdempotent, ch.Info().RetrySafety)
 	assert.True(t, strings.HasPrefix(string(ch.Info().Platform), "intranet"))
 }
+
+// TestTimeout: a request the endpoint received and holds ends after
+// Config.Timeout, ambiguous, even under a context without a deadline.
+func TestTimeout(t *testing.T) {
+	s := newServer(t, webhooktest.Config{})
+	ch := newChannel(t, s, func(c *webhook.Config) { c.Timeout = 20 * time.Millisecond })
+	s.Inject(cmkittest.FaultTimeout)
+	_, err := ch.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: "held"})
+	assert.Equal(t, cmkit.Ambiguous, cmkit.Classify(err), "%v", err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
