@@ -16,7 +16,7 @@ import (
 // the channel, net/http both ways, the receiver's checks and the
 // in-memory platform.
 func BenchmarkPublish(b *testing.B) {
-	s := newServer(b, webhooktest.Config{})
+	s := newServer(b, webhooktest.ServerConfig{})
 	ch := newChannel(b, s, nil)
 	benchPublish(b, ch)
 }

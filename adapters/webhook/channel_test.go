@@ -33,7 +33,7 @@ func info(id string) cmkit.ChannelInfo {
 }
 
 // newServer starts an in-memory endpoint that is closed with the test.
-func newServer(t testing.TB, cfg webhooktest.Config) *webhooktest.Server {
+func newServer(t testing.TB, cfg webhooktest.ServerConfig) *webhooktest.Server {
 	t.Helper()
 	if cfg.Secrets == nil {
 		cfg.Secrets = []string{secret}
@@ -77,7 +77,7 @@ func TestConformance(t *testing.T) {
 				if tc.rotate { // the receiver still knows only the old secret
 					srvSecrets = []string{oldSecret}
 				}
-				s := newServer(t, webhooktest.Config{Secrets: srvSecrets, MaxLength: testMaxLen, Double: tc.double,
+				s := newServer(t, webhooktest.ServerConfig{Secrets: srvSecrets, MaxLength: testMaxLen, Double: tc.double,
 					Seen: &webhook.MemorySeen{}})
 				ch := newChannel(t, s, func(c *webhook.Config) {
 					c.Promise = tc.promise
@@ -296,7 +296,7 @@ func TestFromEnv(t *testing.T) {
 // TestTimeout: a request the endpoint received and holds ends after
 // Config.Timeout, ambiguous, even under a context without a deadline.
 func TestTimeout(t *testing.T) {
-	s := newServer(t, webhooktest.Config{})
+	s := newServer(t, webhooktest.ServerConfig{})
 	ch := newChannel(t, s, func(c *webhook.Config) { c.Timeout = 20 * time.Millisecond })
 	s.Inject(cmkittest.FaultTimeout)
 	_, err := ch.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: "held"})

@@ -18,7 +18,7 @@ import (
 // again by its ID, and deletes it.
 func Example() {
 	const secret = "whsec_example_current_secret"
-	srv, err := webhooktest.NewServer(webhooktest.Config{Secrets: []string{secret}})
+	srv, err := webhooktest.NewServer(webhooktest.ServerConfig{Secrets: []string{secret}})
 	if err != nil {
 		panic(err)
 	}

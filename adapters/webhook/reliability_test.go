@@ -67,7 +67,7 @@ func TestReliability(t *testing.T) {
 		id      string
 		promise webhook.Promise
 	}{{"rel-idem", webhook.PromiseIdempotent}, {"rel-lookup", webhook.PromiseLookup}, {"rel-neither", webhook.PromiseNone}} {
-		s := newServer(t, webhooktest.Config{Clock: clock, Seed: uint64(i + 7), Rates: rates,
+		s := newServer(t, webhooktest.ServerConfig{Clock: clock, Seed: uint64(i + 7), Rates: rates,
 			RateLimit: perMinute, RateWindow: time.Minute, Double: c.promise != webhook.PromiseIdempotent,
 			Seen: &webhook.MemorySeen{Clock: clock}})
 		servers[c.id] = s

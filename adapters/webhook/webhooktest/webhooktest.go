@@ -27,8 +27,8 @@ import (
 	"github.com/cmkit/cmkit/cmkittest"
 )
 
-// Config configures a Server. Only Secrets is required.
-type Config struct {
+// ServerConfig configures a Server. Only Secrets is required.
+type ServerConfig struct {
 	// Secrets are the receiver's active secrets (one or two).
 	Secrets []string
 	// Clock is the platform's and the receiver's clock: timestamps,
@@ -62,26 +62,26 @@ type Config struct {
 // for concurrent use.
 type Server struct {
 	srv  *httptest.Server
-	cfg  Config
+	cfg  ServerConfig
 	stop chan struct{}
 
 	mu       sync.Mutex
 	rng      *rand.Rand
 	queue    []cmkittest.Fault
-	posts    []*Post                   // in publishing order
-	byKey    map[uuid.UUID][]*Post     // by idempotency key
-	byID     map[string]*Post          // by platform ID
-	mentions map[string]bool           // mentions a reply may answer
-	inflight map[uuid.UUID]*sync.Mutex // one publish per key at a time
-	attempts int                       // POSTs that reached the platform
-	window   time.Time                 // start of the rate-limit window
-	inWindow int                       // POSTs accepted in it
-	deliver  []webhook.Delivery        // every verified delivery
-	held     int                       // requests a timeout fault holds
+	posts    []*StoredPost               // in publishing order
+	byKey    map[uuid.UUID][]*StoredPost // by idempotency key
+	byID     map[string]*StoredPost      // by platform ID
+	mentions map[string]bool             // mentions a reply may answer
+	inflight map[uuid.UUID]*sync.Mutex   // one publish per key at a time
+	attempts int                         // POSTs that reached the platform
+	window   time.Time                   // start of the rate-limit window
+	inWindow int                         // POSTs accepted in it
+	deliver  []webhook.Delivery          // every verified delivery
+	held     int                         // requests a timeout fault holds
 }
 
-// Post is a post as the platform holds it.
-type Post struct {
+// StoredPost is a post as the platform holds it.
+type StoredPost struct {
 	// Published is the answer the platform gave.
 	Published webhook.Published
 	// Payload is what the channel sent.
@@ -92,7 +92,7 @@ type Post struct {
 
 // NewServer starts a Server; Close stops it. The error is the Receiver's,
 // for bad Secrets.
-func NewServer(cfg Config) (*Server, error) {
+func NewServer(cfg ServerConfig) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = cmkit.SystemClock()
 	}
@@ -105,7 +105,7 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, stop: make(chan struct{}), rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed)),
-		byKey: map[uuid.UUID][]*Post{}, byID: map[string]*Post{}, mentions: map[string]bool{},
+		byKey: map[uuid.UUID][]*StoredPost{}, byID: map[string]*StoredPost{}, mentions: map[string]bool{},
 		inflight: map[uuid.UUID]*sync.Mutex{}}
 	s.srv = httptest.NewServer(rc.Wrap(http.HandlerFunc(s.serve)))
 	return s, nil
@@ -162,10 +162,10 @@ func (s *Server) Held() int {
 }
 
 // Posts returns copies of the live posts, in publishing order.
-func (s *Server) Posts() []Post {
+func (s *Server) Posts() []StoredPost {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Post
+	var out []StoredPost
 	for _, p := range s.posts {
 		if !p.Deleted {
 			out = append(out, *p)
@@ -310,7 +310,7 @@ func (s *Server) apply(p *webhook.Payload, refuse bool) (int, webhook.Published,
 		}
 	}
 	id := strconv.Itoa(len(s.posts) + 1)
-	post := &Post{Payload: *p, Published: webhook.Published{PlatformID: id,
+	post := &StoredPost{Payload: *p, Published: webhook.Published{PlatformID: id,
 		URL: "https://intranet.example/posts/" + id, PublishedAt: s.cfg.Clock.Now().UTC()}}
 	post.Payload.Post = p.Post.Clone()
 	s.posts = append(s.posts, post)
