@@ -24,7 +24,8 @@ func open(t *testing.T, cfg webhooktest.ServerConfig) (*webhooktest.Server, *web
 	s, err := webhooktest.NewServer(cfg)
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
-	ch, err := webhook.New(webhook.Config{Info: cmkit.ChannelInfo{ID: "c", Platform: "intranet"}, URL: s.URL(), Secret: secret})
+	ch, err := webhook.New(webhook.Config{Info: cmkit.ChannelInfo{ID: "c", Platform: "intranet"}, URL: s.URL(),
+		Secret: secret, Clock: cfg.Clock})
 	require.NoError(t, err)
 	return s, ch
 }
