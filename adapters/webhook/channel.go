@@ -387,6 +387,8 @@ func (c *Channel) detail(answer []byte) string {
 	} else {
 		s = strings.TrimSpace(string(answer))
 	}
+	// Redact before cutting: a secret cut in two would match no more.
+	s = c.redact.Replace(s)
 	if len(s) > 200 {
 		s = s[:200] + "..."
 	}

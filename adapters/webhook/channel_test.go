@@ -144,6 +144,7 @@ func TestPublishAnswers(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "first", rc.PlatformID)
 			assert.Equal(t, "https://x/first", rc.URL)
+			assert.False(t, rc.PublishedAt.IsZero(), "without published_at, the time of the answer")
 		}},
 		{"409 replayed", func(w http.ResponseWriter) {
 			webhook.WriteError(w, http.StatusConflict, webhook.CodeReplayed, "")
@@ -302,4 +303,21 @@ func TestTimeout(t *testing.T) {
 	_, err := ch.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: "held"})
 	assert.Equal(t, cmkit.Ambiguous, cmkit.Classify(err), "%v", err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// TestNoSecretAcrossTheCut: an error body is cut to 200 bytes after the
+// secrets are replaced, so a secret that straddles the cut leaves no
+// prefix behind.
+func TestNoSecretAcrossTheCut(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(strings.Repeat("x", 190) + secret))
+	}))
+	defer srv.Close()
+	ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
+	require.NoError(t, err)
+	_, err = ch.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: "hi"})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), secret[:8])
+	assert.Contains(t, err.Error(), "[REDACTED]")
 }

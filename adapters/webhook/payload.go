@@ -83,8 +83,12 @@ const (
 	CodeStaleTimestamp = "stale_timestamp"
 	// CodeTooLarge, with a 413, says that the body is over the limit.
 	CodeTooLarge = "too_large"
-	// CodeBadRequest, with a 400, says that the request could not be read.
+	// CodeBadRequest, with a 400, says that the request could not be read
+	// (or, with a 405, that its method is not one of the contract's).
 	CodeBadRequest = "bad_request"
+	// CodeUnavailable, with a 503, says that the receiver could not check
+	// the request (its SeenStore failed); nothing was applied.
+	CodeUnavailable = "unavailable"
 )
 
 // ErrorBody is the JSON body of an error answer.

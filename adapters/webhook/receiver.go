@@ -192,7 +192,7 @@ func (rc *Receiver) Wrap(next http.Handler) http.Handler {
 			// the store keeps a key no longer than that.
 			dup, err := rc.seen.Seen(r.Context(), tsText+" "+sigs, ts.Add(rc.tolerance))
 			if err != nil {
-				WriteError(w, http.StatusServiceUnavailable, CodeBadRequest, "the replay store failed")
+				WriteError(w, http.StatusServiceUnavailable, CodeUnavailable, "the replay store failed")
 				return
 			}
 			if dup {
@@ -269,8 +269,9 @@ func parseTimestamp(s string) (time.Time, bool) {
 }
 
 // MemorySeen is a SeenStore in memory, for one receiver process. Expired
-// keys are dropped as new ones arrive, so it holds at most the requests of
-// one tolerance window. The zero value is ready to use.
+// keys are dropped now and then as new ones arrive, so its size follows
+// the requests of about one tolerance window. The zero value is ready to
+// use.
 type MemorySeen struct {
 	mu   sync.Mutex
 	keys map[string]time.Time

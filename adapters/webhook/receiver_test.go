@@ -142,6 +142,11 @@ func TestReceiver(t *testing.T) {
 			r.Header.Set(webhook.HeaderSignature, "v2="+strings.TrimPrefix(r.Header.Get(webhook.HeaderSignature), "v1="))
 			return r
 		}, http.StatusUnauthorized, webhook.CodeBadSignature, false},
+		{"a future scheme next to v1", func(b string) *http.Request {
+			r := signedRequest(b, now, secret)
+			r.Header.Set(webhook.HeaderSignature, "v2=c2lnbmVkIGJ5IGEgZnV0dXJlIHNjaGVtZQ,"+r.Header.Get(webhook.HeaderSignature))
+			return r
+		}, http.StatusCreated, "", true},
 		{"signed but not a payload", func(string) *http.Request { return signedRequest(`{"version":9}`, now, secret) },
 			http.StatusBadRequest, webhook.CodeBadRequest, false},
 		{"a body over the limit", func(string) *http.Request {
@@ -242,6 +247,24 @@ func TestReceiverBodyless(t *testing.T) {
 	assert.Equal(t, "7", (*got)[1].PlatformID)
 	assert.Equal(t, http.StatusBadRequest, get(http.MethodGet, "delivery_id=x", "GET delivery_id=x"))
 	assert.Equal(t, http.StatusMethodNotAllowed, get(http.MethodPut, q, "PUT "+q))
+}
+
+// failingSeen is a SeenStore that always fails.
+type failingSeen struct{}
+
+func (failingSeen) Seen(context.Context, string, time.Time) (bool, error) {
+	return false, errors.New("store down")
+}
+
+// TestReceiverSeenFails: when the replay store fails, the request is
+// refused with 503 and the handler does not run.
+func TestReceiverSeenFails(t *testing.T) {
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	h, got := receiver(t, webhook.ReceiverConfig{Secrets: []string{secret}, Clock: cmkittest.NewClock(now), Seen: failingSeen{}})
+	status, e := serve(h, signedRequest(payload(t), now, secret))
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Equal(t, webhook.CodeUnavailable, e.Code)
+	assert.Empty(t, *got)
 }
 
 func TestNewReceiverValidates(t *testing.T) {
