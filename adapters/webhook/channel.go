@@ -26,10 +26,11 @@ const maxAnswer = 64 << 10
 // Channel is a cmkit.Channel that publishes by POSTing signed JSON to a
 // company's endpoint (see the package doc for the contract). It also
 // implements cmkit.PostFinder, cmkit.Deleter, cmkit.Replier and
-// cmkit.ThreadPublisher over the same endpoint; an endpoint that does not
-// serve one answers 501 (or 405, or a 404 without CodeNotFound), and the
-// method returns an error wrapping cmkit.ErrUnsupported. Make it with New;
-// it is safe for concurrent use.
+// cmkit.ThreadPublisher over the same endpoint. An endpoint that does not
+// serve lookups or deletes answers them with 501, 405 or a 404 without
+// CodeNotFound, and one that does not publish replies answers them with
+// 501: the method then returns an error wrapping cmkit.ErrUnsupported.
+// Make it with New; it is safe for concurrent use.
 type Channel struct {
 	info     cmkit.ChannelInfo
 	endpoint *url.URL
@@ -148,7 +149,7 @@ func (c *Channel) Info() cmkit.ChannelInfo {
 // Publish POSTs post to the endpoint and returns its receipt. See the
 // package doc for how each answer is read.
 func (c *Channel) Publish(ctx context.Context, post cmkit.Post) (cmkit.Receipt, error) {
-	return c.publish(ctx, "publish", "", post)
+	return c.publish(ctx, "publish", "", KindPost, post)
 }
 
 // PublishReply publishes post as the next part of a thread whose part
@@ -156,7 +157,7 @@ func (c *Channel) Publish(ctx context.Context, post cmkit.Post) (cmkit.Receipt, 
 // The endpoint answers 404 for a parent it does not know.
 func (c *Channel) PublishReply(ctx context.Context, parent cmkit.Receipt, post cmkit.Post) (cmkit.Receipt, error) {
 	post.InReplyTo = parent.PlatformID
-	return c.publish(ctx, "publish reply", cmkit.CapThread, post)
+	return c.publish(ctx, "publish reply", cmkit.CapThread, KindThread, post)
 }
 
 // Reply publishes post as an answer to the mention mentionID: a publish
@@ -164,17 +165,17 @@ func (c *Channel) PublishReply(ctx context.Context, parent cmkit.Receipt, post c
 // mention it does not know.
 func (c *Channel) Reply(ctx context.Context, mentionID string, post cmkit.Post) (cmkit.Receipt, error) {
 	post.InReplyTo = mentionID
-	return c.publish(ctx, "reply", cmkit.CapReply, post)
+	return c.publish(ctx, "reply", cmkit.CapReply, KindReply, post)
 }
 
-// publish sends post, for the operation op (named in errors) of the
-// capability capab ("" for Publish).
-func (c *Channel) publish(ctx context.Context, op string, capab cmkit.Capability, post cmkit.Post) (cmkit.Receipt, error) {
+// publish sends post as a Payload of kind, for the operation op (named in
+// errors) of the capability capab ("" for Publish).
+func (c *Channel) publish(ctx context.Context, op string, capab cmkit.Capability, kind string, post cmkit.Post) (cmkit.Receipt, error) {
 	if err := cmkit.NotSent(ctx); err != nil {
 		return cmkit.Receipt{}, c.fail(op, post.ID, err)
 	}
 	now := c.clock.Now()
-	body, err := json.Marshal(Payload{Version: PayloadVersion, ChannelID: c.info.ID, Platform: c.info.Platform,
+	body, err := json.Marshal(Payload{Version: PayloadVersion, Kind: kind, ChannelID: c.info.ID, Platform: c.info.Platform,
 		Post: post, SentAt: now.UTC(), DeliveryID: newDeliveryID()})
 	if err != nil {
 		return cmkit.Receipt{}, c.fail(op, post.ID, cmkit.Errorf(cmkit.ErrInvalid, "cannot encode the post: %w", err))

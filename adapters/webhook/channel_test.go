@@ -321,3 +321,21 @@ func TestNoSecretAcrossTheCut(t *testing.T) {
 	assert.NotContains(t, err.Error(), secret[:8])
 	assert.Contains(t, err.Error(), "[REDACTED]")
 }
+
+// TestRepliesUnsupported: an endpoint that answers a reply or a thread's
+// next part with 501 does not publish them, and says so.
+func TestRepliesUnsupported(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		webhook.WriteError(w, http.StatusNotImplemented, "unsupported", "no replies here")
+	}))
+	defer srv.Close()
+	ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = ch.Reply(ctx, "m1", cmkit.Post{ID: cmkit.NewID(), Text: "thanks"})
+	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
+	_, err = ch.PublishReply(ctx, cmkit.Receipt{PlatformID: "1"}, cmkit.Post{ID: cmkit.NewID(), Text: "2/2"})
+	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
+	assert.Equal(t, []cmkit.Capability{cmkit.CapFindPost, cmkit.CapReply, cmkit.CapThread, cmkit.CapDelete},
+		cmkit.Capabilities(ch))
+}

@@ -32,8 +32,9 @@
 // be sent next to "v1=" while receivers upgrade.
 //
 //	POST    publish: the body is a Payload (version 1), whose post.id is
-//	        the idempotency key, and post.in_reply_to the platform ID of
-//	        what a reply or a thread's next part answers
+//	        the idempotency key; its kind is "post", "reply" (to a
+//	        mention) or "thread" (the next part of one of the account's
+//	        posts), and post.in_reply_to then names what it answers
 //	GET     ?idempotency_key=POST_ID: the post published with that ID
 //	        (cmkit.PostFinder)
 //	DELETE  ?platform_id=ID: delete that post (cmkit.Deleter)

@@ -20,6 +20,7 @@ const PayloadVersion = 1
 //
 //	{
 //	  "version": 1,
+//	  "kind": "post",
 //	  "channel_id": "acme-intranet",
 //	  "platform": "intranet",
 //	  "post": {"id": "0193...", "text": "...", "in_reply_to": "...", ...},
@@ -34,6 +35,8 @@ const PayloadVersion = 1
 type Payload struct {
 	// Version is PayloadVersion.
 	Version int `json:"version"`
+	// Kind says what the post is: KindPost, KindReply or KindThread.
+	Kind string `json:"kind"`
 	// ChannelID is the cmkit channel that publishes (ChannelInfo.ID).
 	ChannelID string `json:"channel_id"`
 	// Platform is the channel's platform name (ChannelInfo.Platform).
@@ -48,6 +51,17 @@ type Payload struct {
 	// Post.ID).
 	DeliveryID string `json:"delivery_id"`
 }
+
+// The kinds of Payload.
+const (
+	// KindPost is a post of its own (Publish).
+	KindPost = "post"
+	// KindReply answers a mention, named by post.in_reply_to (Reply).
+	KindReply = "reply"
+	// KindThread continues one of the account's posts, named by
+	// post.in_reply_to, as the next part of a thread (PublishReply).
+	KindThread = "thread"
+)
 
 // Published is the JSON body of the endpoint's answer to a publish (a 2xx,
 // or a 409 for a post already published) and to a lookup (a 200):

@@ -131,7 +131,7 @@ func TestReliability(t *testing.T) {
 	restarted := false
 	for step := 0; ; step++ {
 		time.Sleep(pace)
-		for wait := 0; wait < 2000 && inflight.Load() > int64(held(servers)); wait++ {
+		for wait := 0; wait < 20_000 && inflight.Load() > int64(held(servers)); wait++ {
 			time.Sleep(50 * time.Microsecond)
 		}
 		clock.Advance(5 * time.Second)

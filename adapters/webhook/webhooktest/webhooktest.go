@@ -304,10 +304,18 @@ func (s *Server) apply(p *webhook.Payload, refuse bool) (int, webhook.Published,
 	if n := len([]rune(p.Post.Text)); s.cfg.MaxLength > 0 && n > s.cfg.MaxLength {
 		return http.StatusUnprocessableEntity, webhook.Published{}, fmt.Sprintf("the text is %d characters, over %d", n, s.cfg.MaxLength)
 	}
-	if to := p.Post.InReplyTo; to != "" && !s.mentions[to] {
-		if parent, ok := s.byID[to]; !ok || parent.Deleted {
-			return http.StatusNotFound, webhook.Published{}, "in_reply_to names nothing on the platform"
+	switch to := p.Post.InReplyTo; p.Kind {
+	case webhook.KindReply:
+		if !s.mentions[to] {
+			return http.StatusNotFound, webhook.Published{}, "in_reply_to names no mention"
 		}
+	case webhook.KindThread:
+		if parent, ok := s.byID[to]; !ok || parent.Deleted {
+			return http.StatusNotFound, webhook.Published{}, "in_reply_to names no post of the account"
+		}
+	case webhook.KindPost:
+	default:
+		return http.StatusBadRequest, webhook.Published{}, "unknown kind " + p.Kind
 	}
 	id := strconv.Itoa(len(s.posts) + 1)
 	post := &StoredPost{Payload: *p, Published: webhook.Published{PlatformID: id,
