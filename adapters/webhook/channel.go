@@ -330,9 +330,11 @@ func (c *Channel) do(ctx context.Context, method, rawQuery string, h http.Header
 		return 0, nil, "", cmkit.Errorf(cmkit.ErrInvalid, "cannot build the request")
 	}
 	// No GetBody: net/http never sends this request a second time by
-	// itself. Its Transport resends a request with a rewindable body when
-	// it judges that nothing was written, and that judgement can be wrong:
-	// the reliability test saw POSTs without an Idempotency-Key reach the
+	// itself. Its Transport resends even a POST without an Idempotency-Key
+	// when the body can be rewound and it judges that no byte of the
+	// request was written (golang/go#15723), and that judgement can be
+	// wrong: with Go 1.26.8 the reliability test saw such POSTs, whose
+	// connection the endpoint closed after reading them, reach the
 	// endpoint twice, on two connections. A second attempt is the
 	// publisher's decision, with a new delivery ID and signature.
 	req.GetBody = nil

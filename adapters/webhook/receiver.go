@@ -148,6 +148,7 @@ func DeliveryOf(r *http.Request) (Delivery, bool) {
 //	401 bad_signature     no v1 signature matches an active secret
 //	409 replayed          Seen has this exact request (same timestamp and
 //	                      signature) already
+//	503 unavailable       Seen failed
 //	400 bad_request       a POST whose body is not a version 1 Payload with
 //	                      a post ID, a GET without a valid idempotency_key,
 //	                      a DELETE without platform_id
