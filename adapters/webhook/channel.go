@@ -222,7 +222,8 @@ func (c *Channel) readPublish(status int, answer []byte, retryAfter string, capa
 }
 
 // FindPost asks the endpoint for the post published with the ID id:
-// GET ?idempotency_key=id. A 200 with a platform_id is the receipt; a 404
+// GET ?idempotency_key=id. A 2xx with a platform_id is the receipt (one
+// without is an error: the answer cannot tell); a 404
 // with CodeNotFound wraps cmkit.ErrNotFound; a 501, a 405 or another 404
 // wraps cmkit.ErrUnsupported.
 func (c *Channel) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt, error) {
@@ -234,10 +235,10 @@ func (c *Channel) FindPost(ctx context.Context, id uuid.UUID) (cmkit.Receipt, er
 	if err != nil {
 		return cmkit.Receipt{}, c.fail(op, id, err)
 	}
-	if status == http.StatusOK {
+	if status >= 200 && status < 300 {
 		p, ok := decodePublished(answer)
 		if !ok {
-			return cmkit.Receipt{}, c.fail(op, id, cmkit.Errorf(cmkit.ErrAmbiguous, "HTTP 200 without platform_id"))
+			return cmkit.Receipt{}, c.fail(op, id, cmkit.Errorf(cmkit.ErrAmbiguous, "HTTP %d without platform_id", status))
 		}
 		return c.receipt(id, p), nil
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -338,4 +339,55 @@ func TestRepliesUnsupported(t *testing.T) {
 	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
 	assert.Equal(t, []cmkit.Capability{cmkit.CapFindPost, cmkit.CapReply, cmkit.CapThread, cmkit.CapDelete},
 		cmkit.Capabilities(ch))
+}
+
+// recordingTransport records whether each request could be rewound, and
+// answers 201 with a receipt.
+type recordingTransport struct {
+	mu        sync.Mutex
+	rewinds   []bool
+	keyHeader []bool
+}
+
+func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.mu.Lock()
+	rt.rewinds = append(rt.rewinds, r.GetBody != nil)
+	rt.keyHeader = append(rt.keyHeader, r.Header.Get(webhook.HeaderIdempotencyKey) != "")
+	rt.mu.Unlock()
+	w := httptest.NewRecorder()
+	webhook.WritePublished(w, http.StatusCreated, webhook.Published{PlatformID: "1"})
+	return w.Result(), nil
+}
+
+// TestRequestsCannotBeResent: no request has a GetBody, so net/http's
+// Transport cannot send it a second time by itself; only a publish to an
+// idempotent endpoint carries an Idempotency-Key.
+func TestRequestsCannotBeResent(t *testing.T) {
+	for _, p := range []webhook.Promise{webhook.PromiseIdempotent, webhook.PromiseLookup, webhook.PromiseNone} {
+		rt := &recordingTransport{}
+		ch, err := webhook.New(webhook.Config{Info: info("c"), URL: "https://hooks.example/x", Secret: secret,
+			Promise: p, Client: &http.Client{Transport: rt}})
+		require.NoError(t, err)
+		ctx := context.Background()
+		_, err = ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "hi"})
+		require.NoError(t, err)
+		_, err = ch.FindPost(ctx, cmkit.NewID())
+		require.NoError(t, err)
+		assert.Equal(t, []bool{false, false}, rt.rewinds)
+		assert.Equal(t, []bool{p == webhook.PromiseIdempotent, false}, rt.keyHeader)
+	}
+}
+
+// TestFindPostWithoutPlatformID: a 200 to a lookup that names no post
+// cannot tell, and is neither a receipt nor "not found".
+func TestFindPostWithoutPlatformID(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
+	require.NoError(t, err)
+	_, err = ch.FindPost(context.Background(), cmkit.NewID())
+	assert.Equal(t, cmkit.Ambiguous, cmkit.Classify(err), "%v", err)
+	assert.NotErrorIs(t, err, cmkit.ErrNotFound)
 }
