@@ -149,7 +149,7 @@ func (c *Channel) Info() cmkit.ChannelInfo {
 // Publish POSTs post to the endpoint and returns its receipt. See the
 // package doc for how each answer is read.
 func (c *Channel) Publish(ctx context.Context, post cmkit.Post) (cmkit.Receipt, error) {
-	return c.publish(ctx, "publish", "", KindPost, post)
+	return c.publish(ctx, "publish", "", PayloadPost, post)
 }
 
 // PublishReply publishes post as the next part of a thread whose part
@@ -157,7 +157,7 @@ func (c *Channel) Publish(ctx context.Context, post cmkit.Post) (cmkit.Receipt, 
 // The endpoint answers 404 for a parent it does not know.
 func (c *Channel) PublishReply(ctx context.Context, parent cmkit.Receipt, post cmkit.Post) (cmkit.Receipt, error) {
 	post.InReplyTo = parent.PlatformID
-	return c.publish(ctx, "publish reply", cmkit.CapThread, KindThread, post)
+	return c.publish(ctx, "publish reply", cmkit.CapThread, PayloadThread, post)
 }
 
 // Reply publishes post as an answer to the mention mentionID: a publish
@@ -165,7 +165,7 @@ func (c *Channel) PublishReply(ctx context.Context, parent cmkit.Receipt, post c
 // mention it does not know.
 func (c *Channel) Reply(ctx context.Context, mentionID string, post cmkit.Post) (cmkit.Receipt, error) {
 	post.InReplyTo = mentionID
-	return c.publish(ctx, "reply", cmkit.CapReply, KindReply, post)
+	return c.publish(ctx, "reply", cmkit.CapReply, PayloadReply, post)
 }
 
 // publish sends post as a Payload of kind, for the operation op (named in

@@ -35,7 +35,7 @@ const PayloadVersion = 1
 type Payload struct {
 	// Version is PayloadVersion.
 	Version int `json:"version"`
-	// Kind says what the post is: KindPost, KindReply or KindThread.
+	// Kind says what the post is: PayloadPost, PayloadReply or PayloadThread.
 	Kind string `json:"kind"`
 	// ChannelID is the cmkit channel that publishes (ChannelInfo.ID).
 	ChannelID string `json:"channel_id"`
@@ -54,13 +54,13 @@ type Payload struct {
 
 // The kinds of Payload.
 const (
-	// KindPost is a post of its own (Publish).
-	KindPost = "post"
-	// KindReply answers a mention, named by post.in_reply_to (Reply).
-	KindReply = "reply"
-	// KindThread continues one of the account's posts, named by
+	// PayloadPost is a post of its own (Publish).
+	PayloadPost = "post"
+	// PayloadReply answers a mention, named by post.in_reply_to (Reply).
+	PayloadReply = "reply"
+	// PayloadThread continues one of the account's posts, named by
 	// post.in_reply_to, as the next part of a thread (PublishReply).
-	KindThread = "thread"
+	PayloadThread = "thread"
 )
 
 // Published is the JSON body of the endpoint's answer to a publish (a 2xx,

@@ -305,15 +305,15 @@ func (s *Server) apply(p *webhook.Payload, refuse bool) (int, webhook.Published,
 		return http.StatusUnprocessableEntity, webhook.Published{}, fmt.Sprintf("the text is %d characters, over %d", n, s.cfg.MaxLength)
 	}
 	switch to := p.Post.InReplyTo; p.Kind {
-	case webhook.KindReply:
+	case webhook.PayloadReply:
 		if !s.mentions[to] {
 			return http.StatusNotFound, webhook.Published{}, "in_reply_to names no mention"
 		}
-	case webhook.KindThread:
+	case webhook.PayloadThread:
 		if parent, ok := s.byID[to]; !ok || parent.Deleted {
 			return http.StatusNotFound, webhook.Published{}, "in_reply_to names no post of the account"
 		}
-	case webhook.KindPost:
+	case webhook.PayloadPost:
 	default:
 		return http.StatusBadRequest, webhook.Published{}, "unknown kind " + p.Kind
 	}
