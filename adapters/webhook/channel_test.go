@@ -58,6 +58,17 @@ func newChannel(t testing.TB, s *webhooktest.Server, edit func(*webhook.Config))
 	return ch
 }
 
+// stub opens a channel on an endpoint that answers with h, closed with the
+// test.
+func stub(t *testing.T, h http.HandlerFunc) *webhook.Channel {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
+	require.NoError(t, err)
+	return ch
+}
+
 // TestConformance runs cmkittest.TestChannel for each promise an endpoint
 // may make, and during a key rotation.
 func TestConformance(t *testing.T) {
@@ -171,10 +182,7 @@ func TestPublishAnswers(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { tc.write(w) }))
-			defer srv.Close()
-			ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
-			require.NoError(t, err)
+			ch := stub(t, func(w http.ResponseWriter, _ *http.Request) { tc.write(w) })
 			rc, err := ch.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: "hi"})
 			tc.check(t, rc, err)
 		})
@@ -187,17 +195,12 @@ func TestPublishAnswers(t *testing.T) {
 // the publisher publish again).
 func TestLookupAndDeleteUnsupported(t *testing.T) {
 	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented} {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			http.Error(w, "nope", status)
-		}))
-		ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
-		require.NoError(t, err)
-		_, err = ch.FindPost(context.Background(), cmkit.NewID())
+		ch := stub(t, func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "nope", status) })
+		_, err := ch.FindPost(context.Background(), cmkit.NewID())
 		assert.ErrorIs(t, err, cmkit.ErrUnsupported, "FindPost after %d", status)
 		assert.NotErrorIs(t, err, cmkit.ErrNotFound)
 		err = ch.Delete(context.Background(), "1")
 		assert.ErrorIs(t, err, cmkit.ErrUnsupported, "Delete after %d", status)
-		srv.Close()
 	}
 }
 
@@ -310,14 +313,11 @@ func TestTimeout(t *testing.T) {
 // secrets are replaced, so a secret that straddles the cut leaves no
 // prefix behind.
 func TestNoSecretAcrossTheCut(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	ch := stub(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		w.Write([]byte(strings.Repeat("x", 190) + secret))
-	}))
-	defer srv.Close()
-	ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
-	require.NoError(t, err)
-	_, err = ch.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: "hi"})
+	})
+	_, err := ch.Publish(context.Background(), cmkit.Post{ID: cmkit.NewID(), Text: "hi"})
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), secret[:8])
 	assert.Contains(t, err.Error(), "[REDACTED]")
@@ -326,14 +326,11 @@ func TestNoSecretAcrossTheCut(t *testing.T) {
 // TestRepliesUnsupported: an endpoint that answers a reply or a thread's
 // next part with 501 does not publish them, and says so.
 func TestRepliesUnsupported(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	ch := stub(t, func(w http.ResponseWriter, _ *http.Request) {
 		webhook.WriteError(w, http.StatusNotImplemented, "unsupported", "no replies here")
-	}))
-	defer srv.Close()
-	ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
-	require.NoError(t, err)
+	})
 	ctx := context.Background()
-	_, err = ch.Reply(ctx, "m1", cmkit.Post{ID: cmkit.NewID(), Text: "thanks"})
+	_, err := ch.Reply(ctx, "m1", cmkit.Post{ID: cmkit.NewID(), Text: "thanks"})
 	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
 	_, err = ch.PublishReply(ctx, cmkit.Receipt{PlatformID: "1"}, cmkit.Post{ID: cmkit.NewID(), Text: "2/2"})
 	assert.ErrorIs(t, err, cmkit.ErrUnsupported)
@@ -381,13 +378,8 @@ func TestRequestsCannotBeResent(t *testing.T) {
 // TestFindPostWithoutPlatformID: a 200 to a lookup that names no post
 // cannot tell, and is neither a receipt nor "not found".
 func TestFindPostWithoutPlatformID(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Write([]byte(`{}`))
-	}))
-	defer srv.Close()
-	ch, err := webhook.New(webhook.Config{Info: info("c"), URL: srv.URL, Secret: secret})
-	require.NoError(t, err)
-	_, err = ch.FindPost(context.Background(), cmkit.NewID())
+	ch := stub(t, func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(`{}`)) })
+	_, err := ch.FindPost(context.Background(), cmkit.NewID())
 	assert.Equal(t, cmkit.Ambiguous, cmkit.Classify(err), "%v", err)
 	assert.NotErrorIs(t, err, cmkit.ErrNotFound)
 }
