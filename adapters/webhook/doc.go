@@ -13,6 +13,15 @@
 // field at fault in a *cmkit.ValidationError, never quoting a secret or
 // the URL.
 //
+// # Capabilities
+//
+// Channel publishes (cmkit.Channel) and, over the same endpoint, looks a
+// post up by its ID (cmkit.PostFinder), deletes one (cmkit.Deleter),
+// answers a mention (cmkit.Replier) and continues a thread
+// (cmkit.ThreadPublisher). An endpoint implements the ones it can; the
+// others answer as "Answers" says, and the channel reports
+// cmkit.ErrUnsupported for them.
+//
 // # Requests
 //
 // Every request goes to the one URL and carries these headers:
