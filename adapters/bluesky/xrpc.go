@@ -1,0 +1,356 @@
+package bluesky
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cmkit/cmkit"
+)
+
+// maxErrorBody is how much of an error answer the client reads.
+const maxErrorBody = 64 << 10
+
+// client speaks XRPC (atproto.com/specs/xrpc) to one PDS for one account:
+// queries are GET /xrpc/NSID?params, procedures POST /xrpc/NSID with a
+// JSON body, errors are a JSON body {"error": Name, "message": text}.
+type client struct {
+	base     string // the PDS, without a trailing slash
+	http     *http.Client
+	handle   string
+	password string
+	clock    cmkit.Clock
+	log      *slog.Logger
+
+	login chan struct{} // a one-slot semaphore held while logging in
+
+	mu      sync.Mutex
+	sess    session
+	gen     uint64               // counts sessions made, so a stale refresh is skipped
+	secrets []string             // every credential seen, for redaction
+	limited map[string]time.Time // NSID -> when its exhausted rate limit resets
+}
+
+// session is what createSession and refreshSession answer
+// (lexicons/com/atproto/server/createSession.json).
+type session struct {
+	AccessJwt  string `json:"accessJwt"`
+	RefreshJwt string `json:"refreshJwt"`
+	Handle     string `json:"handle"`
+	DID        string `json:"did"`
+}
+
+// xrpcError is an XRPC error answer: the HTTP status and the body's error
+// name and message (the message redacted).
+type xrpcError struct {
+	Status  int
+	Name    string
+	Message string
+}
+
+func (e *xrpcError) Error() string {
+	if e.Message == "" {
+		return e.Name
+	}
+	return e.Name + ": " + e.Message
+}
+
+func newClient(base string, hc *http.Client, handle, password string, clock cmkit.Clock, log *slog.Logger) *client {
+	return &client{base: strings.TrimRight(base, "/"), http: hc, handle: handle, password: password, clock: clock, log: log,
+		login: make(chan struct{}, 1), secrets: []string{password}, limited: map[string]time.Time{}}
+}
+
+// redact replaces every credential the client knows (the app password and
+// each access and refresh token it was given) in s, as written, JSON-quoted
+// and URL-escaped.
+func (c *client) redact(s string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, sec := range c.secrets {
+		if sec == "" {
+			continue
+		}
+		q := strconv.Quote(sec)
+		for _, form := range []string{sec, q[1 : len(q)-1], url.QueryEscape(sec), url.PathEscape(sec)} {
+			s = strings.ReplaceAll(s, form, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// redactedError is err with a message from which credentials are removed;
+// errors.Is and errors.As still reach err.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// call makes one XRPC call: GET when in is nil, POST of in as JSON
+// otherwise; it decodes a 2xx answer into out (when not nil). With auth it
+// sends the session's access token, logging in first when there is no
+// session, and when the PDS answers ExpiredToken it refreshes the session
+// and makes the call once more: the expired token was refused before the
+// call did anything (the PDS checks it first, packages/pds/src/auth-verifier.ts),
+// so the call is not lost and not doubled.
+//
+// Every error is classified (see cmkit.Classify) and free of credentials.
+func (c *client) call(ctx context.Context, nsid string, q url.Values, in, out any, auth bool) error {
+	for attempt := 0; ; attempt++ {
+		var tok string
+		var gen uint64
+		if auth {
+			var err error
+			if tok, gen, err = c.token(ctx); err != nil {
+				return err
+			}
+		}
+		err := c.do(ctx, nsid, q, in, out, "Bearer "+tok, auth)
+		var xe *xrpcError
+		if auth && attempt == 0 && errors.As(err, &xe) && xe.Name == "ExpiredToken" {
+			if err := c.renew(ctx, gen); err != nil {
+				return err
+			}
+			continue
+		}
+		return err
+	}
+}
+
+// do sends one request and classifies its answer.
+func (c *client) do(ctx context.Context, nsid string, q url.Values, in, out any, authz string, withAuth bool) error {
+	if err := cmkit.NotSent(ctx); err != nil {
+		return fmt.Errorf("bluesky: %s: %w", nsid, err)
+	}
+	now := c.clock.Now()
+	c.mu.Lock()
+	reset, limited := c.limited[nsid]
+	c.mu.Unlock()
+	if limited && reset.After(now) {
+		// The PDS said no calls are left until reset: this one would be
+		// refused, so it is not sent (and certainly not applied).
+		wait, capped := min(reset.Sub(now), cmkit.MaxRetryAfter), reset.Sub(now) > cmkit.MaxRetryAfter
+		return &cmkit.RateLimitError{RetryAfter: wait, Capped: capped,
+			Err: fmt.Errorf("bluesky: %s: rate limit exhausted (RateLimit-Remaining 0), not sent", nsid)}
+	}
+	u := c.base + "/xrpc/" + nsid
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	method, body := http.MethodGet, io.Reader(nil)
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return cmkit.Errorf(cmkit.ErrInvalid, "bluesky: %s: encoding the request: %v", nsid, err)
+		}
+		method, body = http.MethodPost, bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return cmkit.Errorf(cmkit.ErrInvalid, "bluesky: %s: %s", nsid, c.redact(err.Error()))
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	if withAuth {
+		req.Header.Set("Authorization", authz)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		cerr := cmkit.ClassifyTransport(err)
+		return &redactedError{msg: "bluesky: " + nsid + ": " + c.redact(cerr.Error()), err: cerr}
+	}
+	defer resp.Body.Close()
+	c.noteRateLimit(nsid, resp.Header, now)
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if out == nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+			return nil
+		}
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			// The call was accepted, but its answer is unreadable.
+			cerr := cmkit.ClassifyTransport(err)
+			return &redactedError{msg: fmt.Sprintf("bluesky: %s: HTTP %d with an unreadable answer: %s", nsid, resp.StatusCode,
+				c.redact(cerr.Error())), err: cerr}
+		}
+		return nil
+	}
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	xe := &xrpcError{Status: resp.StatusCode}
+	var eb struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(raw, &eb) == nil {
+		xe.Name, xe.Message = eb.Error, c.redact(eb.Message)
+	}
+	if xe.Name == "" {
+		xe.Name = http.StatusText(resp.StatusCode)
+	}
+	xe.Name = c.redact(xe.Name)
+	return c.classify(nsid, xe, resp.Header, now)
+}
+
+// classify maps an XRPC error onto cmkit's classes: by its error name
+// where the name says more than the status (RecordNotFound, ExpiredToken,
+// ...), and otherwise by cmkit.ClassifyHTTP. A 429 becomes a
+// *cmkit.RateLimitError whose RetryAfter is read from Retry-After or, as
+// the PDS sends it, RateLimit-Reset (Unix seconds,
+// packages/xrpc-server/src/rate-limiter-http.ts).
+func (c *client) classify(nsid string, xe *xrpcError, h http.Header, now time.Time) error {
+	detail := nsid + ": " + xe.Error()
+	var class error
+	switch xe.Name {
+	case "RecordNotFound", "HandleNotFound", "NotFound", "ProfileNotFound", "AccountNotFound":
+		class = cmkit.ErrNotFound
+	case "ExpiredToken", "InvalidToken", "AuthMissing", "AuthenticationRequired", "AccountTakedown",
+		"AccountDeactivated", "AuthFactorTokenRequired":
+		class = cmkit.ErrForbidden
+	}
+	if class != nil {
+		return &apiError{class: cmkit.Errorf(class, "bluesky: HTTP %d: %s", xe.Status, detail), xe: xe}
+	}
+	retryAfter := h.Get("Retry-After")
+	if xe.Status == http.StatusTooManyRequests && retryAfter == "" {
+		if reset, err := strconv.ParseInt(h.Get("RateLimit-Reset"), 10, 64); err == nil {
+			retryAfter = strconv.FormatInt(max(reset-now.Unix(), 0), 10)
+		}
+	}
+	err := cmkit.ClassifyHTTP(xe.Status, retryAfter, now, "bluesky: "+detail)
+	var rl *cmkit.RateLimitError
+	if errors.As(err, &rl) {
+		c.log.Debug("bluesky: rate limited", "nsid", nsid, "retry_after", rl.RetryAfter)
+	}
+	return &apiError{class: err, xe: xe}
+}
+
+// apiError is a classified XRPC error: its message is the classified
+// error's, and errors.As reaches the *xrpcError as well.
+type apiError struct {
+	class error
+	xe    *xrpcError
+}
+
+func (e *apiError) Error() string   { return e.class.Error() }
+func (e *apiError) Unwrap() []error { return []error{e.class, e.xe} }
+
+// noteRateLimit remembers, per NSID, that the PDS said no calls are left
+// (RateLimit-Remaining 0) until RateLimit-Reset.
+func (c *client) noteRateLimit(nsid string, h http.Header, now time.Time) {
+	rem, reset := h.Get("RateLimit-Remaining"), h.Get("RateLimit-Reset")
+	if rem == "" || reset == "" {
+		return
+	}
+	n, err1 := strconv.ParseInt(rem, 10, 64)
+	r, err2 := strconv.ParseInt(reset, 10, 64)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if at := time.Unix(r, 0); n <= 0 && at.After(now) {
+		c.limited[nsid] = at
+	} else {
+		delete(c.limited, nsid)
+	}
+}
+
+// token returns the access token, logging in first when there is no
+// session, and the session's generation.
+func (c *client) token(ctx context.Context) (string, uint64, error) {
+	c.mu.Lock()
+	tok, gen := c.sess.AccessJwt, c.gen
+	c.mu.Unlock()
+	if tok != "" {
+		return tok, gen, nil
+	}
+	if err := c.renew(ctx, gen); err != nil {
+		return "", 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sess.AccessJwt, c.gen, nil
+}
+
+// did returns the account's DID, logging in first when needed.
+func (c *client) did(ctx context.Context) (string, error) {
+	if _, _, err := c.token(ctx); err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sess.DID, nil
+}
+
+// renew replaces the session of generation gen: with refreshSession when
+// there is a refresh token, and with createSession (handle and app
+// password) when there is none or the PDS refuses it. When another call
+// has already replaced that session, renew does nothing, so that many
+// calls that meet one expired token refresh it once.
+func (c *client) renew(ctx context.Context, gen uint64) error {
+	select {
+	case c.login <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("bluesky: waiting to log in: %w", cmkit.NotSent(ctx))
+	}
+	defer func() { <-c.login }()
+	c.mu.Lock()
+	current, refresh := c.gen, c.sess.RefreshJwt
+	c.mu.Unlock()
+	if current != gen {
+		return nil
+	}
+	var s session
+	if refresh != "" {
+		err := c.do(ctx, "com.atproto.server.refreshSession", nil, struct{}{}, &s, "Bearer "+refresh, true)
+		if err == nil && s.AccessJwt != "" {
+			c.setSession(s, "refreshed")
+			return nil
+		}
+		if !errors.Is(err, cmkit.ErrForbidden) && !errors.Is(err, cmkit.ErrPermanent) {
+			if err == nil {
+				err = cmkit.Errorf(cmkit.ErrAmbiguous, "bluesky: refreshSession answered no token")
+			}
+			return err
+		}
+		// The refresh token expired or was revoked: log in again.
+	}
+	in := map[string]string{"identifier": c.handle, "password": c.password}
+	if err := c.do(ctx, "com.atproto.server.createSession", nil, in, &s, "", false); err != nil {
+		return err
+	}
+	if s.AccessJwt == "" || s.DID == "" {
+		return cmkit.Errorf(cmkit.ErrPermanent, "bluesky: createSession answered no token or DID")
+	}
+	c.setSession(s, "created")
+	return nil
+}
+
+// maxSecrets bounds how many credentials the client remembers for
+// redaction: the password and the last few tokens.
+const maxSecrets = 16
+
+func (c *client) setSession(s session, how string) {
+	c.mu.Lock()
+	c.sess = s
+	c.gen++
+	c.secrets = append(c.secrets, s.AccessJwt, s.RefreshJwt)
+	if len(c.secrets) > maxSecrets {
+		c.secrets = append(c.secrets[:1], c.secrets[len(c.secrets)-maxSecrets+1:]...)
+	}
+	c.mu.Unlock()
+	c.log.Debug("bluesky: session "+how, "did", s.DID, "handle", s.Handle)
+}
