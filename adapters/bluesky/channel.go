@@ -3,6 +3,7 @@ package bluesky
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -177,14 +178,17 @@ func (c *Channel) publish(ctx context.Context, post cmkit.Post, inReplyTo string
 		}
 		return c.receipt(post.ID, out.URI, rec.CreatedAt), nil
 	}
-	if cmkit.Classify(err) != cmkit.Ambiguous {
+	var xe *xrpcError
+	if !errors.As(err, &xe) || xe.Status != http.StatusInternalServerError {
 		return cmkit.Receipt{}, err
 	}
-	// The record may exist: this call's answer was lost, or an earlier
-	// call made it and the PDS refused this one (a duplicate key is an
-	// HTTP 500, "There is already a value at key", from the MST's add in
-	// packages/repo/src/mst/mst.ts, which xrpc-server turns into an
-	// InternalServerError). Read the key to tell.
+	// An earlier call may have made the record, and the PDS refused this
+	// one: a second record under one key is an HTTP 500,
+	// InternalServerError "There is already a value at key", thrown by
+	// the MST's add (packages/repo/src/mst/mst.ts) and turned into a 500
+	// by xrpc-server (packages/xrpc-server/src/errors.ts). Any 500 may
+	// hide a record, so read the key to tell. A lost answer stays
+	// ambiguous here: the retry that follows meets the 500 and confirms.
 	rc, ok, cerr := c.confirm(ctx, did, rkey, post)
 	if cerr != nil {
 		return cmkit.Receipt{}, cerr

@@ -145,7 +145,7 @@ func (c *Channel) ReadMentions(ctx context.Context, after cmkit.Cursor, limit in
 // mention turns a notification into a cmkit.Mention.
 func (c *Channel) mention(n notification, indexedAt time.Time) cmkit.Mention {
 	m := cmkit.Mention{ID: n.URI, ChannelID: c.info.ID, Kind: cmkit.KindMention, Text: n.Record.Text,
-		Author: cmkit.Author{ID: n.Author.DID, Handle: n.Author.Handle, DisplayName: n.Author.DisplayName},
+		Author:    cmkit.Author{ID: n.Author.DID, Handle: n.Author.Handle, DisplayName: n.Author.DisplayName},
 		CreatedAt: indexedAt.UTC(), ThreadID: n.URI}
 	if t, err := time.Parse(time.RFC3339Nano, n.Record.CreatedAt); err == nil {
 		m.CreatedAt = t.UTC()

@@ -36,9 +36,8 @@ type client struct {
 
 	mu      sync.Mutex
 	sess    session
-	gen     uint64               // counts sessions made, so a stale refresh is skipped
-	secrets []string             // every credential seen, for redaction
-	limited map[string]time.Time // NSID -> when its exhausted rate limit resets
+	gen     uint64   // counts sessions made, so a stale refresh is skipped
+	secrets []string // every credential seen, for redaction
 }
 
 // session is what createSession and refreshSession answer
@@ -67,7 +66,7 @@ func (e *xrpcError) Error() string {
 
 func newClient(base string, hc *http.Client, handle, password string, clock cmkit.Clock, log *slog.Logger) *client {
 	return &client{base: strings.TrimRight(base, "/"), http: hc, handle: handle, password: password, clock: clock, log: log,
-		login: make(chan struct{}, 1), secrets: []string{password}, limited: map[string]time.Time{}}
+		login: make(chan struct{}, 1), secrets: []string{password}}
 }
 
 // redact replaces every credential the client knows (the app password and
@@ -135,16 +134,6 @@ func (c *client) do(ctx context.Context, nsid string, q url.Values, in, out any,
 		return fmt.Errorf("bluesky: %s: %w", nsid, err)
 	}
 	now := c.clock.Now()
-	c.mu.Lock()
-	reset, limited := c.limited[nsid]
-	c.mu.Unlock()
-	if limited && reset.After(now) {
-		// The PDS said no calls are left until reset: this one would be
-		// refused, so it is not sent (and certainly not applied).
-		wait, capped := min(reset.Sub(now), cmkit.MaxRetryAfter), reset.Sub(now) > cmkit.MaxRetryAfter
-		return &cmkit.RateLimitError{RetryAfter: wait, Capped: capped,
-			Err: fmt.Errorf("bluesky: %s: rate limit exhausted (RateLimit-Remaining 0), not sent", nsid)}
-	}
 	u := c.base + "/xrpc/" + nsid
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -174,7 +163,6 @@ func (c *client) do(ctx context.Context, nsid string, q url.Values, in, out any,
 		return &redactedError{msg: "bluesky: " + nsid + ": " + c.redact(cerr.Error()), err: cerr}
 	}
 	defer resp.Body.Close()
-	c.noteRateLimit(nsid, resp.Header, now)
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if out == nil {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
@@ -246,27 +234,6 @@ type apiError struct {
 
 func (e *apiError) Error() string   { return e.class.Error() }
 func (e *apiError) Unwrap() []error { return []error{e.class, e.xe} }
-
-// noteRateLimit remembers, per NSID, that the PDS said no calls are left
-// (RateLimit-Remaining 0) until RateLimit-Reset.
-func (c *client) noteRateLimit(nsid string, h http.Header, now time.Time) {
-	rem, reset := h.Get("RateLimit-Remaining"), h.Get("RateLimit-Reset")
-	if rem == "" || reset == "" {
-		return
-	}
-	n, err1 := strconv.ParseInt(rem, 10, 64)
-	r, err2 := strconv.ParseInt(reset, 10, 64)
-	if err1 != nil || err2 != nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if at := time.Unix(r, 0); n <= 0 && at.After(now) {
-		c.limited[nsid] = at
-	} else {
-		delete(c.limited, nsid)
-	}
-}
 
 // token returns the access token, logging in first when there is no
 // session, and the session's generation.
