@@ -83,6 +83,8 @@ type Server struct {
 	winUsed   int
 	attempts  int
 	creates   int
+	logins    int
+	refreshes int
 }
 
 type record struct {
@@ -168,6 +170,25 @@ func (s *Server) ExpireTokens() {
 	for t := range s.access {
 		s.access[t] = -1
 	}
+}
+
+// RevokeSessions expires every access token and revokes every refresh
+// token: the next call must log in again with the app password.
+func (s *Server) RevokeSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for t := range s.access {
+		s.access[t] = -1
+	}
+	clear(s.refresh)
+}
+
+// Sessions returns how many sessions createSession made and how many
+// refreshSession renewed.
+func (s *Server) Sessions() (created, refreshed int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logins, s.refreshes
 }
 
 // Attempts returns how many createRecord calls reached the server.
@@ -403,6 +424,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		xrpcErr(w, http.StatusUnauthorized, "AuthenticationRequired", s.leak("Invalid identifier or password", in.Password))
 		return
 	}
+	s.logins++
 	s.newSession(w)
 }
 
@@ -418,6 +440,7 @@ func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(s.refresh, tok)
+	s.refreshes++
 	s.newSession(w)
 }
 
