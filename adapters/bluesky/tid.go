@@ -25,16 +25,23 @@ const maxTIDMicros = 1<<53 - 1
 // lexicons/app/bsky/feed/post.json).
 //
 // The TID is derived from id alone, so every attempt to publish one post
-// names the same record and a retry can never create a second one:
+// names the same record and a retry can never create a second one. A
+// version 7 UUID holds 48 bits of Unix milliseconds, 12 bits rand_a and 62
+// bits rand_b; google/uuid, which cmkit.NewID uses, fills rand_a with a
+// sequence that rises within a millisecond (its sub-millisecond time in
+// 256 ns steps, plus one on a tie), so IDs it mints in one millisecond
+// differ there. The key keeps that difference:
 //
-//   - the timestamp is id's version 7 time (48 bits of milliseconds) times
-//     1000, plus bits 10 to 19 of id's last 62 random bits (rand_b) taken
-//     modulo 1000 as the microseconds within that millisecond;
-//   - the clock identifier is the low 10 bits of rand_b.
+//   - the timestamp is the ID's milliseconds times 1000, plus rand_a / 4
+//     (at most 999) as the microseconds within that millisecond;
+//   - the clock identifier is rand_a's low 2 bits, then 8 bits that fold
+//     rand_b (the XOR of its bytes), so that IDs from two generators that
+//     meet in one 256 ns step still differ in all likelihood.
 //
-// Two posts get one key only when their IDs share the millisecond and
-// those 20 derived bits (about one in a million for two IDs minted in the
-// same millisecond). id must be a version 7 UUID, as cmkit.NewID makes;
+// So the keys of IDs minted by one process never collide (unless it mints
+// more than 4000 in one millisecond, when rand_a / 4 passes 999 and the
+// clock identifier is rand_a and rand_b folded into 10 bits), and keys sort
+// as their IDs' times. id must be a version 7 UUID, as cmkit.NewID makes;
 // any other version gives a *cmkit.ValidationError (field "post.id", rule
 // "version"), since its bits hold no time and the key would sort at random.
 func RecordKey(id uuid.UUID) (string, error) {
@@ -42,16 +49,23 @@ func RecordKey(id uuid.UUID) (string, error) {
 		return "", cmkit.Invalid("post.id", "version", "Bluesky record keys derive from a version 7 UUID, got version %d", int(id.Version()))
 	}
 	ms := uint64(id[0])<<40 | uint64(id[1])<<32 | uint64(id[2])<<24 | uint64(id[3])<<16 | uint64(id[4])<<8 | uint64(id[5])
-	var randB uint64
-	for _, b := range id[8:] {
-		randB = randB<<8 | uint64(b)
+	seq := uint64(id[6]&0x0F)<<8 | uint64(id[7]) // rand_a
+	var fold byte                                // rand_b's bytes XORed, variant bits dropped
+	for i, b := range id[8:] {
+		if i == 0 {
+			b &= 0x3F
+		}
+		fold ^= b
 	}
-	randB &= 1<<62 - 1 // drop the variant bits
-	micros := ms*1000 + (randB>>10&0x3FF)%1000
+	off, clock := seq>>2, (seq&3)<<8|uint64(fold)
+	if off > 999 {
+		off, clock = 999, (seq^uint64(fold)<<2)&0x3FF
+	}
+	micros := ms*1000 + off
 	if micros > maxTIDMicros {
 		return "", cmkit.Invalid("post.id", "range", "the ID's time is after the last instant a TID holds")
 	}
-	return encodeTID(micros<<10 | randB&0x3FF), nil
+	return encodeTID(micros<<10 | clock), nil
 }
 
 // encodeTID writes v (top bit 0) as 13 base32-sortable characters.

@@ -20,27 +20,28 @@ var tidSyntax = regexp.MustCompile(`^[234567abcdefghij][234567abcdefghijklmnopqr
 
 // v7 makes a version 7 UUID from a millisecond time and the 8 bytes of
 // its variant and rand_b.
-func v7(ms uint64, tail [8]byte) uuid.UUID {
+func v7(ms uint64, seq uint16, tail [8]byte) uuid.UUID {
 	var id uuid.UUID
 	for i := range 6 {
 		id[i] = byte(ms >> (8 * (5 - i)))
 	}
-	id[6], id[7] = 0x70, 0x00
+	id[6], id[7] = 0x70|byte(seq>>8&0x0F), byte(seq)
 	copy(id[8:], tail[:])
 	return id
 }
 
 func TestRecordKeyFromTheIDsBits(t *testing.T) {
-	// rand_b = 0xC05 (variant bits 10 dropped): clock id 0xC05&0x3FF = 5,
-	// sub-millisecond (0xC05>>10)%1000 = 3.
-	id := v7(1_700_000_000_000, [8]byte{0x80, 0, 0, 0, 0, 0, 0x0C, 0x05})
+	// rand_a = 13: microseconds 13/4 = 3, clock id's top bits 13&3 = 1;
+	// rand_b's bytes fold to 0x0C^0x05 = 0x09 (the variant bits dropped):
+	// clock id 1<<8 | 9 = 265.
+	id := v7(1_700_000_000_000, 13, [8]byte{0x80, 0, 0, 0, 0, 0, 0x0C, 0x05})
 	key, err := RecordKey(id)
 	require.NoError(t, err)
 	assert.Regexp(t, tidSyntax, key)
 	// Independently: the integer (micros<<10 | clock) in base 32 with
 	// math/big, mapped digit by digit onto the TID alphabet.
 	v := new(big.Int).Lsh(big.NewInt(1_700_000_000_000*1000+3), 10)
-	v.Or(v, big.NewInt(5))
+	v.Or(v, big.NewInt(265))
 	b32 := v.Text(32)
 	b32 = strings.Repeat("0", 13-len(b32)) + b32
 	var want strings.Builder
@@ -75,8 +76,8 @@ func TestRecordKeysSortByTime(t *testing.T) {
 		}
 		prev = key
 	}
-	a, _ := RecordKey(v7(1_000, [8]byte{0x80}))
-	b, _ := RecordKey(v7(2_000, [8]byte{0x80}))
+	a, _ := RecordKey(v7(1_000, 0, [8]byte{0x80}))
+	b, _ := RecordKey(v7(2_000, 0, [8]byte{0x80}))
 	assert.Less(t, a, b, "keys sort as their times")
 }
 
@@ -86,7 +87,24 @@ func TestRecordKeyRefusesOtherVersions(t *testing.T) {
 	require.True(t, errors.As(err, &ve))
 	assert.Equal(t, "post.id", ve.Field)
 	assert.Equal(t, "version", ve.Rule)
-	_, err = RecordKey(v7(1<<47, [8]byte{0x80})) // year 6429: past a TID's 53 bits
+	_, err = RecordKey(v7(1<<47, 0, [8]byte{0x80})) // year 6429: past a TID's 53 bits
 	require.True(t, errors.As(err, &ve))
 	assert.Equal(t, "range", ve.Rule)
+}
+
+// TestRecordKeysOfOneProcessNeverCollide mints IDs as fast as one process
+// can, many in each millisecond, and finds no two with one key (20 free
+// bits chosen at random would collide after about a thousand IDs in one
+// millisecond).
+func TestRecordKeysOfOneProcessNeverCollide(t *testing.T) {
+	seen := make(map[string]uuid.UUID, 100_000)
+	for range 100_000 {
+		id := cmkit.NewID()
+		key, err := RecordKey(id)
+		require.NoError(t, err)
+		if other, ok := seen[key]; ok {
+			t.Fatalf("%s and %s share the key %s", other, id, key)
+		}
+		seen[key] = id
+	}
 }

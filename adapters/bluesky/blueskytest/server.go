@@ -569,14 +569,14 @@ func (s *Server) createRecord(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("RateLimit-Reset", strconv.FormatInt(now.Add(30*time.Second).Unix(), 10))
 		xrpcErr(w, http.StatusTooManyRequests, "RateLimitExceeded", "Rate Limit Exceeded")
 		return
-	case cmkittest.FaultPermanent:
-		xrpcErr(w, http.StatusBadRequest, "InvalidRequest", "Invalid app.bsky.feed.post record: refused")
-		return
 	case cmkittest.FaultTimeout:
 		<-r.Context().Done() // the request arrived; no answer until the client gives up
 		return
 	}
-	status, name, msg, out := s.create(in.Repo, in.Collection, in.Rkey, in.Record)
+	// A permanent fault stands for content the PDS refuses; the same
+	// content under a key that already holds a record met the PDS's
+	// checks before, so the duplicate answer comes first.
+	status, name, msg, out := s.create(in.Repo, in.Collection, in.Rkey, in.Record, fault == cmkittest.FaultPermanent)
 	if fault == cmkittest.FaultLostResponse && status == http.StatusOK {
 		lose(w)
 		return
@@ -601,7 +601,7 @@ func lose(w http.ResponseWriter) {
 }
 
 // create validates and stores a record.
-func (s *Server) create(repo, collection, rkey string, raw json.RawMessage) (int, string, string, any) {
+func (s *Server) create(repo, collection, rkey string, raw json.RawMessage, refuse bool) (int, string, string, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if repo != s.did && repo != s.cfg.Handle {
@@ -634,6 +634,9 @@ func (s *Server) create(repo, collection, rkey string, raw json.RawMessage) (int
 	}
 	if old, ok := s.records[s.uri(s.did, rkey)]; ok && !old.deleted {
 		return http.StatusInternalServerError, "InternalServerError", "There is already a value at key: app.bsky.feed.post/" + rkey, nil
+	}
+	if refuse {
+		return http.StatusBadRequest, "InvalidRequest", "Invalid app.bsky.feed.post record: refused", nil
 	}
 	rec := s.put(s.did, rkey, raw, p.Text)
 	s.creates++
