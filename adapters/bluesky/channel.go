@@ -140,6 +140,10 @@ func (c *Channel) publish(ctx context.Context, post cmkit.Post, inReplyTo string
 	if err := c.limits.ValidatePost(post); err != nil {
 		return cmkit.Receipt{}, err
 	}
+	if len(post.Media) > 0 {
+		return cmkit.Receipt{}, &cmkit.UnsupportedError{Channel: c.info.ID, Capability: "media",
+			Detail: "post.media: uploading blobs is not built; the post is not published without its media"}
+	}
 	rkey, err := RecordKey(post.ID)
 	if err != nil {
 		return cmkit.Receipt{}, err

@@ -149,7 +149,10 @@ func TestLimitsCheckedBeforeAnyCall(t *testing.T) {
 	var ve *cmkit.ValidationError
 	require.True(t, errors.As(err, &ve), "%v", err)
 	assert.Equal(t, "post.text", ve.Field)
-	assert.Equal(t, 1, h.srv.Attempts(), "the over-long post never reached the PDS")
+	_, err = h.ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "with a picture",
+		Media: []cmkit.Media{{Kind: cmkit.MediaImage, URL: "https://cdn.example/a.png"}}})
+	assert.ErrorIs(t, err, cmkit.ErrUnsupported, "never published without its media")
+	assert.Equal(t, 1, h.srv.Attempts(), "the over-long post and the one with media never reached the PDS")
 }
 
 func TestMentionKinds(t *testing.T) {
