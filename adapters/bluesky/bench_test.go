@@ -13,7 +13,7 @@ import (
 // and one createRecord per post. The figures include the fake server's
 // own work in the same process.
 func BenchmarkPublish(b *testing.B) {
-	srv := blueskytest.NewServer(blueskytest.Config{})
+	srv := blueskytest.NewServer(blueskytest.ServerConfig{})
 	defer srv.Close()
 	srv.AddHandle("alice.bsky.social")
 	ch, err := bluesky.New(bluesky.Config{Handle: srv.Handle(), AppPassword: srv.AppPassword(), PDS: srv.URL(), HTTPClient: srv.Client()})

@@ -21,7 +21,7 @@ type harness struct {
 	ch  *bluesky.Channel
 }
 
-func newHarness(t *testing.T, cfg blueskytest.Config) harness {
+func newHarness(t *testing.T, cfg blueskytest.ServerConfig) harness {
 	t.Helper()
 	srv := blueskytest.NewServer(cfg)
 	t.Cleanup(srv.Close)
@@ -65,7 +65,7 @@ func (h harness) Secrets() []string { return h.srv.Secrets() }
 
 func TestChannel(t *testing.T) {
 	cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
-		return newHarness(t, blueskytest.Config{})
+		return newHarness(t, blueskytest.ServerConfig{})
 	})
 }
 
@@ -74,7 +74,7 @@ func TestChannel(t *testing.T) {
 // expiring after two calls, so that sessions are refreshed throughout.
 func TestChannelLeakyServer(t *testing.T) {
 	cmkittest.TestChannel(t, func(t *testing.T) cmkittest.ChannelHarness {
-		return newHarness(t, blueskytest.Config{LeakSecrets: true, ExpireAfter: 2})
+		return newHarness(t, blueskytest.ServerConfig{LeakSecrets: true, ExpireAfter: 2})
 	})
 }
 

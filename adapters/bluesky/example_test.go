@@ -15,7 +15,7 @@ import (
 // Bluesky itself, open the channel with bluesky.New(bluesky.FromEnv()),
 // with BLUESKY_HANDLE and BLUESKY_APP_PASSWORD set.
 func Example() {
-	srv := blueskytest.NewServer(blueskytest.Config{Handle: "acme.bsky.social"})
+	srv := blueskytest.NewServer(blueskytest.ServerConfig{Handle: "acme.bsky.social"})
 	defer srv.Close()
 	srv.AddHandle("alice.bsky.social")
 

@@ -25,7 +25,7 @@ import (
 var ctx = context.Background()
 
 func TestPublishWritesTheRecord(t *testing.T) {
-	h := newHarness(t, blueskytest.Config{})
+	h := newHarness(t, blueskytest.ServerConfig{})
 	alice := h.srv.AddHandle("alice.bsky.social")
 	p := cmkit.Post{ID: cmkit.NewID(), Language: "es", Text: "¡Hola @alice.bsky.social! 🇪🇸 #café https://acme.com/es"}
 	rc, err := h.ch.Publish(ctx, p)
@@ -58,7 +58,7 @@ func TestPublishWritesTheRecord(t *testing.T) {
 }
 
 func TestPublishReplyNamesRootAndParent(t *testing.T) {
-	h := newHarness(t, blueskytest.Config{})
+	h := newHarness(t, blueskytest.ServerConfig{})
 	first, err := h.ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "1/3"})
 	require.NoError(t, err)
 	second, err := h.ch.PublishReply(ctx, first, cmkit.Post{ID: cmkit.NewID(), Text: "2/3"})
@@ -76,7 +76,7 @@ func TestPublishReplyNamesRootAndParent(t *testing.T) {
 }
 
 func TestRetryIsConfirmedByGetRecord(t *testing.T) {
-	h := newHarness(t, blueskytest.Config{})
+	h := newHarness(t, blueskytest.ServerConfig{})
 	p := cmkit.Post{ID: cmkit.NewID(), Text: "once"}
 	h.srv.Inject(cmkittest.FaultLostResponse)
 	_, err := h.ch.Publish(ctx, p)
@@ -95,7 +95,7 @@ func TestRetryIsConfirmedByGetRecord(t *testing.T) {
 }
 
 func TestExpiredTokenIsRefreshedAndTheCallKept(t *testing.T) {
-	h := newHarness(t, blueskytest.Config{})
+	h := newHarness(t, blueskytest.ServerConfig{})
 	_, err := h.ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "first"})
 	require.NoError(t, err)
 	h.srv.ExpireTokens()
@@ -123,7 +123,7 @@ func TestExpiredTokenIsRefreshedAndTheCallKept(t *testing.T) {
 
 func TestRateLimitHeaders(t *testing.T) {
 	clock := cmkittest.NewClock(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
-	srv := blueskytest.NewServer(blueskytest.Config{Clock: clock, RateLimit: 1, RateWindow: time.Minute})
+	srv := blueskytest.NewServer(blueskytest.ServerConfig{Clock: clock, RateLimit: 1, RateWindow: time.Minute})
 	defer srv.Close()
 	ch, err := bluesky.New(bluesky.Config{Handle: srv.Handle(), AppPassword: srv.AppPassword(), PDS: srv.URL(), Clock: clock})
 	require.NoError(t, err)
@@ -141,7 +141,7 @@ func TestRateLimitHeaders(t *testing.T) {
 }
 
 func TestLimitsCheckedBeforeAnyCall(t *testing.T) {
-	h := newHarness(t, blueskytest.Config{})
+	h := newHarness(t, blueskytest.ServerConfig{})
 	// 300 flags are 300 graphemes (2,400 bytes): fine; one more is not.
 	_, err := h.ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: strings.Repeat("🇵🇱", 300)})
 	require.NoError(t, err)
@@ -156,7 +156,7 @@ func TestLimitsCheckedBeforeAnyCall(t *testing.T) {
 }
 
 func TestMentionKinds(t *testing.T) {
-	h := newHarness(t, blueskytest.Config{})
+	h := newHarness(t, blueskytest.ServerConfig{})
 	post, err := h.ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "our post"})
 	require.NoError(t, err)
 	comment, err := h.srv.AddMention("fan.bsky.social", "reply", "nice", post.PlatformID)
@@ -183,7 +183,7 @@ func TestMentionKinds(t *testing.T) {
 }
 
 func TestInsightsAndFollowers(t *testing.T) {
-	h := newHarness(t, blueskytest.Config{})
+	h := newHarness(t, blueskytest.ServerConfig{})
 	rc, err := h.ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "counted"})
 	require.NoError(t, err)
 	require.True(t, h.srv.SetCounts(rc.PlatformID, 12, 3, 4, 2))
@@ -249,7 +249,7 @@ func (l leakyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // bearer token, with debug logging captured: neither the app password nor
 // any token appears in an error or a log line.
 func TestNoSecretsInErrorsOrLogs(t *testing.T) {
-	srv := blueskytest.NewServer(blueskytest.Config{LeakSecrets: true, ExpireAfter: 1})
+	srv := blueskytest.NewServer(blueskytest.ServerConfig{LeakSecrets: true, ExpireAfter: 1})
 	defer srv.Close()
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

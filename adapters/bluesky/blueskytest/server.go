@@ -35,8 +35,8 @@ import (
 	"github.com/cmkit/cmkit/internal/grapheme"
 )
 
-// Config sets up a Server. The zero Config is a quiet, fault-free server.
-type Config struct {
+// ServerConfig sets up a Server. The zero ServerConfig is a quiet, fault-free server.
+type ServerConfig struct {
 	// Handle and AppPassword are the account's; empty means
 	// "acme.bsky.social" and a random app password.
 	Handle, AppPassword string
@@ -64,7 +64,7 @@ type Config struct {
 // Server is a fake PDS. It is safe for concurrent use. Close it when done.
 type Server struct {
 	srv *httptest.Server
-	cfg Config
+	cfg ServerConfig
 
 	mu        sync.Mutex
 	did       string
@@ -105,7 +105,7 @@ type notif struct {
 }
 
 // NewServer starts a fake PDS.
-func NewServer(cfg Config) *Server {
+func NewServer(cfg ServerConfig) *Server {
 	if cfg.Handle == "" {
 		cfg.Handle = "acme.bsky.social"
 	}
@@ -155,7 +155,7 @@ func (s *Server) DID() string { return s.did }
 func (s *Server) Secrets() []string { return []string{s.cfg.AppPassword, s.prefix} }
 
 // Inject makes the next createRecord calls fail as fs, in order, before
-// any random fault of Config.Rates.
+// any random fault of ServerConfig.Rates.
 func (s *Server) Inject(fs ...cmkittest.Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
