@@ -97,8 +97,14 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// call makes one XRPC call: GET when in is nil, POST of in as JSON
-// otherwise; it decodes a 2xx answer into out (when not nil). With auth it
+// noInput, as the input of call or do, makes a POST without a body: a
+// procedure without input, such as refreshSession, must have none (the
+// PDS refuses "A request body was provided when none was expected",
+// packages/xrpc-server/src/util.ts).
+var noInput = new(struct{})
+
+// call makes one XRPC call: GET when in is nil, POST without a body when
+// it is noInput, POST of in as JSON otherwise; it decodes a 2xx answer into out (when not nil). With auth it
 // sends the session's access token, logging in first when there is no
 // session, and when the PDS answers ExpiredToken it refreshes the session
 // and makes the call once more: the expired token was refused before the
@@ -139,7 +145,9 @@ func (c *client) do(ctx context.Context, nsid string, q url.Values, in, out any,
 		u += "?" + q.Encode()
 	}
 	method, body := http.MethodGet, io.Reader(nil)
-	if in != nil {
+	if in == noInput {
+		method = http.MethodPost
+	} else if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return cmkit.Errorf(cmkit.ErrInvalid, "bluesky: %s: encoding the request: %v", nsid, err)
@@ -150,7 +158,7 @@ func (c *client) do(ctx context.Context, nsid string, q url.Values, in, out any,
 	if err != nil {
 		return cmkit.Errorf(cmkit.ErrInvalid, "bluesky: %s: %s", nsid, c.redact(err.Error()))
 	}
-	if in != nil {
+	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
@@ -282,7 +290,7 @@ func (c *client) renew(ctx context.Context, gen uint64) error {
 	}
 	var s session
 	if refresh != "" {
-		err := c.do(ctx, "com.atproto.server.refreshSession", nil, struct{}{}, &s, "Bearer "+refresh, true)
+		err := c.do(ctx, "com.atproto.server.refreshSession", nil, noInput, &s, "Bearer "+refresh, true)
 		if err == nil && s.AccessJwt != "" {
 			c.setSession(s, "refreshed")
 			return nil

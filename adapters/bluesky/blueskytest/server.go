@@ -432,6 +432,11 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 // a revoked or unknown one is a 400 ExpiredToken, "Token has been revoked"
 // (packages/pds/src/api/com/atproto/server/refreshSession.ts).
 func (s *Server) refreshSession(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > 0 || len(r.TransferEncoding) > 0 {
+		// The procedure has no input (packages/xrpc-server/src/util.ts, assertEmptyBody).
+		xrpcErr(w, http.StatusBadRequest, "InvalidRequest", "A request body was provided when none was expected")
+		return
+	}
 	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	s.mu.Lock()
 	defer s.mu.Unlock()
