@@ -79,6 +79,14 @@ type postRecord struct {
 	Labels    *selfLabel `json:"labels,omitempty"`
 }
 
+// createInput is the input of com.atproto.repo.createRecord for a post.
+type createInput struct {
+	Repo       string     `json:"repo"`
+	Collection string     `json:"collection"`
+	Rkey       string     `json:"rkey"`
+	Record     postRecord `json:"record"`
+}
+
 // replyRef is app.bsky.feed.post#replyRef: the thread's first post and the
 // post answered.
 type replyRef struct {
@@ -168,12 +176,7 @@ func (c *Channel) publish(ctx context.Context, post cmkit.Post, inReplyTo string
 			return cmkit.Receipt{}, err
 		}
 	}
-	in := struct {
-		Repo       string     `json:"repo"`
-		Collection string     `json:"collection"`
-		Rkey       string     `json:"rkey"`
-		Record     postRecord `json:"record"`
-	}{did, postCollection, rkey, rec}
+	in := createInput{did, postCollection, rkey, rec}
 	var out strongRef
 	err = c.client.call(ctx, "com.atproto.repo.createRecord", nil, in, &out, true)
 	if err == nil {
