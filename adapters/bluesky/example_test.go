@@ -72,3 +72,23 @@ func Example() {
 	// facet [36, 42) "#café": app.bsky.richtext.facet#tag
 	// mention from @fan.bsky.social: @acme.bsky.social ¿hay envíos a Polonia?
 }
+
+// ExampleFromEnv opens the channel from BLUESKY_HANDLE,
+// BLUESKY_APP_PASSWORD and BLUESKY_PDS, and, when they are not set, says so
+// and opens it on the bundled fake PDS instead. (It has no Output: with the
+// variables set it would talk to Bluesky.)
+func ExampleFromEnv() {
+	cfg := bluesky.FromEnv()
+	if cfg.Handle == "" || cfg.AppPassword == "" {
+		srv := blueskytest.NewServer(blueskytest.ServerConfig{})
+		defer srv.Close()
+		fmt.Println("BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are not set: publishing to the bundled fake PDS")
+		cfg = bluesky.Config{Handle: srv.Handle(), AppPassword: srv.AppPassword(), PDS: srv.URL()}
+	}
+	ch, err := bluesky.New(cfg)
+	if err != nil {
+		fmt.Println(err) // names the missing or malformed field
+		return
+	}
+	fmt.Println(ch.Info().ID, ch.Info().RetrySafety, cmkit.Capabilities(ch))
+}

@@ -134,6 +134,7 @@ func TestRateLimitHeaders(t *testing.T) {
 	var rl *cmkit.RateLimitError
 	require.True(t, errors.As(err, &rl), "%v", err)
 	assert.Equal(t, 40*time.Second, rl.RetryAfter, "RateLimit-Reset is 40 s away")
+	assert.Contains(t, err.Error(), "RateLimit-Policy 1;w=60", "the error names the limit")
 	assert.Equal(t, cmkit.Transient, cmkit.Classify(err))
 	clock.Advance(41 * time.Second)
 	_, err = ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "three"})

@@ -220,9 +220,17 @@ func (c *client) classify(nsid string, xe *xrpcError, h http.Header, now time.Ti
 		return &apiError{class: cmkit.Errorf(class, "bluesky: HTTP %d: %s", xe.Status, detail), xe: xe}
 	}
 	retryAfter := h.Get("Retry-After")
-	if xe.Status == http.StatusTooManyRequests && retryAfter == "" {
-		if reset, err := strconv.ParseInt(h.Get("RateLimit-Reset"), 10, 64); err == nil {
-			retryAfter = strconv.FormatInt(max(reset-now.Unix(), 0), 10)
+	if xe.Status == http.StatusTooManyRequests {
+		if retryAfter == "" {
+			if reset, err := strconv.ParseInt(h.Get("RateLimit-Reset"), 10, 64); err == nil {
+				retryAfter = strconv.FormatInt(max(reset-now.Unix(), 0), 10)
+			}
+		}
+		// Name the limit that was hit, as the PDS describes it.
+		for _, k := range []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"} {
+			if v := h.Get(k); v != "" {
+				detail += "; " + k + " " + c.redact(v)
+			}
 		}
 	}
 	err := cmkit.ClassifyHTTP(xe.Status, retryAfter, now, "bluesky: "+detail)
