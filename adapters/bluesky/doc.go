@@ -50,7 +50,7 @@
 // attempts), the error wraps cmkit.ErrConflict. A lost answer (the
 // connection broke after the PDS made the record) is ambiguous; the retry
 // meets the refusal and confirms. Overlapping calls for one post make one
-// record, and all of them return its receipt. FindPost reads the same key.
+// record, and each that succeeds returns its receipt. FindPost reads the same key.
 //
 // createdAt is stamped by each attempt, so it cannot tell two attempts
 // apart; the text is what the confirmation compares.

@@ -296,3 +296,54 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	}
 	assert.Contains(t, logs.String(), "session refreshed")
 }
+
+// TestReadMentionsWalksBackThroughPages reads more notifications than one
+// listNotifications page holds (100): ReadMentions walks the PDS's pages
+// back to its cursor and delivers the oldest first, each once.
+func TestReadMentionsWalksBackThroughPages(t *testing.T) {
+	h := newHarness(t, blueskytest.ServerConfig{})
+	var want []string
+	add := func(n int) {
+		for i := range n {
+			uri, err := h.srv.AddMention("fan.bsky.social", "mention", fmt.Sprintf("hi %d", i), "")
+			require.NoError(t, err)
+			want = append(want, uri)
+		}
+	}
+	add(250)
+	var got []string
+	var cur cmkit.Cursor
+	for {
+		page, err := h.ch.ReadMentions(ctx, cur, 0)
+		require.NoError(t, err)
+		if len(page.Mentions) == 0 {
+			assert.Equal(t, cur, page.Next)
+			break
+		}
+		require.LessOrEqual(t, len(page.Mentions), 100)
+		for _, m := range page.Mentions {
+			got = append(got, m.ID)
+		}
+		cur = page.Next
+		if len(got) == 150 {
+			add(120) // more arrive while reading
+		}
+	}
+	assert.Equal(t, want, got)
+}
+
+func TestSensitiveBecomesASelfLabel(t *testing.T) {
+	h := newHarness(t, blueskytest.ServerConfig{})
+	rc, err := h.ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "a photo from the scene", Sensitive: true})
+	require.NoError(t, err)
+	raw, _ := h.srv.Record(rc.PlatformID)
+	var rec struct {
+		Labels struct {
+			Type   string              `json:"$type"`
+			Values []map[string]string `json:"values"`
+		} `json:"labels"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &rec))
+	assert.Equal(t, "com.atproto.label.defs#selfLabels", rec.Labels.Type)
+	assert.Equal(t, []map[string]string{{"val": "graphic-media"}}, rec.Labels.Values)
+}
