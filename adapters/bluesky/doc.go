@@ -77,7 +77,10 @@
 // *cmkit.ValidationError (cmkit.ErrInvalid) and are returned before any
 // call. No error and no log line carries the app password or a token: the
 // channel removes every credential it knows from the messages it builds,
-// including those a server or a proxy echoes back.
+// including those a server or a proxy echoes back, and a transport error
+// does not keep the net/http error it came from (whose text may quote a
+// credential): it wraps only its class and, when the context ended the
+// call, context.Canceled or context.DeadlineExceeded.
 //
 // # Rate limits
 //

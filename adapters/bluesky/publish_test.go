@@ -285,6 +285,12 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	secrets := append(srv.Secrets(), srv.AppPassword()+"-wrong")
 	for _, err := range errs {
 		require.Error(t, err)
+		// Not in the message, nor in any error it wraps.
+		for e := range unwrapAll(err) {
+			for _, s := range secrets {
+				assert.False(t, strings.Contains(e.Error(), s), "a wrapped error carries a credential")
+			}
+		}
 		for _, s := range secrets {
 			// Report without printing the secret itself.
 			assert.False(t, strings.Contains(err.Error(), s), "an error carries a credential: %s",
@@ -346,4 +352,31 @@ func TestSensitiveBecomesASelfLabel(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &rec))
 	assert.Equal(t, "com.atproto.label.defs#selfLabels", rec.Labels.Type)
 	assert.Equal(t, []map[string]string{{"val": "graphic-media"}}, rec.Labels.Values)
+}
+
+// unwrapAll yields err and every error it wraps, depth first.
+func unwrapAll(err error) func(func(error) bool) {
+	return func(yield func(error) bool) {
+		var walk func(error) bool
+		walk = func(e error) bool {
+			if e == nil {
+				return true
+			}
+			if !yield(e) {
+				return false
+			}
+			switch u := e.(type) {
+			case interface{ Unwrap() error }:
+				return walk(u.Unwrap())
+			case interface{ Unwrap() []error }:
+				for _, x := range u.Unwrap() {
+					if !walk(x) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		walk(err)
+	}
 }

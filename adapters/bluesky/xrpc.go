@@ -87,29 +87,46 @@ func (c *client) redact(s string) string {
 	return s
 }
 
-// redactedError is err with a message from which credentials are removed;
-// errors.Is and errors.As still reach err.
+// redactedError is a transport error with credentials removed from its
+// message. It does not keep the original error, whose text (a proxy's
+// message, a URL) may hold them: it unwraps only to the failure class
+// (cmkit.ErrTransient or cmkit.ErrAmbiguous) and to context.Canceled or
+// context.DeadlineExceeded when the context ended the call.
 type redactedError struct {
-	msg string
-	err error
+	msg    string
+	causes []error
 }
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+func (e *redactedError) Error() string   { return e.msg }
+func (e *redactedError) Unwrap() []error { return e.causes }
 
-// noInput, as the input of call or do, makes a POST without a body: a
+// transportError classifies err, the error of a request that got no
+// usable answer, with cmkit.ClassifyTransport and hides its credentials.
+func (c *client) transportError(prefix string, err error) error {
+	cerr := cmkit.ClassifyTransport(err)
+	e := &redactedError{msg: prefix + c.redact(cerr.Error())}
+	for _, cause := range []error{cmkit.ErrTransient, cmkit.ErrAmbiguous, cmkit.ErrPermanent, context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(cerr, cause) {
+			e.causes = append(e.causes, cause)
+		}
+	}
+	return e
+}
+
+// noBody, as the input of call or do, makes a POST without a body: a
 // procedure without input, such as refreshSession, must have none (the
 // PDS refuses "A request body was provided when none was expected",
 // packages/xrpc-server/src/util.ts).
-var noInput = new(struct{})
+type noBody struct{}
 
 // call makes one XRPC call: GET when in is nil, POST without a body when
-// it is noInput, POST of in as JSON otherwise; it decodes a 2xx answer into out (when not nil). With auth it
-// sends the session's access token, logging in first when there is no
-// session, and when the PDS answers ExpiredToken it refreshes the session
-// and makes the call once more: the expired token was refused before the
-// call did anything (the PDS checks it first, packages/pds/src/auth-verifier.ts),
-// so the call is not lost and not doubled.
+// it is noBody{}, POST of in as JSON otherwise; it decodes a 2xx answer
+// into out (when not nil). With auth it sends the session's access token,
+// logging in first when there is no session, and when the PDS answers
+// ExpiredToken it refreshes the session and makes the call once more: the
+// PDS checks the token before the call does anything
+// (packages/pds/src/auth-verifier.ts), so the call is neither lost nor
+// doubled.
 //
 // Every error is classified (see cmkit.Classify) and free of credentials.
 func (c *client) call(ctx context.Context, nsid string, q url.Values, in, out any, auth bool) error {
@@ -145,7 +162,7 @@ func (c *client) do(ctx context.Context, nsid string, q url.Values, in, out any,
 		u += "?" + q.Encode()
 	}
 	method, body := http.MethodGet, io.Reader(nil)
-	if in == noInput {
+	if _, ok := in.(noBody); ok {
 		method = http.MethodPost
 	} else if in != nil {
 		b, err := json.Marshal(in)
@@ -167,8 +184,7 @@ func (c *client) do(ctx context.Context, nsid string, q url.Values, in, out any,
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		cerr := cmkit.ClassifyTransport(err)
-		return &redactedError{msg: "bluesky: " + nsid + ": " + c.redact(cerr.Error()), err: cerr}
+		return c.transportError("bluesky: "+nsid+": ", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
@@ -178,9 +194,7 @@ func (c *client) do(ctx context.Context, nsid string, q url.Values, in, out any,
 		}
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 			// The call was accepted, but its answer is unreadable.
-			cerr := cmkit.ClassifyTransport(err)
-			return &redactedError{msg: fmt.Sprintf("bluesky: %s: HTTP %d with an unreadable answer: %s", nsid, resp.StatusCode,
-				c.redact(cerr.Error())), err: cerr}
+			return c.transportError(fmt.Sprintf("bluesky: %s: HTTP %d with an unreadable answer: ", nsid, resp.StatusCode), err)
 		}
 		return nil
 	}
@@ -298,7 +312,7 @@ func (c *client) renew(ctx context.Context, gen uint64) error {
 	}
 	var s session
 	if refresh != "" {
-		err := c.do(ctx, "com.atproto.server.refreshSession", nil, noInput, &s, "Bearer "+refresh, true)
+		err := c.do(ctx, "com.atproto.server.refreshSession", nil, noBody{}, &s, "Bearer "+refresh, true)
 		if err == nil && s.AccessJwt != "" {
 			c.setSession(s, "refreshed")
 			return nil
