@@ -5,6 +5,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	// The root module's internal packages: Go's internal rule is by import
+	// path (github.com/cmkit/cmkit/adapters/bluesky is under
+	// github.com/cmkit/cmkit), not by module, so this nested module may
+	// import them, and facets use the very rules cmkit counts with.
 	"github.com/cmkit/cmkit/internal/entity"
 	"github.com/cmkit/cmkit/internal/grapheme"
 )
