@@ -62,16 +62,19 @@
 // the PDS answers a call with ExpiredToken, the channel refreshes the
 // session (com.atproto.server.refreshSession, once for all the calls that
 // met the same expired token; createSession again when the refresh token
-// is refused) and makes the call once more: the PDS checks the token
-// before it does anything, so the call is neither lost nor doubled.
+// is refused) and makes the call again, renewing at most three times: the
+// PDS checks the token before it does anything, so the call is neither
+// lost nor doubled.
 //
 // # Errors
 //
 // Every error is classified for cmkit.Classify: transport errors with
 // cmkit.ClassifyTransport, XRPC errors ({"error", "message"}) by their
 // name where it says more than the status (RecordNotFound, HandleNotFound:
-// cmkit.ErrNotFound; ExpiredToken, InvalidToken, AuthMissing,
-// AuthenticationRequired, AccountTakedown: cmkit.ErrForbidden) and
+// cmkit.ErrNotFound; ExpiredToken, after the renewals a call makes:
+// cmkit.ErrTransient, since the PDS refused the call before it did
+// anything; InvalidToken, AuthMissing, AuthenticationRequired,
+// AccountTakedown: cmkit.ErrForbidden) and
 // otherwise by their status with cmkit.ClassifyHTTP (a 503 transient, other
 // 5xx ambiguous, 400 permanent, ...). Validation failures are
 // *cmkit.ValidationError (cmkit.ErrInvalid) and are returned before any

@@ -113,6 +113,10 @@ func (c *client) transportError(prefix string, err error) error {
 	return e
 }
 
+// maxRenewals is how many times one call renews an expired session
+// before it gives up with a transient error.
+const maxRenewals = 3
+
 // noBody, as the input of call or do, makes a POST without a body: a
 // procedure without input, such as refreshSession, must have none (the
 // PDS refuses "A request body was provided when none was expected",
@@ -141,7 +145,10 @@ func (c *client) call(ctx context.Context, nsid string, q url.Values, in, out an
 		}
 		err := c.do(ctx, nsid, q, in, out, "Bearer "+tok, auth)
 		var xe *xrpcError
-		if auth && attempt == 0 && errors.As(err, &xe) && xe.Name == "ExpiredToken" {
+		// Another call may have refreshed the session before this one met
+		// the expired token, and the new token may have expired since:
+		// refresh again, a few times at most.
+		if auth && attempt < maxRenewals && errors.As(err, &xe) && xe.Name == "ExpiredToken" {
 			if err := c.renew(ctx, gen); err != nil {
 				return err
 			}
@@ -226,7 +233,11 @@ func (c *client) classify(nsid string, xe *xrpcError, h http.Header, now time.Ti
 	switch xe.Name {
 	case "RecordNotFound", "HandleNotFound", "NotFound", "ProfileNotFound", "AccountNotFound":
 		class = cmkit.ErrNotFound
-	case "ExpiredToken", "InvalidToken", "AuthMissing", "AuthenticationRequired", "AccountTakedown",
+	case "ExpiredToken":
+		// Refused before the call did anything; a fresh session (the
+		// next try refreshes it) lets it through.
+		class = cmkit.ErrTransient
+	case "InvalidToken", "AuthMissing", "AuthenticationRequired", "AccountTakedown",
 		"AccountDeactivated", "AuthFactorTokenRequired":
 		class = cmkit.ErrForbidden
 	}
@@ -317,13 +328,12 @@ func (c *client) renew(ctx context.Context, gen uint64) error {
 			c.setSession(s, "refreshed")
 			return nil
 		}
-		if !errors.Is(err, cmkit.ErrForbidden) && !errors.Is(err, cmkit.ErrPermanent) {
-			if err == nil {
-				err = cmkit.Errorf(cmkit.ErrAmbiguous, "bluesky: refreshSession answered no token")
-			}
-			return err
+		var xe *xrpcError
+		if err != nil && !(errors.As(err, &xe) && xe.Status >= 400 && xe.Status < 500 && xe.Status != 429) {
+			return err // no answer, a 5xx or a rate limit: try again later
 		}
-		// The refresh token expired or was revoked: log in again.
+		// The refresh token expired or was revoked (or the answer held no
+		// token): log in again.
 	}
 	in := map[string]string{"identifier": c.handle, "password": c.password}
 	if err := c.do(ctx, "com.atproto.server.createSession", nil, in, &s, "", false); err != nil {
