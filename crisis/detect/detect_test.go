@@ -103,9 +103,10 @@ func TestDetection(t *testing.T) {
 
 // TestNightSpikeSeed6 is the hardest night spike of TestDetection: on seed
 // 6 the 4× spike (baseline 2.6 a minute, Sunday 03:06) draws only 12, 6
-// and 7 mentions in its first three buckets, 2.8× on average, so it opens
-// on the three-bucket window (25 mentions against about 7.6) or later. It
-// opened in bucket 7 while the window's score was the Wilson–Hilferty
+// and 7 mentions in its first three buckets, 2.8× on average. Its volume
+// CUSUM is still under Enter in bucket 3: the three-bucket window (25
+// mentions against about 7.6) opens the breakout there. It opened in
+// bucket 7 while the window's score was the Wilson–Hilferty
 // approximation of a gamma with the count's mean and variance (3.85; the
 // exact tail's is 4.36, TestTailZ).
 func TestNightSpikeSeed6(t *testing.T) {
@@ -114,9 +115,26 @@ func TestNightSpikeSeed6(t *testing.T) {
 	if got := s.total[o : o+3]; got[0] != 12 || got[1] != 6 || got[2] != 7 {
 		t.Fatalf("seed 6's night spike draws %v, not the 12, 6, 7 this test is about", got)
 	}
-	d, n := delay(t, s, o)
-	t.Logf("onset %d (baseline %.1f/min): opened in bucket %d, %d breakouts", o, shape(o), d+1, n)
+	w, _ := NewWatcher(WatcherConfig{})
+	h, _ := w.Intern("brand/x", "brand")
+	if err := w.Announce(campaign); err != nil {
+		t.Fatal(err)
+	}
+	feed(t, w, h, s, 0, o)
+	d, n, cusum := -1, 0, 0.0
+	for i := o; i < o+120; i++ {
+		if feed(t, w, h, s, i, i+1)[0] == PhaseOpened {
+			if d < 0 {
+				d, cusum = i-o, w.series[h].cVol
+			}
+			n++
+		}
+	}
+	t.Logf("onset %d (baseline %.1f/min): opened in bucket %d (volume CUSUM %.2f), %d breakouts", o, shape(o), d+1, cusum, n)
 	if d < 0 || d+1 > 3 || n != 1 {
 		t.Errorf("opened in bucket %d with %d breakouts, want one within 3 buckets", d+1, n)
+	}
+	if cusum >= w.Config().Enter {
+		t.Errorf("volume CUSUM %.2f at the opening: the CUSUM, not the window, opened it", cusum)
 	}
 }
