@@ -50,7 +50,7 @@ func Example() {
 	}
 	// Output:
 	// acme/twitter opened at Mar 16 15:00: volume+negative+combined
-	// closed at 15:40: volume+negative+combined, breakout #1
+	// closed at 15:38: volume+negative+combined, breakout #1
 }
 
 func poisson(r *rand.Rand, mu float64) int {

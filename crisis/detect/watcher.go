@@ -37,10 +37,10 @@ type WatcherConfig struct {
 	// Reference is the CUSUM reference value k in standard deviations
 	// (default 1.5): a bucket adds max(0, z-k) to its CUSUM.
 	Reference float64
-	// Enter is the CUSUM level that opens a breakout (default 5).
+	// Enter is the CUSUM level that opens a breakout (default 4.5).
 	Enter float64
 	// Window is the score of the last three buckets together (in standard
-	// deviations) that opens a breakout (default 4.25), for mentions and
+	// deviations) that opens a breakout (default 4.3), for mentions and
 	// for negative mentions: it catches a step too moderate for one bucket
 	// within three.
 	Window float64
@@ -74,9 +74,9 @@ func (c WatcherConfig) withDefaults() (WatcherConfig, error) {
 	def(&c.LevelHalfLife, 3*24*time.Hour)
 	def(&c.ShareHalfLife, 24*time.Hour)
 	deff(&c.SlotAlpha, 0.02)
-	deff(&c.Reference, 1.25)
+	deff(&c.Reference, 1.5)
 	deff(&c.Enter, 4.5)
-	deff(&c.Window, 4.25)
+	deff(&c.Window, 4.3)
 	deff(&c.Exit, 2)
 	deff(&c.MinExcess, 4)
 	deff(&c.MinNegativeExcess, 3)
@@ -631,14 +631,25 @@ func fmax(a, b float64) float64 {
 	return b
 }
 
-// tailZ returns the standard normal score of count x against a negative
-// binomial with mean mu and variance mu + phi·mu², by the Wilson–Hilferty
-// cube-root approximation of a gamma with that mean and variance (shape
-// a = mu/(1+phi·mu)); with phi = 0 it is the classic approximation of the
-// Poisson tail. Its upper tail is close to the count's, skew included.
+// tailZ returns the standard normal score of the upper tail P(X ≥ x) of
+// count x under a negative binomial with mean mu and variance mu + phi·mu²
+// (0 unless x > mu). Such a count is Poisson(λ) with λ gamma of mean mu and
+// shape 1/phi, and P(Poisson(λ) ≥ x) = P(G ≤ λ) for G gamma of shape x, so
+// the tail is P((G/x)/(λ/mu) ≤ mu/x), a ratio of two gammas; the cube roots
+// of both are nearly normal (Wilson–Hilferty, the gamma taken with shape x
+// rather than the count's; Paulson's approximation of the F distribution):
+// z = (1 − 1/(9x) − c·(1 − phi/9)) / √(1/(9x) + c²·phi/9), c = ∛(mu/x).
+// With phi = 0 it is the Poisson tail. TestTailZ bounds its error against
+// the exact tail.
 func tailZ(x, mu, phi float64) float64 {
 	mu = fmax(mu, 0.05)
-	return whZ(x/mu, mu/(1+phi*mu))
+	if !(x > mu) {
+		return 0
+	}
+	c := math.Cbrt(mu / x)
+	ix := 1 / (9 * x)
+	ir := phi * (1.0 / 9)
+	return (1 - ix - c*(1-ir)) / math.Sqrt(ix+c*c*ir)
 }
 
 // whZ is the Wilson–Hilferty score of ratio r = x/mean for a gamma of
