@@ -45,8 +45,8 @@ func mention(author, text string, t time.Time) cmkit.Mention {
 	seq++
 	return cmkit.Mention{
 		ID: fmt.Sprintf("m%d", seq), ChannelID: "acme-x", Kind: cmkit.KindComment,
-		Author:    cmkit.Author{ID: "id-" + author, Handle: author, CreatedAt: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
-		Text:      text, InReplyTo: "P1", CreatedAt: t,
+		Author: cmkit.Author{ID: "id-" + author, Handle: author, CreatedAt: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
+		Text:   text, InReplyTo: "P1", CreatedAt: t,
 	}
 }
 
@@ -72,5 +72,13 @@ func requireInvalid(t *testing.T, err error, field, rule string) {
 	var ve *cmkit.ValidationError
 	require.True(t, errors.As(err, &ve), "%v", err)
 	require.Equal(t, field, ve.Field, "%v", err)
+	require.Equal(t, rule, ve.Rule, "%v", err)
+}
+
+// requireInvalidRule checks that err wraps cmkit.ErrInvalid with rule.
+func requireInvalidRule(t *testing.T, err error, rule string) {
+	t.Helper()
+	var ve *cmkit.ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
 	require.Equal(t, rule, ve.Rule, "%v", err)
 }

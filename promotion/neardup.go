@@ -5,16 +5,19 @@ package promotion
 // an estimated Jaccard similarity of their shingles of one half or more.
 // Candidates are found by locality-sensitive hashing: the bins are cut
 // into nearBands bands of nearRows, and only signatures equal on a whole
-// band are compared (texts that similar share a band with probability
-// above 0.98, different texts rarely). Groups are kept with a union-find,
+// band are compared: texts whose shingles are 75% alike share a band with
+// probability 0.95, 85% alike 0.995, and 30% alike 0.06. Only the newest
+// nearScan nodes of a band are compared, so that a bucket crowded by many
+// variants of one text costs a bounded time. Groups are kept with a union-find,
 // and each group counts the distinct people who wrote in it, up to the
 // threshold that flags it.
 type nearIndex struct {
 	threshold int
-	bySig     map[signature]int32           // signature -> node
-	bands     [nearBands]map[uint64][]int32 // band hash -> nodes, oldest first
-	sigs      []signature                   // per node
-	parent    []int32                       // per node; a root is its own parent
+	bySig     map[uint64]int32   // signature's hash -> node
+	heads     headTable          // band's hash -> newest node with it
+	sigs      []signature        // per node
+	next      [][nearBands]int32 // per node and band: the next older node with the same band hash, or -1
+	parent    []int32            // per node; a root is its own parent
 	// Per root:
 	persons [][]personKey // distinct writers, at most threshold
 	members [][]int32     // submissions, while the group is not flagged
@@ -22,18 +25,14 @@ type nearIndex struct {
 }
 
 const (
-	nearRows  = 3
+	nearRows  = 4
 	nearBands = sigBins / nearRows
 	nearAgree = sigBins / 2
-	nearScan  = 64 // most nodes compared per band bucket (the newest)
+	nearScan  = 8 // most nodes compared per band bucket (the newest)
 )
 
 func newNearIndex(threshold int) nearIndex {
-	x := nearIndex{threshold: threshold, bySig: map[signature]int32{}}
-	for i := range x.bands {
-		x.bands[i] = map[uint64][]int32{}
-	}
-	return x
+	return nearIndex{threshold: threshold, bySig: map[uint64]int32{}}
 }
 
 func (x *nearIndex) find(n int32) int32 {
@@ -83,30 +82,38 @@ func (x *nearIndex) addPerson(root int32, p personKey) {
 // It reports whether sub's group is flagged, and returns the submissions
 // of the group that were not flagged before this call (to revoke), or nil.
 func (x *nearIndex) add(sig *signature, sub int32, p personKey) (flagged bool, revoke []int32) {
-	node, ok := x.bySig[*sig]
+	var bandHash [nearBands]uint64
+	whole := uint64(0)
+	for b := range bandHash {
+		h := uint64(14695981039346656037) ^ uint64(b)
+		for _, v := range sig[b*nearRows : (b+1)*nearRows] {
+			h = (h ^ uint64(v)) * 1099511628211
+		}
+		bandHash[b] = h
+		whole = whole*31 + h
+	}
+	node, ok := x.bySig[whole]
 	if !ok {
 		node = int32(len(x.sigs))
-		x.bySig[*sig] = node
+		x.bySig[whole] = node
 		x.sigs = append(x.sigs, *sig)
 		x.parent = append(x.parent, node)
 		x.persons = append(x.persons, nil)
 		x.members = append(x.members, nil)
 		x.flagged = append(x.flagged, false)
+		x.next = append(x.next, [nearBands]int32{})
 	}
 	root := x.find(node)
 	if !ok {
-		for b := range x.bands {
-			h := uint64(14695981039346656037)
-			for _, v := range sig[b*nearRows : (b+1)*nearRows] {
-				h = (h ^ uint64(v)) * 1099511628211
-			}
-			bucket := x.bands[b][h]
-			for _, c := range bucket[max(0, len(bucket)-nearScan):] {
-				if agree(&x.sigs[c], sig) >= nearAgree {
+		for b, h := range bandHash {
+			c := x.heads.swap(h, node)
+			x.next[node][b] = c
+			for n := 0; c >= 0 && n < nearScan; n++ {
+				if x.find(c) != root && agree(&x.sigs[c], sig, nearAgree) >= nearAgree {
 					root = x.union(node, c)
 				}
+				c = x.next[c][b]
 			}
-			x.bands[b][h] = append(bucket, node)
 		}
 	}
 	x.addPerson(root, p)
@@ -117,4 +124,47 @@ func (x *nearIndex) add(sig *signature, sub int32, p personKey) (flagged bool, r
 	revoke = x.members[root]
 	x.members[root] = nil
 	return true, revoke
+}
+
+// headTable maps a band's hash to the newest node with it: an
+// open-addressing table with linear probing, cheaper than a Go map for the
+// eight lookups-and-stores of every new signature.
+type headTable struct {
+	keys  []uint64 // 0 marks a free slot (a hash of 0 is stored as 1)
+	nodes []int32
+	n     int
+}
+
+// swap stores node under key and returns the node it replaces, or -1.
+func (t *headTable) swap(key uint64, node int32) int32 {
+	if key == 0 {
+		key = 1
+	}
+	if 2*(t.n+1) > len(t.keys) {
+		t.grow()
+	}
+	m := uint64(len(t.keys) - 1)
+	for i := key & m; ; i = (i + 1) & m {
+		switch t.keys[i] {
+		case key:
+			prev := t.nodes[i]
+			t.nodes[i] = node
+			return prev
+		case 0:
+			t.keys[i], t.nodes[i] = key, node
+			t.n++
+			return -1
+		}
+	}
+}
+
+func (t *headTable) grow() {
+	old, oldNodes := t.keys, t.nodes
+	size := max(1024, 2*len(old))
+	t.keys, t.nodes, t.n = make([]uint64, size), make([]int32, size), 0
+	for i, k := range old {
+		if k != 0 {
+			t.swap(k, oldNodes[i])
+		}
+	}
 }

@@ -2,6 +2,7 @@ package promotion
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -126,43 +127,57 @@ func (s *scan) read(text string) {
 					s.handles = append(s.handles, h)
 				}
 			}
-		case bytes.Contains(tok, []byte("://")) || bytes.HasPrefix(tok, []byte("www.")):
+		case isLink(tok):
 		default:
 			s.addWords(tok)
 		}
 	}
 }
 
-// addWords appends the letter-and-digit runs of tok to content.
+// addWords appends the letter-and-digit runs of tok to content, each
+// followed by ' '.
 func (s *scan) addWords(tok []byte) {
-	in := false
+	start := -1
 	for i := 0; i < len(tok); {
 		c := tok[i]
-		var word bool
-		n := 1
-		if c < utf8.RuneSelf {
-			word = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		} else {
+		word, n := asciiWord[c&0x7f], 1
+		if c >= utf8.RuneSelf {
 			var r rune
 			r, n = utf8.DecodeRune(tok[i:])
 			word = isWordRune(r)
 		}
-		if word {
-			if !in {
-				s.words++
-				in = true
-			}
-			s.content = append(s.content, tok[i:i+n]...)
-		} else if in {
-			s.content = append(s.content, ' ')
-			in = false
+		if word && start < 0 {
+			start = i
+		} else if !word && start >= 0 {
+			s.words++
+			s.content = append(append(s.content, tok[start:i]...), ' ')
+			start = -1
 		}
 		i += n
 	}
-	if in {
-		s.content = append(s.content, ' ')
+	if start >= 0 {
+		s.words++
+		s.content = append(append(s.content, tok[start:]...), ' ')
 	}
 }
+
+// isLink reports whether tok is a web address: it starts with "http:",
+// "https:" or "www.".
+func isLink(tok []byte) bool {
+	return len(tok) > 4 && (tok[0] == 'h' && tok[1] == 't' && tok[2] == 't' && tok[3] == 'p' && (tok[4] == ':' || tok[4] == 's' && len(tok) > 5 && tok[5] == ':') ||
+		tok[0] == 'w' && tok[1] == 'w' && tok[2] == 'w' && tok[3] == '.')
+}
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
 
 func containsHash(l []uint64, h uint64) bool {
 	for _, x := range l {
@@ -174,7 +189,7 @@ func containsHash(l []uint64, h uint64) bool {
 }
 
 // sigBins is the number of bins of a text's MinHash signature.
-const sigBins = 24
+const sigBins = 32
 
 // signature is a text's one-permutation MinHash: the text's 5-byte
 // shingles are hashed once each, the hash's high half picks one of sigBins
@@ -191,24 +206,56 @@ func sign(content []byte, sig *signature) {
 	for i := range sig {
 		sig[i] = ^uint32(0)
 	}
-	for i := 0; i+k <= len(content); i++ {
-		x := uint64(content[i]) | uint64(content[i+1])<<8 | uint64(content[i+2])<<16 | uint64(content[i+3])<<24 | uint64(content[i+4])<<32
-		x ^= x >> 29
-		x *= 0xbf58476d1ce4e5b9
-		x ^= x >> 32
-		x *= 0x94d049bb133111eb
-		x ^= x >> 31
-		bin := (x >> 32) * sigBins >> 32
-		sig[bin] = min(sig[bin], uint32(x))
+	const mask = 1<<(8*k) - 1
+	shingle := func(x uint64) {
+		// One multiplication mixes the shingle: its top bits pick the
+		// bin, the next 32 are the value.
+		x *= 0x9E3779B97F4A7C15
+		bin := x >> (64 - 5) & (sigBins - 1)
+		sig[bin] = min(sig[bin], uint32(x>>(64-5-32)))
+	}
+	c := content
+	for len(c) >= 8 {
+		shingle(binary.LittleEndian.Uint64(c) & mask)
+		c = c[1:]
+	}
+	for ; len(c) >= k; c = c[1:] {
+		shingle(uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 | uint64(c[4])<<32)
+	}
+	// Densify: an empty bin takes the value of the next bin to its right
+	// (circularly) that a shingle filled, mixed with the distance, so that
+	// two short texts do not agree merely on being short.
+	var emptyBins uint32
+	for i := range sig {
+		if sig[i] == ^uint32(0) {
+			emptyBins |= 1 << i
+		}
+	}
+	if emptyBins == 0 || emptyBins == 1<<sigBins-1 {
+		return
+	}
+	for i := range sig {
+		if emptyBins&(1<<i) == 0 {
+			continue
+		}
+		for d := 1; ; d++ {
+			if j := (i + d) % sigBins; emptyBins&(1<<j) == 0 {
+				sig[i] = sig[j] ^ uint32(d)*0x9E3779B9
+				break
+			}
+		}
 	}
 }
 
-// agree counts the bins in which a and b hold the same value.
-func agree(a, b *signature) int {
-	n := 0
+// agree counts the bins in which a and b hold the same value, up to
+// want: it stops early once want can no longer be reached.
+func agree(a, b *signature, want int) int {
+	n, miss := 0, 0
 	for i := range a {
 		if a[i] == b[i] {
 			n++
+		} else if miss++; miss > sigBins-want {
+			return n
 		}
 	}
 	return n

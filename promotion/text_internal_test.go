@@ -32,7 +32,7 @@ func TestSignatureSeparates(t *testing.T) {
 		b.read(v)
 		sign(a.content, &a.sig)
 		sign(b.content, &b.sig)
-		assert.GreaterOrEqual(t, agree(&a.sig, &b.sig), nearAgree, v)
+		assert.GreaterOrEqual(t, agree(&a.sig, &b.sig, nearAgree), nearAgree, v)
 	}
 	far := []string{
 		"el sorteo de hoy es para los fans que siguen la cuenta desde hace años",
@@ -45,6 +45,6 @@ func TestSignatureSeparates(t *testing.T) {
 	for _, v := range far {
 		b.read(v)
 		sign(b.content, &b.sig)
-		assert.Less(t, agree(&a.sig, &b.sig), nearAgree, v)
+		assert.Less(t, agree(&a.sig, &b.sig, nearAgree), nearAgree, v)
 	}
 }
