@@ -260,7 +260,7 @@ func FreezeEntries(keys []string) (EntryList, error) {
 		}
 	}
 	sorted := slices.Clone(keys)
-	slices.Sort(sorted)
+	sortKeys(sorted)
 	for i := 1; i < len(sorted); i++ {
 		if sorted[i] == sorted[i-1] {
 			first := slices.Index(keys, sorted[i])
