@@ -301,6 +301,16 @@ func TestVoteCount(t *testing.T) {
 		}
 	}
 
+	// Read back from JSON, the record counts the same.
+	text, _ := json.Marshal(vc)
+	var back promotion.VoteContest
+	if err := json.Unmarshal(text, &back); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := back.Count(flagged); err != nil || !reflect.DeepEqual(again, got) {
+		t.Fatalf("from JSON: %+v, %v", again, err)
+	}
+
 	// Without fraud signals, bot1 counts once; ties go to the earlier entry.
 	got, _ = vc.Count(nil)
 	if o := order(got.Standings); !slices.Equal(o, []string{"blue", "green", "red"}) || got.Counted != 5 {

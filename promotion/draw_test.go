@@ -125,6 +125,10 @@ func TestCommitIsTheDocumentedText(t *testing.T) {
 	if err != nil || c != want {
 		t.Fatalf("Commit with beacon = %v, %v, want %x", c, err, want)
 	}
+	withValue, _ := promotion.Commit(s, &promotion.Beacon{Name: "drand quicknet", Round: 1234, Value: []byte{1}})
+	if withValue != c {
+		t.Fatal("the beacon's value changed the commitment")
+	}
 	_, err = promotion.Commit(s, &promotion.Beacon{Name: "a\nb"})
 	validation(t, err, "beacon.name", "newline")
 	_, err = promotion.Commit(s, &promotion.Beacon{})
