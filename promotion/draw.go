@@ -224,11 +224,11 @@ func appendBeaconRef(b []byte, beacon *Beacon) []byte {
 	return append(b, '\n')
 }
 
-// EntryList is a frozen entry list: the entry keys in canonical order
+// FrozenEntries is a frozen entry list: the entry keys in canonical order
 // (sorted bytewise, as Go compares strings and `LC_ALL=C sort` sorts
 // lines), without duplicates, with the hash that the draw uses. Build it
-// with FreezeEntries; the zero EntryList is empty.
-type EntryList struct {
+// with FreezeEntries; the zero FrozenEntries is empty.
+type FrozenEntries struct {
 	keys []string
 	hash Digest
 }
@@ -245,18 +245,18 @@ type EntryList struct {
 //
 //	{ printf 'cmkit-promotion-entries-v1\n'; LC_ALL=C sort entries.txt; } | sha256sum
 //
-// prints for a file with one key a line (EntryList.WriteTo writes it).
+// prints for a file with one key a line (FrozenEntries.WriteTo writes it).
 //
 // A key is opaque to the draw: any non-empty UTF-8 text without a newline.
 // An invalid key, a duplicate or an empty list is an error wrapping
 // cmkit.ErrInvalid that names the key's index in keys.
-func FreezeEntries(keys []string) (EntryList, error) {
+func FreezeEntries(keys []string) (FrozenEntries, error) {
 	if len(keys) == 0 {
-		return EntryList{}, cmkit.Invalid("entries", "required", "the entry list is empty")
+		return FrozenEntries{}, cmkit.Invalid("entries", "required", "the entry list is empty")
 	}
 	for i, k := range keys {
 		if err := checkKey(i, k); err != nil {
-			return EntryList{}, err
+			return FrozenEntries{}, err
 		}
 	}
 	sorted := slices.Clone(keys)
@@ -265,10 +265,10 @@ func FreezeEntries(keys []string) (EntryList, error) {
 		if sorted[i] == sorted[i-1] {
 			first := slices.Index(keys, sorted[i])
 			second := first + 1 + slices.Index(keys[first+1:], sorted[i])
-			return EntryList{}, cmkit.Invalid(fmt.Sprintf("entries[%d]", second), "duplicate", "key %q is also entries[%d]", sorted[i], first)
+			return FrozenEntries{}, cmkit.Invalid(fmt.Sprintf("entries[%d]", second), "duplicate", "key %q is also entries[%d]", sorted[i], first)
 		}
 	}
-	return EntryList{keys: sorted, hash: hashEntries(sorted)}, nil
+	return FrozenEntries{keys: sorted, hash: hashEntries(sorted)}, nil
 }
 
 func checkKey(i int, k string) error {
@@ -303,18 +303,18 @@ func hashEntries(keys []string) Digest {
 }
 
 // Hash returns the list's hash, to publish when entries close.
-func (l EntryList) Hash() Digest { return l.hash }
+func (l FrozenEntries) Hash() Digest { return l.hash }
 
 // Len returns the number of entries.
-func (l EntryList) Len() int { return len(l.keys) }
+func (l FrozenEntries) Len() int { return len(l.keys) }
 
 // Keys yields the entry keys in canonical order.
-func (l EntryList) Keys() iter.Seq[string] { return slices.Values(l.keys) }
+func (l FrozenEntries) Keys() iter.Seq[string] { return slices.Values(l.keys) }
 
 // WriteTo writes the list as text, one key a line in canonical order, each
 // ending in "\n": the file to publish with the draw, which sha256sum
 // hashes as FreezeEntries describes.
-func (l EntryList) WriteTo(w io.Writer) (int64, error) {
+func (l FrozenEntries) WriteTo(w io.Writer) (int64, error) {
 	var n int64
 	buf := make([]byte, 0, 32<<10)
 	flush := func() error {
@@ -337,7 +337,7 @@ func (l EntryList) WriteTo(w io.Writer) (int64, error) {
 
 // DrawRecord is what a draw publishes, and what Verify checks: every input
 // but the entry list itself (published alongside, one key a line, see
-// EntryList.WriteTo), the intermediate draw key, and the outcome. It
+// FrozenEntries.WriteTo), the intermediate draw key, and the outcome. It
 // marshals to JSON with hex digests.
 type DrawRecord struct {
 	// Commitment is the hash published when the promotion opened (Commit).
@@ -347,7 +347,7 @@ type DrawRecord struct {
 	// Beacon is the public randomness named in advance, with its value;
 	// nil when the draw used none.
 	Beacon *Beacon `json:"beacon,omitempty"`
-	// EntriesHash is the frozen entry list's hash (EntryList.Hash).
+	// EntriesHash is the frozen entry list's hash (FrozenEntries.Hash).
 	EntriesHash Digest `json:"entries_hash"`
 	// Key is the draw key, the SHA-256 every random number comes from.
 	Key Digest `json:"key"`
@@ -400,7 +400,7 @@ type DrawRecord struct {
 // a value of 1 to 1024 bytes. Bad input is an error wrapping
 // cmkit.ErrInvalid. The record's commitment is computed from the seed and
 // the beacon's name and round, as Commit does.
-func Draw(seed Seed, entries EntryList, beacon *Beacon, winners, alternates int) (DrawRecord, error) {
+func Draw(seed Seed, entries FrozenEntries, beacon *Beacon, winners, alternates int) (DrawRecord, error) {
 	if beacon != nil {
 		if err := beacon.checkName(); err != nil {
 			return DrawRecord{}, err

@@ -35,7 +35,7 @@ func keys(n int) []string {
 	return out
 }
 
-func freeze(t testing.TB, ks []string) promotion.EntryList {
+func freeze(t testing.TB, ks []string) promotion.FrozenEntries {
 	t.Helper()
 	l, err := promotion.FreezeEntries(ks)
 	if err != nil {
@@ -323,12 +323,12 @@ func TestDrawRejectsBadInput(t *testing.T) {
 	seed := fixedSeed(t, 1)
 	l := freeze(t, keys(3))
 	for _, c := range []struct {
-		l           promotion.EntryList
+		l           promotion.FrozenEntries
 		b           *promotion.Beacon
 		w, a        int
 		field, rule string
 	}{
-		{promotion.EntryList{}, nil, 1, 0, "entries", "required"},
+		{promotion.FrozenEntries{}, nil, 1, 0, "entries", "required"},
 		{l, nil, 0, 0, "winners", "min"},
 		{l, nil, 1, -1, "alternates", "min"},
 		{l, nil, 2, 2, "alternates", "max"},

@@ -8,7 +8,7 @@ import (
 
 // Verify checks a published draw: it recomputes everything in rec from the
 // revealed seed, the beacon and entries, the entry list as published (one
-// key a line in canonical order; see EntryList.WriteTo), and returns nil
+// key a line in canonical order; see FrozenEntries.WriteTo), and returns nil
 // when all of it matches. It checks, in this order, and reports the first
 // failure:
 //

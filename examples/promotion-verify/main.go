@@ -107,7 +107,7 @@ func read(path, entriesFile string, stdin io.Reader) (input, error) {
 }
 
 // lines reads one key a line; every line, the last included, ends in
-// "\n", as EntryList.WriteTo writes them.
+// "\n", as FrozenEntries.WriteTo writes them.
 func lines(r io.Reader) ([]string, error) {
 	text, err := io.ReadAll(bufio.NewReader(r))
 	if err != nil {
