@@ -103,11 +103,17 @@ func parseHex32(dst []byte, s, field string) error {
 	return nil
 }
 
-// Beacon names a value of public randomness that nobody knows when the
-// promotion opens, such as a future round of the drand League of Entropy
-// beacon. Name and Round are announced with the commitment (Commit binds
-// them); Value is filled in from the beacon once the round is out, and
-// goes into the draw key. A draw may go without a beacon (a nil *Beacon).
+// Beacon names a value of public randomness that nobody can know before
+// entries close, such as a round of the drand League of Entropy beacon due
+// after the closing time. Name and Round are announced with the commitment
+// (Commit binds them); Value is filled in from the beacon once the round
+// is out, and goes into the draw key.
+//
+// A draw may go without a beacon (a nil *Beacon), but then whoever holds
+// the seed can compute the outcome of any entry list, and could add or drop
+// entries of their own until the list draws the winner they want. With a
+// beacon round that comes out after the list's hash is published, nobody
+// knows the outcome while the list can still change.
 //
 // Its JSON form is {"name": ..., "round": ..., "value": "<hex>"}.
 type Beacon struct {
