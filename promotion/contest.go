@@ -62,8 +62,11 @@ type Criterion struct {
 // JuryScore is one recorded score: the points one juror gave one entry on
 // one criterion.
 type JuryScore struct {
-	Juror     string `json:"juror"`
-	Entry     string `json:"entry"`
+	// Juror is one of the contest's Jurors.
+	Juror string `json:"juror"`
+	// Entry is one of the contest's Contestants' keys.
+	Entry string `json:"entry"`
+	// Criterion is the Name of one of the contest's Criteria.
 	Criterion string `json:"criterion"`
 	// Points is from 0 to the contest's MaxPoints.
 	Points int `json:"points"`

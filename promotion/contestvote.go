@@ -9,9 +9,12 @@ import (
 
 // Vote is one recorded vote: an account voted for an entry at a time.
 type Vote struct {
-	Account string    `json:"account"`
-	Entry   string    `json:"entry"`
-	At      time.Time `json:"at"`
+	// Account is the voter's account, as the platform identifies it.
+	Account string `json:"account"`
+	// Entry is the key of the entry voted for.
+	Entry string `json:"entry"`
+	// At is when the vote was cast; an account's earliest vote counts.
+	At time.Time `json:"at"`
 }
 
 // VoteExclusion says why a vote was not counted.
@@ -34,9 +37,13 @@ const (
 
 // ExcludedVote is a vote that was not counted, and why.
 type ExcludedVote struct {
-	Vote   Vote          `json:"vote"`
-	Why    VoteExclusion `json:"why"`
-	Detail string        `json:"detail,omitempty"`
+	// Vote is the vote as recorded.
+	Vote Vote `json:"vote"`
+	// Why is the first reason that applied.
+	Why VoteExclusion `json:"why"`
+	// Detail is the fraud signal's reason for VoteFlagged, and names the
+	// vote that counts for VoteRepeated; empty otherwise.
+	Detail string `json:"detail,omitempty"`
 }
 
 // VoteCount is a vote's outcome: the ranking and every vote not counted.
@@ -54,8 +61,10 @@ type VoteCount struct {
 // every vote cast. Count is a pure function of it and of the fraud
 // signals, so the same record gives the same result.
 type VoteContest struct {
+	// Contestants are the entries voted on.
 	Contestants []Contestant `json:"contestants"`
-	Votes       []Vote       `json:"votes"`
+	// Votes are every vote cast, in the order they arrived.
+	Votes []Vote `json:"votes"`
 }
 
 // Count counts one vote per account. A vote is excluded, with the first
