@@ -377,15 +377,28 @@ func TestDrawIsUnbiased(t *testing.T) {
 	}
 }
 
+// BenchmarkVerify checks a draw of 10 winners and 10 alternates from the
+// published list of BenchmarkDraw's 1,000,000 keys.
+func BenchmarkVerify(b *testing.B) {
+	l := freeze(b, promotion.BenchKeys())
+	rec, err := promotion.Draw(fixedSeed(b, 7), l, beacon("value"), 10, 10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	list := slices.Collect(l.Keys())
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := promotion.Verify(rec, list); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkDraw freezes (copies, checks, sorts, hashes) a list of
 // 1,000,000 entry keys in random order and draws 10 winners and 10
 // alternates from it.
 func BenchmarkDraw(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 2))
-	ks := make([]string, 1_000_000)
-	for i := range ks {
-		ks[i] = fmt.Sprintf("instagram:%d", r.Uint64N(1<<62))
-	}
+	ks := promotion.BenchKeys()
 	seed := fixedSeed(b, 7)
 	bc := beacon("value")
 	b.ReportAllocs()

@@ -39,6 +39,11 @@ func TestSortKeysIsSlicesSort(t *testing.T) {
 	}
 }
 
+// BenchKeys is benchKeys for the benchmarks in package promotion_test.
+var BenchKeys = benchKeys
+
+// benchKeys returns 1,000,000 keys "instagram:<random number below 2^62>"
+// in random order, the same on every call.
 func benchKeys() []string {
 	r := rand.New(rand.NewPCG(1, 2))
 	ks := make([]string, 1_000_000)
