@@ -57,3 +57,45 @@ func ExampleJuryContest_Rank() {
 	// 3. tiktok:zofia_k        score 35, by criterion [11 13], average 5.83/10
 	// cmkit: invalid scores: missing: juror "tomasz" has not scored entry "tiktok:zofia_k" on "brand fit"
 }
+
+// A vote among three entries: one vote per account, and the votes of an
+// account the caller's fraud signals flag are left out, with the reason.
+func ExampleVoteContest_Count() {
+	at := func(minute int) time.Time { return time.Date(2026, 5, 10, 12, minute, 0, 0, time.UTC) }
+	contest := promotion.VoteContest{
+		Contestants: []promotion.Contestant{
+			{Entry: "recipe:paella", EnteredAt: at(0)},
+			{Entry: "recipe:pierogi", EnteredAt: at(1)},
+			{Entry: "recipe:gazpacho", EnteredAt: at(2)},
+		},
+		Votes: []promotion.Vote{
+			{Account: "x:lola", Entry: "recipe:paella", At: at(10)},
+			{Account: "x:kasia", Entry: "recipe:pierogi", At: at(11)},
+			{Account: "x:lola", Entry: "recipe:gazpacho", At: at(12)},
+			{Account: "x:new_acc_8812", Entry: "recipe:pierogi", At: at(13)},
+			{Account: "x:piotr", Entry: "recipe:paella", At: at(14)},
+		},
+	}
+	// The product's fraud signals: here, accounts created that day.
+	createdToday := map[string]bool{"x:new_acc_8812": true}
+	flagged := func(account string) (string, bool) {
+		return "account created on the day of the vote", createdToday[account]
+	}
+	count, err := contest.Count(flagged)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range count.Standings {
+		fmt.Printf("%d. %s: %d\n", s.Place, s.Entry, s.Score)
+	}
+	for _, x := range count.Excluded {
+		fmt.Printf("not counted: %s for %s: %s (%s)\n", x.Vote.Account, x.Vote.Entry, x.Why, x.Detail)
+	}
+	// Output:
+	// 1. recipe:paella: 2
+	// 2. recipe:pierogi: 1
+	// 3. recipe:gazpacho: 0
+	// not counted: x:lola for recipe:gazpacho: repeated (the vote for "recipe:paella" at 2026-05-10T12:10:00Z counts)
+	// not counted: x:new_acc_8812 for recipe:pierogi: flagged (account created on the day of the vote)
+}
