@@ -80,6 +80,96 @@
 // participant finds their own comment in the published list. The draw
 // sorts the keys itself, so the order Keys returns them in does not matter.
 //
+// # Verifiable draws
+//
+// A giveaway's winners come from a commit–reveal draw that anyone can
+// recompute. The scheme is fixed and versioned (the "-v1" in each hashed
+// text); every hash is SHA-256 and every hex string is lowercase, so the
+// checks need only sha256sum, sort and a few lines of any language.
+//
+//  1. When the promotion opens, NewSeed makes a secret 32-byte seed and
+//     Commit returns its commitment, which goes into the announcement post
+//     together with the public beacon round the draw will use (for
+//     example a future round of drand). The commitment binds the beacon's
+//     name and round, so neither can be switched later.
+//  2. When entries close, FreezeEntries sorts the entry keys bytewise,
+//     rejects duplicates and hashes the list; the hash is published.
+//  3. When the beacon round is out, Draw takes the seed, the list's hash
+//     and the beacon value and yields the winners and ordered alternates;
+//     the seed is revealed and the DrawRecord published with the entry
+//     list (FrozenEntries.WriteTo: one key a line).
+//  4. Anyone runs Verify (or examples/promotion-verify) on the record and
+//     the list, or redoes it by hand as below. Verify cannot know the
+//     beacon's real value: compare the record's value with the round the
+//     beacon itself published.
+//
+// Because the commitment is published before any entry exists, the
+// organizer cannot pick a seed for a chosen winner. Because the beacon
+// value is unknown until after the entry list's hash is published, the
+// organizer, who knows the seed, cannot try entry lists (adding or dropping
+// entries of their own) until one draws a chosen winner; and the beacon's
+// publisher does not know the seed. A draw without a beacon lacks this
+// second guard: it is only as fair as the entry list is out of the
+// organizer's hands. Participants should check that their own key is in
+// the published list.
+//
+// By hand, for the draw of ExampleDraw (seed 000102...1f, beacon
+// "drand quicknet" round 5000000 with the illustrative value deadbeef,
+// seven entries, 1 winner and 2 alternates):
+//
+//	SEED=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+//
+//	# 1. The commitment: SHA-256 of "seed", then the beacon's name and round.
+//	printf 'cmkit-promotion-commit-v1\nseed %s\nbeacon %s\nround %s\n' \
+//	    $SEED 'drand quicknet' 5000000 | sha256sum
+//	# d297df669fb4fa8fa959b9422e0e3ffe654a2e9f3c36d5d03613a20aa2ee04f8
+//	# (without a beacon the text ends after the seed line)
+//
+//	# 2. The list: one key a line, sorted bytewise, no duplicates.
+//	LC_ALL=C sort -c -u entries.txt && echo canonical
+//	{ printf 'cmkit-promotion-entries-v1\n'; cat entries.txt; } | sha256sum
+//	# 0e22eda21d73a87fe75bd3c4a1729c9201b887e706fe71052db0b96fa435c872
+//	H=0e22eda21d73a87fe75bd3c4a1729c9201b887e706fe71052db0b96fa435c872
+//
+//	# 3. The draw key K (without a beacon, the text ends after "entries").
+//	printf 'cmkit-promotion-draw-v1\nseed %s\nentries %s\nbeacon %s\nround %s\nvalue %s\n' \
+//	    $SEED $H 'drand quicknet' 5000000 deadbeef | sha256sum
+//	# 2d27d8930df38efed3fd03e59501d0d337bb382d45c6910972b72737cb074a5a
+//	K=2d27d8930df38efed3fd03e59501d0d337bb382d45c6910972b72737cb074a5a
+//
+//	# 4. Random blocks 0, 1, 2, ...: the first 16 hex digits are x.
+//	for i in 0 1 2; do printf '%s %d\n' $K $i | sha256sum | cut -c1-16; done
+//	# a3cc4c8e473bccfe
+//	# 01ccb7ef4259b799
+//	# f67e0dec2ab36675
+//
+// Then, with a = the lines of entries.txt and n = len(a), for p = 0, 1,
+// ..., winners+alternates−1: k = n−p; take the next block's x, skipping
+// any block with x ≥ 2^64 − (2^64 mod k) (rejection sampling, so that no
+// entry is favoured; it almost never happens); r = x mod k; swap a[p] and
+// a[p+r]. The first winners keys of a are the winners, the next ones the
+// alternates in order. Here: p=0, k=7, r=0 (a[0] facebook:marta.p stays);
+// p=1, k=6, r=5 (x:pedro_r comes up); p=2, k=5, r=1 (mastodon:@olek@...).
+// In Python:
+//
+//	import hashlib
+//	a = open("entries.txt").read().split("\n")[:-1]
+//	i = 0
+//	for p in range(1 + 2):  # winners + alternates
+//	    k = len(a) - p
+//	    while True:
+//	        x = int(hashlib.sha256(f"{K} {i}\n".encode()).hexdigest()[:16], 16)
+//	        i += 1
+//	        if x < 2**64 - 2**64 % k:
+//	            break
+//	    a[p], a[p + x % k] = a[p + x % k], a[p]
+//	print(a[:1], a[1:3])  # ['facebook:marta.p'] ['x:pedro_r', 'mastodon:@olek@mastodon.social']
+//
+// A longer draw begins with the shorter one, so the alternates never
+// change who won. Verify reports the first step that does not match as a
+// *cmkit.ValidationError naming the field ("seed", "entries[4]",
+// "entries_hash", "key", "winners[0]", ...).
+//
 // # Errors
 //
 // Invalid input (a promotion, a mention without an ID, a tampered export)
