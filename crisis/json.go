@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/internal/strictjson"
 	"github.com/cmkit/cmkit/roles"
 )
 
@@ -58,8 +57,8 @@ func decodeStrict(data []byte, what string, v any) error {
 	if len(data) > maxPlanBytes {
 		return cmkit.Invalid(what, "max_length", "%d bytes, at most %d", len(data), maxPlanBytes)
 	}
-	if err := checkKeys(data); err != nil {
-		return err
+	if d := strictjson.FindDuplicate(data); d != nil {
+		return cmkit.Invalid(d.Path, "duplicate", "key %q given twice", d.Key)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -93,82 +92,4 @@ func decodeError(err error, what string) error {
 		return cmkit.Invalid(prefix+strings.Trim(name, `"`), "unknown", "no such field")
 	}
 	return cmkit.Invalid(what, "json", "%s", strings.TrimPrefix(msg, "json: "))
-}
-
-// foldKey returns k with each rune replaced by the smallest rune of its
-// simple case folding orbit, so that foldKey(a) == foldKey(b) exactly when
-// bytes.EqualFold, which encoding/json uses to match keys, holds.
-func foldKey(k string) string {
-	return strings.Map(func(r rune) rune {
-		low := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			low = min(low, f)
-		}
-		return low
-	}, k)
-}
-
-// checkKeys refuses a key repeated in one object, compared as encoding/json
-// compares keys (case-insensitively), naming its path. Syntax errors are
-// left for the decoder to report.
-func checkKeys(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	type frame struct {
-		path  string
-		seen  map[string]bool // nil in an array
-		index int
-		key   string
-	}
-	var stack []frame
-	child := func() string {
-		if len(stack) == 0 {
-			return ""
-		}
-		f := &stack[len(stack)-1]
-		if f.seen == nil {
-			return fmt.Sprintf("%s[%d]", f.path, f.index)
-		}
-		if f.path == "" {
-			return f.key
-		}
-		return f.path + "." + f.key
-	}
-	expectKey := false
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil
-		}
-		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
-			stack = stack[:len(stack)-1]
-		} else if expectKey {
-			f := &stack[len(stack)-1]
-			k, _ := tok.(string)
-			f.key = k
-			if f.seen[foldKey(k)] {
-				return cmkit.Invalid(child(), "duplicate", "key %q given twice", k)
-			}
-			f.seen[foldKey(k)] = true
-			expectKey = false
-			continue
-		} else if ok && d == '{' {
-			stack = append(stack, frame{path: child(), seen: map[string]bool{}})
-			expectKey = true
-			continue
-		} else if ok && d == '[' {
-			stack = append(stack, frame{path: child()})
-			continue
-		}
-		// A value ended: move on in the enclosing container. The decoder
-		// reports whatever follows the first value.
-		if len(stack) == 0 {
-			return nil
-		}
-		f := &stack[len(stack)-1]
-		if f.seen == nil {
-			f.index++
-		}
-		expectKey = f.seen != nil
-	}
 }

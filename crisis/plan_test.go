@@ -163,7 +163,7 @@ func TestParsePlanJSONErrors(t *testing.T) {
 		{"nested duplicate key", `{"levels":[{"name":"a"},{"name":"b","entry":{"manual":true,"Manual":false}}]}`,
 			"levels[1].entry.Manual", "duplicate"},
 		{"duplicate key folded as encoding/json folds", `{"levels":[{"ack_within":"1m","ac\u212a_within":"2m"}]}`,
-			"levels[0].acK_within", "duplicate"},
+			`levels[0]["acK_within"]`, "duplicate"},
 		{"bad duration", strings.Replace(string(good), `"30m0s"`, `"half an hour"`, 1), "levels[0].ack_within", "format"},
 		{"negative duration", strings.Replace(string(good), `"30m0s"`, `"-30m"`, 1), "levels[0].ack_within", "non_negative"},
 		{"wrong type", `{"id":"a","version":"one"}`, "version", "type"},

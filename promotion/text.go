@@ -1,0 +1,262 @@
+package promotion
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cmkit/cmkit/internal/textnorm"
+)
+
+// plain folds case, accents, look-alike letters, invisible characters and
+// white space, and nothing else: hashtags, keywords, handles and the texts
+// compared for near duplicates are read through it.
+var plain = textnorm.New(textnorm.Options{})
+
+// fold returns s folded by plain, with its words (runs of letters and
+// digits) separated by single spaces and everything else dropped.
+func fold(s string) string {
+	var b []byte
+	for _, w := range strings.FieldsFunc(plain.String(s), func(r rune) bool { return !isWordRune(r) }) {
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, w...)
+	}
+	return string(b)
+}
+
+// isWordRune reports whether r is a letter or a digit.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isTagRune reports whether r may be part of a hashtag.
+func isTagRune(r rune) bool { return r == '_' || isWordRune(r) }
+
+// isHandleByte reports whether c may be part of a handle after "@": ASCII
+// letters, digits, "_", ".", "-", and "@" for a fediverse "user@server".
+func isHandleByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || c == '-' || c == '@'
+}
+
+// hash64 is FNV-1a over b.
+func hash64(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+// hashFoldedHandle hashes an author's handle as scan hashes a mentioned
+// one: ASCII folded to lower case, "@" dropped in front.
+func hashFoldedHandle(h string) uint64 {
+	h = strings.TrimPrefix(h, "@")
+	x := uint64(14695981039346656037)
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		x ^= uint64(c)
+		x *= 1099511628211
+	}
+	return x
+}
+
+// maxScanTags bounds the hashtags and handles scan remembers per text.
+const maxScanTags = 64
+
+// scan reads one entry's text. It is reused from entry to entry, so that
+// the steady state allocates nothing.
+type scan struct {
+	norm    textnorm.Buffer
+	content []byte   // the words, folded, each preceded and followed by ' '
+	tags    []uint64 // hashes of the hashtags, folded, without '#'
+	handles []uint64 // hashes of the distinct handles mentioned, folded, without '@'
+	words   int      // words in content
+	sig     signature
+}
+
+// read scans text: hashtags, mentions, links (skipped) and the words left.
+func (s *scan) read(text string) {
+	plain.Normalize(&s.norm, text)
+	t := s.norm.Text
+	s.content = append(s.content[:0], ' ')
+	s.tags, s.handles, s.words = s.tags[:0], s.handles[:0], 0
+	for len(t) > 0 {
+		sp := bytes.IndexByte(t, ' ')
+		var tok []byte
+		if sp < 0 {
+			tok, t = t, nil
+		} else {
+			tok, t = t[:sp], t[sp+1:]
+		}
+		switch {
+		case len(tok) == 0:
+		case tok[0] == '#':
+			end := 1
+			for end < len(tok) {
+				r, n := utf8.DecodeRune(tok[end:])
+				if !isTagRune(r) {
+					break
+				}
+				end += n
+			}
+			if end > 1 && len(s.tags) < maxScanTags {
+				s.tags = append(s.tags, hash64(tok[1:end]))
+			}
+		case tok[0] == '@':
+			end := 1
+			for end < len(tok) && isHandleByte(tok[end]) {
+				end++
+			}
+			for end > 1 && (tok[end-1] == '.' || tok[end-1] == '-' || tok[end-1] == '@') {
+				end--
+			}
+			if end > 1 && len(s.handles) < maxScanTags {
+				h := hash64(tok[1:end])
+				if !containsHash(s.handles, h) {
+					s.handles = append(s.handles, h)
+				}
+			}
+		case isLink(tok):
+		default:
+			s.addWords(tok)
+		}
+	}
+}
+
+// addWords appends the letter-and-digit runs of tok to content, each
+// followed by ' '.
+func (s *scan) addWords(tok []byte) {
+	start := -1
+	for i := 0; i < len(tok); {
+		c := tok[i]
+		word, n := asciiWord[c&0x7f], 1
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRune(tok[i:])
+			word = isWordRune(r)
+		}
+		if word && start < 0 {
+			start = i
+		} else if !word && start >= 0 {
+			s.words++
+			s.content = append(append(s.content, tok[start:i]...), ' ')
+			start = -1
+		}
+		i += n
+	}
+	if start >= 0 {
+		s.words++
+		s.content = append(append(s.content, tok[start:]...), ' ')
+	}
+}
+
+// isLink reports whether tok is a web address: it starts with "http:",
+// "https:" or "www.".
+func isLink(tok []byte) bool {
+	return len(tok) > 4 && (tok[0] == 'h' && tok[1] == 't' && tok[2] == 't' && tok[3] == 'p' && (tok[4] == ':' || tok[4] == 's' && len(tok) > 5 && tok[5] == ':') ||
+		tok[0] == 'w' && tok[1] == 'w' && tok[2] == 'w' && tok[3] == '.')
+}
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
+
+func containsHash(l []uint64, h uint64) bool {
+	for _, x := range l {
+		if x == h {
+			return true
+		}
+	}
+	return false
+}
+
+// sigBins is the number of bins of a text's MinHash signature.
+const sigBins = 32
+
+// signature is a text's one-permutation MinHash: the text's 5-byte
+// shingles are hashed once each, the hash's high half picks one of sigBins
+// bins and the bin keeps the smallest low half it sees. The share of bins
+// two signatures agree on estimates the Jaccard similarity of the two
+// shingle sets: a text and its copy with a word changed or an emoji added
+// share most shingles, two different texts few. An empty bin holds
+// 0xFFFFFFFF.
+type signature [sigBins]uint32
+
+// sign computes content's signature into sig.
+func sign(content []byte, sig *signature) {
+	const k = 5
+	for i := range sig {
+		sig[i] = ^uint32(0)
+	}
+	const mask = 1<<(8*k) - 1
+	shingle := func(x uint64) {
+		// One multiplication mixes the shingle: its top bits pick the
+		// bin, the next 32 are the value.
+		x *= 0x9E3779B97F4A7C15
+		bin := x >> (64 - 5) & (sigBins - 1)
+		sig[bin] = min(sig[bin], uint32(x>>(64-5-32)))
+	}
+	c := content
+	for len(c) >= 8 {
+		shingle(binary.LittleEndian.Uint64(c) & mask)
+		c = c[1:]
+	}
+	for ; len(c) >= k; c = c[1:] {
+		shingle(uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 | uint64(c[4])<<32)
+	}
+	// Densify: an empty bin takes the value of the next bin to its right
+	// (circularly) that a shingle filled, mixed with the distance, so that
+	// two short texts do not agree merely on being short.
+	var emptyBins uint32
+	for i := range sig {
+		if sig[i] == ^uint32(0) {
+			emptyBins |= 1 << i
+		}
+	}
+	if emptyBins == 0 || emptyBins == 1<<sigBins-1 {
+		return
+	}
+	for i := range sig {
+		if emptyBins&(1<<i) == 0 {
+			continue
+		}
+		for d := 1; ; d++ {
+			if j := (i + d) % sigBins; emptyBins&(1<<j) == 0 {
+				sig[i] = sig[j] ^ uint32(d)*0x9E3779B9
+				break
+			}
+		}
+	}
+}
+
+// agree counts the bins in which a and b hold the same value, up to
+// want: it stops early once want can no longer be reached.
+func agree(a, b *signature, want int) int {
+	n, miss := 0, 0
+	for i := range a {
+		if a[i] == b[i] {
+			n++
+		} else if miss++; miss > sigBins-want {
+			return n
+		}
+	}
+	return n
+}
