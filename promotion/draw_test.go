@@ -252,6 +252,14 @@ func TestDrawIsDeterministicAndDistinct(t *testing.T) {
 	if !bytes.Equal(ja, jb) {
 		t.Fatalf("same inputs, two draws:\n%s\n%s", ja, jb)
 	}
+	if got := slices.Collect(freeze(t, ks).Keys()); !slices.IsSorted(got) {
+		t.Fatal("the frozen list is not in canonical order")
+	}
+	l := freeze(t, ks)
+	promotion.Draw(seed, l, nil, 10, 20)
+	if !slices.IsSorted(slices.Collect(l.Keys())) {
+		t.Fatal("Draw reordered the frozen list")
+	}
 	all := append(slices.Clone(a.Winners), a.Alternates...)
 	slices.Sort(all)
 	slices.Sort(ks)

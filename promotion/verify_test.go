@@ -24,8 +24,12 @@ func published(t testing.TB) (promotion.DrawRecord, []string) {
 
 func TestVerifyAcceptsTheDraw(t *testing.T) {
 	rec, list := published(t)
+	before, recBefore := slices.Clone(list), slices.Clone(rec.Winners)
 	if err := promotion.Verify(rec, list); err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Equal(list, before) || !slices.Equal(rec.Winners, recBefore) {
+		t.Fatal("Verify changed its input")
 	}
 	// Through JSON, as a verifier reads it.
 	text, _ := json.Marshal(rec)
