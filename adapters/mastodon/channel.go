@@ -41,6 +41,7 @@ type Channel struct {
 
 	mu      sync.Mutex
 	account string // the token's account ID, read once
+	newest  string // the newest own status ID seen, for Record.After
 }
 
 var (
@@ -137,7 +138,7 @@ func (ch *Channel) Publish(ctx context.Context, post cmkit.Post) (cmkit.Receipt,
 	}
 	vis := visibilityOf(post.Visibility)
 	rec := Record{PostID: post.ID, Text: post.Text, ContentWarning: post.ContentWarning, Visibility: vis,
-		InReplyTo: post.InReplyTo, Media: len(media), FirstSent: ch.clock.Now()}
+		InReplyTo: post.InReplyTo, Media: len(media), FirstSent: ch.clock.Now(), After: ch.newestSeen()}
 	if err := ch.journal.Begin(ctx, rec); err != nil {
 		return cmkit.Receipt{}, fmt.Errorf("%w: mastodon: journal: %w", cmkit.ErrTransient, err)
 	}
@@ -177,7 +178,22 @@ func (ch *Channel) Reply(ctx context.Context, mentionID string, post cmkit.Post)
 	return ch.Publish(ctx, post)
 }
 
+// newestSeen returns the newest of the account's status IDs the channel
+// has seen in a receipt.
+func (ch *Channel) newestSeen() string {
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	return ch.newest
+}
+
+// receipt makes the receipt of post id, published as st, and remembers st
+// as the newest status seen when it is.
 func (ch *Channel) receipt(id uuid.UUID, st status) cmkit.Receipt {
+	ch.mu.Lock()
+	if compareIDs(st.ID, ch.newest) > 0 {
+		ch.newest = st.ID
+	}
+	ch.mu.Unlock()
 	at := st.CreatedAt
 	if at.IsZero() {
 		at = ch.clock.Now()

@@ -42,7 +42,9 @@ type answer struct {
 // other outcome is a classified error: cmkit.NotSent before sending,
 // cmkit.ClassifyTransport for no answer, and for an HTTP status
 // cmkit.ClassifyHTTP (a 429 becomes a *cmkit.RateLimitError whose wait
-// comes from Retry-After or X-RateLimit-Reset). No error carries the token.
+// comes from Retry-After or X-RateLimit-Reset). A GET that failed changed
+// nothing, so its failures are transient where a write's would be
+// ambiguous. No error carries the token.
 func (ch *Channel) do(ctx context.Context, c call, out any) (answer, error) {
 	if err := cmkit.NotSent(ctx); err != nil {
 		return answer{}, err
@@ -79,6 +81,10 @@ func (ch *Channel) do(ctx context.Context, c call, out any) (answer, error) {
 	resp, err := ch.http.Do(req)
 	if err != nil {
 		ch.log.LogAttrs(ctx, slog.LevelDebug, "mastodon request failed", slog.String("method", c.method), slog.String("path", c.path))
+		if c.method == http.MethodGet {
+			// A read that got no answer changed nothing: retrying is safe.
+			return answer{}, ch.redactErr(fmt.Errorf("%w: mastodon: %s %s: %w", cmkit.ErrTransient, c.method, c.path, err))
+		}
 		return answer{}, ch.redactErr(fmt.Errorf("mastodon: %s %s: %w", c.method, c.path, cmkit.ClassifyTransport(err)))
 	}
 	defer resp.Body.Close()
@@ -89,9 +95,13 @@ func (ch *Channel) do(ctx context.Context, c call, out any) (answer, error) {
 	}
 	if out != nil {
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			// The platform answered 2xx: the request was applied, and what
-			// it said is lost.
-			return answer{}, ch.redactErr(fmt.Errorf("%w: mastodon: %s %s: reading the answer: %w", cmkit.ErrAmbiguous, c.method, c.path, err))
+			// The platform answered 2xx: a write was applied, and what it
+			// said is lost; a read can simply be made again.
+			class := cmkit.ErrAmbiguous
+			if c.method == http.MethodGet {
+				class = cmkit.ErrTransient
+			}
+			return answer{}, ch.redactErr(fmt.Errorf("%w: mastodon: %s %s: reading the answer: %w", class, c.method, c.path, err))
 		}
 	}
 	return answer{link: resp.Header.Get("Link")}, nil
@@ -117,7 +127,17 @@ func (ch *Channel) statusError(c call, resp *http.Response) error {
 	if resp.StatusCode == http.StatusTooManyRequests && wait == "" {
 		wait = resetWait(resp.Header.Get("X-RateLimit-Reset"), now)
 	}
-	return fmt.Errorf("mastodon: %s %s: %w", c.method, c.path, cmkit.ClassifyHTTP(resp.StatusCode, wait, now, detail))
+	code := resp.StatusCode
+	if c.method == http.MethodGet && (code == http.StatusRequestTimeout || code >= 500) {
+		// ClassifyHTTP calls these ambiguous, since a write may have been
+		// applied; a read changed nothing, so for it they are transient.
+		code = http.StatusServiceUnavailable
+	}
+	err := cmkit.ClassifyHTTP(code, wait, now, detail)
+	if code != resp.StatusCode {
+		err = fmt.Errorf("%w (HTTP %d)", err, resp.StatusCode)
+	}
+	return fmt.Errorf("mastodon: %s %s: %w", c.method, c.path, err)
 }
 
 // resetWait turns X-RateLimit-Reset, the ISO 8601 time at which the limit

@@ -42,8 +42,11 @@ const pageSize = 40
 //     status deleted since gives an error wrapping cmkit.ErrConflict, which
 //     is not ErrNotFound, so that nothing republishes what a person deleted.
 //  3. Otherwise FindPost reads the account's own statuses
-//     (GET /api/v1/accounts/:id/statuses, newest first, following the Link
-//     header) back to the first send minus ClockSkew, and takes the oldest
+//     (GET /api/v1/accounts/:id/statuses): those newer than the newest
+//     status the channel had seen when it first sent the post
+//     (Record.After, with min_id), or, when it had seen none, newest first
+//     back to the first send minus ClockSkew (following the Link header),
+//     and takes the oldest
 //     one with the same spoiler_text, visibility, in_reply_to_id, number of
 //     attachments and exact source text (GET /api/v1/statuses/:id/source;
 //     statuses whose rendered content already differs are skipped without
@@ -90,6 +93,10 @@ func (ch *Channel) scan(ctx context.Context, rec Record) (status, error) {
 	if err != nil {
 		return status{}, err
 	}
+	path := "/api/v1/accounts/" + url.PathEscape(acct) + "/statuses"
+	if rec.After != "" {
+		return ch.scanForward(ctx, path, rec)
+	}
 	since := rec.FirstSent.Add(-ClockSkew)
 	var matches []status // newest first
 	maxID, read := "", 0
@@ -99,7 +106,7 @@ func (ch *Channel) scan(ctx context.Context, rec Record) (status, error) {
 			q.Set("max_id", maxID)
 		}
 		var page []status
-		ans, err := ch.do(ctx, call{method: http.MethodGet, path: "/api/v1/accounts/" + url.PathEscape(acct) + "/statuses", query: q}, &page)
+		ans, err := ch.do(ctx, call{method: http.MethodGet, path: path, query: q}, &page)
 		if err != nil {
 			return status{}, err
 		}
@@ -109,8 +116,7 @@ func (ch *Channel) scan(ctx context.Context, rec Record) (status, error) {
 				done = true
 				break
 			}
-			if st.SpoilerText == rec.ContentWarning && st.Visibility == rec.Visibility &&
-				st.InReplyToID == rec.InReplyTo && len(st.MediaAttachments) == rec.Media && maybeText(st.Content, rec.Text) {
+			if candidate(st, rec) {
 				matches = append(matches, st)
 			}
 		}
@@ -122,33 +128,85 @@ func (ch *Channel) scan(ctx context.Context, rec Record) (status, error) {
 			break
 		}
 		if read >= ch.lookupLimit {
-			return status{}, cmkit.Errorf(cmkit.ErrAmbiguous, "mastodon: read %d statuses without reaching the post's first send; cannot tell", read)
+			return status{}, tooMany(read)
 		}
 	}
 	slices.Reverse(matches) // oldest first
 	for _, st := range matches {
-		var src struct {
-			Text string `json:"text"`
-		}
-		_, err := ch.do(ctx, call{method: http.MethodGet, path: "/api/v1/statuses/" + url.PathEscape(st.ID) + "/source"}, &src)
-		if isNotFound(err) {
-			continue // deleted meanwhile
-		}
-		if err != nil {
-			return status{}, err
-		}
-		if src.Text != rec.Text {
-			continue
-		}
-		owner, err := ch.journal.Claim(ctx, rec.PostID, st.ID)
-		if err != nil {
-			return status{}, fmt.Errorf("%w: journal: %w", cmkit.ErrAmbiguous, err)
-		}
-		if owner == rec.PostID {
-			return st, nil
+		if ok, err := ch.confirm(ctx, st, rec); ok || err != nil {
+			return st, err
 		}
 	}
-	return status{}, cmkit.Errorf(cmkit.ErrNotFound, "mastodon: no status of the account matches post %s", rec.PostID)
+	return status{}, notFound(rec)
+}
+
+// scanForward reads the statuses newer than rec.After, oldest first, with
+// min_id pagination, and stops at the first that is the post.
+func (ch *Channel) scanForward(ctx context.Context, path string, rec Record) (status, error) {
+	minID, read := rec.After, 0
+	for {
+		q := url.Values{"limit": {strconv.Itoa(pageSize)}, "exclude_reblogs": {"true"}, "min_id": {minID}}
+		var page []status
+		if _, err := ch.do(ctx, call{method: http.MethodGet, path: path, query: q}, &page); err != nil {
+			return status{}, err
+		}
+		if len(page) == 0 {
+			return status{}, notFound(rec)
+		}
+		// min_id answers the page just after it, newest first.
+		slices.SortFunc(page, func(a, b status) int { return compareIDs(a.ID, b.ID) })
+		for _, st := range page {
+			if !candidate(st, rec) {
+				continue
+			}
+			if ok, err := ch.confirm(ctx, st, rec); ok || err != nil {
+				return st, err
+			}
+		}
+		if next := page[len(page)-1].ID; compareIDs(next, minID) > 0 {
+			minID = next
+		} else {
+			return status{}, notFound(rec) // a server that ignores min_id
+		}
+		if read += len(page); read >= ch.lookupLimit {
+			return status{}, tooMany(read)
+		}
+	}
+}
+
+// candidate reports whether st may be the post rec describes, from what
+// the list of statuses shows.
+func candidate(st status, rec Record) bool {
+	return st.SpoilerText == rec.ContentWarning && st.Visibility == rec.Visibility &&
+		st.InReplyToID == rec.InReplyTo && len(st.MediaAttachments) == rec.Media && maybeText(st.Content, rec.Text)
+}
+
+// confirm reads st's source text and, when it is rec's, claims st for
+// rec's post; it reports whether the claim holds.
+func (ch *Channel) confirm(ctx context.Context, st status, rec Record) (bool, error) {
+	var src struct {
+		Text string `json:"text"`
+	}
+	_, err := ch.do(ctx, call{method: http.MethodGet, path: "/api/v1/statuses/" + url.PathEscape(st.ID) + "/source"}, &src)
+	if isNotFound(err) {
+		return false, nil // deleted meanwhile
+	}
+	if err != nil || src.Text != rec.Text {
+		return false, err
+	}
+	owner, err := ch.journal.Claim(ctx, rec.PostID, st.ID)
+	if err != nil {
+		return false, fmt.Errorf("%w: journal: %w", cmkit.ErrAmbiguous, err)
+	}
+	return owner == rec.PostID, nil
+}
+
+func notFound(rec Record) error {
+	return cmkit.Errorf(cmkit.ErrNotFound, "mastodon: no status of the account matches post %s", rec.PostID)
+}
+
+func tooMany(read int) error {
+	return cmkit.Errorf(cmkit.ErrAmbiguous, "mastodon: read %d statuses without reaching the post's first send; cannot tell", read)
 }
 
 var (

@@ -24,6 +24,10 @@ type Record struct {
 	Media          int    `json:"media,omitempty"`
 	// FirstSent is when the post was first sent; a later Begin keeps it.
 	FirstSent time.Time `json:"first_sent"`
+	// After is the newest of the account's statuses the channel had seen
+	// when it first sent the post, if any: the post's status is newer, so
+	// FindPost reads only the statuses after it.
+	After string `json:"after,omitempty"`
 	// PlatformID is the status the post became, once known.
 	PlatformID string `json:"platform_id,omitempty"`
 }

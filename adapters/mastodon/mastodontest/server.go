@@ -89,9 +89,14 @@ type Config struct {
 	// IdempotencyWindow is how long a key is kept; 0 means
 	// IdempotencyWindow. Tests shorten it to make late retries frequent.
 	IdempotencyWindow time.Duration
-	// RateLimit is how many authenticated requests the account may make
-	// per RateWindow; 0 means 300, Mastodon's documented default.
+	// RateLimit is how many statuses (POST /api/v1/statuses) the account
+	// may create per RateWindow; 0 means 300, Mastodon's documented
+	// per-account default. Other requests count apart, against
+	// ReadRateLimit.
 	RateLimit int
+	// ReadRateLimit is how many other requests the account may make per
+	// RateWindow; 0 means 300.
+	ReadRateLimit int
 	// RateWindow is the rate-limit period; 0 means 5 minutes.
 	RateWindow time.Duration
 	// Rates are random faults on status creation.
@@ -135,6 +140,7 @@ type Server struct {
 	rnd  *rand.Rand
 	next uint64
 
+	replies      map[string]int // status ID -> live replies
 	accounts     map[string]*account
 	statuses     map[string]*status
 	order        []string // status IDs in creation order
@@ -145,10 +151,14 @@ type Server struct {
 	blocked      map[string]bool
 	reports      []Report
 	attempts     int
-	windowStart  time.Time
-	windowCalls  int
+	windows      [2]rateWindow // writes, reads
 	limits       cmkit.Limits
 	ownAccountID string
+}
+
+type rateWindow struct {
+	start time.Time
+	calls int
 }
 
 // Report is a report the account filed (POST /api/v1/reports).
@@ -178,6 +188,9 @@ func NewServer(cfg Config) *Server {
 	if cfg.RateLimit == 0 {
 		cfg.RateLimit = 300
 	}
+	if cfg.ReadRateLimit == 0 {
+		cfg.ReadRateLimit = 300
+	}
 	if cfg.RateWindow == 0 {
 		cfg.RateWindow = 5 * time.Minute
 	}
@@ -185,7 +198,7 @@ func NewServer(cfg Config) *Server {
 	l.MaxLength = cfg.MaxCharacters
 	s := &Server{cfg: cfg, rnd: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		next: 109_000_000_000_000_000, accounts: map[string]*account{}, statuses: map[string]*status{},
-		idem: map[string]idemEntry{}, muted: map[string]bool{}, blocked: map[string]bool{}, limits: l}
+		idem: map[string]idemEntry{}, replies: map[string]int{}, muted: map[string]bool{}, blocked: map[string]bool{}, limits: l}
 	own := s.newAccountLocked(cfg.Username, "Acme")
 	own.followers = cfg.Followers
 	s.ownAccountID = own.id
@@ -325,6 +338,7 @@ func (s *Server) createLocked(accountID, text, spoiler, vis, lang, inReplyTo str
 		createdAt: s.cfg.Clock.Now().UTC(), key: key}
 	if p, ok := s.statuses[inReplyTo]; ok {
 		st.inReplyToAccount = p.accountID
+		s.replies[inReplyTo]++
 	}
 	s.statuses[st.id] = st
 	s.order = append(s.order, st.id)
@@ -341,12 +355,15 @@ var (
 )
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Context().Err() != nil {
+		return // the client is gone
+	}
 	if r.Header.Get("Authorization") != "Bearer "+s.cfg.Token {
 		// docs.joinmastodon.org/methods/statuses: 401 "The access token is invalid".
 		s.fail(w, http.StatusUnauthorized, "The access token is invalid")
 		return
 	}
-	if !s.rateOK(w) {
+	if !s.rateOK(w, r) {
 		return
 	}
 	p := r.URL.Path
@@ -444,23 +461,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// rateOK counts the request against the account's window and sets
-// X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (an ISO
-// 8601 time), as docs.joinmastodon.org/api/rate-limits describes; past the
-// limit it answers 429 and returns false.
-func (s *Server) rateOK(w http.ResponseWriter) bool {
+// rateOK counts the request against the account's window (status
+// creations apart from other requests) and sets X-RateLimit-Limit,
+// X-RateLimit-Remaining and X-RateLimit-Reset (an ISO 8601 time), as
+// docs.joinmastodon.org/api/rate-limits describes; past the limit it
+// answers 429 and returns false.
+func (s *Server) rateOK(w http.ResponseWriter, r *http.Request) bool {
+	i, limit := 1, s.cfg.ReadRateLimit
+	if r.Method == http.MethodPost && r.URL.Path == "/api/v1/statuses" {
+		i, limit = 0, s.cfg.RateLimit
+	}
 	s.mu.Lock()
 	now := s.cfg.Clock.Now()
 	start := now.Truncate(s.cfg.RateWindow)
-	if !start.Equal(s.windowStart) {
-		s.windowStart, s.windowCalls = start, 0
+	win := &s.windows[i]
+	if !start.Equal(win.start) {
+		win.start, win.calls = start, 0
 	}
-	s.windowCalls++
-	over := s.windowCalls > s.cfg.RateLimit
-	remaining := max(s.cfg.RateLimit-s.windowCalls, 0)
+	win.calls++
+	over := win.calls > limit
+	remaining := max(limit-win.calls, 0)
 	reset := start.Add(s.cfg.RateWindow)
 	s.mu.Unlock()
-	rateHeaders(w, s.cfg.RateLimit, remaining, reset)
+	rateHeaders(w, limit, remaining, reset)
 	if over {
 		s.fail(w, http.StatusTooManyRequests, "Too many requests")
 		return false
@@ -631,6 +654,9 @@ func (s *Server) oneStatus(w http.ResponseWriter, r *http.Request, id string) {
 			return
 		}
 		st.deleted = true
+		if st.inReplyTo != "" {
+			s.replies[st.inReplyTo]--
+		}
 	}
 	body := s.statusJSON(st)
 	if r.Method == http.MethodDelete {
@@ -695,8 +721,8 @@ func page(w http.ResponseWriter, r *http.Request, ids []string, def, most int) [
 
 func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request, accountID string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if _, ok := s.accounts[accountID]; !ok {
+		s.mu.Unlock()
 		s.fail(w, http.StatusNotFound, "Record not found")
 		return
 	}
@@ -710,12 +736,12 @@ func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request, account
 	for _, id := range page(w, r, ids, 20, 40) {
 		out = append(out, s.statusJSON(s.statuses[id]))
 	}
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	types := r.URL.Query()["types[]"]
 	var ids []string
 	byID := map[string]notification{}
@@ -736,6 +762,7 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
 		out = append(out, map[string]any{"id": n.id, "type": n.typ, "created_at": st.createdAt.Format(time.RFC3339Nano),
 			"account": s.accountJSON(s.accounts[st.accountID]), "status": s.statusJSON(st)})
 	}
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -743,7 +770,6 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
 // holding every word of q, paginated by ID like the other lists.
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	words := strings.Fields(strings.ToLower(r.URL.Query().Get("q")))
 	var ids []string
 	for _, id := range s.order {
@@ -767,6 +793,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		out = append(out, s.statusJSON(s.statuses[id]))
 	}
 	w.Header().Del("Link") // search answers carry no Link header
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"accounts": []any{}, "statuses": out, "hashtags": []any{}})
 }
 
@@ -777,12 +804,7 @@ func (s *Server) accountJSON(a *account) map[string]any {
 }
 
 func (s *Server) statusJSON(st *status) map[string]any {
-	replies := 0
-	for _, o := range s.statuses {
-		if o.inReplyTo == st.id && !o.deleted {
-			replies++
-		}
-	}
+	replies := s.replies[st.id]
 	a := s.accounts[st.accountID]
 	media := []map[string]any{}
 	for _, m := range st.media {
