@@ -197,5 +197,5 @@ func nextMaxID(link string) string {
 	return ""
 }
 
-// apiError is what do's callers use to tell a missing item apart.
+// isNotFound reports whether err says the item asked for does not exist.
 func isNotFound(err error) bool { return errors.Is(err, cmkit.ErrNotFound) }

@@ -113,7 +113,7 @@ type status struct {
 	id, accountID, text, spoiler, visibility, language, inReplyTo, inReplyToAccount string
 	media                                                                           []string
 	sensitive                                                                       bool
-	createdAt, editedAt                                                             time.Time
+	createdAt                                                                       time.Time
 	key                                                                             string // Idempotency-Key it was created with (test knowledge)
 	favs, boosts                                                                    int64
 	deleted                                                                         bool
@@ -271,7 +271,7 @@ func (s *Server) SetCounts(id string, favourites, boosts int64) {
 	}
 }
 
-// Muted and Blocked report the account's relationship to another account.
+// Muted reports whether the account mutes accountID.
 func (s *Server) Muted(accountID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
