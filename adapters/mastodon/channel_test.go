@@ -29,7 +29,7 @@ func TestRetryAfterIdempotencyWindow(t *testing.T) {
 	h := newHarness(t, mastodontest.Config{Clock: clock})
 
 	p := cmkit.Post{ID: cmkit.NewID(), Text: "Winter catalogue is out"}
-	h.srv.Inject(mastodontest.FaultLostResponse)
+	h.srv.Inject(cmkittest.FaultLostResponse)
 	_, err := h.ch.Publish(ctx, p)
 	require.Error(t, err)
 	assert.Equal(t, cmkit.Ambiguous, cmkit.Classify(err))
@@ -41,7 +41,7 @@ func TestRetryAfterIdempotencyWindow(t *testing.T) {
 	assert.Equal(t, 1, h.srv.Count(p.ID.String()))
 
 	q := cmkit.Post{ID: cmkit.NewID(), Text: "Spring catalogue is out"}
-	h.srv.Inject(mastodontest.FaultLostResponse)
+	h.srv.Inject(cmkittest.FaultLostResponse)
 	_, err = h.ch.Publish(ctx, q)
 	require.Error(t, err)
 	clock.Advance(mastodontest.IdempotencyWindow + time.Minute) // past the window
@@ -66,7 +66,7 @@ func TestFindPostSameText(t *testing.T) {
 	b := cmkit.Post{ID: cmkit.NewID(), Text: "Same words"}
 	_, err := h.ch.Publish(ctx, a)
 	require.NoError(t, err)
-	h.srv.Inject(mastodontest.FaultTransient)
+	h.srv.Inject(cmkittest.FaultTransient)
 	_, err = h.ch.Publish(ctx, b)
 	require.Error(t, err)
 	clock.Advance(2 * time.Hour)
@@ -126,7 +126,7 @@ func TestNoSecrets(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := newHarness(t, mastodontest.Config{Token: token, LeakToken: true}, func(c *mastodon.Config) { c.Logger = logger })
 	var errs []error
-	h.srv.Inject(mastodontest.FaultPermanent, mastodontest.FaultTransient)
+	h.srv.Inject(cmkittest.FaultPermanent, cmkittest.FaultTransient)
 	for range 2 {
 		_, err := h.ch.Publish(ctx, cmkit.Post{ID: cmkit.NewID(), Text: "x"})
 		errs = append(errs, err)

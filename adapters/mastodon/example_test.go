@@ -7,6 +7,7 @@ import (
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/adapters/mastodon"
 	"github.com/cmkit/cmkit/adapters/mastodon/mastodontest"
+	"github.com/cmkit/cmkit/cmkittest"
 )
 
 // Example opens a channel on the bundled fake server (in production:
@@ -22,7 +23,7 @@ func Example() {
 	}
 	ctx := context.Background()
 	post := cmkit.Post{ID: cmkit.NewID(), Text: "Hello, fediverse!", Language: "en"}
-	srv.Inject(mastodontest.FaultLostResponse)
+	srv.Inject(cmkittest.FaultLostResponse)
 	_, err = ch.Publish(ctx, post)
 	fmt.Println("publish:", cmkit.Classify(err))
 	rc, err := ch.FindPost(ctx, post.ID)

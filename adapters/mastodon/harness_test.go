@@ -61,10 +61,10 @@ func (h *harness) AddPublic(_ context.Context, n int, word string) ([]string, er
 }
 
 func (h *harness) InjectFault(_ context.Context, f cmkittest.Fault) error {
-	m := map[cmkittest.Fault]mastodontest.Fault{
-		cmkittest.FaultTransient: mastodontest.FaultTransient, cmkittest.FaultRateLimit: mastodontest.FaultRateLimit,
-		cmkittest.FaultPermanent: mastodontest.FaultPermanent, cmkittest.FaultTimeout: mastodontest.FaultTimeout,
-		cmkittest.FaultLostResponse: mastodontest.FaultLostResponse,
+	m := map[cmkittest.Fault]cmkittest.Fault{
+		cmkittest.FaultTransient: cmkittest.FaultTransient, cmkittest.FaultRateLimit: cmkittest.FaultRateLimit,
+		cmkittest.FaultPermanent: cmkittest.FaultPermanent, cmkittest.FaultTimeout: cmkittest.FaultTimeout,
+		cmkittest.FaultLostResponse: cmkittest.FaultLostResponse,
 	}
 	mf, ok := m[f]
 	if !ok {

@@ -53,7 +53,7 @@ func TestReliability(t *testing.T) {
 	clock := cmkittest.NewClock(monday)
 	h := newHarness(t, mastodontest.Config{Clock: clock, Seed: 7, RateLimit: perMinute, RateWindow: time.Minute,
 		ReadRateLimit: 1 << 30, IdempotencyWindow: 2 * time.Minute,
-		Rates: mastodontest.FaultRates{Transient: 0.20, LostResponse: 0.05, Permanent: 0.02, Timeout: 0.01}})
+		Rates: cmkittest.FaultRates{Transient: 0.20, LostResponse: 0.05, Permanent: 0.02, Timeout: 0.01}})
 
 	store := calendar.NewMemoryStore()
 	dir, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithClock(clock), roles.WithLogger(quiet))

@@ -15,7 +15,7 @@
 // status, and a request after the window creates a new one. The window runs
 // on the injected clock.
 //
-// It can be told to fail the way real servers fail (see Fault), and it
+// It can be told to fail the way real servers fail (see cmkittest.Fault), and it
 // records, for tests only, the Idempotency-Key each status was created
 // with (Count), which real Mastodon never shows to a client.
 package mastodontest
@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/cmkit/cmkit"
+	"github.com/cmkit/cmkit/cmkittest"
 )
 
 // IdempotencyWindow is how long Mastodon remembers an Idempotency-Key:
@@ -44,32 +45,6 @@ import (
 // (mastodon/mastodon app/services/post_status_service.rb, key
 // "idempotency:status:<account id>:<key>", checked 2026-12-02).
 const IdempotencyWindow = time.Hour
-
-// Fault is a failure the server can be told to answer a status creation
-// (POST /api/v1/statuses) with.
-type Fault int
-
-// The faults. Only FaultLostResponse creates the status.
-const (
-	// FaultTransient answers 503 before creating anything.
-	FaultTransient Fault = iota + 1
-	// FaultRateLimit answers 429 with X-RateLimit-* headers.
-	FaultRateLimit
-	// FaultPermanent answers 422, as Mastodon does for a status it refuses.
-	FaultPermanent
-	// FaultTimeout reads the request and never answers until the client
-	// gives up; nothing is created.
-	FaultTimeout
-	// FaultLostResponse creates the status, then closes the connection
-	// without an answer.
-	FaultLostResponse
-)
-
-// FaultRates gives the probability of each fault on a status creation that
-// has no injected fault queued. The sum must not exceed 1.
-type FaultRates struct {
-	Transient, RateLimit, Permanent, Timeout, LostResponse float64
-}
 
 // Config configures a Server. The zero Config is usable.
 type Config struct {
@@ -100,7 +75,7 @@ type Config struct {
 	// RateWindow is the rate-limit period; 0 means 5 minutes.
 	RateWindow time.Duration
 	// Rates are random faults on status creation.
-	Rates FaultRates
+	Rates cmkittest.FaultRates
 	// Seed seeds the random faults.
 	Seed uint64
 	// LeakToken makes every error body carry the token, to test that a
@@ -146,7 +121,7 @@ type Server struct {
 	order        []string // status IDs in creation order
 	notes        []notification
 	idem         map[string]idemEntry
-	queue        []Fault
+	queue        []cmkittest.Fault
 	muted        map[string]bool
 	blocked      map[string]bool
 	reports      []Report
@@ -221,8 +196,13 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 // AccountID is the ID of the token's account.
 func (s *Server) AccountID() string { return s.ownAccountID }
 
-// Inject queues faults for the next status creations, in order.
-func (s *Server) Inject(f ...Fault) {
+// Inject queues faults for the next status creations, in order. The
+// server answers FaultTransient with a 503 and FaultRateLimit with a 429
+// and X-RateLimit-* headers, both before creating anything; FaultPermanent
+// with a 422, as Mastodon does for a status it refuses; FaultTimeout by
+// reading the request and never answering; FaultLostResponse by creating
+// the status, then closing the connection without an answer.
+func (s *Server) Inject(f ...cmkittest.Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.queue = append(s.queue, f...)
@@ -537,7 +517,7 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	fault := Fault(0)
+	fault := cmkittest.Fault(0)
 	if len(s.queue) > 0 {
 		fault, s.queue = s.queue[0], s.queue[1:]
 	} else {
@@ -546,17 +526,17 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	switch fault {
-	case FaultTransient:
+	case cmkittest.FaultTransient:
 		s.fail(w, http.StatusServiceUnavailable, "Service Unavailable")
 		return
-	case FaultRateLimit:
+	case cmkittest.FaultRateLimit:
 		rateHeaders(w, s.cfg.RateLimit, 0, s.cfg.Clock.Now().Add(30*time.Second))
 		s.fail(w, http.StatusTooManyRequests, "Too many requests")
 		return
-	case FaultPermanent:
+	case cmkittest.FaultPermanent:
 		s.fail(w, http.StatusUnprocessableEntity, "Validation failed: Text contains forbidden content")
 		return
-	case FaultTimeout:
+	case cmkittest.FaultTimeout:
 		<-r.Context().Done() // the client gave up
 		return
 	}
@@ -598,7 +578,7 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 		s.idem[key] = idemEntry{statusID: st.id, expires: s.cfg.Clock.Now().Add(s.cfg.IdempotencyWindow)}
 		s.mu.Unlock()
 	}
-	if fault == FaultLostResponse {
+	if fault == cmkittest.FaultLostResponse {
 		hijack(w)
 		return
 	}
@@ -615,14 +595,14 @@ func hijack(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-func (s *Server) randomFaultLocked() Fault {
+func (s *Server) randomFaultLocked() cmkittest.Fault {
 	x := s.rnd.Float64()
 	r := s.cfg.Rates
 	for _, c := range []struct {
 		p float64
-		f Fault
-	}{{r.Transient, FaultTransient}, {r.RateLimit, FaultRateLimit}, {r.Permanent, FaultPermanent},
-		{r.Timeout, FaultTimeout}, {r.LostResponse, FaultLostResponse}} {
+		f cmkittest.Fault
+	}{{r.Transient, cmkittest.FaultTransient}, {r.RateLimit, cmkittest.FaultRateLimit}, {r.Permanent, cmkittest.FaultPermanent},
+		{r.Timeout, cmkittest.FaultTimeout}, {r.LostResponse, cmkittest.FaultLostResponse}} {
 		if x < c.p {
 			return c.f
 		}
