@@ -256,7 +256,8 @@ func (s *Service) Get(ctx context.Context, id string) (Record, error) {
 // update reads promotion id, checks that the acting member may do perm on
 // it, lets change modify it and stores it with the submissions change
 // returns, re-reading and retrying on a version conflict; once stored, it
-// writes the audit record change described. change may run more than
+// writes the audit record change described. When change describes
+// nothing (an empty reason), nothing is written. change may run more than
 // once and must have no effect outside rec, except on the entry cache.
 func (s *Service) update(ctx context.Context, id string, perm roles.Permission, action string,
 	change func(rec *Record, now time.Time) ([]StoredSubmission, string, error)) (Record, error) {
@@ -274,6 +275,9 @@ func (s *Service) update(ctx context.Context, id string, perm roles.Permission, 
 		subs, reason, err := change(&rec, s.clock.Now())
 		if err != nil {
 			return Record{}, err
+		}
+		if reason == "" {
+			return rec, nil // nothing to change
 		}
 		err = s.store.Update(ctx, rec, subs...)
 		if errors.Is(err, cmkit.ErrConflict) {
@@ -338,10 +342,13 @@ func (s *Service) Open(ctx context.Context, id string, beacon *Beacon) (Digest, 
 // AddEntries checks mentions as entries of an open promotion, for the
 // acting member (roles.ManagePromotions), and returns a submission for
 // each, in order (see Entries.Add; a mention that is not an entry gets
-// ReasonNotEntry and is not stored). Every submission is stored, with what
-// the product's links answered for it, in one Store.Update with the
-// record, and the call writes one audit record counting what was accepted
-// and rejected, and why.
+// ReasonNotEntry and is not stored), as decided when it arrived (a
+// near-duplicate group completed later in the same call, or in a later
+// one, may still reject an acceptance; the exports show where each
+// stands). Every submission is stored, with what the product's links
+// answered for it, in one Store.Update with the record, and the call
+// writes one audit record counting what was accepted and rejected, and
+// why; a call without a single entry writes nothing.
 //
 // A bad mention, or an error from the product's links, fails the whole
 // call, naming the mention's index: nothing is stored. A promotion that
@@ -389,6 +396,9 @@ func (s *Service) AddEntries(ctx context.Context, id string, ms ...cmkit.Mention
 		revoked := before + accepted - e.Accepted()
 		rec.Submissions += len(subs)
 		c.pending, c.pendingAt = e, rec.Submissions
+		if len(subs) == 0 {
+			return nil, "", nil // no entry among them: nothing to store
+		}
 		return subs, entriesReason(rec.Submissions-len(subs), subs, accepted, rejected, notEntries, revoked), nil
 	})
 	if err != nil {
@@ -403,8 +413,6 @@ func (s *Service) AddEntries(ctx context.Context, id string, ms ...cmkit.Mention
 func entriesReason(from int, subs []StoredSubmission, accepted int, rejected map[Reason]int, notEntries, revoked int) string {
 	var b strings.Builder
 	switch len(subs) {
-	case 0:
-		b.WriteString("no submissions")
 	case 1:
 		fmt.Fprintf(&b, "submission %d (%s)", from+1, subs[0].Submission.Key())
 	default:

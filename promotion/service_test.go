@@ -865,3 +865,28 @@ func TestRecordJSONAndPublic(t *testing.T) {
 	rec.Status = promotion.StatusRevealed
 	assert.Equal(t, promotion.Seed{1}, rec.Public().Draw.Seed)
 }
+
+// A call whose mentions are none of them entries writes nothing.
+func TestServiceNoEntriesWriteNothing(t *testing.T) {
+	env := newEnv(t)
+	s := env.service(t)
+	opened(t, s)
+	before := env.actions(t)
+	v, _, _ := storedVersion(t, env.store)
+	subs, err := s.AddEntries(as("cora"), "acme-autumn-26",
+		cmkit.Mention{ID: "dm", ChannelID: "acme-x", Kind: cmkit.KindDirectMessage, Author: cmkit.Author{ID: "q"}, CreatedAt: at(9, 0)},
+		cmkit.Mention{ID: "o", ChannelID: "other", Kind: cmkit.KindComment, Author: cmkit.Author{ID: "q"}, CreatedAt: at(9, 0)})
+	require.NoError(t, err)
+	require.Len(t, subs, 2)
+	assert.Equal(t, promotion.ReasonNotEntry, subs[1].Reason)
+	_, err = s.AddEntries(as("cora"), "acme-autumn-26")
+	require.NoError(t, err)
+	v2, _, n := storedVersion(t, env.store)
+	assert.Equal(t, v, v2)
+	assert.Zero(t, n)
+	assert.Equal(t, before, env.actions(t))
+	// The service still works: the next entry is number 1.
+	subs, err = s.AddEntries(as("cora"), "acme-autumn-26", someEntries(0, 1)...)
+	require.NoError(t, err)
+	assert.True(t, subs[0].Accepted)
+}
