@@ -184,7 +184,8 @@
 // in the store: Get, Close and Draw return Record.Public, without it.
 //
 // Each call acts for the member roles.WithActor put in its context, who
-// needs a permission (listed on New) on every channel of the promotion;
+// needs a permission (listed on New) on every channel of the promotion
+// in every one of its countries;
 // a denial is an error wrapping cmkit.ErrForbidden that says why, and is
 // written to the audit log. Every change is one Store.Update fenced by
 // the record's version, so that two services racing for one step leave

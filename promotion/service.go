@@ -141,8 +141,10 @@ func WithLogger(l *slog.Logger) Option {
 // New returns a service over store. WithAuthorizer is required; a bad
 // option is an error wrapping cmkit.ErrInvalid.
 //
-// The permissions, each checked on every channel of the promotion (a
-// roles.Resource with its Brand and the channel's ID):
+// The permissions, each checked on every channel of the promotion in
+// every one of its countries (a roles.Resource with its Brand, the
+// channel's ID and the country), so that a member whose grants cover
+// only some of them may not act on the whole promotion:
 //
 //	roles.ManagePromotions  Create, Open, AddEntries, Collect, Close
 //	roles.DrawPromotion     Draw, Reveal
@@ -174,15 +176,14 @@ func (s *Service) AuditLog() *roles.AuditLog { return s.audit }
 const maxRetries = 8
 
 // authorize returns the acting member of ctx when they may do perm on
-// every channel of p. A denial is written to the audit log and returned
+// every channel of p in every one of its countries. A denial is written to the audit log and returned
 // as an error wrapping cmkit.ErrForbidden that says why.
 func (s *Service) authorize(ctx context.Context, p *Promotion, perm roles.Permission, action string) (string, error) {
 	member, ok := roles.ActorFrom(ctx)
 	if !ok {
 		return "", fmt.Errorf("promotion: %s %q: no acting member in the context (use roles.WithActor): %w", action, p.ID, cmkit.ErrForbidden)
 	}
-	for _, ch := range p.Channels {
-		r := roles.Resource{Brand: p.Brand, Channel: ch.ID}
+	for _, r := range resources(p) {
 		d, err := s.auth.Authorize(ctx, member, perm, r)
 		if err != nil {
 			return "", fmt.Errorf("promotion: %s %q: %w", action, p.ID, err)
@@ -194,6 +195,29 @@ func (s *Service) authorize(ctx context.Context, p *Promotion, perm roles.Permis
 		}
 	}
 	return member, nil
+}
+
+// resources returns what a permission on p is checked on: its brand on
+// each of its channels in each of its countries (with the channel or the
+// country left out when it has none, which a valid promotion never has).
+func resources(p *Promotion) []roles.Resource {
+	channels, countries := []string{""}, []string{""}
+	if len(p.Channels) > 0 {
+		channels = channels[:0]
+		for _, ch := range p.Channels {
+			channels = append(channels, ch.ID)
+		}
+	}
+	if len(p.Countries) > 0 {
+		countries = p.Countries
+	}
+	out := make([]roles.Resource, 0, len(channels)*len(countries))
+	for _, ch := range channels {
+		for _, c := range countries {
+			out = append(out, roles.Resource{Brand: p.Brand, Channel: ch, Country: c})
+		}
+	}
+	return out
 }
 
 func target(id string) string { return "promotion/" + id }
@@ -599,6 +623,9 @@ func (s *Service) Reveal(ctx context.Context, id string) (DrawRecord, error) {
 	rec, err := s.update(ctx, id, roles.DrawPromotion, "reveal", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
 		if rec.Status != StatusDrawn {
 			return nil, "", wrongStatus(rec, "reveal", StatusDrawn)
+		}
+		if rec.Draw == nil {
+			return nil, "", fmt.Errorf("promotion: reveal %q: drawn, but no draw is stored: %w", id, cmkit.ErrConflict)
 		}
 		rec.Status, rec.RevealedAt = StatusRevealed, now
 		return nil, "seed " + rec.Seed.String() + " published", nil

@@ -46,8 +46,8 @@ type svcEnv struct {
 }
 
 // The members: sam (smm: everything), cora (senior_cm: manage, not draw),
-// jun (junior_cm: read only), xena (senior_cm on acme-x only), otto
-// (smm of another brand).
+// jun (junior_cm: read only), xena (senior_cm on acme-x only), pola
+// (senior_cm in Poland only), otto (smm of another brand).
 func newEnv(t *testing.T) *svcEnv {
 	t.Helper()
 	ctx := context.Background()
@@ -55,12 +55,13 @@ func newEnv(t *testing.T) *svcEnv {
 	dir, err := roles.New(ctx, roles.NewMemoryStore(), roles.WithLogger(slog.New(slog.DiscardHandler)), roles.WithClock(clock))
 	require.NoError(t, err)
 	require.NoError(t, dir.Bootstrap(ctx, &roles.Team{
-		Members: []roles.Member{{ID: "sam"}, {ID: "cora"}, {ID: "jun"}, {ID: "xena"}, {ID: "otto"}},
+		Members: []roles.Member{{ID: "sam"}, {ID: "cora"}, {ID: "jun"}, {ID: "xena"}, {ID: "pola"}, {ID: "otto"}},
 		Grants: []roles.Grant{
 			{Member: "sam", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "acme"}},
 			{Member: "cora", Role: roles.SeniorCM, Scope: roles.Scope{Brand: "acme"}},
 			{Member: "jun", Role: roles.JuniorCM, Scope: roles.Scope{Brand: "acme"}},
 			{Member: "xena", Role: roles.SeniorCM, Scope: roles.Scope{Brand: "acme", Channel: "acme-x"}},
+			{Member: "pola", Role: roles.SeniorCM, Scope: roles.Scope{Brand: "acme", Country: "PL"}},
 			{Member: "otto", Role: roles.SocialMediaManager, Scope: roles.Scope{Brand: "globex"}},
 		},
 	}))
@@ -230,17 +231,23 @@ func TestServiceDeniesAndAuditsWithoutChanging(t *testing.T) {
 			assert.NotEmpty(t, fe.Decision.Reason(), what)
 		}
 	}
-	// Creating needs ManagePromotions on every channel: xena has it on X
-	// only, jun not at all, otto on another brand, and nobody without an
-	// acting member.
-	for _, ctx := range []context.Context{as("xena"), as("jun"), as("otto"), context.Background()} {
+	// Creating needs ManagePromotions on every channel in every country:
+	// xena has it on X only, pola in Poland only (the giveaway runs in
+	// Spain too), jun not at all, otto on another brand, and nobody
+	// without an acting member.
+	for _, ctx := range []context.Context{as("xena"), as("pola"), as("jun"), as("otto"), context.Background()} {
 		_, _, err := s.Create(ctx, svcGiveaway())
 		denied("create", err)
 	}
 	_, err := env.store.Get(context.Background(), id)
 	require.ErrorIs(t, err, cmkit.ErrNotFound, "a denied create stores nothing")
-	assert.Equal(t, []string{"xena promotion.create false", "jun promotion.create false", "otto promotion.create false"},
-		env.actions(t), "each denial of a member is audited")
+	assert.Equal(t, []string{"xena promotion.create false", "pola promotion.create false", "jun promotion.create false",
+		"otto promotion.create false"}, env.actions(t), "each denial of a member is audited")
+	// pola may create one that runs in Poland only.
+	polish := svcGiveaway()
+	polish.ID, polish.Countries = "acme-pl", []string{"PL"}
+	_, _, err = s.Create(as("pola"), polish)
+	require.NoError(t, err)
 
 	_, _, err = s.Create(as("cora"), svcGiveaway())
 	require.NoError(t, err)
@@ -301,7 +308,7 @@ func TestServiceDeniesAndAuditsWithoutChanging(t *testing.T) {
 		deniedActions = append(deniedActions, r.Actor+" "+r.Action)
 		assert.NotEmpty(t, r.Reason)
 	}
-	assert.Equal(t, []string{"xena promotion.create", "jun promotion.create", "otto promotion.create", "jun promotion.open",
+	assert.Equal(t, []string{"xena promotion.create", "pola promotion.create", "jun promotion.create", "otto promotion.create", "jun promotion.open",
 		"jun promotion.entries", "xena promotion.entries", "jun promotion.entries", "jun promotion.close",
 		"cora promotion.draw", "cora promotion.reveal", "otto promotion.read", "otto promotion.read",
 		"otto promotion.export", "otto promotion.export"}, deniedActions)
@@ -889,4 +896,57 @@ func TestServiceNoEntriesWriteNothing(t *testing.T) {
 	subs, err = s.AddEntries(as("cora"), "acme-autumn-26", someEntries(0, 1)...)
 	require.NoError(t, err)
 	assert.True(t, subs[0].Accepted)
+}
+
+// failingReplay fails reading submissions at seq failAt, as a store whose
+// connection drops in the middle of a replay.
+type failingReplay struct {
+	promotion.Store
+	failAt atomic.Int32
+}
+
+func (s *failingReplay) Submissions(ctx context.Context, id string, after int) iter.Seq2[promotion.StoredSubmission, error] {
+	return func(yield func(promotion.StoredSubmission, error) bool) {
+		for sub, err := range s.Store.Submissions(ctx, id, after) {
+			if err == nil && int32(sub.Seq) == s.failAt.Load() {
+				yield(promotion.StoredSubmission{}, errors.New("connection reset"))
+				return
+			}
+			if !yield(sub, err) {
+				return
+			}
+		}
+	}
+}
+
+// A replay that fails half way stores nothing and keeps nothing; the next
+// call replays from the start and decides as it should.
+func TestServiceReplayFailureKeepsNothing(t *testing.T) {
+	env := newEnv(t)
+	st := &failingReplay{Store: env.store}
+	s := env.serviceOn(t, st)
+	opened(t, s)
+	_, err := s.AddEntries(as("sam"), "acme-autumn-26", someEntries(0, 5)...)
+	require.NoError(t, err)
+
+	restarted := env.serviceOn(t, st)
+	st.failAt.Store(3)
+	again := []cmkit.Mention{entry("e9", "fan4", "#sorteo @other", at(11, 0)), entry("n1", "newbie", "#sorteo @pal", at(11, 1))}
+	_, err = restarted.AddEntries(as("sam"), "acme-autumn-26", again...)
+	require.ErrorContains(t, err, "connection reset")
+	_, _, n := storedVersion(t, env.store)
+	assert.Equal(t, 5, n)
+	_, err = restarted.Close(as("sam"), "acme-autumn-26")
+	require.ErrorContains(t, err, "connection reset")
+	_, status, _ := storedVersion(t, env.store)
+	assert.Equal(t, promotion.StatusOpen, status)
+
+	st.failAt.Store(0)
+	subs, err := restarted.AddEntries(as("sam"), "acme-autumn-26", again...)
+	require.NoError(t, err)
+	assert.Equal(t, promotion.ReasonDuplicate, subs[0].Reason, "fan4 entered before the restart")
+	assert.True(t, subs[1].Accepted)
+	closed, err := restarted.Close(as("sam"), "acme-autumn-26")
+	require.NoError(t, err)
+	assert.Equal(t, 6, closed.EntryCount)
 }
