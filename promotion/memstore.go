@@ -68,7 +68,6 @@ func (s *MemoryStore) Update(ctx context.Context, rec Record, subs ...StoredSubm
 		return err
 	}
 	rec = rec.Clone()
-	subs = slices.Clone(subs) // a StoredSubmission holds no references
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.recs[rec.ID()]
@@ -85,6 +84,8 @@ func (s *MemoryStore) Update(ctx context.Context, rec Record, subs ...StoredSubm
 	rec.Version++
 	s.recs[rec.ID()] = rec
 	if len(subs) > 0 {
+		// append copies the values; a StoredSubmission holds no slice or
+		// pointer, so nothing is shared with the caller.
 		s.subs[rec.ID()] = append(stored, subs...)
 	}
 	return nil

@@ -394,13 +394,15 @@ func (s *Service) AddEntries(ctx context.Context, id string, ms ...cmkit.Mention
 		e := c.entries
 		c.entries = nil
 		before := e.Accepted()
-		out = out[:0]
-		var subs []StoredSubmission
+		out = slices.Grow(out[:0], len(ms))
+		subs := make([]StoredSubmission, 0, len(ms))
 		accepted, notEntries := 0, 0
 		rejected := map[Reason]int{}
+		tape := &lookupTape{}
+		tctx := context.WithValue(ctx, tapeKey{}, tape)
 		for i := range ms {
-			tape := &lookupTape{}
-			sub, err := e.Add(context.WithValue(ctx, tapeKey{}, tape), ms[i])
+			*tape = lookupTape{}
+			sub, err := e.Add(tctx, ms[i])
 			if err != nil {
 				return nil, "", fmt.Errorf("promotion: mention %d (%q): %w", i, ms[i].ID, err)
 			}
@@ -694,6 +696,8 @@ func (s *Service) sync(ctx context.Context, c *entryCache, rec *Record) error {
 	if c.applied == rec.Submissions {
 		return nil
 	}
+	tape := &lookupTape{}
+	tctx := context.WithValue(ctx, tapeKey{}, tape)
 	for sub, err := range s.store.Submissions(ctx, rec.ID(), c.applied) {
 		if err != nil {
 			c.entries = nil
@@ -703,8 +707,8 @@ func (s *Service) sync(ctx context.Context, c *entryCache, rec *Record) error {
 			c.entries = nil
 			return fmt.Errorf("promotion: %q: stored submission %d comes after %d: %w", rec.ID(), sub.Seq, c.applied, cmkit.ErrConflict)
 		}
-		tape := &lookupTape{replay: true, person: sub.Person, facts: sub.Facts}
-		got, err := c.entries.Add(context.WithValue(ctx, tapeKey{}, tape), sub.Mention)
+		*tape = lookupTape{replay: true, person: sub.Person, facts: sub.Facts}
+		got, err := c.entries.Add(tctx, sub.Mention)
 		if err != nil {
 			c.entries = nil
 			return fmt.Errorf("promotion: %q: replaying stored submission %d: %w", rec.ID(), sub.Seq, err)
