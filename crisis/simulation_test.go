@@ -427,4 +427,3 @@ func TestSimulatedIncidents(t *testing.T) {
 	}
 	t.Logf("reached: %v", total)
 }
-
