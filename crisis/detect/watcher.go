@@ -265,6 +265,9 @@ type Watcher struct {
 	byKey     map[string]WatchHandle
 	bursts    []Burst
 
+	// exact turns off the tailBelow shortcut (tests compare the two).
+	exact bool
+
 	// slot cache: the hour [hFrom, hTo) in unix seconds is slot hSlot.
 	hFrom, hTo int64
 	hSlot      int
@@ -456,7 +459,6 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	base := s.level * fi
 	mu := base * m
 
-	// Volume: the negative binomial tail score (variance mu + phi·mu²).
 	phi := 0.0
 	if s.disB > 0 {
 		phi = s.disA / s.disB
@@ -465,24 +467,8 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		}
 	}
 	k := w.cfg.Reference
-	zv := 0.0
-	switch {
-	case x-mu >= w.cfg.MinExcess:
-		zv = tailZ(x, mu, phi)
-	case x < mu && s.cVol > 0:
-		// Below the baseline only a CUSUM's decay needs a score (at 0 it
-		// stays 0): the Pearson residual, cheaper than the cube root.
-		zv = (x - mu) / math.Sqrt(mu+phi*mu*mu)
-	}
-	// The window: the last three buckets together, against three times
-	// the dispersion-adjusted baseline (a sum of three has phi/3).
-	sx, sm := x+float64(s.winX[0])+float64(s.winX[1]), mu+float64(s.winMu[0])+float64(s.winMu[1])
-	zw := 0.0
-	if s.n >= 3 && sx-sm >= w.cfg.MinExcess {
-		zw = tailZ(sx, sm, phi/3)
-	}
-	s.winX[1], s.winX[0] = s.winX[0], float32(x)
-	s.winMu[1], s.winMu[0] = s.winMu[0], float32(mu)
+	warm := u-s.first >= w.warm
+	open := s.open
 
 	// Negative share: beta-binomial residual against the learned rate.
 	p := 0.1
@@ -502,6 +488,42 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	case neg < en && s.cNeg > 0:
 		zn = (neg - en) / math.Sqrt(vn)
 	}
+
+	// Volume: the negative binomial tail score (variance mu + phi·mu²).
+	// While no breakout is open, a score that cannot lift the volume nor
+	// the combined CUSUM off 0 changes nothing but the peak of a breakout
+	// this bucket might open: it is left at 0 (tailBelow proves it small
+	// without a cube root) and computed only if one opens.
+	zv := 0.0
+	zvLater := false
+	switch {
+	case x-mu >= w.cfg.MinExcess:
+		if open || w.exact || !tailBelow(x, mu, phi, fmin(k-s.cVol, math.Sqrt2*(k-s.cComb)-fmax(zn, 0))-skipMargin) {
+			zv = tailZ(x, mu, phi)
+		} else {
+			zvLater = true
+		}
+	case x < mu && s.cVol > 0:
+		// Below the baseline only a CUSUM's decay needs a score (at 0 it
+		// stays 0): the Pearson residual, cheaper than the cube root.
+		zv = (x - mu) / math.Sqrt(mu+phi*mu*mu)
+	}
+	// The window: the last three buckets together, against three times
+	// the dispersion-adjusted baseline (a sum of three has phi/3). Until
+	// a breakout is open only whether it reaches Window matters (nothing
+	// during the warm-up), so that alone is decided while it can be.
+	sx, sm := x+float64(s.winX[0])+float64(s.winX[1]), mu+float64(s.winMu[0])+float64(s.winMu[1])
+	zw := 0.0
+	zwLater := false
+	if s.n >= 3 && sx-sm >= w.cfg.MinExcess {
+		if open || w.exact || warm && !tailBelow(sx, sm, phi/3, w.cfg.Window-skipMargin) {
+			zw = tailZ(sx, sm, phi/3)
+		} else {
+			zwLater = true
+		}
+	}
+	s.winX[1], s.winX[0] = s.winX[0], float32(x)
+	s.winMu[1], s.winMu[0] = s.winMu[0], float32(mu)
 
 	// The negatives' window, as for the volume.
 	sn, se := neg+float64(s.winN[0])+float64(s.winN[1]), en+float64(s.winEn[0])+float64(s.winEn[1])
@@ -528,7 +550,6 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	if zn > 2 {
 		negs = en + 2*math.Sqrt(vn)
 	}
-	warm := u-s.first >= w.warm
 	// While the volume is suspect (its CUSUM at or over Exit, or a
 	// breakout open), the baseline does not learn at all.
 	learn := !s.open && s.cVol < w.cfg.Exit
@@ -572,7 +593,6 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		return PhaseQuiet
 	}
 	cusum := fmax(fmax(s.cVol, s.cNeg), s.cComb)
-	score := fmax(fmax(cusum, zw), zwn)
 	var kind BreakoutKind
 	if s.cVol >= w.cfg.Enter || zw >= w.cfg.Window {
 		kind |= BreakoutVolume
@@ -587,6 +607,14 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		if kind == 0 {
 			return PhaseQuiet
 		}
+		// The scores left for later are the peak's.
+		if zvLater {
+			zv = tailZ(x, mu, phi)
+		}
+		if zwLater {
+			zw = tailZ(sx, sm, phi/3)
+		}
+		score := fmax(fmax(cusum, zw), zwn)
 		s.open = true
 		s.seq++
 		s.kind = kind
@@ -598,6 +626,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		return PhaseOpened
 	}
 	s.kind |= kind
+	score := fmax(fmax(cusum, zw), zwn)
 	s.notePeak(score, fmax(zv, zn), x, neg, mu)
 	// Cooling down watches the CUSUMs only: the windows' three buckets
 	// pass 2σ too often by chance to hold a breakout open.
@@ -650,6 +679,37 @@ func tailZ(x, mu, phi float64) float64 {
 	ix := 1 / (9 * x)
 	ir := phi * (1.0 / 9)
 	return (1 - ix - c*(1-ir)) / math.Sqrt(ix+c*c*ir)
+}
+
+// skipMargin is what tailBelow's threshold is lowered by, far more than
+// the rounding of the scores and CUSUMs it stands for (about 1e-15).
+const skipMargin = 1e-9
+
+// tailBelow reports whether tailZ(x, mu, phi) is surely below t, without
+// a cube root: false means only that it may not be. tailZ's score is
+// decreasing in c = ∛(mu/x) (while phi < 9), so the score at any y ≤ c
+// bounds it: y is a polynomial (Chebyshev, error 1.7e-4 on [0.3, 1])
+// lowered by 2e-4, kept only if x·y³ ≤ mu shows it is below c. Ratios
+// mu/x under 0.3 score high anyway: false. TestTailBelow checks it on a
+// grid against tailZ.
+func tailBelow(x, mu, phi, t float64) bool {
+	mu = fmax(mu, 0.05)
+	ir := phi * (1.0 / 9)
+	if !(t > 0) || !(x > mu) || !(ir < 1) {
+		return false
+	}
+	ix := 1 / (9 * x)
+	r := mu * (9 * ix) // about mu/x; y is checked against mu and x
+	if r < 0.3 {
+		return false
+	}
+	d := r - 0.65
+	y := 0.8662391053409028 + d*(0.4428648551945395+d*(-0.22615033716969415+d*(0.23703242488099932+d*-0.2511049849943321))) - 2e-4
+	if !(x*y*y*y <= mu*(1-1e-12)) {
+		return false
+	}
+	num := 1 - ix - y*(1-ir)
+	return num <= 0 || num*num < t*t*(ix+y*y*ir)
 }
 
 // whZ is the Wilson–Hilferty score of ratio r = x/mean for a gamma of
