@@ -187,3 +187,36 @@ func TestShortcutChangesNothing(t *testing.T) {
 		t.Errorf("no breakout opened on the benchmark's traffic: the comparison saw none")
 	}
 }
+
+// TestWhBelow: whBelow never says a negatives' score is below a threshold
+// it reaches, and says so for most scores well under it.
+func TestWhBelow(t *testing.T) {
+	sure, missed := 0, 0
+	for _, b := range []float64{0.5, 0.9, 1, 2.7, 10, 24} {
+		for _, th := range []float64{1e-9, 1.5, 4.3, 6} {
+			for e := 0.0; e < 40; e += 0.13 {
+				for n := 0.0; n < 3*e+20; n += 0.5 {
+					z := whZ(n/e, e/b)
+					below := whBelow(n, e, b, th)
+					if below && !(z < th) {
+						t.Fatalf("whBelow(%v, %v, %v, %v) = true, whZ = %v", n, e, b, th, z)
+					}
+					if below {
+						sure++
+					} else if z < th/2 && n > e {
+						missed++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("sure below: %d; missed (score under half the threshold): %d", sure, missed)
+	if missed*20 > sure {
+		t.Errorf("whBelow missed %d of %d scores under half the threshold, want under 5%%", missed, sure+missed)
+	}
+	for _, c := range [][4]float64{{10, 0, 1, 3}, {10, 3, 0, 3}, {10, 3, 1, 0}, {10, 3, 1, math.NaN()}, {math.NaN(), 3, 1, 3}, {30, 3, 1, 4.3}} {
+		if whBelow(c[0], c[1], c[2], c[3]) {
+			t.Errorf("whBelow(%v) = true, want false", c)
+		}
+	}
+}

@@ -528,8 +528,13 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	// The negatives' window, as for the volume.
 	sn, se := neg+float64(s.winN[0])+float64(s.winN[1]), en+float64(s.winEn[0])+float64(s.winEn[1])
 	zwn := 0.0
+	zwnLater := false
 	if s.n >= 3 && sn-se >= w.cfg.MinNegativeExcess {
-		zwn = whZ(sn/se, se/((1-p)*dn))
+		if open || w.exact || warm && !whBelow(sn, se, (1-p)*dn, w.cfg.Window-skipMargin) {
+			zwn = whZ(sn/se, se/((1-p)*dn))
+		} else {
+			zwnLater = true
+		}
 	}
 	s.winN[1], s.winN[0] = s.winN[0], float32(neg)
 	s.winEn[1], s.winEn[0] = s.winEn[0], float32(en)
@@ -542,7 +547,10 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	// Learn, robustly: clip the count to the baseline plus 2 standard
 	// deviations so a spike cannot drag the baseline up, and divide out
 	// an announced multiplier.
-	xs := x / m
+	xs := x
+	if m != 1 {
+		xs = x / m
+	}
 	if e := xs - base - 1; e > 0 && e*e > 4*(base+phi*base*base) {
 		xs = base + 2*math.Sqrt(base+phi*base*base) + 1
 	}
@@ -613,6 +621,9 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		}
 		if zwLater {
 			zw = tailZ(sx, sm, phi/3)
+		}
+		if zwnLater {
+			zwn = whZ(sn/se, se/((1-p)*dn))
 		}
 		score := fmax(fmax(cusum, zw), zwn)
 		s.open = true
@@ -716,6 +727,15 @@ func tailBelow(x, mu, phi, t float64) bool {
 // shape a: (r^(1/3) − 1 + 1/(9a)) · 3√a.
 func whZ(r, a float64) float64 {
 	return (math.Cbrt(r) - 1 + 1/(9*a)) * 3 * math.Sqrt(a)
+}
+
+// whBelow reports whether whZ(n/e, e/b) is surely below t, without a
+// cube root: ∛r ≤ (2+r)/3 (the tangent at 1) bounds the score by
+// (3(n−e) + b) / (3√(e·b)); false means only that it may not be below.
+// TestWhBelow checks it on a grid against whZ.
+func whBelow(n, e, b, t float64) bool {
+	q := 3*(n-e) + b
+	return e > 0 && b > 0 && t > 0 && (q <= 0 || q*q < 9*t*t*e*b)
 }
 
 // normalize rescales the profile to mean 1 and the level inversely, so
