@@ -272,6 +272,13 @@ type Watcher struct {
 	hFrom, hTo int64
 	hSlot      int
 	lastU      int64 // the last bucket checked to be on a boundary
+
+	// bucket cache: what every series computes alike in bucket bU: its
+	// slot bSl, the slot bNb it is interpolated with and the weight bFr
+	// of bNb, and how many buckets of its hour precede it (bIn).
+	bU       int64
+	bSl, bNb int
+	bFr, bIn float64
 }
 
 // NewWatcher returns a Watcher with cfg (zero fields take their
@@ -297,6 +304,7 @@ func (w *Watcher) derive() {
 	w.slotLearn = int64(math.Ceil(1/c.SlotAlpha/w.perHour)+1) * 7 * 24 * 3600
 	w.hFrom, w.hTo = 1, 0
 	w.lastU = math.MinInt64
+	w.bU = math.MinInt64 // before every series' first bucket: never observed
 }
 
 // Config returns the Watcher's configuration with its defaults filled in.
@@ -388,6 +396,21 @@ func (w *Watcher) slot(u int64) int {
 	return w.hSlot
 }
 
+// toBucket fills the bucket cache for bucket u.
+func (w *Watcher) toBucket(u int64) {
+	sl := w.slot(u)
+	fr := float64(u-w.hFrom)*(1.0/3600) - 0.5
+	nb := sl + 1
+	if fr < 0 {
+		nb, fr = sl+slots-1, -fr
+	}
+	if nb >= slots {
+		nb -= slots
+	}
+	w.bU, w.bSl, w.bNb, w.bFr = u, sl, nb, fr
+	w.bIn = float64(u-w.hFrom) * w.invBucket
+}
+
 // multiplier returns the announced multiplier at unix second u (1 if none)
 // and drops bursts that have ended.
 func (s *series) multiplier(u int64) float64 {
@@ -431,10 +454,10 @@ func (w *Watcher) Observe(h WatchHandle, bucketStart time.Time, total, negative 
 }
 
 func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
-	sl := w.hSlot // the cached hour, checked here so that the call is rare
-	if u < w.hFrom || u >= w.hTo {
-		sl = w.slot(u)
+	if u != w.bU {
+		w.toBucket(u)
 	}
+	sl := w.bSl
 	if s.n == 0 {
 		s.first = u
 		s.level = fmax(x, 1)
@@ -447,15 +470,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	}
 	f := float64(s.profile[sl])
 	// Predict between hour centers (linear interpolation), learn the hour.
-	fr := float64(u-w.hFrom)*(1.0/3600) - 0.5
-	nb := sl + 1
-	if fr < 0 {
-		nb, fr = sl+slots-1, -fr
-	}
-	if nb >= slots {
-		nb -= slots
-	}
-	fi := f + fr*(float64(s.profile[nb])-f)
+	fi := f + w.bFr*(float64(s.profile[w.bNb])-f)
 	base := s.level * fi
 	mu := base * m
 
@@ -572,14 +587,14 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		a := w.cfg.SlotAlpha
 		// Buckets this slot has learned: whole weeks plus this hour's.
 		if u-s.first < w.slotLearn {
-			c := float64((u-s.first)/(7*24*3600))*w.perHour + float64(u-w.hFrom)*w.invBucket + 1
+			c := float64((u-s.first)/(7*24*3600))*w.perHour + w.bIn + 1
 			if c*a < 1 {
 				a = 1 / c
 			}
 		}
 		s.profile[sl] = float32(fmin(f+a*(xs/s.level-f), 1e4))
 	}
-	if s.n%1440 == 0 && u-s.first >= 7*24*3600 {
+	if u-s.first >= 7*24*3600 && s.n%1440 == 0 {
 		s.normalize()
 	}
 	as := w.aShare
