@@ -229,9 +229,10 @@ type Entries struct {
 
 	mu       sync.Mutex
 	subs     []Submission
-	persons  []personKey         // per submission
+	persons  []int32             // per submission, its person's number
 	items    map[handleKey]int32 // platform + mention ID -> latest submission
-	counts   map[personKey]int32 // accepted submissions per person
+	ids      map[personKey]int32 // person -> number, in the order they came
+	counts   []int32             // per person's number, accepted submissions
 	near     nearIndex
 	accepted int
 }
@@ -264,7 +265,7 @@ func NewEntries(p Promotion, opts *EntryOptions) (*Entries, error) {
 		excluded:  map[handleKey]bool{},
 		exPersons: map[string]bool{},
 		items:     map[handleKey]int32{},
-		counts:    map[personKey]int32{},
+		ids:       map[personKey]int32{},
 	}
 	if opts != nil {
 		e.links = *opts
@@ -371,13 +372,19 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	pid, ok := e.ids[pk]
+	if !ok {
+		pid = int32(len(e.counts))
+		e.ids[pk] = pid
+		e.counts = append(e.counts, 0)
+	}
 	item := handleKey{s.Platform, s.MentionID}
 	if prev, ok := e.items[item]; ok && e.subs[prev].Accepted {
 		s.Accepted, s.Reason, s.Detail = false, ReasonDuplicate, "the same item again (delivered twice, or edited after it was accepted)"
 		textCounts = false
 	}
 	if s.Reason == "" {
-		if n := e.counts[pk]; int(n) >= e.perPerson {
+		if n := e.counts[pid]; int(n) >= e.perPerson {
 			if e.perPerson == 1 {
 				s.Reason, s.Detail = ReasonDuplicate, "one entry per person, and this person already has one"
 			} else {
@@ -387,9 +394,9 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	}
 	idx := int32(len(e.subs))
 	if textCounts {
-		flagged, revoke := e.near.add(&sc.sig, idx, pk)
-		for _, r := range revoke {
-			e.revoke(r)
+		flagged, cell := e.near.add(&sc.sig, idx, pid)
+		for ; cell >= 0; cell = e.near.members[cell].next {
+			e.revoke(e.near.members[cell].v)
 		}
 		if flagged && s.Reason == "" {
 			s.Reason, s.Detail = ReasonNearDuplicate, e.nearDetail()
@@ -397,11 +404,11 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	}
 	s.Accepted = s.Reason == ""
 	if s.Accepted {
-		e.counts[pk]++
+		e.counts[pid]++
 		e.accepted++
 	}
 	e.subs = append(e.subs, s)
-	e.persons = append(e.persons, pk)
+	e.persons = append(e.persons, pid)
 	e.items[item] = idx
 	return s, nil
 }
