@@ -3,7 +3,12 @@ package promotion
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/cmkit/cmkit/internal/textnorm"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -46,5 +51,64 @@ func TestSignatureSeparates(t *testing.T) {
 		b.read(v)
 		sign(b.content, &b.sig)
 		assert.Less(t, agree(&a.sig, &b.sig, nearAgree), nearAgree, v)
+	}
+}
+
+// readSlow is scan.read written the obvious way, token by token and rune
+// by rune: the reference that TestScanMatchesSlow holds read to.
+func readSlow(text string) (content string, tags, handles []uint64, words int) {
+	var norm textnorm.Buffer
+	plain.Normalize(&norm, text)
+	content = " "
+	for _, tok := range strings.Split(string(norm.Text), " ") {
+		switch {
+		case tok == "":
+		case tok[0] == '#':
+			end := 1
+			for _, r := range tok[1:] {
+				if !isTagRune(r) {
+					break
+				}
+				end += utf8.RuneLen(r)
+			}
+			if end > 1 && len(tags) < maxScanTags {
+				tags = append(tags, hash64([]byte(tok[1:end])))
+			}
+		case tok[0] == '@':
+			h := strings.TrimRight(tok[1:strings.IndexFunc(tok[1:]+" ", func(r rune) bool { return r >= utf8.RuneSelf || !isHandleByte(byte(r)) })+1], ".-@")
+			if h != "" && len(handles) < maxScanTags && !slices.Contains(handles, hash64([]byte(h))) {
+				handles = append(handles, hash64([]byte(h)))
+			}
+		case isLink([]byte(tok)):
+		default:
+			for _, w := range strings.FieldsFunc(tok, func(r rune) bool { return !isWordRune(r) }) {
+				content += w + " "
+				words++
+			}
+		}
+	}
+	return content, tags, handles, words
+}
+
+// TestScanMatchesSlow: read finds the same words, hashtags and handles as
+// readSlow in random texts built from pieces that sit on every branch:
+// ASCII and other letters and digits, marks, punctuation, emoji, "#",
+// "@", "_", links and near-links, invalid UTF-8, runs of spaces.
+func TestScanMatchesSlow(t *testing.T) {
+	pieces := []string{"a", "Zb", "9", "ñ", "É", "ł", "ß", "Ж", "日本", "٣", "_", "-", ".", ",", "!", "'", "’", "🙏", "\u200b",
+		"\u0301", " ", "  ", "\t", "\n", "#", "@", "http:", "https:", "https", "www.", "www", "h", "w", "x.y", "\xff", "\xe2\x82"}
+	r := rand.New(rand.NewPCG(3, 4))
+	var sc scan
+	for i := range 20000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := b.String()
+		sc.read(text)
+		content, tags, handles, words := readSlow(text)
+		if string(sc.content) != content || !slices.Equal(sc.tags, tags) || !slices.Equal(sc.handles, handles) || sc.words != words {
+			t.Fatalf("text %d %q: read %q %v %v %d, want %q %v %v %d", i, text, sc.content, sc.tags, sc.handles, sc.words, content, tags, handles, words)
+		}
 	}
 }
