@@ -138,7 +138,7 @@ func (x *nearIndex) addPerson(root, p int32) int {
 		return n
 	}
 	x.nodes[root].persons = int32(len(x.persons))
-	x.persons = append(x.persons, nearCell{p, head})
+	x.persons = append(grow(x.persons), nearCell{p, head})
 	return n + 1
 }
 
@@ -177,8 +177,8 @@ func (x *nearIndex) add(sig *signature, sub, p int32) (flagged bool, revoke int3
 			}
 		}
 		x.touched += uint64(touched)
-		x.nodes = append(x.nodes, nn)
-		x.sigs = append(x.sigs, *sig)
+		x.nodes = append(grow(x.nodes), nn)
+		x.sigs = append(grow(x.sigs), *sig)
 		for b := range bandHash {
 			c := nn.next[b]
 			for n := 0; c >= 0 && n < nearScan; n++ {
@@ -193,7 +193,7 @@ func (x *nearIndex) add(sig *signature, sub, p int32) (flagged bool, revoke int3
 	r := &x.nodes[root]
 	if x.addPerson(root, p) < x.threshold {
 		cell := int32(len(x.members))
-		x.members = append(x.members, nearCell{sub, -1})
+		x.members = append(grow(x.members), nearCell{sub, -1})
 		if r.members < 0 {
 			r.members = cell
 		} else {

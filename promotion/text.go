@@ -274,12 +274,18 @@ func sign(content []byte, sig *signature) {
 		bin := x >> (64 - 5) & (sigBins - 1)
 		sig[bin] = min(sig[bin], uint32(x>>(64-5-32)))
 	}
-	c := content
-	for len(c) >= 8 {
-		shingle(binary.LittleEndian.Uint64(c) & mask)
-		c = c[1:]
+	// One 8-byte load holds the four shingles that start in its first
+	// half.
+	i := 0
+	for ; i+8 <= len(content); i += 4 {
+		w := binary.LittleEndian.Uint64(content[i:])
+		shingle(w & mask)
+		shingle(w >> 8 & mask)
+		shingle(w >> 16 & mask)
+		shingle(w >> 24 & mask)
 	}
-	for ; len(c) >= k; c = c[1:] {
+	for ; i+k <= len(content); i++ {
+		c := content[i : i+k]
 		shingle(uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 | uint64(c[4])<<32)
 	}
 	// Densify: an empty bin takes the value of the next bin to its right

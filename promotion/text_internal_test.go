@@ -112,3 +112,60 @@ func TestScanMatchesSlow(t *testing.T) {
 		}
 	}
 }
+
+// signSlow is sign written the obvious way, one 5-byte shingle at a time.
+func signSlow(content []byte) (sig signature) {
+	for i := range sig {
+		sig[i] = ^uint32(0)
+	}
+	for i := 0; i+5 <= len(content); i++ {
+		var x uint64
+		for j := 4; j >= 0; j-- {
+			x = x<<8 | uint64(content[i+j])
+		}
+		x *= 0x9E3779B97F4A7C15
+		bin := x >> 59
+		sig[bin] = min(sig[bin], uint32(x>>27))
+	}
+	filled := signature{}
+	copy(filled[:], sig[:])
+	some := false
+	for _, v := range filled {
+		some = some || v != ^uint32(0)
+	}
+	if !some {
+		return sig
+	}
+	for i := range sig {
+		if filled[i] != ^uint32(0) {
+			continue
+		}
+		for d := 1; ; d++ {
+			if v := filled[(i+d)%sigBins]; v != ^uint32(0) {
+				sig[i] = v ^ uint32(d)*0x9E3779B9
+				break
+			}
+		}
+	}
+	return sig
+}
+
+// TestSignMatchesSlow: sign gives signSlow's signature for every length
+// from 0 to 80 bytes (so every way the 8-byte loads can end), on random
+// bytes and on words.
+func TestSignMatchesSlow(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := range 81 {
+		for range 50 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = " abcdefgh\xc3\xb1"[r.IntN(11)]
+			}
+			var sig signature
+			sign(b, &sig)
+			if want := signSlow(b); sig != want {
+				t.Fatalf("%q: %x, want %x", b, sig, want)
+			}
+		}
+	}
+}
