@@ -2,7 +2,7 @@ package promotion_test
 
 import (
 	"context"
-		"errors"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -120,36 +120,35 @@ func (s *winnersSim) answer() {
 	s.save()
 }
 
-// send runs SendNotices with a notifier that misbehaves at random.
+// send runs SendNotices with a notifier that misbehaves at random: it
+// fails before sending, sends but reports a failure (a timeout after the
+// platform acted), or crashes the caller's goroutine before or after
+// sending, after which the process restarts from its store.
 func (s *winnersSim) send() {
-	mode := s.rng.IntN(6)
 	down := errors.New("platform down")
 	s.box.fail, s.box.after = nil, nil
-	switch mode {
-	case 1: // fails before sending
+	lose := false
+	switch s.rng.IntN(6) {
+	case 1:
 		s.box.fail = func(context.Context, promotion.WinnerNotice) error { return down }
-	case 2: // sends, then the answer is lost
-		s.box.after = nil
-		s.box.fail = nil
-	case 3: // crashes before sending
+	case 2:
+		lose = true
+	case 3:
 		s.box.fail = func(context.Context, promotion.WinnerNotice) error { runtime.Goexit(); return nil }
-	case 4: // sends, then crashes
+	case 4:
 		s.box.after = runtime.Goexit
 	}
-	var lost bool
 	done := make(chan error, 1)
 	go func() {
 		defer close(done)
-		n := &lossyNotifier{inner: s.box, lose: mode == 2}
-		done <- promotion.SendNotices(context.Background(), &s.w, s.clock, s.tpl, n, s.st.save)
+		done <- promotion.SendNotices(context.Background(), &s.w, s.clock, s.tpl, &lossyNotifier{inner: s.box, lose: lose}, s.st.save)
 	}()
 	err, returned := <-done
-	if !returned { // the goroutine died mid-call: restart from the store
+	if !returned { // the goroutine died mid-call
 		s.w = s.st.load(s.t)
 		return
 	}
-	lost = mode == 2
-	if err != nil && !errors.Is(err, down) && !(lost && errors.Is(err, errLost)) {
+	if err != nil && !errors.Is(err, down) && !errors.Is(err, errLost) {
 		s.fatalf("SendNotices: %v", err)
 	}
 	s.lastExpire = maxTime(s.lastExpire, s.clock.Now())
