@@ -79,7 +79,7 @@ func (w *Winners) WasAnnounced(id uuid.UUID) bool {
 // slot is neither accepted nor unclaimed; the first error from the
 // announcer or save is returned, and a later call retries with the same
 // ID.
-func AnnounceWinners(ctx context.Context, w *Winners, clock cmkit.Clock, t *WinnerTemplates, a Announcer, langs []string, save SaveFunc) error {
+func AnnounceWinners(ctx context.Context, w *Winners, clock cmkit.Clock, t *WinnerTemplates, a Announcer, langs []string, save SaveWinners) error {
 	for _, lang := range langs {
 		ann, err := w.Announcement(t, lang)
 		if err != nil {

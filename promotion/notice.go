@@ -25,7 +25,7 @@ type WinnerNotice struct {
 	Handle string `json:"handle"`
 	// AuthorID is the winner's account ID on the platform.
 	AuthorID string `json:"author_id"`
-	// Platform and ChannelID are where to send it.
+	// Platform is the platform of the channel the winner entered on.
 	Platform cmkit.Platform `json:"platform"`
 	// ChannelID is the channel the winner entered on.
 	ChannelID string `json:"channel_id"`
@@ -51,16 +51,18 @@ type WinnerNotifier interface {
 	Notify(ctx context.Context, n WinnerNotice) error
 }
 
-// Notice builds the notice to slot i's winner, whose notice must be
-// claimed (Claim), with the templates in the winner's language; at is the
-// instant the deadline in the text counts from.
+// Notice builds the notice to slot i's winner, who is to be notified or
+// whose notice is being sent, with the templates in the winner's language;
+// at is the instant the deadline in the text counts from. It changes
+// nothing: SendNotices builds the notice before claiming it, so that a
+// template that fails on this winner's data claims nothing.
 func (w *Winners) Notice(i int, t *WinnerTemplates, at time.Time) (WinnerNotice, error) {
 	if i < 0 || i >= len(w.Slots) {
 		return WinnerNotice{}, cmkit.Errorf(cmkit.ErrNotFound, "promotion: no prize slot %d (%d slots)", i, len(w.Slots))
 	}
 	s := &w.Slots[i]
-	if s.State != SlotSending {
-		return WinnerNotice{}, cmkit.Errorf(cmkit.ErrConflict, "promotion: prize slot %d is %s, not sending", i, s.State)
+	if s.State != SlotToNotify && s.State != SlotSending {
+		return WinnerNotice{}, cmkit.Errorf(cmkit.ErrConflict, "promotion: prize slot %d is %s, nothing to send", i, s.State)
 	}
 	deadline := at.UTC().Add(w.ResponseTime)
 	text, lang, err := t.Notice(s.Winner.Language, NoticeData{Handle: s.Winner.Handle, Prize: s.Prize, Brand: w.Brand,
@@ -68,18 +70,19 @@ func (w *Winners) Notice(i int, t *WinnerTemplates, at time.Time) (WinnerNotice,
 	if err != nil {
 		return WinnerNotice{}, err
 	}
-	return WinnerNotice{ID: s.Notice, Promotion: w.Promotion, Slot: i, Entry: s.Winner.Entry, Handle: s.Winner.Handle,
+	return WinnerNotice{ID: NoticeID(w.Promotion, i, s.Winner.Entry), Promotion: w.Promotion, Slot: i, Entry: s.Winner.Entry, Handle: s.Winner.Handle,
 		AuthorID: s.Winner.AuthorID, Platform: s.Winner.Platform, ChannelID: s.Winner.ChannelID, Language: lang,
 		Text: text, Deadline: deadline}, nil
 }
 
-// SaveFunc stores the winners; SendNotices and AnnounceWinners call it
-// after every change, and before every call to a notifier or announcer.
-type SaveFunc func(ctx context.Context, w *Winners) error
+// SaveWinners stores the winners; SendNotices and AnnounceWinners call it
+// after every change, and before every call to a notifier.
+type SaveWinners func(ctx context.Context, w *Winners) error
 
 // SendNotices does the due notification work at the clock's time: it
 // expires winners past their deadline (Expire), then for every due slot
-// (Due) claims the notice (Claim) and saves, calls the notifier, and
+// (Due) builds the notice (Notice), claims it (Claim) and saves, calls
+// the notifier, and
 // records the outcome (Sent, or SendFailed) and saves again. Saving the
 // claim before the call is what makes it safe to crash: a notice whose
 // outcome was lost stays sending and is sent again, with the same ID, by
@@ -87,9 +90,9 @@ type SaveFunc func(ctx context.Context, w *Winners) error
 // confirmed.
 //
 // Notifier errors are recorded and returned, joined, after the other
-// slots are tried. An error from save stops at once; w may then be ahead
+// slots are tried; so are template errors, for which nothing is claimed. An error from save stops at once; w may then be ahead
 // of the store, and the caller should reload it.
-func SendNotices(ctx context.Context, w *Winners, clock cmkit.Clock, t *WinnerTemplates, n WinnerNotifier, save SaveFunc) error {
+func SendNotices(ctx context.Context, w *Winners, clock cmkit.Clock, t *WinnerTemplates, n WinnerNotifier, save SaveWinners) error {
 	if len(w.Expire(clock.Now())) > 0 {
 		if err := save(ctx, w); err != nil {
 			return err
@@ -101,15 +104,16 @@ func SendNotices(ctx context.Context, w *Winners, clock cmkit.Clock, t *WinnerTe
 			return errors.Join(append(errs, err)...)
 		}
 		at := clock.Now()
+		notice, err := w.Notice(i, t, at)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		id, err := w.Claim(i, at)
 		if err != nil {
 			return err
 		}
 		if err := save(ctx, w); err != nil {
-			return err
-		}
-		notice, err := w.Notice(i, t, at)
-		if err != nil {
 			return err
 		}
 		if nerr := n.Notify(ctx, notice); nerr != nil {

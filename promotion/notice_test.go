@@ -162,6 +162,25 @@ func TestFailedNoticeIsResentWithTheSameID(t *testing.T) {
 	require.Len(t, box.calls, 4)
 	require.Equal(t, box.calls[1].ID, box.calls[3].ID)
 	require.Equal(t, w0.Add(time.Hour+respond), w.Slots[1].Deadline, "the deadline counts from the confirmed send")
+	require.True(t, box.calls[1].Deadline.Before(w.Slots[1].Deadline), "and is not earlier than the failed notice stated")
+}
+
+func TestTemplateFailingOnOneWinnerClaimsNothing(t *testing.T) {
+	tpl, err := promotion.NewWinnerTemplates("en", map[string]promotion.WinnerTemplate{"en": {
+		Notice:       "{{index .Handle 2}}", // fine for the sample "ana", out of range for "bo"
+		Announcement: "{{.Brand}}",
+	}})
+	require.NoError(t, err)
+	w := newWinners(t)
+	w.Slots[0].Winner.Handle = "bo"
+	box := &dmBox{}
+	st := &store{}
+	err = promotion.SendNotices(context.Background(), &w, cmkittest.NewClock(w0), tpl, box, st.save)
+	require.Error(t, err)
+	require.Len(t, box.calls, 2)
+	require.Equal(t, promotion.SlotToNotify, w.Slots[0].State)
+	require.Equal(t, uuid.Nil, w.Slots[0].Notice)
+	require.Equal(t, promotion.SlotNotified, w.Slots[1].State)
 }
 
 func TestTimedOutNoticeIsResentWithTheSameID(t *testing.T) {

@@ -3,6 +3,7 @@ package promotion_test
 import (
 	"testing"
 
+	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/promotion"
 	"github.com/stretchr/testify/require"
 )
@@ -80,4 +81,23 @@ func TestNewWinnerTemplatesRejectsBadTemplates(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "en", used)
 	require.Equal(t, "Hi @ana", text)
+}
+
+// FuzzNewWinnerTemplates: any template source either fails to load with
+// cmkit.ErrInvalid, or loads and writes the sample's notice.
+func FuzzNewWinnerTemplates(f *testing.F) {
+	f.Add("Hi @{{.Handle}}, {{.Prize}} until {{.Deadline}}", "{{range .Winners}}@{{.Handle}}{{end}}")
+	f.Add("{{.Nick}}", "{{.Brand}}")
+	f.Add("{{define \"x\"}}{{template \"x\"}}{{end}}{{template \"x\"}}", "{{.Brand}}")
+	f.Add("{{index .Handle 2}}", "{{index .Winners 1}}")
+	f.Fuzz(func(t *testing.T, notice, announcement string) {
+		tpl, err := promotion.NewWinnerTemplates("en", map[string]promotion.WinnerTemplate{"en": {Notice: notice, Announcement: announcement}})
+		if err != nil {
+			require.ErrorIs(t, err, cmkit.ErrInvalid)
+			return
+		}
+		_, _, err = tpl.Notice("en", promotion.NoticeData{Handle: "ana", Prize: "Prize", Brand: "Brand", Promotion: "promo",
+			Deadline: "2006-01-02 15:04 MST"})
+		require.NoError(t, err)
+	})
 }

@@ -153,6 +153,9 @@ type WinnerSlot struct {
 // before the last event's uses the last event's instant instead, so a
 // clock that jumps back cannot bring an expired winner back or let a late
 // answer in.
+//
+// A Winners is not safe for concurrent use: the service that keeps it
+// loads, changes and stores it under its store's version check.
 type Winners struct {
 	// Promotion is the promotion's ID.
 	Promotion string `json:"promotion"`

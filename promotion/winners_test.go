@@ -273,10 +273,14 @@ func TestTransitionsRejectBadInputAndChangeNothing(t *testing.T) {
 			return w.Sent(promotion.NoticeID("acme-autumn-26", 1, key("bea")), w0)
 		}, cmkit.ErrConflict},
 		{"record a failure of an unknown notice", func(w *promotion.Winners) error { return w.SendFailed(uuid.New(), errors.New("x"), w0) }, cmkit.ErrNotFound},
-		{"notice for a slot not being sent", func(w *promotion.Winners) error {
-			_, err := w.Notice(1, promotion.DefaultWinnerTemplates(), w0)
+		{"notice for a notified slot", func(w *promotion.Winners) error {
+			_, err := w.Notice(2, promotion.DefaultWinnerTemplates(), w0)
 			return err
 		}, cmkit.ErrConflict},
+		{"notice for a slot out of range", func(w *promotion.Winners) error {
+			_, err := w.Notice(3, promotion.DefaultWinnerTemplates(), w0)
+			return err
+		}, cmkit.ErrNotFound},
 		{"announce too early", func(w *promotion.Winners) error {
 			_, err := w.Announcement(promotion.DefaultWinnerTemplates(), "en")
 			return err
