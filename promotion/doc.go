@@ -214,6 +214,39 @@
 // the events only grow and that no prize is accepted more often than it
 // exists.
 //
+// # Service and storage
+//
+// Service runs promotions over a Store (NewMemoryStore is the default;
+// cmkittest.TestPromotionStore checks any other): Create stores a draft,
+// Open makes the secret seed and returns the commitment to announce,
+// AddEntries and Collect check mentions through Entries, Close freezes the
+// entry list, Draw draws a giveaway's winners and alternates, and Reveal
+// publishes the seed with the DrawRecord, which Verify checks against
+// FrozenEntries. A Record's Status moves forward only (draft, open,
+// closed, drawn, revealed); a step taken out of order is an error wrapping
+// cmkit.ErrConflict, and changes nothing. Until the reveal the seed stays
+// in the store: Get, Close and Draw return Record.Public, without it.
+//
+// Each call acts for the member roles.WithActor put in its context, who
+// needs a permission (listed on New) on every channel of the promotion
+// in every one of its countries;
+// a denial is an error wrapping cmkit.ErrForbidden that says why, and is
+// written to the audit log. Every change is one Store.Update fenced by
+// the record's version, so that two services racing for one step leave
+// one winner, and the other gets cmkit.ErrConflict; once stored, the
+// change is written to the audit log (one record per AddEntries call,
+// counting what was accepted and rejected, and why).
+//
+// Every submission is stored with the mention and what the product's
+// IdentityLinker and AuthorLookup answered for it. A Service that did not
+// make them (another process, or the same after a restart) replays them
+// in order through a new Entries with those answers, without asking the
+// product again, and then decides the next mentions exactly as an
+// uninterrupted run would: a duplicate across the restart is still a
+// duplicate, and a near-duplicate group still counts the texts from
+// before it. A call that fails (a bad mention, a link's error, a store
+// error) stores nothing, and the service forgets what it checked.
+//
 // # Errors
 //
 // Invalid input (a promotion, a mention without an ID, a tampered export)
@@ -224,5 +257,6 @@
 //
 // # Concurrency
 //
-// Entries is safe for concurrent use; a Promotion is a plain value.
+// Entries, Service and MemoryStore are safe for concurrent use; a
+// Promotion and a Record are plain values.
 package promotion
