@@ -139,7 +139,12 @@
 // no longer change, the second records the publisher's receipt. The
 // publisher gets the statement's ID as idempotency key, so after a failure
 // or a lost answer, publishing again posts once; concurrent calls record
-// one publication.
+// one publication. The first write also claims the publisher call for
+// StatementLease: when the call fails, or the process dies during it,
+// Service.Step calls the publisher again, with the same ID, once the
+// lease ran out (at most MaxPublishAttempts calls, then the timeline says
+// it gave up and a person publishes again), so an approved statement a
+// member pressed "publish" on goes out even if nobody presses again.
 //
 // A closed incident refuses new statements, edits, approvals and
 // publications (cmkit.ErrInvalid), but a publication already started

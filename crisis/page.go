@@ -12,12 +12,15 @@ import (
 	"github.com/cmkit/cmkit"
 )
 
-// Step sends the pages that are due on the service's clock, each once,
-// and returns how many it sent. Run calls it; a product that runs its own
-// loop calls it on a schedule. Each page is recorded (a TimelinePage
+// Step sends the pages that are due on the service's clock and returns
+// how many the Notifier accepted. Run calls it; a product that runs its
+// own loop calls it on a schedule. Each page is recorded (a TimelinePage
 // entry) in the same Store.Commit that moves its schedule on, fenced by
 // the incident's version, before it is sent: services sharing a store, or
-// one restarted, never send a page twice.
+// one restarted, never record a page twice, and a send that fails or
+// outlives PageLease is sent again with the same Page.ID. Step also calls
+// the StatementPublisher again for statements left publishing whose
+// StatementLease ran out (see PublishStatement).
 func (s *Service) Step(ctx context.Context) (int, error) {
 	now := s.clock.Now()
 	due, err := s.store.DuePages(ctx, now)
@@ -30,6 +33,9 @@ func (s *Service) Step(ctx context.Context) (int, error) {
 		n, err := s.page(ctx, inc, now)
 		sent += n
 		if err != nil {
+			errs = append(errs, err)
+		}
+		if _, err := s.republish(ctx, &inc, now); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -180,12 +186,19 @@ func (s *Service) duePages(inc *Incident, now time.Time) ([]Page, []TimelineEntr
 	return sends, entries, changed
 }
 
-// nextDue returns the earliest scheduled page or unsent retry of inc.
+// nextDue returns the earliest scheduled page, unsent retry or lease of
+// a statement's publisher call of inc: when Step has work for it.
 func nextDue(inc *Incident) time.Time {
 	next := nextPage(inc.Pages)
 	for _, u := range inc.Unsent {
 		if next.IsZero() || u.RetryAt.Before(next) {
 			next = u.RetryAt
+		}
+	}
+	for i := range inc.Statements {
+		st := &inc.Statements[i]
+		if st.State == StatementPublishing && !st.PublishLease.IsZero() && (next.IsZero() || st.PublishLease.Before(next)) {
+			next = st.PublishLease
 		}
 	}
 	return next

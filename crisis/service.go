@@ -657,7 +657,8 @@ func (s *Service) Resolve(ctx context.Context, id uuid.UUID, note string) (Incid
 		out := slices.Clone(acts)
 		if uerr == nil {
 			inc.State, inc.ResolvedAt = IncidentResolved, now
-			inc.Pages, inc.Unsent, inc.NextPage = nil, nil, time.Time{}
+			inc.Pages, inc.Unsent = nil, nil
+			inc.NextPage = nextDue(inc) // statements left publishing
 			e := entry(inc, now, TimelineState, member, note)
 			e.State = IncidentResolved
 			out = append(out, e)

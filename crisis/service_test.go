@@ -60,6 +60,7 @@ type publishing struct {
 	paused  map[string][]string // pause ID → channels
 	resumed map[string]crisis.MissedPosts
 	resumes int
+	taken   int // pauses taken, so each gets an ID of its own
 	// before, when set, runs at the start of each Resume (to park it);
 	// beforePause at the start of each Pause.
 	before      func(ctx context.Context, id string) error
@@ -72,7 +73,8 @@ func (p *publishing) Pause(ctx context.Context, brand string, channels []string,
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	id := fmt.Sprintf("pause-%d", len(p.paused)+1)
+	p.taken++
+	id := fmt.Sprintf("pause-%d", p.taken)
 	p.paused[id] = append([]string{brand}, channels...)
 	return id, nil
 }

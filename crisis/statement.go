@@ -63,9 +63,18 @@ type PublicStatement struct {
 	State StatementState `json:"state"`
 	// DraftedAt is when its current version was written.
 	DraftedAt time.Time `json:"drafted_at"`
-	// PublishedAt and PublishedBy say when it was published and by whom.
+	// PublishedAt says when it was published.
 	PublishedAt time.Time `json:"published_at,omitzero"`
-	PublishedBy string    `json:"published_by,omitempty"`
+	// PublishedBy is the member whose call published it. While it is
+	// publishing, and when Step finished a publication, it is the member
+	// who last asked to publish it.
+	PublishedBy string `json:"published_by,omitempty"`
+	// PublishAttempts counts the calls of the publisher claimed for it.
+	PublishAttempts int `json:"publish_attempts,omitempty"`
+	// PublishLease is when the publisher call of the current attempt is
+	// counted lost (StatementLease after it was claimed): Step calls the
+	// publisher again once it passed. Zero when no call is pending.
+	PublishLease time.Time `json:"publish_lease,omitzero"`
 	// Receipt is what the publisher returned for the post (a post ID or
 	// URL).
 	Receipt string `json:"receipt,omitempty"`
@@ -465,6 +474,15 @@ func (s *Service) rejudgeStatements(ctx context.Context, inc *Incident, now time
 	return out
 }
 
+// StatementLease is how long a call of the StatementPublisher may take
+// before the service counts it lost and Step calls the publisher again,
+// with the same statement ID; MaxPublishAttempts bounds the calls Step
+// makes for one statement.
+const (
+	StatementLease     = 2 * time.Minute
+	MaxPublishAttempts = 5
+)
+
 // PublishStatement publishes an approved statement through the
 // StatementPublisher, for the acting member of ctx (who needs
 // roles.PublishPost on its channel). version is the version the member
@@ -474,15 +492,21 @@ func (s *Service) rejudgeStatements(ctx context.Context, inc *Incident, now time
 // a closed incident refuses it with cmkit.ErrInvalid.
 //
 // Publishing is two version-fenced writes around the call: the first
-// moves the statement to StatementPublishing (it can no longer change),
-// the second records the receipt and moves it to StatementPublished. The
-// publisher gets the statement's ID as its idempotency key, so when it
-// fails, or its answer is lost, PublishStatement may be called again (the
-// statement stays StatementPublishing, even once the incident closed) and
-// the post goes out once. Calling it for a published statement returns it
-// unchanged; concurrent calls record one publication, and a call whose
-// publisher failed while a concurrent one published returns the published
-// statement.
+// moves the statement to StatementPublishing (it can no longer change)
+// and claims the call for StatementLease, the second records the receipt
+// and moves it to StatementPublished. The publisher gets the statement's
+// ID as its idempotency key, so every call for one statement posts it at
+// most once. When the call fails, or its answer or the whole process is
+// lost, the statement stays StatementPublishing (even once the incident
+// closed): PublishStatement may be called again, and Step calls the
+// publisher again by itself once the lease ran out, up to
+// MaxPublishAttempts calls, after which a TimelineStatementPublishFailed
+// entry says it gave up and only a person's call tries again. A call
+// made while another call's lease is live makes no new claim and calls
+// the publisher under that claim. Calling it for a published statement
+// returns it unchanged; concurrent calls record one publication, and a
+// call whose publisher failed while a concurrent one published returns
+// the published statement.
 func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID, version int64) (PublicStatement, error) {
 	if s.approver == nil {
 		return PublicStatement{}, errNoApprover
@@ -502,8 +526,14 @@ func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID,
 			return nil, err
 		}
 		switch st.State {
-		case StatementPublished, StatementPublishing:
+		case StatementPublished:
 			return nil, nil
+		case StatementPublishing:
+			if st.PublishLease.After(now) {
+				return nil, nil // a live call: publish under its claim
+			}
+			st.PublishedBy = member
+			return claimPublish(inc, st, now, member), nil
 		case StatementWithdrawn:
 			return nil, fmt.Errorf("crisis: statement %s was withdrawn: %w", st.ID, cmkit.ErrConflict)
 		}
@@ -518,38 +548,110 @@ func (s *Service) PublishStatement(ctx context.Context, id, statement uuid.UUID,
 			return nil, fmt.Errorf("crisis: statement %s version %d is not approved under level %s (open: %v): %w",
 				st.ID, st.Version, inc.Level, status.Open(), cmkit.ErrConflict)
 		}
-		st.State = StatementPublishing
-		return []TimelineEntry{statementEntry(inc, now, TimelineStatementPublishing, member, st,
-			fmt.Sprintf("publishing statement %s version %d on %s", st.ID, st.Version, st.Channel))}, nil
+		st.State, st.PublishedBy = StatementPublishing, member
+		return claimPublish(inc, st, now, member), nil
 	})
 	if err != nil || st.State == StatementPublished {
 		return st, err
 	}
+	return s.sendStatement(ctx, id, st, member)
+}
+
+// claimPublish claims one more publisher call for st, publishing, with a
+// lease of StatementLease, and returns its timeline entry.
+func claimPublish(inc *Incident, st *PublicStatement, now time.Time, actor string) []TimelineEntry {
+	st.PublishAttempts++
+	st.PublishLease = now.Add(StatementLease)
+	inc.NextPage = nextDue(inc)
+	return []TimelineEntry{statementEntry(inc, now, TimelineStatementPublishing, actor, st,
+		fmt.Sprintf("publishing statement %s version %d on %s (attempt %d)", st.ID, st.Version, st.Channel, st.PublishAttempts))}
+}
+
+// sendStatement calls the publisher for st, claimed as st says, and
+// records the outcome: the receipt, with member as PublishedBy when
+// member is set, or the failure when the claim is still the one st
+// holds (a claim taken over since is left to its new holder).
+func (s *Service) sendStatement(ctx context.Context, id uuid.UUID, st PublicStatement, member string) (PublicStatement, error) {
 	receipt, perr := s.stPub.Publish(ctx, s.plan.Brand, st.Channel, st.Language, st.Text, st.ID.String())
 	if perr != nil {
-		perr = fmt.Errorf("crisis: publishing statement %s (publish again to retry): %w", st.ID, perr)
-		after, err := s.changeStatement(ctx, id, statement, func(inc *Incident, st *PublicStatement, now time.Time) ([]TimelineEntry, error) {
-			if st.State == StatementPublished {
-				return nil, nil // a concurrent call published it
+		perr = fmt.Errorf("crisis: publishing statement %s, attempt %d (publish again to retry): %w", st.ID, st.PublishAttempts, perr)
+		after, err := s.changeStatement(ctx, id, st.ID, func(inc *Incident, cur *PublicStatement, now time.Time) ([]TimelineEntry, error) {
+			if cur.State != StatementPublishing || cur.PublishAttempts != st.PublishAttempts {
+				return nil, nil // published, or claimed again, since
 			}
-			return []TimelineEntry{statementEntry(inc, now, TimelineStatementPublishFailed, member, st, perr.Error())}, nil
+			return []TimelineEntry{statementEntry(inc, now, TimelineStatementPublishFailed, member, cur, perr.Error())}, nil
 		})
 		switch {
 		case err != nil:
-			s.log.WarnContext(ctx, "crisis: recording a failed publication failed", "statement", statement, "err", err)
+			s.log.WarnContext(ctx, "crisis: recording a failed publication failed", "statement", st.ID, "err", err)
 		case after.State == StatementPublished:
 			return after, nil
 		}
 		return st, perr
 	}
-	return s.changeStatement(ctx, id, statement, func(inc *Incident, st *PublicStatement, now time.Time) ([]TimelineEntry, error) {
-		if st.State == StatementPublished {
+	return s.changeStatement(ctx, id, st.ID, func(inc *Incident, cur *PublicStatement, now time.Time) ([]TimelineEntry, error) {
+		if cur.State == StatementPublished {
 			return nil, nil
 		}
-		st.State, st.PublishedAt, st.PublishedBy, st.Receipt = StatementPublished, now, member, receipt
-		return []TimelineEntry{statementEntry(inc, now, TimelineStatementPublished, member, st,
-			fmt.Sprintf("statement %s version %d published on %s: %s", st.ID, st.Version, st.Channel, receipt))}, nil
+		cur.State, cur.PublishedAt, cur.Receipt, cur.PublishLease = StatementPublished, now, receipt, time.Time{}
+		if member != "" {
+			cur.PublishedBy = member
+		}
+		inc.NextPage = nextDue(inc)
+		return []TimelineEntry{statementEntry(inc, now, TimelineStatementPublished, member, cur,
+			fmt.Sprintf("statement %s version %d published on %s: %s", cur.ID, cur.Version, cur.Channel, receipt))}, nil
 	})
+}
+
+// republish calls the publisher again for each statement of incident id
+// left publishing whose lease ran out at now, by a failed call or a
+// process that died, and gives up on those that had MaxPublishAttempts
+// calls. It returns how many it published.
+func (s *Service) republish(ctx context.Context, inc *Incident, now time.Time) (int, error) {
+	var due []uuid.UUID
+	for i := range inc.Statements {
+		if st := &inc.Statements[i]; leaseOver(st, now) {
+			due = append(due, st.ID)
+		}
+	}
+	published := 0
+	var errs []error
+	for _, sid := range due {
+		claimed := false
+		st, err := s.changeStatement(ctx, inc.ID, sid, func(inc *Incident, st *PublicStatement, now time.Time) ([]TimelineEntry, error) {
+			claimed = false
+			if !leaseOver(st, now) {
+				return nil, nil // published, or claimed by another, since
+			}
+			if st.PublishAttempts >= MaxPublishAttempts {
+				st.PublishLease = time.Time{}
+				inc.NextPage = nextDue(inc)
+				return []TimelineEntry{statementEntry(inc, now, TimelineStatementPublishFailed, "", st,
+					fmt.Sprintf("statement %s not published after %d attempts: given up (publish again to retry)", st.ID, st.PublishAttempts))}, nil
+			}
+			claimed = true
+			return claimPublish(inc, st, now, ""), nil
+		})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !claimed {
+			continue
+		}
+		if after, err := s.sendStatement(ctx, inc.ID, st, ""); err != nil {
+			errs = append(errs, err)
+		} else if after.State == StatementPublished {
+			published++
+		}
+	}
+	return published, errors.Join(errs...)
+}
+
+// leaseOver says whether st is publishing with a claimed call whose lease
+// ran out at now.
+func leaseOver(st *PublicStatement, now time.Time) bool {
+	return st.State == StatementPublishing && !st.PublishLease.IsZero() && !st.PublishLease.After(now)
 }
 
 // WithdrawStatement withdraws a drafted or approved statement, for the

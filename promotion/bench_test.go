@@ -2,6 +2,7 @@ package promotion_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/promotion"
+	"github.com/stretchr/testify/require"
 )
 
 // benchMentions makes n entries to giveaway() as a busy giveaway gets
@@ -91,4 +93,24 @@ func BenchmarkCollect(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestCollectDecisions checks BenchmarkCollect's first 20,000 mentions and
+// compares every decision (mention ID and reason, in order) with those of
+// the version before the near-duplicate index and the text scan were
+// rewritten for speed: the counts per reason and a SHA-256 of the list.
+func TestCollectDecisions(t *testing.T) {
+	p := giveaway()
+	p.BotChecks.NearDuplicateAccounts = 3
+	e, err := promotion.NewEntries(p, nil)
+	require.NoError(t, err)
+	require.NoError(t, e.AddBatch(context.Background(), benchMentions(20_000)))
+	h := sha256.New()
+	counts := map[promotion.Reason]int{}
+	for s := range e.All() {
+		fmt.Fprintf(h, "%s %s\n", s.MentionID, s.Reason)
+		counts[s.Reason]++
+	}
+	require.Equal(t, map[promotion.Reason]int{"": 10507, promotion.ReasonNearDuplicate: 570, promotion.ReasonDuplicate: 6916, promotion.ReasonMissingHashtag: 2007}, counts)
+	require.Equal(t, "b45cfd638b39ccaf21da530bffdc809e25787568a8b67915df86124975d2a00d", fmt.Sprintf("%x", h.Sum(nil)))
 }

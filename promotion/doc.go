@@ -170,6 +170,50 @@
 // *cmkit.ValidationError naming the field ("seed", "entries[4]",
 // "entries_hash", "key", "winners[0]", ...).
 //
+// # Winners
+//
+// Winners follows the people who won from the draw to the announcement.
+// WinnersFromDraw (a giveaway's DrawRecord) or WinnersFromStandings (a
+// contest's ranking) gives every prize unit a slot and its winner, and
+// keeps the alternates in the order drawn or ranked; the submissions say
+// whom to write to, on which channel, and WinnerOptions.Languages in which
+// language. Winners is a plain value that round-trips through JSON, with
+// an append-only list of events for the audit log.
+//
+// Its methods are pure transitions that take the instant from the caller
+// and change nothing on bad input: Accept, Decline and Disqualify record
+// an answer or a decision; Expire replaces every notified winner whose
+// deadline has come (the deadline is the first instant that is too late:
+// one second before it, nobody is replaced). A winner who declines, does
+// not answer or is disqualified (even after accepting) leaves for good,
+// and the first alternate left takes the slot at once; when none is left
+// the prize is unclaimed. An answer after the deadline, a second answer,
+// or one from an entry that left is cmkit.ErrConflict; an entry the
+// winners never had is cmkit.ErrNotFound. Time never runs backwards in the
+// record: an instant before the last event's counts as the last event's,
+// so a clock that jumps back cannot bring an expired winner back.
+//
+// SendNotices does the I/O through a WinnerNotifier, with the message
+// from WinnerTemplates (text/template, per BCP 47 language with a
+// fallback; DefaultWinnerTemplates has English, Spanish and Polish). It is
+// crash-safe: each notice is claimed (Claim) and saved before the notifier
+// is called, and its ID (NoticeID) is derived from the promotion, the slot
+// and the entry, so a notice whose send failed, timed out or was cut short
+// by a crash is sent again with the same ID, for the notifier to drop as a
+// repeat. The winner's deadline counts from the confirmed send (Sent), so
+// it is never earlier than the one the message stated. Once every slot is
+// accepted or unclaimed, AnnounceWinners posts the winners through an
+// Announcer (which the product wires to its content calendar), once per
+// language and list of winners.
+//
+// A seeded simulation (winners_sim_test.go) runs hundreds of scenarios of
+// random answers, clock jumps forward and back, notifier failures,
+// crashes mid-call and restarts from the store, and checks after every
+// step that no entry holds two slots, that an entry that left never comes
+// back, that alternates are used in order, that notice IDs are stable, that
+// the events only grow and that no prize is accepted more often than it
+// exists.
+//
 // # Service and storage
 //
 // Service runs promotions over a Store (NewMemoryStore is the default;

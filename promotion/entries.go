@@ -216,6 +216,8 @@ type Entries struct {
 	start, end time.Time
 	channels   []ChannelRef
 	tags       []uint64 // required hashtags, hashed folded
+	noTag      []string // per required hashtag, the Detail of ReasonMissingHashtag
+	nearDetail string   // the Detail of ReasonNearDuplicate
 	keywords   [][]byte // " keyword ", folded
 	own        []uint64 // own handles, hashed folded
 	minAge     time.Duration
@@ -229,9 +231,10 @@ type Entries struct {
 
 	mu       sync.Mutex
 	subs     []Submission
-	persons  []personKey         // per submission
+	persons  []int32             // per submission, its person's number
 	items    map[handleKey]int32 // platform + mention ID -> latest submission
-	counts   map[personKey]int32 // accepted submissions per person
+	ids      map[personKey]int32 // person -> number, in the order they came
+	counts   []int32             // per person's number, accepted submissions
 	near     nearIndex
 	accepted int
 }
@@ -264,7 +267,7 @@ func NewEntries(p Promotion, opts *EntryOptions) (*Entries, error) {
 		excluded:  map[handleKey]bool{},
 		exPersons: map[string]bool{},
 		items:     map[handleKey]int32{},
-		counts:    map[personKey]int32{},
+		ids:       map[personKey]int32{},
 	}
 	if opts != nil {
 		e.links = *opts
@@ -272,6 +275,7 @@ func NewEntries(p Promotion, opts *EntryOptions) (*Entries, error) {
 	e.scans.New = func() any { return new(scan) }
 	for _, h := range p.Mechanics.Hashtags {
 		e.tags = append(e.tags, hash64([]byte(plain.String(strings.TrimPrefix(h, "#")))))
+		e.noTag = append(e.noTag, "no #"+strings.TrimPrefix(h, "#"))
 	}
 	for _, k := range p.Mechanics.Keywords {
 		e.keywords = append(e.keywords, []byte(" "+fold(k)+" "))
@@ -302,6 +306,7 @@ func NewEntries(p Promotion, opts *EntryOptions) (*Entries, error) {
 		e.newSince = start.Add(-time.Duration(b.NewAccountDays) * 24 * time.Hour)
 	}
 	e.near = newNearIndex(threshold)
+	e.nearDetail = fmt.Sprintf("the text is a near duplicate of texts by %d or more people", threshold)
 	return e, nil
 }
 
@@ -371,13 +376,19 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	pid, ok := e.ids[pk]
+	if !ok {
+		pid = int32(len(e.counts))
+		e.ids[pk] = pid
+		e.counts = append(grow(e.counts), 0)
+	}
 	item := handleKey{s.Platform, s.MentionID}
 	if prev, ok := e.items[item]; ok && e.subs[prev].Accepted {
 		s.Accepted, s.Reason, s.Detail = false, ReasonDuplicate, "the same item again (delivered twice, or edited after it was accepted)"
 		textCounts = false
 	}
 	if s.Reason == "" {
-		if n := e.counts[pk]; int(n) >= e.perPerson {
+		if n := e.counts[pid]; int(n) >= e.perPerson {
 			if e.perPerson == 1 {
 				s.Reason, s.Detail = ReasonDuplicate, "one entry per person, and this person already has one"
 			} else {
@@ -387,27 +398,23 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	}
 	idx := int32(len(e.subs))
 	if textCounts {
-		flagged, revoke := e.near.add(&sc.sig, idx, pk)
-		for _, r := range revoke {
-			e.revoke(r)
+		flagged, cell := e.near.add(&sc.sig, idx, pid)
+		for ; cell >= 0; cell = e.near.members[cell].next {
+			e.revoke(e.near.members[cell].v)
 		}
 		if flagged && s.Reason == "" {
-			s.Reason, s.Detail = ReasonNearDuplicate, e.nearDetail()
+			s.Reason, s.Detail = ReasonNearDuplicate, e.nearDetail
 		}
 	}
 	s.Accepted = s.Reason == ""
 	if s.Accepted {
-		e.counts[pk]++
+		e.counts[pid]++
 		e.accepted++
 	}
-	e.subs = append(e.subs, s)
-	e.persons = append(e.persons, pk)
+	e.subs = append(grow(e.subs), s)
+	e.persons = append(grow(e.persons), pid)
 	e.items[item] = idx
 	return s, nil
-}
-
-func (e *Entries) nearDetail() string {
-	return fmt.Sprintf("the text is a near duplicate of texts by %d or more people", e.near.threshold)
 }
 
 // revoke rejects submission i as a near duplicate, freeing its place.
@@ -416,7 +423,7 @@ func (e *Entries) revoke(i int32) {
 	if !s.Accepted {
 		return
 	}
-	s.Accepted, s.Reason, s.Detail = false, ReasonNearDuplicate, e.nearDetail()
+	s.Accepted, s.Reason, s.Detail = false, ReasonNearDuplicate, e.nearDetail
 	e.counts[e.persons[i]]--
 	e.accepted--
 }
@@ -439,7 +446,7 @@ func (e *Entries) checkContent(s *Submission, ch *ChannelRef, m *cmkit.Mention, 
 	}
 	for i, t := range e.tags {
 		if !containsHash(sc.tags, t) {
-			s.Reason, s.Detail = ReasonMissingHashtag, fmt.Sprintf("no #%s", strings.TrimPrefix(mech.Hashtags[i], "#"))
+			s.Reason, s.Detail = ReasonMissingHashtag, e.noTag[i]
 			return
 		}
 	}
@@ -588,4 +595,15 @@ func (e *Entries) Keys() []string {
 		}
 	}
 	return keys
+}
+
+// grow returns s with room for one more element: its capacity doubled
+// when it is full. append grows a long slice by a quarter at a time, which
+// copies each element about four times over; doubling copies it about
+// once, and allocates less in all.
+func grow[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(len(s), 16))
 }

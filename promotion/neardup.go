@@ -1,5 +1,7 @@
 package promotion
 
+import "math/bits"
+
 // nearIndex groups entries whose texts are near duplicates: their MinHash
 // signatures (see signature) agree on at least nearAgree of sigBins bins,
 // an estimated Jaccard similarity of their shingles of one half or more.
@@ -8,20 +10,40 @@ package promotion
 // band are compared: texts whose shingles are 75% alike share a band with
 // probability 0.95, 85% alike 0.995, and 30% alike 0.06. Only the newest
 // nearScan nodes of a band are compared, so that a bucket crowded by many
-// variants of one text costs a bounded time. Groups are kept with a union-find,
-// and each group counts the distinct people who wrote in it, up to the
-// threshold that flags it.
+// variants of one text costs a bounded time. A comparison first counts the
+// bins whose sketches (four bits of each bin) agree, which bounds the
+// bins that agree from above and needs only the candidate's node, and reads
+// the whole signature only when that bound reaches nearAgree. Groups are kept
+// with a union-find, and each group counts the distinct people who wrote in
+// it, up to the threshold that flags it.
 type nearIndex struct {
 	threshold int
-	bySig     map[uint64]int32   // signature's hash -> node
-	heads     headTable          // band's hash -> newest node with it
-	sigs      []signature        // per node
-	next      [][nearBands]int32 // per node and band: the next older node with the same band hash, or -1
-	parent    []int32            // per node; a root is its own parent
-	// Per root:
-	persons [][]personKey // distinct writers, at most threshold
-	members [][]int32     // submissions, while the group is not flagged
-	flagged []bool
+	bySig     hashTable   // signature's hash -> node
+	heads     hashTable   // band's hash -> newest node with it
+	nodes     []nearNode  // per node
+	sigs      []signature // per node
+	members   []nearCell  // the cells of the groups' member lists
+	persons   []nearCell  // the cells of the groups' person lists
+	touched   uint64      // the sum of the values touched (see add), kept so that the loads stay
+}
+
+// nearNode is what a candidate's comparison reads, in one 64-byte cache
+// line, and, for a root, its group's lists.
+type nearNode struct {
+	sketch [2]uint64        // four bits of each bin (see sketchOf)
+	next   [nearBands]int32 // per band: the next older node with the same band hash, or -1
+	parent int32            // a root is its own parent
+	// For a root: the first and last cell of the group's submissions,
+	// while it is not flagged (-1: none), and the first cell of its
+	// distinct writers, at most threshold of them (-1: none). A group is
+	// flagged when it has threshold writers.
+	members, lastMember, persons int32
+}
+
+// nearCell is one element of a linked list: a submission or a person, and
+// the next cell (-1 ends the list).
+type nearCell struct {
+	v, next int32
 }
 
 const (
@@ -32,56 +54,99 @@ const (
 )
 
 func newNearIndex(threshold int) nearIndex {
-	return nearIndex{threshold: threshold, bySig: map[uint64]int32{}}
+	return nearIndex{threshold: threshold}
 }
 
-func (x *nearIndex) find(n int32) int32 {
-	for x.parent[n] != n {
-		x.parent[n] = x.parent[x.parent[n]]
-		n = x.parent[n]
+// sketchOf packs the low four bits of each of sig's bins, bins 0 to 15 in
+// the first word and 16 to 31 in the second.
+func sketchOf(sig *signature) (s [2]uint64) {
+	for i, v := range sig {
+		s[i/16] |= uint64(v&15) << (4 * (i % 16))
+	}
+	return s
+}
+
+// sketchAgree counts the bins in which the sketches a and b agree: at
+// least as many as the bins in which their signatures agree.
+func sketchAgree(a, b *[2]uint64) int {
+	const low = 0x1111111111111111
+	n := sigBins
+	for i := range a {
+		x := a[i] ^ b[i]
+		x |= x >> 1
+		x |= x >> 2
+		n -= bits.OnesCount64(x & low)
 	}
 	return n
 }
 
-// union joins the groups of a and b and returns the root.
-func (x *nearIndex) union(a, b int32) int32 {
-	ra, rb := x.find(a), x.find(b)
+func (x *nearIndex) find(n int32) int32 {
+	for x.nodes[n].parent != n {
+		x.nodes[n].parent = x.nodes[x.nodes[n].parent].parent
+		n = x.nodes[n].parent
+	}
+	return n
+}
+
+// union joins root ra's group with node c's and returns the new root.
+func (x *nearIndex) union(ra, c int32) int32 {
+	rb := x.find(c)
 	if ra == rb {
 		return ra
 	}
-	if len(x.members[ra]) < len(x.members[rb]) {
-		ra, rb = rb, ra
+	a, b := &x.nodes[ra], &x.nodes[rb]
+	// The smaller list of writers moves.
+	if x.count(a.persons) > x.count(b.persons) {
+		ra, rb, a, b = rb, ra, b, a
 	}
-	x.parent[rb] = ra
-	for _, p := range x.persons[rb] {
-		x.addPerson(ra, p)
+	a.parent = rb
+	for p := a.persons; p >= 0; p = x.persons[p].next {
+		x.addPerson(rb, x.persons[p].v)
 	}
-	x.members[ra] = append(x.members[ra], x.members[rb]...)
-	x.flagged[ra] = x.flagged[ra] || x.flagged[rb]
-	x.persons[rb], x.members[rb] = nil, nil
-	return ra
-}
-
-func (x *nearIndex) addPerson(root int32, p personKey) {
-	ps := x.persons[root]
-	if len(ps) >= x.threshold {
-		return
-	}
-	for _, q := range ps {
-		if q == p {
-			return
+	if a.members >= 0 {
+		if b.members < 0 {
+			b.members = a.members
+		} else {
+			x.members[b.lastMember].next = a.members
 		}
+		b.lastMember = a.lastMember
 	}
-	x.persons[root] = append(ps, p)
-	if len(x.persons[root]) >= x.threshold {
-		x.flagged[root] = true
-	}
+	a.members, a.lastMember, a.persons = -1, -1, -1
+	return rb
 }
 
-// add records submission sub, written by p, whose text has signature sig.
-// It reports whether sub's group is flagged, and returns the submissions
-// of the group that were not flagged before this call (to revoke), or nil.
-func (x *nearIndex) add(sig *signature, sub int32, p personKey) (flagged bool, revoke []int32) {
+// count returns the length of the person list that starts at cell p.
+func (x *nearIndex) count(p int32) int {
+	n := 0
+	for ; p >= 0; p = x.persons[p].next {
+		n++
+	}
+	return n
+}
+
+// addPerson adds person p to root's writers, unless it is there or the
+// group has threshold already, and returns how many writers it has.
+func (x *nearIndex) addPerson(root, p int32) int {
+	n := 0
+	head := x.nodes[root].persons
+	found := false
+	for c := head; c >= 0; c = x.persons[c].next {
+		n++
+		found = found || x.persons[c].v == p
+	}
+	if found || n >= x.threshold {
+		return n
+	}
+	x.nodes[root].persons = int32(len(x.persons))
+	x.persons = append(grow(x.persons), nearCell{p, head})
+	return n + 1
+}
+
+// add records submission sub, written by person p, whose text has
+// signature sig. It reports whether sub's group is flagged, and returns
+// the first cell of the list (in x.members) of the group's submissions
+// that were not flagged before this call, to revoke; -1 when none.
+func (x *nearIndex) add(sig *signature, sub, p int32) (flagged bool, revoke int32) {
 	var bandHash [nearBands]uint64
 	whole := uint64(0)
 	for b := range bandHash {
@@ -92,79 +157,140 @@ func (x *nearIndex) add(sig *signature, sub int32, p personKey) (flagged bool, r
 		bandHash[b] = h
 		whole = whole*31 + h
 	}
-	node, ok := x.bySig[whole]
-	if !ok {
-		node = int32(len(x.sigs))
-		x.bySig[whole] = node
-		x.sigs = append(x.sigs, *sig)
-		x.parent = append(x.parent, node)
-		x.persons = append(x.persons, nil)
-		x.members = append(x.members, nil)
-		x.flagged = append(x.flagged, false)
-		x.next = append(x.next, [nearBands]int32{})
-	}
-	root := x.find(node)
-	if !ok {
+	// The tables are larger than the caches: touch every slot this call
+	// will read first, so that the processor waits for their misses at
+	// once rather than one after another.
+	x.touched = x.bySig.touch(whole) + x.heads.touch(bandHash[:]...)
+	node := int32(len(x.nodes))
+	node, found := x.bySig.getOrPut(whole, node)
+	root := node
+	if found {
+		root = x.find(node)
+	} else {
+		sk := sketchOf(sig)
+		nn := nearNode{sketch: sk, parent: node, members: -1, lastMember: -1, persons: -1}
+		var touched int32
 		for b, h := range bandHash {
-			c := x.heads.swap(h, node)
-			x.next[node][b] = c
+			nn.next[b] = x.heads.swap(h, node)
+			if c := nn.next[b]; c >= 0 {
+				touched += x.nodes[c].parent
+			}
+		}
+		x.touched += uint64(touched)
+		x.nodes = append(grow(x.nodes), nn)
+		x.sigs = append(grow(x.sigs), *sig)
+		for b := range bandHash {
+			c := nn.next[b]
 			for n := 0; c >= 0 && n < nearScan; n++ {
-				if x.find(c) != root && agree(&x.sigs[c], sig, nearAgree) >= nearAgree {
-					root = x.union(node, c)
+				cn := &x.nodes[c]
+				if sketchAgree(&cn.sketch, &sk) >= nearAgree && x.find(c) != root && agree(&x.sigs[c], sig, nearAgree) >= nearAgree {
+					root = x.union(root, c)
 				}
-				c = x.next[c][b]
+				c = cn.next[b]
 			}
 		}
 	}
-	x.addPerson(root, p)
-	if !x.flagged[root] {
-		x.members[root] = append(x.members[root], sub)
-		return false, nil
+	r := &x.nodes[root]
+	if x.addPerson(root, p) < x.threshold {
+		cell := int32(len(x.members))
+		x.members = append(grow(x.members), nearCell{sub, -1})
+		if r.members < 0 {
+			r.members = cell
+		} else {
+			x.members[r.lastMember].next = cell
+		}
+		r.lastMember = cell
+		return false, -1
 	}
-	revoke = x.members[root]
-	x.members[root] = nil
+	revoke = r.members
+	r.members, r.lastMember = -1, -1
 	return true, revoke
 }
 
-// headTable maps a band's hash to the newest node with it: an
-// open-addressing table with linear probing, cheaper than a Go map for the
-// eight lookups-and-stores of every new signature.
-type headTable struct {
-	keys  []uint64 // 0 marks a free slot (a hash of 0 is stored as 1)
-	nodes []int32
-	n     int
+// hashTable maps a 64-bit hash to a node: an open-addressing table with
+// linear probing, cheaper than a Go map for the lookups of every new
+// signature (a slot's key and node share a cache line).
+type hashTable struct {
+	slots   []hashSlot // a slot with key 0 is free
+	n       int
+	hasZero bool  // key 0 is stored
+	zero    int32 // its node
+}
+
+type hashSlot struct {
+	key  uint64
+	node int32
+}
+
+// touch loads the home slot of each key and returns the sum of what it
+// read (see nearIndex.add).
+func (t *hashTable) touch(keys ...uint64) uint64 {
+	if len(t.slots) == 0 {
+		return 0
+	}
+	m := uint64(len(t.slots) - 1)
+	var sum uint64
+	for _, k := range keys {
+		sum += t.slots[k&m].key
+	}
+	return sum
 }
 
 // swap stores node under key and returns the node it replaces, or -1.
-func (t *headTable) swap(key uint64, node int32) int32 {
-	if key == 0 {
-		key = 1
+func (t *hashTable) swap(key uint64, node int32) int32 {
+	s, found := t.slot(key)
+	if !found {
+		*s = node
+		return -1
 	}
-	if 2*(t.n+1) > len(t.keys) {
+	prev := *s
+	*s = node
+	return prev
+}
+
+// getOrPut returns the node stored under key and true, or stores node
+// under key and returns it and false.
+func (t *hashTable) getOrPut(key uint64, node int32) (int32, bool) {
+	s, found := t.slot(key)
+	if !found {
+		*s = node
+		return node, false
+	}
+	return *s, true
+}
+
+// slot returns the node stored under key and true, or the new slot of key
+// (the key stored, the node left to the caller) and false.
+func (t *hashTable) slot(key uint64) (*int32, bool) {
+	if key == 0 {
+		found := t.hasZero
+		t.hasZero = true
+		return &t.zero, found
+	}
+	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
-	m := uint64(len(t.keys) - 1)
+	m := uint64(len(t.slots) - 1)
 	for i := key & m; ; i = (i + 1) & m {
-		switch t.keys[i] {
+		s := &t.slots[i]
+		switch s.key {
 		case key:
-			prev := t.nodes[i]
-			t.nodes[i] = node
-			return prev
+			return &s.node, true
 		case 0:
-			t.keys[i], t.nodes[i] = key, node
+			s.key = key
 			t.n++
-			return -1
+			return &s.node, false
 		}
 	}
 }
 
-func (t *headTable) grow() {
-	old, oldNodes := t.keys, t.nodes
-	size := max(1024, 2*len(old))
-	t.keys, t.nodes, t.n = make([]uint64, size), make([]int32, size), 0
-	for i, k := range old {
-		if k != 0 {
-			t.swap(k, oldNodes[i])
+func (t *hashTable) grow() {
+	old := t.slots
+	t.slots, t.n = make([]hashSlot, max(1024, 2*len(old))), 0
+	for _, s := range old {
+		if s.key != 0 {
+			n, _ := t.slot(s.key)
+			*n = s.node
 		}
 	}
 }

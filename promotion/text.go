@@ -86,79 +86,137 @@ type scan struct {
 }
 
 // read scans text: hashtags, mentions, links (skipped) and the words left.
+// Tokens are separated by ' ' (plain folds every run of white space into
+// one).
 func (s *scan) read(text string) {
 	plain.Normalize(&s.norm, text)
 	t := s.norm.Text
 	s.content = append(s.content[:0], ' ')
 	s.tags, s.handles, s.words = s.tags[:0], s.handles[:0], 0
-	for len(t) > 0 {
-		sp := bytes.IndexByte(t, ' ')
-		var tok []byte
-		if sp < 0 {
-			tok, t = t, nil
-		} else {
-			tok, t = t[:sp], t[sp+1:]
+	for i := 0; i < len(t); {
+		switch t[i] {
+		case ' ':
+			i++
+			continue
+		case '#', '@', 'h', 'w':
+		default:
+			i = s.addWords(t, i) + 1
+			continue
 		}
+		end := len(t)
+		if sp := bytes.IndexByte(t[i:], ' '); sp >= 0 {
+			end = i + sp
+		}
+		tok := t[i:end]
 		switch {
-		case len(tok) == 0:
 		case tok[0] == '#':
-			end := 1
-			for end < len(tok) {
-				r, n := utf8.DecodeRune(tok[end:])
-				if !isTagRune(r) {
-					break
-				}
-				end += n
-			}
-			if end > 1 && len(s.tags) < maxScanTags {
-				s.tags = append(s.tags, hash64(tok[1:end]))
-			}
+			s.addTag(tok)
 		case tok[0] == '@':
-			end := 1
-			for end < len(tok) && isHandleByte(tok[end]) {
-				end++
-			}
-			for end > 1 && (tok[end-1] == '.' || tok[end-1] == '-' || tok[end-1] == '@') {
-				end--
-			}
-			if end > 1 && len(s.handles) < maxScanTags {
-				h := hash64(tok[1:end])
-				if !containsHash(s.handles, h) {
-					s.handles = append(s.handles, h)
-				}
-			}
+			s.addHandle(tok)
 		case isLink(tok):
 		default:
-			s.addWords(tok)
+			s.addWords(t, i)
+		}
+		i = end + 1
+	}
+}
+
+// addTag remembers the hashtag that starts tok ("#...").
+func (s *scan) addTag(tok []byte) {
+	end := 1
+	for end < len(tok) {
+		if c := tok[end]; c < utf8.RuneSelf {
+			if !tagByte[c] {
+				break
+			}
+			end++
+			continue
+		}
+		r, n := utf8.DecodeRune(tok[end:])
+		if !isTagRune(r) {
+			break
+		}
+		end += n
+	}
+	if end > 1 && len(s.tags) < maxScanTags {
+		s.tags = append(s.tags, hash64(tok[1:end]))
+	}
+}
+
+// addHandle remembers the handle that starts tok ("@..."), once.
+func (s *scan) addHandle(tok []byte) {
+	end := 1
+	for end < len(tok) && isHandleByte(tok[end]) {
+		end++
+	}
+	for end > 1 && (tok[end-1] == '.' || tok[end-1] == '-' || tok[end-1] == '@') {
+		end--
+	}
+	if end > 1 && len(s.handles) < maxScanTags {
+		h := hash64(tok[1:end])
+		if !containsHash(s.handles, h) {
+			s.handles = append(s.handles, h)
 		}
 	}
 }
 
-// addWords appends the letter-and-digit runs of tok to content, each
-// followed by ' '.
-func (s *scan) addWords(tok []byte) {
-	start := -1
-	for i := 0; i < len(tok); {
-		c := tok[i]
-		word, n := asciiWord[c&0x7f], 1
-		if c >= utf8.RuneSelf {
-			var r rune
-			r, n = utf8.DecodeRune(tok[i:])
-			word = isWordRune(r)
-		}
-		if word && start < 0 {
-			start = i
-		} else if !word && start >= 0 {
+// addWords appends the letter-and-digit runs of the token that starts at
+// t[i] to content, each followed by ' ', and returns where the token ends:
+// the index of the ' ' after it, or len(t).
+func (s *scan) addWords(t []byte, i int) int {
+	for i < len(t) {
+		c := t[i]
+		if wordByte[c] {
+			start := i
+			for i++; i < len(t) && wordByte[t[i]]; i++ {
+			}
+			// A word may go on with a letter or digit beyond ASCII.
+			for i < len(t) && t[i] >= utf8.RuneSelf {
+				r, n := utf8.DecodeRune(t[i:])
+				if !isWordRune(r) {
+					break
+				}
+				for i += n; i < len(t) && wordByte[t[i]]; i++ {
+				}
+			}
 			s.words++
-			s.content = append(append(s.content, tok[start:i]...), ' ')
-			start = -1
+			s.content = append(s.content, t[start:i]...)
+			s.content = append(s.content, ' ')
+			continue
 		}
-		i += n
-	}
-	if start >= 0 {
+		if c == ' ' {
+			return i
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(t[i:])
+		if !isWordRune(r) {
+			i += n
+			continue
+		}
+		// A word that starts beyond ASCII: count it as above, from here.
+		start := i
+		for i += n; i < len(t); {
+			if wordByte[t[i]] {
+				i++
+				continue
+			}
+			if t[i] < utf8.RuneSelf {
+				break
+			}
+			r, n := utf8.DecodeRune(t[i:])
+			if !isWordRune(r) {
+				break
+			}
+			i += n
+		}
 		s.words++
-		s.content = append(append(s.content, tok[start:]...), ' ')
+		s.content = append(s.content, t[start:i]...)
+		s.content = append(s.content, ' ')
 	}
+	return i
 }
 
 // isLink reports whether tok is a web address: it starts with "http:",
@@ -168,15 +226,17 @@ func isLink(tok []byte) bool {
 		tok[0] == 'w' && tok[1] == 'w' && tok[2] == 'w' && tok[3] == '.')
 }
 
-// asciiWord marks the ASCII letters and digits.
-var asciiWord = func() (t [utf8.RuneSelf]bool) {
+// wordByte marks the ASCII letters and digits; tagByte adds "_".
+var wordByte, tagByte = func() (w, t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
-		t[c] = true
+		w[c] = true
 	}
 	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
+		w[c], w[c-'a'+'A'] = true, true
 	}
-	return t
+	t = w
+	t['_'] = true
+	return w, t
 }()
 
 func containsHash(l []uint64, h uint64) bool {
@@ -214,12 +274,18 @@ func sign(content []byte, sig *signature) {
 		bin := x >> (64 - 5) & (sigBins - 1)
 		sig[bin] = min(sig[bin], uint32(x>>(64-5-32)))
 	}
-	c := content
-	for len(c) >= 8 {
-		shingle(binary.LittleEndian.Uint64(c) & mask)
-		c = c[1:]
+	// One 8-byte load holds the four shingles that start in its first
+	// half.
+	i := 0
+	for ; i+8 <= len(content); i += 4 {
+		w := binary.LittleEndian.Uint64(content[i:])
+		shingle(w & mask)
+		shingle(w >> 8 & mask)
+		shingle(w >> 16 & mask)
+		shingle(w >> 24 & mask)
 	}
-	for ; len(c) >= k; c = c[1:] {
+	for ; i+k <= len(content); i++ {
+		c := content[i : i+k]
 		shingle(uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 | uint64(c[4])<<32)
 	}
 	// Densify: an empty bin takes the value of the next bin to its right

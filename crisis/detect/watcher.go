@@ -265,10 +265,20 @@ type Watcher struct {
 	byKey     map[string]WatchHandle
 	bursts    []Burst
 
+	// exact turns off the tailBelow shortcut (tests compare the two).
+	exact bool
+
 	// slot cache: the hour [hFrom, hTo) in unix seconds is slot hSlot.
 	hFrom, hTo int64
 	hSlot      int
 	lastU      int64 // the last bucket checked to be on a boundary
+
+	// bucket cache: what every series computes alike in bucket bU: its
+	// slot bSl, the slot bNb it is interpolated with and the weight bFr
+	// of bNb, and how many buckets of its hour precede it (bIn).
+	bU       int64
+	bSl, bNb int
+	bFr, bIn float64
 }
 
 // NewWatcher returns a Watcher with cfg (zero fields take their
@@ -294,6 +304,7 @@ func (w *Watcher) derive() {
 	w.slotLearn = int64(math.Ceil(1/c.SlotAlpha/w.perHour)+1) * 7 * 24 * 3600
 	w.hFrom, w.hTo = 1, 0
 	w.lastU = math.MinInt64
+	w.bU = math.MinInt64 // before every series' first bucket: never observed
 }
 
 // Config returns the Watcher's configuration with its defaults filled in.
@@ -385,6 +396,21 @@ func (w *Watcher) slot(u int64) int {
 	return w.hSlot
 }
 
+// toBucket fills the bucket cache for bucket u.
+func (w *Watcher) toBucket(u int64) {
+	sl := w.slot(u)
+	fr := float64(u-w.hFrom)*(1.0/3600) - 0.5
+	nb := sl + 1
+	if fr < 0 {
+		nb, fr = sl+slots-1, -fr
+	}
+	if nb >= slots {
+		nb -= slots
+	}
+	w.bU, w.bSl, w.bNb, w.bFr = u, sl, nb, fr
+	w.bIn = float64(u-w.hFrom) * w.invBucket
+}
+
 // multiplier returns the announced multiplier at unix second u (1 if none)
 // and drops bursts that have ended.
 func (s *series) multiplier(u int64) float64 {
@@ -428,10 +454,10 @@ func (w *Watcher) Observe(h WatchHandle, bucketStart time.Time, total, negative 
 }
 
 func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
-	sl := w.hSlot // the cached hour, checked here so that the call is rare
-	if u < w.hFrom || u >= w.hTo {
-		sl = w.slot(u)
+	if u != w.bU {
+		w.toBucket(u)
 	}
+	sl := w.bSl
 	if s.n == 0 {
 		s.first = u
 		s.level = fmax(x, 1)
@@ -444,19 +470,10 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	}
 	f := float64(s.profile[sl])
 	// Predict between hour centers (linear interpolation), learn the hour.
-	fr := float64(u-w.hFrom)*(1.0/3600) - 0.5
-	nb := sl + 1
-	if fr < 0 {
-		nb, fr = sl+slots-1, -fr
-	}
-	if nb >= slots {
-		nb -= slots
-	}
-	fi := f + fr*(float64(s.profile[nb])-f)
+	fi := f + w.bFr*(float64(s.profile[w.bNb])-f)
 	base := s.level * fi
 	mu := base * m
 
-	// Volume: the negative binomial tail score (variance mu + phi·mu²).
 	phi := 0.0
 	if s.disB > 0 {
 		phi = s.disA / s.disB
@@ -465,24 +482,8 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		}
 	}
 	k := w.cfg.Reference
-	zv := 0.0
-	switch {
-	case x-mu >= w.cfg.MinExcess:
-		zv = tailZ(x, mu, phi)
-	case x < mu && s.cVol > 0:
-		// Below the baseline only a CUSUM's decay needs a score (at 0 it
-		// stays 0): the Pearson residual, cheaper than the cube root.
-		zv = (x - mu) / math.Sqrt(mu+phi*mu*mu)
-	}
-	// The window: the last three buckets together, against three times
-	// the dispersion-adjusted baseline (a sum of three has phi/3).
-	sx, sm := x+float64(s.winX[0])+float64(s.winX[1]), mu+float64(s.winMu[0])+float64(s.winMu[1])
-	zw := 0.0
-	if s.n >= 3 && sx-sm >= w.cfg.MinExcess {
-		zw = tailZ(sx, sm, phi/3)
-	}
-	s.winX[1], s.winX[0] = s.winX[0], float32(x)
-	s.winMu[1], s.winMu[0] = s.winMu[0], float32(mu)
+	warm := u-s.first >= w.warm
+	open := s.open
 
 	// Negative share: beta-binomial residual against the learned rate.
 	p := 0.1
@@ -503,11 +504,52 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		zn = (neg - en) / math.Sqrt(vn)
 	}
 
+	// Volume: the negative binomial tail score (variance mu + phi·mu²).
+	// While no breakout is open, a score that cannot lift the volume nor
+	// the combined CUSUM off 0 changes nothing but the peak of a breakout
+	// this bucket might open: it is left at 0 (tailBelow proves it small
+	// without a cube root) and computed only if one opens.
+	zv := 0.0
+	zvLater := false
+	switch {
+	case x-mu >= w.cfg.MinExcess:
+		if open || w.exact || !tailBelow(x, mu, phi, fmin(k-s.cVol, math.Sqrt2*(k-s.cComb)-fmax(zn, 0))-skipMargin) {
+			zv = tailZ(x, mu, phi)
+		} else {
+			zvLater = true
+		}
+	case x < mu && s.cVol > 0:
+		// Below the baseline only a CUSUM's decay needs a score (at 0 it
+		// stays 0): the Pearson residual, cheaper than the cube root.
+		zv = (x - mu) / math.Sqrt(mu+phi*mu*mu)
+	}
+	// The window: the last three buckets together, against three times
+	// the dispersion-adjusted baseline (a sum of three has phi/3). Until
+	// a breakout is open only whether it reaches Window matters (nothing
+	// during the warm-up), so that alone is decided while it can be.
+	sx, sm := x+float64(s.winX[0])+float64(s.winX[1]), mu+float64(s.winMu[0])+float64(s.winMu[1])
+	zw := 0.0
+	zwLater := false
+	if s.n >= 3 && sx-sm >= w.cfg.MinExcess {
+		if open || w.exact || warm && !tailBelow(sx, sm, phi/3, w.cfg.Window-skipMargin) {
+			zw = tailZ(sx, sm, phi/3)
+		} else {
+			zwLater = true
+		}
+	}
+	s.winX[1], s.winX[0] = s.winX[0], float32(x)
+	s.winMu[1], s.winMu[0] = s.winMu[0], float32(mu)
+
 	// The negatives' window, as for the volume.
 	sn, se := neg+float64(s.winN[0])+float64(s.winN[1]), en+float64(s.winEn[0])+float64(s.winEn[1])
 	zwn := 0.0
+	zwnLater := false
 	if s.n >= 3 && sn-se >= w.cfg.MinNegativeExcess {
-		zwn = whZ(sn/se, se/((1-p)*dn))
+		if open || w.exact || warm && !whBelow(sn, se, (1-p)*dn, w.cfg.Window-skipMargin) {
+			zwn = whZ(sn/se, se/((1-p)*dn))
+		} else {
+			zwnLater = true
+		}
 	}
 	s.winN[1], s.winN[0] = s.winN[0], float32(neg)
 	s.winEn[1], s.winEn[0] = s.winEn[0], float32(en)
@@ -520,7 +562,10 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	// Learn, robustly: clip the count to the baseline plus 2 standard
 	// deviations so a spike cannot drag the baseline up, and divide out
 	// an announced multiplier.
-	xs := x / m
+	xs := x
+	if m != 1 {
+		xs = x / m
+	}
 	if e := xs - base - 1; e > 0 && e*e > 4*(base+phi*base*base) {
 		xs = base + 2*math.Sqrt(base+phi*base*base) + 1
 	}
@@ -528,7 +573,6 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	if zn > 2 {
 		negs = en + 2*math.Sqrt(vn)
 	}
-	warm := u-s.first >= w.warm
 	// While the volume is suspect (its CUSUM at or over Exit, or a
 	// breakout open), the baseline does not learn at all.
 	learn := !s.open && s.cVol < w.cfg.Exit
@@ -543,14 +587,14 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		a := w.cfg.SlotAlpha
 		// Buckets this slot has learned: whole weeks plus this hour's.
 		if u-s.first < w.slotLearn {
-			c := float64((u-s.first)/(7*24*3600))*w.perHour + float64(u-w.hFrom)*w.invBucket + 1
+			c := float64((u-s.first)/(7*24*3600))*w.perHour + w.bIn + 1
 			if c*a < 1 {
 				a = 1 / c
 			}
 		}
 		s.profile[sl] = float32(fmin(f+a*(xs/s.level-f), 1e4))
 	}
-	if s.n%1440 == 0 && u-s.first >= 7*24*3600 {
+	if u-s.first >= 7*24*3600 && s.n%1440 == 0 {
 		s.normalize()
 	}
 	as := w.aShare
@@ -572,7 +616,6 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		return PhaseQuiet
 	}
 	cusum := fmax(fmax(s.cVol, s.cNeg), s.cComb)
-	score := fmax(fmax(cusum, zw), zwn)
 	var kind BreakoutKind
 	if s.cVol >= w.cfg.Enter || zw >= w.cfg.Window {
 		kind |= BreakoutVolume
@@ -587,6 +630,17 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		if kind == 0 {
 			return PhaseQuiet
 		}
+		// The scores left for later are the peak's.
+		if zvLater {
+			zv = tailZ(x, mu, phi)
+		}
+		if zwLater {
+			zw = tailZ(sx, sm, phi/3)
+		}
+		if zwnLater {
+			zwn = whZ(sn/se, se/((1-p)*dn))
+		}
+		score := fmax(fmax(cusum, zw), zwn)
 		s.open = true
 		s.seq++
 		s.kind = kind
@@ -598,6 +652,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		return PhaseOpened
 	}
 	s.kind |= kind
+	score := fmax(fmax(cusum, zw), zwn)
 	s.notePeak(score, fmax(zv, zn), x, neg, mu)
 	// Cooling down watches the CUSUMs only: the windows' three buckets
 	// pass 2σ too often by chance to hold a breakout open.
@@ -652,10 +707,50 @@ func tailZ(x, mu, phi float64) float64 {
 	return (1 - ix - c*(1-ir)) / math.Sqrt(ix+c*c*ir)
 }
 
+// skipMargin is what tailBelow's threshold is lowered by, far more than
+// the rounding of the scores and CUSUMs it stands for (about 1e-15).
+const skipMargin = 1e-9
+
+// tailBelow reports whether tailZ(x, mu, phi) is surely below t, without
+// a cube root: false means only that it may not be. tailZ's score is
+// decreasing in c = ∛(mu/x) (while phi < 9), so the score at any y ≤ c
+// bounds it: y is a polynomial (Chebyshev, error 1.7e-4 on [0.3, 1])
+// lowered by 2e-4, kept only if x·y³ ≤ mu shows it is below c. Ratios
+// mu/x under 0.3 score high anyway: false. TestTailBelow checks it on a
+// grid against tailZ.
+func tailBelow(x, mu, phi, t float64) bool {
+	mu = fmax(mu, 0.05)
+	ir := phi * (1.0 / 9)
+	if !(t > 0) || !(x > mu) || !(ir < 1) {
+		return false
+	}
+	ix := 1 / (9 * x)
+	r := mu * (9 * ix) // about mu/x; y is checked against mu and x
+	if r < 0.3 {
+		return false
+	}
+	d := r - 0.65
+	y := 0.8662391053409028 + d*(0.4428648551945395+d*(-0.22615033716969415+d*(0.23703242488099932+d*-0.2511049849943321))) - 2e-4
+	if !(x*y*y*y <= mu*(1-1e-12)) {
+		return false
+	}
+	num := 1 - ix - y*(1-ir)
+	return num <= 0 || num*num < t*t*(ix+y*y*ir)
+}
+
 // whZ is the Wilson–Hilferty score of ratio r = x/mean for a gamma of
 // shape a: (r^(1/3) − 1 + 1/(9a)) · 3√a.
 func whZ(r, a float64) float64 {
 	return (math.Cbrt(r) - 1 + 1/(9*a)) * 3 * math.Sqrt(a)
+}
+
+// whBelow reports whether whZ(n/e, e/b) is surely below t, without a
+// cube root: ∛r ≤ (2+r)/3 (the tangent at 1) bounds the score by
+// (3(n−e) + b) / (3√(e·b)); false means only that it may not be below.
+// TestWhBelow checks it on a grid against whZ.
+func whBelow(n, e, b, t float64) bool {
+	q := 3*(n-e) + b
+	return e > 0 && b > 0 && t > 0 && (q <= 0 || q*q < 9*t*t*e*b)
 }
 
 // normalize rescales the profile to mean 1 and the level inversely, so
