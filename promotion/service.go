@@ -54,6 +54,10 @@ type entryCache struct {
 	// way, holding pendingAt submissions; it becomes entries once stored.
 	pending   *Entries
 	pendingAt int
+
+	// wmu serializes this service's calls that hold the winners across a
+	// notifier's or an announcer's call.
+	wmu sync.Mutex
 }
 
 // Option configures a Service.
@@ -148,7 +152,8 @@ func WithLogger(l *slog.Logger) Option {
 //
 //	roles.ManagePromotions  Create, Open, AddEntries, Collect, Close
 //	roles.DrawPromotion     Draw, Reveal
-//	roles.ReadPromotions    Get, FrozenEntries, WriteSubmissionsCSV, WriteSubmissionsJSON
+//	roles.ApproveWinners    StartWinners, SendNotices, AcceptPrize, DeclinePrize, Disqualify, AnnounceWinners
+//	roles.ReadPromotions    Get, FrozenEntries, Winners, WriteSubmissionsCSV, WriteSubmissionsJSON
 func New(store Store, opts ...Option) (*Service, error) {
 	if store == nil {
 		return nil, cmkit.Invalid("store", "required", "nil Store")
