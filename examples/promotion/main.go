@@ -21,6 +21,7 @@
 //
 //   - the social media manager draws with the beacon's value and reveals
 //     the seed, and promotion.Verify checks the published draw;
+//
 //   - the winners are sent a direct message each, in their language; one
 //     does not answer within two days and the first alternate takes the
 //     prize; the winners are announced on X;
