@@ -3,8 +3,10 @@ package promotion_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -237,4 +239,35 @@ func TestServiceWinnersRace(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, n)
+}
+
+// A notice whose claim cannot be stored (another writer got there first)
+// is not sent; the next call claims and sends it.
+func TestServiceSendNoticesStopsOnAConflict(t *testing.T) {
+	env := newEnv(t)
+	var conflicts atomic.Int32
+	conflicts.Store(1)
+	st := &flakyStore{Store: env.store, fail: func(rec promotion.Record) error {
+		if rec.Winners != nil && len(rec.Winners.Slots) > 0 && rec.Winners.Slots[0].State == promotion.SlotSending &&
+			conflicts.Add(-1) >= 0 {
+			return fmt.Errorf("someone else wrote: %w", cmkit.ErrConflict)
+		}
+		return nil
+	}}
+	s := env.serviceOn(t, st)
+	drawnGiveaway(t, s)
+	_, err := s.StartWinners(as("sam"), "acme-autumn-26", promotion.WinnerOptions{ResponseTime: time.Hour})
+	require.NoError(t, err)
+	notifier := &dms{}
+	_, err = s.SendNotices(as("sam"), "acme-autumn-26", promotion.DefaultWinnerTemplates(), notifier)
+	require.ErrorIs(t, err, cmkit.ErrConflict)
+	assert.Empty(t, notifier.sent, "nothing sent without a stored claim")
+	w, err := s.Winners(as("sam"), "acme-autumn-26")
+	require.NoError(t, err)
+	assert.Equal(t, promotion.SlotToNotify, w.Slots[0].State)
+	assert.NotContains(t, winnerActions(t, env), "sam promotion.winner.sending")
+	w, err = s.SendNotices(as("sam"), "acme-autumn-26", promotion.DefaultWinnerTemplates(), notifier)
+	require.NoError(t, err)
+	assert.Len(t, notifier.sent, 2)
+	assert.Equal(t, promotion.SlotNotified, w.Slots[0].State)
 }
