@@ -44,7 +44,9 @@ func winnerEvents(member string, p *Promotion, events []WinnerEvent) []roles.Aud
 
 // StartWinners starts following a drawn giveaway's winners, for the acting
 // member (roles.ApproveWinners): WinnersFromDraw with the draw's winners
-// and alternates and their submissions. When opts.Languages is nil, each
+// and alternates and their submissions (when there were fewer entries
+// than prize units, every entry holds a slot and the rest are unclaimed
+// from the start). When opts.Languages is nil, each
 // winner's and alternate's language is their entry's (Mention.Language,
 // when it is a BCP 47 tag). Each pick is written to the audit log. A
 // promotion not drawn yet, or whose winners are started already, is an
@@ -74,7 +76,18 @@ func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOption
 		if o.Languages == nil {
 			o.Languages = langs
 		}
-		w, err := WinnersFromDraw(rec.Promotion, *rec.Draw, subs, o, now)
+		var w Winners
+		if d := rec.Draw; len(d.Winners) < slotCount(rec.Promotion.Prizes) {
+			// Fewer entries than prize units: every entry won, and the
+			// last slots are unclaimed from the start.
+			st := make([]Standing, 0, len(d.Winners)+len(d.Alternates))
+			for i, k := range slices.Concat(d.Winners, d.Alternates) {
+				st = append(st, Standing{Place: i + 1, Entry: k})
+			}
+			w, err = WinnersFromStandings(rec.Promotion, st, subs, o, now)
+		} else {
+			w, err = WinnersFromDraw(rec.Promotion, *d, subs, o, now)
+		}
 		if err != nil {
 			return nil, "", err
 		}
