@@ -114,6 +114,7 @@ func (s *MemoryStore) Submissions(ctx context.Context, id string, after int) ite
 	return func(yield func(StoredSubmission, error) bool) {
 		const page = 256
 		next := max(after, 0) // index of the next submission
+		var batch []StoredSubmission // one page, copied out under the lock and reused
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(StoredSubmission{}, err)
@@ -121,9 +122,9 @@ func (s *MemoryStore) Submissions(ctx context.Context, id string, after int) ite
 			}
 			s.mu.RLock()
 			list := s.subs[id]
-			var batch []StoredSubmission
+			batch = batch[:0]
 			if next < len(list) {
-				batch = slices.Clone(list[next:min(next+page, len(list))])
+				batch = append(batch, list[next:min(next+page, len(list))]...)
 			}
 			s.mu.RUnlock()
 			if len(batch) == 0 {
