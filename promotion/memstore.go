@@ -11,8 +11,10 @@ import (
 	"github.com/cmkit/cmkit"
 )
 
-// MemoryStore is a Store in memory, for tests and single-process use. It
-// is safe for concurrent use and copies what it takes and returns.
+// MemoryStore is a Store in memory, the default for a single process. It
+// is safe for concurrent use, copies what it takes and returns, and
+// passes cmkittest.TestPromotionStore. It keeps nothing across a restart
+// of the process, and its memory grows with every submission kept.
 type MemoryStore struct {
 	mu   sync.RWMutex
 	recs map[string]Record
