@@ -115,7 +115,7 @@ func (s *MemoryStore) List(ctx context.Context, brand string) ([]Record, error) 
 func (s *MemoryStore) Submissions(ctx context.Context, id string, after int) iter.Seq2[StoredSubmission, error] {
 	return func(yield func(StoredSubmission, error) bool) {
 		const page = 256
-		next := max(after, 0) // index of the next submission
+		next := max(after, 0)        // index of the next submission
 		var batch []StoredSubmission // one page, copied out under the lock and reused
 		for {
 			if err := ctx.Err(); err != nil {
