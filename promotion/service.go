@@ -22,11 +22,13 @@ import (
 // Entries (every submission stored, so that another Service over the same
 // store, or this one after a restart, decides the next entries the same
 // way), closes them by freezing the entry list, draws a giveaway's winners
-// and reveals the seed. Every call acts for the member that
-// roles.WithActor put in its context, who needs a permission on each of
-// the promotion's channels (see New); every change is one Store.Update
-// fenced by the record's version, so two services racing for the same
-// step leave one winner, and it is written to the audit log once stored.
+// and reveals the seed, and follows the winners until they are announced
+// (StartWinners). Every call acts for the member that roles.WithActor put
+// in its context, who needs a permission on each of the promotion's
+// channels in each of its countries (see New); every change is one
+// Store.Update fenced by the record's version, so two services racing
+// for the same step leave one winner, and it is written to the audit log
+// once stored.
 //
 // A Service is safe for concurrent use.
 type Service struct {
@@ -380,8 +382,10 @@ func (s *Service) Open(ctx context.Context, id string, beacon *Beacon) (Digest, 
 // why; a call without a single entry writes nothing.
 //
 // A bad mention, or an error from the product's links, fails the whole
-// call, naming the mention's index: nothing is stored. A promotion that
-// is not open is an error wrapping cmkit.ErrConflict.
+// call, naming the mention's index, and nothing is stored. On any error
+// the service forgets what it checked: its next call on the promotion
+// rebuilds its entries from what the store holds. A promotion that is not
+// open is an error wrapping cmkit.ErrConflict.
 func (s *Service) AddEntries(ctx context.Context, id string, ms ...cmkit.Mention) ([]Submission, error) {
 	c := s.cache(id)
 	c.mu.Lock()
