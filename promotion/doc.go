@@ -248,8 +248,9 @@
 // error) stores nothing, and the service forgets what it checked.
 //
 // After the draw, StartWinners follows the giveaway's winners (Winners,
-// below) in the Record, each winner and alternate written to in the
-// language of their entry; SendNotices, AcceptPrize, DeclinePrize,
+// below) in the Record (StartContestWinners, a closed contest's from its
+// ranking), each winner and alternate written to in the language of their
+// entry; SendNotices, AcceptPrize, DeclinePrize,
 // Disqualify and AnnounceWinners change them, each change stored under
 // the record's version and each of the winners' events (notified,
 // expired, replaced, accepted, announced, ...) written to the audit log

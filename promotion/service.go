@@ -154,7 +154,8 @@ func WithLogger(l *slog.Logger) Option {
 //
 //	roles.ManagePromotions  Create, Open, AddEntries, Collect, Close
 //	roles.DrawPromotion     Draw, Reveal
-//	roles.ApproveWinners    StartWinners, SendNotices, AcceptPrize, DeclinePrize, Disqualify, AnnounceWinners
+//	roles.ApproveWinners    StartWinners, StartContestWinners, SendNotices, AcceptPrize, DeclinePrize,
+//	                        Disqualify, AnnounceWinners
 //	roles.ReadPromotions    Get, FrozenEntries, Winners, WriteSubmissionsCSV, WriteSubmissionsJSON
 func New(store Store, opts ...Option) (*Service, error) {
 	if store == nil {

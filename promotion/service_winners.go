@@ -105,6 +105,58 @@ func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOption
 	return *cloneWinners(rec.Winners), nil
 }
 
+// StartContestWinners starts following a closed contest's winners, for
+// the acting member (roles.ApproveWinners), from its ranking (as
+// JuryContest.Rank or a vote count gives it, over the frozen entry list):
+// WinnersFromStandings, with languages as StartWinners takes them. Each
+// pick is written to the audit log, with the ranking's length. A
+// promotion that is not a contest, or a standing whose entry is not an
+// accepted one, is an error wrapping cmkit.ErrInvalid; a contest not
+// closed, or whose winners are started already, one wrapping
+// cmkit.ErrConflict.
+func (s *Service) StartContestWinners(ctx context.Context, id string, standings []Standing, opts WinnerOptions) (Winners, error) {
+	var picked []WinnerEvent
+	var member string
+	rec, err := s.update(ctx, id, roles.ApproveWinners, "winners.start", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+		switch {
+		case rec.Promotion.Kind != KindContest:
+			return nil, "", cmkit.Invalid("kind", "contest", "%q is a %s; its winners come from a draw", rec.ID(), rec.Promotion.Kind)
+		case rec.Status != StatusClosed:
+			return nil, "", wrongStatus(rec, "start the winners of", StatusClosed)
+		case rec.Winners != nil:
+			return nil, "", fmt.Errorf("promotion: the winners of %q are started already: %w", id, cmkit.ErrConflict)
+		}
+		wanted := map[string]bool{}
+		for _, st := range standings {
+			wanted[st.Entry] = true
+		}
+		subs, langs, err := s.entrants(ctx, rec, wanted)
+		if err != nil {
+			return nil, "", err
+		}
+		o := opts
+		if o.Languages == nil {
+			o.Languages = langs
+		}
+		w, err := WinnersFromStandings(rec.Promotion, standings, subs, o, now)
+		if err != nil {
+			return nil, "", err
+		}
+		rec.Winners = &w
+		picked = w.Events
+		member, _ = roles.ActorFrom(ctx)
+		return nil, fmt.Sprintf("winners started from a ranking of %d entries: %d slots, %d alternates, %v to answer",
+			len(standings), len(w.Slots), len(w.Alternates), w.ResponseTime), nil
+	})
+	if err != nil {
+		return Winners{}, err
+	}
+	for _, e := range winnerEvents(member, &rec.Promotion, picked) {
+		s.audited(ctx, e)
+	}
+	return *cloneWinners(rec.Winners), nil
+}
+
 // entrants returns the current submissions of rec whose keys are wanted,
 // and the languages of their mentions.
 func (s *Service) entrants(ctx context.Context, rec *Record, wanted map[string]bool) ([]Submission, map[string]string, error) {

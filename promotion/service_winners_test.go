@@ -271,3 +271,53 @@ func TestServiceSendNoticesStopsOnAConflict(t *testing.T) {
 	assert.Len(t, notifier.sent, 2)
 	assert.Equal(t, promotion.SlotNotified, w.Slots[0].State)
 }
+
+// A contest closes like a giveaway, is ranked from its jury's record over
+// the frozen list, and its winners are started from the ranking.
+func TestServiceContestWinners(t *testing.T) {
+	env := newEnv(t)
+	s := env.service(t)
+	c := svcGiveaway()
+	c.ID, c.Kind, c.Judging = "contest", promotion.KindContest, promotion.ByJury
+	_, _, err := s.Create(as("sam"), c)
+	require.NoError(t, err)
+	_, err = s.Open(as("sam"), "contest", nil)
+	require.NoError(t, err)
+	_, err = s.AddEntries(as("sam"), "contest", someEntries(0, 4)...)
+	require.NoError(t, err)
+	_, err = s.StartContestWinners(as("sam"), "contest", nil, promotion.WinnerOptions{ResponseTime: time.Hour})
+	require.ErrorIs(t, err, cmkit.ErrConflict, "not closed")
+	_, err = s.Close(as("sam"), "contest")
+	require.NoError(t, err)
+	list, err := s.FrozenEntries(as("sam"), "contest")
+	require.NoError(t, err)
+	jury := promotion.JuryContest{Criteria: []promotion.Criterion{{Name: "idea", Weight: 1}}, Jurors: []string{"ana"}, MaxPoints: 10}
+	points := map[string]int{"x:fan0:e0": 3, "x:fan1:e1": 9, "x:fan2:e2": 7, "x:fan3:e3": 1}
+	for k := range list.Keys() {
+		jury.Contestants = append(jury.Contestants, promotion.Contestant{Entry: k, EnteredAt: at(9, 0)})
+		jury.Scores = append(jury.Scores, promotion.JuryScore{Juror: "ana", Entry: k, Criterion: "idea", Points: points[k]})
+	}
+	standings, err := jury.Rank()
+	require.NoError(t, err)
+
+	_, err = s.StartContestWinners(as("cora"), "contest", standings, promotion.WinnerOptions{ResponseTime: time.Hour})
+	require.ErrorIs(t, err, cmkit.ErrForbidden)
+	bad := append([]promotion.Standing{{Place: 0, Entry: "x:nobody:9"}}, standings...)
+	_, err = s.StartContestWinners(as("sam"), "contest", bad, promotion.WinnerOptions{ResponseTime: time.Hour})
+	require.ErrorIs(t, err, cmkit.ErrInvalid)
+	w, err := s.StartContestWinners(as("sam"), "contest", standings, promotion.WinnerOptions{ResponseTime: time.Hour})
+	require.NoError(t, err)
+	require.Len(t, w.Slots, 2)
+	assert.Equal(t, "x:fan1:e1", w.Slots[0].Winner.Entry)
+	assert.Equal(t, "x:fan2:e2", w.Slots[1].Winner.Entry)
+	require.Len(t, w.Alternates, 2)
+	assert.Equal(t, "x:fan0:e0", w.Alternates[0].Entry)
+	_, err = s.StartContestWinners(as("sam"), "contest", standings, promotion.WinnerOptions{ResponseTime: time.Hour})
+	require.ErrorIs(t, err, cmkit.ErrConflict, "started twice")
+	assert.Equal(t, []string{"sam promotion.winner.picked", "sam promotion.winner.picked"}, winnerActions(t, env))
+
+	// A giveaway's winners come from its draw.
+	opened(t, s)
+	_, err = s.StartContestWinners(as("sam"), "acme-autumn-26", standings, promotion.WinnerOptions{ResponseTime: time.Hour})
+	requireInvalid(t, err, "kind", "contest")
+}
