@@ -1019,3 +1019,30 @@ func TestServiceCloseEmptyAndDrawFewerThanPrizes(t *testing.T) {
 	assert.Equal(t, "x:fan0:e0", w.Slots[0].Winner.Entry)
 	assert.Equal(t, promotion.SlotUnclaimed, w.Slots[1].State)
 }
+
+// Each step may run on a service that did not run the one before (a
+// restart between any two): the draw, made by a new service, verifies
+// against the list a third one publishes.
+func TestServiceStepsAcrossRestarts(t *testing.T) {
+	env := newEnv(t)
+	commitment := opened(t, env.service(t))
+	_, err := env.service(t).AddEntries(as("sam"), "acme-autumn-26", someEntries(0, 5)...)
+	require.NoError(t, err)
+	_, err = env.service(t).AddEntries(as("sam"), "acme-autumn-26", append(someEntries(5, 3), someEntries(0, 2)...)...)
+	require.NoError(t, err)
+	closed, err := env.service(t).Close(as("sam"), "acme-autumn-26")
+	require.NoError(t, err)
+	assert.Equal(t, 8, closed.EntryCount)
+	_, err = env.service(t).Draw(as("sam"), "acme-autumn-26", 3, []byte("round value"))
+	require.NoError(t, err)
+	rec, err := env.service(t).Reveal(as("sam"), "acme-autumn-26")
+	require.NoError(t, err)
+	assert.Equal(t, commitment, rec.Commitment)
+	list, err := env.service(t).FrozenEntries(as("jun"), "acme-autumn-26")
+	require.NoError(t, err)
+	var keys []string
+	for k := range list.Keys() {
+		keys = append(keys, k)
+	}
+	require.NoError(t, promotion.Verify(rec, keys))
+}
