@@ -53,19 +53,46 @@ func winnerEvents(member string, p *Promotion, events []WinnerEvent) []roles.Aud
 // error wrapping cmkit.ErrConflict; a bad opts.ResponseTime, one wrapping
 // cmkit.ErrInvalid.
 func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOptions) (Winners, error) {
-	var picked []WinnerEvent
-	var member string
-	rec, err := s.update(ctx, id, roles.ApproveWinners, "winners.start", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+	return s.startWinners(ctx, id, opts, func(rec *Record) ([]string, error) {
 		switch {
 		case rec.Status != StatusDrawn && rec.Status != StatusRevealed:
-			return nil, "", wrongStatus(rec, "start the winners of", StatusDrawn)
+			return nil, wrongStatus(rec, "start the winners of", StatusDrawn)
 		case rec.Draw == nil:
-			return nil, "", fmt.Errorf("promotion: start the winners of %q: no draw is stored: %w", id, cmkit.ErrConflict)
-		case rec.Winners != nil:
+			return nil, fmt.Errorf("promotion: start the winners of %q: no draw is stored: %w", id, cmkit.ErrConflict)
+		}
+		return slices.Concat(rec.Draw.Winners, rec.Draw.Alternates), nil
+	}, func(rec *Record, subs []Submission, o WinnerOptions, now time.Time) (Winners, error) {
+		d := rec.Draw
+		if len(d.Winners) >= slotCount(rec.Promotion.Prizes) {
+			return WinnersFromDraw(rec.Promotion, *d, subs, o, now)
+		}
+		// Fewer entries than prize units: every entry won, and the last
+		// slots are unclaimed from the start.
+		st := make([]Standing, 0, len(d.Winners)+len(d.Alternates))
+		for i, k := range slices.Concat(d.Winners, d.Alternates) {
+			st = append(st, Standing{Place: i + 1, Entry: k})
+		}
+		return WinnersFromStandings(rec.Promotion, st, subs, o, now)
+	})
+}
+
+// startWinners stores the first Winners of promotion id, as build makes
+// them from the submissions of the entries check names, and writes each
+// pick to the audit log. check refuses a promotion whose winners cannot
+// start; a promotion whose winners are started is refused here.
+func (s *Service) startWinners(ctx context.Context, id string, opts WinnerOptions, check func(rec *Record) ([]string, error),
+	build func(rec *Record, subs []Submission, o WinnerOptions, now time.Time) (Winners, error)) (Winners, error) {
+	var picked []WinnerEvent
+	rec, err := s.update(ctx, id, roles.ApproveWinners, "winners.start", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+		keys, err := check(rec)
+		if err != nil {
+			return nil, "", err
+		}
+		if rec.Winners != nil {
 			return nil, "", fmt.Errorf("promotion: the winners of %q are started already: %w", id, cmkit.ErrConflict)
 		}
-		wanted := map[string]bool{}
-		for _, k := range slices.Concat(rec.Draw.Winners, rec.Draw.Alternates) {
+		wanted := make(map[string]bool, len(keys))
+		for _, k := range keys {
 			wanted[k] = true
 		}
 		subs, langs, err := s.entrants(ctx, rec, wanted)
@@ -76,29 +103,18 @@ func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOption
 		if o.Languages == nil {
 			o.Languages = langs
 		}
-		var w Winners
-		if d := rec.Draw; len(d.Winners) < slotCount(rec.Promotion.Prizes) {
-			// Fewer entries than prize units: every entry won, and the
-			// last slots are unclaimed from the start.
-			st := make([]Standing, 0, len(d.Winners)+len(d.Alternates))
-			for i, k := range slices.Concat(d.Winners, d.Alternates) {
-				st = append(st, Standing{Place: i + 1, Entry: k})
-			}
-			w, err = WinnersFromStandings(rec.Promotion, st, subs, o, now)
-		} else {
-			w, err = WinnersFromDraw(rec.Promotion, *d, subs, o, now)
-		}
+		w, err := build(rec, subs, o, now)
 		if err != nil {
 			return nil, "", err
 		}
-		rec.Winners = &w
-		picked = w.Events
-		member, _ = roles.ActorFrom(ctx)
-		return nil, fmt.Sprintf("winners started: %d slots, %d alternates, %v to answer", len(w.Slots), len(w.Alternates), w.ResponseTime), nil
+		rec.Winners, picked = &w, w.Events
+		return nil, fmt.Sprintf("winners started from %d entries: %d slots, %d alternates, %v to answer",
+			len(keys), len(w.Slots), len(w.Alternates), w.ResponseTime), nil
 	})
 	if err != nil {
 		return Winners{}, err
 	}
+	member, _ := roles.ActorFrom(ctx)
 	for _, e := range winnerEvents(member, &rec.Promotion, picked) {
 		s.audited(ctx, e)
 	}
@@ -109,52 +125,27 @@ func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOption
 // the acting member (roles.ApproveWinners), from its ranking (as
 // JuryContest.Rank or a vote count gives it, over the frozen entry list):
 // WinnersFromStandings, with languages as StartWinners takes them. Each
-// pick is written to the audit log, with the ranking's length. A
+// pick is written to the audit log. A
 // promotion that is not a contest, or a standing whose entry is not an
 // accepted one, is an error wrapping cmkit.ErrInvalid; a contest not
 // closed, or whose winners are started already, one wrapping
 // cmkit.ErrConflict.
 func (s *Service) StartContestWinners(ctx context.Context, id string, standings []Standing, opts WinnerOptions) (Winners, error) {
-	var picked []WinnerEvent
-	var member string
-	rec, err := s.update(ctx, id, roles.ApproveWinners, "winners.start", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+	return s.startWinners(ctx, id, opts, func(rec *Record) ([]string, error) {
 		switch {
 		case rec.Promotion.Kind != KindContest:
-			return nil, "", cmkit.Invalid("kind", "contest", "%q is a %s; its winners come from a draw", rec.ID(), rec.Promotion.Kind)
+			return nil, cmkit.Invalid("kind", "contest", "%q is a %s; its winners come from a draw", rec.ID(), rec.Promotion.Kind)
 		case rec.Status != StatusClosed:
-			return nil, "", wrongStatus(rec, "start the winners of", StatusClosed)
-		case rec.Winners != nil:
-			return nil, "", fmt.Errorf("promotion: the winners of %q are started already: %w", id, cmkit.ErrConflict)
+			return nil, wrongStatus(rec, "start the winners of", StatusClosed)
 		}
-		wanted := map[string]bool{}
-		for _, st := range standings {
-			wanted[st.Entry] = true
+		keys := make([]string, len(standings))
+		for i, st := range standings {
+			keys[i] = st.Entry
 		}
-		subs, langs, err := s.entrants(ctx, rec, wanted)
-		if err != nil {
-			return nil, "", err
-		}
-		o := opts
-		if o.Languages == nil {
-			o.Languages = langs
-		}
-		w, err := WinnersFromStandings(rec.Promotion, standings, subs, o, now)
-		if err != nil {
-			return nil, "", err
-		}
-		rec.Winners = &w
-		picked = w.Events
-		member, _ = roles.ActorFrom(ctx)
-		return nil, fmt.Sprintf("winners started from a ranking of %d entries: %d slots, %d alternates, %v to answer",
-			len(standings), len(w.Slots), len(w.Alternates), w.ResponseTime), nil
+		return keys, nil
+	}, func(rec *Record, subs []Submission, o WinnerOptions, now time.Time) (Winners, error) {
+		return WinnersFromStandings(rec.Promotion, standings, subs, o, now)
 	})
-	if err != nil {
-		return Winners{}, err
-	}
-	for _, e := range winnerEvents(member, &rec.Promotion, picked) {
-		s.audited(ctx, e)
-	}
-	return *cloneWinners(rec.Winners), nil
 }
 
 // entrants returns the current submissions of rec whose keys are wanted,
@@ -317,15 +308,7 @@ func (s *Service) SendNotices(ctx context.Context, id string, t *WinnerTemplates
 	if t == nil || n == nil {
 		return Winners{}, cmkit.Invalid("templates", "required", "SendNotices needs templates and a notifier")
 	}
-	c := s.cache(id)
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	w, save, err := s.winnersSaver(ctx, id)
-	if err != nil {
-		return Winners{}, err
-	}
-	err = SendNotices(ctx, w, s.clock, t, n, save)
-	return *cloneWinners(w), err
+	return s.withWinners(ctx, id, func(w *Winners, save SaveWinners) error { return SendNotices(ctx, w, s.clock, t, n, save) })
 }
 
 // AnnounceWinners announces the promotion's winners through a, once every
@@ -336,6 +319,15 @@ func (s *Service) AnnounceWinners(ctx context.Context, id string, t *WinnerTempl
 	if t == nil || a == nil {
 		return Winners{}, cmkit.Invalid("templates", "required", "AnnounceWinners needs templates and an announcer")
 	}
+	return s.withWinners(ctx, id, func(w *Winners, save SaveWinners) error {
+		return AnnounceWinners(ctx, w, s.clock, t, a, langs, save)
+	})
+}
+
+// withWinners runs do on promotion id's winners with the SaveWinners of
+// winnersSaver, one call of this service at a time, and returns the
+// winners as do left them.
+func (s *Service) withWinners(ctx context.Context, id string, do func(w *Winners, save SaveWinners) error) (Winners, error) {
 	c := s.cache(id)
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -343,6 +335,6 @@ func (s *Service) AnnounceWinners(ctx context.Context, id string, t *WinnerTempl
 	if err != nil {
 		return Winners{}, err
 	}
-	err = AnnounceWinners(ctx, w, s.clock, t, a, langs, save)
+	err = do(w, save)
 	return *cloneWinners(w), err
 }
