@@ -498,8 +498,10 @@ func (s *Service) Collect(ctx context.Context, id string, r cmkit.MentionReader,
 // (roles.ManagePromotions): the accepted entries' keys are frozen
 // (FreezeEntries) and the list's hash and length recorded, to publish
 // with the list (see FrozenEntries). A promotion without an accepted entry
-// closes with a zero hash and nothing to draw. A promotion that is not
-// open is an error wrapping cmkit.ErrConflict.
+// closes with a zero hash and nothing to draw. Close does not wait for
+// the promotion's end: call it once every mention made before the end is
+// collected, as AddEntries refuses mentions after it. A promotion that is
+// not open is an error wrapping cmkit.ErrConflict.
 func (s *Service) Close(ctx context.Context, id string) (Record, error) {
 	c := s.cache(id)
 	c.mu.Lock()
