@@ -1,10 +1,13 @@
 package promotion_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/promotion"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -77,10 +80,30 @@ func TestNewWinnerTemplatesRejectsBadTemplates(t *testing.T) {
 	}
 	tpl, err := promotion.NewWinnerTemplates("EN", map[string]promotion.WinnerTemplate{"En": good})
 	require.NoError(t, err)
+	require.Equal(t, []string{"en"}, tpl.Languages())
+	require.Equal(t, "en", tpl.Fallback())
 	text, used, err := tpl.Notice("en-US", promotion.NoticeData{Handle: "ana"})
 	require.NoError(t, err)
 	require.Equal(t, "en", used)
 	require.Equal(t, "Hi @ana", text)
+}
+
+func TestWinnerTemplatesAreSafeForConcurrentUse(t *testing.T) {
+	tpl := promotion.DefaultWinnerTemplates()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				h := fmt.Sprintf("user%d", i)
+				text, _, err := tpl.Notice([]string{"en", "es", "pl"}[i%3], promotion.NoticeData{Handle: h})
+				assert.NoError(t, err)
+				assert.Contains(t, text, "@"+h)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // FuzzNewWinnerTemplates: any template source either fails to load with

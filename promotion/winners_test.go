@@ -384,3 +384,34 @@ func TestClockGoingBackNeverUnexpires(t *testing.T) {
 		require.False(t, w.Events[i].At.Before(w.Events[i-1].At), "event %d goes back in time", i)
 	}
 }
+
+func TestEntrantWithoutHandleIsWrittenToByAccountID(t *testing.T) {
+	subs := winnerSubs()
+	subs[0].AuthorHandle = ""
+	k := subs[0].Key()
+	require.Equal(t, "x:id-ana:m-ana", k)
+	rec := promotion.DrawRecord{Winners: []string{k, key("bea"), key("carl")}}
+	w, err := promotion.WinnersFromDraw(prizeDraw(), rec, subs, promotion.WinnerOptions{ResponseTime: respond}, w0)
+	require.NoError(t, err)
+	require.Equal(t, "id-ana", w.Slots[0].Winner.Handle)
+}
+
+func TestResponseTimeBounds(t *testing.T) {
+	rec := promotion.DrawRecord{Winners: wkeys("ana", "bea", "carl")}
+	for _, d := range []time.Duration{time.Minute, 90 * 24 * time.Hour} {
+		_, err := promotion.WinnersFromDraw(prizeDraw(), rec, winnerSubs(), promotion.WinnerOptions{ResponseTime: d}, w0)
+		require.NoError(t, err, d)
+	}
+	for _, d := range []time.Duration{time.Minute - 1, 90*24*time.Hour + 1, -time.Hour} {
+		_, err := promotion.WinnersFromDraw(prizeDraw(), rec, winnerSubs(), promotion.WinnerOptions{ResponseTime: d}, w0)
+		requireInvalid(t, err, "response_time", "range")
+	}
+}
+
+func TestNoticeBeingSentNeverExpires(t *testing.T) {
+	w := newWinners(t)
+	_, err := w.Claim(0, w0)
+	require.NoError(t, err)
+	require.Empty(t, w.Expire(w0.Add(100*respond)))
+	require.Equal(t, promotion.SlotSending, w.Slots[0].State)
+}
