@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -414,4 +415,41 @@ func TestNoticeBeingSentNeverExpires(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, w.Expire(w0.Add(100*respond)))
 	require.Equal(t, promotion.SlotSending, w.Slots[0].State)
+}
+
+// TestWinnersFromARealDraw runs the whole path: entries collected from
+// mentions, frozen, drawn, and their winners followed.
+func TestWinnersFromARealDraw(t *testing.T) {
+	p := prizeDraw()
+	e := newEntries(t, p, nil)
+	for i, h := range []string{"ana", "bea", "carl", "dana", "eva", "fede"} {
+		add(t, e, mention(h, "#sorteo @friend "+h, at(9, i)))
+	}
+	add(t, e, mention("ana", "#sorteo @friend again", at(10, 0))) // rejected: one entry per person
+	subs := slices.Collect(e.All())
+	require.Len(t, subs, 7)
+	frozen, err := promotion.FreezeEntries(e.Keys())
+	require.NoError(t, err)
+	var seed promotion.Seed
+	rec, err := promotion.Draw(seed, frozen, nil, 3, 3)
+	require.NoError(t, err)
+	w, err := promotion.WinnersFromDraw(p, rec, subs, promotion.WinnerOptions{ResponseTime: respond}, w0)
+	require.NoError(t, err)
+	for i, s := range w.Slots {
+		require.Equal(t, rec.Winners[i], s.Winner.Entry)
+		require.Equal(t, "acme-x", s.Winner.ChannelID)
+	}
+	for i, a := range w.Alternates {
+		require.Equal(t, rec.Alternates[i], a.Entry)
+	}
+	// A draw that picked the rejected entry is refused.
+	var rejected string
+	for _, s := range subs {
+		if !s.Accepted {
+			rejected = s.Key()
+		}
+	}
+	rec.Alternates[0] = rejected
+	_, err = promotion.WinnersFromDraw(p, rec, subs, promotion.WinnerOptions{ResponseTime: respond}, w0)
+	requireInvalid(t, err, "alternates[0]", "rejected")
 }
