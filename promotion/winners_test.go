@@ -21,6 +21,13 @@ func prizeDraw() promotion.Promotion {
 	return p
 }
 
+// prizeContest is prizeDraw judged by a jury.
+func prizeContest() promotion.Promotion {
+	p := prizeDraw()
+	p.Kind, p.Judging, p.Mechanics.Question = promotion.KindContest, promotion.ByJury, "Where would you go?"
+	return p
+}
+
 var winnerHandles = []string{"ana", "bea", "carl", "dana", "eva", "fede", "gosia", "hugo"}
 
 // winnerSubs returns accepted submissions by winnerHandles on X, and a
@@ -142,6 +149,7 @@ func TestWinnersFromDrawRejectsBadInput(t *testing.T) {
 		{"alternate is a winner", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea", "carl"), Alternates: wkeys("dana", "bea")}, opts, "alternates[1]", "duplicate"},
 		{"bad language", nil, good, promotion.WinnerOptions{ResponseTime: respond, Languages: map[string]string{key("ana"): "polish!"}}, "languages[" + key("ana") + "]", "format"},
 		{"invalid promotion", func(p *promotion.Promotion) { p.Prizes[1].Quantity = 0 }, good, opts, "prizes[1].quantity", "min"},
+		{"not a giveaway", func(p *promotion.Promotion) { *p = prizeContest() }, good, opts, "kind", "mismatch"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -157,7 +165,7 @@ func TestWinnersFromDrawRejectsBadInput(t *testing.T) {
 }
 
 func TestWinnersFromStandings(t *testing.T) {
-	p := prizeDraw()
+	p := prizeContest()
 	st := []promotion.Standing{{Place: 2, Entry: key("bea")}, {Place: 1, Entry: key("ana")}, {Place: 4, Entry: key("dana")},
 		{Place: 3, Entry: key("carl")}}
 	w, err := promotion.WinnersFromStandings(p, st, winnerSubs(), promotion.WinnerOptions{ResponseTime: respond}, w0)
@@ -172,6 +180,10 @@ func TestWinnersFromStandings(t *testing.T) {
 		require.Equal(t, []string{"to_notify ana", "to_notify bea", "unclaimed "}, states(&w))
 		require.Empty(t, w.Alternates)
 		require.Equal(t, promotion.PrizeUnclaimed, w.Events[2].Kind)
+	})
+	t.Run("not a contest", func(t *testing.T) {
+		_, err := promotion.WinnersFromStandings(prizeDraw(), st, winnerSubs(), promotion.WinnerOptions{ResponseTime: respond}, w0)
+		requireInvalid(t, err, "kind", "mismatch")
 	})
 	t.Run("a place twice", func(t *testing.T) {
 		_, err := promotion.WinnersFromStandings(p, []promotion.Standing{{Place: 1, Entry: key("ana")}, {Place: 1, Entry: key("bea")}},
