@@ -535,7 +535,7 @@ func (w *Winners) Claim(i int, now time.Time) (uuid.UUID, error) {
 // counts from the confirmed send, and is never earlier than the one a
 // notice built at its claim stated. A notice to a winner who has since
 // left, or one already confirmed, is ErrConflict; an unknown ID,
-// ErrNotFound.
+// ErrNotFound; the nil UUID, ErrInvalid.
 func (w *Winners) Sent(id uuid.UUID, now time.Time) error {
 	i, err := w.sending(id)
 	if err != nil {
@@ -566,6 +566,9 @@ func (w *Winners) SendFailed(id uuid.UUID, cause error, now time.Time) error {
 
 // sending returns the slot whose notice id is being sent.
 func (w *Winners) sending(id uuid.UUID) (int, error) {
+	if id == uuid.Nil {
+		return -1, cmkit.Invalid("notice", "required", "the notice ID is the nil UUID")
+	}
 	for i := range w.Slots {
 		if w.Slots[i].Notice == id && w.Slots[i].State != SlotUnclaimed {
 			if w.Slots[i].State != SlotSending {

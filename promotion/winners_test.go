@@ -281,6 +281,8 @@ func TestTransitionsRejectBadInputAndChangeNothing(t *testing.T) {
 		{"claim a notified slot", func(w *promotion.Winners) error { _, err := w.Claim(2, w0); return err }, cmkit.ErrConflict},
 		{"claim an accepted slot", func(w *promotion.Winners) error { _, err := w.Claim(0, w0); return err }, cmkit.ErrConflict},
 		{"confirm an unknown notice", func(w *promotion.Winners) error { return w.Sent(uuid.New(), w0) }, cmkit.ErrNotFound},
+		{"confirm the nil notice", func(w *promotion.Winners) error { return w.Sent(uuid.Nil, w0) }, cmkit.ErrInvalid},
+		{"record a failure of the nil notice", func(w *promotion.Winners) error { return w.SendFailed(uuid.Nil, nil, w0) }, cmkit.ErrInvalid},
 		{"confirm a notice twice", func(w *promotion.Winners) error { return w.Sent(w.Slots[2].Notice, w0) }, cmkit.ErrConflict},
 		{"confirm a notice to a replaced winner", func(w *promotion.Winners) error {
 			return w.Sent(promotion.NoticeID("acme-autumn-26", 1, key("bea")), w0)
