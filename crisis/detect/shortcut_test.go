@@ -220,3 +220,17 @@ func TestWhBelow(t *testing.T) {
 		}
 	}
 }
+
+// TestClamp: clamp is fmin(fmax(0, c), hi) bit for bit, NaN, infinities
+// and signed zeros included.
+func TestClamp(t *testing.T) {
+	vals := []float64{math.Inf(-1), -1e300, -3, -1e-310, math.Copysign(0, -1), 0, 1e-310, 0.5, 13.4999, 13.5, 13.5001, 1e300, math.Inf(1), math.NaN()}
+	for _, hi := range []float64{1e-300, 1, 13.5, 1e300} {
+		for _, c := range vals {
+			want := fmin(fmax(0, c), hi)
+			if got := clamp(c, hi); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("clamp(%v, %v) = %v, fmin(fmax(0, c), hi) = %v", c, hi, got, want)
+			}
+		}
+	}
+}
