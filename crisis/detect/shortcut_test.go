@@ -26,14 +26,14 @@ func TestTailBelow(t *testing.T) {
 					}
 					if below {
 						sure++
-					} else if z < th-0.05 && z > 0 && fmax(mu, 0.05)/x >= 0.3 && phi < 9 {
+					} else if z < th-0.1 && z > 0 && fmax(mu, 0.05)/x >= 0.6 && phi < 9 {
 						missed++
 					}
 				}
 			}
 		}
 	}
-	t.Logf("sure below: %d; missed (score under threshold − 0.05, ratio ≥ 0.3): %d", sure, missed)
+	t.Logf("sure below: %d; missed (score under threshold − 0.1, ratio ≥ 0.6): %d", sure, missed)
 	if missed*100 > sure {
 		t.Errorf("tailBelow missed %d of %d scores clearly below the threshold, want under 1%%", missed, sure+missed)
 	}
@@ -56,10 +56,10 @@ func TestTailBelow(t *testing.T) {
 	}
 	for _, c := range [][4]float64{
 		{10, 5, 0.1, 0}, {10, 5, 0.1, -1}, {10, 5, 0.1, math.NaN()}, {5, 10, 0.1, 3}, {10, 10, 0.1, 3},
-		{math.NaN(), 5, 0, 3}, {10, math.NaN(), 0, 3}, {10, 5, math.NaN(), 3}, {10, 5, 9, 3}, {100, 5, 0, 30},
+		{math.NaN(), 5, 0, 3}, {10, math.NaN(), 0, 3}, {10, 5, math.NaN(), 3}, {10, 5, 9, 3}, {100, 5, 0, 30}, {10, 5.9, 0, 30},
 	} {
 		if tailBelow(c[0], c[1], c[2], c[3]) {
-			t.Errorf("tailBelow(%v) = true, want false (no threshold above 0, no excess, NaN, phi ≥ 9 or ratio under 0.3)", c)
+			t.Errorf("tailBelow(%v) = true, want false (no threshold above 0, no excess, NaN, phi ≥ 9 or ratio under 0.6)", c)
 		}
 	}
 }

@@ -725,11 +725,11 @@ const skipMargin = 1e-9
 
 // tailBelow reports whether tailZ(x, mu, phi) is surely below t, without
 // a cube root: false means only that it may not be. tailZ's score is
-// decreasing in c = ∛(mu/x) (while phi < 9), so the score at any y ≤ c
-// bounds it: y is a polynomial (Chebyshev, error 1.7e-4 on [0.3, 1])
-// lowered by 2e-4, kept only if x·y³ ≤ mu shows it is below c. Ratios
-// mu/x under 0.3 score high anyway: false. TestTailBelow checks it on a
-// grid against tailZ.
+// decreasing in c = ∛(mu/x) (while phi < 9), so its value at any y ≤ c
+// bounds it; y is the chord of the cube root between 0.6 and 1, below the
+// curve there since the cube root is concave (at most 0.007 below), less
+// a margin for rounding. Ratios mu/x under 0.6 score high anyway: false.
+// TestTailBelow checks it on a grid against tailZ.
 func tailBelow(x, mu, phi, t float64) bool {
 	mu = fmax(mu, 0.05)
 	ir := phi * (1.0 / 9)
@@ -737,18 +737,17 @@ func tailBelow(x, mu, phi, t float64) bool {
 		return false
 	}
 	ix := 1 / (9 * x)
-	r := mu * (9 * ix) // about mu/x; y is checked against mu and x
-	if r < 0.3 {
+	r := mu * (9 * ix) // mu/x
+	if r < 0.6 {
 		return false
 	}
-	d := r - 0.65
-	y := 0.8662391053409028 + d*(0.4428648551945395+d*(-0.22615033716969415+d*(0.23703242488099932+d*-0.2511049849943321))) - 2e-4
-	if !(x*y*y*y <= mu*(1-1e-12)) {
-		return false
-	}
+	y := 1 - (1-r)*chordSlope - 1e-12
 	num := 1 - ix - y*(1-ir)
 	return num <= 0 || num*num < t*t*(ix+y*y*ir)
 }
+
+// chordSlope is the slope of the cube root's chord from 0.6 to 1.
+var chordSlope = (1 - math.Cbrt(0.6)) / 0.4
 
 // whZ is the Wilson–Hilferty score of ratio r = x/mean for a gamma of
 // shape a: (r^(1/3) − 1 + 1/(9a)) · 3√a.
