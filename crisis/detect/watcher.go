@@ -275,10 +275,13 @@ type Watcher struct {
 
 	// bucket cache: what every series computes alike in bucket bU: its
 	// slot bSl, the slot bNb it is interpolated with and the weight bFr
-	// of bNb, and how many buckets of its hour precede it (bIn).
+	// of bNb, how many buckets of its hour precede it (bIn); for a series
+	// in its first week, the count of buckets its slot has learned (bC1)
+	// and its inverse bA1, the slot's rate while bC1·SlotAlpha < 1.
 	bU       int64
 	bSl, bNb int
 	bFr, bIn float64
+	bC1, bA1 float64
 }
 
 // NewWatcher returns a Watcher with cfg (zero fields take their
@@ -409,6 +412,8 @@ func (w *Watcher) toBucket(u int64) {
 	}
 	w.bU, w.bSl, w.bNb, w.bFr = u, sl, nb, fr
 	w.bIn = float64(u-w.hFrom) * w.invBucket
+	w.bC1 = w.bIn + 1 // bIn + 0 weeks' buckets + 1, as observe counts
+	w.bA1 = 1 / w.bC1
 }
 
 // multiplier returns the announced multiplier at unix second u (1 if none)
@@ -586,8 +591,12 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	if learn && s.level > 1e-6 {
 		a := w.cfg.SlotAlpha
 		// Buckets this slot has learned: whole weeks plus this hour's.
-		if u-s.first < w.slotLearn {
-			c := float64((u-s.first)/(7*24*3600))*w.perHour + w.bIn + 1
+		if d := u - s.first; d < 7*24*3600 {
+			if w.bC1*a < 1 {
+				a = w.bA1 // 1/c in the first week, the same for every series
+			}
+		} else if d < w.slotLearn {
+			c := float64(d/(7*24*3600))*w.perHour + w.bIn + 1
 			if c*a < 1 {
 				a = 1 / c
 			}
