@@ -499,13 +499,17 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	en := x * p
 	dn := fmax(s.negDisp, 1) // beta-binomial variance inflation, ≥ 1
 	vn := x*p*(1-p)*dn + 0.25
-	zn := 0.0
+	// zn⁺ = max(zn, 0) is taken in each case (0 but in the first): the
+	// conditions test first what is rare, so that branches are predicted
+	// (so below).
+	zn, znp := 0.0, 0.0
 	switch {
 	case neg-en >= w.cfg.MinNegativeExcess:
 		// The upper tail of the negatives, skew included: Wilson–Hilferty
 		// for a gamma with their mean and beta-binomial variance.
 		zn = whZ(neg/en, en/((1-p)*dn))
-	case neg < en && s.cNeg > 0:
+		znp = fmax(zn, 0)
+	case s.cNeg > 0 && neg < en:
 		zn = (neg - en) / math.Sqrt(vn)
 	}
 
@@ -514,16 +518,17 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	// the combined CUSUM off 0 changes nothing but the peak of a breakout
 	// this bucket might open: it is left at 0 (tailBelow proves it small
 	// without a cube root) and computed only if one opens.
-	zv := 0.0
+	zv, zvp := 0.0, 0.0
 	zvLater := false
 	switch {
 	case x-mu >= w.cfg.MinExcess:
-		if open || w.exact || !tailBelow(x, mu, phi, fmin(k-s.cVol, math.Sqrt2*(k-s.cComb)-fmax(zn, 0))-skipMargin) {
+		if open || w.exact || !tailBelow(x, mu, phi, fmin(k-s.cVol, math.Sqrt2*(k-s.cComb)-znp)-skipMargin) {
 			zv = tailZ(x, mu, phi)
+			zvp = fmax(zv, 0)
 		} else {
 			zvLater = true
 		}
-	case x < mu && s.cVol > 0:
+	case s.cVol > 0 && x < mu:
 		// Below the baseline only a CUSUM's decay needs a score (at 0 it
 		// stays 0): the Pearson residual, cheaper than the cube root.
 		zv = (x - mu) / math.Sqrt(mu+phi*mu*mu)
@@ -558,7 +563,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	}
 	s.winN[1], s.winN[0] = s.winN[0], float32(neg)
 	s.winEn[1], s.winEn[0] = s.winEn[0], float32(en)
-	zc := (fmax(zv, 0) + fmax(zn, 0)) * (1 / math.Sqrt2)
+	zc := (zvp + znp) * (1 / math.Sqrt2)
 	capc := 3 * w.cfg.Enter
 	s.cVol = clamp(s.cVol+zv-k, capc)
 	s.cNeg = clamp(s.cNeg+zn-k, capc)
@@ -571,7 +576,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	if m != 1 {
 		xs = x / m
 	}
-	if e := xs - base - 1; e > 0 && e*e > 4*(base+phi*base*base) {
+	if e := xs - base - 1; e*e > 4*(base+phi*base*base) && e > 0 {
 		xs = base + 2*math.Sqrt(base+phi*base*base) + 1
 	}
 	negs := neg
@@ -733,26 +738,23 @@ func tailZ(x, mu, phi float64) float64 {
 const skipMargin = 1e-9
 
 // tailBelow reports whether tailZ(x, mu, phi) is surely below t, without
-// a cube root: false means only that it may not be. tailZ's score is
-// decreasing in c = ∛(mu/x) (while phi < 9), so its value at any y ≤ c
-// bounds it; y is the chord of the cube root between 0.6 and 1, below the
-// curve there since the cube root is concave (at most 0.007 below), less
-// a margin for rounding. Ratios mu/x under 0.6 score high anyway: false.
-// TestTailBelow checks it on a grid against tailZ.
+// a cube root nor a division: false means only that it may not be.
+// tailZ's score is decreasing in c = ∛(mu/x) (while phi < 9), so its
+// value at any y ≤ c bounds it; y is the chord of the cube root between
+// 0.6 and 1, below the curve there since the cube root is concave (at
+// most 0.007 below), less a margin for rounding; numerator and
+// denominator are taken times x. Ratios mu/x under 0.6 score high
+// anyway: false. (Over 1 the chord is above the cube root, but tailZ is
+// 0 there, below t.) TestTailBelow checks it on a grid against tailZ.
 func tailBelow(x, mu, phi, t float64) bool {
-	mu = fmax(mu, 0.05)
 	ir := phi * (1.0 / 9)
-	if !(t > 0) || !(x > mu) || !(ir < 1) {
+	if !(t > 0) || !(ir < 1) || !(mu >= 0.6*x) {
 		return false
 	}
-	ix := 1 / (9 * x)
-	r := mu * (9 * ix) // mu/x
-	if r < 0.6 {
-		return false
-	}
-	y := 1 - (1-r)*chordSlope - 1e-12
-	num := 1 - ix - y*(1-ir)
-	return num <= 0 || num*num < t*t*(ix+y*y*ir)
+	yx := x - (x-mu)*chordSlope - 1e-12*x // x·y
+	n := x - 1.0/9 - yx*(1-ir)            // x·(1 − 1/(9x) − y·(1 − phi/9))
+	// n ≤ 0 or n² < t²·x²·(1/(9x) + y²·phi/9), in one comparison.
+	return n*math.Abs(n) < t*t*(x*(1.0/9)+yx*yx*ir)
 }
 
 // chordSlope is the slope of the cube root's chord from 0.6 to 1.
