@@ -352,7 +352,6 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 		s.At = m.EditedAt
 	}
 	sc := e.scans.Get().(*scan)
-	defer e.scans.Put(sc)
 	e.checkContent(&s, ch, &m, sc)
 	textCounts := e.minWords > 0 && sc.words >= e.minWords
 	if textCounts {
@@ -362,6 +361,7 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	if s.Reason == "" {
 		var err error
 		if s.Person, facts, err = e.lookup(ctx, &s, m.Author); err != nil {
+			e.scans.Put(sc)
 			return Submission{}, err
 		}
 		if facts.CreatedAt.IsZero() {
@@ -373,7 +373,19 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	if s.Person != "" {
 		pk = personKey{"", s.Person}
 	}
+	var sig *signature
+	if textCounts {
+		sig = &sc.sig
+	}
+	e.record(&s, pk, sig)
+	e.scans.Put(sc)
+	return s, nil
+}
 
+// record runs the checks against the submissions before s (the same item
+// again, the per-person limit, the near duplicates, sig being s's text's
+// signature or nil when the text is not compared), and keeps s.
+func (e *Entries) record(s *Submission, pk personKey, sig *signature) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	pid, ok := e.ids[pk]
@@ -385,7 +397,7 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	item := handleKey{s.Platform, s.MentionID}
 	if prev, ok := e.items[item]; ok && e.subs[prev].Accepted {
 		s.Accepted, s.Reason, s.Detail = false, ReasonDuplicate, "the same item again (delivered twice, or edited after it was accepted)"
-		textCounts = false
+		sig = nil
 	}
 	if s.Reason == "" {
 		if n := e.counts[pid]; int(n) >= e.perPerson {
@@ -397,8 +409,8 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 		}
 	}
 	idx := int32(len(e.subs))
-	if textCounts {
-		flagged, cell := e.near.add(&sc.sig, idx, pid)
+	if sig != nil {
+		flagged, cell := e.near.add(sig, idx, pid)
 		for ; cell >= 0; cell = e.near.members[cell].next {
 			e.revoke(e.near.members[cell].v)
 		}
@@ -411,10 +423,9 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 		e.counts[pid]++
 		e.accepted++
 	}
-	e.subs = append(grow(e.subs), s)
+	e.subs = append(grow(e.subs), *s)
 	e.persons = append(grow(e.persons), pid)
 	e.items[item] = idx
-	return s, nil
 }
 
 // revoke rejects submission i as a near duplicate, freeing its place.
