@@ -18,13 +18,13 @@ import "math/bits"
 // it, up to the threshold that flags it.
 type nearIndex struct {
 	threshold int
-	bySig     hashTable   // signature's hash -> node
-	heads     hashTable   // band's hash -> newest node with it
-	nodes     []nearNode  // per node
-	sigs      []signature // per node
-	members   []nearCell  // the cells of the groups' member lists
-	persons   []nearCell  // the cells of the groups' person lists
-	touched   uint64      // the sum of the values touched (see add), kept so that the loads stay
+	bySig     hashTable       // signature's hash -> node
+	heads     hashTable       // band's hash -> newest node with it
+	nodes     []nearNode      // per node
+	sigs      list[signature] // per node
+	members   []nearCell      // the cells of the groups' member lists
+	persons   []nearCell      // the cells of the groups' person lists
+	touched   uint64          // the sum of the values touched (see add), kept so that the loads stay
 }
 
 // nearNode is what a candidate's comparison reads, in one 64-byte cache
@@ -185,12 +185,12 @@ func (x *nearIndex) add(sig *signature, sub, p int32) (flagged bool, revoke int3
 		}
 		x.touched += uint64(touched)
 		x.nodes = append(grow(x.nodes), nn)
-		x.sigs = append(grow(x.sigs), *sig)
+		x.sigs.push(sig)
 		for b := range bandHash {
 			c := nn.next[b]
 			for n := 0; c >= 0 && n < nearScan; n++ {
 				cn := &x.nodes[c]
-				if sketchAgree(&cn.sketch, &sk) >= nearAgree && x.find(c) != root && agree(&x.sigs[c], sig, nearAgree) >= nearAgree {
+				if sketchAgree(&cn.sketch, &sk) >= nearAgree && x.find(c) != root && agree(x.sigs.at(int(c)), sig, nearAgree) >= nearAgree {
 					root = x.union(root, c)
 				}
 				c = cn.next[b]
