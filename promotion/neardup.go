@@ -179,7 +179,7 @@ func (x *nearIndex) add(sig *signature, sub, p int32) (flagged bool, revoke int3
 		nn.next = x.heads.swapBands(&bandHash, node)
 		var touched int32
 		for _, c := range nn.next {
-			if c >= 0 {
+			if c >= 0 && c < node { // c == node if two bands share a hash
 				touched += x.nodes[c].parent
 			}
 		}
