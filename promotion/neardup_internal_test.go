@@ -101,3 +101,37 @@ func TestHashTable(t *testing.T) {
 		t.Fatalf("%d keys stored, want %d", ht.n, len(want))
 	}
 }
+
+// TestNearIndexBandsShareHash: a signature whose first two bands hash
+// alike (band 1 is band 0 with its first bin's low bit flipped, which
+// bandMix's seeding by the band number undoes) links its node to itself
+// in band 1; adding it and a copy still groups them, and the group is
+// flagged at the threshold's third writer, with the first two to revoke
+// (the third is the caller's to reject).
+func TestNearIndexBandsShareHash(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	var sig signature
+	for i := range sig {
+		sig[i] = r.Uint32()
+	}
+	sig[4], sig[5], sig[6], sig[7] = sig[0]^1, sig[1], sig[2], sig[3]
+	if bandMix(sig[0], sig[1], sig[2], sig[3], 0) != bandMix(sig[4], sig[5], sig[6], sig[7], 1) {
+		t.Fatal("bands 0 and 1 should hash alike")
+	}
+	x := newNearIndex(3)
+	near := sig
+	near[31]++ // a near copy: 31 bins of 32 agree
+	for i, s := range []signature{sig, near, near} {
+		flagged, revoke := x.add(&s, int32(i), int32(i))
+		var revoked []int32
+		for ; revoke >= 0; revoke = x.members[revoke].next {
+			revoked = append(revoked, x.members[revoke].v)
+		}
+		if want := i == 2; flagged != want || want && (len(revoked) != 2 || revoked[0] != 0 || revoked[1] != 1) {
+			t.Fatalf("add %d: flagged %v, revoke %v", i, flagged, revoked)
+		}
+	}
+	if len(x.nodes) != 2 || x.nodes[0].next[1] != 0 {
+		t.Fatalf("%d nodes, node 0's band 1 link %d", len(x.nodes), x.nodes[0].next[1])
+	}
+}
