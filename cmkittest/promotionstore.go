@@ -93,7 +93,18 @@ func promoRecord(id, brand string) promotion.Record {
 		Draw: &promotion.DrawRecord{Commitment: d(1), Seed: seed,
 			Beacon:      &promotion.Beacon{Name: "drand quicknet", Round: 5000000, Value: []byte{0xde, 0xad}},
 			EntriesHash: d(2), Key: d(3), Winners: []string{"x:ana:1", "x:bea:2"}, Alternates: []string{"ig:cris:3"}},
-		Winners:    json.RawMessage(`{"notified":["x:ana:1"]}`),
+		Winners: &promotion.Winners{Promotion: id, Brand: brand, Zone: "Europe/Warsaw", ResponseTime: 72 * time.Hour,
+			Slots: []promotion.WinnerSlot{
+				{Prize: "Weekend", State: promotion.SlotNotified, Attempt: 2, Notice: cmkit.NewID(),
+					Winner:     promotion.Entrant{Entry: "x:bea:2", Platform: cmkit.X, ChannelID: brand + "-x", Handle: "bea", AuthorID: "u2", Language: "es"},
+					NotifiedAt: promoT0.Add(53 * time.Hour), Deadline: promoT0.Add(125 * time.Hour)},
+				{Prize: "Weekend", State: promotion.SlotAccepted, Attempt: 1, AcceptedAt: promoT0.Add(54 * time.Hour),
+					Winner: promotion.Entrant{Entry: "ig:cris:3", Platform: cmkit.Instagram, ChannelID: brand + "-ig", Handle: "cris", AuthorID: "u3"}},
+			},
+			Alternates: []promotion.Entrant{{Entry: "x:dan:4", Platform: cmkit.X, ChannelID: brand + "-x", Handle: "dan", AuthorID: "u4"}},
+			Events: []promotion.WinnerEvent{{At: promoT0.Add(51 * time.Hour), Kind: promotion.WinnerPicked, Slot: 0, Entry: "x:ana:1"},
+				{At: promoT0.Add(52 * time.Hour), Kind: promotion.WinnerDeclined, Slot: 0, Entry: "x:ana:1", Detail: "d", Notice: cmkit.NewID()}},
+		},
 		CreatedAt:  promoT0,
 		OpenedAt:   promoT0.Add(time.Hour),
 		ClosedAt:   promoT0.Add(50 * time.Hour),
@@ -427,7 +438,7 @@ func promoCopies(t *testing.T, s promotion.Store) {
 		r.Promotion.Eligibility.ExcludedAccounts[0] = v
 		r.Beacon.Value[0], r.Draw.Beacon.Value[0] = 9, 9
 		r.Draw.Winners[0], r.Draw.Alternates[0] = v, v
-		r.Winners[0] = '['
+		r.Winners.Slots[0].Winner.Handle, r.Winners.Alternates[0].Entry, r.Winners.Events[0].Entry = v, v, v
 	}
 	check := func(what string) {
 		t.Helper()

@@ -247,6 +247,14 @@
 // before it. A call that fails (a bad mention, a link's error, a store
 // error) stores nothing, and the service forgets what it checked.
 //
+// After the draw, StartWinners follows the giveaway's winners (Winners,
+// below) in the Record, each winner and alternate written to in the
+// language of their entry; SendNotices, AcceptPrize, DeclinePrize,
+// Disqualify and AnnounceWinners change them, each change stored under
+// the record's version and each of the winners' events (notified,
+// expired, replaced, accepted, announced, ...) written to the audit log
+// as one record.
+//
 // # Errors
 //
 // Invalid input (a promotion, a mention without an ID, a tampered export)

@@ -11,8 +11,10 @@ import (
 	"github.com/cmkit/cmkit"
 )
 
-// MemoryStore is a Store in memory, for tests and single-process use. It
-// is safe for concurrent use and copies what it takes and returns.
+// MemoryStore is a Store in memory, the default for a single process. It
+// is safe for concurrent use, copies what it takes and returns, and
+// passes cmkittest.TestPromotionStore. It keeps nothing across a restart
+// of the process, and its memory grows with every submission kept.
 type MemoryStore struct {
 	mu   sync.RWMutex
 	recs map[string]Record
@@ -68,7 +70,6 @@ func (s *MemoryStore) Update(ctx context.Context, rec Record, subs ...StoredSubm
 		return err
 	}
 	rec = rec.Clone()
-	subs = slices.Clone(subs) // a StoredSubmission holds no references
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.recs[rec.ID()]
@@ -85,6 +86,8 @@ func (s *MemoryStore) Update(ctx context.Context, rec Record, subs ...StoredSubm
 	rec.Version++
 	s.recs[rec.ID()] = rec
 	if len(subs) > 0 {
+		// append copies the values; a StoredSubmission holds no slice or
+		// pointer, so nothing is shared with the caller.
 		s.subs[rec.ID()] = append(stored, subs...)
 	}
 	return nil
@@ -112,7 +115,8 @@ func (s *MemoryStore) List(ctx context.Context, brand string) ([]Record, error) 
 func (s *MemoryStore) Submissions(ctx context.Context, id string, after int) iter.Seq2[StoredSubmission, error] {
 	return func(yield func(StoredSubmission, error) bool) {
 		const page = 256
-		next := max(after, 0) // index of the next submission
+		next := max(after, 0)        // index of the next submission
+		var batch []StoredSubmission // one page, copied out under the lock and reused
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(StoredSubmission{}, err)
@@ -120,9 +124,9 @@ func (s *MemoryStore) Submissions(ctx context.Context, id string, after int) ite
 			}
 			s.mu.RLock()
 			list := s.subs[id]
-			var batch []StoredSubmission
+			batch = batch[:0]
 			if next < len(list) {
-				batch = slices.Clone(list[next:min(next+page, len(list))])
+				batch = append(batch, list[next:min(next+page, len(list))]...)
 			}
 			s.mu.RUnlock()
 			if len(batch) == 0 {

@@ -22,11 +22,13 @@ import (
 // Entries (every submission stored, so that another Service over the same
 // store, or this one after a restart, decides the next entries the same
 // way), closes them by freezing the entry list, draws a giveaway's winners
-// and reveals the seed. Every call acts for the member that
-// roles.WithActor put in its context, who needs a permission on each of
-// the promotion's channels (see New); every change is one Store.Update
-// fenced by the record's version, so two services racing for the same
-// step leave one winner, and it is written to the audit log once stored.
+// and reveals the seed, and follows the winners until they are announced
+// (StartWinners). Every call acts for the member that roles.WithActor put
+// in its context, who needs a permission on each of the promotion's
+// channels in each of its countries (see New); every change is one
+// Store.Update fenced by the record's version, so two services racing
+// for the same step leave one winner, and it is written to the audit log
+// once stored.
 //
 // A Service is safe for concurrent use.
 type Service struct {
@@ -54,6 +56,10 @@ type entryCache struct {
 	// way, holding pendingAt submissions; it becomes entries once stored.
 	pending   *Entries
 	pendingAt int
+
+	// wmu serializes this service's calls that hold the winners across a
+	// notifier's or an announcer's call.
+	wmu sync.Mutex
 }
 
 // Option configures a Service.
@@ -148,7 +154,8 @@ func WithLogger(l *slog.Logger) Option {
 //
 //	roles.ManagePromotions  Create, Open, AddEntries, Collect, Close
 //	roles.DrawPromotion     Draw, Reveal
-//	roles.ReadPromotions    Get, FrozenEntries, WriteSubmissionsCSV, WriteSubmissionsJSON
+//	roles.ApproveWinners    StartWinners, SendNotices, AcceptPrize, DeclinePrize, Disqualify, AnnounceWinners
+//	roles.ReadPromotions    Get, FrozenEntries, Winners, WriteSubmissionsCSV, WriteSubmissionsJSON
 func New(store Store, opts ...Option) (*Service, error) {
 	if store == nil {
 		return nil, cmkit.Invalid("store", "required", "nil Store")
@@ -375,8 +382,10 @@ func (s *Service) Open(ctx context.Context, id string, beacon *Beacon) (Digest, 
 // why; a call without a single entry writes nothing.
 //
 // A bad mention, or an error from the product's links, fails the whole
-// call, naming the mention's index: nothing is stored. A promotion that
-// is not open is an error wrapping cmkit.ErrConflict.
+// call, naming the mention's index, and nothing is stored. On any error
+// the service forgets what it checked: its next call on the promotion
+// rebuilds its entries from what the store holds. A promotion that is not
+// open is an error wrapping cmkit.ErrConflict.
 func (s *Service) AddEntries(ctx context.Context, id string, ms ...cmkit.Mention) ([]Submission, error) {
 	c := s.cache(id)
 	c.mu.Lock()
@@ -394,13 +403,15 @@ func (s *Service) AddEntries(ctx context.Context, id string, ms ...cmkit.Mention
 		e := c.entries
 		c.entries = nil
 		before := e.Accepted()
-		out = out[:0]
-		var subs []StoredSubmission
+		out = slices.Grow(out[:0], len(ms))
+		subs := make([]StoredSubmission, 0, len(ms))
 		accepted, notEntries := 0, 0
 		rejected := map[Reason]int{}
+		tape := &lookupTape{}
+		tctx := context.WithValue(ctx, tapeKey{}, tape)
 		for i := range ms {
-			tape := &lookupTape{}
-			sub, err := e.Add(context.WithValue(ctx, tapeKey{}, tape), ms[i])
+			*tape = lookupTape{}
+			sub, err := e.Add(tctx, ms[i])
 			if err != nil {
 				return nil, "", fmt.Errorf("promotion: mention %d (%q): %w", i, ms[i].ID, err)
 			}
@@ -694,6 +705,8 @@ func (s *Service) sync(ctx context.Context, c *entryCache, rec *Record) error {
 	if c.applied == rec.Submissions {
 		return nil
 	}
+	tape := &lookupTape{}
+	tctx := context.WithValue(ctx, tapeKey{}, tape)
 	for sub, err := range s.store.Submissions(ctx, rec.ID(), c.applied) {
 		if err != nil {
 			c.entries = nil
@@ -703,8 +716,8 @@ func (s *Service) sync(ctx context.Context, c *entryCache, rec *Record) error {
 			c.entries = nil
 			return fmt.Errorf("promotion: %q: stored submission %d comes after %d: %w", rec.ID(), sub.Seq, c.applied, cmkit.ErrConflict)
 		}
-		tape := &lookupTape{replay: true, person: sub.Person, facts: sub.Facts}
-		got, err := c.entries.Add(context.WithValue(ctx, tapeKey{}, tape), sub.Mention)
+		*tape = lookupTape{replay: true, person: sub.Person, facts: sub.Facts}
+		got, err := c.entries.Add(tctx, sub.Mention)
 		if err != nil {
 			c.entries = nil
 			return fmt.Errorf("promotion: %q: replaying stored submission %d: %w", rec.ID(), sub.Seq, err)

@@ -854,17 +854,17 @@ func TestServiceOpenWithoutSeed(t *testing.T) {
 	assert.Equal(t, promotion.StatusDraft, st)
 }
 
-// The stored record is JSON, the secret seed included; the Winners hook
-// is kept as it was written.
+// The stored record is JSON, the secret seed and the winners included.
 func TestRecordJSONAndPublic(t *testing.T) {
 	rec := promotion.Record{Promotion: svcGiveaway(), Status: promotion.StatusDrawn, Seed: promotion.Seed{1},
-		Draw: &promotion.DrawRecord{Seed: promotion.Seed{1}, Winners: []string{"a"}}, Winners: json.RawMessage(`{"a":1}`)}
+		Draw:    &promotion.DrawRecord{Seed: promotion.Seed{1}, Winners: []string{"a"}},
+		Winners: &promotion.Winners{Promotion: "acme-autumn-26", Slots: []promotion.WinnerSlot{{Prize: "p", State: promotion.SlotToNotify}}}}
 	b, err := json.Marshal(rec)
 	require.NoError(t, err)
 	var back promotion.Record
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, rec.Seed, back.Seed)
-	assert.JSONEq(t, `{"a":1}`, string(back.Winners))
+	assert.Equal(t, rec.Winners, back.Winners)
 	pub := rec.Public()
 	assert.Equal(t, promotion.Seed{}, pub.Seed)
 	assert.Equal(t, promotion.Seed{}, pub.Draw.Seed)
@@ -949,4 +949,73 @@ func TestServiceReplayFailureKeepsNothing(t *testing.T) {
 	closed, err := restarted.Close(as("sam"), "acme-autumn-26")
 	require.NoError(t, err)
 	assert.Equal(t, 6, closed.EntryCount)
+}
+
+// failingLookup fails for one handle, as a CRM that is down for a moment.
+type failingLookup struct{ handle string }
+
+func (l failingLookup) LookupAuthor(_ context.Context, _ cmkit.Platform, a cmkit.Author) (promotion.AuthorFacts, error) {
+	if a.Handle == l.handle {
+		return promotion.AuthorFacts{}, errors.New("CRM timeout")
+	}
+	return promotion.AuthorFacts{Country: "ES"}, nil
+}
+
+// An error from the product's links fails the whole call: nothing is
+// stored, and the same mentions later get the decisions they should.
+func TestServiceLinkErrorStoresNothing(t *testing.T) {
+	env := newEnv(t)
+	look := &failingLookup{handle: "fan2"}
+	s := env.service(t, promotion.WithEntryOptions(promotion.EntryOptions{Authors: look}))
+	opened(t, s)
+	ms := someEntries(0, 4)
+	_, err := s.AddEntries(as("sam"), "acme-autumn-26", ms...)
+	require.ErrorContains(t, err, "CRM timeout")
+	assert.Contains(t, err.Error(), "mention 2")
+	_, _, n := storedVersion(t, env.store)
+	assert.Zero(t, n)
+	look.handle = ""
+	subs, err := s.AddEntries(as("sam"), "acme-autumn-26", ms...)
+	require.NoError(t, err)
+	for i, sub := range subs {
+		assert.True(t, sub.Accepted, "mention %d: %+v", i, sub)
+	}
+}
+
+// A giveaway without an accepted entry closes with a zero hash; one with
+// fewer entries than prizes draws every entry, and no alternate.
+func TestServiceCloseEmptyAndDrawFewerThanPrizes(t *testing.T) {
+	env := newEnv(t)
+	s := env.service(t)
+	p := svcGiveaway()
+	p.ID = "empty"
+	_, _, err := s.Create(as("sam"), p)
+	require.NoError(t, err)
+	_, err = s.Open(as("sam"), "empty", nil)
+	require.NoError(t, err)
+	_, err = s.AddEntries(as("sam"), "empty", entry("nohash", "fan", "no hashtag @pal", at(9, 0)))
+	require.NoError(t, err)
+	closed, err := s.Close(as("sam"), "empty")
+	require.NoError(t, err)
+	assert.Equal(t, promotion.Digest{}, closed.EntriesHash)
+	assert.Zero(t, closed.EntryCount)
+	assert.Equal(t, 1, closed.Submissions)
+
+	opened(t, s) // svcGiveaway: two prizes
+	_, err = s.AddEntries(as("sam"), "acme-autumn-26", someEntries(0, 1)...)
+	require.NoError(t, err)
+	_, err = s.Close(as("sam"), "acme-autumn-26")
+	require.NoError(t, err)
+	_, err = s.Draw(as("sam"), "acme-autumn-26", 1, []byte{1})
+	requireInvalid(t, err, "alternates", "max")
+	drawn, err := s.Draw(as("sam"), "acme-autumn-26", 0, []byte{1})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"x:fan0:e0"}, drawn.Draw.Winners)
+	assert.Empty(t, drawn.Draw.Alternates)
+	w, err := s.StartWinners(as("sam"), "acme-autumn-26", promotion.WinnerOptions{ResponseTime: time.Hour})
+	require.NoError(t, err)
+	require.Len(t, w.Slots, 2)
+	assert.Equal(t, promotion.SlotToNotify, w.Slots[0].State)
+	assert.Equal(t, "x:fan0:e0", w.Slots[0].Winner.Entry)
+	assert.Equal(t, promotion.SlotUnclaimed, w.Slots[1].State)
 }

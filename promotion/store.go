@@ -2,7 +2,6 @@ package promotion
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"slices"
@@ -82,10 +81,9 @@ type Record struct {
 	// Draw is the draw's record, set when drawn; its Seed is the secret
 	// seed too.
 	Draw *DrawRecord `json:"draw,omitempty"`
-	// Winners is the state of the winners after the draw (notified,
-	// answered, replaced), as the winners workflow keeps it; the store
-	// keeps it as an opaque JSON value (null until then).
-	Winners json.RawMessage `json:"winners,omitempty"`
+	// Winners is where the winners stand after the draw (notified,
+	// answered, replaced); nil until Service.StartWinners.
+	Winners *Winners `json:"winners,omitempty"`
 	// CreatedAt, OpenedAt, ClosedAt, DrawnAt and RevealedAt are when each
 	// step happened (zero until then).
 	CreatedAt time.Time `json:"created_at"`
@@ -113,7 +111,7 @@ func (r Record) Clone() Record {
 		d.Alternates = slices.Clone(d.Alternates)
 		r.Draw = &d
 	}
-	r.Winners = slices.Clone(r.Winners)
+	r.Winners = cloneWinners(r.Winners)
 	return r
 }
 

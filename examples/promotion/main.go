@@ -22,6 +22,10 @@
 //   - the social media manager draws with the beacon's value and reveals
 //     the seed, and promotion.Verify checks the published draw;
 //
+//   - the winners are sent a direct message each, in their language; one
+//     does not answer within two days and the first alternate takes the
+//     prize; the winners are announced on X;
+//
 //   - the audit log lists every step and its chain verifies.
 //
 //     go run ./examples/promotion
@@ -162,8 +166,38 @@ func newSetup(ctx context.Context) (*setup, error) {
 // comment is a comment by handle at a local time on 25 October, Madrid.
 func comment(handle, text string, hour, minute int) cmkit.Mention {
 	madrid, _ := time.LoadLocation("Europe/Madrid")
-	return cmkit.Mention{Author: cmkit.Author{ID: "id-" + handle, Handle: handle}, Text: text,
+	lang := "es"
+	if handle == "kasia" || handle == "tomek" {
+		lang = "pl"
+	}
+	return cmkit.Mention{Author: cmkit.Author{ID: "id-" + handle, Handle: handle}, Text: text, Language: lang,
 		CreatedAt: time.Date(2026, 10, 25, hour, minute, 0, 0, madrid)}
+}
+
+// dmPrinter is the product's promotion.WinnerNotifier: it would send a
+// direct message on the winner's channel; here it prints it.
+type dmPrinter struct{ w io.Writer }
+
+func (d dmPrinter) Notify(_ context.Context, n promotion.WinnerNotice) error {
+	fmt.Fprintf(d.w, "  DM to @%s on %s (%s): %s\n", n.Handle, n.ChannelID, n.Language, cut(n.Text, 100))
+	return nil
+}
+
+// announcer is the product's promotion.Announcer: it posts the
+// announcement on X, with the announcement's ID as the post's ID, so a
+// retry cannot post twice.
+type announcer struct {
+	x *cmkittest.FakeChannel
+	w io.Writer
+}
+
+func (a announcer) Announce(ctx context.Context, ann promotion.Announcement) error {
+	r, err := a.x.Publish(ctx, cmkit.Post{ID: ann.ID, Text: ann.Text})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.w, "  posted %s on X: %s\n", r.PlatformID, ann.Text)
+	return nil
 }
 
 func run(ctx context.Context, w io.Writer) error {
@@ -321,6 +355,37 @@ func run(ctx context.Context, w io.Writer) error {
 	tampered = slices.DeleteFunc(tampered, func(k string) bool { return k == record.Winners[0] })
 	fmt.Fprintln(w, "   without the first winner's entry:", promotion.Verify(record, tampered))
 
+	// The winners: notified by direct message, two days to answer.
+	tpl := promotion.DefaultWinnerTemplates()
+	if _, err := svc.StartWinners(sara, p.ID, promotion.WinnerOptions{ResponseTime: 48 * time.Hour}); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "== winners notified")
+	won, err := svc.SendNotices(sara, p.ID, tpl, dmPrinter{w})
+	if err != nil {
+		return err
+	}
+	// Two answer yes; the third does not answer.
+	for _, slot := range won.Slots[:2] {
+		if _, err := svc.AcceptPrize(sara, p.ID, slot.Winner.Entry); err != nil {
+			return err
+		}
+	}
+	st.clock.Advance(48 * time.Hour)
+	fmt.Fprintf(w, "== two days later, @%s has not answered; the first alternate is notified\n", won.Slots[2].Winner.Handle)
+	won, err = svc.SendNotices(sara, p.ID, tpl, dmPrinter{w})
+	if err != nil {
+		return err
+	}
+	st.clock.Advance(3 * time.Hour)
+	if won, err = svc.AcceptPrize(sara, p.ID, won.Slots[2].Winner.Entry); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "== winners\n%s", indent(won.String()))
+	if _, err := svc.AnnounceWinners(sara, p.ID, tpl, announcer{st.x, w}, []string{"es"}); err != nil {
+		return err
+	}
+
 	// The audit log.
 	fmt.Fprintln(w, "== audit log")
 	for r, err := range st.audit.Records(ctx, roles.AuditFilter{}) {
@@ -331,7 +396,7 @@ func run(ctx context.Context, w io.Writer) error {
 		if !r.Allowed {
 			verdict = "DENIED"
 		}
-		fmt.Fprintf(w, "  #%d %-7s %-20s %-6s %s\n", r.Seq, r.Actor, r.Action, verdict, cut(r.Reason, 110))
+		fmt.Fprintf(w, "  #%-2d %-7s %-25s %-6s %s\n", r.Seq, r.Actor, r.Action, verdict, cut(r.Reason, 110))
 	}
 	head, err := st.audit.Verify(ctx)
 	if err != nil {
@@ -372,6 +437,20 @@ func printSubmissions(ctx context.Context, w io.Writer, svc *promotion.Service, 
 	}
 	fmt.Fprintln(w, "  =>", strings.Join(parts, ", "))
 	return nil
+}
+
+// indent indents each line of s by two spaces.
+func indent(s string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(s, "\n") {
+		if line != "" {
+			b.WriteString("  " + line)
+		}
+	}
+	if !strings.HasSuffix(s, "\n") {
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 func cut(s string, n int) string {

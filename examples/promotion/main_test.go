@@ -32,6 +32,15 @@ func TestPromotionExample(t *testing.T) {
 	assert.Regexp(t, `== drawn by sara: winners \[\S+ \S+ \S+\], alternates \[\S+ \S+\] \(seed still secret: true\)`, s)
 	assert.Contains(t, s, "== promotion.Verify: OK")
 	assert.Contains(t, s, "without the first winner's entry: cmkit: invalid entries_hash: mismatch")
-	assert.Regexp(t, `#7 jon +promotion\.close +DENIED`, s)
-	assert.Contains(t, s, "== audit chain verifies: 10 records")
+	// The winners: one DM each, in the entry's language; the third winner
+	// does not answer and the first alternate takes the prize.
+	assert.Regexp(t, `DM to @\S+ on acme-x \(pl\): Gratulacje`, s)
+	assert.Regexp(t, `DM to @\S+ on acme-\S+ \(es\): ¡Enhorabuena`, s)
+	assert.Regexp(t, `== two days later, @\S+ has not answered; the first alternate is notified\n  DM to @`, s)
+	assert.Regexp(t, `(?m)^  2 Lote de productos: accepted \S+$`, s)
+	assert.Regexp(t, `posted acme-x-2 on X: Ganadores de la promoción de acme: @`, s)
+	assert.Regexp(t, `#7 +jon +promotion\.close +DENIED`, s)
+	assert.Regexp(t, `promotion\.winner\.expired +ok +slot 2: expired`, s)
+	assert.Regexp(t, `promotion\.winner\.announced +ok +announced \(es\)`, s)
+	assert.Contains(t, s, "== audit chain verifies: 28 records")
 }
