@@ -2,8 +2,11 @@ package cmkittest_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,3 +163,46 @@ func TestPublishReliabilityRejectsBadConfig(t *testing.T) {
 }
 
 const badReliabilityEnv = "CMKITTEST_BAD_RELIABILITY_CONFIG"
+
+// SettleHTTP's settle waits while more requests are in flight through its
+// transport than held says a fault holds, and returns once they are not.
+func TestSettleHTTP(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+	}))
+	defer srv.Close()
+	var heldNow, polls atomic.Int64
+	transport, settle := cmkittest.SettleHTTP(nil, func() int {
+		if polls.Add(1) == 3 {
+			close(release) // settle polled three times with the request in flight: answer it
+		}
+		return int(heldNow.Load())
+	})
+	client := &http.Client{Transport: transport}
+
+	settle() // nothing in flight
+	assert.Equal(t, int64(1), polls.Load(), "nothing in flight: one look")
+
+	done := make(chan error, 1)
+	go func() {
+		resp, err := client.Get(srv.URL)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	<-entered
+	heldNow.Store(1)
+	polls.Store(-100) // no release while the request counts as held
+	settle()
+	assert.Equal(t, int64(-99), polls.Load(), "the one request in flight is held: one look")
+
+	heldNow.Store(0)
+	polls.Store(0)
+	settle()
+	assert.GreaterOrEqual(t, polls.Load(), int64(3), "settle waited for the request")
+	require.NoError(t, <-done)
+}

@@ -3,7 +3,6 @@ package webhook_test
 import (
 	"fmt"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,10 +42,10 @@ func TestReliability(t *testing.T) {
 	// of the simulated clock, a few steps: the clock moves only once no
 	// call is in flight but those an injected timeout holds, which end
 	// only when the clock moves.
-	var inflight atomic.Int64
-	client := &http.Client{Transport: countingTransport{&inflight, http.DefaultTransport},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	servers := map[string]*webhooktest.Server{}
+	transport, settle := cmkittest.SettleHTTP(nil, func() int { return held(servers) })
+	client := &http.Client{Transport: transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	var chans []cmkittest.ReliabilityChannel
 	for i, c := range []struct {
 		id      string
@@ -74,28 +73,12 @@ func TestReliability(t *testing.T) {
 			}})
 	}
 	res := cmkittest.TestPublishReliability(t, cmkittest.ReliabilityConfig{Clock: clock, Posts: n, Pace: pace, Channels: chans,
-		Settle: func() {
-			for wait := 0; wait < 20_000 && inflight.Load() > int64(held(servers)); wait++ {
-				time.Sleep(50 * time.Microsecond)
-			}
-		}})
+		Settle: settle})
 	t.Logf("endpoint POSTs: idem %d, lookup %d, neither %d",
 		servers["rel-idem"].Attempts(), servers["rel-lookup"].Attempts(), servers["rel-neither"].Attempts())
 	assert.Greater(t, res.States[calendar.Failed], 0, "2% permanent errors")
 	assert.Greater(t, res.States[calendar.Verify], 0, "ambiguous failures on the unsafe channel")
 	assert.Greater(t, res.RateLimited, 0, "the endpoints answered 429")
-}
-
-// countingTransport counts the requests in flight.
-type countingTransport struct {
-	n    *atomic.Int64
-	base http.RoundTripper
-}
-
-func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	t.n.Add(1)
-	defer t.n.Add(-1)
-	return t.base.RoundTrip(r)
 }
 
 // held counts the requests the servers hold for a timeout fault.
