@@ -29,8 +29,8 @@ import (
 // one of them stopped mid-run and restarted. Afterwards every post is out
 // exactly once, or failed with its reason, or waits for a person to verify
 // it: on the channel with neither promise after any ambiguous attempt, on
-// the others only after a held request (then it is not out). None is lost,
-// none doubled.
+// the others only after a held request (then it is not out) or a lookup
+// that failed (then it may be out, once). None is lost, none doubled.
 func TestReliability(t *testing.T) {
 	n, perMinute := 10_000, 40
 	pace := 200 * time.Microsecond // real time per 5 s step of the clock
