@@ -141,7 +141,8 @@ const maxSteps = 200_000
 //     (Published is 1), with a receipt for its post ID; or
 //   - failed (rejected or dead) with its reason and not out at all; or
 //   - waiting for a person (calendar.Verify) where the channel allows it
-//     (see ReliabilityChannel.MayVerify), out at most once;
+//     (see ReliabilityChannel.MayVerify), after an ambiguous attempt, out
+//     at most once;
 //
 // and, where Total is set, the platform holds no post the calendar does not
 // know, and at least cfg.MinPublished of the posts are published. None is
