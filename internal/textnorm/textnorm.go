@@ -224,21 +224,33 @@ func (b *Buffer) Whole(i, j int) bool {
 // every match.
 func (b *Buffer) WholeSpan(i, j int) (start, end int, whole bool) {
 	t, r := b.Text, b.runs
+	// Runs start at the first byte of a character, so the character that
+	// holds a byte starts in the byte's run, and the one before a run's
+	// first byte in the run before.
 	k := runAt(r, i)
-	start = int(startIn(t, r[:k+1], i))
-	// A character starts at i or at j when it is not a continuation byte
-	// and starts a unit: the byte before maps elsewhere, which inside a
-	// run (byte for byte) it always does.
-	whole = t[i]&0xc0 != 0x80 && (i == 0 || r[k].n != int32(i) || startIn(t, r[:k], i-1) != int32(start))
+	start = int(r[k].s + int32(lead(t, i)) - r[k].n)
+	// A unit starts at i (and at j) when i is no continuation byte and
+	// the character before maps elsewhere, which inside a run (byte for
+	// byte) it always does.
+	whole = t[i]&0xc0 != 0x80 && (i == 0 || r[k].n != int32(i) || r[k-1].s+int32(lead(t, i-1))-r[k-1].n != int32(start))
 	if j == len(t) {
 		return start, b.srcLen, whole
 	}
 	for k+1 < len(r) && r[k+1].n <= int32(j) {
 		k++
 	}
-	end = int(startIn(t, r[:k+1], j))
-	whole = whole && t[j]&0xc0 != 0x80 && (r[k].n != int32(j) || startIn(t, r[:k], j-1) != int32(end))
+	end = int(r[k].s + int32(lead(t, j)) - r[k].n)
+	whole = whole && t[j]&0xc0 != 0x80 && (r[k].n != int32(j) || r[k-1].s+int32(lead(t, j-1))-r[k-1].n != int32(end))
 	return start, end, whole
+}
+
+// lead returns the index of the first byte of the character that holds
+// t[i].
+func lead(t []byte, i int) int {
+	for i > 0 && t[i]&0xc0 == 0x80 {
+		i--
+	}
+	return i
 }
 
 // runAt returns the index of the run of r that holds Text[i]: the last
@@ -358,6 +370,17 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 			n.ascii(&st, src, i, c, asciiClass[c])
 			i++
 			continue
+		}
+		if plain && c >= 0xc2 && c <= 0xdf && i+1 < len(src) && src[i+1]&0xc0 == 0x80 {
+			// A character of two bytes that folds to one ASCII letter or
+			// to nothing (fold2), as the general path below writes it.
+			if v := fold2[int(c&0x1f)<<6|int(src[i+1]&0x3f)]; v != 0 {
+				if v != drop2 {
+					st.writeByte(i, v)
+				}
+				i += 2
+				continue
+			}
 		}
 		r, size := utf8.DecodeRuneInString(src[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -1554,7 +1577,8 @@ func (st *state) write(i int, rep string) {
 	}
 	st.unitStart = w
 	b.Text = append(b.Text, rep...)
-	for k := 0; k < len(rep); k++ {
+	b.mark(w, i)
+	for k := 1; k < len(rep); k++ {
 		if rep[k]&0xc0 != 0x80 {
 			// Each character of rep comes from src[i].
 			b.mark(w+k, i)
