@@ -76,18 +76,7 @@ func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOption
 		if o.Languages == nil {
 			o.Languages = langs
 		}
-		var w Winners
-		if d := rec.Draw; len(d.Winners) < slotCount(rec.Promotion.Prizes) {
-			// Fewer entries than prize units: every entry won, and the
-			// last slots are unclaimed from the start.
-			st := make([]Standing, 0, len(d.Winners)+len(d.Alternates))
-			for i, k := range slices.Concat(d.Winners, d.Alternates) {
-				st = append(st, Standing{Place: i + 1, Entry: k})
-			}
-			w, err = WinnersFromStandings(rec.Promotion, st, subs, o, now)
-		} else {
-			w, err = WinnersFromDraw(rec.Promotion, *d, subs, o, now)
-		}
+		w, err := WinnersFromDraw(rec.Promotion, *rec.Draw, subs, o, now)
 		if err != nil {
 			return nil, "", err
 		}

@@ -197,14 +197,17 @@ const (
 // repeated Quantity times), and its alternates wait in the order drawn.
 // subs are the promotion's submissions (Entries.All), which say whom to
 // write to; every winner and alternate must be an accepted one. The record
-// must have exactly one winner per slot, and the promotion must be a
+// must have one winner per slot, or fewer and no alternates, as Draw gives
+// when fewer entries than prize units were drawn from (every entry won, and
+// the last slots are unclaimed from the start). The promotion must be a
 // giveaway. now is when the slots are filled.
 func WinnersFromDraw(p Promotion, rec DrawRecord, subs []Submission, opts WinnerOptions, now time.Time) (Winners, error) {
 	if p.Kind != KindGiveaway {
 		return Winners{}, cmkit.Invalid("kind", "mismatch", "a draw picks a giveaway's winners, not a %s's", p.Kind)
 	}
-	if n := slotCount(p.Prizes); len(rec.Winners) != n && p.validate() == nil {
-		return Winners{}, cmkit.Invalid("winners", "count", "%d winners for %d prize units", len(rec.Winners), n)
+	if n := slotCount(p.Prizes); (len(rec.Winners) > n || len(rec.Winners) < n && len(rec.Alternates) > 0) && p.validate() == nil {
+		return Winners{}, cmkit.Invalid("winners", "count", "%d winners for %d prize units, with %d alternates",
+			len(rec.Winners), n, len(rec.Alternates))
 	}
 	return newWinners(p, rec.Winners, rec.Alternates, subs, opts, now)
 }

@@ -141,7 +141,7 @@ func TestWinnersFromDrawRejectsBadInput(t *testing.T) {
 		{"no response time", nil, good, promotion.WinnerOptions{}, "response_time", "range"},
 		{"response time too short", nil, good, promotion.WinnerOptions{ResponseTime: time.Second}, "response_time", "range"},
 		{"response time too long", nil, good, promotion.WinnerOptions{ResponseTime: 91 * 24 * time.Hour}, "response_time", "range"},
-		{"too few winners", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea")}, opts, "winners", "count"},
+		{"too few winners, with alternates", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea"), Alternates: wkeys("carl")}, opts, "winners", "count"},
 		{"too many winners", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea", "carl", "dana")}, opts, "winners", "count"},
 		{"unknown winner", nil, promotion.DrawRecord{Winners: []string{key("ana"), "x:zoe:m-zoe", key("carl")}}, opts, "winners[1]", "unknown"},
 		{"rejected alternate", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea", "carl"), Alternates: wkeys("ivan")}, opts, "alternates[0]", "rejected"},
