@@ -15,10 +15,10 @@ import (
 
 // TestReliability runs cmkittest.TestPublishReliability over cmkittest's
 // fake channels: it publishes 10,000 entries (2,000 under the race
-// detector) over three channels (idempotent, lookup-only, neither) that fail 20% of calls transiently, 5% ambiguously
-// after publishing, 2% permanently, and answer 429 past 40 posts a minute,
-// with four publishers sharing one store, one of them stopped mid-run and
-// restarted. Afterwards every post is out exactly once, or failed with its
+// detector) over three channels (idempotent, lookup-only, neither) that
+// fail 20% of calls transiently, 5% ambiguously after publishing, 2%
+// permanently, and answer 429 past 40 posts a minute, with four publishers
+// sharing one store, one of them stopped mid-run and restarted. Afterwards every post is out exactly once, or failed with its
 // reason, or (only on the channel with neither capability) waits for a
 // person to verify it. None is lost, none doubled.
 func TestReliability(t *testing.T) {

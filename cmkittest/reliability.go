@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -140,7 +141,8 @@ const maxSteps = 200_000
 //     (Published is 1), with a receipt for its post ID; or
 //   - failed (rejected or dead) with its reason and not out at all; or
 //   - waiting for a person (calendar.Verify) where the channel allows it
-//     (see ReliabilityChannel.MayVerify), out at most once;
+//     (see ReliabilityChannel.MayVerify), after an ambiguous attempt, out
+//     at most once;
 //
 // and, where Total is set, the platform holds no post the calendar does not
 // know, and at least cfg.MinPublished of the posts are published. None is
@@ -306,7 +308,8 @@ func (r *reliabilityRun) publish(t *testing.T) {
 			return
 		}
 		if r.steps >= maxSteps {
-			t.Fatalf("cmkittest.TestPublishReliability: the publishers never finished: %d entries still scheduled or publishing after %d steps", r.pending(t), r.steps)
+			t.Fatalf("cmkittest.TestPublishReliability: the publishers never finished: %d entries still scheduled or publishing after %d steps, such as %s",
+				r.pending(t), r.steps, r.stuck())
 		}
 	}
 }
@@ -322,6 +325,17 @@ func (r *reliabilityRun) pending(t *testing.T) int {
 		n++
 	}
 	return n
+}
+
+// stuck describes the first entry still scheduled or publishing.
+func (r *reliabilityRun) stuck() string {
+	for e, err := range r.store.Query(context.Background(), calendar.Query{States: []calendar.State{calendar.Scheduled, calendar.Publishing}}) {
+		if err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("entry %s, %s, variant %s (%s): attempts %+v", e.ID, e.State, e.Variants[0].State, e.Variants[0].Error, e.Variants[0].Attempts)
+	}
+	return "none"
 }
 
 // check reads every entry back and compares it with its platform's record.
@@ -419,4 +433,36 @@ func (r *reliabilityRun) verdict(c ReliabilityChannel, e calendar.Entry, v calen
 		return "neither sent, failed nor waiting for a person: lost"
 	}
 	return ""
+}
+
+// SettleHTTP is for runs whose channels call fake servers over HTTP, where
+// calls take real time while the simulated clock moves in steps. It wraps
+// base (nil: http.DefaultTransport) in a RoundTripper that counts the
+// requests in flight, to give the channels' HTTP clients, and returns a
+// ReliabilityConfig.Settle that waits, up to a second of real time per
+// step, until no more requests are in flight than held reports the servers
+// hold for a timeout fault (those end only when the clock moves the
+// caller's deadline past).
+func SettleHTTP(base http.RoundTripper, held func() int) (http.RoundTripper, func()) {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	t := &inFlight{base: base}
+	return t, func() {
+		for wait := 0; wait < 20_000 && t.n.Load() > int64(held()); wait++ {
+			time.Sleep(50 * time.Microsecond)
+		}
+	}
+}
+
+// inFlight counts the requests in flight through base.
+type inFlight struct {
+	n    atomic.Int64
+	base http.RoundTripper
+}
+
+func (t *inFlight) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.n.Add(1)
+	defer t.n.Add(-1)
+	return t.base.RoundTrip(r)
 }

@@ -2,8 +2,11 @@ package cmkittest_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,15 +93,51 @@ func (f failsAll) Publish(context.Context, cmkit.Post) (cmkit.Receipt, error) {
 	return cmkit.Receipt{}, cmkit.Errorf(cmkit.ErrPermanent, "refused")
 }
 
+// refusesAfterPublishing publishes one post in sixteen and then reports
+// a permanent refusal: failed, but out.
+type refusesAfterPublishing struct{ *cmkittest.FakeChannel }
+
+func (r refusesAfterPublishing) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := r.FakeChannel.Publish(ctx, p)
+	if err == nil && p.ID[15]%16 == 0 {
+		return cmkit.Receipt{}, cmkit.Errorf(cmkit.ErrPermanent, "refused")
+	}
+	return rc, err
+}
+
+// wrongReceipt answers one post in sixteen with a receipt for another
+// post ID.
+type wrongReceipt struct{ *cmkittest.FakeChannel }
+
+func (w wrongReceipt) Publish(ctx context.Context, p cmkit.Post) (cmkit.Receipt, error) {
+	rc, err := w.FakeChannel.Publish(ctx, p)
+	if err == nil && p.ID[15]%16 == 0 {
+		rc.PostID = uuid.New()
+	}
+	return rc, err
+}
+
+// lookupFails claims lookups (RetryAfterLookup) but every lookup fails, so
+// every ambiguous failure ends with a person, on a channel that promised
+// not to need one.
+type lookupFails struct{ *cmkittest.FakeChannel }
+
+func (l lookupFails) FindPost(context.Context, uuid.UUID) (cmkit.Receipt, error) {
+	return cmkit.Receipt{}, cmkit.Errorf(cmkit.ErrAmbiguous, "cannot tell")
+}
+
 var brokenReliability = map[string]struct {
 	safety cmkit.RetrySafety // of the fake underneath
 	wrap   func(*cmkittest.FakeChannel) cmkit.Channel
 	want   string // in the failure
 }{
-	"double-poster": {cmkit.RetryUnsafe, func(f *cmkittest.FakeChannel) cmkit.Channel { return doublePoster{f} }, "doubled"},
-	"drops-some":    {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return dropsSome{f} }, "marked sent but not on the platform: lost"},
-	"strays":        {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return strays{f} }, "a post was published under another ID"},
-	"fails-all":     {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return failsAll{f} }, "0 of 300 posts published, want at least 240"},
+	"double-poster":            {cmkit.RetryUnsafe, func(f *cmkittest.FakeChannel) cmkit.Channel { return doublePoster{f} }, "doubled"},
+	"drops-some":               {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return dropsSome{f} }, "marked sent but not on the platform: lost"},
+	"strays":                   {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return strays{f} }, "a post was published under another ID"},
+	"refuses-after-publishing": {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return refusesAfterPublishing{f} }, "marked failed but out on the platform"},
+	"wrong-receipt":            {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return wrongReceipt{f} }, "the receipt is for post"},
+	"lookup-fails":             {cmkit.RetryAfterLookup, func(f *cmkittest.FakeChannel) cmkit.Channel { return lookupFails{f} }, "waits for a person on a channel that must not need one"},
+	"fails-all":                {cmkit.RetryIdempotent, func(f *cmkittest.FakeChannel) cmkit.Channel { return failsAll{f} }, "0 of 300 posts published, want at least 240"},
 }
 
 const brokenReliabilityEnv = "CMKITTEST_BROKEN_RELIABILITY"
@@ -160,3 +199,46 @@ func TestPublishReliabilityRejectsBadConfig(t *testing.T) {
 }
 
 const badReliabilityEnv = "CMKITTEST_BAD_RELIABILITY_CONFIG"
+
+// SettleHTTP's settle waits while more requests are in flight through its
+// transport than held says a fault holds, and returns once they are not.
+func TestSettleHTTP(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+	}))
+	defer srv.Close()
+	var heldNow, polls atomic.Int64
+	transport, settle := cmkittest.SettleHTTP(nil, func() int {
+		if polls.Add(1) == 3 {
+			close(release) // settle polled three times with the request in flight: answer it
+		}
+		return int(heldNow.Load())
+	})
+	client := &http.Client{Transport: transport}
+
+	settle() // nothing in flight
+	assert.Equal(t, int64(1), polls.Load(), "nothing in flight: one look")
+
+	done := make(chan error, 1)
+	go func() {
+		resp, err := client.Get(srv.URL)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	<-entered
+	heldNow.Store(1)
+	polls.Store(-100) // no release while the request counts as held
+	settle()
+	assert.Equal(t, int64(-99), polls.Load(), "the one request in flight is held: one look")
+
+	heldNow.Store(0)
+	polls.Store(0)
+	settle()
+	assert.GreaterOrEqual(t, polls.Load(), int64(3), "settle waited for the request")
+	require.NoError(t, <-done)
+}

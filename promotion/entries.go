@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -230,7 +231,7 @@ type Entries struct {
 	scans      sync.Pool
 
 	mu       sync.Mutex
-	subs     []Submission
+	subs     list[Submission]
 	persons  []int32             // per submission, its person's number
 	items    map[handleKey]int32 // platform + mention ID -> latest submission
 	ids      map[personKey]int32 // person -> number, in the order they came
@@ -352,7 +353,6 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 		s.At = m.EditedAt
 	}
 	sc := e.scans.Get().(*scan)
-	defer e.scans.Put(sc)
 	e.checkContent(&s, ch, &m, sc)
 	textCounts := e.minWords > 0 && sc.words >= e.minWords
 	if textCounts {
@@ -362,6 +362,7 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	if s.Reason == "" {
 		var err error
 		if s.Person, facts, err = e.lookup(ctx, &s, m.Author); err != nil {
+			e.scans.Put(sc)
 			return Submission{}, err
 		}
 		if facts.CreatedAt.IsZero() {
@@ -373,7 +374,19 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	if s.Person != "" {
 		pk = personKey{"", s.Person}
 	}
+	var sig *signature
+	if textCounts {
+		sig = &sc.sig
+	}
+	e.record(&s, pk, sig)
+	e.scans.Put(sc)
+	return s, nil
+}
 
+// record runs the checks against the submissions before s (the same item
+// again, the per-person limit, the near duplicates, sig being s's text's
+// signature or nil when the text is not compared), and keeps s.
+func (e *Entries) record(s *Submission, pk personKey, sig *signature) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	pid, ok := e.ids[pk]
@@ -383,9 +396,9 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 		e.counts = append(grow(e.counts), 0)
 	}
 	item := handleKey{s.Platform, s.MentionID}
-	if prev, ok := e.items[item]; ok && e.subs[prev].Accepted {
+	if prev, ok := e.items[item]; ok && e.subs.at(int(prev)).Accepted {
 		s.Accepted, s.Reason, s.Detail = false, ReasonDuplicate, "the same item again (delivered twice, or edited after it was accepted)"
-		textCounts = false
+		sig = nil
 	}
 	if s.Reason == "" {
 		if n := e.counts[pid]; int(n) >= e.perPerson {
@@ -396,9 +409,9 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 			}
 		}
 	}
-	idx := int32(len(e.subs))
-	if textCounts {
-		flagged, cell := e.near.add(&sc.sig, idx, pid)
+	idx := int32(e.subs.n)
+	if sig != nil {
+		flagged, cell := e.near.add(sig, idx, pid)
 		for ; cell >= 0; cell = e.near.members[cell].next {
 			e.revoke(e.near.members[cell].v)
 		}
@@ -411,15 +424,14 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 		e.counts[pid]++
 		e.accepted++
 	}
-	e.subs = append(grow(e.subs), s)
+	e.subs.push(s)
 	e.persons = append(grow(e.persons), pid)
 	e.items[item] = idx
-	return s, nil
 }
 
 // revoke rejects submission i as a near duplicate, freeing its place.
 func (e *Entries) revoke(i int32) {
-	s := &e.subs[i]
+	s := e.subs.at(int(i))
 	if !s.Accepted {
 		return
 	}
@@ -553,7 +565,7 @@ func (e *Entries) ReadFrom(ctx context.Context, r cmkit.MentionReader, after cmk
 func (e *Entries) Len() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return len(e.subs)
+	return e.subs.n
 }
 
 // Accepted returns how many submissions are accepted.
@@ -569,11 +581,11 @@ func (e *Entries) All() iter.Seq[Submission] {
 	return func(yield func(Submission) bool) {
 		for i := 0; ; i++ {
 			e.mu.Lock()
-			if i >= len(e.subs) {
+			if i >= e.subs.n {
 				e.mu.Unlock()
 				return
 			}
-			s := e.subs[i]
+			s := *e.subs.at(i)
 			e.mu.Unlock()
 			if !yield(s) {
 				return
@@ -589,9 +601,9 @@ func (e *Entries) Keys() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	keys := make([]string, 0, e.accepted)
-	for i := range e.subs {
-		if e.subs[i].Accepted {
-			keys = append(keys, e.subs[i].Key())
+	for i := range e.subs.n {
+		if s := e.subs.at(i); s.Accepted {
+			keys = append(keys, s.Key())
 		}
 	}
 	return keys
@@ -606,4 +618,34 @@ func grow[T any](s []T) []T {
 		return s
 	}
 	return slices.Grow(s, max(len(s), 16))
+}
+
+// list is a sequence that grows without moving what it holds: chunks of
+// 64, 128, 256, ... elements, so that adding one never copies the others
+// (a slice that doubles copies each element about once, and allocates
+// about twice what it ends up holding).
+type list[T any] struct {
+	chunks [][]T
+	n      int // elements held
+}
+
+// listFirst: the first chunk holds 1<<listFirst elements.
+const listFirst = 6
+
+// at returns the address of element i (0 <= i < n), which stays valid.
+func (l *list[T]) at(i int) *T {
+	j := uint(i) + 1<<listFirst
+	k := bits.Len(j) - 1 - listFirst
+	return &l.chunks[k][j-1<<(k+listFirst)]
+}
+
+// push appends *v.
+func (l *list[T]) push(v *T) {
+	j := uint(l.n) + 1<<listFirst
+	k := bits.Len(j) - 1 - listFirst
+	if k == len(l.chunks) {
+		l.chunks = append(l.chunks, make([]T, 1<<(k+listFirst)))
+	}
+	l.chunks[k][j-1<<(k+listFirst)] = *v
+	l.n++
 }

@@ -18,13 +18,13 @@ import "math/bits"
 // it, up to the threshold that flags it.
 type nearIndex struct {
 	threshold int
-	bySig     hashTable   // signature's hash -> node
-	heads     hashTable   // band's hash -> newest node with it
-	nodes     []nearNode  // per node
-	sigs      []signature // per node
-	members   []nearCell  // the cells of the groups' member lists
-	persons   []nearCell  // the cells of the groups' person lists
-	touched   uint64      // the sum of the values touched (see add), kept so that the loads stay
+	bySig     hashTable       // signature's hash -> node
+	heads     hashTable       // band's hash -> newest node with it
+	nodes     []nearNode      // per node
+	sigs      list[signature] // per node
+	members   []nearCell      // the cells of the groups' member lists
+	persons   []nearCell      // the cells of the groups' person lists
+	touched   uint64          // the sum of the values touched (see add), kept so that the loads stay
 }
 
 // nearNode is what a candidate's comparison reads, in one 64-byte cache
@@ -60,8 +60,9 @@ func newNearIndex(threshold int) nearIndex {
 // sketchOf packs the low four bits of each of sig's bins, bins 0 to 15 in
 // the first word and 16 to 31 in the second.
 func sketchOf(sig *signature) (s [2]uint64) {
-	for i, v := range sig {
-		s[i/16] |= uint64(v&15) << (4 * (i % 16))
+	for i := 15; i >= 0; i-- {
+		s[0] = s[0]<<4 | uint64(sig[i]&15)
+		s[1] = s[1]<<4 | uint64(sig[16+i]&15)
 	}
 	return s
 }
@@ -78,6 +79,15 @@ func sketchAgree(a, b *[2]uint64) int {
 		n -= bits.OnesCount64(x & low)
 	}
 	return n
+}
+
+// bandMix hashes the four bins of band b: two multiplications, each
+// step one-to-one, so that two bands collide only by chance, and a final
+// shift that brings the high bits down to the low ones the tables index by.
+func bandMix(v0, v1, v2, v3 uint32, b uint64) uint64 {
+	h := (uint64(v0) | uint64(v1)<<32 ^ b) * 0x9E3779B97F4A7C15
+	h = (h ^ (uint64(v2) | uint64(v3)<<32)) * 0xC2B2AE3D27D4EB4F
+	return h ^ h>>29
 }
 
 func (x *nearIndex) find(n int32) int32 {
@@ -150,10 +160,7 @@ func (x *nearIndex) add(sig *signature, sub, p int32) (flagged bool, revoke int3
 	var bandHash [nearBands]uint64
 	whole := uint64(0)
 	for b := range bandHash {
-		h := uint64(14695981039346656037) ^ uint64(b)
-		for _, v := range sig[b*nearRows : (b+1)*nearRows] {
-			h = (h ^ uint64(v)) * 1099511628211
-		}
+		h := bandMix(sig[b*nearRows], sig[b*nearRows+1], sig[b*nearRows+2], sig[b*nearRows+3], uint64(b))
 		bandHash[b] = h
 		whole = whole*31 + h
 	}
@@ -169,21 +176,21 @@ func (x *nearIndex) add(sig *signature, sub, p int32) (flagged bool, revoke int3
 	} else {
 		sk := sketchOf(sig)
 		nn := nearNode{sketch: sk, parent: node, members: -1, lastMember: -1, persons: -1}
+		nn.next = x.heads.swapBands(&bandHash, node)
 		var touched int32
-		for b, h := range bandHash {
-			nn.next[b] = x.heads.swap(h, node)
-			if c := nn.next[b]; c >= 0 {
+		for _, c := range nn.next {
+			if c >= 0 && c < node { // c == node if two bands share a hash
 				touched += x.nodes[c].parent
 			}
 		}
 		x.touched += uint64(touched)
 		x.nodes = append(grow(x.nodes), nn)
-		x.sigs = append(grow(x.sigs), *sig)
+		x.sigs.push(sig)
 		for b := range bandHash {
 			c := nn.next[b]
 			for n := 0; c >= 0 && n < nearScan; n++ {
 				cn := &x.nodes[c]
-				if sketchAgree(&cn.sketch, &sk) >= nearAgree && x.find(c) != root && agree(&x.sigs[c], sig, nearAgree) >= nearAgree {
+				if sketchAgree(&cn.sketch, &sk) >= nearAgree && x.find(c) != root && agree(x.sigs.at(int(c)), sig, nearAgree) >= nearAgree {
 					root = x.union(root, c)
 				}
 				c = cn.next[b]
@@ -245,6 +252,34 @@ func (t *hashTable) swap(key uint64, node int32) int32 {
 	}
 	prev := *s
 	*s = node
+	return prev
+}
+
+// swapBands stores node under each of keys and returns the nodes it
+// replaces (-1 for none), as swap does for each key in turn.
+func (t *hashTable) swapBands(keys *[nearBands]uint64, node int32) (prev [nearBands]int32) {
+	for 2*(t.n+nearBands) > len(t.slots) {
+		t.grow()
+	}
+	m := uint64(len(t.slots) - 1)
+	for b, key := range keys {
+		if key == 0 {
+			prev[b] = t.swap(key, node) // does not grow the slots
+			continue
+		}
+		for i := key & m; ; i = (i + 1) & m {
+			s := &t.slots[i]
+			if s.key == key {
+				prev[b], s.node = s.node, node
+				break
+			}
+			if s.key == 0 {
+				s.key, s.node, prev[b] = key, node, -1
+				t.n++
+				break
+			}
+		}
+	}
 	return prev
 }
 

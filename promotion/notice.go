@@ -81,17 +81,17 @@ type SaveWinners func(ctx context.Context, w *Winners) error
 
 // SendNotices does the due notification work at the clock's time: it
 // expires winners past their deadline (Expire), then for every due slot
-// (Due) builds the notice (Notice), claims it (Claim) and saves, calls
-// the notifier, and
-// records the outcome (Sent, or SendFailed) and saves again. Saving the
-// claim before the call is what makes it safe to crash: a notice whose
-// outcome was lost stays sending and is sent again, with the same ID, by
-// the next call, and the winner's deadline only starts once a send is
-// confirmed.
+// (Due) builds the notice (Notice), claims it (Claim) and saves, calls the
+// notifier, and records the outcome (Sent, or SendFailed) and saves again.
+// Saving the claim before the call is what makes it safe to crash: a
+// notice whose outcome was lost stays sending and is sent again, with the
+// same ID, by the next call, and the winner's deadline only starts once a
+// send is confirmed.
 //
 // Notifier errors are recorded and returned, joined, after the other
-// slots are tried; so are template errors, for which nothing is claimed. An error from save stops at once; w may then be ahead
-// of the store, and the caller should reload it.
+// slots are tried; so are template errors, for which nothing is claimed.
+// An error from save stops at once; w may then be ahead of the store, and
+// the caller should reload it.
 func SendNotices(ctx context.Context, w *Winners, clock cmkit.Clock, t *WinnerTemplates, n WinnerNotifier, save SaveWinners) error {
 	if len(w.Expire(clock.Now())) > 0 {
 		if err := save(ctx, w); err != nil {

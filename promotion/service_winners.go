@@ -46,9 +46,9 @@ func winnerEvents(member string, p *Promotion, events []WinnerEvent) []roles.Aud
 // member (roles.ApproveWinners): WinnersFromDraw with the draw's winners
 // and alternates and their submissions (when there were fewer entries
 // than prize units, every entry holds a slot and the rest are unclaimed
-// from the start). When opts.Languages is nil, each
-// winner's and alternate's language is their entry's (Mention.Language,
-// when it is a BCP 47 tag). Each pick is written to the audit log. A
+// from the start). When opts.Languages is nil, each winner's and
+// alternate's language is their entry's (Mention.Language, when it is a
+// BCP 47 tag). Each pick is written to the audit log. A
 // promotion not drawn yet, or whose winners are started already, is an
 // error wrapping cmkit.ErrConflict; a bad opts.ResponseTime, one wrapping
 // cmkit.ErrInvalid.
@@ -62,17 +62,7 @@ func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOption
 		}
 		return slices.Concat(rec.Draw.Winners, rec.Draw.Alternates), nil
 	}, func(rec *Record, subs []Submission, o WinnerOptions, now time.Time) (Winners, error) {
-		d := rec.Draw
-		if len(d.Winners) >= slotCount(rec.Promotion.Prizes) {
-			return WinnersFromDraw(rec.Promotion, *d, subs, o, now)
-		}
-		// Fewer entries than prize units: every entry won, and the last
-		// slots are unclaimed from the start.
-		st := make([]Standing, 0, len(d.Winners)+len(d.Alternates))
-		for i, k := range slices.Concat(d.Winners, d.Alternates) {
-			st = append(st, Standing{Place: i + 1, Entry: k})
-		}
-		return WinnersFromStandings(rec.Promotion, st, subs, o, now)
+		return WinnersFromDraw(rec.Promotion, *rec.Draw, subs, o, now)
 	})
 }
 

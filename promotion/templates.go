@@ -70,7 +70,7 @@ const deadlineLayout = "2006-01-02 15:04 MST"
 
 // NewWinnerTemplates parses the templates, keyed by BCP 47 language tag
 // (matched regardless of case), and checks each by executing it on sample
-// data, so that a syntax error or a field NoticeData or AnnouncementData
+// data (an announcement both with winners and with none), so that a syntax error or a field NoticeData or AnnouncementData
 // does not have fails here, as a *cmkit.ValidationError naming the
 // language and message ("templates[pl].notice", rule "template").
 // fallback must be one of the languages.
@@ -90,7 +90,7 @@ func NewWinnerTemplates(fallback string, byLanguage map[string]WinnerTemplate) (
 		if err != nil {
 			return nil, err
 		}
-		a, err := parseChecked("templates["+lang+"].announcement", src.Announcement, sampleAnnouncement)
+		a, err := parseChecked("templates["+lang+"].announcement", src.Announcement, sampleAnnouncement, sampleNobody)
 		if err != nil {
 			return nil, err
 		}
@@ -106,9 +106,10 @@ var (
 	sampleNotice       = NoticeData{Handle: "ana", Prize: "Prize", Brand: "Brand", Promotion: "promo", Deadline: deadlineLayout}
 	sampleAnnouncement = AnnouncementData{Brand: "Brand", Promotion: "promo",
 		Winners: []AnnouncedWinner{{Handle: "ana", Prize: "Prize"}, {Handle: "olek", Prize: "Prize"}}, Unclaimed: []string{"Prize"}}
+	sampleNobody = AnnouncementData{Brand: "Brand", Promotion: "promo", Unclaimed: []string{"Prize"}}
 )
 
-func parseChecked(field, src string, sample any) (*template.Template, error) {
+func parseChecked(field, src string, samples ...any) (*template.Template, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, cmkit.Invalid(field, "required", "the template is empty")
 	}
@@ -116,8 +117,10 @@ func parseChecked(field, src string, sample any) (*template.Template, error) {
 	if err != nil {
 		return nil, cmkit.Invalid(field, "template", "%v", err)
 	}
-	if err := tpl.Execute(discard{}, sample); err != nil {
-		return nil, cmkit.Invalid(field, "template", "%v", err)
+	for _, sample := range samples {
+		if err := tpl.Execute(discard{}, sample); err != nil {
+			return nil, cmkit.Invalid(field, "template", "%v", err)
+		}
 	}
 	return tpl, nil
 }
@@ -196,19 +199,22 @@ var defaultWinnerTemplates = map[string]WinnerTemplate{
 	"en": {
 		Notice: "Congratulations @{{.Handle}}! You won {{.Prize}} in the {{.Brand}} promotion. " +
 			"Reply to this message by {{.Deadline}} to claim it; after that, the prize goes to the next person in line.",
-		Announcement: "The winners of the {{.Brand}} promotion: " + winnerList +
-			". Congratulations, and thank you all for taking part!",
+		Announcement: "{{if .Winners}}The winners of the {{.Brand}} promotion: " + winnerList +
+			". Congratulations, and thank you all for taking part!" +
+			"{{else}}Nobody claimed the prizes of the {{.Brand}} promotion. Thank you all for taking part!{{end}}",
 	},
 	"es": {
 		Notice: "¡Enhorabuena, @{{.Handle}}! Has ganado {{.Prize}} en la promoción de {{.Brand}}. " +
 			"Responde a este mensaje antes del {{.Deadline}} para reclamarlo; después, el premio pasará a la siguiente persona de la lista.",
-		Announcement: "Ganadores de la promoción de {{.Brand}}: " + winnerList +
-			". ¡Enhorabuena y gracias a todos por participar!",
+		Announcement: "{{if .Winners}}Ganadores de la promoción de {{.Brand}}: " + winnerList +
+			". ¡Enhorabuena y gracias a todos por participar!" +
+			"{{else}}Nadie ha reclamado los premios de la promoción de {{.Brand}}. ¡Gracias a todos por participar!{{end}}",
 	},
 	"pl": {
 		Notice: "Gratulacje, @{{.Handle}}! Twoja nagroda w promocji {{.Brand}}: {{.Prize}}. " +
 			"Odpowiedz na tę wiadomość do {{.Deadline}}, aby ją odebrać; po tym terminie nagroda przejdzie na kolejną osobę z listy.",
-		Announcement: "Zwycięzcy promocji {{.Brand}}: " + winnerList +
-			". Gratulujemy i dziękujemy wszystkim za udział!",
+		Announcement: "{{if .Winners}}Zwycięzcy promocji {{.Brand}}: " + winnerList +
+			". Gratulujemy i dziękujemy wszystkim za udział!" +
+			"{{else}}Nikt nie odebrał nagród w promocji {{.Brand}}. Dziękujemy wszystkim za udział!{{end}}",
 	},
 }

@@ -1,10 +1,13 @@
 package promotion_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/cmkit/cmkit"
 	"github.com/cmkit/cmkit/promotion"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -38,6 +41,17 @@ func TestDefaultWinnerTemplatesInEnglishSpanishAndPolish(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, text, got)
 	}
+	nobody := promotion.AnnouncementData{Brand: "acme", Unclaimed: []string{"Mug"}}
+	wantNobody := map[string]string{
+		"en": "Nobody claimed the prizes of the acme promotion. Thank you all for taking part!",
+		"es": "Nadie ha reclamado los premios de la promoción de acme. ¡Gracias a todos por participar!",
+		"pl": "Nikt nie odebrał nagród w promocji acme. Dziękujemy wszystkim za udział!",
+	}
+	for lang, text := range wantNobody {
+		got, _, err := tpl.Announcement(lang, nobody)
+		require.NoError(t, err)
+		require.Equal(t, text, got)
+	}
 }
 
 func TestWinnerTemplatesMatchLanguages(t *testing.T) {
@@ -61,6 +75,10 @@ func TestNewWinnerTemplatesRejectsBadTemplates(t *testing.T) {
 			"pl": {Notice: "Cześć {{.Nick}}", Announcement: good.Announcement}}, "templates[pl].notice", "template"},
 		{"unknown field in the announcement", "en", map[string]promotion.WinnerTemplate{"en": good,
 			"es": {Notice: good.Notice, Announcement: "{{range .Winners}}{{.Name}}{{end}}"}}, "templates[es].announcement", "template"},
+		{"unknown field when nobody won", "en", map[string]promotion.WinnerTemplate{"en": {Notice: good.Notice,
+			Announcement: "{{if .Winners}}yes{{else}}{{.Nobody}}{{end}}"}}, "templates[en].announcement", "template"},
+		{"first winner always", "en", map[string]promotion.WinnerTemplate{"en": {Notice: good.Notice,
+			Announcement: "{{(index .Winners 0).Handle}}"}}, "templates[en].announcement", "template"},
 		{"syntax error", "en", map[string]promotion.WinnerTemplate{"en": {Notice: "Hi {{.Handle", Announcement: good.Announcement}},
 			"templates[en].notice", "template"},
 		{"empty", "en", map[string]promotion.WinnerTemplate{"en": {Notice: good.Notice}}, "templates[en].announcement", "required"},
@@ -77,10 +95,30 @@ func TestNewWinnerTemplatesRejectsBadTemplates(t *testing.T) {
 	}
 	tpl, err := promotion.NewWinnerTemplates("EN", map[string]promotion.WinnerTemplate{"En": good})
 	require.NoError(t, err)
+	require.Equal(t, []string{"en"}, tpl.Languages())
+	require.Equal(t, "en", tpl.Fallback())
 	text, used, err := tpl.Notice("en-US", promotion.NoticeData{Handle: "ana"})
 	require.NoError(t, err)
 	require.Equal(t, "en", used)
 	require.Equal(t, "Hi @ana", text)
+}
+
+func TestWinnerTemplatesAreSafeForConcurrentUse(t *testing.T) {
+	tpl := promotion.DefaultWinnerTemplates()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				h := fmt.Sprintf("user%d", i)
+				text, _, err := tpl.Notice([]string{"en", "es", "pl"}[i%3], promotion.NoticeData{Handle: h})
+				assert.NoError(t, err)
+				assert.Contains(t, text, "@"+h)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // FuzzNewWinnerTemplates: any template source either fails to load with

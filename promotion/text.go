@@ -260,12 +260,18 @@ const sigBins = 32
 // 0xFFFFFFFF.
 type signature [sigBins]uint32
 
+// emptySignature has every bin empty.
+var emptySignature = func() (s signature) {
+	for i := range s {
+		s[i] = ^uint32(0)
+	}
+	return s
+}()
+
 // sign computes content's signature into sig.
 func sign(content []byte, sig *signature) {
 	const k = 5
-	for i := range sig {
-		sig[i] = ^uint32(0)
-	}
+	*sig = emptySignature
 	const mask = 1<<(8*k) - 1
 	shingle := func(x uint64) {
 		// One multiplication mixes the shingle: its top bits pick the

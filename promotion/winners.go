@@ -197,10 +197,17 @@ const (
 // repeated Quantity times), and its alternates wait in the order drawn.
 // subs are the promotion's submissions (Entries.All), which say whom to
 // write to; every winner and alternate must be an accepted one. The record
-// must have exactly one winner per slot. now is when the slots are filled.
+// must have one winner per slot, or fewer and no alternates, as Draw gives
+// when fewer entries than prize units were drawn from (every entry won, and
+// the last slots are unclaimed from the start). The promotion must be a
+// giveaway. now is when the slots are filled.
 func WinnersFromDraw(p Promotion, rec DrawRecord, subs []Submission, opts WinnerOptions, now time.Time) (Winners, error) {
-	if n := slotCount(p.Prizes); len(rec.Winners) != n && p.validate() == nil {
-		return Winners{}, cmkit.Invalid("winners", "count", "%d winners for %d prize units", len(rec.Winners), n)
+	if p.Kind != KindGiveaway {
+		return Winners{}, cmkit.Invalid("kind", "mismatch", "a draw picks a giveaway's winners, not a %s's", p.Kind)
+	}
+	if n := slotCount(p.Prizes); (len(rec.Winners) > n || len(rec.Winners) < n && len(rec.Alternates) > 0) && p.validate() == nil {
+		return Winners{}, cmkit.Invalid("winners", "count", "%d winners for %d prize units, with %d alternates",
+			len(rec.Winners), n, len(rec.Alternates))
 	}
 	return newWinners(p, rec.Winners, rec.Alternates, subs, opts, now)
 }
@@ -209,8 +216,12 @@ func WinnersFromDraw(p Promotion, rec DrawRecord, subs []Submission, opts Winner
 // ranked entries take the prize slots in order, and the rest wait as
 // alternates in ranking order. With fewer standings than slots the last
 // slots are unclaimed from the start. Standings are ordered by Place (each
-// place once); subs and now are as for WinnersFromDraw.
+// place once); the promotion must be a contest; subs and now are as for
+// WinnersFromDraw.
 func WinnersFromStandings(p Promotion, standings []Standing, subs []Submission, opts WinnerOptions, now time.Time) (Winners, error) {
+	if p.Kind != KindContest {
+		return Winners{}, cmkit.Invalid("kind", "mismatch", "a ranking picks a contest's winners, not a %s's", p.Kind)
+	}
 	st := slices.Clone(standings)
 	slices.SortStableFunc(st, func(a, b Standing) int { return a.Place - b.Place })
 	for i := 1; i < len(st); i++ {
@@ -527,7 +538,7 @@ func (w *Winners) Claim(i int, now time.Time) (uuid.UUID, error) {
 // counts from the confirmed send, and is never earlier than the one a
 // notice built at its claim stated. A notice to a winner who has since
 // left, or one already confirmed, is ErrConflict; an unknown ID,
-// ErrNotFound.
+// ErrNotFound; the nil UUID, ErrInvalid.
 func (w *Winners) Sent(id uuid.UUID, now time.Time) error {
 	i, err := w.sending(id)
 	if err != nil {
@@ -558,6 +569,9 @@ func (w *Winners) SendFailed(id uuid.UUID, cause error, now time.Time) error {
 
 // sending returns the slot whose notice id is being sent.
 func (w *Winners) sending(id uuid.UUID) (int, error) {
+	if id == uuid.Nil {
+		return -1, cmkit.Invalid("notice", "required", "the notice ID is the nil UUID")
+	}
 	for i := range w.Slots {
 		if w.Slots[i].Notice == id && w.Slots[i].State != SlotUnclaimed {
 			if w.Slots[i].State != SlotSending {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,6 +18,13 @@ import (
 func prizeDraw() promotion.Promotion {
 	p := giveaway()
 	p.Prizes = []promotion.Prize{{Name: "Weekend for two", Quantity: 1}, {Name: "Mug", Quantity: 2}}
+	return p
+}
+
+// prizeContest is prizeDraw judged by a jury.
+func prizeContest() promotion.Promotion {
+	p := prizeDraw()
+	p.Kind, p.Judging, p.Mechanics.Question = promotion.KindContest, promotion.ByJury, "Where would you go?"
 	return p
 }
 
@@ -133,7 +141,7 @@ func TestWinnersFromDrawRejectsBadInput(t *testing.T) {
 		{"no response time", nil, good, promotion.WinnerOptions{}, "response_time", "range"},
 		{"response time too short", nil, good, promotion.WinnerOptions{ResponseTime: time.Second}, "response_time", "range"},
 		{"response time too long", nil, good, promotion.WinnerOptions{ResponseTime: 91 * 24 * time.Hour}, "response_time", "range"},
-		{"too few winners", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea")}, opts, "winners", "count"},
+		{"too few winners, with alternates", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea"), Alternates: wkeys("carl")}, opts, "winners", "count"},
 		{"too many winners", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea", "carl", "dana")}, opts, "winners", "count"},
 		{"unknown winner", nil, promotion.DrawRecord{Winners: []string{key("ana"), "x:zoe:m-zoe", key("carl")}}, opts, "winners[1]", "unknown"},
 		{"rejected alternate", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea", "carl"), Alternates: wkeys("ivan")}, opts, "alternates[0]", "rejected"},
@@ -141,6 +149,7 @@ func TestWinnersFromDrawRejectsBadInput(t *testing.T) {
 		{"alternate is a winner", nil, promotion.DrawRecord{Winners: wkeys("ana", "bea", "carl"), Alternates: wkeys("dana", "bea")}, opts, "alternates[1]", "duplicate"},
 		{"bad language", nil, good, promotion.WinnerOptions{ResponseTime: respond, Languages: map[string]string{key("ana"): "polish!"}}, "languages[" + key("ana") + "]", "format"},
 		{"invalid promotion", func(p *promotion.Promotion) { p.Prizes[1].Quantity = 0 }, good, opts, "prizes[1].quantity", "min"},
+		{"not a giveaway", func(p *promotion.Promotion) { *p = prizeContest() }, good, opts, "kind", "mismatch"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -156,7 +165,7 @@ func TestWinnersFromDrawRejectsBadInput(t *testing.T) {
 }
 
 func TestWinnersFromStandings(t *testing.T) {
-	p := prizeDraw()
+	p := prizeContest()
 	st := []promotion.Standing{{Place: 2, Entry: key("bea")}, {Place: 1, Entry: key("ana")}, {Place: 4, Entry: key("dana")},
 		{Place: 3, Entry: key("carl")}}
 	w, err := promotion.WinnersFromStandings(p, st, winnerSubs(), promotion.WinnerOptions{ResponseTime: respond}, w0)
@@ -171,6 +180,10 @@ func TestWinnersFromStandings(t *testing.T) {
 		require.Equal(t, []string{"to_notify ana", "to_notify bea", "unclaimed "}, states(&w))
 		require.Empty(t, w.Alternates)
 		require.Equal(t, promotion.PrizeUnclaimed, w.Events[2].Kind)
+	})
+	t.Run("not a contest", func(t *testing.T) {
+		_, err := promotion.WinnersFromStandings(prizeDraw(), st, winnerSubs(), promotion.WinnerOptions{ResponseTime: respond}, w0)
+		requireInvalid(t, err, "kind", "mismatch")
 	})
 	t.Run("a place twice", func(t *testing.T) {
 		_, err := promotion.WinnersFromStandings(p, []promotion.Standing{{Place: 1, Entry: key("ana")}, {Place: 1, Entry: key("bea")}},
@@ -268,6 +281,8 @@ func TestTransitionsRejectBadInputAndChangeNothing(t *testing.T) {
 		{"claim a notified slot", func(w *promotion.Winners) error { _, err := w.Claim(2, w0); return err }, cmkit.ErrConflict},
 		{"claim an accepted slot", func(w *promotion.Winners) error { _, err := w.Claim(0, w0); return err }, cmkit.ErrConflict},
 		{"confirm an unknown notice", func(w *promotion.Winners) error { return w.Sent(uuid.New(), w0) }, cmkit.ErrNotFound},
+		{"confirm the nil notice", func(w *promotion.Winners) error { return w.Sent(uuid.Nil, w0) }, cmkit.ErrInvalid},
+		{"record a failure of the nil notice", func(w *promotion.Winners) error { return w.SendFailed(uuid.Nil, nil, w0) }, cmkit.ErrInvalid},
 		{"confirm a notice twice", func(w *promotion.Winners) error { return w.Sent(w.Slots[2].Notice, w0) }, cmkit.ErrConflict},
 		{"confirm a notice to a replaced winner", func(w *promotion.Winners) error {
 			return w.Sent(promotion.NoticeID("acme-autumn-26", 1, key("bea")), w0)
@@ -383,4 +398,72 @@ func TestClockGoingBackNeverUnexpires(t *testing.T) {
 	for i := 1; i < len(w.Events); i++ {
 		require.False(t, w.Events[i].At.Before(w.Events[i-1].At), "event %d goes back in time", i)
 	}
+}
+
+func TestEntrantWithoutHandleIsWrittenToByAccountID(t *testing.T) {
+	subs := winnerSubs()
+	subs[0].AuthorHandle = ""
+	k := subs[0].Key()
+	require.Equal(t, "x:id-ana:m-ana", k)
+	rec := promotion.DrawRecord{Winners: []string{k, key("bea"), key("carl")}}
+	w, err := promotion.WinnersFromDraw(prizeDraw(), rec, subs, promotion.WinnerOptions{ResponseTime: respond}, w0)
+	require.NoError(t, err)
+	require.Equal(t, "id-ana", w.Slots[0].Winner.Handle)
+}
+
+func TestResponseTimeBounds(t *testing.T) {
+	rec := promotion.DrawRecord{Winners: wkeys("ana", "bea", "carl")}
+	for _, d := range []time.Duration{time.Minute, 90 * 24 * time.Hour} {
+		_, err := promotion.WinnersFromDraw(prizeDraw(), rec, winnerSubs(), promotion.WinnerOptions{ResponseTime: d}, w0)
+		require.NoError(t, err, d)
+	}
+	for _, d := range []time.Duration{time.Minute - 1, 90*24*time.Hour + 1, -time.Hour} {
+		_, err := promotion.WinnersFromDraw(prizeDraw(), rec, winnerSubs(), promotion.WinnerOptions{ResponseTime: d}, w0)
+		requireInvalid(t, err, "response_time", "range")
+	}
+}
+
+func TestNoticeBeingSentNeverExpires(t *testing.T) {
+	w := newWinners(t)
+	_, err := w.Claim(0, w0)
+	require.NoError(t, err)
+	require.Empty(t, w.Expire(w0.Add(100*respond)))
+	require.Equal(t, promotion.SlotSending, w.Slots[0].State)
+}
+
+// TestWinnersFromARealDraw runs the whole path: entries collected from
+// mentions, frozen, drawn, and their winners followed.
+func TestWinnersFromARealDraw(t *testing.T) {
+	p := prizeDraw()
+	e := newEntries(t, p, nil)
+	for i, h := range []string{"ana", "bea", "carl", "dana", "eva", "fede"} {
+		add(t, e, mention(h, "#sorteo @friend "+h, at(9, i)))
+	}
+	add(t, e, mention("ana", "#sorteo @friend again", at(10, 0))) // rejected: one entry per person
+	subs := slices.Collect(e.All())
+	require.Len(t, subs, 7)
+	frozen, err := promotion.FreezeEntries(e.Keys())
+	require.NoError(t, err)
+	var seed promotion.Seed
+	rec, err := promotion.Draw(seed, frozen, nil, 3, 3)
+	require.NoError(t, err)
+	w, err := promotion.WinnersFromDraw(p, rec, subs, promotion.WinnerOptions{ResponseTime: respond}, w0)
+	require.NoError(t, err)
+	for i, s := range w.Slots {
+		require.Equal(t, rec.Winners[i], s.Winner.Entry)
+		require.Equal(t, "acme-x", s.Winner.ChannelID)
+	}
+	for i, a := range w.Alternates {
+		require.Equal(t, rec.Alternates[i], a.Entry)
+	}
+	// A draw that picked the rejected entry is refused.
+	var rejected string
+	for _, s := range subs {
+		if !s.Accepted {
+			rejected = s.Key()
+		}
+	}
+	rec.Alternates[0] = rejected
+	_, err = promotion.WinnersFromDraw(p, rec, subs, promotion.WinnerOptions{ResponseTime: respond}, w0)
+	requireInvalid(t, err, "alternates[0]", "rejected")
 }

@@ -55,6 +55,12 @@
 // createdAt is stamped by each attempt, so it cannot tell two attempts
 // apart; the text is what the confirmation compares.
 //
+// createRecord carries no Idempotency-Key, so net/http does not send it
+// again by itself when a kept-alive connection breaks after the PDS made
+// the record: Publish reports cmkit.ErrAmbiguous, and a copy of the
+// request would be refused under the same record key
+// (TestNoNetHTTPResend, through cmkittest.ResendTrap).
+//
 // # Sessions
 //
 // The channel logs in with the handle and an app password

@@ -41,7 +41,11 @@
 // sending; see FindPost for the rule and its limits), and retries only when
 // it is absent. Within the hour the key protects the retry as well.
 // net/http's own silent resend of a request with an Idempotency-Key is
-// turned off. The fake server, mastodontest, models the window on an
+// turned off (Request.GetBody is cleared): when a kept-alive connection
+// breaks after the server created the status, the POST reaches the server
+// once and Publish reports cmkit.ErrAmbiguous; a copy of it within the
+// window would have returned the same status (TestNoNetHTTPResend, through
+// cmkittest.ResendTrap). The fake server, mastodontest, models the window on an
 // injected clock.
 //
 // # Errors

@@ -115,7 +115,12 @@
 // The channel never lets net/http send a request a second time by itself
 // (http.Transport resends some requests whose body it can rewind; see
 // cmkit.ClassifyTransport): each attempt is the publisher's decision,
-// signed anew.
+// signed anew. Had it done so, the receiver would have seen a byte-for-byte
+// copy: the same Idempotency-Key, timestamp, delivery ID and signature.
+// Receiver refuses it with 409 replayed when it has a SeenStore; without
+// one the copy reaches the handler, which, keeping the contract above,
+// answers the known key with 409 and the first post (TestNoNetHTTPResend,
+// through cmkittest.ResendTrap).
 //
 // # Receiving
 //

@@ -26,14 +26,14 @@ func TestTailBelow(t *testing.T) {
 					}
 					if below {
 						sure++
-					} else if z < th-0.05 && z > 0 && fmax(mu, 0.05)/x >= 0.3 && phi < 9 {
+					} else if z < th-0.1 && z > 0 && fmax(mu, 0.05)/x >= 0.6 && phi < 9 {
 						missed++
 					}
 				}
 			}
 		}
 	}
-	t.Logf("sure below: %d; missed (score under threshold − 0.05, ratio ≥ 0.3): %d", sure, missed)
+	t.Logf("sure below: %d; missed (score under threshold − 0.1, ratio ≥ 0.6): %d", sure, missed)
 	if missed*100 > sure {
 		t.Errorf("tailBelow missed %d of %d scores clearly below the threshold, want under 1%%", missed, sure+missed)
 	}
@@ -55,11 +55,11 @@ func TestTailBelow(t *testing.T) {
 		}
 	}
 	for _, c := range [][4]float64{
-		{10, 5, 0.1, 0}, {10, 5, 0.1, -1}, {10, 5, 0.1, math.NaN()}, {5, 10, 0.1, 3}, {10, 10, 0.1, 3},
-		{math.NaN(), 5, 0, 3}, {10, math.NaN(), 0, 3}, {10, 5, math.NaN(), 3}, {10, 5, 9, 3}, {100, 5, 0, 30},
+		{10, 5, 0.1, 0}, {10, 5, 0.1, -1}, {10, 5, 0.1, math.NaN()},
+		{math.NaN(), 5, 0, 3}, {10, math.NaN(), 0, 3}, {10, 5, math.NaN(), 3}, {10, 5, 9, 3}, {100, 5, 0, 30}, {10, 5.9, 0, 30},
 	} {
 		if tailBelow(c[0], c[1], c[2], c[3]) {
-			t.Errorf("tailBelow(%v) = true, want false (no threshold above 0, no excess, NaN, phi ≥ 9 or ratio under 0.3)", c)
+			t.Errorf("tailBelow(%v) = true, want false (no threshold above 0, NaN, phi ≥ 9 or ratio under 0.6)", c)
 		}
 	}
 }
@@ -217,6 +217,20 @@ func TestWhBelow(t *testing.T) {
 	for _, c := range [][4]float64{{10, 0, 1, 3}, {10, 3, 0, 3}, {10, 3, 1, 0}, {10, 3, 1, math.NaN()}, {math.NaN(), 3, 1, 3}, {30, 3, 1, 4.3}} {
 		if whBelow(c[0], c[1], c[2], c[3]) {
 			t.Errorf("whBelow(%v) = true, want false", c)
+		}
+	}
+}
+
+// TestClamp: clamp is fmin(fmax(0, c), hi) bit for bit, NaN, infinities
+// and signed zeros included.
+func TestClamp(t *testing.T) {
+	vals := []float64{math.Inf(-1), -1e300, -3, -1e-310, math.Copysign(0, -1), 0, 1e-310, 0.5, 13.4999, 13.5, 13.5001, 1e300, math.Inf(1), math.NaN()}
+	for _, hi := range []float64{1e-300, 1, 13.5, 1e300} {
+		for _, c := range vals {
+			want := fmin(fmax(0, c), hi)
+			if got := clamp(c, hi); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("clamp(%v, %v) = %v, fmin(fmax(0, c), hi) = %v", c, hi, got, want)
+			}
 		}
 	}
 }

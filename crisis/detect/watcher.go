@@ -275,10 +275,13 @@ type Watcher struct {
 
 	// bucket cache: what every series computes alike in bucket bU: its
 	// slot bSl, the slot bNb it is interpolated with and the weight bFr
-	// of bNb, and how many buckets of its hour precede it (bIn).
+	// of bNb, how many buckets of its hour precede it (bIn); for a series
+	// in its first week, the count of buckets its slot has learned (bC1)
+	// and its inverse bA1, the slot's rate while bC1·SlotAlpha < 1.
 	bU       int64
 	bSl, bNb int
 	bFr, bIn float64
+	bC1, bA1 float64
 }
 
 // NewWatcher returns a Watcher with cfg (zero fields take their
@@ -409,6 +412,8 @@ func (w *Watcher) toBucket(u int64) {
 	}
 	w.bU, w.bSl, w.bNb, w.bFr = u, sl, nb, fr
 	w.bIn = float64(u-w.hFrom) * w.invBucket
+	w.bC1 = w.bIn + 1 // bIn + 0 weeks' buckets + 1, as observe counts
+	w.bA1 = 1 / w.bC1
 }
 
 // multiplier returns the announced multiplier at unix second u (1 if none)
@@ -494,13 +499,17 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	en := x * p
 	dn := fmax(s.negDisp, 1) // beta-binomial variance inflation, ≥ 1
 	vn := x*p*(1-p)*dn + 0.25
-	zn := 0.0
+	// zn⁺ = max(zn, 0) is taken in each case (0 but in the first): the
+	// conditions test first what is rare, so that branches are predicted
+	// (so below).
+	zn, znp := 0.0, 0.0
 	switch {
 	case neg-en >= w.cfg.MinNegativeExcess:
 		// The upper tail of the negatives, skew included: Wilson–Hilferty
 		// for a gamma with their mean and beta-binomial variance.
 		zn = whZ(neg/en, en/((1-p)*dn))
-	case neg < en && s.cNeg > 0:
+		znp = fmax(zn, 0)
+	case s.cNeg > 0 && neg < en:
 		zn = (neg - en) / math.Sqrt(vn)
 	}
 
@@ -509,16 +518,17 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	// the combined CUSUM off 0 changes nothing but the peak of a breakout
 	// this bucket might open: it is left at 0 (tailBelow proves it small
 	// without a cube root) and computed only if one opens.
-	zv := 0.0
+	zv, zvp := 0.0, 0.0
 	zvLater := false
 	switch {
 	case x-mu >= w.cfg.MinExcess:
-		if open || w.exact || !tailBelow(x, mu, phi, fmin(k-s.cVol, math.Sqrt2*(k-s.cComb)-fmax(zn, 0))-skipMargin) {
+		if open || w.exact || !tailBelow(x, mu, phi, fmin(k-s.cVol, math.Sqrt2*(k-s.cComb)-znp)-skipMargin) {
 			zv = tailZ(x, mu, phi)
+			zvp = fmax(zv, 0)
 		} else {
 			zvLater = true
 		}
-	case x < mu && s.cVol > 0:
+	case s.cVol > 0 && x < mu:
 		// Below the baseline only a CUSUM's decay needs a score (at 0 it
 		// stays 0): the Pearson residual, cheaper than the cube root.
 		zv = (x - mu) / math.Sqrt(mu+phi*mu*mu)
@@ -553,11 +563,11 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	}
 	s.winN[1], s.winN[0] = s.winN[0], float32(neg)
 	s.winEn[1], s.winEn[0] = s.winEn[0], float32(en)
-	zc := (fmax(zv, 0) + fmax(zn, 0)) * (1 / math.Sqrt2)
+	zc := (zvp + znp) * (1 / math.Sqrt2)
 	capc := 3 * w.cfg.Enter
-	s.cVol = fmin(fmax(0, s.cVol+zv-k), capc)
-	s.cNeg = fmin(fmax(0, s.cNeg+zn-k), capc)
-	s.cComb = fmin(fmax(0, s.cComb+zc-k), capc)
+	s.cVol = clamp(s.cVol+zv-k, capc)
+	s.cNeg = clamp(s.cNeg+zn-k, capc)
+	s.cComb = clamp(s.cComb+zc-k, capc)
 
 	// Learn, robustly: clip the count to the baseline plus 2 standard
 	// deviations so a spike cannot drag the baseline up, and divide out
@@ -566,7 +576,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	if m != 1 {
 		xs = x / m
 	}
-	if e := xs - base - 1; e > 0 && e*e > 4*(base+phi*base*base) {
+	if e := xs - base - 1; e*e > 4*(base+phi*base*base) && e > 0 {
 		xs = base + 2*math.Sqrt(base+phi*base*base) + 1
 	}
 	negs := neg
@@ -586,8 +596,12 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	if learn && s.level > 1e-6 {
 		a := w.cfg.SlotAlpha
 		// Buckets this slot has learned: whole weeks plus this hour's.
-		if u-s.first < w.slotLearn {
-			c := float64((u-s.first)/(7*24*3600))*w.perHour + w.bIn + 1
+		if d := u - s.first; d < 7*24*3600 {
+			if w.bC1*a < 1 {
+				a = w.bA1 // 1/c in the first week, the same for every series
+			}
+		} else if d < w.slotLearn {
+			c := float64(d/(7*24*3600))*w.perHour + w.bIn + 1
 			if c*a < 1 {
 				a = 1 / c
 			}
@@ -615,7 +629,6 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		s.cVol, s.cNeg, s.cComb = 0, 0, 0
 		return PhaseQuiet
 	}
-	cusum := fmax(fmax(s.cVol, s.cNeg), s.cComb)
 	var kind BreakoutKind
 	if s.cVol >= w.cfg.Enter || zw >= w.cfg.Window {
 		kind |= BreakoutVolume
@@ -640,7 +653,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		if zwnLater {
 			zwn = whZ(sn/se, se/((1-p)*dn))
 		}
-		score := fmax(fmax(cusum, zw), zwn)
+		score := fmax(fmax(fmax(fmax(s.cVol, s.cNeg), s.cComb), zw), zwn)
 		s.open = true
 		s.seq++
 		s.kind = kind
@@ -652,6 +665,7 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 		return PhaseOpened
 	}
 	s.kind |= kind
+	cusum := fmax(fmax(s.cVol, s.cNeg), s.cComb)
 	score := fmax(fmax(cusum, zw), zwn)
 	s.notePeak(score, fmax(zv, zn), x, neg, mu)
 	// Cooling down watches the CUSUMs only: the windows' three buckets
@@ -686,6 +700,18 @@ func fmax(a, b float64) float64 {
 	return b
 }
 
+// clamp is fmin(fmax(0, c), hi) for hi > 0, NaN and −0 included, in
+// fewer instructions when c < 0, the usual case of a CUSUM.
+func clamp(c, hi float64) float64 {
+	if c < 0 {
+		return 0
+	}
+	if !(c < hi) {
+		return hi
+	}
+	return c
+}
+
 // tailZ returns the standard normal score of the upper tail P(X ≥ x) of
 // count x under a negative binomial with mean mu and variance mu + phi·mu²
 // (0 unless x > mu). Such a count is Poisson(λ) with λ gamma of mean mu and
@@ -712,31 +738,27 @@ func tailZ(x, mu, phi float64) float64 {
 const skipMargin = 1e-9
 
 // tailBelow reports whether tailZ(x, mu, phi) is surely below t, without
-// a cube root: false means only that it may not be. tailZ's score is
-// decreasing in c = ∛(mu/x) (while phi < 9), so the score at any y ≤ c
-// bounds it: y is a polynomial (Chebyshev, error 1.7e-4 on [0.3, 1])
-// lowered by 2e-4, kept only if x·y³ ≤ mu shows it is below c. Ratios
-// mu/x under 0.3 score high anyway: false. TestTailBelow checks it on a
-// grid against tailZ.
+// a cube root nor a division: false means only that it may not be.
+// tailZ's score is decreasing in c = ∛(mu/x) (while phi < 9), so its
+// value at any y ≤ c bounds it; y is the chord of the cube root between
+// 0.6 and 1, below the curve there since the cube root is concave (at
+// most 0.007 below), less a margin for rounding; numerator and
+// denominator are taken times x. Ratios mu/x under 0.6 score high
+// anyway: false. (Over 1 the chord is above the cube root, but tailZ is
+// 0 there, below t.) TestTailBelow checks it on a grid against tailZ.
 func tailBelow(x, mu, phi, t float64) bool {
-	mu = fmax(mu, 0.05)
 	ir := phi * (1.0 / 9)
-	if !(t > 0) || !(x > mu) || !(ir < 1) {
+	if !(t > 0) || !(ir < 1) || !(mu >= 0.6*x) {
 		return false
 	}
-	ix := 1 / (9 * x)
-	r := mu * (9 * ix) // about mu/x; y is checked against mu and x
-	if r < 0.3 {
-		return false
-	}
-	d := r - 0.65
-	y := 0.8662391053409028 + d*(0.4428648551945395+d*(-0.22615033716969415+d*(0.23703242488099932+d*-0.2511049849943321))) - 2e-4
-	if !(x*y*y*y <= mu*(1-1e-12)) {
-		return false
-	}
-	num := 1 - ix - y*(1-ir)
-	return num <= 0 || num*num < t*t*(ix+y*y*ir)
+	yx := x - (x-mu)*chordSlope - 1e-12*x // x·y
+	n := x - 1.0/9 - yx*(1-ir)            // x·(1 − 1/(9x) − y·(1 − phi/9))
+	// n ≤ 0 or n² < t²·x²·(1/(9x) + y²·phi/9), in one comparison.
+	return n*math.Abs(n) < t*t*(x*(1.0/9)+yx*yx*ir)
 }
+
+// chordSlope is the slope of the cube root's chord from 0.6 to 1.
+var chordSlope = (1 - math.Cbrt(0.6)) / 0.4
 
 // whZ is the Wilson–Hilferty score of ratio r = x/mean for a gamma of
 // shape a: (r^(1/3) − 1 + 1/(9a)) · 3√a.

@@ -873,10 +873,10 @@ func (m *Matcher) reportIn(dst []Match, buf *textnorm.Buffer, text []byte, at []
 				}
 				ns, ne = int(at[start]), int(at[end-1])+1
 			}
-			if !buf.Whole(ns, ne) || t.check && !m.check(t, buf, text, at, start) {
+			os, oe, whole := buf.WholeSpan(ns, ne)
+			if !whole || t.check && !m.check(t, buf, text, at, start) {
 				continue
 			}
-			os, oe := buf.Span(ns, ne)
 			dst = append(dst, Match{ID: t.id, Start: os, End: oe, NormStart: ns, NormEnd: ne})
 		}
 	}

@@ -50,6 +50,9 @@ func diffBuffers(b *Buffer, r *refBuffer) string {
 			if b.Whole(i, j) != r.Whole(i, j) {
 				return fmt.Sprintf("Whole(%d,%d) = %v", i, j, b.Whole(i, j))
 			}
+			if ws, we, ww := b.WholeSpan(i, j); ws != rs || we != re || ww != r.Whole(i, j) {
+				return fmt.Sprintf("WholeSpan(%d,%d) = %d,%d,%v, want %d,%d,%v", i, j, ws, we, ww, rs, re, r.Whole(i, j))
+			}
 		}
 	}
 	for i := -1; i <= n+1; i++ {

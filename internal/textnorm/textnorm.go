@@ -107,10 +107,13 @@ func (n Normalizer) Options() Options { return n.opts }
 type Buffer struct {
 	// Text is the normalized text, valid UTF-8.
 	Text []byte
-	// Starts gives, for each byte of Text, the offset in the original of
-	// the character it came from. It is non-decreasing; the bytes that one
-	// original character became share its offset.
-	Starts []int32
+	// runs map Text back to the original (see Start): runs[k] says that
+	// the characters of Text from runs[k].n up to runs[k+1].n came from
+	// the original from runs[k].s on, byte for byte; a new run starts
+	// only where that stops being true (a character dropped, folded to
+	// another length, or written twice). There is always one, (0, 0)
+	// before anything is written; their n increase.
+	runs []run
 	// srcLen is the length of the original.
 	srcLen int
 	// long holds, in order, the indexes in Text of the letters written
@@ -126,6 +129,44 @@ type Buffer struct {
 	// byte, its index in Text (-1 for the space between words).
 	joined   []byte
 	joinedAt []int32
+}
+
+// run is one stretch of the offset map: Text[n:] came from the original
+// src[s:] byte for byte, up to the next run.
+type run struct{ n, s int32 }
+
+// Start returns the offset in the original of the character that Text[i]
+// came from (0 <= i < len(Text)). It is non-decreasing in i; the bytes that
+// one original character became share its offset.
+func (b *Buffer) Start(i int) int { return int(startIn(b.Text, b.runs, i)) }
+
+// startIn is Start over the text t and its runs r. The bytes of one
+// character of t always come from one original character, so the
+// character's first byte answers for all of them.
+func startIn(t []byte, r []run, i int) int32 {
+	for i > 0 && t[i]&0xc0 == 0x80 {
+		i--
+	}
+	// The run that holds i: the last one with n <= i. Lookups are mostly
+	// near the end of the text being written, so a short walk back from
+	// the end comes first.
+	k := len(r) - 1
+	if k >= 4 && r[k-3].n > int32(i) {
+		lo, hi := 0, k-3 // r[lo].n <= i < r[hi].n
+		for hi-lo > 1 {
+			m := int(uint(lo+hi) >> 1)
+			if r[m].n <= int32(i) {
+				lo = m
+			} else {
+				hi = m
+			}
+		}
+		k = lo
+	}
+	for r[k].n > int32(i) {
+		k--
+	}
+	return r[k].s + int32(i) - r[k].n
 }
 
 // Repeated reports whether the letter at Text[i] was written once for a
@@ -166,16 +207,71 @@ func has(l []int32, i int) bool {
 // separators) belong to it.
 func (b *Buffer) Span(i, j int) (start, end int) {
 	if j < len(b.Text) {
-		return int(b.Starts[i]), int(b.Starts[j])
+		return b.Start(i), b.Start(j)
 	}
-	return int(b.Starts[i]), b.srcLen
+	return b.Start(i), b.srcLen
 }
 
 // Whole reports whether Text[i:j] covers whole units of the original:
 // it neither starts nor ends inside the expansion of one original
 // character ("s" in the "ss" of "ß").
 func (b *Buffer) Whole(i, j int) bool {
-	return (i == 0 || b.Starts[i] != b.Starts[i-1]) && (j == len(b.Text) || b.Starts[j] != b.Starts[j-1])
+	return b.unitStart(i) && (j == len(b.Text) || b.unitStart(j))
+}
+
+// WholeSpan returns Span(i, j) and Whole(i, j) (0 <= i < j <= len(Text))
+// with one look-up of the offset map, for a matcher that asks both of
+// every match.
+func (b *Buffer) WholeSpan(i, j int) (start, end int, whole bool) {
+	t, r := b.Text, b.runs
+	// Runs start at the first byte of a character, so the character that
+	// holds a byte starts in the byte's run, and the one before a run's
+	// first byte in the run before.
+	k := runAt(r, i)
+	start = int(r[k].s + int32(lead(t, i)) - r[k].n)
+	// A unit starts at i (and at j) when i is no continuation byte and
+	// the character before maps elsewhere, which inside a run (byte for
+	// byte) it always does.
+	whole = t[i]&0xc0 != 0x80 && (i == 0 || r[k].n != int32(i) || r[k-1].s+int32(lead(t, i-1))-r[k-1].n != int32(start))
+	if j == len(t) {
+		return start, b.srcLen, whole
+	}
+	for k+1 < len(r) && r[k+1].n <= int32(j) {
+		k++
+	}
+	end = int(r[k].s + int32(lead(t, j)) - r[k].n)
+	whole = whole && t[j]&0xc0 != 0x80 && (r[k].n != int32(j) || r[k-1].s+int32(lead(t, j-1))-r[k-1].n != int32(end))
+	return start, end, whole
+}
+
+// lead returns the index of the first byte of the character that holds
+// t[i].
+func lead(t []byte, i int) int {
+	for i > 0 && t[i]&0xc0 == 0x80 {
+		i--
+	}
+	return i
+}
+
+// runAt returns the index of the run of r that holds Text[i]: the last
+// one that starts at or before i.
+func runAt(r []run, i int) int {
+	lo, hi := 0, len(r) // r[lo].n <= i < r[hi].n
+	for hi-lo > 1 {
+		m := int(uint(lo+hi) >> 1)
+		if r[m].n <= int32(i) {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// unitStart reports whether Text[i] starts the text of an original
+// character (0 <= i < len(Text)).
+func (b *Buffer) unitStart(i int) bool {
+	return i == 0 || b.Text[i]&0xc0 != 0x80 && startIn(b.Text, b.runs, i) != startIn(b.Text, b.runs, i-1)
 }
 
 // Byte classes of ASCII.
@@ -242,14 +338,16 @@ type state struct {
 
 // Normalize resets b and writes the normalization of src into it.
 func (n Normalizer) Normalize(b *Buffer, src string) {
-	b.Text, b.Starts, b.srcLen = b.Text[:0], b.Starts[:0], len(src)
+	b.Text, b.srcLen = b.Text[:0], len(src)
 	b.long, b.ones, b.sylFrom, b.joined, b.joinedAt = b.long[:0], b.ones[:0], -1, b.joined[:0], b.joinedAt[:0]
-	if cap(b.Text) < len(src)+8 || cap(b.Starts) < len(src)+8 {
+	if cap(b.Text) < len(src)+8 || cap(b.runs) < cap(b.Text)+1 {
 		// Most texts keep or shrink their length; grow once for them (and
 		// the eight bytes optsRun may store past the end).
 		b.Text = make([]byte, 0, len(src)+len(src)/4+8)
-		b.Starts = make([]int32, 0, cap(b.Text))
+		b.runs = make([]run, 1, cap(b.Text)+1)
 	}
+	b.runs = b.runs[:1]
+	b.runs[0] = run{}
 	st := state{b: b, unitStart: -1, tokStart: -1}
 	opts := n.opts
 	plain := !opts.Leet && !opts.CollapseRepeats && !opts.JoinSeparated && !opts.JoinSyllables
@@ -272,6 +370,17 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 			n.ascii(&st, src, i, c, asciiClass[c])
 			i++
 			continue
+		}
+		if plain && c >= 0xc2 && c <= 0xdf && i+1 < len(src) && src[i+1]&0xc0 == 0x80 {
+			// A character of two bytes that folds to one ASCII letter or
+			// to nothing (fold2), as the general path below writes it.
+			if v := fold2[int(c&0x1f)<<6|int(src[i+1]&0x3f)]; v != 0 {
+				if v != drop2 {
+					st.writeByte(i, v)
+				}
+				i += 2
+				continue
+			}
 		}
 		r, size := utf8.DecodeRuneInString(src[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -305,13 +414,14 @@ func (n Normalizer) Normalize(b *Buffer, src string) {
 func (st *state) asciiRun(src string, i int) int {
 	b := st.b
 	w := len(b.Text)
-	if need := w + len(src) - i; cap(b.Text) < need || cap(b.Starts) < need {
+	if need := w + len(src) - i; cap(b.Text) < need {
 		st.grow(need)
 	}
-	t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
+	t, rn := b.Text[:cap(b.Text)], b.runs[:cap(b.runs)]
+	nr := len(b.runs)
+	d := rn[nr-1].s - rn[nr-1].n // the run's source offset minus its own
 	unit := st.unitStart
-	n := min(len(t), len(s))
-	t, s = t[:n], s[:n]
+	n := len(t)
 	j := i
 	for ; j < len(src); j++ {
 		// Eight bytes at once: the printable ones before the first byte
@@ -337,8 +447,9 @@ func (st *state) asciiRun(src string, i int) int {
 			}
 			up := (x + (0x80-'A')*lanes8) &^ (x + (0x80-'Z'-1)*lanes8) & high8
 			binary.LittleEndian.PutUint64(t[w:w+8], x|up>>2)
-			p, o := s[w:w+8:w+8], int32(j)
-			p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
+			if int32(j-w) != d && k > 0 {
+				nr, d = addRun(rn, nr, w, j)
+			}
 			w += k
 			j += k
 			if k > 0 {
@@ -363,13 +474,51 @@ func (st *state) asciiRun(src string, i int) int {
 			panic("textnorm: buffer sized wrong") // unreachable: grown above
 		}
 		t[w] = f
-		s[w] = int32(j)
+		if int32(j-w) != d {
+			nr, d = addRun(rn, nr, w, j)
+		}
 		unit = w
 		w++
 	}
-	b.Text, b.Starts = t[:w], s[:w]
+	b.Text, b.runs = t[:w], rn[:nr]
 	st.unitStart = unit
 	return j
+}
+
+// dropRuns drops the runs of rn[:nr] that start after Text[w], the end of
+// a Text taken back, and returns the new number of runs and the last
+// one's source offset minus its own.
+func dropRuns(rn []run, nr, w int) (int, int32) {
+	for nr > 1 && rn[nr-1].n > int32(w) {
+		nr--
+	}
+	return nr, rn[nr-1].s - rn[nr-1].n
+}
+
+// pushRun starts a run at Text[w], from the original src[j], in rn[:nr]
+// (which has room for it), and returns the new number of runs. A run that
+// starts at w already, which nothing has been written into, is replaced.
+func pushRun(r []run, nr, w, j int) int {
+	if r[nr-1].n == int32(w) {
+		r[nr-1].s = int32(j)
+		return nr
+	}
+	r[nr] = run{int32(w), int32(j)}
+	return nr + 1
+}
+
+// addRun starts a run at Text[w], from the original src[j], in r[:nr]
+// (which has room for it), and returns the new number of runs and the
+// run's source offset minus its own. A run that starts at w already,
+// which nothing has been written into, is replaced.
+func addRun(r []run, nr, w, j int) (int, int32) {
+	if r[nr-1].n == int32(w) {
+		r[nr-1].s = int32(j)
+	} else {
+		r[nr] = run{int32(w), int32(j)}
+		nr++
+	}
+	return nr, int32(j - w)
 }
 
 // letterRun writes the run of ASCII letters that starts at src[i] when
@@ -380,12 +529,13 @@ func (st *state) asciiRun(src string, i int) int {
 func (n Normalizer) letterRun(st *state, src string, i int) int {
 	b := st.b
 	w := len(b.Text)
-	if need := w + len(src) - i; cap(b.Text) < need || cap(b.Starts) < need {
+	if need := w + len(src) - i; cap(b.Text) < need {
 		st.grow(need)
 	}
-	t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
-	m := min(len(t), len(s))
-	t, s = t[:m], s[:m]
+	t, rn := b.Text[:cap(b.Text)], b.runs[:cap(b.runs)]
+	nr := len(b.runs)
+	d := rn[nr-1].s - rn[nr-1].n
+	m := len(t)
 	if st.tokStart < 0 {
 		st.tokStart = w
 	}
@@ -403,12 +553,13 @@ func (n Normalizer) letterRun(st *state, src string, i int) int {
 			if nl := len(b.long); nl > 0 && b.long[nl-1] == int32(unit) {
 				continue // the fourth or later of a run
 			}
-			if p := unit - 1; p >= st.tokStart && t[p] == f && (p == 0 || s[p-1] != s[p]) {
+			if p := unit - 1; p >= st.tokStart && t[p] == f && (p == 0 || startIn(t, rn[:nr], p-1) != startIn(t, rn[:nr], p)) {
 				// The third of a run: the second is taken back, and the
 				// first stands for all of them.
 				w--
 				unit = p
 				b.long = append(b.long, int32(p))
+				nr, d = dropRuns(rn, nr, w)
 				continue
 			}
 		}
@@ -416,11 +567,13 @@ func (n Normalizer) letterRun(st *state, src string, i int) int {
 			panic("textnorm: buffer sized wrong") // unreachable: grown above
 		}
 		t[w] = f
-		s[w] = int32(j)
+		if int32(j-w) != d {
+			nr, d = addRun(rn, nr, w, j)
+		}
 		unit = w
 		w++
 	}
-	b.Text, b.Starts = t[:w], s[:w]
+	b.Text, b.runs = t[:w], rn[:nr]
 	st.unitStart = unit
 	return j
 }
@@ -536,12 +689,13 @@ func (n Normalizer) optsRun(st *state, src string) {
 		w := len(b.Text)
 		// Room for the rest of src, which the fast path never lengthens,
 		// and for a word of eight letters stored whole.
-		if need := w + len(src) - j + 8; cap(b.Text) < need || cap(b.Starts) < need {
+		if need := w + len(src) - j + 8; cap(b.Text) < need {
 			st.grow(need)
 		}
-		t, s := b.Text[:cap(b.Text)], b.Starts[:cap(b.Starts)]
-		m := min(len(t), len(s))
-		t, s = t[:m], s[:m]
+		t, rn := b.Text[:cap(b.Text)], b.runs[:cap(b.runs)]
+		nr := len(b.runs)
+		d := rn[nr-1].s - rn[nr-1].n // the run's source offset minus its own
+		m := len(t)
 		unit, tokStart, tokLetter, tokLeet := st.unitStart, st.tokStart, st.tokLetter, st.tokLeet
 		// an counts the letters and digits right before src[j] (two or more
 		// of them tell join that it has nothing to do).
@@ -553,8 +707,10 @@ func (n Normalizer) optsRun(st *state, src string) {
 				// Words of letters: see wordRun. When it leaves the
 				// character to the code below, that writes it.
 				spaceOK := !(leet && tokLeet) && (!joinSep || j >= st.joinUntil)
-				j2, w2, an2, ts2 := wordRun(t, s, src, j, w, an, tokStart, collapse, spaceOK, joinSep, leet)
+				j2, w2, an2, ts2, nr2 := wordRun(t, rn, nr, src, j, w, an, tokStart, collapse, spaceOK, joinSep, leet)
 				if j2 != j {
+					nr = nr2
+					d = rn[nr-1].s - rn[nr-1].n
 					if ts2 < 0 {
 						tokLetter, tokLeet = false, false
 					} else if w2 != w {
@@ -584,7 +740,10 @@ func (n Normalizer) optsRun(st *state, src string) {
 					if w >= m {
 						panic("textnorm: buffer sized wrong") // unreachable: grown above
 					}
-					t[w], s[w], unit = c, int32(j), w
+					t[w], unit = c, w
+					if int32(j-w) != d {
+						nr, d = addRun(rn, nr, w, j)
+					}
 					w++
 					j++
 					an++
@@ -601,7 +760,7 @@ func (n Normalizer) optsRun(st *state, src string) {
 					an = 0
 					if tokStart >= 0 {
 						if leet && tokLeet && tokLetter {
-							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							b.Text, b.runs, st.unitStart = t[:w], rn[:nr], unit
 							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
 							n.endWord(st)
 						}
@@ -620,7 +779,10 @@ func (n Normalizer) optsRun(st *state, src string) {
 					if w >= m {
 						panic("textnorm: buffer sized wrong") // unreachable: grown above
 					}
-					t[w], s[w], unit = c, int32(j), w
+					t[w], unit = c, w
+					if int32(j-w) != d {
+						nr, d = addRun(rn, nr, w, j)
+					}
 					w++
 					j++
 					continue
@@ -632,7 +794,7 @@ func (n Normalizer) optsRun(st *state, src string) {
 						tokLeet = true
 					} else if tokStart >= 0 {
 						if leet && tokLeet && tokLetter {
-							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							b.Text, b.runs, st.unitStart = t[:w], rn[:nr], unit
 							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
 							n.endWord(st)
 						}
@@ -642,7 +804,10 @@ func (n Normalizer) optsRun(st *state, src string) {
 					if w >= m {
 						panic("textnorm: buffer sized wrong") // unreachable: grown above
 					}
-					t[w], s[w], unit = c, int32(j), w
+					t[w], unit = c, w
+					if int32(j-w) != d {
+						nr, d = addRun(rn, nr, w, j)
+					}
 					w++
 					j++
 					continue
@@ -650,7 +815,7 @@ func (n Normalizer) optsRun(st *state, src string) {
 					an = 0
 					if tokStart >= 0 {
 						if leet && tokLeet && tokLetter {
-							b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+							b.Text, b.runs, st.unitStart = t[:w], rn[:nr], unit
 							st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
 							n.endWord(st)
 						}
@@ -659,7 +824,10 @@ func (n Normalizer) optsRun(st *state, src string) {
 					if w >= m {
 						panic("textnorm: buffer sized wrong") // unreachable: grown above
 					}
-					t[w], s[w], unit = c, int32(j), w
+					t[w], unit = c, w
+					if int32(j-w) != d {
+						nr, d = addRun(rn, nr, w, j)
+					}
 					w++
 					j++
 					continue
@@ -701,7 +869,7 @@ func (n Normalizer) optsRun(st *state, src string) {
 				an = 0
 				if tokStart >= 0 {
 					if leet && tokLeet && tokLetter {
-						b.Text, b.Starts, st.unitStart = t[:w], s[:w], unit
+						b.Text, b.runs, st.unitStart = t[:w], rn[:nr], unit
 						st.tokStart, st.tokLetter, st.tokLeet = tokStart, tokLetter, tokLeet
 						n.endWord(st)
 					}
@@ -711,8 +879,8 @@ func (n Normalizer) optsRun(st *state, src string) {
 					panic("textnorm: buffer sized wrong") // unreachable: grown above
 				}
 				copy(t[w:w+size], src[j:j+size])
-				for q := range s[w : w+size] {
-					s[w+q] = int32(j)
+				if int32(j-w) != d {
+					nr, d = addRun(rn, nr, w, j)
 				}
 				unit = w
 				w += size
@@ -731,22 +899,26 @@ func (n Normalizer) optsRun(st *state, src string) {
 				if nl := len(b.long); nl > 0 && b.long[nl-1] == int32(unit) {
 					continue // the fourth or later of a run
 				}
-				if p := unit - 1; p >= tokStart && t[p] == f && (p == 0 || s[p-1] != s[p]) {
+				if p := unit - 1; p >= tokStart && t[p] == f && (p == 0 || startIn(t, rn[:nr], p-1) != startIn(t, rn[:nr], p)) {
 					// The third of a run: the second is taken back, and the
 					// first stands for all of them.
 					w--
 					unit = p
 					b.long = append(b.long, int32(p))
+					nr, d = dropRuns(rn, nr, w)
 					continue
 				}
 			}
 			if w >= m {
 				panic("textnorm: buffer sized wrong") // unreachable: grown above
 			}
-			t[w], s[w], unit = f, int32(k), w
+			t[w], unit = f, w
+			if int32(k-w) != d {
+				nr, d = addRun(rn, nr, w, k)
+			}
 			w++
 		}
-		b.Text, b.Starts = t[:w], s[:w]
+		b.Text, b.runs = t[:w], rn[:nr]
 		st.unitStart, st.tokStart, st.tokLetter, st.tokLeet = unit, tokStart, tokLetter, tokLeet
 		if j >= len(src) {
 			break
@@ -781,7 +953,13 @@ func (n Normalizer) optsRun(st *state, src string) {
 // length written, and the new an and tokStart of optsRun; it stops, and
 // leaves to optsRun, at any other character and at a letter that may
 // continue a run (collapse).
-func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, spaceOK, needTwo, leetOn bool) (int, int, int, int) {
+func wordRun(t []byte, rn []run, nr int, src string, j, w, an, tokStart int, collapse, spaceOK, needTwo, leetOn bool) (int, int, int, int, int) {
+	// The last run maps Text[w] to src[j] (and on, byte for byte) at the
+	// top of the loop: the branches that take a byte of src without
+	// writing one start a run for the next.
+	if l := rn[nr-1]; l.s-l.n != int32(j-w) {
+		nr = pushRun(rn, nr, w, j)
+	}
 	for j < len(src) {
 		c := src[j]
 		if c == ' ' {
@@ -791,11 +969,13 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			if !spaceOK || w == 0 || needTwo && an < 2 && !joinIdle(src, j) {
 				break
 			}
-			if t[w-1] != ' ' {
-				t[w], s[w] = ' ', int32(j)
-				w++
-			}
 			j++
+			if t[w-1] != ' ' {
+				t[w] = ' '
+				w++
+			} else {
+				nr = pushRun(rn, nr, w, j)
+			}
 			an, tokStart = 0, -1
 			continue
 		}
@@ -808,17 +988,19 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			if v == drop2 {
 				an = 0
 				j += 2
+				nr = pushRun(rn, nr, w, j)
 				continue
 			}
 			if v == 0 || !alnum2[r] || collapse && w > 0 && t[w-1] == v {
 				break
 			}
-			t[w], s[w] = v, int32(j)
+			t[w] = v
 			if tokStart < 0 {
 				tokStart = w
 			}
 			w++
 			j += 2
+			nr = pushRun(rn, nr, w, j)
 			an++
 			continue
 		}
@@ -871,7 +1053,7 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 				if !spaceOK {
 					break
 				}
-				t[w], s[w] = c, int32(j)
+				t[w] = c
 				w++
 				j++
 				an, tokStart = 0, -1
@@ -880,8 +1062,6 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 			break
 		}
 		binary.LittleEndian.PutUint64(t[w:w+8], y)
-		p, o := s[w:w+8:w+8], int32(j)
-		p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = o, o+1, o+2, o+3, o+4, o+5, o+6, o+7
 		// The spaces taken (a shift by 64 is 0 in Go: all 8 bytes taken),
 		// the last of them (-1 if none), and the letters after it: the
 		// current word, which goes on from before without a space. Without
@@ -901,7 +1081,7 @@ func wordRun(t []byte, s []int32, src string, j, w, an, tokStart int, collapse, 
 		w += cnt
 		j += cnt
 	}
-	return j, w, an, tokStart
+	return j, w, an, tokStart, nr
 }
 
 // joinIdle reports that join, at the white space or separator src[j],
@@ -927,15 +1107,36 @@ func lastAlnum(t []byte) bool {
 	return isAlnum(r)
 }
 
-// grow makes room for need bytes in both slices of the buffer.
+// grow makes room for need bytes in Text, and for a run per byte.
 func (st *state) grow(need int) {
 	b := st.b
 	n := need + need/4 + 16
 	t := make([]byte, len(b.Text), n)
 	copy(t, b.Text)
-	s := make([]int32, len(b.Starts), n)
-	copy(s, b.Starts)
-	b.Text, b.Starts = t, s
+	r := make([]run, len(b.runs), n+1)
+	copy(r, b.runs)
+	b.Text, b.runs = t, r
+}
+
+// mark notes that the character written at Text[w] came from the
+// original src[j], starting a run unless the last one says so already.
+func (b *Buffer) mark(w, j int) {
+	l := &b.runs[len(b.runs)-1]
+	switch {
+	case l.s-l.n == int32(j-w):
+	case l.n == int32(w):
+		l.s = int32(j)
+	default:
+		b.runs = append(b.runs, run{int32(w), int32(j)})
+	}
+}
+
+// cut shortens Text to u bytes, and drops the runs that start after it.
+func (b *Buffer) cut(u int) {
+	b.Text = b.Text[:u]
+	for len(b.runs) > 1 && b.runs[len(b.runs)-1].n > int32(u) {
+		b.runs = b.runs[:len(b.runs)-1]
+	}
 }
 
 // space handles the white-space character at src[i]: it ends a word,
@@ -1129,7 +1330,7 @@ func (n Normalizer) join(st *state, src string, i int) {
 	// Undo the separator just written and reopen the word before it.
 	b := st.b
 	u := st.unitStart
-	b.Text, b.Starts = b.Text[:u], b.Starts[:u]
+	b.cut(u)
 	st.unitStart = lastUnit(b, u)
 	st.reopen()
 }
@@ -1140,7 +1341,8 @@ func lastUnit(b *Buffer, u int) int {
 		return -1
 	}
 	k := u - 1
-	for k > 0 && b.Starts[k-1] == b.Starts[u-1] {
+	s := b.Start(u - 1)
+	for k > 0 && b.Start(k-1) == s {
 		k--
 	}
 	return k
@@ -1225,7 +1427,7 @@ func (st *state) collapse(rep string) bool {
 	if p < st.tokStart || string(b.Text[p:u]) != rep {
 		return false
 	}
-	b.Text, b.Starts = b.Text[:u], b.Starts[:u]
+	b.cut(u)
 	st.unitStart = p
 	b.long = append(b.long, int32(p))
 	return true
@@ -1369,18 +1571,31 @@ func alnumRun(t []byte, i int) (end, n int, letter bool) {
 // write appends rep for the original character at src[i].
 func (st *state) write(i int, rep string) {
 	b := st.b
-	st.unitStart = len(b.Text)
+	w := len(b.Text)
+	if cap(b.Text) < w+len(rep) {
+		st.grow(w + len(rep))
+	}
+	st.unitStart = w
 	b.Text = append(b.Text, rep...)
-	for k := 0; k < len(rep); k++ {
-		b.Starts = append(b.Starts, int32(i))
+	b.mark(w, i)
+	for k := 1; k < len(rep); k++ {
+		if rep[k]&0xc0 != 0x80 {
+			// Each character of rep comes from src[i].
+			b.mark(w+k, i)
+		}
 	}
 }
 
+// writeByte appends the ASCII byte c for the original character at src[i].
 func (st *state) writeByte(i int, c byte) {
 	b := st.b
-	st.unitStart = len(b.Text)
+	w := len(b.Text)
+	if cap(b.Text) < w+1 {
+		st.grow(w + 1)
+	}
+	st.unitStart = w
 	b.Text = append(b.Text, c)
-	b.Starts = append(b.Starts, int32(i))
+	b.mark(w, i)
 }
 
 // String returns the normalization of s; it allocates, and is meant for

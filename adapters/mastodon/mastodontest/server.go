@@ -33,6 +33,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cmkit/cmkit"
@@ -112,6 +113,7 @@ type Server struct {
 	cfg  Config
 	srv  *httptest.Server
 	mu   sync.Mutex
+	held atomic.Int64 // status creations a timeout fault holds
 	rnd  *rand.Rand
 	next uint64
 
@@ -207,6 +209,11 @@ func (s *Server) Inject(f ...cmkittest.Fault) {
 	defer s.mu.Unlock()
 	s.queue = append(s.queue, f...)
 }
+
+// Held reports how many status creations a timeout fault holds unanswered
+// now. A test that simulates time waits, before it moves its clock, until
+// every request in flight is one of these.
+func (s *Server) Held() int { return int(s.held.Load()) }
 
 // Attempts counts the status creations the server received.
 func (s *Server) Attempts() int {
@@ -537,7 +544,9 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusUnprocessableEntity, "Validation failed: Text contains forbidden content")
 		return
 	case cmkittest.FaultTimeout:
+		s.held.Add(1)
 		<-r.Context().Done() // the client gave up
+		s.held.Add(-1)
 		return
 	}
 
