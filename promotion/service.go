@@ -156,7 +156,7 @@ func WithLogger(l *slog.Logger) Option {
 //	roles.DrawPromotion     Draw, Reveal
 //	roles.ApproveWinners    StartWinners, StartContestWinners, SendNotices, AcceptPrize, DeclinePrize,
 //	                        Disqualify, AnnounceWinners
-//	roles.ReadPromotions    Get, FrozenEntries, Winners, WriteSubmissionsCSV, WriteSubmissionsJSON
+//	roles.ReadPromotions    Get, List, FrozenEntries, Winners, WriteSubmissionsCSV, WriteSubmissionsJSON
 func New(store Store, opts ...Option) (*Service, error) {
 	if store == nil {
 		return nil, cmkit.Invalid("store", "required", "nil Store")
@@ -283,6 +283,40 @@ func (s *Service) Get(ctx context.Context, id string) (Record, error) {
 		return Record{}, err
 	}
 	return rec.Public(), nil
+}
+
+// List returns the brand's promotions ("" for every brand), by ID, as
+// Get returns them, leaving out those the acting member may not read
+// (roles.ReadPromotions on every channel in every country): a filter,
+// whose omissions are not written to the audit log. Without an acting
+// member it is an error wrapping cmkit.ErrForbidden.
+func (s *Service) List(ctx context.Context, brand string) ([]Record, error) {
+	member, ok := roles.ActorFrom(ctx)
+	if !ok {
+		return nil, fmt.Errorf("promotion: list: no acting member in the context (use roles.WithActor): %w", cmkit.ErrForbidden)
+	}
+	recs, err := s.store.List(ctx, brand)
+	if err != nil {
+		return nil, err
+	}
+	out := recs[:0]
+	for _, rec := range recs {
+		may := true
+		for _, r := range resources(&rec.Promotion) {
+			d, err := s.auth.Authorize(ctx, member, roles.ReadPromotions, r)
+			if err != nil {
+				return nil, fmt.Errorf("promotion: list: %w", err)
+			}
+			if !d.Allowed {
+				may = false
+				break
+			}
+		}
+		if may {
+			out = append(out, rec.Public())
+		}
+	}
+	return out, nil
 }
 
 // update reads promotion id, checks that the acting member may do perm on

@@ -1046,3 +1046,32 @@ func TestServiceStepsAcrossRestarts(t *testing.T) {
 	}
 	require.NoError(t, promotion.Verify(rec, keys))
 }
+
+// List shows each member the promotions they may read, without the seed.
+func TestServiceList(t *testing.T) {
+	env := newEnv(t)
+	s := env.service(t)
+	opened(t, s)
+	pl := svcGiveaway()
+	pl.ID, pl.Countries = "acme-pl", []string{"PL"}
+	_, _, err := s.Create(as("sam"), pl)
+	require.NoError(t, err)
+	ids := func(ctx context.Context, brand string) []string {
+		t.Helper()
+		recs, err := s.List(ctx, brand)
+		require.NoError(t, err)
+		var out []string
+		for _, r := range recs {
+			assert.Equal(t, promotion.Seed{}, r.Seed, "no seed before the reveal")
+			out = append(out, r.Promotion.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"acme-autumn-26", "acme-pl"}, ids(as("jun"), "acme"))
+	assert.Equal(t, []string{"acme-autumn-26", "acme-pl"}, ids(as("jun"), ""))
+	assert.Equal(t, []string{"acme-pl"}, ids(as("pola"), ""), "pola reads Poland only")
+	assert.Empty(t, ids(as("otto"), ""))
+	assert.Empty(t, ids(as("jun"), "globex"))
+	_, err = s.List(context.Background(), "")
+	require.ErrorIs(t, err, cmkit.ErrForbidden)
+}
