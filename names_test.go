@@ -16,8 +16,9 @@ import (
 // package that keeps state has its own Store and MemoryStore, configured
 // by its own Option; cmkittest.Clock is a cmkit.Clock, simulated; each
 // service that authorizes through roles declares the Authority it needs
-// from the team, which *roles.Directory implements).
-var sameConcept = []string{"Store", "MemoryStore", "Option", "Clock", "Authority"}
+// from the team, which *roles.Directory implements; crisis and promotion
+// each name their package's service type Service).
+var sameConcept = []string{"Store", "MemoryStore", "Option", "Clock", "Authority", "Service"}
 
 // TestTypesImportedTogetherDoNotShareNames: two exported types a user
 // imports together share a name only when they are the same concept, so

@@ -56,7 +56,7 @@ func TestPromotionStore(t *testing.T, newStore func(t *testing.T) promotion.Stor
 var promoT0 = time.Date(2026, 10, 24, 10, 0, 0, 0, time.UTC)
 
 // promoRecord returns a full record, every field set.
-func promoRecord(id, brand string) promotion.Record {
+func promoRecord(id, brand string) promotion.PromotionRecord {
 	d := func(b byte) promotion.Digest {
 		var x promotion.Digest
 		for i := range x {
@@ -68,7 +68,7 @@ func promoRecord(id, brand string) promotion.Record {
 	for i := range seed {
 		seed[i] = byte(i)
 	}
-	return promotion.Record{
+	return promotion.PromotionRecord{
 		Promotion: promotion.Promotion{
 			ID: id, Kind: promotion.KindGiveaway, Brand: brand,
 			Channels:  []promotion.ChannelRef{{ID: brand + "-x", Platform: cmkit.X, Post: "P1"}, {ID: brand + "-ig", Platform: cmkit.Instagram}},
@@ -139,7 +139,7 @@ func promoSubs(id string, from, to int) []promotion.StoredSubmission {
 
 // promoCreate creates rec (at version 0, without submissions) and returns
 // it as stored, at version 1.
-func promoCreate(t *testing.T, s promotion.Store, rec promotion.Record) promotion.Record {
+func promoCreate(t *testing.T, s promotion.Store, rec promotion.PromotionRecord) promotion.PromotionRecord {
 	t.Helper()
 	rec.Version, rec.Submissions = 0, 0
 	if err := s.Create(t.Context(), rec); err != nil {
@@ -150,7 +150,7 @@ func promoCreate(t *testing.T, s promotion.Store, rec promotion.Record) promotio
 }
 
 // promoUpdate updates rec, appending subs, and returns it as stored.
-func promoUpdate(t *testing.T, s promotion.Store, rec promotion.Record, subs ...promotion.StoredSubmission) promotion.Record {
+func promoUpdate(t *testing.T, s promotion.Store, rec promotion.PromotionRecord, subs ...promotion.StoredSubmission) promotion.PromotionRecord {
 	t.Helper()
 	rec.Submissions += len(subs)
 	if err := s.Update(t.Context(), rec, subs...); err != nil {
@@ -197,7 +197,7 @@ func promoErr(t *testing.T, what string, err, want error) {
 	}
 }
 
-func promoGet(t *testing.T, s promotion.Store, id string) promotion.Record {
+func promoGet(t *testing.T, s promotion.Store, id string) promotion.PromotionRecord {
 	t.Helper()
 	got, err := s.Get(t.Context(), id)
 	if err != nil {
@@ -215,7 +215,7 @@ func promoRoundTrip(t *testing.T, s promotion.Store) {
 	inboxExpect(t, "the updated record", rec, promoGet(t, s, "p1"))
 	inboxExpect(t, "the submissions", subs, promoAll(t, s, "p1", 0))
 	// A record with nothing optional set reads back as written too.
-	bare := promotion.Record{Promotion: promotion.Promotion{ID: "p2", Brand: "acme"}, Status: promotion.StatusDraft}
+	bare := promotion.PromotionRecord{Promotion: promotion.Promotion{ID: "p2", Brand: "acme"}, Status: promotion.StatusDraft}
 	bare = promoCreate(t, s, bare)
 	inboxExpect(t, "a bare record", bare, promoGet(t, s, "p2"))
 }
@@ -271,7 +271,7 @@ func promoInvalid(t *testing.T, s promotion.Store) {
 	rec := promoCreate(t, s, promoRecord("p1", "acme"))
 	rec = promoUpdate(t, s, rec, promoSub("p1", 1))
 	before := promoSnapshot(t, s, "p1")
-	bad := func(what string, r promotion.Record, subs ...promotion.StoredSubmission) {
+	bad := func(what string, r promotion.PromotionRecord, subs ...promotion.StoredSubmission) {
 		t.Helper()
 		promoErr(t, what, s.Update(t.Context(), r, subs...), cmkit.ErrInvalid)
 		promoUnchanged(t, s, "p1", before, what)
@@ -302,12 +302,12 @@ func promoInvalid(t *testing.T, s promotion.Store) {
 
 	for _, c := range []struct {
 		what string
-		rec  promotion.Record
+		rec  promotion.PromotionRecord
 	}{
-		{"a create without an ID", promotion.Record{Promotion: promotion.Promotion{Brand: "acme"}, Status: promotion.StatusDraft}},
-		{"a create without a status", promotion.Record{Promotion: promotion.Promotion{ID: "p2", Brand: "acme"}}},
-		{"a create with a version", promotion.Record{Promotion: promotion.Promotion{ID: "p2"}, Status: promotion.StatusDraft, Version: 1}},
-		{"a create with submissions", promotion.Record{Promotion: promotion.Promotion{ID: "p2"}, Status: promotion.StatusDraft, Submissions: 1}},
+		{"a create without an ID", promotion.PromotionRecord{Promotion: promotion.Promotion{Brand: "acme"}, Status: promotion.StatusDraft}},
+		{"a create without a status", promotion.PromotionRecord{Promotion: promotion.Promotion{ID: "p2", Brand: "acme"}}},
+		{"a create with a version", promotion.PromotionRecord{Promotion: promotion.Promotion{ID: "p2"}, Status: promotion.StatusDraft, Version: 1}},
+		{"a create with submissions", promotion.PromotionRecord{Promotion: promotion.Promotion{ID: "p2"}, Status: promotion.StatusDraft, Submissions: 1}},
 	} {
 		promoErr(t, c.what, s.Create(t.Context(), c.rec), cmkit.ErrInvalid)
 		if _, err := s.Get(t.Context(), "p2"); !errors.Is(err, cmkit.ErrNotFound) {
@@ -432,7 +432,7 @@ func promoCopies(t *testing.T, s promotion.Store) {
 	if err := s.Create(t.Context(), rec); err != nil {
 		t.Fatalf("Create: %v", err)
 	}
-	scribble := func(r *promotion.Record, v string) {
+	scribble := func(r *promotion.PromotionRecord, v string) {
 		r.Promotion.Channels[0].ID, r.Promotion.Prizes[0].Name, r.Promotion.Countries[0] = v, v, v
 		r.Promotion.Mechanics.Hashtags[0], r.Promotion.Mechanics.Keywords[0], r.Promotion.Mechanics.OwnHandles[0] = v, v, v
 		r.Promotion.Eligibility.ExcludedAccounts[0] = v
@@ -492,7 +492,7 @@ func promoCanceled(t *testing.T, s promotion.Store) {
 	rec.Submissions = 1
 	promoErr(t, "Update", s.Update(ctx, rec, promoSub("p1", 1)), context.Canceled)
 	promoUnchanged(t, s, "p1", before, "a canceled Update")
-	promoErr(t, "Create", s.Create(ctx, promotion.Record{Promotion: promotion.Promotion{ID: "p2"}, Status: promotion.StatusDraft}),
+	promoErr(t, "Create", s.Create(ctx, promotion.PromotionRecord{Promotion: promotion.Promotion{ID: "p2"}, Status: promotion.StatusDraft}),
 		context.Canceled)
 	if _, err := s.Get(t.Context(), "p2"); !errors.Is(err, cmkit.ErrNotFound) {
 		t.Errorf("a canceled Create stored the promotion (%v)", err)

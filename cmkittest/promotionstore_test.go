@@ -25,7 +25,7 @@ func TestPromotionStoreOnMemoryStore(t *testing.T) {
 // UPSERT does: every concurrent writer wins.
 type promoIgnoresVersions struct{ *promotion.MemoryStore }
 
-func (s promoIgnoresVersions) Update(ctx context.Context, rec promotion.Record, subs ...promotion.StoredSubmission) error {
+func (s promoIgnoresVersions) Update(ctx context.Context, rec promotion.PromotionRecord, subs ...promotion.StoredSubmission) error {
 	for attempt := 1; ; attempt++ {
 		if cur, err := s.Get(ctx, rec.Promotion.ID); err == nil && rec.Version > 0 {
 			rec.Version = cur.Version
@@ -43,10 +43,10 @@ func (s promoIgnoresVersions) Update(ctx context.Context, rec promotion.Record, 
 type promoAliases struct {
 	*promotion.MemoryStore
 	mu   sync.Mutex
-	recs map[string]*promotion.Record
+	recs map[string]*promotion.PromotionRecord
 }
 
-func (s *promoAliases) Create(ctx context.Context, rec promotion.Record) error {
+func (s *promoAliases) Create(ctx context.Context, rec promotion.PromotionRecord) error {
 	if err := s.MemoryStore.Create(ctx, rec); err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *promoAliases) Create(ctx context.Context, rec promotion.Record) error {
 	return nil
 }
 
-func (s *promoAliases) Update(ctx context.Context, rec promotion.Record, subs ...promotion.StoredSubmission) error {
+func (s *promoAliases) Update(ctx context.Context, rec promotion.PromotionRecord, subs ...promotion.StoredSubmission) error {
 	if err := s.MemoryStore.Update(ctx, rec, subs...); err != nil {
 		return err
 	}
@@ -68,9 +68,9 @@ func (s *promoAliases) Update(ctx context.Context, rec promotion.Record, subs ..
 	return nil
 }
 
-func (s *promoAliases) Get(ctx context.Context, id string) (promotion.Record, error) {
+func (s *promoAliases) Get(ctx context.Context, id string) (promotion.PromotionRecord, error) {
 	if _, err := s.MemoryStore.Get(ctx, id); err != nil {
-		return promotion.Record{}, err
+		return promotion.PromotionRecord{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -81,7 +81,7 @@ func (s *promoAliases) Get(ctx context.Context, id string) (promotion.Record, er
 // as a store that inserts one row where it should insert many.
 type promoLosesSubmissions struct{ *promotion.MemoryStore }
 
-func (s promoLosesSubmissions) Update(ctx context.Context, rec promotion.Record, subs ...promotion.StoredSubmission) error {
+func (s promoLosesSubmissions) Update(ctx context.Context, rec promotion.PromotionRecord, subs ...promotion.StoredSubmission) error {
 	if len(subs) > 1 {
 		rec.Submissions -= len(subs) - 1
 		subs = subs[:1]
@@ -125,7 +125,7 @@ func (s promoReorders) Submissions(ctx context.Context, id string, after int) it
 // a transaction.
 type promoHalfApplies struct{ *promotion.MemoryStore }
 
-func (s promoHalfApplies) Update(ctx context.Context, rec promotion.Record, subs ...promotion.StoredSubmission) error {
+func (s promoHalfApplies) Update(ctx context.Context, rec promotion.PromotionRecord, subs ...promotion.StoredSubmission) error {
 	err := s.MemoryStore.Update(ctx, rec, subs...)
 	if err == nil || len(subs) < 2 {
 		return err
@@ -147,7 +147,7 @@ var brokenPromotionStores = map[string]brokenPromotionStore{
 		fails:  []string{"StaleVersionConflicts", "ConcurrentWritersOneWins"},
 		passes: []string{"RoundTrip", "InvalidWrites", "SubmissionsInOrder", "ListByBrand"}},
 	"aliases": {make: func() promotion.Store {
-		return &promoAliases{MemoryStore: promotion.NewMemoryStore(), recs: map[string]*promotion.Record{}}
+		return &promoAliases{MemoryStore: promotion.NewMemoryStore(), recs: map[string]*promotion.PromotionRecord{}}
 	},
 		fails:  []string{"CopiesInAndOut"},
 		passes: []string{"RoundTrip", "StaleVersionConflicts", "SubmissionsInOrder"}},

@@ -222,10 +222,10 @@
 // AddEntries and Collect check mentions through Entries, Close freezes the
 // entry list, Draw draws a giveaway's winners and alternates, and Reveal
 // publishes the seed with the DrawRecord, which Verify checks against
-// FrozenEntries. A Record's Status moves forward only (draft, open,
+// FrozenEntries. A PromotionRecord's Status moves forward only (draft, open,
 // closed, drawn, revealed); a step taken out of order is an error wrapping
 // cmkit.ErrConflict, and changes nothing. Until the reveal the seed stays
-// in the store: Get, Close and Draw return Record.Public, without it.
+// in the store: Get, Close and Draw return PromotionRecord.Public, without it.
 //
 // Each call acts for the member roles.WithActor put in its context, who
 // needs a permission (listed on New) on every channel of the promotion
@@ -248,7 +248,7 @@
 // error) stores nothing, and the service forgets what it checked.
 //
 // After the draw, StartWinners follows the giveaway's winners (Winners,
-// below) in the Record (StartContestWinners, a closed contest's from its
+// below) in the PromotionRecord (StartContestWinners, a closed contest's from its
 // ranking), each winner and alternate written to in the language of their
 // entry; SendNotices, AcceptPrize, DeclinePrize,
 // Disqualify and AnnounceWinners change them, each change stored under
@@ -267,5 +267,5 @@
 // # Concurrency
 //
 // Entries, Service and MemoryStore are safe for concurrent use; a
-// Promotion and a Record are plain values.
+// Promotion and a PromotionRecord are plain values.
 package promotion

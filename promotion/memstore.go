@@ -17,7 +17,7 @@ import (
 // of the process, and its memory grows with every submission kept.
 type MemoryStore struct {
 	mu   sync.RWMutex
-	recs map[string]Record
+	recs map[string]PromotionRecord
 	subs map[string][]StoredSubmission
 }
 
@@ -25,11 +25,11 @@ var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{recs: map[string]Record{}, subs: map[string][]StoredSubmission{}}
+	return &MemoryStore{recs: map[string]PromotionRecord{}, subs: map[string][]StoredSubmission{}}
 }
 
 // Create implements Store.
-func (s *MemoryStore) Create(ctx context.Context, rec Record) error {
+func (s *MemoryStore) Create(ctx context.Context, rec PromotionRecord) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -48,21 +48,21 @@ func (s *MemoryStore) Create(ctx context.Context, rec Record) error {
 }
 
 // Get implements Store.
-func (s *MemoryStore) Get(ctx context.Context, id string) (Record, error) {
+func (s *MemoryStore) Get(ctx context.Context, id string) (PromotionRecord, error) {
 	if err := ctx.Err(); err != nil {
-		return Record{}, err
+		return PromotionRecord{}, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	rec, ok := s.recs[id]
 	if !ok {
-		return Record{}, fmt.Errorf("promotion: %q: %w", id, cmkit.ErrNotFound)
+		return PromotionRecord{}, fmt.Errorf("promotion: %q: %w", id, cmkit.ErrNotFound)
 	}
 	return rec.Clone(), nil
 }
 
 // Update implements Store.
-func (s *MemoryStore) Update(ctx context.Context, rec Record, subs ...StoredSubmission) error {
+func (s *MemoryStore) Update(ctx context.Context, rec PromotionRecord, subs ...StoredSubmission) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -94,19 +94,19 @@ func (s *MemoryStore) Update(ctx context.Context, rec Record, subs ...StoredSubm
 }
 
 // List implements Store.
-func (s *MemoryStore) List(ctx context.Context, brand string) ([]Record, error) {
+func (s *MemoryStore) List(ctx context.Context, brand string) ([]PromotionRecord, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
-	var out []Record
+	var out []PromotionRecord
 	for _, rec := range s.recs {
 		if brand == "" || rec.Promotion.Brand == brand {
 			out = append(out, rec.Clone())
 		}
 	}
 	s.mu.RUnlock()
-	slices.SortFunc(out, func(a, b Record) int { return strings.Compare(a.ID(), b.ID()) })
+	slices.SortFunc(out, func(a, b PromotionRecord) int { return strings.Compare(a.ID(), b.ID()) })
 	return out, nil
 }
 

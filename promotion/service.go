@@ -246,7 +246,7 @@ func event(member, action string, perm roles.Permission, p *Promotion, reason st
 }
 
 // wrongStatus is the error for a step taken in the wrong status.
-func wrongStatus(rec *Record, step string, want Status) error {
+func wrongStatus(rec *PromotionRecord, step string, want PromotionStatus) error {
 	return fmt.Errorf("promotion: %s %q: it is %s, not %s: %w", step, rec.ID(), rec.Status, want, cmkit.ErrConflict)
 }
 
@@ -254,18 +254,18 @@ func wrongStatus(rec *Record, step string, want Status) error {
 // (roles.ManagePromotions). It validates p (see Promotion.Validate) and
 // returns the record and the country rules' warnings. A promotion whose
 // ID exists is an error wrapping cmkit.ErrConflict.
-func (s *Service) Create(ctx context.Context, p Promotion) (Record, []Warning, error) {
+func (s *Service) Create(ctx context.Context, p Promotion) (PromotionRecord, []Warning, error) {
 	warnings, err := p.Validate(s.rules)
 	if err != nil {
-		return Record{}, nil, err
+		return PromotionRecord{}, nil, err
 	}
 	member, err := s.authorize(ctx, &p, roles.ManagePromotions, "create")
 	if err != nil {
-		return Record{}, nil, err
+		return PromotionRecord{}, nil, err
 	}
-	rec := Record{Promotion: clonePromotion(p), Status: StatusDraft, CreatedAt: s.clock.Now()}
+	rec := PromotionRecord{Promotion: clonePromotion(p), Status: StatusDraft, CreatedAt: s.clock.Now()}
 	if err := s.store.Create(ctx, rec); err != nil {
-		return Record{}, nil, err
+		return PromotionRecord{}, nil, err
 	}
 	rec.Version = 1
 	s.audited(ctx, event(member, "create", roles.ManagePromotions, &p, fmt.Sprintf("%s created, %d warnings", p.Kind, len(warnings))))
@@ -273,14 +273,14 @@ func (s *Service) Create(ctx context.Context, p Promotion) (Record, []Warning, e
 }
 
 // Get returns the promotion as the acting member (roles.ReadPromotions)
-// may see it: Record.Public, without the seed before the reveal.
-func (s *Service) Get(ctx context.Context, id string) (Record, error) {
+// may see it: PromotionRecord.Public, without the seed before the reveal.
+func (s *Service) Get(ctx context.Context, id string) (PromotionRecord, error) {
 	rec, err := s.store.Get(ctx, id)
 	if err != nil {
-		return Record{}, err
+		return PromotionRecord{}, err
 	}
 	if _, err := s.authorize(ctx, &rec.Promotion, roles.ReadPromotions, "read"); err != nil {
-		return Record{}, err
+		return PromotionRecord{}, err
 	}
 	return rec.Public(), nil
 }
@@ -290,7 +290,7 @@ func (s *Service) Get(ctx context.Context, id string) (Record, error) {
 // (roles.ReadPromotions on every channel in every country): a filter,
 // whose omissions are not written to the audit log. Without an acting
 // member it is an error wrapping cmkit.ErrForbidden.
-func (s *Service) List(ctx context.Context, brand string) ([]Record, error) {
+func (s *Service) List(ctx context.Context, brand string) ([]PromotionRecord, error) {
 	member, ok := roles.ActorFrom(ctx)
 	if !ok {
 		return nil, fmt.Errorf("promotion: list: no acting member in the context (use roles.WithActor): %w", cmkit.ErrForbidden)
@@ -326,21 +326,21 @@ func (s *Service) List(ctx context.Context, brand string) ([]Record, error) {
 // nothing (an empty reason), nothing is written. change may run more than
 // once and must have no effect outside rec, except on the entry cache.
 func (s *Service) update(ctx context.Context, id string, perm roles.Permission, action string,
-	change func(rec *Record, now time.Time) ([]StoredSubmission, string, error)) (Record, error) {
+	change func(rec *PromotionRecord, now time.Time) ([]StoredSubmission, string, error)) (PromotionRecord, error) {
 	member := ""
 	for range maxRetries {
 		rec, err := s.store.Get(ctx, id)
 		if err != nil {
-			return Record{}, err
+			return PromotionRecord{}, err
 		}
 		if member == "" {
 			if member, err = s.authorize(ctx, &rec.Promotion, perm, action); err != nil {
-				return Record{}, err
+				return PromotionRecord{}, err
 			}
 		}
 		subs, reason, err := change(&rec, s.clock.Now())
 		if err != nil {
-			return Record{}, err
+			return PromotionRecord{}, err
 		}
 		if reason == "" {
 			return rec, nil // nothing to change
@@ -350,13 +350,13 @@ func (s *Service) update(ctx context.Context, id string, perm roles.Permission, 
 			continue
 		}
 		if err != nil {
-			return Record{}, err
+			return PromotionRecord{}, err
 		}
 		rec.Version++
 		s.audited(ctx, event(member, action, perm, &rec.Promotion, reason))
 		return rec, nil
 	}
-	return Record{}, fmt.Errorf("promotion: %s %q: too many concurrent changes: %w", action, id, cmkit.ErrConflict)
+	return PromotionRecord{}, fmt.Errorf("promotion: %s %q: too many concurrent changes: %w", action, id, cmkit.ErrConflict)
 }
 
 // Open opens a draft promotion for the acting member
@@ -380,7 +380,7 @@ func (s *Service) Open(ctx context.Context, id string, beacon *Beacon) (Digest, 
 	}
 	var seed Seed
 	var seeded bool
-	rec, err := s.update(ctx, id, roles.ManagePromotions, "open", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+	rec, err := s.update(ctx, id, roles.ManagePromotions, "open", func(rec *PromotionRecord, now time.Time) ([]StoredSubmission, string, error) {
 		if rec.Status != StatusDraft {
 			return nil, "", wrongStatus(rec, "open", StatusDraft)
 		}
@@ -426,7 +426,7 @@ func (s *Service) AddEntries(ctx context.Context, id string, ms ...cmkit.Mention
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []Submission
-	_, err := s.update(ctx, id, roles.ManagePromotions, "entries", func(rec *Record, _ time.Time) ([]StoredSubmission, string, error) {
+	_, err := s.update(ctx, id, roles.ManagePromotions, "entries", func(rec *PromotionRecord, _ time.Time) ([]StoredSubmission, string, error) {
 		if rec.Status != StatusOpen {
 			return nil, "", wrongStatus(rec, "add entries to", StatusOpen)
 		}
@@ -536,11 +536,11 @@ func (s *Service) Collect(ctx context.Context, id string, r cmkit.MentionReader,
 // the promotion's end: call it once every mention made before the end is
 // collected, as AddEntries refuses mentions after it. A promotion that is
 // not open is an error wrapping cmkit.ErrConflict.
-func (s *Service) Close(ctx context.Context, id string) (Record, error) {
+func (s *Service) Close(ctx context.Context, id string) (PromotionRecord, error) {
 	c := s.cache(id)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	rec, err := s.update(ctx, id, roles.ManagePromotions, "close", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+	rec, err := s.update(ctx, id, roles.ManagePromotions, "close", func(rec *PromotionRecord, now time.Time) ([]StoredSubmission, string, error) {
 		if rec.Status != StatusOpen {
 			return nil, "", wrongStatus(rec, "close", StatusOpen)
 		}
@@ -559,7 +559,7 @@ func (s *Service) Close(ctx context.Context, id string) (Record, error) {
 		return nil, fmt.Sprintf("entries frozen: %d of %d submissions accepted, hash %s", len(keys), rec.Submissions, rec.EntriesHash), nil
 	})
 	if err != nil {
-		return Record{}, err
+		return PromotionRecord{}, err
 	}
 	return rec.Public(), nil
 }
@@ -585,7 +585,7 @@ func (s *Service) FrozenEntries(ctx context.Context, id string) (FrozenEntries, 
 }
 
 // frozen rebuilds the frozen list of closed rec and checks its hash.
-func (s *Service) frozen(ctx context.Context, rec *Record) (FrozenEntries, error) {
+func (s *Service) frozen(ctx context.Context, rec *PromotionRecord) (FrozenEntries, error) {
 	if rec.EntryCount == 0 {
 		return FrozenEntries{}, cmkit.Invalid("entries", "required", "promotion %q closed without an accepted entry", rec.ID())
 	}
@@ -616,13 +616,13 @@ func (s *Service) frozen(ctx context.Context, rec *Record) (FrozenEntries, error
 // alternates more, in order, for the acting member (roles.DrawPromotion).
 // beaconValue is the value of the beacon round named at Open, required
 // then and refused otherwise. The record comes back with the draw, as
-// Record.Public gives it: the seed stays secret until Reveal.
+// PromotionRecord.Public gives it: the seed stays secret until Reveal.
 //
 // A promotion that is not a giveaway, too many alternates, or a wrong
 // beacon value is an error wrapping cmkit.ErrInvalid; a promotion that is
 // not closed, one wrapping cmkit.ErrConflict. Nothing changes on error.
-func (s *Service) Draw(ctx context.Context, id string, alternates int, beaconValue []byte) (Record, error) {
-	rec, err := s.update(ctx, id, roles.DrawPromotion, "draw", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+func (s *Service) Draw(ctx context.Context, id string, alternates int, beaconValue []byte) (PromotionRecord, error) {
+	rec, err := s.update(ctx, id, roles.DrawPromotion, "draw", func(rec *PromotionRecord, now time.Time) ([]StoredSubmission, string, error) {
 		if rec.Promotion.Kind != KindGiveaway {
 			return nil, "", cmkit.Invalid("kind", "giveaway", "only a giveaway is drawn; %q is a %s", rec.ID(), rec.Promotion.Kind)
 		}
@@ -658,7 +658,7 @@ func (s *Service) Draw(ctx context.Context, id string, alternates int, beaconVal
 			strings.Join(d.Winners, " "), strings.Join(d.Alternates, " ")), nil
 	})
 	if err != nil {
-		return Record{}, err
+		return PromotionRecord{}, err
 	}
 	return rec.Public(), nil
 }
@@ -668,7 +668,7 @@ func (s *Service) Draw(ctx context.Context, id string, alternates int, beaconVal
 // frozen entry list (FrozenEntries), anyone can check it with Verify. A
 // promotion that is not drawn is an error wrapping cmkit.ErrConflict.
 func (s *Service) Reveal(ctx context.Context, id string) (DrawRecord, error) {
-	rec, err := s.update(ctx, id, roles.DrawPromotion, "reveal", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+	rec, err := s.update(ctx, id, roles.DrawPromotion, "reveal", func(rec *PromotionRecord, now time.Time) ([]StoredSubmission, string, error) {
 		if rec.Status != StatusDrawn {
 			return nil, "", wrongStatus(rec, "reveal", StatusDrawn)
 		}
@@ -728,7 +728,7 @@ func (s *Service) cache(id string) *entryCache {
 
 // sync brings c up to rec's stored submissions, replaying those it does
 // not hold; c.mu is held.
-func (s *Service) sync(ctx context.Context, c *entryCache, rec *Record) error {
+func (s *Service) sync(ctx context.Context, c *entryCache, rec *PromotionRecord) error {
 	if c.entries == nil || c.applied > rec.Submissions {
 		opts := s.links
 		opts.Identities = &tapeLinker{real: s.links.Identities}

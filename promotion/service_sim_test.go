@@ -32,7 +32,7 @@ type simStore struct {
 
 var errSimDown = errors.New("sim: store down")
 
-func (s *simStore) Update(ctx context.Context, rec promotion.Record, subs ...promotion.StoredSubmission) error {
+func (s *simStore) Update(ctx context.Context, rec promotion.PromotionRecord, subs ...promotion.StoredSubmission) error {
 	s.mu.Lock()
 	x := 1.0
 	if s.faults {

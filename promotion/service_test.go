@@ -130,7 +130,7 @@ func opened(t *testing.T, s *promotion.Service) promotion.Digest {
 	return c
 }
 
-func storedVersion(t *testing.T, st promotion.Store) (int, promotion.Status, int) {
+func storedVersion(t *testing.T, st promotion.Store) (int, promotion.PromotionStatus, int) {
 	t.Helper()
 	rec, err := st.Get(context.Background(), "acme-autumn-26")
 	require.NoError(t, err)
@@ -476,10 +476,10 @@ func TestServiceBadMentionStoresNothingOfTheBatch(t *testing.T) {
 // or a conflict, before they reach the store.
 type flakyStore struct {
 	promotion.Store
-	fail func(rec promotion.Record) error
+	fail func(rec promotion.PromotionRecord) error
 }
 
-func (s *flakyStore) Update(ctx context.Context, rec promotion.Record, subs ...promotion.StoredSubmission) error {
+func (s *flakyStore) Update(ctx context.Context, rec promotion.PromotionRecord, subs ...promotion.StoredSubmission) error {
 	if err := s.fail(rec); err != nil {
 		return err
 	}
@@ -490,7 +490,7 @@ func TestServiceStoreFailureLeavesNothingHalfApplied(t *testing.T) {
 	env := newEnv(t)
 	down := errors.New("database down")
 	var failing atomic.Bool
-	st := &flakyStore{Store: env.store, fail: func(promotion.Record) error {
+	st := &flakyStore{Store: env.store, fail: func(promotion.PromotionRecord) error {
 		if failing.Load() {
 			return down
 		}
@@ -547,7 +547,7 @@ func TestServiceStoreFailureLeavesNothingHalfApplied(t *testing.T) {
 func TestServiceGivesUpOnEndlessConflicts(t *testing.T) {
 	env := newEnv(t)
 	var tries atomic.Int32
-	st := &flakyStore{Store: env.store, fail: func(rec promotion.Record) error {
+	st := &flakyStore{Store: env.store, fail: func(rec promotion.PromotionRecord) error {
 		if rec.Status == promotion.StatusClosed {
 			tries.Add(1)
 			return fmt.Errorf("someone else wrote: %w", cmkit.ErrConflict)
@@ -604,7 +604,7 @@ func TestServiceRestartContinuesLikeAnUninterruptedRun(t *testing.T) {
 	type run struct {
 		subs    []promotion.Submission // of the second half
 		json    string
-		closed  promotion.Record
+		closed  promotion.PromotionRecord
 		lookups int32
 	}
 	finish := func(t *testing.T, env *svcEnv, s *promotion.Service, subs []promotion.Submission, lookups *countingLookup) run {
@@ -856,12 +856,12 @@ func TestServiceOpenWithoutSeed(t *testing.T) {
 
 // The stored record is JSON, the secret seed and the winners included.
 func TestRecordJSONAndPublic(t *testing.T) {
-	rec := promotion.Record{Promotion: svcGiveaway(), Status: promotion.StatusDrawn, Seed: promotion.Seed{1},
+	rec := promotion.PromotionRecord{Promotion: svcGiveaway(), Status: promotion.StatusDrawn, Seed: promotion.Seed{1},
 		Draw:    &promotion.DrawRecord{Seed: promotion.Seed{1}, Winners: []string{"a"}},
 		Winners: &promotion.Winners{Promotion: "acme-autumn-26", Slots: []promotion.WinnerSlot{{Prize: "p", State: promotion.SlotToNotify}}}}
 	b, err := json.Marshal(rec)
 	require.NoError(t, err)
-	var back promotion.Record
+	var back promotion.PromotionRecord
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, rec.Seed, back.Seed)
 	assert.Equal(t, rec.Winners, back.Winners)

@@ -53,7 +53,7 @@ func winnerEvents(member string, p *Promotion, events []WinnerEvent) []roles.Aud
 // error wrapping cmkit.ErrConflict; a bad opts.ResponseTime, one wrapping
 // cmkit.ErrInvalid.
 func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOptions) (Winners, error) {
-	return s.startWinners(ctx, id, opts, func(rec *Record) ([]string, error) {
+	return s.startWinners(ctx, id, opts, func(rec *PromotionRecord) ([]string, error) {
 		switch {
 		case rec.Status != StatusDrawn && rec.Status != StatusRevealed:
 			return nil, wrongStatus(rec, "start the winners of", StatusDrawn)
@@ -61,7 +61,7 @@ func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOption
 			return nil, fmt.Errorf("promotion: start the winners of %q: no draw is stored: %w", id, cmkit.ErrConflict)
 		}
 		return slices.Concat(rec.Draw.Winners, rec.Draw.Alternates), nil
-	}, func(rec *Record, subs []Submission, o WinnerOptions, now time.Time) (Winners, error) {
+	}, func(rec *PromotionRecord, subs []Submission, o WinnerOptions, now time.Time) (Winners, error) {
 		return WinnersFromDraw(rec.Promotion, *rec.Draw, subs, o, now)
 	})
 }
@@ -70,10 +70,10 @@ func (s *Service) StartWinners(ctx context.Context, id string, opts WinnerOption
 // them from the submissions of the entries check names, and writes each
 // pick to the audit log. check refuses a promotion whose winners cannot
 // start; a promotion whose winners are started is refused here.
-func (s *Service) startWinners(ctx context.Context, id string, opts WinnerOptions, check func(rec *Record) ([]string, error),
-	build func(rec *Record, subs []Submission, o WinnerOptions, now time.Time) (Winners, error)) (Winners, error) {
+func (s *Service) startWinners(ctx context.Context, id string, opts WinnerOptions, check func(rec *PromotionRecord) ([]string, error),
+	build func(rec *PromotionRecord, subs []Submission, o WinnerOptions, now time.Time) (Winners, error)) (Winners, error) {
 	var picked []WinnerEvent
-	rec, err := s.update(ctx, id, roles.ApproveWinners, "winners.start", func(rec *Record, now time.Time) ([]StoredSubmission, string, error) {
+	rec, err := s.update(ctx, id, roles.ApproveWinners, "winners.start", func(rec *PromotionRecord, now time.Time) ([]StoredSubmission, string, error) {
 		keys, err := check(rec)
 		if err != nil {
 			return nil, "", err
@@ -121,7 +121,7 @@ func (s *Service) startWinners(ctx context.Context, id string, opts WinnerOption
 // closed, or whose winners are started already, one wrapping
 // cmkit.ErrConflict.
 func (s *Service) StartContestWinners(ctx context.Context, id string, standings []Standing, opts WinnerOptions) (Winners, error) {
-	return s.startWinners(ctx, id, opts, func(rec *Record) ([]string, error) {
+	return s.startWinners(ctx, id, opts, func(rec *PromotionRecord) ([]string, error) {
 		switch {
 		case rec.Promotion.Kind != KindContest:
 			return nil, cmkit.Invalid("kind", "contest", "%q is a %s; its winners come from a draw", rec.ID(), rec.Promotion.Kind)
@@ -133,14 +133,14 @@ func (s *Service) StartContestWinners(ctx context.Context, id string, standings 
 			keys[i] = st.Entry
 		}
 		return keys, nil
-	}, func(rec *Record, subs []Submission, o WinnerOptions, now time.Time) (Winners, error) {
+	}, func(rec *PromotionRecord, subs []Submission, o WinnerOptions, now time.Time) (Winners, error) {
 		return WinnersFromStandings(rec.Promotion, standings, subs, o, now)
 	})
 }
 
 // entrants returns the current submissions of rec whose keys are wanted,
 // and the languages of their mentions.
-func (s *Service) entrants(ctx context.Context, rec *Record, wanted map[string]bool) ([]Submission, map[string]string, error) {
+func (s *Service) entrants(ctx context.Context, rec *PromotionRecord, wanted map[string]bool) ([]Submission, map[string]string, error) {
 	c := s.cache(rec.ID())
 	c.mu.Lock()
 	err := s.sync(ctx, c, rec)

@@ -247,7 +247,7 @@ func TestServiceSendNoticesStopsOnAConflict(t *testing.T) {
 	env := newEnv(t)
 	var conflicts atomic.Int32
 	conflicts.Store(1)
-	st := &flakyStore{Store: env.store, fail: func(rec promotion.Record) error {
+	st := &flakyStore{Store: env.store, fail: func(rec promotion.PromotionRecord) error {
 		if rec.Winners != nil && len(rec.Winners.Slots) > 0 && rec.Winners.Slots[0].State == promotion.SlotSending &&
 			conflicts.Add(-1) >= 0 {
 			return fmt.Errorf("someone else wrote: %w", cmkit.ErrConflict)

@@ -10,29 +10,29 @@ import (
 	"github.com/cmkit/cmkit"
 )
 
-// Status is where a stored promotion stands. It only moves forward:
+// PromotionStatus is where a stored promotion stands. It only moves forward:
 // draft, open, closed, then, for a giveaway, drawn and revealed.
-type Status string
+type PromotionStatus string
 
 // The statuses, in order.
 const (
 	// StatusDraft: created, not open yet; no seed exists.
-	StatusDraft Status = "draft"
+	StatusDraft PromotionStatus = "draft"
 	// StatusOpen: the seed is made and its commitment published; entries
 	// are collected.
-	StatusOpen Status = "open"
+	StatusOpen PromotionStatus = "open"
 	// StatusClosed: the entry list is frozen and its hash recorded.
-	StatusClosed Status = "closed"
+	StatusClosed PromotionStatus = "closed"
 	// StatusDrawn: a giveaway's winners and alternates are drawn; the seed
 	// is still secret.
-	StatusDrawn Status = "drawn"
+	StatusDrawn PromotionStatus = "drawn"
 	// StatusRevealed: the seed is published with the draw record, which
 	// anyone can check with Verify.
-	StatusRevealed Status = "revealed"
+	StatusRevealed PromotionStatus = "revealed"
 )
 
 // rank orders the statuses; 0 for an unknown one.
-func (s Status) rank() int {
+func (s PromotionStatus) rank() int {
 	switch s {
 	case StatusDraft:
 		return 1
@@ -48,18 +48,18 @@ func (s Status) rank() int {
 	return 0
 }
 
-// Record is a promotion as stored: the promotion, where it stands, and the
+// PromotionRecord is a promotion as stored: the promotion, where it stands, and the
 // draw's inputs and outcome as they become known. Its ID is Promotion.ID.
 //
 // Seed is the secret of the commit–reveal draw: it is set when the
 // promotion opens and must stay secret until StatusRevealed. Service
 // methods meant for readers return a record through Public, which zeroes
 // it before the reveal.
-type Record struct {
+type PromotionRecord struct {
 	// Promotion is the promotion as created.
 	Promotion Promotion `json:"promotion"`
 	// Status is where it stands.
-	Status Status `json:"status"`
+	Status PromotionStatus `json:"status"`
 	// Version is the stored version: 1 once created, one more per update.
 	// Update must carry the version it read.
 	Version int `json:"version"`
@@ -98,10 +98,10 @@ type Record struct {
 }
 
 // ID returns the promotion's ID, the record's key in a Store.
-func (r *Record) ID() string { return r.Promotion.ID }
+func (r *PromotionRecord) ID() string { return r.Promotion.ID }
 
 // Clone returns a deep copy of r, sharing no memory with it.
-func (r Record) Clone() Record {
+func (r PromotionRecord) Clone() PromotionRecord {
 	r.Promotion = clonePromotion(r.Promotion)
 	r.Beacon = cloneBeacon(r.Beacon)
 	if r.Draw != nil {
@@ -118,7 +118,7 @@ func (r Record) Clone() Record {
 // Public returns a copy of r for people who may read the promotion but
 // not its secret: before StatusRevealed, the seed (in Seed and in Draw)
 // is zero.
-func (r Record) Public() Record {
+func (r PromotionRecord) Public() PromotionRecord {
 	r = r.Clone()
 	if r.Status != StatusRevealed {
 		r.Seed = Seed{}
@@ -179,10 +179,10 @@ type Store interface {
 	// and rec.Submissions 0). A promotion whose ID is stored already is
 	// an error wrapping cmkit.ErrConflict; a record without an ID or a
 	// status, or with a version, is an error wrapping cmkit.ErrInvalid.
-	Create(ctx context.Context, rec Record) error
+	Create(ctx context.Context, rec PromotionRecord) error
 	// Get returns the promotion with this ID, or an error wrapping
 	// cmkit.ErrNotFound.
-	Get(ctx context.Context, id string) (Record, error)
+	Get(ctx context.Context, id string) (PromotionRecord, error)
 	// Update writes rec over the stored promotion of the same ID and
 	// appends subs to its submissions, all or nothing. rec.Version must
 	// equal the stored version (a stale one is an error wrapping
@@ -192,9 +192,9 @@ type Store interface {
 	// len(subs), and subs must be numbered on from the stored count
 	// (Seq = count+1, count+2, ...), else cmkit.ErrInvalid. On error
 	// nothing changes.
-	Update(ctx context.Context, rec Record, subs ...StoredSubmission) error
+	Update(ctx context.Context, rec PromotionRecord, subs ...StoredSubmission) error
 	// List returns the brand's promotions ("" for every brand), by ID.
-	List(ctx context.Context, brand string) ([]Record, error)
+	List(ctx context.Context, brand string) ([]PromotionRecord, error)
 	// Submissions yields the promotion's submissions whose Seq is greater
 	// than after, in Seq order (none for an unknown promotion). An error
 	// ends the sequence.
@@ -202,7 +202,7 @@ type Store interface {
 }
 
 // checkCreate checks what Create refuses as invalid.
-func checkCreate(rec *Record) error {
+func checkCreate(rec *PromotionRecord) error {
 	switch {
 	case rec.Promotion.ID == "":
 		return cmkit.Invalid("promotion.id", "required", "a stored promotion needs an ID")
@@ -218,7 +218,7 @@ func checkCreate(rec *Record) error {
 
 // checkUpdate checks what Update refuses as invalid before looking at the
 // stored promotion.
-func checkUpdate(rec *Record, subs []StoredSubmission) error {
+func checkUpdate(rec *PromotionRecord, subs []StoredSubmission) error {
 	switch {
 	case rec.Promotion.ID == "":
 		return cmkit.Invalid("promotion.id", "required", "a stored promotion needs an ID")
@@ -237,7 +237,7 @@ func checkUpdate(rec *Record, subs []StoredSubmission) error {
 
 // checkCount checks the submission numbering of an update against the
 // stored count.
-func checkCount(rec *Record, subs []StoredSubmission, stored int) error {
+func checkCount(rec *PromotionRecord, subs []StoredSubmission, stored int) error {
 	if len(subs) > 0 && subs[0].Seq != stored+1 {
 		return cmkit.Invalid("subs[0].seq", "next", "seq %d, the next is %d", subs[0].Seq, stored+1)
 	}
