@@ -748,17 +748,18 @@ const skipMargin = 1e-9
 // 0 there, below t.) TestTailBelow checks it on a grid against tailZ.
 func tailBelow(x, mu, phi, t float64) bool {
 	ir := phi * (1.0 / 9)
-	if !(t > 0) || !(ir < 1) || !(mu >= 0.6*x) {
-		return false
-	}
-	yx := x - (x-mu)*chordSlope - 1e-12*x // x·y
-	n := x - 1.0/9 - yx*(1-ir)            // x·(1 − 1/(9x) − y·(1 − phi/9))
+	yx := x*chordBase + mu*chordSlope // x·y
+	n := x - 1.0/9 - yx*(1-ir)        // x·(1 − 1/(9x) − y·(1 − phi/9))
 	// n ≤ 0 or n² < t²·x²·(1/(9x) + y²·phi/9), in one comparison.
-	return n*math.Abs(n) < t*t*(x*(1.0/9)+yx*yx*ir)
+	return n*math.Abs(n) < t*t*(x*(1.0/9)+yx*yx*ir) && t > 0 && ir < 1 && mu >= 0.6*x
 }
 
-// chordSlope is the slope of the cube root's chord from 0.6 to 1.
-var chordSlope = (1 - math.Cbrt(0.6)) / 0.4
+// The cube root's chord from 0.6 to 1 is chordBase + chordSlope·r, its
+// base lowered by 1e-12 for rounding.
+var (
+	chordSlope = (1 - math.Cbrt(0.6)) / 0.4
+	chordBase  = 1 - chordSlope - 1e-12
+)
 
 // whZ is the Wilson–Hilferty score of ratio r = x/mean for a gamma of
 // shape a: (r^(1/3) − 1 + 1/(9a)) · 3√a.
