@@ -265,7 +265,8 @@ type Watcher struct {
 	byKey     map[string]WatchHandle
 	bursts    []Burst
 
-	// exact turns off the tailBelow shortcut (tests compare the two).
+	// exact turns off the shortcuts (tailBelow, whBelow): every score is
+	// computed, as TestShortcutChangesNothing compares.
 	exact bool
 
 	// slot cache: the hour [hFrom, hTo) in unix seconds is slot hSlot.
