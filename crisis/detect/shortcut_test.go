@@ -120,8 +120,8 @@ func (tw *twin) sameState() {
 // whBelow), the detector returns the same phases and breakouts and learns
 // the same state, bit for bit: on the test streams with their anomalies
 // (default configuration, and one with low floors and thresholds, where
-// the shortcuts are tried on about half the buckets and breakouts are
-// frequent), and on the benchmark's traffic over many series.
+// scores are over their floors and breakouts open far more often), and on
+// the benchmark's traffic over many series.
 func TestShortcutChangesNothing(t *testing.T) {
 	low := WatcherConfig{Warmup: 2 * time.Hour, MinExcess: 0.5, MinNegativeExcess: 0.5, Exit: 0.5, Reference: 1, Enter: 4, Window: 3.5}
 	for _, cfg := range []WatcherConfig{{Warmup: 24 * time.Hour}, low} {
