@@ -132,8 +132,8 @@
 //
 // A series' state is a fixed 928 bytes (168 float32 factors, and the
 // counters), whatever the number of buckets seen. Observe does not
-// allocate; BenchmarkObserve (10,000 series) measures about 32 ns of CPU
-// time and 540 instructions per observation (BENCHMARKS.md,
+// allocate; BenchmarkObserve (10,000 series) measures about 32 ns and 530
+// instructions per observation on one core (BENCHMARKS.md,
 // "crisis/detect").
 //
 // Most scores change nothing: while no breakout is open, a volume score
