@@ -500,9 +500,9 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	en := x * p
 	dn := fmax(s.negDisp, 1) // beta-binomial variance inflation, ≥ 1
 	vn := x*p*(1-p)*dn + 0.25
-	// zn⁺ = max(zn, 0) is taken in each case (0 but in the first): the
-	// conditions test first what is rare, so that branches are predicted
-	// (so below).
+	// zn⁺ = max(zn, 0) is taken in each case (0 but in the first). Here
+	// and below, a condition tests its rare half first (a CUSUM up, a
+	// clip's size), so that the branches on the counts are predicted.
 	zn, znp := 0.0, 0.0
 	switch {
 	case neg-en >= w.cfg.MinNegativeExcess:
