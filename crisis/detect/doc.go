@@ -132,6 +132,17 @@
 //
 // A series' state is a fixed 928 bytes (168 float32 factors, and the
 // counters), whatever the number of buckets seen. Observe does not
-// allocate; BenchmarkObserve (10,000 series) measures about 90 ns and 590
-// instructions per observation (BENCHMARKS.md, "crisis/detect").
+// allocate; BenchmarkObserve (10,000 series) measures about 32 ns and 530
+// instructions per observation on one core (BENCHMARKS.md,
+// "crisis/detect").
+//
+// Most scores change nothing: while no breakout is open, a volume score
+// that cannot lift the volume or the combined CUSUM off 0, or a window
+// score (mentions or negatives) that cannot reach Window, only has to be
+// known to be small. Such a score is bounded without its cube root (the
+// cube root's chord, below it, for the negative binomial tail; its
+// tangent, above it, for the negatives' window) and computed only if the
+// bucket opens a breakout, for its peak. The results are the same bit for
+// bit as with every score computed (TestShortcutChangesNothing,
+// TestGoldenDigest).
 package detect

@@ -64,8 +64,8 @@ func TestTailBelow(t *testing.T) {
 	}
 }
 
-// twin feeds the same buckets to a Watcher with the tailBelow shortcut and
-// to one without it (exact), and fails at the first phase, breakout or
+// twin feeds the same buckets to a Watcher with the shortcuts (tailBelow,
+// whBelow) and to one without them (exact), and fails at the first phase, breakout or
 // error on which they differ; at the end their saved states must be equal
 // byte for byte.
 type twin struct {
@@ -116,12 +116,12 @@ func (tw *twin) sameState() {
 	}
 }
 
-// TestShortcutChangesNothing: with and without the tailBelow shortcut,
-// the detector returns the same phases and breakouts and learns the same
-// state, bit for bit: on the test streams with their anomalies (default
-// configuration, and one with low floors and thresholds where the
-// shortcut is tried on nearly every bucket), and on the benchmark's
-// traffic over many series.
+// TestShortcutChangesNothing: with and without the shortcuts (tailBelow,
+// whBelow), the detector returns the same phases and breakouts and learns
+// the same state, bit for bit: on the test streams with their anomalies
+// (default configuration, and one with low floors and thresholds, where
+// scores are over their floors and breakouts open far more often), and on
+// the benchmark's traffic over many series.
 func TestShortcutChangesNothing(t *testing.T) {
 	low := WatcherConfig{Warmup: 2 * time.Hour, MinExcess: 0.5, MinNegativeExcess: 0.5, Exit: 0.5, Reference: 1, Enter: 4, Window: 3.5}
 	for _, cfg := range []WatcherConfig{{Warmup: 24 * time.Hour}, low} {

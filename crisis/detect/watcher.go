@@ -265,7 +265,8 @@ type Watcher struct {
 	byKey     map[string]WatchHandle
 	bursts    []Burst
 
-	// exact turns off the tailBelow shortcut (tests compare the two).
+	// exact turns off the shortcuts (tailBelow, whBelow): every score is
+	// computed, as TestShortcutChangesNothing compares.
 	exact bool
 
 	// slot cache: the hour [hFrom, hTo) in unix seconds is slot hSlot.
@@ -499,9 +500,9 @@ func (w *Watcher) observe(s *series, u int64, x, neg float64) BreakoutPhase {
 	en := x * p
 	dn := fmax(s.negDisp, 1) // beta-binomial variance inflation, ≥ 1
 	vn := x*p*(1-p)*dn + 0.25
-	// zn⁺ = max(zn, 0) is taken in each case (0 but in the first): the
-	// conditions test first what is rare, so that branches are predicted
-	// (so below).
+	// zn⁺ = max(zn, 0) is taken in each case (0 but in the first). Here
+	// and below, a condition tests its rare half first (a CUSUM up, a
+	// clip's size), so that the branches on the counts are predicted.
 	zn, znp := 0.0, 0.0
 	switch {
 	case neg-en >= w.cfg.MinNegativeExcess:
@@ -748,17 +749,18 @@ const skipMargin = 1e-9
 // 0 there, below t.) TestTailBelow checks it on a grid against tailZ.
 func tailBelow(x, mu, phi, t float64) bool {
 	ir := phi * (1.0 / 9)
-	if !(t > 0) || !(ir < 1) || !(mu >= 0.6*x) {
-		return false
-	}
-	yx := x - (x-mu)*chordSlope - 1e-12*x // x·y
-	n := x - 1.0/9 - yx*(1-ir)            // x·(1 − 1/(9x) − y·(1 − phi/9))
+	yx := x*chordBase + mu*chordSlope // x·y
+	n := x - 1.0/9 - yx*(1-ir)        // x·(1 − 1/(9x) − y·(1 − phi/9))
 	// n ≤ 0 or n² < t²·x²·(1/(9x) + y²·phi/9), in one comparison.
-	return n*math.Abs(n) < t*t*(x*(1.0/9)+yx*yx*ir)
+	return n*math.Abs(n) < t*t*(x*(1.0/9)+yx*yx*ir) && t > 0 && ir < 1 && mu >= 0.6*x
 }
 
-// chordSlope is the slope of the cube root's chord from 0.6 to 1.
-var chordSlope = (1 - math.Cbrt(0.6)) / 0.4
+// The cube root's chord from 0.6 to 1 is chordBase + chordSlope·r, its
+// base lowered by 1e-12 for rounding.
+var (
+	chordSlope = (1 - math.Cbrt(0.6)) / 0.4
+	chordBase  = 1 - chordSlope - 1e-12
+)
 
 // whZ is the Wilson–Hilferty score of ratio r = x/mean for a gamma of
 // shape a: (r^(1/3) − 1 + 1/(9a)) · 3√a.
