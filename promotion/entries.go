@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"math/bits"
 	"slices"
@@ -232,10 +233,12 @@ type Entries struct {
 
 	mu       sync.Mutex
 	subs     list[Submission]
-	persons  []int32             // per submission, its person's number
-	items    map[handleKey]int32 // platform + mention ID -> latest submission
-	ids      map[personKey]int32 // person -> number, in the order they came
-	counts   []int32             // per person's number, accepted submissions
+	persons  []int32 // per submission, its person's number
+	seed     maphash.Seed
+	items    keyTable    // platform + mention ID -> latest submission
+	ids      keyTable    // person -> number, in the order they came
+	people   []personKey // per person's number, the person
+	counts   []int32     // per person's number, accepted submissions
 	near     nearIndex
 	accepted int
 }
@@ -267,8 +270,7 @@ func NewEntries(p Promotion, opts *EntryOptions) (*Entries, error) {
 		perPerson: p.Eligibility.entriesPerPerson(),
 		excluded:  map[handleKey]bool{},
 		exPersons: map[string]bool{},
-		items:     map[handleKey]int32{},
-		ids:       map[personKey]int32{},
+		seed:      maphash.MakeSeed(),
 	}
 	if opts != nil {
 		e.links = *opts
@@ -378,25 +380,30 @@ func (e *Entries) Add(ctx context.Context, m cmkit.Mention) (Submission, error) 
 	if textCounts {
 		sig = &sc.sig
 	}
-	e.record(&s, pk, sig)
+	e.record(&s, pk, e.hashKey(pk.platform, pk.id), e.hashKey(s.Platform, s.MentionID), sig)
 	e.scans.Put(sc)
 	return s, nil
 }
 
 // record runs the checks against the submissions before s (the same item
 // again, the per-person limit, the near duplicates, sig being s's text's
-// signature or nil when the text is not compared), and keeps s.
-func (e *Entries) record(s *Submission, pk personKey, sig *signature) {
+// signature or nil when the text is not compared), and keeps s. pk is
+// s's person, and hp and hi are the hashKeys of pk and of s's item.
+func (e *Entries) record(s *Submission, pk personKey, hp, hi uint64, sig *signature) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	pid, ok := e.ids[pk]
+	ps, ok := e.ids.find(hp, func(v int32) bool { return e.people[v] == pk })
 	if !ok {
-		pid = int32(len(e.counts))
-		e.ids[pk] = pid
+		e.ids.put(ps, hp, int32(len(e.people)))
+		e.people = append(grow(e.people), pk)
 		e.counts = append(grow(e.counts), 0)
 	}
-	item := handleKey{s.Platform, s.MentionID}
-	if prev, ok := e.items[item]; ok && e.subs.at(int(prev)).Accepted {
+	pid := ps.value()
+	item, ok := e.items.find(hi, func(v int32) bool {
+		t := e.subs.at(int(v))
+		return t.MentionID == s.MentionID && t.Platform == s.Platform
+	})
+	if ok && e.subs.at(int(item.value())).Accepted {
 		s.Accepted, s.Reason, s.Detail = false, ReasonDuplicate, "the same item again (delivered twice, or edited after it was accepted)"
 		sig = nil
 	}
@@ -426,7 +433,75 @@ func (e *Entries) record(s *Submission, pk personKey, sig *signature) {
 	}
 	e.subs.push(s)
 	e.persons = append(grow(e.persons), pid)
-	e.items[item] = idx
+	e.items.put(item, hi, idx)
+}
+
+// hashKey hashes a platform and an ID, for the keyTables.
+func (e *Entries) hashKey(platform cmkit.Platform, id string) uint64 {
+	return maphash.String(e.seed, id) ^ maphash.String(e.seed, string(platform))*0x9E3779B97F4A7C15
+}
+
+// keyTable finds a submission or a person by the hash of its key: an
+// open-addressing table of hashes and values with linear probing, in which
+// a slot's hash and value share a cache line. It keeps no keys: find asks
+// the caller whether a value with the hash sought is the key's, so that
+// two keys whose hashes collide are never confused, and growing hashes no
+// key again.
+type keyTable struct {
+	slots []keySlot
+	n     int // values stored
+}
+
+type keySlot struct {
+	hash uint64
+	v    int32 // the value + 1; 0: free
+}
+
+// value returns the value stored in s.
+func (s *keySlot) value() int32 { return s.v - 1 }
+
+// find returns the slot of the key whose hash is h, recognized by is from
+// its value, and true; or the free slot where the key goes, for put, and
+// false. It makes room first, so that the slot stays valid until the next
+// find.
+func (t *keyTable) find(h uint64, is func(v int32) bool) (*keySlot, bool) {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	m := uint64(len(t.slots) - 1)
+	for i := h & m; ; i = (i + 1) & m {
+		s := &t.slots[i]
+		if s.v == 0 {
+			return s, false
+		}
+		if s.hash == h && is(s.v-1) {
+			return s, true
+		}
+	}
+}
+
+// put stores v in slot s, which find returned for hash h.
+func (t *keyTable) put(s *keySlot, h uint64, v int32) {
+	if s.v == 0 {
+		t.n++
+	}
+	s.hash, s.v = h, v+1
+}
+
+func (t *keyTable) grow() {
+	old := t.slots
+	t.slots = make([]keySlot, max(64, 2*len(old)))
+	m := uint64(len(t.slots) - 1)
+	for _, s := range old {
+		if s.v == 0 {
+			continue
+		}
+		i := s.hash & m
+		for t.slots[i].v != 0 {
+			i = (i + 1) & m
+		}
+		t.slots[i] = s
+	}
 }
 
 // revoke rejects submission i as a near duplicate, freeing its place.
