@@ -1014,6 +1014,13 @@ func wordRun(t []byte, rn []run, nr int, src string, j, w, an, tokStart int, col
 			q := src[j : j+8]
 			x = uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
 				uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
+		} else if len(src) >= 8 {
+			// The last eight bytes, shifted down to src[j] (zeros above
+			// the end, as grapheme.LoadTail gives).
+			q := src[len(src)-8:]
+			x = uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
+				uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
+			x >>= 8 * uint(8-(len(src)-j))
 		} else {
 			// grapheme.LoadTail, inlined: see joinIdle.
 			for k := len(src) - 1; k >= j; k-- {

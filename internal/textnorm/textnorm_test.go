@@ -170,6 +170,50 @@ func TestWhole(t *testing.T) {
 	assert.False(t, b.Whole(0, 1), "ends inside ß")
 }
 
+// TestRuns shows what the offset map holds: one run for a stretch that
+// maps byte for byte, a new one only where that stops, whatever the
+// options, and Start and WholeSpan reading them.
+func TestRuns(t *testing.T) {
+	all := Options{Leet: true, CollapseRepeats: true, JoinSeparated: true, JoinSyllables: true}
+	for _, tc := range []struct {
+		opts Options
+		in   string
+		text string
+		runs []run
+	}{
+		// ASCII written as it is, lower-cased: one run.
+		{Options{}, "Hello World, this is PLAIN text.", "hello world, this is plain text.", []run{{0, 0}}},
+		{all, "Hello World, this is plain text.", "hello world, this is plain text.", []run{{0, 0}}},
+		// A space collapsed and a leading control character dropped.
+		{Options{}, "\x01ab  cd", "ab cd", []run{{0, 1}, {3, 5}}},
+		// "é" (two bytes) written as "e": the bytes after it start a run.
+		{all, "café ok", "cafe ok", []run{{0, 0}, {4, 5}}},
+		// "ß" written as "ss": the second "s" comes from the same byte.
+		{Options{}, "aßb", "assb", []run{{0, 0}, {2, 1}, {3, 3}}},
+		// A run of letters collapsed, and separated letters joined.
+		{all, "soooo i.d.i.o.t.a", "so idiota", []run{{0, 0}, {2, 5}, {4, 8}, {5, 10}, {6, 12}, {7, 14}, {8, 16}}},
+		// An emoji kept as it is maps byte for byte; its bytes share one
+		// start through their first.
+		{Options{}, "a🔥b", "a🔥b", []run{{0, 0}}},
+	} {
+		var b Buffer
+		New(tc.opts).Normalize(&b, tc.in)
+		require.Equal(t, tc.text, string(b.Text), "%q", tc.in)
+		assert.Equal(t, tc.runs, b.runs, "%q", tc.in)
+	}
+	var b Buffer
+	New(Options{}).Normalize(&b, "aßb")
+	assert.Equal(t, []int{0, 1, 1, 3}, starts(&b))
+	s, e, whole := b.WholeSpan(1, 3)
+	assert.Equal(t, []any{1, 3, true}, []any{s, e, whole}, "ß as a whole")
+	s, e, whole = b.WholeSpan(2, 4)
+	assert.Equal(t, []any{1, 4, false}, []any{s, e, whole}, "starts inside ß")
+	New(Options{}).Normalize(&b, "a🔥b")
+	assert.Equal(t, []int{0, 1, 1, 1, 1, 5}, starts(&b))
+	s, e, whole = b.WholeSpan(2, 5)
+	assert.Equal(t, []any{1, 5, false}, []any{s, e, whole}, "starts inside the emoji")
+}
+
 func TestVersion(t *testing.T) {
 	assert.Equal(t, unicode.Version, UnicodeVersion)
 }
