@@ -91,6 +91,11 @@ type scan struct {
 func (s *scan) read(text string) {
 	plain.Normalize(&s.norm, text)
 	t := s.norm.Text
+	// content never outgrows t by more than two bytes (a ' ' in front, one
+	// after the last word); putWord may write 8 bytes past its end.
+	if need := len(t) + 2 + 8; cap(s.content) < need {
+		s.content = make([]byte, 0, need+need/2)
+	}
 	s.content = append(s.content[:0], ' ')
 	s.tags, s.handles, s.words = s.tags[:0], s.handles[:0], 0
 	for i := 0; i < len(t); {
@@ -180,8 +185,7 @@ func (s *scan) addWords(t []byte, i int) int {
 				}
 			}
 			s.words++
-			s.content = append(s.content, t[start:i]...)
-			s.content = append(s.content, ' ')
+			s.putWord(t, start, i)
 			continue
 		}
 		if c == ' ' {
@@ -213,10 +217,25 @@ func (s *scan) addWords(t []byte, i int) int {
 			i += n
 		}
 		s.words++
-		s.content = append(s.content, t[start:i]...)
-		s.content = append(s.content, ' ')
+		s.putWord(t, start, i)
 	}
 	return i
+}
+
+// putWord appends t[start:end] and ' ' to content, which has room for
+// them and 8 bytes more: a word of 8 bytes or fewer is copied as one
+// 8-byte word, the bytes after it overwritten next or left beyond the end.
+func (s *scan) putWord(t []byte, start, end int) {
+	n := len(s.content)
+	out := s.content[:cap(s.content)]
+	if end-start <= 8 && start+8 <= len(t) && n+8 <= len(out) {
+		binary.LittleEndian.PutUint64(out[n:], binary.LittleEndian.Uint64(t[start:]))
+	} else {
+		copy(out[n:], t[start:end])
+	}
+	n += end - start
+	out[n] = ' '
+	s.content = out[:n+1]
 }
 
 // isLink reports whether tok is a web address: it starts with "http:",
