@@ -3,6 +3,7 @@ package promotion
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -325,16 +326,11 @@ func sign(content []byte, sig *signature) {
 	if emptyBins == 0 || emptyBins == 1<<sigBins-1 {
 		return
 	}
-	for i := range sig {
-		if emptyBins&(1<<i) == 0 {
-			continue
-		}
-		for d := 1; ; d++ {
-			if j := (i + d) % sigBins; emptyBins&(1<<j) == 0 {
-				sig[i] = sig[j] ^ uint32(d)*0x9E3779B9
-				break
-			}
-		}
+	for e := emptyBins; e != 0; e &= e - 1 {
+		i := bits.TrailingZeros32(e)
+		// d: how far to the right the next filled bin is.
+		d := bits.TrailingZeros32(bits.RotateLeft32(^emptyBins, -(i+1))) + 1
+		sig[i] = sig[(i+d)%sigBins] ^ uint32(d)*0x9E3779B9
 	}
 }
 
