@@ -27,8 +27,9 @@ type nearIndex struct {
 	touched   uint64          // the sum of the values touched (see add), kept so that the loads stay
 }
 
-// nearNode is what a candidate's comparison reads, in one 64-byte cache
-// line, and, for a root, its group's lists.
+// nearNode is what a candidate's comparison reads, in 64 bytes (one cache
+// line in the large, page-aligned arrays of a big index), and, for a root,
+// its group's lists.
 type nearNode struct {
 	sketch [2]uint64        // four bits of each bin (see sketchOf)
 	next   [nearBands]int32 // per band: the next older node with the same band hash, or -1
