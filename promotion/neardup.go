@@ -27,8 +27,9 @@ type nearIndex struct {
 	touched   uint64          // the sum of the values touched (see add), kept so that the loads stay
 }
 
-// nearNode is what a candidate's comparison reads, in one 64-byte cache
-// line, and, for a root, its group's lists.
+// nearNode is what a candidate's comparison reads, in 64 bytes (one cache
+// line in the large, page-aligned arrays of a big index), and, for a root,
+// its group's lists.
 type nearNode struct {
 	sketch [2]uint64        // four bits of each bin (see sketchOf)
 	next   [nearBands]int32 // per band: the next older node with the same band hash, or -1
@@ -216,7 +217,8 @@ func (x *nearIndex) add(sig *signature, sub, p int32) (flagged bool, revoke int3
 
 // hashTable maps a 64-bit hash to a node: an open-addressing table with
 // linear probing, cheaper than a Go map for the lookups of every new
-// signature (a slot's key and node share a cache line).
+// signature (a slot's key and node are 12 bytes together, most often in
+// one cache line).
 type hashTable struct {
 	slots   []hashSlot // a slot with key 0 is free
 	n       int
@@ -224,10 +226,18 @@ type hashTable struct {
 	zero    int32 // its node
 }
 
+// hashSlot is a key, in two halves so that a slot takes 12 bytes, and
+// its node.
 type hashSlot struct {
-	key  uint64
-	node int32
+	lo, hi uint32
+	node   int32
 }
+
+// key returns the slot's key.
+func (s *hashSlot) key() uint64 { return uint64(s.lo) | uint64(s.hi)<<32 }
+
+// setKey stores key k in the slot.
+func (s *hashSlot) setKey(k uint64) { s.lo, s.hi = uint32(k), uint32(k>>32) }
 
 // touch loads the home slot of each key and returns the sum of what it
 // read (see nearIndex.add).
@@ -238,7 +248,7 @@ func (t *hashTable) touch(keys ...uint64) uint64 {
 	m := uint64(len(t.slots) - 1)
 	var sum uint64
 	for _, k := range keys {
-		sum += t.slots[k&m].key
+		sum += uint64(t.slots[k&m].lo)
 	}
 	return sum
 }
@@ -269,12 +279,14 @@ func (t *hashTable) swapBands(keys *[nearBands]uint64, node int32) (prev [nearBa
 		}
 		for i := key & m; ; i = (i + 1) & m {
 			s := &t.slots[i]
-			if s.key == key {
+			k := s.key()
+			if k == key {
 				prev[b], s.node = s.node, node
 				break
 			}
-			if s.key == 0 {
-				s.key, s.node, prev[b] = key, node, -1
+			if k == 0 {
+				s.setKey(key)
+				s.node, prev[b] = node, -1
 				t.n++
 				break
 			}
@@ -308,11 +320,11 @@ func (t *hashTable) slot(key uint64) (*int32, bool) {
 	m := uint64(len(t.slots) - 1)
 	for i := key & m; ; i = (i + 1) & m {
 		s := &t.slots[i]
-		switch s.key {
+		switch s.key() {
 		case key:
 			return &s.node, true
 		case 0:
-			s.key = key
+			s.setKey(key)
 			t.n++
 			return &s.node, false
 		}
@@ -323,8 +335,8 @@ func (t *hashTable) grow() {
 	old := t.slots
 	t.slots, t.n = make([]hashSlot, max(1024, 2*len(old))), 0
 	for _, s := range old {
-		if s.key != 0 {
-			n, _ := t.slot(s.key)
+		if k := s.key(); k != 0 {
+			n, _ := t.slot(k)
 			*n = s.node
 		}
 	}

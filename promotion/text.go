@@ -3,6 +3,7 @@ package promotion
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -91,6 +92,11 @@ type scan struct {
 func (s *scan) read(text string) {
 	plain.Normalize(&s.norm, text)
 	t := s.norm.Text
+	// content never outgrows t by more than two bytes (a ' ' in front, one
+	// after the last word); putWord may write 8 bytes past its end.
+	if need := len(t) + 2 + 8; cap(s.content) < need {
+		s.content = make([]byte, 0, need+need/2)
+	}
 	s.content = append(s.content[:0], ' ')
 	s.tags, s.handles, s.words = s.tags[:0], s.handles[:0], 0
 	for i := 0; i < len(t); {
@@ -180,8 +186,7 @@ func (s *scan) addWords(t []byte, i int) int {
 				}
 			}
 			s.words++
-			s.content = append(s.content, t[start:i]...)
-			s.content = append(s.content, ' ')
+			s.putWord(t, start, i)
 			continue
 		}
 		if c == ' ' {
@@ -213,10 +218,25 @@ func (s *scan) addWords(t []byte, i int) int {
 			i += n
 		}
 		s.words++
-		s.content = append(s.content, t[start:i]...)
-		s.content = append(s.content, ' ')
+		s.putWord(t, start, i)
 	}
 	return i
+}
+
+// putWord appends t[start:end] and ' ' to content, which has room for
+// them and 8 bytes more: a word of 8 bytes or fewer is copied as one
+// 8-byte word, the bytes after it overwritten next or left beyond the end.
+func (s *scan) putWord(t []byte, start, end int) {
+	n := len(s.content)
+	out := s.content[:cap(s.content)]
+	if end-start <= 8 && start+8 <= len(t) && n+8 <= len(out) {
+		binary.LittleEndian.PutUint64(out[n:], binary.LittleEndian.Uint64(t[start:]))
+	} else {
+		copy(out[n:], t[start:end])
+	}
+	n += end - start
+	out[n] = ' '
+	s.content = out[:n+1]
 }
 
 // isLink reports whether tok is a web address: it starts with "http:",
@@ -306,16 +326,11 @@ func sign(content []byte, sig *signature) {
 	if emptyBins == 0 || emptyBins == 1<<sigBins-1 {
 		return
 	}
-	for i := range sig {
-		if emptyBins&(1<<i) == 0 {
-			continue
-		}
-		for d := 1; ; d++ {
-			if j := (i + d) % sigBins; emptyBins&(1<<j) == 0 {
-				sig[i] = sig[j] ^ uint32(d)*0x9E3779B9
-				break
-			}
-		}
+	for e := emptyBins; e != 0; e &= e - 1 {
+		i := bits.TrailingZeros32(e)
+		// d: how far to the right the next filled bin is.
+		d := bits.TrailingZeros32(bits.RotateLeft32(^emptyBins, -(i+1))) + 1
+		sig[i] = sig[(i+d)%sigBins] ^ uint32(d)*0x9E3779B9
 	}
 }
 
