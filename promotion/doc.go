@@ -235,7 +235,9 @@
 // the record's version, so that two services racing for one step leave
 // one winner, and the other gets cmkit.ErrConflict; once stored, the
 // change is written to the audit log (one record per AddEntries call,
-// counting what was accepted and rejected, and why).
+// counting what was accepted and rejected, and why, with the
+// DecisionsDigest of the submissions it stored, which binds each entry's
+// decision to the hash-chained log).
 //
 // Every submission is stored with the mention and what the product's
 // IdentityLinker and AuthorLookup answered for it. A Service that did not
@@ -248,8 +250,8 @@
 // error) stores nothing, and the service forgets what it checked.
 //
 // After the draw, StartWinners follows the giveaway's winners (Winners,
-// below) in the PromotionRecord (StartContestWinners, a closed contest's from its
-// ranking), each winner and alternate written to in the language of their
+// below) in the PromotionRecord (StartContestWinners, a closed contest's
+// from its ranking), each winner and alternate written to in the language of their
 // entry; SendNotices, AcceptPrize, DeclinePrize,
 // Disqualify and AnnounceWinners change them, each change stored under
 // the record's version and each of the winners' events (notified,

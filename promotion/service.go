@@ -414,7 +414,9 @@ func (s *Service) Open(ctx context.Context, id string, beacon *Beacon) (Digest, 
 // stands). Every submission is stored, with what the product's links
 // answered for it, in one Store.Update with the record, and the call
 // writes one audit record counting what was accepted and rejected, and
-// why; a call without a single entry writes nothing.
+// why, with the DecisionsDigest of the stored submissions, so that the
+// audit log vouches for each decision; a call without a single entry
+// writes nothing.
 //
 // A bad mention, or an error from the product's links, fails the whole
 // call, naming the mention's index, and nothing is stored. On any error
@@ -505,6 +507,7 @@ func entriesReason(from int, subs []StoredSubmission, accepted int, rejected map
 	if revoked > 0 {
 		fmt.Fprintf(&b, "; %d earlier acceptances rejected as near duplicates", revoked)
 	}
+	fmt.Fprintf(&b, "; decisions sha256 %s", DecisionsDigest(subs))
 	return b.String()
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"iter"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -214,9 +215,33 @@ func TestServiceGiveawayFromOpenToVerifiedDraw(t *testing.T) {
 		assert.Equal(t, "promotion/acme-autumn-26", r.Target)
 		assert.Equal(t, roles.ManagePromotions, r.Permission)
 	}
-	assert.Equal(t, []string{"submissions 1-8: 6 accepted, 2 rejected (duplicate 1, outside_window 1); 1 mentions not entries, not kept"}, reasons)
+	var stored []promotion.StoredSubmission
+	for sub, err := range env.store.Submissions(context.Background(), "acme-autumn-26", 0) {
+		require.NoError(t, err)
+		stored = append(stored, sub)
+	}
+	require.Len(t, stored, 8)
+	digest := promotion.DecisionsDigest(stored)
+	assert.Equal(t, []string{"submissions 1-8: 6 accepted, 2 rejected (duplicate 1, outside_window 1); 1 mentions not entries, " +
+		"not kept; decisions sha256 " + digest.String()}, reasons)
 	_, err = env.audit.Verify(context.Background())
 	require.NoError(t, err)
+
+	// The audit record vouches for each decision: a stored decision
+	// changed afterwards no longer matches it.
+	for i := range stored {
+		changed := slices.Clone(stored)
+		if changed[i].Submission.Accepted {
+			changed[i].Submission.Accepted, changed[i].Submission.Reason = false, promotion.ReasonDuplicate
+		} else {
+			changed[i].Submission.Accepted, changed[i].Submission.Reason = true, ""
+		}
+		assert.NotEqual(t, digest, promotion.DecisionsDigest(changed), "submission %d changed", i+1)
+	}
+	assert.NotEqual(t, digest, promotion.DecisionsDigest(stored[1:]), "a submission removed")
+	swapped := slices.Clone(stored)
+	swapped[0], swapped[1] = swapped[1], swapped[0]
+	assert.NotEqual(t, digest, promotion.DecisionsDigest(swapped), "two submissions swapped")
 }
 
 func TestServiceDeniesAndAuditsWithoutChanging(t *testing.T) {
