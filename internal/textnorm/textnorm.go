@@ -256,16 +256,17 @@ func lead(t []byte, i int) int {
 // runAt returns the index of the run of r that holds Text[i]: the last
 // one that starts at or before i.
 func runAt(r []run, i int) int {
-	lo, hi := 0, len(r) // r[lo].n <= i < r[hi].n
-	for hi-lo > 1 {
-		m := int(uint(lo+hi) >> 1)
-		if r[m].n <= int32(i) {
-			lo = m
-		} else {
-			hi = m
-		}
+	// Halving the range without a branch on the comparison: where the
+	// run falls is what a branch predictor cannot guess.
+	k, n := 0, len(r) // r[k].n <= i < r[k+n].n
+	for n > 1 {
+		half := n >> 1
+		// -1 when r[k+half].n > i (both are below 1<<31), else 0.
+		after := int((int32(i) - r[k+half].n) >> 31)
+		k += half &^ after
+		n -= half
 	}
-	return lo
+	return k
 }
 
 // unitStart reports whether Text[i] starts the text of an original
