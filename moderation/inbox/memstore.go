@@ -38,6 +38,7 @@ type MemoryStore struct {
 	convSlab   slab[Conversation]
 	msgSlab    slab[storedMessage]
 	authorSlab slab[AuthorRecord]
+	msgSpace   messageSpace // what the stored messages refer to
 }
 
 // seqMessage is a stored message (its index in msgSlab) with its Seq at
@@ -230,10 +231,13 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 		}
 		if copies {
 			d := *in
-			deepenMessage(&d)
-			m.set(&d)
+			d.Edits = slices.Clone(d.Edits)
+			for i := range d.Edits {
+				d.Edits[i].Triage = cloneTriage(d.Edits[i].Triage)
+			}
+			s.msgSpace.setMessage(m, &d)
 		} else {
-			m.set(in)
+			s.msgSpace.setMessage(m, in)
 		}
 		m.Version++
 	}
@@ -612,7 +616,7 @@ func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error
 	if m == nil {
 		return Message{}, notFound("no message %s", id)
 	}
-	return m.copy(), nil
+	return s.msgSpace.message(m), nil
 }
 
 // Messages yields copies of a conversation's messages in Seq order, as
@@ -630,7 +634,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		}
 		out := make([]Message, len(ms))
 		for i, m := range ms {
-			out[i] = s.msgSlab.at(m.at).copy()
+			out[i] = s.msgSpace.message(s.msgSlab.at(m.at))
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
