@@ -79,8 +79,7 @@ type messageRest struct {
 	Attempts int
 	Waiting  bool
 	Action   ModAction
-	mono     bool
-	times    [msgTimes]time.Time
+	mono     *[msgTimes]time.Time // nil when no time has a monotonic reading
 }
 
 // messageFields is how many fields storedMessage carries: a test checks
@@ -93,7 +92,7 @@ const messageFields = 15
 type messageSpace struct {
 	texts keyArena
 	locs  []*time.Location // locs[0] is UTC
-	rests []messageRest
+	rests slab[messageRest]
 	buf   []byte // set's working space
 }
 
@@ -127,18 +126,22 @@ func (sp *messageSpace) setMessage(s *storedMessage, m *Message) {
 	}
 	if !mono && m.Edits == nil && m.By == "" && m.Delivery == "" && m.Receipt == (cmkit.Receipt{}) && m.Attempts == 0 && !m.Waiting && m.Action == (ModAction{}) {
 		if s.rest != 0 {
-			sp.rests[s.rest-1] = messageRest{} // kept for the message's next rest
+			*sp.rests.at(s.rest - 1) = messageRest{} // kept for the message's next rest
 		}
 		return
 	}
+	var r *messageRest
 	if s.rest == 0 {
-		sp.rests = append(sp.rests, messageRest{})
-		s.rest = uint32(len(sp.rests))
+		var i uint32
+		r, i = sp.rests.next()
+		s.rest = i + 1
+	} else {
+		r = sp.rests.at(s.rest - 1)
 	}
-	r := &sp.rests[s.rest-1]
 	*r = messageRest{Edits: m.Edits, By: m.By, Delivery: m.Delivery, Receipt: m.Receipt, Attempts: m.Attempts, Waiting: m.Waiting, Action: m.Action}
 	if mono {
-		r.mono, r.times = true, times
+		t := times // allocated here only
+		r.mono = &t
 	}
 }
 
@@ -191,15 +194,15 @@ func (sp *messageSpace) message(s *storedMessage) Message {
 		m.Triage = readTriage(data[at:])
 	}
 	if s.rest != 0 {
-		r := &sp.rests[s.rest-1]
+		r := sp.rests.at(s.rest - 1)
 		m.By, m.Delivery, m.Receipt, m.Action, m.Attempts, m.Waiting = r.By, r.Delivery, r.Receipt, r.Action, r.Attempts, r.Waiting
 		m.Edits = slices.Clone(r.Edits)
 		for i := range m.Edits {
 			m.Edits[i].Triage = cloneTriage(m.Edits[i].Triage)
 		}
-		if r.mono {
+		if t := r.mono; t != nil {
 			m.Mention.CreatedAt, m.Mention.EditedAt, m.Mention.Author.CreatedAt, m.ReceivedAt =
-				r.times[tCreated], r.times[tEdited], r.times[tAuthorCreated], r.times[tReceived]
+				t[tCreated], t[tEdited], t[tAuthorCreated], t[tReceived]
 		}
 	}
 	return m

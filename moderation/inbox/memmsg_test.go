@@ -158,8 +158,8 @@ func TestStoredMessageUpdates(t *testing.T) {
 	}
 	m.By = "ana"
 	sp.setMessage(&s, &m)
-	if s.rest != rest || len(sp.rests) != 1 {
-		t.Errorf("rest %d of %d, want slot %d again", s.rest, len(sp.rests), rest)
+	if s.rest != rest || sp.rests.n != 1 {
+		t.Errorf("rest %d of %d, want slot %d again", s.rest, sp.rests.n, rest)
 	}
 	if got := sp.message(&s); !reflect.DeepEqual(got, m) {
 		t.Errorf("after the rest came back: %+v, want %+v", got, m)
