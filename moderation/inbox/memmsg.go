@@ -60,8 +60,8 @@ const (
 )
 
 // storedTime is a time without a monotonic reading: seconds and
-// nanoseconds since 1970 and its location (an index in
-// messageSpace.locs, 0 for UTC).
+// nanoseconds since the zero time (so that the zero time is zero) and
+// its location (an index in messageSpace.locs, 0 for UTC).
 type storedTime struct {
 	sec  int64
 	nsec int32
@@ -101,22 +101,18 @@ func (sp *messageSpace) setMessage(s *storedMessage, m *Message) {
 	mn := &m.Mention
 	s.ID, s.Conversation, s.Version, s.Seq = m.ID, m.Conversation, m.Version, m.Seq
 	s.Rating, s.Reactions, s.Followers, s.verified = mn.Rating, mn.Reactions, mn.Author.Followers, mn.Author.Verified
-	times := [msgTimes]time.Time{mn.CreatedAt, mn.EditedAt, mn.Author.CreatedAt, m.ReceivedAt}
-	mono := false
-	for i := range times {
-		t := &times[i]
-		if *t != t.Round(0) {
-			mono = true
-		}
-		s.times[i] = storedTime{sec: t.Unix(), nsec: int32(t.Nanosecond()), loc: sp.locIndex(t.Location())}
-	}
-	strs := [msgStrings]string{string(m.Direction), mn.ID, mn.ChannelID, string(mn.Kind), mn.Author.ID, mn.Author.Handle,
-		mn.Author.DisplayName, mn.Text, mn.Language, mn.URL, mn.InReplyTo, mn.ThreadID}
-	b := sp.buf[:0]
-	for i, str := range strs {
-		s.lens[i] = uint32(len(str))
-		b = append(b, str...)
-	}
+	mono := sp.putTime(&s.times[tCreated], mn.CreatedAt)
+	mono = sp.putTime(&s.times[tEdited], mn.EditedAt) || mono
+	mono = sp.putTime(&s.times[tAuthorCreated], mn.Author.CreatedAt) || mono
+	mono = sp.putTime(&s.times[tReceived], m.ReceivedAt) || mono
+	s.lens = [msgStrings]uint32{uint32(len(m.Direction)), uint32(len(mn.ID)), uint32(len(mn.ChannelID)), uint32(len(mn.Kind)),
+		uint32(len(mn.Author.ID)), uint32(len(mn.Author.Handle)), uint32(len(mn.Author.DisplayName)), uint32(len(mn.Text)),
+		uint32(len(mn.Language)), uint32(len(mn.URL)), uint32(len(mn.InReplyTo)), uint32(len(mn.ThreadID))}
+	b := append(sp.buf[:0], m.Direction...)
+	b = append(append(append(b, mn.ID...), mn.ChannelID...), mn.Kind...)
+	b = append(append(append(b, mn.Author.ID...), mn.Author.Handle...), mn.Author.DisplayName...)
+	b = append(append(append(b, mn.Text...), mn.Language...), mn.URL...)
+	b = append(append(b, mn.InReplyTo...), mn.ThreadID...)
 	b = appendTriage(b, &m.Triage)
 	sp.buf = b
 	// An update that changes no string (a new version, an action, a
@@ -124,7 +120,8 @@ func (sp *messageSpace) setMessage(s *storedMessage, m *Message) {
 	if s.data.n != uint32(len(b)) || string(sp.texts.bytes(s.data)) != string(b) {
 		s.data = sp.texts.addBytes(b)
 	}
-	if !mono && m.Edits == nil && m.By == "" && m.Delivery == "" && m.Receipt == (cmkit.Receipt{}) && m.Attempts == 0 && !m.Waiting && m.Action == (ModAction{}) {
+	if !mono && m.Edits == nil && m.By == "" && m.Delivery == "" && m.Attempts == 0 && !m.Waiting &&
+		m.Action == (ModAction{}) && m.Receipt == (cmkit.Receipt{}) {
 		if s.rest != 0 {
 			*sp.rests.at(s.rest - 1) = messageRest{} // kept for the message's next rest
 		}
@@ -140,10 +137,28 @@ func (sp *messageSpace) setMessage(s *storedMessage, m *Message) {
 	}
 	*r = messageRest{Edits: m.Edits, By: m.By, Delivery: m.Delivery, Receipt: m.Receipt, Attempts: m.Attempts, Waiting: m.Waiting, Action: m.Action}
 	if mono {
-		t := times // allocated here only
-		r.mono = &t
+		r.mono = &[msgTimes]time.Time{mn.CreatedAt, mn.EditedAt, mn.Author.CreatedAt, m.ReceivedAt}
 	}
 }
+
+// putTime stores t in st and reports whether t has a monotonic reading,
+// which st does not keep.
+func (sp *messageSpace) putTime(st *storedTime, t time.Time) bool {
+	if t == (time.Time{}) {
+		*st = storedTime{}
+		return false
+	}
+	var loc uint32
+	if l := t.Location(); l != time.UTC {
+		loc = sp.locIndex(l)
+	}
+	*st = storedTime{sec: t.Unix() - zeroUnix, nsec: int32(t.Nanosecond()), loc: loc}
+	return t != t.Round(0)
+}
+
+// zeroUnix is the Unix time of the zero time, which a storedTime keeps
+// as zero.
+const zeroUnix = -62135596800
 
 // locIndex returns the index of loc in sp.locs, adding it if need be.
 func (sp *messageSpace) locIndex(loc *time.Location) uint32 {
@@ -164,7 +179,10 @@ func (sp *messageSpace) locIndex(loc *time.Location) uint32 {
 
 // time returns the stored time t.
 func (sp *messageSpace) time(t storedTime) time.Time {
-	u := time.Unix(t.sec, int64(t.nsec))
+	if t == (storedTime{}) {
+		return time.Time{}
+	}
+	u := time.Unix(t.sec+zeroUnix, int64(t.nsec))
 	if t.loc == 0 {
 		return u.UTC()
 	}

@@ -82,7 +82,9 @@ func TestStoredMessageRoundTrips(t *testing.T) {
 		"huge priority":       {Triage: Triage{Priority: math.MinInt, Rules: []FiredRule{{Hits: []moderation.Hit{{Start: math.MaxInt, End: -1}}}}}},
 		"monotonic":           {Mention: cmkit.Mention{CreatedAt: time.Now()}, ReceivedAt: time.Now()},
 		"long text":           {Mention: cmkit.Mention{Text: strings.Repeat("ab\x00ç", 40000)}, Triage: Triage{Queue: strings.Repeat("q", 300)}},
-		"before 1970":         {Mention: cmkit.Mention{CreatedAt: time.Date(1200, 5, 6, 7, 8, 9, 10, time.FixedZone("X", -3*3600+30))}},
+		"zero instants in zones": {Mention: cmkit.Mention{CreatedAt: time.Time{}.In(time.FixedZone("Y", 7200)),
+			EditedAt: time.Unix(0, 0).UTC(), Author: cmkit.Author{CreatedAt: time.Unix(0, 1)}}},
+		"before 1970": {Mention: cmkit.Mention{CreatedAt: time.Date(1200, 5, 6, 7, 8, 9, 10, time.FixedZone("X", -3*3600+30))}},
 	}
 	var sp messageSpace
 	stored := map[string]*storedMessage{}
