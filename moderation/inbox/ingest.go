@@ -505,9 +505,7 @@ type ingestBatch struct {
 	read     []Message            // messages read and not (yet) changed
 	refs     refTable             // keys bound (and, for a Store not an ingestStore, looked up)
 	keyBuf   []byte               // where lookup builds a key, and add an activity's text
-	authorAt slotTable[uint64]    // by hash of brand and person (authorIndex.hash): index in w.Authors of the last with it
-	authorBy []uint32             // by index in w.Authors: 1 + index of the one before it with its hash; 0 when none
-	authorH  authorIndex          // its seed hashes brand and person
+	authorAt map[authorKey]int    // index in w.Authors
 	steps    []langStep           // changes of w.Authors' Languages (see langStep)
 	channels map[string]*registered
 
@@ -540,7 +538,7 @@ func newIngestBatch(ib *Inbox, ctx context.Context, j *judgements) *ingestBatch 
 	b, _ := ib.ingest.batches.Get().(*ingestBatch)
 	if b == nil {
 		b = &ingestBatch{convAt: newSlotTable(hashID), msgs: newSlotTable(hashID),
-			refs: newRefTable(), authorAt: newSlotTable(hashHash), authorH: newAuthorIndex(), channels: map[string]*registered{}}
+			refs: newRefTable(), authorAt: map[authorKey]int{}, channels: map[string]*registered{}}
 	}
 	b.reset(ib, ctx, j)
 	return b
@@ -562,8 +560,7 @@ func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	b.convAt.reset()
 	b.msgs.reset()
 	b.refs.reset()
-	b.authorAt.reset()
-	b.authorBy = b.authorBy[:0]
+	clear(b.authorAt)
 	clear(b.steps[:cap(b.steps)])
 	b.steps = b.steps[:0]
 	clear(b.channels)
@@ -1018,31 +1015,6 @@ func (b *ingestBatch) activity(conv uuid.UUID, kind ActivityKind, text string) {
 		return
 	}
 	b.w.Activities = append(b.w.Activities, Activity{ID: id, Conversation: conv, At: b.now, Kind: kind, Text: text})
-}
-
-// authorIndex returns the index in w.Authors of the record of k.
-func (b *ingestBatch) authorIndex(k authorKey) (int, bool) {
-	i, ok := b.authorAt.find(b.authorH.hash(k.brand, k.person))
-	for ok {
-		if a := &b.w.Authors[i]; a.Person == k.person && a.Brand == k.brand {
-			return int(i), true
-		}
-		i, ok = b.authorBy[i]-1, b.authorBy[i] != 0
-	}
-	return 0, false
-}
-
-// addAuthor appends the record of k, which the batch does not hold, to
-// w.Authors and returns its index.
-func (b *ingestBatch) addAuthor(k authorKey, r AuthorRecord) int {
-	i := len(b.w.Authors)
-	b.w.Authors = append(b.w.Authors, r)
-	var by uint32
-	if last, ok := b.authorAt.set(b.authorH.hash(k.brand, k.person), uint32(i)); ok {
-		by = last + 1
-	}
-	b.authorBy = append(b.authorBy, by)
-	return i
 }
 
 // person returns the person an author on a channel is.

@@ -26,7 +26,7 @@ const maxEvidence = 5
 // "<channel>/<platform ID>" (unused for an edit).
 func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message, ref string) error {
 	k := authorKey{reg.info.Brand, person}
-	i, ok := b.authorIndex(k)
+	i, ok := b.authorAt[k]
 	if !ok {
 		r, err := b.author(k)
 		switch {
@@ -36,7 +36,9 @@ func (b *ingestBatch) credit(reg *registered, person string, msg, old *Message, 
 		default:
 			return err
 		}
-		i = b.addAuthor(k, r)
+		i = len(b.w.Authors)
+		b.authorAt[k] = i
+		b.w.Authors = append(b.w.Authors, r)
 	}
 	rec := &b.w.Authors[i]
 	var steps *[]langStep // nil: rec's Languages change

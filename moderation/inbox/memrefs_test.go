@@ -85,29 +85,3 @@ func TestAuthorIndex(t *testing.T) {
 		}
 	}
 }
-
-// An ingest batch finds the author records it holds by brand and
-// person, also when two share a hash.
-func TestBatchAuthorIndex(t *testing.T) {
-	b := &ingestBatch{authorAt: newSlotTable(hashHash), authorH: newAuthorIndex()}
-	keys := []authorKey{{"acme", "ch/u1"}, {"beta", "ch/u1"}, {"acme", "ch/u2"}}
-	for i, k := range keys {
-		if _, ok := b.authorIndex(k); ok {
-			t.Fatalf("%v found before it was added", k)
-		}
-		if got := b.addAuthor(k, AuthorRecord{Brand: k.brand, Person: k.person}); got != i {
-			t.Fatalf("addAuthor(%v) = %d, want %d", k, got, i)
-		}
-	}
-	// The third under the first's hash, ahead of it.
-	last, _ := b.authorAt.set(b.authorH.hash("acme", "ch/u1"), 2)
-	b.authorBy[2] = last + 1
-	for i, k := range keys {
-		if got, ok := b.authorIndex(k); !ok || got != i {
-			t.Errorf("authorIndex(%v) = %d, %v; want %d", k, got, ok, i)
-		}
-	}
-	if _, ok := b.authorIndex(authorKey{"beta", "ch/u2"}); ok {
-		t.Error("a record never added is found")
-	}
-}
