@@ -51,37 +51,3 @@ func TestRefTable(t *testing.T) {
 		t.Errorf("after reset and set: %+v, %v; want %+v", st, ok, b)
 	}
 }
-
-// authorIndex finds each record by brand and person, follows the chain
-// of records that share a hash, and tells apart the same person under
-// two brands.
-func TestAuthorIndex(t *testing.T) {
-	var recs slab[AuthorRecord]
-	x := newAuthorIndex()
-	people := [][2]string{{"acme", "ch/u1"}, {"acme", "ch/u2"}, {"beta", "ch/u1"}, {"", "ch/u3"}}
-	for _, p := range people {
-		r, at := recs.next()
-		r.Brand, r.Person = p[0], p[1]
-		x.add(p[0], p[1], at)
-	}
-	for i, p := range people {
-		if at, ok := x.find(&recs, p[0], p[1]); !ok || at != uint32(i) {
-			t.Errorf("find(%s, %s) = %d, %v; want %d", p[0], p[1], at, ok, i)
-		}
-	}
-	for _, p := range [][2]string{{"acme", "ch/u3"}, {"beta", "ch/u2"}, {"", "ch/u1"}, {"acme", ""}} {
-		if at, ok := x.find(&recs, p[0], p[1]); ok {
-			t.Errorf("find(%s, %s) = %d: a record never added", p[0], p[1], at)
-		}
-	}
-	// Record 3 also under record 0's hash, ahead of it, as a collision
-	// would put it.
-	h := x.hash(people[0][0], people[0][1])
-	last, _ := x.heads.set(h, 3)
-	x.next[3] = last + 1
-	for i, p := range people {
-		if at, ok := x.find(&recs, p[0], p[1]); !ok || at != uint32(i) {
-			t.Errorf("after the collision: find(%s, %s) = %d, %v; want %d", p[0], p[1], at, ok, i)
-		}
-	}
-}

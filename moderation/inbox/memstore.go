@@ -27,7 +27,7 @@ type MemoryStore struct {
 	keys       keyIndex
 	checks     map[string]Checkpoint
 	agents     map[string]*Agent
-	authors    authorIndex                       // of authorSlab
+	authors    map[authorKey]*AuthorRecord
 	byAssignee map[string]map[uuid.UUID]struct{} // open conversations
 
 	seen checkScratch // Commit's working space, under mu
@@ -91,13 +91,13 @@ func (s *MemoryStore) msg(id uuid.UUID) *storedMessage {
 // checkScratch is the working space of check, kept between commits so
 // that checking a write allocates nothing in the steady state.
 type checkScratch struct {
-	convs  slotTable[uuid.UUID] // index in the write
-	msgIDs []indexedID          // the write's message IDs, to find one twice
-	actIDs []indexedID          // the write's activity IDs, likewise
-	bound  slotTable[uint64]    // by the hash of a key of the write: the index in Keys of the last key with it
-	prev   []uint32             // by index in Keys: 1 + the index of the key before it with its hash, 0 when none
-	people map[authorKey]bool   // the write's new people
-	gen    uint64               // this check's number: authorIndex.gen marks the write's people stored already
+	convs  slotTable[uuid.UUID]   // index in the write
+	msgIDs []indexedID            // the write's message IDs, to find one twice
+	actIDs []indexedID            // the write's activity IDs, likewise
+	bound  slotTable[uint64]      // by the hash of a key of the write: the index in Keys of the last key with it
+	prev   []uint32               // by index in Keys: 1 + the index of the key before it with its hash, 0 when none
+	people map[authorKey]bool     // the write's new people
+	stored map[*AuthorRecord]bool // the write's people stored already
 
 	// What check found stored, by index in the write, so that commit
 	// does not look it up again: the slab index (-1 when new), whether a
@@ -116,6 +116,7 @@ func (c *checkScratch) reset() {
 	c.bound.reset()
 	c.prev = c.prev[:0]
 	c.people = resetMap(c.people)
+	c.stored = resetMap(c.stored)
 	clear(c.authorAt[:cap(c.authorAt)])
 	c.convAt, c.msgAt, c.keyNew, c.keyHash, c.authorAt = c.convAt[:0], c.msgAt[:0], c.keyNew[:0], c.keyHash[:0], c.authorAt[:0]
 }
@@ -146,7 +147,7 @@ func NewMemoryStore() *MemoryStore {
 		convs: newSlotTable(hashID), msgs: newSlotTable(hashID),
 		seen: checkScratch{convs: newSlotTable(hashID), bound: newSlotTable(hashHash)},
 		keys: newKeyIndex(), checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
-		authors: newAuthorIndex(), byAssignee: map[string]map[uuid.UUID]struct{}{},
+		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
 }
 
@@ -270,9 +271,8 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 		in := &w.Authors[i]
 		a := seen.authorAt[i]
 		if a == nil {
-			var at uint32
-			a, at = s.authorSlab.next()
-			s.authors.add(in.Brand, in.Person, at)
+			a, _ = s.authorSlab.next()
+			s.authors[authorKey{in.Brand, in.Person}] = a
 		}
 		if copies {
 			*a = copyAuthor(in)
@@ -410,20 +410,18 @@ func (s *MemoryStore) check(w *Write) error {
 			return versionErr("agent "+a.Member, a.Version, have)
 		}
 	}
-	// A person twice in the write: by the record stored (the check that
-	// last met it), else by the person.
-	people := s.seen.people
-	s.seen.gen++
+	// A person twice in the write: by the record stored (a pointer,
+	// cheaper to hash than the person), else by the person.
+	people, stored := s.seen.people, s.seen.stored
 	for i := range w.Authors {
 		a := &w.Authors[i]
 		k := authorKey{a.Brand, a.Person}
 		var old *AuthorRecord
 		twice := false
 		if a.Person != "" {
-			if at, ok := s.authors.find(&s.authorSlab, a.Brand, a.Person); ok {
-				old = s.authorSlab.at(at)
-				twice = s.authors.gen[at] == s.seen.gen
-				s.authors.gen[at] = s.seen.gen
+			if old = s.authors[k]; old != nil {
+				twice = stored[old]
+				stored[old] = true
 			} else {
 				twice = people[k]
 				people[k] = true
@@ -591,11 +589,10 @@ func (s *MemoryStore) authorShared(ctx context.Context, k authorKey) (AuthorReco
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	at, ok := s.authors.find(&s.authorSlab, k.brand, k.person)
+	a, ok := s.authors[k]
 	if !ok {
 		return AuthorRecord{}, noAuthor(k)
 	}
-	a := s.authorSlab.at(at)
 	d := *a
 	d.Evidence = slices.Clip(a.Evidence)
 	return d, nil
@@ -805,8 +802,8 @@ func (s *MemoryStore) Authors(ctx context.Context, brand string) iter.Seq2[Autho
 		}
 		s.mu.RLock()
 		var out []AuthorRecord
-		for i := range s.authorSlab.n {
-			if a := s.authorSlab.at(i); brand == "" || a.Brand == brand {
+		for k, a := range s.authors {
+			if brand == "" || k.brand == brand {
 				out = append(out, copyAuthor(a))
 			}
 		}
