@@ -503,7 +503,7 @@ type ingestBatch struct {
 	convAt   slotTable[uuid.UUID] // index in w.Conversations
 	msgs     slotTable[uuid.UUID] // of the messages in w.Messages or read: see msgWritten
 	read     []Message            // messages read and not (yet) changed
-	refs     refTable             // keys bound (and, for a Store not an ingestStore, looked up)
+	refs     map[string]refState  // keys bound (and, for a Store not an ingestStore, looked up)
 	keyBuf   []byte               // where lookup builds a key, and add an activity's text
 	authorAt map[authorKey]int    // index in w.Authors
 	steps    []langStep           // changes of w.Authors' Languages (see langStep)
@@ -538,7 +538,7 @@ func newIngestBatch(ib *Inbox, ctx context.Context, j *judgements) *ingestBatch 
 	b, _ := ib.ingest.batches.Get().(*ingestBatch)
 	if b == nil {
 		b = &ingestBatch{convAt: newSlotTable(hashID), msgs: newSlotTable(hashID),
-			refs: newRefTable(), authorAt: map[authorKey]int{}, channels: map[string]*registered{}}
+			refs: map[string]refState{}, authorAt: map[authorKey]int{}, channels: map[string]*registered{}}
 	}
 	b.reset(ib, ctx, j)
 	return b
@@ -559,7 +559,7 @@ func (b *ingestBatch) reset(ib *Inbox, ctx context.Context, j *judgements) {
 	b.read = slices.Grow(b.read[:0], n)
 	b.convAt.reset()
 	b.msgs.reset()
-	b.refs.reset()
+	clear(b.refs)
 	clear(b.authorAt)
 	clear(b.steps[:cap(b.steps)])
 	b.steps = b.steps[:0]
@@ -878,7 +878,7 @@ func (b *ingestBatch) channel(id string) *registered {
 // each time (it allocates nothing), another Store once per ingestBatch.
 func (b *ingestBatch) lookup(k storeKey) (refState, error) {
 	b.keyBuf = k.appendTo(b.keyBuf[:0])
-	if st, ok := b.refs.find(b.keyBuf); ok {
+	if st, ok := b.refs[string(b.keyBuf)]; ok {
 		return st, nil
 	}
 	if s, ok := b.ib.store.(ingestStore); ok {
@@ -890,10 +890,10 @@ func (b *ingestBatch) lookup(k storeKey) (refState, error) {
 	switch {
 	case err == nil:
 		st := refState{ref: ref, bound: true}
-		b.refs.set(key, st)
+		b.refs[key] = st
 		return st, nil
 	case errors.Is(err, cmkit.ErrNotFound):
-		b.refs.set(key, refState{})
+		b.refs[key] = refState{}
 		return refState{}, nil
 	}
 	return refState{}, err
@@ -908,7 +908,7 @@ func (b *ingestBatch) keyString(k storeKey) string {
 
 // bindName binds key to ref in the ingestBatch's write.
 func (b *ingestBatch) bindName(key string, ref Ref) {
-	b.refs.set(key, refState{ref: ref, bound: true})
+	b.refs[key] = refState{ref: ref, bound: true}
 	b.w.Keys = append(b.w.Keys, Key{Name: key, Ref: ref})
 }
 
