@@ -79,7 +79,7 @@ type messageRest struct {
 	Attempts int
 	Waiting  bool
 	Action   ModAction
-	mono     *[msgTimes]time.Time // nil when no time has a monotonic reading
+	mono     *[msgTimes]time.Time // the times as given when a storedTime does not keep one of them; else nil
 }
 
 // messageFields is how many fields storedMessage carries: a test checks
@@ -141,40 +141,52 @@ func (sp *messageSpace) setMessage(s *storedMessage, m *Message) {
 	}
 }
 
-// putTime stores t in st and reports whether t has a monotonic reading,
-// which st does not keep.
+// putTime stores t in st and reports whether st does not keep all of
+// it: a monotonic reading, or a location beyond the few that
+// messageSpace.locs holds.
 func (sp *messageSpace) putTime(st *storedTime, t time.Time) bool {
 	if t == (time.Time{}) {
 		*st = storedTime{}
 		return false
 	}
 	var loc uint32
+	kept := true
 	if l := t.Location(); l != time.UTC {
-		loc = sp.locIndex(l)
+		loc, kept = sp.locIndex(l)
 	}
 	*st = storedTime{sec: t.Unix() - zeroUnix, nsec: int32(t.Nanosecond()), loc: loc}
-	return t != t.Round(0)
+	return !kept || t != t.Round(0)
 }
 
 // zeroUnix is the Unix time of the zero time, which a storedTime keeps
 // as zero.
 const zeroUnix = -62135596800
 
-// locIndex returns the index of loc in sp.locs, adding it if need be.
-func (sp *messageSpace) locIndex(loc *time.Location) uint32 {
+// maxLocs is how many locations messageSpace.locs holds: time.Parse
+// makes a new one for each offset it reads that is not Local's, so
+// their number is not bounded; times in others are kept whole in the
+// message's rest.
+const maxLocs = 16
+
+// locIndex returns the index of loc in sp.locs, adding it if there is
+// room, and whether it is there.
+func (sp *messageSpace) locIndex(loc *time.Location) (uint32, bool) {
 	if loc == time.UTC {
-		return 0
+		return 0, true
 	}
 	if len(sp.locs) == 0 {
 		sp.locs = append(sp.locs, time.UTC)
 	}
 	for i, l := range sp.locs {
 		if l == loc {
-			return uint32(i)
+			return uint32(i), true
 		}
 	}
+	if len(sp.locs) == maxLocs {
+		return 0, false
+	}
 	sp.locs = append(sp.locs, loc)
-	return uint32(len(sp.locs) - 1)
+	return uint32(len(sp.locs) - 1), true
 }
 
 // time returns the stored time t.

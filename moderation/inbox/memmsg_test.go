@@ -3,6 +3,7 @@ package inbox
 import (
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,34 @@ func TestStoredMessageRoundTrips(t *testing.T) {
 	}
 	if stored["monotonic"].rest == 0 {
 		t.Error("a monotonic time is kept without its rest")
+	}
+}
+
+// Times parsed with offsets each have a location of their own
+// (time.Parse makes one per call): the store keeps them all exactly,
+// without holding more than maxLocs of them in its table.
+func TestStoredMessageManyLocations(t *testing.T) {
+	var sp messageSpace
+	var stored []storedMessage
+	var want []Message
+	for i := range 3 * maxLocs {
+		at, err := time.Parse(time.RFC3339, "2026-03-01T09:00:00+05:"+strconv.Itoa(10+i%40))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := Message{Seq: i + 1, Mention: cmkit.Mention{CreatedAt: at, Text: strconv.Itoa(i)}}
+		var s storedMessage
+		sp.setMessage(&s, &m)
+		stored, want = append(stored, s), append(want, m)
+	}
+	if len(sp.locs) > maxLocs {
+		t.Errorf("%d locations held, want at most %d", len(sp.locs), maxLocs)
+	}
+	for i := range stored {
+		got := sp.message(&stored[i])
+		if !reflect.DeepEqual(got, want[i]) || got.Mention.CreatedAt != want[i].Mention.CreatedAt {
+			t.Errorf("message %d: got %v, want %v", i, got.Mention.CreatedAt, want[i].Mention.CreatedAt)
+		}
 	}
 }
 
