@@ -1,9 +1,6 @@
 package inbox
 
-import (
-	"hash/maphash"
-	"strings"
-)
+import "hash/maphash"
 
 // keyIndex is MemoryStore's index of keys: what each key is bound to.
 // It holds no pointers, so that the collector does not scan it however
@@ -13,7 +10,7 @@ import (
 // hash.
 type keyIndex struct {
 	seed  maphash.Seed
-	heads [keyTables]slotTable[uint64] // by kind of key (see table), then by hash: index in bound of the last key bound with it
+	heads slotTable[uint64] // by hash: index in bound of the last key bound with it
 	bound slab[boundKey]
 	names keyArena
 }
@@ -26,30 +23,7 @@ type boundKey struct {
 }
 
 func newKeyIndex() keyIndex {
-	x := keyIndex{seed: maphash.MakeSeed()}
-	for i := range x.heads {
-		x.heads[i] = newSlotTable(hashHash)
-	}
-	return x
-}
-
-// keyTables is how many tables of heads a keyIndex keeps: one for the
-// keys of items (one a message), one for those of threads (one a
-// conversation), and one for the rest (parents not stored yet, direct
-// messages' people, keys of other makers), which stays small, so that
-// the lookups that ingest makes there and finds nothing (a parent
-// under each new item's ID) touch memory that is in cache.
-const keyTables = 3
-
-// table returns the table of heads that holds key.
-func (x *keyIndex) table(key string) *slotTable[uint64] {
-	switch {
-	case strings.HasPrefix(key, "item/"):
-		return &x.heads[0]
-	case strings.HasPrefix(key, "thread/"):
-		return &x.heads[1]
-	}
-	return &x.heads[2]
+	return keyIndex{seed: maphash.MakeSeed(), heads: newSlotTable(hashHash)}
 }
 
 // hash returns the hash of key in the index.
@@ -60,7 +34,7 @@ func (x *keyIndex) find(key string) (Ref, bool) { return x.findHashed(x.hash(key
 
 // findHashed is find for a key whose hash is h.
 func (x *keyIndex) findHashed(h uint64, key string) (Ref, bool) {
-	i, ok := x.table(key).find(h)
+	i, ok := x.heads.find(h)
 	for ok {
 		k := x.bound.at(i)
 		if string(x.names.bytes(k.name)) == key {
@@ -73,7 +47,7 @@ func (x *keyIndex) findHashed(h uint64, key string) (Ref, bool) {
 
 // findBytes is find for a key in bytes, which it does not copy.
 func (x *keyIndex) findBytes(key []byte) (Ref, bool) {
-	i, ok := x.table(string(key)).find(maphash.Bytes(x.seed, key))
+	i, ok := x.heads.find(maphash.Bytes(x.seed, key))
 	for ok {
 		k := x.bound.at(i)
 		if string(x.names.bytes(k.name)) == string(key) {
@@ -91,7 +65,7 @@ func (x *keyIndex) add(key string, ref Ref) { x.addHashed(x.hash(key), key, ref)
 func (x *keyIndex) addHashed(h uint64, key string, ref Ref) {
 	k, i := x.bound.next()
 	k.ref, k.name = ref, x.names.add(key)
-	if head, ok := x.table(key).set(h, i); ok {
+	if head, ok := x.heads.set(h, i); ok {
 		k.next = head + 1
 	}
 }

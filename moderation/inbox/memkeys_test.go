@@ -10,59 +10,31 @@ import (
 	"github.com/cmkit/cmkit"
 )
 
-// Keys whose hashes collide are told apart by their names, in each
-// table of heads.
+// Keys whose hashes collide are told apart by their names.
 func TestKeyIndexTellsApartKeysOfOneHash(t *testing.T) {
-	for _, names := range [][2]string{{"item/ch/1", "item/ch/3"}, {"thread/ch/1", "thread/ch/3"}, {"parent/ch/1", "dm/ch/3"}} {
-		x := newKeyIndex()
-		a, b, c := Ref{Conversation: uuid.New()}, Ref{Conversation: uuid.New()}, Ref{Conversation: uuid.New()}
-		h := maphash.String(x.seed, names[0])
-		x.addHashed(h, names[0], a)
-		x.addHashed(h, names[1], b) // as if both had hash h
-		x.add("dm/ch/u1", c)
-		if r, ok := x.find(names[0]); !ok || r != a {
-			t.Errorf("find(%s) = %v, %v; want %v", names[0], r, ok, a)
-		}
-		if r, ok := x.findBytes([]byte(names[0])); !ok || r != a {
-			t.Errorf("findBytes(%s) = %v, %v; want %v", names[0], r, ok, a)
-		}
-		if r, ok := x.find("dm/ch/u1"); !ok || r != c {
-			t.Errorf("find(dm/ch/u1) = %v, %v; want %v", r, ok, c)
-		}
-		for _, never := range []string{"item/ch/2", "thread/ch/2", "parent/ch/2", "", "item", "x"} {
-			if _, ok := x.find(never); ok {
-				t.Errorf("find(%q) found a key never bound", never)
-			}
-			if _, ok := x.findBytes([]byte(never)); ok {
-				t.Errorf("findBytes(%q) found a key never bound", never)
-			}
-		}
-		// The key of the colliding hash that was not bound under it.
-		tb := x.table(names[1])
-		head, _ := tb.find(h)
-		tb.set(maphash.String(x.seed, names[1]), head)
-		if r, ok := x.find(names[1]); !ok || r != b {
-			t.Errorf("find(%s) = %v, %v; want %v", names[1], r, ok, b)
-		}
-	}
-}
-
-// Keys of each kind go to their table of heads, and the same hash in two
-// tables finds each its own key.
-func TestKeyIndexKeepsKindsApart(t *testing.T) {
 	x := newKeyIndex()
-	refs := map[string]Ref{}
-	for _, name := range []string{"item/ch/1", "thread/ch/1", "parent/ch/1", "dm/ch/1", "other", "items/x", "t"} {
-		refs[name] = Ref{Conversation: uuid.New()}
-		x.addHashed(42, name, refs[name]) // one hash for all
+	a, b, c := Ref{Conversation: uuid.New()}, Ref{Conversation: uuid.New()}, Ref{Conversation: uuid.New()}
+	h := maphash.String(x.seed, "item/ch/1")
+	x.addHashed(h, "item/ch/1", a)
+	x.addHashed(h, "thread/ch/1", b) // as if both had hash h
+	x.add("dm/ch/u1", c)
+	if r, ok := x.find("item/ch/1"); !ok || r != a {
+		t.Errorf("find(item/ch/1) = %v, %v; want %v", r, ok, a)
 	}
-	if n := [...]int{x.heads[0].n, x.heads[1].n, x.heads[2].n}; n != [...]int{1, 1, 1} {
-		t.Errorf("heads hold %v keys, want one hash in each", n)
+	if r, ok := x.findBytes([]byte("item/ch/1")); !ok || r != a {
+		t.Errorf("findBytes(item/ch/1) = %v, %v; want %v", r, ok, a)
 	}
-	for name, want := range refs {
-		if r, ok := x.findHashed(42, name); !ok || r != want {
-			t.Errorf("findHashed(%s) = %v, %v; want %v", name, r, ok, want)
-		}
+	if r, ok := x.find("dm/ch/u1"); !ok || r != c {
+		t.Errorf("find(dm/ch/u1) = %v, %v; want %v", r, ok, c)
+	}
+	if _, ok := x.find("item/ch/2"); ok {
+		t.Error("find(item/ch/2) found a key never bound")
+	}
+	// The key of the colliding hash that was not bound under it.
+	head, _ := x.heads.find(h)
+	x.heads.set(maphash.String(x.seed, "thread/ch/1"), head)
+	if r, ok := x.find("thread/ch/1"); !ok || r != b {
+		t.Errorf("find(thread/ch/1) = %v, %v; want %v", r, ok, b)
 	}
 }
 
