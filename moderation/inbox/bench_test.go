@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -154,6 +155,14 @@ func (p *igBenchPool) stream(rng *rand.Rand, n, first int, known *[]cmkit.Mentio
 	return out
 }
 
+// igGCStats returns the CPU seconds the collector has spent so far (the
+// runtime's estimate) and the cycles it has completed.
+func igGCStats() [2]float64 {
+	ms := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(ms)
+	return [2]float64{ms[0].Value.Float64(), float64(ms[1].Value.Uint64())}
+}
+
 // BenchmarkIngest: the rules on (20 rules over the built-in lexicons and
 // three of the brand's), the memory store, 1,000 conversations open, and
 // mentions pushed in pages of 100: new threads, replies joining open
@@ -197,6 +206,7 @@ func BenchmarkIngest(b *testing.B) {
 	}
 	ms := pool.stream(rng, b.N, len(open), &known)
 	b.ReportAllocs()
+	gc := igGCStats()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += 100 {
 		if err := ib.Push(ctx, ms[i:min(i+100, b.N)]...); err != nil {
@@ -205,6 +215,9 @@ func BenchmarkIngest(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/mention")
+	after := igGCStats()
+	b.ReportMetric((after[0]-gc[0])*1e9/float64(b.N), "gc-cpu-ns/mention")
+	b.ReportMetric(after[1]-gc[1], "gc-cycles")
 	if got := ib.IngestCounts().Ingested; got != uint64(len(open)+b.N) {
 		b.Fatalf("ingested %d, want %d", got, len(open)+b.N)
 	}

@@ -112,12 +112,18 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 	// and this item's own thread when it started the conversation or
 	// arrived after its replies (its later replies may name it as their
 	// thread). A key bound to another conversation stays as it is.
-	if thread.kind != "" {
-		if err := b.bindFree(thread, name, ref); err != nil {
-			return nil, false, err
-		}
+	// The loop found every candidate before via unbound (every one when
+	// via is -1), and nothing bound them since: those are bound without
+	// looking them up again.
+	unbound := func(i int) bool { return via == -1 || i < via }
+	if thread.kind != "" && unbound(0) {
+		b.bindName(b.nameOf(thread, name), ref)
 	}
-	if parentKey.kind != "" && via != 1 {
+	switch {
+	case parentKey.kind == "" || via == 1 || via == 2: // bound, or the parent stored
+	case unbound(2):
+		b.bindName(b.nameOf(parentKey, ""), ref)
+	default: // via 0: neither was looked up
 		st, err := b.lookup(parentItem)
 		if err == nil && !st.bound {
 			err = b.bindFree(parentKey, "", ref)
@@ -127,17 +133,27 @@ func (b *ingestBatch) group(m *cmkit.Mention, reg *registered, person string) (*
 		}
 	}
 	if created && thread.kind == "" || via == 3 {
-		if own.kind == "" { // via 3 stopped before it
-			own = threadPartsKey(ch, m.ID)
-		}
 		if !created || thread.kind != "" { // name is another key's
 			name = ""
 		}
-		if err := b.bindFree(own, name, ref); err != nil {
-			return nil, false, err
+		if via == 3 { // the loop stopped before own
+			if err := b.bindFree(threadPartsKey(ch, m.ID), name, ref); err != nil {
+				return nil, false, err
+			}
+		} else {
+			b.bindName(b.nameOf(own, name), ref)
 		}
 	}
 	return c, created, nil
+}
+
+// nameOf returns name, or key made in the batch's buffer when name is
+// "".
+func (b *ingestBatch) nameOf(key storeKey, name string) string {
+	if name == "" {
+		name = b.keyString(key)
+	}
+	return name
 }
 
 // bindFree binds key to ref unless it is bound already; name, when not

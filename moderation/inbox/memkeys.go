@@ -84,7 +84,12 @@ type arenaString struct {
 const arenaChunk = 64 << 10
 
 // add copies s into the arena.
-func (a *keyArena) add(s string) arenaString {
+func (a *keyArena) add(s string) arenaString { return arenaAdd(a, s) }
+
+// addBytes copies b into the arena.
+func (a *keyArena) addBytes(b []byte) arenaString { return arenaAdd(a, b) }
+
+func arenaAdd[S string | []byte](a *keyArena, s S) arenaString {
 	n := len(a.chunks)
 	if n == 0 || cap(a.chunks[n-1])-len(a.chunks[n-1]) < len(s) {
 		a.chunks = append(a.chunks, make([]byte, 0, max(arenaChunk, len(s))))
@@ -98,5 +103,8 @@ func (a *keyArena) add(s string) arenaString {
 
 // bytes returns the bytes of s, which the caller must not change.
 func (a *keyArena) bytes(s arenaString) []byte {
+	if s.n == 0 {
+		return nil
+	}
 	return a.chunks[s.chunk][s.at : s.at+s.n]
 }

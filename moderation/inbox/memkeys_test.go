@@ -1,10 +1,13 @@
 package inbox
 
 import (
+	"errors"
 	"hash/maphash"
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/cmkit/cmkit"
 )
 
 // Keys whose hashes collide are told apart by their names.
@@ -75,6 +78,41 @@ func TestRepeatedFindsTheFirstRepeat(t *testing.T) {
 		}
 		if at, ok := repeated(ids); ok != tc.want || ok && at != tc.at {
 			t.Errorf("repeated(%d IDs) = %d, %v; want %d, %v", len(tc.ids), at, ok, tc.at, tc.want)
+		}
+	}
+}
+
+// A key new to the store, twice in one write: to one Ref it is bound
+// once; to two it is a conflict that changes nothing, wherever the
+// second comes among the write's other keys.
+func TestCommitKeyTwiceInOneWrite(t *testing.T) {
+	ctx := t.Context()
+	s := NewMemoryStore()
+	c := Conversation{ID: uuid.New(), Key: "thread/ch/1", Status: StatusNew}
+	a, b := Ref{Conversation: c.ID}, Ref{Conversation: c.ID, Message: uuid.New()}
+	other := func(i int) Key { return Key{Name: "item/ch/x" + string(rune('a'+i)), Ref: a} }
+	ok := Write{Conversations: []Conversation{c}, Keys: []Key{{"thread/ch/1", a}, other(0), other(1), {"thread/ch/1", a}}}
+	if err := s.Commit(ctx, ok); err != nil {
+		t.Fatalf("a key twice to one Ref: %v", err)
+	}
+	if n := s.keys.bound.n; n != 3 {
+		t.Errorf("%d keys bound, want 3", n)
+	}
+	c.Version = 1
+	for _, keys := range [][]Key{
+		{{"item/ch/2", a}, {"item/ch/2", b}},
+		{{"item/ch/2", a}, other(5), other(6), {"item/ch/2", b}},
+		{other(7), {"item/ch/2", b}, {"item/ch/2", b}, {"item/ch/2", a}},
+	} {
+		err := s.Commit(ctx, Write{Conversations: []Conversation{c}, Keys: keys})
+		if !errors.Is(err, cmkit.ErrConflict) {
+			t.Errorf("keys %v: want ErrConflict, got %v", keys, err)
+		}
+		if _, err := s.Lookup(ctx, "item/ch/2"); !errors.Is(err, cmkit.ErrNotFound) {
+			t.Errorf("keys %v: a refused write bound item/ch/2 (%v)", keys, err)
+		}
+		if got, _ := s.Conversation(ctx, c.ID); got.Version != 1 {
+			t.Errorf("keys %v: a refused write changed the conversation (version %d)", keys, got.Version)
 		}
 	}
 }

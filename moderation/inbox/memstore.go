@@ -38,6 +38,7 @@ type MemoryStore struct {
 	convSlab   slab[Conversation]
 	msgSlab    slab[storedMessage]
 	authorSlab slab[AuthorRecord]
+	msgSpace   messageSpace // what the stored messages refer to
 }
 
 // seqMessage is a stored message (its index in msgSlab) with its Seq at
@@ -90,10 +91,11 @@ func (s *MemoryStore) msg(id uuid.UUID) *storedMessage {
 // checkScratch is the working space of check, kept between commits so
 // that checking a write allocates nothing in the steady state.
 type checkScratch struct {
-	convs  map[uuid.UUID]int // index in the write
-	msgIDs []indexedID       // the write's message IDs, to find one twice
-	actIDs []indexedID       // the write's activity IDs, likewise
-	bound  map[string]Ref
+	convs  slotTable[uuid.UUID]   // index in the write
+	msgIDs []indexedID            // the write's message IDs, to find one twice
+	actIDs []indexedID            // the write's activity IDs, likewise
+	bound  slotTable[uint64]      // by the hash of a key of the write: the index in Keys of the last key with it
+	prev   []uint32               // by index in Keys: 1 + the index of the key before it with its hash, 0 when none
 	people map[authorKey]bool     // the write's new people
 	stored map[*AuthorRecord]bool // the write's people stored already
 
@@ -109,9 +111,10 @@ type checkScratch struct {
 
 // reset empties the scratch maps, dropping those a big write made big.
 func (c *checkScratch) reset() {
-	c.convs = resetMap(c.convs)
+	c.convs.reset()
 	c.msgIDs, c.actIDs = c.msgIDs[:0], c.actIDs[:0]
-	c.bound = resetMap(c.bound)
+	c.bound.reset()
+	c.prev = c.prev[:0]
 	c.people = resetMap(c.people)
 	c.stored = resetMap(c.stored)
 	clear(c.authorAt[:cap(c.authorAt)])
@@ -142,6 +145,7 @@ var _ Store = (*MemoryStore)(nil)
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		convs: newSlotTable(hashID), msgs: newSlotTable(hashID),
+		seen: checkScratch{convs: newSlotTable(hashID), bound: newSlotTable(hashHash)},
 		keys: newKeyIndex(), checks: map[string]Checkpoint{}, agents: map[string]*Agent{},
 		authors: map[authorKey]*AuthorRecord{}, byAssignee: map[string]map[uuid.UUID]struct{}{},
 	}
@@ -230,10 +234,13 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 		}
 		if copies {
 			d := *in
-			deepenMessage(&d)
-			m.set(&d)
+			d.Edits = slices.Clone(d.Edits)
+			for i := range d.Edits {
+				d.Edits[i].Triage = cloneTriage(d.Edits[i].Triage)
+			}
+			s.msgSpace.setMessage(m, &d)
 		} else {
-			m.set(in)
+			s.msgSpace.setMessage(m, in)
 		}
 		m.Version++
 	}
@@ -287,16 +294,16 @@ func (s *MemoryStore) commit(ctx context.Context, w *Write, copies bool, steps [
 // anything.
 func (s *MemoryStore) check(w *Write) error {
 	s.seen.reset()
-	convs := s.seen.convs
+	convs := &s.seen.convs
 	for i := range w.Conversations {
 		c := &w.Conversations[i]
 		if c.ID == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "required", "no ID")
 		}
-		if _, twice := convs[c.ID]; twice {
+		if _, twice := convs.find(c.ID); twice {
 			return cmkit.Invalid(fmt.Sprintf("Conversations[%d].ID", i), "unique", "%s twice in one write", c.ID)
 		}
-		convs[c.ID] = i
+		convs.set(c.ID, uint32(i))
 		at := slabIndex(&s.convs, c.ID)
 		s.seen.convAt = append(s.seen.convAt, at)
 		var old *Conversation
@@ -308,7 +315,7 @@ func (s *MemoryStore) check(w *Write) error {
 		}
 	}
 	known := func(id uuid.UUID) bool {
-		if _, ok := convs[id]; ok {
+		if _, ok := convs.find(id); ok {
 			return true
 		}
 		_, ok := s.convs.find(id)
@@ -352,22 +359,33 @@ func (s *MemoryStore) check(w *Write) error {
 	if i, ok := repeated(s.seen.actIDs); ok {
 		return cmkit.Invalid(fmt.Sprintf("Activities[%d].ID", i), "unique", "%s twice in one write", w.Activities[i].ID)
 	}
-	bound := s.seen.bound
+	bound := &s.seen.bound
 	for i, k := range w.Keys {
 		if k.Name == "" || k.Ref.Conversation == uuid.Nil {
 			return cmkit.Invalid(fmt.Sprintf("Keys[%d]", i), "required", "a key needs a name and a conversation")
 		}
 		h := s.keys.hash(k.Name)
 		old, ok := s.keys.findHashed(h, k.Name)
-		if !ok {
-			old, ok = bound[k.Name]
+		last, inWrite := bound.find(h)
+		if !ok { // bound earlier in the write?
+			for j, more := last, inWrite; more; j, more = s.seen.prev[j]-1, s.seen.prev[j] != 0 {
+				if w.Keys[j].Name == k.Name {
+					old, ok = w.Keys[j].Ref, true
+					break
+				}
+			}
 		}
 		if ok && old != k.Ref {
 			return conflict("key %q is bound to conversation %s", k.Name, old.Conversation)
 		}
 		s.seen.keyNew = append(s.seen.keyNew, !ok)
 		s.seen.keyHash = append(s.seen.keyHash, h)
-		bound[k.Name] = k.Ref
+		var prev uint32
+		if inWrite {
+			prev = last + 1
+		}
+		s.seen.prev = append(s.seen.prev, prev)
+		bound.set(h, uint32(i))
 	}
 	sources := map[string]bool{}
 	for i, c := range w.Checkpoints {
@@ -480,7 +498,7 @@ func versionErr(what string, read, have uint64) error {
 // convIndex returns the slab index of a conversation that check found
 // stored or in the write, which commit stored; under mu.
 func (s *MemoryStore) convIndex(id uuid.UUID) uint32 {
-	if i, ok := s.seen.convs[id]; ok {
+	if i, ok := s.seen.convs.find(id); ok {
 		return uint32(s.seen.convAt[i])
 	}
 	at, _ := s.convs.find(id)
@@ -612,7 +630,7 @@ func (s *MemoryStore) Message(ctx context.Context, id uuid.UUID) (Message, error
 	if m == nil {
 		return Message{}, notFound("no message %s", id)
 	}
-	return m.copy(), nil
+	return s.msgSpace.message(m), nil
 }
 
 // Messages yields copies of a conversation's messages in Seq order, as
@@ -630,7 +648,7 @@ func (s *MemoryStore) Messages(ctx context.Context, conversation uuid.UUID) iter
 		}
 		out := make([]Message, len(ms))
 		for i, m := range ms {
-			out[i] = s.msgSlab.at(m.at).copy()
+			out[i] = s.msgSpace.message(s.msgSlab.at(m.at))
 		}
 		s.mu.RUnlock()
 		for _, m := range out {
