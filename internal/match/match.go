@@ -731,18 +731,20 @@ func (m *Matcher) run2(text []byte, q, i int, s0, s1 uint, h0, h1 *hits) (int, u
 		a1 |= x1
 		if (a0|a1)&1 != 0 {
 			// Step through the block again, noting the hits.
+			// Every state is written, and kept (n counts it) if it has
+			// output: no branch on the output, which hits mispredict.
+			// Both n are at most hitsFull here, so that the block's
+			// eight fit.
 			x0, x1 = s0, s1
 			for k := 0; k < 8; k++ {
 				x0 = uint(tab[(x0+uint(classes[t0[j+k]]))&mask])
-				if x0&1 != 0 && h0.n < len(h0.h) {
-					h0.h[h0.n].end, h0.h[h0.n].state = uint32(i+j+k+1), uint32(x0)
-					h0.n++
-				}
+				e0 := &h0.h[uint(h0.n)%uint(len(h0.h))]
+				e0.end, e0.state = uint32(i+j+k+1), uint32(x0)
+				h0.n += int(x0 & 1)
 				x1 = uint(tab[(x1+uint(classes[b1[k]]))&mask])
-				if x1&1 != 0 && h1.n < len(h1.h) {
-					h1.h[h1.n].end, h1.h[h1.n].state = uint32(q+i+j+k+1), uint32(x1)
-					h1.n++
-				}
+				e1 := &h1.h[uint(h1.n)%uint(len(h1.h))]
+				e1.end, e1.state = uint32(q+i+j+k+1), uint32(x1)
+				h1.n += int(x1 & 1)
 			}
 			if max(h0.n, h1.n) > hitsFull {
 				return i + j + 8, x0, x1
@@ -803,13 +805,13 @@ func (m *Matcher) run1(text []byte, i int, s uint, h *hits) (int, uint) {
 		x = uint(tab[(x+uint(classes[t[j+7]]))&mask])
 		acc |= x
 		if acc&1 != 0 {
+			// As in run2: h.n is at most hitsFull here.
 			x = s
 			for k := 0; k < 8; k++ {
 				x = uint(tab[(x+uint(classes[t[j+k]]))&mask])
-				if x&1 != 0 && h.n < len(h.h) {
-					h.h[h.n].end, h.h[h.n].state = uint32(i+j+k+1), uint32(x)
-					h.n++
-				}
+				e := &h.h[uint(h.n)%uint(len(h.h))]
+				e.end, e.state = uint32(i+j+k+1), uint32(x)
+				h.n += int(x & 1)
 			}
 			if h.n > hitsFull {
 				return i + j + 8, x

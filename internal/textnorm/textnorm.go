@@ -661,14 +661,6 @@ func letters8(x uint64) uint64 {
 	return ge &^ gt &^ x & high8
 }
 
-// before1 and before2 give, for an of 0, 1 and 2 or more (the letters
-// before a word of eight bytes), the bytes of that word whose first and
-// second byte before are letters: byte 0 (0x80) and byte 1 (0x8000).
-var (
-	before1 = [3]uint64{0, 0x80, 0x80}
-	before2 = [3]uint64{0, 0x8000, 0x8080}
-)
-
 // zeros8 returns 0x80 in each byte of x that is 0, 0 in the others.
 func zeros8(x uint64) uint64 {
 	// (x&0x7f)+0x7f sets the high bit of a byte unless its low bits are 0,
@@ -1036,8 +1028,13 @@ func wordRun(t []byte, rn []run, nr int, src string, j, w, an, tokStart int, col
 			ok := sp &^ (sp << 8) // not after a space (byte 0 is a letter)
 			if needTwo {
 				// After two letters: in the word, or before it (an).
-				a := min(max(an, 0), 2)
-				ok &= (lt<<8 | before1[a]) & (lt<<16 | before2[a])
+				// The letters right before the word (an), in bit 15 (one
+				// or more) and bit 7 (two or more) of p: the bytes of the
+				// word whose second byte before is a letter (p>>8: whose
+				// first byte before is). Without a branch, which min and
+				// max compile to: -an and 1-an are negative just then.
+				p := uint64(-an)>>63<<15 | uint64(1-an)>>63<<7
+				ok &= (lt<<8 | p>>8) & (lt<<16 | p)
 			}
 			bad &^= ok
 		}
@@ -1078,10 +1075,11 @@ func wordRun(t []byte, rn []run, nr int, src string, j, w, an, tokStart int, col
 		last := (bits.Len64(spaces) - 1) >> 3
 		word := cnt - 1 - last
 		ts := w + last + 1
-		if spaces == 0 {
-			word += an
-			ts = int(min(uint(tokStart), uint(ts))) // tokStart if >= 0: it is below w
-		}
+		// Without spaces (last is -1, z all ones) the word goes on from
+		// before: an more letters, and tokStart if >= 0 (it is below w).
+		z := last >> 63
+		word += an & z
+		ts = int(min(uint(tokStart|^z), uint(ts)))
 		if word == 0 {
 			ts = -1
 		}
