@@ -164,15 +164,17 @@ func (t *table) lookup16(w0, w1 uint64, n int) *slot {
 // little-endian word is w0, or nil. A key found by its first 8 bytes has
 // its length: the first 0 byte of w0 is the key's end.
 func (t *table) lookupShort(w0 uint64) *slot {
-	for i := t.home(w0 * hashK1); ; i = (i + 1) & t.mask {
-		s := &t.slots[i]
-		if s.w0 == w0 {
-			return s
-		}
-		if s.w0 == 0 {
-			return nil
-		}
+	i := t.home(w0 * hashK1)
+	// One branch per slot, on "the key or empty" (min compiles to a
+	// conditional move): whether a word is a key is a coin toss that
+	// the caller's test of nil pays for once, not twice.
+	for min(t.slots[i].w0^w0, t.slots[i].w0) != 0 {
+		i = (i + 1) & t.mask
 	}
+	if s := &t.slots[i]; s.w0 != 0 { // w0 is not 0: the key
+		return s
+	}
+	return nil
 }
 
 // lookupString looks up k, of at most maxKey bytes and no 0 byte.
