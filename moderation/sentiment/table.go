@@ -17,7 +17,7 @@ import (
 // with lookupNul. The others are their first 8 bytes when they have 1 to
 // 7, and no key's first 8 bytes are 0, which marks an empty slot.
 type table struct {
-	slots []slot // power-of-two length, at most half full
+	slots []slot // power-of-two length, at most a quarter full: shorter probes, fewer mispredicted loop exits
 	mask  uint32 // len(slots) - 1
 	shift uint8  // 64 - log2(len(slots)): the hash's top bits pick the slot
 	// For the keys longer than 8 bytes, tail1[id] holds bytes 8-15 of the
@@ -78,7 +78,7 @@ func padded(k string) []byte {
 // nEntries bounds the ids.
 func newTable(m map[string]int32, nEntries int, info func(id int32) uint8) table {
 	size := 16
-	for size < 2*len(m) {
+	for size < 4*len(m) {
 		size *= 2
 	}
 	t := table{
