@@ -71,6 +71,13 @@ func gatedRig(t *testing.T) (*stRig, *gatedPosts) {
 	return r, pub
 }
 
+// diesPublishing has bea publish st while the process dies during the
+// publisher's call.
+func (r *stRig) diesPublishing(pub *gatedPosts, inc crisis.Incident, st crisis.PublicStatement) {
+	pub.die = 1
+	inGoroutine(func() { _, _ = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version) })
+}
+
 func (r *stRig) step(t *testing.T) {
 	t.Helper()
 	_, err := r.svc.Step(context.Background())
@@ -86,8 +93,7 @@ func TestStatementLostInACrashIsPublishedByStep(t *testing.T) {
 	r, pub := gatedRig(t)
 	inc := r.declare(t, "minor")
 	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
-	pub.die = 1
-	inGoroutine(func() { _, _ = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version) })
+	r.diesPublishing(pub, inc, st)
 
 	got, _ := r.stored(t, inc, st.ID)
 	require.Equal(t, crisis.StatementPublishing, got.State)
@@ -161,8 +167,7 @@ func TestLiveLeaseMakesNoNewClaim(t *testing.T) {
 	r, pub := gatedRig(t)
 	inc := r.declare(t, "minor")
 	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
-	pub.die = 1
-	inGoroutine(func() { _, _ = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version) })
+	r.diesPublishing(pub, inc, st)
 	r.clock.Advance(time.Minute)
 	got, err := r.svc.PublishStatement(as("sam"), inc.ID, st.ID, st.Version)
 	require.NoError(t, err)
@@ -195,8 +200,7 @@ func TestTwoServicesTakeOverOnce(t *testing.T) {
 		r, pub := gatedRig(t)
 		inc := r.declare(t, "minor")
 		st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
-		pub.die = 1
-		inGoroutine(func() { _, _ = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version) })
+		r.diesPublishing(pub, inc, st)
 		r.clock.Advance(crisis.StatementLease)
 		var barrier sync.WaitGroup
 		barrier.Add(2)
@@ -267,8 +271,7 @@ func TestStatementFinishedAfterIncidentClosed(t *testing.T) {
 	r, pub := gatedRig(t)
 	inc := r.declare(t, "minor")
 	st := r.approve(t, inc, r.draft(t, inc, "ana", ""), "sam")
-	pub.die = 1
-	inGoroutine(func() { _, _ = r.svc.PublishStatement(as("bea"), inc.ID, st.ID, st.Version) })
+	r.diesPublishing(pub, inc, st)
 	_, err := r.svc.Resolve(as("sam"), inc.ID, "handled")
 	require.NoError(t, err)
 	r.clock.Advance(crisis.StatementLease)
